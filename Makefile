@@ -1,0 +1,63 @@
+# reactc — the two quickstart commands are `make demo` and `make test`.
+# Everything else is built by CMake + Ninja in build/ (build-asan/, build-fuzz/, build-clang/).
+
+BUILD      ?= build
+CMAKE_ARGS ?=
+JOBS       ?= $(shell nproc)
+
+.PHONY: all deps configure build test test-asan test-valgrind test-clang fuzz bench demo clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_ARGS)
+
+configure: deps $(BUILD)/build.ninja
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The README's test command: dependencies, build, every test through CTest.
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer included).
+test-asan: deps
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRC_SANITIZE=ON -DRC_BUILD_BENCH=OFF
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -L unit -j $(JOBS)
+
+# Unit tests under valgrind memcheck (leaks are errors).
+test-valgrind: build
+	cd $(BUILD) && ctest --output-on-failure -L unit -j $(JOBS) \
+	  -T memcheck --overwrite MemoryCheckCommandOptions="--leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite,indirect"
+
+# The same build with clang (warnings are errors with both compilers).
+test-clang: deps
+	CC=clang cmake -S . -B build-clang -G Ninja -DRC_BUILD_BENCH=ON
+	cmake --build build-clang -j $(JOBS)
+	cd build-clang && ctest --output-on-failure -L unit -j $(JOBS)
+
+# libFuzzer targets, a bounded run each (FUZZ_RUNS inputs).
+FUZZ_RUNS ?= 200000
+fuzz: deps
+	CC=clang cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRC_FUZZ=ON \
+	  -DRC_BUILD_TESTS=OFF -DRC_BUILD_BENCH=OFF
+	cmake --build build-fuzz -j $(JOBS)
+	@set -e; for f in build-fuzz/tests/fuzz/fuzz_*; do \
+	  name=$$(basename $$f); corpus=tests/fuzz/corpus/$$name; \
+	  echo "fuzz: $$name ($(FUZZ_RUNS) runs)"; \
+	  mkdir -p build-fuzz/corpus/$$name; \
+	  $$f -runs=$(FUZZ_RUNS) -max_len=4096 build-fuzz/corpus/$$name $$( [ -d $$corpus ] && echo $$corpus ); \
+	done
+
+# Benchmarks print their figures (see docs/performance.md).
+bench: build
+	@for b in $(BUILD)/bench/*; do echo "== $$b"; $$b; done
+
+clean:
+	rm -rf build build-asan build-clang build-fuzz

@@ -1,0 +1,561 @@
+/*
+ * reactc — React, but in C.
+ *
+ * Components are C functions that build a virtual DOM through an
+ * immediate-mode builder; hooks keep per-instance state; a layout re-renders
+ * what changed and reports the smallest set of patch operations.
+ *
+ * Naming: every public symbol starts with rc_ (types, functions) or RC_
+ * (macros, constants).
+ *
+ * Ownership, in one place:
+ *  - Strings passed to the builder (tags, attribute names and values, text,
+ *    keys) are copied; the caller keeps ownership.
+ *  - Props passed to rc_child() are copied by value (memcpy of props_size
+ *    bytes) into the parent's render arena. Pointers inside props are copied
+ *    as pointers: what they point to must outlive the parent's next render.
+ *  - rc_state, rc_ref and context handles returned by hooks live as long as
+ *    the component instance that called the hook; they are freed on unmount.
+ *    Handlers may keep them as user data: a handler that fires after the
+ *    instance is gone is ignored, never called.
+ *  - rc_value trees are owned by whoever holds the rc_value; rc_value_free()
+ *    releases what a value owns, not the rc_value struct itself.
+ *
+ * Threading: a layout and everything reachable from it belongs to one thread.
+ * The server layer provides the thread-safe way to post work to a session.
+ */
+#ifndef REACTC_H
+#define REACTC_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RC_VERSION_MAJOR 0
+#define RC_VERSION_MINOR 1
+#define RC_VERSION_PATCH 0
+
+#if defined(__GNUC__) || defined(__clang__)
+#define RC_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define RC_PRINTF(fmt, args)
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Values: the typed data of state slots and of incoming events.            */
+/* ------------------------------------------------------------------------ */
+
+typedef enum rc_kind {
+    RC_NULL = 0,
+    RC_BOOL,
+    RC_INT,
+    RC_FLOAT,
+    RC_STRING,
+    RC_BYTES,
+    RC_ARRAY,
+    RC_OBJECT,
+    RC_STRUCT
+} rc_kind;
+
+/* A plain C struct stored in a state slot: declared once, statically.
+ * name and version identify the layout of the struct across builds: bump
+ * version when the meaning of the bytes changes (resume then drops old
+ * values of this slot instead of misreading them). */
+typedef struct rc_struct_type {
+    const char *name;
+    size_t size;
+    uint32_t version;
+} rc_struct_type;
+
+typedef struct rc_value rc_value;
+typedef struct rc_member rc_member;
+
+/* A tagged value. Strings and bytes own a heap buffer (strings are always
+ * NUL-terminated as well as length-counted); arrays and objects own their
+ * items. Zero-initialised (`rc_value v = {0}`) is RC_NULL. */
+struct rc_value {
+    rc_kind kind;
+    union {
+        bool b;
+        int64_t i;
+        double f;
+        struct { char *ptr; size_t len; } str;   /* RC_STRING and RC_BYTES */
+        struct { rc_value *items; size_t len, cap; } arr;
+        struct { rc_member *items; size_t len, cap; } obj;
+        struct { const rc_struct_type *type; void *ptr; } st;
+    } as;
+};
+
+/* One key/value pair of an RC_OBJECT (insertion order is kept). */
+struct rc_member {
+    char *key;
+    rc_value value;
+};
+
+/* Releases what v owns and resets it to RC_NULL. */
+void rc_value_free(rc_value *v);
+/* Deep copy of src into dst (dst's old contents are freed first). */
+void rc_value_copy(rc_value *dst, const rc_value *src);
+/* Deep equality: same kind and same contents (floats compare bitwise-equal
+ * or ==, so NaN equals itself and a setter given NaN twice does not loop). */
+bool rc_value_equal(const rc_value *a, const rc_value *b);
+
+/* Setters: free the old contents of v, then store the new value (copied). */
+void rc_value_set_null(rc_value *v);
+void rc_value_set_bool(rc_value *v, bool b);
+void rc_value_set_int(rc_value *v, int64_t i);
+void rc_value_set_float(rc_value *v, double f);
+void rc_value_set_string(rc_value *v, const char *s);
+void rc_value_set_stringn(rc_value *v, const char *s, size_t len);
+void rc_value_set_bytes(rc_value *v, const void *p, size_t len);
+void rc_value_set_array(rc_value *v);                 /* empty array  */
+void rc_value_set_object(rc_value *v);                /* empty object */
+void rc_value_set_struct(rc_value *v, const rc_struct_type *type, const void *data);
+
+/* Readers: return the value if v has that kind, else the fallback. A NULL v
+ * reads as RC_NULL. Integers and floats convert into each other. */
+bool rc_value_bool(const rc_value *v, bool fallback);
+int64_t rc_value_int(const rc_value *v, int64_t fallback);
+double rc_value_float(const rc_value *v, double fallback);
+const char *rc_value_string(const rc_value *v, const char *fallback);
+
+/* Arrays. rc_array_push appends an RC_NULL item and returns it for the
+ * caller to set; the pointer is valid until the array next changes size. */
+size_t rc_array_len(const rc_value *arr);
+rc_value *rc_array_at(const rc_value *arr, size_t i);
+rc_value *rc_array_push(rc_value *arr);
+void rc_array_remove(rc_value *arr, size_t i);
+
+/* Objects. rc_object_set returns the member value for key (created as
+ * RC_NULL if missing) for the caller to set. */
+size_t rc_object_len(const rc_value *obj);
+rc_value *rc_object_get(const rc_value *obj, const char *key);
+rc_value *rc_object_set(rc_value *obj, const char *key);
+bool rc_object_remove(rc_value *obj, const char *key);
+
+/* ------------------------------------------------------------------------ */
+/* Components.                                                              */
+/* ------------------------------------------------------------------------ */
+
+typedef struct rc_ctx rc_ctx;           /* one component's render in progress */
+typedef struct rc_layout rc_layout;     /* one mounted root (one browser tab)  */
+typedef struct rc_event rc_event;       /* an event being dispatched           */
+typedef struct rc_state rc_state;       /* a state or reducer hook slot        */
+typedef struct rc_effect rc_effect;     /* an effect being run                 */
+typedef struct rc_context_type rc_context_type;
+
+typedef void (*rc_render_fn)(rc_ctx *ctx, const void *props);
+
+enum {
+    /* Re-render whenever the parent re-renders, even with equal props. */
+    RC_COMPONENT_ALWAYS_RENDER = 1u << 0
+};
+
+/* A component type, declared once, statically. name is the type name used in
+ * state addresses and handler ids: keep it stable across builds (the
+ * RC_COMPONENT macro uses the function's name). props_equal, if set, replaces
+ * the default memcmp comparison of props (use it when props have padding or
+ * pointers to compare by content). */
+typedef struct rc_component {
+    const char *name;
+    rc_render_fn render;
+    bool (*props_equal)(const void *a, const void *b, size_t size);
+    unsigned flags;
+} rc_component;
+
+/* Declares `const rc_component <fn>_component` for render function fn. */
+#define RC_COMPONENT(fn) \
+    const rc_component fn##_component = { #fn, fn, NULL, 0 }
+
+/* ------------------------------------------------------------------------ */
+/* Builder: elements, attributes, text, child components, handlers.         */
+/* ------------------------------------------------------------------------ */
+
+/* An event handler: called with the event and its user data. */
+typedef void (*rc_handler_fn)(rc_event *ev, void *user);
+
+typedef struct rc_on {
+    const char *event;        /* "click" or "onClick" (both accepted) */
+    rc_handler_fn fn;
+    void *user;
+    bool prevent_default;
+    bool stop_propagation;
+} rc_on;
+
+/* Options of an element opened with RC_EL. Every field is optional. */
+typedef struct rc_el_opts {
+    int rc_reserved_;          /* keeps `{ .x = ... }` free of override warnings */
+    const char *key;           /* reconciliation key among siblings */
+    const char *id;            /* attribute id */
+    const char *class_;        /* attribute class */
+    const char *style;         /* attribute style */
+    const char *type;          /* attribute type */
+    const char *value;         /* attribute value (controlled inputs) */
+    const char *href;          /* attribute href */
+    rc_on on;                  /* one handler; add more with rc_on_event() */
+} rc_el_opts;
+
+/* Opens an element; attributes, handlers, text and children added until the
+ * matching rc_close() belong to it. Prefer the RC_EL block macro. */
+void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *opts);
+/* Closes the element opened last. */
+void rc_close(rc_ctx *ctx);
+
+/* `RC_EL(ctx, "div", .id = "x") { children }` opens, runs the block, closes.
+ * Do not `return`, `break` or `goto` out of the block: the element would stay
+ * open (reactc closes it at the end of the render and reports the mistake). */
+#define RC_EL(ctx, tag, ...)                                                   \
+    for (int rc_once_ = (rc_open((ctx), (tag),                                 \
+                                 &(const rc_el_opts){.rc_reserved_ = 0,        \
+                                                     __VA_ARGS__}), 0);        \
+         rc_once_ == 0; rc_once_ = 1, rc_close(ctx))
+
+/* `.on = RC_ON("click", fn, user)` */
+#define RC_ON(event_, fn_, user_) \
+    ((rc_on){.event = (event_), .fn = (fn_), .user = (user_)})
+
+/* Sets an attribute of the open element (a later value for the same name
+ * replaces the earlier one). */
+void rc_attr(rc_ctx *ctx, const char *name, const char *value);
+void rc_attrf(rc_ctx *ctx, const char *name, const char *fmt, ...) RC_PRINTF(3, 4);
+/* Boolean attribute: present (value "") when on, absent when off. */
+void rc_attr_bool(rc_ctx *ctx, const char *name, bool on);
+/* Adds an event handler to the open element. */
+void rc_on_event(rc_ctx *ctx, rc_on on);
+
+/* Appends a text node. */
+void rc_text(rc_ctx *ctx, const char *text);
+void rc_textn(rc_ctx *ctx, const char *text, size_t len);
+void rc_textf(rc_ctx *ctx, const char *fmt, ...) RC_PRINTF(2, 3);
+
+/* Appends a child component. props (props_size bytes, may be NULL/0) are
+ * copied. key, if not NULL, identifies the child among its siblings;
+ * duplicate keys among siblings are an error shown in place of the parent. */
+void rc_child(rc_ctx *ctx, const rc_component *type, const char *key,
+              const void *props, size_t props_size);
+/* `RC_CHILD(ctx, &row_component, key, &(row_props){...})` */
+#define RC_CHILD(ctx, type, key, props) \
+    rc_child((ctx), (type), (key), (props), sizeof(*(props)))
+
+/* Fails the current render with a message: the component's output becomes an
+ * error element in place, the rest of the page keeps working. Does not
+ * return. */
+_Noreturn void rc_fail(rc_ctx *ctx, const char *fmt, ...) RC_PRINTF(2, 3);
+/* An assertion for component code: on failure, rc_fail with the expression. */
+#define RC_ASSERT(ctx, cond)                                                  \
+    do { if (!(cond)) rc_fail((ctx), "assertion failed: %s (%s:%d)", #cond,  \
+                              __FILE__, __LINE__); } while (0)
+
+/* The layout this render belongs to. */
+rc_layout *rc_ctx_layout(rc_ctx *ctx);
+
+/* ------------------------------------------------------------------------ */
+/* Hooks. Call them in the same order on every render of a component.       */
+/* name: an explicit, stable slot name (survives code edits), or NULL to    */
+/* address the slot by its hook index.                                      */
+/* ------------------------------------------------------------------------ */
+
+enum {
+    /* Never leaves the server: not enumerated for snapshots; takes its
+     * initial value when a session is rebuilt elsewhere. */
+    RC_STATE_SERVER_ONLY = 1u << 0
+};
+
+/* State slots of each value type. The initial value is used on mount (and
+ * when a restored value does not fit the slot). */
+rc_state *rc_use_int(rc_ctx *ctx, const char *name, int64_t initial);
+rc_state *rc_use_float(rc_ctx *ctx, const char *name, double initial);
+rc_state *rc_use_bool(rc_ctx *ctx, const char *name, bool initial);
+rc_state *rc_use_string(rc_ctx *ctx, const char *name, const char *initial);
+rc_state *rc_use_bytes(rc_ctx *ctx, const char *name, const void *initial, size_t len);
+/* initial may be NULL (RC_NULL). */
+rc_state *rc_use_value(rc_ctx *ctx, const char *name, const rc_value *initial);
+/* A C struct slot; initial may be NULL (all zero bytes). */
+rc_state *rc_use_struct(rc_ctx *ctx, const char *name, const rc_struct_type *type,
+                        const void *initial);
+/* Sets RC_STATE_* flags on a slot (call right after the hook, every render). */
+void rc_state_flags(rc_state *s, unsigned flags);
+
+/* Readers. */
+int64_t rc_get_int(const rc_state *s);
+double rc_get_float(const rc_state *s);
+bool rc_get_bool(const rc_state *s);
+const char *rc_get_string(const rc_state *s);
+const void *rc_get_bytes(const rc_state *s, size_t *len);
+const rc_value *rc_get_value(const rc_state *s);
+const void *rc_get_struct(const rc_state *s);
+/* Increments on every change of the value: a cheap dependency for memo and
+ * effect dependency lists. */
+uint64_t rc_state_version(const rc_state *s);
+
+/* Setters. A value equal to the current one changes nothing; a different one
+ * stores it and schedules a re-render of the owning instance. Returns true if
+ * the value changed. */
+bool rc_set_int(rc_state *s, int64_t v);
+bool rc_set_float(rc_state *s, double v);
+bool rc_set_bool(rc_state *s, bool v);
+bool rc_set_string(rc_state *s, const char *v);
+bool rc_set_bytes(rc_state *s, const void *p, size_t len);
+bool rc_set_value(rc_state *s, const rc_value *v);
+bool rc_set_struct(rc_state *s, const void *v);
+
+/* Functional update: fn edits the current value in place; if the result
+ * differs from the value before, a re-render is scheduled. */
+typedef void (*rc_update_fn)(rc_value *value, void *arg);
+bool rc_update(rc_state *s, rc_update_fn fn, void *arg);
+
+/* Reducer: dispatch calls reducer(value, action, payload) to compute the next
+ * state in place; a changed value schedules a re-render. */
+typedef void (*rc_reducer_fn)(rc_value *state, int action, const void *payload);
+rc_state *rc_use_reducer(rc_ctx *ctx, const char *name, rc_reducer_fn reducer,
+                         const rc_value *initial);
+bool rc_dispatch(rc_state *s, int action, const void *payload);
+
+/* Ref: `size` zeroed bytes that persist across renders and never trigger a
+ * re-render; freed on unmount. Not part of snapshots. */
+void *rc_use_ref(rc_ctx *ctx, size_t size);
+
+/* Dependencies for memo, callback and effect hooks: a byte blob compared by
+ * memcmp with the previous render's. deps == NULL: changes every render.
+ * deps_size == 0 (deps != NULL): never changes (RC_ONCE). */
+#define RC_ONCE ((const void *)""), 0
+/* `RC_DEPS(a, b)`: integer-valued dependencies (use rc_state_version(s) for
+ * state). Pass a struct's address and size for other kinds. */
+#define RC_DEPS(...) \
+    ((const int64_t[]){__VA_ARGS__}), sizeof((const int64_t[]){__VA_ARGS__})
+#define RC_EVERY_RENDER NULL, 0
+
+/* Memo: returns `size` bytes computed by fn(out, arg) on the first render and
+ * whenever deps change; the bytes persist across renders. */
+typedef void (*rc_memo_fn)(void *out, void *arg);
+const void *rc_use_memo(rc_ctx *ctx, size_t size, rc_memo_fn fn, void *arg,
+                        const void *deps, size_t deps_size);
+
+/* Callback: returns a handler whose identity (fn, user) is kept until deps
+ * change, so children receiving it in props are not re-rendered. */
+rc_on rc_use_callback(rc_ctx *ctx, rc_on handler, const void *deps, size_t deps_size);
+
+/* Effects run after the render's output has been sent (rc_layout_commit),
+ * children before parents. An effect may return a cleanup, run before the
+ * effect runs again and on unmount. */
+typedef struct rc_cleanup {
+    void (*fn)(void *data);
+    void *data;
+} rc_cleanup;
+#define RC_NO_CLEANUP ((rc_cleanup){0})
+typedef rc_cleanup (*rc_effect_fn)(rc_effect *e, void *arg);
+
+enum {
+    /* Do not run this effect on the first render of a resumed session. */
+    RC_EFFECT_SKIP_ON_RESUME = 1u << 0,
+    /* Run only on the first render of a resumed session. */
+    RC_EFFECT_ONLY_ON_RESUME = 1u << 1
+};
+
+/* Schedules fn(e, arg copy) after commit when deps changed. arg (arg_size
+ * bytes, may be NULL/0) is copied, so a stack value from the render is fine;
+ * the copy lives until the next run of this effect. */
+void rc_use_effect(rc_ctx *ctx, rc_effect_fn fn, const void *arg, size_t arg_size,
+                   const void *deps, size_t deps_size);
+/* rc_use_effect with RC_EFFECT_* flags. */
+void rc_use_effect_ex(rc_ctx *ctx, rc_effect_fn fn, const void *arg, size_t arg_size,
+                      const void *deps, size_t deps_size, unsigned flags);
+/* Inside an effect: its argument copy, the layout, whether this is a resume. */
+void *rc_effect_arg(rc_effect *e);
+rc_layout *rc_effect_layout(rc_effect *e);
+bool rc_effect_is_resume(rc_effect *e);
+
+/* True while rendering the first render of a session rebuilt from a
+ * snapshot (resume) in this instance. */
+bool rc_is_resume(rc_ctx *ctx);
+
+/* Context: a value provided to every descendant component. */
+struct rc_context_type {
+    const char *name;
+    size_t size;
+    const void *default_value;     /* size bytes, or NULL for zeroes */
+};
+
+/* Provides `value` (copied, type->size bytes) to the components created
+ * inside the block. Consumers re-render when the value changes, even if a
+ * component between them was skipped. Like a hook: same order every render. */
+void rc_provider_begin(rc_ctx *ctx, const rc_context_type *type, const void *value);
+void rc_provider_end(rc_ctx *ctx);
+#define RC_PROVIDE(ctx, type, value)                                           \
+    for (int rc_once_ = (rc_provider_begin((ctx), (type), (value)), 0);       \
+         rc_once_ == 0; rc_once_ = 1, rc_provider_end(ctx))
+/* Returns the nearest provided value of type (or its default). */
+const void *rc_use_context(rc_ctx *ctx, const rc_context_type *type);
+
+/* ------------------------------------------------------------------------ */
+/* Events.                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* The event's data: the array of arguments the client sent (the serialised
+ * DOM event is element 0). Owned by the dispatcher. */
+const rc_value *rc_event_data(const rc_event *ev);
+/* Shortcut for field `name` of the first argument (e.g. "value", "checked",
+ * "key"); NULL if missing. */
+const rc_value *rc_event_get(const rc_event *ev, const char *name);
+/* The `value` field as a string ("" if missing). */
+const char *rc_event_value(const rc_event *ev);
+/* Sequence number the client gave the event (0 if none) and a key unique to
+ * this event in this session, for idempotent effects outside the UI. */
+uint64_t rc_event_seq(const rc_event *ev);
+rc_layout *rc_event_layout(const rc_event *ev);
+
+/* ------------------------------------------------------------------------ */
+/* Layout: one mounted root.                                                */
+/* ------------------------------------------------------------------------ */
+
+typedef enum rc_log_level {
+    RC_LOG_ERROR = 0,
+    RC_LOG_WARN,
+    RC_LOG_INFO,
+    RC_LOG_DEBUG
+} rc_log_level;
+
+typedef void (*rc_log_fn)(void *user, rc_log_level level, const char *message);
+
+/* Where restored slot values come from when a layout is rebuilt from a
+ * snapshot: called once per restorable slot at mount, with the slot's
+ * address. Return the value to start from, or NULL to use the initial value.
+ * The value is copied; its kind (and struct type name/size/version) must match
+ * the slot's, else the initial value is used. */
+typedef const rc_value *(*rc_restore_fn)(void *user, const char *address);
+
+typedef struct rc_layout_opts {
+    rc_log_fn log;             /* NULL: stderr */
+    void *log_user;
+    rc_log_level log_level;    /* messages above this level are dropped */
+    rc_restore_fn restore;     /* non-NULL: this layout resumes a session */
+    void *restore_user;
+    void *user;                /* the embedder's pointer (rc_layout_user) */
+} rc_layout_opts;
+
+/* Options with defaults (stderr logging at RC_LOG_WARN, no restore). */
+rc_layout_opts rc_layout_opts_default(void);
+
+/* Creates a layout mounting `root` with props (copied). Nothing renders until
+ * the first rc_layout_flush. Returns NULL on allocation failure. */
+rc_layout *rc_layout_new(const rc_component *root, const void *props, size_t props_size,
+                         const rc_layout_opts *opts);
+/* Unmounts everything (cleanups run) and frees the layout. */
+void rc_layout_free(rc_layout *layout);
+void *rc_layout_user(const rc_layout *layout);
+
+/* Patch operations (the fine-grained protocol). Paths are child-index paths
+ * in the DOM under the mount root (components are transparent). */
+typedef enum rc_op_kind {
+    RC_OP_SET_ATTR,        /* node at path: attribute name = value          */
+    RC_OP_REMOVE_ATTR,     /* node at path: remove attribute name           */
+    RC_OP_SET_TEXT,        /* text node at path: new text                   */
+    RC_OP_SET_HANDLER,     /* element at path: handler for event name       */
+    RC_OP_REMOVE_HANDLER,  /* element at path: remove handler for event     */
+    RC_OP_INSERT,          /* children of element at path: insert nodes before index */
+    RC_OP_REMOVE,          /* children of element at path: remove count at index    */
+    RC_OP_MOVE,            /* children of element at path: move count from index before `before` */
+    RC_OP_REPLACE          /* children of element at path: count at index replaced by nodes */
+} rc_op_kind;
+
+typedef struct rc_node rc_node;
+typedef struct rc_handler rc_handler;
+
+typedef struct rc_op {
+    rc_op_kind kind;
+    const uint32_t *path;     /* path of the target node or parent element */
+    uint32_t path_len;
+    const char *name;         /* attribute or event name (React style: onClick) */
+    const char *value;        /* attribute value or text */
+    size_t value_len;
+    const rc_handler *handler; /* RC_OP_SET_HANDLER */
+    uint32_t index;           /* INSERT/REMOVE/MOVE: child index (before ops apply) */
+    uint32_t count;           /* REMOVE/MOVE: number of DOM nodes */
+    uint32_t before;          /* MOVE: index of the node to move before (n = end), counted before the move */
+    rc_node *const *nodes;    /* INSERT/REPLACE: the new subtrees (component nodes expand to their output) */
+    uint32_t nnodes;
+} rc_op;
+
+/* A subtree to send whole to base-protocol clients: the DOM path of an
+ * element (or the root when path_len == 0) whose model changed. */
+typedef struct rc_region {
+    const uint32_t *path;
+    uint32_t path_len;
+} rc_region;
+
+typedef struct rc_patch {
+    const rc_op *ops;
+    size_t nops;
+    const rc_region *regions;  /* prefix-free, in render order */
+    size_t nregions;
+    uint32_t rendered;          /* component renders in this flush */
+} rc_patch;
+
+/* Renders every dirty instance (parent first; on the first call, the whole
+ * tree) and returns the operations that bring the previous output to the new
+ * one. The result and the nodes it references stay valid until
+ * rc_layout_commit. Returns a patch with nops == 0 when nothing changed. */
+const rc_patch *rc_layout_flush(rc_layout *layout);
+/* Ends a flush: frees the previous output and runs effects (cleanups first).
+ * Call after the patch has been sent. */
+void rc_layout_commit(rc_layout *layout);
+/* True when some instance is waiting to re-render. */
+bool rc_layout_dirty(const rc_layout *layout);
+
+/* Dispatches an event to handler `target` with data (an array of arguments,
+ * may be NULL) and the client's sequence number (0 if none). Returns 0 on
+ * success, -1 if the id is unknown or its instance is gone (logged and
+ * ignored). */
+int rc_layout_dispatch(rc_layout *layout, const char *target, const rc_value *data,
+                       uint64_t seq);
+
+/* The current root nodes (the mount root's children, components expanded by
+ * rc_node_* readers). Valid until the next rc_layout_commit. */
+size_t rc_layout_root_count(const rc_layout *layout);
+rc_node *rc_layout_root(const rc_layout *layout, size_t i);
+
+/* Reading the virtual DOM (used by the wire layer and tests). */
+typedef enum rc_node_kind {
+    RC_NODE_ELEMENT,
+    RC_NODE_TEXT,
+    RC_NODE_COMPONENT,    /* expands to its instance's output */
+    RC_NODE_ERROR         /* an error shown in place of a failed component */
+} rc_node_kind;
+
+rc_node_kind rc_node_get_kind(const rc_node *n);
+/* Element tag; text content of text and error nodes. */
+const char *rc_node_tag(const rc_node *n);
+const char *rc_node_text(const rc_node *n, size_t *len);
+const char *rc_node_key(const rc_node *n);
+size_t rc_node_attr_count(const rc_node *n);
+const char *rc_node_attr_name(const rc_node *n, size_t i);
+const char *rc_node_attr_value(const rc_node *n, size_t i);
+size_t rc_node_handler_count(const rc_node *n);
+const rc_handler *rc_node_handler(const rc_node *n, size_t i);
+/* Children of an element, or the output roots of a component node. */
+size_t rc_node_child_count(const rc_node *n);
+rc_node *rc_node_child(const rc_node *n, size_t i);
+
+const char *rc_handler_event(const rc_handler *h);     /* React style: onClick */
+const char *rc_handler_id(const rc_handler *h);        /* deterministic id     */
+bool rc_handler_prevent_default(const rc_handler *h);
+bool rc_handler_stop_propagation(const rc_handler *h);
+
+/* Restorable slots: calls fn once per restorable state slot of every mounted
+ * instance, with its stable address
+ * ("/Type/Type[key]/Type#n@name" or "...@#index") and value. */
+typedef void (*rc_slot_fn)(void *user, const char *address, const rc_value *value);
+void rc_layout_foreach_slot(const rc_layout *layout, rc_slot_fn fn, void *user);
+
+/* Number of mounted component instances (tests, diagnostics). */
+size_t rc_layout_instance_count(const rc_layout *layout);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* REACTC_H */

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs every dependency reactc's build and tests need on a fresh Debian 12
+# machine. Idempotent: skips what is present. Run as root (or it prints the
+# command to run as root). Node.js and npm must come with the machine; Debian's
+# own nodejs/npm packages are too old and conflict, so we never install them.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+DEB_PKGS=(
+  build-essential cmake ninja-build pkg-config
+  libwebsockets-dev libwebsockets-evlib-ev libev-dev
+  libjansson-dev libsodium-dev libzstd-dev
+  libcmocka-dev clang libclang-rt-14-dev valgrind
+  chromium xxd
+)
+
+missing=()
+for p in "${DEB_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: missing Debian packages: ${missing[*]}" >&2
+    echo "install-deps: run as root:  apt-get update && apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+for tool in node npm; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "install-deps: '$tool' not found. reactc needs Node.js >= 20 and npm for the client" >&2
+    echo "install-deps: build and browser tests. Install them from nodesource (not Debian's" >&2
+    echo "install-deps: nodejs/npm packages, which are too old)." >&2
+    exit 1
+  fi
+done
+
+# npm packages, from the committed lock files; only when node_modules is stale.
+for dir in client tests/e2e; do
+  [ -f "$here/$dir/package.json" ] || continue
+  stamp="$here/$dir/node_modules/.install-stamp"
+  lock="$here/$dir/package-lock.json"
+  if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+    echo "install-deps: npm ci in $dir"
+    (cd "$here/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$stamp"
+  fi
+done
+echo "install-deps: all dependencies present"

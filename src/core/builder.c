@@ -1,0 +1,368 @@
+/*
+ * The immediate-mode builder: rc_open/rc_close, attributes, handlers, text
+ * and child components, written by a component's render function.
+ *
+ * Children, attributes and handlers of open elements accumulate on scratch
+ * stacks shared by the whole layout; rc_close copies an element's share into
+ * right-sized arrays in the render's arena and pops it. So building costs
+ * one arena bump per node and no malloc at all once the stacks are warm.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/internal.h"
+
+/* Identity seeds: distinct so a key "3" and an index 3 never collide. */
+#define IDENT_KEY 0x6b6579ull
+#define IDENT_INDEX 0x696478ull
+
+void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena) {
+    rc_layout *l = inst->layout;
+    ctx->layout = l;
+    ctx->inst = inst;
+    ctx->arena = arena;
+    ctx->hook_index = 0;
+    ctx->frame_base = l->nframes;
+    ctx->kid_base = l->nkids;
+    ctx->attr_base = l->nattrs;
+    ctx->handler_base = l->nhs;
+    ctx->top_count = 0;
+    ctx->chain = inst->ctx_chain;
+    ctx->nproviders_open = 0;
+    ctx->ntype_counts = 0;
+    ctx->error = NULL;
+}
+
+rc_layout *rc_ctx_layout(rc_ctx *ctx) { return ctx->layout; }
+
+static rc_frame *top_frame(rc_ctx *ctx) {
+    rc_layout *l = ctx->layout;
+    return l->nframes > ctx->frame_base ? &l->frames[l->nframes - 1] : NULL;
+}
+
+/* Appends n as a child of the open element (or of the output's top). */
+static void push_kid(rc_ctx *ctx, rc_node *n) {
+    rc_layout *l = ctx->layout;
+    RC_GROW32(l->kids, l->kids_cap, (size_t)l->nkids + 1);
+    l->kids[l->nkids++] = n;
+}
+
+static uint32_t kids_so_far(rc_ctx *ctx, const rc_frame *f) {
+    return ctx->layout->nkids - (f ? f->child_base : ctx->kid_base);
+}
+
+static rc_node *new_node(rc_ctx *ctx, rc_node_kind kind) {
+    rc_node *n = rc_arena_zalloc(ctx->arena, sizeof *n);
+    rc_frame *f = top_frame(ctx);
+    n->kind = (uint8_t)kind;
+    n->owner = ctx->inst;
+    n->parent = f ? f->node : NULL;
+    return n;
+}
+
+static const rc_frame *require_open(rc_ctx *ctx, const char *what) {
+    const rc_frame *f = top_frame(ctx);
+    if (!f)
+        rc_log(ctx->layout, RC_LOG_ERROR, "%s: %s called with no open element (ignored)",
+               ctx->inst->type->name, what);
+    return f;
+}
+
+static void set_attr_n(rc_ctx *ctx, const char *name, const char *value, size_t len) {
+    const rc_frame *f = require_open(ctx, "rc_attr");
+    if (!f) return;
+    rc_layout *l = ctx->layout;
+    char *v = rc_arena_strndup(ctx->arena, value, len);
+    for (uint32_t i = f->attr_base; i < l->nattrs; i++) {
+        if (strcmp(l->attrs[i].name, name) == 0) {     /* later value wins */
+            l->attrs[i].value = v;
+            l->attrs[i].value_len = (uint32_t)len;
+            return;
+        }
+    }
+    RC_GROW32(l->attrs, l->attrs_cap, (size_t)l->nattrs + 1);
+    l->attrs[l->nattrs++] = (rc_attr_kv){rc_arena_strndup(ctx->arena, name, strlen(name)), v,
+                                      (uint32_t)len};
+}
+
+void rc_attr(rc_ctx *ctx, const char *name, const char *value) {
+    set_attr_n(ctx, name, value ? value : "", value ? strlen(value) : 0);
+}
+
+/* Formats into the arena: one vsnprintf when the text fits the stack buffer. */
+static char *arena_vformat(rc_arena *a, size_t *len_out, const char *fmt, va_list ap) {
+    char small[256];
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n < 0) n = 0;
+    char *out;
+    if ((size_t)n < sizeof small) {
+        out = rc_arena_strndup(a, small, (size_t)n);
+    } else {
+        out = rc_arena_alloc(a, (size_t)n + 1);
+        vsnprintf(out, (size_t)n + 1, fmt, ap2);
+    }
+    va_end(ap2);
+    *len_out = (size_t)n;
+    return out;
+}
+
+void rc_attrf(rc_ctx *ctx, const char *name, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    size_t len;
+    char *v = arena_vformat(ctx->arena, &len, fmt, ap);
+    va_end(ap);
+    set_attr_n(ctx, name, v, len);
+}
+
+void rc_attr_bool(rc_ctx *ctx, const char *name, bool on) {
+    if (on) set_attr_n(ctx, name, "", 0);
+}
+
+void rc_on_event(rc_ctx *ctx, rc_on on) {
+    const rc_frame *f = require_open(ctx, "rc_on_event");
+    if (!f || !on.fn || !on.event) return;
+    rc_layout *l = ctx->layout;
+    const char *event = rc_canonical_event(on.event);
+    if (event == on.event) event = rc_arena_strndup(ctx->arena, event, strlen(event));
+    rc_handler h = {.event = event, .fn = on.fn, .user = on.user, .inst = ctx->inst,
+                    .prevent_default = on.prevent_default,
+                    .stop_propagation = on.stop_propagation};
+    rc_handler_set_id(&h, f->node->ident);
+    for (uint32_t i = f->handler_base; i < l->nhs; i++) {
+        if (strcmp(l->hs[i].event, event) == 0) {     /* later handler wins */
+            l->hs[i] = h;
+            return;
+        }
+    }
+    RC_GROW32(l->hs, l->hs_cap, (size_t)l->nhs + 1);
+    l->hs[l->nhs++] = h;
+}
+
+void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
+    rc_layout *l = ctx->layout;
+    rc_frame *f = top_frame(ctx);
+    rc_node *n = new_node(ctx, RC_NODE_ELEMENT);
+    n->tag = rc_arena_strndup(ctx->arena, tag, strlen(tag));
+    uint64_t parent_ident = f ? f->node->ident : ctx->inst->path_hash;
+    if (o && o->key) {
+        n->key = rc_arena_strndup(ctx->arena, o->key, strlen(o->key));
+        n->ident = rc_hash_str(rc_hash_u64(parent_ident, IDENT_KEY), o->key);
+    } else {
+        n->ident = rc_hash_u64(rc_hash_u64(parent_ident, IDENT_INDEX), kids_so_far(ctx, f));
+    }
+    push_kid(ctx, n);
+    RC_GROW32(l->frames, l->frames_cap, (size_t)l->nframes + 1);
+    l->frames[l->nframes++] = (rc_frame){n, l->nkids, l->nattrs, l->nhs};
+    if (!o) return;
+    if (o->id) rc_attr(ctx, "id", o->id);
+    if (o->class_) rc_attr(ctx, "class", o->class_);
+    if (o->style) rc_attr(ctx, "style", o->style);
+    if (o->type) rc_attr(ctx, "type", o->type);
+    if (o->value) rc_attr(ctx, "value", o->value);
+    if (o->href) rc_attr(ctx, "href", o->href);
+    if (o->on.fn) rc_on_event(ctx, o->on);
+}
+
+/* Duplicate keys among siblings are a developer error: reconciliation
+ * could not tell the children apart. Small lists compare pairwise; big
+ * ones sort key hashes (O(n log n), no allocation beyond one array). */
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static const char *find_duplicate_key(rc_node **kids, uint32_t n) {
+    uint32_t keyed = 0;
+    for (uint32_t i = 0; i < n; i++) keyed += kids[i]->key != NULL;
+    if (keyed < 2) return NULL;
+    if (keyed <= 16) {
+        for (uint32_t i = 0; i < n; i++) {
+            if (!kids[i]->key) continue;
+            for (uint32_t j = i + 1; j < n; j++)
+                if (kids[j]->key && strcmp(kids[i]->key, kids[j]->key) == 0) return kids[i]->key;
+        }
+        return NULL;
+    }
+    uint64_t *h = rc_xmalloc(sizeof *h * keyed);
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (kids[i]->key) h[m++] = rc_hash_str(RC_HASH_SEED, kids[i]->key);
+    qsort(h, m, sizeof *h, cmp_u64);
+    uint64_t dup = 0;
+    bool found = false;
+    for (uint32_t i = 1; i < m && !found; i++)
+        if (h[i] == h[i - 1]) { dup = h[i]; found = true; }
+    free(h);
+    if (!found) return NULL;
+    /* A hash match: confirm with the strings (a 64-bit collision is not a
+     * duplicate). */
+    for (uint32_t i = 0; i < n; i++) {
+        if (!kids[i]->key || rc_hash_str(RC_HASH_SEED, kids[i]->key) != dup) continue;
+        for (uint32_t j = i + 1; j < n; j++)
+            if (kids[j]->key && strcmp(kids[i]->key, kids[j]->key) == 0) return kids[i]->key;
+    }
+    return NULL;
+}
+
+static rc_node **copy_kids(rc_ctx *ctx, uint32_t base, uint32_t *count) {
+    rc_layout *l = ctx->layout;
+    uint32_t n = l->nkids - base;
+    *count = n;
+    if (!n) return NULL;
+    const char *dup = find_duplicate_key(&l->kids[base], n);
+    if (dup) rc_fail(ctx, "duplicate key \"%s\" among siblings", dup);
+    rc_node **arr = rc_arena_alloc(ctx->arena, sizeof *arr * n);
+    memcpy(arr, &l->kids[base], sizeof *arr * n);
+    l->nkids = base;
+    return arr;
+}
+
+void rc_close(rc_ctx *ctx) {
+    rc_layout *l = ctx->layout;
+    rc_frame *f = top_frame(ctx);
+    if (!f) {
+        rc_log(l, RC_LOG_ERROR, "%s: rc_close without an open element (ignored)",
+               ctx->inst->type->name);
+        return;
+    }
+    rc_frame fr = *f;
+    rc_node *n = fr.node;
+    n->u.el.children = copy_kids(ctx, fr.child_base, &n->nchildren);
+    n->nattrs = l->nattrs - fr.attr_base;
+    if (n->nattrs) {
+        n->u.el.attrs = rc_arena_alloc(ctx->arena, sizeof(rc_attr_kv) * n->nattrs);
+        memcpy(n->u.el.attrs, &l->attrs[fr.attr_base], sizeof(rc_attr_kv) * n->nattrs);
+    }
+    uint32_t nh = l->nhs - fr.handler_base;
+    n->nhandlers = (uint16_t)nh;
+    if (nh) {
+        n->u.el.handlers = rc_arena_alloc(ctx->arena, sizeof(rc_handler) * nh);
+        memcpy(n->u.el.handlers, &l->hs[fr.handler_base], sizeof(rc_handler) * nh);
+    }
+    l->nattrs = fr.attr_base;
+    l->nhs = fr.handler_base;
+    l->nframes--;
+}
+
+void rc_textn(rc_ctx *ctx, const char *text, size_t len) {
+    rc_node *n = new_node(ctx, RC_NODE_TEXT);
+    n->tag = rc_arena_strndup(ctx->arena, text, len);
+    n->text_len = (uint32_t)len;
+    push_kid(ctx, n);
+}
+
+void rc_text(rc_ctx *ctx, const char *text) { rc_textn(ctx, text, strlen(text)); }
+
+void rc_textf(rc_ctx *ctx, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    size_t len;
+    char *s = arena_vformat(ctx->arena, &len, fmt, ap);
+    va_end(ap);
+    rc_node *n = new_node(ctx, RC_NODE_TEXT);
+    n->tag = s;
+    n->text_len = (uint32_t)len;
+    push_kid(ctx, n);
+}
+
+/* Keys go into addresses ("Type[key]"): escape the characters that
+ * structure an address so no key can forge another instance's address. */
+static size_t escape_key(char *out, const char *key) {
+    size_t o = 0;
+    for (const char *p = key; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '/' || c == '[' || c == ']' || c == '@' || c == '%' || c == '#' || c < 0x20) {
+            static const char hex[] = "0123456789ABCDEF";
+            if (out) { out[o] = '%'; out[o + 1] = hex[c >> 4]; out[o + 2] = hex[c & 15]; }
+            o += 3;
+        } else {
+            if (out) out[o] = (char)c;
+            o++;
+        }
+    }
+    return o;
+}
+
+static uint32_t next_unkeyed(rc_ctx *ctx, const rc_component *type) {
+    for (uint32_t i = 0; i < ctx->ntype_counts; i++)
+        if (ctx->type_counts[i].type == type) return ctx->type_counts[i].count++;
+    RC_GROW32(ctx->type_counts, ctx->type_counts_cap, (size_t)ctx->ntype_counts + 1);
+    ctx->type_counts[ctx->ntype_counts++] = (rc_type_count){type, 1};
+    return 0;
+}
+
+void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void *props,
+              size_t props_size) {
+    rc_node *n = new_node(ctx, RC_NODE_COMPONENT);
+    n->u.comp.type = type;
+    if (props_size && props) {
+        n->u.comp.props = rc_arena_alloc(ctx->arena, props_size);
+        memcpy(n->u.comp.props, props, props_size);
+        n->u.comp.props_size = props_size;
+    }
+    n->u.comp.ctx_chain = ctx->chain;
+    size_t tlen = strlen(type->name);
+    char *seg;
+    if (key) {
+        n->key = rc_arena_strndup(ctx->arena, key, strlen(key));
+        size_t klen = escape_key(NULL, key);
+        seg = rc_arena_alloc(ctx->arena, tlen + klen + 3);
+        memcpy(seg, type->name, tlen);
+        seg[tlen] = '[';
+        escape_key(seg + tlen + 1, key);
+        seg[tlen + 1 + klen] = ']';
+        seg[tlen + 2 + klen] = '\0';
+    } else {
+        char num[24];
+        int nl = snprintf(num, sizeof num, "#%u", next_unkeyed(ctx, type));
+        seg = rc_arena_alloc(ctx->arena, tlen + (size_t)nl + 1);
+        memcpy(seg, type->name, tlen);
+        memcpy(seg + tlen, num, (size_t)nl + 1);
+    }
+    n->u.comp.segment = seg;
+    n->u.comp.path_hash = rc_hash_str(ctx->inst->path_hash, seg);
+    push_kid(ctx, n);
+}
+
+rc_node *rc_make_error_node(rc_arena *a, rc_instance *owner, const char *msg) {
+    rc_node *n = rc_arena_zalloc(a, sizeof *n);
+    n->kind = RC_NODE_ERROR;
+    n->owner = owner;
+    n->text_len = (uint32_t)strlen(msg);
+    n->tag = rc_arena_strndup(a, msg, n->text_len);
+    return n;
+}
+
+void rc_ctx_finish(rc_ctx *ctx, rc_node ***roots, uint32_t *nroots) {
+    rc_layout *l = ctx->layout;
+    if (l->nframes > ctx->frame_base) {
+        rc_log(l, RC_LOG_ERROR,
+               "%s: %u element(s) left open at the end of the render (a return or break "
+               "inside RC_EL?); closed automatically",
+               ctx->inst->type->name, l->nframes - ctx->frame_base);
+        while (l->nframes > ctx->frame_base) rc_close(ctx);
+    }
+    *roots = copy_kids(ctx, ctx->kid_base, nroots);
+}
+
+void rc_ctx_abandon(rc_ctx *ctx) {
+    rc_layout *l = ctx->layout;
+    l->nframes = ctx->frame_base;
+    l->nkids = ctx->kid_base;
+    l->nattrs = ctx->attr_base;
+    l->nhs = ctx->handler_base;
+}
+
+_Noreturn void rc_fail(rc_ctx *ctx, const char *fmt, ...) {
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    free(ctx->error);
+    ctx->error = rc_xstrdup(buf);
+    longjmp(ctx->jmp, 1);
+}

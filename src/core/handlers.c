@@ -1,0 +1,138 @@
+/*
+ * Event handlers: deterministic ids, the layout's id -> handler table, and
+ * dispatch.
+ *
+ * An id is a 64-bit hash of the element's identity and the event name. An
+ * element's identity chains, from the owning instance's path hash (its
+ * component key path), the key (or child index) of every element between the
+ * instance's output top and the element. So the same code rendering the same
+ * state gives the same ids in any process (resume relies on it), and two
+ * elements of one component get different ids for the same event.
+ */
+#include <string.h>
+
+#include "core/internal.h"
+
+/* React-style names for DOM event names, for the events whose camelCase is
+ * not just "on" + capitalised name. */
+static const struct { const char *dom, *react; } event_names[] = {
+    {"click", "onClick"},           {"dblclick", "onDoubleClick"},
+    {"change", "onChange"},         {"input", "onInput"},
+    {"submit", "onSubmit"},         {"keydown", "onKeyDown"},
+    {"keyup", "onKeyUp"},           {"keypress", "onKeyPress"},
+    {"focus", "onFocus"},           {"blur", "onBlur"},
+    {"mousedown", "onMouseDown"},   {"mouseup", "onMouseUp"},
+    {"mousemove", "onMouseMove"},   {"mouseenter", "onMouseEnter"},
+    {"mouseleave", "onMouseLeave"}, {"mouseover", "onMouseOver"},
+    {"mouseout", "onMouseOut"},     {"contextmenu", "onContextMenu"},
+    {"pointerdown", "onPointerDown"}, {"pointerup", "onPointerUp"},
+    {"pointermove", "onPointerMove"}, {"touchstart", "onTouchStart"},
+    {"touchend", "onTouchEnd"},     {"touchmove", "onTouchMove"},
+    {"wheel", "onWheel"},           {"scroll", "onScroll"},
+    {"dragstart", "onDragStart"},   {"dragend", "onDragEnd"},
+    {"dragover", "onDragOver"},     {"drop", "onDrop"},
+    {"select", "onSelect"},         {"reset", "onReset"},
+    {"load", "onLoad"},             {"error", "onError"},
+};
+
+/* Returns a static React-style name for a known DOM name or an already
+ * React-style name; otherwise returns `event` itself (caller copies it). */
+const char *rc_canonical_event(const char *event) {
+    if (event[0] == 'o' && event[1] == 'n' && event[2] >= 'A' && event[2] <= 'Z') {
+        for (size_t i = 0; i < sizeof event_names / sizeof *event_names; i++)
+            if (strcmp(event_names[i].react, event) == 0) return event_names[i].react;
+        return event;
+    }
+    for (size_t i = 0; i < sizeof event_names / sizeof *event_names; i++)
+        if (strcmp(event_names[i].dom, event) == 0) return event_names[i].react;
+    return event;
+}
+
+static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+void rc_handler_set_id(rc_handler *h, uint64_t element_ident) {
+    uint64_t id = rc_hash_str(element_ident, h->event);
+    h->id = id;
+    /* 11 base64url digits, most significant first: 64 bits in 66. */
+    for (int i = 10; i >= 0; i--) {
+        h->id_str[i] = b64url[id & 63];
+        id >>= 6;
+    }
+    h->id_str[11] = '\0';
+}
+
+/* Parses an 11-character id back to its 64 bits; false if malformed. */
+static bool parse_id(const char *s, uint64_t *out) {
+    uint64_t v = 0;
+    size_t i = 0;
+    for (; s[i] && i < 11; i++) {
+        const char *p = strchr(b64url, s[i]);
+        if (!p || !*p) return false;
+        /* The first digit carries only the top 4 bits (64 = 4 + 10 * 6). */
+        if (i == 0 && (p - b64url) > 15) return false;
+        v = (v << 6) | (uint64_t)(p - b64url);
+    }
+    if (i != 11 || s[i]) return false;
+    *out = v;
+    return true;
+}
+
+void rc_handlers_register(rc_layout *l, rc_node *el) {
+    for (uint32_t i = 0; i < el->nhandlers; i++)
+        rc_map_put(&l->handlers, el->u.el.handlers[i].id, &el->u.el.handlers[i]);
+}
+
+void rc_handlers_unregister(rc_layout *l, rc_node *el) {
+    for (uint32_t i = 0; i < el->nhandlers; i++) {
+        rc_handler *h = &el->u.el.handlers[i];
+        /* Only if the table still points at this very handler: a newer
+         * render may have registered the same id already. */
+        if (rc_map_get(&l->handlers, h->id) == h) rc_map_del(&l->handlers, h->id);
+    }
+}
+
+struct rc_event {
+    rc_layout *layout;
+    const rc_value *data;
+    uint64_t seq;
+};
+
+int rc_layout_dispatch(rc_layout *l, const char *target, const rc_value *data, uint64_t seq) {
+    uint64_t id;
+    if (!target || !parse_id(target, &id)) {
+        rc_log(l, RC_LOG_WARN, "event for malformed handler id \"%.40s\" ignored",
+               target ? target : "(null)");
+        return -1;
+    }
+    rc_handler *h = rc_map_get(&l->handlers, id);
+    if (!h) {
+        /* Normal after an unmount or re-render that dropped the handler: the
+         * client clicked something the server already replaced. */
+        rc_log(l, RC_LOG_INFO, "event for unknown or stale handler %s ignored", target);
+        return -1;
+    }
+    rc_event ev = {l, data, seq};
+    h->fn(&ev, h->user);
+    return 0;
+}
+
+const rc_value *rc_event_data(const rc_event *ev) { return ev->data; }
+
+const rc_value *rc_event_get(const rc_event *ev, const char *name) {
+    if (!ev->data) return NULL;
+    const rc_value *first = ev->data->kind == RC_ARRAY ? rc_array_at(ev->data, 0) : ev->data;
+    return first ? rc_object_get(first, name) : NULL;
+}
+
+const char *rc_event_value(const rc_event *ev) {
+    return rc_value_string(rc_event_get(ev, "value"), "");
+}
+
+uint64_t rc_event_seq(const rc_event *ev) { return ev->seq; }
+
+rc_layout *rc_event_layout(const rc_event *ev) { return ev->layout; }
+
+const char *rc_handler_event(const rc_handler *h) { return h->event; }
+const char *rc_handler_id(const rc_handler *h) { return h->id_str; }
+bool rc_handler_prevent_default(const rc_handler *h) { return h->prevent_default; }
+bool rc_handler_stop_propagation(const rc_handler *h) { return h->stop_propagation; }

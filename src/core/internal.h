@@ -1,0 +1,305 @@
+/*
+ * The core's data structures: component instances, hook slots, the layout
+ * (one mounted root) and the render context. Shared by the files of
+ * src/core/, each of which implements one concept:
+ *
+ *   builder.c    rc_open/rc_close/rc_attr/rc_text/rc_child: building output
+ *   render.c     rendering one instance (error boundary, hook order check)
+ *   reconcile.c  diffing old and new output into patch operations
+ *   hooks.c      state, reducer, ref, memo, callback, effect
+ *   context.c    providers and consumers
+ *   handlers.c   deterministic handler ids, the handler table, dispatch
+ *   layout.c     the layout: scheduling, flush, commit, unmount
+ *   slots.c      restorable slot addresses, enumeration and restore
+ *   value.c      rc_value
+ */
+#ifndef RC_CORE_INTERNAL_H
+#define RC_CORE_INTERNAL_H
+
+#include <setjmp.h>
+#include <stdint.h>
+
+#include "reactc.h"
+#include "util/alloc.h"
+#include "util/hash.h"
+#include "vdom/arena.h"
+#include "vdom/node.h"
+
+typedef struct rc_instance rc_instance;
+typedef struct rc_provider rc_provider;
+
+/* ---- hooks ---------------------------------------------------------- */
+
+typedef enum rc_hook_kind {
+    HOOK_STATE = 1,
+    HOOK_REF,
+    HOOK_MEMO,
+    HOOK_CALLBACK,
+    HOOK_EFFECT,
+    HOOK_PROVIDER,
+    HOOK_CONSUMER
+} rc_hook_kind;
+
+/* Every hook struct starts with this header. */
+typedef struct rc_hook {
+    uint8_t kind;
+    uint16_t index;                /* position in the instance's hook list */
+    char *name;                    /* explicit slot name or NULL */
+    rc_instance *inst;
+} rc_hook;
+
+struct rc_state {
+    rc_hook h;
+    rc_value value;
+    uint64_t version;
+    unsigned flags;                /* RC_STATE_* */
+    rc_reducer_fn reducer;         /* reducer slots only */
+    rc_kind declared;              /* the kind the slot was declared with */
+};
+
+typedef struct rc_ref_hook {
+    rc_hook h;
+    void *data;
+} rc_ref_hook;
+
+/* Memo and callback: a cached result and the dependencies it came from. */
+typedef struct rc_memo_hook {
+    rc_hook h;
+    void *deps;
+    size_t deps_size;
+    bool every_render;
+    void *data;
+    size_t size;
+    rc_on cb;
+} rc_memo_hook;
+
+struct rc_effect {
+    rc_hook h;
+    rc_effect_fn fn;
+    void *arg;                     /* argument copy of the last run */
+    size_t arg_size;
+    void *pending_arg;             /* argument copy for the next run */
+    size_t pending_arg_size;
+    void *deps;
+    size_t deps_size;
+    bool every_render;
+    bool pending;                  /* run at the next commit */
+    bool resume;                   /* the pending run is a resume's */
+    unsigned flags;                /* RC_EFFECT_* */
+    rc_cleanup cleanup;            /* from the last run */
+};
+
+typedef struct rc_consumer rc_consumer;
+
+struct rc_provider {
+    rc_hook h;
+    const rc_context_type *type;
+    void *value;
+    uint64_t version;
+    rc_provider *outer;            /* the chain this provider was opened in */
+    rc_consumer *consumers;        /* doubly linked */
+};
+
+struct rc_consumer {
+    rc_hook h;
+    rc_provider *provider;         /* NULL: reading the default */
+    rc_consumer *prev, *next;
+    void *zero;                    /* zero bytes for a type with no default */
+};
+
+/* ---- instances ---------------------------------------------------------- */
+
+struct rc_instance {
+    const rc_component *type;
+    rc_layout *layout;
+    rc_instance *parent;
+    rc_node *placeholder;          /* our spot in the parent's output; NULL for the root */
+    const void *props;             /* the placeholder's props (or the layout's root props) */
+    size_t props_size;
+    char *segment;                 /* "Type", "Type[key]" or "Type#n" */
+    uint64_t path_hash;            /* hash of the segments from the root */
+    rc_provider *ctx_chain;        /* providers in effect at our spot */
+    uint32_t depth;
+    uint32_t dom_count;            /* DOM nodes our output stands for */
+    rc_arena arena;                /* holds roots and everything below them */
+    rc_node **roots;
+    uint32_t nroots;
+    rc_hook **hooks;
+    uint16_t nhooks, hooks_cap;
+    bool dirty;                    /* waits in the layout's dirty queue */
+    bool in_effects;               /* waits in the layout's effect queue */
+    bool resume;                   /* next render is the first after a restore */
+    bool rendered;                 /* has rendered at least once */
+    uint64_t render_gen;           /* flush generation of the last render */
+};
+
+/* ---- render context -------------------------------------------------- */
+
+typedef struct rc_frame {           /* an element open in the builder */
+    rc_node *node;
+    uint32_t child_base, attr_base, handler_base;
+} rc_frame;
+
+typedef struct rc_type_count {      /* unkeyed children per type, for segments */
+    const rc_component *type;
+    uint32_t count;
+} rc_type_count;
+
+struct rc_ctx {
+    rc_layout *layout;
+    rc_instance *inst;
+    rc_arena *arena;               /* the new output's arena */
+    uint32_t hook_index;
+    uint32_t frame_base;           /* frames below this belong to outer renders */
+    uint32_t kid_base;             /* top-level children start here */
+    uint32_t attr_base, handler_base;
+    uint32_t top_count;            /* elements at the output's top so far */
+    rc_provider *chain;            /* providers open at this point */
+    uint32_t nproviders_open;
+    rc_type_count *type_counts;
+    uint32_t ntype_counts, type_counts_cap;
+    jmp_buf jmp;
+    char *error;                   /* set by rc_fail */
+    rc_arena out;                  /* the arena being built (ctx->arena points here) */
+};
+
+/* ---- layout ------------------------------------------------------------- */
+
+typedef struct rc_op_internal {     /* rc_op with its path as a pool offset */
+    rc_op op;
+    uint32_t path_off;
+} rc_op_internal;
+
+typedef struct rc_region_internal {
+    uint32_t path_off, path_len;
+} rc_region_internal;
+
+struct rc_layout {
+    rc_layout_opts opts;
+    rc_instance *root;
+    void *root_props;
+    size_t root_props_size;
+    bool mounted;
+    bool in_flush;
+    uint64_t flush_gen;
+
+    /* scheduling */
+    rc_instance **dirty;
+    size_t ndirty, dirty_cap;
+    rc_instance **batch;           /* the dirty batch being rendered */
+    size_t nbatch;
+    rc_instance **effects;         /* instances with pending effects, post-order */
+    size_t neffects, effects_cap;
+
+    /* handler table: id -> rc_handler (in a current arena) */
+    rc_map handlers;
+
+    /* output of the current flush */
+    rc_op_internal *ops;
+    size_t nops, ops_cap;
+    rc_op *ops_out;                /* ops with path pointers fixed up */
+    size_t ops_out_cap;
+    rc_region_internal *regions;
+    size_t nregions, regions_cap;
+    rc_region *regions_out;
+    size_t regions_out_cap;
+    uint32_t *paths;               /* path pool */
+    size_t npaths, paths_cap;
+    rc_patch patch;
+    uint32_t rendered;
+
+    /* the path of the element being diffed (a stack) */
+    uint32_t *path;
+    size_t path_len, path_cap;
+
+    /* arenas of replaced outputs, freed at commit */
+    rc_arena *garbage;
+    size_t ngarbage, garbage_cap;
+
+    /* builder scratch stacks (shared by renders: a child renders only after
+     * its parent's build is complete) */
+    rc_frame *frames;
+    uint32_t nframes, frames_cap;
+    rc_node **kids;
+    uint32_t nkids, kids_cap;
+    rc_attr_kv *attrs;
+    uint32_t nattrs, attrs_cap;
+    rc_handler *hs;
+    uint32_t nhs, hs_cap;
+
+    /* render contexts, one per nesting level of renders: a render context
+     * must not live on the C stack because rc_fail longjmps out of it */
+    rc_ctx **ctxs;
+    size_t nctx, ctxs_cap;
+
+    size_t ninstances;
+    bool resuming;                 /* the first flush rebuilds from restore */
+};
+
+/* ---- functions shared between core files ------------------------------- */
+
+/* Grows *arr (of elem-sized items, capacity *cap) to hold at least need. */
+void rc_grow(void **arr, size_t elem, size_t *cap, size_t need);
+#define RC_GROW(arr, cap, need) \
+    rc_grow((void **)&(arr), sizeof *(arr), &(cap), (need))
+void rc_grow32(void **arr, size_t elem, uint32_t *cap, size_t need);
+#define RC_GROW32(arr, cap, need) \
+    rc_grow32((void **)&(arr), sizeof *(arr), &(cap), (need))
+
+void rc_log(rc_layout *l, rc_log_level level, const char *fmt, ...) RC_PRINTF(3, 4);
+
+/* layout.c */
+void rc_instance_mark_dirty(rc_instance *inst);
+rc_instance *rc_instance_new(rc_layout *l, rc_instance *parent, rc_node *placeholder);
+void rc_instance_unmount(rc_instance *inst);
+void rc_queue_effects(rc_instance *inst);
+uint32_t rc_node_dom_count(const rc_node *n);
+
+/* render.c: renders inst into a new arena. With diff, the old output is
+ * diffed against the new one and ops are emitted (the layout's path stack
+ * holds the container element's path, base the DOM index of our first root);
+ * without, the new output is mounted silently (its subtree is being
+ * inserted whole). */
+void rc_render_instance(rc_instance *inst, bool diff, uint32_t base);
+
+/* builder.c */
+void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena);
+/* Closes what the render left open and returns the output's roots. */
+void rc_ctx_finish(rc_ctx *ctx, rc_node ***roots, uint32_t *nroots);
+void rc_ctx_abandon(rc_ctx *ctx);
+rc_node *rc_make_error_node(rc_arena *a, rc_instance *owner, const char *msg);
+
+/* reconcile.c */
+void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw,
+                   uint32_t nnew, uint32_t base);
+void rc_mount_subtree(rc_layout *l, rc_node *n);
+void rc_unmount_subtree(rc_layout *l, rc_node *n);
+void rc_path_push(rc_layout *l, uint32_t index);
+void rc_path_pop(rc_layout *l);
+
+/* handlers.c */
+void rc_handlers_register(rc_layout *l, rc_node *el);
+void rc_handlers_unregister(rc_layout *l, rc_node *el);
+void rc_handler_set_id(rc_handler *h, uint64_t element_ident);
+const char *rc_canonical_event(const char *event);
+
+/* hooks.c */
+void rc_hooks_free(rc_instance *inst);
+bool rc_effects_pending(const rc_instance *inst);
+void rc_effects_run_cleanups(rc_instance *inst);   /* of pending effects */
+void rc_effects_run(rc_instance *inst);
+void rc_effects_cleanup_all(rc_instance *inst);    /* unmount */
+void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name,
+                  bool *created);
+
+/* context.c */
+void rc_consumer_unlink(rc_consumer *c);
+void rc_provider_release(rc_provider *p);
+void rc_provider_mark_consumers(rc_provider *p);
+
+/* slots.c */
+/* Writes the instance's address prefix ("/Type/Type[key]") into buf. */
+size_t rc_instance_address(const rc_instance *inst, char *buf, size_t cap);
+const rc_value *rc_slot_restore(rc_ctx *ctx, rc_state *s);
+
+#endif

@@ -1,0 +1,384 @@
+/*
+ * The layout: one mounted root. Owns the component instances, schedules
+ * re-renders (dirty queue, parent first), runs a flush (render what is dirty,
+ * collect patch operations) and a commit (free replaced output, run effects).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/internal.h"
+
+/* ---- small shared helpers ----------------------------------------------- */
+
+void rc_grow(void **arr, size_t elem, size_t *cap, size_t need) {
+    if (need <= *cap) return;
+    size_t n = *cap ? *cap * 2 : 8;
+    while (n < need) n *= 2;
+    *arr = rc_xrealloc(*arr, n * elem);
+    *cap = n;
+}
+
+void rc_grow32(void **arr, size_t elem, uint32_t *cap, size_t need) {
+    size_t c = *cap;
+    rc_grow(arr, elem, &c, need);
+    *cap = (uint32_t)c;
+}
+
+void rc_log(rc_layout *l, rc_log_level level, const char *fmt, ...) {
+    if (l && level > l->opts.log_level) return;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (l && l->opts.log) {
+        l->opts.log(l->opts.log_user, level, buf);
+    } else {
+        static const char *names[] = {"error", "warn", "info", "debug"};
+        fprintf(stderr, "reactc %s: %s\n", names[level], buf);
+    }
+}
+
+rc_layout_opts rc_layout_opts_default(void) {
+    rc_layout_opts o;
+    memset(&o, 0, sizeof o);
+    o.log_level = RC_LOG_WARN;
+    return o;
+}
+
+/* ---- instances ------------------------------------------------------------ */
+
+rc_instance *rc_instance_new(rc_layout *l, rc_instance *parent, rc_node *placeholder) {
+    rc_instance *inst = rc_xcalloc(1, sizeof *inst);
+    inst->layout = l;
+    inst->parent = parent;
+    inst->placeholder = placeholder;
+    if (placeholder) {
+        inst->type = placeholder->u.comp.type;
+        inst->props = placeholder->u.comp.props;
+        inst->props_size = placeholder->u.comp.props_size;
+        inst->segment = rc_xstrdup(placeholder->u.comp.segment);
+        inst->path_hash = placeholder->u.comp.path_hash;
+        inst->ctx_chain = placeholder->u.comp.ctx_chain;
+        inst->depth = parent->depth + 1;
+    }
+    rc_arena_init(&inst->arena);
+    inst->resume = l->resuming;
+    l->ninstances++;
+    return inst;
+}
+
+static void remove_from(rc_instance **arr, size_t n, const rc_instance *inst) {
+    for (size_t i = 0; i < n; i++)
+        if (arr[i] == inst) arr[i] = NULL;
+}
+
+void rc_instance_unmount(rc_instance *inst) {
+    rc_layout *l = inst->layout;
+    /* Children first, so cleanups run bottom-up and consumers unlink before
+     * their providers go. */
+    for (uint32_t i = 0; i < inst->nroots; i++) rc_unmount_subtree(l, inst->roots[i]);
+    rc_effects_cleanup_all(inst);
+    rc_hooks_free(inst);
+    if (inst->dirty) remove_from(l->dirty, l->ndirty, inst);
+    remove_from(l->batch, l->nbatch, inst);
+    if (inst->in_effects) remove_from(l->effects, l->neffects, inst);
+    /* Ops of this flush may still reference the output: free at commit. */
+    if (inst->arena.head) {
+        RC_GROW(l->garbage, l->garbage_cap, l->ngarbage + 1);
+        l->garbage[l->ngarbage++] = inst->arena;
+    }
+    free(inst->segment);
+    free(inst);
+    l->ninstances--;
+}
+
+void rc_instance_mark_dirty(rc_instance *inst) {
+    if (inst->dirty) return;
+    rc_layout *l = inst->layout;
+    inst->dirty = true;
+    RC_GROW(l->dirty, l->dirty_cap, l->ndirty + 1);
+    l->dirty[l->ndirty++] = inst;
+}
+
+void rc_queue_effects(rc_instance *inst) {
+    if (inst->in_effects || !rc_effects_pending(inst)) return;
+    rc_layout *l = inst->layout;
+    inst->in_effects = true;
+    RC_GROW(l->effects, l->effects_cap, l->neffects + 1);
+    l->effects[l->neffects++] = inst;
+}
+
+/* ---- layout ----------------------------------------------------------- */
+
+rc_layout *rc_layout_new(const rc_component *root, const void *props, size_t props_size,
+                         const rc_layout_opts *opts) {
+    if (!root || !root->render) return NULL;
+    rc_layout *l = rc_xcalloc(1, sizeof *l);
+    l->opts = opts ? *opts : rc_layout_opts_default();
+    rc_map_init(&l->handlers);
+    if (props_size && props) {
+        l->root_props = rc_xmemdup(props, props_size);
+        l->root_props_size = props_size;
+    }
+    l->resuming = l->opts.restore != NULL;
+    rc_instance *inst = rc_instance_new(l, NULL, NULL);
+    inst->type = root;
+    inst->props = l->root_props;
+    inst->props_size = l->root_props_size;
+    inst->segment = rc_xstrdup(root->name);
+    inst->path_hash = rc_hash_str(RC_HASH_SEED, root->name);
+    l->root = inst;
+    return l;
+}
+
+static void free_garbage(rc_layout *l) {
+    for (size_t i = 0; i < l->ngarbage; i++) rc_arena_free(&l->garbage[i]);
+    l->ngarbage = 0;
+}
+
+void rc_layout_free(rc_layout *l) {
+    if (!l) return;
+    if (l->root) rc_instance_unmount(l->root);
+    free_garbage(l);
+    rc_map_free(&l->handlers);
+    free(l->root_props);
+    free(l->dirty);
+    free(l->effects);
+    free(l->ops);
+    free(l->ops_out);
+    free(l->regions);
+    free(l->regions_out);
+    free(l->paths);
+    free(l->path);
+    free(l->garbage);
+    free(l->frames);
+    free(l->kids);
+    free(l->attrs);
+    free(l->hs);
+    for (size_t i = 0; i < l->ctxs_cap; i++) {
+        if (!l->ctxs[i]) continue;
+        free(l->ctxs[i]->type_counts);
+        free(l->ctxs[i]);
+    }
+    free(l->ctxs);
+    free(l);
+}
+
+void *rc_layout_user(const rc_layout *l) { return l->opts.user; }
+bool rc_layout_dirty(const rc_layout *l) { return l->ndirty > 0; }
+size_t rc_layout_instance_count(const rc_layout *l) { return l->ninstances; }
+size_t rc_layout_root_count(const rc_layout *l) { return l->root ? l->root->nroots : 0; }
+rc_node *rc_layout_root(const rc_layout *l, size_t i) {
+    return l->root && i < l->root->nroots ? l->root->roots[i] : NULL;
+}
+
+/* ---- positions: where an instance's output sits in the DOM -------------- */
+
+/* DOM index of n among its siblings (in its element or its owner's output). */
+static uint32_t index_in_list(const rc_node *n) {
+    rc_node **list;
+    uint32_t len;
+    if (n->parent) {
+        list = n->parent->u.el.children;
+        len = n->parent->nchildren;
+    } else {
+        list = n->owner->roots;
+        len = n->owner->nroots;
+    }
+    uint32_t idx = 0;
+    for (uint32_t i = 0; i < len && list[i] != n; i++) idx += rc_node_dom_count(list[i]);
+    return idx;
+}
+
+static uint32_t instance_base(rc_layout *l, const rc_instance *inst);
+
+/* Pushes the DOM path of element el onto the layout's path stack. */
+static void push_element_path(rc_layout *l, const rc_node *el) {
+    uint32_t idx = index_in_list(el);
+    if (el->parent) {
+        push_element_path(l, el->parent);
+    } else {
+        idx += instance_base(l, el->owner);
+    }
+    rc_path_push(l, idx);
+}
+
+/* Pushes the path of the element containing inst's output and returns the
+ * DOM index of inst's first root inside it. */
+static uint32_t instance_base(rc_layout *l, const rc_instance *inst) {
+    const rc_node *ph = inst->placeholder;
+    if (!ph) return 0;                 /* the root: container is the mount root */
+    uint32_t idx = index_in_list(ph);
+    if (ph->parent) {
+        push_element_path(l, ph->parent);
+        return idx;
+    }
+    return idx + instance_base(l, ph->owner);
+}
+
+/* ---- flush and commit ------------------------------------------------- */
+
+static void add_region(rc_layout *l) {
+    RC_GROW(l->regions, l->regions_cap, l->nregions + 1);
+    RC_GROW(l->paths, l->paths_cap, l->npaths + l->path_len);
+    rc_region_internal *r = &l->regions[l->nregions++];
+    r->path_off = (uint32_t)l->npaths;
+    r->path_len = (uint32_t)l->path_len;
+    if (l->path_len) memcpy(&l->paths[l->npaths], l->path, sizeof(uint32_t) * l->path_len);
+    l->npaths += l->path_len;
+}
+
+static int by_depth(const void *a, const void *b) {
+    const rc_instance *x = *(rc_instance *const *)a, *y = *(rc_instance *const *)b;
+    if (!x || !y) return (x == NULL) - (y == NULL);    /* holes sort last */
+    return (x->depth > y->depth) - (x->depth < y->depth);
+}
+
+/* Walks up from inst while it is a top-level node of its parent's output,
+ * adding delta to each ancestor's dom count. */
+static void propagate_count(rc_instance *inst, int64_t delta) {
+    while (delta && inst->placeholder && !inst->placeholder->parent) {
+        inst = inst->parent;
+        inst->dom_count = (uint32_t)((int64_t)inst->dom_count + delta);
+    }
+}
+
+static bool region_has_prefix(const rc_layout *l, size_t upto, const rc_region_internal *r) {
+    for (size_t i = 0; i < upto; i++) {
+        const rc_region_internal *q = &l->regions[i];
+        if (q->path_len > r->path_len) continue;
+        if (q->path_len == 0 ||
+            memcmp(&l->paths[q->path_off], &l->paths[r->path_off], sizeof(uint32_t) * q->path_len) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void render_dirty(rc_layout *l) {
+    /* Process the queue in depth order; renders may dirty more instances
+     * (context consumers, sets during render): loop until stable, but
+     * render an instance at most once per flush. */
+    size_t guard = 0;
+    while (l->ndirty && guard++ < 64) {
+        /* The batch stays visible to rc_instance_unmount, which clears the
+         * entries of instances a render in this batch removes. */
+        rc_instance **batch = l->batch = l->dirty;
+        size_t n = l->nbatch = l->ndirty;
+        l->dirty = NULL;
+        l->ndirty = 0;
+        l->dirty_cap = 0;
+        qsort(batch, n, sizeof *batch, by_depth);
+        rc_instance **later = NULL;
+        size_t nlater = 0, later_cap = 0;
+        for (size_t i = 0; i < n; i++) {
+            rc_instance *inst = batch[i];
+            if (!inst || !inst->dirty) continue;
+            if (inst->render_gen == l->flush_gen) {
+                /* Already rendered in this flush: next flush. */
+                RC_GROW(later, later_cap, nlater + 1);
+                later[nlater++] = inst;
+                continue;
+            }
+            l->path_len = 0;
+            uint32_t base = instance_base(l, inst);
+            add_region(l);
+            uint32_t before = inst->dom_count;
+            rc_render_instance(inst, true, base);
+            propagate_count(inst, (int64_t)inst->dom_count - (int64_t)before);
+        }
+        l->batch = NULL;
+        l->nbatch = 0;
+        free(batch);
+        for (size_t i = 0; i < nlater; i++) {
+            RC_GROW(l->dirty, l->dirty_cap, l->ndirty + 1);
+            l->dirty[l->ndirty++] = later[i];
+        }
+        free(later);
+        if (nlater && nlater == l->ndirty) break;   /* only deferred ones left */
+    }
+}
+
+const rc_patch *rc_layout_flush(rc_layout *l) {
+    l->nops = 0;
+    l->nregions = 0;
+    l->npaths = 0;
+    l->rendered = 0;
+    l->flush_gen++;
+    l->path_len = 0;
+    l->in_flush = true;
+    if (!l->mounted) {
+        l->mounted = true;
+        rc_render_instance(l->root, false, 0);
+        l->resuming = false;
+        rc_op_internal *o;
+        RC_GROW(l->ops, l->ops_cap, 1);
+        o = &l->ops[l->nops++];
+        memset(o, 0, sizeof *o);
+        o->op.kind = RC_OP_INSERT;
+        o->op.index = 0;
+        o->op.nodes = l->root->roots;
+        o->op.nnodes = l->root->nroots;
+        add_region(l);
+        /* Sets made during the first render are already reflected in it
+         * only if they happened before the read; render again next flush. */
+    } else {
+        render_dirty(l);
+    }
+    l->in_flush = false;
+
+    /* Fix up pool offsets into pointers now that the pool stopped moving. */
+    RC_GROW(l->ops_out, l->ops_out_cap, l->nops);
+    for (size_t i = 0; i < l->nops; i++) {
+        l->ops_out[i] = l->ops[i].op;
+        l->ops_out[i].path = l->ops[i].op.path_len ? &l->paths[l->ops[i].path_off] : NULL;
+    }
+    RC_GROW(l->regions_out, l->regions_out_cap, l->nregions);
+    size_t nr = 0;
+    for (size_t i = 0; i < l->nregions; i++) {
+        if (region_has_prefix(l, i, &l->regions[i])) continue;
+        bool covered = false;
+        /* A later region that is a prefix of this one also covers it. */
+        for (size_t j = i + 1; j < l->nregions && !covered; j++) {
+            const rc_region_internal *q = &l->regions[j], *r = &l->regions[i];
+            covered = q->path_len < r->path_len &&
+                      (q->path_len == 0 || memcmp(&l->paths[q->path_off], &l->paths[r->path_off],
+                                                  sizeof(uint32_t) * q->path_len) == 0);
+        }
+        if (covered) continue;
+        l->regions_out[nr].path_len = l->regions[i].path_len;
+        l->regions_out[nr].path = l->regions[i].path_len ? &l->paths[l->regions[i].path_off] : NULL;
+        nr++;
+    }
+    l->patch.ops = l->ops_out;
+    l->patch.nops = l->nops;
+    l->patch.regions = l->regions_out;
+    l->patch.nregions = nr;
+    l->patch.rendered = l->rendered;
+    return &l->patch;
+}
+
+void rc_layout_commit(rc_layout *l) {
+    free_garbage(l);
+    l->nops = 0;
+    l->nregions = 0;
+    l->npaths = 0;
+    l->patch.nops = 0;
+    l->patch.nregions = 0;
+    /* Effects: every pending cleanup first, then the effects, in the order
+     * instances finished rendering (children before parents). The queue is
+     * detached first: effects may set state, which only marks dirty. */
+    rc_instance **q = l->effects;
+    size_t n = l->neffects;
+    l->effects = NULL;
+    l->neffects = 0;
+    l->effects_cap = 0;
+    for (size_t i = 0; i < n; i++)
+        if (q[i]) rc_effects_run_cleanups(q[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (!q[i]) continue;
+        q[i]->in_effects = false;
+        rc_effects_run(q[i]);
+    }
+    free(q);
+}

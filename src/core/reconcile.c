@@ -1,0 +1,408 @@
+/*
+ * Reconciliation: diff an old list of sibling nodes against a new one and
+ * emit the patch operations that turn the client's DOM from one into the
+ * other, mounting and unmounting component instances on the way.
+ *
+ * Paths are DOM child-index paths: the layout's path stack holds the path of
+ * the element that contains the list, and `base` is the DOM index of the
+ * list's first node inside it (non-zero when the list is a component's
+ * output inside a larger parent). Components are transparent, so a node's
+ * DOM index is the sum of the dom counts of the nodes before it.
+ *
+ * Ops are applied by the client in order, so every index is computed
+ * against the DOM as left by the ops before it:
+ *   1. matched pairs are diffed in old order, left to right (a child whose
+ *      dom count changes shifts only what follows it);
+ *   2. unmatched old nodes are removed, right to left, runs coalesced;
+ *   3. the survivors are brought into the new order with the fewest moves:
+ *      those on a longest increasing subsequence of new positions stay, the
+ *      others move; new nodes are inserted, runs coalesced. This walks the
+ *      new list right to left, placing each node before its already-placed
+ *      right neighbour.
+ */
+#include <string.h>
+
+#include "core/internal.h"
+
+void rc_path_push(rc_layout *l, uint32_t index) {
+    RC_GROW(l->path, l->path_cap, l->path_len + 1);
+    l->path[l->path_len++] = index;
+}
+
+void rc_path_pop(rc_layout *l) { l->path_len--; }
+
+static rc_op *emit(rc_layout *l, rc_op_kind kind) {
+    RC_GROW(l->ops, l->ops_cap, l->nops + 1);
+    RC_GROW(l->paths, l->paths_cap, l->npaths + l->path_len);
+    rc_op_internal *o = &l->ops[l->nops++];
+    memset(o, 0, sizeof *o);
+    o->op.kind = kind;
+    o->op.path_len = (uint32_t)l->path_len;
+    o->path_off = (uint32_t)l->npaths;
+    if (l->path_len) memcpy(&l->paths[l->npaths], l->path, sizeof(uint32_t) * l->path_len);
+    l->npaths += l->path_len;
+    return &o->op;
+}
+
+/* ---- mounting and unmounting -------------------------------------------- */
+
+void rc_mount_subtree(rc_layout *l, rc_node *n) {
+    switch (n->kind) {
+    case RC_NODE_ELEMENT:
+        rc_handlers_register(l, n);
+        for (uint32_t i = 0; i < n->nchildren; i++) rc_mount_subtree(l, n->u.el.children[i]);
+        break;
+    case RC_NODE_COMPONENT: {
+        rc_instance *inst = rc_instance_new(l, n->owner, n);
+        n->u.comp.inst = inst;
+        rc_render_instance(inst, false, 0);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void rc_unmount_subtree(rc_layout *l, rc_node *n) {
+    switch (n->kind) {
+    case RC_NODE_ELEMENT:
+        rc_handlers_unregister(l, n);
+        for (uint32_t i = 0; i < n->nchildren; i++) rc_unmount_subtree(l, n->u.el.children[i]);
+        break;
+    case RC_NODE_COMPONENT:
+        if (n->u.comp.inst) rc_instance_unmount(n->u.comp.inst);
+        n->u.comp.inst = NULL;
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- pairs -------------------------------------------------------------- */
+
+static bool same_key(const rc_node *a, const rc_node *b) {
+    if (!a->key || !b->key) return a->key == b->key;
+    return strcmp(a->key, b->key) == 0;
+}
+
+/* Same type: the new node updates the old one in place. */
+static bool same_type(const rc_node *a, const rc_node *b) {
+    if (a->kind != b->kind) return false;
+    if (a->kind == RC_NODE_ELEMENT) return strcmp(a->tag, b->tag) == 0;
+    if (a->kind == RC_NODE_COMPONENT) return a->u.comp.type == b->u.comp.type;
+    return true;
+}
+
+static void diff_attrs(rc_layout *l, const rc_node *o, const rc_node *n) {
+    const rc_attr_kv *oa = o->u.el.attrs, *na = n->u.el.attrs;
+    for (uint32_t i = 0; i < n->nattrs; i++) {
+        const rc_attr_kv *match = NULL;
+        if (i < o->nattrs && strcmp(oa[i].name, na[i].name) == 0) {
+            match = &oa[i];                     /* same code, same order: common */
+        } else {
+            for (uint32_t j = 0; j < o->nattrs; j++)
+                if (strcmp(oa[j].name, na[i].name) == 0) { match = &oa[j]; break; }
+        }
+        if (match && match->value_len == na[i].value_len &&
+            memcmp(match->value, na[i].value, na[i].value_len) == 0)
+            continue;
+        rc_op *op = emit(l, RC_OP_SET_ATTR);
+        op->name = na[i].name;
+        op->value = na[i].value;
+        op->value_len = na[i].value_len;
+    }
+    for (uint32_t j = 0; j < o->nattrs; j++) {
+        bool kept = j < n->nattrs && strcmp(oa[j].name, na[j].name) == 0;
+        for (uint32_t i = 0; i < n->nattrs && !kept; i++) kept = strcmp(oa[j].name, na[i].name) == 0;
+        if (kept) continue;
+        rc_op *op = emit(l, RC_OP_REMOVE_ATTR);
+        op->name = oa[j].name;     /* the old arena lives until commit */
+    }
+}
+
+static void diff_handlers(rc_layout *l, rc_node *o, rc_node *n) {
+    rc_handlers_unregister(l, o);
+    rc_handlers_register(l, n);
+    const rc_handler *oh = o->u.el.handlers, *nh = n->u.el.handlers;
+    for (uint32_t i = 0; i < n->nhandlers; i++) {
+        const rc_handler *match = NULL;
+        for (uint32_t j = 0; j < o->nhandlers; j++)
+            if (strcmp(oh[j].event, nh[i].event) == 0) { match = &oh[j]; break; }
+        if (match && match->id == nh[i].id && match->prevent_default == nh[i].prevent_default &&
+            match->stop_propagation == nh[i].stop_propagation)
+            continue;
+        rc_op *op = emit(l, RC_OP_SET_HANDLER);
+        op->name = nh[i].event;
+        op->handler = &nh[i];
+    }
+    for (uint32_t j = 0; j < o->nhandlers; j++) {
+        bool kept = false;
+        for (uint32_t i = 0; i < n->nhandlers && !kept; i++) kept = strcmp(oh[j].event, nh[i].event) == 0;
+        if (kept) continue;
+        rc_op *op = emit(l, RC_OP_REMOVE_HANDLER);
+        op->name = oh[j].event;
+    }
+}
+
+static bool props_equal(const rc_component *t, const rc_node *o, const rc_node *n) {
+    if (o->u.comp.props_size != n->u.comp.props_size) return false;
+    if (!n->u.comp.props_size) return true;
+    if (t->props_equal) return t->props_equal(o->u.comp.props, n->u.comp.props, n->u.comp.props_size);
+    return memcmp(o->u.comp.props, n->u.comp.props, n->u.comp.props_size) == 0;
+}
+
+static void reconcile_component(rc_layout *l, rc_node *o, rc_node *n, uint32_t index) {
+    rc_instance *inst = o->u.comp.inst;
+    n->u.comp.inst = inst;
+    o->u.comp.inst = NULL;
+    bool changed = !props_equal(inst->type, o, n);
+    inst->placeholder = n;
+    inst->props = n->u.comp.props;
+    inst->props_size = n->u.comp.props_size;
+    if (inst->path_hash != n->u.comp.path_hash) {
+        /* Moved to another address: handler ids and slot addresses derive
+         * from it, so render again under the new one. */
+        free(inst->segment);
+        inst->segment = rc_xstrdup(n->u.comp.segment);
+        inst->path_hash = n->u.comp.path_hash;
+        changed = true;
+    }
+    if (inst->ctx_chain != n->u.comp.ctx_chain) {
+        inst->ctx_chain = n->u.comp.ctx_chain;
+        changed = true;
+    }
+    if (inst->type->flags & RC_COMPONENT_ALWAYS_RENDER) changed = true;
+    /* Dirty but already rendered in this flush: it waits for the next. */
+    if (inst->dirty && inst->render_gen != l->flush_gen) changed = true;
+    if (changed) rc_render_instance(inst, true, index);
+}
+
+/* Diffs a matched pair whose DOM index in the container is `index`; np
+ * points at the new node in its (arena) list, which ops may reference. */
+static void diff_pair(rc_layout *l, rc_node *o, rc_node **np, uint32_t index) {
+    rc_node *n = *np;
+    switch (n->kind) {
+    case RC_NODE_ELEMENT:
+        rc_path_push(l, index);
+        diff_attrs(l, o, n);
+        diff_handlers(l, o, n);
+        rc_diff_lists(l, o->u.el.children, o->nchildren, n->u.el.children, n->nchildren, 0);
+        rc_path_pop(l);
+        break;
+    case RC_NODE_TEXT:
+        if (o->text_len != n->text_len || memcmp(o->tag, n->tag, n->text_len) != 0) {
+            rc_path_push(l, index);
+            rc_op *op = emit(l, RC_OP_SET_TEXT);
+            rc_path_pop(l);
+            op->value = n->tag;
+            op->value_len = n->text_len;
+        }
+        break;
+    case RC_NODE_COMPONENT:
+        reconcile_component(l, o, n, index);
+        break;
+    case RC_NODE_ERROR:
+        if (o->text_len != n->text_len || memcmp(o->tag, n->tag, n->text_len) != 0) {
+            rc_op *op = emit(l, RC_OP_REPLACE);
+            op->index = index;
+            op->count = 1;
+            op->nodes = np;
+            op->nnodes = 1;
+        }
+        break;
+    }
+}
+
+
+/* Longest increasing subsequence of seq[0..n) (values distinct): marks
+ * keep[i] for the members. O(n log n). */
+static void mark_lis(const uint32_t *seq, uint32_t n, bool *keep) {
+    uint32_t *tails = rc_xmalloc(sizeof *tails * (n + 1));   /* index into seq */
+    uint32_t *prev = rc_xmalloc(sizeof *prev * (n + 1));
+    uint32_t len = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t lo = 0, hi = len;
+        while (lo < hi) {
+            uint32_t mid = (lo + hi) / 2;
+            if (seq[tails[mid]] < seq[i]) lo = mid + 1; else hi = mid;
+        }
+        prev[i] = lo ? tails[lo - 1] : UINT32_MAX;
+        tails[lo] = i;
+        if (lo == len) len++;
+    }
+    for (uint32_t i = 0; i < n; i++) keep[i] = false;
+    for (uint32_t i = len ? tails[len - 1] : UINT32_MAX; i != UINT32_MAX; i = prev[i]) keep[i] = true;
+    free(tails);
+    free(prev);
+}
+
+/* DOM index of position `upto` in the working list w (new indices). */
+static uint32_t dom_offset(rc_node **nw, const uint32_t *w, uint32_t upto, bool simple,
+                           uint32_t base) {
+    if (simple) return base + upto;
+    for (uint32_t m = 0; m < upto; m++) base += rc_node_dom_count(nw[w[m]]);
+    return base;
+}
+
+void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uint32_t nnew,
+                   uint32_t base) {
+    if (nold == 0 && nnew == 0) return;
+
+    /* Fast path: same length, same keys position by position — the shape
+     * of nearly every re-render. */
+    bool pairwise = nold == nnew;
+    for (uint32_t i = 0; i < nnew && pairwise; i++) pairwise = same_key(old[i], nw[i]);
+    if (pairwise) {
+        uint32_t off = base;
+        for (uint32_t i = 0; i < nnew; i++) {
+            if (same_type(old[i], nw[i])) {
+                diff_pair(l, old[i], &nw[i], off);
+            } else {
+                uint32_t oc = rc_node_dom_count(old[i]);
+                rc_mount_subtree(l, nw[i]);
+                rc_op *op = emit(l, RC_OP_REPLACE);
+                op->index = off;
+                op->count = oc;
+                op->nodes = &nw[i];
+                op->nnodes = 1;
+                rc_unmount_subtree(l, old[i]);
+            }
+            off += rc_node_dom_count(nw[i]);
+        }
+        return;
+    }
+
+    /* Match new nodes to old ones: by key, unkeyed ones by position. */
+    uint32_t *new_of_old = rc_xmalloc(sizeof(uint32_t) * (nold ? nold : 1));
+    uint32_t *old_of_new = rc_xmalloc(sizeof(uint32_t) * (nnew ? nnew : 1));
+    for (uint32_t i = 0; i < nold; i++) new_of_old[i] = UINT32_MAX;
+    for (uint32_t i = 0; i < nnew; i++) old_of_new[i] = UINT32_MAX;
+    rc_map keys;
+    rc_map_init(&keys);
+    for (uint32_t i = 0; i < nold; i++)
+        if (old[i]->key) rc_map_put(&keys, rc_hash_str(RC_HASH_SEED, old[i]->key), (void *)(uintptr_t)(i + 1));
+    for (uint32_t k = 0; k < nnew; k++) {
+        uint32_t j = UINT32_MAX;
+        if (nw[k]->key) {
+            uintptr_t v = (uintptr_t)rc_map_get(&keys, rc_hash_str(RC_HASH_SEED, nw[k]->key));
+            if (v && strcmp(old[v - 1]->key, nw[k]->key) == 0) j = (uint32_t)(v - 1);
+        } else if (k < nold && !old[k]->key) {
+            j = k;
+        }
+        if (j != UINT32_MAX && new_of_old[j] == UINT32_MAX && same_type(old[j], nw[k])) {
+            new_of_old[j] = k;
+            old_of_new[k] = j;
+        }
+    }
+    rc_map_free(&keys);
+
+    /* 1. Diff matched pairs in old order; counts may change as we go. */
+    uint32_t *count = rc_xmalloc(sizeof(uint32_t) * (nold + nnew + 1));
+    {
+        uint32_t off = base;
+        for (uint32_t j = 0; j < nold; j++) {
+            uint32_t k = new_of_old[j];
+            if (k != UINT32_MAX) {
+                diff_pair(l, old[j], &nw[k], off);
+                count[j] = rc_node_dom_count(nw[k]);
+            } else {
+                count[j] = rc_node_dom_count(old[j]);
+            }
+            off += count[j];
+        }
+    }
+
+    /* 2. Remove unmatched old nodes, right to left, coalescing runs. */
+    {
+        uint32_t off_end = base;
+        for (uint32_t j = 0; j < nold; j++) off_end += count[j];
+        uint32_t j = nold;
+        uint32_t off = off_end;            /* DOM index just past old[j-1] */
+        while (j > 0) {
+            j--;
+            off -= count[j];
+            if (new_of_old[j] != UINT32_MAX) continue;
+            uint32_t run = count[j];
+            rc_unmount_subtree(l, old[j]);
+            while (j > 0 && new_of_old[j - 1] == UINT32_MAX) {
+                j--;
+                off -= count[j];
+                run += count[j];
+                rc_unmount_subtree(l, old[j]);
+            }
+            if (run) {
+                rc_op *op = emit(l, RC_OP_REMOVE);
+                op->index = off;
+                op->count = run;
+            }
+        }
+    }
+
+    /* 3. Survivors in old order, as new indices; the LIS among them stays. */
+    uint32_t nw_len = 0;
+    uint32_t *w = rc_xmalloc(sizeof(uint32_t) * (nnew + 1));   /* new indices, DOM order */
+    for (uint32_t j = 0; j < nold; j++)
+        if (new_of_old[j] != UINT32_MAX) w[nw_len++] = new_of_old[j];
+    bool *keep_w = rc_xmalloc(sizeof(bool) * (nw_len + 1));
+    mark_lis(w, nw_len, keep_w);
+    bool *stays = rc_xcalloc(nnew + 1, sizeof(bool));
+    for (uint32_t m = 0; m < nw_len; m++) stays[w[m]] = keep_w[m];
+    free(keep_w);
+    for (uint32_t k = 0; k < nnew; k++) count[k] = 0;   /* reuse: counts by new index */
+
+    bool simple_counts = true;     /* every node one DOM node: index == position */
+    for (uint32_t m = 0; m < nw_len && simple_counts; m++)
+        simple_counts = rc_node_dom_count(nw[w[m]]) == 1;
+    uint32_t anchor = nw_len;      /* position in w of the placed right neighbour */
+    for (uint32_t kk = nnew; kk > 0;) {
+        uint32_t k = --kk;
+        if (old_of_new[k] == UINT32_MAX) {
+            /* A run of new nodes [first..k] goes in before the anchor. */
+            uint32_t first = k;
+            while (first > 0 && old_of_new[first - 1] == UINT32_MAX) first--;
+            for (uint32_t i = first; i <= k; i++) rc_mount_subtree(l, nw[i]);
+            rc_op *op = emit(l, RC_OP_INSERT);
+            op->index = dom_offset(nw, w, anchor, simple_counts, base);
+            op->nodes = &nw[first];
+            op->nnodes = k - first + 1;
+            uint32_t run = k - first + 1;
+            memmove(&w[anchor + run], &w[anchor], sizeof(uint32_t) * (nw_len - anchor));
+            for (uint32_t i = 0; i < run; i++) {
+                w[anchor + i] = first + i;
+                if (rc_node_dom_count(nw[first + i]) != 1) simple_counts = false;
+            }
+            nw_len += run;
+            kk = first;
+            continue;
+        }
+        uint32_t pos = 0;
+        while (w[pos] != k) pos++;
+        if (stays[k]) {
+            anchor = pos;
+            continue;
+        }
+        uint32_t from = dom_offset(nw, w, pos, simple_counts, base);
+        uint32_t before = dom_offset(nw, w, anchor, simple_counts, base);
+        uint32_t c = rc_node_dom_count(nw[k]);
+        if (c) {
+            rc_op *op = emit(l, RC_OP_MOVE);
+            op->index = from;
+            op->count = c;
+            op->before = before;
+        }
+        /* Move k from pos to just before the anchor within w. */
+        if (pos < anchor) {
+            memmove(&w[pos], &w[pos + 1], sizeof(uint32_t) * (anchor - 1 - pos));
+            anchor--;
+        } else {
+            memmove(&w[anchor + 1], &w[anchor], sizeof(uint32_t) * (pos - anchor));
+        }
+        w[anchor] = k;
+    }
+
+    free(stays);
+    free(w);
+    free(count);
+    free(new_of_old);
+    free(old_of_new);
+}

@@ -1,0 +1,97 @@
+/*
+ * Rendering one component instance: run its render function into a fresh
+ * arena inside an error boundary, then diff the new output against the old
+ * one (or mount it silently when the whole subtree is being inserted).
+ */
+#include <string.h>
+
+#include "core/internal.h"
+
+/* Render contexts come from a per-layout pool indexed by render nesting
+ * depth: a child renders while its parent's diff is in progress, and the
+ * context must not be an automatic variable of the function that calls
+ * setjmp (its fields change between setjmp and a longjmp from rc_fail). */
+static rc_ctx *ctx_acquire(rc_layout *l) {
+    if (l->nctx == l->ctxs_cap) {
+        RC_GROW(l->ctxs, l->ctxs_cap, l->nctx + 1);
+        for (size_t i = l->nctx; i < l->ctxs_cap; i++) l->ctxs[i] = NULL;
+    }
+    if (!l->ctxs[l->nctx]) l->ctxs[l->nctx] = rc_xcalloc(1, sizeof(rc_ctx));
+    return l->ctxs[l->nctx++];
+}
+
+static void ctx_release(rc_layout *l, rc_ctx *ctx) {
+    free(ctx->error);
+    ctx->error = NULL;
+    l->nctx--;
+}
+
+uint32_t rc_node_dom_count(const rc_node *n) {
+    if (n->kind == RC_NODE_COMPONENT) return n->u.comp.inst ? n->u.comp.inst->dom_count : 0;
+    return 1;
+}
+
+static void to_garbage(rc_layout *l, rc_arena *a) {
+    if (!a->head) return;
+    RC_GROW(l->garbage, l->garbage_cap, l->ngarbage + 1);
+    l->garbage[l->ngarbage++] = *a;
+    rc_arena_init(a);
+}
+
+void rc_render_instance(rc_instance *inst, bool diff, uint32_t base) {
+    rc_layout *l = inst->layout;
+    rc_ctx *ctx = ctx_acquire(l);
+    rc_arena_init(&ctx->out);
+    rc_ctx_begin(ctx, inst, &ctx->out);
+    inst->dirty = false;           /* a set during this render dirties it again */
+    inst->render_gen = l->flush_gen;
+    l->rendered++;
+
+    rc_node **roots = NULL;
+    uint32_t nroots = 0;
+    if (setjmp(ctx->jmp) == 0) {
+        inst->type->render(ctx, inst->props);
+        if (inst->rendered && ctx->hook_index < inst->nhooks)
+            rc_fail(ctx, "called %u hooks, %u on the previous render (hooks must be called "
+                         "in the same order every render)",
+                    ctx->hook_index, (unsigned)inst->nhooks);
+        rc_ctx_finish(ctx, &roots, &nroots);
+    } else {
+        /* The render failed: drop its partial output, show the error. */
+        rc_ctx_abandon(ctx);
+        rc_arena_free(&ctx->out);
+        char addr[512];
+        rc_instance_address(inst, addr, sizeof addr);
+        rc_log(l, RC_LOG_ERROR, "component %s failed: %s", addr, ctx->error);
+        roots = rc_arena_alloc(&ctx->out, sizeof *roots);
+        roots[0] = rc_make_error_node(&ctx->out, inst, ctx->error);
+        nroots = 1;
+    }
+    free(ctx->type_counts);
+    ctx->type_counts = NULL;
+    ctx->type_counts_cap = 0;
+
+    rc_arena old_arena = inst->arena;
+    rc_node **old_roots = inst->roots;
+    uint32_t old_n = inst->nroots;
+    inst->arena = ctx->out;
+    rc_arena_init(&ctx->out);
+    inst->roots = roots;
+    inst->nroots = nroots;
+    ctx_release(l, ctx);
+
+    if (diff) {
+        rc_diff_lists(l, old_roots, old_n, roots, nroots, base);
+    } else {
+        for (uint32_t i = 0; i < nroots; i++) rc_mount_subtree(l, roots[i]);
+    }
+    /* Ops of this flush may point into the old output: free it at commit. */
+    to_garbage(l, &old_arena);
+
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < nroots; i++) count += rc_node_dom_count(roots[i]);
+    inst->dom_count = count;
+    inst->rendered = true;
+    inst->resume = false;
+    rc_queue_effects(inst);
+}

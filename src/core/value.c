@@ -1,0 +1,552 @@
+/*
+ * value.c — rc_value: the tagged, deeply owned values of state slots and
+ * events.
+ *
+ * Invariants kept by every function here:
+ *  - A zeroed rc_value is RC_NULL; rc_value_free leaves a zeroed value.
+ *  - RC_STRING and RC_BYTES own a heap buffer of len + 1 bytes whose last
+ *    byte is NUL, so both can be handed to C string functions; len may be 0.
+ *  - RC_ARRAY and RC_OBJECT own their items (items is NULL while cap is 0).
+ *  - RC_STRUCT owns a heap copy of type->size bytes.
+ *
+ * Setters and rc_value_copy build the new contents before releasing the old
+ * ones, so a source that points into the destination (for example
+ * rc_value_set_string(v, rc_value_string(v, NULL))) is still valid when it is
+ * read.
+ */
+#include "reactc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------ */
+/* Allocation. Out of memory is not recoverable for us: report and abort.   */
+/* Kept static until the core engine provides a shared helper.              */
+/* ------------------------------------------------------------------------ */
+
+static void oom(size_t n)
+{
+    fprintf(stderr, "reactc: out of memory (allocating %zu bytes)\n", n);
+    abort();
+}
+
+static void *xmalloc(size_t n)
+{
+    /* malloc(0) may return NULL; ask for one byte so NULL always means OOM. */
+    void *p = malloc(n ? n : 1);
+    if (p == NULL)
+        oom(n);
+    return p;
+}
+
+static void *xrealloc(void *old, size_t n)
+{
+    void *p = realloc(old, n ? n : 1);
+    if (p == NULL)
+        oom(n);
+    return p;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = xmalloc(n);
+    memcpy(p, s, n);
+    return p;
+}
+
+/* Next capacity for a growing vector of elem-sized items: doubles, starting
+ * at 4, and aborts rather than let the byte count overflow. */
+static size_t grow_cap(size_t cap, size_t elem)
+{
+    size_t next = cap ? cap * 2 : 4;
+    if (next < cap || next > SIZE_MAX / elem)
+        oom(SIZE_MAX);
+    return next;
+}
+
+/* A NUL-terminated heap copy of len bytes at p (p may be NULL when len is
+ * 0). */
+static char *dup_bytes(const void *p, size_t len)
+{
+    if (len == SIZE_MAX)
+        oom(len);
+    char *buf = xmalloc(len + 1);
+    if (len)
+        memcpy(buf, p, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Free, copy, equality.                                                    */
+/* ------------------------------------------------------------------------ */
+
+void rc_value_free(rc_value *v)
+{
+    if (v == NULL)
+        return;
+    switch (v->kind) {
+    case RC_STRING:
+    case RC_BYTES:
+        free(v->as.str.ptr);
+        break;
+    case RC_ARRAY:
+        for (size_t i = 0; i < v->as.arr.len; i++)
+            rc_value_free(&v->as.arr.items[i]);
+        free(v->as.arr.items);
+        break;
+    case RC_OBJECT:
+        for (size_t i = 0; i < v->as.obj.len; i++) {
+            free(v->as.obj.items[i].key);
+            rc_value_free(&v->as.obj.items[i].value);
+        }
+        free(v->as.obj.items);
+        break;
+    case RC_STRUCT:
+        free(v->as.st.ptr);
+        break;
+    case RC_NULL:
+    case RC_BOOL:
+    case RC_INT:
+    case RC_FLOAT:
+        break;
+    }
+    memset(v, 0, sizeof(*v));
+}
+
+/* A heap copy of type->size bytes from data, or zero bytes if data is
+ * NULL. Never returns NULL, even for a zero-sized type, so a struct value
+ * always has a pointer to hand out. */
+static void *dup_struct(const rc_struct_type *type, const void *data)
+{
+    void *p = xmalloc(type->size);
+    if (data != NULL)
+        memcpy(p, data, type->size);
+    else
+        memset(p, 0, type->size);
+    return p;
+}
+
+/* Writes a deep copy of src into *out, whose previous contents are ignored
+ * (not freed). A NULL src copies as RC_NULL. */
+static void copy_into(rc_value *out, const rc_value *src)
+{
+    memset(out, 0, sizeof(*out));
+    if (src == NULL)
+        return;
+    switch (src->kind) {
+    case RC_NULL:
+        return;
+    case RC_BOOL:
+    case RC_INT:
+    case RC_FLOAT:
+        *out = *src;
+        return;
+    case RC_STRING:
+    case RC_BYTES:
+        out->as.str.ptr = dup_bytes(src->as.str.ptr, src->as.str.len);
+        out->as.str.len = src->as.str.len;
+        break;
+    case RC_ARRAY: {
+        size_t n = src->as.arr.len;
+        /* Exact fit: copies are usually read, not grown. */
+        if (n) {
+            out->as.arr.items = xmalloc(n * sizeof(rc_value));
+            for (size_t i = 0; i < n; i++)
+                copy_into(&out->as.arr.items[i], &src->as.arr.items[i]);
+        }
+        out->as.arr.len = out->as.arr.cap = n;
+        break;
+    }
+    case RC_OBJECT: {
+        size_t n = src->as.obj.len;
+        if (n) {
+            out->as.obj.items = xmalloc(n * sizeof(rc_member));
+            for (size_t i = 0; i < n; i++) {
+                out->as.obj.items[i].key = xstrdup(src->as.obj.items[i].key);
+                copy_into(&out->as.obj.items[i].value,
+                          &src->as.obj.items[i].value);
+            }
+        }
+        out->as.obj.len = out->as.obj.cap = n;
+        break;
+    }
+    case RC_STRUCT:
+        /* A struct value without a type has no layout to copy: make it
+         * RC_NULL rather than guess. */
+        if (src->as.st.type == NULL)
+            return;
+        out->as.st.type = src->as.st.type;
+        out->as.st.ptr = dup_struct(src->as.st.type, src->as.st.ptr);
+        break;
+    default:
+        return;   /* not a valid kind: leave RC_NULL */
+    }
+    out->kind = src->kind;
+}
+
+void rc_value_copy(rc_value *dst, const rc_value *src)
+{
+    if (dst == NULL || dst == src)
+        return;
+    /* Copy first: src may be dst itself or live inside dst. */
+    rc_value tmp;
+    copy_into(&tmp, src);
+    rc_value_free(dst);
+    *dst = tmp;
+}
+
+static bool float_equal(double a, double b)
+{
+    if (a == b)
+        return true;
+    if (isnan(a) && isnan(b))
+        return true;
+    /* Identical bits: already covered by the two tests above for every
+     * double, kept so the documented rule holds whatever the FP mode. */
+    return memcmp(&a, &b, sizeof(a)) == 0;
+}
+
+static bool struct_type_equal(const rc_struct_type *a, const rc_struct_type *b)
+{
+    if (a == b)
+        return true;
+    if (a == NULL || b == NULL)
+        return false;
+    /* Types are compared by identity (name, size, version), not address:
+     * the same struct may be declared in two translation units. */
+    if (a->name == NULL || b->name == NULL) {
+        if (a->name != b->name)
+            return false;
+    } else if (strcmp(a->name, b->name) != 0) {
+        return false;
+    }
+    return a->size == b->size && a->version == b->version;
+}
+
+static const rc_member *find_member(const rc_value *obj, const char *key,
+                                    size_t *index);
+
+bool rc_value_equal(const rc_value *a, const rc_value *b)
+{
+    static const rc_value null_value;
+    /* A NULL pointer reads as RC_NULL, as in the readers. */
+    if (a == NULL)
+        a = &null_value;
+    if (b == NULL)
+        b = &null_value;
+    if (a == b)
+        return true;
+    if (a->kind != b->kind)
+        return false;
+
+    switch (a->kind) {
+    case RC_NULL:
+        return true;
+    case RC_BOOL:
+        return a->as.b == b->as.b;
+    case RC_INT:
+        return a->as.i == b->as.i;
+    case RC_FLOAT:
+        return float_equal(a->as.f, b->as.f);
+    case RC_STRING:
+    case RC_BYTES:
+        return a->as.str.len == b->as.str.len &&
+               (a->as.str.len == 0 ||
+                memcmp(a->as.str.ptr, b->as.str.ptr, a->as.str.len) == 0);
+    case RC_ARRAY:
+        if (a->as.arr.len != b->as.arr.len)
+            return false;
+        for (size_t i = 0; i < a->as.arr.len; i++)
+            if (!rc_value_equal(&a->as.arr.items[i], &b->as.arr.items[i]))
+                return false;
+        return true;
+    case RC_OBJECT:
+        /* Key order does not matter. Equal lengths plus "every key of a is
+         * in b with an equal value" is enough since keys are unique. */
+        if (a->as.obj.len != b->as.obj.len)
+            return false;
+        for (size_t i = 0; i < a->as.obj.len; i++) {
+            const rc_member *ma = &a->as.obj.items[i];
+            const rc_member *mb = find_member(b, ma->key, NULL);
+            if (mb == NULL || !rc_value_equal(&ma->value, &mb->value))
+                return false;
+        }
+        return true;
+    case RC_STRUCT:
+        if (!struct_type_equal(a->as.st.type, b->as.st.type))
+            return false;
+        if (a->as.st.type == NULL || a->as.st.type->size == 0)
+            return true;
+        return memcmp(a->as.st.ptr, b->as.st.ptr, a->as.st.type->size) == 0;
+    }
+    return false;   /* invalid kinds are never equal */
+}
+
+/* ------------------------------------------------------------------------ */
+/* Setters. A NULL v is ignored, so a setter can take the result of         */
+/* rc_array_push or rc_object_set directly even when those refuse.          */
+/* ------------------------------------------------------------------------ */
+
+void rc_value_set_null(rc_value *v)
+{
+    rc_value_free(v);
+}
+
+void rc_value_set_bool(rc_value *v, bool b)
+{
+    if (v == NULL)
+        return;
+    rc_value_free(v);
+    v->kind = RC_BOOL;
+    v->as.b = b;
+}
+
+void rc_value_set_int(rc_value *v, int64_t i)
+{
+    if (v == NULL)
+        return;
+    rc_value_free(v);
+    v->kind = RC_INT;
+    v->as.i = i;
+}
+
+void rc_value_set_float(rc_value *v, double f)
+{
+    if (v == NULL)
+        return;
+    rc_value_free(v);
+    v->kind = RC_FLOAT;
+    v->as.f = f;
+}
+
+/* Shared by the string and bytes setters: s may point into v. */
+static void set_buffer(rc_value *v, rc_kind kind, const void *p, size_t len)
+{
+    if (v == NULL)
+        return;
+    if (p == NULL)
+        len = 0;     /* NULL reads as empty, never as "len bytes at NULL" */
+    char *buf = dup_bytes(p, len);
+    rc_value_free(v);
+    v->kind = kind;
+    v->as.str.ptr = buf;
+    v->as.str.len = len;
+}
+
+void rc_value_set_string(rc_value *v, const char *s)
+{
+    set_buffer(v, RC_STRING, s, s ? strlen(s) : 0);
+}
+
+void rc_value_set_stringn(rc_value *v, const char *s, size_t len)
+{
+    set_buffer(v, RC_STRING, s, len);
+}
+
+void rc_value_set_bytes(rc_value *v, const void *p, size_t len)
+{
+    set_buffer(v, RC_BYTES, p, len);
+}
+
+void rc_value_set_array(rc_value *v)
+{
+    if (v == NULL)
+        return;
+    rc_value_free(v);
+    v->kind = RC_ARRAY;
+}
+
+void rc_value_set_object(rc_value *v)
+{
+    if (v == NULL)
+        return;
+    rc_value_free(v);
+    v->kind = RC_OBJECT;
+}
+
+void rc_value_set_struct(rc_value *v, const rc_struct_type *type, const void *data)
+{
+    if (v == NULL)
+        return;
+    if (type == NULL) {
+        /* No layout, nothing to store. */
+        rc_value_free(v);
+        return;
+    }
+    void *p = dup_struct(type, data);   /* data may point into v */
+    rc_value_free(v);
+    v->kind = RC_STRUCT;
+    v->as.st.type = type;
+    v->as.st.ptr = p;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Readers.                                                                 */
+/* ------------------------------------------------------------------------ */
+
+bool rc_value_bool(const rc_value *v, bool fallback)
+{
+    return v != NULL && v->kind == RC_BOOL ? v->as.b : fallback;
+}
+
+int64_t rc_value_int(const rc_value *v, int64_t fallback)
+{
+    if (v == NULL)
+        return fallback;
+    if (v->kind == RC_INT)
+        return v->as.i;
+    if (v->kind == RC_FLOAT) {
+        double f = v->as.f;
+        /* Converting an out-of-range double is undefined behaviour in C:
+         * saturate instead. 2^63 is exact as a double; INT64_MAX is not. */
+        if (isnan(f))
+            return fallback;
+        if (f >= 9223372036854775808.0)
+            return INT64_MAX;
+        if (f <= -9223372036854775808.0)
+            return INT64_MIN;
+        return (int64_t)f;   /* truncates toward zero */
+    }
+    return fallback;
+}
+
+double rc_value_float(const rc_value *v, double fallback)
+{
+    if (v == NULL)
+        return fallback;
+    if (v->kind == RC_FLOAT)
+        return v->as.f;
+    if (v->kind == RC_INT)
+        return (double)v->as.i;
+    return fallback;
+}
+
+const char *rc_value_string(const rc_value *v, const char *fallback)
+{
+    if (v == NULL || v->kind != RC_STRING)
+        return fallback;
+    /* A hand-built string with no buffer still reads as a string. */
+    return v->as.str.ptr ? v->as.str.ptr : "";
+}
+
+/* ------------------------------------------------------------------------ */
+/* Arrays.                                                                  */
+/* ------------------------------------------------------------------------ */
+
+size_t rc_array_len(const rc_value *arr)
+{
+    return arr != NULL && arr->kind == RC_ARRAY ? arr->as.arr.len : 0;
+}
+
+rc_value *rc_array_at(const rc_value *arr, size_t i)
+{
+    if (arr == NULL || arr->kind != RC_ARRAY || i >= arr->as.arr.len)
+        return NULL;
+    return &arr->as.arr.items[i];
+}
+
+rc_value *rc_array_push(rc_value *arr)
+{
+    if (arr == NULL)
+        return NULL;
+    if (arr->kind == RC_NULL)
+        rc_value_set_array(arr);   /* so `rc_value v = {0}` can be pushed to */
+    else if (arr->kind != RC_ARRAY)
+        return NULL;
+
+    if (arr->as.arr.len == arr->as.arr.cap) {
+        size_t cap = grow_cap(arr->as.arr.cap, sizeof(rc_value));
+        arr->as.arr.items = xrealloc(arr->as.arr.items, cap * sizeof(rc_value));
+        arr->as.arr.cap = cap;
+    }
+    rc_value *item = &arr->as.arr.items[arr->as.arr.len++];
+    memset(item, 0, sizeof(*item));
+    return item;
+}
+
+void rc_array_remove(rc_value *arr, size_t i)
+{
+    if (arr == NULL || arr->kind != RC_ARRAY || i >= arr->as.arr.len)
+        return;
+    rc_value *items = arr->as.arr.items;
+    rc_value_free(&items[i]);
+    /* Shift the tail down to keep order; capacity is kept for reuse. */
+    memmove(&items[i], &items[i + 1], (arr->as.arr.len - i - 1) * sizeof(rc_value));
+    arr->as.arr.len--;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Objects. Members are kept in insertion order and looked up linearly:     */
+/* state and event objects are small.                                       */
+/* ------------------------------------------------------------------------ */
+
+static const rc_member *find_member(const rc_value *obj, const char *key,
+                                    size_t *index)
+{
+    if (obj == NULL || obj->kind != RC_OBJECT || key == NULL)
+        return NULL;
+    for (size_t i = 0; i < obj->as.obj.len; i++) {
+        if (strcmp(obj->as.obj.items[i].key, key) == 0) {
+            if (index)
+                *index = i;
+            return &obj->as.obj.items[i];
+        }
+    }
+    return NULL;
+}
+
+size_t rc_object_len(const rc_value *obj)
+{
+    return obj != NULL && obj->kind == RC_OBJECT ? obj->as.obj.len : 0;
+}
+
+rc_value *rc_object_get(const rc_value *obj, const char *key)
+{
+    size_t i;
+    if (find_member(obj, key, &i) == NULL)
+        return NULL;
+    return &obj->as.obj.items[i].value;
+}
+
+rc_value *rc_object_set(rc_value *obj, const char *key)
+{
+    if (obj == NULL || key == NULL)
+        return NULL;
+    if (obj->kind == RC_NULL)
+        rc_value_set_object(obj);
+    else if (obj->kind != RC_OBJECT)
+        return NULL;
+
+    rc_value *existing = rc_object_get(obj, key);
+    if (existing != NULL)
+        return existing;
+
+    /* Duplicate the key before growing: it may point into this object. */
+    char *k = xstrdup(key);
+    if (obj->as.obj.len == obj->as.obj.cap) {
+        size_t cap = grow_cap(obj->as.obj.cap, sizeof(rc_member));
+        obj->as.obj.items = xrealloc(obj->as.obj.items, cap * sizeof(rc_member));
+        obj->as.obj.cap = cap;
+    }
+    rc_member *m = &obj->as.obj.items[obj->as.obj.len++];
+    m->key = k;
+    memset(&m->value, 0, sizeof(m->value));
+    return &m->value;
+}
+
+bool rc_object_remove(rc_value *obj, const char *key)
+{
+    size_t i;
+    if (find_member(obj, key, &i) == NULL)
+        return false;
+    rc_member *items = obj->as.obj.items;
+    free(items[i].key);
+    rc_value_free(&items[i].value);
+    memmove(&items[i], &items[i + 1], (obj->as.obj.len - i - 1) * sizeof(rc_member));
+    obj->as.obj.len--;
+    return true;
+}

@@ -1,0 +1,82 @@
+#include "vdom/arena.h"
+
+#include <stdalign.h>
+#include <string.h>
+
+#include "util/alloc.h"
+
+struct rc_arena_chunk {
+    rc_arena_chunk *next;
+    size_t size;                      /* usable bytes in data */
+    alignas(max_align_t) unsigned char data[];
+};
+
+/* First chunk is small: most components render a handful of nodes, and idle
+ * sessions must stay small (DESIGN.md §7: 16 KiB per counter session). */
+#define ARENA_FIRST_CHUNK 448
+#define ARENA_MAX_CHUNK (256 * 1024)
+
+void rc_arena_init(rc_arena *a) {
+    a->head = NULL;
+    a->used = 0;
+    a->total = 0;
+}
+
+void rc_arena_free(rc_arena *a) {
+    rc_arena_chunk *c = a->head;
+    while (c) {
+        rc_arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    rc_arena_init(a);
+}
+
+static size_t align_up(size_t n) {
+    size_t al = alignof(max_align_t);
+    return (n + al - 1) & ~(al - 1);
+}
+
+void *rc_arena_alloc(rc_arena *a, size_t size) {
+    size = align_up(size ? size : 1);
+    size_t off = a->head ? align_up(a->used) : 0;
+    if (!a->head || off > a->head->size || a->head->size - off < size) {
+        /* Grow geometrically with the arena's total, capped, but always big
+         * enough for this request. */
+        size_t want = a->total ? a->total : ARENA_FIRST_CHUNK;
+        if (want > ARENA_MAX_CHUNK) want = ARENA_MAX_CHUNK;
+        if (want < size) want = size;
+        rc_arena_chunk *c = rc_xmalloc(sizeof *c + want);
+        c->size = want;
+        c->next = a->head;
+        a->head = c;
+        a->total += want;
+        off = 0;
+    }
+    void *p = a->head->data + off;
+    a->used = off + size;
+    return p;
+}
+
+void *rc_arena_zalloc(rc_arena *a, size_t size) {
+    void *p = rc_arena_alloc(a, size);
+    memset(p, 0, size);
+    return p;
+}
+
+char *rc_arena_strndup(rc_arena *a, const char *s, size_t len) {
+    /* Strings need no alignment: pack them from the chunk's free space. */
+    if (a->head && a->head->size - a->used >= len + 1) {
+        char *p = (char *)a->head->data + a->used;
+        a->used += len + 1;
+        memcpy(p, s, len);
+        p[len] = '\0';
+        return p;
+    }
+    char *p = rc_arena_alloc(a, len + 1);
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+size_t rc_arena_size(const rc_arena *a) { return a->total; }

@@ -1,0 +1,33 @@
+/*
+ * Arena: bump allocation for one render's nodes.
+ *
+ * Every component render builds its output into a fresh arena; the previous
+ * output's arena is freed as a whole once the diff against it is done. No
+ * malloc per node, no free per node. Chunks grow geometrically so a small
+ * component (a counter) costs one small chunk, a big list a few large ones.
+ */
+#ifndef RC_VDOM_ARENA_H
+#define RC_VDOM_ARENA_H
+
+#include <stddef.h>
+
+typedef struct rc_arena_chunk rc_arena_chunk;
+
+typedef struct rc_arena {
+    rc_arena_chunk *head;     /* chunk being filled; older chunks follow */
+    size_t used;              /* bytes used in head */
+    size_t total;             /* bytes allocated in all chunks (statistics) */
+} rc_arena;
+
+void rc_arena_init(rc_arena *a);
+/* Frees every chunk; the arena is empty and reusable afterwards. */
+void rc_arena_free(rc_arena *a);
+/* size bytes aligned for any type; never NULL (aborts on out-of-memory). */
+void *rc_arena_alloc(rc_arena *a, size_t size);
+void *rc_arena_zalloc(rc_arena *a, size_t size);
+/* Copies len bytes and appends a NUL. */
+char *rc_arena_strndup(rc_arena *a, const char *s, size_t len);
+/* Bytes held by the arena's chunks. */
+size_t rc_arena_size(const rc_arena *a);
+
+#endif

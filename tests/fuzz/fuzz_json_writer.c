@@ -1,0 +1,240 @@
+/*
+ * fuzz_json_writer.c — libFuzzer target for the JSON string writer.
+ *
+ * The input bytes are written with rc_jw_string alone and inside
+ * {"k":["<s>",{"<s>":0}]}, then parsed by jansson. The program aborts if
+ * jansson rejects the text, if the text could break out of an HTML script
+ * element, or if the decoded string is not the input (valid UTF-8) or the
+ * input with each maximal ill-formed subpart replaced by U+FFFD (invalid
+ * UTF-8; the reference below decodes and range-checks code points, a
+ * different method from the writer's table of second-byte ranges). The
+ * same bytes also go through rc_jw_base64 and are decoded back.
+ */
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wire/json_writer.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define CHECK(cond)                                                         \
+    do {                                                                    \
+        if (!(cond)) {                                                      \
+            fprintf(stderr, "fuzz_json_writer: check failed: %s (line %d)\n", \
+                    #cond, __LINE__);                                       \
+            abort();                                                        \
+        }                                                                   \
+    } while (0)
+
+/* ------------------------------------------------------------------------ */
+/* Reference sanitiser                                                      */
+/* ------------------------------------------------------------------------ */
+
+static bool ref_wellformed(const unsigned char *t, size_t need)
+{
+    uint32_t cp;
+
+    for (size_t m = 1; m < need; m++)
+        if ((t[m] & 0xC0) != 0x80)
+            return false;
+    if (need == 2) {
+        cp = (uint32_t)(t[0] & 0x1F) << 6 | (t[1] & 0x3Fu);
+        return cp >= 0x80;
+    }
+    if (need == 3) {
+        cp = (uint32_t)(t[0] & 0x0F) << 12 | (uint32_t)(t[1] & 0x3F) << 6 |
+             (t[2] & 0x3Fu);
+        return cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF);
+    }
+    cp = (uint32_t)(t[0] & 0x07) << 18 | (uint32_t)(t[1] & 0x3F) << 12 |
+         (uint32_t)(t[2] & 0x3F) << 6 | (t[3] & 0x3Fu);
+    return cp >= 0x10000 && cp <= 0x10FFFF;
+}
+
+/* Can p[0..k) still begin a well-formed sequence of need bytes? Only the
+ * code point's range constrains continuation bytes, so trying every open
+ * second byte with the rest all 0x80 or all 0xBF decides it. */
+static bool ref_prefix_ok(const unsigned char *p, size_t k, size_t need)
+{
+    unsigned char t[4];
+    unsigned lo = k < 2 ? 0x80 : p[1], hi = k < 2 ? 0xBF : p[1];
+
+    memcpy(t, p, k);
+    for (unsigned second = lo; second <= hi; second++) {
+        for (unsigned fill = 0x80; fill <= 0xBF; fill += 0x3F) {
+            if (k < 2)
+                t[1] = (unsigned char)second;
+            for (size_t m = k < 2 ? 2 : k; m < need; m++)
+                t[m] = (unsigned char)fill;
+            if (ref_wellformed(t, need))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* out needs 3 * len bytes; returns the sanitised length. */
+static size_t ref_sanitise(const unsigned char *s, size_t len, unsigned char *out)
+{
+    size_t i = 0, o = 0;
+
+    while (i < len) {
+        unsigned c = s[i];
+        size_t need = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+                                 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        size_t k = 1;
+        if (need == 1) {
+            out[o++] = s[i++];
+            continue;
+        }
+        if (need > 0 && ref_prefix_ok(s + i, 1, need)) {
+            while (k < need && i + k < len && ref_prefix_ok(s + i, k + 1, need))
+                k++;
+            if (k == need) {
+                memcpy(out + o, s + i, need);
+                o += need;
+                i += need;
+                continue;
+            }
+        }
+        memcpy(out + o, "\xEF\xBF\xBD", 3);
+        o += 3;
+        i += k;
+    }
+    return o;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Checks                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Nothing in the text may end a <script> element or be a raw control
+ * character or JavaScript line terminator. */
+static void check_script_safe(const rc_buf *b)
+{
+    for (size_t i = 0; i < b->len; i++) {
+        unsigned char c = (unsigned char)b->data[i];
+        CHECK(c >= 0x20);
+        CHECK(!(c == '<' && i + 1 < b->len && b->data[i + 1] == '/'));
+        CHECK(!(c == 0xE2 && i + 2 < b->len && (unsigned char)b->data[i + 1] == 0x80 &&
+                ((unsigned char)b->data[i + 2] & 0xFE) == 0xA8));
+    }
+}
+
+static json_t *parse(const rc_buf *b)
+{
+    json_error_t err;
+    json_t *j = json_loadb(b->data, b->len,
+                           JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL,
+                           &err);
+    if (j == NULL) {
+        fprintf(stderr, "fuzz_json_writer: jansson rejected the output: %s\n",
+                err.text);
+        abort();
+    }
+    return j;
+}
+
+static void check_decoded(const json_t *j, const unsigned char *want, size_t wl)
+{
+    CHECK(json_is_string(j));
+    CHECK(json_string_length(j) == wl);
+    CHECK(wl == 0 || memcmp(json_string_value(j), want, wl) == 0);
+}
+
+static int b64_value(char c)
+{
+    static const char alpha[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const char *p = c ? strchr(alpha, c) : NULL;
+    return p ? (int)(p - alpha) : -1;
+}
+
+static void check_base64(const uint8_t *data, size_t size, rc_buf *b)
+{
+    size_t out = 0, pad = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+
+    rc_buf_reset(b);
+    rc_jw_base64(b, data, size);
+    CHECK(b->len == 2 + (size + 2) / 3 * 4);
+    CHECK(b->data[0] == '"' && b->data[b->len - 1] == '"');
+    for (size_t i = 1; i + 1 < b->len; i++) {
+        int v = b64_value(b->data[i]);
+        if (b->data[i] == '=') {
+            pad++;
+            continue;
+        }
+        CHECK(v >= 0 && pad == 0);
+        acc = acc << 6 | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            CHECK(out < size && (uint8_t)(acc >> bits) == data[out]);
+            out++;
+        }
+    }
+    CHECK(out == size);
+    CHECK(pad == (3 - size % 3) % 3);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *s = (const char *)data;
+    unsigned char *want;
+    size_t wl;
+    rc_buf b;
+    json_t *j, *k;
+
+    want = malloc(3 * size + 1);
+    CHECK(want != NULL);
+    wl = ref_sanitise(data, size, want);
+
+    /* The string alone. */
+    rc_buf_init(&b);
+    rc_jw_string(&b, s, size);
+    check_script_safe(&b);
+    j = parse(&b);
+    check_decoded(j, want, wl);
+    json_decref(j);
+
+    /* As a value and as an object key, inside a document. jansson refuses
+     * NUL in keys (a limit of jansson, not of JSON): keys only without NUL. */
+    bool key_ok = memchr(want, 0, wl) == NULL;
+    rc_buf_reset(&b);
+    rc_jw_raw(&b, "{\"k\":[");
+    rc_jw_string(&b, s, size);
+    if (key_ok) {
+        rc_jw_raw(&b, ",{");
+        rc_jw_string(&b, s, size);
+        rc_jw_raw(&b, ":0}");
+    }
+    rc_jw_raw(&b, "]}");
+    check_script_safe(&b);
+    j = parse(&b);
+    k = json_object_get(j, "k");
+    CHECK(json_is_array(k) && json_array_size(k) == (key_ok ? 2u : 1u));
+    check_decoded(json_array_get(k, 0), want, wl);
+    if (key_ok) {
+        json_t *obj = json_array_get(k, 1);
+        const char *key;
+        json_t *val;
+        CHECK(json_is_object(obj) && json_object_size(obj) == 1);
+        json_object_foreach(obj, key, val) {
+            CHECK(strlen(key) == wl && memcmp(key, want, wl) == 0);
+            CHECK(json_integer_value(val) == 0);
+        }
+    }
+    json_decref(j);
+
+    check_base64(data, size, &b);
+
+    rc_buf_free(&b);
+    free(want);
+    return 0;
+}
