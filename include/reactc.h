@@ -209,11 +209,21 @@ void rc_close(rc_ctx *ctx);
 /* `RC_EL(ctx, "div", .id = "x") { children }` opens, runs the block, closes.
  * Do not `return`, `break` or `goto` out of the block: the element would stay
  * open (reactc closes it at the end of the render and reports the mistake). */
-#define RC_EL(ctx, tag, ...)                                                   \
-    for (int rc_once_ = (rc_open((ctx), (tag),                                 \
-                                 &(const rc_el_opts){.rc_reserved_ = 0,        \
-                                                     __VA_ARGS__}), 0);        \
-         rc_once_ == 0; rc_once_ = 1, rc_close(ctx))
+#define RC_EL(ctx, tag, ...) RC_EL_(RC_UNIQUE_(rc_once_), ctx, tag, __VA_ARGS__)
+#define RC_EL_(once, ctx, tag, ...)                                            \
+    for (int once = (rc_open((ctx), (tag),                                     \
+                             &(const rc_el_opts){.rc_reserved_ = 0,            \
+                                                 __VA_ARGS__}), 0);            \
+         once == 0; once = 1, rc_close(ctx))
+
+/* A fresh identifier per macro use, so nested blocks do not shadow. */
+#define RC_CAT2_(a, b) a##b
+#define RC_CAT_(a, b) RC_CAT2_(a, b)
+#ifdef __COUNTER__
+#define RC_UNIQUE_(name) RC_CAT_(name, __COUNTER__)
+#else
+#define RC_UNIQUE_(name) RC_CAT_(name, __LINE__)
+#endif
 
 /* `.on = RC_ON("click", fn, user)` */
 #define RC_ON(event_, fn_, user_) \
@@ -386,9 +396,10 @@ struct rc_context_type {
  * component between them was skipped. Like a hook: same order every render. */
 void rc_provider_begin(rc_ctx *ctx, const rc_context_type *type, const void *value);
 void rc_provider_end(rc_ctx *ctx);
-#define RC_PROVIDE(ctx, type, value)                                           \
-    for (int rc_once_ = (rc_provider_begin((ctx), (type), (value)), 0);       \
-         rc_once_ == 0; rc_once_ = 1, rc_provider_end(ctx))
+#define RC_PROVIDE(ctx, type, value) RC_PROVIDE_(RC_UNIQUE_(rc_prov_), ctx, type, value)
+#define RC_PROVIDE_(once, ctx, type, value)                                    \
+    for (int once = (rc_provider_begin((ctx), (type), (value)), 0);           \
+         once == 0; once = 1, rc_provider_end(ctx))
 /* Returns the nearest provided value of type (or its default). */
 const void *rc_use_context(rc_ctx *ctx, const rc_context_type *type);
 

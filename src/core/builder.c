@@ -148,8 +148,10 @@ void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
     n->tag = rc_arena_strndup(ctx->arena, tag, strlen(tag));
     uint64_t parent_ident = f ? f->node->ident : ctx->inst->path_hash;
     if (o && o->key) {
-        n->key = rc_arena_strndup(ctx->arena, o->key, strlen(o->key));
-        n->ident = rc_hash_str(rc_hash_u64(parent_ident, IDENT_KEY), o->key);
+        size_t klen = strlen(o->key);
+        n->key = rc_arena_strndup(ctx->arena, o->key, klen);
+        n->key_hash = rc_hash_bytes(RC_HASH_SEED, o->key, klen);
+        n->ident = rc_hash_u64(rc_hash_u64(parent_ident, IDENT_KEY), n->key_hash);
     } else {
         n->ident = rc_hash_u64(rc_hash_u64(parent_ident, IDENT_INDEX), kids_so_far(ctx, f));
     }
@@ -167,18 +169,14 @@ void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
 }
 
 /* Duplicate keys among siblings are a developer error: reconciliation
- * could not tell the children apart. Small lists compare pairwise; big
- * ones sort key hashes (O(n log n), no allocation beyond one array). */
-static int cmp_u64(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-static const char *find_duplicate_key(rc_node **kids, uint32_t n) {
+ * could not tell the children apart. Small lists compare pairwise; big ones
+ * use the layout's scratch hash set, whose slots are invalidated by bumping
+ * a generation number instead of clearing: O(n), no allocation once warm. */
+static const char *find_duplicate_key(rc_layout *l, rc_node **kids, uint32_t n) {
     uint32_t keyed = 0;
     for (uint32_t i = 0; i < n; i++) keyed += kids[i]->key != NULL;
     if (keyed < 2) return NULL;
-    if (keyed <= 16) {
+    if (keyed <= 12) {
         for (uint32_t i = 0; i < n; i++) {
             if (!kids[i]->key) continue;
             for (uint32_t j = i + 1; j < n; j++)
@@ -186,23 +184,30 @@ static const char *find_duplicate_key(rc_node **kids, uint32_t n) {
         }
         return NULL;
     }
-    uint64_t *h = rc_xmalloc(sizeof *h * keyed);
-    uint32_t m = 0;
-    for (uint32_t i = 0; i < n; i++)
-        if (kids[i]->key) h[m++] = rc_hash_str(RC_HASH_SEED, kids[i]->key);
-    qsort(h, m, sizeof *h, cmp_u64);
-    uint64_t dup = 0;
-    bool found = false;
-    for (uint32_t i = 1; i < m && !found; i++)
-        if (h[i] == h[i - 1]) { dup = h[i]; found = true; }
-    free(h);
-    if (!found) return NULL;
-    /* A hash match: confirm with the strings (a 64-bit collision is not a
-     * duplicate). */
+    size_t cap = 16;
+    while (cap < (size_t)keyed * 2) cap *= 2;
+    if (cap > l->keyset_cap) {
+        free(l->keyset);
+        l->keyset = rc_xcalloc(cap, sizeof *l->keyset);
+        l->keyset_cap = cap;
+        l->keyset_gen = 0;
+    }
+    if (++l->keyset_gen == 0) {            /* wrapped: really clear once */
+        memset(l->keyset, 0, l->keyset_cap * sizeof *l->keyset);
+        l->keyset_gen = 1;
+    }
+    size_t mask = cap - 1;
     for (uint32_t i = 0; i < n; i++) {
-        if (!kids[i]->key || rc_hash_str(RC_HASH_SEED, kids[i]->key) != dup) continue;
-        for (uint32_t j = i + 1; j < n; j++)
-            if (kids[j]->key && strcmp(kids[i]->key, kids[j]->key) == 0) return kids[i]->key;
+        if (!kids[i]->key) continue;
+        uint64_t h = kids[i]->key_hash;
+        for (size_t s = (size_t)h & mask;; s = (s + 1) & mask) {
+            rc_keyslot *e = &l->keyset[s];
+            if (e->gen != l->keyset_gen) {
+                *e = (rc_keyslot){h, l->keyset_gen, i};
+                break;
+            }
+            if (e->hash == h && strcmp(kids[e->index]->key, kids[i]->key) == 0) return kids[i]->key;
+        }
     }
     return NULL;
 }
@@ -212,7 +217,7 @@ static rc_node **copy_kids(rc_ctx *ctx, uint32_t base, uint32_t *count) {
     uint32_t n = l->nkids - base;
     *count = n;
     if (!n) return NULL;
-    const char *dup = find_duplicate_key(&l->kids[base], n);
+    const char *dup = find_duplicate_key(l, &l->kids[base], n);
     if (dup) rc_fail(ctx, "duplicate key \"%s\" among siblings", dup);
     rc_node **arr = rc_arena_alloc(ctx->arena, sizeof *arr * n);
     memcpy(arr, &l->kids[base], sizeof *arr * n);
@@ -294,6 +299,11 @@ static uint32_t next_unkeyed(rc_ctx *ctx, const rc_component *type) {
     return 0;
 }
 
+/* The child's path hash chains the parent's with the type name and the key
+ * (or the ordinal among unkeyed siblings of the same type). It is computed
+ * here for every child on every render, so no strings are built: the
+ * readable segment ("Type[key]", "Type#n") is made only when an instance is
+ * created or moves (rc_segment_new). */
 void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void *props,
               size_t props_size) {
     rc_node *n = new_node(ctx, RC_NODE_COMPONENT);
@@ -304,27 +314,38 @@ void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void
         n->u.comp.props_size = props_size;
     }
     n->u.comp.ctx_chain = ctx->chain;
-    size_t tlen = strlen(type->name);
-    char *seg;
+    uint64_t h = rc_hash_str(ctx->inst->path_hash, type->name);
     if (key) {
-        n->key = rc_arena_strndup(ctx->arena, key, strlen(key));
-        size_t klen = escape_key(NULL, key);
-        seg = rc_arena_alloc(ctx->arena, tlen + klen + 3);
-        memcpy(seg, type->name, tlen);
-        seg[tlen] = '[';
-        escape_key(seg + tlen + 1, key);
-        seg[tlen + 1 + klen] = ']';
-        seg[tlen + 2 + klen] = '\0';
+        size_t klen = strlen(key);
+        n->key = rc_arena_strndup(ctx->arena, key, klen);
+        n->key_hash = rc_hash_bytes(RC_HASH_SEED, key, klen);
+        n->u.comp.path_hash = rc_hash_u64(rc_hash_u64(h, IDENT_KEY), n->key_hash);
     } else {
-        char num[24];
-        int nl = snprintf(num, sizeof num, "#%u", next_unkeyed(ctx, type));
-        seg = rc_arena_alloc(ctx->arena, tlen + (size_t)nl + 1);
-        memcpy(seg, type->name, tlen);
-        memcpy(seg + tlen, num, (size_t)nl + 1);
+        n->u.comp.ordinal = next_unkeyed(ctx, type);
+        n->u.comp.path_hash = rc_hash_u64(rc_hash_u64(h, IDENT_INDEX), n->u.comp.ordinal);
     }
-    n->u.comp.segment = seg;
-    n->u.comp.path_hash = rc_hash_str(ctx->inst->path_hash, seg);
     push_kid(ctx, n);
+}
+
+char *rc_segment_new(const rc_node *placeholder) {
+    const char *name = placeholder->u.comp.type->name;
+    size_t tlen = strlen(name);
+    if (!placeholder->key) {
+        char num[24];
+        int nl = snprintf(num, sizeof num, "#%u", placeholder->u.comp.ordinal);
+        char *seg = rc_xmalloc(tlen + (size_t)nl + 1);
+        memcpy(seg, name, tlen);
+        memcpy(seg + tlen, num, (size_t)nl + 1);
+        return seg;
+    }
+    size_t klen = escape_key(NULL, placeholder->key);
+    char *seg = rc_xmalloc(tlen + klen + 3);
+    memcpy(seg, name, tlen);
+    seg[tlen] = '[';
+    escape_key(seg + tlen + 1, placeholder->key);
+    seg[tlen + 1 + klen] = ']';
+    seg[tlen + 2 + klen] = '\0';
+    return seg;
 }
 
 rc_node *rc_make_error_node(rc_arena *a, rc_instance *owner, const char *msg) {

@@ -140,6 +140,11 @@ typedef struct rc_frame {           /* an element open in the builder */
     uint32_t child_base, attr_base, handler_base;
 } rc_frame;
 
+typedef struct rc_keyslot {         /* duplicate-key detection scratch */
+    uint64_t hash;
+    uint32_t gen, index;
+} rc_keyslot;
+
 typedef struct rc_type_count {      /* unkeyed children per type, for segments */
     const rc_component *type;
     uint32_t count;
@@ -232,6 +237,11 @@ struct rc_layout {
     rc_ctx **ctxs;
     size_t nctx, ctxs_cap;
 
+    rc_map size_hints;             /* component type -> arena bytes of a first render */
+    rc_keyslot *keyset;
+    size_t keyset_cap;
+    uint32_t keyset_gen;
+
     size_t ninstances;
     bool resuming;                 /* the first flush rebuilds from restore */
 };
@@ -268,6 +278,8 @@ void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena);
 void rc_ctx_finish(rc_ctx *ctx, rc_node ***roots, uint32_t *nroots);
 void rc_ctx_abandon(rc_ctx *ctx);
 rc_node *rc_make_error_node(rc_arena *a, rc_instance *owner, const char *msg);
+/* The readable path segment of a component node: "Type[key]" or "Type#n". */
+char *rc_segment_new(const rc_node *placeholder);
 
 /* reconcile.c */
 void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw,

@@ -57,7 +57,7 @@ rc_instance *rc_instance_new(rc_layout *l, rc_instance *parent, rc_node *placeho
         inst->type = placeholder->u.comp.type;
         inst->props = placeholder->u.comp.props;
         inst->props_size = placeholder->u.comp.props_size;
-        inst->segment = rc_xstrdup(placeholder->u.comp.segment);
+        inst->segment = rc_segment_new(placeholder);
         inst->path_hash = placeholder->u.comp.path_hash;
         inst->ctx_chain = placeholder->u.comp.ctx_chain;
         inst->depth = parent->depth + 1;
@@ -117,6 +117,7 @@ rc_layout *rc_layout_new(const rc_component *root, const void *props, size_t pro
     rc_layout *l = rc_xcalloc(1, sizeof *l);
     l->opts = opts ? *opts : rc_layout_opts_default();
     rc_map_init(&l->handlers);
+    rc_map_init(&l->size_hints);
     if (props_size && props) {
         l->root_props = rc_xmemdup(props, props_size);
         l->root_props_size = props_size;
@@ -142,6 +143,7 @@ void rc_layout_free(rc_layout *l) {
     if (l->root) rc_instance_unmount(l->root);
     free_garbage(l);
     rc_map_free(&l->handlers);
+    rc_map_free(&l->size_hints);
     free(l->root_props);
     free(l->dirty);
     free(l->effects);
@@ -156,6 +158,7 @@ void rc_layout_free(rc_layout *l) {
     free(l->kids);
     free(l->attrs);
     free(l->hs);
+    free(l->keyset);
     for (size_t i = 0; i < l->ctxs_cap; i++) {
         if (!l->ctxs[i]) continue;
         free(l->ctxs[i]->type_counts);

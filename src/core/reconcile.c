@@ -82,7 +82,7 @@ void rc_unmount_subtree(rc_layout *l, rc_node *n) {
 
 static bool same_key(const rc_node *a, const rc_node *b) {
     if (!a->key || !b->key) return a->key == b->key;
-    return strcmp(a->key, b->key) == 0;
+    return a->key_hash == b->key_hash && strcmp(a->key, b->key) == 0;
 }
 
 /* Same type: the new node updates the old one in place. */
@@ -163,7 +163,7 @@ static void reconcile_component(rc_layout *l, rc_node *o, rc_node *n, uint32_t i
         /* Moved to another address: handler ids and slot addresses derive
          * from it, so render again under the new one. */
         free(inst->segment);
-        inst->segment = rc_xstrdup(n->u.comp.segment);
+        inst->segment = rc_segment_new(n);
         inst->path_hash = n->u.comp.path_hash;
         changed = true;
     }
@@ -280,11 +280,11 @@ void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uin
     rc_map keys;
     rc_map_init(&keys);
     for (uint32_t i = 0; i < nold; i++)
-        if (old[i]->key) rc_map_put(&keys, rc_hash_str(RC_HASH_SEED, old[i]->key), (void *)(uintptr_t)(i + 1));
+        if (old[i]->key) rc_map_put(&keys, old[i]->key_hash, (void *)(uintptr_t)(i + 1));
     for (uint32_t k = 0; k < nnew; k++) {
         uint32_t j = UINT32_MAX;
         if (nw[k]->key) {
-            uintptr_t v = (uintptr_t)rc_map_get(&keys, rc_hash_str(RC_HASH_SEED, nw[k]->key));
+            uintptr_t v = (uintptr_t)rc_map_get(&keys, nw[k]->key_hash);
             if (v && strcmp(old[v - 1]->key, nw[k]->key) == 0) j = (uint32_t)(v - 1);
         } else if (k < nold && !old[k]->key) {
             j = k;

@@ -41,7 +41,11 @@ static void to_garbage(rc_layout *l, rc_arena *a) {
 void rc_render_instance(rc_instance *inst, bool diff, uint32_t base) {
     rc_layout *l = inst->layout;
     rc_ctx *ctx = ctx_acquire(l);
-    rc_arena_init(&ctx->out);
+    /* Size the arena from the last render, or from the last first render of
+     * this type (a list of a thousand rows sizes a thousand arenas right). */
+    size_t hint = inst->arena.requested;
+    if (!hint) hint = (size_t)(uintptr_t)rc_map_get(&l->size_hints, (uint64_t)(uintptr_t)inst->type);
+    rc_arena_init_hint(&ctx->out, hint + hint / 8);
     rc_ctx_begin(ctx, inst, &ctx->out);
     inst->dirty = false;           /* a set during this render dirties it again */
     inst->render_gen = l->flush_gen;
@@ -76,6 +80,9 @@ void rc_render_instance(rc_instance *inst, bool diff, uint32_t base) {
     uint32_t old_n = inst->nroots;
     inst->arena = ctx->out;
     rc_arena_init(&ctx->out);
+    if (!old_arena.requested)
+        rc_map_put(&l->size_hints, (uint64_t)(uintptr_t)inst->type,
+                   (void *)(uintptr_t)inst->arena.requested);
     inst->roots = roots;
     inst->nroots = nroots;
     ctx_release(l, ctx);

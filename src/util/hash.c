@@ -15,15 +15,25 @@ static uint64_t mix(uint64_t x) {
     return x;
 }
 
+/* Bytes are assembled little-endian explicitly (compilers turn it into one
+ * load on x86/ARM), so every architecture computes the same ids. */
+static uint64_t load64(const unsigned char *p, size_t n) {
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; i++) w |= (uint64_t)p[i] << (8 * i);
+    return w;
+}
+
 uint64_t rc_hash_bytes(uint64_t h, const void *p, size_t len) {
     const unsigned char *s = p;
-    h ^= 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < len; i++) {
-        h ^= s[i];
-        h *= 0x100000001b3ull;
+    /* Length first, so "ab"+"c" and "a"+"bc" chain differently. */
+    h = mix(h ^ ((uint64_t)len * 0x9e3779b97f4a7c15ull));
+    while (len >= 8) {
+        h = (h ^ mix(load64(s, 8))) * 0xff51afd7ed558ccdull;
+        s += 8;
+        len -= 8;
     }
-    /* Length is mixed in so "ab"+"c" and "a"+"bc" chain differently. */
-    return mix(h ^ (uint64_t)len);
+    if (len) h = (h ^ mix(load64(s, len) ^ 0xc4ceb9fe1a85ec53ull)) * 0xff51afd7ed558ccdull;
+    return mix(h);
 }
 
 uint64_t rc_hash_str(uint64_t h, const char *s) { return rc_hash_bytes(h, s, strlen(s)); }

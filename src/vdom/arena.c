@@ -16,10 +16,14 @@ struct rc_arena_chunk {
 #define ARENA_FIRST_CHUNK 448
 #define ARENA_MAX_CHUNK (256 * 1024)
 
-void rc_arena_init(rc_arena *a) {
+void rc_arena_init(rc_arena *a) { rc_arena_init_hint(a, 0); }
+
+void rc_arena_init_hint(rc_arena *a, size_t hint) {
     a->head = NULL;
     a->used = 0;
     a->total = 0;
+    a->requested = 0;
+    a->hint = hint > ARENA_MAX_CHUNK ? ARENA_MAX_CHUNK : hint;
 }
 
 void rc_arena_free(rc_arena *a) {
@@ -29,7 +33,7 @@ void rc_arena_free(rc_arena *a) {
         free(c);
         c = next;
     }
-    rc_arena_init(a);
+    rc_arena_init_hint(a, a->hint);
 }
 
 static size_t align_up(size_t n) {
@@ -43,7 +47,7 @@ void *rc_arena_alloc(rc_arena *a, size_t size) {
     if (!a->head || off > a->head->size || a->head->size - off < size) {
         /* Grow geometrically with the arena's total, capped, but always big
          * enough for this request. */
-        size_t want = a->total ? a->total : ARENA_FIRST_CHUNK;
+        size_t want = a->total ? a->total : a->hint ? align_up(a->hint) : ARENA_FIRST_CHUNK;
         if (want > ARENA_MAX_CHUNK) want = ARENA_MAX_CHUNK;
         if (want < size) want = size;
         rc_arena_chunk *c = rc_xmalloc(sizeof *c + want);
@@ -55,6 +59,7 @@ void *rc_arena_alloc(rc_arena *a, size_t size) {
     }
     void *p = a->head->data + off;
     a->used = off + size;
+    a->requested += size;
     return p;
 }
 
@@ -69,6 +74,7 @@ char *rc_arena_strndup(rc_arena *a, const char *s, size_t len) {
     if (a->head && a->head->size - a->used >= len + 1) {
         char *p = (char *)a->head->data + a->used;
         a->used += len + 1;
+        a->requested += len + 1;
         memcpy(p, s, len);
         p[len] = '\0';
         return p;

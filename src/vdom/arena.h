@@ -17,9 +17,15 @@ typedef struct rc_arena {
     rc_arena_chunk *head;     /* chunk being filled; older chunks follow */
     size_t used;              /* bytes used in head */
     size_t total;             /* bytes allocated in all chunks (statistics) */
+    size_t requested;         /* bytes handed out (the size hint for next time) */
+    size_t hint;              /* size of the first chunk, 0 for the default */
 } rc_arena;
 
 void rc_arena_init(rc_arena *a);
+/* An empty arena whose first chunk will hold `hint` bytes: renders of the
+ * same component tend to need the same space, so sizing the first chunk
+ * from the last render avoids a chain of small chunks. */
+void rc_arena_init_hint(rc_arena *a, size_t hint);
 /* Frees every chunk; the arena is empty and reusable afterwards. */
 void rc_arena_free(rc_arena *a);
 /* size bytes aligned for any type; never NULL (aborts on out-of-memory). */

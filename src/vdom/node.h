@@ -44,6 +44,7 @@ struct rc_node {
     uint32_t text_len;             /* text and error nodes */
     const char *tag;               /* element tag, or the text/error message */
     const char *key;               /* NULL when unkeyed */
+    uint64_t key_hash;             /* rc_hash_str(RC_HASH_SEED, key) when keyed */
     rc_node *parent;               /* enclosing element, NULL at an output's top */
     struct rc_instance *owner;     /* the instance whose render built this node */
     uint64_t ident;                /* element identity: owner path + key/index chain */
@@ -59,8 +60,8 @@ struct rc_node {
             size_t props_size;
             struct rc_instance *inst;          /* set by reconciliation */
             struct rc_provider *ctx_chain;     /* providers in effect here */
-            const char *segment;               /* path segment: Type[key] or Type#n */
-            uint64_t path_hash;
+            uint32_t ordinal;                  /* n-th unkeyed child of its type */
+            uint64_t path_hash;                /* see rc_child */
         } comp;
     } u;
 };
