@@ -403,6 +403,22 @@ void rc_provider_end(rc_ctx *ctx);
 /* Returns the nearest provided value of type (or its default). */
 const void *rc_use_context(rc_ctx *ctx, const rc_context_type *type);
 
+/* Timers. fn(user) runs on the layout's thread every `ms` milliseconds
+ * (interval) or once, `ms` after mount (timeout); a changed `ms` re-arms the
+ * timer, 0 stops it; unmount cancels it. fn and user are taken from the
+ * latest render. Needs a timer host (the server provides one). */
+typedef void (*rc_timer_fn)(void *user);
+void rc_use_interval(rc_ctx *ctx, uint32_t ms, rc_timer_fn fn, void *user);
+void rc_use_timeout(rc_ctx *ctx, uint32_t ms, rc_timer_fn fn, void *user);
+
+/* The page's location (path and query, e.g. "/todo" and "?filter=open"), so
+ * an app can route. Components that read it re-render when it changes. */
+typedef struct rc_location {
+    const char *pathname;
+    const char *search;
+} rc_location;
+const rc_location *rc_use_location(rc_ctx *ctx);
+
 /* ------------------------------------------------------------------------ */
 /* Events.                                                                  */
 /* ------------------------------------------------------------------------ */
@@ -447,7 +463,26 @@ typedef struct rc_layout_opts {
     rc_restore_fn restore;     /* non-NULL: this layout resumes a session */
     void *restore_user;
     void *user;                /* the embedder's pointer (rc_layout_user) */
+    /* Called when the layout goes from clean to dirty (needs a flush): from
+     * a handler, a timer, an effect or a post. The server schedules the
+     * flush; tests may leave it NULL and flush when they like. */
+    void (*on_dirty)(rc_layout *layout, void *user);
+    const struct rc_timer_host *timers;   /* NULL: timers never fire */
+    const char *pathname;      /* initial location (copied); NULL: "/" */
+    const char *search;        /* NULL: "" */
+    struct rc_app *app;        /* the serving app, for rc_layout_app */
 } rc_layout_opts;
+
+/* How a layout arms timers: start returns a handle for stop; cb(arg) must be
+ * called on the layout's thread. */
+typedef struct rc_timer_host {
+    void *(*start)(void *host, uint32_t ms, bool repeat, void (*cb)(void *arg), void *arg);
+    void (*stop)(void *host, void *timer);
+    void *host;
+} rc_timer_host;
+
+/* Changes the location; readers of rc_use_location re-render. */
+void rc_layout_set_location(rc_layout *layout, const char *pathname, const char *search);
 
 /* Options with defaults (stderr logging at RC_LOG_WARN, no restore). */
 rc_layout_opts rc_layout_opts_default(void);
@@ -565,6 +600,59 @@ void rc_layout_foreach_slot(const rc_layout *layout, rc_slot_fn fn, void *user);
 
 /* Number of mounted component instances (tests, diagnostics). */
 size_t rc_layout_instance_count(const rc_layout *layout);
+
+/* ------------------------------------------------------------------------ */
+/* The app server: HTTP + WebSocket on one port (libwebsockets on libev).   */
+/* ------------------------------------------------------------------------ */
+
+/* An app: the root component and how to serve it. Zero-initialise, set what
+ * you need; every other field has a default. The struct must outlive
+ * rc_app_run. */
+typedef struct rc_app {
+    const char *title;            /* page title (default "reactc") */
+    const rc_component *root;     /* required */
+    const void *root_props;       /* copied per session */
+    size_t root_props_size;
+    const char *host;             /* default "127.0.0.1" */
+    int port;                     /* 0: 8000; -1: any free port (see on_listen) */
+    const char *head;             /* extra HTML appended to <head> */
+    const char *static_dir;       /* served under /static/ if set */
+    rc_log_level log_level;       /* default RC_LOG_INFO (set by rc_app_args) */
+    size_t max_message;           /* bytes, default 1 MiB (close 1009) */
+    size_t max_sessions;          /* default 10,000 (close 1013) */
+    size_t max_queued;            /* output bytes per connection, default 4 MiB */
+    void *user;                   /* yours: rc_app_user(), layout opts.user */
+    /* Called on the loop thread once the server listens (port known). */
+    void (*on_listen)(struct rc_app *app, int port);
+    struct rc_server *server;     /* set while running */
+} rc_app;
+
+/* Parses --host, --port, --log-level (error|warn|info|debug), --title and
+ * --help into app. Unknown options are an error. Returns 0, 1 after printing
+ * help (exit 0), or -1 after printing an error (exit 2). */
+int rc_app_args(rc_app *app, int argc, char **argv);
+
+/* Serves the app until SIGINT or SIGTERM, then closes every session with a
+ * close frame and returns 0 within about a second; returns 1 if the server
+ * could not start (the reason is logged). */
+int rc_app_run(rc_app *app);
+
+/* Asks a running app to stop, as SIGTERM would. Thread-safe. */
+void rc_app_stop(rc_app *app);
+
+/* Runs fn(arg) on the app's loop thread soon. Thread-safe: this is how other
+ * threads (a sensor reader, a worker) push into sessions: fn sets state of
+ * instances it knows (subscribed through an effect); the affected sessions
+ * re-render and send. Returns 0, or -1 if the app is not running (fn is not
+ * called then). */
+int rc_app_post(rc_app *app, void (*fn)(void *arg), void *arg);
+
+/* The app serving a layout, from a handler, effect or render
+ * (NULL for a layout made with rc_layout_new directly). */
+rc_app *rc_layout_app(const rc_layout *layout);
+
+/* Number of live sessions (loop thread). */
+size_t rc_app_session_count(const rc_app *app);
 
 #ifdef __cplusplus
 }

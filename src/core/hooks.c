@@ -40,8 +40,11 @@ void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name,
 
 /* ---- state -------------------------------------------------------------- */
 
+/* typed: the caller is a typed hook (rc_use_int, ...) whose kind must match
+ * the slot's declared kind on every render; rc_use_value may be given a
+ * different initial value later. */
 static rc_state *use_state(rc_ctx *ctx, const char *name, const rc_value *initial,
-                           bool *created) {
+                           bool typed, bool *created) {
     rc_state *s = rc_hook_get(ctx, HOOK_STATE, sizeof *s, name, created);
     if (*created) {
         s->declared = initial ? initial->kind : RC_NULL;
@@ -50,6 +53,9 @@ static rc_state *use_state(rc_ctx *ctx, const char *name, const rc_value *initia
         rc_value_copy(&s->value, restored ? restored : initial);
     } else if (s->reducer) {
         rc_fail(ctx, "hook #%u was a reducer on the previous render", s->h.index);
+    } else if (typed && s->declared != initial->kind) {
+        rc_fail(ctx, "hook #%u was a state slot of another type on the previous render (hooks "
+                     "must be called in the same order every render)", s->h.index);
     }
     return s;
 }
@@ -57,25 +63,25 @@ static rc_state *use_state(rc_ctx *ctx, const char *name, const rc_value *initia
 rc_state *rc_use_value(rc_ctx *ctx, const char *name, const rc_value *initial) {
     bool created;
     rc_value null = {0};
-    return use_state(ctx, name, initial ? initial : &null, &created);
+    return use_state(ctx, name, initial ? initial : &null, false, &created);
 }
 
 rc_state *rc_use_int(rc_ctx *ctx, const char *name, int64_t initial) {
     rc_value v = {.kind = RC_INT, .as.i = initial};
     bool created;
-    return use_state(ctx, name, &v, &created);
+    return use_state(ctx, name, &v, true, &created);
 }
 
 rc_state *rc_use_float(rc_ctx *ctx, const char *name, double initial) {
     rc_value v = {.kind = RC_FLOAT, .as.f = initial};
     bool created;
-    return use_state(ctx, name, &v, &created);
+    return use_state(ctx, name, &v, true, &created);
 }
 
 rc_state *rc_use_bool(rc_ctx *ctx, const char *name, bool initial) {
     rc_value v = {.kind = RC_BOOL, .as.b = initial};
     bool created;
-    return use_state(ctx, name, &v, &created);
+    return use_state(ctx, name, &v, true, &created);
 }
 
 rc_state *rc_use_string(rc_ctx *ctx, const char *name, const char *initial) {
@@ -85,7 +91,7 @@ rc_state *rc_use_string(rc_ctx *ctx, const char *name, const char *initial) {
     v.as.str.ptr = (char *)(uintptr_t)initial;
     v.as.str.len = strlen(initial);
     bool created;
-    return use_state(ctx, name, &v, &created);
+    return use_state(ctx, name, &v, true, &created);
 }
 
 rc_state *rc_use_bytes(rc_ctx *ctx, const char *name, const void *initial, size_t len) {
@@ -93,7 +99,7 @@ rc_state *rc_use_bytes(rc_ctx *ctx, const char *name, const void *initial, size_
     v.as.str.ptr = (char *)(uintptr_t)(initial ? initial : "");
     v.as.str.len = initial ? len : 0;
     bool created;
-    rc_state *s = use_state(ctx, name, &v, &created);
+    rc_state *s = use_state(ctx, name, &v, true, &created);
     return s;
 }
 
@@ -413,6 +419,9 @@ void rc_hooks_free(rc_instance *inst) {
         case HOOK_CONSUMER:
             rc_consumer_unlink((rc_consumer *)h);
             free(((rc_consumer *)h)->zero);
+            break;
+        case HOOK_TIMER:
+            rc_timer_release(h);
             break;
         }
         free(h->name);

@@ -37,7 +37,8 @@ typedef enum rc_hook_kind {
     HOOK_CALLBACK,
     HOOK_EFFECT,
     HOOK_PROVIDER,
-    HOOK_CONSUMER
+    HOOK_CONSUMER,
+    HOOK_TIMER
 } rc_hook_kind;
 
 /* Every hook struct starts with this header. */
@@ -186,6 +187,7 @@ struct rc_layout {
     size_t root_props_size;
     bool mounted;
     bool in_flush;
+    bool freeing;
     uint64_t flush_gen;
 
     /* scheduling */
@@ -241,6 +243,9 @@ struct rc_layout {
     rc_keyslot *keyset;
     size_t keyset_cap;
     uint32_t keyset_gen;
+
+    rc_provider location;          /* the layout's own provider: rc_use_location */
+    rc_location location_value;
 
     size_t ninstances;
     bool resuming;                 /* the first flush rebuilds from restore */
@@ -308,6 +313,11 @@ void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name,
 void rc_consumer_unlink(rc_consumer *c);
 void rc_provider_release(rc_provider *p);
 void rc_provider_mark_consumers(rc_provider *p);
+
+/* timers.c, location.c */
+void rc_timer_release(rc_hook *h);
+void rc_location_init(rc_layout *l, const char *pathname, const char *search);
+void rc_location_free(rc_layout *l);
 
 /* slots.c */
 /* Writes the instance's address prefix ("/Type/Type[key]") into buf. */

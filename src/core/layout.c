@@ -99,6 +99,7 @@ void rc_instance_mark_dirty(rc_instance *inst) {
     inst->dirty = true;
     RC_GROW(l->dirty, l->dirty_cap, l->ndirty + 1);
     l->dirty[l->ndirty++] = inst;
+    if (l->ndirty == 1 && l->opts.on_dirty && !l->freeing) l->opts.on_dirty(l, l->opts.user);
 }
 
 void rc_queue_effects(rc_instance *inst) {
@@ -123,7 +124,10 @@ rc_layout *rc_layout_new(const rc_component *root, const void *props, size_t pro
         l->root_props_size = props_size;
     }
     l->resuming = l->opts.restore != NULL;
+    rc_location_init(l, l->opts.pathname, l->opts.search);
+    l->opts.pathname = l->opts.search = NULL;      /* not ours to keep */
     rc_instance *inst = rc_instance_new(l, NULL, NULL);
+    inst->ctx_chain = &l->location;
     inst->type = root;
     inst->props = l->root_props;
     inst->props_size = l->root_props_size;
@@ -140,7 +144,9 @@ static void free_garbage(rc_layout *l) {
 
 void rc_layout_free(rc_layout *l) {
     if (!l) return;
+    l->freeing = true;             /* cleanups may set state: nobody to tell */
     if (l->root) rc_instance_unmount(l->root);
+    rc_location_free(l);
     free_garbage(l);
     rc_map_free(&l->handlers);
     rc_map_free(&l->size_hints);
@@ -169,6 +175,7 @@ void rc_layout_free(rc_layout *l) {
 }
 
 void *rc_layout_user(const rc_layout *l) { return l->opts.user; }
+struct rc_app *rc_layout_app(const rc_layout *l) { return l->opts.app; }
 bool rc_layout_dirty(const rc_layout *l) { return l->ndirty > 0; }
 size_t rc_layout_instance_count(const rc_layout *l) { return l->ninstances; }
 size_t rc_layout_root_count(const rc_layout *l) { return l->root ? l->root->nroots : 0; }

@@ -1,0 +1,312 @@
+/*
+ * rc_app_run: one libev loop owned by reactc, libwebsockets on it through
+ * its libev plugin with the loop passed in as a foreign loop (so SIGINT and
+ * SIGTERM watchers and the flush watchers are ours; lws' own loop ignored
+ * SIGTERM). Never the poll() loop: it collapses with many idle sessions.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/server.h"
+#include "util/alloc.h"
+
+/* ---- command line ---------------------------------------------------------- */
+
+static void usage(const char *prog) {
+    printf("usage: %s [--host ADDR] [--port N] [--log-level error|warn|info|debug] [--title T]\n"
+           "  --host ADDR      address to listen on (default 127.0.0.1)\n"
+           "  --port N         port (default 8000; 0 picks a free one)\n"
+           "  --log-level L    error, warn, info (default) or debug\n"
+           "  --title T        page title\n",
+           prog);
+}
+
+static bool parse_level(const char *s, rc_log_level *out) {
+    static const char *names[] = {"error", "warn", "info", "debug"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, names[i]) == 0) { *out = (rc_log_level)i; return true; }
+    return false;
+}
+
+int rc_app_args(rc_app *app, int argc, char **argv) {
+    app->log_level = RC_LOG_INFO;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(argv[0]);
+            return 1;
+        }
+        if (!val) {
+            fprintf(stderr, "%s: %s needs a value (see --help)\n", argv[0], a);
+            return -1;
+        }
+        if (strcmp(a, "--host") == 0) {
+            app->host = val;
+        } else if (strcmp(a, "--port") == 0) {
+            char *end;
+            errno = 0;
+            long p = strtol(val, &end, 10);
+            if (errno || *end || p < 0 || p > 65535) {
+                fprintf(stderr, "%s: bad port \"%s\"\n", argv[0], val);
+                return -1;
+            }
+            app->port = (int)p;
+            if (p == 0) app->port = -1;       /* explicit 0: any free port */
+        } else if (strcmp(a, "--log-level") == 0) {
+            if (!parse_level(val, &app->log_level)) {
+                fprintf(stderr, "%s: bad log level \"%s\"\n", argv[0], val);
+                return -1;
+            }
+        } else if (strcmp(a, "--title") == 0) {
+            app->title = val;
+        } else {
+            fprintf(stderr, "%s: unknown option %s (see --help)\n", argv[0], a);
+            return -1;
+        }
+        i++;
+    }
+    return 0;
+}
+
+/* ---- the lws protocol: HTTP and WebSocket in one callback ---------------- */
+
+/* One protocol, at index 0: a browser that names no subprotocol is bound to
+ * protocol 0, so making ours the only one means its messages are never
+ * dropped on a default http protocol. */
+static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                    size_t len) {
+    rc_server *s = lws_context_user(lws_get_context(wsi));
+    rc_conn *c = user;
+    switch (reason) {
+    case LWS_CALLBACK_HTTP:
+        return rc_http_request(s, wsi, c, in ? (const char *)in : "/");
+    case LWS_CALLBACK_HTTP_WRITEABLE:
+        return rc_http_writable(wsi, c);
+    case LWS_CALLBACK_CLOSED_HTTP:
+        if (c) rc_http_done(c);
+        return 0;
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION: {
+        char uri[256];
+        if (s->shutting_down) return 1;
+        if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0) return 1;
+        if (strcmp(uri, "/_reactc/stream") == 0 || strncmp(uri, "/_reactpy/stream", 16) == 0)
+            return 0;
+        return 1;                             /* no WebSocket anywhere else */
+    }
+    case LWS_CALLBACK_ESTABLISHED: {
+        char uri[256] = "", query[512] = "", frag[256];
+        lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI);
+        size_t ql = 0;
+        for (int i = 0; i < 32; i++) {
+            int n = lws_hdr_copy_fragment(wsi, frag, sizeof frag, WSI_TOKEN_HTTP_URI_ARGS, i);
+            if (n <= 0) break;
+            int w = snprintf(query + ql, sizeof query - ql, "%s%s", ql ? "&" : "", frag);
+            if (w < 0 || (size_t)w >= sizeof query - ql) break;
+            ql += (size_t)w;
+        }
+        c->session = rc_session_new(s, wsi, uri, query);
+        if (!c->session) {
+            static const char full[] = "server full";
+            rc_srv_log(s, RC_LOG_WARN, "session limit (%zu) reached: refusing a connection",
+                       s->app->max_sessions);
+            lws_close_reason(wsi, (enum lws_close_status)1013 /* try again later */, (unsigned char *)full,
+                             sizeof full - 1);
+            return -1;
+        }
+        return 0;
+    }
+    case LWS_CALLBACK_RECEIVE:
+        if (!c->session) return -1;
+        return rc_session_receive(c->session, in, len, lws_is_final_fragment(wsi));
+    case LWS_CALLBACK_SERVER_WRITEABLE:
+        if (!c->session) return -1;
+        return rc_session_writable(c->session);
+    case LWS_CALLBACK_CLOSED:
+        if (c->session) {
+            rc_session_free(c->session);
+            c->session = NULL;
+            if (s->shutting_down && s->nsessions == 0) ev_break(s->loop, EVBREAK_ALL);
+        }
+        return 0;
+    default:
+        break;
+    }
+    return 0;
+}
+
+static struct lws_protocols protocols[] = {
+    {"reactc", callback, sizeof(rc_conn), 65536, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+/* ---- loop watchers ----------------------------------------------------------- */
+
+static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents) {
+    (void)loop;
+    (void)revents;
+    rc_server *s = w->data;
+    if (s->pending) rc_session_flush_pending(s);
+}
+
+static void on_idle(struct ev_loop *loop, ev_idle *w, int revents) {
+    (void)revents;
+    rc_server *s = w->data;
+    if (!s->pending) ev_idle_stop(loop, w);
+}
+
+static void begin_shutdown(rc_server *s) {
+    if (s->shutting_down) {
+        ev_break(s->loop, EVBREAK_ALL);        /* a second signal: now */
+        return;
+    }
+    s->shutting_down = true;
+    rc_srv_log(s, RC_LOG_INFO, "shutting down: closing %zu session(s)", s->nsessions);
+    for (rc_session *se = s->sessions; se; se = se->next)
+        rc_session_close(se, LWS_CLOSE_STATUS_GOINGAWAY, "server shutting down");
+    if (s->nsessions == 0) {
+        ev_break(s->loop, EVBREAK_ALL);
+        return;
+    }
+    ev_timer_start(s->loop, &s->shutdown_timer);  /* clients that never answer */
+}
+
+static void on_signal(struct ev_loop *loop, ev_signal *w, int revents) {
+    (void)loop;
+    (void)revents;
+    begin_shutdown(w->data);
+}
+
+static void on_shutdown_timer(struct ev_loop *loop, ev_timer *w, int revents) {
+    (void)revents;
+    (void)w;
+    ev_break(loop, EVBREAK_ALL);
+}
+
+static void on_wake(struct ev_loop *loop, ev_async *w, int revents) {
+    (void)loop;
+    (void)revents;
+    rc_server *s = w->data;
+    rc_post_drain(s);
+    pthread_mutex_lock(&s->post_lock);
+    bool stop = s->stop_requested;
+    s->stop_requested = false;
+    pthread_mutex_unlock(&s->post_lock);
+    if (stop) begin_shutdown(s);
+}
+
+static rc_server *lws_log_server;
+
+static void lws_log(int level, const char *line) {
+    char buf[512];
+    size_t n = strlen(line);
+    if (n >= sizeof buf) n = sizeof buf - 1;
+    memcpy(buf, line, n);
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) n--;
+    buf[n] = '\0';
+    rc_srv_log(lws_log_server, level == LLL_ERR ? RC_LOG_ERROR : RC_LOG_WARN, "lws: %s", buf);
+}
+
+/* ---- run --------------------------------------------------------------------- */
+
+size_t rc_app_session_count(const rc_app *app) {
+    return app->server ? app->server->nsessions : 0;
+}
+
+int rc_app_run(rc_app *app) {
+    if (!app->root) {
+        fprintf(stderr, "reactc: rc_app has no root component\n");
+        return 1;
+    }
+    if (!app->title) app->title = "reactc";
+    if (!app->host) app->host = "127.0.0.1";
+    if (app->port == 0) app->port = 8000;
+    if (app->port < 0) app->port = 0;
+    if (!app->max_message) app->max_message = 1024 * 1024;
+    if (!app->max_sessions) app->max_sessions = 10000;
+    if (!app->max_queued) app->max_queued = 4 * 1024 * 1024;
+
+    /* A peer that vanishes mid-write must not kill the process. */
+    signal(SIGPIPE, SIG_IGN);
+
+    rc_server *s = rc_xcalloc(1, sizeof *s);
+    s->app = app;
+    s->loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOENV);
+    if (!s->loop) {
+        fprintf(stderr, "reactc: cannot create the event loop\n");
+        free(s);
+        return 1;
+    }
+    rc_buf_init(&s->scratch);
+    rc_timers_init(s);
+    rc_http_build_page(s);
+
+    lws_log_server = s;
+    lws_set_log_level(LLL_ERR | (app->log_level >= RC_LOG_DEBUG ? LLL_WARN : 0), lws_log);
+
+    void *foreign[1] = {s->loop};
+    struct lws_context_creation_info info;
+    memset(&info, 0, sizeof info);
+    info.port = app->port;
+    info.iface = app->host;
+    info.protocols = protocols;
+    /* Not LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE:
+     * its CSP forbids inline style attributes, which components use. */
+    info.options = LWS_SERVER_OPTION_LIBEV | LWS_SERVER_OPTION_VALIDATE_UTF8;
+    info.foreign_loops = foreign;
+    info.user = s;
+    info.timeout_secs = 20;
+    info.max_http_header_data = 8192;
+    s->lws = lws_create_context(&info);
+    if (!s->lws) {
+        rc_srv_log(s, RC_LOG_ERROR, "cannot listen on %s:%d (port in use, or bad address?)",
+                   app->host, app->port);
+        ev_loop_destroy(s->loop);
+        free(s->page);
+        rc_buf_free(&s->scratch);
+        free(s);
+        return 1;
+    }
+    s->port = lws_get_vhost_listen_port(lws_get_vhost_by_name(s->lws, "default"));
+
+    ev_signal_init(&s->sigint, on_signal, SIGINT);
+    ev_signal_init(&s->sigterm, on_signal, SIGTERM);
+    s->sigint.data = s->sigterm.data = s;
+    ev_signal_start(s->loop, &s->sigint);
+    ev_signal_start(s->loop, &s->sigterm);
+    ev_prepare_init(&s->prepare, on_prepare);
+    s->prepare.data = s;
+    ev_prepare_start(s->loop, &s->prepare);
+    ev_idle_init(&s->idle, on_idle);
+    s->idle.data = s;
+    ev_timer_init(&s->shutdown_timer, on_shutdown_timer, 0.5, 0.0);
+    ev_async_init(&s->wake, on_wake);
+    s->wake.data = s;
+    ev_async_start(s->loop, &s->wake);
+    rc_post_init(s);
+
+    rc_srv_log(s, RC_LOG_INFO, "serving \"%s\" on http://%s:%d/", app->title, app->host, s->port);
+    if (app->on_listen) app->on_listen(app, s->port);
+
+    ev_run(s->loop, 0);
+
+    rc_post_free(s);
+    ev_signal_stop(s->loop, &s->sigint);
+    ev_signal_stop(s->loop, &s->sigterm);
+    ev_prepare_stop(s->loop, &s->prepare);
+    ev_idle_stop(s->loop, &s->idle);
+    ev_timer_stop(s->loop, &s->shutdown_timer);
+    ev_async_stop(s->loop, &s->wake);
+    /* Sessions still open are freed by lws' close callbacks here. */
+    lws_context_destroy(s->lws);
+    ev_run(s->loop, EVRUN_NOWAIT);
+    ev_loop_destroy(s->loop);
+    rc_srv_log(s, RC_LOG_INFO, "stopped");
+    free(s->page);
+    rc_buf_free(&s->scratch);
+    free(s);
+    return 0;
+}

@@ -1,0 +1,73 @@
+/*
+ * rc_app_post and rc_app_stop: the only entry points other threads may use.
+ * Items go on a mutex-protected list and an ev_async wakes the loop, which
+ * runs them in order. The app's server pointer is guarded by a process-wide
+ * lock so a post racing with shutdown either lands or reports -1.
+ */
+#include "server/server.h"
+#include "util/alloc.h"
+
+static pthread_mutex_t apps_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void rc_post_init(rc_server *s) {
+    pthread_mutex_init(&s->post_lock, NULL);
+    pthread_mutex_lock(&apps_lock);
+    s->app->server = s;
+    pthread_mutex_unlock(&apps_lock);
+}
+
+void rc_post_drain(rc_server *s) {
+    pthread_mutex_lock(&s->post_lock);
+    rc_post_item *items = s->posts;
+    s->posts = s->posts_tail = NULL;
+    pthread_mutex_unlock(&s->post_lock);
+    while (items) {
+        rc_post_item *next = items->next;
+        items->fn(items->arg);
+        free(items);
+        items = next;
+    }
+}
+
+void rc_post_free(rc_server *s) {
+    pthread_mutex_lock(&apps_lock);
+    s->app->server = NULL;
+    pthread_mutex_unlock(&apps_lock);
+    /* Run what was posted before the app went away, so posters' args are
+     * freed by their own functions. */
+    rc_post_drain(s);
+    pthread_mutex_destroy(&s->post_lock);
+}
+
+int rc_app_post(rc_app *app, void (*fn)(void *arg), void *arg) {
+    if (!fn) return -1;
+    pthread_mutex_lock(&apps_lock);
+    rc_server *s = app->server;
+    if (!s) {
+        pthread_mutex_unlock(&apps_lock);
+        return -1;
+    }
+    rc_post_item *it = rc_xmalloc(sizeof *it);
+    it->next = NULL;
+    it->fn = fn;
+    it->arg = arg;
+    pthread_mutex_lock(&s->post_lock);
+    if (s->posts_tail) s->posts_tail->next = it; else s->posts = it;
+    s->posts_tail = it;
+    pthread_mutex_unlock(&s->post_lock);
+    ev_async_send(s->loop, &s->wake);
+    pthread_mutex_unlock(&apps_lock);
+    return 0;
+}
+
+void rc_app_stop(rc_app *app) {
+    pthread_mutex_lock(&apps_lock);
+    rc_server *s = app->server;
+    if (s) {
+        pthread_mutex_lock(&s->post_lock);
+        s->stop_requested = true;
+        pthread_mutex_unlock(&s->post_lock);
+        ev_async_send(s->loop, &s->wake);
+    }
+    pthread_mutex_unlock(&apps_lock);
+}

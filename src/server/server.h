@@ -1,0 +1,137 @@
+/*
+ * The server layer: libwebsockets on a libev loop that reactc owns.
+ *
+ *   app.c       rc_app_args, rc_app_run: loop, signals, lws context, shutdown
+ *   http.c      the page, the client bundle, static files, 404s
+ *   session.c   one session per WebSocket: messages in, flushes out
+ *   outq.c      a connection's output queue (bounded)
+ *   timers.c    the libev timer host given to layouts
+ *   post.c      rc_app_post: work from other threads
+ *   log.c       leveled logging
+ *
+ * Everything runs on the loop thread except rc_app_post and rc_app_stop.
+ */
+#ifndef RC_SERVER_H
+#define RC_SERVER_H
+
+#include <ev.h>
+#include <libwebsockets.h>
+#include <pthread.h>
+
+#include "reactc.h"
+#include "wire/json_writer.h"
+
+typedef struct rc_session rc_session;
+typedef struct rc_server rc_server;
+
+/* ---- output queue -------------------------------------------------------- */
+
+typedef struct rc_outmsg {
+    struct rc_outmsg *next;
+    size_t len;
+    unsigned char data[];          /* LWS_PRE bytes of headroom, then the text */
+} rc_outmsg;
+
+typedef struct rc_outq {
+    rc_outmsg *head, *tail;
+    size_t bytes;
+} rc_outq;
+
+void rc_outq_push(rc_outq *q, const char *text, size_t len);
+rc_outmsg *rc_outq_pop(rc_outq *q);
+void rc_outq_clear(rc_outq *q);
+
+/* ---- sessions --------------------------------------------------------------- */
+
+struct rc_session {
+    rc_server *server;
+    struct lws *wsi;
+    rc_layout *layout;              /* NULL until the session starts */
+    bool base;                      /* base protocol (no hello, whole subtrees) */
+    bool started;
+    bool pending;                   /* in the server's flush list */
+    bool closing;                   /* close once the queue is written */
+    int close_code;
+    char close_reason[96];
+    uint64_t last_seq;              /* last event applied */
+    bool ack_due;                   /* an event was applied since the last message */
+    rc_outq out;
+    char *in;                       /* a message being reassembled */
+    size_t in_len, in_cap;
+    rc_session *prev, *next;        /* all sessions */
+    rc_session *pending_next;
+    char pathname[256];
+    char search[512];
+};
+
+/* The per-connection data lws allocates for us (HTTP or WebSocket). */
+typedef struct rc_conn {
+    rc_session *session;            /* WebSocket connections */
+    const unsigned char *body;      /* HTTP: response being written */
+    size_t body_len, body_sent;
+    char *body_owned;
+} rc_conn;
+
+/* ---- server ----------------------------------------------------------------- */
+
+typedef struct rc_post_item {
+    struct rc_post_item *next;
+    void (*fn)(void *arg);
+    void *arg;
+} rc_post_item;
+
+struct rc_server {
+    rc_app *app;
+    struct ev_loop *loop;
+    struct lws_context *lws;
+    ev_signal sigint, sigterm;
+    ev_prepare prepare;             /* flushes pending sessions each iteration */
+    ev_idle idle;                   /* keeps the loop from blocking while work remains */
+    ev_timer shutdown_timer;
+    ev_async wake;                  /* posts and stop requests from other threads */
+    pthread_mutex_t post_lock;
+    rc_post_item *posts, *posts_tail;
+    bool stop_requested;            /* under post_lock */
+    bool shutting_down;
+    rc_session *sessions;
+    size_t nsessions;
+    rc_session *pending;            /* sessions to flush */
+    rc_timer_host timer_host;
+    char *page;                     /* the HTML page */
+    size_t page_len;
+    char client_etag[24];
+    int port;
+    rc_buf scratch;                 /* message building */
+};
+
+/* session.c */
+rc_session *rc_session_new(rc_server *s, struct lws *wsi, const char *uri, const char *query);
+void rc_session_free(rc_session *se);
+int rc_session_receive(rc_session *se, const void *in, size_t len, bool final);
+int rc_session_writable(rc_session *se);
+void rc_session_flush_pending(rc_server *s);
+void rc_session_close(rc_session *se, int code, const char *reason);
+
+/* http.c */
+int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri);
+int rc_http_writable(struct lws *wsi, rc_conn *c);
+void rc_http_done(rc_conn *c);
+int rc_http_build_page(rc_server *s);
+
+/* timers.c */
+void rc_timers_init(rc_server *s);
+
+/* post.c */
+void rc_post_init(rc_server *s);
+void rc_post_drain(rc_server *s);
+void rc_post_free(rc_server *s);
+
+/* log.c */
+void rc_srv_log(rc_server *s, rc_log_level level, const char *fmt, ...) RC_PRINTF(3, 4);
+void rc_srv_log_layout(void *user, rc_log_level level, const char *message);
+
+/* The embedded client bundle (src/server/client_bundle.c, generated). */
+extern const unsigned char rc_client_js[];
+extern const unsigned int rc_client_js_len;
+
+#endif

@@ -1,0 +1,159 @@
+#include "wire/message.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+static int to_value(json_t *j, rc_value *out, int depth, char *err, size_t errlen) {
+    if (depth > RC_WIRE_MAX_DEPTH) {
+        snprintf(err, errlen, "nesting deeper than %d", RC_WIRE_MAX_DEPTH);
+        return -1;
+    }
+    switch (json_typeof(j)) {
+    case JSON_NULL:
+        rc_value_set_null(out);
+        return 0;
+    case JSON_TRUE:
+    case JSON_FALSE:
+        rc_value_set_bool(out, json_is_true(j));
+        return 0;
+    case JSON_INTEGER:
+        rc_value_set_int(out, (int64_t)json_integer_value(j));
+        return 0;
+    case JSON_REAL:
+        rc_value_set_float(out, json_real_value(j));
+        return 0;
+    case JSON_STRING:
+        rc_value_set_stringn(out, json_string_value(j), json_string_length(j));
+        return 0;
+    case JSON_ARRAY: {
+        rc_value_set_array(out);
+        size_t i;
+        json_t *item;
+        json_array_foreach(j, i, item) {
+            if (to_value(item, rc_array_push(out), depth + 1, err, errlen) < 0) return -1;
+        }
+        return 0;
+    }
+    case JSON_OBJECT: {
+        rc_value_set_object(out);
+        const char *key;
+        json_t *item;
+        json_object_foreach(j, key, item) {
+            if (to_value(item, rc_object_set(out, key), depth + 1, err, errlen) < 0) return -1;
+        }
+        return 0;
+    }
+    }
+    snprintf(err, errlen, "unknown JSON type");
+    return -1;
+}
+
+static json_t *load(const char *json, size_t len, char *err, size_t errlen) {
+    json_error_t je;
+    json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root) snprintf(err, errlen, "invalid JSON at %d:%d: %s", je.line, je.column, je.text);
+    return root;
+}
+
+int rc_wire_parse_value(const char *json, size_t len, rc_value *out, char *err, size_t errlen) {
+    json_t *root = load(json, len, err, errlen);
+    if (!root) return -1;
+    int rc = to_value(root, out, 0, err, errlen);
+    json_decref(root);
+    if (rc < 0) rc_value_free(out);
+    return rc;
+}
+
+static int parse_event(json_t *root, rc_message *m, char *err, size_t errlen) {
+    json_t *target = json_object_get(root, "target");
+    if (!json_is_string(target) || json_string_length(target) == 0 ||
+        json_string_length(target) >= sizeof m->target) {
+        snprintf(err, errlen, "layout-event: \"target\" must be a short non-empty string");
+        return -1;
+    }
+    memcpy(m->target, json_string_value(target), json_string_length(target) + 1);
+    json_t *data = json_object_get(root, "data");
+    if (data && !json_is_array(data)) {
+        snprintf(err, errlen, "layout-event: \"data\" must be an array");
+        return -1;
+    }
+    if (data) {
+        if (to_value(data, &m->data, 1, err, errlen) < 0) return -1;
+    } else {
+        rc_value_set_array(&m->data);
+    }
+    json_t *seq = json_object_get(root, "seq");
+    if (seq) {
+        if (!json_is_integer(seq) || json_integer_value(seq) < 1) {
+            snprintf(err, errlen, "layout-event: \"seq\" must be a positive integer");
+            return -1;
+        }
+        m->seq = (uint64_t)json_integer_value(seq);
+    }
+    m->type = RC_MSG_EVENT;
+    return 0;
+}
+
+static int parse_hello(json_t *root, rc_message *m, char *err, size_t errlen) {
+    json_t *version = json_object_get(root, "version");
+    if (!json_is_integer(version) || json_integer_value(version) < 1 ||
+        json_integer_value(version) > 1000) {
+        snprintf(err, errlen, "hello: \"version\" must be a positive integer");
+        return -1;
+    }
+    m->version = (int)json_integer_value(version);
+    json_t *exts = json_object_get(root, "extensions");
+    if (exts && !json_is_array(exts)) {
+        snprintf(err, errlen, "hello: \"extensions\" must be an array");
+        return -1;
+    }
+    size_t i;
+    json_t *e;
+    json_array_foreach(exts, i, e) {
+        if (!json_is_string(e)) continue;
+        if (strcmp(json_string_value(e), "patch") == 0) m->ext_patch = true;
+        if (strcmp(json_string_value(e), "seq") == 0) m->ext_seq = true;
+    }
+    json_t *loc = json_object_get(root, "location");
+    if (loc) {
+        json_t *path = json_object_get(loc, "pathname"), *search = json_object_get(loc, "search");
+        if (!json_is_object(loc) || (path && !json_is_string(path)) || (search && !json_is_string(search))) {
+            snprintf(err, errlen, "hello: \"location\" must be {pathname, search} strings");
+            return -1;
+        }
+        if (path) m->pathname = strdup(json_string_value(path));
+        if (search) m->search = strdup(json_string_value(search));
+    }
+    m->type = RC_MSG_HELLO;
+    return 0;
+}
+
+int rc_wire_parse(const char *json, size_t len, rc_message *m, char *err, size_t errlen) {
+    memset(m, 0, sizeof *m);
+    json_t *root = load(json, len, err, errlen);
+    if (!root) return -1;
+    int rc = -1;
+    json_t *type = json_object_get(root, "type");
+    if (!json_is_object(root)) {
+        snprintf(err, errlen, "message must be a JSON object");
+    } else if (!json_is_string(type)) {
+        snprintf(err, errlen, "message has no string \"type\"");
+    } else if (strcmp(json_string_value(type), "layout-event") == 0) {
+        rc = parse_event(root, m, err, errlen);
+    } else if (strcmp(json_string_value(type), "hello") == 0) {
+        rc = parse_hello(root, m, err, errlen);
+    } else {
+        snprintf(err, errlen, "unknown message type \"%.32s\"", json_string_value(type));
+    }
+    json_decref(root);
+    if (rc < 0) rc_message_free(m);
+    return rc;
+}
+
+void rc_message_free(rc_message *m) {
+    rc_value_free(&m->data);
+    free(m->pathname);
+    free(m->search);
+    m->pathname = m->search = NULL;
+}

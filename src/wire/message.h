@@ -1,0 +1,45 @@
+/*
+ * Incoming messages: JSON text from a client, parsed with jansson (strict:
+ * duplicate keys rejected, depth and size bounded) into a small struct.
+ * Untrusted input: every failure returns -1 with a reason, never a crash.
+ */
+#ifndef RC_WIRE_MESSAGE_H
+#define RC_WIRE_MESSAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reactc.h"
+
+/* Deepest nesting accepted in event data (objects/arrays inside data). */
+#define RC_WIRE_MAX_DEPTH 32
+
+typedef enum rc_msg_type {
+    RC_MSG_EVENT = 1,        /* layout-event */
+    RC_MSG_HELLO             /* hello (reactc extension) */
+} rc_msg_type;
+
+typedef struct rc_message {
+    rc_msg_type type;
+    /* layout-event */
+    char target[48];         /* handler id */
+    rc_value data;           /* the data array (RC_ARRAY, possibly empty) */
+    uint64_t seq;            /* 0 when absent */
+    /* hello */
+    int version;
+    bool ext_patch;          /* fine-grained patches */
+    bool ext_seq;            /* sequence numbers and acks */
+    char *pathname;          /* NULL when absent */
+    char *search;
+} rc_message;
+
+/* Parses one message. Returns 0 and fills *out (free with
+ * rc_message_free), or -1 with a reason in err. */
+int rc_wire_parse(const char *json, size_t len, rc_message *out, char *err, size_t errlen);
+void rc_message_free(rc_message *m);
+
+/* Converts jansson-free JSON text of any value into an rc_value (used by
+ * tests and tools); same limits. */
+int rc_wire_parse_value(const char *json, size_t len, rc_value *out, char *err, size_t errlen);
+
+#endif
