@@ -20,6 +20,12 @@ configure: deps $(BUILD)/build.ninja
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The README's first command: every example in one app on http://127.0.0.1:8000.
+DEMO_PORT ?= 8000
+demo: build
+	@echo "reactc demo: open http://127.0.0.1:$(DEMO_PORT)/ (counter, todo, dashboard); Ctrl-C stops it"
+	./$(BUILD)/examples/gallery --port $(DEMO_PORT)
+
 # The README's test command: dependencies, build, every test through CTest.
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -1,5 +1,5 @@
 /* counter: the smallest reactc app. A button and the number of clicks. */
-#include <reactc.h>
+#include "example.h"
 
 static void increment(rc_event *ev, void *count) {
     (void)ev;
@@ -18,9 +18,4 @@ static void counter(rc_ctx *ctx, const void *props) {
 }
 RC_COMPONENT(counter);
 
-int main(int argc, char **argv) {
-    rc_app app = {.title = "Counter", .root = &counter_component};
-    int rc = rc_app_args(&app, argc, argv);
-    if (rc) return rc > 0 ? 0 : 2;
-    return rc_app_run(&app);
-}
+RC_EXAMPLE_MAIN(counter_component, "Counter")
