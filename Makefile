@@ -52,7 +52,7 @@ test-clang: deps
 FUZZ_RUNS ?= 200000
 fuzz: deps
 	CC=clang cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRC_FUZZ=ON \
-	  -DRC_BUILD_TESTS=OFF -DRC_BUILD_BENCH=OFF
+	  -DRC_BUILD_TESTS=OFF -DRC_BUILD_BENCH=OFF -DRC_BUILD_EXAMPLES=OFF
 	cmake --build build-fuzz -j $(JOBS)
 	@set -e; for f in build-fuzz/tests/fuzz/fuzz_*; do \
 	  name=$$(basename $$f); corpus=tests/fuzz/corpus/$$name; \

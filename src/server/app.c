@@ -33,7 +33,7 @@ static bool parse_level(const char *s, rc_log_level *out) {
 
 int rc_app_args(rc_app *app, int argc, char **argv) {
     app->log_level = RC_LOG_INFO;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) {     /* every option takes one value */
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -67,7 +67,6 @@ int rc_app_args(rc_app *app, int argc, char **argv) {
             fprintf(stderr, "%s: unknown option %s (see --help)\n", argv[0], a);
             return -1;
         }
-        i++;
     }
     return 0;
 }
