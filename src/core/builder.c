@@ -29,7 +29,11 @@ void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena) {
     ctx->top_count = 0;
     ctx->chain = inst->ctx_chain;
     ctx->nproviders_open = 0;
-    ctx->ntype_counts = 0;
+    ctx->nseen = 0;
+    if (++ctx->seen_gen == 0) {        /* wrapped: really clear once */
+        if (ctx->seen) memset(ctx->seen, 0, ctx->seen_cap * sizeof *ctx->seen);
+        ctx->seen_gen = 1;
+    }
     ctx->error = NULL;
 }
 
@@ -291,12 +295,37 @@ static size_t escape_key(char *out, const char *key) {
     return o;
 }
 
-static uint32_t next_unkeyed(rc_ctx *ctx, const rc_component *type) {
-    for (uint32_t i = 0; i < ctx->ntype_counts; i++)
-        if (ctx->type_counts[i].type == type) return ctx->type_counts[i].count++;
-    RC_GROW32(ctx->type_counts, ctx->type_counts_cap, (size_t)ctx->ntype_counts + 1);
-    ctx->type_counts[ctx->ntype_counts++] = (rc_type_count){type, 1};
-    return 0;
+/* The n-th occurrence (from 0) of a child identity in this render: per type
+ * for unkeyed children, per (type, key) for keyed ones. A key repeated
+ * under two different elements of one component is legal (keys are unique
+ * among siblings only), and the ordinal keeps the two children's addresses
+ * and handler ids apart. A generation-stamped hash table in the pooled
+ * context: O(1) per child, no clearing between renders. */
+static uint32_t next_ordinal(rc_ctx *ctx, uint64_t identity) {
+    if (ctx->nseen * 2 >= ctx->seen_cap) {
+        size_t cap = ctx->seen_cap ? ctx->seen_cap * 2 : 64;
+        rc_keyslot *old = ctx->seen;
+        size_t oldcap = ctx->seen_cap;
+        ctx->seen = rc_xcalloc(cap, sizeof *ctx->seen);
+        ctx->seen_cap = cap;
+        ctx->nseen = 0;
+        for (size_t i = 0; i < oldcap; i++) {
+            if (old[i].gen != ctx->seen_gen) continue;
+            for (size_t j = (size_t)old[i].hash & (cap - 1);; j = (j + 1) & (cap - 1))
+                if (ctx->seen[j].gen != ctx->seen_gen) { ctx->seen[j] = old[i]; ctx->nseen++; break; }
+        }
+        free(old);
+    }
+    size_t mask = ctx->seen_cap - 1;
+    for (size_t j = (size_t)identity & mask;; j = (j + 1) & mask) {
+        rc_keyslot *e = &ctx->seen[j];
+        if (e->gen != ctx->seen_gen) {
+            *e = (rc_keyslot){identity, ctx->seen_gen, 1};
+            ctx->nseen++;
+            return 0;
+        }
+        if (e->hash == identity) return e->index++;
+    }
 }
 
 /* The child's path hash chains the parent's with the type name and the key
@@ -314,16 +343,20 @@ void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void
         n->u.comp.props_size = props_size;
     }
     n->u.comp.ctx_chain = ctx->chain;
-    uint64_t h = rc_hash_str(ctx->inst->path_hash, type->name);
+    uint64_t type_hash = rc_hash_str(RC_HASH_SEED, type->name);
+    uint64_t h = rc_hash_u64(ctx->inst->path_hash, type_hash);
     if (key) {
         size_t klen = strlen(key);
         n->key = rc_arena_strndup(ctx->arena, key, klen);
         n->key_hash = rc_hash_bytes(RC_HASH_SEED, key, klen);
-        n->u.comp.path_hash = rc_hash_u64(rc_hash_u64(h, IDENT_KEY), n->key_hash);
+        n->u.comp.ordinal = next_ordinal(ctx, rc_hash_u64(type_hash ^ IDENT_KEY, n->key_hash));
+        h = rc_hash_u64(rc_hash_u64(h, IDENT_KEY), n->key_hash);
+        if (n->u.comp.ordinal) h = rc_hash_u64(h, n->u.comp.ordinal);
     } else {
-        n->u.comp.ordinal = next_unkeyed(ctx, type);
-        n->u.comp.path_hash = rc_hash_u64(rc_hash_u64(h, IDENT_INDEX), n->u.comp.ordinal);
+        n->u.comp.ordinal = next_ordinal(ctx, type_hash);
+        h = rc_hash_u64(rc_hash_u64(h, IDENT_INDEX), n->u.comp.ordinal);
     }
+    n->u.comp.path_hash = h;
     push_kid(ctx, n);
 }
 
@@ -338,13 +371,17 @@ char *rc_segment_new(const rc_node *placeholder) {
         memcpy(seg + tlen, num, (size_t)nl + 1);
         return seg;
     }
+    /* "Type[key]", or "Type[key]#n" for the n-th repeat of the key. */
     size_t klen = escape_key(NULL, placeholder->key);
-    char *seg = rc_xmalloc(tlen + klen + 3);
+    char num[24] = "";
+    if (placeholder->u.comp.ordinal) snprintf(num, sizeof num, "#%u", placeholder->u.comp.ordinal);
+    size_t nlen = strlen(num);
+    char *seg = rc_xmalloc(tlen + klen + nlen + 3);
     memcpy(seg, name, tlen);
     seg[tlen] = '[';
     escape_key(seg + tlen + 1, placeholder->key);
     seg[tlen + 1 + klen] = ']';
-    seg[tlen + 2 + klen] = '\0';
+    memcpy(seg + tlen + 2 + klen, num, nlen + 1);
     return seg;
 }
 

@@ -23,6 +23,13 @@ void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name,
         return h;
     }
     if (i >= UINT16_MAX) rc_fail(ctx, "too many hooks in one component");
+    /* After a complete render the hook list is final (like React's "rendered
+     * more hooks than during the previous render"). A render that failed
+     * (its output is an error node) may have stopped before some hooks. */
+    if (inst->rendered &&
+        !(inst->nroots == 1 && inst->roots[0]->kind == RC_NODE_ERROR))
+        rc_fail(ctx, "called more hooks than on the previous render (%u; hooks must be "
+                     "called in the same order every render)", (unsigned)inst->nhooks);
     if (inst->nhooks == inst->hooks_cap) {
         size_t cap = inst->hooks_cap;
         RC_GROW(inst->hooks, cap, (size_t)inst->nhooks + 1);
@@ -310,31 +317,56 @@ void rc_use_effect_ex(rc_ctx *ctx, rc_effect_fn fn, const void *arg, size_t arg_
                       const void *deps, size_t deps_size, unsigned flags) {
     bool created;
     rc_effect *e = rc_hook_get(ctx, HOOK_EFFECT, sizeof *e, NULL, &created);
-    bool differ;
-    if (!deps) {
-        differ = true;
-        e->every_render = true;
-    } else {
-        differ = created || e->every_render || e->deps_size != deps_size ||
-                 (deps_size && memcmp(e->deps, deps, deps_size) != 0);
-        if (differ) {
-            free(e->deps);
-            e->deps = rc_xmemdup(deps, deps_size);
-            e->deps_size = deps_size;
-            e->every_render = false;
-        }
-    }
-    e->flags = flags;
+    /* Compared with the deps of the last render that succeeded; what this
+     * render decides is staged and takes effect only if it completes (a
+     * render that fails commits no effect, like React). */
+    bool differ = !deps || created || e->every_render || e->deps_size != deps_size ||
+                  (deps_size && memcmp(e->deps, deps, deps_size) != 0);
     bool resume = ctx->inst->resume;
+    e->flags = flags;
     if (flags & RC_EFFECT_ONLY_ON_RESUME) differ = resume && created;
     else if ((flags & RC_EFFECT_SKIP_ON_RESUME) && resume) differ = false;
+    free(e->staged_deps);
+    e->staged_deps = deps && deps_size ? rc_xmemdup(deps, deps_size) : NULL;
+    e->staged_deps_size = deps ? deps_size : 0;
+    e->staged_every_render = !deps;
+    e->staged_deps_set = true;
+    free(e->staged_arg);
+    e->staged_arg = NULL;
+    e->staged = differ;
     if (!differ) return;
-    e->fn = fn;
-    free(e->pending_arg);
-    e->pending_arg = arg_size ? rc_xmemdup(arg, arg_size) : NULL;
-    e->pending_arg_size = arg_size;
-    e->pending = true;
-    e->resume = resume;
+    e->staged_fn = fn;
+    e->staged_arg = arg_size ? rc_xmemdup(arg, arg_size) : NULL;
+    e->staged_arg_size = arg_size;
+    e->staged_resume = resume;
+}
+
+void rc_effects_render_done(rc_instance *inst, bool ok) {
+    for (uint16_t i = 0; i < inst->nhooks; i++) {
+        rc_hook *h = inst->hooks[i];
+        if (h->kind != HOOK_EFFECT) continue;
+        rc_effect *e = (rc_effect *)h;
+        if (ok && e->staged_deps_set) {
+            free(e->deps);
+            e->deps = e->staged_deps;
+            e->deps_size = e->staged_deps_size;
+            e->every_render = e->staged_every_render;
+            e->staged_deps = NULL;
+        }
+        if (ok && e->staged) {
+            e->fn = e->staged_fn;
+            free(e->pending_arg);
+            e->pending_arg = e->staged_arg;
+            e->pending_arg_size = e->staged_arg_size;
+            e->staged_arg = NULL;
+            e->pending = true;
+            e->resume = e->staged_resume;
+        }
+        free(e->staged_deps);
+        free(e->staged_arg);
+        e->staged_deps = e->staged_arg = NULL;
+        e->staged = e->staged_deps_set = false;
+    }
 }
 
 void rc_use_effect(rc_ctx *ctx, rc_effect_fn fn, const void *arg, size_t arg_size,
@@ -411,6 +443,8 @@ void rc_hooks_free(rc_instance *inst) {
             free(e->deps);
             free(e->arg);
             free(e->pending_arg);
+            free(e->staged_deps);
+            free(e->staged_arg);
             break;
         }
         case HOOK_PROVIDER:

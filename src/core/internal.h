@@ -81,6 +81,11 @@ struct rc_effect {
     size_t arg_size;
     void *pending_arg;             /* argument copy for the next run */
     size_t pending_arg_size;
+    /* what the render in progress decided (committed if it succeeds) */
+    bool staged, staged_deps_set, staged_every_render, staged_resume;
+    rc_effect_fn staged_fn;
+    void *staged_deps, *staged_arg;
+    size_t staged_deps_size, staged_arg_size;
     void *deps;
     size_t deps_size;
     bool every_render;
@@ -146,11 +151,6 @@ typedef struct rc_keyslot {         /* duplicate-key detection scratch */
     uint32_t gen, index;
 } rc_keyslot;
 
-typedef struct rc_type_count {      /* unkeyed children per type, for segments */
-    const rc_component *type;
-    uint32_t count;
-} rc_type_count;
-
 struct rc_ctx {
     rc_layout *layout;
     rc_instance *inst;
@@ -162,8 +162,9 @@ struct rc_ctx {
     uint32_t top_count;            /* elements at the output's top so far */
     rc_provider *chain;            /* providers open at this point */
     uint32_t nproviders_open;
-    rc_type_count *type_counts;
-    uint32_t ntype_counts, type_counts_cap;
+    rc_keyslot *seen;              /* child identities of this render (builder.c) */
+    size_t nseen, seen_cap;
+    uint32_t seen_gen;
     jmp_buf jmp;
     char *error;                   /* set by rc_fail */
     rc_arena out;                  /* the arena being built (ctx->arena points here) */
@@ -303,6 +304,8 @@ const char *rc_canonical_event(const char *event);
 /* hooks.c */
 void rc_hooks_free(rc_instance *inst);
 bool rc_effects_pending(const rc_instance *inst);
+/* Ends a render for the instance's effects: ok commits what it staged. */
+void rc_effects_render_done(rc_instance *inst, bool ok);
 void rc_effects_run_cleanups(rc_instance *inst);   /* of pending effects */
 void rc_effects_run(rc_instance *inst);
 void rc_effects_cleanup_all(rc_instance *inst);    /* unmount */

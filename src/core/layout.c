@@ -167,7 +167,7 @@ void rc_layout_free(rc_layout *l) {
     free(l->keyset);
     for (size_t i = 0; i < l->ctxs_cap; i++) {
         if (!l->ctxs[i]) continue;
-        free(l->ctxs[i]->type_counts);
+        free(l->ctxs[i]->seen);
         free(l->ctxs[i]);
     }
     free(l->ctxs);
@@ -368,6 +368,30 @@ const rc_patch *rc_layout_flush(rc_layout *l) {
     return &l->patch;
 }
 
+typedef struct effect_order {
+    rc_instance *inst;
+    size_t seq;
+} effect_order;
+
+static int by_depth_desc(const void *a, const void *b) {
+    const effect_order *x = a, *y = b;
+    uint32_t dx = x->inst ? x->inst->depth : 0, dy = y->inst ? y->inst->depth : 0;
+    if (dx != dy) return dx < dy ? 1 : -1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static void sort_effects(rc_instance **q, size_t n) {
+    bool sorted = true;
+    for (size_t i = 1; i < n && sorted; i++)
+        sorted = !q[i] || !q[i - 1] || q[i - 1]->depth >= q[i]->depth;
+    if (sorted) return;
+    effect_order *o = rc_xmalloc(sizeof *o * n);
+    for (size_t i = 0; i < n; i++) o[i] = (effect_order){q[i], i};
+    qsort(o, n, sizeof *o, by_depth_desc);
+    for (size_t i = 0; i < n; i++) q[i] = o[i].inst;
+    free(o);
+}
+
 void rc_layout_commit(rc_layout *l) {
     free_garbage(l);
     l->nops = 0;
@@ -383,6 +407,9 @@ void rc_layout_commit(rc_layout *l) {
     l->effects = NULL;
     l->neffects = 0;
     l->effects_cap = 0;
+    /* Children before parents even when a consumer rendered in a later pass
+     * than its provider: deepest first, finishing order among equals. */
+    sort_effects(q, n);
     for (size_t i = 0; i < n; i++)
         if (q[i]) rc_effects_run_cleanups(q[i]);
     for (size_t i = 0; i < n; i++) {

@@ -60,7 +60,9 @@ void rc_render_instance(rc_instance *inst, bool diff, uint32_t base) {
                          "in the same order every render)",
                     ctx->hook_index, (unsigned)inst->nhooks);
         rc_ctx_finish(ctx, &roots, &nroots);
+        rc_effects_render_done(inst, true);
     } else {
+        rc_effects_render_done(inst, false);
         /* The render failed: drop its partial output, show the error. */
         rc_ctx_abandon(ctx);
         rc_arena_free(&ctx->out);
@@ -71,9 +73,6 @@ void rc_render_instance(rc_instance *inst, bool diff, uint32_t base) {
         roots[0] = rc_make_error_node(&ctx->out, inst, ctx->error);
         nroots = 1;
     }
-    free(ctx->type_counts);
-    ctx->type_counts = NULL;
-    ctx->type_counts_cap = 0;
 
     rc_arena old_arena = inst->arena;
     rc_node **old_roots = inst->roots;
