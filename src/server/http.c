@@ -21,6 +21,8 @@ int rc_http_build_page(rc_server *s) {
     rc_buf_init(&b);
     rc_jw_raw(&b, "<!doctype html>\n<html><head><meta charset=\"utf-8\">"
                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                  /* No favicon request (it would 404 on every page load). */
+                  "<link rel=\"icon\" href=\"data:,\">"
                   "<title>");
     /* The title is text: escape the HTML specials. */
     for (const char *p = app->title; *p; p++) {

@@ -110,6 +110,24 @@ static const unsigned char jw_class[256] = {
 
 static const char jw_hex[] = "0123456789abcdef";
 
+/* SWAR test of 8 bytes at once: true if any of them is not JW_PLAIN, that
+ * is >= 0x80, < 0x20, '"', '\\' or '<'. With L = 0x01 in every byte and
+ * H = 0x80 in every byte, (x - L*n) & ~x & H is non-zero iff some byte of
+ * x is below n (n <= 0x80), and a byte equal to c is a zero byte of
+ * x ^ (L*c). Byte order does not matter for a yes/no answer. */
+static inline bool jw_special8(const unsigned char *p)
+{
+    const uint64_t L = 0x0101010101010101u, H = 0x8080808080808080u;
+    uint64_t x, q, b, t;
+
+    memcpy(&x, p, 8);
+    q = x ^ (L * '"');
+    b = x ^ (L * '\\');
+    t = x ^ (L * '<');
+    return ((x | ((x - L * 0x20) & ~x) | ((q - L) & ~q) | ((b - L) & ~b) |
+             ((t - L) & ~t)) & H) != 0;
+}
+
 /* Checks the UTF-8 sequence starting at p (p[0] >= 0x80, avail >= 1 bytes).
  * Returns true for a well-formed sequence (Unicode table 3-7: no overlongs,
  * no surrogates, nothing above U+10FFFF), with its length in *n. Otherwise
@@ -154,28 +172,36 @@ static inline bool jw_utf8(const unsigned char *p, size_t avail, size_t *n)
     return true;
 }
 
-static void jw_escape(rc_buf *buf, unsigned char c)
-{
-    char e[6];
+/* Short escapes for the control characters that have one; 0: \u00XX. */
+static const char jw_short[0x20] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 'b', 't', 'n', 0, 'f', 'r', 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
 
-    switch (c) {
-    case '"':  rc_buf_append(buf, "\\\"", 2); return;
-    case '\\': rc_buf_append(buf, "\\\\", 2); return;
-    case '\b': rc_buf_append(buf, "\\b", 2); return;
-    case '\f': rc_buf_append(buf, "\\f", 2); return;
-    case '\n': rc_buf_append(buf, "\\n", 2); return;
-    case '\r': rc_buf_append(buf, "\\r", 2); return;
-    case '\t': rc_buf_append(buf, "\\t", 2); return;
-    default:
-        e[0] = '\\';
-        e[1] = 'u';
-        e[2] = '0';
-        e[3] = '0';
-        e[4] = jw_hex[c >> 4];
-        e[5] = jw_hex[c & 15];
-        rc_buf_append(buf, e, 6);
-        return;
+/* Copies the pending run s[run..i) and the escape of s[i] (a JW_ESC byte)
+ * with one reservation: escapes are the common interruption. */
+static void jw_escape(rc_buf *buf, const unsigned char *s, size_t run, size_t i)
+{
+    unsigned char c = s[i];
+    char *d;
+
+    rc_buf_reserve(buf, i - run + 6);
+    d = buf->data + buf->len;
+    memcpy(d, s + run, i - run);
+    d += i - run;
+    *d++ = '\\';
+    if (c == '"' || c == '\\') {
+        *d++ = (char)c;
+    } else if (jw_short[c]) {
+        *d++ = jw_short[c];
+    } else {
+        *d++ = 'u';
+        *d++ = '0';
+        *d++ = '0';
+        *d++ = jw_hex[c >> 4];
+        *d++ = jw_hex[c & 15];
     }
+    buf->len = (size_t)(d - buf->data);
 }
 
 void rc_jw_string(rc_buf *buf, const char *str, size_t len)
@@ -195,16 +221,22 @@ void rc_jw_string(rc_buf *buf, const char *str, size_t len)
     rc_buf_reserve(buf, len + 2);
     buf->data[buf->len++] = '"';
 
-    while (i < len) {
-        unsigned char c = s[i];
+    for (;;) {
+        unsigned char c;
 
-        switch (jw_class[c]) {
-        case JW_PLAIN:
+        /* Skip plain bytes: 8 at a time while possible, then one by one up
+         * to the next byte that needs attention. */
+        while (i + 8 <= len && !jw_special8(s + i))
+            i += 8;
+        while (i < len && jw_class[s[i]] == JW_PLAIN)
             i++;
+        if (i >= len)
             break;
+
+        c = s[i];
+        switch (jw_class[c]) {
         case JW_ESC:
-            rc_buf_append(buf, s + run, i - run);
-            jw_escape(buf, c);
+            jw_escape(buf, s, run, i);
             run = ++i;
             break;
         case JW_LT:
@@ -219,22 +251,24 @@ void rc_jw_string(rc_buf *buf, const char *str, size_t len)
             }
             break;
         default: /* JW_HIGH */
-            if (jw_utf8(s + i, len - i, &n)) {
-                /* U+2028/U+2029 (E2 80 A8/A9) are line terminators in
-                 * older JavaScript: escape them so the text stays safe
-                 * inside a script. Every other valid character is kept. */
-                if (c == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] & 0xFE) == 0xA8) {
+            /* Non-ASCII text usually comes in runs (words of a script
+             * other than Latin): stay here while the bytes are >= 0x80. */
+            do {
+                if (!jw_utf8(s + i, len - i, &n)) {
+                    rc_buf_append(buf, s + run, i - run);
+                    rc_buf_append(buf, "\xEF\xBF\xBD", 3);
+                    run = i + n;
+                } else if (s[i] == 0xE2 && s[i + 1] == 0x80 &&
+                           (s[i + 2] & 0xFE) == 0xA8) {
+                    /* U+2028/U+2029 (E2 80 A8/A9) end a line in older
+                     * JavaScript: escaped, the text stays safe inside a
+                     * script. Every other valid character is kept. */
                     rc_buf_append(buf, s + run, i - run);
                     rc_buf_append(buf, s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
                     run = i + 3;
                 }
                 i += n;
-            } else {
-                rc_buf_append(buf, s + run, i - run);
-                rc_buf_append(buf, "\xEF\xBF\xBD", 3);
-                i += n;
-                run = i;
-            }
+            } while (i < len && s[i] >= 0x80);
             break;
         }
     }

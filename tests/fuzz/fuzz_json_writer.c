@@ -8,7 +8,9 @@
  * input with each maximal ill-formed subpart replaced by U+FFFD (invalid
  * UTF-8; the reference below decodes and range-checks code points, a
  * different method from the writer's table of second-byte ranges). The
- * same bytes also go through rc_jw_base64 and are decoded back.
+ * same bytes also go through rc_jw_base64 and are decoded back. Each
+ * input is checked twice: as raw bytes, and expanded byte by byte into
+ * fragments chosen to reach every path of the writer (see pieces[]).
  */
 #include <jansson.h>
 #include <stdbool.h>
@@ -183,7 +185,7 @@ static void check_base64(const uint8_t *data, size_t size, rc_buf *b)
     CHECK(pad == (3 - size % 3) % 3);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void check_input(const uint8_t *data, size_t size)
 {
     const char *s = (const char *)data;
     unsigned char *want;
@@ -236,5 +238,50 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     rc_buf_free(&b);
     free(want);
+}
+
+/* Fragments that random bytes rarely spell: each input byte also selects
+ * one, so that the fuzzer reaches U+2028, "</", boundary code points and
+ * every kind of ill-formed sequence quickly, in any combination. P() keeps
+ * the length with sizeof, so that "\0" counts one byte. */
+#define P(lit) {lit, sizeof(lit) - 1}
+static const struct {
+    const char *s;
+    size_t n;
+} pieces[] = {
+    P("a"), P(" "), P("\""), P("\\"), P("/"), P("<"), P("</"), P("\n"),
+    P("\x01"), P("\x1f"), P("\x7f"), P("\0"),
+    /* well-formed, at the edges of each length and around U+2028 */
+    P("\xC2\x80"), P("\xDF\xBF"), P("\xC3\xA9"), P("\xE0\xA0\x80"),
+    P("\xE2\x82\xAC"), P("\xE2\x80\xA7"), P("\xE2\x80\xA8"), P("\xE2\x80\xA9"),
+    P("\xE2\x80\xAA"), P("\xED\x9F\xBF"), P("\xEE\x80\x80"), P("\xEF\xBF\xBD"),
+    P("\xEF\xBF\xBF"), P("\xF0\x90\x80\x80"), P("\xF0\x9F\x98\x80"),
+    P("\xF4\x8F\xBF\xBF"),
+    /* ill-formed, or prefixes that the next piece may or may not complete */
+    P("\x80"), P("\xBF"), P("\xC0"), P("\xC1"), P("\xC2"), P("\xDF"), P("\xE0"),
+    P("\xE0\x9F"), P("\xE0\xA0"), P("\xE2\x80"), P("\xED"), P("\xED\xA0"),
+    P("\xED\xBF\xBF"), P("\xEF"), P("\xF0"), P("\xF0\x8F"), P("\xF0\x90"),
+    P("\xF0\x90\x80"), P("\xF4"), P("\xF4\x8F\xBF"), P("\xF4\x90"), P("\xF5"),
+    P("\xFF"),
+};
+#undef P
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    size_t npieces = sizeof pieces / sizeof pieces[0];
+    uint8_t *exp;
+    size_t n = 0;
+
+    check_input(data, size);
+
+    exp = malloc(4 * size + 1);
+    CHECK(exp != NULL);
+    for (size_t i = 0; i < size; i++) {
+        size_t k = data[i] % npieces;
+        memcpy(exp + n, pieces[k].s, pieces[k].n);
+        n += pieces[k].n;
+    }
+    check_input(exp, n);
+    free(exp);
     return 0;
 }

@@ -348,6 +348,40 @@ static void test_string_helpers(void **state)
     rc_buf_free(&b);
 }
 
+/* The scanner checks 8 bytes at a time: put each byte that needs
+ * attention at every offset of a longer plain string, so that every lane
+ * of the 8-byte test (and the tail after the last full word) sees it. */
+static void test_string_every_position(void **state)
+{
+    static const char *const specials[] = {
+        "\"", "\\", "</", "\xC3\xA9", "\xE2\x80\xA8", "\xF0\x9F\x98\x80",
+        "\x80", "\xFF", "\x7f",
+    };
+    char s[40];
+    (void)state;
+
+    for (size_t pos = 0; pos < 24; pos++) {
+        for (int c = 0; c < 0x20; c++) {
+            memset(s, 'x', 27);
+            s[pos] = (char)c;
+            check_same(s, 27, NULL);
+        }
+        for (size_t k = 0; k < sizeof specials / sizeof specials[0]; k++) {
+            size_t n = strlen(specials[k]);
+            memset(s, 'x', 27);
+            memcpy(s + pos, specials[k], n);
+            if (specials[k][0] == '\x80' || specials[k][0] == '\xFF') {
+                char want[40];
+                memset(want, 'x', 29);
+                memcpy(want + pos, "\xEF\xBF\xBD", 3);
+                check_string(s, 27, NULL, want, 29);
+            } else {
+                check_same(s, 27, NULL);
+            }
+        }
+    }
+}
+
 /* A long string with an escape every so often: the run copying must keep
  * every byte in place across buffer growth. */
 static void test_string_long(void **state)
@@ -930,6 +964,7 @@ int main(void)
         cmocka_unit_test(test_string_utf8_invalid),
         cmocka_unit_test(test_string_nul),
         cmocka_unit_test(test_string_helpers),
+        cmocka_unit_test(test_string_every_position),
         cmocka_unit_test(test_string_long),
         cmocka_unit_test(test_integers),
         cmocka_unit_test(test_doubles),
