@@ -1,0 +1,64 @@
+// Making existing DOM match a whole model in place, as after a reconnect:
+// nodes are reused position by position when tag and key match, so the
+// focused input keeps focus, caret and the user's value.
+
+import { setAttrs } from './attrs';
+import { setHandlers } from './events';
+import { childNs, create, elementNs, flat, isError, keyOf, keys, move } from './model';
+import { Model } from './types';
+
+const ALIASES: Record<string, string> = { className: 'class', htmlFor: 'for' };
+
+/** Makes the children of `parent` match `models`. */
+export function reconcileChildren(parent: Node, models: Model[] | undefined): void {
+  const list = flat(models);
+  const ns = childNs(parent);
+  list.forEach((m, i) => {
+    let cur = parent.childNodes[i] || null;
+    const key = typeof m === 'string' ? undefined : keyOf(m);
+    if (cur && key !== undefined && keys.get(cur) !== key) {
+      // A keyed element further on moves here rather than being rebuilt.
+      for (let n = cur.nextSibling; n; n = n.nextSibling) {
+        if (keys.get(n) === key) {
+          move(parent, n, cur);
+          cur = n;
+          break;
+        }
+      }
+    }
+    const next = reconcile(cur, m, ns);
+    if (!cur) parent.appendChild(next);
+    else if (next !== cur) parent.replaceChild(next, cur);
+  });
+  while (parent.childNodes.length > list.length) parent.removeChild(parent.lastChild as Node);
+}
+
+/** Returns `cur` updated to match `m`, or a new node to take its place. */
+export function reconcile(cur: Node | null, m: Model, ns: string): Node {
+  if (typeof m === 'string') {
+    if (!cur || cur.nodeType !== 3) return create(m, ns);
+    if (cur.nodeValue !== m) cur.nodeValue = m;
+    return cur;
+  }
+  if (isError(m)) {
+    if (!(cur instanceof HTMLPreElement && cur.className === 'rc-error')) return create(m, ns);
+    if (cur.textContent !== m.error) cur.textContent = String(m.error);
+    return cur;
+  }
+  if (
+    !(cur instanceof Element) ||
+    cur.namespaceURI !== elementNs(m.tagName, ns) ||
+    cur.localName.toLowerCase() !== m.tagName.toLowerCase() ||
+    keys.get(cur) !== keyOf(m)
+  ) {
+    return create(m, ns);
+  }
+  reconcileChildren(cur, m.children);
+  const attrs = m.attributes || {};
+  const wanted = new Set(Object.keys(attrs).map((n) => ALIASES[n] || n));
+  // Plain removeAttribute: a stale value="" in the markup must not clear what the user typed.
+  for (const a of Array.from(cur.attributes)) if (!wanted.has(a.name)) cur.removeAttribute(a.name);
+  setAttrs(cur, attrs);
+  setHandlers(cur, m.eventHandlers);
+  return cur;
+}
