@@ -38,7 +38,7 @@ static void gallery(rc_ctx *ctx, const void *props) {
 RC_COMPONENT(gallery);
 
 int main(int argc, char **argv) {
-    rc_app app = {.title = "reactc gallery", .root = &gallery_component};
+    rc_app app = {.title = "reactc gallery", .root = &gallery_component, .head = RC_EXAMPLE_HEAD};
     int rc = rc_app_args(&app, argc, argv);
     if (rc) return rc > 0 ? 0 : 2;
     return rc_app_run(&app);
