@@ -598,6 +598,10 @@ bool rc_handler_stop_propagation(const rc_handler *h);
 typedef void (*rc_slot_fn)(void *user, const char *address, const rc_value *value);
 void rc_layout_foreach_slot(const rc_layout *layout, rc_slot_fn fn, void *user);
 
+/* Increments whenever a restorable slot (not RC_STATE_SERVER_ONLY) changes
+ * value: the server seals a new state token when it moved. */
+uint64_t rc_layout_state_epoch(const rc_layout *layout);
+
 /* Number of mounted component instances (tests, diagnostics). */
 size_t rc_layout_instance_count(const rc_layout *layout);
 
@@ -621,14 +625,24 @@ typedef struct rc_app {
     size_t max_message;           /* bytes, default 1 MiB (close 1009) */
     size_t max_sessions;          /* default 10,000 (close 1013) */
     size_t max_queued;            /* output bytes per connection, default 4 MiB */
-    void *user;                   /* yours: rc_app_user(), layout opts.user */
+    /* Resume (docs/resume.md). The master secret comes from the environment
+     * (REACTC_SECRET) or secret_file; several secrets separated by commas or
+     * lines are all accepted, the first seals (key rotation). None: a random
+     * one for this process, with a warning (resume works only in-process). */
+    const char *secret_file;
+    const char *app_id;           /* tokens of another app are refused (default: title) */
+    const char *build_id;         /* reported in tokens (default: the executable's size+mtime) */
+    uint32_t token_ttl;           /* seconds, default 86,400 */
+    size_t max_token;             /* bytes, default 64 KiB: bigger tokens are not sent */
+    uint32_t grace_ms;            /* a disconnected session is kept this long for re-attach (default 60,000) */
+    void *user;                   /* yours */
     /* Called on the loop thread once the server listens (port known). */
     void (*on_listen)(struct rc_app *app, int port);
     struct rc_server *server;     /* set while running */
 } rc_app;
 
-/* Parses --host, --port, --log-level (error|warn|info|debug), --title and
- * --help into app. Unknown options are an error. Returns 0, 1 after printing
+/* Parses --host, --port, --log-level (error|warn|info|debug), --title,
+ * --secret-file, --grace (seconds) and --help into app. Unknown options are an error. Returns 0, 1 after printing
  * help (exit 0), or -1 after printing an error (exit 2). */
 int rc_app_args(rc_app *app, int argc, char **argv);
 

@@ -155,6 +155,7 @@ const void *rc_get_struct(const rc_state *s) {
 
 static void changed(rc_state *s) {
     s->version++;
+    if (!(s->flags & RC_STATE_SERVER_ONLY)) s->h.inst->layout->state_epoch++;
     rc_instance_mark_dirty(s->h.inst);
 }
 

@@ -249,6 +249,7 @@ struct rc_layout {
     rc_location location_value;
 
     size_t ninstances;
+    uint64_t state_epoch;          /* restorable slot changes (tokens) */
     bool resuming;                 /* the first flush rebuilds from restore */
 };
 

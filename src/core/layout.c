@@ -178,6 +178,7 @@ void *rc_layout_user(const rc_layout *l) { return l->opts.user; }
 struct rc_app *rc_layout_app(const rc_layout *l) { return l->opts.app; }
 bool rc_layout_dirty(const rc_layout *l) { return l->ndirty > 0; }
 size_t rc_layout_instance_count(const rc_layout *l) { return l->ninstances; }
+uint64_t rc_layout_state_epoch(const rc_layout *l) { return l->state_epoch; }
 size_t rc_layout_root_count(const rc_layout *l) { return l->root ? l->root->nroots : 0; }
 rc_node *rc_layout_root(const rc_layout *l, size_t i) {
     return l->root && i < l->root->nroots ? l->root->roots[i] : NULL;

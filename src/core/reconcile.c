@@ -343,11 +343,20 @@ void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uin
     uint32_t *w = rc_xmalloc(sizeof(uint32_t) * (nnew + 1));   /* new indices, DOM order */
     for (uint32_t j = 0; j < nold; j++)
         if (new_of_old[j] != UINT32_MAX) w[nw_len++] = new_of_old[j];
-    bool *keep_w = rc_xmalloc(sizeof(bool) * (nw_len + 1));
-    mark_lis(w, nw_len, keep_w);
+    /* Survivors standing for no DOM node (components rendering nothing) move
+     * for free, so they stay off the LIS: kept, one could displace a node
+     * whose move costs an op, or anchor a move at the moved node's own DOM
+     * index (a no-op MOVE whose `before` is the moved node). */
+    uint32_t *lw = rc_xmalloc(sizeof(uint32_t) * (nw_len + 1));
+    uint32_t nlw = 0;
+    for (uint32_t m = 0; m < nw_len; m++)
+        if (rc_node_dom_count(nw[w[m]])) lw[nlw++] = w[m];
+    bool *keep_w = rc_xmalloc(sizeof(bool) * (nlw + 1));
+    mark_lis(lw, nlw, keep_w);
     bool *stays = rc_xcalloc(nnew + 1, sizeof(bool));
-    for (uint32_t m = 0; m < nw_len; m++) stays[w[m]] = keep_w[m];
+    for (uint32_t m = 0; m < nlw; m++) stays[lw[m]] = keep_w[m];
     free(keep_w);
+    free(lw);
     for (uint32_t k = 0; k < nnew; k++) count[k] = 0;   /* reuse: counts by new index */
 
     bool simple_counts = true;     /* every node one DOM node: index == position */

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "server/server.h"
 #include "util/alloc.h"
 
@@ -20,7 +22,9 @@ static void usage(const char *prog) {
            "  --host ADDR      address to listen on (default 127.0.0.1)\n"
            "  --port N         port (default 8000; 0 picks a free one)\n"
            "  --log-level L    error, warn, info (default) or debug\n"
-           "  --title T        page title\n",
+           "  --title T        page title\n"
+           "  --secret-file F  master secret(s) for state tokens (else $REACTC_SECRET)\n"
+           "  --grace S        seconds a disconnected session waits for its tab (default 60)\n",
            prog);
 }
 
@@ -63,6 +67,17 @@ int rc_app_args(rc_app *app, int argc, char **argv) {
             }
         } else if (strcmp(a, "--title") == 0) {
             app->title = val;
+        } else if (strcmp(a, "--secret-file") == 0) {
+            app->secret_file = val;
+        } else if (strcmp(a, "--grace") == 0) {
+            char *end;
+            errno = 0;
+            double g = strtod(val, &end);
+            if (errno || *end || g < 0 || g > 86400) {
+                fprintf(stderr, "%s: bad grace period \"%s\"\n", argv[0], val);
+                return -1;
+            }
+            app->grace_ms = g == 0 ? UINT32_MAX : (uint32_t)(g * 1000);
         } else {
             fprintf(stderr, "%s: unknown option %s (see --help)\n", argv[0], a);
             return -1;
@@ -72,6 +87,12 @@ int rc_app_args(rc_app *app, int argc, char **argv) {
 }
 
 /* ---- the lws protocol: HTTP and WebSocket in one callback ---------------- */
+
+static size_t attached_sessions(const rc_server *s) {
+    size_t n = 0;
+    for (const rc_session *se = s->sessions; se; se = se->next) n += se->wsi != NULL;
+    return n;
+}
 
 /* One protocol, at index 0: a browser that names no subprotocol is bound to
  * protocol 0, so making ours the only one means its messages are never
@@ -126,9 +147,9 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         return rc_session_writable(c->session);
     case LWS_CALLBACK_CLOSED:
         if (c->session) {
-            rc_session_free(c->session);
+            rc_session_disconnected(c->session);
             c->session = NULL;
-            if (s->shutting_down && s->nsessions == 0) ev_break(s->loop, EVBREAK_ALL);
+            if (s->shutting_down && !attached_sessions(s)) ev_break(s->loop, EVBREAK_ALL);
         }
         return 0;
     default:
@@ -163,10 +184,10 @@ static void begin_shutdown(rc_server *s) {
         return;
     }
     s->shutting_down = true;
-    rc_srv_log(s, RC_LOG_INFO, "shutting down: closing %zu session(s)", s->nsessions);
+    rc_srv_log(s, RC_LOG_INFO, "shutting down: closing %zu session(s)", attached_sessions(s));
     for (rc_session *se = s->sessions; se; se = se->next)
         rc_session_close(se, LWS_CLOSE_STATUS_GOINGAWAY, "server shutting down");
-    if (s->nsessions == 0) {
+    if (!attached_sessions(s)) {
         ev_break(s->loop, EVBREAK_ALL);
         return;
     }
@@ -211,6 +232,40 @@ static void lws_log(int level, const char *line) {
 
 /* ---- run --------------------------------------------------------------------- */
 
+/* Keys for state tokens: --secret-file, else $REACTC_SECRET, else a random
+ * key with a loud warning. The app tag makes another app's tokens fail with
+ * a clear reason; the build tag only reports where a token came from. */
+static int init_keys(rc_server *s) {
+    rc_app *app = s->app;
+    char err[160];
+    const char *env = getenv("REACTC_SECRET");
+    int rc = app->secret_file ? rc_keyring_load_file(&s->keys, app->secret_file, err, sizeof err)
+                              : rc_keyring_init(&s->keys, env, err, sizeof err);
+    if (rc < 0) {
+        rc_srv_log(s, RC_LOG_ERROR, "state token keys: %s", err);
+        return -1;
+    }
+    if (s->keys.ephemeral)
+        rc_srv_log(s, RC_LOG_WARN,
+                   "no secret configured (REACTC_SECRET or --secret-file): using a random key for "
+                   "this process only. Sessions survive reconnects to this process, but NOT a "
+                   "restart or another worker. Set a secret for production.");
+    const char *app_id = app->app_id ? app->app_id : app->title;
+    s->app_tag = (uint32_t)rc_hash_str(RC_HASH_SEED, app_id);
+    if (app->build_id) {
+        snprintf(s->build, sizeof s->build, "%s", app->build_id);
+    } else {
+        struct stat st;
+        if (stat("/proc/self/exe", &st) == 0)
+            snprintf(s->build, sizeof s->build, "%llx-%llx", (unsigned long long)st.st_size,
+                     (unsigned long long)st.st_mtime);
+        else
+            snprintf(s->build, sizeof s->build, "unknown");
+    }
+    s->build_tag = (uint32_t)rc_hash_str(RC_HASH_SEED, s->build);
+    return 0;
+}
+
 size_t rc_app_session_count(const rc_app *app) {
     return app->server ? app->server->nsessions : 0;
 }
@@ -227,6 +282,10 @@ int rc_app_run(rc_app *app) {
     if (!app->max_message) app->max_message = 1024 * 1024;
     if (!app->max_sessions) app->max_sessions = 10000;
     if (!app->max_queued) app->max_queued = 4 * 1024 * 1024;
+    if (!app->token_ttl) app->token_ttl = 24 * 3600;
+    if (!app->max_token) app->max_token = 64 * 1024;
+    if (!app->grace_ms) app->grace_ms = 60 * 1000;
+    if (app->grace_ms == UINT32_MAX) app->grace_ms = 0;     /* --grace 0: none */
 
     /* A peer that vanishes mid-write must not kill the process. */
     signal(SIGPIPE, SIG_IGN);
@@ -242,6 +301,14 @@ int rc_app_run(rc_app *app) {
     rc_buf_init(&s->scratch);
     rc_timers_init(s);
     rc_http_build_page(s);
+    rc_map_init(&s->index);
+    if (init_keys(s) < 0) {
+        ev_loop_destroy(s->loop);
+        free(s->page);
+        rc_buf_free(&s->scratch);
+        free(s);
+        return 1;
+    }
 
     lws_log_server = s;
     lws_set_log_level(LLL_ERR | (app->log_level >= RC_LOG_DEBUG ? LLL_WARN : 0), lws_log);
@@ -300,8 +367,12 @@ int rc_app_run(rc_app *app) {
     ev_timer_stop(s->loop, &s->shutdown_timer);
     ev_async_stop(s->loop, &s->wake);
     /* Sessions still open are freed by lws' close callbacks here. */
+    s->shutting_down = true;
     lws_context_destroy(s->lws);
     ev_run(s->loop, EVRUN_NOWAIT);
+    while (s->sessions) rc_session_free(s->sessions);      /* detached ones */
+    rc_map_free(&s->index);
+    rc_keyring_wipe(&s->keys);
     ev_loop_destroy(s->loop);
     rc_srv_log(s, RC_LOG_INFO, "stopped");
     free(s->page);

@@ -19,6 +19,8 @@
 #include <pthread.h>
 
 #include "reactc.h"
+#include "resume/token.h"
+#include "util/hash.h"
 #include "wire/json_writer.h"
 
 typedef struct rc_session rc_session;
@@ -45,8 +47,18 @@ void rc_outq_clear(rc_outq *q);
 
 struct rc_session {
     rc_server *server;
-    struct lws *wsi;
+    struct lws *wsi;                /* NULL while detached */
     rc_layout *layout;              /* NULL until the session starts */
+    unsigned char id[RC_SESSION_ID_BYTES];
+    char id_text[32];               /* base64url of id */
+    uint64_t token_version;         /* of the last token sent */
+    uint64_t token_epoch;           /* layout state epoch it captured */
+    bool token_due;                 /* send a token with the next message */
+    bool tokens_off;                /* a token grew past max_token: re-attach only */
+    bool detached;                  /* socket gone, kept for re-attach */
+    bool in_index;                  /* listed in the server's session index */
+    bool replaced;                  /* a shell whose connection moved to another session */
+    ev_timer grace;                 /* frees a detached session */
     bool base;                      /* base protocol (no hello, whole subtrees) */
     bool started;
     bool pending;                   /* in the server's flush list */
@@ -97,6 +109,10 @@ struct rc_server {
     size_t nsessions;
     rc_session *pending;            /* sessions to flush */
     rc_timer_host timer_host;
+    rc_keyring keys;
+    uint32_t app_tag, build_tag;
+    char build[64];
+    rc_map index;                   /* session id hash -> session (reattach) */
     char *page;                     /* the HTML page */
     size_t page_len;
     char client_etag[24];
@@ -111,6 +127,8 @@ int rc_session_receive(rc_session *se, const void *in, size_t len, bool final);
 int rc_session_writable(rc_session *se);
 void rc_session_flush_pending(rc_server *s);
 void rc_session_close(rc_session *se, int code, const char *reason);
+/* The socket closed: keep the session for re-attach, or free it. */
+void rc_session_disconnected(rc_session *se);
 
 /* http.c */
 int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri);

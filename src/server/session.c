@@ -8,8 +8,11 @@
  * pending list, which the loop flushes once per iteration. So a burst of
  * events read in one iteration gives one render and one message.
  */
+#include <sodium.h>
 #include <string.h>
+#include <time.h>
 
+#include "resume/snapshot.h"
 #include "server/server.h"
 #include "util/alloc.h"
 #include "wire/message.h"
@@ -32,6 +35,7 @@ static void on_dirty(rc_layout *l, void *user) {
 
 static void queue_text(rc_session *se, const char *text, size_t len) {
     rc_server *s = se->server;
+    if (!se->wsi) return;        /* detached: a re-attach sends the whole tree */
     rc_outq_push(&se->out, text, len);
     if (se->out.bytes > s->app->max_queued && !se->closing) {
         rc_srv_log(s, RC_LOG_WARN, "session %p: %zu bytes queued, client not reading: closing",
@@ -55,7 +59,7 @@ static void send_error(rc_session *se, const char *message) {
 }
 
 void rc_session_close(rc_session *se, int code, const char *reason) {
-    if (se->closing) return;
+    if (se->closing || !se->wsi) return;
     se->closing = true;
     se->close_code = code;
     snprintf(se->close_reason, sizeof se->close_reason, "%s", reason);
@@ -68,8 +72,90 @@ static void fail(rc_session *se, int code, const char *reason) {
     rc_session_close(se, code, reason);
 }
 
-/* Creates the layout and sends the whole tree. */
-static void start(rc_session *se) {
+/* ---- tokens ------------------------------------------------------------ */
+
+static void set_id(rc_session *se, const unsigned char *id) {
+    memcpy(se->id, id, RC_SESSION_ID_BYTES);
+    rc_buf b;
+    rc_buf_init(&b);
+    rc_base64url_encode(&b, id, RC_SESSION_ID_BYTES);
+    snprintf(se->id_text, sizeof se->id_text, "%.*s", (int)b.len, b.data);
+    rc_buf_free(&b);
+}
+
+static void index_add(rc_session *se) {
+    rc_server *s = se->server;
+    rc_map_put(&s->index, rc_hash_bytes(RC_HASH_SEED, se->id, RC_SESSION_ID_BYTES), se);
+    se->in_index = true;
+}
+
+static void index_del(rc_session *se) {
+    rc_server *s = se->server;
+    uint64_t h = rc_hash_bytes(RC_HASH_SEED, se->id, RC_SESSION_ID_BYTES);
+    if (se->in_index && rc_map_get(&s->index, h) == se) rc_map_del(&s->index, h);
+    se->in_index = false;
+}
+
+/* Appends ,"token":"..." when restorable state moved since the last token.
+ * A token over max_token is not sent: that session can still re-attach to
+ * this process, but not resume elsewhere (logged once). */
+static void write_token(rc_session *se, rc_buf *b) {
+    rc_server *s = se->server;
+    uint64_t epoch = rc_layout_state_epoch(se->layout);
+    if (se->tokens_off || (!se->token_due && epoch == se->token_epoch)) return;
+    rc_buf snap;
+    rc_buf_init(&snap);
+    rc_snapshot_meta meta = {(uint32_t)time(NULL), s->app->token_ttl, se->token_version + 1,
+                             se->last_seq, s->build, strlen(s->build)};
+    rc_snapshot_write(&snap, se->layout, &meta);
+    rc_token_claims claims = {s->app_tag, s->build_tag, {0}, meta.version};
+    memcpy(claims.session, se->id, RC_SESSION_ID_BYTES);
+    size_t at = b->len;
+    rc_jw_raw(b, ",\"token\":\"");
+    size_t start = b->len;
+    rc_token_seal(&s->keys, &claims, snap.data, snap.len, b);
+    size_t token_len = b->len - start;
+    rc_buf_free(&snap);
+    if (token_len > s->app->max_token) {
+        b->len = at;
+        se->tokens_off = true;
+        rc_srv_log(s, RC_LOG_WARN,
+                   "session %s: state token of %zu bytes exceeds the %zu-byte limit; "
+                   "this session can re-attach but no longer resume elsewhere",
+                   se->id_text, token_len, s->app->max_token);
+        return;
+    }
+    rc_buf_putc(b, '"');
+    se->token_version = meta.version;
+    se->token_epoch = epoch;
+    se->token_due = false;
+}
+
+/* The whole tree, as the first message of a connection (fresh, resumed or
+ * re-attached): the client builds or reconciles its DOM from it. */
+static void send_whole_tree(rc_session *se, const char *how) {
+    rc_server *s = se->server;
+    rc_buf *b = &s->scratch;
+    rc_buf_reset(b);
+    rc_jw_raw(b, "{\"type\":\"layout-update\",\"path\":\"\",\"model\":");
+    rc_wire_root_model(b, se->layout, se->base ? RC_WIRE_BASE : RC_WIRE_REACTC);
+    if (!se->base) {
+        rc_jw_raw(b, ",\"session\":");
+        rc_jw_str(b, se->id_text);
+        rc_jw_raw(b, ",\"start\":");
+        rc_jw_str(b, how);
+        rc_jw_raw(b, ",\"ack\":");
+        rc_jw_uint(b, se->last_seq);
+        se->token_due = true;
+        write_token(se, b);
+    }
+    rc_buf_putc(b, '}');
+    queue_text(se, b->data, b->len);
+    se->ack_due = false;
+}
+
+/* Creates the layout (restored from snap when given) and sends the tree. */
+static void start(rc_session *se, rc_snapshot *snap, const char *how) {
     rc_server *s = se->server;
     rc_app *app = s->app;
     rc_layout_opts o = rc_layout_opts_default();
@@ -82,15 +168,15 @@ static void start(rc_session *se) {
     o.pathname = se->pathname;
     o.search = se->search;
     o.app = app;
+    if (snap) {
+        o.restore = rc_snapshot_restore;
+        o.restore_user = snap;
+    }
     se->layout = rc_layout_new(app->root, app->root_props, app->root_props_size, &o);
     se->started = true;
-    rc_layout_flush(se->layout);
-    rc_buf *b = &s->scratch;
-    rc_buf_reset(b);
-    rc_jw_raw(b, "{\"type\":\"layout-update\",\"path\":\"\",\"model\":");
-    rc_wire_root_model(b, se->layout, se->base ? RC_WIRE_BASE : RC_WIRE_REACTC);
-    rc_buf_putc(b, '}');
-    queue_text(se, b->data, b->len);
+    if (!se->base) index_add(se);
+    rc_layout_flush(se->layout);           /* restores slots as instances mount */
+    send_whole_tree(se, how);
     rc_layout_commit(se->layout);
     if (rc_layout_dirty(se->layout)) mark_pending(se);
 }
@@ -100,13 +186,16 @@ static void flush(rc_session *se) {
     rc_server *s = se->server;
     const rc_patch *p = rc_layout_flush(se->layout);
     rc_buf *b = &s->scratch;
-    if (se->base) {
+    if (!se->wsi) {
+        /* Detached: keep rendering (timers, posts) so a re-attach finds the
+         * current state; the output goes nowhere. */
+    } else if (se->base) {
         for (size_t i = 0; i < p->nregions; i++) {
             rc_buf_reset(b);
             rc_wire_layout_update(b, se->layout, &p->regions[i]);
             queue_text(se, b->data, b->len);
         }
-    } else if (p->nops || se->ack_due) {
+    } else if (p->nops || se->ack_due || rc_layout_state_epoch(se->layout) != se->token_epoch) {
         rc_buf_reset(b);
         rc_jw_raw(b, "{\"type\":\"patch\"");
         if (se->ack_due) {
@@ -118,7 +207,9 @@ static void flush(rc_session *se) {
             if (i) rc_buf_putc(b, ',');
             rc_wire_op(b, &p->ops[i]);
         }
-        rc_jw_raw(b, "]}");
+        rc_buf_putc(b, ']');
+        write_token(se, b);
+        rc_buf_putc(b, '}');
         queue_text(se, b->data, b->len);
     }
     se->ack_due = false;
@@ -145,6 +236,9 @@ rc_session *rc_session_new(rc_server *s, struct lws *wsi, const char *uri, const
     rc_session *se = rc_xcalloc(1, sizeof *se);
     se->server = s;
     se->wsi = wsi;
+    unsigned char id[RC_SESSION_ID_BYTES];
+    randombytes_buf(id, sizeof id);
+    set_id(se, id);
     se->next = s->sessions;
     if (s->sessions) s->sessions->prev = se;
     s->sessions = se;
@@ -157,13 +251,15 @@ rc_session *rc_session_new(rc_server *s, struct lws *wsi, const char *uri, const
         snprintf(se->search, sizeof se->search, "%s%s", query && *query ? "?" : "",
                  query ? query : "");
         se->base = true;
-        start(se);
+        start(se, NULL, "new");
     }
     return se;
 }
 
 void rc_session_free(rc_session *se) {
     rc_server *s = se->server;
+    index_del(se);
+    ev_timer_stop(s->loop, &se->grace);
     if (se->pending) {
         for (rc_session **pp = &s->pending; *pp; pp = &(*pp)->pending_next)
             if (*pp == se) { *pp = se->pending_next; break; }
@@ -175,6 +271,132 @@ void rc_session_free(rc_session *se) {
     rc_outq_clear(&se->out);
     free(se->in);
     free(se);
+}
+
+/* ---- reconnecting ----------------------------------------------------------- */
+
+static void on_grace(struct ev_loop *loop, ev_timer *w, int revents) {
+    (void)loop;
+    (void)revents;
+    rc_session *se = w->data;
+    rc_srv_log(se->server, RC_LOG_DEBUG, "session %s: grace period over, freed", se->id_text);
+    rc_session_free(se);
+}
+
+void rc_session_disconnected(rc_session *se) {
+    rc_server *s = se->server;
+    rc_outq_clear(&se->out);
+    se->wsi = NULL;
+    se->in_len = 0;
+    bool keep = se->started && !se->base && !se->closing && !s->shutting_down && s->app->grace_ms;
+    if (!keep) {
+        rc_session_free(se);
+        return;
+    }
+    /* Keep it: the same tab usually comes back within seconds, and then
+     * nothing needs to re-render (re-attach). Its state is also in the
+     * client's token, so freeing it later loses nothing. */
+    se->detached = true;
+    ev_timer_init(&se->grace, on_grace, s->app->grace_ms / 1000.0, 0.0);
+    se->grace.data = se;
+    ev_timer_start(s->loop, &se->grace);
+}
+
+/* The connection of shell `se` (a fresh session that only got a hello)
+ * moves to the detached session `old`, which carries on. */
+static void reattach(rc_session *se, rc_session *old) {
+    rc_server *s = se->server;
+    ev_timer_stop(s->loop, &old->grace);
+    /* Render what timers left pending while it is still detached (the
+     * output goes nowhere), then attach and send the current tree: what the
+     * client missed is unknowable. */
+    if (old->pending) flush(old);
+    old->wsi = se->wsi;
+    old->detached = false;
+    old->closing = false;
+    rc_conn *c = lws_wsi_user(se->wsi);
+    if (c) c->session = old;
+    se->wsi = NULL;
+    se->replaced = true;
+    rc_srv_log(s, RC_LOG_INFO, "session %s: re-attached", old->id_text);
+    send_whole_tree(old, "reattached");
+}
+
+static void resume_failed(rc_session *se, const char *reason) {
+    rc_server *s = se->server;
+    rc_srv_log(s, RC_LOG_WARN, "resume refused: %s; starting a fresh session", reason);
+    rc_buf *b = &s->scratch;
+    rc_buf_reset(b);
+    rc_jw_raw(b, "{\"type\":\"resume-failed\",\"reason\":");
+    rc_jw_str(b, reason);
+    rc_buf_putc(b, '}');
+    queue_text(se, b->data, b->len);
+}
+
+/* hello with resume: re-attach, resume from the token, or start fresh. */
+static void hello_resume(rc_session *se, const rc_message *m) {
+    rc_server *s = se->server;
+    unsigned char id[RC_SESSION_ID_BYTES];
+    long n = rc_base64url_decode(m->resume_session, strlen(m->resume_session), id, sizeof id);
+    if (n != RC_SESSION_ID_BYTES) {
+        resume_failed(se, "malformed session id");
+        start(se, NULL, "new");
+        return;
+    }
+    rc_session *old = rc_map_get(&s->index, rc_hash_bytes(RC_HASH_SEED, id, sizeof id));
+    if (old && old->detached && memcmp(old->id, id, sizeof id) == 0) {
+        reattach(se, old);
+        return;
+    }
+    if (!m->resume_token || !*m->resume_token) {
+        resume_failed(se, "session unknown here and no token");
+        start(se, NULL, "new");
+        return;
+    }
+    char err[160];
+    rc_token_claims claims;
+    rc_buf plain;
+    rc_buf_init(&plain);
+    rc_snapshot snap;
+    bool ok = rc_token_open(&s->keys, m->resume_token, strlen(m->resume_token), s->app_tag,
+                            s->app->max_token, 4u << 20, &claims, &plain, err, sizeof err) == 0;
+    if (ok && memcmp(claims.session, id, sizeof id) != 0) {
+        snprintf(err, sizeof err, "token belongs to another session");
+        ok = false;
+    }
+    if (ok && rc_snapshot_read(&snap, plain.data, plain.len, err, sizeof err) < 0) ok = false;
+    rc_buf_free(&plain);
+    if (ok) {
+        uint64_t now = (uint64_t)time(NULL);
+        if (now > (uint64_t)snap.meta.issued + snap.meta.ttl) {
+            snprintf(err, sizeof err, "token expired");
+            ok = false;
+        } else if ((uint64_t)snap.meta.issued > now + 300) {
+            snprintf(err, sizeof err, "token issued in the future");
+            ok = false;
+        } else if (snap.meta.version != claims.version) {
+            snprintf(err, sizeof err, "token version mismatch");
+            ok = false;
+        }
+        if (!ok) rc_snapshot_free(&snap);
+    }
+    if (!ok) {
+        resume_failed(se, err);
+        start(se, NULL, "new");
+        return;
+    }
+    /* A live session with this id (a duplicated tab shares sessionStorage):
+     * resume the state into a new session id rather than steal it. */
+    if (!old) set_id(se, id);
+    se->token_version = claims.version;
+    se->last_seq = snap.meta.last_seq;
+    if (claims.build_tag != s->build_tag)
+        rc_srv_log(s, RC_LOG_INFO, "session %s: resuming a token of build %s into %s",
+                   se->id_text, snap.build, s->build);
+    start(se, &snap, "resumed");
+    rc_snapshot_free(&snap);
+    rc_srv_log(s, RC_LOG_INFO, "session %s: resumed from its token (version %llu)", se->id_text,
+               (unsigned long long)claims.version);
 }
 
 static int handle_message(rc_session *se, const char *text, size_t len) {
@@ -193,7 +415,8 @@ static int handle_message(rc_session *se, const char *text, size_t len) {
         if (m.pathname) snprintf(se->pathname, sizeof se->pathname, "%s", m.pathname);
         else snprintf(se->pathname, sizeof se->pathname, "/");
         if (m.search) snprintf(se->search, sizeof se->search, "%s", m.search);
-        start(se);
+        if (m.resume_session) hello_resume(se, &m);
+        else start(se, NULL, "new");
         break;
     case RC_MSG_EVENT:
         if (!se->started) {
@@ -229,7 +452,11 @@ int rc_session_receive(rc_session *se, const void *in, size_t len, bool final) {
         fail(se, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, reason);
         return 0;
     }
-    if (final && se->in_len == 0) return handle_message(se, in, len);   /* no copy */
+    if (final && se->in_len == 0) {                  /* no copy */
+        handle_message(se, in, len);
+        if (se->replaced) rc_session_free(se);        /* its connection moved on */
+        return 0;
+    }
     if (se->in_len + len > se->in_cap) {
         size_t cap = se->in_cap ? se->in_cap : 1024;
         while (cap < se->in_len + len) cap *= 2;
@@ -242,6 +469,10 @@ int rc_session_receive(rc_session *se, const void *in, size_t len, bool final) {
     size_t n = se->in_len;
     se->in_len = 0;
     int rc = handle_message(se, se->in, n);
+    if (se->replaced) {
+        rc_session_free(se);
+        return rc;
+    }
     if (se->in_cap > 64 * 1024) {              /* don't keep a big buffer idle */
         free(se->in);
         se->in = NULL;

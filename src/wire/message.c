@@ -125,6 +125,17 @@ static int parse_hello(json_t *root, rc_message *m, char *err, size_t errlen) {
         if (path) m->pathname = strdup(json_string_value(path));
         if (search) m->search = strdup(json_string_value(search));
     }
+    json_t *resume = json_object_get(root, "resume");
+    if (resume) {
+        json_t *session = json_object_get(resume, "session"), *token = json_object_get(resume, "token");
+        if (!json_is_object(resume) || !json_is_string(session) ||
+            json_string_length(session) > 64 || (token && !json_is_string(token))) {
+            snprintf(err, errlen, "hello: \"resume\" must be {session, token} strings");
+            return -1;
+        }
+        m->resume_session = strdup(json_string_value(session));
+        if (token) m->resume_token = strdup(json_string_value(token));
+    }
     m->type = RC_MSG_HELLO;
     return 0;
 }
@@ -155,5 +166,7 @@ void rc_message_free(rc_message *m) {
     rc_value_free(&m->data);
     free(m->pathname);
     free(m->search);
-    m->pathname = m->search = NULL;
+    free(m->resume_session);
+    free(m->resume_token);
+    m->pathname = m->search = m->resume_session = m->resume_token = NULL;
 }

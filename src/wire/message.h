@@ -31,6 +31,8 @@ typedef struct rc_message {
     bool ext_seq;            /* sequence numbers and acks */
     char *pathname;          /* NULL when absent */
     char *search;
+    char *resume_session;    /* hello.resume.session (base64url), NULL when absent */
+    char *resume_token;      /* hello.resume.token, NULL when absent */
 } rc_message;
 
 /* Parses one message. Returns 0 and fills *out (free with

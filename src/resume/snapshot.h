@@ -1,0 +1,68 @@
+/*
+ * Snapshots: every restorable state slot of a session, by address, in a
+ * compact binary form (the plaintext of a state token).
+ *
+ *   u8      format (1)
+ *   u32     issued (unix seconds, little-endian)
+ *   varint  ttl (seconds)
+ *   varint  token version
+ *   varint  last applied event sequence number
+ *   varint  build id length, bytes
+ *   varint  slot count, then per slot: varint address length, address, value
+ *
+ *   value:  u8 kind, then  BOOL u8 | INT zigzag varint | FLOAT 8 bytes LE |
+ *           STRING/BYTES varint length + bytes | ARRAY varint n + values |
+ *           OBJECT varint n + (varint key length, key, value)* |
+ *           STRUCT varint name length, name, varint version, varint size, bytes
+ *
+ * Binary rather than JSON: a 1,000-slot session decodes in tens of
+ * microseconds and the counter's token stays far under 200 bytes. Decoding
+ * is strict (bounds, depth, counts against remaining bytes): the input has
+ * been authenticated, but a bug or an old format must never crash.
+ */
+#ifndef RC_RESUME_SNAPSHOT_H
+#define RC_RESUME_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reactc.h"
+#include "util/hash.h"
+#include "wire/json_writer.h"
+
+#define RC_SNAPSHOT_FORMAT 1
+#define RC_SNAPSHOT_MAX_DEPTH 32
+
+typedef struct rc_snapshot_meta {
+    uint32_t issued;
+    uint32_t ttl;
+    uint64_t version;
+    uint64_t last_seq;
+    const char *build;              /* decode: points into the snapshot */
+    size_t build_len;
+} rc_snapshot_meta;
+
+/* Writes meta and every restorable slot of the layout into out. */
+void rc_snapshot_write(rc_buf *out, const rc_layout *layout, const rc_snapshot_meta *meta);
+
+/* A decoded snapshot: slots by address, for rc_layout_opts.restore. */
+typedef struct rc_snapshot {
+    rc_snapshot_meta meta;
+    char *build;                    /* owned copy */
+    size_t nslots;
+    char **addresses;
+    rc_value *values;
+    rc_struct_type **struct_types;  /* one per RC_STRUCT value, owned */
+    size_t nstruct_types, struct_types_cap;
+    rc_map index;                   /* address hash -> slot number + 1 */
+} rc_snapshot;
+
+/* Decodes; returns 0, or -1 with a reason in err (snap is then empty). */
+int rc_snapshot_read(rc_snapshot *snap, const void *data, size_t len, char *err, size_t errlen);
+void rc_snapshot_free(rc_snapshot *snap);
+/* The value at an address, or NULL. */
+const rc_value *rc_snapshot_get(const rc_snapshot *snap, const char *address);
+/* rc_layout_opts.restore adapter: user is the rc_snapshot. */
+const rc_value *rc_snapshot_restore(void *user, const char *address);
+
+#endif

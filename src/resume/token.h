@@ -1,0 +1,75 @@
+/*
+ * State tokens: a snapshot compressed (zstd, when it helps) and sealed with
+ * XChaCha20-Poly1305 under a key derived from the master secret, as one
+ * base64url string the client keeps and hands back on reconnect.
+ *
+ *   header (authenticated as associated data, sent in clear):
+ *     u8  format (1)        u16 key id        u32 app tag    u32 build tag
+ *     16  session id        varint version    u8 flags (1 = zstd)
+ *   24    nonce (random)
+ *   ...   ciphertext of the snapshot, 16-byte tag at the end
+ *
+ * The whole snapshot is sealed as one: a client cannot mix values from
+ * different moments. Binding the session id and version in the associated
+ * data means a token only ever opens as the session and version it names.
+ * The app tag is checked against this server's app (a token of another app
+ * is rejected with that reason); the build tag only reports which build made
+ * the token — a new build resumes what still fits (DESIGN.md §4).
+ */
+#ifndef RC_RESUME_TOKEN_H
+#define RC_RESUME_TOKEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wire/json_writer.h"
+
+#define RC_SESSION_ID_BYTES 16
+#define RC_TOKEN_KEY_BYTES 32
+#define RC_TOKEN_MAX_KEYS 8
+
+typedef struct rc_token_key {
+    uint16_t id;
+    unsigned char key[RC_TOKEN_KEY_BYTES];
+} rc_token_key;
+
+/* The keys a server accepts; keys[0] seals. */
+typedef struct rc_keyring {
+    rc_token_key keys[RC_TOKEN_MAX_KEYS];
+    size_t nkeys;
+    bool ephemeral;                 /* made up at start: resume only in-process */
+} rc_keyring;
+
+/* From secrets separated by commas or newlines (the first seals, all open:
+ * rotation without logging anyone out). NULL or empty: a random key, and
+ * keyring->ephemeral is set. Returns 0 or -1 with err. */
+int rc_keyring_init(rc_keyring *kr, const char *secrets, char *err, size_t errlen);
+/* Reads the secrets from a file (same format). */
+int rc_keyring_load_file(rc_keyring *kr, const char *path, char *err, size_t errlen);
+void rc_keyring_wipe(rc_keyring *kr);
+
+typedef struct rc_token_claims {
+    uint32_t app_tag;
+    uint32_t build_tag;
+    unsigned char session[RC_SESSION_ID_BYTES];
+    uint64_t version;
+} rc_token_claims;
+
+/* Seals plaintext into out (appended, base64url, no padding). */
+void rc_token_seal(const rc_keyring *kr, const rc_token_claims *claims, const void *plain,
+                   size_t len, rc_buf *out);
+
+/* Opens a token. Checks format, size (max_token bytes of text), key id, app
+ * tag and authenticity; decompresses with a cap (max_plain). On success
+ * returns 0, fills claims and appends the snapshot bytes to plain. On failure
+ * returns -1 with the reason in err. */
+int rc_token_open(const rc_keyring *kr, const char *token, size_t token_len, uint32_t app_tag,
+                  size_t max_token, size_t max_plain, rc_token_claims *claims, rc_buf *plain,
+                  char *err, size_t errlen);
+
+/* base64url without padding. */
+void rc_base64url_encode(rc_buf *out, const void *p, size_t len);
+/* Returns the decoded length, or -1 on a bad character or length. */
+long rc_base64url_decode(const char *s, size_t len, unsigned char *out, size_t cap);
+
+#endif
