@@ -288,7 +288,14 @@ rc_state *rc_use_value(rc_ctx *ctx, const char *name, const rc_value *initial);
 /* A C struct slot; initial may be NULL (all zero bytes). */
 rc_state *rc_use_struct(rc_ctx *ctx, const char *name, const rc_struct_type *type,
                         const void *initial);
-/* Sets RC_STATE_* flags on a slot (call right after the hook, every render). */
+/* A value slot created with RC_STATE_* flags: with RC_STATE_SERVER_ONLY it
+ * is never in a token and never restored from one (even an old token that
+ * still holds it): it takes `initial` whenever a session is rebuilt. */
+rc_state *rc_use_state_ex(rc_ctx *ctx, const char *name, const rc_value *initial,
+                          unsigned flags);
+/* Changes a slot's RC_STATE_* flags later (e.g. after a typed hook). A slot
+ * created without RC_STATE_SERVER_ONLY may already have been restored from a
+ * token on mount: use rc_use_state_ex to rule that out. */
 void rc_state_flags(rc_state *s, unsigned flags);
 
 /* Readers. */
@@ -434,6 +441,10 @@ const char *rc_event_value(const rc_event *ev);
 /* Sequence number the client gave the event (0 if none) and a key unique to
  * this event in this session, for idempotent effects outside the UI. */
 uint64_t rc_event_seq(const rc_event *ev);
+/* Writes "<session id>:<seq>" into buf (cap bytes, NUL-terminated) and
+ * returns its length: the same event gets the same key in every process
+ * that applies it, so external writes keyed on it happen once. */
+size_t rc_event_idempotency_key(const rc_event *ev, char *buf, size_t cap);
 rc_layout *rc_event_layout(const rc_event *ev);
 
 /* ------------------------------------------------------------------------ */
@@ -471,6 +482,7 @@ typedef struct rc_layout_opts {
     const char *pathname;      /* initial location (copied); NULL: "/" */
     const char *search;        /* NULL: "" */
     struct rc_app *app;        /* the serving app, for rc_layout_app */
+    const char *session_id;    /* the session's id (copied), for idempotency keys */
 } rc_layout_opts;
 
 /* How a layout arms timers: start returns a handle for stop; cb(arg) must be

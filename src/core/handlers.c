@@ -9,6 +9,7 @@
  * state gives the same ids in any process (resume relies on it), and two
  * elements of one component get different ids for the same event.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/internal.h"
@@ -129,6 +130,12 @@ const char *rc_event_value(const rc_event *ev) {
 }
 
 uint64_t rc_event_seq(const rc_event *ev) { return ev->seq; }
+
+size_t rc_event_idempotency_key(const rc_event *ev, char *buf, size_t cap) {
+    const char *sid = ev->layout->session_id ? ev->layout->session_id : "local";
+    int n = snprintf(buf, cap, "%s:%llu", sid, (unsigned long long)ev->seq);
+    return n < 0 ? 0 : (size_t)n;
+}
 
 rc_layout *rc_event_layout(const rc_event *ev) { return ev->layout; }
 

@@ -50,13 +50,16 @@ void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name,
 /* typed: the caller is a typed hook (rc_use_int, ...) whose kind must match
  * the slot's declared kind on every render; rc_use_value may be given a
  * different initial value later. */
-static rc_state *use_state(rc_ctx *ctx, const char *name, const rc_value *initial,
-                           bool typed, bool *created) {
+static rc_state *use_state_flags(rc_ctx *ctx, const char *name, const rc_value *initial,
+                                 bool typed, unsigned flags, bool *created) {
     rc_state *s = rc_hook_get(ctx, HOOK_STATE, sizeof *s, name, created);
     if (*created) {
         s->declared = initial ? initial->kind : RC_NULL;
         s->version = 1;
-        const rc_value *restored = rc_slot_restore(ctx, s);
+        s->flags = flags;
+        /* A server-only slot never comes from a token, even an old one. */
+        const rc_value *restored =
+            (flags & RC_STATE_SERVER_ONLY) ? NULL : rc_slot_restore(ctx, s);
         rc_value_copy(&s->value, restored ? restored : initial);
     } else if (s->reducer) {
         rc_fail(ctx, "hook #%u was a reducer on the previous render", s->h.index);
@@ -67,10 +70,22 @@ static rc_state *use_state(rc_ctx *ctx, const char *name, const rc_value *initia
     return s;
 }
 
+static rc_state *use_state(rc_ctx *ctx, const char *name, const rc_value *initial, bool typed,
+                           bool *created) {
+    return use_state_flags(ctx, name, initial, typed, 0, created);
+}
+
 rc_state *rc_use_value(rc_ctx *ctx, const char *name, const rc_value *initial) {
     bool created;
     rc_value null = {0};
     return use_state(ctx, name, initial ? initial : &null, false, &created);
+}
+
+rc_state *rc_use_state_ex(rc_ctx *ctx, const char *name, const rc_value *initial,
+                          unsigned flags) {
+    bool created;
+    rc_value null = {0};
+    return use_state_flags(ctx, name, initial ? initial : &null, false, flags, &created);
 }
 
 rc_state *rc_use_int(rc_ctx *ctx, const char *name, int64_t initial) {

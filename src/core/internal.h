@@ -250,6 +250,7 @@ struct rc_layout {
 
     size_t ninstances;
     uint64_t state_epoch;          /* restorable slot changes (tokens) */
+    char *session_id;
     bool resuming;                 /* the first flush rebuilds from restore */
 };
 

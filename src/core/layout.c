@@ -125,7 +125,8 @@ rc_layout *rc_layout_new(const rc_component *root, const void *props, size_t pro
     }
     l->resuming = l->opts.restore != NULL;
     rc_location_init(l, l->opts.pathname, l->opts.search);
-    l->opts.pathname = l->opts.search = NULL;      /* not ours to keep */
+    l->session_id = l->opts.session_id ? rc_xstrdup(l->opts.session_id) : NULL;
+    l->opts.pathname = l->opts.search = l->opts.session_id = NULL;   /* not ours to keep */
     rc_instance *inst = rc_instance_new(l, NULL, NULL);
     inst->ctx_chain = &l->location;
     inst->type = root;
@@ -147,6 +148,7 @@ void rc_layout_free(rc_layout *l) {
     l->freeing = true;             /* cleanups may set state: nobody to tell */
     if (l->root) rc_instance_unmount(l->root);
     rc_location_free(l);
+    free(l->session_id);
     free_garbage(l);
     rc_map_free(&l->handlers);
     rc_map_free(&l->size_hints);

@@ -168,6 +168,7 @@ static void start(rc_session *se, rc_snapshot *snap, const char *how) {
     o.pathname = se->pathname;
     o.search = se->search;
     o.app = app;
+    o.session_id = se->id_text;
     if (snap) {
         o.restore = rc_snapshot_restore;
         o.restore_user = snap;
