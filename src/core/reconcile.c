@@ -15,10 +15,10 @@
  *      dom count changes shifts only what follows it);
  *   2. unmatched old nodes are removed, right to left, runs coalesced;
  *   3. the survivors are brought into the new order with the fewest moves:
- *      those on a longest increasing subsequence of new positions stay, the
- *      others move; new nodes are inserted, runs coalesced. This walks the
- *      new list right to left, placing each node before its already-placed
- *      right neighbour.
+ *      those on a longest increasing subsequence of new positions (among
+ *      the survivors that have DOM nodes) stay, the others move; new nodes
+ *      are inserted, runs coalesced. This walks the new list right to left,
+ *      placing each node before its already-placed right neighbour.
  */
 #include <string.h>
 
@@ -369,11 +369,17 @@ void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uin
             /* A run of new nodes [first..k] goes in before the anchor. */
             uint32_t first = k;
             while (first > 0 && old_of_new[first - 1] == UINT32_MAX) first--;
-            for (uint32_t i = first; i <= k; i++) rc_mount_subtree(l, nw[i]);
-            rc_op *op = emit(l, RC_OP_INSERT);
-            op->index = dom_offset(nw, w, anchor, simple_counts, base);
-            op->nodes = &nw[first];
-            op->nnodes = k - first + 1;
+            uint32_t added = 0;
+            for (uint32_t i = first; i <= k; i++) {
+                rc_mount_subtree(l, nw[i]);
+                added += rc_node_dom_count(nw[i]);
+            }
+            if (added) {                /* components rendering nothing add no op */
+                rc_op *op = emit(l, RC_OP_INSERT);
+                op->index = dom_offset(nw, w, anchor, simple_counts, base);
+                op->nodes = &nw[first];
+                op->nnodes = k - first + 1;
+            }
             uint32_t run = k - first + 1;
             memmove(&w[anchor + run], &w[anchor], sizeof(uint32_t) * (nw_len - anchor));
             for (uint32_t i = 0; i < run; i++) {
