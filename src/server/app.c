@@ -24,7 +24,10 @@ static void usage(const char *prog) {
            "  --log-level L    error, warn, info (default) or debug\n"
            "  --title T        page title\n"
            "  --secret-file F  master secret(s) for state tokens (else $REACTC_SECRET)\n"
-           "  --grace S        seconds a disconnected session waits for its tab (default 60)\n",
+           "  --grace S        seconds a disconnected session waits for its tab (default 60)\n"
+           "  --max-sessions N sessions per process (default 10000)\n"
+           "  --max-message N  largest message accepted, bytes (default 1048576)\n"
+           "  --max-queued N   output bytes queued per connection before closing it (default 4194304)\n",
            prog);
 }
 
@@ -67,6 +70,18 @@ int rc_app_args(rc_app *app, int argc, char **argv) {
             }
         } else if (strcmp(a, "--title") == 0) {
             app->title = val;
+        } else if (strcmp(a, "--max-sessions") == 0 || strcmp(a, "--max-message") == 0 ||
+                   strcmp(a, "--max-queued") == 0) {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(val, &end, 10);
+            if (errno || *end || v == 0 || v > (1ull << 40)) {
+                fprintf(stderr, "%s: bad value for %s: \"%s\"\n", argv[0], a, val);
+                return -1;
+            }
+            if (a[6] == 's') app->max_sessions = (size_t)v;
+            else if (a[6] == 'm') app->max_message = (size_t)v;
+            else app->max_queued = (size_t)v;
         } else if (strcmp(a, "--secret-file") == 0) {
             app->secret_file = val;
         } else if (strcmp(a, "--grace") == 0) {
