@@ -647,6 +647,7 @@ typedef struct rc_app {
     uint32_t token_ttl;           /* seconds, default 86,400 */
     size_t max_token;             /* bytes, default 64 KiB: bigger tokens are not sent */
     uint32_t grace_ms;            /* a disconnected session is kept this long for re-attach (default 60,000) */
+    uint32_t drain_ms;            /* on shutdown, clients reconnect spread over this window (default 2,000) */
     void *user;                   /* yours */
     /* Called on the loop thread once the server listens (port known). */
     void (*on_listen)(struct rc_app *app, int port);

@@ -200,8 +200,12 @@ static void begin_shutdown(rc_server *s) {
     }
     s->shutting_down = true;
     rc_srv_log(s, RC_LOG_INFO, "shutting down: closing %zu session(s)", attached_sessions(s));
-    for (rc_session *se = s->sessions; se; se = se->next)
+    /* Tell reactc clients to come back spread over a window rather than all
+     * at once (a fleet restart must not arrive as one thundering herd). */
+    for (rc_session *se = s->sessions; se; se = se->next) {
+        if (se->wsi && !se->base && se->started) rc_session_send_drain(se, s->app->drain_ms);
         rc_session_close(se, LWS_CLOSE_STATUS_GOINGAWAY, "server shutting down");
+    }
     if (!attached_sessions(s)) {
         ev_break(s->loop, EVBREAK_ALL);
         return;
@@ -300,6 +304,7 @@ int rc_app_run(rc_app *app) {
     if (!app->token_ttl) app->token_ttl = 24 * 3600;
     if (!app->max_token) app->max_token = 64 * 1024;
     if (!app->grace_ms) app->grace_ms = 60 * 1000;
+    if (!app->drain_ms) app->drain_ms = 2000;
     if (app->grace_ms == UINT32_MAX) app->grace_ms = 0;     /* --grace 0: none */
 
     /* A peer that vanishes mid-write must not kill the process. */
@@ -340,6 +345,12 @@ int rc_app_run(rc_app *app) {
     info.foreign_loops = foreign;
     info.user = s;
     info.timeout_secs = 20;
+    /* Heartbeat: a WebSocket PING after 15 s without traffic, hang up after
+     * 30 s without an answer (a peer gone without a FIN, a closed lid). The
+     * browser answers PINGs by itself. */
+    static const lws_retry_bo_t heartbeat = {.secs_since_valid_ping = 15,
+                                             .secs_since_valid_hangup = 30};
+    info.retry_and_idle_policy = &heartbeat;
     info.max_http_header_data = 8192;
     s->lws = lws_create_context(&info);
     if (!s->lws) {

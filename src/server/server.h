@@ -127,6 +127,8 @@ int rc_session_receive(rc_session *se, const void *in, size_t len, bool final);
 int rc_session_writable(rc_session *se);
 void rc_session_flush_pending(rc_server *s);
 void rc_session_close(rc_session *se, int code, const char *reason);
+/* Asks the client to reconnect after a random delay within window_ms. */
+void rc_session_send_drain(rc_session *se, uint32_t window_ms);
 /* The socket closed: keep the session for re-attach, or free it. */
 void rc_session_disconnected(rc_session *se);
 

@@ -58,6 +58,15 @@ static void send_error(rc_session *se, const char *message) {
     queue_text(se, b->data, b->len);
 }
 
+void rc_session_send_drain(rc_session *se, uint32_t window_ms) {
+    rc_buf *b = &se->server->scratch;
+    rc_buf_reset(b);
+    rc_jw_raw(b, "{\"type\":\"drain\",\"window_ms\":");
+    rc_jw_uint(b, window_ms);
+    rc_buf_putc(b, '}');
+    queue_text(se, b->data, b->len);
+}
+
 void rc_session_close(rc_session *se, int code, const char *reason) {
     if (se->closing || !se->wsi) return;
     se->closing = true;
