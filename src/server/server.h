@@ -58,6 +58,7 @@ struct rc_session {
     bool detached;                  /* socket gone, kept for re-attach */
     bool in_index;                  /* listed in the server's session index */
     bool replaced;                  /* a shell whose connection moved to another session */
+    bool sleeping;                  /* the client said it goes idle: free at close */
     ev_timer grace;                 /* frees a detached session */
     bool base;                      /* base protocol (no hello, whole subtrees) */
     bool started;

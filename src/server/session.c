@@ -298,7 +298,8 @@ void rc_session_disconnected(rc_session *se) {
     rc_outq_clear(&se->out);
     se->wsi = NULL;
     se->in_len = 0;
-    bool keep = se->started && !se->base && !se->closing && !s->shutting_down && s->app->grace_ms;
+    bool keep = se->started && !se->base && !se->closing && !se->sleeping && !s->shutting_down &&
+                s->app->grace_ms;
     if (!keep) {
         rc_session_free(se);
         return;
@@ -427,6 +428,12 @@ static int handle_message(rc_session *se, const char *text, size_t len) {
         if (m.search) snprintf(se->search, sizeof se->search, "%s", m.search);
         if (m.resume_session) hello_resume(se, &m);
         else start(se, NULL, "new");
+        break;
+    case RC_MSG_SLEEP:
+        /* An idle tab disconnects to cost the server nothing: its state is in
+         * its token, so the session is freed at close instead of waiting out
+         * the grace period. Without a token (too big) it stays for re-attach. */
+        if (se->started && !se->tokens_off) se->sleeping = true;
         break;
     case RC_MSG_EVENT:
         if (!se->started) {

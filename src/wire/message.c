@@ -154,6 +154,9 @@ int rc_wire_parse(const char *json, size_t len, rc_message *m, char *err, size_t
         rc = parse_event(root, m, err, errlen);
     } else if (strcmp(json_string_value(type), "hello") == 0) {
         rc = parse_hello(root, m, err, errlen);
+    } else if (strcmp(json_string_value(type), "sleep") == 0) {
+        m->type = RC_MSG_SLEEP;
+        rc = 0;
     } else {
         snprintf(err, errlen, "unknown message type \"%.32s\"", json_string_value(type));
     }
