@@ -18,8 +18,19 @@
 
 #define MAX_SUBSCRIBERS 1024
 
-static rc_state *subscribers[MAX_SUBSCRIBERS];   /* loop thread only */
+/* A session's subscription: where its readings go, and its settings (for
+ * the sample interval). Loop thread only. */
+typedef struct subscriber {
+    rc_state *temp;
+    rc_state *cfg;
+    double last;                   /* when it last took a reading */
+} subscriber;
+
+static subscriber subscribers[MAX_SUBSCRIBERS];
 static size_t nsubscribers;
+
+static double now_s(void);
+static int32_t sample_ms_of(const rc_state *cfg);
 static pthread_once_t sensor_once = PTHREAD_ONCE_INIT;
 static rc_app *sensor_app;
 
@@ -27,10 +38,17 @@ typedef struct reading {
     double celsius;
 } reading;
 
-/* Runs on the loop thread: hand the reading to every subscribed session. */
+/* Runs on the loop thread: hand the reading to every subscribed session
+ * whose sample interval has passed. */
 static void deliver(void *arg) {
     reading *r = arg;
-    for (size_t i = 0; i < nsubscribers; i++) rc_set_float(subscribers[i], r->celsius);
+    double now = now_s();
+    for (size_t i = 0; i < nsubscribers; i++) {
+        subscriber *sub = &subscribers[i];
+        if ((now - sub->last) * 1000.0 + 1.0 < sample_ms_of(sub->cfg)) continue;
+        sub->last = now;
+        rc_set_float(sub->temp, r->celsius);
+    }
     free(r);
 }
 
@@ -56,20 +74,24 @@ static void start_sensor(void) {
     if (pthread_create(&th, NULL, sensor_thread, NULL) == 0) pthread_detach(th);
 }
 
-static void unsubscribe(void *state) {
+static void unsubscribe(void *temp) {
     for (size_t i = 0; i < nsubscribers; i++)
-        if (subscribers[i] == state) { subscribers[i] = subscribers[--nsubscribers]; break; }
+        if (subscribers[i].temp == temp) { subscribers[i] = subscribers[--nsubscribers]; break; }
 }
+
+typedef struct subscribe_arg {
+    rc_state *temp, *cfg;
+} subscribe_arg;
 
 /* Effect: subscribe this session's temperature slot; cleanup unsubscribes. */
 static rc_cleanup subscribe(rc_effect *e, void *arg) {
-    rc_state *temp = *(rc_state **)arg;
+    const subscribe_arg *a = arg;
     rc_app *app = rc_layout_app(rc_effect_layout(e));
     if (!app || nsubscribers == MAX_SUBSCRIBERS) return RC_NO_CLEANUP;
     sensor_app = app;
     pthread_once(&sensor_once, start_sensor);
-    subscribers[nsubscribers++] = temp;
-    return (rc_cleanup){unsubscribe, temp};
+    subscribers[nsubscribers++] = (subscriber){a->temp, a->cfg, 0};
+    return (rc_cleanup){unsubscribe, a->temp};
 }
 
 /* ---- uptime, from a timer hook ------------------------------------------ */
@@ -98,6 +120,10 @@ typedef struct settings {
 } settings;
 
 static const rc_struct_type settings_type = {"dashboard.settings", sizeof(settings), 1};
+
+static int32_t sample_ms_of(const rc_state *cfg) {
+    return ((const settings *)rc_get_struct(cfg))->sample_ms;
+}
 
 static void set_name(rc_event *ev, void *state) {
     settings s = *(const settings *)rc_get_struct(state);
@@ -145,7 +171,8 @@ static void dashboard(rc_ctx *ctx, const void *props) {
 
     if (process_start == 0) process_start = now_s();
     rc_use_interval(ctx, 1000, tick, uptime);
-    rc_use_effect(ctx, subscribe, &temp, sizeof temp, RC_ONCE);
+    subscribe_arg sub = {temp, cfg};
+    rc_use_effect(ctx, subscribe, &sub, sizeof sub, RC_ONCE);
 
     double c = rc_get_float(temp);
     double shown = s->unit == 'F' ? c * 9.0 / 5.0 + 32.0 : c;
@@ -174,7 +201,7 @@ static void dashboard(rc_ctx *ctx, const void *props) {
                       .on = RC_ON("change", set_name, cfg)) {}
             }
             RC_EL(ctx, "label") {
-                rc_text(ctx, "Sample every (ms) ");
+                rc_text(ctx, "Show a reading every (ms) ");
                 RC_EL(ctx, "input", .id = "rate", .type = "number",
                       .on = RC_ON("change", set_rate, cfg)) {
                     rc_attrf(ctx, "value", "%d", (int)s->sample_ms);
