@@ -4,13 +4,16 @@
  * SIGTERM watchers and the flush watchers are ours; lws' own loop ignored
  * SIGTERM). Never the poll() loop: it collapses with many idle sessions.
  */
+#define _GNU_SOURCE            /* accept4 */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "server/server.h"
 #include "util/alloc.h"
@@ -25,6 +28,7 @@ static void usage(const char *prog) {
            "  --title T        page title\n"
            "  --secret-file F  master secret(s) for state tokens (else $REACTC_SECRET)\n"
            "  --grace S        seconds a disconnected session waits for its tab (default 60)\n"
+           "  --workers N      N worker processes on the port (auto: one per core; default 1)\n"
            "  --max-sessions N sessions per process (default 10000)\n"
            "  --max-message N  largest message accepted, bytes (default 1048576)\n"
            "  --max-queued N   output bytes queued per connection before closing it (default 4194304)\n",
@@ -82,6 +86,18 @@ int rc_app_args(rc_app *app, int argc, char **argv) {
             if (a[6] == 's') app->max_sessions = (size_t)v;
             else if (a[6] == 'm') app->max_message = (size_t)v;
             else app->max_queued = (size_t)v;
+        } else if (strcmp(a, "--workers") == 0) {
+            if (strcmp(val, "auto") == 0) {
+                app->workers = -1;
+            } else {
+                char *end;
+                long n = strtol(val, &end, 10);
+                if (*end || n < 1 || n > 256) {
+                    fprintf(stderr, "%s: bad worker count \"%s\" (a number or auto)\n", argv[0], val);
+                    return -1;
+                }
+                app->workers = (int)n;
+            }
         } else if (strcmp(a, "--secret-file") == 0) {
             app->secret_file = val;
         } else if (strcmp(a, "--grace") == 0) {
@@ -199,6 +215,7 @@ static void begin_shutdown(rc_server *s) {
         return;
     }
     s->shutting_down = true;
+    if (ev_is_active(&s->accept_io)) ev_io_stop(s->loop, &s->accept_io);   /* new work goes elsewhere */
     rc_srv_log(s, RC_LOG_INFO, "shutting down: closing %zu session(s)", attached_sessions(s));
     /* Tell reactc clients to come back spread over a window rather than all
      * at once (a fleet restart must not arrive as one thundering herd). */
@@ -289,6 +306,39 @@ size_t rc_app_session_count(const rc_app *app) {
     return app->server ? app->server->nsessions : 0;
 }
 
+/* Accepts on our own SO_REUSEPORT listener (worker mode) and hands each
+ * socket to lws. */
+static void on_accept(struct ev_loop *loop, ev_io *w, int revents) {
+    (void)loop;
+    (void)revents;
+    rc_server *s = w->data;
+    for (int i = 0; i < 64; i++) {
+        int fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
+                rc_srv_log(s, RC_LOG_WARN, "accept: %s", strerror(errno));
+            return;
+        }
+        if (s->shutting_down || !lws_adopt_socket_vhost(lws_get_vhost_by_name(s->lws, "default"), fd))
+            close(fd);
+    }
+}
+
+static int run_server(rc_app *app, int listen_fd);
+
+int rc_run_worker(rc_app *app, int index) {
+    int port = 0;
+    int fd = rc_listen_reuseport(app->host, app->port, true, &port);
+    if (fd < 0) {
+        fprintf(stderr, "reactc worker %d: cannot listen on %s:%d: %s\n", index, app->host,
+                app->port, strerror(errno));
+        return 1;
+    }
+    int rc = run_server(app, fd);
+    close(fd);
+    return rc;
+}
+
 int rc_app_run(rc_app *app) {
     if (!app->root) {
         fprintf(stderr, "reactc: rc_app has no root component\n");
@@ -297,7 +347,15 @@ int rc_app_run(rc_app *app) {
     if (!app->title) app->title = "reactc";
     if (!app->host) app->host = "127.0.0.1";
     if (app->port == 0) app->port = 8000;
+    int workers = app->workers < 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : app->workers;
+    if (workers > 1) return rc_run_supervisor(app, workers);
     if (app->port < 0) app->port = 0;
+    return run_server(app, -1);
+}
+
+/* One server process: lws on our libev loop; listen_fd >= 0 means accept
+ * on that socket (worker mode) instead of lws' own listener. */
+static int run_server(rc_app *app, int listen_fd) {
     if (!app->max_message) app->max_message = 1024 * 1024;
     if (!app->max_sessions) app->max_sessions = 10000;
     if (!app->max_queued) app->max_queued = 4 * 1024 * 1024;
@@ -336,8 +394,8 @@ int rc_app_run(rc_app *app) {
     void *foreign[1] = {s->loop};
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
-    info.port = app->port;
-    info.iface = app->host;
+    info.port = listen_fd >= 0 ? CONTEXT_PORT_NO_LISTEN_SERVER : app->port;
+    info.iface = listen_fd >= 0 ? NULL : app->host;
     info.protocols = protocols;
     /* Not LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE:
      * its CSP forbids inline style attributes, which components use. */
@@ -362,7 +420,14 @@ int rc_app_run(rc_app *app) {
         free(s);
         return 1;
     }
-    s->port = lws_get_vhost_listen_port(lws_get_vhost_by_name(s->lws, "default"));
+    if (listen_fd >= 0) {
+        s->port = app->port;
+        ev_io_init(&s->accept_io, on_accept, listen_fd, EV_READ);
+        s->accept_io.data = s;
+        ev_io_start(s->loop, &s->accept_io);
+    } else {
+        s->port = lws_get_vhost_listen_port(lws_get_vhost_by_name(s->lws, "default"));
+    }
 
     ev_signal_init(&s->sigint, on_signal, SIGINT);
     ev_signal_init(&s->sigterm, on_signal, SIGTERM);
@@ -392,6 +457,7 @@ int rc_app_run(rc_app *app) {
     ev_idle_stop(s->loop, &s->idle);
     ev_timer_stop(s->loop, &s->shutdown_timer);
     ev_async_stop(s->loop, &s->wake);
+    if (listen_fd >= 0) ev_io_stop(s->loop, &s->accept_io);
     /* Sessions still open are freed by lws' close callbacks here. */
     s->shutting_down = true;
     lws_context_destroy(s->lws);

@@ -102,6 +102,7 @@ struct rc_server {
     ev_idle idle;                   /* keeps the loop from blocking while work remains */
     ev_timer shutdown_timer;
     ev_async wake;                  /* posts and stop requests from other threads */
+    ev_io accept_io;                /* worker mode: our SO_REUSEPORT listener */
     pthread_mutex_t post_lock;
     rc_post_item *posts, *posts_tail;
     bool stop_requested;            /* under post_lock */
@@ -138,6 +139,11 @@ int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri);
 int rc_http_writable(struct lws *wsi, rc_conn *c);
 void rc_http_done(rc_conn *c);
 int rc_http_build_page(rc_server *s);
+
+/* workers.c */
+int rc_listen_reuseport(const char *host, int port, bool do_listen, int *bound_port);
+int rc_run_supervisor(rc_app *app, int nworkers);
+int rc_run_worker(rc_app *app, int index);       /* app.c */
 
 /* timers.c */
 void rc_timers_init(rc_server *s);

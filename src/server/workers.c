@@ -1,0 +1,236 @@
+/*
+ * Worker processes: `--workers N` runs N copies of the server on one port.
+ *
+ * Each worker opens its own SO_REUSEPORT listener and hands accepted sockets
+ * to libwebsockets (lws_adopt_socket_vhost): the packaged lws is built with
+ * LWS_MAX_SMP 1 and its ALLOW_LISTEN_SHARE option does not set SO_REUSEPORT,
+ * so the listener is ours. The kernel spreads connections over the workers;
+ * nothing is shared between them but the secret: any worker resumes any
+ * session from its token.
+ *
+ * The supervisor (the parent) only forks, watches and signals:
+ *   - a worker that dies is restarted (with a short backoff if it keeps
+ *     dying), and its clients resume on the others meanwhile;
+ *   - SIGHUP restarts the workers one by one: a new worker starts first,
+ *     then the old one drains (its clients are told to come back spread
+ *     over a window) and exits;
+ *   - SIGTERM/SIGINT stop every worker and then the supervisor.
+ */
+#define _GNU_SOURCE            /* SOCK_NONBLOCK, SOCK_CLOEXEC */
+#include <errno.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "server/server.h"
+
+int rc_listen_reuseport(const char *host, int port, bool do_listen, int *bound_port) {
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    char service[16];
+    snprintf(service, sizeof service, "%d", port);
+    if (getaddrinfo(host, service, &hints, &res) != 0 || !res) return -1;
+    int fd = -1;
+    for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) continue;
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0 ||
+            bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || (do_listen && listen(fd, 1024) < 0)) {
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(res);
+    if (fd >= 0 && bound_port) {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
+            *bound_port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                                         : ((struct sockaddr_in *)&ss)->sin_port);
+    }
+    return fd;
+}
+
+/* ---- supervisor ------------------------------------------------------------ */
+
+typedef struct worker {
+    pid_t pid;
+    int index;
+    double started;
+    unsigned quick_deaths;          /* consecutive deaths soon after start */
+} worker;
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void say(const char *fmt, ...) RC_PRINTF(1, 2);
+static void say(const char *fmt, ...) {
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "reactc[%d] supervisor: %s\n", (int)getpid(), buf);
+}
+
+static pid_t spawn(rc_app *app, int index, const sigset_t *old_mask) {
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        sigprocmask(SIG_SETMASK, old_mask, NULL);
+        signal(SIGHUP, SIG_IGN);             /* rolling restarts are the parent's */
+        _exit(rc_run_worker(app, index));
+    }
+    return pid;
+}
+
+static int start_worker(rc_app *app, worker *w, const sigset_t *old_mask) {
+    w->pid = spawn(app, w->index, old_mask);
+    w->started = now_s();
+    if (w->pid < 0) {
+        say("fork failed: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Waits for a signal or up to `timeout` seconds; returns the signal or 0. */
+static int wait_signal(const sigset_t *set, double timeout) {
+    struct timespec ts = {(time_t)timeout, (long)((timeout - (double)(time_t)timeout) * 1e9)};
+    int sig = sigtimedwait(set, NULL, &ts);
+    return sig < 0 ? 0 : sig;
+}
+
+/* Reaps a specific child within `timeout` seconds (SIGKILL after). */
+static void reap(pid_t pid, const sigset_t *set, double timeout) {
+    double until = now_s() + timeout;
+    for (;;) {
+        int status;
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid || (r < 0 && errno == ECHILD)) return;
+        if (now_s() > until) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return;
+        }
+        wait_signal(set, 0.05);
+    }
+}
+
+int rc_run_supervisor(rc_app *app, int nworkers) {
+    /* One secret for all workers, or sessions could not move between them. */
+    if (!app->secret_file && !getenv("REACTC_SECRET")) {
+        unsigned char rnd[32];
+        char hex[65];
+        if (sodium_init() < 0) return 1;
+        randombytes_buf(rnd, sizeof rnd);
+        sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+        setenv("REACTC_SECRET", hex, 1);
+        sodium_memzero(hex, sizeof hex);
+        say("no secret configured: generated one shared by this supervisor's workers only "
+            "(sessions survive worker restarts, not a restart of the supervisor)");
+    }
+    /* Port "any": reserve one (bound, not listening: it receives nothing)
+     * that every worker then listens on. */
+    int reserve = -1;
+    if (app->port < 0) {
+        int port = 0;
+        reserve = rc_listen_reuseport(app->host ? app->host : "127.0.0.1", 0, false, &port);
+        if (reserve < 0) {
+            say("cannot reserve a port");
+            return 1;
+        }
+        app->port = port;
+    }
+
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    sigprocmask(SIG_BLOCK, &set, &old);
+
+    worker *w = calloc((size_t)nworkers, sizeof *w);
+    if (!w) return 1;
+    say("starting %d workers on port %d", nworkers, app->port);
+    for (int i = 0; i < nworkers; i++) {
+        w[i].index = i;
+        start_worker(app, &w[i], &old);
+    }
+
+    int rc = 0;
+    bool running = true;
+    while (running) {
+        int sig = wait_signal(&set, 0.5);
+        if (sig == SIGTERM || sig == SIGINT) {
+            running = false;
+        } else if (sig == SIGHUP) {
+            say("rolling restart of %d workers", nworkers);
+            for (int i = 0; i < nworkers; i++) {
+                pid_t old_pid = w[i].pid;
+                if (start_worker(app, &w[i], &old) < 0) continue;
+                /* Let the new one listen before the old one drains. */
+                wait_signal(&set, 0.2);
+                if (old_pid > 0) {
+                    kill(old_pid, SIGTERM);
+                    reap(old_pid, &set, 5.0);
+                }
+            }
+            say("rolling restart done");
+        }
+        /* Reap whatever died and restart it. */
+        for (;;) {
+            int status;
+            pid_t pid = waitpid(-1, &status, WNOHANG);
+            if (pid <= 0) break;
+            for (int i = 0; i < nworkers; i++) {
+                if (w[i].pid != pid) continue;
+                w[i].pid = -1;
+                if (!running) break;
+                bool quick = now_s() - w[i].started < 2.0;
+                w[i].quick_deaths = quick ? w[i].quick_deaths + 1 : 0;
+                if (WIFSIGNALED(status))
+                    say("worker %d (pid %d) killed by signal %d: restarting", i, (int)pid,
+                        WTERMSIG(status));
+                else
+                    say("worker %d (pid %d) exited with %d: restarting", i, (int)pid,
+                        WEXITSTATUS(status));
+                /* A worker that dies right away again and again (bad config,
+                 * port taken): back off instead of spinning. */
+                if (w[i].quick_deaths > 3) {
+                    double delay = w[i].quick_deaths > 8 ? 5.0 : 0.5 * w[i].quick_deaths;
+                    say("worker %d keeps dying: waiting %.1f s", i, delay);
+                    wait_signal(&set, delay);
+                }
+                start_worker(app, &w[i], &old);
+            }
+        }
+    }
+    say("stopping workers");
+    for (int i = 0; i < nworkers; i++)
+        if (w[i].pid > 0) kill(w[i].pid, SIGTERM);
+    for (int i = 0; i < nworkers; i++)
+        if (w[i].pid > 0) reap(w[i].pid, &set, 3.0);
+    free(w);
+    if (reserve >= 0) close(reserve);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    say("stopped");
+    return rc;
+}
