@@ -231,18 +231,30 @@ static int get_value(reader *r, rc_value *v, int depth) {
 int rc_snapshot_read(rc_snapshot *s, const void *data, size_t len, char *err, size_t errlen) {
     memset(s, 0, sizeof *s);
     rc_map_init(&s->index);
+    if (!data) {                    /* an empty rc_buf has no storage: NULL + 0 is UB */
+        data = "";
+        len = 0;
+    }
     reader r = {data, (const unsigned char *)data + len, err, errlen, s};
     const unsigned char *p;
     size_t n;
     uint64_t v;
-    if (len < 5 || r.p[0] != RC_SNAPSHOT_FORMAT) {
+    if (len == 0 || r.p[0] != RC_SNAPSHOT_FORMAT) {
         bad(&r, "unknown format");
+        goto fail;
+    }
+    if (len < 5) {
+        bad(&r, "truncated header");
         goto fail;
     }
     s->meta.issued = (uint32_t)r.p[1] | (uint32_t)r.p[2] << 8 | (uint32_t)r.p[3] << 16 |
                      (uint32_t)r.p[4] << 24;
     r.p += 5;
-    if (get_varint(&r, &v) < 0 || v > UINT32_MAX) goto fail;
+    if (get_varint(&r, &v) < 0) goto fail;
+    if (v > UINT32_MAX) {
+        bad(&r, "ttl out of range");
+        goto fail;
+    }
     s->meta.ttl = (uint32_t)v;
     if (get_varint(&r, &s->meta.version) < 0 || get_varint(&r, &s->meta.last_seq) < 0) goto fail;
     if (get_bytes(&r, &p, &n) < 0) goto fail;
