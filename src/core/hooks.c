@@ -61,8 +61,17 @@ static rc_state *use_state_flags(rc_ctx *ctx, const char *name, const rc_value *
         const rc_value *restored =
             (flags & RC_STATE_SERVER_ONLY) ? NULL : rc_slot_restore(ctx, s);
         rc_value_copy(&s->value, restored ? restored : initial);
+        if (restored) {
+            rc_value_own_types(ctx->layout, &s->value);
+            /* rc_state_flags may still declare it server-only this render. */
+            rc_value_copy(&s->initial, initial);
+            s->has_initial = true;
+        }
     } else if (s->reducer) {
         rc_fail(ctx, "hook #%u was a reducer on the previous render", s->h.index);
+    } else if (s->has_initial) {
+        rc_value_free(&s->initial);     /* past its first render */
+        s->has_initial = false;
     } else if (typed && s->declared != initial->kind) {
         rc_fail(ctx, "hook #%u was a state slot of another type on the previous render (hooks "
                      "must be called in the same order every render)", s->h.index);
@@ -146,7 +155,16 @@ rc_state *rc_use_struct(rc_ctx *ctx, const char *name, const rc_struct_type *typ
     return s;
 }
 
-void rc_state_flags(rc_state *s, unsigned flags) { s->flags = flags; }
+void rc_state_flags(rc_state *s, unsigned flags) {
+    /* Declared server-only in the render that restored it: a server-only
+     * slot never takes a value from a token, so undo the restore. */
+    if ((flags & RC_STATE_SERVER_ONLY) && !(s->flags & RC_STATE_SERVER_ONLY) && s->has_initial) {
+        rc_value_copy(&s->value, &s->initial);
+        rc_value_free(&s->initial);
+        s->has_initial = false;
+    }
+    s->flags = flags;
+}
 
 int64_t rc_get_int(const rc_state *s) { return rc_value_int(&s->value, 0); }
 double rc_get_float(const rc_state *s) { return rc_value_float(&s->value, 0.0); }
@@ -253,6 +271,7 @@ rc_state *rc_use_reducer(rc_ctx *ctx, const char *name, rc_reducer_fn reducer,
         s->version = 1;
         const rc_value *restored = rc_slot_restore(ctx, s);
         rc_value_copy(&s->value, restored ? restored : initial ? initial : &null);
+        if (restored) rc_value_own_types(ctx->layout, &s->value);
     } else if (!s->reducer) {
         rc_fail(ctx, "hook #%u was a state slot on the previous render", s->h.index);
     }
@@ -445,6 +464,7 @@ void rc_hooks_free(rc_instance *inst) {
         switch ((rc_hook_kind)h->kind) {
         case HOOK_STATE:
             rc_value_free(&((rc_state *)h)->value);
+            rc_value_free(&((rc_state *)h)->initial);
             break;
         case HOOK_REF:
             free(((rc_ref_hook *)h)->data);

@@ -52,6 +52,9 @@ typedef struct rc_hook {
 struct rc_state {
     rc_hook h;
     rc_value value;
+    rc_value initial;              /* kept while a freshly restored slot may still be
+                                      declared server-only in its first render */
+    bool has_initial;
     uint64_t version;
     unsigned flags;                /* RC_STATE_* */
     rc_reducer_fn reducer;         /* reducer slots only */
@@ -123,6 +126,8 @@ struct rc_instance {
     const void *props;             /* the placeholder's props (or the layout's root props) */
     size_t props_size;
     char *segment;                 /* "Type", "Type[key]" or "Type#n" */
+    char *address;                 /* cached "/Type/Type[key]" (slots.c) */
+    size_t address_len;
     uint64_t path_hash;            /* hash of the segments from the root */
     rc_provider *ctx_chain;        /* providers in effect at our spot */
     uint32_t depth;
@@ -251,6 +256,8 @@ struct rc_layout {
     size_t ninstances;
     uint64_t state_epoch;          /* restorable slot changes (tokens) */
     char *session_id;
+    rc_struct_type **types;        /* struct types of restored untyped values */
+    size_t ntypes, types_cap;
     bool resuming;                 /* the first flush rebuilds from restore */
 };
 
@@ -328,5 +335,8 @@ void rc_location_free(rc_layout *l);
 /* Writes the instance's address prefix ("/Type/Type[key]") into buf. */
 size_t rc_instance_address(const rc_instance *inst, char *buf, size_t cap);
 const rc_value *rc_slot_restore(rc_ctx *ctx, rc_state *s);
+void rc_instance_forget_address(rc_instance *inst);
+void rc_value_own_types(rc_layout *l, rc_value *v);
+void rc_layout_free_types(rc_layout *l);
 
 #endif

@@ -89,6 +89,7 @@ void rc_instance_unmount(rc_instance *inst) {
         l->garbage[l->ngarbage++] = inst->arena;
     }
     free(inst->segment);
+    free(inst->address);
     free(inst);
     l->ninstances--;
 }
@@ -149,6 +150,7 @@ void rc_layout_free(rc_layout *l) {
     if (l->root) rc_instance_unmount(l->root);
     rc_location_free(l);
     free(l->session_id);
+    rc_layout_free_types(l);
     free_garbage(l);
     rc_map_free(&l->handlers);
     rc_map_free(&l->size_hints);

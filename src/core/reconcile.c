@@ -164,6 +164,7 @@ static void reconcile_component(rc_layout *l, rc_node *o, rc_node *n, uint32_t i
          * from it, so render again under the new one. */
         free(inst->segment);
         inst->segment = rc_segment_new(n);
+        rc_instance_forget_address(inst);
         inst->path_hash = n->u.comp.path_hash;
         changed = true;
     }

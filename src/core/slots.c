@@ -15,22 +15,61 @@
 
 #include "core/internal.h"
 
+/* An instance's address ("/App/List#0/Item[17]") is built once and cached:
+ * snapshots name every slot by it, and a 1,000-slot session would otherwise
+ * rebuild the same prefixes recursively a thousand times. The cache is
+ * dropped when the instance moves (rc_instance_forget_address), which also
+ * changes the path hash of every descendant, so theirs are dropped as they
+ * re-render. */
+static const char *instance_address(rc_instance *inst, size_t *len) {
+    if (!inst->address) {
+        size_t plen = 0;
+        const char *prefix = inst->parent ? instance_address(inst->parent, &plen) : "";
+        size_t slen = strlen(inst->segment ? inst->segment : "?");
+        inst->address = rc_xmalloc(plen + slen + 2);
+        memcpy(inst->address, prefix, plen);
+        inst->address[plen] = '/';
+        memcpy(inst->address + plen + 1, inst->segment ? inst->segment : "?", slen + 1);
+        inst->address_len = plen + 1 + slen;
+    }
+    *len = inst->address_len;
+    return inst->address;
+}
+
+void rc_instance_forget_address(rc_instance *inst) {
+    free(inst->address);
+    inst->address = NULL;
+}
+
 size_t rc_instance_address(const rc_instance *inst, char *buf, size_t cap) {
-    size_t len = inst->parent ? rc_instance_address(inst->parent, buf, cap) : 0;
-    int n = snprintf(len < cap ? buf + len : NULL, len < cap ? cap - len : 0, "/%s",
-                     inst->segment ? inst->segment : "?");
-    return len + (n > 0 ? (size_t)n : 0);
+    size_t len;
+    const char *a = instance_address((rc_instance *)(uintptr_t)inst, &len);
+    if (cap) snprintf(buf, cap, "%s", a);
+    return len;
 }
 
 /* Writes the slot's full address; returns its length (may exceed cap). */
 static size_t slot_address(const rc_instance *inst, const rc_hook *h, char *buf, size_t cap) {
-    size_t len = rc_instance_address(inst, buf, cap);
-    int n;
-    if (h->name)
-        n = snprintf(len < cap ? buf + len : NULL, len < cap ? cap - len : 0, "@%s", h->name);
-    else
-        n = snprintf(len < cap ? buf + len : NULL, len < cap ? cap - len : 0, "@#%u", h->index);
-    return len + (n > 0 ? (size_t)n : 0);
+    size_t len;
+    const char *a = instance_address((rc_instance *)(uintptr_t)inst, &len);
+    char suffix[48];
+    size_t sl;
+    const char *sfx = suffix;
+    if (h->name) {
+        sfx = h->name;
+        sl = strlen(h->name);
+    } else {
+        int n = snprintf(suffix, sizeof suffix, "#%u", h->index);
+        sl = n > 0 ? (size_t)n : 0;
+    }
+    size_t total = len + 1 + sl;
+    if (total < cap) {
+        memcpy(buf, a, len);
+        buf[len] = '@';
+        memcpy(buf + len + 1, sfx, sl);
+        buf[total] = '\0';
+    }
+    return total;
 }
 
 const rc_value *rc_slot_restore(rc_ctx *ctx, rc_state *s) {
@@ -92,4 +131,45 @@ void rc_layout_foreach_slot(const rc_layout *l, rc_slot_fn fn, void *user) {
     struct walk w = {fn, user, rc_xmalloc(256), 256};
     walk_instance(&w, l->root);
     free(w.buf);
+}
+
+/* Struct values restored into an untyped slot (rc_use_value, a reducer)
+ * point at types owned by the snapshot, which dies after the resume: give
+ * them types owned by the layout instead (one per name/size/version). */
+static const rc_struct_type *intern_type(rc_layout *l, const rc_struct_type *t) {
+    for (size_t i = 0; i < l->ntypes; i++) {
+        const rc_struct_type *o = l->types[i];
+        if (o->size == t->size && o->version == t->version && strcmp(o->name, t->name) == 0) return o;
+    }
+    RC_GROW(l->types, l->types_cap, l->ntypes + 1);
+    rc_struct_type *c = rc_xmalloc(sizeof *c);
+    c->name = rc_xstrdup(t->name);
+    c->size = t->size;
+    c->version = t->version;
+    l->types[l->ntypes++] = c;
+    return c;
+}
+
+void rc_value_own_types(rc_layout *l, rc_value *v) {
+    switch (v->kind) {
+    case RC_STRUCT:
+        if (v->as.st.type) v->as.st.type = intern_type(l, v->as.st.type);
+        break;
+    case RC_ARRAY:
+        for (size_t i = 0; i < v->as.arr.len; i++) rc_value_own_types(l, &v->as.arr.items[i]);
+        break;
+    case RC_OBJECT:
+        for (size_t i = 0; i < v->as.obj.len; i++) rc_value_own_types(l, &v->as.obj.items[i].value);
+        break;
+    default:
+        break;
+    }
+}
+
+void rc_layout_free_types(rc_layout *l) {
+    for (size_t i = 0; i < l->ntypes; i++) {
+        free((char *)(uintptr_t)l->types[i]->name);
+        free(l->types[i]);
+    }
+    free(l->types);
 }

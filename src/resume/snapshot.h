@@ -31,7 +31,7 @@
 #include "wire/json_writer.h"
 
 #define RC_SNAPSHOT_FORMAT 1
-#define RC_SNAPSHOT_MAX_DEPTH 32
+#define RC_SNAPSHOT_MAX_DEPTH 64   /* deeper than any event data (32) kept in a slot */
 
 typedef struct rc_snapshot_meta {
     uint32_t issued;

@@ -24,8 +24,9 @@
  * reasons) and the tests check the inputs they rely on: the claims
  * rc_token_open returns and the meta rc_snapshot_read returns.
  *
- * Two tests document defects outside src/resume (core) and are skipped
- * unless RC_TEST_KNOWN_BUGS is set in the environment; see their comments.
+ * The last two tests are regressions for core defects found here: struct
+ * values restored into untyped slots, and slots declared server-only after
+ * a restore.
  *
  * Leaks, over-reads and use-after-free are caught by running this program
  * under ASan/UBSan (make test-asan) or valgrind: inputs cut short are copied
@@ -2147,9 +2148,9 @@ static void test_snapshot_rejections(void **state)
     one_slot(&b, "/A@x", bool2, sizeof bool2);
     expect_snapshot_refused(b.data, b.len, "bad boolean");
 
-    /* Depth: 33 nested containers (depths 0..32) decode, 34 do not.
+    /* Depth: RC_SNAPSHOT_MAX_DEPTH + 1 nested containers decode, one more does not.
      * Arrays and objects alternate; the innermost one is empty. */
-    for (size_t depth = 33; depth <= 34; depth++) {
+    for (size_t depth = RC_SNAPSHOT_MAX_DEPTH + 1; depth <= RC_SNAPSHOT_MAX_DEPTH + 2; depth++) {
         unsigned char deep[256];
         size_t n = 0;
         for (size_t k = 0; k < depth; k++) {
@@ -2162,7 +2163,7 @@ static void test_snapshot_rejections(void **state)
             }
         }
         one_slot(&b, "/A@deep", deep, n);
-        if (depth == 33) {
+        if (depth == RC_SNAPSHOT_MAX_DEPTH + 1) {
             assert_int_equal(read_copy(&snap, b.data, b.len, err, sizeof err), 0);
             rc_snapshot_free(&snap);
         } else {
@@ -2460,10 +2461,9 @@ static void test_counter_token_size(void **state)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Known defects outside src/resume (skipped unless RC_TEST_KNOWN_BUGS=1)   */
+/* Regressions: struct values in untyped slots, server-only slots           */
 /* ------------------------------------------------------------------------ */
 
-static bool known_bugs(void) { return getenv("RC_TEST_KNOWN_BUGS") != NULL; }
 
 static void Holder(rc_ctx *ctx, const void *props)
 {
@@ -2483,11 +2483,9 @@ static RC_COMPONENT(Holder);
  * are fine (they copy into their own type). Fix belongs in core (hooks.c /
  * slots.c: refuse or re-type struct values for untyped slots) or in
  * session.c (keep the snapshot as long as the layout). */
-static void test_known_bug_struct_in_value_slot(void **state)
+static void test_struct_in_value_slot(void **state)
 {
     (void)state;
-    if (!known_bugs())
-        skip();
     rc_layout *a = mount(&Holder_component, NULL);
     rc_value v = {0};
     rc_value_set_object(&v);
@@ -2522,11 +2520,9 @@ static void test_known_bug_struct_in_value_slot(void **state)
  * slot "takes its initial value when a session is rebuilt elsewhere". Fix
  * belongs in core (e.g. defer the restore to the first read, or pass the
  * flags to the hook). */
-static void test_known_bug_server_only_restored(void **state)
+static void test_server_only_not_restored(void **state)
 {
     (void)state;
-    if (!known_bugs())
-        skip();
     enc e;
     enc_init(&e);
     enc_header(&e, 1, 2, 3, 4, "b", 1);
@@ -2567,8 +2563,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_snapshot_restore_mismatched_kinds, reset, teardown),
         cmocka_unit_test_setup_teardown(test_partial_restore_new_build, reset, teardown),
         cmocka_unit_test_setup_teardown(test_counter_token_size, reset, teardown),
-        cmocka_unit_test_setup_teardown(test_known_bug_struct_in_value_slot, reset, teardown),
-        cmocka_unit_test_setup_teardown(test_known_bug_server_only_restored, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_struct_in_value_slot, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_server_only_not_restored, reset, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
