@@ -318,9 +318,17 @@ void rc_session_disconnected(rc_session *se) {
 static void reattach(rc_session *se, rc_session *old) {
     rc_server *s = se->server;
     ev_timer_stop(s->loop, &old->grace);
-    /* Render what timers left pending while it is still detached (the
-     * output goes nowhere), then attach and send the current tree: what the
-     * client missed is unknowable. */
+    /* The tab may come back at another URL (a link followed in the same
+     * tab): the location is session state like any other, so the session
+     * carries on there. */
+    if (strcmp(old->pathname, se->pathname) != 0 || strcmp(old->search, se->search) != 0) {
+        memcpy(old->pathname, se->pathname, sizeof old->pathname);
+        memcpy(old->search, se->search, sizeof old->search);
+        rc_layout_set_location(old->layout, old->pathname, old->search);
+    }
+    /* Render what timers or the location left pending while it is still
+     * detached (the output goes nowhere), then attach and send the current
+     * tree: what the client missed is unknowable. */
     if (old->pending) flush(old);
     old->wsi = se->wsi;
     old->detached = false;

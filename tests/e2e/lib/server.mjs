@@ -1,0 +1,159 @@
+// Runs an example server (build/examples/NAME) on a free loopback port for a
+// test: startExample('counter') resolves once the server says it serves, with
+// {url, port, proc, stderr(), stop(ms), kill()}. stop() is the clean path
+// (SIGTERM, then asserts exit code 0 within `ms`); kill() is the cleanup that
+// always runs (SIGKILL if still alive). Every started process is also killed
+// when node exits, so a failing test never leaves a server behind.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { buildDir } from './paths.mjs';
+
+const live = new Set();
+process.on('exit', () => {
+  for (const p of live) {
+    try {
+      p.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+/** A port that was free a moment ago: bind 127.0.0.1:0, read it, close. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Path of an example binary in the build directory. */
+export function exampleBinary(name) {
+  return join(buildDir, 'examples', name);
+}
+
+/** Resolves when `proc` exits: {code, signal, at}. */
+function exitOf(proc) {
+  if (proc.exitCode !== null || proc.signalCode !== null) {
+    return Promise.resolve({ code: proc.exitCode, signal: proc.signalCode, at: Date.now() });
+  }
+  return new Promise((resolve) =>
+    proc.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+}
+
+async function startOnce(bin, name, args, readyMs, fixedPort, env) {
+  const port = fixedPort || await freePort();
+  const proc = spawn(bin, ['--host', '127.0.0.1', '--port', String(port), ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: env ? { ...process.env, ...env } : process.env,
+  });
+  live.add(proc);
+  const exited = exitOf(proc);
+  exited.then(() => live.delete(proc));
+  let err = '';
+  proc.stderr.setEncoding('utf8');
+
+  let onLine = () => {};
+  // One reader for the whole life of the process (a full pipe would block
+  // the server); capped, it is for diagnostics only.
+  proc.stderr.on('data', (chunk) => {
+    if (err.length < 1 << 20) err += chunk;
+    onLine();
+  });
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(
+      `${name} did not report serving within ${readyMs} ms; stderr:\n${err}`)), readyMs);
+    onLine = () => {
+      if (err.includes(`on http://127.0.0.1:${port}/`)) {
+        clearTimeout(timer);
+        onLine = () => {};
+        resolve();
+      }
+    };
+    proc.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(Object.assign(new Error(
+        `${name} exited (code ${code}, signal ${signal}) before serving; stderr:\n${err}`), { early: true }));
+    });
+  });
+
+  try {
+    await ready;
+  } catch (e) {
+    proc.kill('SIGKILL');
+    await exited;
+    throw Object.assign(e, { portInUse: /cannot listen|in use/.test(err) });
+  }
+
+  const server = {
+    name,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    proc,
+    /** Everything the server wrote to stderr so far. */
+    stderr: () => err,
+    /** Resolves with {code, signal, at} when the process exits. */
+    exited,
+    /**
+     * SIGTERM, then waits up to `ms` for the exit; throws unless the
+     * process exited by itself with code 0 in time (it is SIGKILLed then).
+     * Returns {code, signal, ms} (ms: from the signal to the exit).
+     */
+    async stop(ms = 2000) {
+      const t0 = Date.now();
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      let timer;
+      const late = new Promise((resolve) => { timer = setTimeout(() => resolve(null), ms); });
+      const r = await Promise.race([exited, late]);
+      clearTimeout(timer);
+      if (!r) {
+        proc.kill('SIGKILL');
+        await exited;
+        throw new Error(`${name} did not exit within ${ms} ms of SIGTERM; stderr:\n${err}`);
+      }
+      const took = r.at - t0;
+      if (r.code !== 0) {
+        throw new Error(`${name} exited with code ${r.code} (signal ${r.signal}) after SIGTERM; stderr:\n${err}`);
+      }
+      return { code: r.code, signal: r.signal, ms: took };
+    },
+    /** Cleanup: SIGKILL if still running; never throws. */
+    async kill() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+  return server;
+}
+
+/**
+ * Starts build/examples/NAME on 127.0.0.1 and a free port. Extra command
+ * line arguments go in `options.args`. Retries when the port picked was
+ * taken by someone else between the probe and the server's bind.
+ * `options.port` asks for that port (no retry: a restarted server must get
+ * its predecessor's port); `options.env` adds environment variables.
+ */
+export async function startExample(name, options = {}) {
+  const bin = exampleBinary(name);
+  if (!existsSync(bin)) throw new Error(`${bin} not found: build the examples first (cmake --build build)`);
+  const args = options.args || [];
+  const readyMs = options.readyMs || 5000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(bin, name, args, readyMs, options.port, options.env);
+    } catch (e) {
+      if (!e.portInUse || options.port || attempt >= 3) throw e;
+    }
+  }
+}

@@ -1,0 +1,213 @@
+// Bad input and hostile clients, against a real server: every case ends in a
+// clear error or a clean close, never a crash or unbounded memory. Raw
+// WebSocket clients (npm ws); no browser needed.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import WebSocket from 'ws';
+import { startExample } from './lib/server.mjs';
+
+const HELLO = JSON.stringify({ type: 'hello', version: 1, extensions: ['patch', 'seq'],
+                               location: { pathname: '/', search: '' } });
+
+/** Opens a socket and collects its messages and close. */
+function connect(url) {
+  const ws = new WebSocket(url);
+  const messages = [];
+  let waiters = [];
+  const closed = new Promise((resolve) => ws.on('close', (code, reason) =>
+    resolve({ code, reason: reason.toString() })));
+  ws.on('message', (d) => {
+    messages.push(JSON.parse(d.toString()));
+    waiters = waiters.filter((w) => !w());
+  });
+  ws.on('error', () => {});
+  const opened = new Promise((resolve, reject) => {
+    ws.on('open', resolve);
+    ws.on('error', reject);
+  });
+  /** Resolves with the first message matching pred (waits up to 3 s). */
+  function next(pred) {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const m = messages.find(pred);
+        if (m) { resolve(m); return true; }
+        return false;
+      };
+      if (check()) return;
+      waiters.push(check);
+      setTimeout(() => reject(new Error('no such message within 3 s')), 3000);
+    });
+  }
+  return { ws, messages, closed, opened, next };
+}
+
+function wsUrl(server, path = '/_reactc/stream') {
+  return server.url.replace(/^http/, 'ws').replace(/\/$/, '') + path;
+}
+
+function rssKiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
+}
+
+test('malformed JSON gets an error message and close 1008', async (t) => {
+  const server = await startExample('counter');
+  t.after(() => server.kill());
+  const c = connect(wsUrl(server));
+  await c.opened;
+  c.ws.send(HELLO);
+  await c.next((m) => m.type === 'layout-update');
+  c.ws.send('{"type":"layout-event","target":');
+  const err = await c.next((m) => m.type === 'error');
+  assert.match(err.message, /invalid JSON/);
+  assert.equal((await c.closed).code, 1008);
+  // The server is still fine for everyone else.
+  const d = connect(wsUrl(server));
+  await d.opened;
+  d.ws.send(HELLO);
+  await d.next((m) => m.type === 'layout-update');
+  d.ws.close();
+  await server.stop(2000);
+});
+
+test('duplicate keys, wrong types and events before hello are refused', async (t) => {
+  const server = await startExample('counter');
+  t.after(() => server.kill());
+  for (const [bad, pattern] of [
+    ['{"type":"hello","version":1,"version":2}', /invalid JSON/],
+    ['{"type":"layout-event","target":5,"data":[]}', /target/],
+    ['{"type":"layout-event","target":"AAAAAAAAAAA","data":{}}', /data/],
+    ['[1,2,3]', /object/],
+  ]) {
+    const c = connect(wsUrl(server));
+    await c.opened;
+    c.ws.send(HELLO);
+    await c.next((m) => m.type === 'layout-update');
+    c.ws.send(bad);
+    assert.match((await c.next((m) => m.type === 'error')).message, pattern);
+    assert.equal((await c.closed).code, 1008);
+  }
+  const early = connect(wsUrl(server));
+  await early.opened;
+  early.ws.send('{"type":"layout-event","target":"AAAAAAAAAAA","data":[{}],"seq":1}');
+  assert.match((await early.next((m) => m.type === 'error')).message, /before hello/);
+  assert.equal((await early.closed).code, 1008);
+  await server.stop(2000);
+});
+
+test('an event for an unknown handler is ignored and acknowledged', async (t) => {
+  const server = await startExample('counter');
+  t.after(() => server.kill());
+  const c = connect(wsUrl(server));
+  await c.opened;
+  c.ws.send(HELLO);
+  await c.next((m) => m.type === 'layout-update');
+  c.ws.send(JSON.stringify({ type: 'layout-event', target: 'zzzzzzzzzzz', data: [{}], seq: 1 }));
+  const ack = await c.next((m) => m.type === 'patch' && m.ack === 1);
+  assert.deepEqual(ack.ops, []);
+  c.ws.close();
+  await server.stop(2000);
+});
+
+test('a message over the size limit closes with 1009', async (t) => {
+  const server = await startExample('counter', { args: ['--max-message', '4096'] });
+  t.after(() => server.kill());
+  const c = connect(wsUrl(server));
+  await c.opened;
+  c.ws.send(HELLO);
+  await c.next((m) => m.type === 'layout-update');
+  c.ws.send(JSON.stringify({ type: 'layout-event', target: 'x', data: ['y'.repeat(10000)] }));
+  assert.match((await c.next((m) => m.type === 'error')).message, /too large/);
+  assert.equal((await c.closed).code, 1009);
+  await server.stop(2000);
+});
+
+test('the session limit refuses the next connection with 1013', async (t) => {
+  const server = await startExample('counter', { args: ['--max-sessions', '2', '--grace', '0'] });
+  t.after(() => server.kill());
+  const a = connect(wsUrl(server));
+  const b = connect(wsUrl(server));
+  await Promise.all([a.opened, b.opened]);
+  const c = connect(wsUrl(server));
+  assert.equal((await c.closed).code, 1013);
+  // A slot frees when a session ends (no grace period here).
+  a.ws.close();
+  await a.closed;
+  const d = connect(wsUrl(server));
+  await d.opened;
+  d.ws.send(HELLO);
+  await d.next((m) => m.type === 'layout-update');
+  b.ws.close();
+  d.ws.close();
+  await server.stop(2000);
+});
+
+/** The first element in a model with attribute id == id. */
+function findById(model, id) {
+  if (!model || typeof model !== 'object') return null;
+  if (model.attributes && model.attributes.id === id) return model;
+  for (const c of model.children || []) {
+    const f = findById(c, id);
+    if (f) return f;
+  }
+  return null;
+}
+
+test('a client that stops reading is closed; server memory stays bounded', async (t) => {
+  const server = await startExample('todo', { args: ['--max-queued', '65536'] });
+  t.after(() => server.kill());
+  const c = connect(wsUrl(server));
+  await c.opened;
+  c.ws.send(HELLO);
+  const first = await c.next((m) => m.type === 'layout-update');
+  const draft = findById(first.model, 'new-todo').eventHandlers.onChange.target;
+  const submit = findById(first.model, 'new-todo-form').eventHandlers.onSubmit.target;
+  const before = rssKiB(server.proc.pid);
+  // Stop reading, keep adding 8 KB items: every add makes a patch of ~16 KB
+  // the server must queue once the socket buffers are full.
+  c.ws._socket.pause();
+  let seq = 0;
+  const text = 'x'.repeat(8000);
+  const deadline = Date.now() + 10000;
+  while (Date.now() < deadline && !server.stderr().includes('client not reading')) {
+    for (let i = 0; i < 20; i++) {
+      c.ws.send(JSON.stringify({ type: 'layout-event', target: draft, data: [{ value: text + seq }], seq: ++seq }));
+      c.ws.send(JSON.stringify({ type: 'layout-event', target: submit, data: [{}], seq: ++seq }));
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.match(server.stderr(), /client not reading: closing/);
+  const after = rssKiB(server.proc.pid);
+  assert.ok(after - before < 64 * 1024, `server grew by ${after - before} KiB`);
+  c.ws._socket.resume();
+  const closed = await Promise.race([c.closed, new Promise((r) => setTimeout(() => r(null), 5000))]);
+  assert.ok(closed, 'the connection was closed');
+  await server.stop(2000);
+});
+
+test('SIGTERM closes every session with 1001 and exits promptly', async (t) => {
+  const server = await startExample('counter');
+  t.after(() => server.kill());
+  const clients = [connect(wsUrl(server)), connect(wsUrl(server)), connect(wsUrl(server, '/_reactpy/stream'))];
+  await Promise.all(clients.map((c) => c.opened));
+  clients[0].ws.send(HELLO);
+  await clients[0].next((m) => m.type === 'layout-update');
+  await server.stop(1500);
+  for (const c of clients) assert.equal((await c.closed).code, 1001);
+});
+
+test('the base protocol serves /_reactpy/stream with the route as location', async (t) => {
+  const server = await startExample('gallery');
+  t.after(() => server.kill());
+  const c = connect(wsUrl(server, '/_reactpy/stream/todo?x=1'));
+  await c.opened;
+  const m = await c.next((x) => x.type === 'layout-update');
+  assert.equal(m.path, '');
+  assert.equal(m.session, undefined, 'no reactc extensions in the base protocol');
+  const text = JSON.stringify(m.model);
+  assert.match(text, /"id":"new-todo"/);
+  assert.match(text, /"className":"todo"/, 'React attribute names');
+  c.ws.close();
+  await server.stop(2000);
+});
