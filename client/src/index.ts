@@ -2,8 +2,10 @@
 
 import { connect } from './connection';
 import { listen } from './events';
-import { ack, settle } from './inputs';
+import { ack, reset, settle } from './inputs';
+import { notice } from './notice';
 import { applyOps, update } from './patch';
+import { openStore } from './store';
 
 function streamUrl(mount: Element): string {
   const given = mount.getAttribute('data-reactc-url');
@@ -19,6 +21,7 @@ function handle(mount: Element, msg: any): void {
   try {
     if (msg.type === 'patch') applyOps(mount, msg.ops || []);
     else if (msg.type === 'layout-update') update(mount, msg.path || '', msg.model);
+    else if (msg.type === 'resume-failed') resumeFailed(mount, String(msg.reason));
     else if (msg.type === 'error') console.error('reactc: server error:', msg.message);
     else console.warn('reactc: unknown message', msg.type);
   } catch (e) {
@@ -27,6 +30,13 @@ function handle(mount: Element, msg: any): void {
   } finally {
     settle();
   }
+}
+
+/** The server could not restore the session and started a fresh one. The
+ * page may cancel the event to show its own message instead of ours. */
+function resumeFailed(mount: Element, reason: string): void {
+  const ev = new CustomEvent('reactc:resume-failed', { bubbles: true, cancelable: true, detail: { reason } });
+  if (mount.dispatchEvent(ev)) notice(mount, 'Your session could not be restored (' + reason + '); it started fresh.');
 }
 
 function boot(): void {
@@ -41,7 +51,11 @@ function boot(): void {
     extensions: ['patch', 'seq'],
     location: { pathname: location.pathname, search: location.search },
   });
-  const conn = connect(streamUrl(mount), mount, hello, (msg) => handle(mount, msg));
+  const conn = connect(streamUrl(mount), mount, openStore(mount), {
+    hello,
+    message: (msg) => handle(mount, msg),
+    fresh: reset,
+  });
   listen(mount, conn.send);
 }
 

@@ -7,6 +7,7 @@
 import { Field } from './types';
 
 interface Control {
+  epoch: number; // controls of an older session are stale
   seq: number; // last event this field sent
   value?: string; // last value the server asked for
   checked?: boolean;
@@ -15,11 +16,19 @@ interface Control {
 const controls = new WeakMap<Field, Control>();
 const waiting = new Set<Field>(); // fields with events the server has not acknowledged
 let acked = 0;
+let epoch = 0;
 
 function control(el: Field): Control {
   let c = controls.get(el);
-  if (!c) controls.set(el, (c = { seq: 0 }));
+  if (!c || c.epoch !== epoch) controls.set(el, (c = { epoch, seq: 0 }));
   return c;
+}
+
+/** A fresh session: seq numbers start again and the server's values win. */
+export function reset(): void {
+  acked = 0;
+  epoch++;
+  waiting.clear();
 }
 
 /** The server sets `value` or `checked` of a field. */

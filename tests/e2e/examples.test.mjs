@@ -299,9 +299,8 @@ test('counter: the page reloads, renders and works again', { timeout: TEST_MS },
     await page.reload();
     await page.waitForSelector(`${MOUNT}.rc-connected #count`, { state: 'attached' });
     const n = Number(await text(page, '#count'));
-    // TODO(resume): a reload resumes the session (issue 4): assert here that
-    // #count shows '3' right after the reload. Until then it starts again.
-    assert.ok(n === 0 || n === 3, `count after reload: ${n}`);
+    // A reload resumes the session (sessionStorage keeps its token).
+    assert.equal(n, 3, `count after reload: ${n}`);
     await page.click('#increment');
     await page.click('#increment');
     await waitText(page, '#count', String(n + 2));
