@@ -648,6 +648,7 @@ typedef struct rc_app {
     size_t max_token;             /* bytes, default 64 KiB: bigger tokens are not sent */
     uint32_t grace_ms;            /* a disconnected session is kept this long for re-attach (default 60,000) */
     uint32_t drain_ms;            /* on shutdown, clients reconnect spread over this window (default 2,000) */
+    uint32_t heartbeat_s;         /* PING an idle connection after this, drop it after twice (default 15) */
     /* 0 or 1: one process. N > 1: a supervisor and N worker processes on
      * the port (SO_REUSEPORT); a dead worker is restarted, SIGHUP restarts
      * them one by one. -1: one worker per core. */
@@ -659,7 +660,7 @@ typedef struct rc_app {
 } rc_app;
 
 /* Parses --host, --port, --log-level (error|warn|info|debug), --title,
- * --secret-file, --grace (seconds), --workers (N or auto), --max-sessions,
+ * --secret-file, --grace (seconds), --workers (N or auto), --heartbeat, --max-sessions,
  * --max-message, --max-queued and --help into app. Unknown options are an error. Returns 0, 1 after printing
  * help (exit 0), or -1 after printing an error (exit 2). */
 int rc_app_args(rc_app *app, int argc, char **argv);

@@ -29,6 +29,7 @@ static void usage(const char *prog) {
            "  --secret-file F  master secret(s) for state tokens (else $REACTC_SECRET)\n"
            "  --grace S        seconds a disconnected session waits for its tab (default 60)\n"
            "  --workers N      N worker processes on the port (auto: one per core; default 1)\n"
+           "  --heartbeat S    ping an idle connection after S seconds, drop it after 2*S (default 15)\n"
            "  --max-sessions N sessions per process (default 10000)\n"
            "  --max-message N  largest message accepted, bytes (default 1048576)\n"
            "  --max-queued N   output bytes queued per connection before closing it (default 4194304)\n",
@@ -86,6 +87,14 @@ int rc_app_args(rc_app *app, int argc, char **argv) {
             if (a[6] == 's') app->max_sessions = (size_t)v;
             else if (a[6] == 'm') app->max_message = (size_t)v;
             else app->max_queued = (size_t)v;
+        } else if (strcmp(a, "--heartbeat") == 0) {
+            char *end;
+            long n = strtol(val, &end, 10);
+            if (*end || n < 1 || n > 3600) {
+                fprintf(stderr, "%s: bad heartbeat \"%s\" (seconds, 1..3600)\n", argv[0], val);
+                return -1;
+            }
+            app->heartbeat_s = (uint32_t)n;
         } else if (strcmp(a, "--workers") == 0) {
             if (strcmp(val, "auto") == 0) {
                 app->workers = -1;
@@ -363,6 +372,8 @@ static int run_server(rc_app *app, int listen_fd) {
     if (!app->max_token) app->max_token = 64 * 1024;
     if (!app->grace_ms) app->grace_ms = 60 * 1000;
     if (!app->drain_ms) app->drain_ms = 2000;
+    if (!app->heartbeat_s) app->heartbeat_s = 15;
+    if (app->heartbeat_s > 3600) app->heartbeat_s = 3600;
     if (app->grace_ms == UINT32_MAX) app->grace_ms = 0;     /* --grace 0: none */
 
     /* A peer that vanishes mid-write must not kill the process. */
@@ -403,11 +414,12 @@ static int run_server(rc_app *app, int listen_fd) {
     info.foreign_loops = foreign;
     info.user = s;
     info.timeout_secs = 20;
-    /* Heartbeat: a WebSocket PING after 15 s without traffic, hang up after
-     * 30 s without an answer (a peer gone without a FIN, a closed lid). The
-     * browser answers PINGs by itself. */
-    static const lws_retry_bo_t heartbeat = {.secs_since_valid_ping = 15,
-                                             .secs_since_valid_hangup = 30};
+    /* Heartbeat: a WebSocket PING after heartbeat_s without traffic, hang up
+     * after twice that without an answer (a peer gone without a FIN, a
+     * closed lid). The browser answers PINGs by itself. */
+    lws_retry_bo_t heartbeat = {
+        .secs_since_valid_ping = (uint16_t)app->heartbeat_s,
+        .secs_since_valid_hangup = (uint16_t)(2 * app->heartbeat_s)};
     info.retry_and_idle_policy = &heartbeat;
     info.max_http_header_data = 8192;
     s->lws = lws_create_context(&info);

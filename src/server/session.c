@@ -437,6 +437,11 @@ static int handle_message(rc_session *se, const char *text, size_t len) {
         if (m.resume_session) hello_resume(se, &m);
         else start(se, NULL, "new");
         break;
+    case RC_MSG_PING:
+        /* The browser cannot send WebSocket PINGs: an application ping lets
+         * the client notice a dead connection (no FIN) as fast as we do. */
+        queue_text(se, "{\"type\":\"pong\"}", 15);
+        break;
     case RC_MSG_SLEEP:
         /* An idle tab disconnects to cost the server nothing: its state is in
          * its token, so the session is freed at close instead of waiting out

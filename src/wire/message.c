@@ -157,6 +157,9 @@ int rc_wire_parse(const char *json, size_t len, rc_message *m, char *err, size_t
     } else if (strcmp(json_string_value(type), "sleep") == 0) {
         m->type = RC_MSG_SLEEP;
         rc = 0;
+    } else if (strcmp(json_string_value(type), "ping") == 0) {
+        m->type = RC_MSG_PING;
+        rc = 0;
     } else {
         snprintf(err, errlen, "unknown message type \"%.32s\"", json_string_value(type));
     }

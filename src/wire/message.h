@@ -17,7 +17,8 @@
 typedef enum rc_msg_type {
     RC_MSG_EVENT = 1,        /* layout-event */
     RC_MSG_HELLO,            /* hello (reactc extension) */
-    RC_MSG_SLEEP             /* the client goes idle: free the session now */
+    RC_MSG_SLEEP,            /* the client goes idle: free the session now */
+    RC_MSG_PING              /* heartbeat: answered with a pong */
 } rc_msg_type;
 
 typedef struct rc_message {
