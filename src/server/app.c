@@ -30,6 +30,7 @@ static void usage(const char *prog) {
            "  --grace S        seconds a disconnected session waits for its tab (default 60)\n"
            "  --workers N      N worker processes on the port (auto: one per core; default 1)\n"
            "  --heartbeat S    ping an idle connection after S seconds, drop it after 2*S (default 15)\n"
+           "  --token-interval MS  at most one state token per MS per session (default 0: every change)\n"
            "  --max-sessions N sessions per process (default 10000)\n"
            "  --max-message N  largest message accepted, bytes (default 1048576)\n"
            "  --max-queued N   output bytes queued per connection before closing it (default 4194304)\n",
@@ -87,6 +88,14 @@ int rc_app_args(rc_app *app, int argc, char **argv) {
             if (a[6] == 's') app->max_sessions = (size_t)v;
             else if (a[6] == 'm') app->max_message = (size_t)v;
             else app->max_queued = (size_t)v;
+        } else if (strcmp(a, "--token-interval") == 0) {
+            char *end;
+            long n = strtol(val, &end, 10);
+            if (*end || n < 0 || n > 600000) {
+                fprintf(stderr, "%s: bad token interval \"%s\" (ms)\n", argv[0], val);
+                return -1;
+            }
+            app->token_interval_ms = (uint32_t)n;
         } else if (strcmp(a, "--heartbeat") == 0) {
             char *end;
             long n = strtol(val, &end, 10);

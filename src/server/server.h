@@ -53,13 +53,14 @@ struct rc_session {
     char id_text[32];               /* base64url of id */
     uint64_t token_version;         /* of the last token sent */
     uint64_t token_epoch;           /* layout state epoch it captured */
-    bool token_due;                 /* send a token with the next message */
     bool tokens_off;                /* a token grew past max_token: re-attach only */
     bool detached;                  /* socket gone, kept for re-attach */
     bool in_index;                  /* listed in the server's session index */
     bool replaced;                  /* a shell whose connection moved to another session */
     bool sleeping;                  /* the client said it goes idle: free at close */
     ev_timer grace;                 /* frees a detached session */
+    ev_timer token_timer;           /* sends a deferred token (token_interval_ms) */
+    double token_at;                /* when the last token was sealed */
     bool base;                      /* base protocol (no hello, whole subtrees) */
     bool started;
     bool pending;                   /* in the server's flush list */

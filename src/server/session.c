@@ -105,13 +105,35 @@ static void index_del(rc_session *se) {
     se->in_index = false;
 }
 
-/* Appends ,"token":"..." when restorable state moved since the last token.
- * A token over max_token is not sent: that session can still re-attach to
- * this process, but not resume elsewhere (logged once). */
-static void write_token(rc_session *se, rc_buf *b) {
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void on_token_timer(struct ev_loop *loop, ev_timer *w, int revents);
+
+/* Appends ,"token":"...","token_seq":n when restorable state moved since
+ * the last token. Sealing costs O(session state), so tokens are rate-limited
+ * (token_interval_ms): a change inside the interval arms a timer that sends
+ * the token on its own when the interval ends. The client keeps every event
+ * above the latest token_seq, so a resume from a slightly older token
+ * replays exactly what that token does not hold. A token over max_token is
+ * not sent: that session can still re-attach here, not resume elsewhere. */
+static void write_token(rc_session *se, rc_buf *b, bool force) {
     rc_server *s = se->server;
     uint64_t epoch = rc_layout_state_epoch(se->layout);
-    if (se->tokens_off || (!se->token_due && epoch == se->token_epoch)) return;
+    if (se->tokens_off || (!force && epoch == se->token_epoch)) return;
+    double now = now_s(), wait = s->app->token_interval_ms / 1000.0 - (now - se->token_at);
+    if (!force && wait > 0) {
+        if (!ev_is_active(&se->token_timer)) {
+            ev_timer_init(&se->token_timer, on_token_timer, wait, 0.0);
+            se->token_timer.data = se;
+            ev_timer_start(s->loop, &se->token_timer);
+        }
+        return;
+    }
+    ev_timer_stop(s->loop, &se->token_timer);
     rc_buf snap;
     rc_buf_init(&snap);
     rc_snapshot_meta meta = {(uint32_t)time(NULL), s->app->token_ttl, se->token_version + 1,
@@ -134,10 +156,29 @@ static void write_token(rc_session *se, rc_buf *b) {
                    se->id_text, token_len, s->app->max_token);
         return;
     }
-    rc_buf_putc(b, '"');
+    rc_jw_raw(b, "\",\"token_seq\":");
+    rc_jw_uint(b, se->last_seq);
     se->token_version = meta.version;
     se->token_epoch = epoch;
-    se->token_due = false;
+    se->token_at = now;
+}
+
+/* The interval after the last token ended with state still unsealed: send
+ * a token on its own. */
+static void on_token_timer(struct ev_loop *loop, ev_timer *w, int revents) {
+    (void)loop;
+    (void)revents;
+    rc_session *se = w->data;
+    if (!se->wsi || !se->layout || se->closing) return;   /* re-attach sends one */
+    if (rc_layout_state_epoch(se->layout) == se->token_epoch) return;
+    rc_buf *b = &se->server->scratch;
+    rc_buf_reset(b);
+    rc_jw_raw(b, "{\"type\":\"token\"");
+    size_t before = b->len;
+    write_token(se, b, true);
+    if (b->len == before) return;                          /* too big: none */
+    rc_buf_putc(b, '}');
+    queue_text(se, b->data, b->len);
 }
 
 /* The whole tree, as the first message of a connection (fresh, resumed or
@@ -155,8 +196,7 @@ static void send_whole_tree(rc_session *se, const char *how) {
         rc_jw_str(b, how);
         rc_jw_raw(b, ",\"ack\":");
         rc_jw_uint(b, se->last_seq);
-        se->token_due = true;
-        write_token(se, b);
+        write_token(se, b, true);
     }
     rc_buf_putc(b, '}');
     queue_text(se, b->data, b->len);
@@ -218,7 +258,7 @@ static void flush(rc_session *se) {
             rc_wire_op(b, &p->ops[i]);
         }
         rc_buf_putc(b, ']');
-        write_token(se, b);
+        write_token(se, b, false);
         rc_buf_putc(b, '}');
         queue_text(se, b->data, b->len);
     }
@@ -270,6 +310,7 @@ void rc_session_free(rc_session *se) {
     rc_server *s = se->server;
     index_del(se);
     ev_timer_stop(s->loop, &se->grace);
+    ev_timer_stop(s->loop, &se->token_timer);
     if (se->pending) {
         for (rc_session **pp = &s->pending; *pp; pp = &(*pp)->pending_next)
             if (*pp == se) { *pp = se->pending_next; break; }
