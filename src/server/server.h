@@ -110,6 +110,7 @@ struct rc_server {
     bool shutting_down;
     rc_session *sessions;
     size_t nsessions;
+    unsigned frees_since_trim;      /* session.c: malloc_trim pacing */
     rc_session *pending;            /* sessions to flush */
     rc_timer_host timer_host;
     rc_keyring keys;

@@ -8,6 +8,7 @@
  * pending list, which the loop flushes once per iteration. So a burst of
  * events read in one iteration gives one render and one message.
  */
+#include <malloc.h>
 #include <sodium.h>
 #include <string.h>
 #include <time.h>
@@ -322,6 +323,15 @@ void rc_session_free(rc_session *se) {
     rc_outq_clear(&se->out);
     free(se->in);
     free(se);
+#ifdef __GLIBC__
+    /* Thousands of sessions come and go: glibc keeps their freed pages
+     * (fragmented heap) and RSS ratchets up with every wave. Hand whole
+     * free pages back now and then, and whenever the server goes idle. */
+    if (++s->frees_since_trim >= 1024 || s->nsessions == 0) {
+        s->frees_since_trim = 0;
+        malloc_trim(0);
+    }
+#endif
 }
 
 /* ---- reconnecting ----------------------------------------------------------- */
