@@ -15,47 +15,18 @@
  * read.
  */
 #include "reactc.h"
+#include "util/alloc.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ------------------------------------------------------------------------ */
-/* Allocation. Out of memory is not recoverable for us: report and abort.   */
-/* Kept static until the core engine provides a shared helper.              */
-/* ------------------------------------------------------------------------ */
-
-static void oom(size_t n)
-{
-    fprintf(stderr, "reactc: out of memory (allocating %zu bytes)\n", n);
-    abort();
-}
-
-static void *xmalloc(size_t n)
-{
-    /* malloc(0) may return NULL; ask for one byte so NULL always means OOM. */
-    void *p = malloc(n ? n : 1);
-    if (p == NULL)
-        oom(n);
-    return p;
-}
-
-static void *xrealloc(void *old, size_t n)
-{
-    void *p = realloc(old, n ? n : 1);
-    if (p == NULL)
-        oom(n);
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = xmalloc(n);
-    memcpy(p, s, n);
-    return p;
-}
+/* Allocation: util/alloc.h (out of memory is reported and aborts). */
+#define xmalloc rc_xmalloc
+#define xrealloc rc_xrealloc
+#define xstrdup rc_xstrdup
+#define oom rc_oom
 
 /* Next capacity for a growing vector of elem-sized items: doubles, starting
  * at 4, and aborts rather than let the byte count overflow. */

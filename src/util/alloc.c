@@ -3,26 +3,26 @@
 #include <stdio.h>
 #include <string.h>
 
-static void out_of_memory(size_t size) {
+_Noreturn void rc_oom(size_t size) {
     fprintf(stderr, "reactc: out of memory (allocating %zu bytes)\n", size);
     abort();
 }
 
 void *rc_xmalloc(size_t size) {
     void *p = malloc(size ? size : 1);
-    if (!p) out_of_memory(size);
+    if (!p) rc_oom(size);
     return p;
 }
 
 void *rc_xcalloc(size_t n, size_t size) {
     void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) out_of_memory(n * size);
+    if (!p) rc_oom(n * size);
     return p;
 }
 
 void *rc_xrealloc(void *p, size_t size) {
     void *q = realloc(p, size ? size : 1);
-    if (!q) out_of_memory(size);
+    if (!q) rc_oom(size);
     return q;
 }
 

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 
+/* Reports an allocation of `size` bytes that failed, and aborts. */
+_Noreturn void rc_oom(size_t size);
 void *rc_xmalloc(size_t size);
 void *rc_xcalloc(size_t n, size_t size);
 void *rc_xrealloc(void *p, size_t size);

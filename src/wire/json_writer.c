@@ -8,6 +8,7 @@
  * costs a validation step per character but no extra copies.
  */
 #include "wire/json_writer.h"
+#include "util/alloc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -65,7 +66,7 @@ void rc_buf_grow(rc_buf *buf, size_t n)
     }
     p = realloc(buf->data, cap);
     if (p == NULL)
-        jw_die("out of memory");
+        rc_oom(cap);
     buf->data = p;
     buf->cap = cap;
 }
