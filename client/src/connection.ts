@@ -1,19 +1,33 @@
 // The WebSocket: hello on open (asking to resume once a session is known),
-// events numbered and kept until the server acknowledges them, reconnection
-// forever with backoff, state as classes on the mount element.
+// events numbered and kept until the server acknowledges them, and the
+// connection kept alive by every means a browser has: reconnection forever
+// with backoff and full jitter, a connect timeout, a heartbeat for
+// connections that die without a FIN, the server's drain window, and sleep
+// when the user is idle (docs/protocol.md).
 
+import { State, Status } from './status';
 import { Store } from './store';
 
 // Messages are plain JSON, checked where they are used.
 type Listener = (msg: any) => void;
 
-const INITIAL_DELAY = 250;
-const MAX_DELAY = 10000;
-const STATES = ['rc-connecting', 'rc-connected', 'rc-reconnecting'];
+/** Timings, from the mount element's data attributes (see index.ts). */
+export interface Options {
+  backoff: number[]; // [first delay cap ms, factor, largest cap ms]
+  connectTimeout: number; // ms for a socket to open and say something
+  heartbeat: number; // ms of silence before a ping; 0: none
+  pingWait: number; // ms an answer to the ping may take
+}
 
 export interface Connection {
   /** Sends (or queues) a layout-event; returns its seq. */
   send(target: string, data: unknown[]): number;
+  /** Idle: tells the server and closes. False when the state could not be
+   * restored afterwards (no token), so the page stays connected. */
+  sleep(): boolean;
+  readonly asleep: boolean;
+  /** Activity after sleep: reconnect and resume. */
+  wake(): void;
 }
 
 export interface Handlers {
@@ -26,7 +40,7 @@ export interface Handlers {
   fresh(): void;
 }
 
-export function connect(url: string, mount: Element, store: Store, on: Handlers): Connection {
+export function connect(url: string, store: Store, status: Status, opt: Options, on: Handlers): Connection {
   let ws: WebSocket | null = null;
   // The session as the server last described it (restored after a reload),
   // and the events it has not acknowledged, in seq order.
@@ -34,24 +48,23 @@ export function connect(url: string, mount: Element, store: Store, on: Handlers)
   // After a hello with resume, events wait for the server's answer: if it
   // starts a fresh session they belong to no session and are dropped.
   let holding = false;
-  let attempt = 0;
+  // With a socket: its connect timeout or heartbeat; without: the wait
+  // before the next attempt. Never both, so one timer.
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let opened = false; // has any connection opened yet
+  let attempt = 0; // failed attempts since the server last answered
+  let drain = 0; // the window of a drain announced on the current socket
+  let draining = false; // waiting out a drain delay: no shortcuts
+  let asleep = false;
   let shown = false; // has any tree arrived yet
-  let lostAt = 0; // when the last live connection dropped
+  let down = false; // the page lost its live connection and has no new tree yet
+  let lostAt = 0;
 
   const save = () => {
     if (session) store.save({ session, token, seq, events: unacked });
   };
 
-  function state(name: string): void {
-    mount.classList.remove(...STATES);
-    mount.classList.add('rc-' + name);
-  }
-
-  function fire(name: string, detail?: object): void {
-    mount.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
-  }
+  // Not connected, and not by choice: what is the page waiting for.
+  const waiting = (): State => (!navigator.onLine ? 'offline' : shown ? 'reconnecting' : 'connecting');
 
   function sendEvents(s: WebSocket): void {
     for (const [, m] of unacked) s.send(m);
@@ -59,30 +72,77 @@ export function connect(url: string, mount: Element, store: Store, on: Handlers)
     if (!session) unacked = [];
   }
 
+  /** The page is no longer live (it keeps showing its last tree). */
+  function outage(reason: string): void {
+    if (down || !shown) return;
+    down = true;
+    lostAt = Date.now();
+    status.fire('reconnecting', { reason });
+  }
+
   function open(): void {
     clearTimeout(timer);
-    state(opened ? 'reconnecting' : 'connecting');
+    if (ws || asleep) return;
+    draining = false;
+    status.set(waiting());
     const s = (ws = new WebSocket(url));
-    let up = false;
+    let heard = false; // has this socket received anything
     let first = true; // no tree yet on this socket
+    let lastRx = 0;
+    let pinged = 0; // when our unanswered ping went out
+    // A socket into a black hole can stay pending for minutes: give up on
+    // one that has not opened and answered the hello in time.
+    timer = setTimeout(() => lost(s, 'timeout'), opt.connectTimeout);
+
+    // Silence for `heartbeat` ms: ping; nothing back within `pingWait`:
+    // the connection is dead even though no FIN arrived (a laptop lid
+    // closed, a NAT that forgot us). Rescheduled from the last message, so
+    // a busy connection never pings.
+    const beat = () => {
+      const now = Date.now();
+      if (pinged) {
+        if (now - pinged >= opt.pingWait) return lost(s, 'heartbeat');
+        timer = setTimeout(beat, pinged + opt.pingWait - now);
+      } else if (now - lastRx >= opt.heartbeat) {
+        if (s.readyState === WebSocket.OPEN) s.send('{"type":"ping"}');
+        pinged = now;
+        timer = setTimeout(beat, opt.pingWait);
+      } else {
+        timer = setTimeout(beat, lastRx + opt.heartbeat - now);
+      }
+    };
+
     s.onopen = () => {
-      up = true;
-      attempt = 0;
       const hello = on.hello();
       holding = !!session;
       if (session) hello.resume = token ? { session, token } : { session };
       s.send(JSON.stringify(hello));
       if (!holding) sendEvents(s);
-      state('connected');
-      if (opened) fire('reconnected');
-      opened = true;
+      status.set('connected');
     };
     s.onmessage = (e) => {
+      lastRx = Date.now();
+      pinged = 0;
+      if (!heard) {
+        // The server answers: the connect timeout gives way to the heartbeat,
+        // and the backoff starts again from its shortest wait.
+        heard = true;
+        attempt = 0;
+        clearTimeout(timer);
+        if (opt.heartbeat) timer = setTimeout(beat, opt.heartbeat);
+      }
       let msg;
       try {
         msg = JSON.parse(e.data);
       } catch (err) {
         return console.error('reactc: bad message', e.data);
+      }
+      if (msg.type === 'pong') return;
+      if (msg.type === 'drain') {
+        // The server is going away: come back after a random part of its
+        // window, so its clients do not all arrive at the next one at once.
+        drain = Math.max(0, Math.min(Number(msg.window_ms) || 0, 600000));
+        return;
       }
       // The first tree of a connection says which session this is and how
       // it started (docs/protocol.md, Resume).
@@ -110,33 +170,66 @@ export function connect(url: string, mount: Element, store: Store, on: Handlers)
       if (tree) {
         if (holding) sendEvents(s); // what the server has not applied, in order
         holding = false;
-        if (shown) fire('reactc:reconnected', { start: msg.start || 'new', outageMs: Date.now() - lostAt });
         shown = true;
+        if (down) {
+          down = false;
+          status.fire('reconnected', { start: msg.start || 'new', outageMs: Date.now() - lostAt });
+        }
       }
       if (tree || msg.token || msg.ack !== undefined) save();
     };
-    s.onclose = () => {
-      if (ws !== s) return;
-      ws = null;
-      state(opened ? 'reconnecting' : 'connecting');
-      if (up) {
-        lostAt = Date.now();
-        fire('reconnecting');
-      }
-      // Full jitter: anywhere up to the doubled cap, so a restarted server
-      // is not hit by every client at once.
-      const cap = Math.min(MAX_DELAY, INITIAL_DELAY * Math.pow(2, attempt));
-      if (attempt < 16) attempt++;
-      timer = setTimeout(open, Math.random() * cap);
-    };
+    s.onclose = () => lost(s, drain ? 'drain' : 'close');
   }
 
-  // Back online or visible again: try now rather than after the backoff.
-  function wake(): void {
-    if (!ws && document.visibilityState !== 'hidden') open();
+  /** Socket `s` is over (closed, timed out or silent): abandon it and plan
+   * the next attempt. */
+  function lost(s: WebSocket, reason: string): void {
+    if (ws !== s) return;
+    ws = null;
+    clearTimeout(timer);
+    s.onopen = s.onmessage = s.onclose = null;
+    s.close(); // a pending or silent socket would linger
+    retry();
+    outage(reason); // after the class changed: listeners see the new state
   }
-  window.addEventListener('online', wake);
-  document.addEventListener('visibilitychange', wake);
+
+  function retry(): void {
+    if (ws || asleep) return;
+    const [initial, factor, cap] = opt.backoff;
+    let wait: number;
+    if (drain) {
+      wait = Math.random() * drain;
+      drain = 0;
+      draining = true;
+    } else if (!navigator.onLine) {
+      // No network: no storm of attempts bound to fail. The 'online' event
+      // brings us back at once; a slow probe in case the browser is wrong.
+      wait = cap;
+    } else {
+      // Full jitter: anywhere below an exponentially growing cap, so
+      // clients that lost the same server do not come back in step.
+      wait = Math.random() * Math.min(cap, initial * Math.pow(factor, attempt++));
+    }
+    status.set(waiting());
+    timer = setTimeout(open, wait);
+  }
+
+  // Back online or visible again: try now rather than after the backoff
+  // (but a drain delay is the server's request, and asleep stays asleep).
+  function now(): void {
+    if (!ws && !asleep && !draining && document.visibilityState !== 'hidden') {
+      attempt = 0;
+      open();
+    }
+  }
+  window.addEventListener('online', now);
+  document.addEventListener('visibilitychange', now);
+  window.addEventListener('offline', () => {
+    if (!ws && !asleep && !draining) {
+      clearTimeout(timer);
+      retry();
+    }
+  });
   open();
 
   return {
@@ -148,6 +241,33 @@ export function connect(url: string, mount: Element, store: Store, on: Handlers)
       if (session || !live) unacked.push([seq, m]);
       save();
       return seq;
+    },
+    sleep() {
+      // Without a token the server could not restore the page: stay.
+      if (asleep || !token) return asleep;
+      asleep = true;
+      clearTimeout(timer);
+      const s = ws;
+      ws = null;
+      if (s) {
+        s.onopen = s.onmessage = s.onclose = null;
+        // The server frees the session at once: its state is in our token.
+        if (s.readyState === WebSocket.OPEN) s.send('{"type":"sleep"}');
+        s.close();
+      }
+      status.set('asleep');
+      return true;
+    },
+    get asleep() {
+      return asleep;
+    },
+    wake() {
+      if (!asleep) return;
+      asleep = false;
+      attempt = 0;
+      open();
+      // Not live until the new tree arrives: to the page, an outage.
+      outage('wake');
     },
   };
 }

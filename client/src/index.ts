@@ -2,9 +2,11 @@
 
 import { connect } from './connection';
 import { listen } from './events';
+import { watchIdle } from './idle';
 import { ack, reset, settle } from './inputs';
 import { notice } from './notice';
 import { applyOps, update } from './patch';
+import { status } from './status';
 import { openStore } from './store';
 
 function streamUrl(mount: Element): string {
@@ -14,6 +16,17 @@ function streamUrl(mount: Element): string {
   const u = new URL(given, location.href);
   u.protocol = u.protocol.replace(/^http/, 'ws');
   return u.href;
+}
+
+/** The numbers of a comma-separated attribute, each falling back to its
+ * default when missing or not a number >= 0. Capped so that no duration
+ * overflows setTimeout (which fires at once past 2^31 ms). */
+function numbers(mount: Element, name: string, defaults: number[]): number[] {
+  const given = (mount.getAttribute('data-reactc-' + name) || '').split(',');
+  return defaults.map((d, i) => {
+    const n = parseFloat(given[i]);
+    return n >= 0 ? Math.min(n, 2e6) : d;
+  });
 }
 
 function handle(mount: Element, msg: any): void {
@@ -51,12 +64,22 @@ function boot(): void {
     extensions: ['patch', 'seq'],
     location: { pathname: location.pathname, search: location.search },
   });
-  const conn = connect(streamUrl(mount), mount, openStore(mount), {
+  // Durations: the backoff in ms, the others in seconds.
+  const [initial, factor, cap] = numbers(mount, 'backoff', [250, 2, 10000]);
+  const [beat, wait] = numbers(mount, 'heartbeat', [15, -1]);
+  const options = {
+    backoff: [initial, Math.max(1, factor), Math.max(initial, cap)],
+    connectTimeout: (numbers(mount, 'connect-timeout', [10])[0] || 10) * 1000,
+    heartbeat: beat * 1000,
+    pingWait: (wait > 0 ? wait : beat) * 1000, // by default as long again
+  };
+  const conn = connect(streamUrl(mount), openStore(mount), status(mount), options, {
     hello,
     message: (msg) => handle(mount, msg),
     fresh: reset,
   });
   listen(mount, conn.send);
+  watchIdle(conn, numbers(mount, 'idle', [240])[0] * 1000);
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);

@@ -11,11 +11,17 @@ const CSS =
 let styled = false;
 let shown: HTMLElement | null = null;
 
+/** Adds our default CSS first in <head>, so any page rule wins over it. */
+export function addStyle(css: string): void {
+  if (!document.head) return;
+  const style = document.createElement('style');
+  style.textContent = css;
+  document.head.insertBefore(style, document.head.firstChild);
+}
+
 export function notice(mount: Element, text: string): void {
-  if (!styled && document.head) {
-    const style = document.createElement('style');
-    style.textContent = CSS;
-    document.head.insertBefore(style, document.head.firstChild);
+  if (!styled) {
+    addStyle(CSS);
     styled = true;
   }
   if (shown) shown.remove(); // one at a time

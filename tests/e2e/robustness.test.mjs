@@ -1,0 +1,706 @@
+// Connection robustness end to end (issue 5): the example servers behind the
+// fault-injecting proxy (lib/proxy.mjs), the real client in Chromium.
+// Keystrokes survive latency and cuts; an idle page sleeps and wakes with
+// its state; classes and DOM events follow the connection; reconnect
+// attempts back off with full jitter, pause while offline, spread over a
+// drain window; a connection that dies without a FIN is noticed.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import { launchBrowser, newPage } from './lib/browser.mjs';
+import { startFakeServer } from './lib/fake-server.mjs';
+import { startProxy } from './lib/proxy.mjs';
+import { startExample } from './lib/server.mjs';
+
+const SECRET = randomBytes(24).toString('hex');
+const MOUNT = '#reactc-root';
+
+let browser;
+// As in examples.test.mjs: REACTC_CLIENT_BUNDLE serves another bundle to
+// the pages instead of the one embedded in the servers.
+let bundleOverride = null;
+
+before(async () => {
+  browser = await launchBrowser();
+  if (process.env.REACTC_CLIENT_BUNDLE) bundleOverride = await readFile(process.env.REACTC_CLIENT_BUNDLE);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** An example server behind a proxy for test `t`, all stopped when the test
+ * ends; a failure carries the servers' stderr. */
+function scenario(title, name, fn, { timeout = 30000, args = [] } = {}) {
+  test(title, { timeout }, async (t) => {
+    const first = await startExample(name, { args, env: { REACTC_SECRET: SECRET } });
+    const app = { server: first, servers: [first] };
+    t.after(async () => {
+      for (const s of app.servers) await s.kill();
+      await app.proxy?.close();
+    });
+    app.proxy = await startProxy(first.port);
+    /** Another process with the same secret on another port, where the
+     * proxy now sends new connections. */
+    app.another = async () => {
+      const s = await startExample(name, { args, env: { REACTC_SECRET: SECRET } });
+      app.servers.push(s);
+      app.proxy.target(s.port);
+      return s;
+    };
+    try {
+      await fn(app, t);
+    } catch (e) {
+      e.message += '\n' + app.servers.map((s, i) => `--- ${name} #${i + 1} stderr ---\n${s.stderr()}`).join('\n');
+      throw e;
+    }
+  });
+}
+
+/** Init script: the mount element's data attributes (timings), set once the
+ * page is parsed, before the client (a deferred script) boots. */
+function SET_ATTRS(attrs) {
+  document.addEventListener('readystatechange', () => {
+    if (document.readyState !== 'interactive') return;
+    const root = document.querySelector('#reactc-root');
+    for (const k in attrs) root.setAttribute(k, attrs[k]);
+  });
+}
+
+/** Init script: a log of what the page sees, in order: the mount element's
+ * class, the client's DOM events, the indicator (visible or not, which
+ * state), and the todo field's value at every keystroke and after every
+ * server message that acknowledged events. */
+function WATCH() {
+  const log = (window.__log = []);
+  const add = (what, detail) => log.push({ what, detail, at: Date.now() });
+  let root;
+  let classes; // observes the mount element's class
+  for (const type of ['reactc:reconnecting', 'reactc:reconnected', 'reactc:resume-failed']) {
+    document.addEventListener(type, (e) => {
+      // Observers report later: a class change made before the event goes first.
+      if (classes.takeRecords().length) add('class', root.className);
+      add(type, e.detail);
+    });
+  }
+  let shown = null;
+  const indicator = () => {
+    const el = document.querySelector('[data-reactc-indicator], .rc-indicator');
+    const now = el && !el.hidden ? el.getAttribute('data-state') + ': ' + el.textContent : null;
+    if (now !== shown) add('indicator', (shown = now));
+  };
+  document.addEventListener('readystatechange', () => {
+    if (document.readyState !== 'interactive') return;
+    root = document.querySelector('#reactc-root');
+    classes = new MutationObserver(() => add('class', root.className));
+    classes.observe(root, { attributes: true, attributeFilter: ['class'] });
+    new MutationObserver(indicator).observe(document.body, { attributes: true, childList: true, subtree: true, characterData: true });
+  });
+
+  window.__values = [];
+  const value = (why) => {
+    const el = document.querySelector('#new-todo');
+    if (el) window.__values.push([why, el.value]);
+  };
+  document.addEventListener('input', () => value('input'), true);
+  // When the client opens each socket; a value after each of its messages.
+  window.__opens = [];
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      window.__opens.push(Date.now());
+    }
+    set onmessage(f) {
+      super.onmessage = f && ((e) => {
+        f.call(this, e);
+        if (/"ack":/.test(e.data)) value('ack');
+      });
+    }
+    get onmessage() {
+      return super.onmessage;
+    }
+  };
+}
+
+/** The reactc traffic of a page, with times: what it sent (hellos, event
+ * seqs, pings, sleeps), and the start, session and acks it received. */
+function watchWire(page) {
+  const wire = { hellos: [], sent: [], pings: [], pongs: [], sleeps: [], starts: [], sessions: [], acked: 0 };
+  const parse = (s) => {
+    try {
+      return JSON.parse(s);
+    } catch {
+      return null;
+    }
+  };
+  page.on('websocket', (ws) => {
+    ws.on('framesent', (f) => {
+      const m = parse(f.payload);
+      if (m?.type === 'hello') wire.hellos.push(m);
+      else if (m?.type === 'layout-event') wire.sent.push(m.seq);
+      else if (m?.type === 'ping') wire.pings.push(Date.now());
+      else if (m?.type === 'sleep') wire.sleeps.push(Date.now());
+    });
+    ws.on('framereceived', (f) => {
+      const m = parse(f.payload);
+      if (m?.type === 'pong') wire.pongs.push(Date.now());
+      if (m?.type === 'layout-update' && m.start) {
+        wire.starts.push(m.start);
+        wire.sessions.push(m.session);
+      }
+      if (typeof m?.ack === 'number') wire.acked = m.ack;
+    });
+  });
+  return wire;
+}
+
+/** Polls `cond` (in node) until it holds. */
+async function until(cond, what, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Opens the app through the proxy in a new page, once its tree is shown;
+ * `attrs` go on the mount element, `init` are more init scripts. */
+async function open(t, app, ready, attrs = {}, init = []) {
+  const { page, errors } = await newPage(browser.context);
+  t.after(() => page.close().catch(() => {}));
+  page.setDefaultTimeout(10000);
+  for (const f of init) await page.addInitScript(f);
+  await page.addInitScript(WATCH);
+  if (bundleOverride) {
+    await page.route('**/_reactc/client.js*', (r) =>
+      r.fulfill({ status: 200, contentType: 'application/javascript', body: bundleOverride }));
+  }
+  await page.addInitScript(SET_ATTRS, attrs);
+  const wire = watchWire(page);
+  await page.goto(app.proxy.url + '/');
+  await page.waitForSelector(`${MOUNT}.rc-connected ${ready}`, { state: 'attached' });
+  return { page, errors, wire };
+}
+
+const text = (page, sel) => page.$eval(sel, (e) => e.textContent);
+const waitText = (page, sel, want) =>
+  page.waitForFunction(([s, w]) => document.querySelector(s)?.textContent === w, [sel, want]);
+const pageLog = (page) => page.evaluate(() => window.__log);
+/** The log entries of `what` (all, or those after entry `from`). */
+const entries = (log, what, from = 0) => log.slice(from).filter((e) => e.what === what);
+/** Console errors, less the expected ones of failed connection attempts. */
+const realErrors = (errors) => errors.filter((e) => !/WebSocket|ERR_|503/.test(e));
+/** Waits until the server has acknowledged the last event the page sent. */
+const settled = (wire, ms) =>
+  until(() => !wire.sent.length || wire.acked >= Math.max(...wire.sent), 'the server to ack every event', ms);
+
+/* ---- keystrokes ---------------------------------------------------------- */
+
+// 200 characters, every one of 43 distinct ones, no two spaces in a row.
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789 .,-ABC';
+const TYPED = Array.from({ length: 200 }, (_, i) => ALPHABET[(i * 7) % ALPHABET.length]).join('');
+const SEQS = TYPED.split('').map((_, i) => i + 1);
+
+/** Types TYPED into the todo field at 10 ms intervals while `during` runs,
+ * then checks that the field never lost, duplicated or reordered a
+ * character: every value it showed (at each keystroke and after each
+ * acknowledging message) is a prefix of the text, never shorter than the one
+ * before; the end result, in the field and on the server, is the text. */
+async function typeThrough(app, t, during) {
+  const { page, errors, wire } = await open(t, app, '#new-todo');
+  await page.focus('#new-todo');
+  const typing = page.keyboard.type(TYPED, { delay: 10 });
+  await during(page);
+  await typing;
+  await settled(wire, 15000);
+  assert.equal(await page.$eval('#new-todo', (e) => e.value), TYPED);
+  await sleep(400); // a late server value would show now
+  const values = await page.evaluate(() => window.__values);
+  let longest = 0;
+  for (const [why, v] of values) {
+    assert.ok(TYPED.startsWith(v), `${why}: "${v}" is not what was typed`);
+    assert.ok(v.length >= longest, `${why}: the value went back from ${longest} to ${v.length} characters`);
+    longest = v.length;
+  }
+  assert.equal(longest, TYPED.length);
+  // Every keystroke was one event (some sent again after a reconnect).
+  const acks = values.filter(([why]) => why === 'ack').length;
+  assert.equal(values.filter(([why]) => why === 'input').length, TYPED.length);
+  assert.deepEqual([...new Set(wire.sent)].sort((a, b) => a - b), SEQS);
+  // The server holds exactly the text: adding it lists it.
+  await page.click('#add');
+  await page.waitForFunction(() => document.querySelectorAll('#todos li').length === 1);
+  assert.equal(await text(page, '#todos li span.text'), TYPED);
+  await page.waitForFunction(() => document.querySelector('#new-todo').value === '');
+  assert.deepEqual(realErrors(errors), []);
+  return { page, wire, acks };
+}
+
+scenario('keystrokes: 200 characters through 150 ms of latency each way arrive exactly', 'todo', async (app, t) => {
+  app.proxy.latency(150, 150);
+  const { wire, acks } = await typeThrough(app, t, async () => {});
+  // The server lagged far behind the typing: many acknowledgements arrived
+  // while the user's value was ahead of them.
+  assert.ok(acks >= 5, `${acks} acknowledging messages`);
+  assert.equal(wire.starts.length, 1);
+  assert.deepEqual(wire.sent.slice(0, TYPED.length), SEQS, 'each keystroke sent once, in order');
+  t.diagnostic(`${acks} acknowledging messages during the typing`);
+});
+
+scenario('keystrokes: the same with the connection cut in the middle of the typing', 'todo', async (app, t) => {
+  app.proxy.latency(150, 150);
+  const { page, wire } = await typeThrough(app, t, async (page) => {
+    await page.waitForFunction(() => document.querySelector('#new-todo').value.length >= 60);
+    await app.proxy.down(300); // cut, and no network for 300 ms while typing goes on
+  });
+  const log = await pageLog(page);
+  assert.deepEqual(entries(log, 'reactc:reconnecting').map((e) => e.detail.reason), ['close']);
+  assert.deepEqual(entries(log, 'reactc:reconnected').map((e) => e.detail.start), ['reattached']);
+  assert.deepEqual(wire.starts, ['new', 'reattached']);
+});
+
+/** Init script: the dashboard's form fields as the user left them (from
+ * their own input/change events) and as shown, sampled after every server
+ * message and every 5 ms. */
+function FIELDS() {
+  const user = {};
+  const samples = (window.__fields = []);
+  const take = (why) => {
+    const f = (id) => document.getElementById(id);
+    if (f('name')) samples.push({ why, shown: { name: f('name').value, unit: f('unit').value, alerts: f('alerts').checked }, user: { ...user } });
+  };
+  document.addEventListener('input', (e) => { if (e.target.id === 'name') user.name = e.target.value; }, true);
+  document.addEventListener('change', (e) => {
+    if (e.target.id === 'unit') user.unit = e.target.value;
+    if (e.target.id === 'alerts') user.alerts = e.target.checked;
+  }, true);
+  setInterval(() => take('tick'), 5);
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    set onmessage(f) {
+      super.onmessage = f && ((e) => {
+        f.call(this, e);
+        take('message');
+      });
+    }
+    get onmessage() {
+      return super.onmessage;
+    }
+  };
+}
+
+scenario('form fields: a text input, a select and a checkbox keep the user\'s values through latency and a cut', 'dashboard', async (app, t) => {
+  app.proxy.latency(150, 150);
+  const { page, errors, wire } = await open(t, app, '#temperature', {}, [FIELDS]);
+  await page.focus('#name');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('lab-north-', { delay: 10 });
+  for (let i = 0; i < 3; i++) await page.click('#alerts');
+  for (const u of ['F', 'C', 'F']) await page.selectOption('#unit', u);
+  const outage = app.proxy.down(300); // the server's answers so far are lost with the connection
+  for (let i = 0; i < 2; i++) await page.click('#alerts');
+  await page.selectOption('#unit', 'C');
+  await page.focus('#name');
+  await page.keyboard.press('End');
+  await page.keyboard.type('wing-7', { delay: 10 });
+  await outage;
+  await settled(wire, 15000);
+  await sleep(400);
+  const want = { name: 'lab-north-wing-7', unit: 'C', alerts: true };
+  assert.deepEqual(await page.$eval('#settings', () => {
+    const f = (id) => document.getElementById(id);
+    return { name: f('name').value, unit: f('unit').value, alerts: f('alerts').checked };
+  }), want);
+  // At every moment, each field the user touched showed what the user last
+  // did to it (never a value the server computed before that).
+  const samples = await page.evaluate(() => window.__fields);
+  let checked = 0;
+  for (const { why, shown, user } of samples) {
+    for (const k in user) {
+      assert.equal(shown[k], user[k], `${why}: ${k} shows ${shown[k]}, the user left ${user[k]}`);
+      checked++;
+    }
+  }
+  assert.ok(checked > 100, `${checked} field samples`);
+  assert.deepEqual(wire.starts, ['new', 'reattached']);
+  // The server has them: the heading, and the same values after a reload.
+  await waitText(page, 'h1', 'Device lab-north-wing-7');
+  await page.reload();
+  await page.waitForSelector(`${MOUNT}.rc-connected #temperature`, { state: 'attached' });
+  assert.deepEqual(await page.$eval('#settings', () => {
+    const f = (id) => document.getElementById(id);
+    return { name: f('name').value, unit: f('unit').value, alerts: f('alerts').checked };
+  }), want);
+  assert.deepEqual(realErrors(errors), []);
+});
+
+test('textarea: keystrokes survive a slow server and a resume (client against a scripted server)', { timeout: 30000 }, async (t) => {
+  const fake = await startFakeServer();
+  t.after(() => fake.close());
+  const { page, errors } = await newPage(browser.context);
+  t.after(() => page.close().catch(() => {}));
+  await page.addInitScript(SET_ATTRS, { 'data-reactc-storage': 'memory' });
+  const textarea = (value) => ({ tagName: '', children: [{ tagName: 'textarea', attributes: { id: 'notes', value }, eventHandlers: { onChange: { target: 'NOTES' } }, children: [] }] });
+  const first = (peer, start, ack, value) =>
+    peer.send({ type: 'layout-update', path: '', model: textarea(value), session: 'S', start, ack, token: 'T' + ack });
+
+  // The server applies events in order but answers three behind.
+  const applied = []; // [seq, value] as the server applied them
+  let value = '';
+  const serve = (peer) => {
+    const pending = [];
+    peer.on('message', (m) => {
+      if (m.type !== 'layout-event') return;
+      if (m.seq <= (applied.at(-1)?.[0] || 0)) return; // applied already
+      applied.push([m.seq, m.data[0].value]);
+      pending.push(m.seq);
+      while (pending.length > 3) {
+        const seq = pending.shift();
+        value = applied.find(([s]) => s === seq)[1];
+        peer.sendPatch([['a', [0], 'value', value]], seq);
+      }
+    });
+    return () => {
+      for (const seq of pending.splice(0)) peer.sendPatch([['a', [0], 'value', applied.find(([s]) => s === seq)[1]]], seq);
+    };
+  };
+  const conn = fake.connection();
+  await page.goto(fake.url + '/');
+  const peer = await conn;
+  first(peer, 'new', 0, '');
+  serve(peer);
+  await page.waitForSelector('#notes', { state: 'attached' });
+  await page.evaluate(() => {
+    const el = document.querySelector('#notes');
+    window.__seen = [];
+    setInterval(() => window.__seen.push(el.value), 2);
+  });
+  const text = 'first line\nsecond line\nthird';
+  await page.focus('#notes');
+  await page.keyboard.type(text.slice(0, 15), { delay: 10 });
+  // The connection drops with the last answers unsent; the client resumes.
+  const next = fake.connection();
+  peer.close(1001);
+  const peer2 = await next;
+  assert.deepEqual(peer2.hello.resume, { session: 'S', token: 'T0' }); // the only token sent
+  const acked = applied.at(-1)[0]; // this process applied everything it got
+  first(peer2, 'reattached', acked, applied.at(-1)[1]);
+  const flush = serve(peer2);
+  await page.keyboard.type(text.slice(15), { delay: 10 });
+  await until(() => applied.length === text.length, 'every keystroke applied');
+  flush();
+  await page.waitForFunction(() => window.__seen.length > 50);
+  assert.deepEqual(applied.map(([s]) => s), [...Array(text.length).keys()].map((i) => i + 1), 'each keystroke applied once, in order');
+  assert.deepEqual(applied.map(([, v]) => v), [...text].map((_, i) => text.slice(0, i + 1)));
+  assert.equal(await page.$eval('#notes', (e) => e.value), text);
+  const seen = await page.evaluate(() => window.__seen);
+  for (let i = 1; i < seen.length; i++) {
+    assert.ok(text.startsWith(seen[i]) && seen[i].length >= seen[i - 1].length, `the value went ${JSON.stringify(seen[i - 1])} -> ${JSON.stringify(seen[i])}`);
+  }
+  // (The scripted server has no favicon: a 404.)
+  assert.deepEqual(realErrors(errors).filter((e) => !/404/.test(e)), []);
+});
+
+/* ---- idle ------------------------------------------------------------------- */
+
+scenario('idle: the page sleeps (the server frees the session) and activity resumes it intact', 'counter', async (app, t) => {
+  const { page, errors, wire } = await open(t, app, '#count', { 'data-reactc-idle': '2' });
+  for (let i = 0; i < 3; i++) await page.click('#increment');
+  await waitText(page, '#count', '3');
+  await settled(wire);
+  const idleFrom = Date.now();
+  await page.waitForSelector(`${MOUNT}.rc-asleep`, { state: 'attached', timeout: 5000 });
+  const asleepAfter = Date.now() - idleFrom;
+  assert.ok(asleepAfter >= 1500 && asleepAfter < 3500, `asleep after ${asleepAfter} ms`);
+  assert.equal(wire.sleeps.length, 1, 'the client told the server');
+  // Reading still works: the page shows its last state.
+  assert.equal(await text(page, '#count'), '3');
+  await sleep(300);
+  let log = await pageLog(page);
+  assert.deepEqual(entries(log, 'indicator'), [], 'no indicator for a sleeping page');
+
+  // A mouse move wakes it. The server had freed the session (it was not
+  // kept for re-attach): the state comes back from the token.
+  const mark = log.length;
+  await page.mouse.move(50, 50);
+  await page.mouse.move(60, 70);
+  await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
+  await until(() => wire.starts.length === 2, 'the tree after waking');
+  assert.equal(wire.starts[1], 'resumed');
+  assert.equal(wire.sessions[1], wire.sessions[0], 'the same session');
+  assert.equal(await text(page, '#count'), '3');
+  assert.doesNotMatch(app.server.stderr(), /re-attached/);
+  assert.match(app.server.stderr(), /resumed from its token/);
+  log = await pageLog(page);
+  assert.deepEqual(
+    log.slice(mark).filter((e) => e.what !== 'indicator').map((e) => e.what === 'class' ? e.detail : e.what),
+    ['rc-reconnecting', 'reactc:reconnecting', 'rc-connected', 'reactc:reconnected']);
+  assert.equal(entries(log, 'reactc:reconnecting', mark)[0].detail.reason, 'wake');
+
+  // Asleep again; a click is both the activity that wakes the page and an
+  // event, queued until the session is back, then applied once.
+  await page.waitForSelector(`${MOUNT}.rc-asleep`, { state: 'attached', timeout: 5000 });
+  await page.click('#increment');
+  await waitText(page, '#count', '4');
+  await settled(wire);
+  assert.deepEqual(wire.starts, ['new', 'resumed', 'resumed']);
+  assert.equal(wire.sent.filter((s) => s === 4).length, 1, 'the click was sent once');
+  await sleep(200);
+  assert.equal(await text(page, '#count'), '4');
+  assert.deepEqual(realErrors(errors), []);
+});
+
+/* ---- status ----------------------------------------------------------------- */
+
+/** Init script: the page's own indicator, outside the mount element. */
+function APP_INDICATOR() {
+  document.addEventListener('readystatechange', () => {
+    if (document.readyState !== 'interactive') return;
+    const el = document.createElement('p');
+    el.setAttribute('data-reactc-indicator', '');
+    el.hidden = true;
+    el.textContent = 'Hold on';
+    document.body.appendChild(el);
+  });
+}
+
+scenario('status: classes, DOM events and the indicator follow the connection, in order', 'counter', async (app, t) => {
+  // Short waits between attempts: the page is back soon after the network.
+  const { page, errors, wire } = await open(t, app, '#count', { 'data-reactc-backoff': '50,2,400' });
+  await page.click('#increment');
+  await waitText(page, '#count', '1');
+
+  // A short cut: reconnected at once, the indicator never shows.
+  app.proxy.cut();
+  await until(() => wire.starts.length === 2, 'the re-attach');
+  await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
+  await sleep(600);
+  let log = await pageLog(page);
+  assert.deepEqual(entries(log, 'indicator'), [], 'no indicator for a short outage');
+  assert.equal(await page.$('.rc-indicator'), null);
+
+  // A long one: no network for 1.5 s.
+  const mark = log.length;
+  const outage = app.proxy.down(1500);
+  // The page stays readable and takes input meanwhile.
+  await page.waitForSelector(`${MOUNT}.rc-reconnecting`, { state: 'attached' });
+  await page.click('#increment');
+  await outage;
+  await waitText(page, '#count', '2');
+  await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
+  await sleep(100);
+  log = (await pageLog(page)).slice(mark);
+  const seen = [];
+  for (const e of log) {
+    const s = e.what === 'class' ? e.detail : e.what === 'indicator' ? `indicator ${e.detail}` : e.what;
+    if (s !== seen.at(-1)) seen.push(s);
+  }
+  // Refused attempts go back and forth between nothing and reconnecting;
+  // what matters is the order of the distinct steps.
+  const steps = seen.filter((s, i) => seen.indexOf(s) === i);
+  assert.deepEqual(steps, [
+    'rc-reconnecting', 'reactc:reconnecting', 'indicator reconnecting: Reconnecting…',
+    'rc-connected', 'indicator null', 'reactc:reconnected',
+  ]);
+  // Exactly one state class at any moment.
+  for (const e of entries(log, 'class')) assert.equal(e.detail.split(' ').filter((c) => c.startsWith('rc-')).length, 1, e.detail);
+  const lost = entries(log, 'reactc:reconnecting')[0];
+  const back = entries(log, 'reactc:reconnected')[0];
+  const shownAt = log.find((e) => e.what === 'indicator').at;
+  assert.ok(shownAt - lost.at >= 450, `the indicator appeared ${shownAt - lost.at} ms into the outage`);
+  assert.equal(lost.detail.reason, 'close');
+  assert.equal(back.detail.start, 'reattached');
+  assert.ok(back.detail.outageMs >= 1400 && back.detail.outageMs < 2500, `outageMs ${back.detail.outageMs}`);
+  assert.ok(Math.abs(back.detail.outageMs - (back.at - lost.at)) <= 5, 'outageMs runs from reconnecting to reconnected');
+  // The default indicator: outside the mount, hidden again.
+  assert.deepEqual(await page.$eval('.rc-indicator', (el) => [el.hidden, document.querySelector('#reactc-root').contains(el), el.getAttribute('role')]),
+    [true, false, 'status']);
+  assert.deepEqual(realErrors(errors), []);
+});
+
+scenario('status: the page can provide its own indicator', 'counter', async (app, t) => {
+  const { page, errors } = await open(t, app, '#count', {}, [APP_INDICATOR]);
+  const outage = app.proxy.down(1200);
+  await page.waitForSelector('[data-reactc-indicator]:not([hidden])', { state: 'attached' });
+  assert.equal(await page.$eval('[data-reactc-indicator]', (el) => [el.getAttribute('data-state'), el.textContent].join(' ')), 'reconnecting Hold on');
+  assert.equal(await page.$('.rc-indicator'), null, 'no default indicator');
+  await outage;
+  await page.waitForSelector('[data-reactc-indicator][hidden]', { state: 'attached' });
+  assert.deepEqual(realErrors(errors), []);
+});
+
+/* ---- backoff ---------------------------------------------------------------- */
+
+scenario('backoff: attempts measured at the proxy stay within full-jitter bounds', 'counter', async (app, t) => {
+  const [initial, factor, cap] = [100, 2, 800];
+  const { page, errors } = await open(t, app, '#count', { 'data-reactc-backoff': `${initial},${factor},${cap}` });
+  const from = app.proxy.attempts.length;
+  app.proxy.refuse(true);
+  const cutAt = Date.now();
+  app.proxy.cut();
+  await sleep(7000);
+  const at = app.proxy.attempts.slice(from).map((a) => a.at);
+  app.proxy.refuse(false);
+  // A refused attempt fails within a few ms; the timer adds a little.
+  const SLACK = 100;
+  const gaps = [at[0] - cutAt, ...at.slice(1).map((x, i) => x - at[i])];
+  const bounds = gaps.map((_, n) => Math.min(cap, initial * factor ** n));
+  t.diagnostic(`gaps ${gaps.join(' ')}; bounds ${bounds.join(' ')}`);
+  assert.ok(gaps.length >= 8, `${gaps.length} attempts in 7 s`);
+  gaps.forEach((g, n) => assert.ok(g >= 0 && g <= bounds[n] + SLACK, `gap ${n}: ${g} ms > ${bounds[n]} ms`));
+  // Jittered, not a fixed schedule: at the cap the waits spread over the range.
+  const atCap = gaps.filter((_, n) => bounds[n] === cap);
+  assert.ok(Math.min(...atCap) < cap * 0.6 && Math.max(...atCap) > cap * 0.4, `waits at the cap: ${atCap.join(' ')}`);
+  await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
+  await page.click('#increment');
+  await waitText(page, '#count', '1');
+  assert.deepEqual(realErrors(errors), []);
+});
+
+/** Init script: navigator.onLine follows window.__online (the browser's own
+ * offline mode would also stop the test's own connections). */
+function FAKE_ONLINE() {
+  window.__online = true;
+  Object.defineProperty(Navigator.prototype, 'onLine', { configurable: true, get: () => window.__online });
+}
+
+scenario('backoff: no attempts while offline; online and visible retry at once', 'counter', async (app, t) => {
+  const { page, errors } = await open(t, app, '#count', { 'data-reactc-backoff': '100,2,5000' }, [FAKE_ONLINE]);
+
+  // Offline: the connection drops; the client waits for the network.
+  await page.evaluate(() => {
+    window.__online = false;
+    dispatchEvent(new Event('offline'));
+  });
+  let from = app.proxy.attempts.length;
+  app.proxy.refuse(true);
+  app.proxy.cut();
+  await page.waitForSelector(`${MOUNT}.rc-offline`, { state: 'attached' });
+  await sleep(1500);
+  assert.equal(app.proxy.attempts.length - from, 0, 'no attempts while offline');
+  await page.waitForSelector('.rc-indicator:not([hidden])', { state: 'attached' });
+  assert.match(await text(page, '.rc-indicator'), /Offline/);
+
+  // Online again: an attempt at once, not after the backoff.
+  app.proxy.refuse(false);
+  let t0 = Date.now();
+  await page.evaluate(() => {
+    window.__online = true;
+    dispatchEvent(new Event('online'));
+  });
+  await until(() => app.proxy.attempts.length > from, 'an attempt after online', 2000);
+  assert.ok(app.proxy.attempts[from].at - t0 < 150, `attempt ${app.proxy.attempts[from].at - t0} ms after online`);
+  await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
+
+  // The tab becoming visible does the same during a backoff wait.
+  app.proxy.refuse(true);
+  app.proxy.cut();
+  await sleep(1500); // a few attempts: the next wait is now up to seconds
+  app.proxy.refuse(false);
+  from = app.proxy.attempts.length;
+  t0 = Date.now();
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  await until(() => app.proxy.attempts.length > from, 'an attempt after visibilitychange', 6000);
+  assert.ok(app.proxy.attempts[from].at - t0 < 150, `attempt ${app.proxy.attempts[from].at - t0} ms after visibilitychange`);
+  await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
+  const states = entries(await pageLog(page), 'class').map((e) => e.detail);
+  assert.ok(states.includes('rc-offline'));
+  assert.deepEqual(realErrors(errors), []);
+});
+
+/* ---- drain ------------------------------------------------------------------ */
+
+scenario('drain: 50 pages come back spread over the window, not as a herd', 'counter', async (app, t) => {
+  const N = 50;
+  const WINDOW = 2000; // the server's drain window (rc_app.drain_ms default)
+  const pages = [];
+  for (let i = 0; i < N; i += 10) {
+    pages.push(...await Promise.all(Array.from({ length: Math.min(10, N - i) }, () => open(t, app, '#count'))));
+  }
+  await Promise.all(pages.map(async ({ page }) => {
+    await page.click('#increment');
+    await waitText(page, '#count', '1');
+  }));
+  await Promise.all(pages.map(({ wire }) => settled(wire)));
+
+  // The next process is up; the old one shuts down gracefully.
+  const old = app.servers[0];
+  await app.another();
+  const from = app.proxy.attempts.length;
+  const t0 = Date.now();
+  await old.stop(3000);
+  await Promise.all(pages.map(({ page }) => page.waitForFunction(
+    () => window.__log.some((e) => e.what === 'reactc:reconnected'), null, { timeout: WINDOW + 5000 })));
+
+  const at = app.proxy.attempts.slice(from).filter((a) => a.request?.startsWith('GET /_reactc/stream')).map((a) => a.at - t0).sort((a, b) => a - b);
+  t.diagnostic(`reconnects (ms after SIGTERM): first ${at[0]}, median ${at[N >> 1]}, last ${at.at(-1)}`);
+  assert.equal(at.length, N, 'one attempt per page');
+  assert.ok(at.at(-1) <= WINDOW + 1000, `the last came ${at.at(-1)} ms after SIGTERM`);
+  assert.ok(at.at(-1) - at[0] >= WINDOW / 2, `spread over ${at.at(-1) - at[0]} ms only`);
+  // Not a herd: no 100 ms holds most of them.
+  let most = 0;
+  for (let i = 0, j = 0; i < at.length; i++) {
+    while (at[i] - at[j] > 100) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  assert.ok(most <= N / 4, `${most} reconnects within 100 ms`);
+  const delays = [];
+  const closed = [];
+  for (const { page, wire, errors } of pages) {
+    const log = await pageLog(page);
+    const lost = entries(log, 'reactc:reconnecting')[0];
+    assert.equal(lost.detail.reason, 'drain');
+    closed.push(lost.at - t0);
+    // Each page waited a random part of the window after the close.
+    const opened = (await page.evaluate(() => window.__opens)).find((x) => x >= lost.at);
+    delays.push(opened - lost.at);
+    assert.ok(opened - lost.at <= WINDOW + 20, `a page came back ${opened - lost.at} ms after the close`);
+    assert.equal(entries(log, 'reactc:reconnected')[0].detail.start, 'resumed');
+    assert.equal(wire.sessions.at(-1), wire.sessions[0]);
+    assert.equal(await text(page, '#count'), '1');
+    assert.deepEqual(realErrors(errors), []);
+  }
+  t.diagnostic(`closed ${Math.min(...closed)}..${Math.max(...closed)} ms after SIGTERM; then waited ${Math.min(...delays)}..${Math.max(...delays)} ms`);
+  await pages[0].page.click('#increment');
+  await waitText(pages[0].page, '#count', '2');
+}, { timeout: 90000 });
+
+/* ---- heartbeat --------------------------------------------------------------- */
+
+scenario('heartbeat: a connection that stalls without a FIN is noticed in time and resumed', 'counter', async (app, t) => {
+  const H = 1000; // ping after 1 s of silence, give up 1 s later
+  const { page, errors, wire } = await open(t, app, '#count', { 'data-reactc-heartbeat': String(H / 1000) });
+  await page.click('#increment');
+  await waitText(page, '#count', '1');
+  await settled(wire);
+  // A quiet but healthy connection pings, gets its pong and stays up.
+  await sleep(2.5 * H);
+  assert.ok(wire.pings.length >= 1 && wire.pongs.length >= 1, `${wire.pings.length} pings, ${wire.pongs.length} pongs`);
+  assert.equal(wire.starts.length, 1, 'no reconnect while healthy');
+
+  const t0 = Date.now();
+  app.proxy.stall(); // the connection stays open and says nothing more
+  await page.click('#increment'); // into the void: kept until acknowledged
+  await page.waitForFunction(() => window.__log.some((e) => e.what === 'reactc:reconnecting'), null, { timeout: 4 * H });
+  const log = await pageLog(page);
+  const lost = entries(log, 'reactc:reconnecting')[0];
+  assert.equal(lost.detail.reason, 'heartbeat');
+  const noticed = lost.at - t0;
+  t.diagnostic(`dead connection noticed after ${noticed} ms`);
+  assert.ok(noticed <= 2 * H + 500, `noticed after ${noticed} ms`);
+  await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
+  await until(() => wire.starts.length === 2, 'the tree after the reconnect');
+  // The server still holds the stalled connection's session live, so it
+  // resumes a copy under a new id; the click is applied once.
+  assert.equal(wire.starts[1], 'resumed');
+  await waitText(page, '#count', '2');
+  await sleep(200);
+  assert.equal(await text(page, '#count'), '2');
+  await page.click('#increment');
+  await waitText(page, '#count', '3');
+  assert.deepEqual(realErrors(errors), []);
+});
