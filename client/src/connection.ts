@@ -161,11 +161,12 @@ export function connect(url: string, store: Store, status: Status, opt: Options,
       } else if (typeof msg.token === 'string') {
         token = msg.token;
       }
-      if (typeof msg.ack === 'number') {
-        unacked = unacked.filter((p) => p[0] > msg.ack);
-        // A session resumed from another tab's token may be numbered further on.
-        if (msg.ack > seq) seq = msg.ack;
-      }
+      // Events are kept until the newest token holds them (token_seq), not
+      // just until applied (ack): a resume from that token replays the rest.
+      const held = typeof msg.token_seq === 'number' ? msg.token_seq : msg.ack;
+      if (typeof held === 'number') unacked = unacked.filter((p) => p[0] > held);
+      // A session resumed from another tab's token may be numbered further on.
+      if (typeof msg.ack === 'number' && msg.ack > seq) seq = msg.ack;
       on.message(msg);
       if (tree) {
         if (holding) sendEvents(s); // what the server has not applied, in order
@@ -176,7 +177,7 @@ export function connect(url: string, store: Store, status: Status, opt: Options,
           status.fire('reconnected', { start: msg.start || 'new', outageMs: Date.now() - lostAt });
         }
       }
-      if (tree || msg.token || msg.ack !== undefined) save();
+      if (tree || msg.token || msg.ack !== undefined || msg.token_seq !== undefined) save();
     };
     s.onclose = () => lost(s, drain ? 'drain' : 'close');
   }

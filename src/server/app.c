@@ -95,7 +95,7 @@ int rc_app_args(rc_app *app, int argc, char **argv) {
                 fprintf(stderr, "%s: bad token interval \"%s\" (ms)\n", argv[0], val);
                 return -1;
             }
-            app->token_interval_ms = (uint32_t)n;
+            app->token_interval_ms = n == 0 ? UINT32_MAX : (uint32_t)n;
         } else if (strcmp(a, "--heartbeat") == 0) {
             char *end;
             long n = strtol(val, &end, 10);
@@ -382,6 +382,7 @@ static int run_server(rc_app *app, int listen_fd) {
     if (!app->grace_ms) app->grace_ms = 60 * 1000;
     if (!app->drain_ms) app->drain_ms = 2000;
     if (!app->heartbeat_s) app->heartbeat_s = 15;
+    if (app->token_interval_ms == UINT32_MAX) app->token_interval_ms = 0;   /* --token-interval 0 */
     if (app->heartbeat_s > 3600) app->heartbeat_s = 3600;
     if (app->grace_ms == UINT32_MAX) app->grace_ms = 0;     /* --grace 0: none */
 

@@ -114,8 +114,9 @@ static double now_s(void) {
 
 static void on_token_timer(struct ev_loop *loop, ev_timer *w, int revents);
 
-/* Appends ,"token":"...","token_seq":n when restorable state moved since
- * the last token. Sealing costs O(session state), so tokens are rate-limited
+/* Appends ,"token":"..." when restorable state moved since the last token
+ * (write_token_seq then says which events it holds). Sealing costs
+ * O(session state), so tokens are rate-limited
  * (token_interval_ms): a change inside the interval arms a timer that sends
  * the token on its own when the interval ends. The client keeps every event
  * above the latest token_seq, so a resume from a slightly older token
@@ -157,11 +158,19 @@ static void write_token(rc_session *se, rc_buf *b, bool force) {
                    se->id_text, token_len, s->app->max_token);
         return;
     }
-    rc_jw_raw(b, "\",\"token_seq\":");
-    rc_jw_uint(b, se->last_seq);
+    rc_buf_putc(b, '"');
+    se->token_seq = se->last_seq;
     se->token_version = meta.version;
     se->token_epoch = epoch;
     se->token_at = now;
+}
+
+/* ,"token_seq":n — the last event the client's newest token holds: it may
+ * forget events up to there. A session without tokens (too big) can only
+ * re-attach, so everything acknowledged is safe to forget. */
+static void write_token_seq(rc_session *se, rc_buf *b) {
+    rc_jw_raw(b, ",\"token_seq\":");
+    rc_jw_uint(b, se->tokens_off ? se->last_seq : se->token_seq);
 }
 
 /* The interval after the last token ended with state still unsealed: send
@@ -178,6 +187,7 @@ static void on_token_timer(struct ev_loop *loop, ev_timer *w, int revents) {
     size_t before = b->len;
     write_token(se, b, true);
     if (b->len == before) return;                          /* too big: none */
+    write_token_seq(se, b);
     rc_buf_putc(b, '}');
     queue_text(se, b->data, b->len);
 }
@@ -198,6 +208,7 @@ static void send_whole_tree(rc_session *se, const char *how) {
         rc_jw_raw(b, ",\"ack\":");
         rc_jw_uint(b, se->last_seq);
         write_token(se, b, true);
+        write_token_seq(se, b);
     }
     rc_buf_putc(b, '}');
     queue_text(se, b->data, b->len);
@@ -259,7 +270,9 @@ static void flush(rc_session *se) {
             rc_wire_op(b, &p->ops[i]);
         }
         rc_buf_putc(b, ']');
+        size_t before = b->len;
         write_token(se, b, false);
+        if (se->ack_due || b->len != before) write_token_seq(se, b);
         rc_buf_putc(b, '}');
         queue_text(se, b->data, b->len);
     }
