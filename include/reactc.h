@@ -426,6 +426,19 @@ typedef struct rc_location {
 } rc_location;
 const rc_location *rc_use_location(rc_ctx *ctx);
 
+/* How this session's page is connected, for components that want to say so
+ * ("reconnected", "restored after a server restart"). Readers re-render
+ * when it changes: on every new connection, including a re-attach (which
+ * otherwise re-renders nothing). */
+typedef struct rc_connection {
+    uint32_t connections;      /* connections this session had in this process (1 = first) */
+    bool resumed;              /* this process rebuilt the session from its token */
+    bool reattached;           /* the current connection re-attached to a kept session */
+} rc_connection;
+const rc_connection *rc_use_connection(rc_ctx *ctx);
+/* Called by the server when a connection (re)starts the session. */
+void rc_layout_set_connection(rc_layout *layout, const rc_connection *c);
+
 /* ------------------------------------------------------------------------ */
 /* Events.                                                                  */
 /* ------------------------------------------------------------------------ */

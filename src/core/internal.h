@@ -252,6 +252,8 @@ struct rc_layout {
 
     rc_provider location;          /* the layout's own provider: rc_use_location */
     rc_location location_value;
+    rc_provider connection;        /* and rc_use_connection (outer to location) */
+    rc_connection connection_value;
 
     size_t ninstances;
     uint64_t state_epoch;          /* restorable slot changes (tokens) */
@@ -330,6 +332,8 @@ void rc_provider_mark_consumers(rc_provider *p);
 void rc_timer_release(rc_hook *h);
 void rc_location_init(rc_layout *l, const char *pathname, const char *search);
 void rc_location_free(rc_layout *l);
+void rc_connection_init(rc_layout *l);
+void rc_connection_free(rc_layout *l);
 
 /* slots.c */
 /* Writes the instance's address prefix ("/Type/Type[key]") into buf. */

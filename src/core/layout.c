@@ -126,6 +126,7 @@ rc_layout *rc_layout_new(const rc_component *root, const void *props, size_t pro
     }
     l->resuming = l->opts.restore != NULL;
     rc_location_init(l, l->opts.pathname, l->opts.search);
+    rc_connection_init(l);
     l->session_id = l->opts.session_id ? rc_xstrdup(l->opts.session_id) : NULL;
     l->opts.pathname = l->opts.search = l->opts.session_id = NULL;   /* not ours to keep */
     rc_instance *inst = rc_instance_new(l, NULL, NULL);
@@ -149,6 +150,7 @@ void rc_layout_free(rc_layout *l) {
     l->freeing = true;             /* cleanups may set state: nobody to tell */
     if (l->root) rc_instance_unmount(l->root);
     rc_location_free(l);
+    rc_connection_free(l);
     free(l->session_id);
     rc_layout_free_types(l);
     free_garbage(l);

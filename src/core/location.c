@@ -40,3 +40,39 @@ void rc_layout_set_location(rc_layout *l, const char *pathname, const char *sear
 }
 
 const rc_location *rc_use_location(rc_ctx *ctx) { return rc_use_context(ctx, &location_type); }
+
+/* The connection state: another layout-provided context, outside the
+ * location in the chain so both are found by a plain chain walk. */
+static const rc_context_type connection_type = {"connection", sizeof(rc_connection), NULL};
+
+void rc_connection_init(rc_layout *l) {
+    l->connection.h.kind = HOOK_PROVIDER;
+    l->connection.type = &connection_type;
+    l->connection.value = &l->connection_value;
+    l->connection.version = 1;
+    l->connection.outer = NULL;
+    l->location.outer = &l->connection;
+    memset(&l->connection_value, 0, sizeof l->connection_value);
+    l->connection_value.connections = 1;
+}
+
+void rc_connection_free(rc_layout *l) {
+    while (l->connection.consumers) rc_consumer_unlink(l->connection.consumers);
+}
+
+void rc_layout_set_connection(rc_layout *l, const rc_connection *c) {
+    rc_connection *v = &l->connection_value;
+    if (v->connections == c->connections && v->resumed == c->resumed &&
+        v->reattached == c->reattached)
+        return;
+    /* Field by field: a caller's struct may carry uninitialised padding, and
+     * the provider's bytes are what consumers compare. */
+    memset(v, 0, sizeof *v);
+    v->connections = c->connections;
+    v->resumed = c->resumed;
+    v->reattached = c->reattached;
+    l->connection.version++;
+    rc_provider_mark_consumers(&l->connection);
+}
+
+const rc_connection *rc_use_connection(rc_ctx *ctx) { return rc_use_context(ctx, &connection_type); }

@@ -58,6 +58,8 @@ struct rc_session {
     bool in_index;                  /* listed in the server's session index */
     bool replaced;                  /* a shell whose connection moved to another session */
     bool sleeping;                  /* the client said it goes idle: free at close */
+    bool resumed_here;              /* rebuilt from its token in this process */
+    uint32_t connections;           /* connections it had here (rc_connection) */
     ev_timer grace;                 /* frees a detached session */
     ev_timer token_timer;           /* sends a deferred token (token_interval_ms) */
     double token_at;                /* when the last token was sealed */

@@ -236,6 +236,8 @@ static void start(rc_session *se, rc_snapshot *snap, const char *how) {
     }
     se->layout = rc_layout_new(app->root, app->root_props, app->root_props_size, &o);
     se->started = true;
+    se->connections = 1;
+    if (snap) rc_layout_set_connection(se->layout, &(rc_connection){1, true, false});
     if (!se->base) index_add(se);
     rc_layout_flush(se->layout);           /* restores slots as instances mount */
     send_whole_tree(se, how);
@@ -390,6 +392,9 @@ static void reattach(rc_session *se, rc_session *old) {
         memcpy(old->search, se->search, sizeof old->search);
         rc_layout_set_location(old->layout, old->pathname, old->search);
     }
+    old->connections++;
+    rc_layout_set_connection(old->layout,
+                             &(rc_connection){old->connections, old->resumed_here, true});
     /* Render what timers or the location left pending while it is still
      * detached (the output goes nowhere), then attach and send the current
      * tree: what the client missed is unknowable. */
@@ -476,6 +481,7 @@ static void hello_resume(rc_session *se, const rc_message *m) {
     if (claims.build_tag != s->build_tag)
         rc_srv_log(s, RC_LOG_INFO, "session %s: resuming a token of build %s into %s",
                    se->id_text, snap.build, s->build);
+    se->resumed_here = true;
     start(se, &snap, "resumed");
     rc_snapshot_free(&snap);
     rc_srv_log(s, RC_LOG_INFO, "session %s: resumed from its token (version %llu)", se->id_text,
