@@ -215,8 +215,28 @@ static void send_whole_tree(rc_session *se, const char *how) {
     se->ack_due = false;
 }
 
-/* Creates the layout (restored from snap when given) and sends the tree. */
-static void start(rc_session *se, rc_snapshot *snap, const char *how) {
+/* Applies the events a resuming client still held, in order, each only if
+ * the session has not applied it (its seq is above last_seq). Run before
+ * the first tree goes out, so the page never shows the older state. */
+static void replay(rc_session *se, const rc_message *events, size_t n) {
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        if (events[i].seq <= se->last_seq) continue;
+        rc_layout_dispatch(se->layout, events[i].target, &events[i].data, events[i].seq);
+        se->last_seq = events[i].seq;
+        any = true;
+    }
+    if (any) {
+        /* The whole tree follows: these ops need not go anywhere. */
+        rc_layout_flush(se->layout);
+        rc_layout_commit(se->layout);
+    }
+}
+
+/* Creates the layout (restored from snap when given), replays what the
+ * client held, and sends the tree. */
+static void start(rc_session *se, rc_snapshot *snap, const char *how, const rc_message *events,
+                  size_t nevents) {
     rc_server *s = se->server;
     rc_app *app = s->app;
     rc_layout_opts o = rc_layout_opts_default();
@@ -240,6 +260,11 @@ static void start(rc_session *se, rc_snapshot *snap, const char *how) {
     if (snap) rc_layout_set_connection(se->layout, &(rc_connection){1, true, false});
     if (!se->base) index_add(se);
     rc_layout_flush(se->layout);           /* restores slots as instances mount */
+    if (nevents) {
+        rc_layout_commit(se->layout);      /* mount effects first, as in the first life */
+        replay(se, events, nevents);
+        rc_layout_flush(se->layout);       /* what effects and replays left dirty */
+    }
     send_whole_tree(se, how);
     rc_layout_commit(se->layout);
     if (rc_layout_dirty(se->layout)) mark_pending(se);
@@ -317,7 +342,7 @@ rc_session *rc_session_new(rc_server *s, struct lws *wsi, const char *uri, const
         snprintf(se->search, sizeof se->search, "%s%s", query && *query ? "?" : "",
                  query ? query : "");
         se->base = true;
-        start(se, NULL, "new");
+        start(se, NULL, "new", NULL, 0);
     }
     return se;
 }
@@ -381,7 +406,7 @@ void rc_session_disconnected(rc_session *se) {
 
 /* The connection of shell `se` (a fresh session that only got a hello)
  * moves to the detached session `old`, which carries on. */
-static void reattach(rc_session *se, rc_session *old) {
+static void reattach(rc_session *se, rc_session *old, const rc_message *events, size_t n) {
     rc_server *s = se->server;
     ev_timer_stop(s->loop, &old->grace);
     /* The tab may come back at another URL (a link followed in the same
@@ -395,9 +420,11 @@ static void reattach(rc_session *se, rc_session *old) {
     old->connections++;
     rc_layout_set_connection(old->layout,
                              &(rc_connection){old->connections, old->resumed_here, true});
-    /* Render what timers or the location left pending while it is still
-     * detached (the output goes nowhere), then attach and send the current
-     * tree: what the client missed is unknowable. */
+    /* Apply what the client held that this session has not seen, render
+     * what timers or the location left pending while it is still detached
+     * (the output goes nowhere), then attach and send the current tree:
+     * what the client missed is unknowable. */
+    replay(old, events, n);
     if (old->pending) flush(old);
     old->wsi = se->wsi;
     old->detached = false;
@@ -428,17 +455,17 @@ static void hello_resume(rc_session *se, const rc_message *m) {
     long n = rc_base64url_decode(m->resume_session, strlen(m->resume_session), id, sizeof id);
     if (n != RC_SESSION_ID_BYTES) {
         resume_failed(se, "malformed session id");
-        start(se, NULL, "new");
+        start(se, NULL, "new", NULL, 0);
         return;
     }
     rc_session *old = rc_map_get(&s->index, rc_hash_bytes(RC_HASH_SEED, id, sizeof id));
     if (old && old->detached && memcmp(old->id, id, sizeof id) == 0) {
-        reattach(se, old);
+        reattach(se, old, m->replay, m->nreplay);
         return;
     }
     if (!m->resume_token || !*m->resume_token) {
         resume_failed(se, "session unknown here and no token");
-        start(se, NULL, "new");
+        start(se, NULL, "new", NULL, 0);
         return;
     }
     char err[160];
@@ -470,7 +497,7 @@ static void hello_resume(rc_session *se, const rc_message *m) {
     }
     if (!ok) {
         resume_failed(se, err);
-        start(se, NULL, "new");
+        start(se, NULL, "new", NULL, 0);
         return;
     }
     /* A live session with this id (a duplicated tab shares sessionStorage):
@@ -482,7 +509,7 @@ static void hello_resume(rc_session *se, const rc_message *m) {
         rc_srv_log(s, RC_LOG_INFO, "session %s: resuming a token of build %s into %s",
                    se->id_text, snap.build, s->build);
     se->resumed_here = true;
-    start(se, &snap, "resumed");
+    start(se, &snap, "resumed", m->replay, m->nreplay);
     rc_snapshot_free(&snap);
     rc_srv_log(s, RC_LOG_INFO, "session %s: resumed from its token (version %llu)", se->id_text,
                (unsigned long long)claims.version);
@@ -505,7 +532,7 @@ static int handle_message(rc_session *se, const char *text, size_t len) {
         else snprintf(se->pathname, sizeof se->pathname, "/");
         if (m.search) snprintf(se->search, sizeof se->search, "%s", m.search);
         if (m.resume_session) hello_resume(se, &m);
-        else start(se, NULL, "new");
+        else start(se, NULL, "new", NULL, 0);
         break;
     case RC_MSG_PING:
         /* The browser cannot send WebSocket PINGs: an application ping lets

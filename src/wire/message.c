@@ -135,6 +135,33 @@ static int parse_hello(json_t *root, rc_message *m, char *err, size_t errlen) {
         }
         m->resume_session = strdup(json_string_value(session));
         if (token) m->resume_token = strdup(json_string_value(token));
+        /* Events the client still holds, replayed into the session before
+         * its first tree is sent, so a resume from an older token shows
+         * the latest state at once. Each must carry its seq. */
+        json_t *events = json_object_get(resume, "events");
+        if (events) {
+            if (!json_is_array(events) || json_array_size(events) > RC_WIRE_MAX_REPLAY) {
+                snprintf(err, errlen, "hello: \"resume.events\" must be an array of at most %d events",
+                         RC_WIRE_MAX_REPLAY);
+                return -1;
+            }
+            size_t n = json_array_size(events);
+            m->replay = calloc(n ? n : 1, sizeof *m->replay);
+            if (!m->replay) {
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+            for (size_t k = 0; k < n; k++) {
+                json_t *ev = json_array_get(events, k);
+                m->nreplay = k + 1;
+                if (!json_is_object(ev) || parse_event(ev, &m->replay[k], err, errlen) < 0)
+                    return -1;
+                if (!m->replay[k].seq) {
+                    snprintf(err, errlen, "hello: a replayed event has no seq");
+                    return -1;
+                }
+            }
+        }
     }
     m->type = RC_MSG_HELLO;
     return 0;
@@ -169,6 +196,10 @@ int rc_wire_parse(const char *json, size_t len, rc_message *m, char *err, size_t
 }
 
 void rc_message_free(rc_message *m) {
+    for (size_t i = 0; i < m->nreplay; i++) rc_message_free(&m->replay[i]);
+    free(m->replay);
+    m->replay = NULL;
+    m->nreplay = 0;
     rc_value_free(&m->data);
     free(m->pathname);
     free(m->search);

@@ -35,7 +35,12 @@ typedef struct rc_message {
     char *search;
     char *resume_session;    /* hello.resume.session (base64url), NULL when absent */
     char *resume_token;      /* hello.resume.token, NULL when absent */
+    struct rc_message *replay;   /* hello.resume.events: layout-events with seq */
+    size_t nreplay;
 } rc_message;
+
+/* Most events a hello may carry for replay. */
+#define RC_WIRE_MAX_REPLAY 4096
 
 /* Parses one message. Returns 0 and fills *out (free with
  * rc_message_free), or -1 with a reason in err. */

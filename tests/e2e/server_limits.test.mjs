@@ -211,3 +211,39 @@ test('the base protocol serves /_reactpy/stream with the route as location', asy
   c.ws.close();
   await server.stop(2000);
 });
+
+test('a resume hello may carry the events its token does not hold: replayed before the tree', async (t) => {
+  const env = { REACTC_SECRET: 'replay test secret long enough' };
+  let server = await startExample('counter', { env, args: ['--token-interval', '60000'] });
+  t.after(() => server.kill());
+  const c = connect(wsUrl(server));
+  await c.opened;
+  c.ws.send(HELLO);
+  const first = await c.next((m) => m.type === 'layout-update');
+  const target = first.model.children[0].children[0].eventHandlers.onClick.target;
+  const events = [1, 2, 3].map((seq) => ({ type: 'layout-event', target, data: [{}], seq }));
+  for (const e of events) c.ws.send(JSON.stringify(e));
+  const last = await c.next((m) => m.type === 'patch' && m.ack === 3);
+  // The interval holds tokens back: the newest one still holds no event.
+  assert.equal(last.token_seq, 0);
+  assert.equal(last.token, undefined);
+  c.ws.terminate();
+  const port = server.port;
+  await server.kill();
+  server = await startExample('counter', { env, port });
+  const d = connect(wsUrl(server));
+  await d.opened;
+  d.ws.send(JSON.stringify({ ...JSON.parse(HELLO),
+    resume: { session: first.session, token: first.token, events } }));
+  const tree = await d.next((m) => m.type === 'layout-update');
+  assert.equal(tree.start, 'resumed');
+  assert.equal(tree.ack, 3);
+  assert.equal(tree.token_seq, 3);
+  assert.deepEqual(tree.model.children[0].children[1].children, ['3'], 'the first tree already holds them');
+  // Sent again after the tree, they are acknowledged and not applied twice.
+  d.ws.send(JSON.stringify(events[2]));
+  const ack = await d.next((m) => m.type === 'patch' && m.ack === 3);
+  assert.deepEqual(ack.ops, []);
+  d.ws.close();
+  await server.stop(2000);
+});
