@@ -13,6 +13,7 @@ DEB_PKGS=(
   libjansson-dev libsodium-dev libzstd-dev
   libcmocka-dev clang libclang-rt-14-dev valgrind
   chromium xxd
+  haproxy nginx openssl
 )
 
 missing=()
@@ -28,8 +29,25 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   echo "install-deps: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # haproxy and nginx are packaged as services that start on install: the
+  # tests run their own, in the foreground, on loopback ports, so no system
+  # service may start. policy-rc.d (honoured by invoke-rc.d and
+  # deb-systemd-invoke) forbids it for the length of the install, unless
+  # the machine has one of its own.
+  policy=/usr/sbin/policy-rc.d
+  own_policy=
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# reactc install-deps: start no service while installing\nexit 101\n' > "$policy"
+    chmod 755 "$policy"
+    own_policy=1
+    trap 'rm -f "$policy"' EXIT
+  fi
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+  if [ -n "$own_policy" ]; then
+    rm -f "$policy"
+    trap - EXIT
+  fi
 fi
 
 for tool in node npm; do
@@ -42,7 +60,7 @@ for tool in node npm; do
 done
 
 # npm packages, from the committed lock files; only when node_modules is stale.
-for dir in client tests/e2e; do
+for dir in client tests/e2e tests/chaos; do
   [ -f "$here/$dir/package.json" ] || continue
   stamp="$here/$dir/node_modules/.install-stamp"
   lock="$here/$dir/package-lock.json"

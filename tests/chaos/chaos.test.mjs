@@ -1,0 +1,436 @@
+// Chaos: server processes killed with SIGKILL while 50 scripted users click,
+// type, toggle and delete. No user may lose an event or see one applied
+// twice (docs/resume.md, "Exactly once"; DESIGN.md §6: "Killing any worker
+// at any moment loses no user's state").
+//
+//   1. HAProxy (balance leastconn, health checks, redispatch) in front of
+//      3 counter and 3 todo servers, each its own process on its own port,
+//      one secret; every 2 s a random one is SIGKILLed and started again on
+//      its port a moment later.
+//   2. One server (the gallery: /counter and /todo) with --workers 3 and no
+//      proxy; every 1.5 s a random worker (a child of the supervisor) is
+//      SIGKILLed and the supervisor starts another.
+//
+// Each prints `clients 50, events E, resumes R, reattaches A, kills K, lost
+// L, duplicated D` and fails on any loss, duplicate, protocol anomaly,
+// stall or crash. REACTC_CHAOS_SECONDS and REACTC_CHAOS_WORKER_SECONDS set
+// the chaos durations (30 and 12), REACTC_CHAOS_SEED the choices.
+//
+// REACTC_CHAOS_KNOWN_BUGS=1 adds the tests of known server bugs (see
+// "known server bugs" below): a chaos run where clients also lose their
+// connections while the servers live (network cuts), a two-server
+// reproduction of the stale re-attach that exposes, and two of a SIGTERM
+// that the supervisor loses.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { killLoop, runChaos } from './lib/chaos.mjs';
+import { ReactcClient } from './lib/client.mjs';
+import * as M from './lib/model.mjs';
+import { childrenOf, freePort, sleep, startExample, startProcess, waitPort, which, within } from './lib/procs.mjs';
+import { rng, todoRows } from './lib/users.mjs';
+
+const SECRET = randomBytes(24).toString('hex');
+const ENV = { REACTC_SECRET: SECRET };
+const SECONDS = Number(process.env.REACTC_CHAOS_SECONDS || 30);
+const WORKER_SECONDS = Number(process.env.REACTC_CHAOS_WORKER_SECONDS || 12);
+// REACTC_CHAOS_SERVER_ARGS: more options for every server, e.g. "--grace 0"
+// (never re-attach) or "--token-interval 250" (tokens at most every 250 ms).
+const ARGS = (process.env.REACTC_CHAOS_SERVER_ARGS || '').split(/\s+/).filter(Boolean);
+const SEED = Number(process.env.REACTC_CHAOS_SEED || Math.floor(Math.random() * 2 ** 31));
+const HAPROXY = which('haproxy');
+
+// A hard bound on the whole file, whatever hangs: the exit handler of
+// lib/procs.mjs then kills every process started.
+setTimeout(() => {
+  console.error('chaos: over 200 s, giving up');
+  process.exit(1);
+}, 200000).unref();
+
+const wsUrl = (port) => `ws://127.0.0.1:${port}/_reactc/stream`;
+
+const tmpDirs = [];
+after(async () => {
+  for (const d of tmpDirs) await rm(d, { recursive: true, force: true });
+});
+
+/** HAProxy in front of two pools: one frontend port per app. */
+function haproxyConfig(pools) {
+  const lines = [
+    'global',
+    '    maxconn 4000',
+    '    hard-stop-after 3s',
+    'defaults',
+    '    mode http',
+    '    timeout connect 1s',
+    '    timeout client 60s',
+    '    timeout server 60s',
+    '    timeout tunnel 1h',
+    '    timeout http-request 5s',
+    '    # a refused connection (a server that just died) is retried on another',
+    '    retries 3',
+    '    option redispatch 1',
+    '    default-server check inter 200ms fastinter 100ms downinter 200ms fall 1 rise 1',
+  ];
+  for (const p of pools) {
+    lines.push(
+      `frontend ${p.name}_in`,
+      `    bind 127.0.0.1:${p.port}`,
+      `    default_backend ${p.name}`,
+      `backend ${p.name}`,
+      '    balance leastconn',
+      '    option httpchk',
+      '    http-check send meth GET uri /',
+      '    http-check expect status 200',
+      ...p.servers.map((s, i) => `    server ${p.name}${i + 1} 127.0.0.1:${s.port}`),
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+// Server log lines that explain a lost event or a fresh session.
+const NOTABLE = /stale handler|resume refused|malformed|exceeds the|error/i;
+
+/** Fails the test with the failures, the notable lines of every log, and
+ * the tail of the main ones. logs: [[label, text, tail?]]. */
+function report(failures, logs) {
+  if (!failures.length) return;
+  const notable = logs.flatMap(([label, text]) => text.split('\n').filter((l) => NOTABLE.test(l)).map((l) => `${label}: ${l}`));
+  const tails = logs.filter(([, , tail]) => tail !== false)
+    .map(([label, text]) => `--- ${label} (last lines) ---\n${text.split('\n').slice(-15).join('\n')}`);
+  assert.fail(`${failures.length} failure(s):\n${failures.slice(0, 40).join('\n')}\n` +
+    `--- notable server log lines (${notable.length}) ---\n${notable.slice(0, 20).join('\n')}\n${tails.join('\n')}`);
+}
+
+/**
+ * 3 counter and 3 todo servers, each its own process on its own port, and
+ * HAProxy in front (one frontend port per app). Returns {pools, servers,
+ * haproxy, crashes, restart(server), logs()}; every process is killed when
+ * the test ends. crashes lists the processes that died unasked.
+ */
+async function haproxyFleet(t) {
+  const dir = await mkdtemp(join(tmpdir(), 'reactc-chaos-'));
+  tmpDirs.push(dir);
+  const procs = []; // every process that ever ran, for the logs and for cleanup
+  const crashes = [];
+  let ending = false;
+  t.after(async () => {
+    ending = true;
+    for (const p of procs) await p.killAll();
+  });
+  const start = async (name, port) => {
+    const p = await startExample(name, port, { env: ENV, args: ARGS });
+    procs.push(p);
+    p.exited.then(({ code, signal }) => {
+      if (!p.killedByUs && !ending) crashes.push(`${p.label} exited by itself (code ${code}, signal ${signal})`);
+    });
+    return p;
+  };
+  const pools = [];
+  for (const name of ['counter', 'todo']) {
+    const servers = [];
+    for (let i = 0; i < 3; i++) {
+      const p = await start(name, await freePort());
+      servers.push({ name, port: p.port, current: p });
+    }
+    pools.push({ name, port: await freePort(), servers });
+  }
+  const cfg = join(dir, 'haproxy.cfg');
+  await writeFile(cfg, haproxyConfig(pools));
+  const check = startProcess(HAPROXY, ['-c', '-f', cfg], { label: 'haproxy -c' });
+  const checked = await check.exited;
+  assert.equal(checked.code, 0, `haproxy -c rejected the config:\n${check.output()}`);
+  const haproxy = startProcess(HAPROXY, ['-f', cfg, '-db'], { label: 'haproxy' });
+  procs.push(haproxy);
+  for (const p of pools) await waitPort(p.port, 5000, haproxy);
+  haproxy.exited.then(({ code, signal }) => {
+    if (!ending) crashes.push(`haproxy exited (code ${code}, signal ${signal})`);
+  });
+  await sleep(300); // the first health checks
+  return {
+    pools,
+    servers: pools.flatMap((p) => p.servers),
+    haproxy,
+    crashes,
+    /** SIGKILL the server's process, wait `downMs`, start it again on its port. */
+    async killAndRestart(server, downMs) {
+      const victim = server.current;
+      victim.killedByUs = true;
+      victim.kill('SIGKILL');
+      await victim.exited;
+      await sleep(downMs); // down a moment: HAProxy sends its clients elsewhere
+      server.current = await start(server.name, server.port);
+    },
+    logs: () => [['haproxy', haproxy.output()],
+      ...procs.filter((p) => p !== haproxy).map((p, i, all) => [p.label, p.output(), i >= all.length - 3])],
+  };
+}
+
+/** 50 users, alternately counter and todo, each through its app's frontend. */
+const fleetUsers = (pools) => Array.from({ length: 50 }, (_, i) =>
+  ({ kind: pools[i % 2].name, url: wsUrl(pools[i % 2].port), pathname: '/' }));
+
+// The instrument first: the client's op table (docs/protocol.md) and its
+// anomaly detection, on a tree of its own.
+test('client: patch ops on the tree, anomalies detected', () => {
+  const root = M.mountRoot();
+  root.children = M.buildNodes([{ tagName: '', children: [
+    { tagName: 'ul', attributes: { id: 'l' }, children: ['a', 'b', 'c', 'd', 'e'] },
+    { tagName: 'p', children: ['x', { tagName: '', error: 'boom' }] },
+  ] }]);
+  const kids = () => M.textOf(root.children[0]);
+  M.applyOps(root, [['m', [0], 3, 1, 0]]);
+  assert.equal(kids(), 'dabce'); // d before a
+  M.applyOps(root, [['m', [0], 0, 2, 5]]);
+  assert.equal(kids(), 'bceda'); // d, a to the end
+  M.applyOps(root, [['m', [0], 1, 1, 4]]);
+  assert.equal(kids(), 'bedca'); // c before a: both indices counted before the move
+  M.applyOps(root, [['m', [0], 1, 2, 2]]);
+  assert.equal(kids(), 'bedca'); // already there
+  M.applyOps(root, [['d', [0], 1, 2], ['i', [0], 3, ['y', { tagName: 'b', children: ['z'] }]], ['t', [0, 0], 'B']]);
+  assert.equal(kids(), 'Bcayz');
+  M.applyOps(root, [['p', [0], 0, 2, [{ tagName: 'i', key: '7', children: ['k'] }]], ['a', [0], 'class', 'done'],
+    ['h', [0, 0], 'onClick', 'Ab3-x_9QpLm', 1]]);
+  assert.equal(kids(), 'kayz');
+  assert.deepEqual(root.children[0].children[0].handlers, { onClick: { id: 'Ab3-x_9QpLm', flags: 1 } });
+  M.applyOps(root, [['x', [0, 0], 'onClick'], ['r', [0], 'class']]);
+  assert.deepEqual(root.children[0].attrs, { id: 'l' });
+  assert.equal(M.textOf(root.children[1]), 'xboom'); // a failed component: <pre> with its message
+  assert.equal(root.children[1].children[1].tag, 'pre');
+  const bad = [
+    [['q', [0], 1], /unknown op/],
+    [['t', [0, 9], 'x'], /bad path/],
+    [['t', [0, 1, 0], 'x'], /bad path/], // [0, 1] is a text node: no children
+    [['t', [0], 'x'], /not a text node/],
+    [['a', [0, 1], 'id', 'x'], /text node, not an element/],
+    [['i', [0], 9, ['x']], /out of range/],
+    [['d', [0], 2, 5], /out of range/],
+    [['m', [0], 0, 1, 9], /out of range/],
+    [['x', [0], 'onClick'], /no handler/],
+    [['r', [0], 'title'], /no attribute/],
+    [['a', ['0'], 'id', 'x'], /bad path/],
+  ];
+  for (const [op, re] of bad) assert.throws(() => M.applyOps(root, [op]), (e) => e instanceof M.ProtocolError && re.test(e.message), JSON.stringify(op));
+});
+
+test('50 clients through HAProxy while servers are killed with SIGKILL every 2 s',
+  { skip: !HAPROXY && 'haproxy not found', timeout: 150000 }, async (t) => {
+    const rand = rng(SEED);
+    const fleet = await haproxyFleet(t);
+    const result = await runChaos({
+      users: fleetUsers(fleet.pools), seconds: SECONDS, seed: SEED, log: (l) => t.diagnostic(l),
+      chaos: (until) => killLoop(until, 2000, rand, (r) => fleet.killAndRestart(r.pick(fleet.servers), r.int(200, 800))),
+    });
+    const failures = [...fleet.crashes, ...result.failures];
+    if (result.summary.kills < Math.floor(SECONDS / 2) - 1) failures.push(`only ${result.summary.kills} kills`);
+    if (result.summary.resumes < result.summary.kills) failures.push(`only ${result.summary.resumes} resumes for ${result.summary.kills} kills`);
+    report(failures, fleet.logs());
+  });
+
+test('50 clients on one server with --workers 3 while workers are killed with SIGKILL',
+  { timeout: 120000 }, async (t) => {
+    const rand = rng(SEED ^ 0x5eed);
+    const port = await freePort();
+    // The gallery serves both apps: /counter and /todo, by the hello's location.
+    const sup = await startExample('gallery', port, { env: ENV, args: ARGS, workers: 3 });
+    t.after(() => sup.killAll());
+    let supDied = null;
+    sup.exited.then(({ code, signal }) => { if (!sup.stopping) supDied = `supervisor exited (code ${code}, signal ${signal})`; });
+
+    const users = [];
+    for (let i = 0; i < 50; i++) users.push({ kind: i % 2 ? 'todo' : 'counter', url: wsUrl(port), pathname: i % 2 ? '/todo' : '/counter' });
+    const killed = new Set();
+    const kill = async (r) => {
+      const workers = childrenOf(sup.pid).filter((pid) => !killed.has(pid));
+      if (!workers.length) return false;
+      const pid = r.pick(workers);
+      killed.add(pid);
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    };
+    const result = await runChaos({
+      users, seconds: WORKER_SECONDS, seed: SEED, log: (l) => t.diagnostic(l),
+      chaos: (until) => killLoop(until, 1500, rand, kill),
+    });
+    // The supervisor must have seen exactly our kills and nothing else die.
+    const out = sup.output();
+    const deaths = [...out.matchAll(/worker \d+ \(pid (\d+)\) (killed by signal (\d+)|exited with (\d+))/g)];
+    const failures = [...result.failures];
+    if (supDied) failures.push(supDied);
+    for (const d of deaths) {
+      if (!killed.has(Number(d[1])) || d[3] !== '9') failures.push(`worker crash: ${d[0]}`);
+    }
+    if (deaths.length !== killed.size) failures.push(`supervisor reported ${deaths.length} worker deaths for ${killed.size} kills`);
+    const backoffs = (out.match(/keeps dying: waiting/g) || []).length;
+    if (backoffs) t.diagnostic(`the supervisor backed off ${backoffs} time(s) (a worker killed young again and again)`);
+    // Every worker back: the supervisor restarts a dead one at once, or
+    // after a back-off of up to 5 s when the same one keeps dying young.
+    let live = childrenOf(sup.pid).length;
+    for (let i = 0; i < 100 && live !== 3; i++) {
+      await sleep(100);
+      live = childrenOf(sup.pid).length;
+    }
+    if (live !== 3) failures.push(`${live} workers alive 10 s after the run, want 3`);
+    // Stopped only once no back-off is under way: a SIGTERM during one is
+    // lost (known bug, see 'supervisor: SIGTERM during ...' below).
+    sup.stopping = true;
+    const stopped = await sup.stop(5000);
+    if (!stopped || stopped.code !== 0) failures.push(`supervisor did not stop cleanly on SIGTERM: ${JSON.stringify(stopped)}`);
+    report(failures, [['gallery --workers 3', out]]);
+  });
+
+// ---- known server bugs (opt-in: REACTC_CHAOS_KNOWN_BUGS=1) --------------------
+//
+// Each fails until the server is fixed; run them to reproduce or to check a
+// fix, then make them unconditional.
+//
+// Stale re-attach: a process keeps a disconnected session for re-attach
+// (--grace, 60 s). When the client resumed that session elsewhere meanwhile
+// and made progress there, coming back to the first process re-attaches the
+// OLD copy: the events applied elsewhere are gone, though acknowledged.
+//
+// Replay without render: after a resume, the client resends the events its
+// token does not hold, in one burst. The server dispatches them back to back
+// and renders only after the burst, so an event on an element that an
+// earlier event of the burst created (delete a todo row added just before)
+// finds no handler ("event for unknown or stale handler ... ignored"), and
+// is acknowledged but lost. With --token-interval set, tokens lag events by
+// up to that long, which makes such bursts common.
+//
+// Lost SIGTERM: the supervisor waits with sigtimedwait() on its signal set
+// during a restart back-off and a SIGHUP rolling restart, and drops the
+// signal it takes there: a SIGTERM arriving then never stops it.
+
+const KNOWN = process.env.REACTC_CHAOS_KNOWN_BUGS === '1';
+const KNOWN_SKIP = !KNOWN && 'known server bug: set REACTC_CHAOS_KNOWN_BUGS=1 to run';
+
+test('stale re-attach: a session resumed elsewhere, then back on its first process',
+  { skip: KNOWN_SKIP, timeout: 30000 }, async (t) => {
+    const a = await startExample('counter', await freePort(), { env: ENV, args: ARGS });
+    const b = await startExample('counter', await freePort(), { env: ENV, args: ARGS });
+    t.after(async () => { await a.killAll(); await b.killAll(); });
+    const c = new ReactcClient({ url: wsUrl(a.port), name: 'stale' });
+    t.after(() => c.close());
+    const move = async (port) => {
+      const n = c.stats.starts.length;
+      c.url = wsUrl(port);
+      c.reconnectNow();
+      await c.waitFor('tree', () => c.stats.starts.length > n && c.connected, 5000, 'the tree');
+    };
+    await c.ready();
+    for (let i = 0; i < 3; i++) c.fire('increment', 'onClick');
+    await c.settled();
+    await move(b.port); // resumed on B from the token
+    for (let i = 0; i < 2; i++) c.fire('increment', 'onClick');
+    await c.settled();
+    assert.equal(c.text('count'), '5');
+    await move(a.port); // A still holds the session, as it was after 3 clicks
+    const starts = c.stats.starts.map((s) => s.start).join(', ');
+    assert.equal(c.text('count'), '5', `back on A (starts: ${starts}; ack ${c.acked}): A re-attached its stale copy, ` +
+      'so clicks 4 and 5, acknowledged by B, are lost');
+  });
+
+test('50 clients through HAProxy with server kills AND network cuts',
+  { skip: KNOWN_SKIP || (!HAPROXY && 'haproxy not found'),
+    timeout: 150000 }, async (t) => {
+    const rand = rng(SEED ^ 0xc075);
+    const fleet = await haproxyFleet(t);
+    let clients = [];
+    const chaos = async (r) => {
+      // Every 2 s: a server killed, and 5 random clients cut off while the
+      // other servers live.
+      const s = r.pick(fleet.servers);
+      for (let k = 0; k < 5 && clients.length; k++) r.pick(clients).cut();
+      await fleet.killAndRestart(s, r.int(200, 800));
+    };
+    const result = await runChaos({
+      users: fleetUsers(fleet.pools), seconds: SECONDS, seed: SEED, log: (l) => t.diagnostic(l),
+      chaos: (until) => killLoop(until, 2000, rand, chaos),
+      onClients: (cs) => { clients = cs; },
+    });
+    report([...fleet.crashes, ...result.failures], fleet.logs());
+  });
+
+/** A --workers 3 counter whose supervisor output and children we watch. */
+async function supervised(t) {
+  const sup = await startExample('counter', await freePort(), { env: ENV, args: ARGS, workers: 3 });
+  t.after(() => sup.killAll());
+  return sup;
+}
+
+/** Sends SIGTERM; the supervisor must exit with 0 within 5 s. */
+async function mustStop(sup, when) {
+  const t0 = Date.now();
+  sup.kill('SIGTERM');
+  const r = await within(sup.exited, 5000);
+  assert.ok(r, `SIGTERM ${when}: the supervisor still runs 5 s later (the signal was lost)\n` +
+    sup.output().split('\n').filter((l) => /supervisor/.test(l)).join('\n'));
+  assert.equal(r.code, 0, `exit after SIGTERM ${when}`);
+  return Date.now() - t0;
+}
+
+test('supervisor: SIGTERM during a restart back-off stops it', { skip: KNOWN_SKIP, timeout: 30000 }, async (t) => {
+  const sup = await supervised(t);
+  // The same worker killed 4 times, each soon after its start: the
+  // supervisor backs off (2 s) before the next restart.
+  let target = childrenOf(sup.pid)[0];
+  for (let k = 0; k < 4; k++) {
+    const before = new Set(childrenOf(sup.pid));
+    process.kill(target, 'SIGKILL');
+    if (k === 3) break;
+    let next;
+    for (let i = 0; i < 40 && !next; i++) {
+      await sleep(25);
+      next = childrenOf(sup.pid).find((p) => !before.has(p));
+    }
+    assert.ok(next, 'the killed worker was not restarted');
+    target = next;
+  }
+  await sup.waitOutput(/keeps dying: waiting/, 3000);
+  await mustStop(sup, 'during a restart back-off');
+});
+
+test('supervisor: SIGTERM during a SIGHUP rolling restart stops it', { skip: KNOWN_SKIP, timeout: 30000 }, async (t) => {
+  const sup = await supervised(t);
+  sup.kill('SIGHUP');
+  await sup.waitOutput(/rolling restart of/, 3000);
+  await sleep(100);
+  await mustStop(sup, 'during a rolling restart');
+});
+
+test('replay: an event on a row created earlier in the same replayed burst', { skip: KNOWN_SKIP, timeout: 30000 }, async (t) => {
+  // Tokens at most every 5 s: after the first one, the events below stay
+  // outside any token, so a resume replays all of them.
+  const opts = { env: ENV, args: [...ARGS, '--token-interval', '5000'] };
+  const a = await startExample('todo', await freePort(), opts);
+  const b = await startExample('todo', await freePort(), opts);
+  t.after(async () => { await a.killAll(); await b.killAll(); });
+  const c = new ReactcClient({ url: wsUrl(a.port), name: 'replay' });
+  t.after(() => c.close());
+  // The replayed events leave in one TCP write, as they do from a busy client.
+  const flush = c.flushKept.bind(c);
+  c.flushKept = (ws, applied) => { ws._socket.cork(); flush(ws, applied); ws._socket.uncork(); };
+  await c.ready();
+  for (const v of ['m', 'mi', 'milk']) c.fire('new-todo', 'onChange', { type: 'input', value: v });
+  c.fire('new-todo-form', 'onSubmit', {});
+  await c.settled();
+  const [row] = todoRows(c);
+  assert.equal(row.text, 'milk');
+  c.fire(row.del, 'onClick', { button: 0 });
+  await c.settled();
+  assert.deepEqual(todoRows(c), []);
+  assert.equal(c.kept.length, 5, 'every event is outside the token');
+  c.url = wsUrl(b.port);
+  a.kill('SIGKILL');
+  await c.waitFor('tree', () => c.stats.starts.length === 2 && c.connected, 5000, 'the resume');
+  await c.settled();
+  assert.deepEqual(todoRows(c).map((r) => r.text), [], `the delete, replayed right after the add, was lost ` +
+    `(${c.stats.starts.map((x) => x.start).join(', ')}); server B says:\n` +
+    b.output().split('\n').filter((l) => /stale|resumed/.test(l)).join('\n'));
+});
