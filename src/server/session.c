@@ -215,6 +215,25 @@ static void send_whole_tree(rc_session *se, const char *how) {
     se->ack_due = false;
 }
 
+/* Dispatches one event. Events are batched (one render per loop pass), but
+ * an event made on a page that showed the render of the event before it
+ * targets an element that render created: when the target is unknown and
+ * renders are pending, render first (sending the patch, when `send`) and
+ * try again, so replays and fast bursts apply exactly as they were made. */
+static void flush(rc_session *se);
+
+static void dispatch(rc_session *se, const rc_message *ev, bool send) {
+    if (rc_layout_dispatch(se->layout, ev->target, &ev->data, ev->seq) == 0) return;
+    if (!rc_layout_dirty(se->layout)) return;
+    if (send) {
+        flush(se);
+    } else {
+        rc_layout_flush(se->layout);
+        rc_layout_commit(se->layout);
+    }
+    rc_layout_dispatch(se->layout, ev->target, &ev->data, ev->seq);
+}
+
 /* Applies the events a resuming client still held, in order, each only if
  * the session has not applied it (its seq is above last_seq). Run before
  * the first tree goes out, so the page never shows the older state. */
@@ -222,7 +241,7 @@ static void replay(rc_session *se, const rc_message *events, size_t n) {
     bool any = false;
     for (size_t i = 0; i < n; i++) {
         if (events[i].seq <= se->last_seq) continue;
-        rc_layout_dispatch(se->layout, events[i].target, &events[i].data, events[i].seq);
+        dispatch(se, &events[i], false);
         se->last_seq = events[i].seq;
         any = true;
     }
@@ -460,8 +479,27 @@ static void hello_resume(rc_session *se, const rc_message *m) {
     }
     rc_session *old = rc_map_get(&s->index, rc_hash_bytes(RC_HASH_SEED, id, sizeof id));
     if (old && old->detached && memcmp(old->id, id, sizeof id) == 0) {
-        reattach(se, old, m->replay, m->nreplay);
-        return;
+        /* The copy held here may be stale: the tab may have lived on in
+         * another process since (its token then has a newer version). */
+        rc_token_claims newer;
+        rc_buf tmp;
+        rc_buf_init(&tmp);
+        char why[160];
+        bool stale = m->resume_token && *m->resume_token &&
+                     rc_token_open(&s->keys, m->resume_token, strlen(m->resume_token), s->app_tag,
+                                   s->app->max_token, 4u << 20, &newer, &tmp, why, sizeof why) == 0 &&
+                     memcmp(newer.session, id, sizeof id) == 0 &&
+                     newer.version > old->token_version;
+        rc_buf_free(&tmp);
+        if (!stale) {
+            reattach(se, old, m->replay, m->nreplay);
+            return;
+        }
+        rc_srv_log(s, RC_LOG_INFO,
+                   "session %s: the copy held here is older than the client's token; resuming",
+                   old->id_text);
+        rc_session_free(old);
+        old = NULL;
     }
     if (!m->resume_token || !*m->resume_token) {
         resume_failed(se, "session unknown here and no token");
@@ -557,7 +595,7 @@ static int handle_message(rc_session *se, const char *text, size_t len) {
             mark_pending(se);
             break;
         }
-        rc_layout_dispatch(se->layout, m.target, &m.data, m.seq);
+        dispatch(se, &m, true);
         if (m.seq) {
             se->last_seq = m.seq;
             se->ack_due = true;

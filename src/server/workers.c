@@ -110,10 +110,17 @@ static int start_worker(rc_app *app, worker *w, const sigset_t *old_mask) {
     return 0;
 }
 
+/* Signals taken while waiting for something else (a back-off, a worker
+ * draining during a rolling restart) are remembered here, never dropped: a
+ * SIGTERM that arrives mid-restart must still stop everything. */
+static bool stop_seen, hup_seen;
+
 /* Waits for a signal or up to `timeout` seconds; returns the signal or 0. */
 static int wait_signal(const sigset_t *set, double timeout) {
     struct timespec ts = {(time_t)timeout, (long)((timeout - (double)(time_t)timeout) * 1e9)};
     int sig = sigtimedwait(set, NULL, &ts);
+    if (sig == SIGTERM || sig == SIGINT) stop_seen = true;
+    if (sig == SIGHUP) hup_seen = true;
     return sig < 0 ? 0 : sig;
 }
 
@@ -178,12 +185,13 @@ int rc_run_supervisor(rc_app *app, int nworkers) {
     int rc = 0;
     bool running = true;
     while (running) {
-        int sig = wait_signal(&set, 0.5);
-        if (sig == SIGTERM || sig == SIGINT) {
+        if (!stop_seen && !hup_seen) wait_signal(&set, 0.5);
+        if (stop_seen) {
             running = false;
-        } else if (sig == SIGHUP) {
+        } else if (hup_seen) {
+            hup_seen = false;
             say("rolling restart of %d workers", nworkers);
-            for (int i = 0; i < nworkers; i++) {
+            for (int i = 0; i < nworkers && !stop_seen; i++) {
                 pid_t old_pid = w[i].pid;
                 if (start_worker(app, &w[i], &old) < 0) continue;
                 /* Let the new one listen before the old one drains. */
@@ -217,7 +225,9 @@ int rc_run_supervisor(rc_app *app, int nworkers) {
                 if (w[i].quick_deaths > 3) {
                     double delay = w[i].quick_deaths > 8 ? 5.0 : 0.5 * w[i].quick_deaths;
                     say("worker %d keeps dying: waiting %.1f s", i, delay);
-                    wait_signal(&set, delay);
+                    double until = now_s() + delay;
+                    while (!stop_seen && now_s() < until) wait_signal(&set, until - now_s());
+                    if (stop_seen) break;
                 }
                 start_worker(app, &w[i], &old);
             }

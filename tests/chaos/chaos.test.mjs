@@ -16,11 +16,11 @@
 // stall or crash. REACTC_CHAOS_SECONDS and REACTC_CHAOS_WORKER_SECONDS set
 // the chaos durations (30 and 12), REACTC_CHAOS_SEED the choices.
 //
-// REACTC_CHAOS_KNOWN_BUGS=1 adds the tests of known server bugs (see
-// "known server bugs" below): a chaos run where clients also lose their
+// The last tests are regressions of server bugs this test found (see
+// "regressions" below): a chaos run where clients also lose their
 // connections while the servers live (network cuts), a two-server
-// reproduction of the stale re-attach that exposes, and two of a SIGTERM
-// that the supervisor loses.
+// reproduction of the stale re-attach it exposed, two of a SIGTERM
+// the supervisor lost, and a replayed burst.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -277,41 +277,31 @@ test('50 clients on one server with --workers 3 while workers are killed with SI
       live = childrenOf(sup.pid).length;
     }
     if (live !== 3) failures.push(`${live} workers alive 10 s after the run, want 3`);
-    // Stopped only once no back-off is under way: a SIGTERM during one is
-    // lost (known bug, see 'supervisor: SIGTERM during ...' below).
+    // (A SIGTERM during a back-off used to be lost: see the regressions.)
     sup.stopping = true;
     const stopped = await sup.stop(5000);
     if (!stopped || stopped.code !== 0) failures.push(`supervisor did not stop cleanly on SIGTERM: ${JSON.stringify(stopped)}`);
     report(failures, [['gallery --workers 3', out]]);
   });
 
-// ---- known server bugs (opt-in: REACTC_CHAOS_KNOWN_BUGS=1) --------------------
-//
-// Each fails until the server is fixed; run them to reproduce or to check a
-// fix, then make them unconditional.
+// ---- regressions of server bugs this test found ------------------------------
 //
 // Stale re-attach: a process keeps a disconnected session for re-attach
 // (--grace, 60 s). When the client resumed that session elsewhere meanwhile
-// and made progress there, coming back to the first process re-attaches the
-// OLD copy: the events applied elsewhere are gone, though acknowledged.
+// and made progress there, coming back to the first process re-attached the
+// OLD copy. Now the server compares the client's token version with its copy.
 //
 // Replay without render: after a resume, the client resends the events its
-// token does not hold, in one burst. The server dispatches them back to back
-// and renders only after the burst, so an event on an element that an
-// earlier event of the burst created (delete a todo row added just before)
-// finds no handler ("event for unknown or stale handler ... ignored"), and
-// is acknowledged but lost. With --token-interval set, tokens lag events by
-// up to that long, which makes such bursts common.
+// token does not hold, in one burst; an event on an element an earlier event
+// of the burst created found no handler. Now an unknown target with renders
+// pending renders first and retries.
 //
-// Lost SIGTERM: the supervisor waits with sigtimedwait() on its signal set
-// during a restart back-off and a SIGHUP rolling restart, and drops the
-// signal it takes there: a SIGTERM arriving then never stops it.
+// Lost SIGTERM: the supervisor dropped a signal taken while waiting during a
+// restart back-off or a SIGHUP rolling restart. Now it remembers it.
 
-const KNOWN = process.env.REACTC_CHAOS_KNOWN_BUGS === '1';
-const KNOWN_SKIP = !KNOWN && 'known server bug: set REACTC_CHAOS_KNOWN_BUGS=1 to run';
 
 test('stale re-attach: a session resumed elsewhere, then back on its first process',
-  { skip: KNOWN_SKIP, timeout: 30000 }, async (t) => {
+  { timeout: 30000 }, async (t) => {
     const a = await startExample('counter', await freePort(), { env: ENV, args: ARGS });
     const b = await startExample('counter', await freePort(), { env: ENV, args: ARGS });
     t.after(async () => { await a.killAll(); await b.killAll(); });
@@ -337,7 +327,7 @@ test('stale re-attach: a session resumed elsewhere, then back on its first proce
   });
 
 test('50 clients through HAProxy with server kills AND network cuts',
-  { skip: KNOWN_SKIP || (!HAPROXY && 'haproxy not found'),
+  { skip: !HAPROXY && 'haproxy not found',
     timeout: 150000 }, async (t) => {
     const rand = rng(SEED ^ 0xc075);
     const fleet = await haproxyFleet(t);
@@ -375,7 +365,7 @@ async function mustStop(sup, when) {
   return Date.now() - t0;
 }
 
-test('supervisor: SIGTERM during a restart back-off stops it', { skip: KNOWN_SKIP, timeout: 30000 }, async (t) => {
+test('supervisor: SIGTERM during a restart back-off stops it', { timeout: 30000 }, async (t) => {
   const sup = await supervised(t);
   // The same worker killed 4 times, each soon after its start: the
   // supervisor backs off (2 s) before the next restart.
@@ -396,7 +386,7 @@ test('supervisor: SIGTERM during a restart back-off stops it', { skip: KNOWN_SKI
   await mustStop(sup, 'during a restart back-off');
 });
 
-test('supervisor: SIGTERM during a SIGHUP rolling restart stops it', { skip: KNOWN_SKIP, timeout: 30000 }, async (t) => {
+test('supervisor: SIGTERM during a SIGHUP rolling restart stops it', { timeout: 30000 }, async (t) => {
   const sup = await supervised(t);
   sup.kill('SIGHUP');
   await sup.waitOutput(/rolling restart of/, 3000);
@@ -404,7 +394,7 @@ test('supervisor: SIGTERM during a SIGHUP rolling restart stops it', { skip: KNO
   await mustStop(sup, 'during a rolling restart');
 });
 
-test('replay: an event on a row created earlier in the same replayed burst', { skip: KNOWN_SKIP, timeout: 30000 }, async (t) => {
+test('replay: an event on a row created earlier in the same replayed burst', { timeout: 30000 }, async (t) => {
   // Tokens at most every 5 s: after the first one, the events below stay
   // outside any token, so a resume replays all of them.
   const opts = { env: ENV, args: [...ARGS, '--token-interval', '5000'] };
