@@ -50,22 +50,28 @@ static void queue_text(rc_session *se, const char *text, size_t len) {
     lws_callback_on_writable(se->wsi);
 }
 
-static void send_error(rc_session *se, const char *message) {
+/* Queues {"type":<type>,<key>:<text>} (or the number, when text is NULL):
+ * the shape of every small control message. */
+static void send_small(rc_session *se, const char *type, const char *key, const char *text,
+                       uint64_t number) {
     rc_buf *b = &se->server->scratch;
     rc_buf_reset(b);
-    rc_jw_raw(b, "{\"type\":\"error\",\"message\":");
-    rc_jw_str(b, message);
+    rc_jw_raw(b, "{\"type\":");
+    rc_jw_str(b, type);
+    rc_buf_putc(b, ',');
+    rc_jw_key(b, key);
+    if (text) rc_jw_str(b, text);
+    else rc_jw_uint(b, number);
     rc_buf_putc(b, '}');
     queue_text(se, b->data, b->len);
 }
 
+static void send_error(rc_session *se, const char *message) {
+    send_small(se, "error", "message", message, 0);
+}
+
 void rc_session_send_drain(rc_session *se, uint32_t window_ms) {
-    rc_buf *b = &se->server->scratch;
-    rc_buf_reset(b);
-    rc_jw_raw(b, "{\"type\":\"drain\",\"window_ms\":");
-    rc_jw_uint(b, window_ms);
-    rc_buf_putc(b, '}');
-    queue_text(se, b->data, b->len);
+    send_small(se, "drain", "window_ms", NULL, window_ms);
 }
 
 void rc_session_close(rc_session *se, int code, const char *reason) {
@@ -459,12 +465,7 @@ static void reattach(rc_session *se, rc_session *old, const rc_message *events, 
 static void resume_failed(rc_session *se, const char *reason) {
     rc_server *s = se->server;
     rc_srv_log(s, RC_LOG_WARN, "resume refused: %s; starting a fresh session", reason);
-    rc_buf *b = &s->scratch;
-    rc_buf_reset(b);
-    rc_jw_raw(b, "{\"type\":\"resume-failed\",\"reason\":");
-    rc_jw_str(b, reason);
-    rc_buf_putc(b, '}');
-    queue_text(se, b->data, b->len);
+    send_small(se, "resume-failed", "reason", reason, 0);
 }
 
 /* hello with resume: re-attach, resume from the token, or start fresh. */
