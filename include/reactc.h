@@ -661,10 +661,10 @@ typedef struct rc_app {
     size_t max_token;             /* bytes, default 64 KiB: bigger tokens are not sent */
     uint32_t grace_ms;            /* a disconnected session is kept this long for re-attach (default 60,000) */
     uint32_t drain_ms;            /* on shutdown, clients reconnect spread over this window (default 2,000) */
-    /* At most one state token per this interval per session (default 0: a
-     * token with every change). Sealing costs O(state); clients keep the
-     * events a token does not hold yet (token_seq) and replay them on a
-     * resume, which then shows the older state for one round trip. */
+    /* At most one state token per this interval per session (default 250
+     * ms; UINT32_MAX: a token with every change). Sealing costs O(state);
+     * clients keep the events a token does not hold yet (token_seq) and hand
+     * them over in the resume hello, replayed before the first tree. */
     uint32_t token_interval_ms;
     uint32_t heartbeat_s;         /* PING an idle connection after this, drop it after twice (default 15) */
     /* 0 or 1: one process. N > 1: a supervisor and N worker processes on

@@ -48,6 +48,9 @@ export function connect(url: string, store: Store, status: Status, opt: Options,
   // After a hello with resume, events wait for the server's answer: if it
   // starts a fresh session they belong to no session and are dropped.
   let holding = false;
+  // The highest seq the last resume hello carried: the server replays
+  // those before its first tree, so only later ones are sent after it.
+  let inHello = 0;
   // With a socket: its connect timeout or heartbeat; without: the wait
   // before the next attempt. Never both, so one timer.
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -66,8 +69,8 @@ export function connect(url: string, store: Store, status: Status, opt: Options,
   // Not connected, and not by choice: what is the page waiting for.
   const waiting = (): State => (!navigator.onLine ? 'offline' : shown ? 'reconnecting' : 'connecting');
 
-  function sendEvents(s: WebSocket): void {
-    for (const [, m] of unacked) s.send(m);
+  function sendEvents(s: WebSocket, above = 0): void {
+    for (const [q, m] of unacked) if (q > above) s.send(m);
     // With no session nothing can be resumed: sent is as good as done.
     if (!session) unacked = [];
   }
@@ -115,7 +118,19 @@ export function connect(url: string, store: Store, status: Status, opt: Options,
     s.onopen = () => {
       const hello = on.hello();
       holding = !!session;
-      if (session) hello.resume = token ? { session, token } : { session };
+      inHello = 0;
+      if (session) {
+        // The kept events ride in the hello (at most 4,096): the server
+        // replays them before its first tree, which so never shows the
+        // token's older state.
+        const r: Record<string, unknown> = token ? { session, token } : { session };
+        const ev = unacked.slice(0, 4096);
+        if (ev.length) {
+          r.events = ev.map(([, m]) => JSON.parse(m));
+          inHello = ev[ev.length - 1][0];
+        }
+        hello.resume = r;
+      }
       s.send(JSON.stringify(hello));
       if (!holding) sendEvents(s);
       status.set('connected');
@@ -169,7 +184,8 @@ export function connect(url: string, store: Store, status: Status, opt: Options,
       if (typeof msg.ack === 'number' && msg.ack > seq) seq = msg.ack;
       on.message(msg);
       if (tree) {
-        if (holding) sendEvents(s); // what the server has not applied, in order
+        // Made while the hello was on its way (after a refusal: nothing).
+        if (holding) sendEvents(s, inHello);
         holding = false;
         shown = true;
         if (down) {

@@ -30,7 +30,7 @@ static void usage(const char *prog) {
            "  --grace S        seconds a disconnected session waits for its tab (default 60)\n"
            "  --workers N      N worker processes on the port (auto: one per core; default 1)\n"
            "  --heartbeat S    ping an idle connection after S seconds, drop it after 2*S (default 15)\n"
-           "  --token-interval MS  at most one state token per MS per session (default 0: every change)\n"
+           "  --token-interval MS  at most one state token per MS per session (default 250; 0: every change)\n"
            "  --max-sessions N sessions per process (default 10000)\n"
            "  --max-message N  largest message accepted, bytes (default 1048576)\n"
            "  --max-queued N   output bytes queued per connection before closing it (default 4194304)\n",
@@ -382,6 +382,7 @@ static int run_server(rc_app *app, int listen_fd) {
     if (!app->grace_ms) app->grace_ms = 60 * 1000;
     if (!app->drain_ms) app->drain_ms = 2000;
     if (!app->heartbeat_s) app->heartbeat_s = 15;
+    if (!app->token_interval_ms) app->token_interval_ms = 250;
     if (app->token_interval_ms == UINT32_MAX) app->token_interval_ms = 0;   /* --token-interval 0 */
     if (app->heartbeat_s > 3600) app->heartbeat_s = 3600;
     if (app->grace_ms == UINT32_MAX) app->grace_ms = 0;     /* --grace 0: none */

@@ -302,8 +302,12 @@ test('50 clients on one server with --workers 3 while workers are killed with SI
 
 test('stale re-attach: a session resumed elsewhere, then back on its first process',
   { timeout: 30000 }, async (t) => {
-    const a = await startExample('counter', await freePort(), { env: ENV, args: ARGS });
-    const b = await startExample('counter', await freePort(), { env: ENV, args: ARGS });
+    // A token with every change: with rate-limited tokens the client keeps
+    // (and replays) every event its token lags behind, which would hide a
+    // stale copy behind the replay.
+    const args = [...ARGS, '--token-interval', '0'];
+    const a = await startExample('counter', await freePort(), { env: ENV, args });
+    const b = await startExample('counter', await freePort(), { env: ENV, args });
     t.after(async () => { await a.killAll(); await b.killAll(); });
     const c = new ReactcClient({ url: wsUrl(a.port), name: 'stale' });
     t.after(() => c.close());

@@ -35,8 +35,8 @@ after(async () => {
  * (or `secret`), on the same port or, with `otherPort`, on another one that
  * the proxy then forwards to.
  */
-async function setup(t, name) {
-  const first = await startExample(name, { env: { REACTC_SECRET: SECRET } });
+async function setup(t, name, args = []) {
+  const first = await startExample(name, { args, env: { REACTC_SECRET: SECRET } });
   const app = { server: first, servers: [first] };
   t.after(async () => {
     for (const s of app.servers) await s.kill();
@@ -44,7 +44,7 @@ async function setup(t, name) {
   });
   app.proxy = await startProxy(first.port);
   app.restart = async ({ otherPort = false, secret = SECRET } = {}) => {
-    const s = await startExample(name, { port: otherPort ? undefined : app.server.port, env: { REACTC_SECRET: secret } });
+    const s = await startExample(name, { args, port: otherPort ? undefined : app.server.port, env: { REACTC_SECRET: secret } });
     app.servers.push(s);
     app.server = s;
     app.proxy.target(s.port);
@@ -54,10 +54,11 @@ async function setup(t, name) {
   return app;
 }
 
-/** Runs a test against a fresh example server; a failure carries the servers' stderr. */
-function scenario(title, name, fn) {
+/** Runs a test against a fresh example server (started with `args`); a
+ * failure carries the servers' stderr. */
+function scenario(title, name, fn, args) {
   test(title, { timeout: 30000 }, async (t) => {
-    const app = await setup(t, name);
+    const app = await setup(t, name, args);
     try {
       await fn(app, t);
     } catch (e) {
@@ -88,8 +89,17 @@ function WATCH() {
   for (const type of ['reactc:reconnected', 'reactc:resume-failed']) {
     document.addEventListener(type, (e) => window.__rc.push({ type, detail: e.detail, snap: window.__snap() }));
   }
+  // Every value the counter shows, from __mark on: a page that showed the
+  // token's older state before the replayed events would record it here.
+  window.__counts = [];
   window.__mark = () => {
     const root = document.querySelector('#reactc-root');
+    const count = () => document.querySelector('#count')?.textContent;
+    if (count() !== undefined) window.__counts.push(count());
+    new MutationObserver(() => {
+      const c = count();
+      if (c !== undefined && c !== window.__counts.at(-1)) window.__counts.push(c);
+    }).observe(root, { childList: true, subtree: true, characterData: true });
     window.__nodes = [...root.querySelectorAll('*')];
     window.__removed = 0;
     window.__obs = new MutationObserver((ms) => { for (const m of ms) window.__removed += m.removedNodes.length; });
@@ -102,10 +112,12 @@ function WATCH() {
   };
 }
 
-/** The reactc traffic of a page: hellos and events sent, the `start` and
- * `session` of each first tree, the last ack received. */
+/** The reactc traffic of a page: hellos and events sent (`sent`: seqs of
+ * layout-event frames; `carried`: seqs of the events a resume hello
+ * carried), the `start` and `session` of each first tree, the last ack
+ * received. */
 function watchWire(page) {
-  const wire = { hellos: [], sent: [], starts: [], sessions: [], acked: 0 };
+  const wire = { hellos: [], sent: [], carried: [], starts: [], sessions: [], acked: 0, tokenSeq: 0 };
   const parse = (s) => {
     try {
       return JSON.parse(s);
@@ -116,8 +128,10 @@ function watchWire(page) {
   page.on('websocket', (ws) => {
     ws.on('framesent', (f) => {
       const m = parse(f.payload);
-      if (m?.type === 'hello') wire.hellos.push(m);
-      else if (m?.type === 'layout-event') wire.sent.push(m.seq);
+      if (m?.type === 'hello') {
+        wire.hellos.push(m);
+        for (const e of m.resume?.events || []) wire.carried.push(e.seq);
+      } else if (m?.type === 'layout-event') wire.sent.push(m.seq);
     });
     ws.on('framereceived', (f) => {
       const m = parse(f.payload);
@@ -126,6 +140,7 @@ function watchWire(page) {
         wire.sessions.push(m.session);
       }
       if (typeof m?.ack === 'number') wire.acked = m.ack;
+      if (typeof m?.token === 'string') wire.tokenSeq = m.token_seq ?? m.ack ?? wire.tokenSeq;
     });
   });
   return wire;
@@ -142,7 +157,7 @@ async function until(cond, what, ms = 5000) {
 
 /** Waits until the server has acknowledged the last event the page sent. */
 const settled = (wire) =>
-  until(() => !wire.sent.length || wire.acked >= wire.sent.at(-1), 'the server to ack every event');
+  until(() => wire.acked >= Math.max(0, ...wire.sent, ...wire.carried), 'the server to ack every event');
 
 /** Opens the app through the proxy in a new page, once its tree is shown. */
 async function open(t, app, ready, { storage } = {}) {
@@ -186,7 +201,10 @@ const EXAMPLES = {
       for (let i = 0; i < 7; i++) await page.click('#increment');
       await waitText(page, '#count', '7');
     },
-    // Three clicks during every outage: queued, applied once when back.
+    // Three clicks during every outage: queued, carried by the resume hello
+    // and replayed before the server's first tree, which so shows 10.
+    outageEvents: 3,
+    backHtml: (html) => html.replace('<span id="count">7</span>', '<span id="count">10</span>'),
     async outage(page) {
       for (let i = 0; i < 3; i++) await page.click('#increment');
     },
@@ -294,10 +312,13 @@ async function outage(app, t, name, kind) {
       await until(() => wire.starts.length > starts, 'the tree after the reload');
       if (how === 'resumed') {
         // The page may have reconnected to the new process (resumed) before
-        // the reload did (which then re-attaches): either way, the new
+        // the reload did (which then re-attaches), and the reload may even
+        // cut that connection before its tree arrived: either way, the new
         // process resumed this session from its token exactly once.
         const after = wire.starts.slice(sinceRestart);
-        assert.equal(after.filter((s) => s === 'resumed').length, 1, `starts: ${after}`);
+        const resumedHere = (app.server.stderr().match(/resumed from its token/g) || []).length;
+        assert.equal(resumedHere, 1, `the new process resumed once; page saw: ${after}`);
+        assert.ok(after.filter((s) => s === 'resumed').length <= 1, `starts: ${after}`);
         assert.ok(after.every((s) => s === 'resumed' || s === 'reattached'), `starts: ${after}`);
       } else {
         assert.equal(wire.starts.at(-1), how);
@@ -318,9 +339,14 @@ async function outage(app, t, name, kind) {
       await app.server.kill();
     }
     await page.waitForSelector(`${MOUNT}.rc-reconnecting`, { state: 'attached' });
+    const acked = wire.acked;
+    // Events above the newest token's token_seq are kept for a resume (tokens
+    // may lag the acks: --token-interval).
+    const held = Math.min(wire.tokenSeq, acked);
     await ex.outage?.(page, kind);
     const during = await snap(page);
     const hellos = wire.hellos.length;
+    const sentBefore = wire.sent.length;
     const session = wire.sessions.at(-1);
     if (kind === 'cut') app.proxy.refuse(false);
     else await app.restart({ otherPort: kind === 'other-port' });
@@ -332,11 +358,29 @@ async function outage(app, t, name, kind) {
     const hello = wire.hellos[hellos];
     assert.equal(hello.resume.session, session, 'asks for its own session');
     assert.equal(typeof hello.resume.token, 'string');
+    // It carries every event its newest token does not hold: those made
+    // during the outage, and any acknowledged ones the token lags behind.
+    // The server replays them (skipping what it applied) before its tree.
+    const carried = (hello.resume.events || []).map((e) => e.seq);
+    assert.ok(carried.every((q, i) => q === held + 1 + i), `carried ${carried} after token_seq ${held}`);
+    if (ex.outageEvents) assert.equal(carried.filter((q) => q > acked).length, ex.outageEvents);
+    assert.ok((hello.resume.events || []).every((e) => e.type === 'layout-event' && typeof e.target === 'string'));
     assert.equal(wire.sessions.at(-1), session, 'and gets it back');
-    // The tree the server sent back is the page as it was: nothing moved,
-    // nothing was rebuilt, focus and caret stayed.
-    assert.deepEqual(back.snap, during);
+    // The tree the server sent back is the page as it was (plus the outage's
+    // events, already applied): nothing moved, nothing was rebuilt, focus
+    // and caret stayed.
+    const want = ex.backHtml ? { ...during, html: ex.backHtml(during.html) } : during;
+    if (ex.backHtml) assert.notEqual(want.html, during.html);
+    assert.deepEqual(back.snap, want);
     assert.deepEqual(await page.evaluate(() => window.__same()), { removed: 0, same: true });
+    await settled(wire);
+    // The carried events were not sent again on their own.
+    assert.ok(wire.sent.slice(sentBefore).every((q) => !carried.includes(q)), `sent again: ${wire.sent.slice(sentBefore)}`);
+    if (name === 'counter') {
+      // No rollback flash: never below what the page showed before.
+      const counts = await page.evaluate(() => window.__counts);
+      assert.deepEqual(counts, ['7', '10'], 'the counts shown across the outage');
+    }
   }
   await ex.after(page, kind, wire);
   assert.deepEqual(realErrors(errors), []);
@@ -351,7 +395,10 @@ for (const name of Object.keys(EXAMPLES)) {
 scenario('counter: each event is applied exactly once, whichever message the outage lost', 'counter', async (app, t) => {
   const { page, errors, wire } = await open(t, app, '#count');
   const click = () => page.click('#increment');
-  const timesSent = (seq) => wire.sent.filter((s) => s === seq).length;
+  // Sent on its own, or carried by a resume hello.
+  const framesSent = (seq) => wire.sent.filter((s) => s === seq).length;
+  const timesCarried = (seq) => wire.carried.filter((s) => s === seq).length;
+  const timesSent = (seq) => framesSent(seq) + timesCarried(seq);
   await click();
   await click();
   await waitText(page, '#count', '2');
@@ -366,13 +413,14 @@ scenario('counter: each event is applied exactly once, whichever message the out
   };
 
   // Applied, but the ack never arrived; the same process takes the page
-  // back: its first message acknowledges the event, which is not resent.
+  // back: the hello carries the event, the server skips it (applied
+  // already) and its first message acknowledges it; never sent again.
   await clickUnanswered(); // seq 3
   assert.equal(await text(page, '#count'), '2');
   app.proxy.cut();
   assert.equal((await clientEvent(page, 1)).detail.start, 'reattached');
   await waitText(page, '#count', '3');
-  assert.equal(timesSent(3), 1);
+  assert.deepEqual([framesSent(3), timesCarried(3)], [1, 1]);
 
   // Applied, but its ack and token were lost with the server: the token the
   // page holds predates it, so it is sent again and applied once on that state.
@@ -381,7 +429,7 @@ scenario('counter: each event is applied exactly once, whichever message the out
   await app.restart();
   assert.equal((await clientEvent(page, 2)).detail.start, 'resumed');
   await waitText(page, '#count', '4');
-  assert.equal(timesSent(4), 2);
+  assert.deepEqual([framesSent(4), timesCarried(4)], [1, 1]);
 
   // Sent to a server that never read it (stopped, then killed): sent again.
   app.server.proc.kill('SIGSTOP');
@@ -391,7 +439,7 @@ scenario('counter: each event is applied exactly once, whichever message the out
   await app.restart({ otherPort: true });
   assert.equal((await clientEvent(page, 3)).detail.start, 'resumed');
   await waitText(page, '#count', '5');
-  assert.equal(timesSent(5), 2);
+  assert.deepEqual([framesSent(5), timesCarried(5)], [1, 1]);
 
   await page.waitForTimeout(100);
   assert.equal(await text(page, '#count'), '5');
@@ -399,6 +447,37 @@ scenario('counter: each event is applied exactly once, whichever message the out
   await waitText(page, '#count', '6');
   assert.deepEqual(realErrors(errors), []);
 });
+
+scenario('counter: tokens lag the events (--token-interval 60000): the hello carries the rest, no older state shown', 'counter', async (app, t) => {
+  const { page, errors, wire } = await open(t, app, '#count');
+  await page.evaluate(() => window.__mark());
+  for (let i = 0; i < 5; i++) await page.click('#increment');
+  await waitText(page, '#count', '5');
+  await settled(wire);
+  // The server applied all five, but its latest token holds fewer.
+  const tokenSeq = wire.tokenSeq;
+  assert.ok(tokenSeq < 5, `token_seq ${tokenSeq}`);
+  const hellos = wire.hellos.length;
+  await app.server.kill(); // SIGKILL: the session survives only in the token
+  await page.waitForSelector(`${MOUNT}.rc-reconnecting`, { state: 'attached' });
+  await app.restart();
+
+  const back = await clientEvent(page, 1);
+  assert.deepEqual([back.type, back.detail.start], ['reactc:reconnected', 'resumed']);
+  // The hello carried exactly the events above the token's token_seq ...
+  const hello = wire.hellos[hellos];
+  assert.deepEqual(hello.resume.events.map((e) => e.seq), [1, 2, 3, 4, 5].filter((q) => q > tokenSeq));
+  // ... so the server's first tree already showed 5: never a lower count.
+  assert.match(back.snap.html, /<span id="count">5<\/span>/);
+  await page.waitForTimeout(150);
+  assert.equal(await text(page, '#count'), '5');
+  assert.deepEqual(await page.evaluate(() => window.__counts), ['0', '1', '2', '3', '4', '5'], 'the counts shown');
+  assert.deepEqual(wire.sent, [1, 2, 3, 4, 5], 'no event sent again on its own');
+  await page.click('#increment');
+  await waitText(page, '#count', '6');
+  assert.equal(wire.sent.at(-1), 6);
+  assert.deepEqual(realErrors(errors), []);
+}, ['--token-interval', '60000']);
 
 scenario('counter: a server with another secret starts fresh, says so, and drops the old events', 'counter', async (app, t) => {
   const { page, errors, wire } = await open(t, app, '#count');

@@ -125,7 +125,8 @@ function WATCH() {
 }
 
 /** The reactc traffic of a page, with times: what it sent (hellos, event
- * seqs, pings, sleeps), and the start, session and acks it received. */
+ * seqs, pings, sleeps), and the start, session and acks it received. A
+ * resume hello carries the kept events: their seqs count as sent. */
 function watchWire(page) {
   const wire = { hellos: [], sent: [], pings: [], pongs: [], sleeps: [], starts: [], sessions: [], acked: 0 };
   const parse = (s) => {
@@ -138,8 +139,10 @@ function watchWire(page) {
   page.on('websocket', (ws) => {
     ws.on('framesent', (f) => {
       const m = parse(f.payload);
-      if (m?.type === 'hello') wire.hellos.push(m);
-      else if (m?.type === 'layout-event') wire.sent.push(m.seq);
+      if (m?.type === 'hello') {
+        wire.hellos.push(m);
+        for (const e of m.resume?.events || []) wire.sent.push(e.seq);
+      } else if (m?.type === 'layout-event') wire.sent.push(m.seq);
       else if (m?.type === 'ping') wire.pings.push(Date.now());
       else if (m?.type === 'sleep') wire.sleeps.push(Date.now());
     });
@@ -386,7 +389,17 @@ test('textarea: keystrokes survive a slow server and a resume (client against a 
   const next = fake.connection();
   peer.close(1001);
   const peer2 = await next;
-  assert.deepEqual(peer2.hello.resume, { session: 'S', token: 'T0' }); // the only token sent
+  // The only token sent, and the events above its ack, which the hello now
+  // carries: at least the three the server had not answered, in order.
+  const { events, ...resume } = peer2.hello.resume;
+  assert.deepEqual(resume, { session: 'S', token: 'T0' });
+  const carried = events.map((e) => e.seq);
+  assert.ok(carried.length >= 3 && carried.at(-1) === 15, `carried ${carried}`);
+  assert.deepEqual(carried, carried.map((_, i) => carried[0] + i), 'consecutive');
+  assert.ok(events.every((e) => e.type === 'layout-event' && e.target === 'NOTES'));
+  // Replayed, like the server does, before the first tree: those it has
+  // not applied (none, unless the last ones were lost with the connection).
+  for (const e of events) if (e.seq > applied.at(-1)[0]) applied.push([e.seq, e.data[0].value]);
   const acked = applied.at(-1)[0]; // this process applied everything it got
   first(peer2, 'reattached', acked, applied.at(-1)[1]);
   const flush = serve(peer2);
