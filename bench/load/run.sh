@@ -350,10 +350,10 @@ SECTION=$TMP/section.md
     echo "\`rows\`: 1,000 keyed row components (\`bench/load/rows.c\`), one row's text changes per"
     echo "click. \`rows\` (\`--state root\`) keeps the list's data in the root (the root re-renders and"
     echo "compares 1,000 rows' props per click); \`row state\` gives each row its own state (one row"
-    echo "renders; the state token sent with each patch holds the 1,000 rows' slots);"
+    echo "renders; its state tokens hold the 1,000 rows' slots, sealed at most every 250 ms);"
     echo "\`server-only\` marks those slots \`RC_STATE_SERVER_ONLY\` (no token is sealed or sent)."
-    echo "Servers run with their defaults (state tokens on, 60 s re-attach grace); bytes/update"
-    echo "is the whole acknowledging message, token included."
+    echo "Servers run with their defaults (state tokens at most every 250 ms, 60 s re-attach grace); bytes/update"
+    echo "is the whole acknowledging message, with the token when one rode along."
     echo
     echo "Idle sessions: a fresh server per line; hello and first render completed on every"
     echo "session, then the server's VmRSS read again after 0.5 s. KiB per session = (RSS after -"
