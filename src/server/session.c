@@ -478,21 +478,26 @@ static void hello_resume(rc_session *se, const rc_message *m) {
         start(se, NULL, "new", NULL, 0);
         return;
     }
+    /* The token is opened once: both the re-attach decision and a resume
+     * need it. */
+    bool has_token = m->resume_token && *m->resume_token;
+    char err[160] = "session unknown here and no token";
+    rc_token_claims claims;
+    rc_buf plain;
+    rc_buf_init(&plain);
+    bool ok = has_token &&
+              rc_token_open(&s->keys, m->resume_token, strlen(m->resume_token), s->app_tag,
+                            s->app->max_token, 4u << 20, &claims, &plain, err, sizeof err) == 0;
+    if (ok && memcmp(claims.session, id, sizeof id) != 0) {
+        snprintf(err, sizeof err, "token belongs to another session");
+        ok = false;
+    }
     rc_session *old = rc_map_get(&s->index, rc_hash_bytes(RC_HASH_SEED, id, sizeof id));
     if (old && old->detached && memcmp(old->id, id, sizeof id) == 0) {
         /* The copy held here may be stale: the tab may have lived on in
          * another process since (its token then has a newer version). */
-        rc_token_claims newer;
-        rc_buf tmp;
-        rc_buf_init(&tmp);
-        char why[160];
-        bool stale = m->resume_token && *m->resume_token &&
-                     rc_token_open(&s->keys, m->resume_token, strlen(m->resume_token), s->app_tag,
-                                   s->app->max_token, 4u << 20, &newer, &tmp, why, sizeof why) == 0 &&
-                     memcmp(newer.session, id, sizeof id) == 0 &&
-                     newer.version > old->token_version;
-        rc_buf_free(&tmp);
-        if (!stale) {
+        if (!ok || claims.version <= old->token_version) {
+            rc_buf_free(&plain);
             reattach(se, old, m->replay, m->nreplay);
             return;
         }
@@ -502,22 +507,7 @@ static void hello_resume(rc_session *se, const rc_message *m) {
         rc_session_free(old);
         old = NULL;
     }
-    if (!m->resume_token || !*m->resume_token) {
-        resume_failed(se, "session unknown here and no token");
-        start(se, NULL, "new", NULL, 0);
-        return;
-    }
-    char err[160];
-    rc_token_claims claims;
-    rc_buf plain;
-    rc_buf_init(&plain);
     rc_snapshot snap;
-    bool ok = rc_token_open(&s->keys, m->resume_token, strlen(m->resume_token), s->app_tag,
-                            s->app->max_token, 4u << 20, &claims, &plain, err, sizeof err) == 0;
-    if (ok && memcmp(claims.session, id, sizeof id) != 0) {
-        snprintf(err, sizeof err, "token belongs to another session");
-        ok = false;
-    }
     if (ok && rc_snapshot_read(&snap, plain.data, plain.len, err, sizeof err) < 0) ok = false;
     rc_buf_free(&plain);
     if (ok) {
