@@ -5,7 +5,7 @@ BUILD      ?= build
 CMAKE_ARGS ?=
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps configure build test test-asan test-valgrind test-clang fuzz bench demo clean
+.PHONY: all deps configure build test test-asan test-valgrind test-clang fuzz bench demo dev clean
 
 all: build
 
@@ -25,6 +25,12 @@ DEMO_PORT ?= 8000
 demo: build
 	@echo "reactc demo: open http://127.0.0.1:$(DEMO_PORT)/ (counter, todo, dashboard); Ctrl-C stops it"
 	./$(BUILD)/examples/gallery --port $(DEMO_PORT)
+
+# Develop with hot reload (docs/dev.md): edit examples/$(EXAMPLE).c (or any
+# source), save, and the open pages show the change with their state kept.
+EXAMPLE ?= gallery
+dev: build
+	./$(BUILD)/reactc-dev --port $(DEMO_PORT) -- ./$(BUILD)/examples/$(EXAMPLE)
 
 # The README's test command: dependencies, build, every test through CTest.
 test: build

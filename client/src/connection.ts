@@ -55,7 +55,7 @@ export function connect(url: string, store: Store, status: Status, opt: Options,
   // before the next attempt. Never both, so one timer.
   let timer: ReturnType<typeof setTimeout> | undefined;
   let attempt = 0; // failed attempts since the server last answered
-  let drain = 0; // the window of a drain announced on the current socket
+  let drain = -1; // the window of a drain announced on the current socket (-1: none)
   let draining = false; // waiting out a drain delay: no shortcuts
   let asleep = false;
   let shown = false; // has any tree arrived yet
@@ -156,6 +156,7 @@ export function connect(url: string, store: Store, status: Status, opt: Options,
       if (msg.type === 'drain') {
         // The server is going away: come back after a random part of its
         // window, so its clients do not all arrive at the next one at once.
+        // A window of 0 (the dev runner's new version is already up): now.
         drain = Math.max(0, Math.min(Number(msg.window_ms) || 0, 600000));
         return;
       }
@@ -195,7 +196,7 @@ export function connect(url: string, store: Store, status: Status, opt: Options,
       }
       if (tree || msg.token || msg.ack !== undefined || msg.token_seq !== undefined) save();
     };
-    s.onclose = () => lost(s, drain ? 'drain' : 'close');
+    s.onclose = () => lost(s, drain >= 0 ? 'drain' : 'close');
   }
 
   /** Socket `s` is over (closed, timed out or silent): abandon it and plan
@@ -214,9 +215,9 @@ export function connect(url: string, store: Store, status: Status, opt: Options,
     if (ws || asleep) return;
     const [initial, factor, cap] = opt.backoff;
     let wait: number;
-    if (drain) {
+    if (drain >= 0) {
       wait = Math.random() * drain;
-      drain = 0;
+      drain = -1;
       draining = true;
     } else if (!navigator.onLine) {
       // No network: no storm of attempts bound to fail. The 'online' event

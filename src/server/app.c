@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -365,6 +367,9 @@ int rc_app_run(rc_app *app) {
     if (!app->title) app->title = "reactc";
     if (!app->host) app->host = "127.0.0.1";
     if (app->port == 0) app->port = 8000;
+    /* Under the dev runner: one process on the runner's socket. */
+    int dev_listen = rc_dev_listen_fd();
+    if (dev_listen >= 0) return run_server(app, dev_listen);
     int workers = app->workers < 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : app->workers;
     if (workers > 1) return rc_run_supervisor(app, workers);
     if (app->port < 0) app->port = 0;
@@ -443,8 +448,15 @@ static int run_server(rc_app *app, int listen_fd) {
         free(s);
         return 1;
     }
+    rc_dev_init(s);
     if (listen_fd >= 0) {
         s->port = app->port;
+        struct sockaddr_storage ss;      /* an inherited socket: its real port */
+        socklen_t sl = sizeof ss;
+        if (getsockname(listen_fd, (struct sockaddr *)&ss, &sl) == 0 &&
+            (ss.ss_family == AF_INET || ss.ss_family == AF_INET6))
+            s->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                                     : ((struct sockaddr_in *)&ss)->sin_port);
         ev_io_init(&s->accept_io, on_accept, listen_fd, EV_READ);
         s->accept_io.data = s;
         ev_io_start(s->loop, &s->accept_io);
@@ -470,6 +482,7 @@ static int run_server(rc_app *app, int listen_fd) {
 
     rc_srv_log(s, RC_LOG_INFO, "serving \"%s\" on http://%s:%d/", app->title, app->host, s->port);
     if (app->on_listen) app->on_listen(app, s->port);
+    rc_dev_ready(s);
 
     ev_run(s->loop, 0);
 
@@ -486,6 +499,7 @@ static int run_server(rc_app *app, int listen_fd) {
     lws_context_destroy(s->lws);
     ev_run(s->loop, EVRUN_NOWAIT);
     while (s->sessions) rc_session_free(s->sessions);      /* detached ones */
+    rc_dev_free(s);
     rc_map_free(&s->index);
     rc_keyring_wipe(&s->keys);
     ev_loop_destroy(s->loop);

@@ -8,6 +8,7 @@
  *   timers.c    the libev timer host given to layouts
  *   post.c      rc_app_post: work from other threads
  *   log.c       leveled logging
+ *   dev_channel.c  the app's end of the dev runner (reactc-dev)
  *
  * Everything runs on the loop thread except rc_app_post and rc_app_stop.
  */
@@ -125,6 +126,10 @@ struct rc_server {
     char client_etag[24];
     int port;
     rc_buf scratch;                 /* message building */
+    int dev_fd;                     /* dev_channel.c: the runner's channel, or -1 */
+    ev_io dev_io;
+    rc_buf dev_in;                  /* a line from the runner being read */
+    rc_buf dev_status;              /* {"type":"dev",...} for every page; empty: not in dev */
 };
 
 /* session.c */
@@ -138,6 +143,15 @@ void rc_session_close(rc_session *se, int code, const char *reason);
 void rc_session_send_drain(rc_session *se, uint32_t window_ms);
 /* The socket closed: keep the session for re-attach, or free it. */
 void rc_session_disconnected(rc_session *se);
+
+/* Sends the dev runner's status (dev_channel.c) to the page, when under it. */
+void rc_session_send_dev(rc_session *se);
+
+/* dev_channel.c: the app's end of reactc-dev's channel (docs/dev.md). */
+int rc_dev_listen_fd(void);        /* REACTC_LISTEN_FD, or -1 */
+void rc_dev_init(rc_server *s);    /* after the loop exists */
+void rc_dev_ready(rc_server *s);   /* accepting: tell the runner */
+void rc_dev_free(rc_server *s);
 
 /* http.c */
 int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri);

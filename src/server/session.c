@@ -70,6 +70,11 @@ static void send_error(rc_session *se, const char *message) {
     send_small(se, "error", "message", message, 0);
 }
 
+void rc_session_send_dev(rc_session *se) {
+    rc_buf *st = &se->server->dev_status;
+    if (st->len && !se->base) queue_text(se, st->data, st->len);
+}
+
 void rc_session_send_drain(rc_session *se, uint32_t window_ms) {
     send_small(se, "drain", "window_ms", NULL, window_ms);
 }
@@ -219,6 +224,7 @@ static void send_whole_tree(rc_session *se, const char *how) {
     rc_buf_putc(b, '}');
     queue_text(se, b->data, b->len);
     se->ack_due = false;
+    rc_session_send_dev(se);       /* a new version's page learns the error is gone */
 }
 
 /* Dispatches one event. Events are batched (one render per loop pass), but

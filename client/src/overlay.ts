@@ -1,0 +1,75 @@
+// The dev runner's overlay (docs/dev.md): under `reactc-dev` the server
+// sends {"type":"dev","error":null|{...}} after every whole tree and when
+// the build or the running version fails. An error covers the page with
+// what went wrong (file:line, the compiler's message, its output); the page
+// under it stays live. {"error":null} removes it. Outside dev mode no such
+// message is ever sent.
+
+import { addStyle } from './notice';
+
+export interface DevError {
+  kind?: string; // "compile" or "crash"
+  file?: string;
+  line?: number;
+  column?: number;
+  message?: string;
+  output?: string;
+}
+
+const CSS =
+  '#reactc-dev-overlay{position:fixed;left:0;right:0;bottom:0;max-height:40vh;overflow:auto;z-index:2147483647;' +
+  'margin:0;padding:12px 16px;background:#1e1e1e;color:#eee;border-top:4px solid #e5484d;' +
+  'font:13px/1.45 ui-monospace,Menlo,Consolas,monospace;box-shadow:0 -4px 16px rgba(0,0,0,.3)}' +
+  '#reactc-dev-overlay h2{margin:0 0 6px;font:600 15px/1.4 system-ui,sans-serif;color:#ff8080}' +
+  '#reactc-dev-overlay .rc-dev-where{color:#9cdcfe}' +
+  '#reactc-dev-overlay pre{margin:8px 0 0;white-space:pre-wrap;color:#ccc}' +
+  '#reactc-dev-overlay button{position:absolute;top:8px;right:10px;border:0;background:none;color:#eee;' +
+  'font:18px/1 system-ui;cursor:pointer}';
+
+let styled = false;
+
+const TITLES: Record<string, string> = {
+  compile: 'Build failed: still running the previous version',
+  crash: 'The new version crashed: running the previous version',
+};
+
+export function devStatus(error: DevError | null): void {
+  const old = document.getElementById('reactc-dev-overlay');
+  if (old) old.remove();
+  if (!error || typeof error !== 'object') return;
+  if (!styled) {
+    addStyle(CSS);
+    styled = true;
+  }
+  const box = document.createElement('div');
+  box.id = 'reactc-dev-overlay';
+  box.setAttribute('role', 'alert');
+  const h = document.createElement('h2');
+  h.textContent = TITLES[String(error.kind)] || 'Build problem';
+  box.appendChild(h);
+  if (error.file) {
+    const where = document.createElement('div');
+    where.className = 'rc-dev-where';
+    where.textContent = error.file + (error.line ? ':' + error.line + (error.column ? ':' + error.column : '') : '');
+    box.appendChild(where);
+  }
+  if (error.message) {
+    const m = document.createElement('div');
+    m.className = 'rc-dev-message';
+    m.textContent = error.message;
+    box.appendChild(m);
+  }
+  if (error.output) {
+    const pre = document.createElement('pre');
+    pre.textContent = error.output;
+    box.appendChild(pre);
+  }
+  // Hidden until the next status: the error itself stays until fixed.
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.textContent = '×';
+  close.setAttribute('aria-label', 'Hide');
+  close.onclick = () => box.remove();
+  box.appendChild(close);
+  document.body.appendChild(box);
+}

@@ -1,0 +1,102 @@
+/*
+ * reactc-dev: the dev runner (docs/dev.md).
+ *
+ *   main.c    options, the listening socket, the poll loop, reload policy
+ *   log.c     the clock and log lines
+ *   watch.c   inotify over source trees: which saves trigger a build
+ *   build.c   runs the build command, finds the first compiler error
+ *   child.c   one version of the app: spawn with the socket and a channel,
+ *             its stderr kept for crash reports, ready / exit
+ *
+ * The runner owns the listening socket; every version of the app accepts
+ * on it (REACTC_LISTEN_FD), so a new version serves before the old one
+ * drains, and pages resume on the new code from their tokens. A version
+ * runs from its own copy of the binary, so the previous one can be
+ * restarted after the build has overwritten the original.
+ */
+#ifndef RC_DEV_RUNNER_H
+#define RC_DEV_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define DEV_PATH_MAX 4096
+
+double dev_now_ms(void);
+void dev_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- watch.c --------------------------------------------------------------- */
+
+typedef struct dev_watch dev_watch;
+
+/* Watches each root recursively (skipping hidden folders, node_modules and
+ * CMake build trees). NULL on failure (message printed). */
+dev_watch *dev_watch_new(const char *const *roots, size_t nroots);
+int dev_watch_fd(const dev_watch *w);
+/* Reads pending events; true when a source file was written, moved in or
+ * deleted (the name of one is copied to changed). New folders are watched. */
+bool dev_watch_read(dev_watch *w, char *changed, size_t changed_size);
+void dev_watch_free(dev_watch *w);
+
+/* ---- build.c --------------------------------------------------------------- */
+
+/* What the status line to the app says went wrong. */
+typedef struct dev_error {
+    char kind[16];                  /* "compile" or "crash" */
+    char file[512];
+    int line, column;
+    char message[1024];
+    char *output;                   /* malloc'd, stripped of colour codes, capped */
+} dev_error;
+
+void dev_error_clear(dev_error *e);
+
+/* Runs `sh -c command`, output captured (and copied to echo, when not
+ * NULL, if the build fails). 0 when it succeeded; -1 with e filled (kind
+ * "compile") when it failed. *ms: how long it took. */
+int dev_build(const char *command, FILE *echo, dev_error *e, double *ms);
+
+/* Finds the first "file:line:col: error: message" in the output (gcc and
+ * clang), else the first line that mentions an error. */
+void dev_parse_error(const char *output, dev_error *e);
+
+/* The JSON line {"type":"status","error":...}\n for the app (e NULL: none);
+ * malloc'd. */
+char *dev_status_line(const dev_error *e);
+
+/* ---- child.c --------------------------------------------------------------- */
+
+typedef struct dev_child {
+    pid_t pid;
+    unsigned version;
+    int chan;                       /* our end of the channel, -1 once closed */
+    int err;                        /* the read end of its stderr, -1 at EOF */
+    char bin[DEV_PATH_MAX];         /* the binary copy it runs */
+    bool ready;                     /* it said it accepts connections */
+    bool stopping;                  /* we sent SIGTERM */
+    double started_ms;
+    char in[512];                   /* a line from it being read */
+    size_t in_len;
+    char tail[4096];                /* the end of its stderr, for crash reports */
+    size_t tail_len;
+} dev_child;
+
+/* Starts bin with argv[1..] (argv[0] is replaced by bin), the listening
+ * socket and a new channel; sends status_line first. NULL on failure. */
+dev_child *dev_child_start(const char *bin, char *const *argv, int listen_fd, unsigned version,
+                           const char *status_line);
+/* Reads its channel; true when it just said ready. */
+bool dev_child_read_chan(dev_child *c);
+/* Copies its stderr to ours and keeps the tail. */
+void dev_child_read_err(dev_child *c);
+/* Sends one line; false when the channel is gone. */
+bool dev_child_send(dev_child *c, const char *line);
+void dev_child_stop(dev_child *c);
+/* "killed by signal 11 (Segmentation fault)" / "exited with status 3". */
+void dev_describe_exit(int status, char *out, size_t size);
+/* Frees c after it was reaped: closes its descriptors (keeps the binary). */
+void dev_child_free(dev_child *c);
+
+#endif

@@ -1,0 +1,87 @@
+// The dev runner (build/reactc-dev) on a copy of an example in a temp dir:
+// shared by the hot reload test and bench/hotreload.
+import { spawn } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildDir, repoRoot } from './paths.mjs';
+
+/**
+ * Copies examples/NAME.c and example.h into a fresh temp dir; the build
+ * command compiles the copy against the build tree's shared libreactc (the
+ * way an app outside this repository builds: one cc line).
+ */
+export async function exampleCopy(name) {
+  const dir = await mkdtemp(join(tmpdir(), 'reactc-dev-test-'));
+  await copyFile(join(repoRoot, 'examples', `${name}.c`), join(dir, `${name}.c`));
+  await copyFile(join(repoRoot, 'examples', 'example.h'), join(dir, 'example.h'));
+  const source = join(dir, `${name}.c`);
+  const bin = join(dir, name);
+  const build = `cc -std=c11 -O0 -pipe -I'${join(repoRoot, 'include')}' -o '${bin}' '${source}' ` +
+    `-L'${buildDir}' -lreactc -Wl,-rpath,'${buildDir}'`;
+  return {
+    dir, source, bin, build,
+    read: () => readFile(source, 'utf8'),
+    write: (text) => writeFile(source, text),
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** The runner makes up its own secret unless one is set: none here. */
+function withoutSecret() {
+  const env = { ...process.env };
+  delete env.REACTC_SECRET;
+  return env;
+}
+
+/**
+ * Starts reactc-dev on a free port for `copy` (from exampleCopy). Resolves
+ * once the first version serves: {url, log(), waitLog(re, from), kill()}.
+ */
+export async function startDev(copy, { readyMs = 20000 } = {}) {
+  const runner = join(buildDir, 'reactc-dev');
+  if (!existsSync(runner)) throw new Error(`${runner} not found: build first (cmake --build build)`);
+  const proc = spawn(runner, ['--port', '0', '--build', copy.build, '--watch', copy.dir, '--', copy.bin], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: withoutSecret(),
+    detached: true, // its own process group: the app versions go with it
+  });
+  let log = '';
+  const waiters = new Set();
+  proc.stderr.on('data', (d) => {
+    log += d;
+    for (const w of waiters) w();
+  });
+  const exited = new Promise((r) => proc.once('exit', r));
+  const kill = async () => {
+    try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ }
+    const t = setTimeout(() => { try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ } }, 3000);
+    await exited;
+    clearTimeout(t);
+  };
+  process.once('exit', () => { try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ } });
+
+  /** Resolves with the match of `re` in the log after offset `from`. */
+  const waitLog = (re, from = 0, ms = 15000) => new Promise((resolve, reject) => {
+    const check = () => {
+      const m = log.slice(from).match(re);
+      if (m) {
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve(m);
+      }
+    };
+    const timer = setTimeout(() => {
+      waiters.delete(check);
+      reject(new Error(`reactc-dev: no ${re} within ${ms} ms; log:\n${log}`));
+    }, ms);
+    waiters.add(check);
+    check();
+  });
+  const m = await waitLog(/v1 serving on (http:\/\/[0-9.]+:\d+\/)/, 0, readyMs).catch(async (e) => {
+    await kill();
+    throw e;
+  });
+  return { url: m[1], log: () => log, waitLog, kill };
+}
