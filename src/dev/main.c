@@ -197,7 +197,7 @@ static void promote(void) {
 /* ---- a save ---------------------------------------------------------------------- */
 
 static void rebuild(void) {
-    dev_log("%s changed: building", R.changed);
+    dev_log("building (%s)", R.changed);
     dev_error e = {0};
     double ms = 0;
     if (dev_build(R.build_cmd, stderr, &e, &ms) < 0) {
@@ -514,7 +514,7 @@ int main(int argc, char **argv) {
         /* The first build, and every save: build, and start what it made
          * (or, when the first build fails, what was built before). */
         double now = dev_now_ms();
-        if (R.change_at && now - R.change_at >= DEBOUNCE_MS) {
+        if (R.change_at > 0 && now - R.change_at >= DEBOUNCE_MS) {
             R.change_at = 0;
             bool first = R.versions == 0 && !R.cur && !R.next;
             rebuild();
@@ -523,7 +523,7 @@ int main(int argc, char **argv) {
                 if (copy_binary(bin, sizeof bin) == 0) start_version(bin, R.versions);
             }
         }
-        if (R.restart_at && now >= R.restart_at) {
+        if (R.restart_at > 0 && now >= R.restart_at) {
             R.restart_at = 0;
             char bin[DEV_PATH_MAX];
             copy_str(bin, sizeof bin, R.restart_bin);
@@ -545,8 +545,8 @@ int main(int argc, char **argv) {
         add_child_fds(fds, &n, R.next);
         for (int i = 0; i < MAX_STOPPING; i++) add_child_fds(fds, &n, R.stopping[i]);
         double wait = 1000;
-        if (R.change_at) wait = R.change_at + DEBOUNCE_MS - now;
-        if (R.restart_at && R.restart_at - now < wait) wait = R.restart_at - now;
+        if (R.change_at > 0) wait = R.change_at + DEBOUNCE_MS - now;
+        if (R.restart_at > 0 && R.restart_at - now < wait) wait = R.restart_at - now;
         if (wait < 0) wait = 0;
         if (poll(fds, n, (int)wait + 1) < 0 && errno != EINTR) break;
 
@@ -554,7 +554,7 @@ int main(int argc, char **argv) {
             unsigned char sig;
             while (read(sig_pipe[0], &sig, 1) == 1) {
                 if (sig == SIGINT || sig == SIGTERM) quit = true;
-                if (sig == SIGHUP && !R.change_at) {
+                if (sig == SIGHUP && R.change_at <= 0) {
                     snprintf(R.changed, sizeof R.changed, "(SIGHUP)");
                     R.change_at = dev_now_ms();
                 }
