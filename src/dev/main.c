@@ -506,7 +506,7 @@ int main(int argc, char **argv) {
 
     dev_log("http://%s:%d/ - watching %s%s; build: %s", R.host, R.port, R.watch[0],
             R.nwatch > 1 ? " and more" : "", R.build_cmd);
-    snprintf(R.changed, sizeof R.changed, "(start)");
+    snprintf(R.changed, sizeof R.changed, "first build");
     R.change_at = dev_now_ms() - DEBOUNCE_MS;      /* build once at start */
 
     bool quit = false;
@@ -555,7 +555,7 @@ int main(int argc, char **argv) {
             while (read(sig_pipe[0], &sig, 1) == 1) {
                 if (sig == SIGINT || sig == SIGTERM) quit = true;
                 if (sig == SIGHUP && R.change_at <= 0) {
-                    snprintf(R.changed, sizeof R.changed, "(SIGHUP)");
+                    snprintf(R.changed, sizeof R.changed, "SIGHUP");
                     R.change_at = dev_now_ms();
                 }
             }
