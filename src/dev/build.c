@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,8 +114,10 @@ void dev_parse_error(const char *output, dev_error *e) {
     else snprintf(e->message, sizeof e->message, "the build command failed");
 }
 
-int dev_build(const char *command, FILE *echo, dev_error *e, double *ms) {
-    double t0 = dev_now_ms();
+int dev_job_start(dev_job *j, const char *command) {
+    memset(j, 0, sizeof *j);
+    j->fd = -1;
+    j->t0 = dev_now_ms();
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) < 0) return -1;
     pid_t pid = fork();
@@ -124,30 +127,49 @@ int dev_build(const char *command, FILE *echo, dev_error *e, double *ms) {
         return -1;
     }
     if (pid == 0) {
+        setpgid(0, 0);                  /* its own group: stopped as a whole */
         dup2(fds[1], 1);
         dup2(fds[1], 2);
+        signal(SIGPIPE, SIG_DFL);
         execl("/bin/sh", "sh", "-c", command, (char *)NULL);
         _exit(127);
     }
     close(fds[1]);
-    char *out = malloc(OUTPUT_KEEP + 1);
-    if (!out) abort();
-    size_t len = 0;
+    j->pid = pid;
+    j->fd = fds[0];
+    fcntl(j->fd, F_SETFL, O_NONBLOCK);
+    j->out = malloc(OUTPUT_KEEP + 1);
+    if (!j->out) abort();
+    return 0;
+}
+
+bool dev_job_read(dev_job *j) {
     char chunk[4096];
-    for (;;) {
-        ssize_t n = read(fds[0], chunk, sizeof chunk);
+    while (j->fd >= 0) {
+        ssize_t n = read(j->fd, chunk, sizeof chunk);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
+        if (n <= 0) {                     /* EOF: every writer (the build's processes) is gone */
+            close(j->fd);
+            j->fd = -1;
+            break;
+        }
         size_t take = (size_t)n;
-        if (take > OUTPUT_KEEP - len) take = OUTPUT_KEEP - len;
-        memcpy(out + len, chunk, take);
-        len += take;
+        if (take > OUTPUT_KEEP - j->len) take = OUTPUT_KEEP - j->len;
+        memcpy(j->out + j->len, chunk, take);
+        j->len += take;
     }
-    close(fds[0]);
-    out[len] = '\0';
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    *ms = dev_now_ms() - t0;
+    return true;
+}
+
+int dev_job_finish(dev_job *j, FILE *echo, dev_error *e, double *ms) {
+    *ms = dev_now_ms() - j->t0;
+    char *out = j->out;
+    j->out = NULL;
+    out[j->len] = '\0';
+    if (j->fd >= 0) close(j->fd);
+    j->fd = -1;
+    int status = j->status;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         free(out);
         return 0;
@@ -163,6 +185,27 @@ int dev_build(const char *command, FILE *echo, dev_error *e, double *ms) {
     sanitize_utf8(e->message);
     e->output = out;
     return -1;
+}
+
+void dev_job_cancel(dev_job *j) {
+    if (j->pid > 0 && !j->reaped) {
+        kill(-j->pid, SIGTERM);         /* sh and the compilers it started */
+        while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR) {}
+    }
+    if (j->fd >= 0) close(j->fd);
+    free(j->out);
+    memset(j, 0, sizeof *j);
+    j->fd = -1;
+}
+
+int dev_build(const char *command, FILE *echo, dev_error *e, double *ms) {
+    dev_job j;
+    if (dev_job_start(&j, command) < 0) return -1;
+    struct pollfd p = {.fd = j.fd, .events = POLLIN};
+    while (!dev_job_read(&j)) poll(&p, 1, -1);
+    while (waitpid(j.pid, &j.status, 0) < 0 && errno == EINTR) {}
+    j.reaped = true;
+    return dev_job_finish(&j, echo, e, ms);
 }
 
 char *dev_status_line(const dev_error *e) {

@@ -13,6 +13,7 @@
  * is started again; pages resume on it.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -71,9 +72,12 @@ static struct {
     double build_ms;                /* of the version starting */
     double change_at;               /* a save not built yet (0: none) */
     char changed[DEV_PATH_MAX];
+    dev_job job;                    /* the build running, if job.pid */
+    bool first_build;
     double restart_at;              /* restart a crashed version then (0: none) */
     char restart_bin[DEV_PATH_MAX];
     unsigned quick_crashes;
+    bool quit;                      /* SIGINT/SIGTERM, or the app stopped by itself */
 } R;
 
 static int sig_pipe[2];
@@ -196,17 +200,42 @@ static void promote(void) {
 
 /* ---- a save ---------------------------------------------------------------------- */
 
-static void rebuild(void) {
+/* The build runs in the background (the loop keeps serving the versions'
+ * output, their deaths and further saves); one at a time: a save during a
+ * build is built after it, and that build's result is not started. */
+static void start_build(void) {
     dev_log("building (%s)", R.changed);
+    if (dev_job_start(&R.job, R.build_cmd) < 0) {
+        dev_log("cannot run the build command: %s", strerror(errno));
+        R.job.pid = 0;
+    }
+}
+
+static void built(void) {
     dev_error e = {0};
     double ms = 0;
-    if (dev_build(R.build_cmd, stderr, &e, &ms) < 0) {
+    int rc = dev_job_finish(&R.job, stderr, &e, &ms);
+    memset(&R.job, 0, sizeof R.job);
+    R.job.fd = -1;
+    bool first = R.first_build;
+    R.first_build = false;
+    if (R.change_at > 0) {
+        dev_log("saved again during the build: building again");
+        dev_error_clear(&e);
+        return;
+    }
+    if (rc < 0) {
         dev_error_clear(&R.error);
         R.error = e;
         R.has_error = true;
         dev_log("build failed in %.0f ms: %s:%d: %s%s", ms, e.file, e.line, e.message,
                 R.cur ? " (the running version keeps serving)" : "");
         send_status();
+        /* At start, what an earlier build left is better than nothing. */
+        if (first && access(R.app, X_OK) == 0) {
+            char bin[DEV_PATH_MAX];
+            if (copy_binary(bin, sizeof bin) == 0) start_version(bin, R.versions);
+        }
         return;
     }
     struct stat st;
@@ -281,10 +310,21 @@ static void reaped(pid_t pid, int status) {
         return;
     }
     if (R.cur && R.cur->pid == pid) {
-        /* The serving version died: start the previous one (or this one
-         * again, with a growing pause if it keeps dying); its pages resume. */
         dev_child *c = R.cur;
         R.cur = NULL;
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+            /* It stopped by itself, cleanly: Ctrl-C reached it as well as
+             * us (one process group), or the app called rc_app_stop. */
+            dev_log("v%u stopped: stopping too", c->version);
+            R.quit = true;
+            char bin[DEV_PATH_MAX];
+            copy_str(bin, sizeof bin, c->bin);
+            dev_child_free(c);
+            drop_bin(bin);
+            return;
+        }
+        /* The serving version died: start the previous one (or this one
+         * again, with a growing pause if it keeps dying); its pages resume. */
         const char *bin = *R.fallback && strcmp(R.fallback, c->bin) != 0 ? R.fallback : c->bin;
         char then[160];
         snprintf(then, sizeof then, "restarting v%u", version_of(bin));
@@ -472,10 +512,14 @@ static void shutdown_all(void) {
             }
             usleep(10000);
         }
-        unlink(all[i]->bin);
         dev_child_free(all[i]);
     }
-    if (*R.fallback) unlink(R.fallback);
+    /* Every version's copy, whatever state it was left in. */
+    DIR *d = opendir(R.tmpdir);
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        if (e->d_name[0] != '.') unlinkat(dirfd(d), e->d_name, 0);
+    if (d) closedir(d);
     rmdir(R.tmpdir);
 }
 
@@ -508,20 +552,16 @@ int main(int argc, char **argv) {
             R.nwatch > 1 ? " and more" : "", R.build_cmd);
     snprintf(R.changed, sizeof R.changed, "first build");
     R.change_at = dev_now_ms() - DEBOUNCE_MS;      /* build once at start */
+    R.first_build = true;
+    R.job.fd = -1;
 
-    bool quit = false;
-    while (!quit) {
-        /* The first build, and every save: build, and start what it made
-         * (or, when the first build fails, what was built before). */
+    while (!R.quit) {
+        /* The first build, and every save once quiet: build (built()
+         * starts what it made). */
         double now = dev_now_ms();
-        if (R.change_at > 0 && now - R.change_at >= DEBOUNCE_MS) {
+        if (R.change_at > 0 && now - R.change_at >= DEBOUNCE_MS && !R.job.pid) {
             R.change_at = 0;
-            bool first = R.versions == 0 && !R.cur && !R.next;
-            rebuild();
-            if (first && !R.next && access(R.app, X_OK) == 0) {
-                char bin[DEV_PATH_MAX];
-                if (copy_binary(bin, sizeof bin) == 0) start_version(bin, R.versions);
-            }
+            start_build();
         }
         if (R.restart_at > 0 && now >= R.restart_at) {
             R.restart_at = 0;
@@ -544,8 +584,10 @@ int main(int argc, char **argv) {
         add_child_fds(fds, &n, R.cur);
         add_child_fds(fds, &n, R.next);
         for (int i = 0; i < MAX_STOPPING; i++) add_child_fds(fds, &n, R.stopping[i]);
+        size_t job_at = n;
+        if (R.job.fd >= 0) fds[n++] = (struct pollfd){.fd = R.job.fd, .events = POLLIN};
         double wait = 1000;
-        if (R.change_at > 0) wait = R.change_at + DEBOUNCE_MS - now;
+        if (R.change_at > 0 && !R.job.pid) wait = R.change_at + DEBOUNCE_MS - now;
         if (R.restart_at > 0 && R.restart_at - now < wait) wait = R.restart_at - now;
         if (wait < 0) wait = 0;
         if (poll(fds, n, (int)wait + 1) < 0 && errno != EINTR) break;
@@ -553,7 +595,7 @@ int main(int argc, char **argv) {
         if (fds[0].revents) {
             unsigned char sig;
             while (read(sig_pipe[0], &sig, 1) == 1) {
-                if (sig == SIGINT || sig == SIGTERM) quit = true;
+                if (sig == SIGINT || sig == SIGTERM) R.quit = true;
                 if (sig == SIGHUP && R.change_at <= 0) {
                     snprintf(R.changed, sizeof R.changed, "SIGHUP");
                     R.change_at = dev_now_ms();
@@ -562,6 +604,7 @@ int main(int argc, char **argv) {
         }
         if (fds[1].revents && dev_watch_read(watch, R.changed, sizeof R.changed))
             R.change_at = dev_now_ms();         /* (re)start the debounce */
+        if (job_at < n && fds[job_at].revents) dev_job_read(&R.job);
         service_child(R.cur, fds, n);
         service_child(R.next, fds, n);
         for (int i = 0; i < MAX_STOPPING; i++) service_child(R.stopping[i], fds, n);
@@ -569,8 +612,17 @@ int main(int argc, char **argv) {
 
         int status;
         pid_t pid;
-        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) reaped(pid, status);
+        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+            if (R.job.pid && pid == R.job.pid) {
+                R.job.status = status;
+                R.job.reaped = true;
+            } else {
+                reaped(pid, status);
+            }
+        }
+        if (R.job.pid && R.job.reaped && R.job.fd < 0) built();
     }
+    if (R.job.pid) dev_job_cancel(&R.job);
     dev_log("stopping");
     shutdown_all();
     dev_watch_free(watch);

@@ -53,7 +53,29 @@ typedef struct dev_error {
 
 void dev_error_clear(dev_error *e);
 
-/* Runs `sh -c command`, output captured (and copied to echo, when not
+/* A build running in the background: the runner's loop polls fd, calls
+ * dev_job_read when it is readable, and reaps pid (setting status and
+ * reaped); the job is done when both happened. */
+typedef struct dev_job {
+    pid_t pid;                      /* 0: no build running */
+    int fd;                         /* its stdout+stderr, -1 at EOF */
+    char *out;                      /* captured output (capped) */
+    size_t len;
+    double t0;
+    int status;                     /* waitpid status, once reaped */
+    bool reaped;
+} dev_job;
+
+int dev_job_start(dev_job *j, const char *command);
+/* Reads what the build wrote; true once its output is at EOF. */
+bool dev_job_read(dev_job *j);
+/* After EOF and reaping: 0 when the build succeeded, -1 with e filled
+ * (kind "compile", output copied to echo when not NULL) when it failed. */
+int dev_job_finish(dev_job *j, FILE *echo, dev_error *e, double *ms);
+/* Kills and reaps a build made obsolete by a newer save; frees the job. */
+void dev_job_cancel(dev_job *j);
+
+/* The same, start to finish, blocking (tests). Runs `sh -c command`, output captured (and copied to echo, when not
  * NULL, if the build fails). 0 when it succeeded; -1 with e filled (kind
  * "compile") when it failed. *ms: how long it took. */
 int dev_build(const char *command, FILE *echo, dev_error *e, double *ms);
