@@ -228,4 +228,5 @@ static void dashboard(rc_ctx *ctx, const void *props) {
 }
 RC_COMPONENT(dashboard);
 
-RC_EXAMPLE_MAIN(dashboard_component, "Dashboard")
+/* A dashboard is watched, not touched (a wall display): it never sleeps. */
+RC_EXAMPLE_MAIN(dashboard_component, "Dashboard", .client = {.idle_s = UINT32_MAX})

@@ -31,13 +31,15 @@
     ".rc-error{color:#c0392b;background:#fff0ee;padding:.5rem;border-radius:6px}"            \
     "</style>"
 
+/* main() for an example: its component, its title, then any other rc_app
+ * fields (designated initialisers); the command line may override them. */
 #ifdef RC_NO_MAIN
-#define RC_EXAMPLE_MAIN(component, title_)
+#define RC_EXAMPLE_MAIN(component, ...)
 #else
-#define RC_EXAMPLE_MAIN(component, title_)                          \
+#define RC_EXAMPLE_MAIN(component, title_, ...)                     \
     int main(int argc, char **argv) {                               \
         rc_app app = {.title = (title_), .root = &(component),      \
-                      .head = RC_EXAMPLE_HEAD};                     \
+                      .head = RC_EXAMPLE_HEAD, __VA_ARGS__};        \
         int rc = rc_app_args(&app, argc, argv);                     \
         if (rc) return rc > 0 ? 0 : 2;                              \
         return rc_app_run(&app);                                    \

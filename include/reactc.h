@@ -634,6 +634,24 @@ size_t rc_layout_instance_count(const rc_layout *layout);
 /* The app server: HTTP + WebSocket on one port (libwebsockets on libev).   */
 /* ------------------------------------------------------------------------ */
 
+/* What the page tells the browser client (as data-reactc-* attributes of
+ * its mount element; docs/protocol.md, "Client options"). Zero fields keep
+ * the client's defaults. */
+typedef struct rc_client_options {
+    /* A tab untouched (no pointer, key, wheel, scroll or focus) this long
+     * sleeps: it disconnects and the server frees its session; the first
+     * activity resumes it. Default 240 s; UINT32_MAX: never (a wall
+     * display that must keep showing live data). */
+    uint32_t idle_s;
+    /* Where a tab keeps its session and token: "session" (default: a
+     * reload of the tab resumes), "local" (also a restarted browser) or
+     * "memory" (nothing survives a reload). */
+    const char *storage;
+    uint32_t backoff_initial_ms;  /* the first reconnect wait is at most this (default 250) */
+    uint32_t backoff_max_ms;      /* the longest reconnect wait (default 10,000) */
+    uint32_t connect_timeout_s;   /* a socket that opens and answers slower is retried (default 10) */
+} rc_client_options;
+
 /* An app: the root component and how to serve it. Zero-initialise, set what
  * you need; every other field has a default. The struct must outlive
  * rc_app_run. */
@@ -671,6 +689,9 @@ typedef struct rc_app {
      * the port (SO_REUSEPORT); a dead worker is restarted, SIGHUP restarts
      * them one by one. -1: one worker per core. */
     int workers;
+    /* The browser client's timings and storage. Its heartbeat follows
+     * heartbeat_s (the client pings after as long without a message). */
+    rc_client_options client;
     void *user;                   /* yours */
     /* Called on the loop thread once the server listens (port known). */
     void (*on_listen)(struct rc_app *app, int port);
@@ -678,7 +699,8 @@ typedef struct rc_app {
 } rc_app;
 
 /* Parses --host, --port, --log-level (error|warn|info|debug), --title,
- * --secret-file, --grace (seconds), --workers (N or auto), --heartbeat, --max-sessions,
+ * --secret-file, --grace (seconds), --workers (N or auto), --heartbeat,
+ * --token-interval, --idle (seconds; 0: never), --storage, --max-sessions,
  * --max-message, --max-queued and --help into app. Unknown options are an error. Returns 0, 1 after printing
  * help (exit 0), or -1 after printing an error (exit 2). */
 int rc_app_args(rc_app *app, int argc, char **argv);

@@ -33,6 +33,8 @@ static void usage(const char *prog) {
            "  --workers N      N worker processes on the port (auto: one per core; default 1)\n"
            "  --heartbeat S    ping an idle connection after S seconds, drop it after 2*S (default 15)\n"
            "  --token-interval MS  at most one state token per MS per session (default 250; 0: every change)\n"
+           "  --idle S         an untouched tab sleeps after S seconds (default 240; 0: never)\n"
+           "  --storage KIND   where tabs keep their session: session (default), local or memory\n"
            "  --max-sessions N sessions per process (default 10000)\n"
            "  --max-message N  largest message accepted, bytes (default 1048576)\n"
            "  --max-queued N   output bytes queued per connection before closing it (default 4194304)\n",
@@ -98,6 +100,20 @@ int rc_app_args(rc_app *app, int argc, char **argv) {
                 return -1;
             }
             app->token_interval_ms = n == 0 ? UINT32_MAX : (uint32_t)n;
+        } else if (strcmp(a, "--idle") == 0) {
+            char *end;
+            long n = strtol(val, &end, 10);
+            if (*end || n < 0 || n > 2000000) {
+                fprintf(stderr, "%s: bad idle time \"%s\" (seconds; 0: never)\n", argv[0], val);
+                return -1;
+            }
+            app->client.idle_s = n == 0 ? UINT32_MAX : (uint32_t)n;
+        } else if (strcmp(a, "--storage") == 0) {
+            if (strcmp(val, "session") != 0 && strcmp(val, "local") != 0 && strcmp(val, "memory") != 0) {
+                fprintf(stderr, "%s: bad storage \"%s\" (session, local or memory)\n", argv[0], val);
+                return -1;
+            }
+            app->client.storage = val;
         } else if (strcmp(a, "--heartbeat") == 0) {
             char *end;
             long n = strtol(val, &end, 10);

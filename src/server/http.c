@@ -13,6 +13,35 @@
 
 #define CHUNK 16384
 
+static void attr_uint(rc_buf *b, const char *name, uint32_t v) {
+    char text[64];
+    snprintf(text, sizeof text, " data-reactc-%s=\"%u\"", name, (unsigned)v);
+    rc_jw_raw(b, text);
+}
+
+/* rc_client_options as the mount element's data-reactc-* attributes (the
+ * client reads them at boot; docs/protocol.md). Only what was set. */
+static void client_options(rc_buf *b, const rc_app *app) {
+    const rc_client_options *o = &app->client;
+    if (o->idle_s) attr_uint(b, "idle", o->idle_s == UINT32_MAX ? 0 : o->idle_s);
+    const char *st = o->storage;
+    if (st && (strcmp(st, "session") == 0 || strcmp(st, "local") == 0 || strcmp(st, "memory") == 0)) {
+        rc_jw_raw(b, " data-reactc-storage=\"");
+        rc_jw_raw(b, st);
+        rc_buf_putc(b, '"');
+    }
+    if (o->backoff_initial_ms || o->backoff_max_ms) {
+        char text[96];
+        uint32_t first = o->backoff_initial_ms ? o->backoff_initial_ms : 250;
+        uint32_t cap = o->backoff_max_ms ? o->backoff_max_ms : 10000;
+        snprintf(text, sizeof text, " data-reactc-backoff=\"%u,2,%u\"", (unsigned)first, (unsigned)cap);
+        rc_jw_raw(b, text);
+    }
+    if (o->connect_timeout_s) attr_uint(b, "connect-timeout", o->connect_timeout_s);
+    /* The client's silence limit follows the server's ping interval. */
+    attr_uint(b, "heartbeat", app->heartbeat_s);
+}
+
 int rc_http_build_page(rc_server *s) {
     rc_app *app = s->app;
     uint64_t h = rc_hash_bytes(RC_HASH_SEED, rc_client_js, rc_client_js_len);
@@ -36,8 +65,9 @@ int rc_http_build_page(rc_server *s) {
     }
     rc_jw_raw(&b, "</title>");
     if (app->head) rc_jw_raw(&b, app->head);
-    rc_jw_raw(&b, "</head>\n<body><div id=\"reactc-root\" data-reactc-mount></div>"
-                  "<script src=\"/_reactc/client.js?v=");
+    rc_jw_raw(&b, "</head>\n<body><div id=\"reactc-root\" data-reactc-mount");
+    client_options(&b, app);
+    rc_jw_raw(&b, "></div><script src=\"/_reactc/client.js?v=");
     rc_jw_raw(&b, s->client_etag);
     rc_jw_raw(&b, "\" defer></script></body></html>\n");
     s->page = b.data;
