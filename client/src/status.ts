@@ -80,8 +80,6 @@ export function status(mount: Element): Status {
     },
     fire(name, detail) {
       mount.dispatchEvent(new CustomEvent('reactc:' + name, { bubbles: true, detail }));
-      // The unprefixed names of earlier versions, for pages written against them.
-      mount.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
     },
   };
 }

@@ -476,7 +476,7 @@ test('reconnect: classes change, queued events follow the hello in order, focus 
   await page.evaluate(() => {
     const root = document.querySelector('#reactc-root');
     window.domEvents = [];
-    for (const n of ['reconnecting', 'reconnected']) root.addEventListener(n, () => window.domEvents.push(n));
+    for (const n of ['reactc:reconnecting', 'reactc:reconnected']) root.addEventListener(n, () => window.domEvents.push(n));
     const input = document.querySelector('#inp');
     input.marker = 'same element';
     input.focus();
@@ -528,7 +528,7 @@ test('reconnect: classes change, queued events follow the hello in order, focus 
     focused: true,
     selection: [2, 3],
     value: 'hello',
-    domEvents: ['reconnecting', 'reconnected'],
+    domEvents: ['reactc:reconnecting', 'reactc:reconnected'],
   });
   // Events go straight out again, numbering on.
   await page.click('#b');

@@ -316,7 +316,7 @@ test('server shutdown: SIGTERM exits 0 at once and the page notices the close', 
     await waitText(page, '#count', '1');
     await page.evaluate(() => {
       window.__events = [];
-      document.querySelector('#reactc-root').addEventListener('reconnecting', () => window.__events.push('reconnecting'));
+      document.querySelector('#reactc-root').addEventListener('reactc:reconnecting', () => window.__events.push('reactc:reconnecting'));
     });
     const { code, ms } = await server.stop(1500);
     assert.equal(code, 0);
@@ -327,7 +327,7 @@ test('server shutdown: SIGTERM exits 0 at once and the page notices the close', 
       return c.contains('rc-reconnecting') || c.contains('rc-connecting');
     }, null, { timeout: 3000 });
     assert.equal(await page.$eval(MOUNT, (m) => m.classList.contains('rc-connected')), false);
-    assert.deepEqual(await page.evaluate(() => window.__events), ['reconnecting']);
+    assert.deepEqual(await page.evaluate(() => window.__events), ['reactc:reconnecting']);
     // docs/protocol.md: close code 1001 when the server shuts down.
     assert.equal(await page.evaluate(() => window.__closeCodes[0]), 1001);
     // The rendered page stays on screen while the client retries.
