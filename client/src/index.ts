@@ -5,7 +5,7 @@ import { listen } from './events';
 import { watchIdle } from './idle';
 import { ack, reset, settle } from './inputs';
 import { notice } from './notice';
-import { devStatus } from './overlay';
+import { devHead, devStatus } from './dev';
 import { applyOps, update } from './patch';
 import { status } from './status';
 import { openStore } from './store';
@@ -37,7 +37,10 @@ function handle(mount: Element, msg: any): void {
     else if (msg.type === 'layout-update') update(mount, msg.path || '', msg.model);
     else if (msg.type === 'resume-failed') resumeFailed(mount, String(msg.reason));
     else if (msg.type === 'error') console.error('reactc: server error:', msg.message);
-    else if (msg.type === 'dev') devStatus(msg.error || null);
+    else if (msg.type === 'dev') {
+      devHead(msg.head, msg.head_hash);
+      devStatus(msg.error || null);
+    }
     else console.warn('reactc: unknown message', msg.type);
   } catch (e) {
     // The DOM no longer matches the server's view; report, keep running.

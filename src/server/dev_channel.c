@@ -11,9 +11,9 @@
  * App -> runner: {"type":"ready","port":N} once it accepts connections.
  *
  * The app keeps the status as the message its clients get: {"type":"dev",
- * "error":...}, sent after every whole tree (so a page that reconnects to a
+ * "error":..., "head":..., "head_hash":...}, sent after every whole tree (so a page that reconnects to a
  * new version learns the error is gone) and to every page when it changes.
- * The client shows it as an overlay (client/src/overlay.ts).
+ * The client shows it as an overlay and swaps the head (client/src/dev.ts).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +26,7 @@
 
 #include "server/server.h"
 #include "util/alloc.h"
+#include "util/hash.h"
 
 /* A line from the runner longer than this is a bug (compiler output is
  * capped at 8 KiB by the runner): drop the channel rather than grow. */
@@ -73,6 +74,17 @@ static void set_status(rc_server *s, json_t *err) {
         rc_buf_putc(&b, '}');
     } else {
         rc_jw_raw(&b, "null");
+    }
+    /* This version's head: a page loaded from another version swaps it in
+     * (a CSS change shows without a reload). */
+    const char *head = s->app->head;
+    if (head) {
+        char hash[24];
+        snprintf(hash, sizeof hash, "%016llx", (unsigned long long)rc_hash_str(RC_HASH_SEED, head));
+        rc_jw_raw(&b, ",\"head\":");
+        rc_jw_str(&b, head);
+        rc_jw_raw(&b, ",\"head_hash\":");
+        rc_jw_str(&b, hash);
     }
     rc_buf_putc(&b, '}');
     rc_buf_free(&s->dev_status);

@@ -64,7 +64,17 @@ int rc_http_build_page(rc_server *s) {
         }
     }
     rc_jw_raw(&b, "</title>");
-    if (app->head) rc_jw_raw(&b, app->head);
+    /* The app's head between markers, with its hash: under the dev runner
+     * a new version's head replaces it in open pages (client/src/dev.ts). */
+    if (app->head) {
+        char meta[96];
+        snprintf(meta, sizeof meta, "<meta name=\"reactc-head\" content=\"%016llx\">",
+                 (unsigned long long)rc_hash_str(RC_HASH_SEED, app->head));
+        rc_jw_raw(&b, meta);
+        rc_jw_raw(&b, "<!--reactc-head-->");
+        rc_jw_raw(&b, app->head);
+        rc_jw_raw(&b, "<!--/reactc-head-->");
+    }
     rc_jw_raw(&b, "</head>\n<body><div id=\"reactc-root\" data-reactc-mount");
     client_options(&b, app);
     rc_jw_raw(&b, "></div><script src=\"/_reactc/client.js?v=");

@@ -1,10 +1,13 @@
 // Hot reload (docs/dev.md): reactc-dev on a copy of the todo example in a
 // temp dir, a real page in Chromium. The test edits the copy's source the
 // way an editor saves it and checks what the user sees: the new label
-// without a page reload, the items and the half-typed text kept; a syntax
+// without a page reload, the items and the half-typed text kept; a CSS
+// change in the app's <head> swapped in; a syntax
 // error shown in an overlay while the page keeps working; a version that
 // crashes replaced by the previous one, pages resumed on it.
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchBrowser, newPage } from './lib/browser.mjs';
 import { exampleCopy, startDev } from './lib/dev.mjs';
@@ -72,6 +75,19 @@ test('save a change: the page shows it without reloading, state kept; a compile 
     assert.equal(await page.inputValue('#new-todo'), 'half typed');
     assert.equal(await overlay(page), null);
 
+    // 1b. A style change (the app's <head>, in example.h): swapped into
+    // the open page, no reload.
+    mark = dev.log().length;
+    const header = join(copy.dir, 'example.h');
+    const css = await readFile(header, 'utf8');
+    const rule = 'h1{font-size:1.4rem;margin:.2rem 0 1rem}';
+    assert.equal(css.split(rule).length, 2, 'the h1 rule in example.h');
+    await writeFile(header, css.replace(rule, 'h1{font-size:1.4rem;margin:.2rem 0 1rem;color:#c80000}'));
+    await dev.waitLog(/v3 serving/, mark);
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('h1')).color === 'rgb(200, 0, 0)');
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no page reload');
+    assert.equal(await page.inputValue('#new-todo'), 'half typed');
+
     // 2. A syntax error: the overlay shows the compiler's message; the page
     // (the previous version) still works.
     mark = dev.log().length;
@@ -90,7 +106,7 @@ test('save a change: the page shows it without reloading, state kept; a compile 
     // 3. The fix: the overlay goes away, a new version serves the page.
     mark = dev.log().length;
     await edit(copy, 'size_t open = 0 +;', 'size_t open = 0;');
-    await dev.waitLog(/v3 serving/, mark);
+    await dev.waitLog(/v4 serving/, mark);
     await page.waitForSelector('#reactc-dev-overlay', { state: 'detached' });
     await page.type('#new-todo', 'still typing', { delay: 10 });
 
@@ -100,11 +116,11 @@ test('save a change: the page shows it without reloading, state kept; a compile 
     mark = dev.log().length;
     await edit(copy, 'size_t open = 0;',
       'size_t open = 0;\n    if (rc_array_len(items) >= 3) *(volatile int *)0 = 1;');
-    await dev.waitLog(/v4 serving/, mark);
-    await dev.waitLog(/v4 killed by signal 11.*restarting v3/, mark);
+    await dev.waitLog(/v5 serving/, mark);
+    await dev.waitLog(/v5 killed by signal 11.*restarting v4/, mark);
     await page.waitForSelector('#reactc-dev-overlay');
     assert.match(await overlay(page), /crashed/);
-    await dev.waitLog(/v3 serving/, mark);
+    await dev.waitLog(/v4 serving/, mark);
     await page.waitForSelector('#reactc-root.rc-connected');
     assert.deepEqual(await texts(page), ['buy milk', 'call mom', 'added during the error']);
     assert.equal(await page.inputValue('#new-todo'), 'still typing');
@@ -114,7 +130,7 @@ test('save a change: the page shows it without reloading, state kept; a compile 
     // 5. Fixed again: a new version, no overlay, state intact.
     mark = dev.log().length;
     await edit(copy, '\n    if (rc_array_len(items) >= 3) *(volatile int *)0 = 1;', '');
-    await dev.waitLog(/v5 serving/, mark);
+    await dev.waitLog(/v6 serving/, mark);
     await page.waitForSelector('#reactc-dev-overlay', { state: 'detached' });
     assert.deepEqual(await classes(page), ['done', 'done', 'open']);
     assert.equal(await page.inputValue('#new-todo'), 'still typing');

@@ -1,9 +1,13 @@
-// The dev runner's overlay (docs/dev.md): under `reactc-dev` the server
-// sends {"type":"dev","error":null|{...}} after every whole tree and when
-// the build or the running version fails. An error covers the page with
-// what went wrong (file:line, the compiler's message, its output); the page
-// under it stays live. {"error":null} removes it. Outside dev mode no such
-// message is ever sent.
+// The dev runner's messages (docs/dev.md): under `reactc-dev` the server
+// sends {"type":"dev","error":null|{...},"head":...,"head_hash":...} after
+// every whole tree and when the build or the running version fails.
+//  - An error covers the bottom of the page with what went wrong (file:line,
+//    the compiler's message, its output); the page stays live.
+//    {"error":null} removes it.
+//  - The app's <head> (its CSS) of the version serving: when it differs from
+//    the one this page has, it is swapped in, so a style change shows
+//    without a reload like any other change.
+// Outside dev mode no such message is ever sent.
 
 import { addStyle } from './notice';
 
@@ -72,4 +76,25 @@ export function devStatus(error: DevError | null): void {
   close.onclick = () => box.remove();
   box.appendChild(close);
   document.body.appendChild(box);
+}
+
+/** Replaces the app's part of <head> (between the server's markers) when
+ * the version now serving has another one. Scripts in it do not run again. */
+export function devHead(head: unknown, hash: unknown): void {
+  if (typeof head !== 'string' || typeof hash !== 'string') return;
+  const meta = document.querySelector('meta[name="reactc-head"]');
+  if (!meta || meta.getAttribute('content') === hash) return;
+  let start: Node | null = null;
+  let end: Node | null = null;
+  for (const n of Array.from(document.head.childNodes)) {
+    if (n.nodeType !== Node.COMMENT_NODE) continue;
+    if ((n as Comment).data === 'reactc-head') start = n;
+    else if ((n as Comment).data === '/reactc-head') end = n;
+  }
+  if (!start || !end) return;
+  while (start.nextSibling && start.nextSibling !== end) start.nextSibling.remove();
+  const t = document.createElement('template');
+  t.innerHTML = head;
+  document.head.insertBefore(t.content, end);
+  meta.setAttribute('content', hash);
 }
