@@ -68,9 +68,11 @@ fuzz: deps
 	  $$f -runs=$(FUZZ_RUNS) -max_len=4096 build-fuzz/corpus/$$name $$( [ -d $$corpus ] && echo $$corpus ); \
 	done
 
-# Benchmarks print their figures (see docs/performance.md).
+# Every benchmark in one run, then docs/performance.md regenerated from its
+# figures (bench/run.sh: about five minutes, bounded at twelve; each step's output in
+# $(BUILD)/bench/run.log).
 bench: build
-	@for b in $(BUILD)/bench/*; do echo "== $$b"; $$b; done
+	BUILD=$(abspath $(BUILD)) bench/run.sh
 
 clean:
 	rm -rf build build-asan build-clang build-fuzz

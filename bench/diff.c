@@ -11,6 +11,8 @@
  *   memory per 1,000-node tree
  *
  * Prints medians over many runs. Usage: diff [runs]
+ * Besides the lines for people, "RESULT key=value ..." lines carry the same
+ * figures for bench/run.sh (which fills docs/performance.md from them).
  */
 #include <malloc.h>
 #include <stdio.h>
@@ -18,10 +20,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/internal.h"    /* struct rc_instance, for its size */
 #include "reactc.h"
+#include "vdom/node.h"
 #include "wire/model.h"
 
 #define ROWS 1000
+
+/* Where the timed snprintf loop stores a byte, so that it is not optimised away. */
+static volatile char keys_sink;
 
 static double now_us(void) {
     struct timespec ts;
@@ -153,8 +160,13 @@ int main(int argc, char **argv) {
         t[r] = t1 - t0;
         t2[r] = t2v - t1;
     }
-    printf("first render, 10,000 nodes:               %9.1f us\n", median(t, runs));
-    printf("serialise whole model (%zu bytes):      %9.1f us\n", model_bytes, median(t2, runs));
+    double first_us = median(t, runs), model_us = median(t2, runs);
+    printf("first render, 10,000 nodes:               %9.1f us\n", first_us);
+    printf("serialise whole model (%zu bytes):      %9.1f us\n", model_bytes, model_us);
+    printf("RESULT runs=%d nodes=%d first_render_us=%.1f first_render_ms=%.2f model_bytes=%zu "
+           "model_kb=%.0f model_us=%.1f model_ms=%.2f\n",
+           runs, ROWS * 10, first_us, first_us / 1000, model_bytes, (double)model_bytes / 1000,
+           model_us, model_us / 1000);
 
     /* One changed text, the row's own state. */
     rc_layout *l = mount(&list_component);
@@ -177,8 +189,11 @@ int main(int argc, char **argv) {
         t[r] = t1 - t0;
         t2[r] = t2v - t1;
     }
-    printf("one text, row state (1 render):            %9.2f us   target <= 50 us\n", median(t, runs));
-    printf("serialise that patch (%zu bytes):          %9.2f us\n", patch_bytes, median(t2, runs));
+    double row_us = median(t, runs), patch_us = median(t2, runs);
+    printf("one text, row state (1 render):            %9.2f us   target <= 50 us\n", row_us);
+    printf("serialise that patch (%zu bytes):          %9.2f us\n", patch_bytes, patch_us);
+    printf("RESULT row_state_us=%.2f patch_bytes=%zu patch_us=%.2f\n", row_us, patch_bytes,
+           patch_us);
 
     /* One changed text, from the parent's data. */
     for (int r = 0; r < runs; r++) {
@@ -194,7 +209,24 @@ int main(int argc, char **argv) {
         rc_layout_commit(l);
         t[r] = t1 - t0;
     }
-    printf("one text, parent data (1,000 props cmp):   %9.2f us\n", median(t, runs));
+    double parent_us = median(t, runs);
+    printf("one text, parent data (1,000 props cmp):   %9.2f us\n", parent_us);
+    /* Part of that is list()'s own snprintf of the 1,000 keys, which an app
+     * with ready-made keys would not pay: timed alone here. */
+    for (int r = 0; r < runs; r++) {
+        double t0 = now_us();
+        for (int i = 0; i < ROWS; i++) {
+            char key[16];
+            snprintf(key, sizeof key, "%d", data.order[i]);
+            keys_sink = key[0];
+        }
+        t[r] = now_us() - t0;
+    }
+    double keys_us = median(t, runs);
+    printf("  of which the benchmark's snprintf of the keys: %6.2f us\n", keys_us);
+    printf("RESULT parent_data_us=%.1f parent_data_per_child_us=%.3f keys_snprintf_us=%.1f "
+           "keys_snprintf_pct=%.0f\n",
+           parent_us, parent_us / ROWS, keys_us, 100.0 * keys_us / parent_us);
 
     /* Reverse the keyed list. */
     for (int r = 0; r < runs; r++) {
@@ -213,8 +245,11 @@ int main(int argc, char **argv) {
         rc_layout_commit(l);
         t[r] = t1 - t0;
     }
+    double reverse_us = median(t, runs);
     printf("reverse keyed 1,000 rows (999 moves):      %9.1f us   (%zu bytes of ops)\n",
-           median(t, runs), patch_bytes);
+           reverse_us, patch_bytes);
+    printf("RESULT reverse_us=%.1f reverse_bytes=%zu reverse_kb=%.1f\n", reverse_us, patch_bytes,
+           (double)patch_bytes / 1000);
     rc_layout_free(l);
     reset_data();
 
@@ -233,8 +268,11 @@ int main(int argc, char **argv) {
         rc_layout_commit(l);
         t[r] = t1 - t0;
     }
+    double flat_us = median(t, runs);
     printf("one text, one flat 10,000-node component:  %9.1f us   (O(n): split into components)\n",
-           median(t, runs));
+           flat_us);
+    printf("RESULT flat_us=%.1f flat_ms=%.2f flat_per_node_us=%.3f\n", flat_us, flat_us / 1000,
+           flat_us / (ROWS * 10));
     rc_layout_free(l);
     reset_data();
 
@@ -246,6 +284,8 @@ int main(int argc, char **argv) {
     size_t per_tree = m1.uordblks - m0.uordblks;
     printf("memory, row components: %zu bytes for 10,000 nodes = %.1f KiB per 1,000 nodes\n",
            per_tree, (double)per_tree / 10 / 1024);
+    printf("RESULT mem_rows_bytes=%zu mem_rows_kib_per_1000=%.0f mem_rows_bytes_per_node=%.0f\n",
+           per_tree, (double)per_tree / 10 / 1024, (double)per_tree / (ROWS * 10));
     rc_layout_free(l);
     malloc_trim(0);
     m0 = mallinfo2();
@@ -254,6 +294,11 @@ int main(int argc, char **argv) {
     per_tree = m1.uordblks - m0.uordblks;
     printf("memory, one component:  %zu bytes for 10,000 nodes = %.1f KiB per 1,000 nodes\n",
            per_tree, (double)per_tree / 10 / 1024);
+    printf("RESULT mem_flat_bytes=%zu mem_flat_kib_per_1000=%.0f mem_flat_bytes_per_node=%.0f\n",
+           per_tree, (double)per_tree / 10 / 1024, (double)per_tree / (ROWS * 10));
+    /* The sizes the memory figures are made of (see docs/performance.md). */
+    printf("RESULT node_struct_bytes=%zu instance_struct_bytes=%zu\n", sizeof(rc_node),
+           sizeof(struct rc_instance));
     rc_layout_free(l);
 
     rc_buf_free(&b);

@@ -10,10 +10,13 @@
  *   the seal side: snapshot write + seal (what each state change costs)
  *   token sizes (characters) of a counter, a todo-like app with 3 items and
  *   a draft, a dashboard-like app (ints, floats, an 80-byte settings
- *   struct) and the 1,000-value session
+ *   struct), the 1,000-row list of bench/load/rows.c --state row (1,000 row
+ *   components with a slot each) and the 1,000-value session
  *
  * CPU time of this thread (CLOCK_THREAD_CPUTIME_ID), medians over many runs.
  * Usage: resume [runs]
+ * Besides the lines for people, "RESULT key=value ..." lines carry the same
+ * figures for bench/run.sh (which fills docs/performance.md from them).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,6 +218,47 @@ static void dashboard(rc_ctx *ctx, const void *p)
 }
 RC_COMPONENT(dashboard);
 
+/* The 1,000-row list of bench/load/rows.c --state row, as far as its token
+ * is concerned: the same component names, keys and slots (each row's own
+ * "version", the root's "bumps" and "selected"), so its addresses and
+ * values, hence its token, are the same as the load benchmark's server's. */
+enum { LIST_ROWS = 1000 };
+static rc_state *list_versions[LIST_ROWS];
+
+typedef struct list_row_props {
+    int64_t index;
+} list_row_props;
+
+static void list_row(rc_ctx *ctx, const void *p)
+{
+    const list_row_props *rp = p;
+    rc_state *version = rc_use_int(ctx, "version", 0);
+    list_versions[rp->index] = version;
+    RC_EL(ctx, "tr") {
+        RC_EL(ctx, "td", .class_ = "id") { rc_textf(ctx, "%lld", (long long)rp->index + 1); }
+        RC_EL(ctx, "td", .class_ = "version") {
+            rc_textf(ctx, "version %lld", (long long)rc_get_int(version));
+        }
+    }
+}
+static const rc_component list_row_component = {"row", list_row, NULL, 0};
+
+static void list_root(rc_ctx *ctx, const void *p)
+{
+    (void)p;
+    rc_use_int(ctx, "bumps", 0);
+    rc_use_int(ctx, "selected", -1);
+    RC_EL(ctx, "table") {
+        for (int64_t i = 0; i < LIST_ROWS; i++) {
+            char key[24];
+            snprintf(key, sizeof key, "r%lld", (long long)i);
+            list_row_props rp = {i};
+            RC_CHILD(ctx, &list_row_component, key, &rp);
+        }
+    }
+}
+static const rc_component list_root_component = {"rows", list_root, NULL, 0};
+
 /* ---- helpers ---------------------------------------------------------------- */
 
 static rc_layout *mount(const rc_component *root, rc_restore_fn restore, void *user)
@@ -276,15 +320,20 @@ static void die(const char *what, const char *err)
     exit(1);
 }
 
-static void report_size(const rc_keyring *kr, const char *what, const rc_layout *l)
+static void report_size(const rc_keyring *kr, const char *key, const char *what,
+                        const rc_layout *l)
 {
     rc_buf snap, token;
     rc_buf_init(&snap);
     rc_buf_init(&token);
     seal_layout(kr, l, &snap, &token);
     /* In the message: ,"token":"..." */
+    size_t wire = token.len + strlen(",\"token\":\"\"");
     printf("  %-44s %6zu chars  (%zu slots, snapshot %zu bytes, %zu on the wire)\n", what,
-           token.len, slot_count(l), snap.len, token.len + strlen(",\"token\":\"\""));
+           token.len, slot_count(l), snap.len, wire);
+    printf("RESULT token_%s_chars=%zu token_%s_slots=%zu token_%s_snapshot_bytes=%zu "
+           "token_%s_wire_bytes=%zu\n",
+           key, token.len, key, slot_count(l), key, snap.len, key, wire);
     rc_buf_free(&snap);
     rc_buf_free(&token);
 }
@@ -427,13 +476,26 @@ int main(int argc, char **argv)
     printf("  (first flush of a fresh session, no restore: %.1f us)\n", median(t_fresh, runs));
     printf("seal (snapshot write + seal):               %8.1f us\n", median(t_seal, runs));
     printf("  snapshot write alone:                    %8.1f us\n", median(t_write, runs));
+    {
+        double open = median(t_open, runs), decode = median(t_decode, runs);
+        double build = median(t_build, runs), flush = median(t_flush, runs);
+        double send = median(t_send, runs), fresh = median(t_fresh, runs);
+        double seal = median(t_seal, runs), write = median(t_write, runs);
+        printf("RESULT runs=%d slots=%zu token_chars=%zu snapshot_bytes=%zu model_bytes=%zu "
+               "total_us=%.1f total_ms=%.2f target_us=%.0f\n",
+               runs, nslots, token.len, snap.len, model_bytes, total, total / 1000, TARGET_US);
+        printf("RESULT open_us=%.1f open_pct=%.0f decode_us=%.1f new_us=%.1f flush_us=%.1f "
+               "send_us=%.1f fresh_flush_us=%.1f restore_extra_us=%.1f seal_us=%.1f write_us=%.1f\n",
+               open, 100.0 * open / total, decode, build, flush, send, fresh, flush - fresh, seal,
+               write);
+    }
 
     printf("token sizes (base64url characters; target: counter <= 200 bytes on the wire)\n");
     rc_layout *c = mount(&counter_component, NULL, NULL);
     rc_set_int(counter_count, 42);
     rc_layout_flush(c);
     rc_layout_commit(c);
-    report_size(&kr, "counter (1 int slot)", c);
+    report_size(&kr, "counter", "counter (1 int slot)", c);
 
     rc_layout *t = mount(&todo_component, NULL, NULL);
     rc_value items = {0};
@@ -453,7 +515,7 @@ int main(int argc, char **argv)
     rc_set_string(todo_draft, "pick up the");
     rc_layout_flush(t);
     rc_layout_commit(t);
-    report_size(&kr, "todo (3 items + draft)", t);
+    report_size(&kr, "todo", "todo (3 items + draft)", t);
 
     rc_layout *d = mount(&dashboard_component, NULL, NULL);
     rc_set_int(dash_uptime, 86399);
@@ -468,13 +530,40 @@ int main(int argc, char **argv)
     rc_set_struct(dash_cfg, &cfg);
     rc_layout_flush(d);
     rc_layout_commit(d);
-    report_size(&kr, "dashboard (4 ints/floats + 80-byte struct)", d);
+    report_size(&kr, "dashboard", "dashboard (4 ints/floats + 80-byte struct)", d);
 
-    report_size(&kr, "session of 1,000 values", src);
+    /* The 1,000-row list after 2,500 clicks, round-robin as rows.c does:
+     * rows bumped two or three times. */
+    rc_layout *rl = mount(&list_root_component, NULL, NULL);
+    for (int k = 0; k < 2500; k++)
+        rc_set_int(list_versions[k % LIST_ROWS], rc_get_int(list_versions[k % LIST_ROWS]) + 1);
+    rc_layout_flush(rl);
+    rc_layout_commit(rl);
+    report_size(&kr, "rows", "1,000-row list, row state (2,500 clicks)", rl);
+    /* What the load benchmark's rows --state row server pays per token. */
+    {
+        rc_buf s1, s2;
+        rc_buf_init(&s1);
+        rc_buf_init(&s2);
+        for (int r = -runs / 10; r < runs; r++) {
+            double t0 = cpu_us();
+            seal_layout(&kr, rl, &s1, &s2);
+            if (r >= 0)
+                t_seal[r] = cpu_us() - t0;
+        }
+        double rows_seal = median(t_seal, runs);
+        printf("  sealing it (snapshot write + seal):      %8.1f us\n", rows_seal);
+        printf("RESULT token_rows_seal_us=%.1f\n", rows_seal);
+        rc_buf_free(&s1);
+        rc_buf_free(&s2);
+    }
+
+    report_size(&kr, "session", "session of 1,000 values", src);
 
     rc_layout_free(c);
     rc_layout_free(t);
     rc_layout_free(d);
+    rc_layout_free(rl);
     rc_layout_free(src);
     rc_value_free(&seed);
     rc_buf_free(&snap);

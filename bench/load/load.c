@@ -20,7 +20,15 @@
  *      size of the acknowledging messages;
  *      --echo: any message counts as the answer (the echo baseline);
  *   4. idle mode (--idle N): opens N sessions, completes the first render on
- *      each, and reads the server's VmRSS (--server-pid) before and after.
+ *      each, and reads the server's VmRSS (--server-pid) before and after;
+ *   5. first-render mode (--first N): opens N sessions one after another and
+ *      times each from connect() to its first whole tree (the layout-update
+ *      answering hello) received; each session is closed once timed, so the
+ *      next one meets the same server (run the server with --grace 0).
+ *
+ * --server-pid may be given several times (the workers of a --workers
+ * server): their CPU time is summed. --proxy-pid names a reverse proxy whose
+ * CPU time is reported on its own.
  *
  * Everything is bounded by --timeout (default 60 s): the program always ends.
  * The last line of output is machine-readable: "RESULT key=value ...".
@@ -51,6 +59,7 @@
 #define MAX_MESSAGE (64u * 1024u * 1024u)   /* a server message larger than this is an error */
 #define READ_BUF (256u * 1024u)
 #define MAX_ERRORS_SHOWN 8
+#define MAX_SERVER_PIDS 16
 
 /* ---- options ------------------------------------------------------------------ */
 
@@ -62,7 +71,10 @@ typedef struct options {
     unsigned conns;
     unsigned idle;             /* > 0: idle mode with this many sessions */
     double duration, warmup, timeout, settle, stall;
-    long server_pid;
+    long server_pids[MAX_SERVER_PIDS];
+    unsigned nserver_pids;
+    long proxy_pid;
+    unsigned first;            /* > 0: first-render mode with this many sessions */
     unsigned connect_batch;
     bool echo;
 } options;
@@ -79,7 +91,9 @@ static options opt = {
     .timeout = 60.0,
     .settle = 0.5,
     .stall = 10.0,
-    .server_pid = 0,
+    .nserver_pids = 0,
+    .proxy_pid = 0,
+    .first = 0,
     .connect_batch = 256,
     .echo = false,
 };
@@ -95,7 +109,11 @@ static void usage(const char *prog) {
            "  --warmup S           seconds of events before measuring (default 1)\n"
            "  --echo               any reply acknowledges an event (echo baseline)\n"
            "  --idle N             idle mode: open N sessions, measure server RSS\n"
-           "  --server-pid PID     server process: RSS (idle mode), CPU use (events mode)\n"
+           "  --first N            first-render mode: N sessions one at a time, each timed\n"
+           "                       from connect() to its first tree, then closed\n"
+           "  --server-pid PID     server process: RSS (idle mode), CPU use (events mode);\n"
+           "                       repeat for the workers of one server (CPU is summed)\n"
+           "  --proxy-pid PID      a reverse proxy in front: its CPU use, reported apart\n"
            "  --settle S           idle mode: wait before reading RSS (default 0.5)\n"
            "  --connect-batch N    handshakes in flight at once (default 256)\n"
            "  --stall S            give up on sessions that make no progress (default 10)\n"
@@ -152,9 +170,15 @@ static int parse_args(int argc, char **argv) {
         } else if (strcmp(a, "--idle") == 0) {
             ok = parse_uint(v, 1000000, &u) && u > 0;
             opt.idle = (unsigned)u;
+        } else if (strcmp(a, "--first") == 0) {
+            ok = parse_uint(v, 1000000, &u) && u > 0;
+            opt.first = (unsigned)u;
         } else if (strcmp(a, "--server-pid") == 0) {
+            ok = parse_uint(v, 1u << 30, &u) && u > 0 && opt.nserver_pids < MAX_SERVER_PIDS;
+            if (ok) opt.server_pids[opt.nserver_pids++] = (long)u;
+        } else if (strcmp(a, "--proxy-pid") == 0) {
             ok = parse_uint(v, 1u << 30, &u) && u > 0;
-            opt.server_pid = (long)u;
+            opt.proxy_pid = (long)u;
         } else if (strcmp(a, "--connect-batch") == 0) {
             ok = parse_uint(v, 1000000, &u) && u > 0;
             opt.connect_batch = (unsigned)u;
@@ -176,11 +200,21 @@ static int parse_args(int argc, char **argv) {
         fprintf(stderr, "%s: --port is required (see --help)\n", argv[0]);
         return -1;
     }
-    if (opt.idle && !opt.server_pid) {
+    if (opt.idle && !opt.nserver_pids) {
         fprintf(stderr, "%s: --idle needs --server-pid\n", argv[0]);
         return -1;
     }
+    if (opt.idle && opt.first) {
+        fprintf(stderr, "%s: --idle and --first exclude each other\n", argv[0]);
+        return -1;
+    }
     if (opt.idle) opt.conns = opt.idle;
+    if (opt.first) {
+        opt.conns = opt.first;
+        /* One session at a time: a session's time is its own, not time
+         * spent queued behind the others' first renders. */
+        opt.connect_batch = 1;
+    }
     return 0;
 }
 
@@ -302,6 +336,7 @@ typedef struct conn {
     uint64_t seq;               /* last event sent */
     uint64_t sent_ns;           /* when it was sent */
     uint64_t progress_ns;       /* last state change (setup phase) */
+    uint64_t open_ns;           /* when connect() was called */
     uint8_t *pend;              /* received bytes not yet processed */
     size_t plen, pcap;
     uint8_t *msg;               /* fragmented message being reassembled */
@@ -329,12 +364,14 @@ static struct {
     char target_quoted[160];    /* "ID", to check other sessions' models */
     uint64_t first_bytes;       /* sum of first message sizes */
     unsigned first_count;
+    size_t token_chars;         /* longest state token seen in a message */
     /* measured window */
     uint64_t events, bytes, warm_events;
     uint64_t *samples;          /* round trips in ns */
     size_t nsamples, capsamples;
     uint64_t measure_start, measure_end;
     double cpu_self0, cpu_self1, cpu_srv0, cpu_srv1;   /* CPU seconds at both ends */
+    double cpu_proxy0, cpu_proxy1;
     uint8_t *rbuf;
 } G;
 
@@ -346,15 +383,8 @@ static void set_out_interest(conn *c, bool want) {
     if (epoll_ctl(G.ep, EPOLL_CTL_MOD, c->fd, &ev) == 0) c->want_out = want;
 }
 
-static void conn_kill(conn *c) {
-    if (c->state == ST_DEAD) return;
-    if (c->state >= ST_CONNECTING && c->state <= ST_FIRST) {
-        G.inflight--;
-        G.failed_setup++;
-        G.last_progress = now_ns();
-    } else if (c->state == ST_READY || c->state == ST_WAIT) {
-        G.lost++;
-    }
+/* Closes the socket and frees the buffers; counts nothing. */
+static void conn_release(conn *c) {
     if (c->fd >= 0) {
         epoll_ctl(G.ep, EPOLL_CTL_DEL, c->fd, NULL);
         close(c->fd);
@@ -366,6 +396,19 @@ static void conn_kill(conn *c) {
     free(c->out);
     c->pend = c->msg = c->out = NULL;
     c->plen = c->pcap = c->mlen = c->mcap = c->olen = c->ooff = c->ocap = 0;
+}
+
+/* A session that died: counted as failed (before its first render) or lost. */
+static void conn_kill(conn *c) {
+    if (c->state == ST_DEAD) return;
+    if (c->state >= ST_CONNECTING && c->state <= ST_FIRST) {
+        G.inflight--;
+        G.failed_setup++;
+        G.last_progress = now_ns();
+    } else if (c->state == ST_READY || c->state == ST_WAIT) {
+        G.lost++;
+    }
+    conn_release(c);
 }
 
 static void conn_error(conn *c, const char *fmt, ...) {
@@ -465,7 +508,29 @@ static void send_frame(conn *c, unsigned opcode, const void *payload, size_t len
     send_raw(c, frame, h + len);
 }
 
+/* Ends a session that did its part (first-render mode): a close frame
+ * (1000), then the socket; counted neither as failed nor as lost. */
+static void conn_close(conn *c) {
+    static const uint8_t normal[2] = {0x03, 0xE8};
+    if (c->state == ST_DEAD) return;
+    c->ooff = c->olen = 0;
+    send_frame(c, 0x8, normal, 2);
+    conn_release(c);
+}
+
 /* ---- the reactc protocol ------------------------------------------------------ */
+
+/* Notes the length of the message's state token ("token":"..."), if any:
+ * what the client keeps and sends back on resume. The writers put it near
+ * the end of a message, so the whole message is searched. */
+static void note_token(const uint8_t *m, size_t n) {
+    static const char key[] = "\"token\":\"";
+    const uint8_t *t = memmem(m, n, key, sizeof key - 1);
+    if (!t) return;
+    t += sizeof key - 1;
+    const uint8_t *e = memchr(t, '"', n - (size_t)(t - m));
+    if (e && (size_t)(e - t) > G.token_chars) G.token_chars = (size_t)(e - t);
+}
 
 static void send_event(conn *c) {
     char json[256];
@@ -559,6 +624,18 @@ static bool discover(const uint8_t *m, size_t n) {
     return ok;
 }
 
+static void record(uint64_t rtt) {
+    if (G.nsamples == G.capsamples) {
+        size_t cap = G.capsamples ? G.capsamples * 2 : 1u << 16;
+        if (cap > (size_t)1 << 28) return;            /* 2 GiB of samples: enough */
+        uint64_t *p = realloc(G.samples, cap * sizeof *p);
+        if (!p) return;
+        G.samples = p;
+        G.capsamples = cap;
+    }
+    G.samples[G.nsamples++] = rtt;
+}
+
 static void on_first(conn *c, const uint8_t *m, size_t n) {
     if (msg_type_is(m, n, "error")) {
         conn_error(c, "server error: %.*s", (int)(n < 200 ? n : 200), (const char *)m);
@@ -569,8 +646,8 @@ static void on_first(conn *c, const uint8_t *m, size_t n) {
                    (const char *)m);
         return;
     }
-    if (opt.idle) {
-        /* Idle sessions click nothing: no handler id needed. */
+    if (opt.idle || opt.first) {
+        /* Idle and timed sessions click nothing: no handler id needed. */
     } else if (!G.target[0]) {
         if (!discover(m, n)) {
             fprintf(stderr, "load: cannot find the button; giving up\n");
@@ -583,25 +660,20 @@ static void on_first(conn *c, const uint8_t *m, size_t n) {
         conn_error(c, "its model lacks handler id %s (ids should be deterministic)", G.target);
         return;
     }
+    uint64_t t = now_ns();
     G.first_bytes += n;
     G.first_count++;
     G.inflight--;
     G.ready++;
-    G.last_progress = now_ns();
+    G.last_progress = t;
     c->state = ST_READY;
-    if (G.phase == PH_WARMUP || G.phase == PH_MEASURE) send_event(c);
-}
-
-static void record(uint64_t rtt) {
-    if (G.nsamples == G.capsamples) {
-        size_t cap = G.capsamples ? G.capsamples * 2 : 1u << 16;
-        if (cap > (size_t)1 << 28) return;            /* 2 GiB of samples: enough */
-        uint64_t *p = realloc(G.samples, cap * sizeof *p);
-        if (!p) return;
-        G.samples = p;
-        G.capsamples = cap;
+    note_token(m, n);
+    if (opt.first) {
+        record(t - c->open_ns);
+        conn_close(c);
+        return;
     }
-    G.samples[G.nsamples++] = rtt;
+    if (G.phase == PH_WARMUP || G.phase == PH_MEASURE) send_event(c);
 }
 
 static void on_reply(conn *c, const uint8_t *m, size_t n) {
@@ -628,6 +700,7 @@ static void on_reply(conn *c, const uint8_t *m, size_t n) {
         record(t - c->sent_ns);
         G.events++;
         G.bytes += n;
+        if (!opt.echo) note_token(m, n);
     } else if (G.phase == PH_WARMUP) {
         G.warm_events++;
     }
@@ -916,9 +989,10 @@ static void on_io(conn *c, uint32_t events) {
 }
 
 static void open_conn(conn *c) {
+    c->open_ns = now_ns();
     c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     c->state = ST_CONNECTING;
-    c->progress_ns = now_ns();
+    c->progress_ns = c->open_ns;
     G.inflight++;
     if (c->fd < 0) {
         conn_error(c, "socket: %s", strerror(errno));
@@ -978,6 +1052,17 @@ static double cpu_secs(long pid) {
         return -1.0;
     long hz = sysconf(_SC_CLK_TCK);
     return (double)(ut + st) / (double)(hz > 0 ? hz : 100);
+}
+
+/* CPU seconds of all the --server-pid processes together, -1 if none can be
+ * read (a worker that exits meanwhile takes its CPU time with it). */
+static double server_cpu_secs(void) {
+    double sum = -1.0;
+    for (unsigned i = 0; i < opt.nserver_pids; i++) {
+        double v = cpu_secs(opt.server_pids[i]);
+        if (v >= 0) sum = (sum < 0 ? 0.0 : sum) + v;
+    }
+    return sum;
 }
 
 static int cmp_u64(const void *a, const void *b) {
@@ -1044,9 +1129,9 @@ int main(int argc, char **argv) {
         G.conns[i].id = i;
     }
 
-    long rss_before = opt.server_pid ? read_rss_kib(opt.server_pid) : -1;
+    long rss_before = opt.nserver_pids ? read_rss_kib(opt.server_pids[0]) : -1;
     if (opt.idle && rss_before < 0) {
-        fprintf(stderr, "load: cannot read /proc/%ld/status\n", opt.server_pid);
+        fprintf(stderr, "load: cannot read /proc/%ld/status\n", opt.server_pids[0]);
         return 1;
     }
 
@@ -1083,7 +1168,10 @@ int main(int argc, char **argv) {
                     fprintf(stderr, "load: no session reached the first render\n");
                     break;
                 }
-                if (opt.idle) {
+                if (opt.first) {
+                    G.phase = PH_DONE;          /* every session timed and closed */
+                    break;
+                } else if (opt.idle) {
                     G.phase = PH_SETTLE;
                     phase_end = t + secs_ns(opt.settle);
                 } else {
@@ -1096,12 +1184,14 @@ int main(int argc, char **argv) {
         if (G.phase == PH_WARMUP && t >= phase_end) {
             G.phase = PH_MEASURE;
             G.cpu_self0 = cpu_secs(0);
-            G.cpu_srv0 = opt.server_pid ? cpu_secs(opt.server_pid) : -1.0;
+            G.cpu_srv0 = server_cpu_secs();
+            G.cpu_proxy0 = opt.proxy_pid ? cpu_secs(opt.proxy_pid) : -1.0;
             G.measure_start = t;
             phase_end = t + secs_ns(opt.duration);
         } else if (G.phase == PH_MEASURE && t >= phase_end) {
             G.cpu_self1 = cpu_secs(0);
-            G.cpu_srv1 = opt.server_pid ? cpu_secs(opt.server_pid) : -1.0;
+            G.cpu_srv1 = server_cpu_secs();
+            G.cpu_proxy1 = opt.proxy_pid ? cpu_secs(opt.proxy_pid) : -1.0;
             G.measure_end = t;
             G.phase = PH_DONE;
             break;
@@ -1129,7 +1219,7 @@ int main(int argc, char **argv) {
     for (unsigned i = 0; i < G.next_open; i++)
         if (G.conns[i].state == ST_WAIT && tend - G.conns[i].sent_ns > 1000000000u) stalled++;
 
-    const char *mode = opt.idle ? "idle" : opt.echo ? "echo" : "events";
+    const char *mode = opt.idle ? "idle" : opt.first ? "first" : opt.echo ? "echo" : "events";
     printf("load: %s:%d%s, mode %s, %u session(s): %u ready, %u failed during setup, "
            "%u lost later%s\n",
            opt.host, opt.port, opt.path, mode, opt.conns, G.ready, G.failed_setup, G.lost,
@@ -1140,7 +1230,7 @@ int main(int argc, char **argv) {
 
     int exit_code = timed_out ? 3 : G.ready ? 0 : 1;
     if (opt.idle) {
-        long rss_after = read_rss_kib(opt.server_pid);
+        long rss_after = read_rss_kib(opt.server_pids[0]);
         double per = G.ready && rss_after >= 0 ? (double)(rss_after - rss_before) / G.ready : 0.0;
         printf("load: server RSS %ld KiB before, %ld KiB with %u idle sessions: %.2f KiB per "
                "session\n",
@@ -1149,6 +1239,16 @@ int main(int argc, char **argv) {
                "rss_after_kib=%ld kib_per_session=%.2f first_bytes=%.0f setup_s=%.2f timeout=%d\n",
                opt.conns, G.ready, G.failed_setup, rss_before, rss_after, per, first_avg, setup_s,
                timed_out ? 1 : 0);
+    } else if (opt.first) {
+        qsort(G.samples, G.nsamples, sizeof *G.samples, cmp_u64);
+        double p50 = pct_us(0.50), p90 = pct_us(0.90), p99 = pct_us(0.99), mx = pct_us(1.0);
+        printf("load: connect to first tree (us), %zu sessions one at a time: p50 %.1f  p90 %.1f  "
+               "p99 %.1f  max %.1f\n",
+               G.nsamples, p50, p90, p99, mx);
+        printf("RESULT mode=first sessions=%u ready=%u failed=%u p50_us=%.1f p90_us=%.1f "
+               "p99_us=%.1f max_us=%.1f first_bytes=%.0f token_chars=%zu setup_s=%.2f timeout=%d\n",
+               opt.conns, G.ready, G.failed_setup, p50, p90, p99, mx, first_avg, G.token_chars,
+               setup_s, timed_out ? 1 : 0);
     } else {
         double secs = G.measure_end > G.measure_start
                           ? (double)(G.measure_end - G.measure_start) / 1e9 : 0.0;
@@ -1166,17 +1266,24 @@ int main(int argc, char **argv) {
                              ? 100.0 * (G.cpu_srv1 - G.cpu_srv0) / secs : -1.0;
         double srv_us = srv_pct >= 0 && G.events
                             ? (G.cpu_srv1 - G.cpu_srv0) * 1e6 / (double)G.events : -1.0;
+        double px_pct = secs > 0 && G.cpu_proxy0 >= 0 && G.cpu_proxy1 >= 0
+                            ? 100.0 * (G.cpu_proxy1 - G.cpu_proxy0) / secs : -1.0;
+        double px_us = px_pct >= 0 && G.events
+                           ? (G.cpu_proxy1 - G.cpu_proxy0) * 1e6 / (double)G.events : -1.0;
         printf("load: CPU while measuring: load client %.0f%%", self_pct);
         if (srv_pct >= 0) printf(", server %.0f%% (%.1f us per event)", srv_pct, srv_us);
+        if (px_pct >= 0) printf(", proxy %.0f%% (%.1f us per event)", px_pct, px_us);
         printf(" of one core\n");
         if (stalled)
             printf("load: %u session(s) waited more than 1 s for an answer at the end\n", stalled);
         printf("RESULT mode=%s conns=%u ready=%u failed=%u lost=%u events=%" PRIu64
                " seconds=%.3f events_per_s=%.1f p50_us=%.1f p90_us=%.1f p99_us=%.1f "
                "max_us=%.1f bytes_per_update=%.1f first_bytes=%.0f load_cpu_pct=%.0f "
-               "server_cpu_pct=%.0f server_us_per_event=%.2f stalled=%u timeout=%d\n",
+               "server_cpu_pct=%.0f server_us_per_event=%.2f proxy_cpu_pct=%.0f "
+               "proxy_us_per_event=%.2f token_chars=%zu stalled=%u timeout=%d\n",
                mode, opt.conns, G.ready, G.failed_setup, G.lost, G.events, secs, rate, p50, p90,
-               p99, mx, bpu, first_avg, self_pct, srv_pct, srv_us, stalled, timed_out ? 1 : 0);
+               p99, mx, bpu, first_avg, self_pct, srv_pct, srv_us, px_pct, px_us, G.token_chars,
+               stalled, timed_out ? 1 : 0);
         if (!timed_out && G.ready && G.events == 0) exit_code = 1;
     }
     fflush(stdout);
@@ -1184,19 +1291,8 @@ int main(int argc, char **argv) {
     /* Close politely (best effort, no waiting): close frame, then the socket. */
     for (unsigned i = 0; i < G.next_open; i++) {
         conn *c = &G.conns[i];
-        if (c->state == ST_DEAD || c->fd < 0) continue;
-        if (c->state >= ST_FIRST) {
-            static const uint8_t normal[2] = {0x03, 0xE8};      /* 1000 */
-            c->ooff = c->olen = 0;
-            send_frame(c, 0x8, normal, 2);
-        }
-        if (c->fd >= 0) close(c->fd);
-        c->fd = -1;
-    }
-    for (unsigned i = 0; i < opt.conns; i++) {
-        free(G.conns[i].pend);
-        free(G.conns[i].msg);
-        free(G.conns[i].out);
+        if (c->state >= ST_FIRST && c->state != ST_DEAD) conn_close(c);
+        else conn_release(c);
     }
     free(G.conns);
     free(G.samples);

@@ -11,14 +11,19 @@
 #           each time, server RSS per session (a size whose projected memory
 #           exceeds half of MemAvailable is skipped and marked so);
 #   churn:  sessions opened and closed in cycles, server RSS after each.
-# Prints a Markdown section and writes it into docs/performance.md as
-# "## Server load (bench/load)", replacing only that section.
+# Prints a Markdown section, "## Server load (bench/load)". `make bench`
+# (bench/run.sh) puts it into docs/performance.md with the other figures of
+# the same run; OUT=FILE replaces only that section of FILE.
 #
 # Environment: BUILD (default <repo>/build), DURATION (s per run, default 2),
 # WARMUP (s, default 0.5), REPEAT (app/echo run pairs, default 3), IDLE_SIZES (default "1 100 1000 10000"),
 # CHURN_CYCLES (default 4) × CHURN_SESSIONS (default 5000): sessions opened
 # and closed in one counter server, RSS after each cycle;
-# OUT (default <repo>/docs/performance.md; OUT=- prints only),
+# OUT (default -: print only, as bench/run.sh wants it; a file: replace the
+# section in it. docs/performance.md is written by bench/run.sh as a whole,
+# all figures from one run, so this script no longer writes it by default),
+# RESULTS (a file: the figures are appended to it as "key value" lines, for
+# bench/run.sh's summary table),
 # TOTAL_LIMIT (s, default 480: the whole run is killed after it).
 # Every server started is stopped on exit (trap); every command has a timeout.
 set -euo pipefail
@@ -29,10 +34,11 @@ DURATION=${DURATION:-2}
 WARMUP=${WARMUP:-0.5}
 REPEAT=${REPEAT:-3}
 IDLE_SIZES=${IDLE_SIZES:-"1 100 1000 10000"}
-OUT=${OUT:-$ROOT/docs/performance.md}
+OUT=${OUT:--}
 TOTAL_LIMIT=${TOTAL_LIMIT:-480}
 CHURN_CYCLES=${CHURN_CYCLES:-4}
 CHURN_SESSIONS=${CHURN_SESSIONS:-5000}
+RESULTS=${RESULTS:-}
 EVENT_TIMEOUT=$(awk -v d="$DURATION" -v w="$WARMUP" 'BEGIN { printf "%d", d + w + 30 }')
 IDLE_TIMEOUT=120
 SERVER_LIMIT=$((TOTAL_LIMIT + 30))      # servers die on their own even if we are killed -9
@@ -96,11 +102,20 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 log() { echo "run.sh: $*" >&2; }
 
+# result KEY VALUE: one figure for bench/run.sh, if it asked for them.
+result() {
+    if [ -n "$RESULTS" ]; then printf '%s %s\n' "$1" "${2:-}" >>"$RESULTS"; fi
+}
+
 # start_server NAME CMD...: sets SRV_PORT, SRV_PID (the server), SRV_WRAP.
 start_server() {
     local name=$1
     shift
     local logf=$TMP/$name.log
+    # Emptied here, not only by the redirection below: that one happens in
+    # the background child, and until then the loop would read the port of
+    # the previous server of the same name.
+    : >"$logf"
     timeout -k 2 "$SERVER_LIMIT" "${PIN_SERVER[@]}" "$@" --port 0 >"$logf.out" 2>"$logf" &
     SRV_WRAP=$!
     SERVERS+=("$SRV_WRAP")
@@ -201,7 +216,7 @@ event_case() {
         # Medians of each metric over the runs.
         local k
         declare -A AM EM
-        for k in events_per_s p50_us p99_us max_us bytes_per_update server_cpu_pct server_us_per_event load_cpu_pct lost stalled; do
+        for k in events_per_s p50_us p99_us max_us bytes_per_update server_cpu_pct server_us_per_event load_cpu_pct lost stalled token_chars first_bytes; do
             local va=() ve=() r
             for r in "${A[@]}"; do [ -n "$r" ] && va+=("$(field "$r" "$k")"); done
             for r in "${E[@]}"; do [ -n "$r" ] && ve+=("$(field "$r" "$k")"); done
@@ -238,6 +253,27 @@ event_case() {
             *) target="round trip ≤ 1.3× echo"
                 met=$(awk -v r="$r_p50" 'BEGIN { print (r != "n/a" && r <= 1.3) ? "yes" : "no" }') ;;
         esac
+        # Keys for bench/run.sh: load.SLUG.CONNS.NAME.
+        local slug
+        case "$label" in
+            counter) slug=counter ;;
+            rows) slug=rows ;;
+            "rows (row state)") slug=rows_row ;;
+            "rows (row state, server-only)") slug=rows_server ;;
+            *) slug=$(tr -c 'a-z0-9\n' _ <<<"$label") ;;
+        esac
+        local f
+        for k in events_per_s p50_us p99_us bytes_per_update server_us_per_event token_chars first_bytes; do
+            case $k in bytes_per_update|server_us_per_event) f=%.1f ;; *) f=%.0f ;; esac
+            result "load.$slug.$conns.$k" "$(fmt "${AM[$k]}" "$f")"
+        done
+        for k in events_per_s p50_us server_us_per_event; do
+            case $k in server_us_per_event) f=%.1f ;; *) f=%.0f ;; esac
+            result "load.$slug.$conns.echo_$k" "$(fmt "${EM[$k]}" "$f")"
+        done
+        result "load.$slug.$conns.ratio_eps" "$r_eps"
+        result "load.$slug.$conns.ratio_p50" "$r_p50"
+        result "load.$slug.$conns.ratio_cpu" "$r_cpu"
         local warn=""
         [ "${#A[@]}" -gt 0 ] && [ -z "${A[0]}" ] && warn=" (a load run failed)"
         [ -n "${AM[lost]}" ] && [ "${AM[lost]}" != 0 ] && warn="$warn (sessions lost: ${AM[lost]})"
@@ -265,6 +301,7 @@ for app in counter rows; do
                 gib=$(awk -v k="$need" 'BEGIN { printf "%.1f", k / 1048576 }')
                 log "idle: $app × $n skipped: projected $gib GiB"
                 IDLE_ROWS+=("| $app | $n | skipped: projected $gib GiB (${per_kib} KiB × $n) > half of MemAvailable | | | | | |")
+                result "idle.$app.$n.skipped" "$gib GiB projected"
                 continue
             fi
         fi
@@ -279,6 +316,9 @@ for app in counter rows; do
         r=$RES
         kib=$(field "$r" kib_per_session)
         [ -n "$kib" ] && per_kib=$kib
+        for k in ready kib_per_session first_bytes setup_s; do
+            result "idle.$app.$n.$k" "$(field "$r" "$k")"
+        done
         target=""
         if [ "$app" = counter ]; then
             target="≤ 16 KiB: **$(awk -v k="$kib" 'BEGIN { print (k != "" && k <= 16) ? "yes" : "no" }')**"

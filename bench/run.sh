@@ -1,0 +1,419 @@
+#!/usr/bin/env bash
+# bench/run.sh: `make bench`. Runs every benchmark in one run and rewrites
+# docs/performance.md from what this run measured.
+#
+# Steps (each bounded by its own time limit, inside a total one):
+#   diff         build/bench/diff (engine: render, diff, serialise, memory)
+#   resume       build/bench/resume (resume CPU, seal, token sizes)
+#   bundle       the client bundle's gzipped size (client/dist/reactc.js)
+#   load         bench/load/run.sh (events vs the raw lws echo, idle memory,
+#                10,000 sessions, churn)
+#   proxy        bench/proxy/run.sh (events/s through HAProxy, 2 workers)
+#   first_render bench/first_render/run.sh (connect to first tree; Chromium)
+#   hotreload    node bench/hotreload/run.mjs, if that file exists (its
+#                stdout, a "## Hot reload" section, is included verbatim)
+# The C programs print "RESULT key=value" lines, the scripts append "key
+# value" lines to $RESULTS; this script builds the header, the "Targets
+# (DESIGN.md §7)" table (measured, ratio, met or missed, all computed from
+# this run's figures) and the table of other figures, then fills
+# bench/performance.md.in: "{{key}}" is replaced by that figure ("n/a" if
+# the run did not produce it), a line "{{@name}}" by a generated block. The
+# explanations live in the template, so a run never loses them.
+#
+# Environment: BUILD (default <repo>/build), OUT (default
+# <repo>/docs/performance.md; OUT=- prints the document instead), LOG
+# (default $BUILD/bench/run.log: every step's own output), TOTAL_LIMIT (s,
+# default 720), QUICK=1 (shorter runs, to try the pipeline: the figures are
+# then less reliable). Every server is stopped on exit; every command has a
+# timeout.
+set -euo pipefail
+
+TOTAL_LIMIT=${TOTAL_LIMIT:-720}
+# shellcheck disable=SC2034  # read by lib.sh
+LIB_NAME=bench/run.sh
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+OUT=${OUT:-$ROOT/docs/performance.md}
+TEMPLATE=$ROOT/bench/performance.md.in
+LOG=${LOG:-$BUILD/bench/run.log}
+QUICK=${QUICK:-0}
+export BUILD
+export RESULTS=$TMP/results
+: >"$RESULTS"
+BLOCKS=$TMP/blocks
+mkdir -p "$BLOCKS" "$(dirname "$LOG")"
+: >"$LOG"
+# The same secret for every server of the run (workers need one).
+export REACTC_SECRET=${REACTC_SECRET:-$(head -c 32 /dev/urandom | base64)}
+
+log() {
+    echo "bench/run.sh: $*" >&2
+    echo "bench/run.sh: $*" >>"$LOG"
+}
+
+for b in diff resume load echo rows; do
+    if [ ! -x "$BUILD/bench/$b" ]; then
+        log "$BUILD/bench/$b is missing: build first (make build, or cmake --build $BUILD)"
+        exit 1
+    fi
+done
+[ -f "$TEMPLATE" ] || { log "$TEMPLATE is missing"; exit 1; }
+
+if [ "$QUICK" = 1 ]; then
+    DIFF_RUNS=50 RESUME_RUNS=200
+    export DURATION=1 WARMUP=0.3 REPEAT=1 IDLE_SIZES="1 100 1000" CHURN_CYCLES=1 CHURN_SESSIONS=1000
+    export SESSIONS=50 LOADS=5 CLICKS=20
+else
+    DIFF_RUNS=300 RESUME_RUNS=2000
+fi
+
+# ---- the header's facts, taken before anything runs ---------------------------------
+
+START_EPOCH=$(date +%s)
+START_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
+LOADAVG_START=$(cut -d' ' -f1-3 /proc/loadavg)
+MACHINE=$(machine_line)
+MEM_GIB=$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)
+BUILD_TYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/dev/null || true)
+BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo (the CMakeLists default)}
+CC_PATH=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/dev/null || true)
+COMPILER=$(timeout 10 "${CC_PATH:-cc}" --version 2>/dev/null | head -n1 || true)
+CC_FLAGS=$(sed -n "s/^CMAKE_C_FLAGS_$(tr '[:lower:]' '[:upper:]' <<<"${BUILD_TYPE%% *}"):[A-Z]*=//p" "$BUILD/CMakeCache.txt" 2>/dev/null || true)
+BUILD_SHOWN=${BUILD#"$ROOT"/}
+
+# ---- steps ------------------------------------------------------------------------------
+
+# remaining: seconds left of TOTAL_LIMIT, keeping 20 for writing the document.
+remaining() { echo $((TOTAL_LIMIT - 20 - (SECONDS))); }
+
+# run_step NAME LIMIT OUTFILE CMD...: runs CMD under `timeout` (at most
+# LIMIT s, less if the total limit is nearer), stdout to OUTFILE, stderr to
+# the log; in the background, so that a signal to us is handled at once.
+# Sets STEP_RC (124: timed out; 125: not run, no time left).
+run_step() {
+    local name=$1 limit=$2 out=$3
+    shift 3
+    local left
+    left=$(remaining)
+    [ "$left" -lt "$limit" ] && limit=$left
+    : >"$out"
+    if [ "$limit" -lt 10 ]; then
+        log "$name: not run (the total time limit is near)"
+        STEP_RC=125
+        return 0
+    fi
+    log "$name: started (limit $limit s)"
+    echo "==== $name: $*" >>"$LOG"
+    local t0=$SECONDS rc=0
+    TOTAL_LIMIT=$((limit - 5)) timeout -k 10 "$limit" "$@" >"$out" 2>>"$LOG" &
+    local w=$!
+    SERVERS+=("$w")
+    wait "$w" || rc=$?
+    local keep=() p
+    for p in "${SERVERS[@]}"; do [ "$p" != "$w" ] && keep+=("$p"); done
+    SERVERS=("${keep[@]+"${keep[@]}"}")
+    STEP_RC=$rc
+    STEP_TIME[$name]=$((SECONDS - t0))
+    log "$name: done in $((SECONDS - t0)) s (exit $rc)"
+}
+declare -A STEP_TIME STEP_STATUS
+
+# results_from PREFIX FILE: the RESULT key=value lines of FILE as "PREFIX.key value".
+results_from() {
+    grep '^RESULT ' "$2" | sed 's/^RESULT //' | tr ' ' '\n' | grep '=' |
+        sed "s/^\([^=]*\)=/$1.\1 /" >>"$RESULTS" || true
+}
+
+# step_status NAME: "" if fine, else a sentence for the document.
+status_of() {
+    case $1 in
+        0) echo "" ;;
+        124) echo "it reached its time limit" ;;
+        125) echo "not run: the total time limit was near" ;;
+        *) echo "it failed (exit $1)" ;;
+    esac
+}
+
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then PIN1=(taskset -c 1); else PIN1=(); fi
+
+run_step diff 120 "$TMP/diff.out" "${PIN1[@]+"${PIN1[@]}"}" "$BUILD/bench/diff" "$DIFF_RUNS"
+STEP_STATUS[diff]=$(status_of "$STEP_RC")
+cat "$TMP/diff.out" >>"$LOG"
+results_from diff "$TMP/diff.out"
+
+run_step resume 120 "$TMP/resume.out" "${PIN1[@]+"${PIN1[@]}"}" "$BUILD/bench/resume" "$RESUME_RUNS"
+STEP_STATUS[resume]=$(status_of "$STEP_RC")
+cat "$TMP/resume.out" >>"$LOG"
+results_from resume "$TMP/resume.out"
+
+BUNDLE=$ROOT/client/dist/reactc.js
+if [ -f "$BUNDLE" ]; then
+    result bundle.raw_bytes "$(wc -c <"$BUNDLE")"
+    result bundle.gzip_bytes "$(gzip -9c "$BUNDLE" | wc -c)"
+fi
+
+# A section from a script: its stdout, or a line saying why there is none.
+section_step() {
+    local name=$1 title=$2 limit=$3
+    shift 3
+    run_step "$name" "$limit" "$BLOCKS/$name.md" "$@"
+    local st
+    st=$(status_of "$STEP_RC")
+    STEP_STATUS[$name]=$st
+    if [ -n "$st" ]; then
+        # Whatever it printed may be cut short: keep it out of the document.
+        { echo "$title"; echo; echo "Not measured in this run: \`$*\`: $st (its output is in \`${LOG#"$ROOT"/}\`)."; echo; } >"$BLOCKS/$name.md"
+    fi
+}
+
+section_step load "## Server load (bench/load)" 480 env OUT=- "$ROOT/bench/load/run.sh"
+section_step proxy "## Through HAProxy, 2 workers (bench/proxy)" 150 "$ROOT/bench/proxy/run.sh"
+section_step first_render "## First render (bench/first_render)" 180 "$ROOT/bench/first_render/run.sh"
+
+HOT=$ROOT/bench/hotreload/run.mjs
+if [ -f "$HOT" ]; then
+    run_step hotreload 150 "$BLOCKS/hotreload.md" env REACTC_BUILD_DIR="$BUILD" node "$HOT"
+    st=$(status_of "$STEP_RC")
+    STEP_STATUS[hotreload]=$st
+    if [ -z "$st" ] && ! grep -q '^## Hot reload' "$BLOCKS/hotreload.md"; then
+        st="it printed no \"## Hot reload\" section"
+    fi
+    if [ -n "$st" ]; then
+        { echo "## Hot reload"; echo; echo "Not measured in this run: \`node bench/hotreload/run.mjs\`: $st (its output is in \`${LOG#"$ROOT"/}\`)."; echo; } >"$BLOCKS/hotreload.md"
+    fi
+else
+    STEP_STATUS[hotreload]="bench/hotreload/run.mjs does not exist"
+    { echo "## Hot reload"; echo; echo "Not measured: \`bench/hotreload/run.mjs\` does not exist yet."; echo; } >"$BLOCKS/hotreload.md"
+fi
+
+# ---- the figures ---------------------------------------------------------------------------
+
+isnum() { [[ ${1:-} =~ ^-?[0-9.]+$ ]]; }
+declare -A R
+while read -r k v; do
+    [ -n "$k" ] && R[$k]=$v
+done <"$RESULTS"
+r() { echo "${R[$1]:-}"; }
+
+# derive KEY DECIMALS AWK-EXPR KEY...: a figure computed from this run's
+# figures (a, b, c... in the expression, in order), for the template's
+# explanations, shown with DECIMALS decimals; left out (n/a) if one of them
+# is missing.
+derive() {
+    local key=$1 dec=$2 expr=$3
+    shift 3
+    local vars=() names=(a b c d e) i=0 k
+    for k in "$@"; do
+        isnum "$(r "$k")" || return 0
+        vars+=(-v "${names[$i]}=$(r "$k")")
+        i=$((i + 1))
+    done
+    local v
+    v=$(awk "${vars[@]}" "BEGIN { x = $expr; if (x \"\" !~ /nan|inf/) print x }" 2>/dev/null || true)
+    [ -n "$v" ] || return 0
+    v=$(num "$v" "$dec")
+    R[$key]=$v
+    result "$key" "$v"
+}
+
+# num V DECIMALS: V with thousands separators ("n/a" if V is not a number).
+num() {
+    awk -v v="$1" -v d="${2:-0}" 'BEGIN {
+        if (v !~ /^-?[0-9.]+$/) { print "n/a"; exit }
+        s = sprintf("%." d "f", v); neg = (s ~ /^-/); if (neg) s = substr(s, 2)
+        i = index(s, "."); ip = i ? substr(s, 1, i - 1) : s; fp = i ? substr(s, i) : ""
+        out = ""; while (length(ip) > 3) { out = "," substr(ip, length(ip) - 2) out; ip = substr(ip, 1, length(ip) - 3) }
+        print (neg ? "-" : "") ip out fp }'
+}
+# met OK?: "**met**", "**missed**" or "not measured" from an awk condition on v.
+met() {
+    local v=$1 cond=$2
+    if ! isnum "$v"; then echo "not measured"; return; fi
+    awk -v v="$v" "BEGIN { print ($cond) ? \"**met**\" : \"**missed**\" }"
+}
+times() { isnum "${1:-}" && echo "$(num "$1" 2)×" || echo "n/a"; }
+
+# For the explanations in the template (rounded as they are shown).
+derive derived.counter1_rt_extra_us 0 'a - b' load.counter.1.p50_us load.counter.1.echo_p50_us
+derive derived.counter1_cpu_extra_us 1 'a - b' load.counter.1.server_us_per_event load.counter.1.echo_server_us_per_event
+derive derived.counter100_cpu_extra_us 1 'a - b' load.counter.100.server_us_per_event load.counter.100.echo_server_us_per_event
+derive derived.counter_engine_us 1 'a + b' diff.row_state_us diff.patch_us
+derive derived.rows_root_cpu_bound_eps 0 '1e6 / a' load.rows.100.server_us_per_event
+derive derived.rows_root_engine_bound_eps 0 '1e6 / a' diff.parent_data_us
+derive derived.rows_row_cpu_bound_eps 0 '1e6 / a' load.rows_row.100.server_us_per_event
+derive derived.rows_server_cpu_bound_eps 0 '1e6 / a' load.rows_server.100.server_us_per_event
+# 100 sessions, each sealing a token at most every 250 ms (the default --token-interval).
+derive derived.rows_row_seal_pct 0 '100 * 4 * a / 1e6 * 100' resume.token_rows_seal_us
+derive derived.rows_row_token_extra_us 1 'a - b' load.rows_row.100.server_us_per_event load.rows_server.100.server_us_per_event
+derive derived.rows_row_token_extra_pct 0 '(a - b) * c / 1e6 * 100' load.rows_row.100.server_us_per_event load.rows_server.100.server_us_per_event load.rows_row.100.events_per_s
+derive derived.rows_tree_kib 0 'a * b / 1024' diff.mem_rows_bytes_per_node first.browser.patch_nodes
+derive derived.proxy_sum_us 1 'a + b' proxy.haproxy.server_us_per_event proxy.haproxy.proxy_us_per_event
+
+T=()      # rows of the targets table
+target_row() { T+=("| $1 | $2 | $3 | $4 | $5 |"); }
+
+v=$(r load.counter.1.ratio_p50)
+target_row "Event round trip (click → patch), counter, 1 connection, p50: ≤ 1.3× the raw lws echo of the same bytes" \
+    "$(num "$(r load.counter.1.p50_us)") µs" "echo: $(num "$(r load.counter.1.echo_p50_us)") µs" "$(times "$v")" "$(met "$v" "v <= 1.3")"
+v=$(r load.counter.100.ratio_eps)
+target_row "Counter events/s at 100 connections: ≥ 0.8× the echo's" \
+    "$(num "$(r load.counter.100.events_per_s)")/s" "echo: $(num "$(r load.counter.100.echo_events_per_s)")/s" "$(times "$v")" "$(met "$v" "v >= 0.8")"
+for s in rows rows_row rows_server; do
+    case $s in
+        rows) what="list data in the root (\`rows --state root\`, as a React app keeps it)" ;;
+        rows_row) what="each row's own state (\`--state row\`)" ;;
+        rows_server) what="each row's own server-only state (\`--state row-server\`, no tokens)" ;;
+    esac
+    v=$(r "load.$s.100.events_per_s")
+    target_row "1,000-row list, one row changes per click, 100 connections: ≥ 20,000 events/s; $what" \
+        "$(num "$v")/s" "20,000/s" "$(isnum "$v" && times "$(awk -v v="$v" 'BEGIN { print v / 20000 }')" || echo n/a)" "$(met "$v" "v >= 20000")"
+done
+# Memory per idle session: at the largest number of sessions measured.
+mem_n=""
+for n in 10000 1000 100 1; do isnum "$(r "idle.counter.$n.kib_per_session")" && { mem_n=$n; break; }; done
+v=$(r "idle.counter.${mem_n:-x}.kib_per_session")
+target_row "Memory per connected idle session, counter: ≤ 16 KiB" \
+    "$(num "$v" 1) KiB (at $(num "${mem_n:-0}") sessions)" "16 KiB" "$(isnum "$v" && times "$(awk -v v="$v" 'BEGIN { print v / 16 }')" || echo n/a)" "$(met "$v" "v <= 16")"
+v=$(r idle.counter.10000.ready)
+target_row "10,000 concurrent sessions in one worker (counter)" \
+    "$(num "$v") of 10,000 ready (set up in $(num "$(r idle.counter.10000.setup_s)" 2) s)" "10,000" "$(isnum "$v" && times "$(awk -v v="$v" 'BEGIN { print v / 10000 }')" || echo n/a)" "$(met "$v" "v >= 10000")"
+v=$(r diff.row_state_us)
+target_row "Diff of a 10,000-node tree with one changed text: O(changed), ≤ 50 µs" \
+    "$(num "$v" 2) µs" "50 µs" "$(isnum "$v" && times "$(awk -v v="$v" 'BEGIN { print v / 50 }')" || echo n/a)" "$(met "$v" "v <= 50")"
+v=$(r resume.total_us)
+target_row "Resume of a session with 1,000 restorable values: ≤ 1 ms server CPU" \
+    "$(num "$v") µs" "1,000 µs" "$(isnum "$v" && times "$(awk -v v="$v" 'BEGIN { print v / 1000 }')" || echo n/a)" "$(met "$v" "v <= 1000")"
+v=$(r resume.token_counter_wire_bytes)
+target_row "Counter token ≤ 200 bytes on the wire" \
+    "$(num "$v") bytes (${R[resume.token_counter_chars]:-n/a} characters + \`,\"token\":\"\"\`)" "200 bytes" "$(isnum "$v" && times "$(awk -v v="$v" 'BEGIN { print v / 200 }')" || echo n/a)" "$(met "$v" "v <= 200")"
+v=$(r bundle.gzip_bytes)
+kib=$(isnum "$v" && awk -v v="$v" 'BEGIN { printf "%.1f", v / 1024 }' || echo "")
+target_row "Client bundle ≤ 15 KiB gzipped" \
+    "$(num "$kib" 1) KiB (\`gzip -9\` of \`client/dist/reactc.js\`, $(num "$(r bundle.raw_bytes)") bytes)" "15 KiB" "$(isnum "$kib" && times "$(awk -v v="$kib" 'BEGIN { print v / 15 }')" || echo n/a)" "$(met "$kib" "v <= 15")"
+v=$(r first.browser.patch_ms_p50)
+target_row "Applying one patch to a 10,000-node page ≤ 1 ms (Chromium, the client's message handler, p50)" \
+    "$(num "$v" 2) ms on $(num "$(r first.browser.patch_nodes)") nodes (p99: $(num "$(r first.browser.patch_ms_p99)" 2) ms)" "1 ms" "$(times "$v")" "$(met "$v" "v <= 1")"
+
+{
+    echo "| target (DESIGN.md §7) | measured | against | ratio | met? |"
+    echo "|---|---|---|---|---|"
+    printf '%s\n' "${T[@]}"
+} >"$BLOCKS/targets.md"
+
+O=()
+other_row() { O+=("| $1 | $2 | $3 | $4 |"); }
+if [ -n "$(r proxy.skipped)" ]; then
+    other_row "Events/s through HAProxy, 2 workers" "not measured: $(r proxy.skipped)" "" ""
+else
+    other_row "Events/s through HAProxy, 2 workers (counter, $(r proxy.conns) connections; not pinned)" \
+        "$(num "$(r proxy.haproxy.events_per_s)")/s" \
+        "direct to the 2 workers: $(num "$(r proxy.direct.events_per_s)")/s; raw echo direct: $(num "$(r proxy.echo.events_per_s)")/s; echo through HAProxy: $(num "$(r proxy.echo_haproxy.events_per_s)")/s" \
+        "$(times "$(r proxy.ratio_haproxy_direct)") direct; $(times "$(r proxy.ratio_haproxy_echo)") echo; $(times "$(r proxy.ratio_haproxy_echo_haproxy)") echo through HAProxy"
+fi
+for a in counter rows; do
+    [ $a = counter ] && what="counter" || what="1,000-row list ($(num "$(r first.rows.first_bytes)") bytes)"
+    other_row "First render, protocol: connect → first tree received, $what" \
+        "p50 $(num "$(r first.$a.p50_us)") µs, p99 $(num "$(r first.$a.p99_us)") µs" \
+        "raw echo (connect, upgrade, one small message): p50 $(num "$(r first.echo.p50_us)") µs" "$(times "$(r first.$a.ratio_p50)")"
+done
+if [ -n "$(r first.browser.skipped)" ]; then
+    other_row "First render in Chromium" "not measured: $(r first.browser.skipped)" "" ""
+else
+    other_row "First render in Chromium: navigation start → the frame showing the component, counter" \
+        "p50 $(num "$(r first.browser.counter_frame_ms_p50)" 1) ms" "" ""
+    other_row "First render in Chromium, 1,000-row list (the 1,000th row)" \
+        "p50 $(num "$(r first.browser.rows_frame_ms_p50)" 1) ms" "counter" \
+        "$(times "$(ratio "$(r first.browser.rows_frame_ms_p50)" "$(r first.browser.counter_frame_ms_p50)")")"
+fi
+whole=$(r idle.rows.1.first_bytes)
+isnum "$whole" || whole=$(r first.rows.first_bytes)
+for s in rows rows_row; do
+    [ $s = rows ] && what="state in the root" || what="each row's own state, token included when one rides along"
+    v=$(r "load.$s.100.bytes_per_update")
+    # As 1/N: the ratio is far below what two decimals show.
+    frac=$(isnum "$v" && isnum "$whole" && awk -v a="$v" -v b="$whole" 'BEGIN { if (a > 0) printf "%d", b / a + 0.5 }' || true)
+    other_row "Bytes per update, one row changes in the 1,000-row list ($what)" \
+        "$(num "$v" 1) bytes" "the whole tree re-sent: $(num "$whole") bytes" "$([ -n "$frac" ] && echo "1/$(num "$frac")" || echo n/a)"
+done
+rows_n=""
+for n in 10000 1000 100 1; do isnum "$(r "idle.rows.$n.kib_per_session")" && { rows_n=$n; break; }; done
+v=$(r "idle.rows.${rows_n:-x}.kib_per_session")
+other_row "Memory per idle session, 1,000-row list (state in the root)" \
+    "$(num "$v") KiB (at $(num "${rows_n:-0}") sessions)" "counter: $(num "$(r "idle.counter.${mem_n:-x}.kib_per_session")" 1) KiB" \
+    "$(times "$(ratio "$v" "$(r "idle.counter.${mem_n:-x}.kib_per_session")")")"
+other_row "Token sizes (characters): counter / todo, 3 items and a draft / 1,000-row list with row state (bench/resume)" \
+    "$(num "$(r resume.token_counter_chars)") / $(num "$(r resume.token_todo_chars)") / $(num "$(r resume.token_rows_chars)")" \
+    "live, from the servers under load: counter $(num "$(r load.counter.100.token_chars)"), 1,000-row list with row state $(num "$(r load.rows_row.100.token_chars)")" ""
+hot=${STEP_STATUS[hotreload]:-}
+other_row "Hot reload" "$([ -z "$hot" ] && echo "see the Hot reload section" || echo "not measured: $hot")" "" ""
+{
+    echo "| figure | measured | against | ratio |"
+    echo "|---|---|---|---|"
+    printf '%s\n' "${O[@]}"
+} >"$BLOCKS/others.md"
+
+# ---- the header, then the document ------------------------------------------------------------
+
+ELAPSED=$(( $(date +%s) - START_EPOCH ))
+LOADAVG_END=$(cut -d' ' -f1-3 /proc/loadavg)
+STEPS=""
+for s in diff resume load proxy first_render hotreload; do
+    [ -n "${STEP_TIME[$s]:-}" ] && STEPS="$STEPS${STEPS:+, }$s ${STEP_TIME[$s]} s"
+done
+{
+    echo "Generated by \`make bench\` (\`bench/run.sh\`) on $START_DATE, in $((ELAPSED / 60)) min $((ELAPSED % 60)) s ($STEPS)."
+    echo
+    echo "- Machine: $MACHINE, $MEM_GIB GiB of memory."
+    echo "- Load average at the start: $LOADAVG_START; at the end: $LOADAVG_END. Other work on the"
+    echo "  machine adds noise: compare the ratios within this run (both sides were measured side by"
+    echo "  side), not absolute figures across runs."
+    echo "- Compiler: ${COMPILER:-unknown}; build directory \`$BUILD_SHOWN\`, build type $BUILD_TYPE${CC_FLAGS:+ (\`$CC_FLAGS\`)}."
+    [ "$QUICK" = 1 ] && echo "- QUICK=1: shortened runs, for trying the pipeline; the figures are less reliable."
+    for s in diff resume; do
+        [ -n "${STEP_STATUS[$s]:-}" ] && echo "- bench/$s: ${STEP_STATUS[$s]}; its figures are n/a."
+    done
+    echo
+    echo "Every figure in this document comes from this run; one that the run did not produce reads n/a."
+} >"$BLOCKS/header.md"
+
+DOC=$TMP/performance.md
+awk -v resfile="$RESULTS" -v blocks="$BLOCKS" -v missing="$TMP/missing" '
+    BEGIN {
+        while ((getline line < resfile) > 0) {
+            k = line; sub(/ .*/, "", k)
+            v = substr(line, length(k) + 2)
+            if (k != "" && v != "") R[k] = v
+        }
+    }
+    /^[{][{]@[a-z_]+[}][}][[:space:]]*$/ {
+        name = $0; sub(/^[{][{]@/, "", name); sub(/[}][}].*$/, "", name)
+        f = blocks "/" name ".md"; n = 0
+        while ((getline line < f) > 0) { print line; n++ }
+        close(f)
+        if (!n) print "(" name ": nothing was produced)"
+        next
+    }
+    {
+        s = $0; out = ""
+        while (match(s, /[{][{][A-Za-z0-9_.]+[}][}]/)) {
+            k = substr(s, RSTART + 2, RLENGTH - 4)
+            if (k in R) v = R[k]; else { v = "n/a"; print k >> missing }
+            out = out substr(s, 1, RSTART - 1) v
+            s = substr(s, RSTART + RLENGTH)
+        }
+        print out s
+    }' "$TEMPLATE" >"$DOC"
+if [ -s "$TMP/missing" ]; then
+    log "figures the template asks for that this run did not produce: $(sort -u "$TMP/missing" | tr '\n' ' ')"
+fi
+
+if [ "$OUT" = - ]; then
+    cat "$DOC"
+else
+    cp "$DOC" "$OUT.tmp.$$"
+    mv "$OUT.tmp.$$" "$OUT"
+    log "wrote $OUT"
+fi
+cat "$BLOCKS/targets.md" >&2
+log "finished in $((ELAPSED / 60)) min $((ELAPSED % 60)) s; the steps' output is in $LOG"
