@@ -9,7 +9,7 @@
 //    without a reload like any other change.
 // Outside dev mode no such message is ever sent.
 
-import { addStyle } from './notice';
+import { addCloseButton, addStyle } from './notice';
 
 export interface DevError {
   kind?: string; // "compile" or "crash"
@@ -69,12 +69,7 @@ export function devStatus(error: DevError | null): void {
     box.appendChild(pre);
   }
   // Hidden until the next status: the error itself stays until fixed.
-  const close = document.createElement('button');
-  close.type = 'button';
-  close.textContent = '×';
-  close.setAttribute('aria-label', 'Hide');
-  close.onclick = () => box.remove();
-  box.appendChild(close);
+  addCloseButton(box, 'Hide');
   document.body.appendChild(box);
 }
 

@@ -19,6 +19,16 @@ export function addStyle(css: string): void {
   document.head.insertBefore(style, document.head.firstChild);
 }
 
+/** Appends a × button that removes `box`. */
+export function addCloseButton(box: HTMLElement, label: string): void {
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.textContent = '×';
+  close.setAttribute('aria-label', label);
+  close.onclick = () => box.remove();
+  box.appendChild(close);
+}
+
 export function notice(mount: Element, text: string): void {
   if (!styled) {
     addStyle(CSS);
@@ -29,11 +39,6 @@ export function notice(mount: Element, text: string): void {
   box.className = 'rc-notice';
   box.setAttribute('role', 'status');
   box.textContent = text;
-  const close = document.createElement('button');
-  close.type = 'button';
-  close.textContent = '×';
-  close.setAttribute('aria-label', 'Dismiss');
-  close.onclick = () => box.remove();
-  box.appendChild(close);
+  addCloseButton(box, 'Dismiss');
   if (mount.parentNode) mount.parentNode.insertBefore(box, mount);
 }

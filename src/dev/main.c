@@ -34,6 +34,7 @@
 #include <netinet/in.h>
 
 #include "dev/runner.h"
+#include "server/listen.h"
 
 #define DEBOUNCE_MS 25          /* editors write a file in several steps */
 #define READY_TIMEOUT_MS 10000  /* a new version that never listens has failed */
@@ -391,35 +392,6 @@ static bool cmake_defaults(void) {
     return false;
 }
 
-static int open_listener(void) {
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
-    struct addrinfo *res = NULL;
-    char service[16];
-    snprintf(service, sizeof service, "%d", R.port);
-    if (getaddrinfo(R.host, service, &hints, &res) != 0 || !res) return -1;
-    int fd = -1;
-    for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0) continue;
-        int one = 1;
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 1024) < 0) {
-            close(fd);
-            fd = -1;
-        }
-    }
-    freeaddrinfo(res);
-    if (fd >= 0) {
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof ss;
-        if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
-            R.port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                                    : ((struct sockaddr_in *)&ss)->sin_port);
-    }
-    return fd;
-}
-
 /* Tokens must open in every version: one secret for the runner's life,
  * unless the app has its own. */
 static void shared_secret(void) {
@@ -526,7 +498,9 @@ static void shutdown_all(void) {
 int main(int argc, char **argv) {
     setvbuf(stderr, NULL, _IOLBF, 0);
     if (parse_args(argc, argv) < 0) return 2;
-    R.listen_fd = open_listener();
+    /* Not SO_REUSEPORT: a second runner on the port must fail, not share
+     * it. Versions share this one socket by inheritance. */
+    R.listen_fd = rc_listen_socket(R.host, R.port, false, true, &R.port);
     if (R.listen_fd < 0) {
         dev_log("cannot listen on %s:%d: %s", R.host, R.port, strerror(errno));
         return 1;

@@ -48,8 +48,23 @@ static bool parse_level(const char *s, rc_log_level *out) {
     return false;
 }
 
+/* A whole number in [lo, hi]; otherwise says which option was bad and why. */
+static bool int_option(const char *prog, const char *opt, const char *val, long long lo,
+                       long long hi, const char *expected, long long *out) {
+    char *end;
+    errno = 0;
+    long long n = strtoll(val, &end, 10);
+    if (errno || end == val || *end || n < lo || n > hi) {
+        fprintf(stderr, "%s: bad value for %s: \"%s\" (%s)\n", prog, opt, val, expected);
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
 int rc_app_args(rc_app *app, int argc, char **argv) {
     app->log_level = RC_LOG_INFO;
+    long long n;
     for (int i = 1; i < argc; i += 2) {     /* every option takes one value */
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -64,15 +79,8 @@ int rc_app_args(rc_app *app, int argc, char **argv) {
         if (strcmp(a, "--host") == 0) {
             app->host = val;
         } else if (strcmp(a, "--port") == 0) {
-            char *end;
-            errno = 0;
-            long p = strtol(val, &end, 10);
-            if (errno || *end || p < 0 || p > 65535) {
-                fprintf(stderr, "%s: bad port \"%s\"\n", argv[0], val);
-                return -1;
-            }
-            app->port = (int)p;
-            if (p == 0) app->port = -1;       /* explicit 0: any free port */
+            if (!int_option(argv[0], a, val, 0, 65535, "0..65535; 0: any free port", &n)) return -1;
+            app->port = n == 0 ? -1 : (int)n;          /* explicit 0: any free port */
         } else if (strcmp(a, "--log-level") == 0) {
             if (!parse_level(val, &app->log_level)) {
                 fprintf(stderr, "%s: bad log level \"%s\"\n", argv[0], val);
@@ -82,31 +90,15 @@ int rc_app_args(rc_app *app, int argc, char **argv) {
             app->title = val;
         } else if (strcmp(a, "--max-sessions") == 0 || strcmp(a, "--max-message") == 0 ||
                    strcmp(a, "--max-queued") == 0) {
-            char *end;
-            errno = 0;
-            unsigned long long v = strtoull(val, &end, 10);
-            if (errno || *end || v == 0 || v > (1ull << 40)) {
-                fprintf(stderr, "%s: bad value for %s: \"%s\"\n", argv[0], a, val);
-                return -1;
-            }
-            if (a[6] == 's') app->max_sessions = (size_t)v;
-            else if (a[6] == 'm') app->max_message = (size_t)v;
-            else app->max_queued = (size_t)v;
+            if (!int_option(argv[0], a, val, 1, 1ll << 40, "a positive number", &n)) return -1;
+            if (a[6] == 's') app->max_sessions = (size_t)n;
+            else if (a[6] == 'm') app->max_message = (size_t)n;
+            else app->max_queued = (size_t)n;
         } else if (strcmp(a, "--token-interval") == 0) {
-            char *end;
-            long n = strtol(val, &end, 10);
-            if (*end || n < 0 || n > 600000) {
-                fprintf(stderr, "%s: bad token interval \"%s\" (ms)\n", argv[0], val);
-                return -1;
-            }
+            if (!int_option(argv[0], a, val, 0, 600000, "ms; 0: every change", &n)) return -1;
             app->token_interval_ms = n == 0 ? UINT32_MAX : (uint32_t)n;
         } else if (strcmp(a, "--idle") == 0) {
-            char *end;
-            long n = strtol(val, &end, 10);
-            if (*end || n < 0 || n > 2000000) {
-                fprintf(stderr, "%s: bad idle time \"%s\" (seconds; 0: never)\n", argv[0], val);
-                return -1;
-            }
+            if (!int_option(argv[0], a, val, 0, 2000000, "seconds; 0: never", &n)) return -1;
             app->client.idle_s = n == 0 ? UINT32_MAX : (uint32_t)n;
         } else if (strcmp(a, "--storage") == 0) {
             if (strcmp(val, "session") != 0 && strcmp(val, "local") != 0 && strcmp(val, "memory") != 0) {
@@ -115,25 +107,12 @@ int rc_app_args(rc_app *app, int argc, char **argv) {
             }
             app->client.storage = val;
         } else if (strcmp(a, "--heartbeat") == 0) {
-            char *end;
-            long n = strtol(val, &end, 10);
-            if (*end || n < 1 || n > 3600) {
-                fprintf(stderr, "%s: bad heartbeat \"%s\" (seconds, 1..3600)\n", argv[0], val);
-                return -1;
-            }
+            if (!int_option(argv[0], a, val, 1, 3600, "seconds, 1..3600", &n)) return -1;
             app->heartbeat_s = (uint32_t)n;
         } else if (strcmp(a, "--workers") == 0) {
-            if (strcmp(val, "auto") == 0) {
-                app->workers = -1;
-            } else {
-                char *end;
-                long n = strtol(val, &end, 10);
-                if (*end || n < 1 || n > 256) {
-                    fprintf(stderr, "%s: bad worker count \"%s\" (a number or auto)\n", argv[0], val);
-                    return -1;
-                }
-                app->workers = (int)n;
-            }
+            if (strcmp(val, "auto") == 0) app->workers = -1;
+            else if (int_option(argv[0], a, val, 1, 256, "1..256 or auto", &n)) app->workers = (int)n;
+            else return -1;
         } else if (strcmp(a, "--secret-file") == 0) {
             app->secret_file = val;
         } else if (strcmp(a, "--grace") == 0) {
@@ -364,7 +343,7 @@ static int run_server(rc_app *app, int listen_fd);
 
 int rc_run_worker(rc_app *app, int index) {
     int port = 0;
-    int fd = rc_listen_reuseport(app->host, app->port, true, &port);
+    int fd = rc_listen_socket(app->host, app->port, true, true, &port);
     if (fd < 0) {
         fprintf(stderr, "reactc worker %d: cannot listen on %s:%d: %s\n", index, app->host,
                 app->port, strerror(errno));

@@ -9,6 +9,7 @@
  *   post.c      rc_app_post: work from other threads
  *   log.c       leveled logging
  *   dev_channel.c  the app's end of the dev runner (reactc-dev)
+ *   listen.c    listening sockets of our own (workers, the dev runner)
  *
  * Everything runs on the loop thread except rc_app_post and rc_app_stop.
  */
@@ -21,6 +22,7 @@
 
 #include "reactc.h"
 #include "resume/token.h"
+#include "server/listen.h"
 #include "util/hash.h"
 #include "wire/json_writer.h"
 
@@ -160,7 +162,6 @@ void rc_http_done(rc_conn *c);
 int rc_http_build_page(rc_server *s);
 
 /* workers.c */
-int rc_listen_reuseport(const char *host, int port, bool do_listen, int *bound_port);
 int rc_run_supervisor(rc_app *app, int nworkers);
 int rc_run_worker(rc_app *app, int index);       /* app.c */
 
