@@ -1,26 +1,19 @@
 // rc_app.client (--idle, --storage) and heartbeat_s reach the browser
 // client through the page: what the user sees follows the server's options.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, newPage } from './lib/browser.mjs';
+import { test } from 'node:test';
+import { useBrowser } from './lib/suite.mjs';
 import { startExample } from './lib/server.mjs';
 
 const TEST_MS = 30000;
 const MOUNT = '#reactc-root';
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-}, { timeout: TEST_MS });
-after(async () => {
-  await browser?.close();
-}, { timeout: TEST_MS });
+const browser = useBrowser();
 
 async function withPage(t, name, args, fn) {
   const server = await startExample(name, { args });
   t.after(() => server.kill());
-  const { page, errors } = await newPage(browser.context);
-  t.after(() => page.close().catch(() => {}));
+  const { page, errors } = await browser.openPage(t);
   page.setDefaultTimeout(8000);
   try {
     await page.goto(server.url);

@@ -2,28 +2,14 @@
 // embedded client, Debian's Chromium. The element ids used here are the
 // examples' contract (examples/*.c).
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { after, before, test } from 'node:test';
-import { launchBrowser, newPage } from './lib/browser.mjs';
+import { test } from 'node:test';
+import { useBrowser } from './lib/suite.mjs';
 import { startExample } from './lib/server.mjs';
 
 // A hung test fails with its name instead of stalling until CTest's timeout.
 const TEST_MS = 30000;
 
-let browser;
-// The servers embed the committed bundle. REACTC_CLIENT_BUNDLE (see
-// lib/paths.mjs) names another one to serve to the pages instead, to try a
-// client change without rebuilding the servers.
-let bundleOverride = null;
-
-before(async () => {
-  browser = await launchBrowser();
-  if (process.env.REACTC_CLIENT_BUNDLE) bundleOverride = await readFile(process.env.REACTC_CLIENT_BUNDLE);
-}, { timeout: TEST_MS });
-
-after(async () => {
-  await browser?.close();
-}, { timeout: TEST_MS });
+const browser = useBrowser();
 
 const MOUNT = '#reactc-root';
 
@@ -85,14 +71,9 @@ async function settled(wire, ms = 5000) {
 
 /** Opens `path` on `server` in a new page, once the first tree is shown. */
 async function open(t, server, path, ready, init) {
-  const { page, errors } = await newPage(browser.context);
-  t.after(() => page.close().catch(() => {}));
+  const { page, errors } = await browser.openPage(t);
   page.setDefaultTimeout(5000);
   if (init) await page.addInitScript(init);
-  if (bundleOverride) {
-    await page.route('**/_reactc/client.js*', (route) =>
-      route.fulfill({ status: 200, contentType: 'application/javascript', body: bundleOverride }));
-  }
   const wire = watchWire(page);
   await page.goto(server.url + path);
   await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });

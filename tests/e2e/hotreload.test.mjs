@@ -8,20 +8,14 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchBrowser, newPage } from './lib/browser.mjs';
+import { test } from 'node:test';
+import { useBrowser } from './lib/suite.mjs';
 import { exampleCopy, startDev } from './lib/dev.mjs';
 
 const TEST_MS = 120000;
 const RELOAD_MS = 20000; // generous: CI builds with both cores busy
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-}, { timeout: TEST_MS });
-after(async () => {
-  await browser?.close();
-}, { timeout: TEST_MS });
+const browser = useBrowser();
 
 const texts = (page) => page.$$eval('#todos li span.text', (els) => els.map((e) => e.textContent));
 const classes = (page) => page.$$eval('#todos li', (els) => els.map((e) => e.className));
@@ -47,8 +41,7 @@ test('save a change: the page shows it without reloading, state kept; a compile 
   t.after(() => copy.remove());
   const dev = await startDev(copy);
   t.after(() => dev.kill());
-  const { page, errors } = await newPage(browser.context);
-  t.after(() => page.close().catch(() => {}));
+  const { page, errors } = await browser.openPage(t);
   page.setDefaultTimeout(RELOAD_MS);
   try {
     await page.goto(dev.url);

@@ -5,28 +5,15 @@
 // nodes, focus and caret), and apply the events made meanwhile exactly once.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { after, before, test } from 'node:test';
-import { launchBrowser, newPage } from './lib/browser.mjs';
+import { test } from 'node:test';
+import { useBrowser } from './lib/suite.mjs';
 import { startProxy } from './lib/proxy.mjs';
 import { startExample } from './lib/server.mjs';
 
 const SECRET = randomBytes(24).toString('hex');
 const MOUNT = '#reactc-root';
 
-let browser;
-// As in examples.test.mjs: REACTC_CLIENT_BUNDLE serves another bundle to
-// the pages instead of the one embedded in the servers.
-let bundleOverride = null;
-
-before(async () => {
-  browser = await launchBrowser();
-  if (process.env.REACTC_CLIENT_BUNDLE) bundleOverride = await readFile(process.env.REACTC_CLIENT_BUNDLE);
-});
-
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /**
  * An example server behind a proxy for test `t`; every process and the
@@ -161,14 +148,9 @@ const settled = (wire) =>
 
 /** Opens the app through the proxy in a new page, once its tree is shown. */
 async function open(t, app, ready, { storage } = {}) {
-  const { page, errors } = await newPage(browser.context);
-  t.after(() => page.close().catch(() => {}));
+  const { page, errors } = await browser.openPage(t);
   page.setDefaultTimeout(5000);
   await page.addInitScript(WATCH);
-  if (bundleOverride) {
-    await page.route('**/_reactc/client.js*', (r) =>
-      r.fulfill({ status: 200, contentType: 'application/javascript', body: bundleOverride }));
-  }
   if (storage) await page.addInitScript(SET_STORAGE, storage);
   const wire = watchWire(page);
   await page.goto(app.proxy.url + '/');

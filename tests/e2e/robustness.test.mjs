@@ -6,9 +6,8 @@
 // drain window; a connection that dies without a FIN is noticed.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { after, before, test } from 'node:test';
-import { launchBrowser, newPage } from './lib/browser.mjs';
+import { test } from 'node:test';
+import { useBrowser } from './lib/suite.mjs';
 import { startFakeServer } from './lib/fake-server.mjs';
 import { startProxy } from './lib/proxy.mjs';
 import { startExample } from './lib/server.mjs';
@@ -16,19 +15,7 @@ import { startExample } from './lib/server.mjs';
 const SECRET = randomBytes(24).toString('hex');
 const MOUNT = '#reactc-root';
 
-let browser;
-// As in examples.test.mjs: REACTC_CLIENT_BUNDLE serves another bundle to
-// the pages instead of the one embedded in the servers.
-let bundleOverride = null;
-
-before(async () => {
-  browser = await launchBrowser();
-  if (process.env.REACTC_CLIENT_BUNDLE) bundleOverride = await readFile(process.env.REACTC_CLIENT_BUNDLE);
-});
-
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** An example server behind a proxy for test `t`, all stopped when the test
  * ends; a failure carries the servers' stderr. */
@@ -173,15 +160,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Opens the app through the proxy in a new page, once its tree is shown;
  * `attrs` go on the mount element, `init` are more init scripts. */
 async function open(t, app, ready, attrs = {}, init = []) {
-  const { page, errors } = await newPage(browser.context);
-  t.after(() => page.close().catch(() => {}));
+  const { page, errors } = await browser.openPage(t);
   page.setDefaultTimeout(10000);
   for (const f of init) await page.addInitScript(f);
   await page.addInitScript(WATCH);
-  if (bundleOverride) {
-    await page.route('**/_reactc/client.js*', (r) =>
-      r.fulfill({ status: 200, contentType: 'application/javascript', body: bundleOverride }));
-  }
   await page.addInitScript(SET_ATTRS, attrs);
   const wire = watchWire(page);
   await page.goto(app.proxy.url + '/');
@@ -344,8 +326,7 @@ scenario('form fields: a text input, a select and a checkbox keep the user\'s va
 test('textarea: keystrokes survive a slow server and a resume (client against a scripted server)', { timeout: 30000 }, async (t) => {
   const fake = await startFakeServer();
   t.after(() => fake.close());
-  const { page, errors } = await newPage(browser.context);
-  t.after(() => page.close().catch(() => {}));
+  const { page, errors } = await browser.openPage(t);
   await page.addInitScript(SET_ATTRS, { 'data-reactc-storage': 'memory' });
   const textarea = (value) => ({ tagName: '', children: [{ tagName: 'textarea', attributes: { id: 'notes', value }, eventHandlers: { onChange: { target: 'NOTES' } }, children: [] }] });
   const first = (peer, start, ack, value) =>
