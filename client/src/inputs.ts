@@ -39,6 +39,14 @@ export function serverSet(el: Field, prop: 'value' | 'checked', v: string | bool
   if (c.seq <= acked) write(el, prop, v);
 }
 
+/** A whole tree (after a reconnect) gives a field the server controlled no
+ * `value` or `checked`: that says '' or false, as removing it in a patch
+ * would. Fields the server never set keep what the user put in them. */
+export function serverUnset(el: Field, prop: 'value' | 'checked'): void {
+  const c = controls.get(el);
+  if (c && c.epoch === epoch && c[prop] !== undefined) serverSet(el, prop, prop === 'value' ? '' : false);
+}
+
 /** The user changed the field and event `seq` carried the change. */
 export function userSent(el: Field, seq: number): void {
   control(el).seq = seq;

@@ -4,8 +4,9 @@
 
 import { setAttrs } from './attrs';
 import { setHandlers } from './events';
+import { serverUnset } from './inputs';
 import { childNs, create, elementNs, flat, isError, keyOf, keys, move } from './model';
-import { Model } from './types';
+import { isField, Model } from './types';
 
 const ALIASES: Record<string, string> = { className: 'class', htmlFor: 'for' };
 
@@ -59,6 +60,11 @@ export function reconcile(cur: Node | null, m: Model, ns: string): Node {
   // Plain removeAttribute: a stale value="" in the markup must not clear what the user typed.
   for (const a of Array.from(cur.attributes)) if (!wanted.has(a.name)) cur.removeAttribute(a.name);
   setAttrs(cur, attrs);
+  if (isField(cur)) {
+    // Properties, not attributes: the loop above cannot see them.
+    if (!wanted.has('value')) serverUnset(cur, 'value');
+    if (!wanted.has('checked')) serverUnset(cur, 'checked');
+  }
   setHandlers(cur, m.eventHandlers);
   return cur;
 }

@@ -558,3 +558,28 @@ scenario('storage: per tab by default, memory forgets on reload, local is shared
   assert.equal(await text(l1.page, '#count'), '4');
   for (const p of [a, b, m, l1, l2]) assert.deepEqual(realErrors(p.errors), []);
 });
+
+// chaos.browser found this: the whole tree after a resume has no `checked`
+// for a box the server now renders unticked; the box must follow it (and a
+// field's `value` likewise), not keep the property the server set before.
+scenario('a box unticked during an outage is unticked after the resume, as the server renders it', 'todo', async (app, t) => {
+  const { page, errors, wire } = await open(t, app, '#new-todo');
+  await page.type('#new-todo', 'milk');
+  await page.click('#add');
+  await page.waitForSelector('#todos li.open');
+  await page.click('#todos li input.toggle');
+  await page.waitForSelector('#todos li.done');
+  await settled(wire);
+  await until(() => wire.tokenSeq >= wire.acked, 'a token holding the tick');
+  await app.server.kill();
+  await page.waitForSelector(`${MOUNT}.rc-reconnecting`, { state: 'attached' });
+  await page.click('#todos li input.toggle');            // unticked, offline
+  await app.restart();
+  await page.waitForSelector(`${MOUNT}.rc-connected #todos li.open`, { state: 'attached' });
+  await settled(wire);
+  const row = () => page.$eval('#todos li', (li) => [li.className, li.querySelector('input.toggle').checked]);
+  assert.deepEqual(await row(), ['open', false]);
+  await new Promise((r) => setTimeout(r, 300));             // settle() runs on later messages too
+  assert.deepEqual(await row(), ['open', false]);
+  assert.deepEqual(realErrors(errors), []);
+});
