@@ -368,11 +368,23 @@ int rc_app_run(rc_app *app) {
     int workers = app->workers < 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : app->workers;
     if (workers > 1) return rc_run_supervisor(app, workers);
     if (app->port < 0) app->port = 0;
-    return run_server(app, -1);
+    /* Our own listener, as in worker mode: lws given iface "127.0.0.1"
+     * bound [::] (every interface) on this system; bind() does as told. */
+    int port = 0;
+    int fd = rc_listen_socket(app->host, app->port, false, true, &port);
+    if (fd < 0) {
+        fprintf(stderr, "reactc: cannot listen on %s:%d: %s\n", app->host, app->port,
+                strerror(errno));
+        return 1;
+    }
+    int rc = run_server(app, fd);
+    close(fd);
+    return rc;
 }
 
-/* One server process: lws on our libev loop; listen_fd >= 0 means accept
- * on that socket (worker mode) instead of lws' own listener. */
+/* One server process: lws on our libev loop, accepting on listen_fd (ours:
+ * a plain listener, a worker's SO_REUSEPORT one, or the dev runner's) and
+ * handing each connection to lws; lws itself never listens. */
 static int run_server(rc_app *app, int listen_fd) {
     if (!app->max_message) app->max_message = 1024 * 1024;
     if (!app->max_sessions) app->max_sessions = 10000;
@@ -416,8 +428,7 @@ static int run_server(rc_app *app, int listen_fd) {
     void *foreign[1] = {s->loop};
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
-    info.port = listen_fd >= 0 ? CONTEXT_PORT_NO_LISTEN_SERVER : app->port;
-    info.iface = listen_fd >= 0 ? NULL : app->host;
+    info.port = CONTEXT_PORT_NO_LISTEN_SERVER;
     info.protocols = protocols;
     /* Not LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE:
      * its CSP forbids inline style attributes, which components use. */
@@ -435,8 +446,7 @@ static int run_server(rc_app *app, int listen_fd) {
     info.max_http_header_data = 8192;
     s->lws = lws_create_context(&info);
     if (!s->lws) {
-        rc_srv_log(s, RC_LOG_ERROR, "cannot listen on %s:%d (port in use, or bad address?)",
-                   app->host, app->port);
+        rc_srv_log(s, RC_LOG_ERROR, "cannot create the libwebsockets context");
         ev_loop_destroy(s->loop);
         free(s->page);
         rc_buf_free(&s->scratch);
@@ -444,20 +454,16 @@ static int run_server(rc_app *app, int listen_fd) {
         return 1;
     }
     rc_dev_init(s);
-    if (listen_fd >= 0) {
-        s->port = app->port;
-        struct sockaddr_storage ss;      /* an inherited socket: its real port */
-        socklen_t sl = sizeof ss;
-        if (getsockname(listen_fd, (struct sockaddr *)&ss, &sl) == 0 &&
-            (ss.ss_family == AF_INET || ss.ss_family == AF_INET6))
-            s->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                                     : ((struct sockaddr_in *)&ss)->sin_port);
-        ev_io_init(&s->accept_io, on_accept, listen_fd, EV_READ);
-        s->accept_io.data = s;
-        ev_io_start(s->loop, &s->accept_io);
-    } else {
-        s->port = lws_get_vhost_listen_port(lws_get_vhost_by_name(s->lws, "default"));
-    }
+    s->port = app->port;
+    struct sockaddr_storage ss;          /* the socket's real port (port 0, inherited) */
+    socklen_t sl = sizeof ss;
+    if (getsockname(listen_fd, (struct sockaddr *)&ss, &sl) == 0 &&
+        (ss.ss_family == AF_INET || ss.ss_family == AF_INET6))
+        s->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                                 : ((struct sockaddr_in *)&ss)->sin_port);
+    ev_io_init(&s->accept_io, on_accept, listen_fd, EV_READ);
+    s->accept_io.data = s;
+    ev_io_start(s->loop, &s->accept_io);
 
     ev_signal_init(&s->sigint, on_signal, SIGINT);
     ev_signal_init(&s->sigterm, on_signal, SIGTERM);
@@ -475,7 +481,9 @@ static int run_server(rc_app *app, int listen_fd) {
     ev_async_start(s->loop, &s->wake);
     rc_post_init(s);
 
-    rc_srv_log(s, RC_LOG_INFO, "serving \"%s\" on http://%s:%d/", app->title, app->host, s->port);
+    bool v6 = strchr(app->host, ':') != NULL;     /* http://[::1]:8000/ */
+    rc_srv_log(s, RC_LOG_INFO, "serving \"%s\" on http://%s%s%s:%d/", app->title, v6 ? "[" : "",
+               app->host, v6 ? "]" : "", s->port);
     if (app->on_listen) app->on_listen(app, s->port);
     rc_dev_ready(s);
 
@@ -488,7 +496,7 @@ static int run_server(rc_app *app, int listen_fd) {
     ev_idle_stop(s->loop, &s->idle);
     ev_timer_stop(s->loop, &s->shutdown_timer);
     ev_async_stop(s->loop, &s->wake);
-    if (listen_fd >= 0) ev_io_stop(s->loop, &s->accept_io);
+    ev_io_stop(s->loop, &s->accept_io);
     /* Sessions still open are freed by lws' close callbacks here. */
     s->shutting_down = true;
     lws_context_destroy(s->lws);

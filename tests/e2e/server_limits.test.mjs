@@ -3,6 +3,8 @@
 // WebSocket clients (npm ws); no browser needed.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { test } from 'node:test';
 import WebSocket from 'ws';
 import { startExample } from './lib/server.mjs';
@@ -246,4 +248,24 @@ test('a resume hello may carry the events its token does not hold: replayed befo
   assert.deepEqual(ack.ops, []);
   d.ws.close();
   await server.stop(2000);
+});
+
+/** Resolves true when a TCP connection to host:port opens, false when refused. */
+function reachable(host, port) {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port, timeout: 2000 });
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+    s.once('timeout', () => { s.destroy(); resolve(false); });
+  });
+}
+
+test('--host 127.0.0.1 listens on that address only (not [::], not the LAN address)', async (t) => {
+  const server = await startExample('counter');             // lib/server.mjs passes --host 127.0.0.1
+  t.after(() => server.kill());
+  assert.equal(await reachable('127.0.0.1', server.port), true);
+  const others = ['::1', ...Object.values(networkInterfaces()).flat()
+    .filter((a) => !a.internal && a.family === 'IPv4').map((a) => a.address)];
+  for (const host of others) assert.equal(await reachable(host, server.port), false, `reachable on ${host}`);
+  t.diagnostic(`refused on ${others.join(', ')}`);
 });
