@@ -23,14 +23,12 @@
 // the supervisor lost, and a replayed burst.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { killLoop, runChaos } from './lib/chaos.mjs';
 import { ReactcClient } from './lib/client.mjs';
+import { HAPROXY, haproxyFleet as fleet, report } from './lib/fleet.mjs';
 import * as M from './lib/model.mjs';
-import { childrenOf, freePort, sleep, startExample, startProcess, waitPort, which, within } from './lib/procs.mjs';
+import { childrenOf, freePort, sleep, startExample, within } from './lib/procs.mjs';
 import { rng, todoRows } from './lib/users.mjs';
 
 const SECRET = randomBytes(24).toString('hex');
@@ -41,7 +39,6 @@ const WORKER_SECONDS = Number(process.env.REACTC_CHAOS_WORKER_SECONDS || 12);
 // (never re-attach) or "--token-interval 250" (tokens at most every 250 ms).
 const ARGS = (process.env.REACTC_CHAOS_SERVER_ARGS || '').split(/\s+/).filter(Boolean);
 const SEED = Number(process.env.REACTC_CHAOS_SEED || Math.floor(Math.random() * 2 ** 31));
-const HAPROXY = which('haproxy');
 
 // A hard bound on the whole file, whatever hangs: the exit handler of
 // lib/procs.mjs then kills every process started.
@@ -52,122 +49,8 @@ setTimeout(() => {
 
 const wsUrl = (port) => `ws://127.0.0.1:${port}/_reactc/stream`;
 
-const tmpDirs = [];
-after(async () => {
-  for (const d of tmpDirs) await rm(d, { recursive: true, force: true });
-});
-
-/** HAProxy in front of two pools: one frontend port per app. */
-function haproxyConfig(pools) {
-  const lines = [
-    'global',
-    '    maxconn 4000',
-    '    hard-stop-after 3s',
-    'defaults',
-    '    mode http',
-    '    timeout connect 1s',
-    '    timeout client 60s',
-    '    timeout server 60s',
-    '    timeout tunnel 1h',
-    '    timeout http-request 5s',
-    '    # a refused connection (a server that just died) is retried on another',
-    '    retries 3',
-    '    option redispatch 1',
-    '    default-server check inter 200ms fastinter 100ms downinter 200ms fall 1 rise 1',
-  ];
-  for (const p of pools) {
-    lines.push(
-      `frontend ${p.name}_in`,
-      `    bind 127.0.0.1:${p.port}`,
-      `    default_backend ${p.name}`,
-      `backend ${p.name}`,
-      '    balance leastconn',
-      '    option httpchk',
-      '    http-check send meth GET uri /',
-      '    http-check expect status 200',
-      ...p.servers.map((s, i) => `    server ${p.name}${i + 1} 127.0.0.1:${s.port}`),
-    );
-  }
-  return lines.join('\n') + '\n';
-}
-
-// Server log lines that explain a lost event or a fresh session.
-const NOTABLE = /stale handler|resume refused|malformed|exceeds the|error/i;
-
-/** Fails the test with the failures, the notable lines of every log, and
- * the tail of the main ones. logs: [[label, text, tail?]]. */
-function report(failures, logs) {
-  if (!failures.length) return;
-  const notable = logs.flatMap(([label, text]) => text.split('\n').filter((l) => NOTABLE.test(l)).map((l) => `${label}: ${l}`));
-  const tails = logs.filter(([, , tail]) => tail !== false)
-    .map(([label, text]) => `--- ${label} (last lines) ---\n${text.split('\n').slice(-15).join('\n')}`);
-  assert.fail(`${failures.length} failure(s):\n${failures.slice(0, 40).join('\n')}\n` +
-    `--- notable server log lines (${notable.length}) ---\n${notable.slice(0, 20).join('\n')}\n${tails.join('\n')}`);
-}
-
-/**
- * 3 counter and 3 todo servers, each its own process on its own port, and
- * HAProxy in front (one frontend port per app). Returns {pools, servers,
- * haproxy, crashes, restart(server), logs()}; every process is killed when
- * the test ends. crashes lists the processes that died unasked.
- */
-async function haproxyFleet(t) {
-  const dir = await mkdtemp(join(tmpdir(), 'reactc-chaos-'));
-  tmpDirs.push(dir);
-  const procs = []; // every process that ever ran, for the logs and for cleanup
-  const crashes = [];
-  let ending = false;
-  t.after(async () => {
-    ending = true;
-    for (const p of procs) await p.killAll();
-  });
-  const start = async (name, port) => {
-    const p = await startExample(name, port, { env: ENV, args: ARGS });
-    procs.push(p);
-    p.exited.then(({ code, signal }) => {
-      if (!p.killedByUs && !ending) crashes.push(`${p.label} exited by itself (code ${code}, signal ${signal})`);
-    });
-    return p;
-  };
-  const pools = [];
-  for (const name of ['counter', 'todo']) {
-    const servers = [];
-    for (let i = 0; i < 3; i++) {
-      const p = await start(name, await freePort());
-      servers.push({ name, port: p.port, current: p });
-    }
-    pools.push({ name, port: await freePort(), servers });
-  }
-  const cfg = join(dir, 'haproxy.cfg');
-  await writeFile(cfg, haproxyConfig(pools));
-  const check = startProcess(HAPROXY, ['-c', '-f', cfg], { label: 'haproxy -c' });
-  const checked = await check.exited;
-  assert.equal(checked.code, 0, `haproxy -c rejected the config:\n${check.output()}`);
-  const haproxy = startProcess(HAPROXY, ['-f', cfg, '-db'], { label: 'haproxy' });
-  procs.push(haproxy);
-  for (const p of pools) await waitPort(p.port, 5000, haproxy);
-  haproxy.exited.then(({ code, signal }) => {
-    if (!ending) crashes.push(`haproxy exited (code ${code}, signal ${signal})`);
-  });
-  await sleep(300); // the first health checks
-  return {
-    pools,
-    servers: pools.flatMap((p) => p.servers),
-    haproxy,
-    crashes,
-    /** SIGKILL the server's process, wait `downMs`, start it again on its port. */
-    async killAndRestart(server, downMs) {
-      const victim = server.current;
-      victim.killedByUs = true;
-      victim.kill('SIGKILL');
-      await victim.exited;
-      await sleep(downMs); // down a moment: HAProxy sends its clients elsewhere
-      server.current = await start(server.name, server.port);
-    },
-    logs: () => [['haproxy', haproxy.output()],
-      ...procs.filter((p) => p !== haproxy).map((p, i, all) => [p.label, p.output(), i >= all.length - 3])],
-  };
-}
+/** 3 counter and 3 todo servers behind HAProxy (lib/fleet.mjs). */
+const haproxyFleet = (t) => fleet(t, { env: ENV, args: ARGS });
 
 /** 50 users, alternately counter and todo, each through its app's frontend. */
 const fleetUsers = (pools) => Array.from({ length: 50 }, (_, i) =>

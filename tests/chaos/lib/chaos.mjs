@@ -124,13 +124,16 @@ export async function runChaos({ users, seconds, chaos, seed, clientOptions = {}
 
 /** Kills with SIGKILL every `every` ms until `until`: kill(rand) does one
  * and returns a promise for whatever follows (a restart), false if it found
- * nothing to kill. Returns the number of kills. */
+ * nothing to kill. Returns the number of kills. The kills keep to their
+ * schedule (every `every` ms from the start): a busy event loop makes one
+ * late, not the next ones, nor one fewer. */
 export async function killLoop(until, every, rand, kill) {
   const pending = [];
-  for (;;) {
-    const at = Date.now() + every;
+  const start = Date.now();
+  for (let k = 1; ; k++) {
+    const at = start + k * every;
     if (at >= until) break;
-    await sleep(at - Date.now());
+    await sleep(Math.max(0, at - Date.now()));
     pending.push(kill(rand));
   }
   return (await Promise.all(pending)).filter((r) => r !== false).length;
