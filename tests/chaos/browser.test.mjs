@@ -37,7 +37,7 @@ import { CHROMIUM, launchBrowser } from '../e2e/lib/browser.mjs';
 import { killLoop } from './lib/chaos.mjs';
 import { HAPROXY, establishedOn, haproxyFleet, report } from './lib/fleet.mjs';
 import { sleep } from './lib/procs.mjs';
-import { rng } from './lib/users.mjs';
+import { checkTodo, rng } from './lib/users.mjs';
 
 const SECONDS = Number(process.env.REACTC_CHAOS_BROWSER_SECONDS || 20);
 const SEED = Number(process.env.REACTC_CHAOS_SEED || Math.floor(Math.random() * 2 ** 31));
@@ -201,6 +201,7 @@ function counterScript(p, rand) {
 function todoScript(p, rand) {
   const { page } = p;
   const items = []; // {text, done}: what the list must show, in order
+  const typed = []; // every text typed for a row
   let made = 0;
   let events = 0;
   let draft = '';
@@ -220,6 +221,7 @@ function todoScript(p, rand) {
         const r = rand();
         if (items.length < 2 || !shown.length || r < 0.45) {
           const text = `${p.name} item ${++made}`;
+          typed.push(text);
           await type(text);
           if (rand() < 0.5) await page.keyboard.press('Enter');
           else await page.click('#add');
@@ -245,68 +247,22 @@ function todoScript(p, rand) {
       await type(draft);
     },
     async check() {
-      const problems = [];
-      let lost = 0;
-      let duplicated = 0;
+      // The row's class is the server's state, checked what its box shows.
       const rows = await page.$$eval('#todos li', (lis) => lis.map((li) => ({
         text: li.querySelector('span.text')?.textContent,
         cls: li.className,
         checked: li.querySelector('input.toggle')?.checked,
       })));
-      const want = new Map(items.map((i) => [i.text, i]));
-      const seen = new Map();
-      for (const row of rows) {
-        seen.set(row.text, (seen.get(row.text) || 0) + 1);
-        const item = want.get(row.text);
-        if (!item) {
-          // A deleted row (its delete lost), a text never submitted (keys
-          // lost), or a row the script never made (a submit applied twice
-          // with the draft it had).
-          problems.push(`row ${JSON.stringify(row.text)} should not be there`);
-          let scripted = false;
-          for (let k = 1; k <= made && !scripted; k++) scripted = `${p.name} item ${k}`.startsWith(row.text || '\0');
-          if (scripted) lost++;
-          else duplicated++;
-          continue;
-        }
-        const cls = item.done ? 'done' : 'open';
-        if (row.cls !== cls) {
-          // The server's state (it renders the class). Toggles flip: an
-          // odd number of them lost or applied twice.
-          problems.push(`row ${JSON.stringify(row.text)}: class ${row.cls}, checked ${row.checked}, want ${cls}`);
-          lost++;
-        } else if (row.checked !== item.done) {
-          // The server's state is right, the box the page shows is not.
-          problems.push(`row ${JSON.stringify(row.text)}: class ${row.cls} as scripted, but its checkbox shows checked ${row.checked}`);
-        }
-      }
-      for (const [text, n] of seen) {
-        if (n > 1) {
-          problems.push(`row ${JSON.stringify(text)} shown ${n} times`);
-          duplicated += n - 1;
-        }
-      }
-      for (const i of items) {
-        if (!seen.has(i.text)) {
-          problems.push(`row ${JSON.stringify(i.text)} missing`);
-          lost++;
-        }
-      }
-      const order = rows.map((r) => r.text).filter((t) => want.has(t));
-      const wantOrder = items.map((i) => i.text).filter((t) => seen.has(t));
-      if (order.join('\n') !== wantOrder.join('\n')) problems.push(`rows out of order: ${order.join(', ')} (want ${wantOrder.join(', ')})`);
-      const remaining = await page.textContent('#remaining');
-      const open = String(items.filter((i) => !i.done).length);
-      if (remaining !== open) problems.push(`#remaining is ${JSON.stringify(remaining)}, want ${open}`);
+      const r = checkTodo({ items, rows, remaining: await page.textContent('#remaining'), typed });
       // The draft: keys lost or applied twice show in the field.
       const value = await page.$eval('#new-todo', (e) => e.value);
       if (value !== draft) {
-        problems.push(`#new-todo holds ${JSON.stringify(value)}, want ${JSON.stringify(draft)}`);
-        if (draft.startsWith(value)) lost += draft.length - value.length;
-        else if (value.startsWith(draft)) duplicated += value.length - draft.length;
-        else lost++;
+        r.problems.push(`#new-todo holds ${JSON.stringify(value)}, want ${JSON.stringify(draft)}`);
+        if (draft.startsWith(value)) r.lost += draft.length - value.length;
+        else if (value.startsWith(draft)) r.duplicated += value.length - draft.length;
+        else r.lost++;
       }
-      return { lost, duplicated, problems };
+      return r;
     },
   };
 }

@@ -15,12 +15,12 @@
 // Loopback only; every process started here is killed at the end.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ReactcClient } from './lib/client.mjs';
+import { establishedOn } from './lib/fleet.mjs';
 import { freePort, repoRoot, sleep, within, startExample, startProcess, waitPort, which } from './lib/procs.mjs';
 
 const SECRET = randomBytes(24).toString('hex');
@@ -73,26 +73,6 @@ function must(text, re, by, what, count) {
 }
 
 const wsUrl = (scheme, port) => `${scheme}://127.0.0.1:${port}/_reactc/stream`;
-
-/** Ports with an established TCP connection accepted on them (from /proc/net/tcp). */
-function establishedOn(port) {
-  let n = 0;
-  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols.length < 4) continue;
-      const local = parseInt(cols[1].split(':')[1], 16);
-      if (local === port && cols[3] === '01') n++;
-    }
-  }
-  return n;
-}
 
 /** Which of `servers` holds the client's WebSocket (the only long-lived connection). */
 async function serverOf(servers) {
