@@ -240,6 +240,10 @@ function todoScript(p, rand) {
           await rowOf(item.text).locator('button.delete').click();
           events++;
           items.splice(items.indexOf(item), 1);
+          // As a user would: the next click once the row is gone. Rows
+          // below it move up when it goes; a click aimed before that lands
+          // on the next row (Playwright clicks at a point, as a hand does).
+          await rowOf(item.text).waitFor({ state: 'detached', timeout: SETTLE_MS });
         }
         await sleep(rand.int(20, 200));
       }
