@@ -1,7 +1,7 @@
 // The dev runner (build/reactc-dev) on a copy of an example in a temp dir:
 // shared by the hot reload test and bench/hotreload.
 import { spawn } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,35 @@ export async function exampleCopy(name) {
   };
 }
 
+/**
+ * A copy of the project's sources (CMakeLists.txt, cmake/, include/, src/,
+ * examples/) configured and built (library and examples only) with CMake
+ * and Ninja in a temp dir: reactc-dev's default build of examples/NAME, as
+ * `make dev` runs it, without touching this checkout. Slow (a full build).
+ */
+export async function cmakeCopy(name) {
+  const dir = await mkdtemp(join(tmpdir(), 'reactc-dev-cmake-'));
+  for (const part of ['CMakeLists.txt', 'cmake', 'include', 'src', 'examples']) {
+    await cp(join(repoRoot, part), join(dir, part), { recursive: true });
+  }
+  const build = join(dir, 'build');
+  const run = (cmd, args) => new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => { err += d; });
+    p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')}: ${err}`))));
+  });
+  await run('cmake', ['-S', dir, '-B', build, '-G', 'Ninja', '-DRC_BUILD_TESTS=OFF', '-DRC_BUILD_BENCH=OFF']);
+  await run('cmake', ['--build', build, '--target', `example_${name}`]);
+  const source = join(dir, 'examples', `${name}.c`);
+  return {
+    dir, source, bin: join(build, 'examples', name), build: null,
+    read: () => readFile(source, 'utf8'),
+    write: (text) => writeFile(source, text),
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
 /** The runner makes up its own secret unless one is set: none here. */
 function withoutSecret() {
   const env = { ...process.env };
@@ -42,7 +71,9 @@ function withoutSecret() {
 export async function startDev(copy, { readyMs = 20000 } = {}) {
   const runner = join(buildDir, 'reactc-dev');
   if (!existsSync(runner)) throw new Error(`${runner} not found: build first (cmake --build build)`);
-  const proc = spawn(runner, ['--port', '0', '--build', copy.build, '--watch', copy.dir, '--', copy.bin], {
+  // No build command: reactc-dev's defaults (the CMake tree above the binary).
+  const opts = copy.build ? ['--build', copy.build, '--watch', copy.dir] : [];
+  const proc = spawn(runner, ['--port', '0', ...opts, '--', copy.bin], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: withoutSecret(),
     detached: true, // its own process group: the app versions go with it
