@@ -30,6 +30,9 @@ void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena) {
     ctx->chain = inst->ctx_chain;
     ctx->nproviders_open = 0;
     ctx->nseen = 0;
+    ctx->child_type = NULL;
+    ctx->nkeyed = 0;
+    ctx->keyed_lists = false;
     if (++ctx->seen_gen == 0) {        /* wrapped: really clear once */
         if (ctx->seen) memset(ctx->seen, 0, ctx->seen_cap * sizeof *ctx->seen);
         ctx->seen_gen = 1;
@@ -72,7 +75,10 @@ static const rc_frame *require_open(rc_ctx *ctx, const char *what) {
     return f;
 }
 
-static void set_attr_n(rc_ctx *ctx, const char *name, const char *value, size_t len) {
+/* static_name: name is one of the builder's own literals ("id", "class"...),
+ * which need no copy into the arena. */
+static void set_attr_n(rc_ctx *ctx, const char *name, bool static_name, const char *value,
+                       size_t len) {
     const rc_frame *f = require_open(ctx, "rc_attr");
     if (!f) return;
     rc_layout *l = ctx->layout;
@@ -85,16 +91,67 @@ static void set_attr_n(rc_ctx *ctx, const char *name, const char *value, size_t 
         }
     }
     RC_GROW32(l->attrs, l->attrs_cap, (size_t)l->nattrs + 1);
-    l->attrs[l->nattrs++] = (rc_attr_kv){rc_arena_strndup(ctx->arena, name, strlen(name)), v,
-                                      (uint32_t)len};
+    if (!static_name) name = rc_arena_strndup(ctx->arena, name, strlen(name));
+    l->attrs[l->nattrs++] = (rc_attr_kv){name, v, (uint32_t)len};
 }
 
 void rc_attr(rc_ctx *ctx, const char *name, const char *value) {
-    set_attr_n(ctx, name, value ? value : "", value ? strlen(value) : 0);
+    set_attr_n(ctx, name, false, value ? value : "", value ? strlen(value) : 0);
 }
 
-/* Formats into the arena: one vsnprintf when the text fits the stack buffer. */
+static void attr_static(rc_ctx *ctx, const char *name, const char *value) {
+    set_attr_n(ctx, name, true, value, strlen(value));
+}
+
+/* Decimal digits of v (negated when neg) into the arena. */
+static char *arena_decimal(rc_arena *a, size_t *len_out, bool neg, unsigned long long v) {
+    char buf[24];
+    size_t i = sizeof buf;
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (neg) buf[--i] = '-';
+    *len_out = sizeof buf - i;
+    return rc_arena_strndup(a, buf + i, sizeof buf - i);
+}
+
+/* Magnitude of a signed value, LLONG_MIN included. */
+static unsigned long long magnitude(long long x) {
+    return x < 0 ? 0ull - (unsigned long long)x : (unsigned long long)x;
+}
+
+/* Formats into the arena: one vsnprintf when the text fits the stack buffer.
+ * A format that is one number or one string alone (a counter's "%lld")
+ * skips vsnprintf, ~700 instructions of a small render. */
 static char *arena_vformat(rc_arena *a, size_t *len_out, const char *fmt, va_list ap) {
+    if (fmt[0] == '%') {
+        const char *f = fmt + 1;
+        if (strcmp(f, "d") == 0) {
+            int x = va_arg(ap, int);
+            return arena_decimal(a, len_out, x < 0, magnitude(x));
+        }
+        if (strcmp(f, "ld") == 0) {
+            long x = va_arg(ap, long);
+            return arena_decimal(a, len_out, x < 0, magnitude(x));
+        }
+        if (strcmp(f, "lld") == 0) {
+            long long x = va_arg(ap, long long);
+            return arena_decimal(a, len_out, x < 0, magnitude(x));
+        }
+        if (strcmp(f, "u") == 0) return arena_decimal(a, len_out, false, va_arg(ap, unsigned));
+        if (strcmp(f, "lu") == 0)
+            return arena_decimal(a, len_out, false, va_arg(ap, unsigned long));
+        if (strcmp(f, "llu") == 0)
+            return arena_decimal(a, len_out, false, va_arg(ap, unsigned long long));
+        if (strcmp(f, "zu") == 0) return arena_decimal(a, len_out, false, va_arg(ap, size_t));
+        if (strcmp(f, "s") == 0) {
+            const char *s = va_arg(ap, const char *);
+            if (!s) s = "(null)";                   /* what glibc's printf writes */
+            *len_out = strlen(s);
+            return rc_arena_strndup(a, s, *len_out);
+        }
+    }
     char small[256];
     va_list ap2;
     va_copy(ap2, ap);
@@ -118,11 +175,11 @@ void rc_attrf(rc_ctx *ctx, const char *name, const char *fmt, ...) {
     size_t len;
     char *v = arena_vformat(ctx->arena, &len, fmt, ap);
     va_end(ap);
-    set_attr_n(ctx, name, v, len);
+    set_attr_n(ctx, name, false, v, len);
 }
 
 void rc_attr_bool(rc_ctx *ctx, const char *name, bool on) {
-    if (on) set_attr_n(ctx, name, "", 0);
+    if (on) set_attr_n(ctx, name, false, "", 0);
 }
 
 void rc_on_event(rc_ctx *ctx, rc_on on) {
@@ -163,19 +220,22 @@ void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
     RC_GROW32(l->frames, l->frames_cap, (size_t)l->nframes + 1);
     l->frames[l->nframes++] = (rc_frame){n, l->nkids, l->nattrs, l->nhs};
     if (!o) return;
-    if (o->id) rc_attr(ctx, "id", o->id);
-    if (o->class_) rc_attr(ctx, "class", o->class_);
-    if (o->style) rc_attr(ctx, "style", o->style);
-    if (o->type) rc_attr(ctx, "type", o->type);
-    if (o->value) rc_attr(ctx, "value", o->value);
-    if (o->href) rc_attr(ctx, "href", o->href);
+    if (o->id) attr_static(ctx, "id", o->id);
+    if (o->class_) attr_static(ctx, "class", o->class_);
+    if (o->style) attr_static(ctx, "style", o->style);
+    if (o->type) attr_static(ctx, "type", o->type);
+    if (o->value) attr_static(ctx, "value", o->value);
+    if (o->href) attr_static(ctx, "href", o->href);
     if (o->on.fn) rc_on_event(ctx, o->on);
 }
 
 /* Duplicate keys among siblings are a developer error: reconciliation
  * could not tell the children apart. Small lists compare pairwise; big ones
- * use the layout's scratch hash set, whose slots are invalidated by bumping
- * a generation number instead of clearing: O(n), no allocation once warm. */
+ * use the layout's scratch hash set: O(n), no allocation once warm. Its
+ * slots are 8 bytes (the hash's high half, the index + 1) and it is cleared
+ * on every use: a memset of 16 KiB for 1,000 keys costs less than the cache
+ * misses of probing a table left cold since the session's previous render
+ * (100 sessions' tables do not stay in the cache). */
 static const char *find_duplicate_key(rc_layout *l, rc_node **kids, uint32_t n) {
     uint32_t keyed = 0;
     for (uint32_t i = 0; i < n; i++) keyed += kids[i]->key != NULL;
@@ -192,25 +252,25 @@ static const char *find_duplicate_key(rc_layout *l, rc_node **kids, uint32_t n) 
     while (cap < (size_t)keyed * 2) cap *= 2;
     if (cap > l->keyset_cap) {
         free(l->keyset);
-        l->keyset = rc_xcalloc(cap, sizeof *l->keyset);
+        l->keyset = rc_xmalloc(cap * sizeof *l->keyset);
         l->keyset_cap = cap;
-        l->keyset_gen = 0;
     }
-    if (++l->keyset_gen == 0) {            /* wrapped: really clear once */
-        memset(l->keyset, 0, l->keyset_cap * sizeof *l->keyset);
-        l->keyset_gen = 1;
-    }
+    memset(l->keyset, 0, cap * sizeof *l->keyset);
     size_t mask = cap - 1;
     for (uint32_t i = 0; i < n; i++) {
         if (!kids[i]->key) continue;
         uint64_t h = kids[i]->key_hash;
+        uint64_t tag = h & 0xffffffff00000000ull;
         for (size_t s = (size_t)h & mask;; s = (s + 1) & mask) {
-            rc_keyslot *e = &l->keyset[s];
-            if (e->gen != l->keyset_gen) {
-                *e = (rc_keyslot){h, l->keyset_gen, i};
+            uint64_t e = l->keyset[s];
+            if (!e) {
+                l->keyset[s] = tag | ((uint64_t)i + 1);
                 break;
             }
-            if (e->hash == h && strcmp(kids[e->index]->key, kids[i]->key) == 0) return kids[i]->key;
+            const rc_node *other = kids[(uint32_t)e - 1];
+            if ((e & 0xffffffff00000000ull) == tag && other->key_hash == h &&
+                strcmp(other->key, kids[i]->key) == 0)
+                return kids[i]->key;
         }
     }
     return NULL;
@@ -343,21 +403,50 @@ void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void
         n->u.comp.props_size = props_size;
     }
     n->u.comp.ctx_chain = ctx->chain;
-    uint64_t type_hash = rc_hash_str(RC_HASH_SEED, type->name);
-    uint64_t h = rc_hash_u64(ctx->inst->path_hash, type_hash);
+    if (type != ctx->child_type) {
+        uint64_t th = rc_hash_str(RC_HASH_SEED, type->name);
+        uint64_t base = rc_hash_u64(ctx->inst->path_hash, th);
+        ctx->child_type = type;
+        ctx->child_type_hash = th;
+        ctx->child_keyed = rc_hash_u64(base, IDENT_KEY);
+        ctx->child_unkeyed = rc_hash_u64(base, IDENT_INDEX);
+    }
+    uint64_t h;
     if (key) {
         size_t klen = strlen(key);
         n->key = rc_arena_strndup(ctx->arena, key, klen);
         n->key_hash = rc_hash_bytes(RC_HASH_SEED, key, klen);
-        n->u.comp.ordinal = next_ordinal(ctx, rc_hash_u64(type_hash ^ IDENT_KEY, n->key_hash));
-        h = rc_hash_u64(rc_hash_u64(h, IDENT_KEY), n->key_hash);
-        if (n->u.comp.ordinal) h = rc_hash_u64(h, n->u.comp.ordinal);
+        /* Ordinal 0 unless the key repeats in another list of this render:
+         * settled when the build ends (settle_keyed_ordinals). */
+        h = rc_hash_u64(ctx->child_keyed, n->key_hash);
+        if (ctx->nkeyed == ctx->keyed_cap) RC_GROW32(ctx->keyed, ctx->keyed_cap, ctx->nkeyed + 1);
+        if (ctx->nkeyed == 0) ctx->keyed_list = n->parent;
+        else if (n->parent != ctx->keyed_list) ctx->keyed_lists = true;
+        ctx->keyed[ctx->nkeyed++] = n;
     } else {
-        n->u.comp.ordinal = next_ordinal(ctx, type_hash);
-        h = rc_hash_u64(rc_hash_u64(h, IDENT_INDEX), n->u.comp.ordinal);
+        n->u.comp.ordinal = next_ordinal(ctx, ctx->child_type_hash);
+        h = rc_hash_u64(ctx->child_unkeyed, n->u.comp.ordinal);
     }
     n->u.comp.path_hash = h;
     push_kid(ctx, n);
+}
+
+/* The ordinal of a keyed child: how many children of its type with its key
+ * this render made before it. Keys are unique among siblings (a repeat
+ * fails the render in rc_close), so with all keyed children in one list
+ * every ordinal is 0: the common render (a list) needs no hash table insert
+ * per child, which at 1,000 rows was a cache miss each in a table cold
+ * since the session's last render. Otherwise the ordinals are counted now,
+ * in the order the children were made. */
+static void settle_keyed_ordinals(rc_ctx *ctx) {
+    if (!ctx->keyed_lists) return;
+    for (uint32_t i = 0; i < ctx->nkeyed; i++) {
+        rc_node *n = ctx->keyed[i];
+        uint64_t type_hash = rc_hash_str(RC_HASH_SEED, n->u.comp.type->name);
+        n->u.comp.ordinal = next_ordinal(ctx, rc_hash_u64(type_hash ^ IDENT_KEY, n->key_hash));
+        if (n->u.comp.ordinal)
+            n->u.comp.path_hash = rc_hash_u64(n->u.comp.path_hash, n->u.comp.ordinal);
+    }
 }
 
 char *rc_segment_new(const rc_node *placeholder) {
@@ -404,6 +493,7 @@ void rc_ctx_finish(rc_ctx *ctx, rc_node ***roots, uint32_t *nroots) {
         while (l->nframes > ctx->frame_base) rc_close(ctx);
     }
     *roots = copy_kids(ctx, ctx->kid_base, nroots);
+    settle_keyed_ordinals(ctx);
 }
 
 void rc_ctx_abandon(rc_ctx *ctx) {

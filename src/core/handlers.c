@@ -62,16 +62,26 @@ void rc_handler_set_id(rc_handler *h, uint64_t element_ident) {
     h->id_str[11] = '\0';
 }
 
+/* The value of a base64url digit (the inverse of b64url), or -1. */
+static int b64url_digit(char c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '-') return 62;
+    if (c == '_') return 63;
+    return -1;
+}
+
 /* Parses an 11-character id back to its 64 bits; false if malformed. */
 static bool parse_id(const char *s, uint64_t *out) {
     uint64_t v = 0;
     size_t i = 0;
     for (; s[i] && i < 11; i++) {
-        const char *p = strchr(b64url, s[i]);
-        if (!p || !*p) return false;
+        int d = b64url_digit(s[i]);
+        if (d < 0) return false;
         /* The first digit carries only the top 4 bits (64 = 4 + 10 * 6). */
-        if (i == 0 && (p - b64url) > 15) return false;
-        v = (v << 6) | (uint64_t)(p - b64url);
+        if (i == 0 && d > 15) return false;
+        v = (v << 6) | (uint64_t)d;
     }
     if (i != 11 || s[i]) return false;
     *out = v;

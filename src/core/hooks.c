@@ -41,6 +41,10 @@ void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name,
     h->name = name ? rc_xstrdup(name) : NULL;
     h->inst = inst;
     inst->hooks[inst->nhooks++] = h;
+    if (kind == HOOK_STATE) {
+        inst->nstate++;
+        for (rc_instance *p = inst->parent; p; p = p->parent) p->state_below++;
+    }
     *created = true;
     return h;
 }

@@ -119,29 +119,38 @@ struct rc_consumer {
 /* ---- instances ---------------------------------------------------------- */
 
 struct rc_instance {
+    /* What a parent's re-render reads of each child it compares (reconcile.c)
+     * comes first, in one or two cache lines: a list of 1,000 rows cold in
+     * the cache (100 sessions) pays a miss per line per row. */
     const rc_component *type;
-    rc_layout *layout;
-    rc_instance *parent;
     rc_node *placeholder;          /* our spot in the parent's output; NULL for the root */
     const void *props;             /* the placeholder's props (or the layout's root props) */
     size_t props_size;
-    char *segment;                 /* "Type", "Type[key]" or "Type#n" */
-    char *address;                 /* cached "/Type/Type[key]" (slots.c) */
-    size_t address_len;
     uint64_t path_hash;            /* hash of the segments from the root */
     rc_provider *ctx_chain;        /* providers in effect at our spot */
-    uint32_t depth;
     uint32_t dom_count;            /* DOM nodes our output stands for */
-    rc_arena arena;                /* holds roots and everything below them */
-    rc_node **roots;
-    uint32_t nroots;
-    rc_hook **hooks;
-    uint16_t nhooks, hooks_cap;
     bool dirty;                    /* waits in the layout's dirty queue */
     bool in_effects;               /* waits in the layout's effect queue */
     bool resume;                   /* next render is the first after a restore */
     bool rendered;                 /* has rendered at least once */
     uint64_t render_gen;           /* flush generation of the last render */
+
+    rc_layout *layout;
+    rc_instance *parent;
+    char *segment;                 /* "Type", "Type[key]" or "Type#n" */
+    char *address;                 /* cached "/Type/Type[key]" (slots.c) */
+    size_t address_len;
+    uint32_t depth;
+    rc_arena arena;                /* holds roots and everything below them */
+    rc_node **roots;
+    uint32_t nroots;
+    rc_hook **hooks;
+    uint16_t nhooks, hooks_cap;
+    /* State slots here and in the instances below: a snapshot's slot walk
+     * (slots.c) skips subtrees that hold none, so a token for a list whose
+     * rows keep no state does not visit every node of every row. */
+    uint32_t nstate;               /* state hooks of this instance */
+    uint32_t state_below;          /* state hooks of all its descendants */
 };
 
 /* ---- render context -------------------------------------------------- */
@@ -170,6 +179,19 @@ struct rc_ctx {
     rc_keyslot *seen;              /* child identities of this render (builder.c) */
     size_t nseen, seen_cap;
     uint32_t seen_gen;
+    /* rc_child's hashes of the last child type, reused while a render adds
+     * children of one type (a list): a type name hash and two chain steps
+     * less per child. Valid for this render's instance only. */
+    const rc_component *child_type;
+    uint64_t child_type_hash;
+    uint64_t child_keyed;          /* path hash chained with the type, IDENT_KEY */
+    uint64_t child_unkeyed;        /* ... with the type, IDENT_INDEX */
+    /* Keyed child components of this render, in order: their ordinals are
+     * settled when the build ends (builder.c, settle_keyed_ordinals). */
+    rc_node **keyed;
+    uint32_t nkeyed, keyed_cap;
+    const rc_node *keyed_list;     /* the element holding the first (NULL: the top) */
+    bool keyed_lists;              /* keyed children in more than one sibling list */
     jmp_buf jmp;
     char *error;                   /* set by rc_fail */
     rc_arena out;                  /* the arena being built (ctx->arena points here) */
@@ -246,9 +268,8 @@ struct rc_layout {
     size_t nctx, ctxs_cap;
 
     rc_map size_hints;             /* component type -> arena bytes of a first render */
-    rc_keyslot *keyset;
+    uint64_t *keyset;              /* duplicate-key check scratch (builder.c) */
     size_t keyset_cap;
-    uint32_t keyset_gen;
 
     rc_provider location;          /* the layout's own provider: rc_use_location */
     rc_location location_value;
@@ -265,6 +286,13 @@ struct rc_layout {
 
 /* ---- functions shared between core files ------------------------------- */
 
+/* A hint that p will be read soon (no effect on results; p may be NULL). */
+#if defined(__GNUC__) || defined(__clang__)
+#define RC_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define RC_PREFETCH(p) ((void)(p))
+#endif
+
 /* Grows *arr (of elem-sized items, capacity *cap) to hold at least need. */
 void rc_grow(void **arr, size_t elem, size_t *cap, size_t need);
 #define RC_GROW(arr, cap, need) \
@@ -280,7 +308,12 @@ void rc_instance_mark_dirty(rc_instance *inst);
 rc_instance *rc_instance_new(rc_layout *l, rc_instance *parent, rc_node *placeholder);
 void rc_instance_unmount(rc_instance *inst);
 void rc_queue_effects(rc_instance *inst);
-uint32_t rc_node_dom_count(const rc_node *n);
+/* DOM nodes n stands for: 1, or a placeholder's instance's count. Inline:
+ * finding a node's DOM index sums it over the siblings before it. */
+static inline uint32_t rc_node_dom_count(const rc_node *n) {
+    if (n->kind == RC_NODE_COMPONENT) return n->u.comp.inst ? n->u.comp.inst->dom_count : 0;
+    return 1;
+}
 
 /* render.c: renders inst into a new arena. With diff, the old output is
  * diffed against the new one and ops are emitted (the layout's path stack

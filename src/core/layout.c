@@ -79,6 +79,9 @@ void rc_instance_unmount(rc_instance *inst) {
      * their providers go. */
     for (uint32_t i = 0; i < inst->nroots; i++) rc_unmount_subtree(l, inst->roots[i]);
     rc_effects_cleanup_all(inst);
+    /* The children took their own slots off the ancestors' counts. */
+    for (rc_instance *p = inst->parent; p && inst->nstate; p = p->parent)
+        p->state_below -= inst->nstate;
     rc_hooks_free(inst);
     if (inst->dirty) remove_from(l->dirty, l->ndirty, inst);
     remove_from(l->batch, l->nbatch, inst);
@@ -174,6 +177,7 @@ void rc_layout_free(rc_layout *l) {
     for (size_t i = 0; i < l->ctxs_cap; i++) {
         if (!l->ctxs[i]) continue;
         free(l->ctxs[i]->seen);
+        free(l->ctxs[i]->keyed);
         free(l->ctxs[i]);
     }
     free(l->ctxs);
@@ -281,7 +285,7 @@ static void render_dirty(rc_layout *l) {
         /* The batch stays visible to rc_instance_unmount, which clears the
          * entries of instances a render in this batch removes. */
         rc_instance **batch = l->batch = l->dirty;
-        size_t n = l->nbatch = l->ndirty;
+        size_t n = l->nbatch = l->ndirty, batch_cap = l->dirty_cap;
         l->dirty = NULL;
         l->ndirty = 0;
         l->dirty_cap = 0;
@@ -306,7 +310,14 @@ static void render_dirty(rc_layout *l) {
         }
         l->batch = NULL;
         l->nbatch = 0;
-        free(batch);
+        if (!l->dirty) {
+            /* Keep the array for the next flush's queue (a malloc and a
+             * free less per event). */
+            l->dirty = batch;
+            l->dirty_cap = batch_cap;
+        } else {
+            free(batch);
+        }
         for (size_t i = 0; i < nlater; i++) {
             RC_GROW(l->dirty, l->dirty_cap, l->ndirty + 1);
             l->dirty[l->ndirty++] = later[i];

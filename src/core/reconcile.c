@@ -93,15 +93,19 @@ static bool same_type(const rc_node *a, const rc_node *b) {
     return true;
 }
 
+/* Attribute names are often the builder's own literals (rc_open's id,
+ * class...): the same pointer in both renders needs no strcmp. */
+static bool same_name(const char *a, const char *b) { return a == b || strcmp(a, b) == 0; }
+
 static void diff_attrs(rc_layout *l, const rc_node *o, const rc_node *n) {
     const rc_attr_kv *oa = o->u.el.attrs, *na = n->u.el.attrs;
     for (uint32_t i = 0; i < n->nattrs; i++) {
         const rc_attr_kv *match = NULL;
-        if (i < o->nattrs && strcmp(oa[i].name, na[i].name) == 0) {
+        if (i < o->nattrs && same_name(oa[i].name, na[i].name)) {
             match = &oa[i];                     /* same code, same order: common */
         } else {
             for (uint32_t j = 0; j < o->nattrs; j++)
-                if (strcmp(oa[j].name, na[i].name) == 0) { match = &oa[j]; break; }
+                if (same_name(oa[j].name, na[i].name)) { match = &oa[j]; break; }
         }
         if (match && match->value_len == na[i].value_len &&
             memcmp(match->value, na[i].value, na[i].value_len) == 0)
@@ -112,17 +116,29 @@ static void diff_attrs(rc_layout *l, const rc_node *o, const rc_node *n) {
         op->value_len = na[i].value_len;
     }
     for (uint32_t j = 0; j < o->nattrs; j++) {
-        bool kept = j < n->nattrs && strcmp(oa[j].name, na[j].name) == 0;
-        for (uint32_t i = 0; i < n->nattrs && !kept; i++) kept = strcmp(oa[j].name, na[i].name) == 0;
+        bool kept = j < n->nattrs && same_name(oa[j].name, na[j].name);
+        for (uint32_t i = 0; i < n->nattrs && !kept; i++) kept = same_name(oa[j].name, na[i].name);
         if (kept) continue;
         rc_op *op = emit(l, RC_OP_REMOVE_ATTR);
         op->name = oa[j].name;     /* the old arena lives until commit */
     }
 }
 
-static void diff_handlers(rc_layout *l, rc_node *o, rc_node *n) {
-    rc_handlers_unregister(l, o);
+/* The handler table ends as unregistering o's handlers and registering n's
+ * would leave it, without a delete and a re-insert for each id that stays
+ * (the same element re-rendered: nearly always all of them). */
+static void move_handlers(rc_layout *l, rc_node *o, rc_node *n) {
     rc_handlers_register(l, n);
+    for (uint32_t j = 0; j < o->nhandlers; j++) {
+        rc_handler *h = &o->u.el.handlers[j];
+        bool kept = false;
+        for (uint32_t i = 0; i < n->nhandlers && !kept; i++) kept = n->u.el.handlers[i].id == h->id;
+        if (!kept && rc_map_get(&l->handlers, h->id) == h) rc_map_del(&l->handlers, h->id);
+    }
+}
+
+static void diff_handlers(rc_layout *l, rc_node *o, rc_node *n) {
+    move_handlers(l, o, n);
     const rc_handler *oh = o->u.el.handlers, *nh = n->u.el.handlers;
     for (uint32_t i = 0; i < n->nhandlers; i++) {
         const rc_handler *match = NULL;
@@ -252,7 +268,14 @@ void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uin
     /* Fast path: same length, same keys position by position — the shape
      * of nearly every re-render. */
     bool pairwise = nold == nnew;
-    for (uint32_t i = 0; i < nnew && pairwise; i++) pairwise = same_key(old[i], nw[i]);
+    for (uint32_t i = 0; i < nnew && pairwise; i++) {
+        pairwise = same_key(old[i], nw[i]);
+        /* The pairs' diff reads each child instance: a list's instances
+         * are cold in the cache when many sessions take turns, and a miss
+         * per row, one after the other, was most of a 1,000-row re-render.
+         * Asking for them all now overlaps the misses. */
+        if (old[i]->kind == RC_NODE_COMPONENT) RC_PREFETCH(old[i]->u.comp.inst);
+    }
     if (pairwise) {
         uint32_t off = base;
         for (uint32_t i = 0; i < nnew; i++) {

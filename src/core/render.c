@@ -26,11 +26,6 @@ static void ctx_release(rc_layout *l, rc_ctx *ctx) {
     l->nctx--;
 }
 
-uint32_t rc_node_dom_count(const rc_node *n) {
-    if (n->kind == RC_NODE_COMPONENT) return n->u.comp.inst ? n->u.comp.inst->dom_count : 0;
-    return 1;
-}
-
 static void to_garbage(rc_layout *l, rc_arena *a) {
     if (!a->head) return;
     RC_GROW(l->garbage, l->garbage_cap, l->ngarbage + 1);

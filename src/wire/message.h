@@ -1,6 +1,9 @@
 /*
  * Incoming messages: JSON text from a client, parsed with jansson (strict:
  * duplicate keys rejected, depth and size bounded) into a small struct.
+ * The common layout-event (ASCII strings, integers) is read by a small
+ * stricter reader of its own first, without jansson's allocations; whatever
+ * it does not fully understand goes to jansson (message.c).
  * Untrusted input: every failure returns -1 with a reason, never a crash.
  */
 #ifndef RC_WIRE_MESSAGE_H
@@ -45,6 +48,11 @@ typedef struct rc_message {
 /* Parses one message. Returns 0 and fills *out (free with
  * rc_message_free), or -1 with a reason in err. */
 int rc_wire_parse(const char *json, size_t len, rc_message *out, char *err, size_t errlen);
+/* The same without rc_wire_parse's fast path for the common layout-event
+ * (jansson reads everything): tests and the fuzz target check that the two
+ * agree. */
+int rc_wire_parse_general(const char *json, size_t len, rc_message *out, char *err,
+                          size_t errlen);
 void rc_message_free(rc_message *m);
 
 /* Converts jansson-free JSON text of any value into an rc_value (used by

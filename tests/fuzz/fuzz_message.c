@@ -2,9 +2,11 @@
  * Fuzz target: an incoming client message, parsed and dispatched.
  *
  * Bytes go through rc_wire_parse (the server's only reader of client
- * input); a layout-event is dispatched to a small app whose handlers read
- * the event data the way applications do, then the layout flushes and the
- * patch is serialised. Any crash, leak or sanitizer report is a bug.
+ * input), whose fast reader for common layout-events must agree with the
+ * jansson-only rc_wire_parse_general on every input. A layout-event is
+ * dispatched to a small app whose handlers read the event data the way
+ * applications do, then the layout flushes and the patch is serialised.
+ * Any crash, leak or sanitizer report is a bug.
  * The handler ids the app renders are also tried as targets, so dispatch
  * reaches real handlers and not only the "unknown id" path.
  */
@@ -53,10 +55,31 @@ RC_COMPONENT(app);
 
 static void quiet(void *u, rc_log_level l, const char *m) { (void)u; (void)l; (void)m; }
 
+/* rc_wire_parse reads common layout-events without jansson: it must agree
+ * with the jansson-only reader on every input, result or error. */
+static void check_readers_agree(const uint8_t *data, size_t size, int rc, const rc_message *m,
+                                const char *err) {
+    rc_message g;
+    char gerr[160];
+    int rg = rc_wire_parse_general((const char *)data, size, &g, gerr, sizeof gerr);
+    if (rg != rc) abort();
+    if (rc < 0) {
+        if (strcmp(err, gerr) != 0) abort();
+        return;
+    }
+    if (g.type != m->type) abort();
+    if (m->type == RC_MSG_EVENT &&
+        (strcmp(g.target, m->target) != 0 || g.seq != m->seq || !rc_value_equal(&g.data, &m->data)))
+        abort();
+    rc_message_free(&g);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     rc_message m;
     char err[160];
-    if (rc_wire_parse((const char *)data, size, &m, err, sizeof err) < 0) return 0;
+    int rc = rc_wire_parse((const char *)data, size, &m, err, sizeof err);
+    check_readers_agree(data, size, rc, &m, err);
+    if (rc < 0) return 0;
     rc_layout_opts o = rc_layout_opts_default();
     o.log = quiet;
     if (m.type == RC_MSG_HELLO) {

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2283,6 +2284,106 @@ static void test_error_duplicate_keys(void **state)
     run_duplicate_keys(true, "\"x\"");
 }
 
+/* A long list (past the pairwise check: the hash set in builder.c) with
+ * one repeated key, which only the last item repeats. */
+static void DupBig(rc_ctx *ctx, const void *props)
+{
+    (void)props;
+    G.s_bool = rc_use_bool(ctx, "dup", true);
+    G.st = rc_use_int(ctx, "n", 300);
+    int n = (int)rc_get_int(G.st);
+    RC_EL(ctx, "ul", .id = "big") {
+        for (int i = 0; i < n; i++) {
+            char key[24];
+            snprintf(key, sizeof key, "k%d", i == n - 1 && rc_get_bool(G.s_bool) ? 17 : i);
+            RC_EL(ctx, "li", .key = key) { rc_text(ctx, "x"); }
+        }
+    }
+}
+static RC_COMPONENT(DupBig);
+
+static void test_error_duplicate_keys_long_list(void **state)
+{
+    (void)state;
+    rc_layout *l = new_layout(&DupBig_component, NULL, 0);
+    flush_commit(l);
+    char msg[512];
+    assert_int_equal(count_errors(l, msg, sizeof msg), 1);
+    assert_non_null(strstr(msg, "duplicate key \"k17\""));
+    rc_set_bool(G.s_bool, false);
+    flush_commit(l);
+    assert_int_equal(count_errors(l, NULL, 0), 0);
+    assert_non_null(find(l, "big"));
+    rc_set_int(G.st, 5000);                     /* a bigger table */
+    flush_commit(l);
+    assert_int_equal(count_errors(l, NULL, 0), 0);
+    rc_set_bool(G.s_bool, true);
+    flush_commit(l);
+    assert_int_equal(count_errors(l, msg, sizeof msg), 1);
+    assert_non_null(strstr(msg, "duplicate key \"k17\""));
+    free_layout(l);
+}
+
+/* rc_textf and rc_attrf write a lone number or string without vsnprintf
+ * (builder.c): the text must be exactly what printf writes. */
+static void Fmt(rc_ctx *ctx, const void *props)
+{
+    (void)props;
+    RC_EL(ctx, "div") {
+        RC_EL(ctx, "i", .id = "d1") { rc_textf(ctx, "%d", INT_MIN); }
+        RC_EL(ctx, "i", .id = "d2") { rc_textf(ctx, "%d", 0); }
+        RC_EL(ctx, "i", .id = "d3") { rc_textf(ctx, "%d", INT_MAX); }
+        RC_EL(ctx, "i", .id = "ld") { rc_textf(ctx, "%ld", LONG_MIN); }
+        RC_EL(ctx, "i", .id = "lld1") { rc_textf(ctx, "%lld", LLONG_MIN); }
+        RC_EL(ctx, "i", .id = "lld2") { rc_textf(ctx, "%lld", -7LL); }
+        RC_EL(ctx, "i", .id = "u") { rc_textf(ctx, "%u", UINT_MAX); }
+        RC_EL(ctx, "i", .id = "lu") { rc_textf(ctx, "%lu", ULONG_MAX); }
+        RC_EL(ctx, "i", .id = "llu") { rc_textf(ctx, "%llu", ULLONG_MAX); }
+        RC_EL(ctx, "i", .id = "zu") { rc_textf(ctx, "%zu", (size_t)12345); }
+        RC_EL(ctx, "i", .id = "s") { rc_textf(ctx, "%s", "plain"); }
+        RC_EL(ctx, "i", .id = "mixed") { rc_textf(ctx, "%d%%", 5); }
+        RC_EL(ctx, "i", .id = "attr") { rc_attrf(ctx, "data-n", "%lld", 42LL); }
+    }
+}
+static RC_COMPONENT(Fmt);
+
+static void test_textf_formats(void **state)
+{
+    (void)state;
+    rc_layout *l = new_layout(&Fmt_component, NULL, 0);
+    flush_commit(l);
+    char want[64];
+    snprintf(want, sizeof want, "%d", INT_MIN);
+    assert_string_equal(text_of(l, "d1"), want);
+    assert_string_equal(text_of(l, "d2"), "0");
+    snprintf(want, sizeof want, "%d", INT_MAX);
+    assert_string_equal(text_of(l, "d3"), want);
+    snprintf(want, sizeof want, "%ld", LONG_MIN);
+    assert_string_equal(text_of(l, "ld"), want);
+    assert_string_equal(text_of(l, "lld1"), "-9223372036854775808");
+    assert_string_equal(text_of(l, "lld2"), "-7");
+    snprintf(want, sizeof want, "%u", UINT_MAX);
+    assert_string_equal(text_of(l, "u"), want);
+    snprintf(want, sizeof want, "%lu", ULONG_MAX);
+    assert_string_equal(text_of(l, "lu"), want);
+    assert_string_equal(text_of(l, "llu"), "18446744073709551615");
+    assert_string_equal(text_of(l, "zu"), "12345");
+    assert_string_equal(text_of(l, "s"), "plain");
+    assert_string_equal(text_of(l, "mixed"), "5%");
+    const rc_node *attr = find(l, "attr");
+    assert_non_null(attr);
+    bool found = false;
+    for (size_t i = 0; i < rc_node_attr_count(attr); i++) {
+        if (strcmp(rc_node_attr_name(attr, i), "data-n") == 0) {
+            assert_string_equal(rc_node_attr_value(attr, i), "42");
+            found = true;
+        }
+    }
+    assert_true(found);
+    expect_no_errors();
+    free_layout(l);
+}
+
 /* Hooks in a different order: mode 0 is the normal order. */
 static void HookOrder(rc_ctx *ctx, const void *props)
 {
@@ -2612,6 +2713,90 @@ static void test_slots_enumeration(void **state)
     free_layout(l);
 }
 
+/* The slot walk skips subtrees without state (slots.c): state below a
+ * stateless component must still be found, and the counts behind the
+ * skipping must follow mounts and unmounts. */
+static void PruneLeaf(rc_ctx *ctx, const void *props)
+{
+    (void)props;
+    rc_state *v = rc_use_int(ctx, "v", 7);
+    RC_EL(ctx, "i") { rc_textf(ctx, "%lld", (long long)rc_get_int(v)); }
+}
+static RC_COMPONENT(PruneLeaf);
+
+static void PruneWrap(rc_ctx *ctx, const void *props)
+{
+    const int *with_leaf = props;
+    (void)rc_use_ref(ctx, 8);                       /* a hook, but not a slot */
+    RC_EL(ctx, "div") {
+        if (*with_leaf) rc_child(ctx, &PruneLeaf_component, "leaf", NULL, 0);
+    }
+}
+static RC_COMPONENT(PruneWrap);
+
+static void PruneRow(rc_ctx *ctx, const void *props)
+{
+    (void)props;
+    RC_EL(ctx, "li") { RC_EL(ctx, "span") { rc_text(ctx, "row"); } }
+}
+static RC_COMPONENT(PruneRow);
+
+static void PruneRoot(rc_ctx *ctx, const void *props)
+{
+    (void)props;
+    G.st = rc_use_int(ctx, "leaf", 1);
+    G.st2 = rc_use_int(ctx, "wraps", 1);
+    int with_leaf = (int)rc_get_int(G.st);
+    RC_EL(ctx, "ul") {
+        for (int i = 0; i < 20; i++) {
+            char key[16];
+            snprintf(key, sizeof key, "%d", i);
+            rc_child(ctx, &PruneRow_component, key, NULL, 0);
+        }
+        for (int i = 0; i < rc_get_int(G.st2); i++) {
+            char key[16];
+            snprintf(key, sizeof key, "w%d", i);
+            RC_CHILD(ctx, &PruneWrap_component, key, &with_leaf);
+        }
+    }
+}
+static RC_COMPONENT(PruneRoot);
+
+static size_t count_slots(rc_layout *l, snapshot *s)
+{
+    snap_free(s);
+    rc_layout_foreach_slot(l, snap_cb, s);
+    return s->n;
+}
+
+static void test_slots_walk_skips_stateless(void **state)
+{
+    (void)state;
+    rc_layout *l = new_layout(&PruneRoot_component, NULL, 0);
+    snapshot *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    flush_commit(l);
+    assert_int_equal(count_slots(l, s), 3);
+    assert_string_equal(s->addr[2], "/PruneRoot/PruneWrap[w0]/PruneLeaf[leaf]@v");
+    rc_set_int(G.st2, 3);                           /* two more wrappers, with leaves */
+    flush_commit(l);
+    assert_int_equal(count_slots(l, s), 5);
+    assert_string_equal(s->addr[4], "/PruneRoot/PruneWrap[w2]/PruneLeaf[leaf]@v");
+    rc_set_int(G.st, 0);                            /* the leaves unmount */
+    flush_commit(l);
+    assert_int_equal(count_slots(l, s), 2);
+    rc_set_int(G.st, 1);                            /* and mount again */
+    flush_commit(l);
+    assert_int_equal(count_slots(l, s), 5);
+    rc_set_int(G.st2, 1);                           /* wrappers with leaves unmount */
+    flush_commit(l);
+    assert_int_equal(count_slots(l, s), 3);
+    snap_free(s);
+    free(s);
+    expect_no_errors();
+    free_layout(l);
+}
+
 /* Changes every slot of a SlotRoot layout away from its initial value. */
 static void change_all_slots(rc_layout *l)
 {
@@ -2798,6 +2983,9 @@ static void test_slots_same_key_in_different_elements(void **state)
     assert_int_equal(snap->n, 2);
     print_message("  addresses: %s %s\n", snap->addr[0], snap->addr[1]);
     bool distinct = strcmp(snap->addr[0], snap->addr[1]) != 0;
+    /* The second is the key's first repeat in this render: ordinal 1. */
+    bool exact = strcmp(snap->addr[0], "/AddrRoot/AddrItem[k]@n") == 0 &&
+                 strcmp(snap->addr[1], "/AddrRoot/AddrItem[k]#1@n") == 0;
 
     rc_layout_opts o = test_opts();
     o.restore = restore_snap;
@@ -2810,6 +2998,7 @@ static void test_slots_same_key_in_different_elements(void **state)
     snap_free(snap);
     free(snap);
     assert_true(distinct);
+    assert_true(exact);
     assert_int_equal(first, 1);
     assert_int_equal(second, 2);
 }
@@ -2977,6 +3166,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_error_in_child_is_contained, reset, teardown),
         cmocka_unit_test_setup_teardown(test_error_in_root, reset, teardown),
         cmocka_unit_test_setup_teardown(test_error_duplicate_keys, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_textf_formats, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_error_duplicate_keys_long_list, reset, teardown),
         cmocka_unit_test_setup_teardown(test_error_hook_order, reset, teardown),
         cmocka_unit_test_setup_teardown(test_error_first_render_fails_before_hooks, reset, teardown),
         cmocka_unit_test_setup_teardown(test_error_failed_render_runs_no_effects, reset, teardown),
@@ -2984,6 +3175,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_slots_restore, reset, teardown),
         cmocka_unit_test_setup_teardown(test_slots_restore_kind_mismatch, reset, teardown),
         cmocka_unit_test_setup_teardown(test_slots_same_key_in_different_elements, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_slots_walk_skips_stateless, reset, teardown),
         cmocka_unit_test_setup_teardown(test_events_data, reset, teardown),
         cmocka_unit_test_setup_teardown(test_events_bad_ids, reset, teardown),
     };
