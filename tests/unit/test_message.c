@@ -122,8 +122,8 @@ static void test_agreement(void **state)
         "{}",
         "{\"type\":\"layout-event\"}",
         "{\"type\":\"layout-event\",\"target\":\"\"}",
-        "{\"type\":\"layout-event\","
-        "\"target\":\"0123456789012345678901234567890123456789012345678\"}",
+        ("{\"type\":\"layout-event\","        /* one string (a target id too long) */
+         "\"target\":\"0123456789012345678901234567890123456789012345678\"}"),
         "{\"type\":\"layout-event\",\"target\":7}",
         "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":{}}",
         "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[1 2]}",
