@@ -5,7 +5,7 @@
 # The including script sets `set -euo pipefail` and, before sourcing,
 # optionally TOTAL_LIMIT (s). This file gives it:
 #   ROOT, BUILD, TMP (removed on exit), log, result, field, median, fmt,
-#   ratio, maxof, rss_kib;
+#   ratio, maxof, rss_kib, pin_cpus;
 #   start_server / stop_server: programs under `timeout` (so they die on
 #   their own even if we are killed -9), each the leader of its own process
 #   group (`timeout` makes itself one), so that a supervisor's workers go
@@ -149,6 +149,21 @@ run_load() {
     RES=$(grep '^RESULT ' "$out" | tail -n1 || true)
     if [ $rc -ne 0 ]; then log "load exited with $rc ($*)"; fi
     if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then RES=""; fi
+}
+
+# pin_cpus: PIN_SERVER and PIN_LOAD (taskset prefixes: the server on CPU 0,
+# the load client on CPU 1) and PINNING (what was done, for the report);
+# both empty with fewer than two CPUs or no taskset.
+pin_cpus() {
+    if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+        PIN_SERVER=(taskset -c 0)
+        PIN_LOAD=(taskset -c 1)
+        PINNING="server on CPU 0, load client on CPU 1 (taskset)"
+    else
+        PIN_SERVER=()
+        PIN_LOAD=()
+        PINNING="not pinned (fewer than 2 CPUs or no taskset)"
+    fi
 }
 
 # port_in_use PORT: something accepts connections on 127.0.0.1:PORT.

@@ -41,15 +41,7 @@ for b in "$COUNTER" "$ROWS" "$ECHO" "$BUILD/bench/load"; do
     fi
 done
 
-if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
-    PIN_SERVER=(taskset -c 0)
-    PIN_LOAD=(taskset -c 1)
-    PINNING="server on CPU 0, load client on CPU 1"
-else
-    PIN_SERVER=()
-    PIN_LOAD=()
-    PINNING="not pinned"
-fi
+pin_cpus
 
 # ---- (a) protocol level -----------------------------------------------------------
 

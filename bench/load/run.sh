@@ -28,20 +28,20 @@
 # Every server started is stopped on exit (trap); every command has a timeout.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-$ROOT/build}
+TOTAL_LIMIT=${TOTAL_LIMIT:-480}
+# shellcheck disable=SC2034  # read by lib.sh
+LIB_NAME=bench/load/run.sh
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/../lib.sh"
 DURATION=${DURATION:-2}
 WARMUP=${WARMUP:-0.5}
 REPEAT=${REPEAT:-3}
 IDLE_SIZES=${IDLE_SIZES:-"1 100 1000 10000"}
 OUT=${OUT:--}
-TOTAL_LIMIT=${TOTAL_LIMIT:-480}
 CHURN_CYCLES=${CHURN_CYCLES:-4}
 CHURN_SESSIONS=${CHURN_SESSIONS:-5000}
-RESULTS=${RESULTS:-}
 EVENT_TIMEOUT=$(awk -v d="$DURATION" -v w="$WARMUP" 'BEGIN { printf "%d", d + w + 30 }')
 IDLE_TIMEOUT=120
-SERVER_LIMIT=$((TOTAL_LIMIT + 30))      # servers die on their own even if we are killed -9
 
 LOAD=$BUILD/bench/load
 ECHO=$BUILD/bench/echo
@@ -55,110 +55,15 @@ for b in "$LOAD" "$ECHO" "$ROWS" "$COUNTER"; do
     fi
 done
 
-TMP=$(mktemp -d /tmp/reactc-load.XXXXXX)
-SERVERS=()            # pids of the `timeout` wrappers of running servers
-WATCHDOG=
+pin_cpus
 
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    for p in "${SERVERS[@]}"; do
-        kill -TERM "$p" 2>/dev/null || true
-    done
-    for p in "${SERVERS[@]}"; do
-        wait "$p" 2>/dev/null || true
-    done
-    if [ -n "$WATCHDOG" ]; then kill "$WATCHDOG" 2>/dev/null || true; wait "$WATCHDOG" 2>/dev/null || true; fi
-    rm -rf "$TMP"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# The whole run is bounded: past TOTAL_LIMIT, SIGTERM ourselves (cleanup runs).
-(
-    trap 'kill "$sp" 2>/dev/null; exit 0' TERM
-    sleep "$TOTAL_LIMIT" &
-    sp=$!
-    wait "$sp"
-    echo "run.sh: total time limit ($TOTAL_LIMIT s) reached" >&2
-    kill -TERM $$
-) &
-WATCHDOG=$!
-
-# Pinning: server on CPU 0, load on CPU 1 (only if there are two CPUs).
-if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
-    PIN_SERVER=(taskset -c 0)
-    PIN_LOAD=(taskset -c 1)
-    PINNING="server on CPU 0, load client on CPU 1 (taskset)"
-else
-    PIN_SERVER=()
-    PIN_LOAD=()
-    PINNING="not pinned (fewer than 2 CPUs or no taskset)"
-fi
-# Sessions need file descriptors on both sides.
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-
-log() { echo "run.sh: $*" >&2; }
-
-# result KEY VALUE: one figure for bench/run.sh, if it asked for them.
-result() {
-    if [ -n "$RESULTS" ]; then printf '%s %s\n' "$1" "${2:-}" >>"$RESULTS"; fi
-}
-
-# start_server NAME CMD...: sets SRV_PORT, SRV_PID (the server), SRV_WRAP.
-start_server() {
+# start_app NAME CMD...: one server (CMD --port 0) pinned to the server's
+# CPU; sets SRV_PORT, SRV_PID, SRV_WRAP (lib.sh's start_server).
+start_app() {
     local name=$1
     shift
-    local logf=$TMP/$name.log
-    # Emptied here, not only by the redirection below: that one happens in
-    # the background child, and until then the loop would read the port of
-    # the previous server of the same name.
-    : >"$logf"
-    timeout -k 2 "$SERVER_LIMIT" "${PIN_SERVER[@]}" "$@" --port 0 >"$logf.out" 2>"$logf" &
-    SRV_WRAP=$!
-    SERVERS+=("$SRV_WRAP")
-    SRV_PORT=
-    SRV_PID=
-    for _ in $(seq 200); do
-        SRV_PORT=$(sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*#\1#p; s#.*serving .* on http://127\.0\.0\.1:\([0-9]*\)/.*#\1#p' "$logf" | head -n1)
-        [ -z "$SRV_PID" ] && SRV_PID=$(pgrep -P "$SRV_WRAP" | head -n1 || true)
-        if [ -n "$SRV_PORT" ] && [ -n "$SRV_PID" ]; then return 0; fi
-        if ! kill -0 "$SRV_WRAP" 2>/dev/null; then break; fi
-        sleep 0.05
-    done
-    log "$name did not start:"
-    cat "$logf" >&2
-    return 1
+    start_server "$name" 1 "${PIN_SERVER[@]+"${PIN_SERVER[@]}"}" "$@" --port 0
 }
-
-stop_server() {
-    kill -TERM "$SRV_WRAP" 2>/dev/null || true
-    wait "$SRV_WRAP" 2>/dev/null || true
-    local keep=()
-    for p in "${SERVERS[@]}"; do [ "$p" != "$SRV_WRAP" ] && keep+=("$p"); done
-    SERVERS=("${keep[@]+"${keep[@]}"}")
-}
-
-# field LINE KEY: the value of key=value in a RESULT line.
-field() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"; }
-
-# run_load ARGS...: runs the load client; sets RES to its RESULT line ("" on failure).
-run_load() {
-    local limit=$1
-    shift
-    local out=$TMP/load.out
-    local rc=0
-    timeout -k 2 $((limit + 10)) "${PIN_LOAD[@]}" "$LOAD" --timeout "$limit" "$@" >"$out" 2>&1 || rc=$?
-    cat "$out" >&2
-    RES=$(grep '^RESULT ' "$out" | tail -n1 || true)
-    if [ $rc -ne 0 ]; then log "load exited with $rc ($*)"; fi
-    if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then RES=""; fi
-}
-
-fmt() { awk -v v="$1" -v f="$2" 'BEGIN { if (v == "" || v < 0) print "n/a"; else printf f, v }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
 
 START=$(date -u '+%Y-%m-%d %H:%M UTC')
 CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: *//' || echo unknown)
@@ -172,10 +77,6 @@ MEM_AVAIL_KIB=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
 
 EVENT_ROWS=()        # Markdown rows of the events table
 
-# median V...: the median of the numbers given ("" if none).
-median() { printf '%s\n' "$@" | grep -E '^-?[0-9.]+$' | sort -g | awk '{ v[++n] = $1 } END { if (n) print (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }' || true; }
-maxof() { printf '%s\n' "$@" | awk 'NF && ($1 > m || !c) { m = $1; c = 1 } END { if (c) print m }'; }
-
 # event_case LABEL BUTTON CMD...: the app at 1 and 100 connections against
 # the echo answering with replies of the size the app's patches had. Runs
 # alternate app, echo, app, echo... (REPEAT pairs, servers kept running) so
@@ -187,7 +88,7 @@ event_case() {
     local conns
     for conns in 1 100; do
         log "events: $label, $conns connection(s)"
-        if ! start_server "$label" "$@"; then
+        if ! start_app "$label" "$@"; then
             EVENT_ROWS+=("| $label | $conns | server did not start | | | | | | | | | | | | |")
             continue
         fi
@@ -199,7 +100,7 @@ event_case() {
         local reply
         reply=$(awk -v b="$(field "$RES" bytes_per_update)" 'BEGIN { r = int(b + 0.5); if (r < 2) r = 2; print r }')
         log "events: echo of $reply-byte replies, $conns connection(s)"
-        if start_server echo "$ECHO" --reply-bytes "$reply"; then
+        if start_app echo "$ECHO" --reply-bytes "$reply"; then
             local e_port=$SRV_PORT e_pid=$SRV_PID
             for rep in $(seq "$REPEAT"); do
                 run_load "$EVENT_TIMEOUT" --port "$e_port" --server-pid "$e_pid" "${common[@]}" --echo
@@ -306,7 +207,7 @@ for app in counter rows; do
             fi
         fi
         log "idle: $app, $n session(s)"
-        if ! start_server "$app" "${cmd[@]}"; then
+        if ! start_app "$app" "${cmd[@]}"; then
             IDLE_ROWS+=("| $app | $n | server did not start | | | | | |")
             continue
         fi
@@ -335,15 +236,14 @@ done
 # kept for re-attach); CHURN_CYCLES times: open CHURN_SESSIONS idle sessions,
 # close them all, wait 1 s, read the server's RSS (no session left).
 
-rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
 # The same with the raw lws echo (it answers hello with a small layout-update).
 CHURN_ROWS=()
 if [ "$CHURN_CYCLES" -gt 0 ]; then
     declare -A CH
     for srv in counter echo; do
         log "churn: $srv, $CHURN_CYCLES × $CHURN_SESSIONS sessions"
-        if [ "$srv" = counter ]; then ok=0; start_server counter "$COUNTER" --grace 0 || ok=1
-        else ok=0; start_server echo "$ECHO" || ok=1; fi
+        if [ "$srv" = counter ]; then ok=0; start_app counter "$COUNTER" --grace 0 || ok=1
+        else ok=0; start_app echo "$ECHO" || ok=1; fi
         [ $ok -eq 0 ] || continue
         CH[$srv,0]=$(rss_kib "$SRV_PID")
         for cycle in $(seq "$CHURN_CYCLES"); do
