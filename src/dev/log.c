@@ -1,14 +1,12 @@
 /* The runner's clock and its log lines ("reactc-dev: ..." on stderr). */
 #include <stdarg.h>
 #include <stdio.h>
-#include <time.h>
 
 #include "dev/runner.h"
+#include "util/clock.h"
 
 double dev_now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+    return rc_monotonic_s() * 1e3;
 }
 
 void dev_log(const char *fmt, ...) {

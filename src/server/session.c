@@ -15,6 +15,7 @@
 
 #include "resume/snapshot.h"
 #include "server/server.h"
+#include "util/clock.h"
 #include "util/alloc.h"
 #include "wire/message.h"
 #include "wire/model.h"
@@ -163,12 +164,6 @@ static void index_del(rc_session *se) {
     se->in_index = false;
 }
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void on_token_timer(struct ev_loop *loop, ev_timer *w, int revents);
 
 /* Appends ,"token":"..." when restorable state moved since the last token
@@ -183,7 +178,7 @@ static void write_token(rc_session *se, rc_buf *b, bool force) {
     rc_server *s = se->server;
     uint64_t epoch = rc_layout_state_epoch(se->layout);
     if (se->tokens_off || (!force && epoch == se->token_epoch)) return;
-    double now = now_s(), wait = s->app->token_interval_ms / 1000.0 - (now - se->token_at);
+    double now = rc_monotonic_s(), wait = s->app->token_interval_ms / 1000.0 - (now - se->token_at);
     if (!force && wait > 0) {
         if (!ev_is_active(&se->token_timer)) {
             ev_timer_init(&se->token_timer, on_token_timer, wait, 0.0);

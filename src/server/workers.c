@@ -31,6 +31,7 @@
 #include <sodium.h>
 
 #include "server/server.h"
+#include "util/clock.h"
 
 /* ---- supervisor ------------------------------------------------------------ */
 
@@ -40,12 +41,6 @@ typedef struct worker {
     double started;
     unsigned quick_deaths;          /* consecutive deaths soon after start */
 } worker;
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void say(const char *fmt, ...) RC_PRINTF(1, 2);
 static void say(const char *fmt, ...) {
@@ -70,7 +65,7 @@ static pid_t spawn(rc_app *app, int index, const sigset_t *old_mask) {
 
 static int start_worker(rc_app *app, worker *w, const sigset_t *old_mask) {
     w->pid = spawn(app, w->index, old_mask);
-    w->started = now_s();
+    w->started = rc_monotonic_s();
     if (w->pid < 0) {
         say("fork failed: %s", strerror(errno));
         return -1;
@@ -94,12 +89,12 @@ static int wait_signal(const sigset_t *set, double timeout) {
 
 /* Reaps a specific child within `timeout` seconds (SIGKILL after). */
 static void reap(pid_t pid, const sigset_t *set, double timeout) {
-    double until = now_s() + timeout;
+    double until = rc_monotonic_s() + timeout;
     for (;;) {
         int status;
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid || (r < 0 && errno == ECHILD)) return;
-        if (now_s() > until) {
+        if (rc_monotonic_s() > until) {
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
             return;
@@ -180,7 +175,7 @@ int rc_run_supervisor(rc_app *app, int nworkers) {
                 if (w[i].pid != pid) continue;
                 w[i].pid = -1;
                 if (!running) break;
-                bool quick = now_s() - w[i].started < 2.0;
+                bool quick = rc_monotonic_s() - w[i].started < 2.0;
                 w[i].quick_deaths = quick ? w[i].quick_deaths + 1 : 0;
                 if (WIFSIGNALED(status))
                     say("worker %d (pid %d) killed by signal %d: restarting", i, (int)pid,
@@ -193,8 +188,8 @@ int rc_run_supervisor(rc_app *app, int nworkers) {
                 if (w[i].quick_deaths > 3) {
                     double delay = w[i].quick_deaths > 8 ? 5.0 : 0.5 * w[i].quick_deaths;
                     say("worker %d keeps dying: waiting %.1f s", i, delay);
-                    double until = now_s() + delay;
-                    while (!stop_seen && now_s() < until) wait_signal(&set, until - now_s());
+                    double until = rc_monotonic_s() + delay;
+                    while (!stop_seen && rc_monotonic_s() < until) wait_signal(&set, until - rc_monotonic_s());
                     if (stop_seen) break;
                 }
                 start_worker(app, &w[i], &old);
