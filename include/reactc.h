@@ -700,7 +700,7 @@ typedef struct rc_app {
 
 /* Parses --host, --port, --log-level (error|warn|info|debug), --title,
  * --secret-file, --grace (seconds), --workers (N or auto), --heartbeat,
- * --token-interval, --idle (seconds; 0: never), --storage, --max-sessions,
+ * --token-interval, --idle (seconds; 0: never), --storage, --static DIR, --max-sessions,
  * --max-message, --max-queued and --help into app. Unknown options are an error. Returns 0, 1 after printing
  * help (exit 0), or -1 after printing an error (exit 2). */
 int rc_app_args(rc_app *app, int argc, char **argv);

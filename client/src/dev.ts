@@ -7,6 +7,8 @@
 //  - The app's <head> (its CSS) of the version serving: when it differs from
 //    the one this page has, it is swapped in, so a style change shows
 //    without a reload like any other change.
+//  - {"type":"dev-restyle"}: a .css file was saved; stylesheets are fetched
+//    again (no build, no reconnect).
 // Outside dev mode no such message is ever sent.
 
 import { addCloseButton, addStyle } from './notice';
@@ -88,8 +90,28 @@ export function devHead(head: unknown, hash: unknown): void {
   }
   if (!start || !end) return;
   while (start.nextSibling && start.nextSibling !== end) start.nextSibling.remove();
-  const t = document.createElement('template');
-  t.innerHTML = head;
-  document.head.insertBefore(t.content, end);
+  // A contextual fragment, not a <template>: nodes parsed in a template's
+  // inert document did not apply stylesheets re-linked from them later.
+  const range = document.createRange();
+  range.selectNodeContents(document.head);
+  document.head.insertBefore(range.createContextualFragment(head), end);
   meta.setAttribute('content', hash);
+}
+
+/** A stylesheet changed on disk (the dev runner saw a .css file saved):
+ * every same-origin <link rel=stylesheet> is fetched again. The new link
+ * goes in next to the old one, which goes once the new one has loaded, so
+ * the page never shows unstyled. */
+export function devRestyle(): void {
+  const links = Array.from(document.querySelectorAll('link[rel="stylesheet"]')) as HTMLLinkElement[];
+  for (const old of links) {
+    const url = new URL(old.href, location.href);
+    if (url.origin !== location.origin) continue;
+    url.searchParams.set('rc-dev', String(Date.now()));
+    const link = document.createElement('link');
+    for (const a of Array.from(old.attributes)) link.setAttribute(a.name, a.value);
+    link.href = url.href;
+    link.onload = link.onerror = () => old.remove();
+    old.after(link);
+  }
 }

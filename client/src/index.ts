@@ -5,7 +5,7 @@ import { listen } from './events';
 import { watchIdle } from './idle';
 import { ack, reset, settle } from './inputs';
 import { notice } from './notice';
-import { devHead, devStatus } from './dev';
+import { devHead, devRestyle, devStatus } from './dev';
 import { applyOps, update } from './patch';
 import { status } from './status';
 import { openStore } from './store';
@@ -37,6 +37,7 @@ function handle(mount: Element, msg: any): void {
     else if (msg.type === 'layout-update') update(mount, msg.path || '', msg.model);
     else if (msg.type === 'resume-failed') resumeFailed(mount, String(msg.reason));
     else if (msg.type === 'error') console.error('reactc: server error:', msg.message);
+    else if (msg.type === 'dev-restyle') devRestyle();
     else if (msg.type === 'dev') {
       devHead(msg.head, msg.head_hash);
       devStatus(msg.error || null);

@@ -73,6 +73,7 @@ static struct {
     double build_ms;                /* of the version starting */
     double change_at;               /* a save not built yet (0: none) */
     char changed[DEV_PATH_MAX];
+    unsigned change_kinds;          /* DEV_CHANGE_* saved since the last build */
     dev_job job;                    /* the build running, if job.pid */
     bool first_build;
     double restart_at;              /* restart a crashed version then (0: none) */
@@ -201,6 +202,15 @@ static void promote(void) {
 
 /* ---- a save ---------------------------------------------------------------------- */
 
+/* Only stylesheets changed: nothing to build; the pages fetch them again
+ * (an app's static files are read from disk on each request). */
+static void restyle(void) {
+    dev_log("%s changed: open pages reload their stylesheets", R.changed);
+    static const char line[] = "{\"type\":\"restyle\"}\n";
+    if (R.cur) dev_child_send(R.cur, line);
+    if (R.next) dev_child_send(R.next, line);
+}
+
 /* The build runs in the background (the loop keeps serving the versions'
  * output, their deaths and further saves); one at a time: a save during a
  * build is built after it, and that build's result is not started. */
@@ -220,7 +230,7 @@ static void built(void) {
     R.job.fd = -1;
     bool first = R.first_build;
     R.first_build = false;
-    if (R.change_at > 0) {
+    if (R.change_at > 0 && (R.change_kinds & DEV_CHANGE_SOURCE)) {
         dev_log("saved again during the build: building again");
         dev_error_clear(&e);
         return;
@@ -535,7 +545,9 @@ int main(int argc, char **argv) {
         double now = dev_now_ms();
         if (R.change_at > 0 && now - R.change_at >= DEBOUNCE_MS && !R.job.pid) {
             R.change_at = 0;
-            start_build();
+            if (R.change_kinds == DEV_CHANGE_STYLE && !R.first_build) restyle();
+            else start_build();
+            R.change_kinds = 0;
         }
         if (R.restart_at > 0 && now >= R.restart_at) {
             R.restart_at = 0;
@@ -576,8 +588,11 @@ int main(int argc, char **argv) {
                 }
             }
         }
-        if (fds[1].revents && dev_watch_read(watch, R.changed, sizeof R.changed))
+        unsigned kinds = fds[1].revents ? dev_watch_read(watch, R.changed, sizeof R.changed) : 0;
+        if (kinds) {
+            R.change_kinds |= kinds;
             R.change_at = dev_now_ms();         /* (re)start the debounce */
+        }
         if (job_at < n && fds[job_at].revents) dev_job_read(&R.job);
         service_child(R.cur, fds, n);
         service_child(R.next, fds, n);

@@ -35,9 +35,14 @@ typedef struct dev_watch dev_watch;
  * CMake build trees). NULL on failure (message printed). */
 dev_watch *dev_watch_new(const char *const *roots, size_t nroots);
 int dev_watch_fd(const dev_watch *w);
-/* Reads pending events; true when a source file was written, moved in or
- * deleted (the name of one is copied to changed). New folders are watched. */
-bool dev_watch_read(dev_watch *w, char *changed, size_t changed_size);
+enum {
+    DEV_CHANGE_SOURCE = 1,          /* a build input: rebuild */
+    DEV_CHANGE_STYLE = 2,           /* a .css file: pages reload their stylesheets */
+};
+/* Reads pending events: the DEV_CHANGE_* kinds of the files written, moved
+ * in or deleted (the name of one is copied to changed); 0 for none. New
+ * folders are watched. */
+unsigned dev_watch_read(dev_watch *w, char *changed, size_t changed_size);
 void dev_watch_free(dev_watch *w);
 
 /* ---- build.c --------------------------------------------------------------- */

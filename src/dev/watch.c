@@ -32,15 +32,17 @@ static bool has_suffix(const char *s, const char *suffix) {
     return a >= b && memcmp(s + a - b, suffix, b) == 0;
 }
 
-/* Files that go into a build. */
-static bool is_source(const char *name) {
+/* What a saved file is: a build input, a stylesheet (served as a file:
+ * open pages reload it, no build), or neither (0). */
+static unsigned kind_of(const char *name) {
     static const char *const suffixes[] = {".c", ".h", ".cc", ".cpp", ".hpp", ".inc",
-                                           ".cmake", ".mk", ".css", ".js", ".html"};
-    if (name[0] == '.') return false;                       /* .todo.c.swp, .#todo.c */
-    if (strcmp(name, "CMakeLists.txt") == 0 || strcmp(name, "Makefile") == 0) return true;
+                                           ".cmake", ".mk", ".js", ".html"};
+    if (name[0] == '.') return 0;                           /* .todo.c.swp, .#todo.c */
+    if (has_suffix(name, ".css")) return DEV_CHANGE_STYLE;
+    if (strcmp(name, "CMakeLists.txt") == 0 || strcmp(name, "Makefile") == 0) return DEV_CHANGE_SOURCE;
     for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++)
-        if (has_suffix(name, suffixes[i])) return true;
-    return false;
+        if (has_suffix(name, suffixes[i])) return DEV_CHANGE_SOURCE;
+    return 0;
 }
 
 /* Folders whose changes are never sources: build output (any folder with a
@@ -112,8 +114,8 @@ static const char *dir_of(const dev_watch *w, int wd) {
     return NULL;
 }
 
-bool dev_watch_read(dev_watch *w, char *changed, size_t changed_size) {
-    bool any = false;
+unsigned dev_watch_read(dev_watch *w, char *changed, size_t changed_size) {
+    unsigned any = 0;
     /* Aligned as inotify requires; events are never split across reads. */
     char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
     for (;;) {
@@ -124,7 +126,7 @@ bool dev_watch_read(dev_watch *w, char *changed, size_t changed_size) {
             p += sizeof *ev + ev->len;
             if (ev->mask & IN_Q_OVERFLOW) {         /* lost events: assume a change */
                 snprintf(changed, changed_size, "(many files)");
-                any = true;
+                any |= DEV_CHANGE_SOURCE;
                 continue;
             }
             if (!ev->len) continue;
@@ -137,9 +139,10 @@ bool dev_watch_read(dev_watch *w, char *changed, size_t changed_size) {
                     add_tree(w, path);
                 continue;
             }
-            if ((ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE)) && is_source(ev->name)) {
+            unsigned kind = kind_of(ev->name);
+            if ((ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE)) && kind) {
                 snprintf(changed, changed_size, "%s", path);
-                any = true;
+                any |= kind;
             }
         }
     }

@@ -29,6 +29,7 @@ static void usage(const char *prog) {
            "  --log-level L    error, warn, info (default) or debug\n"
            "  --title T        page title\n"
            "  --secret-file F  master secret(s) for state tokens (else $REACTC_SECRET)\n"
+           "  --static DIR     serve the files in DIR under /static/\n"
            "  --grace S        seconds a disconnected session waits for its tab (default 60)\n"
            "  --workers N      N worker processes on the port (auto: one per core; default 1)\n"
            "  --heartbeat S    ping an idle connection after S seconds, drop it after 2*S (default 15)\n"
@@ -113,6 +114,8 @@ int rc_app_args(rc_app *app, int argc, char **argv) {
             if (strcmp(val, "auto") == 0) app->workers = -1;
             else if (int_option(argv[0], a, val, 1, 256, "1..256 or auto", &n)) app->workers = (int)n;
             else return -1;
+        } else if (strcmp(a, "--static") == 0) {
+            app->static_dir = val;
         } else if (strcmp(a, "--secret-file") == 0) {
             app->secret_file = val;
         } else if (strcmp(a, "--grace") == 0) {
@@ -152,6 +155,11 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         return rc_http_request(s, wsi, c, in ? (const char *)in : "/");
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return rc_http_writable(wsi, c);
+    case LWS_CALLBACK_HTTP_FILE_COMPLETION:
+        /* lws_serve_http_file (static files) sent the whole file. Without
+         * this the connection never takes its next keep-alive request: a
+         * second file on it got its headers and no body. */
+        return lws_http_transaction_completed(wsi) ? -1 : 0;
     case LWS_CALLBACK_CLOSED_HTTP:
         if (c) rc_http_done(c);
         return 0;

@@ -7,7 +7,8 @@
  *                     connections before the old one lets go;
  *   REACTC_DEV_FD     a stream socket to the runner, one JSON object per line.
  * Runner -> app: {"type":"status","error":null|{kind,file,line,column,
- * message,output}} (the last build failed, or the last version crashed).
+ * message,output}} (the last build failed, or the last version crashed);
+ * {"type":"restyle"} (only .css files changed: no build, pages refetch).
  * App -> runner: {"type":"ready","port":N} once it accepts connections.
  *
  * The app keeps the status as the message its clients get: {"type":"dev",
@@ -105,6 +106,11 @@ static void on_line(rc_server *s, char *line, size_t len) {
             rc_srv_log(s, RC_LOG_INFO, "dev: showing a %s error to %zu session(s)",
                        kind ? kind : "build", s->nsessions);
         }
+    } else if (type && strcmp(type, "restyle") == 0) {
+        /* A stylesheet changed on disk: pages fetch theirs again. */
+        static const char msg[] = "{\"type\":\"dev-restyle\"}";
+        for (rc_session *se = s->sessions; se; se = se->next)
+            if (se->wsi) rc_session_send_text(se, msg, sizeof msg - 1);
     } else {
         rc_srv_log(s, RC_LOG_WARN, "dev: unknown message from the runner ignored");
     }

@@ -148,6 +148,8 @@ void rc_session_disconnected(rc_session *se);
 
 /* Sends the dev runner's status (dev_channel.c) to the page, when under it. */
 void rc_session_send_dev(rc_session *se);
+/* Sends a ready-made reactc message (JSON text) to a started reactc page. */
+void rc_session_send_text(rc_session *se, const char *text, size_t len);
 
 /* dev_channel.c: the app's end of reactc-dev's channel (docs/dev.md). */
 int rc_dev_listen_fd(void);        /* REACTC_LISTEN_FD, or -1 */

@@ -122,6 +122,10 @@ void rc_session_send_dev(rc_session *se) {
     if (st->len && !se->base) queue_text(se, st->data, st->len);
 }
 
+void rc_session_send_text(rc_session *se, const char *text, size_t len) {
+    if (se->started && !se->base) queue_text(se, text, len);
+}
+
 void rc_session_send_drain(rc_session *se, uint32_t window_ms) {
     send_small(se, "drain", "window_ms", NULL, window_ms);
 }

@@ -2,11 +2,12 @@
 // temp dir, a real page in Chromium. The test edits the copy's source the
 // way an editor saves it and checks what the user sees: the new label
 // without a page reload, the items and the half-typed text kept; a CSS
-// change in the app's <head> swapped in; a syntax
+// change in the app's <head> swapped in; a saved stylesheet refetched
+// without a build; a syntax
 // error shown in an overlay while the page keeps working; a version that
 // crashes replaced by the previous one, pages resumed on it.
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { useBrowser } from './lib/suite.mjs';
@@ -39,7 +40,15 @@ async function addItem(page, text) {
 test('save a change: the page shows it without reloading, state kept; a compile error shows an overlay, the fix removes it; a crash falls back', { timeout: TEST_MS }, async (t) => {
   const copy = await exampleCopy('todo');
   t.after(() => copy.remove());
-  const dev = await startDev(copy);
+  // A stylesheet served from a static folder, linked from the app's head.
+  const staticDir = join(copy.dir, 'static');
+  await mkdir(staticDir);
+  await writeFile(join(staticDir, 'app.css'), 'h1{letter-spacing:0px}\n');
+  const header = join(copy.dir, 'example.h');
+  const h = await readFile(header, 'utf8');
+  assert.equal(h.split('"<style>"').length, 2, 'one "<style>" in example.h');
+  await writeFile(header, h.replace('"<style>"', '"<link rel=\\"stylesheet\\" href=\\"/static/app.css\\"><style>"'));
+  const dev = await startDev(copy, { appArgs: ['--static', staticDir] });
   t.after(() => dev.kill());
   const { page, errors } = await browser.openPage(t);
   page.setDefaultTimeout(RELOAD_MS);
@@ -71,13 +80,21 @@ test('save a change: the page shows it without reloading, state kept; a compile 
     // 1b. A style change (the app's <head>, in example.h): swapped into
     // the open page, no reload.
     mark = dev.log().length;
-    const header = join(copy.dir, 'example.h');
     const css = await readFile(header, 'utf8');
     const rule = 'h1{font-size:1.4rem;margin:.2rem 0 1rem}';
     assert.equal(css.split(rule).length, 2, 'the h1 rule in example.h');
     await writeFile(header, css.replace(rule, 'h1{font-size:1.4rem;margin:.2rem 0 1rem;color:#c80000}'));
     await dev.waitLog(/v3 serving/, mark);
     await page.waitForFunction(() => getComputedStyle(document.querySelector('h1')).color === 'rgb(200, 0, 0)');
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no page reload');
+    assert.equal(await page.inputValue('#new-todo'), 'half typed');
+
+    // 1c. A saved stylesheet: no build, no new version; the page fetches it again.
+    mark = dev.log().length;
+    await writeFile(join(staticDir, 'app.css'), 'h1{letter-spacing:3px}\n');
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('h1')).letterSpacing === '3px');
+    await dev.waitLog(/app\.css changed: open pages reload their stylesheets/, mark);
+    assert.doesNotMatch(dev.log().slice(mark), /building|serving/);
     assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no page reload');
     assert.equal(await page.inputValue('#new-todo'), 'half typed');
 

@@ -2,9 +2,10 @@
 // clear error or a clean close, never a crash or unbounded memory. Raw
 // WebSocket clients (npm ws); no browser needed.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { networkInterfaces } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import WebSocket from 'ws';
 import { startExample } from './lib/server.mjs';
@@ -268,4 +269,42 @@ test('--host 127.0.0.1 listens on that address only (not [::], not the LAN addre
     .filter((a) => !a.internal && a.family === 'IPv4').map((a) => a.address)];
   for (const host of others) assert.equal(await reachable(host, server.port), false, `reachable on ${host}`);
   t.diagnostic(`refused on ${others.join(', ')}`);
+});
+
+test('--static: two files on one keep-alive connection both arrive whole', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'reactc-static-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'a.css'), 'h1{color:red}\n');
+  writeFileSync(join(dir, 'b.js'), 'console.log(1);\n'.repeat(100));
+  const server = await startExample('counter', { args: ['--static', dir] });
+  t.after(() => server.kill());
+  const sock = net.connect({ host: '127.0.0.1', port: server.port });
+  t.after(() => sock.destroy());
+  let buf = Buffer.alloc(0);
+  sock.on('data', (d) => { buf = Buffer.concat([buf, d]); });
+  // Resolves with the body of the next whole response (by content-length).
+  const response = () => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no whole response within 3 s; got ${JSON.stringify(buf.toString())}`)), 3000);
+    const check = () => {
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = buf.subarray(0, end).toString();
+      const len = Number(/content-length: *(\d+)/i.exec(head)?.[1]);
+      if (buf.length < end + 4 + len) return;
+      const body = buf.subarray(end + 4, end + 4 + len).toString();
+      buf = buf.subarray(end + 4 + len);
+      clearTimeout(timer);
+      sock.off('data', check);
+      resolve({ head, body });
+    };
+    sock.on('data', check);
+    check();
+  });
+  await new Promise((r) => sock.once('connect', r));
+  for (const [path, want] of [['/static/a.css', 'h1{color:red}\n'], ['/static/b.js?x=1', 'console.log(1);\n'.repeat(100)], ['/static/a.css', 'h1{color:red}\n']]) {
+    sock.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    const { head, body } = await response();
+    assert.match(head, /^HTTP\/1\.1 200/);
+    assert.equal(body, want, path);
+  }
 });

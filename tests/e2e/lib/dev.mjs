@@ -65,15 +65,16 @@ function withoutSecret() {
 }
 
 /**
- * Starts reactc-dev on a free port for `copy` (from exampleCopy). Resolves
+ * Starts reactc-dev on a free port for `copy` (from exampleCopy; `appArgs`
+ * go to the app). Resolves
  * once the first version serves: {url, log(), waitLog(re, from), kill()}.
  */
-export async function startDev(copy, { readyMs = 20000 } = {}) {
+export async function startDev(copy, { readyMs = 20000, appArgs = [] } = {}) {
   const runner = join(buildDir, 'reactc-dev');
   if (!existsSync(runner)) throw new Error(`${runner} not found: build first (cmake --build build)`);
   // No build command: reactc-dev's defaults (the CMake tree above the binary).
   const opts = copy.build ? ['--build', copy.build, '--watch', copy.dir] : [];
-  const proc = spawn(runner, ['--port', '0', ...opts, '--', copy.bin], {
+  const proc = spawn(runner, ['--port', '0', ...opts, '--', copy.bin, ...appArgs], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: withoutSecret(),
     detached: true, // its own process group: the app versions go with it
