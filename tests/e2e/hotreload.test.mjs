@@ -151,3 +151,26 @@ test('save a change: the page shows it without reloading, state kept; a compile 
     throw e;
   }
 });
+
+test('a first build that fails: the browser shows the compiler error, then the app once it is fixed', { timeout: TEST_MS }, async (t) => {
+  const copy = await exampleCopy('todo');
+  t.after(() => copy.remove());
+  await edit(copy, 'size_t open = 0;', 'size_t open = 0 +;');
+  const dev = await startDev(copy, { ready: /build failed/ });
+  t.after(() => dev.kill());
+  const { page } = await browser.openPage(t);
+  page.setDefaultTimeout(RELOAD_MS);
+  try {
+    const res = await page.goto(dev.url);
+    assert.equal(res.status(), 503);
+    assert.match(await page.textContent('#reactc-dev-error'), /todo\.c:\d+: expected expression/);
+    // The page reloads itself every second: once fixed, it is the app.
+    await edit(copy, 'size_t open = 0 +;', 'size_t open = 0;');
+    await page.waitForSelector('#reactc-root.rc-connected #new-todo');
+    await addItem(page, 'works');
+    assert.deepEqual(await texts(page), ['works']);
+  } catch (e) {
+    e.message += `\n--- reactc-dev log ---\n${dev.log()}`;
+    throw e;
+  }
+});

@@ -66,10 +66,10 @@ function withoutSecret() {
 
 /**
  * Starts reactc-dev on a free port for `copy` (from exampleCopy; `appArgs`
- * go to the app). Resolves
- * once the first version serves: {url, log(), waitLog(re, from), kill()}.
+ * go to the app). Resolves once the log matches `ready` (by default: the
+ * first version serves): {url, log(), waitLog(re, from), kill()}.
  */
-export async function startDev(copy, { readyMs = 20000, appArgs = [] } = {}) {
+export async function startDev(copy, { readyMs = 20000, appArgs = [], ready = /v1 serving/ } = {}) {
   const runner = join(buildDir, 'reactc-dev');
   if (!existsSync(runner)) throw new Error(`${runner} not found: build first (cmake --build build)`);
   // No build command: reactc-dev's defaults (the CMake tree above the binary).
@@ -111,9 +111,13 @@ export async function startDev(copy, { readyMs = 20000, appArgs = [] } = {}) {
     waiters.add(check);
     check();
   });
-  const m = await waitLog(/v1 serving on (http:\/\/[0-9.]+:\d+\/)/, 0, readyMs).catch(async (e) => {
+  let url;
+  try {
+    url = (await waitLog(/reactc-dev: (http:\/\/[0-9.]+:\d+\/) - watching/, 0, readyMs))[1];
+    await waitLog(ready, 0, readyMs);
+  } catch (e) {
     await kill();
     throw e;
-  });
-  return { url: m[1], log: () => log, waitLog, kill };
+  }
+  return { url, log: () => log, waitLog, kill };
 }
