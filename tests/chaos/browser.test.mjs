@@ -34,6 +34,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { CHROMIUM, launchBrowser } from '../e2e/lib/browser.mjs';
+import { onMessages } from '../e2e/lib/wire.mjs';
 import { killLoop } from './lib/chaos.mjs';
 import { HAPROXY, establishedOn, haproxyFleet, report } from './lib/fleet.mjs';
 import { sleep } from './lib/procs.mjs';
@@ -79,36 +80,28 @@ function watchWire(page) {
     wire.seqs.add(seq);
     wire.maxSeq = Math.max(wire.maxSeq, seq);
   };
-  const parse = (s) => {
-    try {
-      return JSON.parse(s);
-    } catch {
-      return null;
-    }
-  };
-  page.on('websocket', (ws) => {
+  onMessages(page, (ws) => {
     const sock = { closed: false, tree: false, ack: 0, held: 0 };
     wire.sockets.push(sock);
     ws.on('close', () => { sock.closed = true; });
-    ws.on('framesent', (f) => {
-      const m = parse(f.payload);
-      if (m?.type === 'hello') for (const e of m.resume?.events || []) sent(e.seq);
-      else if (m?.type === 'layout-event') sent(m.seq);
-    });
-    ws.on('framereceived', (f) => {
-      const m = parse(f.payload);
-      if (!m) return;
-      if (m.type === 'resume-failed') wire.refused.push(m.reason);
-      if (m.type === 'layout-update' && m.start) {
-        sock.tree = true;
-        wire.starts.push(m.start);
-        wire.sessions.push(m.session);
-      }
-      if (typeof m.ack === 'number') sock.ack = m.ack;
-      // As the client: events are held by the token up to token_seq.
-      const held = typeof m.token_seq === 'number' ? m.token_seq : m.ack;
-      if (typeof held === 'number') sock.held = held;
-    });
+    return {
+      sent(m) {
+        if (m.type === 'hello') for (const e of m.resume?.events || []) sent(e.seq);
+        else if (m.type === 'layout-event') sent(m.seq);
+      },
+      received(m) {
+        if (m.type === 'resume-failed') wire.refused.push(m.reason);
+        if (m.type === 'layout-update' && m.start) {
+          sock.tree = true;
+          wire.starts.push(m.start);
+          wire.sessions.push(m.session);
+        }
+        if (typeof m.ack === 'number') sock.ack = m.ack;
+        // As the client: events are held by the token up to token_seq.
+        const held = typeof m.token_seq === 'number' ? m.token_seq : m.ack;
+        if (typeof held === 'number') sock.held = held;
+      },
+    };
   });
   return wire;
 }

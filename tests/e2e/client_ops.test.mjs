@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launchBrowser, newPage } from './lib/browser.mjs';
 import { startFakeServer } from './lib/fake-server.mjs';
+import { until } from './lib/wire.mjs';
 
 let browser;
 let fake;
@@ -31,15 +32,6 @@ async function open(pathname, search = '', init) {
   const conn = fake.connection(pathname);
   await page.goto(fake.url + pathname + search);
   return { page, errors, peer: await conn };
-}
-
-/** Polls `cond` until it holds. */
-async function until(cond, what, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 const el = (tagName, attributes, children, extra) => ({ tagName, attributes, children, ...extra });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useBrowser } from './lib/suite.mjs';
 import { startExample } from './lib/server.mjs';
+import { onMessages, until } from './lib/wire.mjs';
 
 // A hung test fails with its name instead of stalling until CTest's timeout.
 const TEST_MS = 30000;
@@ -34,34 +35,15 @@ async function withServer(t, name, fn) {
  */
 function watchWire(page) {
   const wire = { sent: 0, acked: 0 };
-  page.on('websocket', (ws) => {
-    ws.on('framesent', (f) => {
-      try {
-        const m = JSON.parse(f.payload);
-        if (m.type === 'layout-event' && m.seq > wire.sent) wire.sent = m.seq;
-      } catch {
-        // not JSON: not ours
-      }
-    });
-    ws.on('framereceived', (f) => {
-      try {
-        const m = JSON.parse(f.payload);
-        if (typeof m.ack === 'number' && m.ack > wire.acked) wire.acked = m.ack;
-      } catch {
-        // not JSON: not ours
-      }
-    });
-  });
+  onMessages(page, () => ({
+    sent(m) {
+      if (m.type === 'layout-event' && m.seq > wire.sent) wire.sent = m.seq;
+    },
+    received(m) {
+      if (typeof m.ack === 'number' && m.ack > wire.acked) wire.acked = m.ack;
+    },
+  }));
   return wire;
-}
-
-/** Polls `cond` (in node) until it holds. */
-async function until(cond, what, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 /** Waits until the server has acknowledged every event the page sent. */

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { useBrowser } from './lib/suite.mjs';
 import { startProxy } from './lib/proxy.mjs';
 import { startExample } from './lib/server.mjs';
+import { onMessages, until } from './lib/wire.mjs';
 
 const SECRET = randomBytes(24).toString('hex');
 const MOUNT = '#reactc-root';
@@ -105,41 +106,23 @@ function WATCH() {
  * received. */
 function watchWire(page) {
   const wire = { hellos: [], sent: [], carried: [], starts: [], sessions: [], acked: 0, tokenSeq: 0 };
-  const parse = (s) => {
-    try {
-      return JSON.parse(s);
-    } catch {
-      return null; // not ours
-    }
-  };
-  page.on('websocket', (ws) => {
-    ws.on('framesent', (f) => {
-      const m = parse(f.payload);
-      if (m?.type === 'hello') {
+  onMessages(page, () => ({
+    sent(m) {
+      if (m.type === 'hello') {
         wire.hellos.push(m);
         for (const e of m.resume?.events || []) wire.carried.push(e.seq);
-      } else if (m?.type === 'layout-event') wire.sent.push(m.seq);
-    });
-    ws.on('framereceived', (f) => {
-      const m = parse(f.payload);
-      if (m?.type === 'layout-update' && m.start) {
+      } else if (m.type === 'layout-event') wire.sent.push(m.seq);
+    },
+    received(m) {
+      if (m.type === 'layout-update' && m.start) {
         wire.starts.push(m.start);
         wire.sessions.push(m.session);
       }
-      if (typeof m?.ack === 'number') wire.acked = m.ack;
-      if (typeof m?.token === 'string') wire.tokenSeq = m.token_seq ?? m.ack ?? wire.tokenSeq;
-    });
-  });
+      if (typeof m.ack === 'number') wire.acked = m.ack;
+      if (typeof m.token === 'string') wire.tokenSeq = m.token_seq ?? m.ack ?? wire.tokenSeq;
+    },
+  }));
   return wire;
-}
-
-/** Polls `cond` (in node) until it holds. */
-async function until(cond, what, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 /** Waits until the server has acknowledged the last event the page sent. */

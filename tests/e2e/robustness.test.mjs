@@ -11,6 +11,7 @@ import { useBrowser } from './lib/suite.mjs';
 import { startFakeServer } from './lib/fake-server.mjs';
 import { startProxy } from './lib/proxy.mjs';
 import { startExample } from './lib/server.mjs';
+import { onMessages, until } from './lib/wire.mjs';
 
 const SECRET = randomBytes(24).toString('hex');
 const MOUNT = '#reactc-root';
@@ -116,43 +117,25 @@ function WATCH() {
  * resume hello carries the kept events: their seqs count as sent. */
 function watchWire(page) {
   const wire = { hellos: [], sent: [], pings: [], pongs: [], sleeps: [], starts: [], sessions: [], acked: 0 };
-  const parse = (s) => {
-    try {
-      return JSON.parse(s);
-    } catch {
-      return null;
-    }
-  };
-  page.on('websocket', (ws) => {
-    ws.on('framesent', (f) => {
-      const m = parse(f.payload);
-      if (m?.type === 'hello') {
+  onMessages(page, () => ({
+    sent(m) {
+      if (m.type === 'hello') {
         wire.hellos.push(m);
         for (const e of m.resume?.events || []) wire.sent.push(e.seq);
-      } else if (m?.type === 'layout-event') wire.sent.push(m.seq);
-      else if (m?.type === 'ping') wire.pings.push(Date.now());
-      else if (m?.type === 'sleep') wire.sleeps.push(Date.now());
-    });
-    ws.on('framereceived', (f) => {
-      const m = parse(f.payload);
-      if (m?.type === 'pong') wire.pongs.push(Date.now());
-      if (m?.type === 'layout-update' && m.start) {
+      } else if (m.type === 'layout-event') wire.sent.push(m.seq);
+      else if (m.type === 'ping') wire.pings.push(Date.now());
+      else if (m.type === 'sleep') wire.sleeps.push(Date.now());
+    },
+    received(m) {
+      if (m.type === 'pong') wire.pongs.push(Date.now());
+      if (m.type === 'layout-update' && m.start) {
         wire.starts.push(m.start);
         wire.sessions.push(m.session);
       }
-      if (typeof m?.ack === 'number') wire.acked = m.ack;
-    });
-  });
+      if (typeof m.ack === 'number') wire.acked = m.ack;
+    },
+  }));
   return wire;
-}
-
-/** Polls `cond` (in node) until it holds. */
-async function until(cond, what, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
