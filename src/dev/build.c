@@ -145,21 +145,15 @@ int dev_job_start(dev_job *j, const char *command) {
 
 bool dev_job_read(dev_job *j) {
     char chunk[4096];
-    while (j->fd >= 0) {
-        ssize_t n = read(j->fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
-        if (n <= 0) {                     /* EOF: every writer (the build's processes) is gone */
-            close(j->fd);
-            j->fd = -1;
-            break;
-        }
+    ssize_t n;
+    /* EOF: every writer (the build's processes) is gone. */
+    while ((n = dev_read(&j->fd, chunk, sizeof chunk)) > 0) {
         size_t take = (size_t)n;
         if (take > OUTPUT_KEEP - j->len) take = OUTPUT_KEEP - j->len;
         memcpy(j->out + j->len, chunk, take);
         j->len += take;
     }
-    return true;
+    return n < 0;
 }
 
 int dev_job_finish(dev_job *j, FILE *echo, dev_error *e, double *ms) {

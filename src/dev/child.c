@@ -92,16 +92,8 @@ bool dev_child_send(dev_child *c, const char *line) {
 
 bool dev_child_read_chan(dev_child *c) {
     bool ready = false;
-    for (;;) {
-        ssize_t n = read(c->chan, c->in + c->in_len, sizeof c->in - 1 - c->in_len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
-                close(c->chan);
-                c->chan = -1;
-            }
-            break;
-        }
+    ssize_t n;
+    while ((n = dev_read(&c->chan, c->in + c->in_len, sizeof c->in - 1 - c->in_len)) > 0) {
         c->in_len += (size_t)n;
         c->in[c->in_len] = '\0';
         char *nl;
@@ -116,23 +108,14 @@ bool dev_child_read_chan(dev_child *c) {
             c->in_len = rest;
         }
         if (c->in_len == sizeof c->in - 1) c->in_len = 0;      /* no such line: drop */
-        if (c->chan < 0) break;
     }
     return ready;
 }
 
 void dev_child_read_err(dev_child *c) {
     char buf[4096];
-    for (;;) {
-        ssize_t n = read(c->err, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
-                close(c->err);
-                c->err = -1;
-            }
-            return;
-        }
+    ssize_t n;
+    while ((n = dev_read(&c->err, buf, sizeof buf)) > 0) {
         fwrite(buf, 1, (size_t)n, stderr);
         size_t take = (size_t)n;
         const char *from = buf;

@@ -1,6 +1,9 @@
-/* The runner's clock and its log lines ("reactc-dev: ..." on stderr). */
+/* The runner's small helpers: its clock, its log lines ("reactc-dev: ..."
+ * on stderr), and reading a non-blocking pipe or socket. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "dev/runner.h"
 #include "util/clock.h"
@@ -16,4 +19,16 @@ void dev_log(const char *fmt, ...) {
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+ssize_t dev_read(int *fd, void *buf, size_t size) {
+    for (;;) {
+        ssize_t n = read(*fd, buf, size);
+        if (n > 0) return n;
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+        close(*fd);                    /* the end, or an error: either way done */
+        *fd = -1;
+        return -1;
+    }
 }
