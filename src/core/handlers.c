@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "util/base64url.h"
 
 /* React-style names for DOM event names, for the events whose camelCase is
  * not just "on" + capitalised name. */
@@ -49,43 +50,10 @@ const char *rc_canonical_event(const char *event) {
     return event;
 }
 
-static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 void rc_handler_set_id(rc_handler *h, uint64_t element_ident) {
     uint64_t id = rc_hash_str(element_ident, h->event);
     h->id = id;
-    /* 11 base64url digits, most significant first: 64 bits in 66. */
-    for (int i = 10; i >= 0; i--) {
-        h->id_str[i] = b64url[id & 63];
-        id >>= 6;
-    }
-    h->id_str[11] = '\0';
-}
-
-/* The value of a base64url digit (the inverse of b64url), or -1. */
-static int b64url_digit(char c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-') return 62;
-    if (c == '_') return 63;
-    return -1;
-}
-
-/* Parses an 11-character id back to its 64 bits; false if malformed. */
-static bool parse_id(const char *s, uint64_t *out) {
-    uint64_t v = 0;
-    size_t i = 0;
-    for (; s[i] && i < 11; i++) {
-        int d = b64url_digit(s[i]);
-        if (d < 0) return false;
-        /* The first digit carries only the top 4 bits (64 = 4 + 10 * 6). */
-        if (i == 0 && d > 15) return false;
-        v = (v << 6) | (uint64_t)d;
-    }
-    if (i != 11 || s[i]) return false;
-    *out = v;
-    return true;
+    rc_base64url_encode_u64(h->id_str, id);      /* 11 digits, most significant first */
 }
 
 void rc_handlers_register(rc_layout *l, rc_node *el) {
@@ -110,7 +78,7 @@ struct rc_event {
 
 int rc_layout_dispatch(rc_layout *l, const char *target, const rc_value *data, uint64_t seq) {
     uint64_t id;
-    if (!target || !parse_id(target, &id)) {
+    if (!target || !rc_base64url_decode_u64(target, &id)) {
         rc_log(l, RC_LOG_WARN, "event for malformed handler id \"%.40s\" ignored",
                target ? target : "(null)");
         return -1;

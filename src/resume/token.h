@@ -14,7 +14,7 @@
  * data means a token only ever opens as the session and version it names.
  * The app tag is checked against this server's app (a token of another app
  * is rejected with that reason); the build tag only reports which build made
- * the token — a new build resumes what still fits (DESIGN.md §4).
+ * the token — a new build resumes what still fits (docs/resume.md).
  */
 #ifndef RC_RESUME_TOKEN_H
 #define RC_RESUME_TOKEN_H
@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "resume/refusal.h"
 #include "wire/json_writer.h"
 
 #define RC_SESSION_ID_BYTES 16
@@ -61,15 +62,13 @@ void rc_token_seal(const rc_keyring *kr, const rc_token_claims *claims, const vo
 
 /* Opens a token. Checks format, size (max_token bytes of text), key id, app
  * tag and authenticity; decompresses with a cap (max_plain). On success
- * returns 0, fills claims and appends the snapshot bytes to plain. On failure
- * returns -1 with the reason in err. */
-int rc_token_open(const rc_keyring *kr, const char *token, size_t token_len, uint32_t app_tag,
-                  size_t max_token, size_t max_plain, rc_token_claims *claims, rc_buf *plain,
-                  char *err, size_t errlen);
-
-/* base64url without padding. */
-void rc_base64url_encode(rc_buf *out, const void *p, size_t len);
-/* Returns the decoded length, or -1 on a bad character or length. */
-long rc_base64url_decode(const char *s, size_t len, unsigned char *out, size_t cap);
+ * returns RC_REFUSAL_NONE (0), fills claims and appends the snapshot bytes
+ * to plain. Otherwise returns why it was refused, with the reason in words
+ * in err, and plain is unchanged. Only authenticity is checked here: what
+ * the claims must match (session, expiry, version) is rc_resume_accept's
+ * (accept.h). */
+rc_refusal rc_token_open(const rc_keyring *kr, const char *token, size_t token_len, uint32_t app_tag,
+                         size_t max_token, size_t max_plain, rc_token_claims *claims,
+                         rc_buf *plain, char *err, size_t errlen);
 
 #endif

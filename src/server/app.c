@@ -17,123 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "server/server.h"
+#include "server/endpoints.h"
+#include "server/session.h"
 #include "util/alloc.h"
-
-/* ---- command line ---------------------------------------------------------- */
-
-static void usage(const char *prog) {
-    printf("usage: %s [--host ADDR] [--port N] [--log-level error|warn|info|debug] [--title T]\n"
-           "  --host ADDR      address to listen on (default 127.0.0.1)\n"
-           "  --port N         port (default 8000; 0 picks a free one)\n"
-           "  --log-level L    error, warn, info (default) or debug\n"
-           "  --title T        page title\n"
-           "  --secret-file F  master secret(s) for state tokens (else $REACTC_SECRET)\n"
-           "  --static DIR     serve the files in DIR under /static/\n"
-           "  --grace S        seconds a disconnected session waits for its tab (default 60)\n"
-           "  --workers N      N worker processes on the port (auto: one per core; default 1)\n"
-           "  --heartbeat S    ping an idle connection after S seconds, drop it after 2*S (default 15)\n"
-           "  --token-interval MS  at most one state token per MS per session (default 250; 0: every change)\n"
-           "  --idle S         an untouched tab sleeps after S seconds (default 240; 0: never)\n"
-           "  --storage KIND   where tabs keep their session: session (default), local or memory\n"
-           "  --max-sessions N sessions per process (default 10000)\n"
-           "  --max-message N  largest message accepted, bytes (default 1048576)\n"
-           "  --max-queued N   output bytes queued per connection before closing it (default 4194304)\n",
-           prog);
-}
-
-static bool parse_level(const char *s, rc_log_level *out) {
-    static const char *names[] = {"error", "warn", "info", "debug"};
-    for (int i = 0; i < 4; i++)
-        if (strcmp(s, names[i]) == 0) { *out = (rc_log_level)i; return true; }
-    return false;
-}
-
-/* A whole number in [lo, hi]; otherwise says which option was bad and why. */
-static bool int_option(const char *prog, const char *opt, const char *val, long long lo,
-                       long long hi, const char *expected, long long *out) {
-    char *end;
-    errno = 0;
-    long long n = strtoll(val, &end, 10);
-    if (errno || end == val || *end || n < lo || n > hi) {
-        fprintf(stderr, "%s: bad value for %s: \"%s\" (%s)\n", prog, opt, val, expected);
-        return false;
-    }
-    *out = n;
-    return true;
-}
-
-int rc_app_args(rc_app *app, int argc, char **argv) {
-    app->log_level = RC_LOG_INFO;
-    long long n;
-    for (int i = 1; i < argc; i += 2) {     /* every option takes one value */
-        const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            usage(argv[0]);
-            return 1;
-        }
-        if (!val) {
-            fprintf(stderr, "%s: %s needs a value (see --help)\n", argv[0], a);
-            return -1;
-        }
-        if (strcmp(a, "--host") == 0) {
-            app->host = val;
-        } else if (strcmp(a, "--port") == 0) {
-            if (!int_option(argv[0], a, val, 0, 65535, "0..65535; 0: any free port", &n)) return -1;
-            app->port = n == 0 ? -1 : (int)n;          /* explicit 0: any free port */
-        } else if (strcmp(a, "--log-level") == 0) {
-            if (!parse_level(val, &app->log_level)) {
-                fprintf(stderr, "%s: bad log level \"%s\"\n", argv[0], val);
-                return -1;
-            }
-        } else if (strcmp(a, "--title") == 0) {
-            app->title = val;
-        } else if (strcmp(a, "--max-sessions") == 0 || strcmp(a, "--max-message") == 0 ||
-                   strcmp(a, "--max-queued") == 0) {
-            if (!int_option(argv[0], a, val, 1, 1ll << 40, "a positive number", &n)) return -1;
-            if (a[6] == 's') app->max_sessions = (size_t)n;
-            else if (a[6] == 'm') app->max_message = (size_t)n;
-            else app->max_queued = (size_t)n;
-        } else if (strcmp(a, "--token-interval") == 0) {
-            if (!int_option(argv[0], a, val, 0, 600000, "ms; 0: every change", &n)) return -1;
-            app->token_interval_ms = n == 0 ? UINT32_MAX : (uint32_t)n;
-        } else if (strcmp(a, "--idle") == 0) {
-            if (!int_option(argv[0], a, val, 0, 2000000, "seconds; 0: never", &n)) return -1;
-            app->client.idle_s = n == 0 ? UINT32_MAX : (uint32_t)n;
-        } else if (strcmp(a, "--storage") == 0) {
-            if (strcmp(val, "session") != 0 && strcmp(val, "local") != 0 && strcmp(val, "memory") != 0) {
-                fprintf(stderr, "%s: bad storage \"%s\" (session, local or memory)\n", argv[0], val);
-                return -1;
-            }
-            app->client.storage = val;
-        } else if (strcmp(a, "--heartbeat") == 0) {
-            if (!int_option(argv[0], a, val, 1, 3600, "seconds, 1..3600", &n)) return -1;
-            app->heartbeat_s = (uint32_t)n;
-        } else if (strcmp(a, "--workers") == 0) {
-            if (strcmp(val, "auto") == 0) app->workers = -1;
-            else if (int_option(argv[0], a, val, 1, 256, "1..256 or auto", &n)) app->workers = (int)n;
-            else return -1;
-        } else if (strcmp(a, "--static") == 0) {
-            app->static_dir = val;
-        } else if (strcmp(a, "--secret-file") == 0) {
-            app->secret_file = val;
-        } else if (strcmp(a, "--grace") == 0) {
-            char *end;
-            errno = 0;
-            double g = strtod(val, &end);
-            if (errno || *end || g < 0 || g > 86400) {
-                fprintf(stderr, "%s: bad grace period \"%s\"\n", argv[0], val);
-                return -1;
-            }
-            app->grace_ms = g == 0 ? UINT32_MAX : (uint32_t)(g * 1000);
-        } else {
-            fprintf(stderr, "%s: unknown option %s (see --help)\n", argv[0], a);
-            return -1;
-        }
-    }
-    return 0;
-}
 
 /* ---- the lws protocol: HTTP and WebSocket in one callback ---------------- */
 
@@ -167,7 +53,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         char uri[256];
         if (s->shutting_down) return 1;
         if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0) return 1;
-        if (strcmp(uri, "/_reactc/stream") == 0 || strncmp(uri, "/_reactpy/stream", 16) == 0)
+        if (strcmp(uri, RC_PATH_STREAM) == 0 ||
+            strncmp(uri, RC_PATH_BASE_STREAM, RC_PATH_LEN(RC_PATH_BASE_STREAM)) == 0)
             return 0;
         return 1;                             /* no WebSocket anywhere else */
     }
@@ -186,7 +73,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         if (!c->session) {
             static const char full[] = "server full";
             rc_srv_log(s, RC_LOG_WARN, "session limit (%zu) reached: refusing a connection",
-                       s->app->max_sessions);
+                       s->cfg.max_sessions);
             lws_close_reason(wsi, (enum lws_close_status)1013 /* try again later */, (unsigned char *)full,
                              sizeof full - 1);
             return -1;
@@ -195,7 +82,9 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     }
     case LWS_CALLBACK_RECEIVE:
         if (!c->session) return -1;
-        return rc_session_receive(c->session, in, len, lws_is_final_fragment(wsi));
+        /* A hello may re-attach this connection to a detached session. */
+        c->session = rc_session_receive(c->session, in, len, lws_is_final_fragment(wsi) != 0);
+        return 0;
     case LWS_CALLBACK_SERVER_WRITEABLE:
         if (!c->session) return -1;
         return rc_session_writable(c->session);
@@ -243,7 +132,7 @@ static void begin_shutdown(rc_server *s) {
     /* Tell reactc clients to come back spread over a window rather than all
      * at once (a fleet restart must not arrive as one thundering herd). */
     for (rc_session *se = s->sessions; se; se = se->next) {
-        if (se->wsi && !se->base && se->started) rc_session_send_drain(se, s->app->drain_ms);
+        if (se->wsi && !se->base && se->started) rc_session_send_drain(se, s->cfg.drain_ms);
         rc_session_close(se, LWS_CLOSE_STATUS_GOINGAWAY, "server shutting down");
     }
     if (!attached_sessions(s)) {
@@ -295,10 +184,10 @@ static void lws_log(int level, const char *line) {
  * key with a loud warning. The app tag makes another app's tokens fail with
  * a clear reason; the build tag only reports where a token came from. */
 static int init_keys(rc_server *s) {
-    rc_app *app = s->app;
+    const rc_app *cfg = &s->cfg;
     char err[160];
     const char *env = getenv("REACTC_SECRET");
-    int rc = app->secret_file ? rc_keyring_load_file(&s->keys, app->secret_file, err, sizeof err)
+    int rc = cfg->secret_file ? rc_keyring_load_file(&s->keys, cfg->secret_file, err, sizeof err)
                               : rc_keyring_init(&s->keys, env, err, sizeof err);
     if (rc < 0) {
         rc_srv_log(s, RC_LOG_ERROR, "state token keys: %s", err);
@@ -309,10 +198,10 @@ static int init_keys(rc_server *s) {
                    "no secret configured (REACTC_SECRET or --secret-file): using a random key for "
                    "this process only. Sessions survive reconnects to this process, but NOT a "
                    "restart or another worker. Set a secret for production.");
-    const char *app_id = app->app_id ? app->app_id : app->title;
+    const char *app_id = cfg->app_id ? cfg->app_id : cfg->title;
     s->app_tag = (uint32_t)rc_hash_str(RC_HASH_SEED, app_id);
-    if (app->build_id) {
-        snprintf(s->build, sizeof s->build, "%s", app->build_id);
+    if (cfg->build_id) {
+        snprintf(s->build, sizeof s->build, "%s", cfg->build_id);
     } else {
         struct stat st;
         if (stat("/proc/self/exe", &st) == 0)
@@ -329,8 +218,7 @@ size_t rc_app_session_count(const rc_app *app) {
     return app->server ? app->server->nsessions : 0;
 }
 
-/* Accepts on our own SO_REUSEPORT listener (worker mode) and hands each
- * socket to lws. */
+/* Accepts on our own listener and hands each socket to lws. */
 static void on_accept(struct ev_loop *loop, ev_io *w, int revents) {
     (void)loop;
     (void)revents;
@@ -347,92 +235,10 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents) {
     }
 }
 
-static int run_server(rc_app *app, int listen_fd);
-
-int rc_run_worker(rc_app *app, int index) {
-    int port = 0;
-    int fd = rc_listen_socket(app->host, app->port, true, true, &port);
-    if (fd < 0) {
-        fprintf(stderr, "reactc worker %d: cannot listen on %s:%d: %s\n", index, app->host,
-                app->port, strerror(errno));
-        return 1;
-    }
-    int rc = run_server(app, fd);
-    close(fd);
-    return rc;
-}
-
-int rc_app_run(rc_app *app) {
-    if (!app->root) {
-        fprintf(stderr, "reactc: rc_app has no root component\n");
-        return 1;
-    }
-    if (!app->title) app->title = "reactc";
-    if (!app->host) app->host = "127.0.0.1";
-    if (app->port == 0) app->port = 8000;
-    /* Under the dev runner: one process on the runner's socket. */
-    int dev_listen = rc_dev_listen_fd();
-    if (dev_listen >= 0) return run_server(app, dev_listen);
-    int workers = app->workers < 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : app->workers;
-    if (workers > 1) return rc_run_supervisor(app, workers);
-    if (app->port < 0) app->port = 0;
-    /* Our own listener, as in worker mode: lws given iface "127.0.0.1"
-     * bound [::] (every interface) on this system; bind() does as told. */
-    int port = 0;
-    int fd = rc_listen_socket(app->host, app->port, false, true, &port);
-    if (fd < 0) {
-        fprintf(stderr, "reactc: cannot listen on %s:%d: %s\n", app->host, app->port,
-                strerror(errno));
-        return 1;
-    }
-    int rc = run_server(app, fd);
-    close(fd);
-    return rc;
-}
-
-/* One server process: lws on our libev loop, accepting on listen_fd (ours:
- * a plain listener, a worker's SO_REUSEPORT one, or the dev runner's) and
- * handing each connection to lws; lws itself never listens. */
-static int run_server(rc_app *app, int listen_fd) {
-    if (!app->max_message) app->max_message = 1024 * 1024;
-    if (!app->max_sessions) app->max_sessions = 10000;
-    if (!app->max_queued) app->max_queued = 4 * 1024 * 1024;
-    if (!app->token_ttl) app->token_ttl = 24 * 3600;
-    if (!app->max_token) app->max_token = 64 * 1024;
-    if (!app->grace_ms) app->grace_ms = 60 * 1000;
-    if (!app->drain_ms) app->drain_ms = 2000;
-    if (!app->heartbeat_s) app->heartbeat_s = 15;
-    if (!app->token_interval_ms) app->token_interval_ms = 250;
-    if (app->token_interval_ms == UINT32_MAX) app->token_interval_ms = 0;   /* --token-interval 0 */
-    if (app->heartbeat_s > 3600) app->heartbeat_s = 3600;
-    if (app->grace_ms == UINT32_MAX) app->grace_ms = 0;     /* --grace 0: none */
-
-    /* A peer that vanishes mid-write must not kill the process. */
-    signal(SIGPIPE, SIG_IGN);
-
-    rc_server *s = rc_xcalloc(1, sizeof *s);
-    s->app = app;
-    s->loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOENV);
-    if (!s->loop) {
-        fprintf(stderr, "reactc: cannot create the event loop\n");
-        free(s);
-        return 1;
-    }
-    rc_buf_init(&s->scratch);
-    rc_timers_init(s);
-    rc_http_build_page(s);
-    rc_map_init(&s->index);
-    if (init_keys(s) < 0) {
-        ev_loop_destroy(s->loop);
-        free(s->page);
-        rc_buf_free(&s->scratch);
-        free(s);
-        return 1;
-    }
-
+/* The lws context on our loop; lws itself never listens. */
+static struct lws_context *create_lws(rc_server *s) {
     lws_log_server = s;
-    lws_set_log_level(LLL_ERR | (app->log_level >= RC_LOG_DEBUG ? LLL_WARN : 0), lws_log);
-
+    lws_set_log_level(LLL_ERR | (s->cfg.log_level >= RC_LOG_DEBUG ? LLL_WARN : 0), lws_log);
     void *foreign[1] = {s->loop};
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
@@ -446,33 +252,70 @@ static int run_server(rc_app *app, int listen_fd) {
     info.timeout_secs = 20;
     /* Heartbeat: a WebSocket PING after heartbeat_s without traffic, hang up
      * after twice that without an answer (a peer gone without a FIN, a
-     * closed lid). The browser answers PINGs by itself. */
+     * closed lid). The browser answers PINGs by itself. lws copies the
+     * policy into its vhost. */
     lws_retry_bo_t heartbeat = {
-        .secs_since_valid_ping = (uint16_t)app->heartbeat_s,
-        .secs_since_valid_hangup = (uint16_t)(2 * app->heartbeat_s)};
+        .secs_since_valid_ping = (uint16_t)s->cfg.heartbeat_s,
+        .secs_since_valid_hangup = (uint16_t)(2 * s->cfg.heartbeat_s)};
     info.retry_and_idle_policy = &heartbeat;
     info.max_http_header_data = 8192;
-    s->lws = lws_create_context(&info);
+    return lws_create_context(&info);
+}
+
+static void server_free(rc_server *s) {
+    rc_map_free(&s->index);
+    rc_keyring_wipe(&s->keys);
+    if (s->loop) ev_loop_destroy(s->loop);
+    free(s->page);
+    rc_buf_free(&s->scratch);
+    free(s);
+}
+
+/* A server for app, with its loop, page, keys and lws context; NULL (the
+ * reason logged) when any of them cannot be had. */
+static rc_server *server_new(rc_app *app, const rc_app *cfg) {
+    rc_server *s = rc_xcalloc(1, sizeof *s);
+    s->app = app;
+    s->cfg = *cfg;
+    s->loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOENV);
+    if (!s->loop) {
+        fprintf(stderr, "reactc: cannot create the event loop\n");
+        server_free(s);
+        return NULL;
+    }
+    rc_buf_init(&s->scratch);
+    rc_timers_init(s);
+    rc_http_build_page(s);
+    rc_map_init(&s->index);
+    if (init_keys(s) < 0) {
+        server_free(s);
+        return NULL;
+    }
+    s->lws = create_lws(s);
     if (!s->lws) {
         rc_srv_log(s, RC_LOG_ERROR, "cannot create the libwebsockets context");
-        ev_loop_destroy(s->loop);
-        free(s->page);
-        rc_buf_free(&s->scratch);
-        free(s);
-        return 1;
+        server_free(s);
+        return NULL;
     }
-    rc_dev_init(s);
-    s->port = app->port;
-    struct sockaddr_storage ss;          /* the socket's real port (port 0, inherited) */
+    return s;
+}
+
+/* The socket's real port (asked for 0, or inherited from the runner). */
+static int bound_port(int fd, int fallback) {
+    struct sockaddr_storage ss;
     socklen_t sl = sizeof ss;
-    if (getsockname(listen_fd, (struct sockaddr *)&ss, &sl) == 0 &&
-        (ss.ss_family == AF_INET || ss.ss_family == AF_INET6))
-        s->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                                 : ((struct sockaddr_in *)&ss)->sin_port);
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0 ||
+        (ss.ss_family != AF_INET && ss.ss_family != AF_INET6))
+        return fallback;
+    return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                          : ((struct sockaddr_in *)&ss)->sin_port);
+}
+
+/* Every watcher of the loop: the listener, signals, flushes, posts. */
+static void start_watchers(rc_server *s, int listen_fd) {
     ev_io_init(&s->accept_io, on_accept, listen_fd, EV_READ);
     s->accept_io.data = s;
     ev_io_start(s->loop, &s->accept_io);
-
     ev_signal_init(&s->sigint, on_signal, SIGINT);
     ev_signal_init(&s->sigterm, on_signal, SIGTERM);
     s->sigint.data = s->sigterm.data = s;
@@ -488,15 +331,9 @@ static int run_server(rc_app *app, int listen_fd) {
     s->wake.data = s;
     ev_async_start(s->loop, &s->wake);
     rc_post_init(s);
+}
 
-    bool v6 = strchr(app->host, ':') != NULL;     /* http://[::1]:8000/ */
-    rc_srv_log(s, RC_LOG_INFO, "serving \"%s\" on http://%s%s%s:%d/", app->title, v6 ? "[" : "",
-               app->host, v6 ? "]" : "", s->port);
-    if (app->on_listen) app->on_listen(app, s->port);
-    rc_dev_ready(s);
-
-    ev_run(s->loop, 0);
-
+static void stop_watchers(rc_server *s) {
     rc_post_free(s);
     ev_signal_stop(s->loop, &s->sigint);
     ev_signal_stop(s->loop, &s->sigterm);
@@ -505,18 +342,85 @@ static int run_server(rc_app *app, int listen_fd) {
     ev_timer_stop(s->loop, &s->shutdown_timer);
     ev_async_stop(s->loop, &s->wake);
     ev_io_stop(s->loop, &s->accept_io);
+}
+
+/* One server process: lws on our libev loop, accepting on listen_fd (ours:
+ * a plain listener, a worker's SO_REUSEPORT one, or the dev runner's) and
+ * handing each connection to lws; lws itself never listens. */
+static int run_server(rc_app *app, const rc_app *cfg, int listen_fd) {
+    /* A peer that vanishes mid-write must not kill the process. */
+    signal(SIGPIPE, SIG_IGN);
+    rc_server *s = server_new(app, cfg);
+    if (!s) return 1;
+    rc_dev_init(s);
+    s->port = bound_port(listen_fd, cfg->port);
+    start_watchers(s, listen_fd);
+
+    bool v6 = strchr(cfg->host, ':') != NULL;     /* http://[::1]:8000/ */
+    rc_srv_log(s, RC_LOG_INFO, "serving \"%s\" on http://%s%s%s:%d/", cfg->title, v6 ? "[" : "",
+               cfg->host, v6 ? "]" : "", s->port);
+    if (app->on_listen) app->on_listen(app, s->port);
+    rc_dev_ready(s);
+
+    ev_run(s->loop, 0);
+
+    stop_watchers(s);
     /* Sessions still open are freed by lws' close callbacks here. */
     s->shutting_down = true;
     lws_context_destroy(s->lws);
     ev_run(s->loop, EVRUN_NOWAIT);
     while (s->sessions) rc_session_free(s->sessions);      /* detached ones */
     rc_dev_free(s);
-    rc_map_free(&s->index);
-    rc_keyring_wipe(&s->keys);
-    ev_loop_destroy(s->loop);
     rc_srv_log(s, RC_LOG_INFO, "stopped");
-    free(s->page);
-    rc_buf_free(&s->scratch);
-    free(s);
+    server_free(s);
     return 0;
+}
+
+/* What a worker process needs from rc_app_run (the supervisor only passes
+ * it through). */
+typedef struct worker_arg {
+    rc_app *app;                    /* the caller's */
+    const rc_app *cfg;              /* resolved; port set by the supervisor */
+} worker_arg;
+
+/* A worker's entry, after its fork: its own SO_REUSEPORT listener. */
+static int run_worker(void *arg, int index) {
+    const worker_arg *w = arg;
+    int port = 0;
+    int fd = rc_listen_socket(w->cfg->host, w->cfg->port, true, true, &port);
+    if (fd < 0) {
+        fprintf(stderr, "reactc worker %d: cannot listen on %s:%d: %s\n", index, w->cfg->host,
+                w->cfg->port, strerror(errno));
+        return 1;
+    }
+    int rc = run_server(w->app, w->cfg, fd);
+    close(fd);
+    return rc;
+}
+
+int rc_app_run(rc_app *app) {
+    if (!app->root) {
+        fprintf(stderr, "reactc: rc_app has no root component\n");
+        return 1;
+    }
+    rc_app cfg;
+    rc_config_resolve(&cfg, app);
+    /* Under the dev runner: one process on the runner's socket. */
+    int dev_listen = rc_dev_listen_fd();
+    if (dev_listen >= 0) return run_server(app, &cfg, dev_listen);
+    int workers = cfg.workers < 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : cfg.workers;
+    if (workers > 1) return rc_run_supervisor(&cfg, workers, run_worker, &(worker_arg){app, &cfg});
+    if (cfg.port < 0) cfg.port = 0;
+    /* Our own listener, as in worker mode: lws given iface "127.0.0.1"
+     * bound [::] (every interface) on this system; bind() does as told. */
+    int port = 0;
+    int fd = rc_listen_socket(cfg.host, cfg.port, false, true, &port);
+    if (fd < 0) {
+        fprintf(stderr, "reactc: cannot listen on %s:%d: %s\n", cfg.host, cfg.port,
+                strerror(errno));
+        return 1;
+    }
+    int rc = run_server(app, &cfg, fd);
+    close(fd);
+    return rc;
 }

@@ -25,7 +25,7 @@
 
 #include <jansson.h>
 
-#include "server/server.h"
+#include "server/session.h"
 #include "util/alloc.h"
 #include "util/hash.h"
 
@@ -78,7 +78,7 @@ static void set_status(rc_server *s, json_t *err) {
     }
     /* This version's head: a page loaded from another version swaps it in
      * (a CSS change shows without a reload). */
-    const char *head = s->app->head;
+    const char *head = s->cfg.head;
     if (head) {
         char hash[24];
         snprintf(hash, sizeof hash, "%016llx", (unsigned long long)rc_hash_str(RC_HASH_SEED, head));
@@ -166,7 +166,7 @@ void rc_dev_init(rc_server *s) {
     set_status(s, NULL);
     /* A new version replaces the old at once: its pages come straight back
      * (no spread-out drain window, no token rate limit to wait out). */
-    s->app->drain_ms = 0;
+    s->cfg.drain_ms = 0;
 }
 
 void rc_dev_ready(rc_server *s) {

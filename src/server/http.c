@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "server/endpoints.h"
 #include "server/server.h"
 #include "util/alloc.h"
 #include "util/hash.h"
@@ -43,7 +44,7 @@ static void client_options(rc_buf *b, const rc_app *app) {
 }
 
 int rc_http_build_page(rc_server *s) {
-    rc_app *app = s->app;
+    const rc_app *app = &s->cfg;        /* title defaulted */
     uint64_t h = rc_hash_bytes(RC_HASH_SEED, rc_client_js, rc_client_js_len);
     snprintf(s->client_etag, sizeof s->client_etag, "%016llx", (unsigned long long)h);
     rc_buf b;
@@ -77,7 +78,7 @@ int rc_http_build_page(rc_server *s) {
     }
     rc_jw_raw(&b, "</head>\n<body><div id=\"reactc-root\" data-reactc-mount");
     client_options(&b, app);
-    rc_jw_raw(&b, "></div><script src=\"/_reactc/client.js?v=");
+    rc_jw_raw(&b, "></div><script src=\"" RC_PATH_CLIENT_JS "?v=");
     rc_jw_raw(&b, s->client_etag);
     rc_jw_raw(&b, "\" defer></script></body></html>\n");
     s->page = b.data;
@@ -141,7 +142,7 @@ static int serve_static(rc_server *s, struct lws *wsi, rc_conn *c, const char *r
     /* No way out of the directory: no "..", no absolute or empty names. */
     if (!*rel || strstr(rel, "..") || strchr(rel, '\\') || rel[0] == '/') return not_found(wsi, c);
     char path[1024];
-    int n = snprintf(path, sizeof path, "%s/%s", s->app->static_dir, rel);
+    int n = snprintf(path, sizeof path, "%s/%s", s->cfg.static_dir, rel);
     struct stat st;
     if (n < 0 || (size_t)n >= sizeof path || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return not_found(wsi, c);
@@ -162,7 +163,7 @@ static bool query_has_version(struct lws *wsi, const char *etag) {
 }
 
 int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri) {
-    if (strcmp(uri, "/_reactc/client.js") == 0) {
+    if (strcmp(uri, RC_PATH_CLIENT_JS) == 0) {
         char etag[32];
         snprintf(etag, sizeof etag, "\"%s\"", s->client_etag);
         char inm[64];
@@ -178,12 +179,13 @@ int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri) 
         return respond(wsi, c, HTTP_STATUS_OK, "application/javascript; charset=utf-8",
                        rc_client_js, rc_client_js_len, cache, etag);
     }
-    if (strncmp(uri, "/_reactc/", 9) == 0 || strncmp(uri, "/_reactpy/", 10) == 0 ||
+    if (strncmp(uri, RC_PATH_PREFIX, RC_PATH_LEN(RC_PATH_PREFIX)) == 0 ||
+        strncmp(uri, RC_PATH_BASE_PREFIX, RC_PATH_LEN(RC_PATH_BASE_PREFIX)) == 0 ||
         strcmp(uri, "/favicon.ico") == 0)
         return not_found(wsi, c);
-    if (strncmp(uri, "/static/", 8) == 0) {
-        if (!s->app->static_dir) return not_found(wsi, c);
-        return serve_static(s, wsi, c, uri + 8);
+    if (strncmp(uri, RC_PATH_STATIC, RC_PATH_LEN(RC_PATH_STATIC)) == 0) {
+        if (!s->cfg.static_dir) return not_found(wsi, c);
+        return serve_static(s, wsi, c, uri + RC_PATH_LEN(RC_PATH_STATIC));
     }
     return respond(wsi, c, HTTP_STATUS_OK, "text/html; charset=utf-8", s->page, s->page_len,
                    "no-cache", NULL);

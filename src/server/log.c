@@ -17,7 +17,7 @@ static void emit(rc_log_level level, const char *msg) {
 }
 
 void rc_srv_log(rc_server *s, rc_log_level level, const char *fmt, ...) {
-    if (s && level > s->app->log_level) return;
+    if (s && level > s->cfg.log_level) return;
     char buf[1024];
     va_list ap;
     va_start(ap, fmt);
@@ -29,6 +29,6 @@ void rc_srv_log(rc_server *s, rc_log_level level, const char *fmt, ...) {
 /* The layouts' log callback (user = the server). */
 void rc_srv_log_layout(void *user, rc_log_level level, const char *message) {
     rc_server *s = user;
-    if (level > s->app->log_level) return;
+    if (level > s->cfg.log_level) return;
     emit(level, message);
 }

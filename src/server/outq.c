@@ -2,7 +2,7 @@
  * of headroom lws_write needs, sent one per writable callback. */
 #include <string.h>
 
-#include "server/server.h"
+#include "server/outq.h"
 #include "util/alloc.h"
 
 void rc_outq_push(rc_outq *q, const char *text, size_t len) {

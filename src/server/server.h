@@ -3,8 +3,16 @@
  *
  *   app.c       rc_app_args, rc_app_run: loop, signals, lws context, shutdown
  *   http.c      the page, the client bundle, static files, 404s
- *   session.c   one session per WebSocket: messages in, flushes out
+ *   session.h   one session per WebSocket, in five files by concern:
+ *     session.c           lifecycle: create, free (the only place), detach,
+ *                         grace period, the id index
+ *     session_io.c        the connection: frames in, messages out, close
+ *     session_tokens.c    when state tokens are sealed and sent (pacing)
+ *     session_render.c    layout start, event dispatch, flush to messages
+ *     session_resume.c    a hello that resumes: re-attach, resume, fresh
+ *     session_protocol.c  each incoming message: hello, events, ping, sleep
  *   outq.c      a connection's output queue (bounded)
+ *   endpoints.h the URL paths reactc serves
  *   timers.c    the libev timer host given to layouts
  *   post.c      rc_app_post: work from other threads
  *   log.c       leveled logging
@@ -23,66 +31,12 @@
 #include "reactc.h"
 #include "resume/token.h"
 #include "server/listen.h"
+#include "server/outq.h"
 #include "util/hash.h"
 #include "wire/json_writer.h"
 
 typedef struct rc_session rc_session;
 typedef struct rc_server rc_server;
-
-/* ---- output queue -------------------------------------------------------- */
-
-typedef struct rc_outmsg {
-    struct rc_outmsg *next;
-    size_t len;
-    unsigned char data[];          /* LWS_PRE bytes of headroom, then the text */
-} rc_outmsg;
-
-typedef struct rc_outq {
-    rc_outmsg *head, *tail;
-    size_t bytes;
-} rc_outq;
-
-void rc_outq_push(rc_outq *q, const char *text, size_t len);
-rc_outmsg *rc_outq_pop(rc_outq *q);
-void rc_outq_clear(rc_outq *q);
-
-/* ---- sessions --------------------------------------------------------------- */
-
-struct rc_session {
-    rc_server *server;
-    struct lws *wsi;                /* NULL while detached */
-    rc_layout *layout;              /* NULL until the session starts */
-    unsigned char id[RC_SESSION_ID_BYTES];
-    char id_text[32];               /* base64url of id */
-    uint64_t token_version;         /* of the last token sent */
-    uint64_t token_epoch;           /* layout state epoch it captured */
-    bool tokens_off;                /* a token grew past max_token: re-attach only */
-    bool detached;                  /* socket gone, kept for re-attach */
-    bool in_index;                  /* listed in the server's session index */
-    bool replaced;                  /* a shell whose connection moved to another session */
-    bool sleeping;                  /* the client said it goes idle: free at close */
-    bool resumed_here;              /* rebuilt from its token in this process */
-    uint32_t connections;           /* connections it had here (rc_connection) */
-    ev_timer grace;                 /* frees a detached session */
-    ev_timer token_timer;           /* sends a deferred token (token_interval_ms) */
-    double token_at;                /* when the last token was sealed */
-    uint64_t token_seq;             /* last event the newest token holds */
-    bool base;                      /* base protocol (no hello, whole subtrees) */
-    bool started;
-    bool pending;                   /* in the server's flush list */
-    bool closing;                   /* close once the queue is written */
-    int close_code;
-    char close_reason[96];
-    uint64_t last_seq;              /* last event applied */
-    bool ack_due;                   /* an event was applied since the last message */
-    rc_outq out;
-    char *in;                       /* a message being reassembled */
-    size_t in_len, in_cap;
-    rc_session *prev, *next;        /* all sessions */
-    rc_session *pending_next;
-    char pathname[256];
-    char search[512];
-};
 
 /* The per-connection data lws allocates for us (HTTP or WebSocket). */
 typedef struct rc_conn {
@@ -101,7 +55,9 @@ typedef struct rc_post_item {
 } rc_post_item;
 
 struct rc_server {
-    rc_app *app;
+    rc_app *app;                    /* the caller's: handed to layouts and callbacks, never
+                                     * written but for app->server (rc_app_post finds us) */
+    rc_app cfg;                     /* a private copy with every default resolved (config.c) */
     struct ev_loop *loop;
     struct lws_context *lws;
     ev_signal sigint, sigterm;
@@ -134,23 +90,6 @@ struct rc_server {
     rc_buf dev_status;              /* {"type":"dev",...} for every page; empty: not in dev */
 };
 
-/* session.c */
-rc_session *rc_session_new(rc_server *s, struct lws *wsi, const char *uri, const char *query);
-void rc_session_free(rc_session *se);
-int rc_session_receive(rc_session *se, const void *in, size_t len, bool final);
-int rc_session_writable(rc_session *se);
-void rc_session_flush_pending(rc_server *s);
-void rc_session_close(rc_session *se, int code, const char *reason);
-/* Asks the client to reconnect after a random delay within window_ms. */
-void rc_session_send_drain(rc_session *se, uint32_t window_ms);
-/* The socket closed: keep the session for re-attach, or free it. */
-void rc_session_disconnected(rc_session *se);
-
-/* Sends the dev runner's status (dev_channel.c) to the page, when under it. */
-void rc_session_send_dev(rc_session *se);
-/* Sends a ready-made reactc message (JSON text) to a started reactc page. */
-void rc_session_send_text(rc_session *se, const char *text, size_t len);
-
 /* dev_channel.c: the app's end of reactc-dev's channel (docs/dev.md). */
 int rc_dev_listen_fd(void);        /* REACTC_LISTEN_FD, or -1 */
 void rc_dev_init(rc_server *s);    /* after the loop exists */
@@ -163,9 +102,17 @@ int rc_http_writable(struct lws *wsi, rc_conn *c);
 void rc_http_done(rc_conn *c);
 int rc_http_build_page(rc_server *s);
 
-/* workers.c */
-int rc_run_supervisor(rc_app *app, int nworkers);
-int rc_run_worker(rc_app *app, int index);       /* app.c */
+/* config.c: cfg = app with every default filled in (the caller's rc_app is
+ * never written). */
+void rc_config_resolve(rc_app *cfg, const rc_app *app);
+
+/* workers.c: runs `nworkers` processes on cfg's host and port, each calling
+ * worker(arg, index) after its fork, restarts them when they die, and stops
+ * them on SIGTERM. cfg is the caller's resolved copy: a port of "any" (-1)
+ * is replaced by the one reserved for all workers before the first fork.
+ * Returns the exit status. */
+typedef int (*rc_worker_fn)(void *arg, int index);
+int rc_run_supervisor(rc_app *cfg, int nworkers, rc_worker_fn worker, void *arg);
 
 /* timers.c */
 void rc_timers_init(rc_server *s);

@@ -52,19 +52,25 @@ static void say(const char *fmt, ...) {
     fprintf(stderr, "reactc[%d] supervisor: %s\n", (int)getpid(), buf);
 }
 
-static pid_t spawn(rc_app *app, int index, const sigset_t *old_mask) {
+/* What every worker is started with. */
+typedef struct entry {
+    rc_worker_fn fn;
+    void *arg;
+} entry;
+
+static pid_t spawn(const entry *e, int index, const sigset_t *old_mask) {
     fflush(stderr);
     pid_t pid = fork();
     if (pid == 0) {
         sigprocmask(SIG_SETMASK, old_mask, NULL);
         signal(SIGHUP, SIG_IGN);             /* rolling restarts are the parent's */
-        _exit(rc_run_worker(app, index));
+        _exit(e->fn(e->arg, index));
     }
     return pid;
 }
 
-static int start_worker(rc_app *app, worker *w, const sigset_t *old_mask) {
-    w->pid = spawn(app, w->index, old_mask);
+static int start_worker(const entry *e, worker *w, const sigset_t *old_mask) {
+    w->pid = spawn(e, w->index, old_mask);
     w->started = rc_monotonic_s();
     if (w->pid < 0) {
         say("fork failed: %s", strerror(errno));
@@ -103,9 +109,10 @@ static void reap(pid_t pid, const sigset_t *set, double timeout) {
     }
 }
 
-int rc_run_supervisor(rc_app *app, int nworkers) {
+int rc_run_supervisor(rc_app *cfg, int nworkers, rc_worker_fn worker_fn, void *arg) {
+    const entry e = {worker_fn, arg};
     /* One secret for all workers, or sessions could not move between them. */
-    if (!app->secret_file && !getenv("REACTC_SECRET")) {
+    if (!cfg->secret_file && !getenv("REACTC_SECRET")) {
         unsigned char rnd[32];
         char hex[65];
         if (sodium_init() < 0) return 1;
@@ -119,14 +126,14 @@ int rc_run_supervisor(rc_app *app, int nworkers) {
     /* Port "any": reserve one (bound, not listening: it receives nothing)
      * that every worker then listens on. */
     int reserve = -1;
-    if (app->port < 0) {
+    if (cfg->port < 0) {
         int port = 0;
-        reserve = rc_listen_socket(app->host ? app->host : "127.0.0.1", 0, true, false, &port);
+        reserve = rc_listen_socket(cfg->host, 0, true, false, &port);
         if (reserve < 0) {
             say("cannot reserve a port");
             return 1;
         }
-        app->port = port;
+        cfg->port = port;
     }
 
     sigset_t set, old;
@@ -139,10 +146,10 @@ int rc_run_supervisor(rc_app *app, int nworkers) {
 
     worker *w = calloc((size_t)nworkers, sizeof *w);
     if (!w) return 1;
-    say("starting %d workers on port %d", nworkers, app->port);
+    say("starting %d workers on port %d", nworkers, cfg->port);
     for (int i = 0; i < nworkers; i++) {
         w[i].index = i;
-        start_worker(app, &w[i], &old);
+        start_worker(&e, &w[i], &old);
     }
 
     int rc = 0;
@@ -156,7 +163,7 @@ int rc_run_supervisor(rc_app *app, int nworkers) {
             say("rolling restart of %d workers", nworkers);
             for (int i = 0; i < nworkers && !stop_seen; i++) {
                 pid_t old_pid = w[i].pid;
-                if (start_worker(app, &w[i], &old) < 0) continue;
+                if (start_worker(&e, &w[i], &old) < 0) continue;
                 /* Let the new one listen before the old one drains. */
                 wait_signal(&set, 0.2);
                 if (old_pid > 0) {
@@ -192,7 +199,7 @@ int rc_run_supervisor(rc_app *app, int nworkers) {
                     while (!stop_seen && rc_monotonic_s() < until) wait_signal(&set, until - rc_monotonic_s());
                     if (stop_seen) break;
                 }
-                start_worker(app, &w[i], &old);
+                start_worker(&e, &w[i], &old);
             }
         }
     }

@@ -1,0 +1,156 @@
+/*
+ * Sessions: one mounted layout per WebSocket (server-private).
+ *
+ * A session's code is split by concern; calls go down this list, never up:
+ *
+ *   session_protocol.c  each incoming message: hello, layout-event, ping, sleep
+ *   session_resume.c    a hello that names a session: re-attach, resume, fresh
+ *   session.c           lifecycle: create, free (only here), detach, grace
+ *                       period, the session-id index
+ *   session_render.c    layout start, event dispatch and replay, the flush of
+ *                       renders into messages, the pending list
+ *   session_tokens.c    when a state token is sealed and sent (pacing)
+ *   session_io.c        the connection: frames in, messages out, close
+ *
+ * Nothing is rendered on receipt: the layout says it is dirty (on_dirty) and
+ * the session joins the server's pending list, which the loop flushes once
+ * per iteration. So a burst of events read in one iteration gives one render
+ * and one message.
+ */
+#ifndef RC_SERVER_SESSION_H
+#define RC_SERVER_SESSION_H
+
+#include "resume/snapshot.h"
+#include "server/server.h"
+#include "wire/message.h"
+
+struct rc_session {
+    rc_server *server;
+    struct lws *wsi;                /* NULL while detached */
+    rc_layout *layout;              /* NULL until the session starts */
+    unsigned char id[RC_SESSION_ID_BYTES];
+    char id_text[32];               /* base64url of id */
+    uint64_t token_version;         /* of the last token sent */
+    uint64_t token_epoch;           /* layout state epoch it captured */
+    bool tokens_off;                /* a token grew past max_token: re-attach only */
+    bool detached;                  /* socket gone, kept for re-attach */
+    bool in_index;                  /* listed in the server's session index */
+    bool sleeping;                  /* the client said it goes idle: free at close */
+    bool resumed_here;              /* rebuilt from its token in this process */
+    uint32_t connections;           /* connections it had here (rc_connection) */
+    ev_timer grace;                 /* frees a detached session */
+    ev_timer token_timer;           /* sends a deferred token (token_interval_ms) */
+    double token_at;                /* when the last token was sealed */
+    uint64_t token_seq;             /* last event the newest token holds */
+    bool base;                      /* base protocol (no hello, whole subtrees) */
+    bool started;
+    bool pending;                   /* in the server's flush list */
+    bool closing;                   /* close once the queue is written */
+    int close_code;
+    char close_reason[96];
+    uint64_t last_seq;              /* last event applied */
+    bool ack_due;                   /* an event was applied since the last message */
+    rc_outq out;
+    char *in;                       /* a message being reassembled */
+    size_t in_len, in_cap;
+    rc_session *prev, *next;        /* all sessions */
+    rc_session *pending_next;
+    char pathname[256];
+    char search[512];
+};
+
+/* ---- session_protocol.c ---------------------------------------------------- */
+
+/* A frame of input from the session's connection. Returns the session that
+ * carries this connection from now on: se itself, or the detached session a
+ * hello re-attached to, in which case se has been freed and the caller points
+ * its connection at the returned one. */
+rc_session *rc_session_receive(rc_session *se, const void *in, size_t len, bool final);
+
+/* ---- session_resume.c ------------------------------------------------------ */
+
+/* A hello naming a session (m->resume_session): re-attaches to the detached
+ * session held here, resumes from the client's token, or starts fresh with
+ * the reason sent as resume-failed. Returns the session that now carries the
+ * connection (se, or the re-attached one; se is then an empty shell that the
+ * caller frees). */
+rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m);
+
+/* ---- session.c ------------------------------------------------------------- */
+
+/* A session for a new WebSocket at uri (NULL when max_sessions is reached).
+ * A base-protocol stream starts at once; a reactc one waits for its hello. */
+rc_session *rc_session_new(rc_server *s, struct lws *wsi, const char *uri, const char *query);
+/* Frees the session: its layout (cleanups run), timers, queue. The only
+ * function that frees one. */
+void rc_session_free(rc_session *se);
+/* The socket closed: keep the session for re-attach, or free it. */
+void rc_session_disconnected(rc_session *se);
+/* Gives the session this id (16 bytes) and lists it in the server's index
+ * (re-attach looks sessions up there). */
+void rc_session_set_id(rc_session *se, const unsigned char *id);
+void rc_session_index_add(rc_session *se);
+/* The session of this id held here, or NULL. */
+rc_session *rc_session_find(rc_server *s, const unsigned char *id);
+
+/* ---- session_render.c ------------------------------------------------------ */
+
+/* Creates the layout (restored from snap when given), replays what the
+ * client held, sends the whole tree with start `how` ("new", "resumed"). */
+void rc_session_start(rc_session *se, rc_snapshot *snap, const char *how,
+                      const rc_message *events, size_t nevents);
+/* Dispatches one event; `send`: a render it forces first goes out. */
+void rc_session_dispatch(rc_session *se, const rc_message *ev, bool send);
+/* Applies held events above last_seq, in order, before a whole tree. */
+void rc_session_replay(rc_session *se, const rc_message *events, size_t n);
+/* Renders what is dirty and sends the patch (or the base protocol's
+ * subtrees), then runs effects. */
+void rc_session_flush(rc_session *se);
+/* The whole tree, as the first message of a connection. */
+void rc_session_send_whole_tree(rc_session *se, const char *how);
+/* Joins the server's flush list (flushed once per loop iteration). */
+void rc_session_mark_pending(rc_session *se);
+/* Flushes every pending session (the loop's prepare watcher). */
+void rc_session_flush_pending(rc_server *s);
+
+/* ---- session_tokens.c ------------------------------------------------------ */
+
+/* Appends ,"token":"..." when restorable state moved since the last token
+ * (or always, when force), within the pacing of token_interval_ms. */
+void rc_session_write_token(rc_session *se, rc_buf *b, bool force);
+/* Appends ,"token_seq":n: the last event the client's newest token holds. */
+void rc_session_write_token_seq(rc_session *se, rc_buf *b);
+
+/* ---- session_io.c ---------------------------------------------------------- */
+
+/* Adds a frame to the message being received. Returns the whole message
+ * (its length in *msg_len; valid until the next call) when this frame ends
+ * it, NULL while more are due or when the message grew over max_message
+ * (the session then fails and closes). */
+const char *rc_session_reassemble(rc_session *se, const void *in, size_t len, bool final,
+                                  size_t *msg_len);
+/* After a message is handled: a big reassembly buffer is not kept idle. */
+void rc_session_input_done(rc_session *se);
+/* Messages are built in the server's scratch buffer after LWS_PRE bytes of
+ * headroom (msg_begin), so that msg_send hands them to lws with no copy. */
+rc_buf *rc_session_msg_begin(rc_server *s);
+void rc_session_msg_send(rc_session *se, rc_buf *b);
+/* Sends ready-made text: written now when possible, else queued. */
+void rc_session_queue_text(rc_session *se, const char *text, size_t len);
+/* Sends {"type":<type>,<key>:<text>} (or the number, when text is NULL). */
+void rc_session_send_small(rc_session *se, const char *type, const char *key, const char *text,
+                           uint64_t number);
+/* Sends an error message and closes with code (logged). */
+void rc_session_fail(rc_session *se, int code, const char *reason);
+/* Closes once the queue is written. */
+void rc_session_close(rc_session *se, int code, const char *reason);
+/* lws says the socket is writable: the next queued message, or the close. */
+int rc_session_writable(rc_session *se);
+/* Asks the client to reconnect after a random delay within window_ms. */
+void rc_session_send_drain(rc_session *se, uint32_t window_ms);
+/* Sends the dev runner's status (dev_channel.c) to the page, when under it. */
+void rc_session_send_dev(rc_session *se);
+/* Sends a ready-made reactc message (JSON text) to a started reactc page. */
+void rc_session_send_text(rc_session *se, const char *text, size_t len);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * The messages a reactc client sends (docs/protocol.md), each applied to
+ * its session: hello starts it (fresh, resumed or re-attached), layout-event
+ * dispatches to a handler and is acknowledged by seq, ping is answered,
+ * sleep marks a tab going idle.
+ */
+#include <string.h>
+
+#include "server/session.h"
+
+/* hello: the page's location, then a fresh session or a resume. Returns
+ * the session that carries the connection from now on. */
+static rc_session *on_hello(rc_session *se, const rc_message *m) {
+    if (se->started) {
+        rc_session_fail(se, LWS_CLOSE_STATUS_POLICY_VIOLATION, "hello after the session started");
+        return se;
+    }
+    snprintf(se->pathname, sizeof se->pathname, "%s", m->pathname ? m->pathname : "/");
+    if (m->search) snprintf(se->search, sizeof se->search, "%s", m->search);
+    if (m->resume_session) return rc_session_hello_resume(se, m);
+    rc_session_index_add(se);
+    rc_session_start(se, NULL, "new", NULL, 0);
+    return se;
+}
+
+static void on_event(rc_session *se, const rc_message *m) {
+    if (!se->started) {
+        rc_session_fail(se, LWS_CLOSE_STATUS_POLICY_VIOLATION, "layout-event before hello");
+        return;
+    }
+    if (m->seq && m->seq <= se->last_seq) {
+        /* Already applied (a client resending after a reconnect):
+         * acknowledge again, apply nothing. */
+        se->ack_due = true;
+        rc_session_mark_pending(se);
+        return;
+    }
+    rc_session_dispatch(se, m, true);
+    if (m->seq) {
+        se->last_seq = m->seq;
+        se->ack_due = true;
+        rc_session_mark_pending(se);
+    }
+}
+
+static rc_session *handle_message(rc_session *se, const char *text, size_t len) {
+    rc_message m;
+    char err[160];
+    if (rc_wire_parse(text, len, &m, err, sizeof err) < 0) {
+        rc_session_fail(se, LWS_CLOSE_STATUS_POLICY_VIOLATION, err);
+        return se;
+    }
+    rc_session *now = se;
+    switch (m.type) {
+    case RC_MSG_HELLO:
+        now = on_hello(se, &m);
+        break;
+    case RC_MSG_PING:
+        /* The browser cannot send WebSocket PINGs: an application ping lets
+         * the client notice a dead connection (no FIN) as fast as we do. */
+        rc_session_queue_text(se, "{\"type\":\"pong\"}", 15);
+        break;
+    case RC_MSG_SLEEP:
+        /* An idle tab disconnects to cost the server nothing: its state is in
+         * its token, so the session is freed at close instead of waiting out
+         * the grace period. Without a token (too big) it stays for re-attach. */
+        if (se->started && !se->tokens_off) se->sleeping = true;
+        break;
+    case RC_MSG_EVENT:
+        on_event(se, &m);
+        break;
+    }
+    rc_message_free(&m);
+    return now;
+}
+
+rc_session *rc_session_receive(rc_session *se, const void *in, size_t len, bool final) {
+    if (se->closing) return se;                 /* draining: ignore input */
+    size_t n;
+    const char *msg = rc_session_reassemble(se, in, len, final, &n);
+    if (!msg) return se;
+    rc_session *now = handle_message(se, msg, n);
+    if (now != se) {
+        rc_session_free(se);                    /* a shell whose connection moved on */
+        return now;
+    }
+    rc_session_input_done(se);
+    return se;
+}

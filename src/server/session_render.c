@@ -1,0 +1,176 @@
+/*
+ * A session's view: its layout started (fresh or restored), events
+ * dispatched and replayed, renders flushed into messages once per loop
+ * iteration (the pending list), and the whole tree sent when a connection
+ * starts.
+ */
+#include <string.h>
+
+#include "server/session.h"
+#include "wire/model.h"
+
+void rc_session_mark_pending(rc_session *se) {
+    if (se->pending) return;
+    rc_server *s = se->server;
+    se->pending = true;
+    se->pending_next = s->pending;
+    s->pending = se;
+    /* Keep the loop from blocking before the prepare watcher flushes. */
+    ev_idle_start(s->loop, &s->idle);
+}
+
+static void on_dirty(rc_layout *l, void *user) {
+    (void)l;
+    rc_session_mark_pending(user);
+}
+
+void rc_session_send_whole_tree(rc_session *se, const char *how) {
+    rc_buf *b = rc_session_msg_begin(se->server);
+    rc_jw_raw(b, "{\"type\":\"layout-update\",\"path\":\"\",\"model\":");
+    rc_wire_root_model(b, se->layout, se->base ? RC_WIRE_BASE : RC_WIRE_REACTC);
+    if (!se->base) {
+        rc_jw_raw(b, ",\"session\":");
+        rc_jw_str(b, se->id_text);
+        rc_jw_raw(b, ",\"start\":");
+        rc_jw_str(b, how);
+        rc_jw_raw(b, ",\"ack\":");
+        rc_jw_uint(b, se->last_seq);
+        rc_session_write_token(se, b, true);
+        rc_session_write_token_seq(se, b);
+    }
+    rc_buf_putc(b, '}');
+    rc_session_msg_send(se, b);
+    se->ack_due = false;
+    rc_session_send_dev(se);       /* a new version's page learns the error is gone */
+}
+
+/* Events are batched (one render per loop pass), but an event made on a
+ * page that showed the render of the event before it targets an element
+ * that render created: when the target is unknown and renders are pending,
+ * render first (sending the patch, when `send`) and try again, so replays
+ * and fast bursts apply exactly as they were made. */
+void rc_session_dispatch(rc_session *se, const rc_message *ev, bool send) {
+    if (rc_layout_dispatch(se->layout, ev->target, &ev->data, ev->seq) == 0) return;
+    if (!rc_layout_dirty(se->layout)) return;
+    if (send) {
+        rc_session_flush(se);
+    } else {
+        rc_layout_flush(se->layout);
+        rc_layout_commit(se->layout);
+    }
+    rc_layout_dispatch(se->layout, ev->target, &ev->data, ev->seq);
+}
+
+/* Each event only if the session has not applied it (its seq is above
+ * last_seq). Run before the first tree goes out, so the page never shows
+ * the older state. */
+void rc_session_replay(rc_session *se, const rc_message *events, size_t n) {
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        if (events[i].seq <= se->last_seq) continue;
+        rc_session_dispatch(se, &events[i], false);
+        se->last_seq = events[i].seq;
+        any = true;
+    }
+    if (any) {
+        /* The whole tree follows: these ops need not go anywhere. */
+        rc_layout_flush(se->layout);
+        rc_layout_commit(se->layout);
+    }
+}
+
+static rc_layout_opts layout_opts(rc_session *se, rc_snapshot *snap) {
+    rc_server *s = se->server;
+    rc_layout_opts o = rc_layout_opts_default();
+    o.log = rc_srv_log_layout;
+    o.log_user = s;
+    o.log_level = s->cfg.log_level;
+    o.user = se;
+    o.on_dirty = on_dirty;
+    o.timers = &s->timer_host;
+    o.pathname = se->pathname;
+    o.search = se->search;
+    o.app = s->app;
+    o.session_id = se->id_text;
+    if (snap) {
+        o.restore = rc_snapshot_restore;
+        o.restore_user = snap;
+    }
+    return o;
+}
+
+void rc_session_start(rc_session *se, rc_snapshot *snap, const char *how,
+                      const rc_message *events, size_t nevents) {
+    const rc_app *cfg = &se->server->cfg;
+    rc_layout_opts o = layout_opts(se, snap);
+    se->layout = rc_layout_new(cfg->root, cfg->root_props, cfg->root_props_size, &o);
+    se->started = true;
+    se->connections = 1;
+    if (snap) rc_layout_set_connection(se->layout, &(rc_connection){1, true, false});
+    rc_layout_flush(se->layout);           /* restores slots as instances mount */
+    if (nevents) {
+        rc_layout_commit(se->layout);      /* mount effects first, as in the first life */
+        rc_session_replay(se, events, nevents);
+        rc_layout_flush(se->layout);       /* what effects and replays left dirty */
+    }
+    rc_session_send_whole_tree(se, how);
+    rc_layout_commit(se->layout);
+    if (rc_layout_dirty(se->layout)) rc_session_mark_pending(se);
+}
+
+/* The reactc protocol's patch message: ops, the ack when events were
+ * applied, a token when state moved (paced). */
+static void send_patch(rc_session *se, const rc_patch *p) {
+    rc_buf *b = rc_session_msg_begin(se->server);
+    rc_jw_raw(b, "{\"type\":\"patch\"");
+    if (se->ack_due) {
+        rc_jw_raw(b, ",\"ack\":");
+        rc_jw_uint(b, se->last_seq);
+    }
+    rc_jw_raw(b, ",\"ops\":[");
+    for (size_t i = 0; i < p->nops; i++) {
+        if (i) rc_buf_putc(b, ',');
+        rc_wire_op(b, &p->ops[i]);
+    }
+    rc_buf_putc(b, ']');
+    size_t before = b->len;
+    rc_session_write_token(se, b, false);
+    if (se->ack_due || b->len != before) rc_session_write_token_seq(se, b);
+    rc_buf_putc(b, '}');
+    rc_session_msg_send(se, b);
+}
+
+void rc_session_flush(rc_session *se) {
+    if (!se->layout || se->closing) return;
+    rc_server *s = se->server;
+    const rc_patch *p = rc_layout_flush(se->layout);
+    if (!se->wsi) {
+        /* Detached: keep rendering (timers, posts) so a re-attach finds the
+         * current state; the output goes nowhere. */
+    } else if (se->base) {
+        for (size_t i = 0; i < p->nregions; i++) {
+            rc_buf *b = rc_session_msg_begin(s);
+            rc_wire_layout_update(b, se->layout, &p->regions[i]);
+            rc_session_msg_send(se, b);
+        }
+    } else if (p->nops || se->ack_due || rc_layout_state_epoch(se->layout) != se->token_epoch) {
+        send_patch(se, p);
+    }
+    se->ack_due = false;
+    rc_layout_commit(se->layout);       /* effects run after the send is queued */
+}
+
+void rc_session_flush_pending(rc_server *s) {
+    /* Flushing may make sessions pending again (effects setting state):
+     * those wait for the next iteration, which the idle watcher ensures. */
+    rc_session *list = s->pending;
+    s->pending = NULL;
+    while (list) {
+        rc_session *se = list;
+        list = se->pending_next;
+        se->pending = false;
+        se->pending_next = NULL;
+        rc_session_flush(se);
+    }
+    if (!s->pending) ev_idle_stop(s->loop, &s->idle);
+}

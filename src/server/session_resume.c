@@ -1,0 +1,99 @@
+/*
+ * A hello that names a session: re-attach, resume or start fresh.
+ *
+ * Whether the client's token may rebuild the session is decided in one
+ * place, rc_resume_accept (src/resume/accept.c). Here only the choice:
+ *   - the session is held here, detached (same process, grace period), and
+ *     no authentic token says the tab lived on elsewhere since (a newer
+ *     version): re-attach — nothing re-renders;
+ *   - the token was accepted: resume — a new layout restored from it;
+ *   - otherwise: a fresh session, the client told why (resume-failed).
+ */
+#include <string.h>
+#include <time.h>
+
+#include "resume/accept.h"
+#include "server/session.h"
+
+/* The connection of shell `se` (a fresh session that only got a hello)
+ * moves to the detached session `old`, which carries on. */
+static rc_session *reattach(rc_session *se, rc_session *old, const rc_message *events, size_t n) {
+    rc_server *s = se->server;
+    ev_timer_stop(s->loop, &old->grace);
+    /* The tab may come back at another URL (a link followed in the same
+     * tab): the location is session state like any other, so the session
+     * carries on there. */
+    if (strcmp(old->pathname, se->pathname) != 0 || strcmp(old->search, se->search) != 0) {
+        memcpy(old->pathname, se->pathname, sizeof old->pathname);
+        memcpy(old->search, se->search, sizeof old->search);
+        rc_layout_set_location(old->layout, old->pathname, old->search);
+    }
+    old->connections++;
+    rc_layout_set_connection(old->layout,
+                             &(rc_connection){old->connections, old->resumed_here, true});
+    /* Apply what the client held that this session has not seen, render
+     * what timers or the location left pending while it is still detached
+     * (the output goes nowhere), then attach and send the current tree:
+     * what the client missed is unknowable. */
+    rc_session_replay(old, events, n);
+    if (old->pending) rc_session_flush(old);
+    old->wsi = se->wsi;
+    old->detached = false;
+    old->closing = false;
+    se->wsi = NULL;
+    rc_srv_log(s, RC_LOG_INFO, "session %s: re-attached", old->id_text);
+    rc_session_send_whole_tree(old, "reattached");
+    return old;
+}
+
+static void start_fresh(rc_session *se, const char *reason) {
+    rc_srv_log(se->server, RC_LOG_WARN, "resume refused: %s; starting a fresh session", reason);
+    rc_session_send_small(se, "resume-failed", "reason", reason, 0);
+    rc_session_index_add(se);
+    rc_session_start(se, NULL, "new", NULL, 0);
+}
+
+/* A new layout restored from the accepted token, then the events the
+ * client held. */
+static void resume(rc_session *se, rc_resume *r, bool id_taken, const rc_message *m) {
+    rc_server *s = se->server;
+    /* A live session with this id (a duplicated tab shares sessionStorage):
+     * resume the state into a new session id rather than steal it. */
+    if (!id_taken) rc_session_set_id(se, r->session);
+    se->token_version = r->claims.version;
+    se->last_seq = r->snapshot.meta.last_seq;
+    if (r->claims.build_tag != s->build_tag)
+        rc_srv_log(s, RC_LOG_INFO, "session %s: resuming a token of build %s into %s",
+                   se->id_text, r->snapshot.build, s->build);
+    se->resumed_here = true;
+    rc_session_index_add(se);
+    rc_session_start(se, &r->snapshot, "resumed", m->replay, m->nreplay);
+    rc_srv_log(s, RC_LOG_INFO, "session %s: resumed from its token (version %llu)", se->id_text,
+               (unsigned long long)r->claims.version);
+}
+
+rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m) {
+    rc_server *s = se->server;
+    rc_resume r;
+    rc_resume_limits lim = rc_resume_limits_default(s->app_tag, s->cfg.max_token);
+    rc_resume_accept(&r, &s->keys, m->resume_session, m->resume_token, (uint64_t)time(NULL), &lim);
+    rc_session *old = r.id_valid ? rc_session_find(s, r.session) : NULL;
+    if (old && old->detached) {
+        /* The copy held here may be stale: the tab may have lived on in
+         * another process since (its token then has a newer version). */
+        if (!r.authentic || r.claims.version <= old->token_version) {
+            rc_resume_free(&r);
+            return reattach(se, old, m->replay, m->nreplay);
+        }
+        rc_srv_log(s, RC_LOG_INFO,
+                   "session %s: the copy held here is older than the client's token; resuming",
+                   old->id_text);
+        rc_session_free(old);
+        old = NULL;
+    }
+    if (r.refusal == RC_REFUSAL_NO_TOKEN) start_fresh(se, "session unknown here and no token");
+    else if (r.refusal) start_fresh(se, r.reason);
+    else resume(se, &r, old != NULL, m);
+    rc_resume_free(&r);
+    return se;
+}

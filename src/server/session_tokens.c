@@ -1,0 +1,92 @@
+/*
+ * Token pacing: when a session's state token is sealed and sent.
+ *
+ * Sealing costs O(session state), so tokens are rate-limited
+ * (token_interval_ms): a change inside the interval arms a timer that sends
+ * the token on its own when the interval ends. The client keeps every event
+ * above the latest token_seq, so a resume from a slightly older token
+ * replays exactly what that token does not hold. A token over max_token is
+ * not sent: that session can still re-attach here, not resume elsewhere.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "server/session.h"
+#include "util/clock.h"
+
+static void on_token_timer(struct ev_loop *loop, ev_timer *w, int revents);
+
+/* Seals the session's restorable state and appends the token text to b.
+ * Returns its length. */
+static size_t seal(rc_session *se, rc_buf *b, uint64_t version) {
+    rc_server *s = se->server;
+    rc_buf snap;
+    rc_buf_init(&snap);
+    rc_snapshot_meta meta = {(uint32_t)time(NULL), s->cfg.token_ttl, version, se->last_seq,
+                             s->build, strlen(s->build)};
+    rc_snapshot_write(&snap, se->layout, &meta);
+    rc_token_claims claims = {s->app_tag, s->build_tag, {0}, version};
+    memcpy(claims.session, se->id, RC_SESSION_ID_BYTES);
+    size_t start = b->len;
+    rc_token_seal(&s->keys, &claims, snap.data, snap.len, b);
+    rc_buf_free(&snap);
+    return b->len - start;
+}
+
+void rc_session_write_token(rc_session *se, rc_buf *b, bool force) {
+    rc_server *s = se->server;
+    uint64_t epoch = rc_layout_state_epoch(se->layout);
+    if (se->tokens_off || (!force && epoch == se->token_epoch)) return;
+    double now = rc_monotonic_s(), wait = s->cfg.token_interval_ms / 1000.0 - (now - se->token_at);
+    if (!force && wait > 0) {
+        if (!ev_is_active(&se->token_timer)) {
+            ev_timer_init(&se->token_timer, on_token_timer, wait, 0.0);
+            se->token_timer.data = se;
+            ev_timer_start(s->loop, &se->token_timer);
+        }
+        return;
+    }
+    ev_timer_stop(s->loop, &se->token_timer);
+    size_t at = b->len;
+    rc_jw_raw(b, ",\"token\":\"");
+    size_t token_len = seal(se, b, se->token_version + 1);
+    if (token_len > s->cfg.max_token) {
+        b->len = at;
+        se->tokens_off = true;
+        rc_srv_log(s, RC_LOG_WARN,
+                   "session %s: state token of %zu bytes exceeds the %zu-byte limit; "
+                   "this session can re-attach but no longer resume elsewhere",
+                   se->id_text, token_len, s->cfg.max_token);
+        return;
+    }
+    rc_buf_putc(b, '"');
+    se->token_seq = se->last_seq;
+    se->token_version++;
+    se->token_epoch = epoch;
+    se->token_at = now;
+}
+
+/* A session without tokens (too big) can only re-attach, so everything
+ * acknowledged is safe to forget. */
+void rc_session_write_token_seq(rc_session *se, rc_buf *b) {
+    rc_jw_raw(b, ",\"token_seq\":");
+    rc_jw_uint(b, se->tokens_off ? se->last_seq : se->token_seq);
+}
+
+/* The interval after the last token ended with state still unsealed: send
+ * a token on its own. */
+static void on_token_timer(struct ev_loop *loop, ev_timer *w, int revents) {
+    (void)loop;
+    (void)revents;
+    rc_session *se = w->data;
+    if (!se->wsi || !se->layout || se->closing) return;   /* re-attach sends one */
+    if (rc_layout_state_epoch(se->layout) == se->token_epoch) return;
+    rc_buf *b = rc_session_msg_begin(se->server);
+    rc_jw_raw(b, "{\"type\":\"token\"");
+    size_t before = b->len;
+    rc_session_write_token(se, b, true);
+    if (b->len == before) return;                          /* too big: none */
+    rc_session_write_token_seq(se, b);
+    rc_buf_putc(b, '}');
+    rc_session_msg_send(se, b);
+}
