@@ -96,24 +96,20 @@ static int parse_event(json_t *root, rc_message *m, char *err, size_t errlen) {
 }
 
 static int parse_hello(json_t *root, rc_message *m, char *err, size_t errlen) {
+    /* "version" and "extensions" are checked but not kept: the endpoint
+     * decides the protocol (/_reactc/stream speaks version 1 with both
+     * extensions, which reactc's client always asks for), so nothing reads
+     * them; the checks keep refusing what was always refused. */
     json_t *version = json_object_get(root, "version");
     if (!json_is_integer(version) || json_integer_value(version) < 1 ||
         json_integer_value(version) > 1000) {
         snprintf(err, errlen, "hello: \"version\" must be a positive integer");
         return -1;
     }
-    m->version = (int)json_integer_value(version);
     json_t *exts = json_object_get(root, "extensions");
     if (exts && !json_is_array(exts)) {
         snprintf(err, errlen, "hello: \"extensions\" must be an array");
         return -1;
-    }
-    size_t i;
-    json_t *e;
-    json_array_foreach(exts, i, e) {
-        if (!json_is_string(e)) continue;
-        if (strcmp(json_string_value(e), "patch") == 0) m->ext_patch = true;
-        if (strcmp(json_string_value(e), "seq") == 0) m->ext_seq = true;
     }
     json_t *loc = json_object_get(root, "location");
     if (loc) {
