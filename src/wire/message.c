@@ -126,8 +126,11 @@ static int parse_replay(json_t *events, rc_message *m, char *err, size_t errlen)
     for (size_t k = 0; k < n; k++) {
         json_t *ev = json_array_get(events, k);
         m->nreplay = k + 1;          /* rc_message_free frees what is parsed so far */
-        if (!json_is_object(ev) || parse_event(ev, &m->replay[k], err, errlen) < 0)
+        if (!json_is_object(ev)) {
+            snprintf(err, errlen, "hello: a replayed event must be an object");
             return -1;
+        }
+        if (parse_event(ev, &m->replay[k], err, errlen) < 0) return -1;
         if (!m->replay[k].seq) {
             snprintf(err, errlen, "hello: a replayed event has no seq");
             return -1;

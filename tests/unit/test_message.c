@@ -187,6 +187,7 @@ static void test_prefixes(void **state)
 #define BAD_RESUME "hello: \"resume\" must be {session, token} strings"
 #define BAD_EVENTS "hello: \"resume.events\" must be an array of at most 4096 events"
 #define NO_SEQ "hello: a replayed event has no seq"
+#define EVENT_NOT_OBJECT "hello: a replayed event must be an object"
 
 /* Parses text (both readers agree) and checks that it is a hello. */
 static void parse_hello_ok(const char *text, rc_message *m)
@@ -445,6 +446,15 @@ static void test_hello_refused(void **state)
     hello_with_events(&b, RC_WIRE_MAX_REPLAY + 1);
     assert_refused_n(b.data, b.len, BAD_EVENTS);
     rc_buf_free(&b);
+
+    /* A replayed event that is not an object. Regression: it was refused
+     * with no reason written, so the server logged and sent whatever its
+     * uninitialised error buffer held. */
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[1]}}", EVENT_NOT_OBJECT);
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[null]}}",
+                   EVENT_NOT_OBJECT);
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":["
+                   "{\"target\":\"x\",\"seq\":1},[\"y\"]]}}", EVENT_NOT_OBJECT);
 
     /* A replayed event: without seq, or refused as a layout-event would
      * be (the reason is the layout-event's). */
