@@ -27,8 +27,8 @@
 #include <stdint.h>
 
 #include "reactc.h"
+#include "util/buf.h"
 #include "util/hash.h"
-#include "wire/json_writer.h"
 
 #define RC_SNAPSHOT_FORMAT 1
 #define RC_SNAPSHOT_MAX_DEPTH 64   /* deeper than any event data (32) kept in a slot */

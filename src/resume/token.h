@@ -19,11 +19,12 @@
 #ifndef RC_RESUME_TOKEN_H
 #define RC_RESUME_TOKEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "resume/refusal.h"
-#include "wire/json_writer.h"
+#include "util/buf.h"
 
 #define RC_SESSION_ID_BYTES 16
 #define RC_TOKEN_KEY_BYTES 32

@@ -8,74 +8,18 @@
  * costs a validation step per character but no extra copies.
  */
 #include "wire/json_writer.h"
-#include "util/alloc.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-/* ------------------------------------------------------------------------ */
-/* Buffer                                                                   */
-/* ------------------------------------------------------------------------ */
-
-/* Out of memory or a size that does not fit size_t: nothing sensible can
- * be sent any more, so stop here rather than make every caller check. */
+/* A size that does not fit size_t (or a double printf cannot format):
+ * nothing sensible can be sent any more, so stop here rather than make
+ * every caller check. Out of memory stops in rc_buf_grow (util/buf.c). */
 static _Noreturn void jw_die(const char *what)
 {
     fprintf(stderr, "reactc: json writer: %s\n", what);
     abort();
-}
-
-void rc_buf_init(rc_buf *buf)
-{
-    buf->data = NULL;
-    buf->len = 0;
-    buf->cap = 0;
-}
-
-void rc_buf_free(rc_buf *buf)
-{
-    free(buf->data);
-    rc_buf_init(buf);
-}
-
-void rc_buf_reset(rc_buf *buf)
-{
-    buf->len = 0;
-}
-
-void rc_buf_grow(rc_buf *buf, size_t n)
-{
-    size_t need, cap;
-    char *p;
-
-    if (n > SIZE_MAX - buf->len)
-        jw_die("size overflow");
-    need = buf->len + n;
-    if (need <= buf->cap)
-        return;
-    /* Doubling keeps appends amortised O(1); 64 bytes avoids a string of
-     * tiny reallocations for short messages. */
-    cap = buf->cap ? buf->cap : 64;
-    while (cap < need) {
-        if (cap > SIZE_MAX / 2) {
-            cap = need;
-            break;
-        }
-        cap *= 2;
-    }
-    p = realloc(buf->data, cap);
-    if (p == NULL)
-        rc_oom(cap);
-    buf->data = p;
-    buf->cap = cap;
-}
-
-char *rc_buf_cstr(rc_buf *buf)
-{
-    rc_buf_reserve(buf, 1);
-    buf->data[buf->len] = '\0';
-    return buf->data;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -2,7 +2,8 @@
  * json_writer.h — an append-only JSON writer over a growable byte buffer.
  *
  * The wire layer writes every outgoing JSON message by hand with these
- * functions: no tree is built, each call appends text to an rc_buf. The
+ * functions: no tree is built, each call appends text to an rc_buf
+ * (util/buf.h, included here for the writer's users). The
  * caller supplies the punctuation (rc_jw_raw / rc_buf_putc); the writer
  * guarantees that every string it writes is valid JSON and valid UTF-8
  * (invalid input bytes become U+FFFD), and that the text can be embedded
@@ -31,46 +32,7 @@
 #include <string.h>
 
 #include "reactc.h"
-
-/* A growable byte buffer. data is NULL until the first write. The bytes
- * are not NUL-terminated unless rc_buf_cstr() is called. */
-typedef struct rc_buf {
-    char *data;
-    size_t len, cap;
-} rc_buf;
-
-void rc_buf_init(rc_buf *buf);
-/* Releases the memory and re-initialises the buffer (empty, no storage). */
-void rc_buf_free(rc_buf *buf);
-/* Empties the buffer but keeps its storage for reuse. */
-void rc_buf_reset(rc_buf *buf);
-/* Grows the storage (out of line): room for at least n more bytes. */
-void rc_buf_grow(rc_buf *buf, size_t n);
-/* Writes a NUL after the last byte (len is unchanged) and returns data;
- * never NULL. */
-char *rc_buf_cstr(rc_buf *buf);
-
-/* Makes room for at least n more bytes after len. */
-static inline void rc_buf_reserve(rc_buf *buf, size_t n)
-{
-    if (buf->cap - buf->len < n)
-        rc_buf_grow(buf, n);
-}
-
-static inline void rc_buf_append(rc_buf *buf, const void *p, size_t n)
-{
-    if (n == 0)
-        return;
-    rc_buf_reserve(buf, n);
-    memcpy(buf->data + buf->len, p, n);
-    buf->len += n;
-}
-
-static inline void rc_buf_putc(rc_buf *buf, char c)
-{
-    rc_buf_reserve(buf, 1);
-    buf->data[buf->len++] = c;
-}
+#include "util/buf.h"
 
 /* Appends a NUL-terminated string verbatim: punctuation and other text
  * known to be valid JSON ("{", "\"type\":", ","). */

@@ -95,74 +95,89 @@ static int parse_event(json_t *root, rc_message *m, char *err, size_t errlen) {
     return 0;
 }
 
+/* hello.location: {pathname, search}, each an optional string. */
+static int parse_location(json_t *loc, rc_message *m, char *err, size_t errlen) {
+    json_t *path = json_object_get(loc, "pathname"), *search = json_object_get(loc, "search");
+    if (!json_is_object(loc) || (path && !json_is_string(path)) || (search && !json_is_string(search))) {
+        snprintf(err, errlen, "hello: \"location\" must be {pathname, search} strings");
+        return -1;
+    }
+    if (path) m->pathname = strdup(json_string_value(path));
+    if (search) m->search = strdup(json_string_value(search));
+    return 0;
+}
+
+/* hello.resume.events: events the client still holds, replayed into the
+ * session before its first tree is sent, so a resume from an older token
+ * shows the latest state at once. Each is read as a layout-event (its
+ * "type" is not checked) and must carry its seq. */
+static int parse_replay(json_t *events, rc_message *m, char *err, size_t errlen) {
+    if (!json_is_array(events) || json_array_size(events) > RC_WIRE_MAX_REPLAY) {
+        snprintf(err, errlen, "hello: \"resume.events\" must be an array of at most %d events",
+                 RC_WIRE_MAX_REPLAY);
+        return -1;
+    }
+    size_t n = json_array_size(events);
+    m->replay = calloc(n ? n : 1, sizeof *m->replay);
+    if (!m->replay) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (size_t k = 0; k < n; k++) {
+        json_t *ev = json_array_get(events, k);
+        m->nreplay = k + 1;          /* rc_message_free frees what is parsed so far */
+        if (!json_is_object(ev)) {
+            snprintf(err, errlen, "hello: a replayed event must be an object");
+            return -1;
+        }
+        if (parse_event(ev, &m->replay[k], err, errlen) < 0) return -1;
+        if (!m->replay[k].seq) {
+            snprintf(err, errlen, "hello: a replayed event has no seq");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* hello.resume: {session, token, events}; session is required (a string of
+ * at most 64 characters, the base64url session id), token and events are
+ * optional. */
+static int parse_resume(json_t *resume, rc_message *m, char *err, size_t errlen) {
+    json_t *session = json_object_get(resume, "session"), *token = json_object_get(resume, "token");
+    if (!json_is_object(resume) || !json_is_string(session) ||
+        json_string_length(session) > 64 || (token && !json_is_string(token))) {
+        snprintf(err, errlen, "hello: \"resume\" must be {session, token} strings");
+        return -1;
+    }
+    m->resume_session = strdup(json_string_value(session));
+    if (token) m->resume_token = strdup(json_string_value(token));
+    json_t *events = json_object_get(resume, "events");
+    return events ? parse_replay(events, m, err, errlen) : 0;
+}
+
+/* hello: version, extensions, location, resume, checked in this order
+ * whatever the order of the keys in the text; the first problem found is
+ * the reason given. */
 static int parse_hello(json_t *root, rc_message *m, char *err, size_t errlen) {
+    /* "version" and "extensions" are checked but not kept: the endpoint
+     * decides the protocol (/_reactc/stream speaks version 1 with both
+     * extensions, which reactc's client always asks for), so nothing reads
+     * them; the checks keep refusing what was always refused. */
     json_t *version = json_object_get(root, "version");
     if (!json_is_integer(version) || json_integer_value(version) < 1 ||
         json_integer_value(version) > 1000) {
         snprintf(err, errlen, "hello: \"version\" must be a positive integer");
         return -1;
     }
-    m->version = (int)json_integer_value(version);
     json_t *exts = json_object_get(root, "extensions");
     if (exts && !json_is_array(exts)) {
         snprintf(err, errlen, "hello: \"extensions\" must be an array");
         return -1;
     }
-    size_t i;
-    json_t *e;
-    json_array_foreach(exts, i, e) {
-        if (!json_is_string(e)) continue;
-        if (strcmp(json_string_value(e), "patch") == 0) m->ext_patch = true;
-        if (strcmp(json_string_value(e), "seq") == 0) m->ext_seq = true;
-    }
     json_t *loc = json_object_get(root, "location");
-    if (loc) {
-        json_t *path = json_object_get(loc, "pathname"), *search = json_object_get(loc, "search");
-        if (!json_is_object(loc) || (path && !json_is_string(path)) || (search && !json_is_string(search))) {
-            snprintf(err, errlen, "hello: \"location\" must be {pathname, search} strings");
-            return -1;
-        }
-        if (path) m->pathname = strdup(json_string_value(path));
-        if (search) m->search = strdup(json_string_value(search));
-    }
+    if (loc && parse_location(loc, m, err, errlen) < 0) return -1;
     json_t *resume = json_object_get(root, "resume");
-    if (resume) {
-        json_t *session = json_object_get(resume, "session"), *token = json_object_get(resume, "token");
-        if (!json_is_object(resume) || !json_is_string(session) ||
-            json_string_length(session) > 64 || (token && !json_is_string(token))) {
-            snprintf(err, errlen, "hello: \"resume\" must be {session, token} strings");
-            return -1;
-        }
-        m->resume_session = strdup(json_string_value(session));
-        if (token) m->resume_token = strdup(json_string_value(token));
-        /* Events the client still holds, replayed into the session before
-         * its first tree is sent, so a resume from an older token shows
-         * the latest state at once. Each must carry its seq. */
-        json_t *events = json_object_get(resume, "events");
-        if (events) {
-            if (!json_is_array(events) || json_array_size(events) > RC_WIRE_MAX_REPLAY) {
-                snprintf(err, errlen, "hello: \"resume.events\" must be an array of at most %d events",
-                         RC_WIRE_MAX_REPLAY);
-                return -1;
-            }
-            size_t n = json_array_size(events);
-            m->replay = calloc(n ? n : 1, sizeof *m->replay);
-            if (!m->replay) {
-                snprintf(err, errlen, "out of memory");
-                return -1;
-            }
-            for (size_t k = 0; k < n; k++) {
-                json_t *ev = json_array_get(events, k);
-                m->nreplay = k + 1;
-                if (!json_is_object(ev) || parse_event(ev, &m->replay[k], err, errlen) < 0)
-                    return -1;
-                if (!m->replay[k].seq) {
-                    snprintf(err, errlen, "hello: a replayed event has no seq");
-                    return -1;
-                }
-            }
-        }
-    }
+    if (resume && parse_resume(resume, m, err, errlen) < 0) return -1;
     m->type = RC_MSG_HELLO;
     return 0;
 }

@@ -31,9 +31,6 @@ typedef struct rc_message {
     rc_value data;           /* the data array (RC_ARRAY, possibly empty) */
     uint64_t seq;            /* 0 when absent */
     /* hello */
-    int version;
-    bool ext_patch;          /* fine-grained patches */
-    bool ext_seq;            /* sequence numbers and acks */
     char *pathname;          /* NULL when absent */
     char *search;
     char *resume_session;    /* hello.resume.session (base64url), NULL when absent */

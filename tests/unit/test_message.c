@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "reactc.h"
+#include "util/buf.h"
 #include "wire/message.h"
 
 /* Parses text both ways and checks that the results agree; returns the
@@ -173,6 +174,358 @@ static void test_prefixes(void **state)
     }
 }
 
+/* ------------------------------------------------------------------------ */
+/* hello                                                                    */
+/* ------------------------------------------------------------------------ */
+
+#define HELLO "{\"type\":\"hello\",\"version\":1"
+
+/* Reasons a hello is refused with. */
+#define BAD_VERSION "hello: \"version\" must be a positive integer"
+#define BAD_EXTENSIONS "hello: \"extensions\" must be an array"
+#define BAD_LOCATION "hello: \"location\" must be {pathname, search} strings"
+#define BAD_RESUME "hello: \"resume\" must be {session, token} strings"
+#define BAD_EVENTS "hello: \"resume.events\" must be an array of at most 4096 events"
+#define NO_SEQ "hello: a replayed event has no seq"
+#define EVENT_NOT_OBJECT "hello: a replayed event must be an object"
+
+/* Parses text (both readers agree) and checks that it is a hello. */
+static void parse_hello_ok(const char *text, rc_message *m)
+{
+    if (parse_str(text, m) != 0)
+        fail_msg("refused: %s", text);
+    assert_int_equal(m->type, RC_MSG_HELLO);
+}
+
+/* Checks that text (len bytes) is refused by both readers with exactly
+ * reason. err starts as a sentinel: a refusal that sets no reason shows. */
+static void assert_refused_n(const char *text, size_t len, const char *reason)
+{
+    rc_message m;
+    char err[160] = "(no reason set)";
+    assert_int_equal(parse_both(text, len, &m), -1);
+    assert_int_equal(rc_wire_parse(text, len, &m, err, sizeof err), -1);
+    if (strcmp(err, reason) != 0)
+        fail_msg("%.*s:\n  reason   %s\n  expected %s", (int)len, text, err, reason);
+}
+
+static void assert_refused(const char *text, const char *reason)
+{
+    assert_refused_n(text, strlen(text), reason);
+}
+
+static void put(rc_buf *b, const char *text)
+{
+    rc_buf_append(b, text, strlen(text));
+}
+
+/* A hello whose resume carries n events {"target":"t<k>","seq":<k+1>}. */
+static void hello_with_events(rc_buf *b, size_t n)
+{
+    char ev[64];
+    rc_buf_reset(b);
+    put(b, HELLO ",\"resume\":{\"session\":\"s\",\"events\":[");
+    for (size_t k = 0; k < n; k++) {
+        int len = snprintf(ev, sizeof ev, "%s{\"target\":\"t%zu\",\"seq\":%zu}", k ? "," : "", k,
+                           k + 1);
+        rc_buf_append(b, ev, (size_t)len);
+    }
+    put(b, "]}}");
+}
+
+/* What reactc's client sends (client/src/index.ts, connection.ts), in the
+ * order JSON.stringify writes it. */
+static void test_hello_from_the_client(void **state)
+{
+    (void)state;
+    rc_message m;
+
+    /* A new page. */
+    parse_hello_ok(HELLO ",\"extensions\":[\"patch\",\"seq\"],"
+                   "\"location\":{\"pathname\":\"/todo\",\"search\":\"?filter=open\"}}", &m);
+    assert_string_equal(m.pathname, "/todo");
+    assert_string_equal(m.search, "?filter=open");
+    assert_null(m.resume_session);
+    assert_null(m.resume_token);
+    assert_null(m.replay);
+    assert_int_equal(m.nreplay, 0);
+    rc_message_free(&m);
+
+    /* A page that knows its session and token (docs/protocol.md). */
+    parse_hello_ok(HELLO ",\"extensions\":[\"patch\",\"seq\"],"
+                   "\"location\":{\"pathname\":\"/\",\"search\":\"\"},"
+                   "\"resume\":{\"session\":\"lFJoz4ClG-x0mVihSvHG0w\","
+                   "\"token\":\"ATmdAqPmvABogQyUUmjPgKUb7HSZWKFK8cbTBACL\"}}", &m);
+    assert_string_equal(m.pathname, "/");
+    assert_string_equal(m.search, "");
+    assert_string_equal(m.resume_session, "lFJoz4ClG-x0mVihSvHG0w");
+    assert_string_equal(m.resume_token, "ATmdAqPmvABogQyUUmjPgKUb7HSZWKFK8cbTBACL");
+    assert_int_equal(m.nreplay, 0);
+    rc_message_free(&m);
+
+    /* A session without a token yet (the client leaves token out), and
+     * events it still holds, each a layout-event as it was sent. */
+    parse_hello_ok(HELLO ",\"extensions\":[\"patch\",\"seq\"],"
+                   "\"location\":{\"pathname\":\"/\",\"search\":\"\"},"
+                   "\"resume\":{\"session\":\"lFJoz4ClG-x0mVihSvHG0w\",\"events\":["
+                   "{\"type\":\"layout-event\",\"target\":\"G-AKKQvmeij\","
+                   "\"data\":[{\"type\":\"click\"}],\"seq\":4},"
+                   "{\"type\":\"layout-event\",\"target\":\"Qx1AKKQvmej\","
+                   "\"data\":[{\"type\":\"change\",\"value\":\"caf\\u00e9\"}],\"seq\":5}]}}",
+                   &m);
+    assert_string_equal(m.resume_session, "lFJoz4ClG-x0mVihSvHG0w");
+    assert_null(m.resume_token);
+    assert_int_equal(m.nreplay, 2);
+    assert_int_equal(m.replay[0].type, RC_MSG_EVENT);
+    assert_string_equal(m.replay[0].target, "G-AKKQvmeij");
+    assert_int_equal(m.replay[0].seq, 4);
+    assert_string_equal(rc_value_string(rc_object_get(rc_array_at(&m.replay[0].data, 0), "type"),
+                                        NULL), "click");
+    assert_int_equal(m.replay[1].type, RC_MSG_EVENT);
+    assert_string_equal(m.replay[1].target, "Qx1AKKQvmej");
+    assert_int_equal(m.replay[1].seq, 5);
+    assert_string_equal(rc_value_string(rc_object_get(rc_array_at(&m.replay[1].data, 0), "value"),
+                                        NULL), "caf\xc3\xa9");
+    rc_message_free(&m);
+}
+
+/* Everything a hello may leave out or say otherwise, and is accepted. */
+static void test_hello_accepted_forms(void **state)
+{
+    (void)state;
+    rc_message m;
+
+    /* Only type and version: no location, no resume. */
+    parse_hello_ok(HELLO "}", &m);
+    assert_null(m.pathname);
+    assert_null(m.search);
+    assert_null(m.resume_session);
+    assert_null(m.resume_token);
+    assert_int_equal(m.nreplay, 0);
+    rc_message_free(&m);
+
+    /* Keys in any order, whitespace, keys nobody reads. */
+    parse_hello_ok(" { \"location\" : { \"search\" : \"?q\" } , \"version\" : 1 ,"
+                   " \"future\" : [ 1 ] , \"type\" : \"hello\" } ", &m);
+    assert_null(m.pathname);
+    assert_string_equal(m.search, "?q");
+    rc_message_free(&m);
+
+    /* version: any integer from 1 to 1000. */
+    parse_hello_ok("{\"type\":\"hello\",\"version\":1000}", &m);
+    rc_message_free(&m);
+    parse_hello_ok("{\"type\":\"hello\",\"version\":2}", &m);
+    rc_message_free(&m);
+
+    /* extensions: any array; its elements are not looked at. */
+    static const char *exts[] = {
+        HELLO ",\"extensions\":[]}",
+        HELLO ",\"extensions\":[\"patch\"]}",
+        HELLO ",\"extensions\":[\"zstd\",1,null,{},[]]}",
+    };
+    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
+        parse_hello_ok(exts[i], &m);
+        rc_message_free(&m);
+    }
+
+    /* location: both keys optional, others ignored; strings kept as sent
+     * (escapes decoded, UTF-8 as is). */
+    parse_hello_ok(HELLO ",\"location\":{}}", &m);
+    assert_null(m.pathname);
+    assert_null(m.search);
+    rc_message_free(&m);
+    parse_hello_ok(HELLO ",\"location\":{\"pathname\":\"/caf\\u00e9/\xe2\x82\xac\","
+                   "\"hash\":\"#x\"}}", &m);
+    assert_string_equal(m.pathname, "/caf\xc3\xa9/\xe2\x82\xac");
+    assert_null(m.search);
+    rc_message_free(&m);
+
+    /* resume: session alone; an empty session; the longest (64); a long
+     * token (its size is the token layer's to check); events empty. */
+    parse_hello_ok(HELLO ",\"resume\":{\"session\":\"abc\"}}", &m);
+    assert_string_equal(m.resume_session, "abc");
+    assert_null(m.resume_token);
+    rc_message_free(&m);
+    parse_hello_ok(HELLO ",\"resume\":{\"session\":\"\"}}", &m);
+    assert_string_equal(m.resume_session, "");
+    rc_message_free(&m);
+    parse_hello_ok(HELLO ",\"resume\":{\"session\":"
+                   "\"0123456789012345678901234567890123456789012345678901234567890123\"}}", &m);
+    assert_int_equal(strlen(m.resume_session), 64);
+    rc_message_free(&m);
+    rc_buf b;
+    rc_buf_init(&b);
+    put(&b, HELLO ",\"resume\":{\"session\":\"s\",\"token\":\"");
+    for (size_t i = 0; i < 20000; i++)
+        rc_buf_putc(&b, 'A');
+    put(&b, "\"}}");
+    parse_hello_ok(rc_buf_cstr(&b), &m);
+    assert_int_equal(strlen(m.resume_token), 20000);
+    rc_message_free(&m);
+    parse_hello_ok(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[]}}", &m);
+    assert_int_equal(m.nreplay, 0);
+    rc_message_free(&m);
+
+    /* A replayed event: read as a layout-event whatever its type says (or
+     * without one); no data is an empty array. */
+    parse_hello_ok(HELLO ",\"resume\":{\"session\":\"s\",\"events\":["
+                   "{\"target\":\"x\",\"seq\":9},{\"type\":\"ping\",\"target\":\"y\",\"seq\":1}]}}",
+                   &m);
+    assert_int_equal(m.nreplay, 2);
+    assert_string_equal(m.replay[0].target, "x");
+    assert_int_equal(m.replay[0].seq, 9);
+    assert_int_equal(m.replay[0].data.kind, RC_ARRAY);
+    assert_int_equal(rc_array_len(&m.replay[0].data), 0);
+    assert_int_equal(m.replay[1].type, RC_MSG_EVENT);
+    assert_string_equal(m.replay[1].target, "y");
+    rc_message_free(&m);
+
+    /* The most events a hello may carry: 4096. */
+    hello_with_events(&b, RC_WIRE_MAX_REPLAY);
+    parse_hello_ok(rc_buf_cstr(&b), &m);
+    assert_int_equal(m.nreplay, RC_WIRE_MAX_REPLAY);
+    assert_string_equal(m.replay[4095].target, "t4095");
+    assert_int_equal(m.replay[4095].seq, 4096);
+    rc_message_free(&m);
+    rc_buf_free(&b);
+}
+
+/* Each way a hello is refused, with its reason. */
+static void test_hello_refused(void **state)
+{
+    (void)state;
+
+    /* version: missing, not an integer, out of 1..1000. */
+    assert_refused("{\"type\":\"hello\"}", BAD_VERSION);
+    assert_refused("{\"type\":\"hello\",\"version\":\"1\"}", BAD_VERSION);
+    assert_refused("{\"type\":\"hello\",\"version\":1.0}", BAD_VERSION);
+    assert_refused("{\"type\":\"hello\",\"version\":true}", BAD_VERSION);
+    assert_refused("{\"type\":\"hello\",\"version\":null}", BAD_VERSION);
+    assert_refused("{\"type\":\"hello\",\"version\":[1]}", BAD_VERSION);
+    assert_refused("{\"type\":\"hello\",\"version\":0}", BAD_VERSION);
+    assert_refused("{\"type\":\"hello\",\"version\":-1}", BAD_VERSION);
+    assert_refused("{\"type\":\"hello\",\"version\":1001}", BAD_VERSION);
+    assert_refused("{\"type\":\"hello\",\"version\":9223372036854775807}", BAD_VERSION);
+
+    /* extensions: present but not an array. */
+    assert_refused(HELLO ",\"extensions\":\"patch\"}", BAD_EXTENSIONS);
+    assert_refused(HELLO ",\"extensions\":{\"patch\":true}}", BAD_EXTENSIONS);
+    assert_refused(HELLO ",\"extensions\":null}", BAD_EXTENSIONS);
+    assert_refused(HELLO ",\"extensions\":1}", BAD_EXTENSIONS);
+
+    /* location: not an object, or pathname/search not strings. */
+    assert_refused(HELLO ",\"location\":\"/todo\"}", BAD_LOCATION);
+    assert_refused(HELLO ",\"location\":[\"/todo\"]}", BAD_LOCATION);
+    assert_refused(HELLO ",\"location\":null}", BAD_LOCATION);
+    assert_refused(HELLO ",\"location\":{\"pathname\":1}}", BAD_LOCATION);
+    assert_refused(HELLO ",\"location\":{\"pathname\":null}}", BAD_LOCATION);
+    assert_refused(HELLO ",\"location\":{\"pathname\":\"/\",\"search\":false}}", BAD_LOCATION);
+    assert_refused(HELLO ",\"location\":{\"search\":[]}}", BAD_LOCATION);
+
+    /* resume: not an object; session missing, not a string or longer than
+     * 64; token not a string. */
+    assert_refused(HELLO ",\"resume\":\"abc\"}", BAD_RESUME);
+    assert_refused(HELLO ",\"resume\":[\"abc\"]}", BAD_RESUME);
+    assert_refused(HELLO ",\"resume\":null}", BAD_RESUME);
+    assert_refused(HELLO ",\"resume\":{}}", BAD_RESUME);
+    assert_refused(HELLO ",\"resume\":{\"token\":\"t\"}}", BAD_RESUME);
+    assert_refused(HELLO ",\"resume\":{\"session\":12}}", BAD_RESUME);
+    assert_refused(HELLO ",\"resume\":{\"session\":null}}", BAD_RESUME);
+    assert_refused(HELLO ",\"resume\":{\"session\":"
+                   "\"01234567890123456789012345678901234567890123456789012345678901234\"}}",
+                   BAD_RESUME);
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"token\":1}}", BAD_RESUME);
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"token\":null}}", BAD_RESUME);
+
+    /* resume.events: not an array, or more than 4096 events. */
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":{}}}", BAD_EVENTS);
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":null}}", BAD_EVENTS);
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":\"x\"}}", BAD_EVENTS);
+    rc_buf b;
+    rc_buf_init(&b);
+    hello_with_events(&b, RC_WIRE_MAX_REPLAY + 1);
+    assert_refused_n(b.data, b.len, BAD_EVENTS);
+    rc_buf_free(&b);
+
+    /* A replayed event that is not an object. Regression: it was refused
+     * with no reason written, so the server logged and sent whatever its
+     * uninitialised error buffer held. */
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[1]}}", EVENT_NOT_OBJECT);
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[null]}}",
+                   EVENT_NOT_OBJECT);
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":["
+                   "{\"target\":\"x\",\"seq\":1},[\"y\"]]}}", EVENT_NOT_OBJECT);
+
+    /* A replayed event: without seq, or refused as a layout-event would
+     * be (the reason is the layout-event's). */
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[{\"target\":\"x\"}]}}",
+                   NO_SEQ);
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":["
+                   "{\"target\":\"x\",\"seq\":1},{\"target\":\"y\"}]}}", NO_SEQ);
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[{\"target\":\"x\",\"seq\":0}]}}",
+                   "layout-event: \"seq\" must be a positive integer");
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[{\"target\":\"x\",\"seq\":\"1\"}]}}",
+                   "layout-event: \"seq\" must be a positive integer");
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[{\"seq\":1}]}}",
+                   "layout-event: \"target\" must be a short non-empty string");
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[{\"target\":\"\",\"seq\":1}]}}",
+                   "layout-event: \"target\" must be a short non-empty string");
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":["
+                   "{\"target\":\"0123456789012345678901234567890123456789012345678\",\"seq\":1}]}}",
+                   "layout-event: \"target\" must be a short non-empty string");
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":["
+                   "{\"target\":\"x\",\"data\":{},\"seq\":1}]}}",
+                   "layout-event: \"data\" must be an array");
+    /* Event data nested deeper than RC_WIRE_MAX_DEPTH (32): the array is
+     * level 1, each array inside one more; 31 inside are accepted. */
+    rc_buf_init(&b);
+    for (int inner = 31; inner <= 32; inner++) {
+        rc_message m;
+        rc_buf_reset(&b);
+        put(&b, HELLO ",\"resume\":{\"session\":\"s\",\"events\":[{\"target\":\"x\",\"seq\":1,"
+            "\"data\":[");
+        for (int i = 0; i < inner; i++)
+            rc_buf_putc(&b, '[');
+        for (int i = 0; i < inner; i++)
+            rc_buf_putc(&b, ']');
+        put(&b, "]}]}}");
+        if (inner == 31) {
+            parse_hello_ok(rc_buf_cstr(&b), &m);
+            rc_message_free(&m);
+        } else {
+            assert_refused_n(b.data, b.len, "nesting deeper than 32");
+        }
+    }
+    rc_buf_free(&b);
+
+    /* The first problem in the order version, extensions, location, resume
+     * is the reason, whatever the order of the keys. */
+    assert_refused("{\"resume\":1,\"location\":1,\"extensions\":1,\"version\":0,\"type\":\"hello\"}",
+                   BAD_VERSION);
+    assert_refused("{\"resume\":1,\"location\":1,\"extensions\":1,\"version\":1,\"type\":\"hello\"}",
+                   BAD_EXTENSIONS);
+    assert_refused("{\"resume\":1,\"location\":1,\"version\":1,\"type\":\"hello\"}", BAD_LOCATION);
+
+    /* Duplicate keys, at any level: the JSON itself is refused (jansson's
+     * reason, with the position). */
+    assert_refused("{\"type\":\"hello\",\"type\":\"hello\",\"version\":1}",
+                   "invalid JSON at 1:22: duplicate object key near '\"type\"'");
+    assert_refused(HELLO ",\"version\":1}",
+                   "invalid JSON at 1:37: duplicate object key near '\"version\"'");
+    assert_refused(HELLO ",\"location\":{\"pathname\":\"/\",\"pathname\":\"/a\"}}",
+                   "invalid JSON at 1:65: duplicate object key near '\"pathname\"'");
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"session\":\"t\"}}",
+                   "invalid JSON at 1:61: duplicate object key near '\"session\"'");
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[{\"target\":\"x\",\"seq\":1,"
+                   "\"seq\":2}]}}",
+                   "invalid JSON at 1:89: duplicate object key near '\"seq\"'");
+    /* A NUL in a string (it would cut the pathname short): refused by the
+     * JSON reader. */
+    assert_refused(HELLO ",\"location\":{\"pathname\":\"a\\u0000b\"}}",
+                   "invalid JSON at 1:61: \\u0000 is not allowed without JSON_ALLOW_NUL "
+                   "near '\"a\\u0000b\"'");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -180,6 +533,9 @@ int main(void)
         cmocka_unit_test(test_event_data),
         cmocka_unit_test(test_agreement),
         cmocka_unit_test(test_prefixes),
+        cmocka_unit_test(test_hello_from_the_client),
+        cmocka_unit_test(test_hello_accepted_forms),
+        cmocka_unit_test(test_hello_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
