@@ -41,14 +41,6 @@
 #define READY_TIMEOUT_MS 10000  /* a new version that never listens has failed */
 #define MAX_STOPPING 16
 
-/* Copies a string, cut to fit (paths here are far below the limits). */
-static void copy_str(char *dst, size_t size, const char *src) {
-    size_t n = strlen(src);
-    if (n >= size) n = size - 1;
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
 /* ---- state ------------------------------------------------------------------- */
 
 static struct {
@@ -122,7 +114,7 @@ static void to_stopping(dev_child *c, int sig) {
     kill(c->pid, SIGKILL);
     waitpid(c->pid, NULL, 0);
     char bin[DEV_PATH_MAX];
-    copy_str(bin, sizeof bin, c->bin);
+    dev_copy_str(bin, sizeof bin, c->bin);
     dev_child_free(c);
     drop_bin(bin);
 }
@@ -188,8 +180,9 @@ static void promote(void) {
     double start_ms = dev_now_ms() - R.cur->started_ms;
     if (old) {
         char previous[DEV_PATH_MAX];
-        copy_str(previous, sizeof previous, R.fallback);
-        if (strcmp(old->bin, R.cur->bin) != 0) copy_str(R.fallback, sizeof R.fallback, old->bin);
+        dev_copy_str(previous, sizeof previous, R.fallback);
+        if (strcmp(old->bin, R.cur->bin) != 0)
+            dev_copy_str(R.fallback, sizeof R.fallback, old->bin);
         to_stopping(old, SIGTERM);
         drop_bin(previous);
         dev_log("v%u serving (build %.0f ms, start %.0f ms); v%u hands its pages over",
@@ -285,7 +278,7 @@ static void report_crash(dev_child *c, int status, const char *then) {
     dev_error_clear(&R.error);
     R.has_error = true;
     snprintf(R.error.kind, sizeof R.error.kind, "crash");
-    copy_str(R.error.file, sizeof R.error.file, R.app);
+    dev_copy_str(R.error.file, sizeof R.error.file, R.app);
     snprintf(R.error.message, sizeof R.error.message, "v%u %s%s; %s", c->version, how,
              c->ready ? "" : " before it could serve", then);
     dev_child_read_err(c);
@@ -299,7 +292,7 @@ static void reaped(pid_t pid, int status) {
         if (c && c->pid == pid) {
             R.stopping[i] = NULL;
             char bin[DEV_PATH_MAX];
-            copy_str(bin, sizeof bin, c->bin);
+            dev_copy_str(bin, sizeof bin, c->bin);
             dev_child_free(c);
             drop_bin(bin);
             return;
@@ -311,12 +304,12 @@ static void reaped(pid_t pid, int status) {
         R.next = NULL;
         report_crash(c, status, R.cur ? "the previous version keeps serving" : "waiting for a fix");
         char bin[DEV_PATH_MAX];
-        copy_str(bin, sizeof bin, c->bin);
+        dev_copy_str(bin, sizeof bin, c->bin);
         dev_child_free(c);
         drop_bin(bin);
         send_status();
         if (!R.cur && *R.fallback) {
-            copy_str(R.restart_bin, sizeof R.restart_bin, R.fallback);
+            dev_copy_str(R.restart_bin, sizeof R.restart_bin, R.fallback);
             R.restart_at = dev_now_ms();
         }
         return;
@@ -330,7 +323,7 @@ static void reaped(pid_t pid, int status) {
             dev_log("v%u stopped: stopping too", c->version);
             R.quit = true;
             char bin[DEV_PATH_MAX];
-            copy_str(bin, sizeof bin, c->bin);
+            dev_copy_str(bin, sizeof bin, c->bin);
             dev_child_free(c);
             drop_bin(bin);
             return;
@@ -348,10 +341,10 @@ static void reaped(pid_t pid, int status) {
             pause = 500.0 * (1u << (R.quick_crashes > 5 ? 5 : R.quick_crashes));
             if (pause > 10000) pause = 10000;
         }
-        copy_str(R.restart_bin, sizeof R.restart_bin, bin);
+        dev_copy_str(R.restart_bin, sizeof R.restart_bin, bin);
         R.restart_at = dev_now_ms() + pause;
         char old[DEV_PATH_MAX];
-        copy_str(old, sizeof old, c->bin);
+        dev_copy_str(old, sizeof old, c->bin);
         dev_child_free(c);
         drop_bin(old);
     }
@@ -375,7 +368,7 @@ static void usage(void) {
  * the source folder. */
 static bool cmake_defaults(void) {
     char dir[DEV_PATH_MAX];
-    copy_str(dir, sizeof dir, R.app);
+    dev_copy_str(dir, sizeof dir, R.app);
     char *slash;
     while ((slash = strrchr(dir, '/')) && slash != dir) {
         *slash = '\0';
@@ -387,7 +380,7 @@ static bool cmake_defaults(void) {
         while (fgets(line, sizeof line, f)) {
             if (strncmp(line, "CMAKE_HOME_DIRECTORY:INTERNAL=", 30) == 0) {
                 line[strcspn(line, "\n")] = '\0';
-                copy_str(R.cmake_home, sizeof R.cmake_home, line + 30);
+                dev_copy_str(R.cmake_home, sizeof R.cmake_home, line + 30);
             }
         }
         fclose(f);
@@ -432,7 +425,7 @@ static int parse_args(int argc, char **argv) {
         const char *v = argv[++i];
         if (strcmp(a, "--host") == 0) R.host = v;
         else if (strcmp(a, "--port") == 0) R.port = atoi(v);
-        else if (strcmp(a, "--build") == 0) copy_str(R.build_cmd, sizeof R.build_cmd, v);
+        else if (strcmp(a, "--build") == 0) dev_copy_str(R.build_cmd, sizeof R.build_cmd, v);
         else if (strcmp(a, "--watch") == 0 && R.nwatch < 32) R.watch[R.nwatch++] = v;
         else {
             fprintf(stderr, "reactc-dev: unknown option %s (see --help)\n", a);
@@ -446,7 +439,7 @@ static int parse_args(int argc, char **argv) {
     /* The app's path, absolute: the build may change the working folder. */
     const char *app = argv[i];
     if (app[0] == '/') {
-        copy_str(R.app, sizeof R.app, app);
+        dev_copy_str(R.app, sizeof R.app, app);
     } else {
         char cwd[DEV_PATH_MAX];
         if (!getcwd(cwd, sizeof cwd)) return -1;
@@ -622,7 +615,7 @@ int main(int argc, char **argv) {
         if (R.restart_at > 0 && now >= R.restart_at) {
             R.restart_at = 0;
             char bin[DEV_PATH_MAX];
-            copy_str(bin, sizeof bin, R.restart_bin);
+            dev_copy_str(bin, sizeof bin, R.restart_bin);
             R.restart_bin[0] = '\0';
             start_version(bin, version_of(bin));
             if (strcmp(bin, R.fallback) == 0) R.fallback[0] = '\0';     /* in use again */

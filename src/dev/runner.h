@@ -2,7 +2,7 @@
  * reactc-dev: the dev runner (docs/dev.md).
  *
  *   main.c    options, the listening socket, the poll loop, reload policy
- *   log.c     the clock, log lines, non-blocking reads
+ *   log.c     the clock, log lines, non-blocking reads, string copy
  *   watch.c   inotify over source trees: which saves trigger a build
  *   build.c   runs the build command, finds the first compiler error
  *   child.c   one version of the app: spawn with the socket and a channel,
@@ -29,6 +29,8 @@ double dev_now_ms(void);
  * now; -1 at its end (or an error), *fd then closed and set to -1. */
 ssize_t dev_read(int *fd, void *buf, size_t size);
 void dev_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Copies a string, cut to fit (paths here are far below the limits). */
+void dev_copy_str(char *dst, size_t size, const char *src);
 
 /* ---- watch.c --------------------------------------------------------------- */
 
