@@ -472,75 +472,6 @@ static void service_child(dev_child *c, const struct pollfd *fds, size_t n) {
     }
 }
 
-/* A page being written: raw HTML, or text with the HTML specials escaped. */
-typedef struct page_buf {
-    char data[16384];
-    size_t len;
-} page_buf;
-
-static void page_raw(page_buf *b, const char *html) {
-    size_t n = strlen(html);
-    if (n > sizeof b->data - 1 - b->len) n = sizeof b->data - 1 - b->len;
-    memcpy(b->data + b->len, html, n);
-    b->len += n;
-}
-
-static void page_text(page_buf *b, const char *text) {
-    for (const char *p = text; *p; p++) {
-        char one[2] = {*p, '\0'};
-        page_raw(b, *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '&' ? "&amp;" : one);
-    }
-}
-
-/* Nothing serves (the first build failed with no earlier binary, or the
- * version that died is not back yet): rather than leave connections
- * waiting in the backlog, answer each with a 503 page that shows why and
- * reloads itself every second; a page's WebSocket gets the same 503 and
- * retries with its backoff. */
-static void answer_unavailable(void) {
-    for (int i = 0; i < 16; i++) {
-        int fd = accept4(R.listen_fd, NULL, NULL, SOCK_CLOEXEC);
-        if (fd < 0) return;
-        /* Read the request first: closing with it unread would reset the
-         * connection and lose the answer. */
-        struct timeval tv = {.tv_sec = 0, .tv_usec = 200000};
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        char req[4096];
-        if (read(fd, req, sizeof req) < 0) {}
-        static page_buf b;
-        b.len = 0;
-        page_raw(&b, "<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=1>"
-                     "<title>reactc-dev: nothing to serve</title><body style=\"font:14px/1.45 "
-                     "ui-monospace,monospace;background:#1e1e1e;color:#eee;padding:1rem\">"
-                     "<h2 style=\"color:#ff8080;font-family:system-ui\">reactc-dev: nothing to "
-                     "serve yet</h2><p id=reactc-dev-error>");
-        if (R.has_error) {
-            if (*R.error.file) {
-                char where[DEV_PATH_MAX + 32];
-                snprintf(where, sizeof where, "%s:%d: ", R.error.file, R.error.line);
-                page_text(&b, where);
-            }
-            page_text(&b, R.error.message);
-            page_raw(&b, "</p><pre style=\"white-space:pre-wrap;color:#ccc\">");
-            if (R.error.output) page_text(&b, R.error.output);
-            page_raw(&b, "</pre>");
-        } else {
-            page_text(&b, R.job.pid ? "Building..." : "Starting...");
-            page_raw(&b, "</p>");
-        }
-        char head[256];
-        int hn = snprintf(head, sizeof head,
-                          "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html; charset=utf-8\r\n"
-                          "Content-Length: %zu\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-                          b.len);
-        /* A fresh socket's buffer takes this at once; a peer that does not
-         * read gets what fits (MSG_DONTWAIT: never stall the runner). */
-        if (send(fd, head, (size_t)hn, MSG_NOSIGNAL | MSG_DONTWAIT) == hn)
-            if (send(fd, b.data, b.len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {}
-        close(fd);
-    }
-}
-
 static void shutdown_all(void) {
     dev_child *all[MAX_STOPPING + 2] = {R.cur, R.next};
     memcpy(all + 2, R.stopping, sizeof R.stopping);
@@ -661,7 +592,7 @@ int main(int argc, char **argv) {
         if (job_at < n && R.job.fd >= 0 && fds[job_at].fd == R.job.fd && fds[job_at].revents)
             dev_job_read(&R.job);
         if (listen_at < n && fds[listen_at].fd == R.listen_fd && fds[listen_at].revents)
-            answer_unavailable();
+            dev_answer_unavailable(R.listen_fd, R.has_error ? &R.error : NULL, R.job.pid != 0);
         service_child(R.cur, fds, n);
         service_child(R.next, fds, n);
         for (int i = 0; i < MAX_STOPPING; i++) service_child(R.stopping[i], fds, n);

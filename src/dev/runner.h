@@ -2,6 +2,7 @@
  * reactc-dev: the dev runner (docs/dev.md).
  *
  *   main.c    options, the listening socket, the poll loop, reload policy
+ *   unavailable.c  the runner's own 503 page while no version serves
  *   log.c     the clock, log lines, non-blocking reads, string copy
  *   watch.c   inotify over source trees: which saves trigger a build
  *   build.c   runs the build command, finds the first compiler error
@@ -130,5 +131,12 @@ void dev_child_stop(dev_child *c);
 void dev_describe_exit(int status, char *out, size_t size);
 /* Frees c after it was reaped: closes its descriptors (keeps the binary). */
 void dev_child_free(dev_child *c);
+
+/* ---- unavailable.c --------------------------------------------------------- */
+
+/* While no version serves: accepts what waits on listen_fd and answers each
+ * with a 503 page showing error (NULL: "Building..." when building, else
+ * "Starting...") that reloads itself every second. */
+void dev_answer_unavailable(int listen_fd, const dev_error *error, bool building);
 
 #endif
