@@ -44,15 +44,7 @@
 /* ---- state ------------------------------------------------------------------- */
 
 static struct {
-    const char *host;
-    int port;
-    char build_cmd[2 * DEV_PATH_MAX];
-    const char *watch[32];
-    size_t nwatch;
-    char cmake_home[DEV_PATH_MAX];
-    char app[DEV_PATH_MAX];         /* the binary the build writes */
-    char **app_argv;                /* APP and its options */
-
+    dev_options opt;
     int listen_fd;
     char tmpdir[64];                /* versioned copies of the binary */
     unsigned versions;
@@ -134,9 +126,9 @@ static void send_status(void) {
 /* Copies the freshly built binary: the build will overwrite it, and this
  * version may have to be started again after its successor crashes. */
 static int copy_binary(char *out, size_t size) {
-    int in = open(R.app, O_RDONLY | O_CLOEXEC);
+    int in = open(R.opt.app, O_RDONLY | O_CLOEXEC);
     if (in < 0) return -1;
-    snprintf(out, size, "%s/v%u-%s", R.tmpdir, ++R.versions, strrchr(R.app, '/') + 1);
+    snprintf(out, size, "%s/v%u-%s", R.tmpdir, ++R.versions, strrchr(R.opt.app, '/') + 1);
     int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
     if (fd < 0) {
         close(in);
@@ -161,7 +153,7 @@ static void start_version(const char *bin, unsigned version) {
         to_stopping(old, SIGKILL);
     }
     char *line = status_line();
-    R.next = dev_child_start(bin, R.app_argv, R.listen_fd, version, line);
+    R.next = dev_child_start(bin, R.opt.app_argv, R.listen_fd, version, line);
     free(line);
     if (!R.next) dev_log("cannot start %s: %s", bin, strerror(errno));
 }
@@ -188,7 +180,7 @@ static void promote(void) {
         dev_log("v%u serving (build %.0f ms, start %.0f ms); v%u hands its pages over",
                 R.cur->version, R.build_ms, start_ms, old->version);
     } else {
-        dev_log("v%u serving on http://%s:%d/ (start %.0f ms)", R.cur->version, R.host, R.port,
+        dev_log("v%u serving on http://%s:%d/ (start %.0f ms)", R.cur->version, R.opt.host, R.opt.port,
                 start_ms);
     }
     R.build_ms = 0;
@@ -210,7 +202,7 @@ static void restyle(void) {
  * build is built after it, and that build's result is not started. */
 static void start_build(void) {
     dev_log("building (%s)", R.changed);
-    if (dev_job_start(&R.job, R.build_cmd) < 0) {
+    if (dev_job_start(&R.job, R.opt.build_cmd) < 0) {
         dev_log("cannot run the build command: %s", strerror(errno));
         R.job.pid = 0;
     }
@@ -237,15 +229,15 @@ static void built(void) {
                 R.cur ? " (the running version keeps serving)" : "");
         send_status();
         /* At start, what an earlier build left is better than nothing. */
-        if (first && access(R.app, X_OK) == 0) {
+        if (first && access(R.opt.app, X_OK) == 0) {
             char bin[DEV_PATH_MAX];
             if (copy_binary(bin, sizeof bin) == 0) start_version(bin, R.versions);
         }
         return;
     }
     struct stat st;
-    if (stat(R.app, &st) < 0) {
-        dev_log("the build succeeded but %s does not exist: check --build", R.app);
+    if (stat(R.opt.app, &st) < 0) {
+        dev_log("the build succeeded but %s does not exist: check --build", R.opt.app);
         return;
     }
     bool fixed = R.has_error;
@@ -261,7 +253,7 @@ static void built(void) {
     }
     char bin[DEV_PATH_MAX];
     if (copy_binary(bin, sizeof bin) < 0) {
-        dev_log("cannot copy %s to %s: %s", R.app, R.tmpdir, strerror(errno));
+        dev_log("cannot copy %s to %s: %s", R.opt.app, R.tmpdir, strerror(errno));
         return;
     }
     R.build_ms = ms;
@@ -278,7 +270,7 @@ static void report_crash(dev_child *c, int status, const char *then) {
     dev_error_clear(&R.error);
     R.has_error = true;
     snprintf(R.error.kind, sizeof R.error.kind, "crash");
-    dev_copy_str(R.error.file, sizeof R.error.file, R.app);
+    dev_copy_str(R.error.file, sizeof R.error.file, R.opt.app);
     snprintf(R.error.message, sizeof R.error.message, "v%u %s%s; %s", c->version, how,
              c->ready ? "" : " before it could serve", then);
     dev_child_read_err(c);
@@ -352,107 +344,17 @@ static void reaped(pid_t pid, int status) {
 
 /* ---- setup --------------------------------------------------------------------------- */
 
-static void usage(void) {
-    printf("usage: reactc-dev [options] [--] APP [APP OPTIONS]\n"
-           "Runs APP, rebuilds it when a source file is saved and swaps the new version in:\n"
-           "open pages resume with their state on the new code (docs/dev.md).\n"
-           "  --host ADDR   address to listen on (default 127.0.0.1)\n"
-           "  --port N      port (default 8000; 0 picks a free one)\n"
-           "  --build CMD   shell command that rebuilds APP (default: APP's target in its\n"
-           "                CMake build tree, found from CMakeCache.txt above APP)\n"
-           "  --watch DIR   source folder to watch, recursively (repeatable; default: the\n"
-           "                CMake source folder, else the current folder)\n");
-}
-
-/* Finds the CMake build tree APP is in; fills the default build command and
- * the source folder. */
-static bool cmake_defaults(void) {
-    char dir[DEV_PATH_MAX];
-    dev_copy_str(dir, sizeof dir, R.app);
-    char *slash;
-    while ((slash = strrchr(dir, '/')) && slash != dir) {
-        *slash = '\0';
-        char cache[DEV_PATH_MAX + 32];
-        snprintf(cache, sizeof cache, "%s/CMakeCache.txt", dir);
-        FILE *f = fopen(cache, "r");
-        if (!f) continue;
-        char line[DEV_PATH_MAX + 64];
-        while (fgets(line, sizeof line, f)) {
-            if (strncmp(line, "CMAKE_HOME_DIRECTORY:INTERNAL=", 30) == 0) {
-                line[strcspn(line, "\n")] = '\0';
-                dev_copy_str(R.cmake_home, sizeof R.cmake_home, line + 30);
-            }
-        }
-        fclose(f);
-        snprintf(cache, sizeof cache, "%s/build.ninja", dir);
-        const char *rel = R.app + strlen(dir) + 1;
-        if (access(cache, R_OK) == 0)      /* Ninja builds a target by its output path */
-            snprintf(R.build_cmd, sizeof R.build_cmd, "ninja -C '%s' '%s'", dir, rel);
-        else
-            snprintf(R.build_cmd, sizeof R.build_cmd, "cmake --build '%s' --target '%s'", dir,
-                     strrchr(R.app, '/') + 1);
-        return true;
-    }
-    return false;
-}
-
 /* Tokens must open in every version: one secret for the runner's life,
  * unless the app has its own. */
 static void shared_secret(void) {
     if (getenv("REACTC_SECRET")) return;
-    for (char **a = R.app_argv; *a; a++)
+    for (char **a = R.opt.app_argv; *a; a++)
         if (strcmp(*a, "--secret-file") == 0) return;
     unsigned char rnd[32];
     char hex[65];
     if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) return;
     for (size_t i = 0; i < sizeof rnd; i++) snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
     setenv("REACTC_SECRET", hex, 1);
-}
-
-static int parse_args(int argc, char **argv) {
-    R.host = "127.0.0.1";
-    R.port = 8000;
-    int i = 1;
-    for (; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--") == 0) { i++; break; }
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { usage(); exit(0); }
-        if (a[0] != '-') break;
-        if (i + 1 >= argc) {
-            fprintf(stderr, "reactc-dev: %s needs a value (see --help)\n", a);
-            return -1;
-        }
-        const char *v = argv[++i];
-        if (strcmp(a, "--host") == 0) R.host = v;
-        else if (strcmp(a, "--port") == 0) R.port = atoi(v);
-        else if (strcmp(a, "--build") == 0) dev_copy_str(R.build_cmd, sizeof R.build_cmd, v);
-        else if (strcmp(a, "--watch") == 0 && R.nwatch < 32) R.watch[R.nwatch++] = v;
-        else {
-            fprintf(stderr, "reactc-dev: unknown option %s (see --help)\n", a);
-            return -1;
-        }
-    }
-    if (i >= argc) {
-        usage();
-        return -1;
-    }
-    /* The app's path, absolute: the build may change the working folder. */
-    const char *app = argv[i];
-    if (app[0] == '/') {
-        dev_copy_str(R.app, sizeof R.app, app);
-    } else {
-        char cwd[DEV_PATH_MAX];
-        if (!getcwd(cwd, sizeof cwd)) return -1;
-        if (snprintf(R.app, sizeof R.app, "%s/%s", cwd, app) >= (int)sizeof R.app) return -1;
-    }
-    R.app_argv = argv + i;
-    bool cmake = cmake_defaults();
-    if (!cmake && !*R.build_cmd) {
-        fprintf(stderr, "reactc-dev: %s is not in a CMake build tree: give --build CMD\n", R.app);
-        return -1;
-    }
-    if (!R.nwatch) R.watch[R.nwatch++] = *R.cmake_home ? R.cmake_home : ".";
-    return 0;
 }
 
 /* ---- the loop --------------------------------------------------------------------- */
@@ -501,12 +403,12 @@ static void shutdown_all(void) {
 
 int main(int argc, char **argv) {
     setvbuf(stderr, NULL, _IOLBF, 0);
-    if (parse_args(argc, argv) < 0) return 2;
+    if (dev_parse_args(argc, argv, &R.opt) < 0) return 2;
     /* Not SO_REUSEPORT: a second runner on the port must fail, not share
      * it. Versions share this one socket by inheritance. */
-    R.listen_fd = rc_listen_socket(R.host, R.port, false, true, &R.port);
+    R.listen_fd = rc_listen_socket(R.opt.host, R.opt.port, false, true, &R.opt.port);
     if (R.listen_fd < 0) {
-        dev_log("cannot listen on %s:%d: %s", R.host, R.port, strerror(errno));
+        dev_log("cannot listen on %s:%d: %s", R.opt.host, R.opt.port, strerror(errno));
         return 1;
     }
     shared_secret();
@@ -516,7 +418,7 @@ int main(int argc, char **argv) {
         dev_log("cannot create %s: %s", R.tmpdir, strerror(errno));
         return 1;
     }
-    dev_watch *watch = dev_watch_new(R.watch, R.nwatch);
+    dev_watch *watch = dev_watch_new(R.opt.watch, R.opt.nwatch);
     if (!watch) return 1;
 
     if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0) return 1;
@@ -526,8 +428,8 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < 4; i++) sigaction(sigs[i], &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    dev_log("http://%s:%d/ - watching %s%s; build: %s", R.host, R.port, R.watch[0],
-            R.nwatch > 1 ? " and more" : "", R.build_cmd);
+    dev_log("http://%s:%d/ - watching %s%s; build: %s", R.opt.host, R.opt.port, R.opt.watch[0],
+            R.opt.nwatch > 1 ? " and more" : "", R.opt.build_cmd);
     snprintf(R.changed, sizeof R.changed, "first build");
     R.change_at = dev_now_ms() - DEBOUNCE_MS;      /* build once at start */
     R.first_build = true;

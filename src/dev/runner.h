@@ -1,7 +1,8 @@
 /*
  * reactc-dev: the dev runner (docs/dev.md).
  *
- *   main.c    options, the listening socket, the poll loop, reload policy
+ *   main.c    the listening socket, the poll loop, reload policy
+ *   options.c the command line, the CMake defaults (build command, sources)
  *   unavailable.c  the runner's own 503 page while no version serves
  *   log.c     the clock, log lines, non-blocking reads, string copy
  *   watch.c   inotify over source trees: which saves trigger a build
@@ -32,6 +33,23 @@ ssize_t dev_read(int *fd, void *buf, size_t size);
 void dev_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Copies a string, cut to fit (paths here are far below the limits). */
 void dev_copy_str(char *dst, size_t size, const char *src);
+
+/* ---- options.c ------------------------------------------------------------- */
+
+typedef struct dev_options {
+    const char *host;
+    int port;
+    char build_cmd[2 * DEV_PATH_MAX];
+    const char *watch[32];
+    size_t nwatch;
+    char cmake_home[DEV_PATH_MAX];
+    char app[DEV_PATH_MAX];         /* the binary the build writes */
+    char **app_argv;                /* APP and its options */
+} dev_options;
+
+/* Fills o (zeroed) from reactc-dev's command line (--help: prints the usage and
+ * exits); -1 (message printed) when it is wrong. */
+int dev_parse_args(int argc, char **argv, dev_options *o);
 
 /* ---- watch.c --------------------------------------------------------------- */
 
