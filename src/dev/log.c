@@ -1,8 +1,9 @@
 /* The runner's small helpers: its clock, its log lines ("reactc-dev: ..."
- * on stderr), and reading a non-blocking pipe or socket. */
+ * on stderr), reading a non-blocking pipe or socket, copying a string. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "dev/runner.h"
@@ -31,4 +32,11 @@ ssize_t dev_read(int *fd, void *buf, size_t size) {
         *fd = -1;
         return -1;
     }
+}
+
+void dev_copy_str(char *dst, size_t size, const char *src) {
+    size_t n = strlen(src);
+    if (n >= size) n = size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
 }

@@ -1,12 +1,23 @@
 /*
  * reactc-dev: the dev runner (docs/dev.md).
  *
- *   main.c    options, the listening socket, the poll loop, reload policy
- *   log.c     the clock, log lines, non-blocking reads
- *   watch.c   inotify over source trees: which saves trigger a build
- *   build.c   runs the build command, finds the first compiler error
- *   child.c   one version of the app: spawn with the socket and a channel,
- *             its stderr kept for crash reports, ready / exit
+ *   main.c         the setup, the poll loop (signals, saves, the build's
+ *                  output, the versions' output and deaths), the shutdown
+ *   options.c      the command line, the CMake defaults (build command, sources)
+ *   reload.c       a save, once quiet: restyle or build; a finished build:
+ *                  start the new version, or show the error
+ *   versions.c     the versions of the app: a binary copy each, start one,
+ *                  promote it once ready, drain the old one, keep a fallback
+ *   crash.c        a version died: drained, failed before serving, or crashed
+ *                  while serving (the fallback restarts, with a backoff)
+ *   messages.c     the dev messages to the pages: the status (the error
+ *                  overlay) and restyle
+ *   unavailable.c  the runner's own 503 page while no version serves
+ *   log.c          the clock, log lines, non-blocking reads, string copy
+ *   watch.c        inotify over source trees: which saves trigger a build
+ *   build.c        runs the build command, finds the first compiler error
+ *   child.c        one version of the app: spawn with the socket and a channel,
+ *                  its stderr kept for crash reports, ready / exit
  *
  * The runner owns the listening socket; every version of the app accepts
  * on it (REACTC_LISTEN_FD), so a new version serves before the old one
@@ -20,6 +31,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #define DEV_PATH_MAX 4096
@@ -29,6 +41,25 @@ double dev_now_ms(void);
  * now; -1 at its end (or an error), *fd then closed and set to -1. */
 ssize_t dev_read(int *fd, void *buf, size_t size);
 void dev_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Copies a string, cut to fit (paths here are far below the limits). */
+void dev_copy_str(char *dst, size_t size, const char *src);
+
+/* ---- options.c ------------------------------------------------------------- */
+
+typedef struct dev_options {
+    const char *host;
+    int port;
+    char build_cmd[2 * DEV_PATH_MAX];
+    const char *watch[32];
+    size_t nwatch;
+    char cmake_home[DEV_PATH_MAX];
+    char app[DEV_PATH_MAX];         /* the binary the build writes */
+    char **app_argv;                /* APP and its options */
+} dev_options;
+
+/* Fills o (zeroed) from reactc-dev's command line (--help: prints the usage and
+ * exits); -1 (message printed) when it is wrong. */
+int dev_parse_args(int argc, char **argv, dev_options *o);
 
 /* ---- watch.c --------------------------------------------------------------- */
 
@@ -128,5 +159,88 @@ void dev_child_stop(dev_child *c);
 void dev_describe_exit(int status, char *out, size_t size);
 /* Frees c after it was reaped: closes its descriptors (keeps the binary). */
 void dev_child_free(dev_child *c);
+
+/* ---- unavailable.c --------------------------------------------------------- */
+
+/* While no version serves: accepts what waits on listen_fd and answers each
+ * with a 503 page showing error (NULL: "Building..." when building, else
+ * "Starting...") that reloads itself every second. */
+void dev_answer_unavailable(int listen_fd, const dev_error *error, bool building);
+
+/* ---- the runner's state (defined in main.c) --------------------------------- */
+
+#define DEV_MAX_STOPPING 16
+
+typedef struct dev_runner {
+    dev_options opt;
+    int listen_fd;
+    char tmpdir[64];                /* versioned copies of the binary */
+    unsigned versions;
+    struct stat built;              /* the binary last copied */
+    dev_child *cur;                 /* serving */
+    dev_child *next;                /* started, not ready yet */
+    dev_child *stopping[DEV_MAX_STOPPING];
+    char fallback[DEV_PATH_MAX];    /* the version before cur: restarted if cur crashes */
+    dev_error error;                /* what the pages are shown, if any */
+    bool has_error;
+    double build_ms;                /* of the version starting */
+    double change_at;               /* a save not built yet (0: none) */
+    char changed[DEV_PATH_MAX];
+    unsigned change_kinds;          /* DEV_CHANGE_* saved since the last build */
+    dev_job job;                    /* the build running, if job.pid */
+    bool first_build;
+    double restart_at;              /* restart a crashed version then (0: none) */
+    char restart_bin[DEV_PATH_MAX];
+    unsigned quick_crashes;
+    bool quit;                      /* SIGINT/SIGTERM, or the app stopped by itself */
+} dev_runner;
+
+/* The one runner of the process. */
+extern dev_runner R;
+
+/* ---- reload.c ---------------------------------------------------------------- */
+
+/* A save once quiet (or the first build, or SIGHUP): only stylesheets
+ * changed: the pages refetch them; else the build starts. */
+void dev_reload(void);
+/* The build ended (its output read, it reaped): starts the new version,
+ * or shows the error; a save during the build: nothing (it builds again). */
+void dev_built(void);
+
+/* ---- versions.c -------------------------------------------------------------- */
+
+/* Copies the binary the build wrote to a new version's copy in R.tmpdir
+ * (its path in out); -1 with errno. */
+int dev_copy_binary(char *out, size_t size);
+/* Starts bin as R.next (replacing one not ready yet), sent the status. */
+void dev_start_version(const char *bin, unsigned version);
+/* R.next said it is ready: it serves, R.cur drains and is the fallback. */
+void dev_promote(void);
+/* Kills R.next if it has not said ready in time (then reaped as a crash). */
+void dev_check_start_timeout(double now);
+/* The version number in a copy's name ("v3-app": 3). */
+unsigned dev_version_of(const char *bin);
+/* Frees a reaped version and deletes its copy if nothing needs it. */
+void dev_free_version(dev_child *c);
+/* Sets REACTC_SECRET for every version, unless the app has a secret. */
+void dev_share_secret(void);
+/* At exit: stops every version, empties and removes R.tmpdir. */
+void dev_stop_all(void);
+
+/* ---- crash.c ----------------------------------------------------------------- */
+
+/* A version ended with status (from waitpid). */
+void dev_reaped(pid_t pid, int status);
+/* Starts the version a crash scheduled, once its pause is over. */
+void dev_restart_if_due(double now);
+
+/* ---- messages.c -------------------------------------------------------------- */
+
+/* The status line for the error the pages show now (R.error, or none); malloc'd. */
+char *dev_status_now(void);
+/* Sends it to the serving and the starting version. */
+void dev_send_status(void);
+/* Tells the pages to refetch their stylesheets. */
+void dev_send_restyle(void);
 
 #endif

@@ -1,0 +1,100 @@
+/*
+ * reactc-dev's command line, and the defaults it takes from the CMake build
+ * tree the app is in: the build command and the source folder to watch.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dev/runner.h"
+
+static void usage(void) {
+    printf("usage: reactc-dev [options] [--] APP [APP OPTIONS]\n"
+           "Runs APP, rebuilds it when a source file is saved and swaps the new version in:\n"
+           "open pages resume with their state on the new code (docs/dev.md).\n"
+           "  --host ADDR   address to listen on (default 127.0.0.1)\n"
+           "  --port N      port (default 8000; 0 picks a free one)\n"
+           "  --build CMD   shell command that rebuilds APP (default: APP's target in its\n"
+           "                CMake build tree, found from CMakeCache.txt above APP)\n"
+           "  --watch DIR   source folder to watch, recursively (repeatable; default: the\n"
+           "                CMake source folder, else the current folder)\n");
+}
+
+/* Finds the CMake build tree APP is in; fills the default build command and
+ * the source folder. */
+static bool cmake_defaults(dev_options *o) {
+    char dir[DEV_PATH_MAX];
+    dev_copy_str(dir, sizeof dir, o->app);
+    char *slash;
+    while ((slash = strrchr(dir, '/')) && slash != dir) {
+        *slash = '\0';
+        char cache[DEV_PATH_MAX + 32];
+        snprintf(cache, sizeof cache, "%s/CMakeCache.txt", dir);
+        FILE *f = fopen(cache, "r");
+        if (!f) continue;
+        char line[DEV_PATH_MAX + 64];
+        while (fgets(line, sizeof line, f)) {
+            if (strncmp(line, "CMAKE_HOME_DIRECTORY:INTERNAL=", 30) == 0) {
+                line[strcspn(line, "\n")] = '\0';
+                dev_copy_str(o->cmake_home, sizeof o->cmake_home, line + 30);
+            }
+        }
+        fclose(f);
+        snprintf(cache, sizeof cache, "%s/build.ninja", dir);
+        const char *rel = o->app + strlen(dir) + 1;
+        if (access(cache, R_OK) == 0)      /* Ninja builds a target by its output path */
+            snprintf(o->build_cmd, sizeof o->build_cmd, "ninja -C '%s' '%s'", dir, rel);
+        else
+            snprintf(o->build_cmd, sizeof o->build_cmd, "cmake --build '%s' --target '%s'", dir,
+                     strrchr(o->app, '/') + 1);
+        return true;
+    }
+    return false;
+}
+
+int dev_parse_args(int argc, char **argv, dev_options *o) {
+    o->host = "127.0.0.1";
+    o->port = 8000;
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) { i++; break; }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { usage(); exit(0); }
+        if (a[0] != '-') break;
+        if (i + 1 >= argc) {
+            fprintf(stderr, "reactc-dev: %s needs a value (see --help)\n", a);
+            return -1;
+        }
+        const char *v = argv[++i];
+        if (strcmp(a, "--host") == 0) o->host = v;
+        else if (strcmp(a, "--port") == 0) o->port = atoi(v);
+        else if (strcmp(a, "--build") == 0) dev_copy_str(o->build_cmd, sizeof o->build_cmd, v);
+        else if (strcmp(a, "--watch") == 0 && o->nwatch < 32) o->watch[o->nwatch++] = v;
+        else {
+            fprintf(stderr, "reactc-dev: unknown option %s (see --help)\n", a);
+            return -1;
+        }
+    }
+    if (i >= argc) {
+        usage();
+        return -1;
+    }
+    /* The app's path, absolute: the build may change the working folder. */
+    const char *app = argv[i];
+    if (app[0] == '/') {
+        dev_copy_str(o->app, sizeof o->app, app);
+    } else {
+        char cwd[DEV_PATH_MAX];
+        if (!getcwd(cwd, sizeof cwd)) return -1;
+        if (snprintf(o->app, sizeof o->app, "%s/%s", cwd, app) >= (int)sizeof o->app) return -1;
+    }
+    o->app_argv = argv + i;
+    bool cmake = cmake_defaults(o);
+    if (!cmake && !*o->build_cmd) {
+        fprintf(stderr, "reactc-dev: %s is not in a CMake build tree: give --build CMD\n", o->app);
+        return -1;
+    }
+    if (!o->nwatch) o->watch[o->nwatch++] = *o->cmake_home ? o->cmake_home : ".";
+    return 0;
+}
