@@ -1,11 +1,12 @@
 # reactc — the two quickstart commands are `make demo` and `make test`.
-# Everything else is built by CMake + Ninja in build/ (build-asan/, build-fuzz/, build-clang/).
+# Everything else is built by CMake + Ninja in build/ (build-asan/, build-fuzz/, build-clang/,
+# build-size/).
 
 BUILD      ?= build
 CMAKE_ARGS ?=
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps configure build test test-asan test-valgrind test-clang fuzz bench demo dev clean
+.PHONY: all deps configure build test test-asan test-valgrind test-clang fuzz bench size demo dev clean
 
 all: build
 
@@ -74,5 +75,11 @@ fuzz: deps
 bench: build
 	BUILD=$(abspath $(BUILD)) bench/run.sh
 
+# libreactc's code + data (size(1)) per layer, for $(BUILD) and for a MinSizeRel
+# build with every RC_WITH_* option off in build-size/ (scripts/size.sh,
+# docs/size.md); fails when the latter's libreactc.so is over 200 KB.
+size: configure
+	BUILD=$(BUILD) JOBS=$(JOBS) bash scripts/size.sh
+
 clean:
-	rm -rf build build-asan build-clang build-fuzz
+	rm -rf build build-asan build-clang build-fuzz build-size

@@ -12,7 +12,7 @@ DEB_PKGS=(
   libwebsockets-dev libwebsockets-evlib-ev libev-dev
   libjansson-dev libsodium-dev libzstd-dev
   libcmocka-dev clang libclang-rt-14-dev valgrind
-  chromium xxd
+  chromium xxd universal-ctags
   haproxy nginx openssl
 )
 
