@@ -21,8 +21,8 @@ static void usage(void) {
            "                CMake source folder, else the current folder)\n");
 }
 
-/* Finds the CMake build tree APP is in; fills the default build command and
- * the source folder. */
+/* Finds the CMake build tree APP is in; fills the source folder and, unless
+ * --build gave one, the default build command. */
 static bool cmake_defaults(dev_options *o) {
     char dir[DEV_PATH_MAX];
     dev_copy_str(dir, sizeof dir, o->app);
@@ -43,6 +43,8 @@ static bool cmake_defaults(dev_options *o) {
         fclose(f);
         snprintf(cache, sizeof cache, "%s/build.ninja", dir);
         const char *rel = o->app + strlen(dir) + 1;
+        if (*o->build_cmd)                 /* --build CMD wins (as --help says) */
+            return true;
         if (access(cache, R_OK) == 0)      /* Ninja builds a target by its output path */
             snprintf(o->build_cmd, sizeof o->build_cmd, "ninja -C '%s' '%s'", dir, rel);
         else
