@@ -1,5 +1,5 @@
 /*
- * bench/diff: the core engine's render and diff costs (DESIGN.md §7).
+ * bench/diff: the core engine's render and diff costs (docs/architecture.md, Targets).
  *
  *   first render of a 10,000-node tree (1,000 keyed row components)
  *   one changed text in that tree:

@@ -1,6 +1,6 @@
 /*
  * bench/resume: the cost of resuming a session from its state token, and
- * token sizes (DESIGN.md §4, §7).
+ * token sizes (docs/resume.md; targets in docs/architecture.md).
  *
  *   resume of a session with 1,000 restorable values, server CPU time:
  *     token open (base64url, XChaCha20-Poly1305, zstd) + snapshot decode +

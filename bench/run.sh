@@ -14,7 +14,7 @@
 #                stdout, a "## Hot reload" section, is included verbatim)
 # The C programs print "RESULT key=value" lines, the scripts append "key
 # value" lines to $RESULTS; this script builds the header, the "Targets
-# (DESIGN.md §7)" table (measured, ratio, met or missed, all computed from
+# (docs/architecture.md, Targets)" table (measured, ratio, met or missed, all computed from
 # this run's figures) and the table of other figures, then fills
 # bench/performance.md.in: "{{key}}" is replaced by that figure ("n/a" if
 # the run did not produce it), a line "{{@name}}" by a generated block. The
@@ -296,7 +296,7 @@ target_row "Applying one patch to a 10,000-node page ≤ 1 ms (Chromium, the cli
     "$(num "$v" 2) ms on $(num "$(r first.browser.patch_nodes)") nodes (p99: $(num "$(r first.browser.patch_ms_p99)" 2) ms)" "1 ms" "$(times "$v")" "$(met "$v" "v <= 1")"
 
 {
-    echo "| target (DESIGN.md §7) | measured | against | ratio | met? |"
+    echo "| target (docs/architecture.md, Targets) | measured | against | ratio | met? |"
     echo "|---|---|---|---|---|"
     printf '%s\n' "${T[@]}"
 } >"$BLOCKS/targets.md"

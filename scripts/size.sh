@@ -17,7 +17,7 @@
 # client bundle apart), their total, and the linked libreactc.so.
 #
 # Fails when the linked libreactc.so of SIZE_BUILD is over BUDGET bytes of
-# text + data: 200 KB = 200,000 bytes (DESIGN.md §7: "libreactc code+data
+# text + data: 200 KB = 200,000 bytes (docs/architecture.md, Targets: "libreactc code+data
 # <= 200 KB"). The linked library, not the objects' sum, because it is what a
 # device gets: it adds the dynamic symbol tables, PLT and relocations.
 set -euo pipefail

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // bench/first_render/run.mjs: first render in Chromium, and applying one
-// patch to a big page (DESIGN.md §7), for bench/first_render/run.sh.
+// patch to a big page (docs/architecture.md, Targets), for bench/first_render/run.sh.
 //
 //   node run.mjs [--loads N] [--clicks N] [--patch NAME] NAME URL SELECTOR ...
 //

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/load/run.sh: the server load benchmark (issue 3, DESIGN.md §7).
+# bench/load/run.sh: the server load benchmark (issue 3, docs/architecture.md).
 #
 # Starts each server on a free loopback port pinned to CPU 0 and drives it
 # with build/bench/load pinned to CPU 1:
@@ -283,7 +283,7 @@ SECTION=$TMP/section.md
     echo "processes ran on its core), and server CPU time per event in µs, which such sharing"
     echo "disturbs less than events/s does; at saturation, events/s ≈ 10⁶ / (µs per event)."
     echo
-    echo "| app | conns | events/s | p50 | p99 | max | bytes/update | server CPU, µs/event | echo events/s | echo p50 | echo CPU, µs/event | load client CPU (max) | events/s ratio | p50 ratio | CPU/event ratio | DESIGN §7 target: met? |"
+    echo "| app | conns | events/s | p50 | p99 | max | bytes/update | server CPU, µs/event | echo events/s | echo p50 | echo CPU, µs/event | load client CPU (max) | events/s ratio | p50 ratio | CPU/event ratio | target (docs/architecture.md): met? |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${EVENT_ROWS[@]}"
     echo
@@ -299,7 +299,7 @@ SECTION=$TMP/section.md
     echo "session, then the server's VmRSS read again after 0.5 s. KiB per session = (RSS after -"
     echo "RSS before) / sessions."
     echo
-    echo "| app | sessions | ready | RSS before (KiB) | RSS after (KiB) | KiB per session | first message (bytes) | setup (s) | DESIGN §7 target: met? |"
+    echo "| app | sessions | ready | RSS before (KiB) | RSS after (KiB) | KiB per session | first message (bytes) | setup (s) | target (docs/architecture.md): met? |"
     echo "|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${IDLE_ROWS[@]}"
     echo

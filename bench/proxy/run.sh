@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/proxy/run.sh: events/s through HAProxy in front of a 2-worker server
-# (DESIGN.md §6; docs/deploy.md), beside the same load straight to the
+# (docs/deploy.md), beside the same load straight to the
 # server and to the raw libwebsockets echo.
 #
 # Starts build/examples/counter --workers 2 and build/bench/echo on free

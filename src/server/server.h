@@ -1,22 +1,21 @@
 /*
  * The server layer: libwebsockets on a libev loop that reactc owns.
  *
- *   app.c       rc_app_args, rc_app_run: loop, signals, lws context, shutdown
+ *   app.c       rc_app_run: loop, signals, lws context and its callback, shutdown
+ *   args.c      rc_app_args: the command line
+ *   config.c    the app's settings with defaults resolved (a private copy)
  *   http.c      the page, the client bundle, static files, 404s
- *   session.h   one session per WebSocket, in five files by concern:
- *     session.c           lifecycle: create, free (the only place), detach,
- *                         grace period, the id index
- *     session_io.c        the connection: frames in, messages out, close
- *     session_tokens.c    when state tokens are sealed and sent (pacing)
- *     session_render.c    layout start, event dispatch, flush to messages
- *     session_resume.c    a hello that resumes: re-attach, resume, fresh
- *     session_protocol.c  each incoming message: hello, events, ping, sleep
+ *   session.h   one session per WebSocket, in six files by concern (listed
+ *               there, top down): protocol, resume, lifecycle, render,
+ *               tokens, io
  *   outq.c      a connection's output queue (bounded)
  *   endpoints.h the URL paths reactc serves
  *   timers.c    the libev timer host given to layouts
  *   post.c      rc_app_post: work from other threads
  *   log.c       leveled logging
- *   dev_channel.c  the app's end of the dev runner (reactc-dev)
+ *   dev_channel.c  the app's end of the dev runner (reactc-dev);
+ *                  dev_channel_off.c when built without it
+ *   workers.c   the supervisor of --workers N (forks, restarts, SIGHUP)
  *   listen.c    listening sockets of our own (workers, the dev runner)
  *
  * Everything runs on the loop thread except rc_app_post and rc_app_stop.

@@ -12,7 +12,7 @@ struct rc_arena_chunk {
 };
 
 /* First chunk is small: most components render a handful of nodes, and idle
- * sessions must stay small (DESIGN.md §7: 16 KiB per counter session). */
+ * sessions must stay small (docs/architecture.md, Targets: 10 KiB per idle counter session). */
 #define ARENA_FIRST_CHUNK 448
 #define ARENA_MAX_CHUNK (256 * 1024)
 

@@ -1,6 +1,6 @@
 // Chaos: server processes killed with SIGKILL while 50 scripted users click,
 // type, toggle and delete. No user may lose an event or see one applied
-// twice (docs/resume.md, "Exactly once"; DESIGN.md §6: "Killing any worker
+// twice (docs/resume.md, "Exactly once"; docs/architecture.md, Guarantees: "Killing any worker
 // at any moment loses no user's state").
 //
 //   1. HAProxy (balance leastconn, health checks, redispatch) in front of
