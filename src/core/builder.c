@@ -503,14 +503,3 @@ void rc_ctx_abandon(rc_ctx *ctx) {
     l->nattrs = ctx->attr_base;
     l->nhs = ctx->handler_base;
 }
-
-_Noreturn void rc_fail(rc_ctx *ctx, const char *fmt, ...) {
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    free(ctx->error);
-    ctx->error = rc_xstrdup(buf);
-    longjmp(ctx->jmp, 1);
-}

@@ -293,7 +293,8 @@ struct rc_layout {
 #define RC_PREFETCH(p) ((void)(p))
 #endif
 
-/* Grows *arr (of elem-sized items, capacity *cap) to hold at least need. */
+/* grow.c: grows *arr (of elem-sized items, capacity *cap) to hold at least
+ * need. */
 void rc_grow(void **arr, size_t elem, size_t *cap, size_t need);
 #define RC_GROW(arr, cap, need) \
     rc_grow((void **)&(arr), sizeof *(arr), &(cap), (need))
@@ -301,6 +302,7 @@ void rc_grow32(void **arr, size_t elem, uint32_t *cap, size_t need);
 #define RC_GROW32(arr, cap, need) \
     rc_grow32((void **)&(arr), sizeof *(arr), &(cap), (need))
 
+/* diag.c: the layout's log; rc_fail (reactc.h) ends a render with an error. */
 void rc_log(rc_layout *l, rc_log_level level, const char *fmt, ...) RC_PRINTF(3, 4);
 
 /* layout.c */

@@ -3,41 +3,9 @@
  * re-renders (dirty queue, parent first), runs a flush (render what is dirty,
  * collect patch operations) and a commit (free replaced output, run effects).
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "core/internal.h"
-
-/* ---- small shared helpers ----------------------------------------------- */
-
-void rc_grow(void **arr, size_t elem, size_t *cap, size_t need) {
-    if (need <= *cap) return;
-    size_t n = *cap ? *cap * 2 : 8;
-    while (n < need) n *= 2;
-    *arr = rc_xrealloc(*arr, n * elem);
-    *cap = n;
-}
-
-void rc_grow32(void **arr, size_t elem, uint32_t *cap, size_t need) {
-    size_t c = *cap;
-    rc_grow(arr, elem, &c, need);
-    *cap = (uint32_t)c;
-}
-
-void rc_log(rc_layout *l, rc_log_level level, const char *fmt, ...) {
-    if (l && level > l->opts.log_level) return;
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (l && l->opts.log) {
-        l->opts.log(l->opts.log_user, level, buf);
-    } else {
-        static const char *names[] = {"error", "warn", "info", "debug"};
-        fprintf(stderr, "reactc %s: %s\n", names[level], buf);
-    }
-}
 
 rc_layout_opts rc_layout_opts_default(void) {
     rc_layout_opts o;
