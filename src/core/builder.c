@@ -337,24 +337,6 @@ void rc_textf(rc_ctx *ctx, const char *fmt, ...) {
     push_kid(ctx, n);
 }
 
-/* Keys go into addresses ("Type[key]"): escape the characters that
- * structure an address so no key can forge another instance's address. */
-static size_t escape_key(char *out, const char *key) {
-    size_t o = 0;
-    for (const char *p = key; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == '/' || c == '[' || c == ']' || c == '@' || c == '%' || c == '#' || c < 0x20) {
-            static const char hex[] = "0123456789ABCDEF";
-            if (out) { out[o] = '%'; out[o + 1] = hex[c >> 4]; out[o + 2] = hex[c & 15]; }
-            o += 3;
-        } else {
-            if (out) out[o] = (char)c;
-            o++;
-        }
-    }
-    return o;
-}
-
 /* The n-th occurrence (from 0) of a child identity in this render: per type
  * for unkeyed children, per (type, key) for keyed ones. A key repeated
  * under two different elements of one component is legal (keys are unique
@@ -447,31 +429,6 @@ static void settle_keyed_ordinals(rc_ctx *ctx) {
         if (n->u.comp.ordinal)
             n->u.comp.path_hash = rc_hash_u64(n->u.comp.path_hash, n->u.comp.ordinal);
     }
-}
-
-char *rc_segment_new(const rc_node *placeholder) {
-    const char *name = placeholder->u.comp.type->name;
-    size_t tlen = strlen(name);
-    if (!placeholder->key) {
-        char num[24];
-        int nl = snprintf(num, sizeof num, "#%u", placeholder->u.comp.ordinal);
-        char *seg = rc_xmalloc(tlen + (size_t)nl + 1);
-        memcpy(seg, name, tlen);
-        memcpy(seg + tlen, num, (size_t)nl + 1);
-        return seg;
-    }
-    /* "Type[key]", or "Type[key]#n" for the n-th repeat of the key. */
-    size_t klen = escape_key(NULL, placeholder->key);
-    char num[24] = "";
-    if (placeholder->u.comp.ordinal) snprintf(num, sizeof num, "#%u", placeholder->u.comp.ordinal);
-    size_t nlen = strlen(num);
-    char *seg = rc_xmalloc(tlen + klen + nlen + 3);
-    memcpy(seg, name, tlen);
-    seg[tlen] = '[';
-    escape_key(seg + tlen + 1, placeholder->key);
-    seg[tlen + 1 + klen] = ']';
-    memcpy(seg + tlen + 2 + klen, num, nlen + 1);
-    return seg;
 }
 
 rc_node *rc_make_error_node(rc_arena *a, rc_instance *owner, const char *msg) {

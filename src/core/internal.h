@@ -330,8 +330,6 @@ void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena);
 void rc_ctx_finish(rc_ctx *ctx, rc_node ***roots, uint32_t *nroots);
 void rc_ctx_abandon(rc_ctx *ctx);
 rc_node *rc_make_error_node(rc_arena *a, rc_instance *owner, const char *msg);
-/* The readable path segment of a component node: "Type[key]" or "Type#n". */
-char *rc_segment_new(const rc_node *placeholder);
 
 /* reconcile.c */
 void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw,
@@ -370,11 +368,17 @@ void rc_location_free(rc_layout *l);
 void rc_connection_init(rc_layout *l);
 void rc_connection_free(rc_layout *l);
 
-/* slots.c */
+/* address.c */
+/* The readable path segment of a component node: "Type[key]" or "Type#n". */
+char *rc_segment_new(const rc_node *placeholder);
 /* Writes the instance's address prefix ("/Type/Type[key]") into buf. */
 size_t rc_instance_address(const rc_instance *inst, char *buf, size_t cap);
-const rc_value *rc_slot_restore(rc_ctx *ctx, rc_state *s);
 void rc_instance_forget_address(rc_instance *inst);
+/* Writes the slot's full address; returns its length (may exceed cap). */
+size_t rc_slot_address(const rc_instance *inst, const rc_hook *h, char *buf, size_t cap);
+
+/* slots.c */
+const rc_value *rc_slot_restore(rc_ctx *ctx, rc_state *s);
 void rc_value_own_types(rc_layout *l, rc_value *v);
 void rc_layout_free_types(rc_layout *l);
 
