@@ -305,11 +305,15 @@ void rc_grow32(void **arr, size_t elem, uint32_t *cap, size_t need);
 /* diag.c: the layout's log; rc_fail (reactc.h) ends a render with an error. */
 void rc_log(rc_layout *l, rc_log_level level, const char *fmt, ...) RC_PRINTF(3, 4);
 
-/* layout.c */
-void rc_instance_mark_dirty(rc_instance *inst);
+/* instance.c */
 rc_instance *rc_instance_new(rc_layout *l, rc_instance *parent, rc_node *placeholder);
 void rc_instance_unmount(rc_instance *inst);
+void rc_unmount_subtree(rc_layout *l, rc_node *n);
+
+/* schedule.c */
+void rc_instance_mark_dirty(rc_instance *inst);
 void rc_queue_effects(rc_instance *inst);
+
 /* DOM nodes n stands for: 1, or a placeholder's instance's count. Inline:
  * finding a node's DOM index sums it over the siblings before it. */
 static inline uint32_t rc_node_dom_count(const rc_node *n) {
@@ -335,7 +339,6 @@ rc_node *rc_make_error_node(rc_arena *a, rc_instance *owner, const char *msg);
 void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw,
                    uint32_t nnew, uint32_t base);
 void rc_mount_subtree(rc_layout *l, rc_node *n);
-void rc_unmount_subtree(rc_layout *l, rc_node *n);
 void rc_path_push(rc_layout *l, uint32_t index);
 void rc_path_pop(rc_layout *l);
 
@@ -346,15 +349,16 @@ void rc_handler_set_id(rc_handler *h, uint64_t element_ident);
 const char *rc_canonical_event(const char *event);
 
 /* hooks.c */
-void rc_hooks_free(rc_instance *inst);
+void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name,
+                  bool *created);
+
+/* effects.c */
 bool rc_effects_pending(const rc_instance *inst);
 /* Ends a render for the instance's effects: ok commits what it staged. */
 void rc_effects_render_done(rc_instance *inst, bool ok);
 void rc_effects_run_cleanups(rc_instance *inst);   /* of pending effects */
 void rc_effects_run(rc_instance *inst);
 void rc_effects_cleanup_all(rc_instance *inst);    /* unmount */
-void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name,
-                  bool *created);
 
 /* context.c */
 void rc_consumer_unlink(rc_consumer *c);

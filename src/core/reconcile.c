@@ -63,21 +63,6 @@ void rc_mount_subtree(rc_layout *l, rc_node *n) {
     }
 }
 
-void rc_unmount_subtree(rc_layout *l, rc_node *n) {
-    switch (n->kind) {
-    case RC_NODE_ELEMENT:
-        rc_handlers_unregister(l, n);
-        for (uint32_t i = 0; i < n->nchildren; i++) rc_unmount_subtree(l, n->u.el.children[i]);
-        break;
-    case RC_NODE_COMPONENT:
-        if (n->u.comp.inst) rc_instance_unmount(n->u.comp.inst);
-        n->u.comp.inst = NULL;
-        break;
-    default:
-        break;
-    }
-}
-
 /* ---- pairs -------------------------------------------------------------- */
 
 static bool same_key(const rc_node *a, const rc_node *b) {
