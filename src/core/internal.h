@@ -321,12 +321,35 @@ static inline uint32_t rc_node_dom_count(const rc_node *n) {
     return 1;
 }
 
-/* render.c: renders inst into a new arena. With diff, the old output is
- * diffed against the new one and ops are emitted (the layout's path stack
- * holds the container element's path, base the DOM index of our first root);
- * without, the new output is mounted silently (its subtree is being
- * inserted whole). */
-void rc_render_instance(rc_instance *inst, bool diff, uint32_t base);
+/* render.c: runs inst's render function into a new arena (inside an error
+ * boundary: a failed render's output is an error node) and makes the result
+ * inst's output. The output it replaced is left in *old for the caller to
+ * diff against; rc_render_done then frees it at commit, counts inst's DOM
+ * nodes and queues its effects. */
+typedef struct rc_output {
+    rc_arena arena;
+    rc_node **roots;
+    uint32_t nroots;
+} rc_output;
+void rc_render_output(rc_instance *inst, rc_output *old);
+void rc_render_done(rc_instance *inst, rc_output *old);
+
+/* mount.c: renders inst and mounts its output silently (its subtree is
+ * being inserted whole); rc_mount_subtree does so for every instance in n. */
+void rc_mount_instance(rc_instance *inst);
+void rc_mount_subtree(rc_layout *l, rc_node *n);
+
+/* reconcile.c: renders inst again and diffs the new output against the old
+ * one, emitting ops (the layout's path stack holds the container element's
+ * path, base the DOM index of inst's first root inside it). */
+void rc_reconcile_instance(rc_instance *inst, uint32_t base);
+
+/* patch.c: the path stack, ops emitted at its path, regions */
+void rc_path_push(rc_layout *l, uint32_t index);
+void rc_path_pop(rc_layout *l);
+rc_op *rc_emit_op(rc_layout *l, rc_op_kind kind);
+void rc_patch_region(rc_layout *l);    /* the path stack's path was re-rendered */
+const rc_patch *rc_patch_finish(rc_layout *l);
 
 /* builder.c */
 void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena);
@@ -334,13 +357,6 @@ void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena);
 void rc_ctx_finish(rc_ctx *ctx, rc_node ***roots, uint32_t *nroots);
 void rc_ctx_abandon(rc_ctx *ctx);
 rc_node *rc_make_error_node(rc_arena *a, rc_instance *owner, const char *msg);
-
-/* reconcile.c */
-void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw,
-                   uint32_t nnew, uint32_t base);
-void rc_mount_subtree(rc_layout *l, rc_node *n);
-void rc_path_push(rc_layout *l, uint32_t index);
-void rc_path_pop(rc_layout *l);
 
 /* handlers.c */
 void rc_handlers_register(rc_layout *l, rc_node *el);

@@ -140,16 +140,6 @@ static uint32_t instance_base(rc_layout *l, const rc_instance *inst) {
 
 /* ---- flush and commit ------------------------------------------------- */
 
-static void add_region(rc_layout *l) {
-    RC_GROW(l->regions, l->regions_cap, l->nregions + 1);
-    RC_GROW(l->paths, l->paths_cap, l->npaths + l->path_len);
-    rc_region_internal *r = &l->regions[l->nregions++];
-    r->path_off = (uint32_t)l->npaths;
-    r->path_len = (uint32_t)l->path_len;
-    if (l->path_len) memcpy(&l->paths[l->npaths], l->path, sizeof(uint32_t) * l->path_len);
-    l->npaths += l->path_len;
-}
-
 static int by_depth(const void *a, const void *b) {
     const rc_instance *x = *(rc_instance *const *)a, *y = *(rc_instance *const *)b;
     if (!x || !y) return (x == NULL) - (y == NULL);    /* holes sort last */
@@ -163,17 +153,6 @@ static void propagate_count(rc_instance *inst, int64_t delta) {
         inst = inst->parent;
         inst->dom_count = (uint32_t)((int64_t)inst->dom_count + delta);
     }
-}
-
-static bool region_has_prefix(const rc_layout *l, size_t upto, const rc_region_internal *r) {
-    for (size_t i = 0; i < upto; i++) {
-        const rc_region_internal *q = &l->regions[i];
-        if (q->path_len > r->path_len) continue;
-        if (q->path_len == 0 ||
-            memcmp(&l->paths[q->path_off], &l->paths[r->path_off], sizeof(uint32_t) * q->path_len) == 0)
-            return true;
-    }
-    return false;
 }
 
 static void render_dirty(rc_layout *l) {
@@ -203,9 +182,9 @@ static void render_dirty(rc_layout *l) {
             }
             l->path_len = 0;
             uint32_t base = instance_base(l, inst);
-            add_region(l);
+            rc_patch_region(l);
             uint32_t before = inst->dom_count;
-            rc_render_instance(inst, true, base);
+            rc_reconcile_instance(inst, base);
             propagate_count(inst, (int64_t)inst->dom_count - (int64_t)before);
         }
         l->batch = NULL;
@@ -237,7 +216,7 @@ const rc_patch *rc_layout_flush(rc_layout *l) {
     l->in_flush = true;
     if (!l->mounted) {
         l->mounted = true;
-        rc_render_instance(l->root, false, 0);
+        rc_mount_instance(l->root);
         l->resuming = false;
         rc_op_internal *o;
         RC_GROW(l->ops, l->ops_cap, 1);
@@ -247,43 +226,14 @@ const rc_patch *rc_layout_flush(rc_layout *l) {
         o->op.index = 0;
         o->op.nodes = l->root->roots;
         o->op.nnodes = l->root->nroots;
-        add_region(l);
+        rc_patch_region(l);
         /* Sets made during the first render are already reflected in it
          * only if they happened before the read; render again next flush. */
     } else {
         render_dirty(l);
     }
     l->in_flush = false;
-
-    /* Fix up pool offsets into pointers now that the pool stopped moving. */
-    RC_GROW(l->ops_out, l->ops_out_cap, l->nops);
-    for (size_t i = 0; i < l->nops; i++) {
-        l->ops_out[i] = l->ops[i].op;
-        l->ops_out[i].path = l->ops[i].op.path_len ? &l->paths[l->ops[i].path_off] : NULL;
-    }
-    RC_GROW(l->regions_out, l->regions_out_cap, l->nregions);
-    size_t nr = 0;
-    for (size_t i = 0; i < l->nregions; i++) {
-        if (region_has_prefix(l, i, &l->regions[i])) continue;
-        bool covered = false;
-        /* A later region that is a prefix of this one also covers it. */
-        for (size_t j = i + 1; j < l->nregions && !covered; j++) {
-            const rc_region_internal *q = &l->regions[j], *r = &l->regions[i];
-            covered = q->path_len < r->path_len &&
-                      (q->path_len == 0 || memcmp(&l->paths[q->path_off], &l->paths[r->path_off],
-                                                  sizeof(uint32_t) * q->path_len) == 0);
-        }
-        if (covered) continue;
-        l->regions_out[nr].path_len = l->regions[i].path_len;
-        l->regions_out[nr].path = l->regions[i].path_len ? &l->paths[l->regions[i].path_off] : NULL;
-        nr++;
-    }
-    l->patch.ops = l->ops_out;
-    l->patch.nops = l->nops;
-    l->patch.regions = l->regions_out;
-    l->patch.nregions = nr;
-    l->patch.rendered = l->rendered;
-    return &l->patch;
+    return rc_patch_finish(l);
 }
 
 typedef struct effect_order {

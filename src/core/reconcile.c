@@ -24,44 +24,9 @@
 
 #include "core/internal.h"
 
-void rc_path_push(rc_layout *l, uint32_t index) {
-    RC_GROW(l->path, l->path_cap, l->path_len + 1);
-    l->path[l->path_len++] = index;
-}
-
-void rc_path_pop(rc_layout *l) { l->path_len--; }
-
-static rc_op *emit(rc_layout *l, rc_op_kind kind) {
-    RC_GROW(l->ops, l->ops_cap, l->nops + 1);
-    RC_GROW(l->paths, l->paths_cap, l->npaths + l->path_len);
-    rc_op_internal *o = &l->ops[l->nops++];
-    memset(o, 0, sizeof *o);
-    o->op.kind = kind;
-    o->op.path_len = (uint32_t)l->path_len;
-    o->path_off = (uint32_t)l->npaths;
-    if (l->path_len) memcpy(&l->paths[l->npaths], l->path, sizeof(uint32_t) * l->path_len);
-    l->npaths += l->path_len;
-    return &o->op;
-}
-
-/* ---- mounting and unmounting -------------------------------------------- */
-
-void rc_mount_subtree(rc_layout *l, rc_node *n) {
-    switch (n->kind) {
-    case RC_NODE_ELEMENT:
-        rc_handlers_register(l, n);
-        for (uint32_t i = 0; i < n->nchildren; i++) rc_mount_subtree(l, n->u.el.children[i]);
-        break;
-    case RC_NODE_COMPONENT: {
-        rc_instance *inst = rc_instance_new(l, n->owner, n);
-        n->u.comp.inst = inst;
-        rc_render_instance(inst, false, 0);
-        break;
-    }
-    default:
-        break;
-    }
-}
+/* A pair of elements diffs their children's lists: the two recurse. */
+static void diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uint32_t nnew,
+                       uint32_t base);
 
 /* ---- pairs -------------------------------------------------------------- */
 
@@ -95,7 +60,7 @@ static void diff_attrs(rc_layout *l, const rc_node *o, const rc_node *n) {
         if (match && match->value_len == na[i].value_len &&
             memcmp(match->value, na[i].value, na[i].value_len) == 0)
             continue;
-        rc_op *op = emit(l, RC_OP_SET_ATTR);
+        rc_op *op = rc_emit_op(l, RC_OP_SET_ATTR);
         op->name = na[i].name;
         op->value = na[i].value;
         op->value_len = na[i].value_len;
@@ -104,7 +69,7 @@ static void diff_attrs(rc_layout *l, const rc_node *o, const rc_node *n) {
         bool kept = j < n->nattrs && same_name(oa[j].name, na[j].name);
         for (uint32_t i = 0; i < n->nattrs && !kept; i++) kept = same_name(oa[j].name, na[i].name);
         if (kept) continue;
-        rc_op *op = emit(l, RC_OP_REMOVE_ATTR);
+        rc_op *op = rc_emit_op(l, RC_OP_REMOVE_ATTR);
         op->name = oa[j].name;     /* the old arena lives until commit */
     }
 }
@@ -132,7 +97,7 @@ static void diff_handlers(rc_layout *l, rc_node *o, rc_node *n) {
         if (match && match->id == nh[i].id && match->prevent_default == nh[i].prevent_default &&
             match->stop_propagation == nh[i].stop_propagation)
             continue;
-        rc_op *op = emit(l, RC_OP_SET_HANDLER);
+        rc_op *op = rc_emit_op(l, RC_OP_SET_HANDLER);
         op->name = nh[i].event;
         op->handler = &nh[i];
     }
@@ -140,7 +105,7 @@ static void diff_handlers(rc_layout *l, rc_node *o, rc_node *n) {
         bool kept = false;
         for (uint32_t i = 0; i < n->nhandlers && !kept; i++) kept = strcmp(oh[j].event, nh[i].event) == 0;
         if (kept) continue;
-        rc_op *op = emit(l, RC_OP_REMOVE_HANDLER);
+        rc_op *op = rc_emit_op(l, RC_OP_REMOVE_HANDLER);
         op->name = oh[j].event;
     }
 }
@@ -176,7 +141,7 @@ static void reconcile_component(rc_layout *l, rc_node *o, rc_node *n, uint32_t i
     if (inst->type->flags & RC_COMPONENT_ALWAYS_RENDER) changed = true;
     /* Dirty but already rendered in this flush: it waits for the next. */
     if (inst->dirty && inst->render_gen != l->flush_gen) changed = true;
-    if (changed) rc_render_instance(inst, true, index);
+    if (changed) rc_reconcile_instance(inst, index);
 }
 
 /* Diffs a matched pair whose DOM index in the container is `index`; np
@@ -188,13 +153,13 @@ static void diff_pair(rc_layout *l, rc_node *o, rc_node **np, uint32_t index) {
         rc_path_push(l, index);
         diff_attrs(l, o, n);
         diff_handlers(l, o, n);
-        rc_diff_lists(l, o->u.el.children, o->nchildren, n->u.el.children, n->nchildren, 0);
+        diff_lists(l, o->u.el.children, o->nchildren, n->u.el.children, n->nchildren, 0);
         rc_path_pop(l);
         break;
     case RC_NODE_TEXT:
         if (o->text_len != n->text_len || memcmp(o->tag, n->tag, n->text_len) != 0) {
             rc_path_push(l, index);
-            rc_op *op = emit(l, RC_OP_SET_TEXT);
+            rc_op *op = rc_emit_op(l, RC_OP_SET_TEXT);
             rc_path_pop(l);
             op->value = n->tag;
             op->value_len = n->text_len;
@@ -205,7 +170,7 @@ static void diff_pair(rc_layout *l, rc_node *o, rc_node **np, uint32_t index) {
         break;
     case RC_NODE_ERROR:
         if (o->text_len != n->text_len || memcmp(o->tag, n->tag, n->text_len) != 0) {
-            rc_op *op = emit(l, RC_OP_REPLACE);
+            rc_op *op = rc_emit_op(l, RC_OP_REPLACE);
             op->index = index;
             op->count = 1;
             op->nodes = np;
@@ -246,8 +211,8 @@ static uint32_t dom_offset(rc_node **nw, const uint32_t *w, uint32_t upto, bool 
     return base;
 }
 
-void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uint32_t nnew,
-                   uint32_t base) {
+static void diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uint32_t nnew,
+                       uint32_t base) {
     if (nold == 0 && nnew == 0) return;
 
     /* Fast path: same length, same keys position by position — the shape
@@ -269,7 +234,7 @@ void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uin
             } else {
                 uint32_t oc = rc_node_dom_count(old[i]);
                 rc_mount_subtree(l, nw[i]);
-                rc_op *op = emit(l, RC_OP_REPLACE);
+                rc_op *op = rc_emit_op(l, RC_OP_REPLACE);
                 op->index = off;
                 op->count = oc;
                 op->nodes = &nw[i];
@@ -340,7 +305,7 @@ void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uin
                 rc_unmount_subtree(l, old[j]);
             }
             if (run) {
-                rc_op *op = emit(l, RC_OP_REMOVE);
+                rc_op *op = rc_emit_op(l, RC_OP_REMOVE);
                 op->index = off;
                 op->count = run;
             }
@@ -384,7 +349,7 @@ void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uin
                 added += rc_node_dom_count(nw[i]);
             }
             if (added) {                /* components rendering nothing add no op */
-                rc_op *op = emit(l, RC_OP_INSERT);
+                rc_op *op = rc_emit_op(l, RC_OP_INSERT);
                 op->index = dom_offset(nw, w, anchor, simple_counts, base);
                 op->nodes = &nw[first];
                 op->nnodes = k - first + 1;
@@ -409,7 +374,7 @@ void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uin
         uint32_t before = dom_offset(nw, w, anchor, simple_counts, base);
         uint32_t c = rc_node_dom_count(nw[k]);
         if (c) {
-            rc_op *op = emit(l, RC_OP_MOVE);
+            rc_op *op = rc_emit_op(l, RC_OP_MOVE);
             op->index = from;
             op->count = c;
             op->before = before;
@@ -429,4 +394,11 @@ void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uin
     free(count);
     free(new_of_old);
     free(old_of_new);
+}
+
+void rc_reconcile_instance(rc_instance *inst, uint32_t base) {
+    rc_output old;
+    rc_render_output(inst, &old);
+    diff_lists(inst->layout, old.roots, old.nroots, inst->roots, inst->nroots, base);
+    rc_render_done(inst, &old);
 }
