@@ -351,6 +351,9 @@ rc_op *rc_emit_op(rc_layout *l, rc_op_kind kind);
 void rc_patch_region(rc_layout *l);    /* the path stack's path was re-rendered */
 const rc_patch *rc_patch_finish(rc_layout *l);
 
+/* format.c: printf into the arena; *len_out is the text's length. */
+char *rc_arena_vformat(rc_arena *a, size_t *len_out, const char *fmt, va_list ap);
+
 /* builder.c */
 void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena);
 /* Closes what the render left open and returns the output's roots. */
