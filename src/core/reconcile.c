@@ -180,7 +180,6 @@ static void diff_pair(rc_layout *l, rc_node *o, rc_node **np, uint32_t index) {
     }
 }
 
-
 /* Longest increasing subsequence of seq[0..n) (values distinct): marks
  * keep[i] for the members. O(n log n). */
 static void mark_lis(const uint32_t *seq, uint32_t n, bool *keep) {
@@ -211,12 +210,11 @@ static uint32_t dom_offset(rc_node **nw, const uint32_t *w, uint32_t upto, bool 
     return base;
 }
 
-static void diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uint32_t nnew,
-                       uint32_t base) {
-    if (nold == 0 && nnew == 0) return;
+/* ---- lists -------------------------------------------------------------- */
 
-    /* Fast path: same length, same keys position by position — the shape
-     * of nearly every re-render. */
+/* Fast path: same length, same keys position by position — the shape of
+ * nearly every re-render. */
+static bool same_keys_pairwise(rc_node **old, uint32_t nold, rc_node **nw, uint32_t nnew) {
     bool pairwise = nold == nnew;
     for (uint32_t i = 0; i < nnew && pairwise; i++) {
         pairwise = same_key(old[i], nw[i]);
@@ -226,29 +224,35 @@ static void diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw,
          * Asking for them all now overlaps the misses. */
         if (old[i]->kind == RC_NODE_COMPONENT) RC_PREFETCH(old[i]->u.comp.inst);
     }
-    if (pairwise) {
-        uint32_t off = base;
-        for (uint32_t i = 0; i < nnew; i++) {
-            if (same_type(old[i], nw[i])) {
-                diff_pair(l, old[i], &nw[i], off);
-            } else {
-                uint32_t oc = rc_node_dom_count(old[i]);
-                rc_mount_subtree(l, nw[i]);
-                rc_op *op = rc_emit_op(l, RC_OP_REPLACE);
-                op->index = off;
-                op->count = oc;
-                op->nodes = &nw[i];
-                op->nnodes = 1;
-                rc_unmount_subtree(l, old[i]);
-            }
-            off += rc_node_dom_count(nw[i]);
-        }
-        return;
-    }
+    return pairwise;
+}
 
-    /* Match new nodes to old ones: by key, unkeyed ones by position. */
-    uint32_t *new_of_old = rc_xmalloc(sizeof(uint32_t) * (nold ? nold : 1));
-    uint32_t *old_of_new = rc_xmalloc(sizeof(uint32_t) * (nnew ? nnew : 1));
+/* Diffs old[i] with nw[i] for every i; a node whose type changed is
+ * replaced where it stands (no matching, no moves). */
+static void diff_pairwise(rc_layout *l, rc_node **old, rc_node **nw, uint32_t n, uint32_t base) {
+    uint32_t off = base;
+    for (uint32_t i = 0; i < n; i++) {
+        if (same_type(old[i], nw[i])) {
+            diff_pair(l, old[i], &nw[i], off);
+        } else {
+            uint32_t oc = rc_node_dom_count(old[i]);
+            rc_mount_subtree(l, nw[i]);
+            rc_op *op = rc_emit_op(l, RC_OP_REPLACE);
+            op->index = off;
+            op->count = oc;
+            op->nodes = &nw[i];
+            op->nnodes = 1;
+            rc_unmount_subtree(l, old[i]);
+        }
+        off += rc_node_dom_count(nw[i]);
+    }
+}
+
+/* Matches new nodes to old ones: by key, unkeyed ones by position; a pair
+ * must be of the same type. Fills new_of_old and old_of_new (UINT32_MAX:
+ * no match). */
+static void match_nodes(rc_node **old, uint32_t nold, rc_node **nw, uint32_t nnew,
+                        uint32_t *new_of_old, uint32_t *old_of_new) {
     for (uint32_t i = 0; i < nold; i++) new_of_old[i] = UINT32_MAX;
     for (uint32_t i = 0; i < nnew; i++) old_of_new[i] = UINT32_MAX;
     rc_map keys;
@@ -269,129 +273,186 @@ static void diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw,
         }
     }
     rc_map_free(&keys);
+}
 
-    /* 1. Diff matched pairs in old order; counts may change as we go. */
-    uint32_t *count = rc_xmalloc(sizeof(uint32_t) * (nold + nnew + 1));
-    {
-        uint32_t off = base;
-        for (uint32_t j = 0; j < nold; j++) {
-            uint32_t k = new_of_old[j];
-            if (k != UINT32_MAX) {
-                diff_pair(l, old[j], &nw[k], off);
-                count[j] = rc_node_dom_count(nw[k]);
-            } else {
-                count[j] = rc_node_dom_count(old[j]);
-            }
-            off += count[j];
+/* 1. Diffs matched pairs in old order, where they stand now; counts may
+ * change as we go. count[j] is left as old[j]'s DOM count after it (its new
+ * node's for a matched one). */
+static void diff_matched(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw,
+                         const uint32_t *new_of_old, uint32_t *count, uint32_t base) {
+    uint32_t off = base;
+    for (uint32_t j = 0; j < nold; j++) {
+        uint32_t k = new_of_old[j];
+        if (k != UINT32_MAX) {
+            diff_pair(l, old[j], &nw[k], off);
+            count[j] = rc_node_dom_count(nw[k]);
+        } else {
+            count[j] = rc_node_dom_count(old[j]);
         }
+        off += count[j];
     }
+}
 
-    /* 2. Remove unmatched old nodes, right to left, coalescing runs. */
-    {
-        uint32_t off_end = base;
-        for (uint32_t j = 0; j < nold; j++) off_end += count[j];
-        uint32_t j = nold;
-        uint32_t off = off_end;            /* DOM index just past old[j-1] */
-        while (j > 0) {
+/* 2. Removes unmatched old nodes, right to left (an op's index is not
+ * shifted by the removals after it), coalescing runs. */
+static void remove_unmatched(rc_layout *l, rc_node **old, uint32_t nold,
+                             const uint32_t *new_of_old, const uint32_t *count, uint32_t base) {
+    uint32_t off_end = base;
+    for (uint32_t j = 0; j < nold; j++) off_end += count[j];
+    uint32_t j = nold;
+    uint32_t off = off_end;            /* DOM index just past old[j-1] */
+    while (j > 0) {
+        j--;
+        off -= count[j];
+        if (new_of_old[j] != UINT32_MAX) continue;
+        uint32_t run = count[j];
+        rc_unmount_subtree(l, old[j]);
+        while (j > 0 && new_of_old[j - 1] == UINT32_MAX) {
             j--;
             off -= count[j];
-            if (new_of_old[j] != UINT32_MAX) continue;
-            uint32_t run = count[j];
+            run += count[j];
             rc_unmount_subtree(l, old[j]);
-            while (j > 0 && new_of_old[j - 1] == UINT32_MAX) {
-                j--;
-                off -= count[j];
-                run += count[j];
-                rc_unmount_subtree(l, old[j]);
-            }
-            if (run) {
-                rc_op *op = rc_emit_op(l, RC_OP_REMOVE);
-                op->index = off;
-                op->count = run;
-            }
+        }
+        if (run) {
+            rc_op *op = rc_emit_op(l, RC_OP_REMOVE);
+            op->index = off;
+            op->count = run;
         }
     }
+}
 
-    /* 3. Survivors in old order, as new indices; the LIS among them stays. */
-    uint32_t nw_len = 0;
-    uint32_t *w = rc_xmalloc(sizeof(uint32_t) * (nnew + 1));   /* new indices, DOM order */
-    for (uint32_t j = 0; j < nold; j++)
-        if (new_of_old[j] != UINT32_MAX) w[nw_len++] = new_of_old[j];
-    /* Survivors standing for no DOM node (components rendering nothing) move
-     * for free, so they stay off the LIS: kept, one could displace a node
-     * whose move costs an op, or anchor a move at the moved node's own DOM
-     * index (a no-op MOVE whose `before` is the moved node). */
+/* 3a. Which survivors stay in place: w holds them in old (DOM) order as new
+ * indices, and the LIS among them stays (stays[k] for new index k).
+ * Survivors standing for no DOM node (components rendering nothing) move
+ * for free, so they stay off the LIS: kept, one could displace a node
+ * whose move costs an op, or anchor a move at the moved node's own DOM
+ * index (a no-op MOVE whose `before` is the moved node). */
+static void mark_staying(rc_node **nw, const uint32_t *w, uint32_t nw_len, bool *stays) {
     uint32_t *lw = rc_xmalloc(sizeof(uint32_t) * (nw_len + 1));
     uint32_t nlw = 0;
     for (uint32_t m = 0; m < nw_len; m++)
         if (rc_node_dom_count(nw[w[m]])) lw[nlw++] = w[m];
     bool *keep_w = rc_xmalloc(sizeof(bool) * (nlw + 1));
     mark_lis(lw, nlw, keep_w);
-    bool *stays = rc_xcalloc(nnew + 1, sizeof(bool));
     for (uint32_t m = 0; m < nlw; m++) stays[lw[m]] = keep_w[m];
     free(keep_w);
     free(lw);
-    for (uint32_t k = 0; k < nnew; k++) count[k] = 0;   /* reuse: counts by new index */
+}
 
-    bool simple_counts = true;     /* every node one DOM node: index == position */
-    for (uint32_t m = 0; m < nw_len && simple_counts; m++)
-        simple_counts = rc_node_dom_count(nw[w[m]]) == 1;
-    uint32_t anchor = nw_len;      /* position in w of the placed right neighbour */
+/* 3b. The working list while the new order is placed, right to left: the
+ * nodes in the DOM, as new indices in DOM order. */
+typedef struct placing {
+    rc_layout *l;
+    rc_node **nw;
+    uint32_t *w;                   /* new indices, DOM order */
+    uint32_t len;
+    uint32_t anchor;               /* position in w of the placed right neighbour */
+    bool simple_counts;            /* every node one DOM node: index == position */
+    uint32_t base;
+} placing;
+
+/* A run of new nodes [first..k] goes in before the anchor: mounted, one
+ * INSERT, and spliced into w. */
+static void insert_run(placing *p, uint32_t first, uint32_t k) {
+    rc_node **nw = p->nw;
+    uint32_t added = 0;
+    for (uint32_t i = first; i <= k; i++) {
+        rc_mount_subtree(p->l, nw[i]);
+        added += rc_node_dom_count(nw[i]);
+    }
+    if (added) {                /* components rendering nothing add no op */
+        rc_op *op = rc_emit_op(p->l, RC_OP_INSERT);
+        op->index = dom_offset(nw, p->w, p->anchor, p->simple_counts, p->base);
+        op->nodes = &nw[first];
+        op->nnodes = k - first + 1;
+    }
+    uint32_t run = k - first + 1;
+    memmove(&p->w[p->anchor + run], &p->w[p->anchor], sizeof(uint32_t) * (p->len - p->anchor));
+    for (uint32_t i = 0; i < run; i++) {
+        p->w[p->anchor + i] = first + i;
+        if (rc_node_dom_count(nw[first + i]) != 1) p->simple_counts = false;
+    }
+    p->len += run;
+}
+
+/* Moves survivor k, at position pos in w, to just before the anchor: one
+ * MOVE unless it stands for no DOM node. */
+static void move_before_anchor(placing *p, uint32_t k, uint32_t pos) {
+    uint32_t *w = p->w;
+    uint32_t from = dom_offset(p->nw, w, pos, p->simple_counts, p->base);
+    uint32_t before = dom_offset(p->nw, w, p->anchor, p->simple_counts, p->base);
+    uint32_t c = rc_node_dom_count(p->nw[k]);
+    if (c) {
+        rc_op *op = rc_emit_op(p->l, RC_OP_MOVE);
+        op->index = from;
+        op->count = c;
+        op->before = before;
+    }
+    /* Move k from pos to just before the anchor within w. */
+    if (pos < p->anchor) {
+        memmove(&w[pos], &w[pos + 1], sizeof(uint32_t) * (p->anchor - 1 - pos));
+        p->anchor--;
+    } else {
+        memmove(&w[p->anchor + 1], &w[p->anchor], sizeof(uint32_t) * (pos - p->anchor));
+    }
+    w[p->anchor] = k;
+}
+
+/* 3c. Walks the new list right to left, placing each node before its
+ * already-placed right neighbour (the anchor): new runs are inserted,
+ * survivors off the LIS are moved, those on it become the anchor. */
+static void place_in_new_order(placing *p, uint32_t nnew, const uint32_t *old_of_new,
+                               const bool *stays) {
     for (uint32_t kk = nnew; kk > 0;) {
         uint32_t k = --kk;
         if (old_of_new[k] == UINT32_MAX) {
-            /* A run of new nodes [first..k] goes in before the anchor. */
             uint32_t first = k;
             while (first > 0 && old_of_new[first - 1] == UINT32_MAX) first--;
-            uint32_t added = 0;
-            for (uint32_t i = first; i <= k; i++) {
-                rc_mount_subtree(l, nw[i]);
-                added += rc_node_dom_count(nw[i]);
-            }
-            if (added) {                /* components rendering nothing add no op */
-                rc_op *op = rc_emit_op(l, RC_OP_INSERT);
-                op->index = dom_offset(nw, w, anchor, simple_counts, base);
-                op->nodes = &nw[first];
-                op->nnodes = k - first + 1;
-            }
-            uint32_t run = k - first + 1;
-            memmove(&w[anchor + run], &w[anchor], sizeof(uint32_t) * (nw_len - anchor));
-            for (uint32_t i = 0; i < run; i++) {
-                w[anchor + i] = first + i;
-                if (rc_node_dom_count(nw[first + i]) != 1) simple_counts = false;
-            }
-            nw_len += run;
+            insert_run(p, first, k);
             kk = first;
             continue;
         }
         uint32_t pos = 0;
-        while (w[pos] != k) pos++;
+        while (p->w[pos] != k) pos++;
         if (stays[k]) {
-            anchor = pos;
+            p->anchor = pos;
             continue;
         }
-        uint32_t from = dom_offset(nw, w, pos, simple_counts, base);
-        uint32_t before = dom_offset(nw, w, anchor, simple_counts, base);
-        uint32_t c = rc_node_dom_count(nw[k]);
-        if (c) {
-            rc_op *op = rc_emit_op(l, RC_OP_MOVE);
-            op->index = from;
-            op->count = c;
-            op->before = before;
-        }
-        /* Move k from pos to just before the anchor within w. */
-        if (pos < anchor) {
-            memmove(&w[pos], &w[pos + 1], sizeof(uint32_t) * (anchor - 1 - pos));
-            anchor--;
-        } else {
-            memmove(&w[anchor + 1], &w[anchor], sizeof(uint32_t) * (pos - anchor));
-        }
-        w[anchor] = k;
+        move_before_anchor(p, k, pos);
+    }
+}
+
+static void diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uint32_t nnew,
+                       uint32_t base) {
+    if (nold == 0 && nnew == 0) return;
+    if (same_keys_pairwise(old, nold, nw, nnew)) {
+        diff_pairwise(l, old, nw, nnew, base);
+        return;
     }
 
-    free(stays);
-    free(w);
+    uint32_t *new_of_old = rc_xmalloc(sizeof(uint32_t) * (nold ? nold : 1));
+    uint32_t *old_of_new = rc_xmalloc(sizeof(uint32_t) * (nnew ? nnew : 1));
+    match_nodes(old, nold, nw, nnew, new_of_old, old_of_new);
+
+    uint32_t *count = rc_xmalloc(sizeof(uint32_t) * (nold + 1));
+    diff_matched(l, old, nold, nw, new_of_old, count, base);
+    remove_unmatched(l, old, nold, new_of_old, count, base);
     free(count);
+
+    /* 3. Survivors in old order, as new indices; the LIS among them stays. */
+    placing p = {.l = l, .nw = nw, .w = rc_xmalloc(sizeof(uint32_t) * (nnew + 1)),
+                 .simple_counts = true, .base = base};
+    for (uint32_t j = 0; j < nold; j++)
+        if (new_of_old[j] != UINT32_MAX) p.w[p.len++] = new_of_old[j];
+    bool *stays = rc_xcalloc(nnew + 1, sizeof(bool));
+    mark_staying(nw, p.w, p.len, stays);
+    for (uint32_t m = 0; m < p.len && p.simple_counts; m++)
+        p.simple_counts = rc_node_dom_count(nw[p.w[m]]) == 1;
+    p.anchor = p.len;
+    place_in_new_order(&p, nnew, old_of_new, stays);
+
+    free(stays);
+    free(p.w);
     free(new_of_old);
     free(old_of_new);
 }
