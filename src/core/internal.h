@@ -344,6 +344,12 @@ void rc_mount_subtree(rc_layout *l, rc_node *n);
  * path, base the DOM index of inst's first root inside it). */
 void rc_reconcile_instance(rc_instance *inst, uint32_t base);
 
+/* reorder.c: the last step of a list diff: brings the survivors (matched
+ * pairs, new_of_old / old_of_new, UINT32_MAX where none) into the new order
+ * with the fewest moves and inserts the new nodes, emitting the ops. */
+void rc_reorder_list(rc_layout *l, rc_node **nw, uint32_t nnew, const uint32_t *old_of_new,
+                     const uint32_t *new_of_old, uint32_t nold, uint32_t base);
+
 /* patch.c: the path stack, ops emitted at its path, regions */
 void rc_path_push(rc_layout *l, uint32_t index);
 void rc_path_pop(rc_layout *l);
