@@ -1,7 +1,8 @@
 /*
- * The layout: one mounted root. Owns the component instances, schedules
- * re-renders (dirty queue, parent first), runs a flush (render what is dirty,
- * collect patch operations) and a commit (free replaced output, run effects).
+ * The layout: one mounted root. Owns the component instances (made and torn
+ * down in instance.c), runs a flush (render what the dirty queue of
+ * schedule.c holds, parent first, collecting patch operations) and a commit
+ * (free replaced output, run effects).
  */
 #include <string.h>
 
