@@ -7,7 +7,6 @@
  * right-sized arrays in the render's arena and pops it. So building costs
  * one arena bump per node and no malloc at all once the stacks are warm.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "core/internal.h"
@@ -103,77 +102,11 @@ static void attr_static(rc_ctx *ctx, const char *name, const char *value) {
     set_attr_n(ctx, name, true, value, strlen(value));
 }
 
-/* Decimal digits of v (negated when neg) into the arena. */
-static char *arena_decimal(rc_arena *a, size_t *len_out, bool neg, unsigned long long v) {
-    char buf[24];
-    size_t i = sizeof buf;
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    if (neg) buf[--i] = '-';
-    *len_out = sizeof buf - i;
-    return rc_arena_strndup(a, buf + i, sizeof buf - i);
-}
-
-/* Magnitude of a signed value, LLONG_MIN included. */
-static unsigned long long magnitude(long long x) {
-    return x < 0 ? 0ull - (unsigned long long)x : (unsigned long long)x;
-}
-
-/* Formats into the arena: one vsnprintf when the text fits the stack buffer.
- * A format that is one number or one string alone (a counter's "%lld")
- * skips vsnprintf, ~700 instructions of a small render. */
-static char *arena_vformat(rc_arena *a, size_t *len_out, const char *fmt, va_list ap) {
-    if (fmt[0] == '%') {
-        const char *f = fmt + 1;
-        if (strcmp(f, "d") == 0) {
-            int x = va_arg(ap, int);
-            return arena_decimal(a, len_out, x < 0, magnitude(x));
-        }
-        if (strcmp(f, "ld") == 0) {
-            long x = va_arg(ap, long);
-            return arena_decimal(a, len_out, x < 0, magnitude(x));
-        }
-        if (strcmp(f, "lld") == 0) {
-            long long x = va_arg(ap, long long);
-            return arena_decimal(a, len_out, x < 0, magnitude(x));
-        }
-        if (strcmp(f, "u") == 0) return arena_decimal(a, len_out, false, va_arg(ap, unsigned));
-        if (strcmp(f, "lu") == 0)
-            return arena_decimal(a, len_out, false, va_arg(ap, unsigned long));
-        if (strcmp(f, "llu") == 0)
-            return arena_decimal(a, len_out, false, va_arg(ap, unsigned long long));
-        if (strcmp(f, "zu") == 0) return arena_decimal(a, len_out, false, va_arg(ap, size_t));
-        if (strcmp(f, "s") == 0) {
-            const char *s = va_arg(ap, const char *);
-            if (!s) s = "(null)";                   /* what glibc's printf writes */
-            *len_out = strlen(s);
-            return rc_arena_strndup(a, s, *len_out);
-        }
-    }
-    char small[256];
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    if (n < 0) n = 0;
-    char *out;
-    if ((size_t)n < sizeof small) {
-        out = rc_arena_strndup(a, small, (size_t)n);
-    } else {
-        out = rc_arena_alloc(a, (size_t)n + 1);
-        vsnprintf(out, (size_t)n + 1, fmt, ap2);
-    }
-    va_end(ap2);
-    *len_out = (size_t)n;
-    return out;
-}
-
 void rc_attrf(rc_ctx *ctx, const char *name, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     size_t len;
-    char *v = arena_vformat(ctx->arena, &len, fmt, ap);
+    char *v = rc_arena_vformat(ctx->arena, &len, fmt, ap);
     va_end(ap);
     set_attr_n(ctx, name, false, v, len);
 }
@@ -329,30 +262,12 @@ void rc_textf(rc_ctx *ctx, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     size_t len;
-    char *s = arena_vformat(ctx->arena, &len, fmt, ap);
+    char *s = rc_arena_vformat(ctx->arena, &len, fmt, ap);
     va_end(ap);
     rc_node *n = new_node(ctx, RC_NODE_TEXT);
     n->tag = s;
     n->text_len = (uint32_t)len;
     push_kid(ctx, n);
-}
-
-/* Keys go into addresses ("Type[key]"): escape the characters that
- * structure an address so no key can forge another instance's address. */
-static size_t escape_key(char *out, const char *key) {
-    size_t o = 0;
-    for (const char *p = key; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == '/' || c == '[' || c == ']' || c == '@' || c == '%' || c == '#' || c < 0x20) {
-            static const char hex[] = "0123456789ABCDEF";
-            if (out) { out[o] = '%'; out[o + 1] = hex[c >> 4]; out[o + 2] = hex[c & 15]; }
-            o += 3;
-        } else {
-            if (out) out[o] = (char)c;
-            o++;
-        }
-    }
-    return o;
 }
 
 /* The n-th occurrence (from 0) of a child identity in this render: per type
@@ -449,31 +364,6 @@ static void settle_keyed_ordinals(rc_ctx *ctx) {
     }
 }
 
-char *rc_segment_new(const rc_node *placeholder) {
-    const char *name = placeholder->u.comp.type->name;
-    size_t tlen = strlen(name);
-    if (!placeholder->key) {
-        char num[24];
-        int nl = snprintf(num, sizeof num, "#%u", placeholder->u.comp.ordinal);
-        char *seg = rc_xmalloc(tlen + (size_t)nl + 1);
-        memcpy(seg, name, tlen);
-        memcpy(seg + tlen, num, (size_t)nl + 1);
-        return seg;
-    }
-    /* "Type[key]", or "Type[key]#n" for the n-th repeat of the key. */
-    size_t klen = escape_key(NULL, placeholder->key);
-    char num[24] = "";
-    if (placeholder->u.comp.ordinal) snprintf(num, sizeof num, "#%u", placeholder->u.comp.ordinal);
-    size_t nlen = strlen(num);
-    char *seg = rc_xmalloc(tlen + klen + nlen + 3);
-    memcpy(seg, name, tlen);
-    seg[tlen] = '[';
-    escape_key(seg + tlen + 1, placeholder->key);
-    seg[tlen + 1 + klen] = ']';
-    memcpy(seg + tlen + 2 + klen, num, nlen + 1);
-    return seg;
-}
-
 rc_node *rc_make_error_node(rc_arena *a, rc_instance *owner, const char *msg) {
     rc_node *n = rc_arena_zalloc(a, sizeof *n);
     n->kind = RC_NODE_ERROR;
@@ -502,15 +392,4 @@ void rc_ctx_abandon(rc_ctx *ctx) {
     l->nkids = ctx->kid_base;
     l->nattrs = ctx->attr_base;
     l->nhs = ctx->handler_base;
-}
-
-_Noreturn void rc_fail(rc_ctx *ctx, const char *fmt, ...) {
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    free(ctx->error);
-    ctx->error = rc_xstrdup(buf);
-    longjmp(ctx->jmp, 1);
 }

@@ -1,17 +1,35 @@
 /*
  * The core's data structures: component instances, hook slots, the layout
  * (one mounted root) and the render context. Shared by the files of
- * src/core/, each of which implements one concept:
+ * src/core/, each of which implements one concept. From the ground up (a
+ * file calls only files listed before it):
  *
- *   builder.c    rc_open/rc_close/rc_attr/rc_text/rc_child: building output
- *   render.c     rendering one instance (error boundary, hook order check)
- *   reconcile.c  diffing old and new output into patch operations
- *   hooks.c      state, reducer, ref, memo, callback, effect
- *   context.c    providers and consumers
- *   handlers.c   deterministic handler ids, the handler table, dispatch
- *   layout.c     the layout: scheduling, flush, commit, unmount
- *   slots.c      restorable slot addresses, enumeration and restore
- *   value.c      rc_value
+ *   value.c             rc_value: free, copy, set, read
+ *   value_collections.c rc_value arrays and objects
+ *   value_equal.c       rc_value equality
+ *   grow.c              growing arrays (RC_GROW)
+ *   diag.c              the layout's log (rc_log) and rc_fail
+ *   nodes.c             read access to the virtual DOM
+ *   address.c           instance and slot addresses ("/App/Item[17]@done")
+ *   slots.c             restoring slots, enumerating them for snapshots
+ *   handlers.c          deterministic handler ids, the handler table, dispatch
+ *   format.c            printf into a render's arena
+ *   builder.c           rc_open/rc_close/rc_attr/rc_text/rc_child: building output
+ *   hooks.c             the hook list, matched by call order
+ *   effects.c           effect hooks, run at commit
+ *   memo.c              ref, memo and callback hooks
+ *   timers.c            timer hooks
+ *   schedule.c          the dirty queue and the effect queue
+ *   state.c             state and reducer hooks
+ *   context.c           providers and consumers
+ *   location.c          the layout's own contexts: location and connection
+ *   instance.c          creating and tearing down component instances
+ *   render.c            rendering one instance (error boundary, hook order check)
+ *   patch.c             the patch being built: path stack, ops, regions
+ *   mount.c             mounting a new subtree (no diff, no ops)
+ *   reorder.c           a list diff's moves and inserts (fewest moves: LIS)
+ *   reconcile.c         diffing old and new output into patch operations
+ *   layout.c            the layout: create, free, flush, commit
  */
 #ifndef RC_CORE_INTERNAL_H
 #define RC_CORE_INTERNAL_H
@@ -293,7 +311,8 @@ struct rc_layout {
 #define RC_PREFETCH(p) ((void)(p))
 #endif
 
-/* Grows *arr (of elem-sized items, capacity *cap) to hold at least need. */
+/* grow.c: grows *arr (of elem-sized items, capacity *cap) to hold at least
+ * need. */
 void rc_grow(void **arr, size_t elem, size_t *cap, size_t need);
 #define RC_GROW(arr, cap, need) \
     rc_grow((void **)&(arr), sizeof *(arr), &(cap), (need))
@@ -301,13 +320,9 @@ void rc_grow32(void **arr, size_t elem, uint32_t *cap, size_t need);
 #define RC_GROW32(arr, cap, need) \
     rc_grow32((void **)&(arr), sizeof *(arr), &(cap), (need))
 
+/* diag.c: the layout's log; rc_fail (reactc.h) ends a render with an error. */
 void rc_log(rc_layout *l, rc_log_level level, const char *fmt, ...) RC_PRINTF(3, 4);
 
-/* layout.c */
-void rc_instance_mark_dirty(rc_instance *inst);
-rc_instance *rc_instance_new(rc_layout *l, rc_instance *parent, rc_node *placeholder);
-void rc_instance_unmount(rc_instance *inst);
-void rc_queue_effects(rc_instance *inst);
 /* DOM nodes n stands for: 1, or a placeholder's instance's count. Inline:
  * finding a node's DOM index sums it over the siblings before it. */
 static inline uint32_t rc_node_dom_count(const rc_node *n) {
@@ -315,29 +330,19 @@ static inline uint32_t rc_node_dom_count(const rc_node *n) {
     return 1;
 }
 
-/* render.c: renders inst into a new arena. With diff, the old output is
- * diffed against the new one and ops are emitted (the layout's path stack
- * holds the container element's path, base the DOM index of our first root);
- * without, the new output is mounted silently (its subtree is being
- * inserted whole). */
-void rc_render_instance(rc_instance *inst, bool diff, uint32_t base);
-
-/* builder.c */
-void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena);
-/* Closes what the render left open and returns the output's roots. */
-void rc_ctx_finish(rc_ctx *ctx, rc_node ***roots, uint32_t *nroots);
-void rc_ctx_abandon(rc_ctx *ctx);
-rc_node *rc_make_error_node(rc_arena *a, rc_instance *owner, const char *msg);
+/* address.c */
 /* The readable path segment of a component node: "Type[key]" or "Type#n". */
 char *rc_segment_new(const rc_node *placeholder);
+/* Writes the instance's address prefix ("/Type/Type[key]") into buf. */
+size_t rc_instance_address(const rc_instance *inst, char *buf, size_t cap);
+void rc_instance_forget_address(rc_instance *inst);
+/* Writes the slot's full address; returns its length (may exceed cap). */
+size_t rc_slot_address(const rc_instance *inst, const rc_hook *h, char *buf, size_t cap);
 
-/* reconcile.c */
-void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw,
-                   uint32_t nnew, uint32_t base);
-void rc_mount_subtree(rc_layout *l, rc_node *n);
-void rc_unmount_subtree(rc_layout *l, rc_node *n);
-void rc_path_push(rc_layout *l, uint32_t index);
-void rc_path_pop(rc_layout *l);
+/* slots.c */
+const rc_value *rc_slot_restore(rc_ctx *ctx, rc_state *s);
+void rc_value_own_types(rc_layout *l, rc_value *v);
+void rc_layout_free_types(rc_layout *l);
 
 /* handlers.c */
 void rc_handlers_register(rc_layout *l, rc_node *el);
@@ -345,35 +350,85 @@ void rc_handlers_unregister(rc_layout *l, rc_node *el);
 void rc_handler_set_id(rc_handler *h, uint64_t element_ident);
 const char *rc_canonical_event(const char *event);
 
+/* format.c: printf into the arena; *len_out is the text's length. */
+char *rc_arena_vformat(rc_arena *a, size_t *len_out, const char *fmt, va_list ap);
+
+/* builder.c */
+void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena);
+/* Closes what the render left open and returns the output's roots. */
+void rc_ctx_finish(rc_ctx *ctx, rc_node ***roots, uint32_t *nroots);
+void rc_ctx_abandon(rc_ctx *ctx);
+rc_node *rc_make_error_node(rc_arena *a, rc_instance *owner, const char *msg);
+
 /* hooks.c */
-void rc_hooks_free(rc_instance *inst);
+void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name,
+                  bool *created);
+
+/* effects.c */
 bool rc_effects_pending(const rc_instance *inst);
 /* Ends a render for the instance's effects: ok commits what it staged. */
 void rc_effects_render_done(rc_instance *inst, bool ok);
 void rc_effects_run_cleanups(rc_instance *inst);   /* of pending effects */
 void rc_effects_run(rc_instance *inst);
 void rc_effects_cleanup_all(rc_instance *inst);    /* unmount */
-void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name,
-                  bool *created);
+
+/* timers.c */
+void rc_timer_release(rc_hook *h);
+
+/* schedule.c */
+void rc_instance_mark_dirty(rc_instance *inst);
+void rc_queue_effects(rc_instance *inst);
 
 /* context.c */
 void rc_consumer_unlink(rc_consumer *c);
 void rc_provider_release(rc_provider *p);
 void rc_provider_mark_consumers(rc_provider *p);
 
-/* timers.c, location.c */
-void rc_timer_release(rc_hook *h);
+/* location.c */
 void rc_location_init(rc_layout *l, const char *pathname, const char *search);
 void rc_location_free(rc_layout *l);
 void rc_connection_init(rc_layout *l);
 void rc_connection_free(rc_layout *l);
 
-/* slots.c */
-/* Writes the instance's address prefix ("/Type/Type[key]") into buf. */
-size_t rc_instance_address(const rc_instance *inst, char *buf, size_t cap);
-const rc_value *rc_slot_restore(rc_ctx *ctx, rc_state *s);
-void rc_instance_forget_address(rc_instance *inst);
-void rc_value_own_types(rc_layout *l, rc_value *v);
-void rc_layout_free_types(rc_layout *l);
+/* instance.c */
+rc_instance *rc_instance_new(rc_layout *l, rc_instance *parent, rc_node *placeholder);
+void rc_instance_unmount(rc_instance *inst);
+void rc_unmount_subtree(rc_layout *l, rc_node *n);
+
+/* render.c: runs inst's render function into a new arena (inside an error
+ * boundary: a failed render's output is an error node) and makes the result
+ * inst's output. The output it replaced is left in *old for the caller to
+ * diff against; rc_render_done then frees it at commit, counts inst's DOM
+ * nodes and queues its effects. */
+typedef struct rc_output {
+    rc_arena arena;
+    rc_node **roots;
+    uint32_t nroots;
+} rc_output;
+void rc_render_output(rc_instance *inst, rc_output *old);
+void rc_render_done(rc_instance *inst, rc_output *old);
+
+/* patch.c: the path stack, ops emitted at its path, regions */
+void rc_path_push(rc_layout *l, uint32_t index);
+void rc_path_pop(rc_layout *l);
+rc_op *rc_emit_op(rc_layout *l, rc_op_kind kind);
+void rc_patch_region(rc_layout *l);    /* the path stack's path was re-rendered */
+const rc_patch *rc_patch_finish(rc_layout *l);
+
+/* mount.c: renders inst and mounts its output silently (its subtree is
+ * being inserted whole); rc_mount_subtree does so for every instance in n. */
+void rc_mount_instance(rc_instance *inst);
+void rc_mount_subtree(rc_layout *l, rc_node *n);
+
+/* reorder.c: the last step of a list diff: brings the survivors (matched
+ * pairs, new_of_old / old_of_new, UINT32_MAX where none) into the new order
+ * with the fewest moves and inserts the new nodes, emitting the ops. */
+void rc_reorder_list(rc_layout *l, rc_node **nw, uint32_t nnew, const uint32_t *old_of_new,
+                     const uint32_t *new_of_old, uint32_t nold, uint32_t base);
+
+/* reconcile.c: renders inst again and diffs the new output against the old
+ * one, emitting ops (the layout's path stack holds the container element's
+ * path, base the DOM index of inst's first root inside it). */
+void rc_reconcile_instance(rc_instance *inst, uint32_t base);
 
 #endif

@@ -1,117 +1,18 @@
 /*
- * The layout: one mounted root. Owns the component instances, schedules
- * re-renders (dirty queue, parent first), runs a flush (render what is dirty,
- * collect patch operations) and a commit (free replaced output, run effects).
+ * The layout: one mounted root. Owns the component instances (made and torn
+ * down in instance.c), runs a flush (render what the dirty queue of
+ * schedule.c holds, parent first, collecting patch operations) and a commit
+ * (free replaced output, run effects).
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "core/internal.h"
-
-/* ---- small shared helpers ----------------------------------------------- */
-
-void rc_grow(void **arr, size_t elem, size_t *cap, size_t need) {
-    if (need <= *cap) return;
-    size_t n = *cap ? *cap * 2 : 8;
-    while (n < need) n *= 2;
-    *arr = rc_xrealloc(*arr, n * elem);
-    *cap = n;
-}
-
-void rc_grow32(void **arr, size_t elem, uint32_t *cap, size_t need) {
-    size_t c = *cap;
-    rc_grow(arr, elem, &c, need);
-    *cap = (uint32_t)c;
-}
-
-void rc_log(rc_layout *l, rc_log_level level, const char *fmt, ...) {
-    if (l && level > l->opts.log_level) return;
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (l && l->opts.log) {
-        l->opts.log(l->opts.log_user, level, buf);
-    } else {
-        static const char *names[] = {"error", "warn", "info", "debug"};
-        fprintf(stderr, "reactc %s: %s\n", names[level], buf);
-    }
-}
 
 rc_layout_opts rc_layout_opts_default(void) {
     rc_layout_opts o;
     memset(&o, 0, sizeof o);
     o.log_level = RC_LOG_WARN;
     return o;
-}
-
-/* ---- instances ------------------------------------------------------------ */
-
-rc_instance *rc_instance_new(rc_layout *l, rc_instance *parent, rc_node *placeholder) {
-    rc_instance *inst = rc_xcalloc(1, sizeof *inst);
-    inst->layout = l;
-    inst->parent = parent;
-    inst->placeholder = placeholder;
-    if (placeholder) {
-        inst->type = placeholder->u.comp.type;
-        inst->props = placeholder->u.comp.props;
-        inst->props_size = placeholder->u.comp.props_size;
-        inst->segment = rc_segment_new(placeholder);
-        inst->path_hash = placeholder->u.comp.path_hash;
-        inst->ctx_chain = placeholder->u.comp.ctx_chain;
-        inst->depth = parent->depth + 1;
-    }
-    rc_arena_init(&inst->arena);
-    inst->resume = l->resuming;
-    l->ninstances++;
-    return inst;
-}
-
-static void remove_from(rc_instance **arr, size_t n, const rc_instance *inst) {
-    for (size_t i = 0; i < n; i++)
-        if (arr[i] == inst) arr[i] = NULL;
-}
-
-void rc_instance_unmount(rc_instance *inst) {
-    rc_layout *l = inst->layout;
-    /* Children first, so cleanups run bottom-up and consumers unlink before
-     * their providers go. */
-    for (uint32_t i = 0; i < inst->nroots; i++) rc_unmount_subtree(l, inst->roots[i]);
-    rc_effects_cleanup_all(inst);
-    /* The children took their own slots off the ancestors' counts. */
-    for (rc_instance *p = inst->parent; p && inst->nstate; p = p->parent)
-        p->state_below -= inst->nstate;
-    rc_hooks_free(inst);
-    if (inst->dirty) remove_from(l->dirty, l->ndirty, inst);
-    remove_from(l->batch, l->nbatch, inst);
-    if (inst->in_effects) remove_from(l->effects, l->neffects, inst);
-    /* Ops of this flush may still reference the output: free at commit. */
-    if (inst->arena.head) {
-        RC_GROW(l->garbage, l->garbage_cap, l->ngarbage + 1);
-        l->garbage[l->ngarbage++] = inst->arena;
-    }
-    free(inst->segment);
-    free(inst->address);
-    free(inst);
-    l->ninstances--;
-}
-
-void rc_instance_mark_dirty(rc_instance *inst) {
-    if (inst->dirty) return;
-    rc_layout *l = inst->layout;
-    inst->dirty = true;
-    RC_GROW(l->dirty, l->dirty_cap, l->ndirty + 1);
-    l->dirty[l->ndirty++] = inst;
-    if (l->ndirty == 1 && l->opts.on_dirty && !l->freeing) l->opts.on_dirty(l, l->opts.user);
-}
-
-void rc_queue_effects(rc_instance *inst) {
-    if (inst->in_effects || !rc_effects_pending(inst)) return;
-    rc_layout *l = inst->layout;
-    inst->in_effects = true;
-    RC_GROW(l->effects, l->effects_cap, l->neffects + 1);
-    l->effects[l->neffects++] = inst;
 }
 
 /* ---- layout ----------------------------------------------------------- */
@@ -240,16 +141,6 @@ static uint32_t instance_base(rc_layout *l, const rc_instance *inst) {
 
 /* ---- flush and commit ------------------------------------------------- */
 
-static void add_region(rc_layout *l) {
-    RC_GROW(l->regions, l->regions_cap, l->nregions + 1);
-    RC_GROW(l->paths, l->paths_cap, l->npaths + l->path_len);
-    rc_region_internal *r = &l->regions[l->nregions++];
-    r->path_off = (uint32_t)l->npaths;
-    r->path_len = (uint32_t)l->path_len;
-    if (l->path_len) memcpy(&l->paths[l->npaths], l->path, sizeof(uint32_t) * l->path_len);
-    l->npaths += l->path_len;
-}
-
 static int by_depth(const void *a, const void *b) {
     const rc_instance *x = *(rc_instance *const *)a, *y = *(rc_instance *const *)b;
     if (!x || !y) return (x == NULL) - (y == NULL);    /* holes sort last */
@@ -263,17 +154,6 @@ static void propagate_count(rc_instance *inst, int64_t delta) {
         inst = inst->parent;
         inst->dom_count = (uint32_t)((int64_t)inst->dom_count + delta);
     }
-}
-
-static bool region_has_prefix(const rc_layout *l, size_t upto, const rc_region_internal *r) {
-    for (size_t i = 0; i < upto; i++) {
-        const rc_region_internal *q = &l->regions[i];
-        if (q->path_len > r->path_len) continue;
-        if (q->path_len == 0 ||
-            memcmp(&l->paths[q->path_off], &l->paths[r->path_off], sizeof(uint32_t) * q->path_len) == 0)
-            return true;
-    }
-    return false;
 }
 
 static void render_dirty(rc_layout *l) {
@@ -303,9 +183,9 @@ static void render_dirty(rc_layout *l) {
             }
             l->path_len = 0;
             uint32_t base = instance_base(l, inst);
-            add_region(l);
+            rc_patch_region(l);
             uint32_t before = inst->dom_count;
-            rc_render_instance(inst, true, base);
+            rc_reconcile_instance(inst, base);
             propagate_count(inst, (int64_t)inst->dom_count - (int64_t)before);
         }
         l->batch = NULL;
@@ -337,7 +217,7 @@ const rc_patch *rc_layout_flush(rc_layout *l) {
     l->in_flush = true;
     if (!l->mounted) {
         l->mounted = true;
-        rc_render_instance(l->root, false, 0);
+        rc_mount_instance(l->root);
         l->resuming = false;
         rc_op_internal *o;
         RC_GROW(l->ops, l->ops_cap, 1);
@@ -347,43 +227,14 @@ const rc_patch *rc_layout_flush(rc_layout *l) {
         o->op.index = 0;
         o->op.nodes = l->root->roots;
         o->op.nnodes = l->root->nroots;
-        add_region(l);
+        rc_patch_region(l);
         /* Sets made during the first render are already reflected in it
          * only if they happened before the read; render again next flush. */
     } else {
         render_dirty(l);
     }
     l->in_flush = false;
-
-    /* Fix up pool offsets into pointers now that the pool stopped moving. */
-    RC_GROW(l->ops_out, l->ops_out_cap, l->nops);
-    for (size_t i = 0; i < l->nops; i++) {
-        l->ops_out[i] = l->ops[i].op;
-        l->ops_out[i].path = l->ops[i].op.path_len ? &l->paths[l->ops[i].path_off] : NULL;
-    }
-    RC_GROW(l->regions_out, l->regions_out_cap, l->nregions);
-    size_t nr = 0;
-    for (size_t i = 0; i < l->nregions; i++) {
-        if (region_has_prefix(l, i, &l->regions[i])) continue;
-        bool covered = false;
-        /* A later region that is a prefix of this one also covers it. */
-        for (size_t j = i + 1; j < l->nregions && !covered; j++) {
-            const rc_region_internal *q = &l->regions[j], *r = &l->regions[i];
-            covered = q->path_len < r->path_len &&
-                      (q->path_len == 0 || memcmp(&l->paths[q->path_off], &l->paths[r->path_off],
-                                                  sizeof(uint32_t) * q->path_len) == 0);
-        }
-        if (covered) continue;
-        l->regions_out[nr].path_len = l->regions[i].path_len;
-        l->regions_out[nr].path = l->regions[i].path_len ? &l->paths[l->regions[i].path_off] : NULL;
-        nr++;
-    }
-    l->patch.ops = l->ops_out;
-    l->patch.nops = l->nops;
-    l->patch.regions = l->regions_out;
-    l->patch.nregions = nr;
-    l->patch.rendered = l->rendered;
-    return &l->patch;
+    return rc_patch_finish(l);
 }
 
 typedef struct effect_order {

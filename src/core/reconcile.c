@@ -18,65 +18,16 @@
  *      those on a longest increasing subsequence of new positions (among
  *      the survivors that have DOM nodes) stay, the others move; new nodes
  *      are inserted, runs coalesced. This walks the new list right to left,
- *      placing each node before its already-placed right neighbour.
+ *      placing each node before its already-placed right neighbour
+ *      (reorder.c).
  */
 #include <string.h>
 
 #include "core/internal.h"
 
-void rc_path_push(rc_layout *l, uint32_t index) {
-    RC_GROW(l->path, l->path_cap, l->path_len + 1);
-    l->path[l->path_len++] = index;
-}
-
-void rc_path_pop(rc_layout *l) { l->path_len--; }
-
-static rc_op *emit(rc_layout *l, rc_op_kind kind) {
-    RC_GROW(l->ops, l->ops_cap, l->nops + 1);
-    RC_GROW(l->paths, l->paths_cap, l->npaths + l->path_len);
-    rc_op_internal *o = &l->ops[l->nops++];
-    memset(o, 0, sizeof *o);
-    o->op.kind = kind;
-    o->op.path_len = (uint32_t)l->path_len;
-    o->path_off = (uint32_t)l->npaths;
-    if (l->path_len) memcpy(&l->paths[l->npaths], l->path, sizeof(uint32_t) * l->path_len);
-    l->npaths += l->path_len;
-    return &o->op;
-}
-
-/* ---- mounting and unmounting -------------------------------------------- */
-
-void rc_mount_subtree(rc_layout *l, rc_node *n) {
-    switch (n->kind) {
-    case RC_NODE_ELEMENT:
-        rc_handlers_register(l, n);
-        for (uint32_t i = 0; i < n->nchildren; i++) rc_mount_subtree(l, n->u.el.children[i]);
-        break;
-    case RC_NODE_COMPONENT: {
-        rc_instance *inst = rc_instance_new(l, n->owner, n);
-        n->u.comp.inst = inst;
-        rc_render_instance(inst, false, 0);
-        break;
-    }
-    default:
-        break;
-    }
-}
-
-void rc_unmount_subtree(rc_layout *l, rc_node *n) {
-    switch (n->kind) {
-    case RC_NODE_ELEMENT:
-        rc_handlers_unregister(l, n);
-        for (uint32_t i = 0; i < n->nchildren; i++) rc_unmount_subtree(l, n->u.el.children[i]);
-        break;
-    case RC_NODE_COMPONENT:
-        if (n->u.comp.inst) rc_instance_unmount(n->u.comp.inst);
-        n->u.comp.inst = NULL;
-        break;
-    default:
-        break;
-    }
-}
+/* A pair of elements diffs their children's lists: the two recurse. */
+static void diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uint32_t nnew,
+                       uint32_t base);
 
 /* ---- pairs -------------------------------------------------------------- */
 
@@ -110,7 +61,7 @@ static void diff_attrs(rc_layout *l, const rc_node *o, const rc_node *n) {
         if (match && match->value_len == na[i].value_len &&
             memcmp(match->value, na[i].value, na[i].value_len) == 0)
             continue;
-        rc_op *op = emit(l, RC_OP_SET_ATTR);
+        rc_op *op = rc_emit_op(l, RC_OP_SET_ATTR);
         op->name = na[i].name;
         op->value = na[i].value;
         op->value_len = na[i].value_len;
@@ -119,7 +70,7 @@ static void diff_attrs(rc_layout *l, const rc_node *o, const rc_node *n) {
         bool kept = j < n->nattrs && same_name(oa[j].name, na[j].name);
         for (uint32_t i = 0; i < n->nattrs && !kept; i++) kept = same_name(oa[j].name, na[i].name);
         if (kept) continue;
-        rc_op *op = emit(l, RC_OP_REMOVE_ATTR);
+        rc_op *op = rc_emit_op(l, RC_OP_REMOVE_ATTR);
         op->name = oa[j].name;     /* the old arena lives until commit */
     }
 }
@@ -147,7 +98,7 @@ static void diff_handlers(rc_layout *l, rc_node *o, rc_node *n) {
         if (match && match->id == nh[i].id && match->prevent_default == nh[i].prevent_default &&
             match->stop_propagation == nh[i].stop_propagation)
             continue;
-        rc_op *op = emit(l, RC_OP_SET_HANDLER);
+        rc_op *op = rc_emit_op(l, RC_OP_SET_HANDLER);
         op->name = nh[i].event;
         op->handler = &nh[i];
     }
@@ -155,7 +106,7 @@ static void diff_handlers(rc_layout *l, rc_node *o, rc_node *n) {
         bool kept = false;
         for (uint32_t i = 0; i < n->nhandlers && !kept; i++) kept = strcmp(oh[j].event, nh[i].event) == 0;
         if (kept) continue;
-        rc_op *op = emit(l, RC_OP_REMOVE_HANDLER);
+        rc_op *op = rc_emit_op(l, RC_OP_REMOVE_HANDLER);
         op->name = oh[j].event;
     }
 }
@@ -191,7 +142,7 @@ static void reconcile_component(rc_layout *l, rc_node *o, rc_node *n, uint32_t i
     if (inst->type->flags & RC_COMPONENT_ALWAYS_RENDER) changed = true;
     /* Dirty but already rendered in this flush: it waits for the next. */
     if (inst->dirty && inst->render_gen != l->flush_gen) changed = true;
-    if (changed) rc_render_instance(inst, true, index);
+    if (changed) rc_reconcile_instance(inst, index);
 }
 
 /* Diffs a matched pair whose DOM index in the container is `index`; np
@@ -203,13 +154,13 @@ static void diff_pair(rc_layout *l, rc_node *o, rc_node **np, uint32_t index) {
         rc_path_push(l, index);
         diff_attrs(l, o, n);
         diff_handlers(l, o, n);
-        rc_diff_lists(l, o->u.el.children, o->nchildren, n->u.el.children, n->nchildren, 0);
+        diff_lists(l, o->u.el.children, o->nchildren, n->u.el.children, n->nchildren, 0);
         rc_path_pop(l);
         break;
     case RC_NODE_TEXT:
         if (o->text_len != n->text_len || memcmp(o->tag, n->tag, n->text_len) != 0) {
             rc_path_push(l, index);
-            rc_op *op = emit(l, RC_OP_SET_TEXT);
+            rc_op *op = rc_emit_op(l, RC_OP_SET_TEXT);
             rc_path_pop(l);
             op->value = n->tag;
             op->value_len = n->text_len;
@@ -220,7 +171,7 @@ static void diff_pair(rc_layout *l, rc_node *o, rc_node **np, uint32_t index) {
         break;
     case RC_NODE_ERROR:
         if (o->text_len != n->text_len || memcmp(o->tag, n->tag, n->text_len) != 0) {
-            rc_op *op = emit(l, RC_OP_REPLACE);
+            rc_op *op = rc_emit_op(l, RC_OP_REPLACE);
             op->index = index;
             op->count = 1;
             op->nodes = np;
@@ -230,43 +181,11 @@ static void diff_pair(rc_layout *l, rc_node *o, rc_node **np, uint32_t index) {
     }
 }
 
+/* ---- lists -------------------------------------------------------------- */
 
-/* Longest increasing subsequence of seq[0..n) (values distinct): marks
- * keep[i] for the members. O(n log n). */
-static void mark_lis(const uint32_t *seq, uint32_t n, bool *keep) {
-    uint32_t *tails = rc_xmalloc(sizeof *tails * (n + 1));   /* index into seq */
-    uint32_t *prev = rc_xmalloc(sizeof *prev * (n + 1));
-    uint32_t len = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t lo = 0, hi = len;
-        while (lo < hi) {
-            uint32_t mid = (lo + hi) / 2;
-            if (seq[tails[mid]] < seq[i]) lo = mid + 1; else hi = mid;
-        }
-        prev[i] = lo ? tails[lo - 1] : UINT32_MAX;
-        tails[lo] = i;
-        if (lo == len) len++;
-    }
-    for (uint32_t i = 0; i < n; i++) keep[i] = false;
-    for (uint32_t i = len ? tails[len - 1] : UINT32_MAX; i != UINT32_MAX; i = prev[i]) keep[i] = true;
-    free(tails);
-    free(prev);
-}
-
-/* DOM index of position `upto` in the working list w (new indices). */
-static uint32_t dom_offset(rc_node **nw, const uint32_t *w, uint32_t upto, bool simple,
-                           uint32_t base) {
-    if (simple) return base + upto;
-    for (uint32_t m = 0; m < upto; m++) base += rc_node_dom_count(nw[w[m]]);
-    return base;
-}
-
-void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uint32_t nnew,
-                   uint32_t base) {
-    if (nold == 0 && nnew == 0) return;
-
-    /* Fast path: same length, same keys position by position — the shape
-     * of nearly every re-render. */
+/* Fast path: same length, same keys position by position — the shape of
+ * nearly every re-render. */
+static bool same_keys_pairwise(rc_node **old, uint32_t nold, rc_node **nw, uint32_t nnew) {
     bool pairwise = nold == nnew;
     for (uint32_t i = 0; i < nnew && pairwise; i++) {
         pairwise = same_key(old[i], nw[i]);
@@ -276,29 +195,35 @@ void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uin
          * Asking for them all now overlaps the misses. */
         if (old[i]->kind == RC_NODE_COMPONENT) RC_PREFETCH(old[i]->u.comp.inst);
     }
-    if (pairwise) {
-        uint32_t off = base;
-        for (uint32_t i = 0; i < nnew; i++) {
-            if (same_type(old[i], nw[i])) {
-                diff_pair(l, old[i], &nw[i], off);
-            } else {
-                uint32_t oc = rc_node_dom_count(old[i]);
-                rc_mount_subtree(l, nw[i]);
-                rc_op *op = emit(l, RC_OP_REPLACE);
-                op->index = off;
-                op->count = oc;
-                op->nodes = &nw[i];
-                op->nnodes = 1;
-                rc_unmount_subtree(l, old[i]);
-            }
-            off += rc_node_dom_count(nw[i]);
-        }
-        return;
-    }
+    return pairwise;
+}
 
-    /* Match new nodes to old ones: by key, unkeyed ones by position. */
-    uint32_t *new_of_old = rc_xmalloc(sizeof(uint32_t) * (nold ? nold : 1));
-    uint32_t *old_of_new = rc_xmalloc(sizeof(uint32_t) * (nnew ? nnew : 1));
+/* Diffs old[i] with nw[i] for every i; a node whose type changed is
+ * replaced where it stands (no matching, no moves). */
+static void diff_pairwise(rc_layout *l, rc_node **old, rc_node **nw, uint32_t n, uint32_t base) {
+    uint32_t off = base;
+    for (uint32_t i = 0; i < n; i++) {
+        if (same_type(old[i], nw[i])) {
+            diff_pair(l, old[i], &nw[i], off);
+        } else {
+            uint32_t oc = rc_node_dom_count(old[i]);
+            rc_mount_subtree(l, nw[i]);
+            rc_op *op = rc_emit_op(l, RC_OP_REPLACE);
+            op->index = off;
+            op->count = oc;
+            op->nodes = &nw[i];
+            op->nnodes = 1;
+            rc_unmount_subtree(l, old[i]);
+        }
+        off += rc_node_dom_count(nw[i]);
+    }
+}
+
+/* Matches new nodes to old ones: by key, unkeyed ones by position; a pair
+ * must be of the same type. Fills new_of_old and old_of_new (UINT32_MAX:
+ * no match). */
+static void match_nodes(rc_node **old, uint32_t nold, rc_node **nw, uint32_t nnew,
+                        uint32_t *new_of_old, uint32_t *old_of_new) {
     for (uint32_t i = 0; i < nold; i++) new_of_old[i] = UINT32_MAX;
     for (uint32_t i = 0; i < nnew; i++) old_of_new[i] = UINT32_MAX;
     rc_map keys;
@@ -319,129 +244,80 @@ void rc_diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uin
         }
     }
     rc_map_free(&keys);
+}
 
-    /* 1. Diff matched pairs in old order; counts may change as we go. */
-    uint32_t *count = rc_xmalloc(sizeof(uint32_t) * (nold + nnew + 1));
-    {
-        uint32_t off = base;
-        for (uint32_t j = 0; j < nold; j++) {
-            uint32_t k = new_of_old[j];
-            if (k != UINT32_MAX) {
-                diff_pair(l, old[j], &nw[k], off);
-                count[j] = rc_node_dom_count(nw[k]);
-            } else {
-                count[j] = rc_node_dom_count(old[j]);
-            }
-            off += count[j];
+/* 1. Diffs matched pairs in old order, where they stand now; counts may
+ * change as we go. count[j] is left as old[j]'s DOM count after it (its new
+ * node's for a matched one). */
+static void diff_matched(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw,
+                         const uint32_t *new_of_old, uint32_t *count, uint32_t base) {
+    uint32_t off = base;
+    for (uint32_t j = 0; j < nold; j++) {
+        uint32_t k = new_of_old[j];
+        if (k != UINT32_MAX) {
+            diff_pair(l, old[j], &nw[k], off);
+            count[j] = rc_node_dom_count(nw[k]);
+        } else {
+            count[j] = rc_node_dom_count(old[j]);
         }
+        off += count[j];
     }
+}
 
-    /* 2. Remove unmatched old nodes, right to left, coalescing runs. */
-    {
-        uint32_t off_end = base;
-        for (uint32_t j = 0; j < nold; j++) off_end += count[j];
-        uint32_t j = nold;
-        uint32_t off = off_end;            /* DOM index just past old[j-1] */
-        while (j > 0) {
+/* 2. Removes unmatched old nodes, right to left (an op's index is not
+ * shifted by the removals after it), coalescing runs. */
+static void remove_unmatched(rc_layout *l, rc_node **old, uint32_t nold,
+                             const uint32_t *new_of_old, const uint32_t *count, uint32_t base) {
+    uint32_t off_end = base;
+    for (uint32_t j = 0; j < nold; j++) off_end += count[j];
+    uint32_t j = nold;
+    uint32_t off = off_end;            /* DOM index just past old[j-1] */
+    while (j > 0) {
+        j--;
+        off -= count[j];
+        if (new_of_old[j] != UINT32_MAX) continue;
+        uint32_t run = count[j];
+        rc_unmount_subtree(l, old[j]);
+        while (j > 0 && new_of_old[j - 1] == UINT32_MAX) {
             j--;
             off -= count[j];
-            if (new_of_old[j] != UINT32_MAX) continue;
-            uint32_t run = count[j];
+            run += count[j];
             rc_unmount_subtree(l, old[j]);
-            while (j > 0 && new_of_old[j - 1] == UINT32_MAX) {
-                j--;
-                off -= count[j];
-                run += count[j];
-                rc_unmount_subtree(l, old[j]);
-            }
-            if (run) {
-                rc_op *op = emit(l, RC_OP_REMOVE);
-                op->index = off;
-                op->count = run;
-            }
+        }
+        if (run) {
+            rc_op *op = rc_emit_op(l, RC_OP_REMOVE);
+            op->index = off;
+            op->count = run;
         }
     }
+}
 
-    /* 3. Survivors in old order, as new indices; the LIS among them stays. */
-    uint32_t nw_len = 0;
-    uint32_t *w = rc_xmalloc(sizeof(uint32_t) * (nnew + 1));   /* new indices, DOM order */
-    for (uint32_t j = 0; j < nold; j++)
-        if (new_of_old[j] != UINT32_MAX) w[nw_len++] = new_of_old[j];
-    /* Survivors standing for no DOM node (components rendering nothing) move
-     * for free, so they stay off the LIS: kept, one could displace a node
-     * whose move costs an op, or anchor a move at the moved node's own DOM
-     * index (a no-op MOVE whose `before` is the moved node). */
-    uint32_t *lw = rc_xmalloc(sizeof(uint32_t) * (nw_len + 1));
-    uint32_t nlw = 0;
-    for (uint32_t m = 0; m < nw_len; m++)
-        if (rc_node_dom_count(nw[w[m]])) lw[nlw++] = w[m];
-    bool *keep_w = rc_xmalloc(sizeof(bool) * (nlw + 1));
-    mark_lis(lw, nlw, keep_w);
-    bool *stays = rc_xcalloc(nnew + 1, sizeof(bool));
-    for (uint32_t m = 0; m < nlw; m++) stays[lw[m]] = keep_w[m];
-    free(keep_w);
-    free(lw);
-    for (uint32_t k = 0; k < nnew; k++) count[k] = 0;   /* reuse: counts by new index */
-
-    bool simple_counts = true;     /* every node one DOM node: index == position */
-    for (uint32_t m = 0; m < nw_len && simple_counts; m++)
-        simple_counts = rc_node_dom_count(nw[w[m]]) == 1;
-    uint32_t anchor = nw_len;      /* position in w of the placed right neighbour */
-    for (uint32_t kk = nnew; kk > 0;) {
-        uint32_t k = --kk;
-        if (old_of_new[k] == UINT32_MAX) {
-            /* A run of new nodes [first..k] goes in before the anchor. */
-            uint32_t first = k;
-            while (first > 0 && old_of_new[first - 1] == UINT32_MAX) first--;
-            uint32_t added = 0;
-            for (uint32_t i = first; i <= k; i++) {
-                rc_mount_subtree(l, nw[i]);
-                added += rc_node_dom_count(nw[i]);
-            }
-            if (added) {                /* components rendering nothing add no op */
-                rc_op *op = emit(l, RC_OP_INSERT);
-                op->index = dom_offset(nw, w, anchor, simple_counts, base);
-                op->nodes = &nw[first];
-                op->nnodes = k - first + 1;
-            }
-            uint32_t run = k - first + 1;
-            memmove(&w[anchor + run], &w[anchor], sizeof(uint32_t) * (nw_len - anchor));
-            for (uint32_t i = 0; i < run; i++) {
-                w[anchor + i] = first + i;
-                if (rc_node_dom_count(nw[first + i]) != 1) simple_counts = false;
-            }
-            nw_len += run;
-            kk = first;
-            continue;
-        }
-        uint32_t pos = 0;
-        while (w[pos] != k) pos++;
-        if (stays[k]) {
-            anchor = pos;
-            continue;
-        }
-        uint32_t from = dom_offset(nw, w, pos, simple_counts, base);
-        uint32_t before = dom_offset(nw, w, anchor, simple_counts, base);
-        uint32_t c = rc_node_dom_count(nw[k]);
-        if (c) {
-            rc_op *op = emit(l, RC_OP_MOVE);
-            op->index = from;
-            op->count = c;
-            op->before = before;
-        }
-        /* Move k from pos to just before the anchor within w. */
-        if (pos < anchor) {
-            memmove(&w[pos], &w[pos + 1], sizeof(uint32_t) * (anchor - 1 - pos));
-            anchor--;
-        } else {
-            memmove(&w[anchor + 1], &w[anchor], sizeof(uint32_t) * (pos - anchor));
-        }
-        w[anchor] = k;
+static void diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uint32_t nnew,
+                       uint32_t base) {
+    if (nold == 0 && nnew == 0) return;
+    if (same_keys_pairwise(old, nold, nw, nnew)) {
+        diff_pairwise(l, old, nw, nnew, base);
+        return;
     }
 
-    free(stays);
-    free(w);
+    uint32_t *new_of_old = rc_xmalloc(sizeof(uint32_t) * (nold ? nold : 1));
+    uint32_t *old_of_new = rc_xmalloc(sizeof(uint32_t) * (nnew ? nnew : 1));
+    match_nodes(old, nold, nw, nnew, new_of_old, old_of_new);
+
+    uint32_t *count = rc_xmalloc(sizeof(uint32_t) * (nold + 1));
+    diff_matched(l, old, nold, nw, new_of_old, count, base);
+    remove_unmatched(l, old, nold, new_of_old, count, base);
     free(count);
+
+    /* 3. The survivors into the new order, the new nodes in (reorder.c). */
+    rc_reorder_list(l, nw, nnew, old_of_new, new_of_old, nold, base);
     free(new_of_old);
     free(old_of_new);
+}
+
+void rc_reconcile_instance(rc_instance *inst, uint32_t base) {
+    rc_output old;
+    rc_render_output(inst, &old);
+    diff_lists(inst->layout, old.roots, old.nroots, inst->roots, inst->nroots, base);
+    rc_render_done(inst, &old);
 }

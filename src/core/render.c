@@ -1,7 +1,9 @@
 /*
  * Rendering one component instance: run its render function into a fresh
- * arena inside an error boundary, then diff the new output against the old
- * one (or mount it silently when the whole subtree is being inserted).
+ * arena inside an error boundary and make the result the instance's output.
+ * What is then done with the new output is the caller's: diffed against the
+ * old one (reconcile.c) or mounted silently when the whole subtree is being
+ * inserted (mount.c). rc_render_done ends the render after that.
  */
 #include <string.h>
 
@@ -33,7 +35,7 @@ static void to_garbage(rc_layout *l, rc_arena *a) {
     rc_arena_init(a);
 }
 
-void rc_render_instance(rc_instance *inst, bool diff, uint32_t base) {
+void rc_render_output(rc_instance *inst, rc_output *old) {
     rc_layout *l = inst->layout;
     rc_ctx *ctx = ctx_acquire(l);
     /* Size the arena from the last render, or from the last first render of
@@ -69,28 +71,25 @@ void rc_render_instance(rc_instance *inst, bool diff, uint32_t base) {
         nroots = 1;
     }
 
-    rc_arena old_arena = inst->arena;
-    rc_node **old_roots = inst->roots;
-    uint32_t old_n = inst->nroots;
+    old->arena = inst->arena;
+    old->roots = inst->roots;
+    old->nroots = inst->nroots;
     inst->arena = ctx->out;
     rc_arena_init(&ctx->out);
-    if (!old_arena.requested)
+    if (!old->arena.requested)
         rc_map_put(&l->size_hints, (uint64_t)(uintptr_t)inst->type,
                    (void *)(uintptr_t)inst->arena.requested);
     inst->roots = roots;
     inst->nroots = nroots;
     ctx_release(l, ctx);
+}
 
-    if (diff) {
-        rc_diff_lists(l, old_roots, old_n, roots, nroots, base);
-    } else {
-        for (uint32_t i = 0; i < nroots; i++) rc_mount_subtree(l, roots[i]);
-    }
+void rc_render_done(rc_instance *inst, rc_output *old) {
     /* Ops of this flush may point into the old output: free it at commit. */
-    to_garbage(l, &old_arena);
+    to_garbage(inst->layout, &old->arena);
 
     uint32_t count = 0;
-    for (uint32_t i = 0; i < nroots; i++) count += rc_node_dom_count(roots[i]);
+    for (uint32_t i = 0; i < inst->nroots; i++) count += rc_node_dom_count(inst->roots[i]);
     inst->dom_count = count;
     inst->rendered = true;
     inst->resume = false;

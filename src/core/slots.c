@@ -1,86 +1,22 @@
 /*
- * Restorable slots: every state slot has a stable address made of the
- * component key path (type names and keys, or per-type ordinals where no key
- * is given) and the slot's explicit name or hook index:
- *
- *     /App/TodoList#0/Item[17]@done     /Counter@#0
- *
- * Not file names or line numbers: those change with every edit and differ
- * between machines. The resume layer snapshots slots by address and hands
- * values back through the layout's restore callback when a session is
- * rebuilt elsewhere.
+ * Restorable slots: every state slot not declared server-only is named by
+ * its address (address.c). The resume layer snapshots slots by address
+ * (rc_layout_foreach_slot) and hands values back through the layout's
+ * restore callback when a session is rebuilt elsewhere (rc_slot_restore).
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "core/internal.h"
-
-/* An instance's address ("/App/List#0/Item[17]") is built once and cached:
- * snapshots name every slot by it, and a 1,000-slot session would otherwise
- * rebuild the same prefixes recursively a thousand times. The cache is
- * dropped when the instance moves (rc_instance_forget_address), which also
- * changes the path hash of every descendant, so theirs are dropped as they
- * re-render. */
-static const char *instance_address(rc_instance *inst, size_t *len) {
-    if (!inst->address) {
-        size_t plen = 0;
-        const char *prefix = inst->parent ? instance_address(inst->parent, &plen) : "";
-        size_t slen = strlen(inst->segment ? inst->segment : "?");
-        inst->address = rc_xmalloc(plen + slen + 2);
-        memcpy(inst->address, prefix, plen);
-        inst->address[plen] = '/';
-        memcpy(inst->address + plen + 1, inst->segment ? inst->segment : "?", slen + 1);
-        inst->address_len = plen + 1 + slen;
-    }
-    *len = inst->address_len;
-    return inst->address;
-}
-
-void rc_instance_forget_address(rc_instance *inst) {
-    free(inst->address);
-    inst->address = NULL;
-}
-
-size_t rc_instance_address(const rc_instance *inst, char *buf, size_t cap) {
-    size_t len;
-    const char *a = instance_address((rc_instance *)(uintptr_t)inst, &len);
-    if (cap) snprintf(buf, cap, "%s", a);
-    return len;
-}
-
-/* Writes the slot's full address; returns its length (may exceed cap). */
-static size_t slot_address(const rc_instance *inst, const rc_hook *h, char *buf, size_t cap) {
-    size_t len;
-    const char *a = instance_address((rc_instance *)(uintptr_t)inst, &len);
-    char suffix[48];
-    size_t sl;
-    const char *sfx = suffix;
-    if (h->name) {
-        sfx = h->name;
-        sl = strlen(h->name);
-    } else {
-        int n = snprintf(suffix, sizeof suffix, "#%u", h->index);
-        sl = n > 0 ? (size_t)n : 0;
-    }
-    size_t total = len + 1 + sl;
-    if (total < cap) {
-        memcpy(buf, a, len);
-        buf[len] = '@';
-        memcpy(buf + len + 1, sfx, sl);
-        buf[total] = '\0';
-    }
-    return total;
-}
 
 const rc_value *rc_slot_restore(rc_ctx *ctx, rc_state *s) {
     rc_layout *l = ctx->layout;
     if (!l->opts.restore || !ctx->inst->resume) return NULL;
     char small[256];
     char *buf = small;
-    size_t len = slot_address(ctx->inst, &s->h, small, sizeof small);
+    size_t len = rc_slot_address(ctx->inst, &s->h, small, sizeof small);
     if (len >= sizeof small) {
         buf = rc_xmalloc(len + 1);
-        slot_address(ctx->inst, &s->h, buf, len + 1);
+        rc_slot_address(ctx->inst, &s->h, buf, len + 1);
     }
     const rc_value *v = l->opts.restore(l->opts.restore_user, buf);
     if (v && s->declared != RC_NULL && v->kind != s->declared) {
@@ -115,11 +51,11 @@ static void walk_instance(struct walk *w, const rc_instance *inst) {
         if (h->kind != HOOK_STATE) continue;
         const rc_state *s = (const rc_state *)h;
         if (s->flags & RC_STATE_SERVER_ONLY) continue;
-        size_t len = slot_address(inst, h, w->buf, w->cap);
+        size_t len = rc_slot_address(inst, h, w->buf, w->cap);
         if (len >= w->cap) {
             w->cap = len + 64;
             w->buf = rc_xrealloc(w->buf, w->cap);
-            slot_address(inst, h, w->buf, w->cap);
+            rc_slot_address(inst, h, w->buf, w->cap);
         }
         w->fn(w->user, w->buf, &s->value);
     }

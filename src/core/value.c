@@ -1,8 +1,9 @@
 /*
  * value.c — rc_value: the tagged, deeply owned values of state slots and
- * events.
+ * events: freeing, copying, setting and reading a value. Arrays and objects
+ * are in value_collections.c, equality in value_equal.c.
  *
- * Invariants kept by every function here:
+ * Invariants kept by every function here and in those two files:
  *  - A zeroed rc_value is RC_NULL; rc_value_free leaves a zeroed value.
  *  - RC_STRING and RC_BYTES own a heap buffer of len + 1 bytes whose last
  *    byte is NUL, so both can be handed to C string functions; len may be 0.
@@ -18,25 +19,13 @@
 #include "util/alloc.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Allocation: util/alloc.h (out of memory is reported and aborts). */
 #define xmalloc rc_xmalloc
-#define xrealloc rc_xrealloc
 #define xstrdup rc_xstrdup
 #define oom rc_oom
-
-/* Next capacity for a growing vector of elem-sized items: doubles, starting
- * at 4, and aborts rather than let the byte count overflow. */
-static size_t grow_cap(size_t cap, size_t elem)
-{
-    size_t next = cap ? cap * 2 : 4;
-    if (next < cap || next > SIZE_MAX / elem)
-        oom(SIZE_MAX);
-    return next;
-}
 
 /* A NUL-terminated heap copy of len bytes at p (p may be NULL when len is
  * 0). */
@@ -52,7 +41,7 @@ static char *dup_bytes(const void *p, size_t len)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Free, copy, equality.                                                    */
+/* Free, copy.                                                              */
 /* ------------------------------------------------------------------------ */
 
 void rc_value_free(rc_value *v)
@@ -168,93 +157,6 @@ void rc_value_copy(rc_value *dst, const rc_value *src)
     copy_into(&tmp, src);
     rc_value_free(dst);
     *dst = tmp;
-}
-
-static bool float_equal(double a, double b)
-{
-    if (a == b)
-        return true;
-    if (isnan(a) && isnan(b))
-        return true;
-    /* Identical bits: already covered by the two tests above for every
-     * double, kept so the documented rule holds whatever the FP mode. */
-    return memcmp(&a, &b, sizeof(a)) == 0;
-}
-
-static bool struct_type_equal(const rc_struct_type *a, const rc_struct_type *b)
-{
-    if (a == b)
-        return true;
-    if (a == NULL || b == NULL)
-        return false;
-    /* Types are compared by identity (name, size, version), not address:
-     * the same struct may be declared in two translation units. */
-    if (a->name == NULL || b->name == NULL) {
-        if (a->name != b->name)
-            return false;
-    } else if (strcmp(a->name, b->name) != 0) {
-        return false;
-    }
-    return a->size == b->size && a->version == b->version;
-}
-
-static const rc_member *find_member(const rc_value *obj, const char *key,
-                                    size_t *index);
-
-bool rc_value_equal(const rc_value *a, const rc_value *b)
-{
-    static const rc_value null_value;
-    /* A NULL pointer reads as RC_NULL, as in the readers. */
-    if (a == NULL)
-        a = &null_value;
-    if (b == NULL)
-        b = &null_value;
-    if (a == b)
-        return true;
-    if (a->kind != b->kind)
-        return false;
-
-    switch (a->kind) {
-    case RC_NULL:
-        return true;
-    case RC_BOOL:
-        return a->as.b == b->as.b;
-    case RC_INT:
-        return a->as.i == b->as.i;
-    case RC_FLOAT:
-        return float_equal(a->as.f, b->as.f);
-    case RC_STRING:
-    case RC_BYTES:
-        return a->as.str.len == b->as.str.len &&
-               (a->as.str.len == 0 ||
-                memcmp(a->as.str.ptr, b->as.str.ptr, a->as.str.len) == 0);
-    case RC_ARRAY:
-        if (a->as.arr.len != b->as.arr.len)
-            return false;
-        for (size_t i = 0; i < a->as.arr.len; i++)
-            if (!rc_value_equal(&a->as.arr.items[i], &b->as.arr.items[i]))
-                return false;
-        return true;
-    case RC_OBJECT:
-        /* Key order does not matter. Equal lengths plus "every key of a is
-         * in b with an equal value" is enough since keys are unique. */
-        if (a->as.obj.len != b->as.obj.len)
-            return false;
-        for (size_t i = 0; i < a->as.obj.len; i++) {
-            const rc_member *ma = &a->as.obj.items[i];
-            const rc_member *mb = find_member(b, ma->key, NULL);
-            if (mb == NULL || !rc_value_equal(&ma->value, &mb->value))
-                return false;
-        }
-        return true;
-    case RC_STRUCT:
-        if (!struct_type_equal(a->as.st.type, b->as.st.type))
-            return false;
-        if (a->as.st.type == NULL || a->as.st.type->size == 0)
-            return true;
-        return memcmp(a->as.st.ptr, b->as.st.ptr, a->as.st.type->size) == 0;
-    }
-    return false;   /* invalid kinds are never equal */
 }
 
 /* ------------------------------------------------------------------------ */
@@ -402,122 +304,4 @@ const char *rc_value_string(const rc_value *v, const char *fallback)
         return fallback;
     /* A hand-built string with no buffer still reads as a string. */
     return v->as.str.ptr ? v->as.str.ptr : "";
-}
-
-/* ------------------------------------------------------------------------ */
-/* Arrays.                                                                  */
-/* ------------------------------------------------------------------------ */
-
-size_t rc_array_len(const rc_value *arr)
-{
-    return arr != NULL && arr->kind == RC_ARRAY ? arr->as.arr.len : 0;
-}
-
-rc_value *rc_array_at(const rc_value *arr, size_t i)
-{
-    if (arr == NULL || arr->kind != RC_ARRAY || i >= arr->as.arr.len)
-        return NULL;
-    return &arr->as.arr.items[i];
-}
-
-rc_value *rc_array_push(rc_value *arr)
-{
-    if (arr == NULL)
-        return NULL;
-    if (arr->kind == RC_NULL)
-        rc_value_set_array(arr);   /* so `rc_value v = {0}` can be pushed to */
-    else if (arr->kind != RC_ARRAY)
-        return NULL;
-
-    if (arr->as.arr.len == arr->as.arr.cap) {
-        size_t cap = grow_cap(arr->as.arr.cap, sizeof(rc_value));
-        arr->as.arr.items = xrealloc(arr->as.arr.items, cap * sizeof(rc_value));
-        arr->as.arr.cap = cap;
-    }
-    rc_value *item = &arr->as.arr.items[arr->as.arr.len++];
-    memset(item, 0, sizeof(*item));
-    return item;
-}
-
-void rc_array_remove(rc_value *arr, size_t i)
-{
-    if (arr == NULL || arr->kind != RC_ARRAY || i >= arr->as.arr.len)
-        return;
-    rc_value *items = arr->as.arr.items;
-    rc_value_free(&items[i]);
-    /* Shift the tail down to keep order; capacity is kept for reuse. */
-    memmove(&items[i], &items[i + 1], (arr->as.arr.len - i - 1) * sizeof(rc_value));
-    arr->as.arr.len--;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Objects. Members are kept in insertion order and looked up linearly:     */
-/* state and event objects are small.                                       */
-/* ------------------------------------------------------------------------ */
-
-static const rc_member *find_member(const rc_value *obj, const char *key,
-                                    size_t *index)
-{
-    if (obj == NULL || obj->kind != RC_OBJECT || key == NULL)
-        return NULL;
-    for (size_t i = 0; i < obj->as.obj.len; i++) {
-        if (strcmp(obj->as.obj.items[i].key, key) == 0) {
-            if (index)
-                *index = i;
-            return &obj->as.obj.items[i];
-        }
-    }
-    return NULL;
-}
-
-size_t rc_object_len(const rc_value *obj)
-{
-    return obj != NULL && obj->kind == RC_OBJECT ? obj->as.obj.len : 0;
-}
-
-rc_value *rc_object_get(const rc_value *obj, const char *key)
-{
-    size_t i;
-    if (find_member(obj, key, &i) == NULL)
-        return NULL;
-    return &obj->as.obj.items[i].value;
-}
-
-rc_value *rc_object_set(rc_value *obj, const char *key)
-{
-    if (obj == NULL || key == NULL)
-        return NULL;
-    if (obj->kind == RC_NULL)
-        rc_value_set_object(obj);
-    else if (obj->kind != RC_OBJECT)
-        return NULL;
-
-    rc_value *existing = rc_object_get(obj, key);
-    if (existing != NULL)
-        return existing;
-
-    /* Duplicate the key before growing: it may point into this object. */
-    char *k = xstrdup(key);
-    if (obj->as.obj.len == obj->as.obj.cap) {
-        size_t cap = grow_cap(obj->as.obj.cap, sizeof(rc_member));
-        obj->as.obj.items = xrealloc(obj->as.obj.items, cap * sizeof(rc_member));
-        obj->as.obj.cap = cap;
-    }
-    rc_member *m = &obj->as.obj.items[obj->as.obj.len++];
-    m->key = k;
-    memset(&m->value, 0, sizeof(m->value));
-    return &m->value;
-}
-
-bool rc_object_remove(rc_value *obj, const char *key)
-{
-    size_t i;
-    if (find_member(obj, key, &i) == NULL)
-        return false;
-    rc_member *items = obj->as.obj.items;
-    free(items[i].key);
-    rc_value_free(&items[i].value);
-    memmove(&items[i], &items[i + 1], (obj->as.obj.len - i - 1) * sizeof(rc_member));
-    obj->as.obj.len--;
-    return true;
 }

@@ -84,5 +84,3 @@ char *rc_arena_strndup(rc_arena *a, const char *s, size_t len) {
     p[len] = '\0';
     return p;
 }
-
-size_t rc_arena_size(const rc_arena *a) { return a->total; }

@@ -33,7 +33,5 @@ void *rc_arena_alloc(rc_arena *a, size_t size);
 void *rc_arena_zalloc(rc_arena *a, size_t size);
 /* Copies len bytes and appends a NUL. */
 char *rc_arena_strndup(rc_arena *a, const char *s, size_t len);
-/* Bytes held by the arena's chunks. */
-size_t rc_arena_size(const rc_arena *a);
 
 #endif
