@@ -225,7 +225,10 @@ static rc_refusal unpack(const unsigned char *body, size_t blen, uint8_t flags, 
     }
     unsigned long long size = ZSTD_getFrameContentSize(body, blen);
     if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > max_plain)
-        return refuse(err, errlen, RC_REFUSAL_TOO_LARGE, "token content too large or malformed");
+        return refuse(err, errlen, size > max_plain && size < ZSTD_CONTENTSIZE_ERROR
+                                       ? RC_REFUSAL_TOO_LARGE
+                                       : RC_REFUSAL_CORRUPT,
+                      "token content too large or malformed");
     rc_buf_reserve(plain, (size_t)size + 1);
     size_t d = ZSTD_decompress(plain->data + plain->len, (size_t)size, body, blen);
     if (ZSTD_isError(d) || d != size)
