@@ -36,10 +36,11 @@
 #ifdef RC_NO_MAIN
 #define RC_EXAMPLE_MAIN(component, ...)
 #else
-#define RC_EXAMPLE_MAIN(component, title_, ...)                     \
+/* The title is the first of `...`, so `...` is never empty (-Wpedantic). */
+#define RC_EXAMPLE_MAIN(component, ...)                             \
     int main(int argc, char **argv) {                               \
-        rc_app app = {.title = (title_), .root = &(component),      \
-                      .head = RC_EXAMPLE_HEAD, __VA_ARGS__};        \
+        rc_app app = {.root = &(component), .head = RC_EXAMPLE_HEAD, \
+                      .title = __VA_ARGS__};                        \
         int rc = rc_app_args(&app, argc, argv);                     \
         if (rc) return rc > 0 ? 0 : 2;                              \
         return rc_app_run(&app);                                    \

@@ -46,6 +46,19 @@ extern "C" {
 #define RC_PRINTF(fmt, args)
 #endif
 
+/* C and C++: this header is C11 and compiles clean with -Wpedantic; from C++
+ * it needs C++20 (the macros use designated initializers, which C++ requires
+ * in declaration order). See docs/api.md. */
+#ifdef __cplusplus
+#define RC_NORETURN [[noreturn]]
+/* Zero default of an rc_el_opts member RC_EL may leave out (g++ -Wextra
+ * warns about members missing from a designated initializer otherwise). */
+#define RC_ZERO_ = {}
+#else
+#define RC_NORETURN _Noreturn
+#define RC_ZERO_
+#endif
+
 /* ------------------------------------------------------------------------ */
 /* Values: the typed data of state slots and of incoming events.            */
 /* ------------------------------------------------------------------------ */
@@ -189,15 +202,19 @@ typedef struct rc_on {
 
 /* Options of an element opened with RC_EL. Every field is optional. */
 typedef struct rc_el_opts {
-    int rc_reserved_;          /* keeps `{ .x = ... }` free of override warnings */
-    const char *key;           /* reconciliation key among siblings */
-    const char *id;            /* attribute id */
-    const char *class_;        /* attribute class */
-    const char *style;         /* attribute style */
-    const char *type;          /* attribute type */
-    const char *value;         /* attribute value (controlled inputs) */
-    const char *href;          /* attribute href */
-    rc_on on;                  /* one handler; add more with rc_on_event() */
+    /* keeps `{ .x = ... }` free of override warnings. A double, so that a
+     * string given without a designator (`RC_EL(ctx, "div", "x")`) lands here
+     * and is a compile error in C and C++ (no pointer converts to a double),
+     * whatever the warning flags. */
+    double rc_reserved_ RC_ZERO_;
+    const char *key RC_ZERO_;      /* reconciliation key among siblings */
+    const char *id RC_ZERO_;       /* attribute id */
+    const char *class_ RC_ZERO_;   /* attribute class */
+    const char *style RC_ZERO_;    /* attribute style */
+    const char *type RC_ZERO_;     /* attribute type */
+    const char *value RC_ZERO_;    /* attribute value (controlled inputs) */
+    const char *href RC_ZERO_;     /* attribute href */
+    rc_on on RC_ZERO_;             /* one handler; add more with rc_on_event() */
 } rc_el_opts;
 
 /* Opens an element; attributes, handlers, text and children added until the
@@ -208,13 +225,28 @@ void rc_close(rc_ctx *ctx);
 
 /* `RC_EL(ctx, "div", .id = "x") { children }` opens, runs the block, closes.
  * Do not `return`, `break` or `goto` out of the block: the element would stay
- * open (reactc closes it at the end of the render and reports the mistake). */
-#define RC_EL(ctx, tag, ...) RC_EL_(RC_UNIQUE_(rc_once_), ctx, tag, __VA_ARGS__)
+ * open (reactc closes it at the end of the render and reports the mistake).
+ * `RC_EL(ctx, "h1")` without options is fine; options must be designated
+ * (`.class_ = "x"`): a bare string after the tag does not compile. The tag is
+ * part of the variadic list, so `...` is never empty (-Wpedantic clean). */
+#ifndef __cplusplus
+/* C: the options end with `.rc_reserved_ = 0`, so the list is never empty
+ * and a first option without a designator initializes rc_reserved_. */
+#define RC_EL(ctx, ...) \
+    RC_EL_(RC_UNIQUE_(rc_once_), ctx, __VA_ARGS__, .rc_reserved_ = 0)
 #define RC_EL_(once, ctx, tag, ...)                                            \
     for (int once = (rc_open((ctx), (tag),                                     \
-                             &(const rc_el_opts){.rc_reserved_ = 0,            \
-                                                 __VA_ARGS__}), 0);            \
+                             &(const rc_el_opts){__VA_ARGS__}), 0);            \
          once == 0; once = 1, rc_close(ctx))
+#else
+/* C++20: a temporary rc_el_opts (empty `...` is standard in C++20), designated
+ * members in declaration order; rc_ptr_ takes its address for the call. */
+#define RC_EL(ctx, ...) RC_EL_(RC_UNIQUE_(rc_once_), ctx, __VA_ARGS__)
+#define RC_EL_(once, ctx, tag, ...)                                            \
+    for (int once = (rc_open((ctx), (tag),                                     \
+                             rc_ptr_(rc_el_opts{__VA_ARGS__})), 0);            \
+         once == 0; once = 1, rc_close(ctx))
+#endif
 
 /* A fresh identifier per macro use, so nested blocks do not shadow. */
 #define RC_CAT2_(a, b) a##b
@@ -226,8 +258,14 @@ void rc_close(rc_ctx *ctx);
 #endif
 
 /* `.on = RC_ON("click", fn, user)` */
+#ifndef __cplusplus
 #define RC_ON(event_, fn_, user_) \
     ((rc_on){.event = (event_), .fn = (fn_), .user = (user_)})
+#else
+#define RC_ON(event_, fn_, user_)                                    \
+    (rc_on{.event = (event_), .fn = (fn_), .user = (user_),         \
+           .prevent_default = false, .stop_propagation = false})
+#endif
 
 /* Sets an attribute of the open element (a later value for the same name
  * replaces the earlier one). */
@@ -255,7 +293,7 @@ void rc_child(rc_ctx *ctx, const rc_component *type, const char *key,
 /* Fails the current render with a message: the component's output becomes an
  * error element in place, the rest of the page keeps working. Does not
  * return. */
-_Noreturn void rc_fail(rc_ctx *ctx, const char *fmt, ...) RC_PRINTF(2, 3);
+RC_NORETURN void rc_fail(rc_ctx *ctx, const char *fmt, ...) RC_PRINTF(2, 3);
 /* An assertion for component code: on failure, rc_fail with the expression. */
 #define RC_ASSERT(ctx, cond)                                                  \
     do { if (!(cond)) rc_fail((ctx), "assertion failed: %s (%s:%d)", #cond,  \
@@ -343,8 +381,14 @@ void *rc_use_ref(rc_ctx *ctx, size_t size);
 #define RC_ONCE ((const void *)""), 0
 /* `RC_DEPS(a, b)`: integer-valued dependencies (use rc_state_version(s) for
  * state). Pass a struct's address and size for other kinds. */
+#ifndef __cplusplus
 #define RC_DEPS(...) \
     ((const int64_t[]){__VA_ARGS__}), sizeof((const int64_t[]){__VA_ARGS__})
+#else
+/* C++: a temporary array of int64_t (each value converted as in C). */
+#define RC_DEPS(...) \
+    rc_deps_(__VA_ARGS__).v, sizeof(rc_deps_(__VA_ARGS__).v)
+#endif
 #define RC_EVERY_RENDER NULL, 0
 
 /* Memo: returns `size` bytes computed by fn(out, arg) on the first render and
@@ -364,7 +408,11 @@ typedef struct rc_cleanup {
     void (*fn)(void *data);
     void *data;
 } rc_cleanup;
+#ifndef __cplusplus
 #define RC_NO_CLEANUP ((rc_cleanup){0})
+#else
+#define RC_NO_CLEANUP (rc_cleanup{})
+#endif
 typedef rc_cleanup (*rc_effect_fn)(rc_effect *e, void *arg);
 
 enum {
@@ -728,6 +776,17 @@ rc_app *rc_layout_app(const rc_layout *layout);
 size_t rc_app_session_count(const rc_app *app);
 
 #ifdef __cplusplus
+}
+
+/* C++ helpers of the macros above (C has compound literals instead). */
+/* The address of a temporary, valid until the end of the full expression
+ * (the call it is passed to). */
+template <class T> inline const T *rc_ptr_(const T &v) { return &v; }
+/* RC_DEPS: the values as an array of int64_t. */
+template <size_t N> struct rc_deps_array_ { int64_t v[N]; };
+template <class... A> inline rc_deps_array_<sizeof...(A)> rc_deps_(A... a)
+{
+    return rc_deps_array_<sizeof...(A)>{{static_cast<int64_t>(a)...}};
 }
 #endif
 #endif /* REACTC_H */

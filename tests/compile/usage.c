@@ -1,0 +1,80 @@
+/* Every documented macro form of reactc.h, compiled (not run) as C11 by gcc
+ * and clang and as C++20 by g++ and clang++ with -Wall -Wextra -Wpedantic
+ * -Werror (tests/compile/CMakeLists.txt). Valid in both languages: options
+ * designated in declaration order, props in named variables, casts from
+ * const void *. */
+#include "reactc.h"
+
+typedef struct row_props {
+    int n;
+    const char *label;
+} row_props;
+
+static const rc_context_type theme_type = {"theme", sizeof(int), NULL};
+
+static void on_click(rc_event *ev, void *user)
+{
+    (void)ev;
+    (void)user;
+}
+
+static void twice(void *out, void *arg)
+{
+    *(int *)out = 2 * *(const int *)arg;
+}
+
+static rc_cleanup effect(rc_effect *e, void *arg)
+{
+    (void)e;
+    (void)arg;
+    return RC_NO_CLEANUP;
+}
+
+static void row(rc_ctx *ctx, const void *props)
+{
+    const row_props *p = (const row_props *)props;
+    RC_ASSERT(ctx, p->n >= 0);
+    RC_EL(ctx, "li") rc_textf(ctx, "%d %s", p->n, p->label);
+}
+static RC_COMPONENT(row);
+
+static void root(rc_ctx *ctx, const void *props)
+{
+    (void)props;
+    rc_state *count = rc_use_int(ctx, "count", 0);
+    int arg = 21;
+    const int *memo = (const int *)rc_use_memo(ctx, sizeof(int), twice, &arg,
+                                               RC_DEPS(rc_get_int(count),
+                                                       rc_state_version(count)));
+    (void)rc_use_memo(ctx, sizeof(int), twice, &arg, RC_ONCE);
+    (void)rc_use_memo(ctx, sizeof(int), twice, &arg, RC_EVERY_RENDER);
+    rc_on cb = rc_use_callback(ctx, RC_ON("click", on_click, count),
+                               RC_DEPS(rc_get_int(count)));
+    rc_use_effect(ctx, effect, &arg, sizeof arg, RC_DEPS(*memo));
+    int theme = 1;
+
+    RC_EL(ctx, "main") {
+        RC_EL(ctx, "h1") rc_text(ctx, "title");
+        RC_EL(ctx, "div", .class_ = "box") rc_text(ctx, "boxed");
+        RC_EL(ctx, "div", .key = "k", .id = "i", .class_ = "c", .style = "s") {}
+        RC_EL(ctx, "input", .type = "text", .value = "v") {}
+        RC_EL(ctx, "a", .href = "/", .on = RC_ON("click", on_click, NULL)) {}
+        RC_EL(ctx, "button", .on = cb) {
+            rc_on_event(ctx, RC_ON("dblclick", on_click, NULL));
+            rc_text(ctx, "+");
+        }
+        RC_PROVIDE(ctx, &theme_type, &theme) {
+            row_props p = {1, "one"};
+            RC_CHILD(ctx, &row_component, "one", &p);
+            RC_EL(ctx, "ul") RC_EL(ctx, "li", .key = "nested") {}
+        }
+    }
+}
+RC_COMPONENT(root);
+
+/* Uses root_component (a const has internal linkage in C++). */
+const rc_component *usage_root(void);
+const rc_component *usage_root(void)
+{
+    return &root_component;
+}
