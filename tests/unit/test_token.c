@@ -49,6 +49,8 @@
 #include "resume/token.h"
 #include "util/base64url.h"
 
+#include "harness.h"
+
 /* ------------------------------------------------------------------------ */
 /* Reasons, exactly as the code under test reports them.                    */
 /* ------------------------------------------------------------------------ */
@@ -98,11 +100,6 @@
 /* Test infrastructure                                                      */
 /* ------------------------------------------------------------------------ */
 
-typedef struct logcap {
-    size_t n[4];
-    char all[8192];
-} logcap;
-
 typedef struct rgb {
     uint8_t r, g, b, a;
     int32_t n;
@@ -111,73 +108,15 @@ typedef struct rgb {
 
 static const rc_struct_type rgb_type = {"test.rgb", sizeof(rgb), 1};
 
-/* All mutable test state, reset before every test. */
+/* This file's mutable test state, zeroed before every test (harness.h). */
 static struct {
-    logcap log;
     /* Rich's slots (valid while its instance lives) */
     rc_state *i, *f, *b, *s, *by, *v, *st, *idx, *secret, *red;
     rc_state *item_label[3], *item_on[3];
     /* Widget's slots (both builds) */
     rc_state *wa, *wb, *wc, *wd, *we;
     rc_state *count, *count_secret;
-    rc_layout *live[8];
 } G;
-
-static int reset(void **state)
-{
-    (void)state;
-    memset(&G, 0, sizeof G);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    for (size_t i = 0; i < sizeof G.live / sizeof G.live[0]; i++) {
-        if (G.live[i])
-            rc_layout_free(G.live[i]);
-        G.live[i] = NULL;
-    }
-    return 0;
-}
-
-static void log_cb(void *user, rc_log_level level, const char *message)
-{
-    logcap *lc = user;
-    lc->n[level]++;
-    size_t len = strlen(lc->all);
-    snprintf(lc->all + len, sizeof lc->all - len, "%d %s\n", (int)level, message);
-}
-
-static rc_layout_opts test_opts(void)
-{
-    rc_layout_opts o = rc_layout_opts_default();
-    o.log = log_cb;
-    o.log_user = &G.log;
-    o.log_level = RC_LOG_DEBUG;
-    return o;
-}
-
-static rc_layout *track(rc_layout *l)
-{
-    assert_non_null(l);
-    for (size_t i = 0; i < sizeof G.live / sizeof G.live[0]; i++) {
-        if (!G.live[i]) {
-            G.live[i] = l;
-            return l;
-        }
-    }
-    fail_msg("too many live layouts");
-    return l;
-}
-
-static void free_layout(rc_layout *l)
-{
-    for (size_t i = 0; i < sizeof G.live / sizeof G.live[0]; i++)
-        if (G.live[i] == l)
-            G.live[i] = NULL;
-    rc_layout_free(l);
-}
 
 /* A layout, restored from snap when snap is not NULL, flushed once. */
 static rc_layout *mount(const rc_component *root, rc_snapshot *snap)
@@ -197,12 +136,6 @@ static void flush_commit(rc_layout *l)
 {
     rc_layout_flush(l);
     rc_layout_commit(l);
-}
-
-static void expect_no_errors(void)
-{
-    if (G.log.n[RC_LOG_ERROR] != 0 || G.log.n[RC_LOG_WARN] != 0)
-        fail_msg("unexpected errors or warnings logged:\n%s", G.log.all);
 }
 
 /* Handler ids of the whole tree, in tree order. */
@@ -1021,7 +954,7 @@ static void test_round_trip(void **state)
     flush_commit(b);
     assert_int_equal(rc_get_int(G.i), -1234567890122);
     assert_int_equal(rc_value_int(rc_get_value(G.red), -1), 43);
-    expect_no_errors();
+    expect_no_errors_or_warnings();
 
     free_layout(b);
     free_layout(a);
@@ -2227,7 +2160,7 @@ static void test_snapshot_restore_mismatched_kinds(void **state)
     assert_false(rc_get_bool(G.item_on[1]));
     assert_string_equal(rc_get_string(G.item_label[2]), "restored");   /* fits */
     flush_commit(l);
-    assert_int_equal(G.log.n[RC_LOG_ERROR], 0);
+    assert_int_equal(test_log.n[RC_LOG_ERROR], 0);
     free_layout(l);
     enc_free(&e);
 }
@@ -2322,7 +2255,7 @@ static void test_partial_restore_new_build(void **state)
     assert_int_equal(snap.nslots, 5);
     assert_non_null(rc_snapshot_get(&snap, "/Widget/counter[gone]@count"));
 
-    G.log = (logcap){0};
+    test_log = (logcap){0};
     rc_layout *b = mount(&widget_build2, &snap);
     rc_snapshot_free(&snap);
     assert_int_equal(rc_get_int(G.wa), 42);                 /* still fits */
@@ -2336,8 +2269,8 @@ static void test_partial_restore_new_build(void **state)
     assert_int_equal(ev->a, 3);
     assert_int_equal(ev->c, 3);
     assert_true(rc_get_float(G.wd) == 1.5);                 /* new: initial */
-    assert_int_equal(G.log.n[RC_LOG_ERROR], 0);
-    assert_non_null(strstr(G.log.all, "slot /Widget@B: restored value has another type"));
+    assert_int_equal(test_log.n[RC_LOG_ERROR], 0);
+    assert_non_null(strstr(test_log.all, "slot /Widget@B: restored value has another type"));
 
     /* It works on: events, renders, and the next token holds build 2's
      * values. */
@@ -2501,6 +2434,7 @@ static void test_server_only_not_restored(void **state)
 
 int main(void)
 {
+    harness_clears(&G, sizeof G);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_round_trip, reset, teardown),
         cmocka_unit_test_setup_teardown(test_formats_match_headers, reset, teardown),
