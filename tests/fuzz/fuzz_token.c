@@ -17,7 +17,7 @@
  * Any crash, leak or sanitizer report is a bug. The new snapshot is written
  * while the decoded one is still alive: freeing it first exposes a known
  * defect outside src/resume (a struct nested in an untyped value slot keeps
- * a pointer to the snapshot's struct type; see test_token.c,
+ * a pointer to the snapshot's struct type; see test_token_restore.c,
  * test_known_bug_struct_in_value_slot).
  */
 #include <stdint.h>

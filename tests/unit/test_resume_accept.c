@@ -12,7 +12,7 @@
  *    still opens and restores every value into today's hooks.
  *
  * Tokens are made here with rc_token_seal and rc_snapshot_write, whose own
- * formats test_token.c checks against an independent sealer.
+ * formats test_token_format.c checks against an independent sealer.
  */
 #include <setjmp.h>
 #include <stdarg.h>
