@@ -21,7 +21,7 @@
 #include <time.h>
 
 #include "core/internal.h"    /* struct rc_instance, for its size */
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "vdom/node.h"
 #include "wire/model.h"
 
@@ -63,7 +63,7 @@ static void row(rc_ctx *ctx, const void *p) {
     RC_EL(ctx, "li", .class_ = "row") {
         RC_EL(ctx, "span", .class_ = "id") { rc_textf(ctx, "%d", rp->id); }
         RC_EL(ctx, "span", .class_ = "label") { rc_textf(ctx, "row %d", rp->label); }
-        RC_EL(ctx, "button", .class_ = "clicks") { rc_textf(ctx, "%lld", (long long)rc_get_int(clicks)); }
+        RC_EL(ctx, "button", .class_ = "clicks") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(clicks)); }
         RC_EL(ctx, "em", .class_ = "x") { rc_text(ctx, "x"); }
         RC_EL(ctx, "i", .class_ = "end") {}
     }
@@ -123,7 +123,8 @@ static void reset_data(void) {
 static void quiet(void *u, rc_log_level lv, const char *m) { (void)u; (void)lv; (void)m; }
 
 static rc_layout *mount(const rc_component *c) {
-    rc_layout_opts o = rc_layout_opts_default();
+    rc_layout_opts o;
+    rc_layout_opts_init(&o);
     o.log = quiet;
     rc_layout *l = rc_layout_new(c, NULL, 0, &o);
     rc_layout_flush(l);
@@ -146,7 +147,8 @@ int main(int argc, char **argv) {
     size_t model_bytes = 0;
     for (int r = 0; r < runs; r++) {
         double t0 = now_us();
-        rc_layout_opts o = rc_layout_opts_default();
+        rc_layout_opts o;
+        rc_layout_opts_init(&o);
         o.log = quiet;
         rc_layout *l = rc_layout_new(&list_component, NULL, 0, &o);
         rc_layout_flush(l);
@@ -173,7 +175,7 @@ int main(int argc, char **argv) {
     size_t patch_bytes = 0;
     for (int r = 0; r < runs; r++) {
         rc_state *s = row_states[(r * 37) % ROWS];
-        rc_set_int(s, rc_get_int(s) + 1);
+        rc_state_set_int(s, rc_state_get_int(s) + 1);
         double t0 = now_us();
         const rc_patch *p = rc_layout_flush(l);
         double t1 = now_us();
@@ -198,7 +200,7 @@ int main(int argc, char **argv) {
     /* One changed text, from the parent's data. */
     for (int r = 0; r < runs; r++) {
         data.labels[(r * 37) % ROWS] += 1000;
-        rc_set_int(list_version, rc_get_int(list_version) + 1);
+        rc_state_set_int(list_version, rc_state_get_int(list_version) + 1);
         double t0 = now_us();
         const rc_patch *p = rc_layout_flush(l);
         double t1 = now_us();
@@ -235,7 +237,7 @@ int main(int argc, char **argv) {
             data.order[i] = data.order[ROWS - 1 - i];
             data.order[ROWS - 1 - i] = tmp;
         }
-        rc_set_int(list_version, rc_get_int(list_version) + 1);
+        rc_state_set_int(list_version, rc_state_get_int(list_version) + 1);
         double t0 = now_us();
         const rc_patch *p = rc_layout_flush(l);
         double t1 = now_us();
@@ -257,7 +259,7 @@ int main(int argc, char **argv) {
     l = mount(&flat_component);
     for (int r = 0; r < runs; r++) {
         data.labels[(r * 37) % ROWS] += 1000;
-        rc_set_int(list_version, rc_get_int(list_version) + 1);
+        rc_state_set_int(list_version, rc_state_get_int(list_version) + 1);
         double t0 = now_us();
         const rc_patch *p = rc_layout_flush(l);
         double t1 = now_us();

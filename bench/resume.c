@@ -23,7 +23,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "resume/snapshot.h"
 #include "resume/token.h"
 #include "wire/model.h"
@@ -64,7 +64,7 @@ static void quiet(void *u, rc_log_level lv, const char *m)
 static void on_inc(rc_event *ev, void *s)
 {
     (void)ev;
-    rc_set_int(s, rc_get_int(s) + 1);
+    rc_state_set_int(s, rc_state_get_int(s) + 1);
 }
 
 /* ---- the 1,000-value session: 100 keyed rows of 10 slots ------------------- */
@@ -89,16 +89,16 @@ static void row(rc_ctx *ctx, const void *p)
         b[k] = rc_use_bool(ctx, nb[k], false);
     for (int k = 0; k < 2; k++)
         s[k] = rc_use_string(ctx, ns[k], "");
-    RC_EL(ctx, "li", .class_ = rc_get_bool(b[0]) ? "row done" : "row") {
-        RC_EL(ctx, "span", .class_ = "title") { rc_text(ctx, rc_get_string(s[0])); }
-        RC_EL(ctx, "span", .class_ = "note") { rc_text(ctx, rc_get_string(s[1])); }
+    RC_EL(ctx, "li", .class_ = rc_state_get_bool(b[0]) ? "row done" : "row") {
+        RC_EL(ctx, "span", .class_ = "title") { rc_text(ctx, rc_state_get_string(s[0])); }
+        RC_EL(ctx, "span", .class_ = "note") { rc_text(ctx, rc_state_get_string(s[1])); }
         RC_EL(ctx, "button", .on = RC_ON("click", on_inc, n[0])) {
-            rc_textf(ctx, "%lld/%lld", (long long)rc_get_int(n[0]), (long long)rc_get_int(n[1]));
+            rc_textf(ctx, "%lld/%lld", (long long)rc_state_get_int(n[0]), (long long)rc_state_get_int(n[1]));
         }
         RC_EL(ctx, "em") {
-            rc_textf(ctx, "#%lld %lld %.2f %.3f%s", (long long)rc_get_int(n[2]),
-                     (long long)rc_get_int(n[3]), rc_get_float(f[0]), rc_get_float(f[1]),
-                     rc_get_bool(b[1]) ? " *" : "");
+            rc_textf(ctx, "#%lld %lld %.2f %.3f%s", (long long)rc_state_get_int(n[2]),
+                     (long long)rc_state_get_int(n[3]), rc_state_get_float(f[0]), rc_state_get_float(f[1]),
+                     rc_state_get_bool(b[1]) ? " *" : "");
         }
     }
     (void)rp;
@@ -159,7 +159,7 @@ static void counter(rc_ctx *ctx, const void *p)
             rc_text(ctx, "+1");
         }
         RC_EL(ctx, "span", .id = "count") {
-            rc_textf(ctx, "%lld", (long long)rc_get_int(counter_count));
+            rc_textf(ctx, "%lld", (long long)rc_state_get_int(counter_count));
         }
     }
 }
@@ -175,10 +175,10 @@ static void todo(rc_ctx *ctx, const void *p)
     todo_next = rc_use_int(ctx, "next_id", 1);
     todo_draft = rc_use_string(ctx, "draft", "");
     RC_EL(ctx, "ul", .id = "todos") {
-        const rc_value *items = rc_get_value(todo_items);
-        for (size_t i = 0; i < rc_array_len(items); i++) {
+        const rc_value *items = rc_state_get_value(todo_items);
+        for (size_t i = 0; i < rc_array_count(items); i++) {
             RC_EL(ctx, "li") {
-                rc_text(ctx, rc_value_string(rc_object_get(rc_array_at(items, i), "text"), ""));
+                rc_text(ctx, rc_value_get_string(rc_object_get(rc_array_get(items, i), "text"), ""));
             }
         }
     }
@@ -212,8 +212,8 @@ static void dashboard(rc_ctx *ctx, const void *p)
     initial.unit = 'C';
     dash_cfg = rc_use_struct(ctx, "settings", &settings_type, &initial);
     RC_EL(ctx, "div", .class_ = "dashboard") {
-        rc_textf(ctx, "%lld s, %.1f, %.0f %%", (long long)rc_get_int(dash_uptime),
-                 rc_get_float(dash_temp), rc_get_float(dash_humidity));
+        rc_textf(ctx, "%lld s, %.1f, %.0f %%", (long long)rc_state_get_int(dash_uptime),
+                 rc_state_get_float(dash_temp), rc_state_get_float(dash_humidity));
     }
 }
 RC_COMPONENT(dashboard);
@@ -237,7 +237,7 @@ static void list_row(rc_ctx *ctx, const void *p)
     RC_EL(ctx, "tr") {
         RC_EL(ctx, "td", .class_ = "id") { rc_textf(ctx, "%lld", (long long)rp->index + 1); }
         RC_EL(ctx, "td", .class_ = "version") {
-            rc_textf(ctx, "version %lld", (long long)rc_get_int(version));
+            rc_textf(ctx, "version %lld", (long long)rc_state_get_int(version));
         }
     }
 }
@@ -263,7 +263,8 @@ static const rc_component list_root_component = {"rows", list_root, NULL, 0};
 
 static rc_layout *mount(const rc_component *root, rc_restore_fn restore, void *user)
 {
-    rc_layout_opts o = rc_layout_opts_default();
+    rc_layout_opts o;
+    rc_layout_opts_init(&o);
     o.log = quiet;
     o.restore = restore;
     o.restore_user = user;
@@ -389,7 +390,8 @@ int main(int argc, char **argv)
         if (rc_snapshot_read(&s, plain.data, plain.len, err, sizeof err) != 0)
             die("decode", err);
         double t2 = cpu_us();
-        rc_layout_opts o = rc_layout_opts_default();
+        rc_layout_opts o;
+        rc_layout_opts_init(&o);
         o.log = quiet;
         o.restore = rc_snapshot_restore;
         o.restore_user = &s;
@@ -429,7 +431,8 @@ int main(int argc, char **argv)
 
     /* For comparison: the same tree mounted fresh (no restore). */
     for (int r = -runs / 10; r < runs; r++) {
-        rc_layout_opts o = rc_layout_opts_default();
+        rc_layout_opts o;
+        rc_layout_opts_init(&o);
         o.log = quiet;
         rc_layout *l = rc_layout_new(&session_component, NULL, 0, &o);
         double t0 = cpu_us();
@@ -492,7 +495,7 @@ int main(int argc, char **argv)
 
     printf("token sizes (base64url characters; target: counter <= 200 bytes on the wire)\n");
     rc_layout *c = mount(&counter_component, NULL, NULL);
-    rc_set_int(counter_count, 42);
+    rc_state_set_int(counter_count, 42);
     rc_layout_flush(c);
     rc_layout_commit(c);
     report_size(&kr, "counter", "counter (1 int slot)", c);
@@ -509,25 +512,25 @@ int main(int argc, char **argv)
         rc_value_set_string(rc_object_set(it, "text"), texts[i]);
         rc_value_set_bool(rc_object_set(it, "done"), i == 1);
     }
-    rc_set_value(todo_items, &items);
+    rc_state_set_value(todo_items, &items);
     rc_value_free(&items);
-    rc_set_int(todo_next, 4);
-    rc_set_string(todo_draft, "pick up the");
+    rc_state_set_int(todo_next, 4);
+    rc_state_set_string(todo_draft, "pick up the");
     rc_layout_flush(t);
     rc_layout_commit(t);
     report_size(&kr, "todo", "todo (3 items + draft)", t);
 
     rc_layout *d = mount(&dashboard_component, NULL, NULL);
-    rc_set_int(dash_uptime, 86399);
-    rc_set_float(dash_temp, 23.71875);
-    rc_set_float(dash_humidity, 51.2);
-    rc_set_int(dash_alarms, 3);
-    settings cfg = *(const settings *)rc_get_struct(dash_cfg);
+    rc_state_set_int(dash_uptime, 86399);
+    rc_state_set_float(dash_temp, 23.71875);
+    rc_state_set_float(dash_humidity, 51.2);
+    rc_state_set_int(dash_alarms, 3);
+    settings cfg = *(const settings *)rc_state_get_struct(dash_cfg);
     snprintf(cfg.name, sizeof cfg.name, "greenhouse-7 north bay");
     cfg.sample_ms = 250;
     cfg.threshold = 30;
     cfg.fan = true;
-    rc_set_struct(dash_cfg, &cfg);
+    rc_state_set_struct(dash_cfg, &cfg);
     rc_layout_flush(d);
     rc_layout_commit(d);
     report_size(&kr, "dashboard", "dashboard (4 ints/floats + 80-byte struct)", d);
@@ -536,7 +539,7 @@ int main(int argc, char **argv)
      * rows bumped two or three times. */
     rc_layout *rl = mount(&list_root_component, NULL, NULL);
     for (int k = 0; k < 2500; k++)
-        rc_set_int(list_versions[k % LIST_ROWS], rc_get_int(list_versions[k % LIST_ROWS]) + 1);
+        rc_state_set_int(list_versions[k % LIST_ROWS], rc_state_get_int(list_versions[k % LIST_ROWS]) + 1);
     rc_layout_flush(rl);
     rc_layout_commit(rl);
     report_size(&kr, "rows", "1,000-row list, row state (2,500 clicks)", rl);

@@ -3,7 +3,7 @@
 
 static void increment(rc_event *ev, void *count) {
     (void)ev;
-    rc_set_int(count, rc_get_int(count) + 1);
+    rc_state_set_int(count, rc_state_get_int(count) + 1);
 }
 
 static void counter(rc_ctx *ctx, const void *props) {
@@ -13,7 +13,7 @@ static void counter(rc_ctx *ctx, const void *props) {
         RC_EL(ctx, "button", .id = "increment", .on = RC_ON("click", increment, count)) {
             rc_text(ctx, "+1");
         }
-        RC_EL(ctx, "span", .id = "count") { rc_textf(ctx, "%lld", (long long)rc_get_int(count)); }
+        RC_EL(ctx, "span", .id = "count") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(count)); }
     }
 }
 RC_COMPONENT(counter);

@@ -47,7 +47,7 @@ static void deliver(void *arg) {
         subscriber *sub = &subscribers[i];
         if ((now - sub->last) * 1000.0 + 1.0 < sample_ms_of(sub->cfg)) continue;
         sub->last = now;
-        rc_set_float(sub->temp, r->celsius);
+        rc_state_set_float(sub->temp, r->celsius);
     }
     free(r);
 }
@@ -86,7 +86,7 @@ typedef struct subscribe_arg {
 /* Effect: subscribe this session's temperature slot; cleanup unsubscribes. */
 static rc_cleanup subscribe(rc_effect *e, void *arg) {
     const subscribe_arg *a = arg;
-    rc_app *app = rc_layout_app(rc_effect_layout(e));
+    rc_app *app = rc_layout_get_app(rc_effect_get_layout(e));
     if (!app || nsubscribers == MAX_SUBSCRIBERS) return RC_NO_CLEANUP;
     sensor_app = app;
     pthread_once(&sensor_once, start_sensor);
@@ -106,7 +106,7 @@ static double now_s(void) {
 
 static void tick(void *uptime) {
     if (process_start == 0) process_start = now_s();
-    rc_set_int(uptime, (int64_t)(now_s() - process_start));
+    rc_state_set_int(uptime, (int64_t)(now_s() - process_start));
 }
 
 /* ---- settings: one struct slot ------------------------------------------- */
@@ -122,39 +122,39 @@ typedef struct settings {
 static const rc_struct_type settings_type = {"dashboard.settings", sizeof(settings), 1};
 
 static int32_t sample_ms_of(const rc_state *cfg) {
-    return ((const settings *)rc_get_struct(cfg))->sample_ms;
+    return ((const settings *)rc_state_get_struct(cfg))->sample_ms;
 }
 
 static void set_name(rc_event *ev, void *state) {
-    settings s = *(const settings *)rc_get_struct(state);
-    snprintf(s.name, sizeof s.name, "%s", rc_event_value(ev));
-    rc_set_struct(state, &s);
+    settings s = *(const settings *)rc_state_get_struct(state);
+    snprintf(s.name, sizeof s.name, "%s", rc_event_get_value(ev));
+    rc_state_set_struct(state, &s);
 }
 
 static void set_rate(rc_event *ev, void *state) {
-    settings s = *(const settings *)rc_get_struct(state);
-    long v = strtol(rc_event_value(ev), NULL, 10);
+    settings s = *(const settings *)rc_state_get_struct(state);
+    long v = strtol(rc_event_get_value(ev), NULL, 10);
     s.sample_ms = (int32_t)(v < 10 ? 10 : v > 60000 ? 60000 : v);
-    rc_set_struct(state, &s);
+    rc_state_set_struct(state, &s);
 }
 
 static void set_unit(rc_event *ev, void *state) {
-    settings s = *(const settings *)rc_get_struct(state);
-    s.unit = strcmp(rc_event_value(ev), "F") == 0 ? 'F' : 'C';
-    rc_set_struct(state, &s);
+    settings s = *(const settings *)rc_state_get_struct(state);
+    s.unit = strcmp(rc_event_get_value(ev), "F") == 0 ? 'F' : 'C';
+    rc_state_set_struct(state, &s);
 }
 
 static void set_alerts(rc_event *ev, void *state) {
-    settings s = *(const settings *)rc_get_struct(state);
-    s.alerts = rc_value_bool(rc_event_get(ev, "checked"), !s.alerts);
-    rc_set_struct(state, &s);
+    settings s = *(const settings *)rc_state_get_struct(state);
+    s.alerts = rc_value_get_bool(rc_event_get_field(ev, "checked"), !s.alerts);
+    rc_state_set_struct(state, &s);
 }
 
 static void toggle_fan(rc_event *ev, void *state) {
     (void)ev;
-    settings s = *(const settings *)rc_get_struct(state);
+    settings s = *(const settings *)rc_state_get_struct(state);
     s.fan = !s.fan;
-    rc_set_struct(state, &s);
+    rc_state_set_struct(state, &s);
 }
 
 static void dashboard(rc_ctx *ctx, const void *props) {
@@ -167,14 +167,14 @@ static void dashboard(rc_ctx *ctx, const void *props) {
     initial.sample_ms = 100;
     initial.unit = 'C';
     rc_state *cfg = rc_use_struct(ctx, "settings", &settings_type, &initial);
-    const settings *s = rc_get_struct(cfg);
+    const settings *s = rc_state_get_struct(cfg);
 
     if (process_start == 0) process_start = now_s();
     rc_use_interval(ctx, 1000, tick, uptime);
     subscribe_arg sub = {temp, cfg};
     rc_use_effect(ctx, subscribe, &sub, sizeof sub, RC_ONCE);
 
-    double c = rc_get_float(temp);
+    double c = rc_state_get_float(temp);
     double shown = s->unit == 'F' ? c * 9.0 / 5.0 + 32.0 : c;
     bool hot = c > 23.0;
 
@@ -182,7 +182,7 @@ static void dashboard(rc_ctx *ctx, const void *props) {
         RC_EL(ctx, "h1") { rc_textf(ctx, "Device %s", s->name); }
         RC_EL(ctx, "dl", .class_ = "readings") {
             RC_EL(ctx, "dt") { rc_text(ctx, "Uptime (s)"); }
-            RC_EL(ctx, "dd", .id = "uptime") { rc_textf(ctx, "%lld", (long long)rc_get_int(uptime)); }
+            RC_EL(ctx, "dd", .id = "uptime") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(uptime)); }
             RC_EL(ctx, "dt") { rc_text(ctx, "Temperature"); }
             RC_EL(ctx, "dd", .id = "temperature", .class_ = hot && s->alerts ? "alert" : "") {
                 rc_textf(ctx, "%.1f \xc2\xb0%c", shown, s->unit);

@@ -41,7 +41,7 @@
     int main(int argc, char **argv) {                               \
         rc_app app = {.root = &(component), .head = RC_EXAMPLE_HEAD, \
                       .title = __VA_ARGS__};                        \
-        int rc = rc_app_args(&app, argc, argv);                     \
+        int rc = rc_app_parse_args(&app, argc, argv);                     \
         if (rc) return rc > 0 ? 0 : 2;                              \
         return rc_app_run(&app);                                    \
     }

@@ -39,7 +39,7 @@ RC_COMPONENT(gallery);
 
 int main(int argc, char **argv) {
     rc_app app = {.title = "reactc gallery", .root = &gallery_component, .head = RC_EXAMPLE_HEAD};
-    int rc = rc_app_args(&app, argc, argv);
+    int rc = rc_app_parse_args(&app, argc, argv);
     if (rc) return rc > 0 ? 0 : 2;
     return rc_app_run(&app);
 }

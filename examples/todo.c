@@ -12,9 +12,9 @@
 /* ---- the list state ------------------------------------------------------- */
 
 static rc_value *find_item(rc_value *items, int64_t id, size_t *index) {
-    for (size_t i = 0; i < rc_array_len(items); i++) {
-        rc_value *it = rc_array_at(items, i);
-        if (rc_value_int(rc_object_get(it, "id"), -1) == id) {
+    for (size_t i = 0; i < rc_array_count(items); i++) {
+        rc_value *it = rc_array_get(items, i);
+        if (rc_value_get_int(rc_object_get(it, "id"), -1) == id) {
             if (index) *index = i;
             return it;
         }
@@ -26,7 +26,7 @@ static void toggle_item(rc_value *items, void *arg) {
     rc_value *it = find_item(items, *(const int64_t *)arg, NULL);
     if (it) {
         rc_value *done = rc_object_set(it, "done");
-        rc_value_set_bool(done, !rc_value_bool(done, false));
+        rc_value_set_bool(done, !rc_value_get_bool(done, false));
     }
 }
 
@@ -67,13 +67,13 @@ typedef struct item_ref {      /* what the row's handlers need, stable per row *
 static void on_toggle(rc_event *ev, void *user) {
     (void)ev;
     item_ref *r = user;
-    rc_update(r->items, toggle_item, &r->id);
+    rc_state_update(r->items, toggle_item, &r->id);
 }
 
 static void on_delete(rc_event *ev, void *user) {
     (void)ev;
     item_ref *r = user;
-    rc_update(r->items, delete_item, &r->id);
+    rc_state_update(r->items, delete_item, &r->id);
 }
 
 static void todo_item(rc_ctx *ctx, const void *props) {
@@ -107,18 +107,18 @@ typedef struct todo_refs {
     rc_state *items, *next_id, *draft;
 } todo_refs;
 
-static void on_draft(rc_event *ev, void *draft) { rc_set_string(draft, rc_event_value(ev)); }
+static void on_draft(rc_event *ev, void *draft) { rc_state_set_string(draft, rc_event_get_value(ev)); }
 
 static void on_add(rc_event *ev, void *user) {
     (void)ev;
     todo_refs *t = user;
-    const char *text = rc_get_string(t->draft);
+    const char *text = rc_state_get_string(t->draft);
     while (*text == ' ') text++;
     if (!*text) return;
-    struct add_arg a = {rc_get_int(t->next_id), text};
-    rc_update(t->items, append_item, &a);
-    rc_set_int(t->next_id, a.id + 1);
-    rc_set_string(t->draft, "");
+    struct add_arg a = {rc_state_get_int(t->next_id), text};
+    rc_state_update(t->items, append_item, &a);
+    rc_state_set_int(t->next_id, a.id + 1);
+    rc_state_set_string(t->draft, "");
 }
 
 static void todo(rc_ctx *ctx, const void *props) {
@@ -129,16 +129,16 @@ static void todo(rc_ctx *ctx, const void *props) {
     t->next_id = rc_use_int(ctx, "next_id", 1);
     t->draft = rc_use_string(ctx, "draft", "");
 
-    const rc_value *items = rc_get_value(t->items);
+    const rc_value *items = rc_state_get_value(t->items);
     size_t open = 0;
-    for (size_t i = 0; i < rc_array_len(items); i++)
-        open += !rc_value_bool(rc_object_get(rc_array_at(items, i), "done"), false);
+    for (size_t i = 0; i < rc_array_count(items); i++)
+        open += !rc_value_get_bool(rc_object_get(rc_array_get(items, i), "done"), false);
 
     RC_EL(ctx, "section", .class_ = "todo") {
         RC_EL(ctx, "h1") { rc_text(ctx, "Todo"); }
         RC_EL(ctx, "form", .id = "new-todo-form",
               .on = ((rc_on){.event = "submit", .fn = on_add, .user = t, .prevent_default = true})) {
-            RC_EL(ctx, "input", .id = "new-todo", .type = "text", .value = rc_get_string(t->draft),
+            RC_EL(ctx, "input", .id = "new-todo", .type = "text", .value = rc_state_get_string(t->draft),
                   .on = RC_ON("change", on_draft, t->draft)) {
                 rc_attr(ctx, "placeholder", "What needs doing?");
                 rc_attr(ctx, "autocomplete", "off");
@@ -146,13 +146,13 @@ static void todo(rc_ctx *ctx, const void *props) {
             RC_EL(ctx, "button", .id = "add", .type = "submit") { rc_text(ctx, "Add"); }
         }
         RC_EL(ctx, "ul", .id = "todos") {
-            for (size_t i = 0; i < rc_array_len(items); i++) {
-                const rc_value *it = rc_array_at(items, i);
+            for (size_t i = 0; i < rc_array_count(items); i++) {
+                const rc_value *it = rc_array_get(items, i);
                 char key[24];
-                int64_t id = rc_value_int(rc_object_get(it, "id"), 0);
+                int64_t id = rc_value_get_int(rc_object_get(it, "id"), 0);
                 snprintf(key, sizeof key, "%lld", (long long)id);
-                item_props ip = {t->items, id, rc_value_string(rc_object_get(it, "text"), ""),
-                                 rc_value_bool(rc_object_get(it, "done"), false)};
+                item_props ip = {t->items, id, rc_value_get_string(rc_object_get(it, "text"), ""),
+                                 rc_value_get_bool(rc_object_get(it, "done"), false)};
                 RC_CHILD(ctx, &todo_item_component, key, &ip);
             }
         }

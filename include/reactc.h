@@ -5,8 +5,32 @@
  * immediate-mode builder; hooks keep per-instance state; a layout re-renders
  * what changed and reports the smallest set of patch operations.
  *
- * Naming: every public symbol starts with rc_ (types, functions) or RC_
- * (macros, constants).
+ * Two public headers, one per audience:
+ *  - reactc.h (this one): component authors and apps — components, the
+ *    builder, hooks, values, events, rc_app and its server;
+ *  - reactc_layout.h: embedders who drive a layout themselves (their own
+ *    transport, tests, server-side rendering) and read ops and nodes.
+ *
+ * Naming (docs/api.md): every public symbol starts with rc_ (types,
+ * functions) or RC_ (macros, constants). Hooks are rc_use_<thing>; the
+ * builder's calls are named after what they add to the render in progress
+ * (rc_open, rc_close, rc_attr, rc_text, rc_child, rc_on_event, rc_fail);
+ * everything else is rc_<noun>_<verb>[_<what>], the noun being the type of
+ * the first argument: rc_state_set_int, rc_layout_get_root,
+ * rc_node_count_children. Reading a property is _get_, changing one _set_,
+ * a predicate _is_, a number of things _count_.
+ *
+ * Returns, one convention: an operation that can fail returns int, 0 on
+ * success and -1 on failure (the reason logged or printed). The two calls
+ * made for main() say how to exit instead: rc_app_run returns the exit
+ * status (0, or 1 when the server could not start), rc_app_parse_args 0 to
+ * go on, 1 after printing help (exit 0) or -1 after printing an error. A
+ * predicate, or a setter that tells whether anything changed, returns bool.
+ * A lookup returns NULL when there is nothing. A count returns size_t.
+ *
+ * Out of memory: reactc does not return it. An allocation that fails prints
+ * a message and aborts the process (like Redis): no function returns NULL or
+ * -1 for lack of memory, so callers have no such case to handle.
  *
  * Ownership, in one place:
  *  - Strings passed to the builder (tags, attribute names and values, text,
@@ -20,9 +44,11 @@
  *    instance is gone is ignored, never called.
  *  - rc_value trees are owned by whoever holds the rc_value; rc_value_free()
  *    releases what a value owns, not the rc_value struct itself.
+ *  - An rc_app is the caller's and only read: the server keeps its own copy
+ *    of the settings with defaults filled in.
  *
  * Threading: a layout and everything reachable from it belongs to one thread.
- * The server layer provides the thread-safe way to post work to a session.
+ * rc_app_post and rc_app_stop are the thread-safe ways in.
  */
 #ifndef REACTC_H
 #define REACTC_H
@@ -44,6 +70,15 @@ extern "C" {
 #define RC_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #else
 #define RC_PRINTF(fmt, args)
+#endif
+
+/* Marks an old name kept for one release: its uses warn with the new one. */
+#if defined(__cplusplus)
+#define RC_DEPRECATED(msg) [[deprecated(msg)]]
+#elif defined(__GNUC__) || defined(__clang__)
+#define RC_DEPRECATED(msg) __attribute__((deprecated(msg)))
+#else
+#define RC_DEPRECATED(msg)
 #endif
 
 /* C and C++: this header is C11 and compiles clean with -Wpedantic; from C++
@@ -132,21 +167,21 @@ void rc_value_set_struct(rc_value *v, const rc_struct_type *type, const void *da
 
 /* Readers: return the value if v has that kind, else the fallback. A NULL v
  * reads as RC_NULL. Integers and floats convert into each other. */
-bool rc_value_bool(const rc_value *v, bool fallback);
-int64_t rc_value_int(const rc_value *v, int64_t fallback);
-double rc_value_float(const rc_value *v, double fallback);
-const char *rc_value_string(const rc_value *v, const char *fallback);
+bool rc_value_get_bool(const rc_value *v, bool fallback);
+int64_t rc_value_get_int(const rc_value *v, int64_t fallback);
+double rc_value_get_float(const rc_value *v, double fallback);
+const char *rc_value_get_string(const rc_value *v, const char *fallback);
 
 /* Arrays. rc_array_push appends an RC_NULL item and returns it for the
  * caller to set; the pointer is valid until the array next changes size. */
-size_t rc_array_len(const rc_value *arr);
-rc_value *rc_array_at(const rc_value *arr, size_t i);
+size_t rc_array_count(const rc_value *arr);
+rc_value *rc_array_get(const rc_value *arr, size_t i);
 rc_value *rc_array_push(rc_value *arr);
 void rc_array_remove(rc_value *arr, size_t i);
 
 /* Objects. rc_object_set returns the member value for key (created as
  * RC_NULL if missing) for the caller to set. */
-size_t rc_object_len(const rc_value *obj);
+size_t rc_object_count(const rc_value *obj);
 rc_value *rc_object_get(const rc_value *obj, const char *key);
 rc_value *rc_object_set(rc_value *obj, const char *key);
 bool rc_object_remove(rc_value *obj, const char *key);
@@ -300,7 +335,7 @@ RC_NORETURN void rc_fail(rc_ctx *ctx, const char *fmt, ...) RC_PRINTF(2, 3);
                               __FILE__, __LINE__); } while (0)
 
 /* The layout this render belongs to. */
-rc_layout *rc_ctx_layout(rc_ctx *ctx);
+rc_layout *rc_ctx_get_layout(rc_ctx *ctx);
 
 /* ------------------------------------------------------------------------ */
 /* Hooks. Call them in the same order on every render of a component.       */
@@ -334,42 +369,42 @@ rc_state *rc_use_state_ex(rc_ctx *ctx, const char *name, const rc_value *initial
 /* Changes a slot's RC_STATE_* flags later (e.g. after a typed hook). A slot
  * created without RC_STATE_SERVER_ONLY may already have been restored from a
  * token on mount: use rc_use_state_ex to rule that out. */
-void rc_state_flags(rc_state *s, unsigned flags);
+void rc_state_set_flags(rc_state *s, unsigned flags);
 
 /* Readers. */
-int64_t rc_get_int(const rc_state *s);
-double rc_get_float(const rc_state *s);
-bool rc_get_bool(const rc_state *s);
-const char *rc_get_string(const rc_state *s);
-const void *rc_get_bytes(const rc_state *s, size_t *len);
-const rc_value *rc_get_value(const rc_state *s);
-const void *rc_get_struct(const rc_state *s);
+int64_t rc_state_get_int(const rc_state *s);
+double rc_state_get_float(const rc_state *s);
+bool rc_state_get_bool(const rc_state *s);
+const char *rc_state_get_string(const rc_state *s);
+const void *rc_state_get_bytes(const rc_state *s, size_t *len);
+const rc_value *rc_state_get_value(const rc_state *s);
+const void *rc_state_get_struct(const rc_state *s);
 /* Increments on every change of the value: a cheap dependency for memo and
  * effect dependency lists. */
-uint64_t rc_state_version(const rc_state *s);
+uint64_t rc_state_get_version(const rc_state *s);
 
 /* Setters. A value equal to the current one changes nothing; a different one
  * stores it and schedules a re-render of the owning instance. Returns true if
  * the value changed. */
-bool rc_set_int(rc_state *s, int64_t v);
-bool rc_set_float(rc_state *s, double v);
-bool rc_set_bool(rc_state *s, bool v);
-bool rc_set_string(rc_state *s, const char *v);
-bool rc_set_bytes(rc_state *s, const void *p, size_t len);
-bool rc_set_value(rc_state *s, const rc_value *v);
-bool rc_set_struct(rc_state *s, const void *v);
+bool rc_state_set_int(rc_state *s, int64_t v);
+bool rc_state_set_float(rc_state *s, double v);
+bool rc_state_set_bool(rc_state *s, bool v);
+bool rc_state_set_string(rc_state *s, const char *v);
+bool rc_state_set_bytes(rc_state *s, const void *p, size_t len);
+bool rc_state_set_value(rc_state *s, const rc_value *v);
+bool rc_state_set_struct(rc_state *s, const void *v);
 
 /* Functional update: fn edits the current value in place; if the result
  * differs from the value before, a re-render is scheduled. */
 typedef void (*rc_update_fn)(rc_value *value, void *arg);
-bool rc_update(rc_state *s, rc_update_fn fn, void *arg);
+bool rc_state_update(rc_state *s, rc_update_fn fn, void *arg);
 
 /* Reducer: dispatch calls reducer(value, action, payload) to compute the next
  * state in place; a changed value schedules a re-render. */
 typedef void (*rc_reducer_fn)(rc_value *state, int action, const void *payload);
 rc_state *rc_use_reducer(rc_ctx *ctx, const char *name, rc_reducer_fn reducer,
                          const rc_value *initial);
-bool rc_dispatch(rc_state *s, int action, const void *payload);
+bool rc_state_dispatch(rc_state *s, int action, const void *payload);
 
 /* Ref: `size` zeroed bytes that persist across renders and never trigger a
  * re-render; freed on unmount. Not part of snapshots. */
@@ -379,7 +414,7 @@ void *rc_use_ref(rc_ctx *ctx, size_t size);
  * memcmp with the previous render's. deps == NULL: changes every render.
  * deps_size == 0 (deps != NULL): never changes (RC_ONCE). */
 #define RC_ONCE ((const void *)""), 0
-/* `RC_DEPS(a, b)`: integer-valued dependencies (use rc_state_version(s) for
+/* `RC_DEPS(a, b)`: integer-valued dependencies (use rc_state_get_version(s) for
  * state). Pass a struct's address and size for other kinds. */
 #ifndef __cplusplus
 #define RC_DEPS(...) \
@@ -431,13 +466,13 @@ void rc_use_effect(rc_ctx *ctx, rc_effect_fn fn, const void *arg, size_t arg_siz
 void rc_use_effect_ex(rc_ctx *ctx, rc_effect_fn fn, const void *arg, size_t arg_size,
                       const void *deps, size_t deps_size, unsigned flags);
 /* Inside an effect: its argument copy, the layout, whether this is a resume. */
-void *rc_effect_arg(rc_effect *e);
-rc_layout *rc_effect_layout(rc_effect *e);
+void *rc_effect_get_arg(rc_effect *e);
+rc_layout *rc_effect_get_layout(rc_effect *e);
 bool rc_effect_is_resume(rc_effect *e);
 
 /* True while rendering the first render of a session rebuilt from a
  * snapshot (resume) in this instance. */
-bool rc_is_resume(rc_ctx *ctx);
+bool rc_ctx_is_resume(rc_ctx *ctx);
 
 /* Context: a value provided to every descendant component. */
 struct rc_context_type {
@@ -484,8 +519,6 @@ typedef struct rc_connection {
     bool reattached;           /* the current connection re-attached to a kept session */
 } rc_connection;
 const rc_connection *rc_use_connection(rc_ctx *ctx);
-/* Called by the server when a connection (re)starts the session. */
-void rc_layout_set_connection(rc_layout *layout, const rc_connection *c);
 
 /* ------------------------------------------------------------------------ */
 /* Events.                                                                  */
@@ -493,23 +526,23 @@ void rc_layout_set_connection(rc_layout *layout, const rc_connection *c);
 
 /* The event's data: the array of arguments the client sent (the serialised
  * DOM event is element 0). Owned by the dispatcher. */
-const rc_value *rc_event_data(const rc_event *ev);
+const rc_value *rc_event_get_data(const rc_event *ev);
 /* Shortcut for field `name` of the first argument (e.g. "value", "checked",
  * "key"); NULL if missing. */
-const rc_value *rc_event_get(const rc_event *ev, const char *name);
+const rc_value *rc_event_get_field(const rc_event *ev, const char *name);
 /* The `value` field as a string ("" if missing). */
-const char *rc_event_value(const rc_event *ev);
+const char *rc_event_get_value(const rc_event *ev);
 /* Sequence number the client gave the event (0 if none) and a key unique to
  * this event in this session, for idempotent effects outside the UI. */
-uint64_t rc_event_seq(const rc_event *ev);
+uint64_t rc_event_get_seq(const rc_event *ev);
 /* Writes "<session id>:<seq>" into buf (cap bytes, NUL-terminated) and
  * returns its length: the same event gets the same key in every process
  * that applies it, so external writes keyed on it happen once. */
-size_t rc_event_idempotency_key(const rc_event *ev, char *buf, size_t cap);
-rc_layout *rc_event_layout(const rc_event *ev);
+size_t rc_event_get_idempotency_key(const rc_event *ev, char *buf, size_t cap);
+rc_layout *rc_event_get_layout(const rc_event *ev);
 
 /* ------------------------------------------------------------------------ */
-/* Layout: one mounted root.                                                */
+/* Logging.                                                                 */
 /* ------------------------------------------------------------------------ */
 
 typedef enum rc_log_level {
@@ -518,165 +551,6 @@ typedef enum rc_log_level {
     RC_LOG_INFO,
     RC_LOG_DEBUG
 } rc_log_level;
-
-typedef void (*rc_log_fn)(void *user, rc_log_level level, const char *message);
-
-/* Where restored slot values come from when a layout is rebuilt from a
- * snapshot: called once per restorable slot at mount, with the slot's
- * address. Return the value to start from, or NULL to use the initial value.
- * The value is copied; its kind (and struct type name/size/version) must match
- * the slot's, else the initial value is used. */
-typedef const rc_value *(*rc_restore_fn)(void *user, const char *address);
-
-typedef struct rc_layout_opts {
-    rc_log_fn log;             /* NULL: stderr */
-    void *log_user;
-    rc_log_level log_level;    /* messages above this level are dropped */
-    rc_restore_fn restore;     /* non-NULL: this layout resumes a session */
-    void *restore_user;
-    void *user;                /* the embedder's pointer (rc_layout_user) */
-    /* Called when the layout goes from clean to dirty (needs a flush): from
-     * a handler, a timer, an effect or a post. The server schedules the
-     * flush; tests may leave it NULL and flush when they like. */
-    void (*on_dirty)(rc_layout *layout, void *user);
-    const struct rc_timer_host *timers;   /* NULL: timers never fire */
-    const char *pathname;      /* initial location (copied); NULL: "/" */
-    const char *search;        /* NULL: "" */
-    struct rc_app *app;        /* the serving app, for rc_layout_app */
-    const char *session_id;    /* the session's id (copied), for idempotency keys */
-} rc_layout_opts;
-
-/* How a layout arms timers: start returns a handle for stop; cb(arg) must be
- * called on the layout's thread. */
-typedef struct rc_timer_host {
-    void *(*start)(void *host, uint32_t ms, bool repeat, void (*cb)(void *arg), void *arg);
-    void (*stop)(void *host, void *timer);
-    void *host;
-} rc_timer_host;
-
-/* Changes the location; readers of rc_use_location re-render. */
-void rc_layout_set_location(rc_layout *layout, const char *pathname, const char *search);
-
-/* Options with defaults (stderr logging at RC_LOG_WARN, no restore). */
-rc_layout_opts rc_layout_opts_default(void);
-
-/* Creates a layout mounting `root` with props (copied). Nothing renders until
- * the first rc_layout_flush. Returns NULL on allocation failure. */
-rc_layout *rc_layout_new(const rc_component *root, const void *props, size_t props_size,
-                         const rc_layout_opts *opts);
-/* Unmounts everything (cleanups run) and frees the layout. */
-void rc_layout_free(rc_layout *layout);
-void *rc_layout_user(const rc_layout *layout);
-
-/* Patch operations (the fine-grained protocol). Paths are child-index paths
- * in the DOM under the mount root (components are transparent). */
-typedef enum rc_op_kind {
-    RC_OP_SET_ATTR,        /* node at path: attribute name = value          */
-    RC_OP_REMOVE_ATTR,     /* node at path: remove attribute name           */
-    RC_OP_SET_TEXT,        /* text node at path: new text                   */
-    RC_OP_SET_HANDLER,     /* element at path: handler for event name       */
-    RC_OP_REMOVE_HANDLER,  /* element at path: remove handler for event     */
-    RC_OP_INSERT,          /* children of element at path: insert nodes before index */
-    RC_OP_REMOVE,          /* children of element at path: remove count at index    */
-    RC_OP_MOVE,            /* children of element at path: move count from index before `before` */
-    RC_OP_REPLACE          /* children of element at path: count at index replaced by nodes */
-} rc_op_kind;
-
-typedef struct rc_node rc_node;
-typedef struct rc_handler rc_handler;
-
-typedef struct rc_op {
-    rc_op_kind kind;
-    const uint32_t *path;     /* path of the target node or parent element */
-    uint32_t path_len;
-    const char *name;         /* attribute or event name (React style: onClick) */
-    const char *value;        /* attribute value or text */
-    size_t value_len;
-    const rc_handler *handler; /* RC_OP_SET_HANDLER */
-    uint32_t index;           /* INSERT/REMOVE/MOVE: child index (before ops apply) */
-    uint32_t count;           /* REMOVE/MOVE: number of DOM nodes */
-    uint32_t before;          /* MOVE: index of the node to move before (n = end), counted before the move */
-    rc_node *const *nodes;    /* INSERT/REPLACE: the new subtrees (component nodes expand to their output) */
-    uint32_t nnodes;
-} rc_op;
-
-/* A subtree to send whole to base-protocol clients: the DOM path of an
- * element (or the root when path_len == 0) whose model changed. */
-typedef struct rc_region {
-    const uint32_t *path;
-    uint32_t path_len;
-} rc_region;
-
-typedef struct rc_patch {
-    const rc_op *ops;
-    size_t nops;
-    const rc_region *regions;  /* prefix-free, in render order */
-    size_t nregions;
-    uint32_t rendered;          /* component renders in this flush */
-} rc_patch;
-
-/* Renders every dirty instance (parent first; on the first call, the whole
- * tree) and returns the operations that bring the previous output to the new
- * one. The result and the nodes it references stay valid until
- * rc_layout_commit. Returns a patch with nops == 0 when nothing changed. */
-const rc_patch *rc_layout_flush(rc_layout *layout);
-/* Ends a flush: frees the previous output and runs effects (cleanups first).
- * Call after the patch has been sent. */
-void rc_layout_commit(rc_layout *layout);
-/* True when some instance is waiting to re-render. */
-bool rc_layout_dirty(const rc_layout *layout);
-
-/* Dispatches an event to handler `target` with data (an array of arguments,
- * may be NULL) and the client's sequence number (0 if none). Returns 0 on
- * success, -1 if the id is unknown or its instance is gone (logged and
- * ignored). */
-int rc_layout_dispatch(rc_layout *layout, const char *target, const rc_value *data,
-                       uint64_t seq);
-
-/* The current root nodes (the mount root's children, components expanded by
- * rc_node_* readers). Valid until the next rc_layout_commit. */
-size_t rc_layout_root_count(const rc_layout *layout);
-rc_node *rc_layout_root(const rc_layout *layout, size_t i);
-
-/* Reading the virtual DOM (used by the wire layer and tests). */
-typedef enum rc_node_kind {
-    RC_NODE_ELEMENT,
-    RC_NODE_TEXT,
-    RC_NODE_COMPONENT,    /* expands to its instance's output */
-    RC_NODE_ERROR         /* an error shown in place of a failed component */
-} rc_node_kind;
-
-rc_node_kind rc_node_get_kind(const rc_node *n);
-/* Element tag; text content of text and error nodes. */
-const char *rc_node_tag(const rc_node *n);
-const char *rc_node_text(const rc_node *n, size_t *len);
-const char *rc_node_key(const rc_node *n);
-size_t rc_node_attr_count(const rc_node *n);
-const char *rc_node_attr_name(const rc_node *n, size_t i);
-const char *rc_node_attr_value(const rc_node *n, size_t i);
-size_t rc_node_handler_count(const rc_node *n);
-const rc_handler *rc_node_handler(const rc_node *n, size_t i);
-/* Children of an element, or the output roots of a component node. */
-size_t rc_node_child_count(const rc_node *n);
-rc_node *rc_node_child(const rc_node *n, size_t i);
-
-const char *rc_handler_event(const rc_handler *h);     /* React style: onClick */
-const char *rc_handler_id(const rc_handler *h);        /* deterministic id     */
-bool rc_handler_prevent_default(const rc_handler *h);
-bool rc_handler_stop_propagation(const rc_handler *h);
-
-/* Restorable slots: calls fn once per restorable state slot of every mounted
- * instance, with its stable address
- * ("/Type/Type[key]/Type#n@name" or "...@#index") and value. */
-typedef void (*rc_slot_fn)(void *user, const char *address, const rc_value *value);
-void rc_layout_foreach_slot(const rc_layout *layout, rc_slot_fn fn, void *user);
-
-/* Increments whenever a restorable slot (not RC_STATE_SERVER_ONLY) changes
- * value: the server seals a new state token when it moved. */
-uint64_t rc_layout_state_epoch(const rc_layout *layout);
-
-/* Number of mounted component instances (tests, diagnostics). */
-size_t rc_layout_instance_count(const rc_layout *layout);
 
 /* ------------------------------------------------------------------------ */
 /* The app server: HTTP + WebSocket on one port (libwebsockets on libev).   */
@@ -712,7 +586,7 @@ typedef struct rc_app {
     int port;                     /* 0: 8000; -1: any free port (see on_listen) */
     const char *head;             /* extra HTML appended to <head> */
     const char *static_dir;       /* served under /static/ if set */
-    rc_log_level log_level;       /* default RC_LOG_INFO (set by rc_app_args) */
+    rc_log_level log_level;       /* default RC_LOG_INFO (set by rc_app_parse_args) */
     size_t max_message;           /* bytes, default 1 MiB (close 1009) */
     size_t max_sessions;          /* default 10,000 (close 1013) */
     size_t max_queued;            /* output bytes per connection, default 4 MiB */
@@ -743,7 +617,6 @@ typedef struct rc_app {
     void *user;                   /* yours */
     /* Called on the loop thread once the server listens (port known). */
     void (*on_listen)(struct rc_app *app, int port);
-    struct rc_server *server;     /* set while running */
 } rc_app;
 
 /* Parses --host, --port, --log-level (error|warn|info|debug), --title,
@@ -751,7 +624,7 @@ typedef struct rc_app {
  * --token-interval, --idle (seconds; 0: never), --storage, --static DIR, --max-sessions,
  * --max-message, --max-queued and --help into app. Unknown options are an error. Returns 0, 1 after printing
  * help (exit 0), or -1 after printing an error (exit 2). */
-int rc_app_args(rc_app *app, int argc, char **argv);
+int rc_app_parse_args(rc_app *app, int argc, char **argv);
 
 /* Serves the app until SIGINT or SIGTERM, then closes every session with a
  * close frame and returns 0 within about a second; returns 1 if the server
@@ -770,10 +643,209 @@ int rc_app_post(rc_app *app, void (*fn)(void *arg), void *arg);
 
 /* The app serving a layout, from a handler, effect or render
  * (NULL for a layout made with rc_layout_new directly). */
-rc_app *rc_layout_app(const rc_layout *layout);
+rc_app *rc_layout_get_app(const rc_layout *layout);
 
 /* Number of live sessions (loop thread). */
-size_t rc_app_session_count(const rc_app *app);
+size_t rc_app_count_sessions(const rc_app *app);
+
+
+/* ------------------------------------------------------------------------ */
+/* Deprecated names (docs/api.md, "Renamed"): kept for one release, removed  */
+/* in 0.3. Define RC_NO_DEPRECATED to leave them out.                       */
+/* ------------------------------------------------------------------------ */
+
+#ifndef RC_NO_DEPRECATED
+RC_DEPRECATED("use rc_state_get_int")
+static inline int64_t rc_get_int(const rc_state *s)
+{
+    return rc_state_get_int(s);
+}
+RC_DEPRECATED("use rc_state_get_float")
+static inline double rc_get_float(const rc_state *s)
+{
+    return rc_state_get_float(s);
+}
+RC_DEPRECATED("use rc_state_get_bool")
+static inline bool rc_get_bool(const rc_state *s)
+{
+    return rc_state_get_bool(s);
+}
+RC_DEPRECATED("use rc_state_get_string")
+static inline const char *rc_get_string(const rc_state *s)
+{
+    return rc_state_get_string(s);
+}
+RC_DEPRECATED("use rc_state_get_bytes")
+static inline const void *rc_get_bytes(const rc_state *s, size_t *len)
+{
+    return rc_state_get_bytes(s, len);
+}
+RC_DEPRECATED("use rc_state_get_value")
+static inline const rc_value *rc_get_value(const rc_state *s)
+{
+    return rc_state_get_value(s);
+}
+RC_DEPRECATED("use rc_state_get_struct")
+static inline const void *rc_get_struct(const rc_state *s)
+{
+    return rc_state_get_struct(s);
+}
+RC_DEPRECATED("use rc_state_set_int")
+static inline bool rc_set_int(rc_state *s, int64_t v)
+{
+    return rc_state_set_int(s, v);
+}
+RC_DEPRECATED("use rc_state_set_float")
+static inline bool rc_set_float(rc_state *s, double v)
+{
+    return rc_state_set_float(s, v);
+}
+RC_DEPRECATED("use rc_state_set_bool")
+static inline bool rc_set_bool(rc_state *s, bool v)
+{
+    return rc_state_set_bool(s, v);
+}
+RC_DEPRECATED("use rc_state_set_string")
+static inline bool rc_set_string(rc_state *s, const char *v)
+{
+    return rc_state_set_string(s, v);
+}
+RC_DEPRECATED("use rc_state_set_bytes")
+static inline bool rc_set_bytes(rc_state *s, const void *p, size_t len)
+{
+    return rc_state_set_bytes(s, p, len);
+}
+RC_DEPRECATED("use rc_state_set_value")
+static inline bool rc_set_value(rc_state *s, const rc_value *v)
+{
+    return rc_state_set_value(s, v);
+}
+RC_DEPRECATED("use rc_state_set_struct")
+static inline bool rc_set_struct(rc_state *s, const void *v)
+{
+    return rc_state_set_struct(s, v);
+}
+RC_DEPRECATED("use rc_state_update")
+static inline bool rc_update(rc_state *s, rc_update_fn fn, void *arg)
+{
+    return rc_state_update(s, fn, arg);
+}
+RC_DEPRECATED("use rc_state_dispatch")
+static inline bool rc_dispatch(rc_state *s, int action, const void *payload)
+{
+    return rc_state_dispatch(s, action, payload);
+}
+RC_DEPRECATED("use rc_state_set_flags")
+static inline void rc_state_flags(rc_state *s, unsigned flags)
+{
+    rc_state_set_flags(s, flags);
+}
+RC_DEPRECATED("use rc_state_get_version")
+static inline uint64_t rc_state_version(const rc_state *s)
+{
+    return rc_state_get_version(s);
+}
+RC_DEPRECATED("use rc_value_get_bool")
+static inline bool rc_value_bool(const rc_value *v, bool fallback)
+{
+    return rc_value_get_bool(v, fallback);
+}
+RC_DEPRECATED("use rc_value_get_int")
+static inline int64_t rc_value_int(const rc_value *v, int64_t fallback)
+{
+    return rc_value_get_int(v, fallback);
+}
+RC_DEPRECATED("use rc_value_get_float")
+static inline double rc_value_float(const rc_value *v, double fallback)
+{
+    return rc_value_get_float(v, fallback);
+}
+RC_DEPRECATED("use rc_value_get_string")
+static inline const char *rc_value_string(const rc_value *v, const char *fallback)
+{
+    return rc_value_get_string(v, fallback);
+}
+RC_DEPRECATED("use rc_array_count")
+static inline size_t rc_array_len(const rc_value *arr)
+{
+    return rc_array_count(arr);
+}
+RC_DEPRECATED("use rc_array_get")
+static inline rc_value *rc_array_at(const rc_value *arr, size_t i)
+{
+    return rc_array_get(arr, i);
+}
+RC_DEPRECATED("use rc_object_count")
+static inline size_t rc_object_len(const rc_value *obj)
+{
+    return rc_object_count(obj);
+}
+RC_DEPRECATED("use rc_ctx_get_layout")
+static inline rc_layout *rc_ctx_layout(rc_ctx *ctx)
+{
+    return rc_ctx_get_layout(ctx);
+}
+RC_DEPRECATED("use rc_ctx_is_resume")
+static inline bool rc_is_resume(rc_ctx *ctx)
+{
+    return rc_ctx_is_resume(ctx);
+}
+RC_DEPRECATED("use rc_effect_get_arg")
+static inline void *rc_effect_arg(rc_effect *e)
+{
+    return rc_effect_get_arg(e);
+}
+RC_DEPRECATED("use rc_effect_get_layout")
+static inline rc_layout *rc_effect_layout(rc_effect *e)
+{
+    return rc_effect_get_layout(e);
+}
+RC_DEPRECATED("use rc_event_get_data")
+static inline const rc_value *rc_event_data(const rc_event *ev)
+{
+    return rc_event_get_data(ev);
+}
+RC_DEPRECATED("use rc_event_get_field")
+static inline const rc_value *rc_event_get(const rc_event *ev, const char *name)
+{
+    return rc_event_get_field(ev, name);
+}
+RC_DEPRECATED("use rc_event_get_value")
+static inline const char *rc_event_value(const rc_event *ev)
+{
+    return rc_event_get_value(ev);
+}
+RC_DEPRECATED("use rc_event_get_seq")
+static inline uint64_t rc_event_seq(const rc_event *ev)
+{
+    return rc_event_get_seq(ev);
+}
+RC_DEPRECATED("use rc_event_get_idempotency_key")
+static inline size_t rc_event_idempotency_key(const rc_event *ev, char *buf, size_t cap)
+{
+    return rc_event_get_idempotency_key(ev, buf, cap);
+}
+RC_DEPRECATED("use rc_event_get_layout")
+static inline rc_layout *rc_event_layout(const rc_event *ev)
+{
+    return rc_event_get_layout(ev);
+}
+RC_DEPRECATED("use rc_layout_get_app")
+static inline rc_app *rc_layout_app(const rc_layout *layout)
+{
+    return rc_layout_get_app(layout);
+}
+RC_DEPRECATED("use rc_app_parse_args")
+static inline int rc_app_args(rc_app *app, int argc, char **argv)
+{
+    return rc_app_parse_args(app, argc, argv);
+}
+RC_DEPRECATED("use rc_app_count_sessions")
+static inline size_t rc_app_session_count(const rc_app *app)
+{
+    return rc_app_count_sessions(app);
+}
+#endif
 
 #ifdef __cplusplus
 }

@@ -64,7 +64,7 @@ typedef struct row_ref {
 static void select_row(rc_event *ev, void *user) {
     (void)ev;
     const row_ref *r = user;
-    rc_set_int(r->selected, r->index);
+    rc_state_set_int(r->selected, r->index);
 }
 
 static void row(rc_ctx *ctx, const void *props) {
@@ -82,7 +82,7 @@ static void row(rc_ctx *ctx, const void *props) {
             own = rc_use_int(ctx, "version", 0);
         }
         p->table->version[p->index] = own;
-        version = rc_get_int(own);
+        version = rc_state_get_int(own);
     }
     RC_EL(ctx, "tr", .class_ = p->is_selected ? "selected" : NULL) {
         RC_EL(ctx, "td", .class_ = "id") { rc_textf(ctx, "%d", (int)p->index + 1); }
@@ -98,7 +98,7 @@ RC_COMPONENT(row);
 /* --state root: one more click in the root's state. */
 static void bump_root(rc_event *ev, void *bumps) {
     (void)ev;
-    rc_set_int(bumps, rc_get_int(bumps) + 1);
+    rc_state_set_int(bumps, rc_state_get_int(bumps) + 1);
 }
 
 /* --state row: one more click in the next row's own state. */
@@ -107,7 +107,7 @@ static void bump_row(rc_event *ev, void *user) {
     row_table *t = user;
     rc_state *s = t->version[t->cursor];
     t->cursor = (t->cursor + 1) % NROWS;
-    if (s) rc_set_int(s, rc_get_int(s) + 1);
+    if (s) rc_state_set_int(s, rc_state_get_int(s) + 1);
 }
 
 static void rows(rc_ctx *ctx, const void *props) {
@@ -116,8 +116,8 @@ static void rows(rc_ctx *ctx, const void *props) {
     rc_state *selected = rc_use_int(ctx, "selected", -1);
     row_table *table = rp->state != STATE_ROOT ? rc_use_ref(ctx, sizeof *table) : NULL;
     if (table) table->server_only = rp->state == STATE_ROW_SERVER;
-    int64_t b = rc_get_int(bumps);
-    int64_t sel = rc_get_int(selected);
+    int64_t b = rc_state_get_int(bumps);
+    int64_t sel = rc_state_get_int(selected);
     RC_EL(ctx, "div", .class_ = "rows") {
         rc_on on = table ? RC_ON("click", bump_row, table) : RC_ON("click", bump_root, bumps);
         RC_EL(ctx, "button", .id = "bump", .on = on) { rc_text(ctx, "Bump one row"); }
@@ -146,7 +146,7 @@ RC_COMPONENT(rows);
 
 int main(int argc, char **argv) {
     static rows_props props = {0};
-    /* Take --state out of argv; rc_app_args parses the rest. */
+    /* Take --state out of argv; rc_app_parse_args parses the rest. */
     int n = 1;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--state") == 0) {
@@ -171,7 +171,7 @@ int main(int argc, char **argv) {
         .root_props = &props,
         .root_props_size = sizeof props,
     };
-    int rc = rc_app_args(&app, n, argv);
+    int rc = rc_app_parse_args(&app, n, argv);
     if (rc) return rc > 0 ? 0 : 2;
     return rc_app_run(&app);
 }

@@ -39,7 +39,7 @@ void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena) {
     ctx->error = NULL;
 }
 
-rc_layout *rc_ctx_layout(rc_ctx *ctx) { return ctx->layout; }
+rc_layout *rc_ctx_get_layout(rc_ctx *ctx) { return ctx->layout; }
 
 static rc_frame *top_frame(rc_ctx *ctx) {
     rc_layout *l = ctx->layout;

@@ -70,10 +70,10 @@ void rc_use_effect(rc_ctx *ctx, rc_effect_fn fn, const void *arg, size_t arg_siz
     rc_use_effect_ex(ctx, fn, arg, arg_size, deps, deps_size, 0);
 }
 
-void *rc_effect_arg(rc_effect *e) { return e->arg; }
-rc_layout *rc_effect_layout(rc_effect *e) { return e->h.inst->layout; }
+void *rc_effect_get_arg(rc_effect *e) { return e->arg; }
+rc_layout *rc_effect_get_layout(rc_effect *e) { return e->h.inst->layout; }
 bool rc_effect_is_resume(rc_effect *e) { return e->resume; }
-bool rc_is_resume(rc_ctx *ctx) { return ctx->inst->resume; }
+bool rc_ctx_is_resume(rc_ctx *ctx) { return ctx->inst->resume; }
 
 static void run_cleanup(rc_effect *e) {
     rc_cleanup c = e->cleanup;

@@ -95,29 +95,29 @@ int rc_layout_dispatch(rc_layout *l, const char *target, const rc_value *data, u
     return 0;
 }
 
-const rc_value *rc_event_data(const rc_event *ev) { return ev->data; }
+const rc_value *rc_event_get_data(const rc_event *ev) { return ev->data; }
 
-const rc_value *rc_event_get(const rc_event *ev, const char *name) {
+const rc_value *rc_event_get_field(const rc_event *ev, const char *name) {
     if (!ev->data) return NULL;
-    const rc_value *first = ev->data->kind == RC_ARRAY ? rc_array_at(ev->data, 0) : ev->data;
+    const rc_value *first = ev->data->kind == RC_ARRAY ? rc_array_get(ev->data, 0) : ev->data;
     return first ? rc_object_get(first, name) : NULL;
 }
 
-const char *rc_event_value(const rc_event *ev) {
-    return rc_value_string(rc_event_get(ev, "value"), "");
+const char *rc_event_get_value(const rc_event *ev) {
+    return rc_value_get_string(rc_event_get_field(ev, "value"), "");
 }
 
-uint64_t rc_event_seq(const rc_event *ev) { return ev->seq; }
+uint64_t rc_event_get_seq(const rc_event *ev) { return ev->seq; }
 
-size_t rc_event_idempotency_key(const rc_event *ev, char *buf, size_t cap) {
+size_t rc_event_get_idempotency_key(const rc_event *ev, char *buf, size_t cap) {
     const char *sid = ev->layout->session_id ? ev->layout->session_id : "local";
     int n = snprintf(buf, cap, "%s:%llu", sid, (unsigned long long)ev->seq);
     return n < 0 ? 0 : (size_t)n;
 }
 
-rc_layout *rc_event_layout(const rc_event *ev) { return ev->layout; }
+rc_layout *rc_event_get_layout(const rc_event *ev) { return ev->layout; }
 
-const char *rc_handler_event(const rc_handler *h) { return h->event; }
-const char *rc_handler_id(const rc_handler *h) { return h->id_str; }
-bool rc_handler_prevent_default(const rc_handler *h) { return h->prevent_default; }
-bool rc_handler_stop_propagation(const rc_handler *h) { return h->stop_propagation; }
+const char *rc_handler_get_event(const rc_handler *h) { return h->event; }
+const char *rc_handler_get_id(const rc_handler *h) { return h->id_str; }
+bool rc_handler_get_prevent_default(const rc_handler *h) { return h->prevent_default; }
+bool rc_handler_get_stop_propagation(const rc_handler *h) { return h->stop_propagation; }

@@ -37,7 +37,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "util/alloc.h"
 #include "util/hash.h"
 #include "vdom/arena.h"

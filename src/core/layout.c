@@ -8,11 +8,9 @@
 
 #include "core/internal.h"
 
-rc_layout_opts rc_layout_opts_default(void) {
-    rc_layout_opts o;
-    memset(&o, 0, sizeof o);
-    o.log_level = RC_LOG_WARN;
-    return o;
+void rc_layout_opts_init(rc_layout_opts *o) {
+    memset(o, 0, sizeof *o);
+    o->log_level = RC_LOG_WARN;
 }
 
 /* ---- layout ----------------------------------------------------------- */
@@ -21,7 +19,8 @@ rc_layout *rc_layout_new(const rc_component *root, const void *props, size_t pro
                          const rc_layout_opts *opts) {
     if (!root || !root->render) return NULL;
     rc_layout *l = rc_xcalloc(1, sizeof *l);
-    l->opts = opts ? *opts : rc_layout_opts_default();
+    if (opts) l->opts = *opts;
+    else rc_layout_opts_init(&l->opts);
     rc_map_init(&l->handlers);
     rc_map_init(&l->size_hints);
     if (props_size && props) {
@@ -85,13 +84,13 @@ void rc_layout_free(rc_layout *l) {
     free(l);
 }
 
-void *rc_layout_user(const rc_layout *l) { return l->opts.user; }
-struct rc_app *rc_layout_app(const rc_layout *l) { return l->opts.app; }
-bool rc_layout_dirty(const rc_layout *l) { return l->ndirty > 0; }
-size_t rc_layout_instance_count(const rc_layout *l) { return l->ninstances; }
-uint64_t rc_layout_state_epoch(const rc_layout *l) { return l->state_epoch; }
-size_t rc_layout_root_count(const rc_layout *l) { return l->root ? l->root->nroots : 0; }
-rc_node *rc_layout_root(const rc_layout *l, size_t i) {
+void *rc_layout_get_user(const rc_layout *l) { return l->opts.user; }
+struct rc_app *rc_layout_get_app(const rc_layout *l) { return l->opts.app; }
+bool rc_layout_is_dirty(const rc_layout *l) { return l->ndirty > 0; }
+size_t rc_layout_count_instances(const rc_layout *l) { return l->ninstances; }
+uint64_t rc_layout_get_state_epoch(const rc_layout *l) { return l->state_epoch; }
+size_t rc_layout_count_roots(const rc_layout *l) { return l->root ? l->root->nroots : 0; }
+rc_node *rc_layout_get_root(const rc_layout *l, size_t i) {
     return l->root && i < l->root->nroots ? l->root->roots[i] : NULL;
 }
 

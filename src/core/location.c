@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "core/host.h"
 #include "core/internal.h"
 
 static const rc_context_type location_type = {"location", sizeof(rc_location), NULL};

@@ -27,7 +27,7 @@ static rc_state *use_state_flags(rc_ctx *ctx, const char *name, const rc_value *
         rc_value_copy(&s->value, restored ? restored : initial);
         if (restored) {
             rc_value_own_types(ctx->layout, &s->value);
-            /* rc_state_flags may still declare it server-only this render. */
+            /* rc_state_set_flags may still declare it server-only this render. */
             rc_value_copy(&s->initial, initial);
             s->has_initial = true;
         }
@@ -119,7 +119,7 @@ rc_state *rc_use_struct(rc_ctx *ctx, const char *name, const rc_struct_type *typ
     return s;
 }
 
-void rc_state_flags(rc_state *s, unsigned flags) {
+void rc_state_set_flags(rc_state *s, unsigned flags) {
     /* Declared server-only in the render that restored it: a server-only
      * slot never takes a value from a token, so undo the restore. */
     if ((flags & RC_STATE_SERVER_ONLY) && !(s->flags & RC_STATE_SERVER_ONLY) && s->has_initial) {
@@ -130,14 +130,14 @@ void rc_state_flags(rc_state *s, unsigned flags) {
     s->flags = flags;
 }
 
-int64_t rc_get_int(const rc_state *s) { return rc_value_int(&s->value, 0); }
-double rc_get_float(const rc_state *s) { return rc_value_float(&s->value, 0.0); }
-bool rc_get_bool(const rc_state *s) { return rc_value_bool(&s->value, false); }
-const char *rc_get_string(const rc_state *s) { return rc_value_string(&s->value, ""); }
-const rc_value *rc_get_value(const rc_state *s) { return &s->value; }
-uint64_t rc_state_version(const rc_state *s) { return s->version; }
+int64_t rc_state_get_int(const rc_state *s) { return rc_value_get_int(&s->value, 0); }
+double rc_state_get_float(const rc_state *s) { return rc_value_get_float(&s->value, 0.0); }
+bool rc_state_get_bool(const rc_state *s) { return rc_value_get_bool(&s->value, false); }
+const char *rc_state_get_string(const rc_state *s) { return rc_value_get_string(&s->value, ""); }
+const rc_value *rc_state_get_value(const rc_state *s) { return &s->value; }
+uint64_t rc_state_get_version(const rc_state *s) { return s->version; }
 
-const void *rc_get_bytes(const rc_state *s, size_t *len) {
+const void *rc_state_get_bytes(const rc_state *s, size_t *len) {
     if (s->value.kind != RC_BYTES && s->value.kind != RC_STRING) {
         if (len) *len = 0;
         return "";
@@ -146,7 +146,7 @@ const void *rc_get_bytes(const rc_state *s, size_t *len) {
     return s->value.as.str.ptr;
 }
 
-const void *rc_get_struct(const rc_state *s) {
+const void *rc_state_get_struct(const rc_state *s) {
     return s->value.kind == RC_STRUCT ? s->value.as.st.ptr : NULL;
 }
 
@@ -156,7 +156,7 @@ static void changed(rc_state *s) {
     rc_instance_mark_dirty(s->h.inst);
 }
 
-bool rc_set_value(rc_state *s, const rc_value *v) {
+bool rc_state_set_value(rc_state *s, const rc_value *v) {
     rc_value null = {0};
     if (!v) v = &null;
     if (rc_value_equal(&s->value, v)) return false;
@@ -165,26 +165,26 @@ bool rc_set_value(rc_state *s, const rc_value *v) {
     return true;
 }
 
-bool rc_set_int(rc_state *s, int64_t v) {
+bool rc_state_set_int(rc_state *s, int64_t v) {
     if (s->value.kind == RC_INT && s->value.as.i == v) return false;
     rc_value_set_int(&s->value, v);
     changed(s);
     return true;
 }
 
-bool rc_set_float(rc_state *s, double v) {
+bool rc_state_set_float(rc_state *s, double v) {
     rc_value nv = {.kind = RC_FLOAT, .as.f = v};
-    return rc_set_value(s, &nv);
+    return rc_state_set_value(s, &nv);
 }
 
-bool rc_set_bool(rc_state *s, bool v) {
+bool rc_state_set_bool(rc_state *s, bool v) {
     if (s->value.kind == RC_BOOL && s->value.as.b == v) return false;
     rc_value_set_bool(&s->value, v);
     changed(s);
     return true;
 }
 
-bool rc_set_string(rc_state *s, const char *v) {
+bool rc_state_set_string(rc_state *s, const char *v) {
     if (!v) v = "";
     size_t len = strlen(v);
     if (s->value.kind == RC_STRING && s->value.as.str.len == len &&
@@ -195,7 +195,7 @@ bool rc_set_string(rc_state *s, const char *v) {
     return true;
 }
 
-bool rc_set_bytes(rc_state *s, const void *p, size_t len) {
+bool rc_state_set_bytes(rc_state *s, const void *p, size_t len) {
     if (s->value.kind == RC_BYTES && s->value.as.str.len == len &&
         (len == 0 || memcmp(s->value.as.str.ptr, p, len) == 0))
         return false;
@@ -204,7 +204,7 @@ bool rc_set_bytes(rc_state *s, const void *p, size_t len) {
     return true;
 }
 
-bool rc_set_struct(rc_state *s, const void *v) {
+bool rc_state_set_struct(rc_state *s, const void *v) {
     if (s->value.kind != RC_STRUCT) return false;
     const rc_struct_type *t = s->value.as.st.type;
     if (memcmp(s->value.as.st.ptr, v, t->size) == 0) return false;
@@ -213,7 +213,7 @@ bool rc_set_struct(rc_state *s, const void *v) {
     return true;
 }
 
-bool rc_update(rc_state *s, rc_update_fn fn, void *arg) {
+bool rc_state_update(rc_state *s, rc_update_fn fn, void *arg) {
     rc_value before = {0};
     rc_value_copy(&before, &s->value);
     fn(&s->value, arg);
@@ -254,8 +254,8 @@ static void run_reducer(rc_value *v, void *arg) {
     d->reducer(v, d->action, d->payload);
 }
 
-bool rc_dispatch(rc_state *s, int action, const void *payload) {
+bool rc_state_dispatch(rc_state *s, int action, const void *payload) {
     if (!s->reducer) return false;
     struct dispatch_arg d = {s->reducer, action, payload};
-    return rc_update(s, run_reducer, &d);
+    return rc_state_update(s, run_reducer, &d);
 }

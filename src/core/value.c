@@ -12,7 +12,7 @@
  *
  * Setters and rc_value_copy build the new contents before releasing the old
  * ones, so a source that points into the destination (for example
- * rc_value_set_string(v, rc_value_string(v, NULL))) is still valid when it is
+ * rc_value_set_string(v, rc_value_get_string(v, NULL))) is still valid when it is
  * read.
  */
 #include "reactc.h"
@@ -261,12 +261,12 @@ void rc_value_set_struct(rc_value *v, const rc_struct_type *type, const void *da
 /* Readers.                                                                 */
 /* ------------------------------------------------------------------------ */
 
-bool rc_value_bool(const rc_value *v, bool fallback)
+bool rc_value_get_bool(const rc_value *v, bool fallback)
 {
     return v != NULL && v->kind == RC_BOOL ? v->as.b : fallback;
 }
 
-int64_t rc_value_int(const rc_value *v, int64_t fallback)
+int64_t rc_value_get_int(const rc_value *v, int64_t fallback)
 {
     if (v == NULL)
         return fallback;
@@ -287,7 +287,7 @@ int64_t rc_value_int(const rc_value *v, int64_t fallback)
     return fallback;
 }
 
-double rc_value_float(const rc_value *v, double fallback)
+double rc_value_get_float(const rc_value *v, double fallback)
 {
     if (v == NULL)
         return fallback;
@@ -298,7 +298,7 @@ double rc_value_float(const rc_value *v, double fallback)
     return fallback;
 }
 
-const char *rc_value_string(const rc_value *v, const char *fallback)
+const char *rc_value_get_string(const rc_value *v, const char *fallback)
 {
     if (v == NULL || v->kind != RC_STRING)
         return fallback;

@@ -27,12 +27,12 @@ static size_t grow_cap(size_t cap, size_t elem)
 /* Arrays.                                                                  */
 /* ------------------------------------------------------------------------ */
 
-size_t rc_array_len(const rc_value *arr)
+size_t rc_array_count(const rc_value *arr)
 {
     return arr != NULL && arr->kind == RC_ARRAY ? arr->as.arr.len : 0;
 }
 
-rc_value *rc_array_at(const rc_value *arr, size_t i)
+rc_value *rc_array_get(const rc_value *arr, size_t i)
 {
     if (arr == NULL || arr->kind != RC_ARRAY || i >= arr->as.arr.len)
         return NULL;
@@ -89,7 +89,7 @@ static const rc_member *find_member(const rc_value *obj, const char *key,
     return NULL;
 }
 
-size_t rc_object_len(const rc_value *obj)
+size_t rc_object_count(const rc_value *obj)
 {
     return obj != NULL && obj->kind == RC_OBJECT ? obj->as.obj.len : 0;
 }

@@ -26,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "util/buf.h"
 #include "util/hash.h"
 

@@ -214,10 +214,6 @@ static int init_keys(rc_server *s) {
     return 0;
 }
 
-size_t rc_app_session_count(const rc_app *app) {
-    return app->server ? app->server->nsessions : 0;
-}
-
 /* Accepts on our own listener and hands each socket to lws. */
 static void on_accept(struct ev_loop *loop, ev_io *w, int revents) {
     (void)loop;

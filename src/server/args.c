@@ -1,5 +1,5 @@
 /*
- * rc_app_args: the command line every reactc app understands (--help lists
+ * rc_app_parse_args: the command line every reactc app understands (--help lists
  * it). Each option takes one value; a bad one is named with what was
  * expected, and nothing is half-applied silently.
  */
@@ -52,7 +52,7 @@ static bool int_option(const char *prog, const char *opt, const char *val, long 
     return true;
 }
 
-int rc_app_args(rc_app *app, int argc, char **argv) {
+int rc_app_parse_args(rc_app *app, int argc, char **argv) {
     app->log_level = RC_LOG_INFO;
     long long n;
     for (int i = 1; i < argc; i += 2) {     /* every option takes one value */

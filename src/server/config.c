@@ -10,7 +10,6 @@
 
 void rc_config_resolve(rc_app *cfg, const rc_app *app) {
     *cfg = *app;
-    cfg->server = NULL;
     if (!cfg->title) cfg->title = "reactc";
     if (!cfg->host) cfg->host = "127.0.0.1";
     if (cfg->port == 0) cfg->port = 8000;           /* -1 stays: any free port */

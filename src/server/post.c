@@ -1,18 +1,31 @@
 /*
- * rc_app_post and rc_app_stop: the only entry points other threads may use.
- * Items go on a mutex-protected list and an ev_async wakes the loop, which
- * runs them in order. The app's server pointer is guarded by a process-wide
- * lock so a post racing with shutdown either lands or reports -1.
+ * A running app, found from its rc_app: rc_app_post and rc_app_stop (the
+ * only entry points other threads may use) and rc_app_count_sessions.
+ *
+ * The process's running servers are listed here, under a process-wide lock,
+ * rather than in a field of the caller's rc_app (which holds settings only):
+ * a post racing with shutdown either lands or reports -1. Posted items go on
+ * a mutex-protected list and an ev_async wakes the loop, which runs them in
+ * order.
  */
 #include "server/server.h"
 #include "util/alloc.h"
 
 static pthread_mutex_t apps_lock = PTHREAD_MUTEX_INITIALIZER;
+static rc_server *running;          /* under apps_lock */
+
+/* The server running app, or NULL; apps_lock held. */
+static rc_server *find(const rc_app *app) {
+    rc_server *s = running;
+    while (s && s->app != app) s = s->running_next;
+    return s;
+}
 
 void rc_post_init(rc_server *s) {
     pthread_mutex_init(&s->post_lock, NULL);
     pthread_mutex_lock(&apps_lock);
-    s->app->server = s;
+    s->running_next = running;
+    running = s;
     pthread_mutex_unlock(&apps_lock);
 }
 
@@ -31,7 +44,8 @@ void rc_post_drain(rc_server *s) {
 
 void rc_post_free(rc_server *s) {
     pthread_mutex_lock(&apps_lock);
-    s->app->server = NULL;
+    for (rc_server **pp = &running; *pp; pp = &(*pp)->running_next)
+        if (*pp == s) { *pp = s->running_next; break; }
     pthread_mutex_unlock(&apps_lock);
     /* Run what was posted before the app went away, so posters' args are
      * freed by their own functions. */
@@ -42,7 +56,7 @@ void rc_post_free(rc_server *s) {
 int rc_app_post(rc_app *app, void (*fn)(void *arg), void *arg) {
     if (!fn) return -1;
     pthread_mutex_lock(&apps_lock);
-    rc_server *s = app->server;
+    rc_server *s = find(app);
     if (!s) {
         pthread_mutex_unlock(&apps_lock);
         return -1;
@@ -62,7 +76,7 @@ int rc_app_post(rc_app *app, void (*fn)(void *arg), void *arg) {
 
 void rc_app_stop(rc_app *app) {
     pthread_mutex_lock(&apps_lock);
-    rc_server *s = app->server;
+    rc_server *s = find(app);
     if (s) {
         pthread_mutex_lock(&s->post_lock);
         s->stop_requested = true;
@@ -70,4 +84,12 @@ void rc_app_stop(rc_app *app) {
         ev_async_send(s->loop, &s->wake);
     }
     pthread_mutex_unlock(&apps_lock);
+}
+
+size_t rc_app_count_sessions(const rc_app *app) {
+    pthread_mutex_lock(&apps_lock);
+    rc_server *s = find(app);
+    size_t n = s ? s->nsessions : 0;
+    pthread_mutex_unlock(&apps_lock);
+    return n;
 }

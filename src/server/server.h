@@ -2,7 +2,7 @@
  * The server layer: libwebsockets on a libev loop that reactc owns.
  *
  *   app.c       rc_app_run: loop, signals, lws context and its callback, shutdown
- *   args.c      rc_app_args: the command line
+ *   args.c      rc_app_parse_args: the command line
  *   config.c    the app's settings with defaults resolved (a private copy)
  *   http.c      the page, the client bundle, static files, 404s
  *   session.h   one session per WebSocket, in six files by concern (listed
@@ -27,7 +27,7 @@
 #include <libwebsockets.h>
 #include <pthread.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "resume/token.h"
 #include "server/listen.h"
 #include "server/outq.h"
@@ -55,7 +55,7 @@ typedef struct rc_post_item {
 
 struct rc_server {
     rc_app *app;                    /* the caller's: handed to layouts and callbacks, never
-                                     * written but for app->server (rc_app_post finds us) */
+                                     * written (post.c finds the server from it) */
     rc_app cfg;                     /* a private copy with every default resolved (config.c) */
     struct ev_loop *loop;
     struct lws_context *lws;
@@ -65,6 +65,7 @@ struct rc_server {
     ev_timer shutdown_timer;
     ev_async wake;                  /* posts and stop requests from other threads */
     ev_io accept_io;                /* worker mode: our SO_REUSEPORT listener */
+    rc_server *running_next;        /* post.c: the process's running servers */
     pthread_mutex_t post_lock;
     rc_post_item *posts, *posts_tail;
     bool stop_requested;            /* under post_lock */
@@ -116,7 +117,8 @@ int rc_run_supervisor(rc_app *cfg, int nworkers, rc_worker_fn worker, void *arg)
 /* timers.c */
 void rc_timers_init(rc_server *s);
 
-/* post.c */
+/* post.c: lists the server as running (rc_app_post finds it) and takes
+ * posts; rc_post_free unlists it and runs what was still posted. */
 void rc_post_init(rc_server *s);
 void rc_post_drain(rc_server *s);
 void rc_post_free(rc_server *s);

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "core/host.h"
 #include "server/session.h"
 #include "wire/model.h"
 
@@ -51,7 +52,7 @@ void rc_session_send_whole_tree(rc_session *se, const char *how) {
  * and fast bursts apply exactly as they were made. */
 void rc_session_dispatch(rc_session *se, const rc_message *ev, bool send) {
     if (rc_layout_dispatch(se->layout, ev->target, &ev->data, ev->seq) == 0) return;
-    if (!rc_layout_dirty(se->layout)) return;
+    if (!rc_layout_is_dirty(se->layout)) return;
     if (send) {
         rc_session_flush(se);
     } else {
@@ -81,7 +82,8 @@ void rc_session_replay(rc_session *se, const rc_message *events, size_t n) {
 
 static rc_layout_opts layout_opts(rc_session *se, rc_snapshot *snap) {
     rc_server *s = se->server;
-    rc_layout_opts o = rc_layout_opts_default();
+    rc_layout_opts o;
+    rc_layout_opts_init(&o);
     o.log = rc_srv_log_layout;
     o.log_user = s;
     o.log_level = s->cfg.log_level;
@@ -115,7 +117,7 @@ void rc_session_start(rc_session *se, rc_snapshot *snap, const char *how,
     }
     rc_session_send_whole_tree(se, how);
     rc_layout_commit(se->layout);
-    if (rc_layout_dirty(se->layout)) rc_session_mark_pending(se);
+    if (rc_layout_is_dirty(se->layout)) rc_session_mark_pending(se);
 }
 
 /* The reactc protocol's patch message: ops, the ack when events were
@@ -153,7 +155,7 @@ void rc_session_flush(rc_session *se) {
             rc_wire_layout_update(b, se->layout, &p->regions[i]);
             rc_session_msg_send(se, b);
         }
-    } else if (p->nops || se->ack_due || rc_layout_state_epoch(se->layout) != se->token_epoch) {
+    } else if (p->nops || se->ack_due || rc_layout_get_state_epoch(se->layout) != se->token_epoch) {
         send_patch(se, p);
     }
     se->ack_due = false;

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "resume/accept.h"
+#include "core/host.h"
 #include "server/session.h"
 
 /* The connection of shell `se` (a fresh session that only got a hello)

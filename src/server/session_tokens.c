@@ -35,7 +35,7 @@ static size_t seal(rc_session *se, rc_buf *b, uint64_t version) {
 
 void rc_session_write_token(rc_session *se, rc_buf *b, bool force) {
     rc_server *s = se->server;
-    uint64_t epoch = rc_layout_state_epoch(se->layout);
+    uint64_t epoch = rc_layout_get_state_epoch(se->layout);
     if (se->tokens_off || (!force && epoch == se->token_epoch)) return;
     double now = rc_monotonic_s(), wait = s->cfg.token_interval_ms / 1000.0 - (now - se->token_at);
     if (!force && wait > 0) {
@@ -80,7 +80,7 @@ static void on_token_timer(struct ev_loop *loop, ev_timer *w, int revents) {
     (void)revents;
     rc_session *se = w->data;
     if (!se->wsi || !se->layout || se->closing) return;   /* re-attach sends one */
-    if (rc_layout_state_epoch(se->layout) == se->token_epoch) return;
+    if (rc_layout_get_state_epoch(se->layout) == se->token_epoch) return;
     rc_buf *b = rc_session_msg_begin(se->server);
     rc_jw_raw(b, "{\"type\":\"token\"");
     size_t before = b->len;

@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 
 struct rc_instance;
 struct rc_provider;

@@ -31,7 +31,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "util/buf.h"
 
 /* Appends a NUL-terminated string verbatim: punctuation and other text

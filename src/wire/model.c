@@ -48,11 +48,11 @@ static void write_style_object(rc_buf *b, const char *s) {
 }
 
 static void write_attributes(rc_buf *b, const rc_node *n, rc_wire_flavor f) {
-    size_t na = rc_node_attr_count(n);
+    size_t na = rc_node_count_attrs(n);
     if (!na) return;
     rc_jw_raw(b, ",\"attributes\":{");
     for (size_t i = 0; i < na; i++) {
-        const char *name = rc_node_attr_name(n, i), *value = rc_node_attr_value(n, i);
+        const char *name = rc_node_get_attr_name(n, i), *value = rc_node_get_attr_value(n, i);
         if (i) rc_buf_putc(b, ',');
         if (f == RC_WIRE_BASE) {
             if (strcmp(name, "class") == 0) name = "className";
@@ -69,19 +69,19 @@ static void write_attributes(rc_buf *b, const rc_node *n, rc_wire_flavor f) {
 }
 
 static void write_handlers(rc_buf *b, const rc_node *n) {
-    size_t nh = rc_node_handler_count(n);
+    size_t nh = rc_node_count_handlers(n);
     if (!nh) return;
     rc_jw_raw(b, ",\"eventHandlers\":{");
     for (size_t i = 0; i < nh; i++) {
-        const rc_handler *h = rc_node_handler(n, i);
+        const rc_handler *h = rc_node_get_handler(n, i);
         if (i) rc_buf_putc(b, ',');
-        rc_jw_key(b, rc_handler_event(h));
+        rc_jw_key(b, rc_handler_get_event(h));
         rc_jw_raw(b, "{\"target\":");
-        rc_jw_str(b, rc_handler_id(h));
+        rc_jw_str(b, rc_handler_get_id(h));
         rc_jw_raw(b, ",\"preventDefault\":");
-        rc_jw_bool(b, rc_handler_prevent_default(h));
+        rc_jw_bool(b, rc_handler_get_prevent_default(h));
         rc_jw_raw(b, ",\"stopPropagation\":");
-        rc_jw_bool(b, rc_handler_stop_propagation(h));
+        rc_jw_bool(b, rc_handler_get_stop_propagation(h));
         rc_buf_putc(b, '}');
     }
     rc_buf_putc(b, '}');
@@ -96,7 +96,7 @@ static void write_item(rc_buf *b, const rc_node *n, rc_wire_flavor f, bool *firs
         return;
     case RC_NODE_TEXT: {
         size_t len;
-        const char *t = rc_node_text(n, &len);
+        const char *t = rc_node_get_text(n, &len);
         if (!*first) rc_buf_putc(b, ',');
         *first = false;
         rc_jw_string(b, t, len);
@@ -111,8 +111,8 @@ static void write_item(rc_buf *b, const rc_node *n, rc_wire_flavor f, bool *firs
 }
 
 static void write_children(rc_buf *b, const rc_node *n, rc_wire_flavor f, bool *first) {
-    size_t nc = rc_node_child_count(n);
-    for (size_t i = 0; i < nc; i++) write_item(b, rc_node_child(n, i), f, first);
+    size_t nc = rc_node_count_children(n);
+    for (size_t i = 0; i < nc; i++) write_item(b, rc_node_get_child(n, i), f, first);
 }
 
 void rc_wire_model(rc_buf *b, const rc_node *n, rc_wire_flavor f) {
@@ -120,7 +120,7 @@ void rc_wire_model(rc_buf *b, const rc_node *n, rc_wire_flavor f) {
     case RC_NODE_TEXT: {
         /* A bare text as a model: wrap it in a fragment. */
         size_t len;
-        const char *t = rc_node_text(n, &len);
+        const char *t = rc_node_get_text(n, &len);
         rc_jw_raw(b, "{\"tagName\":\"\",\"children\":[");
         rc_jw_string(b, t, len);
         rc_jw_raw(b, "]}");
@@ -128,7 +128,7 @@ void rc_wire_model(rc_buf *b, const rc_node *n, rc_wire_flavor f) {
     }
     case RC_NODE_ERROR: {
         size_t len;
-        const char *t = rc_node_text(n, &len);
+        const char *t = rc_node_get_text(n, &len);
         rc_jw_raw(b, "{\"tagName\":\"\",\"error\":");
         rc_jw_string(b, t, len);
         rc_buf_putc(b, '}');
@@ -145,14 +145,14 @@ void rc_wire_model(rc_buf *b, const rc_node *n, rc_wire_flavor f) {
         break;
     }
     rc_jw_raw(b, "{\"tagName\":");
-    rc_jw_str(b, rc_node_tag(n));
-    if (rc_node_key(n)) {
+    rc_jw_str(b, rc_node_get_tag(n));
+    if (rc_node_get_key(n)) {
         rc_jw_raw(b, ",\"key\":");
-        rc_jw_str(b, rc_node_key(n));
+        rc_jw_str(b, rc_node_get_key(n));
     }
     write_attributes(b, n, f);
     write_handlers(b, n);
-    if (rc_node_child_count(n)) {
+    if (rc_node_count_children(n)) {
         bool first = true;
         rc_jw_raw(b, ",\"children\":[");
         write_children(b, n, f, &first);
@@ -164,8 +164,8 @@ void rc_wire_model(rc_buf *b, const rc_node *n, rc_wire_flavor f) {
 void rc_wire_root_model(rc_buf *b, const rc_layout *l, rc_wire_flavor f) {
     bool first = true;
     rc_jw_raw(b, "{\"tagName\":\"\",\"children\":[");
-    for (size_t i = 0; i < rc_layout_root_count(l); i++)
-        write_item(b, rc_layout_root(l, i), f, &first);
+    for (size_t i = 0; i < rc_layout_count_roots(l); i++)
+        write_item(b, rc_layout_get_root(l, i), f, &first);
     rc_jw_raw(b, "]}");
 }
 
@@ -176,8 +176,8 @@ static const rc_node *nth_dom(const rc_node *n, uint32_t *idx) {
         (*idx)--;
         return NULL;
     }
-    for (size_t i = 0; i < rc_node_child_count(n); i++) {
-        const rc_node *r = nth_dom(rc_node_child(n, i), idx);
+    for (size_t i = 0; i < rc_node_count_children(n); i++) {
+        const rc_node *r = nth_dom(rc_node_get_child(n, i), idx);
         if (r) return r;
     }
     return NULL;
@@ -189,12 +189,12 @@ const rc_node *rc_wire_node_at(const rc_layout *l, const uint32_t *path, uint32_
         uint32_t idx = path[d];
         const rc_node *found = NULL;
         if (!cur) {
-            for (size_t i = 0; i < rc_layout_root_count(l) && !found; i++)
-                found = nth_dom(rc_layout_root(l, i), &idx);
+            for (size_t i = 0; i < rc_layout_count_roots(l) && !found; i++)
+                found = nth_dom(rc_layout_get_root(l, i), &idx);
         } else {
             if (rc_node_get_kind(cur) != RC_NODE_ELEMENT) return NULL;
-            for (size_t i = 0; i < rc_node_child_count(cur) && !found; i++)
-                found = nth_dom(rc_node_child(cur, i), &idx);
+            for (size_t i = 0; i < rc_node_count_children(cur) && !found; i++)
+                found = nth_dom(rc_node_get_child(cur, i), &idx);
         }
         if (!found) return NULL;
         cur = found;
@@ -261,10 +261,10 @@ void rc_wire_op(rc_buf *b, const rc_op *op) {
         rc_buf_putc(b, ',');
         rc_jw_str(b, op->name);
         rc_buf_putc(b, ',');
-        rc_jw_str(b, rc_handler_id(op->handler));
+        rc_jw_str(b, rc_handler_get_id(op->handler));
         rc_buf_putc(b, ',');
-        rc_jw_uint(b, (uint64_t)(rc_handler_prevent_default(op->handler) ? 1 : 0) |
-                          (rc_handler_stop_propagation(op->handler) ? 2u : 0u));
+        rc_jw_uint(b, (uint64_t)(rc_handler_get_prevent_default(op->handler) ? 1 : 0) |
+                          (rc_handler_get_stop_propagation(op->handler) ? 2u : 0u));
         break;
     case RC_OP_INSERT:
         rc_buf_putc(b, ',');

@@ -14,7 +14,7 @@
 #ifndef RC_WIRE_MODEL_H
 #define RC_WIRE_MODEL_H
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "wire/json_writer.h"
 
 typedef enum rc_wire_flavor { RC_WIRE_BASE, RC_WIRE_REACTC } rc_wire_flavor;

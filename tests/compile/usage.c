@@ -1,9 +1,11 @@
-/* Every documented macro form of reactc.h, compiled (not run) as C11 by gcc
- * and clang and as C++20 by g++ and clang++ with -Wall -Wextra -Wpedantic
- * -Werror (tests/compile/CMakeLists.txt). Valid in both languages: options
+/* Every documented macro form of reactc.h, and an embedder's use of
+ * reactc_layout.h, compiled (not run) as C11 by gcc and clang and as C++20
+ * by g++ and clang++ with -Wall -Wextra -Wpedantic -Werror
+ * (tests/compile/CMakeLists.txt). Valid in both languages: options
  * designated in declaration order, props in named variables, casts from
  * const void *. */
 #include "reactc.h"
+#include "reactc_layout.h"
 
 typedef struct row_props {
     int n;
@@ -44,12 +46,12 @@ static void root(rc_ctx *ctx, const void *props)
     rc_state *count = rc_use_int(ctx, "count", 0);
     int arg = 21;
     const int *memo = (const int *)rc_use_memo(ctx, sizeof(int), twice, &arg,
-                                               RC_DEPS(rc_get_int(count),
-                                                       rc_state_version(count)));
+                                               RC_DEPS(rc_state_get_int(count),
+                                                       rc_state_get_version(count)));
     (void)rc_use_memo(ctx, sizeof(int), twice, &arg, RC_ONCE);
     (void)rc_use_memo(ctx, sizeof(int), twice, &arg, RC_EVERY_RENDER);
     rc_on cb = rc_use_callback(ctx, RC_ON("click", on_click, count),
-                               RC_DEPS(rc_get_int(count)));
+                               RC_DEPS(rc_state_get_int(count)));
     rc_use_effect(ctx, effect, &arg, sizeof arg, RC_DEPS(*memo));
     int theme = 1;
 
@@ -78,3 +80,25 @@ const rc_component *usage_root(void)
 {
     return &root_component;
 }
+
+/* An embedder: mount, flush, read the ops and the nodes, dispatch, commit. */
+size_t usage_embed(void);
+size_t usage_embed(void)
+{
+    rc_layout_opts opts;
+    rc_layout_opts_init(&opts);
+    opts.log_level = RC_LOG_ERROR;
+    rc_layout *l = rc_layout_new(&root_component, NULL, 0, &opts);
+    const rc_patch *p = rc_layout_flush(l);
+    size_t n = p->nops;
+    for (size_t i = 0; i < rc_layout_count_roots(l); i++) {
+        const rc_node *node = rc_layout_get_root(l, i);
+        if (rc_node_get_kind(node) == RC_NODE_ELEMENT && rc_node_count_handlers(node))
+            n += rc_layout_dispatch(l, rc_handler_get_id(rc_node_get_handler(node, 0)), NULL, 1) == 0;
+        n += rc_node_count_children(node);
+    }
+    rc_layout_commit(l);
+    rc_layout_free(l);
+    return n;
+}
+

@@ -125,7 +125,7 @@ test('save a change: the page shows it without reloading, state kept; a compile 
     // page resumes on it with everything it had.
     mark = dev.log().length;
     await edit(copy, 'size_t open = 0;',
-      'size_t open = 0;\n    if (rc_array_len(items) >= 3) *(volatile int *)0 = 1;');
+      'size_t open = 0;\n    if (rc_array_count(items) >= 3) *(volatile int *)0 = 1;');
     await dev.waitLog(/v5 serving/, mark);
     await dev.waitLog(/v5 killed by signal 11.*restarting v4/, mark);
     await page.waitForSelector('#reactc-dev-overlay');
@@ -139,7 +139,7 @@ test('save a change: the page shows it without reloading, state kept; a compile 
 
     // 5. Fixed again: a new version, no overlay, state intact.
     mark = dev.log().length;
-    await edit(copy, '\n    if (rc_array_len(items) >= 3) *(volatile int *)0 = 1;', '');
+    await edit(copy, '\n    if (rc_array_count(items) >= 3) *(volatile int *)0 = 1;', '');
     await dev.waitLog(/v6 serving/, mark);
     await page.waitForSelector('#reactc-dev-overlay', { state: 'detached' });
     assert.deepEqual(await classes(page), ['done', 'done', 'open']);

@@ -14,26 +14,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "wire/message.h"
 #include "wire/model.h"
 
-static void on_text(rc_event *ev, void *s) { rc_set_string(s, rc_event_value(ev)); }
+static void on_text(rc_event *ev, void *s) { rc_state_set_string(s, rc_event_get_value(ev)); }
 
 static void on_check(rc_event *ev, void *s) {
-    rc_set_bool(s, rc_value_bool(rc_event_get(ev, "checked"), false));
+    rc_state_set_bool(s, rc_value_get_bool(rc_event_get_field(ev, "checked"), false));
 }
 
 static void on_any(rc_event *ev, void *s) {
     /* Read every shape of data an app might: nested fields, numbers, keys. */
-    const rc_value *key = rc_event_get(ev, "key");
-    const rc_value *x = rc_event_get(ev, "clientX");
-    const rc_value *target = rc_event_get(ev, "target");
-    int64_t n = rc_get_int(s) + 1 + (int64_t)(rc_value_float(x, 0) != 0);
-    if (key && rc_value_string(key, NULL)) n += (int64_t)strlen(rc_value_string(key, ""));
-    if (target) n += (int64_t)rc_object_len(target);
-    rc_set_int(s, n % 1000);
-    rc_set_value(s, rc_event_data(ev)) ;
+    const rc_value *key = rc_event_get_field(ev, "key");
+    const rc_value *x = rc_event_get_field(ev, "clientX");
+    const rc_value *target = rc_event_get_field(ev, "target");
+    int64_t n = rc_state_get_int(s) + 1 + (int64_t)(rc_value_get_float(x, 0) != 0);
+    if (key && rc_value_get_string(key, NULL)) n += (int64_t)strlen(rc_value_get_string(key, ""));
+    if (target) n += (int64_t)rc_object_count(target);
+    rc_state_set_int(s, n % 1000);
+    rc_state_set_value(s, rc_event_get_data(ev)) ;
 }
 
 static void app(rc_ctx *ctx, const void *props) {
@@ -42,12 +42,12 @@ static void app(rc_ctx *ctx, const void *props) {
     rc_state *checked = rc_use_bool(ctx, "checked", false);
     rc_state *any = rc_use_int(ctx, "any", 0);
     RC_EL(ctx, "div") {
-        RC_EL(ctx, "input", .id = "t", .value = rc_get_string(text), .on = RC_ON("change", on_text, text)) {}
+        RC_EL(ctx, "input", .id = "t", .value = rc_state_get_string(text), .on = RC_ON("change", on_text, text)) {}
         RC_EL(ctx, "input", .id = "c", .type = "checkbox", .on = RC_ON("change", on_check, checked)) {
-            rc_attr_bool(ctx, "checked", rc_get_bool(checked));
+            rc_attr_bool(ctx, "checked", rc_state_get_bool(checked));
         }
         RC_EL(ctx, "button", .id = "b", .on = RC_ON("click", on_any, any)) {
-            rc_textf(ctx, "%lld", (long long)rc_get_int(any));
+            rc_textf(ctx, "%lld", (long long)rc_state_get_int(any));
         }
     }
 }
@@ -80,7 +80,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int rc = rc_wire_parse((const char *)data, size, &m, err, sizeof err);
     check_readers_agree(data, size, rc, &m, err);
     if (rc < 0) return 0;
-    rc_layout_opts o = rc_layout_opts_default();
+    rc_layout_opts o;
+    rc_layout_opts_init(&o);
     o.log = quiet;
     if (m.type == RC_MSG_HELLO) {
         o.pathname = m.pathname;
@@ -92,10 +93,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (m.type == RC_MSG_EVENT) {
         rc_layout_dispatch(l, m.target, &m.data, m.seq);
         /* Also deliver the data to each real handler (ids vary per app). */
-        const rc_node *div = rc_layout_root(l, 0);
+        const rc_node *div = rc_layout_get_root(l, 0);
         char ids[3][16];
         for (size_t i = 0; i < 3; i++)
-            strcpy(ids[i], rc_handler_id(rc_node_handler(rc_node_child(div, i), 0)));
+            strcpy(ids[i], rc_handler_get_id(rc_node_get_handler(rc_node_get_child(div, i), 0)));
         for (size_t i = 0; i < 3; i++) rc_layout_dispatch(l, ids[i], &m.data, m.seq);
     }
     const rc_patch *p = rc_layout_flush(l);

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "resume/snapshot.h"
 #include "resume/token.h"
 #include "wire/model.h"
@@ -45,33 +45,33 @@ static const rc_struct_type fz_pt_type = {"fuzz.pt", sizeof(fz_pt), 1};
 static void on_inc(rc_event *ev, void *s)
 {
     (void)ev;
-    rc_set_int(s, rc_get_int(s) + 1);
+    rc_state_set_int(s, rc_state_get_int(s) + 1);
 }
 
 static void on_toggle(rc_event *ev, void *s)
 {
     (void)ev;
-    rc_set_bool(s, !rc_get_bool(s));
+    rc_state_set_bool(s, !rc_state_get_bool(s));
 }
 
 static void on_grow(rc_event *ev, void *s)
 {
     (void)ev;
     /* Reads the restored value whatever its shape, and changes it. */
-    const rc_value *v = rc_get_value(s);
+    const rc_value *v = rc_state_get_value(s);
     rc_value copy = {0};
     rc_value_copy(&copy, v);
     if (copy.kind != RC_ARRAY)
         rc_value_set_array(&copy);
-    rc_value_set_int(rc_array_push(&copy), (int64_t)rc_array_len(v));
-    rc_set_value(s, &copy);
+    rc_value_set_int(rc_array_push(&copy), (int64_t)rc_array_count(v));
+    rc_state_set_value(s, &copy);
     rc_value_free(&copy);
 }
 
 static void reduce(rc_value *state, int action, const void *payload)
 {
     (void)payload;
-    rc_value_set_int(state, rc_value_int(state, 0) % 1000 + action);
+    rc_value_set_int(state, rc_value_get_int(state, 0) % 1000 + action);
 }
 
 typedef struct fz_row_props {      /* no padding: compared by memcmp */
@@ -84,7 +84,7 @@ static void fz_row(rc_ctx *ctx, const void *props)
     rc_state *label = rc_use_string(ctx, "label", "row");
     rc_state *on = rc_use_bool(ctx, NULL, false);
     RC_EL(ctx, "li", .on = RC_ON("click", on_toggle, on)) {
-        rc_textf(ctx, "%zu %s %d", p->n, rc_get_string(label), (int)rc_get_bool(on));
+        rc_textf(ctx, "%zu %s %d", p->n, rc_state_get_string(label), (int)rc_state_get_bool(on));
     }
 }
 RC_COMPONENT(fz_row);
@@ -115,28 +115,28 @@ static void fz_app(rc_ctx *ctx, const void *props)
     rc_state *st = rc_use_struct(ctx, "st", &fz_pt_type, &p0);
     rc_state *idx = rc_use_int(ctx, NULL, 7);
     rc_state *secret = rc_use_string(ctx, "secret", "server");
-    rc_state_flags(secret, RC_STATE_SERVER_ONLY);
+    rc_state_set_flags(secret, RC_STATE_SERVER_ONLY);
     rc_value zero = {.kind = RC_INT};
     rc_state *red = rc_use_reducer(ctx, "red", reduce, &zero);
     size_t by_len = 0;
-    (void)rc_get_bytes(by, &by_len);
-    const fz_pt *pt = rc_get_struct(st);
+    (void)rc_state_get_bytes(by, &by_len);
+    const fz_pt *pt = rc_state_get_struct(st);
     RC_EL(ctx, "div", .id = "app") {
         RC_EL(ctx, "button", .id = "inc", .on = RC_ON("click", on_inc, i)) {
-            rc_textf(ctx, "%lld", (long long)rc_get_int(i));
+            rc_textf(ctx, "%lld", (long long)rc_state_get_int(i));
         }
         RC_EL(ctx, "button", .id = "grow", .on = RC_ON("click", on_grow, v)) {
-            rc_textf(ctx, "%zu", value_size(rc_get_value(v)));
+            rc_textf(ctx, "%zu", value_size(rc_state_get_value(v)));
         }
-        RC_EL(ctx, "input", .id = "s", .value = rc_get_string(s)) {}
+        RC_EL(ctx, "input", .id = "s", .value = rc_state_get_string(s)) {}
         RC_EL(ctx, "p") {
-            rc_textf(ctx, "%g %d %zu %d %.8s %lld %lld", rc_get_float(f), (int)rc_get_bool(b),
-                     by_len, (int)pt->x, pt->name, (long long)rc_get_int(idx),
-                     (long long)rc_value_int(rc_get_value(red), -1));
+            rc_textf(ctx, "%g %d %zu %d %.8s %lld %lld", rc_state_get_float(f), (int)rc_state_get_bool(b),
+                     by_len, (int)pt->x, pt->name, (long long)rc_state_get_int(idx),
+                     (long long)rc_value_get_int(rc_state_get_value(red), -1));
         }
         RC_EL(ctx, "ul") {
             /* As many rows as i says (bounded): restored state shapes the tree. */
-            size_t rows = (size_t)(rc_get_int(i) & 3);
+            size_t rows = (size_t)(rc_state_get_int(i) & 3);
             for (size_t k = 0; k < rows; k++) {
                 char key[8];
                 snprintf(key, sizeof key, "r%zu", k);
@@ -171,16 +171,17 @@ static const rc_keyring *fuzz_keyring(void)
 
 static void collect_ids(const rc_node *n, char ids[][32], size_t *count, size_t max)
 {
-    for (size_t i = 0; i < rc_node_handler_count(n) && *count < max; i++)
-        snprintf(ids[(*count)++], 32, "%s", rc_handler_id(rc_node_handler(n, i)));
-    for (size_t i = 0; i < rc_node_child_count(n); i++)
-        collect_ids(rc_node_child(n, i), ids, count, max);
+    for (size_t i = 0; i < rc_node_count_handlers(n) && *count < max; i++)
+        snprintf(ids[(*count)++], 32, "%s", rc_handler_get_id(rc_node_get_handler(n, i)));
+    for (size_t i = 0; i < rc_node_count_children(n); i++)
+        collect_ids(rc_node_get_child(n, i), ids, count, max);
 }
 
 /* Restores a decoded snapshot into the app and exercises it (mode b). */
 static void restore_and_run(rc_snapshot *snap)
 {
-    rc_layout_opts o = rc_layout_opts_default();
+    rc_layout_opts o;
+    rc_layout_opts_init(&o);
     o.log = quiet;
     o.restore = rc_snapshot_restore;
     o.restore_user = snap;
@@ -194,8 +195,8 @@ static void restore_and_run(rc_snapshot *snap)
     /* Every handler once, then the patch, as a session would send it. */
     char ids[16][32];
     size_t nids = 0;
-    for (size_t r = 0; r < rc_layout_root_count(l); r++)
-        collect_ids(rc_layout_root(l, r), ids, &nids, 16);
+    for (size_t r = 0; r < rc_layout_count_roots(l); r++)
+        collect_ids(rc_layout_get_root(l, r), ids, &nids, 16);
     for (size_t k = 0; k < nids; k++)
         rc_layout_dispatch(l, ids[k], NULL, k + 1);
     const rc_patch *p = rc_layout_flush(l);

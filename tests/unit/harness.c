@@ -89,7 +89,8 @@ void log_cb(void *user, rc_log_level level, const char *message)
 
 rc_layout_opts test_opts(void)
 {
-    rc_layout_opts o = rc_layout_opts_default();
+    rc_layout_opts o;
+    rc_layout_opts_init(&o);
     o.log = log_cb;
     o.log_user = &test_log;
     o.log_level = RC_LOG_DEBUG;

@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 
 /* What the layouts made with test_opts() logged since the last reset. */
 typedef struct logcap {

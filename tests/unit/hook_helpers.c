@@ -19,7 +19,7 @@ void upd_push(rc_value *v, void *arg)
 void count_reducer(rc_value *st, int action, const void *payload)
 {
     reducer_calls++;
-    int64_t cur = rc_value_int(st, 0);
+    int64_t cur = rc_value_get_int(st, 0);
     switch (action) {
     case ACT_INC: rc_value_set_int(st, cur + 1); break;
     case ACT_ADD: rc_value_set_int(st, cur + *(const int64_t *)payload); break;

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "strlog.h"
 
 /* Props: one number, or one element id. */
@@ -21,7 +21,7 @@ typedef struct id_props {
     const char *id;             /* a string literal */
 } id_props;
 
-/* An rc_update function: appends the int64 at arg to the value (made an
+/* An rc_state_update function: appends the int64 at arg to the value (made an
  * array first if it is not one). */
 void upd_push(rc_value *v, void *arg);
 

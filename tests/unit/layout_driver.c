@@ -43,9 +43,9 @@ const char *attr_of(const rc_node *n, const char *name)
 {
     if (rc_node_get_kind(n) != RC_NODE_ELEMENT)
         return NULL;
-    for (size_t i = 0; i < rc_node_attr_count(n); i++)
-        if (strcmp(rc_node_attr_name(n, i), name) == 0)
-            return rc_node_attr_value(n, i);
+    for (size_t i = 0; i < rc_node_count_attrs(n); i++)
+        if (strcmp(rc_node_get_attr_name(n, i), name) == 0)
+            return rc_node_get_attr_value(n, i);
     return NULL;
 }
 
@@ -56,8 +56,8 @@ static rc_node *find_in(rc_node *n, const char *id)
     const char *v = attr_of(n, "id");
     if (v && strcmp(v, id) == 0)
         return n;
-    for (size_t i = 0; i < rc_node_child_count(n); i++) {
-        rc_node *r = find_in(rc_node_child(n, i), id);
+    for (size_t i = 0; i < rc_node_count_children(n); i++) {
+        rc_node *r = find_in(rc_node_get_child(n, i), id);
         if (r)
             return r;
     }
@@ -67,8 +67,8 @@ static rc_node *find_in(rc_node *n, const char *id)
 /* The element with attribute id, anywhere in the tree (NULL if none). */
 rc_node *find(const rc_layout *l, const char *id)
 {
-    for (size_t i = 0; i < rc_layout_root_count(l); i++) {
-        rc_node *r = find_in(rc_layout_root(l, i), id);
+    for (size_t i = 0; i < rc_layout_count_roots(l); i++) {
+        rc_node *r = find_in(rc_layout_get_root(l, i), id);
         if (r)
             return r;
     }
@@ -80,13 +80,13 @@ static void collect_text(const rc_node *n, char *buf, size_t cap)
     rc_node_kind k = rc_node_get_kind(n);
     if (k == RC_NODE_TEXT) {
         size_t len;
-        const char *t = rc_node_text(n, &len);
+        const char *t = rc_node_get_text(n, &len);
         size_t have = strlen(buf);
         snprintf(buf + have, cap - have, "%.*s", (int)len, t);
         return;
     }
-    for (size_t i = 0; i < rc_node_child_count(n); i++)
-        collect_text(rc_node_child(n, i), buf, cap);
+    for (size_t i = 0; i < rc_node_count_children(n); i++)
+        collect_text(rc_node_get_child(n, i), buf, cap);
 }
 
 /* Text content of the element with attribute id ("<missing>" if none). */
@@ -106,14 +106,14 @@ static size_t count_errors_in(const rc_node *n, char *first, size_t cap)
     if (rc_node_get_kind(n) == RC_NODE_ERROR) {
         if (first && !first[0]) {
             size_t len;
-            const char *t = rc_node_text(n, &len);
+            const char *t = rc_node_get_text(n, &len);
             snprintf(first, cap, "%.*s", (int)len, t);
         }
         return 1;
     }
     size_t c = 0;
-    for (size_t i = 0; i < rc_node_child_count(n); i++)
-        c += count_errors_in(rc_node_child(n, i), first, cap);
+    for (size_t i = 0; i < rc_node_count_children(n); i++)
+        c += count_errors_in(rc_node_get_child(n, i), first, cap);
     return c;
 }
 
@@ -123,8 +123,8 @@ size_t count_errors(const rc_layout *l, char *first, size_t cap)
     if (first)
         first[0] = '\0';
     size_t c = 0;
-    for (size_t i = 0; i < rc_layout_root_count(l); i++)
-        c += count_errors_in(rc_layout_root(l, i), first, cap);
+    for (size_t i = 0; i < rc_layout_count_roots(l); i++)
+        c += count_errors_in(rc_layout_get_root(l, i), first, cap);
     return c;
 }
 
@@ -134,10 +134,10 @@ const char *handler_id(const rc_layout *l, const char *id, const char *event)
     rc_node *n = find(l, id);
     if (!n)
         return NULL;
-    for (size_t i = 0; i < rc_node_handler_count(n); i++) {
-        const rc_handler *h = rc_node_handler(n, i);
-        if (strcmp(rc_handler_event(h), event) == 0)
-            return rc_handler_id(h);
+    for (size_t i = 0; i < rc_node_count_handlers(n); i++) {
+        const rc_handler *h = rc_node_get_handler(n, i);
+        if (strcmp(rc_handler_get_event(h), event) == 0)
+            return rc_handler_get_id(h);
     }
     return NULL;
 }
@@ -162,14 +162,14 @@ void h_inc(rc_event *ev, void *user)
 {
     (void)ev;
     rc_state *s = user;
-    rc_set_int(s, rc_get_int(s) + 1);
+    rc_state_set_int(s, rc_state_get_int(s) + 1);
 }
 
 void h_toggle(rc_event *ev, void *user)
 {
     (void)ev;
     rc_state *s = user;
-    rc_set_bool(s, !rc_get_bool(s));
+    rc_state_set_bool(s, !rc_state_get_bool(s));
 }
 
 void h_count(rc_event *ev, void *user)

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 
 /* A layout of root with test_opts(), tracked (harness.h). */
 rc_layout *new_layout(const rc_component *root, const void *props, size_t size);

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "resume/snapshot.h"
 
 typedef struct need {

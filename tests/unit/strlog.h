@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 
 typedef struct strlog {
     char items[256][96];

@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "reactc.h"
+#include "core/host.h"
+#include "reactc_layout.h"
 
 static int renders;
 static rc_connection seen;
@@ -34,7 +35,8 @@ RC_COMPONENT(parent);
 static void test_connection_changes_rerender_readers(void **state) {
     (void)state;
     renders = 0;
-    rc_layout_opts o = rc_layout_opts_default();
+    rc_layout_opts o;
+    rc_layout_opts_init(&o);
     o.pathname = "/a";
     o.search = "?x=1";
     rc_layout *l = rc_layout_new(&parent_component, NULL, 0, &o);
@@ -47,7 +49,7 @@ static void test_connection_changes_rerender_readers(void **state) {
     assert_string_equal(seen_path, "/a?x=1");
 
     rc_layout_set_connection(l, &(rc_connection){2, false, true});
-    assert_true(rc_layout_dirty(l));
+    assert_true(rc_layout_is_dirty(l));
     const rc_patch *p = rc_layout_flush(l);
     assert_int_equal(p->rendered, 1);              /* the reader, not the parent */
     assert_int_equal(p->nops, 1);
@@ -55,7 +57,7 @@ static void test_connection_changes_rerender_readers(void **state) {
     rc_layout_commit(l);
 
     rc_layout_set_connection(l, &(rc_connection){2, false, true});   /* same: nothing */
-    assert_false(rc_layout_dirty(l));
+    assert_false(rc_layout_is_dirty(l));
 
     rc_layout_set_location(l, "/b", "");
     p = rc_layout_flush(l);

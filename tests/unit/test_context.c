@@ -18,7 +18,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 
 #include "harness.h"
 #include "hook_helpers.h"
@@ -90,11 +90,11 @@ static void CtxRoot(rc_ctx *ctx, const void *props)
     slog_add(&G.renders, "CtxRoot");
     G.st = rc_use_int(ctx, "v", 1);
     G.st2 = rc_use_int(ctx, "other", 0);
-    int64_t v = rc_get_int(G.st);
+    int64_t v = rc_state_get_int(G.st);
     theme outer = {v}, inner = {100 + v};
     int64_t nd = 3;
     RC_EL(ctx, "div") {
-        rc_textf(ctx, "%lld", (long long)rc_get_int(G.st2));
+        rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.st2));
         RC_CHILD(ctx, &Consumer_component, NULL, (&(id_props){"none"}));
         RC_PROVIDE(ctx, &theme_ctx, &outer) {
             rc_child(ctx, &CMiddle_component, NULL, NULL, 0);
@@ -133,7 +133,7 @@ static void test_context_change_reaches_consumers(void **state)
     rc_layout *l = new_layout(&CtxRoot_component, NULL, 0);
     flush_commit(l);
     G.renders.n = 0;
-    rc_set_int(G.st, 2);
+    rc_state_set_int(G.st, 2);
     step s = flush_commit(l);
     /* CtxRoot, its direct consumers whose context changed ("outer",
      * "inner"), "deep" below the skipped CMiddle and SelfProvider (it
@@ -157,11 +157,11 @@ static void test_context_change_reaches_consumers(void **state)
 
     /* Provider value unchanged: no consumer renders. */
     G.renders.n = 0;
-    rc_set_int(G.st2, 1);
+    rc_state_set_int(G.st2, 1);
     s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
     slog_expect(&G.renders, "CtxRoot", NULL);
-    assert_false(rc_layout_dirty(l));
+    assert_false(rc_layout_is_dirty(l));
     expect_no_errors();
     free_layout(l);
 }
@@ -170,7 +170,7 @@ static void CtxMove(rc_ctx *ctx, const void *props)
 {
     (void)props;
     G.s_bool = rc_use_bool(ctx, "inside", true);
-    bool inside = rc_get_bool(G.s_bool);
+    bool inside = rc_state_get_bool(G.s_bool);
     theme t = {40};
     id_props ip = {"moved"};
     RC_EL(ctx, "div") {
@@ -193,12 +193,12 @@ static void test_context_consumer_moves_out_of_provider(void **state)
     rc_layout *l = new_layout(&CtxMove_component, NULL, 0);
     flush_commit(l);
     assert_string_equal(text_of(l, "moved"), "40/0");
-    rc_set_bool(G.s_bool, false);
+    rc_state_set_bool(G.s_bool, false);
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 2);
     assert_string_equal(text_of(l, "moved"), "7/0");
-    assert_int_equal(rc_layout_instance_count(l), 2);
-    rc_set_bool(G.s_bool, true);
+    assert_int_equal(rc_layout_count_instances(l), 2);
+    rc_state_set_bool(G.s_bool, true);
     flush_commit(l);
     assert_string_equal(text_of(l, "moved"), "40/0");
     expect_no_errors();

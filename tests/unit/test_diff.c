@@ -41,7 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 
 /* ======================================================================== */
 /* Failure reporting                                                        */
@@ -261,30 +261,30 @@ static void expand_vnode(const rc_node *n, rlist *out, int depth) {
     CHECK(depth < 200, "virtual DOM too deep (cycle?)");
     switch (rc_node_get_kind(n)) {
     case RC_NODE_COMPONENT: {
-        size_t c = rc_node_child_count(n);
+        size_t c = rc_node_count_children(n);
         for (size_t i = 0; i < c; i++) {
-            const rc_node *k = rc_node_child(n, i);
+            const rc_node *k = rc_node_get_child(n, i);
             CHECK(k != NULL, "component root %zu of %zu is NULL", i, c);
             expand_vnode(k, out, depth + 1);
         }
         break;
     }
     case RC_NODE_ELEMENT: {
-        const char *tag = rc_node_tag(n);
+        const char *tag = rc_node_get_tag(n);
         rnode *r = rn_new(R_EL, tag, strlen(tag));
-        for (size_t i = 0; i < rc_node_attr_count(n); i++) {
-            const char *v = rc_node_attr_value(n, i);
-            rn_set_attr(r, rc_node_attr_name(n, i), v, strlen(v));
+        for (size_t i = 0; i < rc_node_count_attrs(n); i++) {
+            const char *v = rc_node_get_attr_value(n, i);
+            rn_set_attr(r, rc_node_get_attr_name(n, i), v, strlen(v));
         }
-        for (size_t i = 0; i < rc_node_handler_count(n); i++) {
-            const rc_handler *h = rc_node_handler(n, i);
-            rn_set_handler(r, rc_handler_event(h), rc_handler_id(h), rc_handler_prevent_default(h),
-                           rc_handler_stop_propagation(h));
+        for (size_t i = 0; i < rc_node_count_handlers(n); i++) {
+            const rc_handler *h = rc_node_get_handler(n, i);
+            rn_set_handler(r, rc_handler_get_event(h), rc_handler_get_id(h), rc_handler_get_prevent_default(h),
+                           rc_handler_get_stop_propagation(h));
         }
         rlist kids = {0};
-        size_t c = rc_node_child_count(n);
+        size_t c = rc_node_count_children(n);
         for (size_t i = 0; i < c; i++) {
-            const rc_node *k = rc_node_child(n, i);
+            const rc_node *k = rc_node_get_child(n, i);
             CHECK(k != NULL, "element child %zu of %zu is NULL", i, c);
             expand_vnode(k, &kids, depth + 1);
         }
@@ -295,13 +295,13 @@ static void expand_vnode(const rc_node *n, rlist *out, int depth) {
     }
     case RC_NODE_TEXT: {
         size_t len = 0;
-        const char *t = rc_node_text(n, &len);
+        const char *t = rc_node_get_text(n, &len);
         rl_push(out, rn_new(R_TEXT, t, len));
         break;
     }
     case RC_NODE_ERROR: {
         size_t len = 0;
-        const char *t = rc_node_text(n, &len);
+        const char *t = rc_node_get_text(n, &len);
         rl_push(out, rn_new(R_ERR, t, len));
         break;
     }
@@ -312,9 +312,9 @@ static void expand_vnode(const rc_node *n, rlist *out, int depth) {
 static rnode *ref_from_layout(const rc_layout *l) {
     rnode *root = rn_new(R_EL, "#root", 5);
     rlist kids = {0};
-    size_t c = rc_layout_root_count(l);
+    size_t c = rc_layout_count_roots(l);
     for (size_t i = 0; i < c; i++) {
-        const rc_node *n = rc_layout_root(l, i);
+        const rc_node *n = rc_layout_get_root(l, i);
         CHECK(n != NULL, "layout root %zu of %zu is NULL", i, c);
         expand_vnode(n, &kids, 0);
     }
@@ -423,7 +423,7 @@ static void dump_patch(const rc_patch *p) {
             fprintf(stderr, " \"%.*s\"", (int)o->value_len, o->value);
             break;
         case RC_OP_SET_HANDLER:
-            fprintf(stderr, " %s=%s", o->name, o->handler ? rc_handler_id(o->handler) : "(null)");
+            fprintf(stderr, " %s=%s", o->name, o->handler ? rc_handler_get_id(o->handler) : "(null)");
             break;
         case RC_OP_INSERT:
             fprintf(stderr, " index=%u nnodes=%u", o->index, o->nnodes);
@@ -525,12 +525,12 @@ static void apply_op(rnode *root, const rc_op *op, size_t opi, opstats *st) {
     case RC_OP_SET_HANDLER:
         CHECK(op->path_len > 0 && t->kind == R_EL, "op %zu: SET_HANDLER on a non-element", opi);
         CHECK(op->name && op->handler, "op %zu: SET_HANDLER without name/handler", opi);
-        CHECK(strcmp(op->name, rc_handler_event(op->handler)) == 0,
+        CHECK(strcmp(op->name, rc_handler_get_event(op->handler)) == 0,
               "op %zu: SET_HANDLER name %s but handler event %s", opi, op->name,
-              rc_handler_event(op->handler));
-        rn_set_handler(t, op->name, rc_handler_id(op->handler),
-                       rc_handler_prevent_default(op->handler),
-                       rc_handler_stop_propagation(op->handler));
+              rc_handler_get_event(op->handler));
+        rn_set_handler(t, op->name, rc_handler_get_id(op->handler),
+                       rc_handler_get_prevent_default(op->handler),
+                       rc_handler_get_stop_propagation(op->handler));
         break;
     case RC_OP_REMOVE_HANDLER: {
         CHECK(op->path_len > 0 && t->kind == R_EL, "op %zu: REMOVE_HANDLER on a non-element",
@@ -772,7 +772,7 @@ static void comp_render(rc_ctx *ctx, const void *props) {
     dnode *d = props ? ((const comp_props *)props)->d : g_root;
     rc_state *gen = rc_use_int(ctx, "gen", 0);
     rc_state *v = rc_use_int(ctx, "v", d->init_var);
-    int var = (int)(rc_get_int(v) % d->nvar);
+    int var = (int)(rc_state_get_int(v) % d->nvar);
     if (!g_shadow) {
         d->gen = gen;
         d->state = v;
@@ -1244,7 +1244,8 @@ static void log_fn(void *user, rc_log_level level, const char *message) {
 }
 
 static rc_layout *new_layout(void) {
-    rc_layout_opts o = rc_layout_opts_default();
+    rc_layout_opts o;
+    rc_layout_opts_init(&o);
     o.log = log_fn;
     o.log_level = RC_LOG_WARN;
     rc_layout *l = rc_layout_new(&ROOT_COMP, NULL, 0, &o);
@@ -1619,8 +1620,8 @@ static void h_mount_ex(harness *h, dnode *root, bool no_shadow) {
     const rc_op *op = &p->ops[0];
     CHECK(op->kind == RC_OP_INSERT && op->path_len == 0 && op->index == 0,
           "first flush: %s at path_len %u index %u", op_name(op->kind), op->path_len, op->index);
-    CHECK(op->nnodes == rc_layout_root_count(h->l), "first INSERT: %u nodes, %zu roots",
-          op->nnodes, rc_layout_root_count(h->l));
+    CHECK(op->nnodes == rc_layout_count_roots(h->l), "first INSERT: %u nodes, %zu roots",
+          op->nnodes, rc_layout_count_roots(h->l));
     h->ref = rn_new(R_EL, "#root", 5);
     g_watermark = g_uid;
     apply_patch(h->ref, p, &h->st);
@@ -1648,12 +1649,12 @@ static void h_step(harness *h, dnode *new_root, const vset *sets, size_t nsets) 
     dnode *old_root = h->root;
     for (size_t i = 0; i < nsets; i++) {
         CHECK(sets[i].d->state != NULL, "set on a never-rendered component");
-        rc_set_int(sets[i].d->state, sets[i].v);
+        rc_state_set_int(sets[i].d->state, sets[i].v);
     }
     if (new_root) {
         g_root = new_root;
         h->root = new_root;
-        rc_set_int(old_root->gen, ++h->gen);
+        rc_state_set_int(old_root->gen, ++h->gen);
     }
     const rc_patch *p = rc_layout_flush(h->l);
     g_dump_patch = p;
@@ -1665,7 +1666,7 @@ static void h_step(harness *h, dnode *new_root, const vset *sets, size_t nsets) 
     rc_layout_commit(h->l);
     g_dump_patch = NULL;
     g_dump_got = g_dump_want = NULL;
-    CHECK(!rc_layout_dirty(h->l), "layout still dirty after a flush");
+    CHECK(!rc_layout_is_dirty(h->l), "layout still dirty after a flush");
     if (!h->no_shadow) shadow_check(h);
 }
 

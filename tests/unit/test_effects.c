@@ -18,7 +18,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 
 #include "harness.h"
 #include "hook_helpers.h"
@@ -66,9 +66,9 @@ static void EParent(rc_ctx *ctx, const void *props)
     G.st = rc_use_int(ctx, "p", 0);
     G.s_bool = rc_use_bool(ctx, "show", true);
     use_logged_effect(ctx, "P", RC_EVERY_RENDER);
-    val_props cp = {rc_get_int(G.st)};
+    val_props cp = {rc_state_get_int(G.st)};
     RC_EL(ctx, "div") {
-        if (rc_get_bool(G.s_bool))
+        if (rc_state_get_bool(G.s_bool))
             RC_CHILD(ctx, &EChild_component, NULL, &cp);
     }
 }
@@ -86,7 +86,7 @@ static void test_effects_after_commit_children_first(void **state)
     /* Both re-render: every cleanup of the commit before any new effect,
      * children before parents in each phase. */
     logged.effects.n = 0;
-    rc_set_int(G.st, 1);
+    rc_state_set_int(G.st, 1);
     rc_layout_flush(l);
     assert_int_equal(logged.effects.n, 0);
     rc_layout_commit(l);
@@ -107,11 +107,11 @@ static void test_effects_cleanup_on_unmount(void **state)
     (void)state;
     rc_layout *l = new_layout(&EParent_component, NULL, 0);
     flush_commit(l);
-    assert_int_equal(rc_layout_instance_count(l), 2);
+    assert_int_equal(rc_layout_count_instances(l), 2);
     logged.effects.n = 0;
-    rc_set_bool(G.s_bool, false);
+    rc_state_set_bool(G.s_bool, false);
     rc_layout_flush(l);
-    assert_int_equal(rc_layout_instance_count(l), 1);
+    assert_int_equal(rc_layout_count_instances(l), 1);
     rc_layout_commit(l);
     slog_expect(&logged.effects, "C:cleanup", "P:cleanup", "P:effect", NULL);
     expect_no_errors();
@@ -127,8 +127,8 @@ static void EDeps(rc_ctx *ctx, const void *props)
     G.st2 = b;
     use_logged_effect(ctx, "every", RC_EVERY_RENDER);
     use_logged_effect(ctx, "once", RC_ONCE);
-    use_logged_effect(ctx, "deps", RC_DEPS(rc_get_int(a)));
-    RC_EL(ctx, "p") { rc_textf(ctx, "%lld %lld", (long long)rc_get_int(a), (long long)rc_get_int(b)); }
+    use_logged_effect(ctx, "deps", RC_DEPS(rc_state_get_int(a)));
+    RC_EL(ctx, "p") { rc_textf(ctx, "%lld %lld", (long long)rc_state_get_int(a), (long long)rc_state_get_int(b)); }
 }
 static RC_COMPONENT(EDeps);
 
@@ -140,18 +140,18 @@ static void test_effects_dependencies(void **state)
     slog_expect(&logged.effects, "every:effect", "once:effect", "deps:effect", NULL);
 
     logged.effects.n = 0;
-    rc_set_int(G.st2, 1);
+    rc_state_set_int(G.st2, 1);
     flush_commit(l);
     slog_expect(&logged.effects, "every:cleanup", "every:effect", NULL);
 
     logged.effects.n = 0;
-    rc_set_int(G.st, 1);
+    rc_state_set_int(G.st, 1);
     flush_commit(l);
     slog_expect(&logged.effects, "every:cleanup", "deps:cleanup", "every:effect", "deps:effect", NULL);
 
     /* deps back to an older value still differ from the last recorded */
     logged.effects.n = 0;
-    rc_set_int(G.st, 0);
+    rc_state_set_int(G.st, 0);
     flush_commit(l);
     assert_int_equal(slog_count(&logged.effects, "deps:effect"), 1);
     assert_int_equal(slog_count(&logged.effects, "once:effect"), 0);
@@ -167,9 +167,9 @@ static void test_effects_dependencies(void **state)
 static rc_cleanup eff_arg(rc_effect *e, void *arg)
 {
     G.arg_seen = *(const int64_t *)arg;
-    G.arg_via_api = *(const int64_t *)rc_effect_arg(e);
+    G.arg_via_api = *(const int64_t *)rc_effect_get_arg(e);
     G.arg_ptr = (uintptr_t)arg;
-    G.eff_layout = rc_effect_layout(e);
+    G.eff_layout = rc_effect_get_layout(e);
     return RC_NO_CLEANUP;
 }
 
@@ -177,7 +177,7 @@ static void EArg(rc_ctx *ctx, const void *props)
 {
     (void)props;
     G.st = rc_use_int(ctx, "n", 1);
-    int64_t local = rc_get_int(G.st) * 10 + 7;
+    int64_t local = rc_state_get_int(G.st) * 10 + 7;
     G.local_addr = (uintptr_t)&local;
     rc_use_effect(ctx, eff_arg, &local, sizeof local, RC_EVERY_RENDER);
     local = -1;                 /* the effect must see the value at the call */
@@ -194,7 +194,7 @@ static void test_effects_arg_is_a_copy(void **state)
     assert_int_equal(G.arg_via_api, 17);
     assert_true(G.arg_ptr != G.local_addr);
     assert_ptr_equal(G.eff_layout, l);
-    rc_set_int(G.st, 2);
+    rc_state_set_int(G.st, 2);
     flush_commit(l);
     assert_int_equal(G.arg_seen, 27);
     assert_int_equal(G.arg_via_api, 27);
@@ -206,7 +206,7 @@ static rc_cleanup eff_set(rc_effect *e, void *arg)
 {
     (void)e;
     rc_state *s = *(rc_state *const *)arg;
-    rc_set_int(s, 42);
+    rc_state_set_int(s, 42);
     slog_add(&logged.effects, "set:effect");
     return RC_NO_CLEANUP;
 }
@@ -217,8 +217,8 @@ static void ESet(rc_ctx *ctx, const void *props)
     slog_add(&G.renders, "ESet");
     rc_state *s = rc_use_int(ctx, "n", 0);
     rc_use_effect(ctx, eff_set, &s, sizeof s, RC_ONCE);
-    use_logged_effect(ctx, "watch", RC_DEPS(rc_get_int(s)));
-    RC_EL(ctx, "p", .id = "n") { rc_textf(ctx, "%lld", (long long)rc_get_int(s)); }
+    use_logged_effect(ctx, "watch", RC_DEPS(rc_state_get_int(s)));
+    RC_EL(ctx, "p", .id = "n") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(s)); }
 }
 static RC_COMPONENT(ESet);
 
@@ -228,16 +228,16 @@ static void test_effects_set_state_schedules_render(void **state)
     rc_layout *l = new_layout(&ESet_component, NULL, 0);
     rc_layout_flush(l);
     assert_string_equal(text_of(l, "n"), "0");
-    assert_false(rc_layout_dirty(l));
+    assert_false(rc_layout_is_dirty(l));
     rc_layout_commit(l);
-    assert_true(rc_layout_dirty(l));           /* the effect's set */
+    assert_true(rc_layout_is_dirty(l));           /* the effect's set */
     slog_expect(&logged.effects, "set:effect", "watch:effect", NULL);
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
     assert_int_equal(s.nops, 1);
     assert_string_equal(text_of(l, "n"), "42");
     slog_expect(&logged.effects, "set:effect", "watch:effect", "watch:cleanup", "watch:effect", NULL);
-    assert_false(rc_layout_dirty(l));
+    assert_false(rc_layout_is_dirty(l));
     expect_no_errors();
     free_layout(l);
 }
@@ -258,7 +258,7 @@ static void ResumeLate(rc_ctx *ctx, const void *props)
     int w = 0;
     /* Mounted after the first flush: not part of the resume. */
     if (G.nrender_resume < 8)
-        G.render_resume[G.nrender_resume++] = rc_is_resume(ctx);
+        G.render_resume[G.nrender_resume++] = rc_ctx_is_resume(ctx);
     w = 1;
     rc_use_effect_ex(ctx, eff_resume, &w, sizeof w, RC_ONCE, RC_EFFECT_SKIP_ON_RESUME);
     w = 2;
@@ -271,18 +271,18 @@ static void Resume(rc_ctx *ctx, const void *props)
 {
     (void)props;
     if (G.nrender_resume < 8)
-        G.render_resume[G.nrender_resume++] = rc_is_resume(ctx);
+        G.render_resume[G.nrender_resume++] = rc_ctx_is_resume(ctx);
     G.st = rc_use_int(ctx, "n", 0);
     G.s_bool = rc_use_bool(ctx, "late", false);
     int w = 0;
     rc_use_effect_ex(ctx, eff_resume, &w, sizeof w, RC_ONCE, 0);
     w = 1;
-    rc_use_effect_ex(ctx, eff_resume, &w, sizeof w, RC_DEPS(rc_get_int(G.st)),
+    rc_use_effect_ex(ctx, eff_resume, &w, sizeof w, RC_DEPS(rc_state_get_int(G.st)),
                      RC_EFFECT_SKIP_ON_RESUME);
     w = 2;
     rc_use_effect_ex(ctx, eff_resume, &w, sizeof w, RC_ONCE, RC_EFFECT_ONLY_ON_RESUME);
     RC_EL(ctx, "div") {
-        if (rc_get_bool(G.s_bool))
+        if (rc_state_get_bool(G.s_bool))
             rc_child(ctx, &ResumeLate_component, NULL, NULL, 0);
     }
 }
@@ -306,7 +306,7 @@ static void test_effects_fresh_session_flags(void **state)
     assert_int_equal(G.resume_runs[2], 0);
     assert_false(G.eff_is_resume[0]);
     assert_false(G.eff_is_resume[1]);
-    rc_set_int(G.st, 1);
+    rc_state_set_int(G.st, 1);
     flush_commit(l);
     assert_int_equal(G.resume_runs[0], 1);
     assert_int_equal(G.resume_runs[1], 2);
@@ -333,7 +333,7 @@ static void test_effects_resumed_session_flags(void **state)
 
     /* Later renders are not a resume: the skipped effect runs when its deps
      * change, the resume-only one never again. */
-    rc_set_int(G.st, 1);
+    rc_state_set_int(G.st, 1);
     flush_commit(l);
     assert_false(G.render_resume[1]);
     assert_int_equal(G.resume_runs[0], 1);
@@ -342,7 +342,7 @@ static void test_effects_resumed_session_flags(void **state)
     assert_int_equal(G.resume_runs[2], 1);
 
     /* A component mounted after the first flush is not resumed. */
-    rc_set_bool(G.s_bool, true);
+    rc_state_set_bool(G.s_bool, true);
     flush_commit(l);
     assert_int_equal(G.nrender_resume, 4);     /* Resume, then ResumeLate */
     assert_false(G.render_resume[2]);
@@ -387,7 +387,7 @@ static void ECtxParent(rc_ctx *ctx, const void *props)
     slog_add(&G.renders, "ECtxParent");
     G.st = rc_use_int(ctx, "color", 1);
     use_logged_effect(ctx, "P", RC_EVERY_RENDER);
-    theme t = {rc_get_int(G.st)};
+    theme t = {rc_state_get_int(G.st)};
     RC_EL(ctx, "div") {
         RC_PROVIDE(ctx, &theme_ctx, &t) { rc_child(ctx, &ECtxMiddle_component, NULL, NULL, 0); }
     }
@@ -402,7 +402,7 @@ static void test_effects_children_first_across_passes(void **state)
     slog_expect(&logged.effects, "C:effect", "P:effect", NULL);
     logged.effects.n = 0;
     G.renders.n = 0;
-    rc_set_int(G.st, 2);
+    rc_state_set_int(G.st, 2);
     flush_commit(l);
     slog_expect(&G.renders, "ECtxParent", "ECtxConsumer", NULL);
     assert_string_equal(text_of(l, "ectx"), "2");

@@ -19,7 +19,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 
 #include "harness.h"
 #include "hook_helpers.h"
@@ -67,7 +67,7 @@ static void ERoot(rc_ctx *ctx, const void *props)
 {
     (void)props;
     G.st = rc_use_int(ctx, "mode", 1);
-    mode_props mp = {rc_get_int(G.st)};
+    mode_props mp = {rc_state_get_int(G.st)};
     RC_EL(ctx, "div", .id = "eroot") {
         RC_CHILD(ctx, &Ok_component, NULL, (&(id_props){"ok1"}));
         RC_CHILD(ctx, &Bad_component, NULL, &mp);
@@ -83,28 +83,28 @@ static void test_error_in_child_is_contained(void **state)
     flush_commit(l);                          /* mounts with Bad failing */
     rc_node *root = find(l, "eroot");
     assert_non_null(root);
-    assert_int_equal(rc_node_child_count(root), 3);
-    rc_node *bad = rc_node_child(root, 1);
+    assert_int_equal(rc_node_count_children(root), 3);
+    rc_node *bad = rc_node_get_child(root, 1);
     assert_int_equal(rc_node_get_kind(bad), RC_NODE_COMPONENT);
-    assert_int_equal(rc_node_child_count(bad), 1);
-    rc_node *err = rc_node_child(bad, 0);
+    assert_int_equal(rc_node_count_children(bad), 1);
+    rc_node *err = rc_node_get_child(bad, 0);
     assert_int_equal(rc_node_get_kind(err), RC_NODE_ERROR);
     size_t len;
-    assert_non_null(strstr(rc_node_text(err, &len), "boom 42"));
+    assert_non_null(strstr(rc_node_get_text(err, &len), "boom 42"));
     assert_null(find(l, "bad"));               /* the partial output is gone */
     assert_string_equal(text_of(l, "ok1"), "ok");
     assert_string_equal(text_of(l, "ok2"), "ok");
     assert_int_equal(test_log.n[RC_LOG_ERROR], 1);
     assert_non_null(strstr(test_log.last[RC_LOG_ERROR], "boom 42"));
     assert_non_null(strstr(test_log.last[RC_LOG_ERROR], "/ERoot/Bad#0"));
-    assert_int_equal(rc_layout_instance_count(l), 4);
+    assert_int_equal(rc_layout_count_instances(l), 4);
 
     /* Siblings keep working. */
     click(l, "ok2");
     assert_int_equal(handled.calls, 1);
 
     /* Fix the condition: the error goes away. */
-    rc_set_int(G.st, 0);
+    rc_state_set_int(G.st, 0);
     step s = flush_commit(l);
     assert_true(s.nops >= 1);
     assert_int_equal(count_errors(l, NULL, 0), 0);
@@ -115,7 +115,7 @@ static void test_error_in_child_is_contained(void **state)
      * handlers are gone. */
     char bad_id[32];
     snprintf(bad_id, sizeof bad_id, "%s", handler_id(l, "bad", "onClick"));
-    rc_set_int(G.st, 2);
+    rc_state_set_int(G.st, 2);
     flush_commit(l);
     assert_int_equal(rc_layout_dispatch(l, bad_id, NULL, 0), -1);
     char msg[512];
@@ -124,7 +124,7 @@ static void test_error_in_child_is_contained(void **state)
     assert_non_null(strstr(msg, "p->mode != 2"));
     assert_int_equal(test_log.n[RC_LOG_ERROR], 2);
 
-    rc_set_int(G.st, 0);
+    rc_state_set_int(G.st, 0);
     flush_commit(l);
     assert_int_equal(count_errors(l, NULL, 0), 0);
     click(l, "ok1");
@@ -138,7 +138,7 @@ static void FailRoot(rc_ctx *ctx, const void *props)
 {
     (void)props;
     G.s_bool = rc_use_bool(ctx, "fail", true);
-    RC_ASSERT(ctx, !rc_get_bool(G.s_bool));
+    RC_ASSERT(ctx, !rc_state_get_bool(G.s_bool));
     RC_EL(ctx, "p", .id = "root-ok") { rc_text(ctx, "fine"); }
 }
 static RC_COMPONENT(FailRoot);
@@ -153,11 +153,11 @@ static void test_error_in_root(void **state)
     assert_int_equal(p->ops[0].nnodes, 1);
     assert_int_equal(rc_node_get_kind(p->ops[0].nodes[0]), RC_NODE_ERROR);
     rc_layout_commit(l);
-    assert_int_equal(rc_layout_root_count(l), 1);
-    assert_int_equal(rc_node_get_kind(rc_layout_root(l, 0)), RC_NODE_ERROR);
+    assert_int_equal(rc_layout_count_roots(l), 1);
+    assert_int_equal(rc_node_get_kind(rc_layout_get_root(l, 0)), RC_NODE_ERROR);
     assert_int_equal(test_log.n[RC_LOG_ERROR], 1);
     assert_non_null(strstr(test_log.last[RC_LOG_ERROR], "/FailRoot"));
-    rc_set_bool(G.s_bool, false);
+    rc_state_set_bool(G.s_bool, false);
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
     assert_int_equal(s.nops, 1);
@@ -195,7 +195,7 @@ static void DRoot(rc_ctx *ctx, const void *props)
     G.s_bool = rc_use_bool(ctx, "dup", true);
     dup_props dp;
     memset(&dp, 0, sizeof dp);
-    dp.dup = rc_get_bool(G.s_bool);
+    dp.dup = rc_state_get_bool(G.s_bool);
     dp.components = rp->components;
     RC_EL(ctx, "div") {
         RC_CHILD(ctx, &DupList_component, NULL, &dp);
@@ -219,18 +219,18 @@ static void run_duplicate_keys(bool components, const char *key)
     assert_string_equal(text_of(l, "ok3"), "ok");
     assert_int_equal(test_log.n[RC_LOG_ERROR], 1);
     /* Root, DupList, Ok: the children of the failed render never mounted. */
-    assert_int_equal(rc_layout_instance_count(l), 3);
+    assert_int_equal(rc_layout_count_instances(l), 3);
 
-    rc_set_bool(G.s_bool, false);
+    rc_state_set_bool(G.s_bool, false);
     flush_commit(l);
     assert_int_equal(count_errors(l, NULL, 0), 0);
     assert_non_null(find(l, "list"));
-    assert_int_equal(rc_layout_instance_count(l), components ? 5 : 3);
+    assert_int_equal(rc_layout_count_instances(l), components ? 5 : 3);
 
-    rc_set_bool(G.s_bool, true);
+    rc_state_set_bool(G.s_bool, true);
     flush_commit(l);
     assert_int_equal(count_errors(l, NULL, 0), 1);
-    assert_int_equal(rc_layout_instance_count(l), 3);
+    assert_int_equal(rc_layout_count_instances(l), 3);
     free_layout(l);
 }
 
@@ -249,11 +249,11 @@ static void DupBig(rc_ctx *ctx, const void *props)
     (void)props;
     G.s_bool = rc_use_bool(ctx, "dup", true);
     G.st = rc_use_int(ctx, "n", 300);
-    int n = (int)rc_get_int(G.st);
+    int n = (int)rc_state_get_int(G.st);
     RC_EL(ctx, "ul", .id = "big") {
         for (int i = 0; i < n; i++) {
             char key[24];
-            snprintf(key, sizeof key, "k%d", i == n - 1 && rc_get_bool(G.s_bool) ? 17 : i);
+            snprintf(key, sizeof key, "k%d", i == n - 1 && rc_state_get_bool(G.s_bool) ? 17 : i);
             RC_EL(ctx, "li", .key = key) { rc_text(ctx, "x"); }
         }
     }
@@ -268,14 +268,14 @@ static void test_error_duplicate_keys_long_list(void **state)
     char msg[512];
     assert_int_equal(count_errors(l, msg, sizeof msg), 1);
     assert_non_null(strstr(msg, "duplicate key \"k17\""));
-    rc_set_bool(G.s_bool, false);
+    rc_state_set_bool(G.s_bool, false);
     flush_commit(l);
     assert_int_equal(count_errors(l, NULL, 0), 0);
     assert_non_null(find(l, "big"));
-    rc_set_int(G.st, 5000);                     /* a bigger table */
+    rc_state_set_int(G.st, 5000);                     /* a bigger table */
     flush_commit(l);
     assert_int_equal(count_errors(l, NULL, 0), 0);
-    rc_set_bool(G.s_bool, true);
+    rc_state_set_bool(G.s_bool, true);
     flush_commit(l);
     assert_int_equal(count_errors(l, msg, sizeof msg), 1);
     assert_non_null(strstr(msg, "duplicate key \"k17\""));
@@ -322,7 +322,7 @@ static void HRoot(rc_ctx *ctx, const void *props)
 {
     (void)props;
     G.st = rc_use_int(ctx, "mode", 0);
-    mode_props mp = {rc_get_int(G.st)};
+    mode_props mp = {rc_state_get_int(G.st)};
     RC_EL(ctx, "div") {
         RC_CHILD(ctx, &HookOrder_component, NULL, &mp);
         RC_CHILD(ctx, &Ok_component, NULL, (&(id_props){"ok4"}));
@@ -340,7 +340,7 @@ static void test_error_hook_order(void **state)
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
         print_message("hook order mode %lld\n", (long long)modes[i]);
         size_t errors = test_log.n[RC_LOG_ERROR];
-        rc_set_int(G.st, modes[i]);
+        rc_state_set_int(G.st, modes[i]);
         flush_commit(l);
         char msg[512];
         assert_int_equal(count_errors(l, msg, sizeof msg), 1);
@@ -349,7 +349,7 @@ static void test_error_hook_order(void **state)
         assert_string_equal(text_of(l, "ok4"), "ok");
         assert_int_equal(test_log.n[RC_LOG_ERROR], errors + 1);
 
-        rc_set_int(G.st, 0);
+        rc_state_set_int(G.st, 0);
         flush_commit(l);
         assert_int_equal(count_errors(l, NULL, 0), 0);
         assert_string_equal(text_of(l, "hooks"), "fine");
@@ -367,7 +367,7 @@ static void LateHooks(rc_ctx *ctx, const void *props)
     RC_ASSERT(ctx, p->mode == 0);
     rc_state *n = rc_use_int(ctx, "n", 4);
     (void)rc_use_ref(ctx, 8);
-    RC_EL(ctx, "p", .id = "late") { rc_textf(ctx, "%lld", (long long)rc_get_int(n)); }
+    RC_EL(ctx, "p", .id = "late") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
 }
 static RC_COMPONENT(LateHooks);
 
@@ -375,7 +375,7 @@ static void LRoot(rc_ctx *ctx, const void *props)
 {
     (void)props;
     G.st = rc_use_int(ctx, "mode", 1);
-    mode_props mp = {rc_get_int(G.st)};
+    mode_props mp = {rc_state_get_int(G.st)};
     RC_EL(ctx, "div") { RC_CHILD(ctx, &LateHooks_component, NULL, &mp); }
 }
 static RC_COMPONENT(LRoot);
@@ -386,14 +386,14 @@ static void test_error_first_render_fails_before_hooks(void **state)
     rc_layout *l = new_layout(&LRoot_component, NULL, 0);
     flush_commit(l);
     assert_int_equal(count_errors(l, NULL, 0), 1);
-    rc_set_int(G.st, 0);
+    rc_state_set_int(G.st, 0);
     flush_commit(l);
     assert_int_equal(count_errors(l, NULL, 0), 0);
     assert_string_equal(text_of(l, "late"), "4");
-    rc_set_int(G.st, 1);
+    rc_state_set_int(G.st, 1);
     flush_commit(l);
     assert_int_equal(count_errors(l, NULL, 0), 1);
-    rc_set_int(G.st, 0);
+    rc_state_set_int(G.st, 0);
     flush_commit(l);
     assert_int_equal(count_errors(l, NULL, 0), 0);
     assert_int_equal(test_log.n[RC_LOG_ERROR], 2);
@@ -417,7 +417,7 @@ static void FRoot(rc_ctx *ctx, const void *props)
 {
     (void)props;
     G.st = rc_use_int(ctx, "mode", 0);
-    mode_props mp = {rc_get_int(G.st)};
+    mode_props mp = {rc_state_get_int(G.st)};
     RC_EL(ctx, "div") { RC_CHILD(ctx, &FailAfterEffect_component, NULL, &mp); }
 }
 static RC_COMPONENT(FRoot);
@@ -429,12 +429,12 @@ static void test_error_failed_render_runs_no_effects(void **state)
     flush_commit(l);
     slog_expect(&logged.effects, "F:effect", "Fdeps:effect", NULL);
     logged.effects.n = 0;
-    rc_set_int(G.st, 1);
+    rc_state_set_int(G.st, 1);
     flush_commit(l);
     assert_int_equal(count_errors(l, NULL, 0), 1);
     slog_expect(&logged.effects, NULL);
     logged.effects.n = 0;
-    rc_set_int(G.st, 0);
+    rc_state_set_int(G.st, 0);
     flush_commit(l);
     assert_int_equal(count_errors(l, NULL, 0), 0);
     /* Fdeps' recorded deps are still those of the last good render (0):

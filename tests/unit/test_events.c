@@ -16,7 +16,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 
 #include "harness.h"
 #include "hook_helpers.h"
@@ -49,19 +49,19 @@ static void h_change(rc_event *ev, void *user)
 {
     G.handler_calls++;
     G.handler_user = user;
-    snprintf(G.ev_value, sizeof G.ev_value, "%s", rc_event_value(ev));
-    G.ev_checked = rc_value_bool(rc_event_get(ev, "checked"), false);
-    G.ev_missing_is_null = rc_event_get(ev, "nope") == NULL;
-    G.ev_seq = rc_event_seq(ev);
-    G.ev_layout = rc_event_layout(ev);
-    G.ev_data = rc_event_data(ev);
+    snprintf(G.ev_value, sizeof G.ev_value, "%s", rc_event_get_value(ev));
+    G.ev_checked = rc_value_get_bool(rc_event_get_field(ev, "checked"), false);
+    G.ev_missing_is_null = rc_event_get_field(ev, "nope") == NULL;
+    G.ev_seq = rc_event_get_seq(ev);
+    G.ev_layout = rc_event_get_layout(ev);
+    G.ev_data = rc_event_get_data(ev);
 }
 
 static void EvComp(rc_ctx *ctx, const void *props)
 {
     (void)props;
     G.s_bool = rc_use_bool(ctx, "b", false);
-    void *user = rc_get_bool(G.s_bool) ? (void *)&G.tok_b : (void *)&G.tok_a;
+    void *user = rc_state_get_bool(G.s_bool) ? (void *)&G.tok_b : (void *)&G.tok_a;
     RC_EL(ctx, "div") {
         RC_EL(ctx, "input", .id = "in", .on = RC_ON("change", h_change, user)) {
             rc_on_event(ctx, (rc_on){.event = "onKeyDown", .fn = h_change, .user = user,
@@ -78,14 +78,14 @@ static void test_events_data(void **state)
     rc_layout *l = new_layout(&EvComp_component, NULL, 0);
     flush_commit(l);
     rc_node *in = find(l, "in");
-    assert_int_equal(rc_node_handler_count(in), 2);
-    assert_string_equal(rc_handler_event(rc_node_handler(in, 0)), "onChange");
-    assert_string_equal(rc_handler_event(rc_node_handler(in, 1)), "onKeyDown");
-    assert_true(rc_handler_prevent_default(rc_node_handler(in, 1)));
-    assert_false(rc_handler_prevent_default(rc_node_handler(in, 0)));
-    assert_string_not_equal(rc_handler_id(rc_node_handler(in, 0)),
-                            rc_handler_id(rc_node_handler(in, 1)));
-    assert_int_equal(strlen(rc_handler_id(rc_node_handler(in, 0))), 11);
+    assert_int_equal(rc_node_count_handlers(in), 2);
+    assert_string_equal(rc_handler_get_event(rc_node_get_handler(in, 0)), "onChange");
+    assert_string_equal(rc_handler_get_event(rc_node_get_handler(in, 1)), "onKeyDown");
+    assert_true(rc_handler_get_prevent_default(rc_node_get_handler(in, 1)));
+    assert_false(rc_handler_get_prevent_default(rc_node_get_handler(in, 0)));
+    assert_string_not_equal(rc_handler_get_id(rc_node_get_handler(in, 0)),
+                            rc_handler_get_id(rc_node_get_handler(in, 1)));
+    assert_int_equal(strlen(rc_handler_get_id(rc_node_get_handler(in, 0))), 11);
 
     rc_value data = {0};
     rc_value_set_array(&data);

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "wire/json_writer.h"
 
 /* ------------------------------------------------------------------------ */

@@ -15,7 +15,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 
 #include "harness.h"
 #include "hook_helpers.h"
@@ -74,28 +74,28 @@ static void MemoComp(rc_ctx *ctx, const void *props)
     G.st = a;
     G.st2 = b;
     G.st3 = v;
-    memo_arg m0 = {0, rc_get_int(a)};
+    memo_arg m0 = {0, rc_state_get_int(a)};
     G.memo_vals[0] = *(const int64_t *)rc_use_memo(ctx, sizeof(int64_t), memo_fn, &m0,
-                                                   RC_DEPS(rc_get_int(a)));
-    memo_arg m1 = {1, rc_get_int(a)};
+                                                   RC_DEPS(rc_state_get_int(a)));
+    memo_arg m1 = {1, rc_state_get_int(a)};
     G.memo_vals[1] = *(const int64_t *)rc_use_memo(ctx, sizeof(int64_t), memo_fn, &m1, RC_ONCE);
-    memo_arg m2 = {2, rc_get_int(a)};
+    memo_arg m2 = {2, rc_state_get_int(a)};
     G.memo_vals[2] = *(const int64_t *)rc_use_memo(ctx, sizeof(int64_t), memo_fn, &m2,
                                                    RC_EVERY_RENDER);
-    memo_arg m3 = {3, (int64_t)rc_array_len(rc_get_value(v))};
+    memo_arg m3 = {3, (int64_t)rc_array_count(rc_state_get_value(v))};
     G.memo_vals[3] = *(const int64_t *)rc_use_memo(ctx, sizeof(int64_t), memo_fn, &m3,
-                                                   RC_DEPS((int64_t)rc_state_version(v)));
+                                                   RC_DEPS((int64_t)rc_state_get_version(v)));
     /* A different user pointer every render: the callback keeps the first
      * until its deps change. */
     void *token = &G.cb_tokens[G.cb_render++ % 16];
-    rc_on cb = rc_use_callback(ctx, RC_ON("click", h_count, token), RC_DEPS(rc_get_int(a)));
+    rc_on cb = rc_use_callback(ctx, RC_ON("click", h_count, token), RC_DEPS(rc_state_get_int(a)));
     G.cb_user_seen = cb.user;
     cb_props cp;
     memset(&cp, 0, sizeof cp);
     cp.fn = cb.fn;
     cp.user = cb.user;
     RC_EL(ctx, "div") {
-        rc_textf(ctx, "%lld", (long long)rc_get_int(b));
+        rc_textf(ctx, "%lld", (long long)rc_state_get_int(b));
         RC_CHILD(ctx, &CbChild_component, NULL, &cp);
     }
 }
@@ -115,7 +115,7 @@ static void test_memo_and_callback(void **state)
     /* Unrelated state: only RC_EVERY_RENDER recomputes; the callback keeps
      * its identity so the child that receives it is skipped. */
     G.renders.n = 0;
-    rc_set_int(G.st2, 1);
+    rc_state_set_int(G.st2, 1);
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
     slog_expect(&G.renders, "MemoComp", NULL);
@@ -130,7 +130,7 @@ static void test_memo_and_callback(void **state)
 
     /* The dependency changes: deps memo and callback update. */
     G.renders.n = 0;
-    rc_set_int(G.st, 5);
+    rc_state_set_int(G.st, 5);
     s = flush_commit(l);
     assert_int_equal(s.rendered, 2);
     slog_expect(&G.renders, "MemoComp", "CbChild", NULL);
@@ -144,15 +144,15 @@ static void test_memo_and_callback(void **state)
     click(l, "cb");
     assert_ptr_equal(handled.user, &G.cb_tokens[2]);
 
-    /* rc_state_version as a dependency of a structured value. */
+    /* rc_state_get_version as a dependency of a structured value. */
     int64_t x = 1;
-    rc_update(G.st3, upd_push, &x);
-    rc_update(G.st3, upd_push, &x);
+    rc_state_update(G.st3, upd_push, &x);
+    rc_state_update(G.st3, upd_push, &x);
     flush_commit(l);
     assert_int_equal(G.memo_calls[3], 2);
     assert_int_equal(G.memo_vals[3], 4);
     assert_int_equal(G.memo_calls[0], 2);
-    rc_set_int(G.st2, 2);
+    rc_state_set_int(G.st2, 2);
     flush_commit(l);
     assert_int_equal(G.memo_calls[3], 2);
     expect_no_errors();

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "util/buf.h"
 #include "wire/message.h"
 
@@ -59,9 +59,9 @@ static void test_hot_shape(void **state)
     assert_int_equal(m.type, RC_MSG_EVENT);
     assert_string_equal(m.target, "AAAAAAAAAAA");
     assert_int_equal(m.seq, 7);
-    assert_int_equal(rc_array_len(&m.data), 1);
-    assert_int_equal(rc_array_at(&m.data, 0)->kind, RC_OBJECT);
-    assert_int_equal(rc_object_len(rc_array_at(&m.data, 0)), 0);
+    assert_int_equal(rc_array_count(&m.data), 1);
+    assert_int_equal(rc_array_get(&m.data, 0)->kind, RC_OBJECT);
+    assert_int_equal(rc_object_count(rc_array_get(&m.data, 0)), 0);
     rc_message_free(&m);
 }
 
@@ -76,13 +76,13 @@ static void test_event_data(void **state)
                                "\"z\": null, \"t\": true, \"target\": {\"tagName\":\"INPUT\","
                                "\"id\":\"t\"}, \"list\": [1, [2, []], {}] } ], "
                                "\"target\" : \"x\", \"type\" : \"layout-event\" }\n", &m), 0);
-    const rc_value *d = rc_array_at(&m.data, 0);
-    assert_string_equal(rc_value_string(rc_object_get(d, "value"), NULL), "hi there");
-    assert_int_equal(rc_value_int(rc_object_get(d, "n"), 0), -42);
+    const rc_value *d = rc_array_get(&m.data, 0);
+    assert_string_equal(rc_value_get_string(rc_object_get(d, "value"), NULL), "hi there");
+    assert_int_equal(rc_value_get_int(rc_object_get(d, "n"), 0), -42);
     assert_int_equal(rc_object_get(d, "z")->kind, RC_NULL);
-    assert_true(rc_value_bool(rc_object_get(d, "t"), false));
-    assert_false(rc_value_bool(rc_object_get(d, "checked"), true));
-    assert_string_equal(rc_value_string(rc_object_get(rc_object_get(d, "target"), "id"), NULL),
+    assert_true(rc_value_get_bool(rc_object_get(d, "t"), false));
+    assert_false(rc_value_get_bool(rc_object_get(d, "checked"), true));
+    assert_string_equal(rc_value_get_string(rc_object_get(rc_object_get(d, "target"), "id"), NULL),
                         "t");
     assert_int_equal(m.seq, 12);
     rc_message_free(&m);
@@ -90,7 +90,7 @@ static void test_event_data(void **state)
     /* No data: an empty array. No seq: 0. */
     assert_int_equal(parse_str("{\"type\":\"layout-event\",\"target\":\"x\"}", &m), 0);
     assert_int_equal(m.data.kind, RC_ARRAY);
-    assert_int_equal(rc_array_len(&m.data), 0);
+    assert_int_equal(rc_array_count(&m.data), 0);
     assert_int_equal(m.seq, 0);
     rc_message_free(&m);
 }
@@ -279,12 +279,12 @@ static void test_hello_from_the_client(void **state)
     assert_int_equal(m.replay[0].type, RC_MSG_EVENT);
     assert_string_equal(m.replay[0].target, "G-AKKQvmeij");
     assert_int_equal(m.replay[0].seq, 4);
-    assert_string_equal(rc_value_string(rc_object_get(rc_array_at(&m.replay[0].data, 0), "type"),
+    assert_string_equal(rc_value_get_string(rc_object_get(rc_array_get(&m.replay[0].data, 0), "type"),
                                         NULL), "click");
     assert_int_equal(m.replay[1].type, RC_MSG_EVENT);
     assert_string_equal(m.replay[1].target, "Qx1AKKQvmej");
     assert_int_equal(m.replay[1].seq, 5);
-    assert_string_equal(rc_value_string(rc_object_get(rc_array_at(&m.replay[1].data, 0), "value"),
+    assert_string_equal(rc_value_get_string(rc_object_get(rc_array_get(&m.replay[1].data, 0), "value"),
                                         NULL), "caf\xc3\xa9");
     rc_message_free(&m);
 }
@@ -375,7 +375,7 @@ static void test_hello_accepted_forms(void **state)
     assert_string_equal(m.replay[0].target, "x");
     assert_int_equal(m.replay[0].seq, 9);
     assert_int_equal(m.replay[0].data.kind, RC_ARRAY);
-    assert_int_equal(rc_array_len(&m.replay[0].data), 0);
+    assert_int_equal(rc_array_count(&m.replay[0].data), 0);
     assert_int_equal(m.replay[1].type, RC_MSG_EVENT);
     assert_string_equal(m.replay[1].target, "y");
     rc_message_free(&m);

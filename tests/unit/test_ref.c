@@ -15,7 +15,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 
 #include "harness.h"
 #include "hook_helpers.h"
@@ -72,7 +72,7 @@ static void test_ref_persists_and_never_renders(void **state)
     assert_int_equal(G.ref_ptr[0], 1);
     click(l, "write");
     assert_int_equal(G.ref_ptr[0], 101);
-    assert_false(rc_layout_dirty(l));
+    assert_false(rc_layout_is_dirty(l));
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 0);
     assert_int_equal(s.nops, 0);

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "resume/accept.h"
 #include "util/base64url.h"
 
@@ -51,11 +51,12 @@ static int setup(void **state)
     assert_non_null(f);
     char err[160];
     assert_int_equal(rc_keyring_init(&f->keys, SECRET, err, sizeof err), 0);
-    rc_layout_opts o = rc_layout_opts_default();
+    rc_layout_opts o;
+    rc_layout_opts_init(&o);
     f->layout = rc_layout_new(&fx_root_component, NULL, 0, &o);
     rc_layout_flush(f->layout);
     rc_layout_commit(f->layout);
-    rc_set_int(FX.count, 7);
+    rc_state_set_int(FX.count, 7);
     rc_layout_flush(f->layout);
     rc_layout_commit(f->layout);
     *state = f;
@@ -151,13 +152,14 @@ static void test_accepts_and_restores(void **state)
     assert_int_equal(r.claims.app_tag, APP_TAG);
     assert_int_equal(r.snapshot.meta.last_seq, 3);
     assert_string_equal(r.snapshot.build, "b1");
-    rc_layout_opts o = rc_layout_opts_default();
+    rc_layout_opts o;
+    rc_layout_opts_init(&o);
     o.restore = rc_snapshot_restore;
     o.restore_user = &r.snapshot;
     rc_layout *l = rc_layout_new(&fx_root_component, NULL, 0, &o);
     rc_layout_flush(l);
     rc_layout_commit(l);
-    assert_int_equal(rc_get_int(FX.count), 7);
+    assert_int_equal(rc_state_get_int(FX.count), 7);
     rc_layout_free(l);
     rc_resume_free(&r);
     assert_int_equal(r.snapshot.nslots, 0);
@@ -427,24 +429,25 @@ static void test_fixture_v1_resumes(void **state)
     assert_int_equal(r.snapshot.meta.ttl, FX_V1_TTL);
     assert_string_equal(r.snapshot.build, "fixture-build");
 
-    rc_layout_opts o = rc_layout_opts_default();
+    rc_layout_opts o;
+    rc_layout_opts_init(&o);
     o.restore = rc_snapshot_restore;
     o.restore_user = &r.snapshot;
     rc_layout *l = rc_layout_new(&fx_root_component, NULL, 0, &o);
     rc_layout_flush(l);
     rc_layout_commit(l);
-    assert_int_equal(rc_get_int(FX.count), 42);
-    assert_string_equal(rc_get_string(FX.title), "caf\xc3\xa9 \"quoted\"");
-    assert_true(rc_get_float(FX.ratio) == 0.375);
-    assert_true(rc_get_bool(FX.on));
-    const fx_point *p = rc_get_struct(FX.point);
+    assert_int_equal(rc_state_get_int(FX.count), 42);
+    assert_string_equal(rc_state_get_string(FX.title), "caf\xc3\xa9 \"quoted\"");
+    assert_true(rc_state_get_float(FX.ratio) == 0.375);
+    assert_true(rc_state_get_bool(FX.on));
+    const fx_point *p = rc_state_get_struct(FX.point);
     assert_int_equal(p->x, -7);
     assert_int_equal(p->y, 1234567);
     assert_string_equal(p->label, "pt");
-    assert_int_equal(rc_get_int(FX.secret), 5);          /* server-only: its initial value */
-    assert_int_equal(rc_get_int(FX.untitled), -8);
-    assert_false(rc_get_bool(FX.row_done[0]));
-    assert_true(rc_get_bool(FX.row_done[1]));
+    assert_int_equal(rc_state_get_int(FX.secret), 5);          /* server-only: its initial value */
+    assert_int_equal(rc_state_get_int(FX.untitled), -8);
+    assert_false(rc_state_get_bool(FX.row_done[0]));
+    assert_true(rc_state_get_bool(FX.row_done[1]));
     rc_layout_free(l);
     rc_resume_free(&r);
 

@@ -19,7 +19,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 
 #include "harness.h"
 #include "hook_helpers.h"
@@ -50,7 +50,7 @@ static void SChild(rc_ctx *ctx, const void *props)
     slog_add(&G.renders, "SChild");
     G.st2 = rc_use_int(ctx, "c", 0);
     RC_EL(ctx, "span", .id = "child") {
-        rc_textf(ctx, "%lld/%lld", (long long)p->value, (long long)rc_get_int(G.st2));
+        rc_textf(ctx, "%lld/%lld", (long long)p->value, (long long)rc_state_get_int(G.st2));
     }
 }
 static RC_COMPONENT(SChild);
@@ -60,7 +60,7 @@ static void SGrand(rc_ctx *ctx, const void *props)
     (void)props;
     slog_add(&G.renders, "SGrand");
     G.st3 = rc_use_int(ctx, "g", 0);
-    RC_EL(ctx, "i", .id = "grand") { rc_textf(ctx, "%lld", (long long)rc_get_int(G.st3)); }
+    RC_EL(ctx, "i", .id = "grand") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.st3)); }
 }
 static RC_COMPONENT(SGrand);
 
@@ -80,9 +80,9 @@ static void SParent(rc_ctx *ctx, const void *props)
     G.st = rc_use_int(ctx, "p", 0);             /* passed to the child */
     rc_state *other = rc_use_int(ctx, "o", 0);  /* not passed */
     G.s_int = other;
-    val_props cp = {rc_get_int(G.st)};
+    val_props cp = {rc_state_get_int(G.st)};
     RC_EL(ctx, "div") {
-        RC_EL(ctx, "b", .id = "other") { rc_textf(ctx, "%lld", (long long)rc_get_int(other)); }
+        RC_EL(ctx, "b", .id = "other") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(other)); }
         RC_CHILD(ctx, &SChild_component, NULL, &cp);
         rc_child(ctx, &SMiddle_component, NULL, NULL, 0);
     }
@@ -96,7 +96,7 @@ static void test_sched_equal_props_child_skipped(void **state)
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 4);
     G.renders.n = 0;
-    assert_true(rc_set_int(G.s_int, 1));       /* parent-only state */
+    assert_true(rc_state_set_int(G.s_int, 1));       /* parent-only state */
     s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
     slog_expect(&G.renders, "SParent", NULL);
@@ -111,7 +111,7 @@ static void test_sched_changed_props_child_rerenders(void **state)
     rc_layout *l = new_layout(&SParent_component, NULL, 0);
     flush_commit(l);
     G.renders.n = 0;
-    assert_true(rc_set_int(G.st, 3));
+    assert_true(rc_state_set_int(G.st, 3));
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 2);
     slog_expect(&G.renders, "SParent", "SChild", NULL);
@@ -129,16 +129,16 @@ static void test_sched_parent_first_child_once(void **state)
     flush_commit(l);
 
     G.renders.n = 0;
-    assert_true(rc_set_int(G.st2, 7));         /* child */
-    assert_true(rc_set_int(G.s_int, 1));       /* parent, child props unchanged */
+    assert_true(rc_state_set_int(G.st2, 7));         /* child */
+    assert_true(rc_state_set_int(G.s_int, 1));       /* parent, child props unchanged */
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 2);
     slog_expect(&G.renders, "SParent", "SChild", NULL);
     assert_string_equal(text_of(l, "child"), "0/7");
 
     G.renders.n = 0;
-    assert_true(rc_set_int(G.st2, 8));         /* child */
-    assert_true(rc_set_int(G.st, 2));          /* parent, child props changed */
+    assert_true(rc_state_set_int(G.st2, 8));         /* child */
+    assert_true(rc_state_set_int(G.st, 2));          /* parent, child props changed */
     s = flush_commit(l);
     assert_int_equal(s.rendered, 2);
     slog_expect(&G.renders, "SParent", "SChild", NULL);
@@ -147,13 +147,13 @@ static void test_sched_parent_first_child_once(void **state)
     /* Grandchild below a skipped middle: dirtied before the parent, it
      * still renders after it, once. */
     G.renders.n = 0;
-    assert_true(rc_set_int(G.st3, 1));
-    assert_true(rc_set_int(G.s_int, 2));
+    assert_true(rc_state_set_int(G.st3, 1));
+    assert_true(rc_state_set_int(G.s_int, 2));
     s = flush_commit(l);
     assert_int_equal(s.rendered, 2);
     slog_expect(&G.renders, "SParent", "SGrand", NULL);
     assert_string_equal(text_of(l, "grand"), "1");
-    assert_false(rc_layout_dirty(l));
+    assert_false(rc_layout_is_dirty(l));
     expect_no_errors();
     free_layout(l);
 }
@@ -174,7 +174,7 @@ static void AParent(rc_ctx *ctx, const void *props)
     G.st = rc_use_int(ctx, "n", 0);
     val_props same = {1};
     RC_EL(ctx, "div") {
-        rc_textf(ctx, "%lld", (long long)rc_get_int(G.st));
+        rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.st));
         rc_child(ctx, &Always_component, NULL, NULL, 0);
         RC_CHILD(ctx, &Always_component, NULL, &same);
         RC_CHILD(ctx, &SChild_component, NULL, &same);
@@ -188,7 +188,7 @@ static void test_sched_always_render(void **state)
     rc_layout *l = new_layout(&AParent_component, NULL, 0);
     flush_commit(l);
     G.renders.n = 0;
-    rc_set_int(G.st, 1);
+    rc_state_set_int(G.st, 1);
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 3);
     slog_expect(&G.renders, "AParent", "Always", "Always", NULL);
@@ -228,11 +228,11 @@ static void LParent(rc_ctx *ctx, const void *props)
     /* A fresh buffer every render: the pointer changes, the content may
      * not. The previous render's buffer stays untouched. */
     char *buf = G.label_bufs[G.label_render++ % 2];
-    snprintf(buf, sizeof G.label_bufs[0], "%s", rc_get_int(which) ? "two" : "one");
+    snprintf(buf, sizeof G.label_bufs[0], "%s", rc_state_get_int(which) ? "two" : "one");
     label_props lp;
     memset(&lp, 0, sizeof lp);
     lp.label = buf;
-    lp.noise = rc_get_int(noise);
+    lp.noise = rc_state_get_int(noise);
     RC_EL(ctx, "div") { RC_CHILD(ctx, &Label_component, NULL, &lp); }
 }
 static RC_COMPONENT(LParent);
@@ -244,14 +244,14 @@ static void test_sched_props_equal_callback(void **state)
     flush_commit(l);
     assert_string_equal(text_of(l, "label"), "one");
     G.renders.n = 0;
-    rc_set_int(G.st2, 1);                      /* noise only: bytes differ, labels equal */
+    rc_state_set_int(G.st2, 1);                      /* noise only: bytes differ, labels equal */
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
     slog_expect(&G.renders, "LParent", NULL);
     assert_true(G.eq_calls >= 1);
 
     G.renders.n = 0;
-    rc_set_int(G.st, 1);
+    rc_state_set_int(G.st, 1);
     s = flush_commit(l);
     assert_int_equal(s.rendered, 2);
     slog_expect(&G.renders, "LParent", "Label", NULL);

@@ -16,7 +16,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 
 #include "harness.h"
 #include "hook_helpers.h"
@@ -100,7 +100,7 @@ static void SlotItem(rc_ctx *ctx, const void *props)
     if (strcmp(p->label, "k1") == 0)
         G.st3 = name;
     RC_EL(ctx, "li") {
-        RC_EL(ctx, "button", .on = RC_ON("click", h_count, NULL)) { rc_text(ctx, rc_get_string(name)); }
+        RC_EL(ctx, "button", .on = RC_ON("click", h_count, NULL)) { rc_text(ctx, rc_state_get_string(name)); }
     }
 }
 static RC_COMPONENT(SlotItem);
@@ -113,7 +113,7 @@ static void SlotChild(rc_ctx *ctx, const void *props)
         G.st = n;
     else
         G.st2 = n;
-    RC_EL(ctx, "span", .on = RC_ON("click", h_inc, n)) { rc_textf(ctx, "%lld", (long long)rc_get_int(n)); }
+    RC_EL(ctx, "span", .on = RC_ON("click", h_inc, n)) { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
 }
 static RC_COMPONENT(SlotChild);
 
@@ -123,7 +123,7 @@ static void SlotRoot(rc_ctx *ctx, const void *props)
     G.s_int = rc_use_int(ctx, "count", 0);                  /* @count */
     G.s_str = rc_use_string(ctx, NULL, "x");                /* @#1 */
     rc_state *secret = rc_use_int(ctx, "secret", 1);        /* not enumerated */
-    rc_state_flags(secret, RC_STATE_SERVER_ONLY);
+    rc_state_set_flags(secret, RC_STATE_SERVER_ONLY);
     G.s_null = secret;
     G.s_float = rc_use_float(ctx, "ratio", 0.5);            /* @ratio */
     pt p0 = {1, 2};
@@ -132,7 +132,7 @@ static void SlotRoot(rc_ctx *ctx, const void *props)
     G.s_val = rc_use_value(ctx, "obj", NULL);               /* @obj */
     RC_EL(ctx, "div", .id = "slots") {
         RC_EL(ctx, "button", .id = "sinc", .on = RC_ON("click", h_inc, G.s_int)) {
-            rc_textf(ctx, "%lld", (long long)rc_get_int(G.s_int));
+            rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.s_int));
         }
         RC_CHILD(ctx, &SlotChild_component, NULL, (&(val_props){0}));
         RC_CHILD(ctx, &SlotChild_component, NULL, (&(val_props){1}));
@@ -146,17 +146,17 @@ static RC_COMPONENT(SlotRoot);
 
 static void collect_ids_in(const rc_node *n, strlog *out)
 {
-    for (size_t i = 0; i < rc_node_handler_count(n); i++)
-        slog_add(out, "%s", rc_handler_id(rc_node_handler(n, i)));
-    for (size_t i = 0; i < rc_node_child_count(n); i++)
-        collect_ids_in(rc_node_child(n, i), out);
+    for (size_t i = 0; i < rc_node_count_handlers(n); i++)
+        slog_add(out, "%s", rc_handler_get_id(rc_node_get_handler(n, i)));
+    for (size_t i = 0; i < rc_node_count_children(n); i++)
+        collect_ids_in(rc_node_get_child(n, i), out);
 }
 
 static void collect_ids(const rc_layout *l, strlog *out)
 {
     out->n = 0;
-    for (size_t i = 0; i < rc_layout_root_count(l); i++)
-        collect_ids_in(rc_layout_root(l, i), out);
+    for (size_t i = 0; i < rc_layout_count_roots(l); i++)
+        collect_ids_in(rc_layout_get_root(l, i), out);
 }
 
 static void test_slots_enumeration(void **state)
@@ -187,22 +187,22 @@ static void test_slots_enumeration(void **state)
         assert_string_equal(s->addr[i], want[i]);
     for (size_t i = 0; i < s->n; i++)
         assert_null(strstr(s->addr[i], "secret"));
-    assert_int_equal(rc_value_int(snap_get(s, "/SlotRoot@count"), -1), 0);
-    assert_string_equal(rc_value_string(snap_get(s, "/SlotRoot@#1"), "?"), "x");
-    assert_true(rc_value_float(snap_get(s, "/SlotRoot@ratio"), 0) == 0.5);
+    assert_int_equal(rc_value_get_int(snap_get(s, "/SlotRoot@count"), -1), 0);
+    assert_string_equal(rc_value_get_string(snap_get(s, "/SlotRoot@#1"), "?"), "x");
+    assert_true(rc_value_get_float(snap_get(s, "/SlotRoot@ratio"), 0) == 0.5);
     assert_int_equal(snap_get(s, "/SlotRoot@pt")->kind, RC_STRUCT);
     assert_int_equal(snap_get(s, "/SlotRoot@obj")->kind, RC_NULL);
-    assert_int_equal(rc_value_int(snap_get(s, "/SlotRoot/SlotChild#1@#0"), -1), 10);
-    assert_string_equal(rc_value_string(snap_get(s, "/SlotRoot/SlotItem[k%2F2]@name"), "?"), "k/2");
+    assert_int_equal(rc_value_get_int(snap_get(s, "/SlotRoot/SlotChild#1@#0"), -1), 10);
+    assert_string_equal(rc_value_get_string(snap_get(s, "/SlotRoot/SlotItem[k%2F2]@name"), "?"), "k/2");
 
     /* Values follow state changes. */
     snap_free(s);
     click(l, "sinc");
-    rc_set_int(G.st2, 11);
+    rc_state_set_int(G.st2, 11);
     flush_commit(l);
     rc_layout_foreach_slot(l, snap_cb, s);
-    assert_int_equal(rc_value_int(snap_get(s, "/SlotRoot@count"), -1), 1);
-    assert_int_equal(rc_value_int(snap_get(s, "/SlotRoot/SlotChild#1@#0"), -1), 11);
+    assert_int_equal(rc_value_get_int(snap_get(s, "/SlotRoot@count"), -1), 1);
+    assert_int_equal(rc_value_get_int(snap_get(s, "/SlotRoot/SlotChild#1@#0"), -1), 11);
     snap_free(s);
     free(s);
     expect_no_errors();
@@ -216,7 +216,7 @@ static void PruneLeaf(rc_ctx *ctx, const void *props)
 {
     (void)props;
     rc_state *v = rc_use_int(ctx, "v", 7);
-    RC_EL(ctx, "i") { rc_textf(ctx, "%lld", (long long)rc_get_int(v)); }
+    RC_EL(ctx, "i") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(v)); }
 }
 static RC_COMPONENT(PruneLeaf);
 
@@ -242,14 +242,14 @@ static void PruneRoot(rc_ctx *ctx, const void *props)
     (void)props;
     G.st = rc_use_int(ctx, "leaf", 1);
     G.st2 = rc_use_int(ctx, "wraps", 1);
-    int with_leaf = (int)rc_get_int(G.st);
+    int with_leaf = (int)rc_state_get_int(G.st);
     RC_EL(ctx, "ul") {
         for (int i = 0; i < 20; i++) {
             char key[16];
             snprintf(key, sizeof key, "%d", i);
             rc_child(ctx, &PruneRow_component, key, NULL, 0);
         }
-        for (int i = 0; i < rc_get_int(G.st2); i++) {
+        for (int i = 0; i < rc_state_get_int(G.st2); i++) {
             char key[16];
             snprintf(key, sizeof key, "w%d", i);
             RC_CHILD(ctx, &PruneWrap_component, key, &with_leaf);
@@ -274,17 +274,17 @@ static void test_slots_walk_skips_stateless(void **state)
     flush_commit(l);
     assert_int_equal(count_slots(l, s), 3);
     assert_string_equal(s->addr[2], "/PruneRoot/PruneWrap[w0]/PruneLeaf[leaf]@v");
-    rc_set_int(G.st2, 3);                           /* two more wrappers, with leaves */
+    rc_state_set_int(G.st2, 3);                           /* two more wrappers, with leaves */
     flush_commit(l);
     assert_int_equal(count_slots(l, s), 5);
     assert_string_equal(s->addr[4], "/PruneRoot/PruneWrap[w2]/PruneLeaf[leaf]@v");
-    rc_set_int(G.st, 0);                            /* the leaves unmount */
+    rc_state_set_int(G.st, 0);                            /* the leaves unmount */
     flush_commit(l);
     assert_int_equal(count_slots(l, s), 2);
-    rc_set_int(G.st, 1);                            /* and mount again */
+    rc_state_set_int(G.st, 1);                            /* and mount again */
     flush_commit(l);
     assert_int_equal(count_slots(l, s), 5);
-    rc_set_int(G.st2, 1);                           /* wrappers with leaves unmount */
+    rc_state_set_int(G.st2, 1);                           /* wrappers with leaves unmount */
     flush_commit(l);
     assert_int_equal(count_slots(l, s), 3);
     snap_free(s);
@@ -296,20 +296,20 @@ static void test_slots_walk_skips_stateless(void **state)
 /* Changes every slot of a SlotRoot layout away from its initial value. */
 static void change_all_slots(rc_layout *l)
 {
-    rc_set_int(G.s_int, 3);
-    rc_set_string(G.s_str, "changed");
-    rc_set_int(G.s_null, 99);                   /* the server-only secret */
-    rc_set_float(G.s_float, 0.25);
+    rc_state_set_int(G.s_int, 3);
+    rc_state_set_string(G.s_str, "changed");
+    rc_state_set_int(G.s_null, 99);                   /* the server-only secret */
+    rc_state_set_float(G.s_float, 0.25);
     pt p = {5, 6};
-    rc_set_struct(G.s_struct, &p);
+    rc_state_set_struct(G.s_struct, &p);
     rc_value v = {0};
     rc_value_set_object(&v);
     rc_value_set_string(rc_object_set(&v, "k"), "v");
-    rc_set_value(G.s_val, &v);
+    rc_state_set_value(G.s_val, &v);
     rc_value_free(&v);
-    rc_set_int(G.st, 12);
-    rc_set_int(G.st2, 13);
-    rc_set_string(G.st3, "renamed");
+    rc_state_set_int(G.st, 12);
+    rc_state_set_int(G.st2, 13);
+    rc_state_set_string(G.st3, "renamed");
     flush_commit(l);
 }
 
@@ -339,17 +339,17 @@ static void test_slots_restore(void **state)
     for (size_t i = 0; i < snap->n; i++)
         assert_int_equal(slog_count(&G.restore_addrs, snap->addr[i]), 1);
 
-    assert_int_equal(rc_get_int(G.s_int), 3);
-    assert_string_equal(rc_get_string(G.s_str), "changed");
-    assert_int_equal(rc_get_int(G.s_null), 1);   /* server-only: initial */
-    assert_true(rc_get_float(G.s_float) == 0.25);
-    const pt *p = rc_get_struct(G.s_struct);
+    assert_int_equal(rc_state_get_int(G.s_int), 3);
+    assert_string_equal(rc_state_get_string(G.s_str), "changed");
+    assert_int_equal(rc_state_get_int(G.s_null), 1);   /* server-only: initial */
+    assert_true(rc_state_get_float(G.s_float) == 0.25);
+    const pt *p = rc_state_get_struct(G.s_struct);
     assert_int_equal(p->x, 5);
     assert_int_equal(p->y, 6);
-    assert_string_equal(rc_value_string(rc_object_get(rc_get_value(G.s_val), "k"), "?"), "v");
-    assert_int_equal(rc_get_int(G.st), 12);
-    assert_int_equal(rc_get_int(G.st2), 13);
-    assert_string_equal(rc_get_string(G.st3), "renamed");
+    assert_string_equal(rc_value_get_string(rc_object_get(rc_state_get_value(G.s_val), "k"), "?"), "v");
+    assert_int_equal(rc_state_get_int(G.st), 12);
+    assert_int_equal(rc_state_get_int(G.st2), 13);
+    assert_string_equal(rc_state_get_string(G.st3), "renamed");
     assert_string_equal(text_of(b, "sinc"), "3");
 
     /* The restored layout enumerates the same slots and values. */
@@ -413,19 +413,19 @@ static void test_slots_restore_kind_mismatch(void **state)
     o.restore_user = snap;
     rc_layout *b = track(rc_layout_new(&SlotRoot_component, NULL, 0, &o));
     flush_commit(b);
-    assert_int_equal(rc_get_int(G.s_int), 0);               /* initial */
-    assert_int_equal(rc_get_value(G.s_int)->kind, RC_INT);
-    assert_int_equal(rc_get_int(G.st), 10);                 /* initial */
-    assert_int_equal(rc_get_value(G.st)->kind, RC_INT);
-    const pt *p = rc_get_struct(G.s_struct);
+    assert_int_equal(rc_state_get_int(G.s_int), 0);               /* initial */
+    assert_int_equal(rc_state_get_value(G.s_int)->kind, RC_INT);
+    assert_int_equal(rc_state_get_int(G.st), 10);                 /* initial */
+    assert_int_equal(rc_state_get_value(G.st)->kind, RC_INT);
+    const pt *p = rc_state_get_struct(G.s_struct);
     assert_int_equal(p->x, 1);                              /* initial */
     assert_int_equal(p->y, 2);
-    assert_ptr_equal(rc_get_value(G.s_struct)->as.st.type, &pt_type);
-    assert_string_equal(rc_get_string(G.st3), "k1");        /* initial */
+    assert_ptr_equal(rc_state_get_value(G.s_struct)->as.st.type, &pt_type);
+    assert_string_equal(rc_state_get_string(G.st3), "k1");        /* initial */
     /* The other slots still restored. */
-    assert_string_equal(rc_get_string(G.s_str), "changed");
-    assert_int_equal(rc_get_int(G.st2), 13);
-    assert_true(rc_get_float(G.s_float) == 0.25);
+    assert_string_equal(rc_state_get_string(G.s_str), "changed");
+    assert_int_equal(rc_state_get_int(G.st2), 13);
+    assert_true(rc_state_get_float(G.s_float) == 0.25);
     expect_no_errors();
 
     free_layout(b);
@@ -449,7 +449,7 @@ static void AddrItem(rc_ctx *ctx, const void *props)
         G.st = n;
     else
         G.st2 = n;
-    RC_EL(ctx, "li") { rc_textf(ctx, "%lld", (long long)rc_get_int(n)); }
+    RC_EL(ctx, "li") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
 }
 static RC_COMPONENT(AddrItem);
 
@@ -469,9 +469,9 @@ static void test_slots_same_key_in_different_elements(void **state)
     rc_layout *a = new_layout(&AddrRoot_component, NULL, 0);
     flush_commit(a);
     assert_int_equal(count_errors(a, NULL, 0), 0);   /* legal: not siblings */
-    assert_int_equal(rc_layout_instance_count(a), 3);
-    rc_set_int(G.st, 1);
-    rc_set_int(G.st2, 2);
+    assert_int_equal(rc_layout_count_instances(a), 3);
+    rc_state_set_int(G.st, 1);
+    rc_state_set_int(G.st2, 2);
     flush_commit(a);
     snapshot *snap = calloc(1, sizeof *snap);
     assert_non_null(snap);
@@ -488,7 +488,7 @@ static void test_slots_same_key_in_different_elements(void **state)
     o.restore_user = snap;
     rc_layout *b = track(rc_layout_new(&AddrRoot_component, NULL, 0, &o));
     flush_commit(b);
-    int64_t first = rc_get_int(G.st), second = rc_get_int(G.st2);
+    int64_t first = rc_state_get_int(G.st), second = rc_state_get_int(G.st2);
     free_layout(b);
     free_layout(a);
     snap_free(snap);

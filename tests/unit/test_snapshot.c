@@ -19,7 +19,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "resume/accept.h"
 #include "resume/snapshot.h"
 #include "resume/token.h"
@@ -85,11 +85,11 @@ static void test_snapshot_truncated_every_length(void **state)
     assert_int_equal(snap.meta.issued, 1700000000u);
     assert_int_equal(snap.meta.version, 300);
     assert_int_equal(snap.meta.last_seq, 1u << 30);
-    assert_int_equal(rc_value_int(rc_snapshot_get(&snap, "/App@int"), 0), -70000);
-    assert_true(rc_value_float(rc_snapshot_get(&snap, "/App@float"), 0) == 3.25);
-    assert_true(rc_value_bool(rc_snapshot_get(&snap, "/App/Item[a]@#0"), false));
+    assert_int_equal(rc_value_get_int(rc_snapshot_get(&snap, "/App@int"), 0), -70000);
+    assert_true(rc_value_get_float(rc_snapshot_get(&snap, "/App@float"), 0) == 3.25);
+    assert_true(rc_value_get_bool(rc_snapshot_get(&snap, "/App/Item[a]@#0"), false));
     const rc_value *obj = rc_snapshot_get(&snap, "/App@obj");
-    assert_true(rc_value_int(rc_array_at(rc_object_get(obj, "nested"), 0), 0) == INT64_MIN);
+    assert_true(rc_value_get_int(rc_array_get(rc_object_get(obj, "nested"), 0), 0) == INT64_MIN);
     const rc_value *pv = rc_snapshot_get(&snap, "/App@pair");
     assert_int_equal(pv->kind, RC_STRUCT);
     assert_string_equal(pv->as.st.type->name, "test.pair");
@@ -204,7 +204,7 @@ static void test_snapshot_rejections(void **state)
                                      0xff,   0xff, 0xff, 0xff, 0x01};
     one_slot(&b, "/A@x", int_max, sizeof int_max);
     assert_int_equal(read_copy(&snap, b.data, b.len, err, sizeof err), 0);
-    assert_true(rc_value_int(rc_snapshot_get(&snap, "/A@x"), 0) == INT64_MAX);
+    assert_true(rc_value_get_int(rc_snapshot_get(&snap, "/A@x"), 0) == INT64_MAX);
     rc_snapshot_free(&snap);
     const unsigned char int_over[] = {RC_INT, 0xff, 0xff, 0xff, 0xff, 0xff,
                                       0xff,   0xff, 0xff, 0xff, 0x02};
@@ -297,7 +297,7 @@ static void test_snapshot_rejections(void **state)
     expect_snapshot_refused(b.data, b.len, "trailing bytes");
     one_slot(&b, "/A@x", one_int, 2);
     assert_int_equal(read_copy(&snap, b.data, b.len, err, sizeof err), 0);
-    assert_int_equal(rc_value_int(rc_snapshot_get(&snap, "/A@x"), 0), 1);
+    assert_int_equal(rc_value_get_int(rc_snapshot_get(&snap, "/A@x"), 0), 1);
     rc_snapshot_free(&snap);
 
     rc_buf_free(&b);
@@ -337,16 +337,16 @@ static void test_snapshot_restore_mismatched_kinds(void **state)
     assert_int_equal(read_copy(&snap, e.b.data, e.b.len, err, sizeof err), 0);
     rc_layout *l = mount(&Rich_component, &snap);
     rc_snapshot_free(&snap);
-    assert_int_equal(rc_get_int(G.i), 0);
-    assert_true(rc_get_float(G.f) == 0.5);
-    assert_false(rc_get_bool(G.b));
-    assert_string_equal(rc_get_string(G.s), "");
-    assert_ptr_equal(rc_get_value(G.st)->as.st.type, &rgb_type);
-    assert_int_equal(rc_get_int(G.idx), 7);
-    assert_int_equal(rc_value_int(rc_get_value(G.red), -1), 0);
-    assert_string_equal(rc_get_string(G.item_label[0]), "first");
-    assert_false(rc_get_bool(G.item_on[1]));
-    assert_string_equal(rc_get_string(G.item_label[2]), "restored");   /* fits */
+    assert_int_equal(rc_state_get_int(G.i), 0);
+    assert_true(rc_state_get_float(G.f) == 0.5);
+    assert_false(rc_state_get_bool(G.b));
+    assert_string_equal(rc_state_get_string(G.s), "");
+    assert_ptr_equal(rc_state_get_value(G.st)->as.st.type, &rgb_type);
+    assert_int_equal(rc_state_get_int(G.idx), 7);
+    assert_int_equal(rc_value_get_int(rc_state_get_value(G.red), -1), 0);
+    assert_string_equal(rc_state_get_string(G.item_label[0]), "first");
+    assert_false(rc_state_get_bool(G.item_on[1]));
+    assert_string_equal(rc_state_get_string(G.item_label[2]), "restored");   /* fits */
     flush_commit(l);
     assert_int_equal(test_log.n[RC_LOG_ERROR], 0);
     free_layout(l);

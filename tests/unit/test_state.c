@@ -21,7 +21,7 @@
 
 #include <math.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 
 #include "harness.h"
 #include "hook_helpers.h"
@@ -53,7 +53,7 @@ static void h_same(rc_event *ev, void *user)
 {
     (void)ev;
     rc_state *s = user;
-    G.set_ret = rc_set_int(s, rc_get_int(s));
+    G.set_ret = rc_state_set_int(s, rc_state_get_int(s));
 }
 
 static void h_many(rc_event *ev, void *user)
@@ -61,7 +61,7 @@ static void h_many(rc_event *ev, void *user)
     (void)ev;
     rc_state *s = user;
     for (int i = 0; i < 5; i++)
-        rc_set_int(s, rc_get_int(s) + 1);
+        rc_state_set_int(s, rc_state_get_int(s) + 1);
 }
 
 static void Counter(rc_ctx *ctx, const void *props)
@@ -71,7 +71,7 @@ static void Counter(rc_ctx *ctx, const void *props)
     rc_state *n = rc_use_int(ctx, "count", 5);
     G.st = n;
     RC_EL(ctx, "div", .id = "counter") {
-        RC_EL(ctx, "span", .id = "val") { rc_textf(ctx, "%lld", (long long)rc_get_int(n)); }
+        RC_EL(ctx, "span", .id = "val") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
         RC_EL(ctx, "button", .id = "inc", .on = RC_ON("click", h_inc, n)) {}
         RC_EL(ctx, "button", .id = "same", .on = RC_ON("click", h_same, n)) {}
         RC_EL(ctx, "button", .id = "many", .on = RC_ON("click", h_many, n)) {}
@@ -89,10 +89,10 @@ static void test_state_initial_value(void **state)
     assert_int_equal(p->nops, 1);
     assert_int_equal(p->ops[0].kind, RC_OP_INSERT);
     assert_string_equal(text_of(l, "val"), "5");
-    assert_int_equal(rc_get_int(G.st), 5);
-    assert_int_equal(rc_state_version(G.st), 1);
+    assert_int_equal(rc_state_get_int(G.st), 5);
+    assert_int_equal(rc_state_get_version(G.st), 1);
     rc_layout_commit(l);
-    assert_false(rc_layout_dirty(l));
+    assert_false(rc_layout_is_dirty(l));
     /* Nothing dirty: nothing renders. */
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 0);
@@ -108,8 +108,8 @@ static void test_state_set_rerenders_once(void **state)
     rc_layout *l = new_layout(&Counter_component, NULL, 0);
     flush_commit(l);
     click(l, "inc");
-    assert_true(rc_layout_dirty(l));
-    assert_int_equal(rc_state_version(G.st), 2);
+    assert_true(rc_layout_is_dirty(l));
+    assert_int_equal(rc_state_get_version(G.st), 2);
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
     assert_int_equal(s.nops, 1);
@@ -117,7 +117,7 @@ static void test_state_set_rerenders_once(void **state)
     assert_string_equal(s.first_value, "6");
     assert_string_equal(text_of(l, "val"), "6");
     assert_int_equal(slog_count(&G.renders, "Counter"), 2);
-    assert_false(rc_layout_dirty(l));
+    assert_false(rc_layout_is_dirty(l));
     expect_no_errors();
     free_layout(l);
 }
@@ -130,8 +130,8 @@ static void test_state_set_equal_value_no_render(void **state)
     G.set_ret = true;
     click(l, "same");
     assert_false(G.set_ret);
-    assert_false(rc_layout_dirty(l));
-    assert_int_equal(rc_state_version(G.st), 1);
+    assert_false(rc_layout_is_dirty(l));
+    assert_int_equal(rc_state_get_version(G.st), 1);
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 0);
     assert_int_equal(s.nops, 0);
@@ -147,7 +147,7 @@ static void test_state_many_sets_batch(void **state)
     flush_commit(l);
     click(l, "many");                      /* five sets in one handler */
     click(l, "inc");                       /* and one more event before the flush */
-    assert_int_equal(rc_state_version(G.st), 7);   /* one per change */
+    assert_int_equal(rc_state_get_version(G.st), 7);   /* one per change */
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
     assert_int_equal(s.nops, 1);
@@ -164,8 +164,8 @@ static void test_state_set_and_revert(void **state)
     (void)state;
     rc_layout *l = new_layout(&Counter_component, NULL, 0);
     flush_commit(l);
-    assert_true(rc_set_int(G.st, 9));
-    assert_true(rc_set_int(G.st, 5));
+    assert_true(rc_state_set_int(G.st, 9));
+    assert_true(rc_state_set_int(G.st, 5));
     step s = flush_commit(l);
     assert_true(s.rendered <= 1);
     assert_int_equal(s.nops, 0);
@@ -180,9 +180,9 @@ static void SelfSet(rc_ctx *ctx, const void *props)
     (void)props;
     slog_add(&G.renders, "SelfSet");
     rc_state *n = rc_use_int(ctx, "n", 0);
-    if (rc_get_int(n) < 3)
-        rc_set_int(n, rc_get_int(n) + 1);
-    RC_EL(ctx, "p", .id = "n") { rc_textf(ctx, "%lld", (long long)rc_get_int(n)); }
+    if (rc_state_get_int(n) < 3)
+        rc_state_set_int(n, rc_state_get_int(n) + 1);
+    RC_EL(ctx, "p", .id = "n") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
 }
 static RC_COMPONENT(SelfSet);
 
@@ -193,7 +193,7 @@ static void test_state_set_during_render(void **state)
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
     assert_string_equal(text_of(l, "n"), "1");
-    assert_true(rc_layout_dirty(l));
+    assert_true(rc_layout_is_dirty(l));
     s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
     assert_string_equal(text_of(l, "n"), "2");
@@ -202,7 +202,7 @@ static void test_state_set_during_render(void **state)
     assert_string_equal(text_of(l, "n"), "3");
     s = flush_commit(l);
     assert_int_equal(s.rendered, 1);      /* renders with 3, no further set */
-    assert_false(rc_layout_dirty(l));
+    assert_false(rc_layout_is_dirty(l));
     s = flush_commit(l);
     assert_int_equal(s.rendered, 0);
     expect_no_errors();
@@ -229,10 +229,10 @@ static void Types(rc_ctx *ctx, const void *props)
     pt p0 = {1, 2};
     G.s_struct = rc_use_struct(ctx, "p", &pt_type, &p0);
     G.s_null = rc_use_value(ctx, "z", NULL);
-    const pt *p = rc_get_struct(G.s_struct);
+    const pt *p = rc_state_get_struct(G.s_struct);
     RC_EL(ctx, "p", .id = "types") {
-        rc_textf(ctx, "%lld %g %d %s %d,%d", (long long)rc_get_int(G.s_int),
-                 rc_get_float(G.s_float), (int)rc_get_bool(G.s_bool), rc_get_string(G.s_str),
+        rc_textf(ctx, "%lld %g %d %s %d,%d", (long long)rc_state_get_int(G.s_int),
+                 rc_state_get_float(G.s_float), (int)rc_state_get_bool(G.s_bool), rc_state_get_string(G.s_str),
                  p ? (int)p->x : -1, p ? (int)p->y : -1);
     }
 }
@@ -247,7 +247,7 @@ static void expect_one_render(rc_layout *l)
 
 static void expect_no_render(rc_layout *l)
 {
-    assert_false(rc_layout_dirty(l));
+    assert_false(rc_layout_is_dirty(l));
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 0);
     assert_int_equal(s.nops, 0);
@@ -260,60 +260,60 @@ static void test_state_value_types(void **state)
     flush_commit(l);
     assert_string_equal(text_of(l, "types"), "-3 1.5 1 hi 1,2");
     size_t blen = 99;
-    const unsigned char *b = rc_get_bytes(G.s_bytes, &blen);
+    const unsigned char *b = rc_state_get_bytes(G.s_bytes, &blen);
     assert_int_equal(blen, 3);
     assert_memory_equal(b, "\0\1\2", 3);
-    assert_int_equal(rc_get_value(G.s_val)->kind, RC_OBJECT);
-    assert_int_equal(rc_value_int(rc_object_get(rc_get_value(G.s_val), "n"), 0), 1);
-    assert_int_equal(rc_get_value(G.s_null)->kind, RC_NULL);
-    assert_int_equal(rc_get_value(G.s_struct)->kind, RC_STRUCT);
+    assert_int_equal(rc_state_get_value(G.s_val)->kind, RC_OBJECT);
+    assert_int_equal(rc_value_get_int(rc_object_get(rc_state_get_value(G.s_val), "n"), 0), 1);
+    assert_int_equal(rc_state_get_value(G.s_null)->kind, RC_NULL);
+    assert_int_equal(rc_state_get_value(G.s_struct)->kind, RC_STRUCT);
 
     /* int */
-    assert_true(rc_set_int(G.s_int, 4));
+    assert_true(rc_state_set_int(G.s_int, 4));
     expect_one_render(l);
-    assert_false(rc_set_int(G.s_int, 4));
+    assert_false(rc_state_set_int(G.s_int, 4));
     expect_no_render(l);
-    assert_int_equal(rc_get_int(G.s_int), 4);
+    assert_int_equal(rc_state_get_int(G.s_int), 4);
 
     /* float, including NaN (equal to itself: no render loop) */
-    assert_true(rc_set_float(G.s_float, 2.25));
+    assert_true(rc_state_set_float(G.s_float, 2.25));
     expect_one_render(l);
-    assert_false(rc_set_float(G.s_float, 2.25));
+    assert_false(rc_state_set_float(G.s_float, 2.25));
     expect_no_render(l);
-    assert_true(rc_get_float(G.s_float) == 2.25);
-    assert_true(rc_set_float(G.s_float, NAN));
+    assert_true(rc_state_get_float(G.s_float) == 2.25);
+    assert_true(rc_state_set_float(G.s_float, NAN));
     expect_one_render(l);
-    assert_false(rc_set_float(G.s_float, NAN));
+    assert_false(rc_state_set_float(G.s_float, NAN));
     expect_no_render(l);
-    assert_true(isnan(rc_get_float(G.s_float)));
+    assert_true(isnan(rc_state_get_float(G.s_float)));
 
     /* bool */
-    assert_true(rc_set_bool(G.s_bool, false));
+    assert_true(rc_state_set_bool(G.s_bool, false));
     expect_one_render(l);
-    assert_false(rc_set_bool(G.s_bool, false));
+    assert_false(rc_state_set_bool(G.s_bool, false));
     expect_no_render(l);
-    assert_false(rc_get_bool(G.s_bool));
+    assert_false(rc_state_get_bool(G.s_bool));
 
     /* string: copied from the caller's buffer */
     char buf[16] = "hello";
-    assert_true(rc_set_string(G.s_str, buf));
+    assert_true(rc_state_set_string(G.s_str, buf));
     buf[0] = 'J';
-    assert_string_equal(rc_get_string(G.s_str), "hello");
+    assert_string_equal(rc_state_get_string(G.s_str), "hello");
     expect_one_render(l);
-    assert_false(rc_set_string(G.s_str, "hello"));
+    assert_false(rc_state_set_string(G.s_str, "hello"));
     expect_no_render(l);
-    assert_true(rc_set_string(G.s_str, ""));
+    assert_true(rc_state_set_string(G.s_str, ""));
     expect_one_render(l);
-    assert_string_equal(rc_get_string(G.s_str), "");
+    assert_string_equal(rc_state_get_string(G.s_str), "");
 
     /* bytes with embedded NULs: compared by length and content */
-    assert_false(rc_set_bytes(G.s_bytes, "\0\1\2", 3));
+    assert_false(rc_state_set_bytes(G.s_bytes, "\0\1\2", 3));
     expect_no_render(l);
-    assert_true(rc_set_bytes(G.s_bytes, "\0\1\3", 3));
+    assert_true(rc_state_set_bytes(G.s_bytes, "\0\1\3", 3));
     expect_one_render(l);
-    assert_true(rc_set_bytes(G.s_bytes, "\0\1\3\0", 4));
+    assert_true(rc_state_set_bytes(G.s_bytes, "\0\1\3\0", 4));
     expect_one_render(l);
-    b = rc_get_bytes(G.s_bytes, &blen);
+    b = rc_state_get_bytes(G.s_bytes, &blen);
     assert_int_equal(blen, 4);
     assert_memory_equal(b, "\0\1\3\0", 4);
 
@@ -321,35 +321,35 @@ static void test_state_value_types(void **state)
     rc_value v = {0};
     rc_value_set_object(&v);
     rc_value_set_int(rc_object_set(&v, "n"), 1);
-    assert_false(rc_set_value(G.s_val, &v));
+    assert_false(rc_state_set_value(G.s_val, &v));
     expect_no_render(l);
     rc_value_set_string(rc_object_set(&v, "s"), "x");
-    assert_true(rc_set_value(G.s_val, &v));
+    assert_true(rc_state_set_value(G.s_val, &v));
     expect_one_render(l);
     rc_value w = {0};
     rc_value_set_object(&w);
     rc_value_set_string(rc_object_set(&w, "s"), "x");
     rc_value_set_int(rc_object_set(&w, "n"), 1);
-    assert_false(rc_set_value(G.s_val, &w));
+    assert_false(rc_state_set_value(G.s_val, &w));
     expect_no_render(l);
     /* the slot holds a copy */
     rc_value_set_int(rc_object_set(&v, "n"), 77);
-    assert_int_equal(rc_value_int(rc_object_get(rc_get_value(G.s_val), "n"), 0), 1);
+    assert_int_equal(rc_value_get_int(rc_object_get(rc_state_get_value(G.s_val), "n"), 0), 1);
     rc_value_free(&v);
     rc_value_free(&w);
 
     /* RC_NULL slot: setting NULL is no change */
-    assert_false(rc_set_value(G.s_null, NULL));
+    assert_false(rc_state_set_value(G.s_null, NULL));
     expect_no_render(l);
 
     /* struct */
     pt same = {1, 2}, other = {3, 4};
-    assert_false(rc_set_struct(G.s_struct, &same));
+    assert_false(rc_state_set_struct(G.s_struct, &same));
     expect_no_render(l);
-    assert_true(rc_set_struct(G.s_struct, &other));
+    assert_true(rc_state_set_struct(G.s_struct, &other));
     other.x = 100;                         /* the slot holds a copy */
     expect_one_render(l);
-    const pt *got = rc_get_struct(G.s_struct);
+    const pt *got = rc_state_get_struct(G.s_struct);
     assert_non_null(got);
     assert_int_equal(got->x, 3);
     assert_int_equal(got->y, 4);
@@ -367,33 +367,33 @@ static void test_state_version_increments(void **state)
     rc_state *slots[] = {G.s_int, G.s_float, G.s_bool, G.s_str, G.s_bytes, G.s_val, G.s_struct};
     uint64_t v0[7];
     for (size_t i = 0; i < 7; i++)
-        v0[i] = rc_state_version(slots[i]);
-    assert_true(rc_set_int(G.s_int, 10));
-    assert_true(rc_set_int(G.s_int, 11));
-    assert_false(rc_set_int(G.s_int, 11));
-    assert_int_equal(rc_state_version(G.s_int), v0[0] + 2);
-    assert_true(rc_set_float(G.s_float, 9.0));
-    assert_int_equal(rc_state_version(G.s_float), v0[1] + 1);
-    assert_true(rc_set_bool(G.s_bool, false));
-    assert_int_equal(rc_state_version(G.s_bool), v0[2] + 1);
-    assert_true(rc_set_string(G.s_str, "q"));
-    assert_false(rc_set_string(G.s_str, "q"));
-    assert_int_equal(rc_state_version(G.s_str), v0[3] + 1);
-    assert_true(rc_set_bytes(G.s_bytes, "z", 1));
-    assert_int_equal(rc_state_version(G.s_bytes), v0[4] + 1);
+        v0[i] = rc_state_get_version(slots[i]);
+    assert_true(rc_state_set_int(G.s_int, 10));
+    assert_true(rc_state_set_int(G.s_int, 11));
+    assert_false(rc_state_set_int(G.s_int, 11));
+    assert_int_equal(rc_state_get_version(G.s_int), v0[0] + 2);
+    assert_true(rc_state_set_float(G.s_float, 9.0));
+    assert_int_equal(rc_state_get_version(G.s_float), v0[1] + 1);
+    assert_true(rc_state_set_bool(G.s_bool, false));
+    assert_int_equal(rc_state_get_version(G.s_bool), v0[2] + 1);
+    assert_true(rc_state_set_string(G.s_str, "q"));
+    assert_false(rc_state_set_string(G.s_str, "q"));
+    assert_int_equal(rc_state_get_version(G.s_str), v0[3] + 1);
+    assert_true(rc_state_set_bytes(G.s_bytes, "z", 1));
+    assert_int_equal(rc_state_get_version(G.s_bytes), v0[4] + 1);
     rc_value n = {0};
     rc_value_set_int(&n, 5);
-    assert_true(rc_set_value(G.s_val, &n));
-    assert_false(rc_set_value(G.s_val, &n));
-    assert_int_equal(rc_state_version(G.s_val), v0[5] + 1);
+    assert_true(rc_state_set_value(G.s_val, &n));
+    assert_false(rc_state_set_value(G.s_val, &n));
+    assert_int_equal(rc_state_get_version(G.s_val), v0[5] + 1);
     pt q = {7, 7};
-    assert_true(rc_set_struct(G.s_struct, &q));
-    assert_int_equal(rc_state_version(G.s_struct), v0[6] + 1);
+    assert_true(rc_state_set_struct(G.s_struct, &q));
+    assert_int_equal(rc_state_get_version(G.s_struct), v0[6] + 1);
     /* All seven changes: still one render. */
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
     /* A render does not bump versions. */
-    assert_int_equal(rc_state_version(G.s_int), v0[0] + 2);
+    assert_int_equal(rc_state_get_version(G.s_int), v0[0] + 2);
     expect_no_errors();
     free_layout(l);
 }
@@ -421,7 +421,7 @@ static void ListState(rc_ctx *ctx, const void *props)
     (void)props;
     slog_add(&G.renders, "ListState");
     G.st = rc_use_value(ctx, "items", NULL);
-    RC_EL(ctx, "p", .id = "len") { rc_textf(ctx, "%zu", rc_array_len(rc_get_value(G.st))); }
+    RC_EL(ctx, "p", .id = "len") { rc_textf(ctx, "%zu", rc_array_count(rc_state_get_value(G.st))); }
 }
 static RC_COMPONENT(ListState);
 
@@ -432,20 +432,20 @@ static void test_state_functional_update(void **state)
     flush_commit(l);
     assert_string_equal(text_of(l, "len"), "0");
     int64_t x = 4;
-    assert_true(rc_update(G.st, upd_push, &x));
+    assert_true(rc_state_update(G.st, upd_push, &x));
     x = 5;
-    assert_true(rc_update(G.st, upd_push, &x));   /* sees the first update's result */
-    assert_int_equal(rc_state_version(G.st), 3);
+    assert_true(rc_state_update(G.st, upd_push, &x));   /* sees the first update's result */
+    assert_int_equal(rc_state_get_version(G.st), 3);
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
     assert_string_equal(text_of(l, "len"), "2");
-    const rc_value *v = rc_get_value(G.st);
-    assert_int_equal(rc_value_int(rc_array_at(v, 0), 0), 4);
-    assert_int_equal(rc_value_int(rc_array_at(v, 1), 0), 5);
+    const rc_value *v = rc_state_get_value(G.st);
+    assert_int_equal(rc_value_get_int(rc_array_get(v, 0), 0), 4);
+    assert_int_equal(rc_value_get_int(rc_array_get(v, 1), 0), 5);
 
-    assert_false(rc_update(G.st, upd_noop, NULL));
-    assert_false(rc_update(G.st, upd_rewrite, NULL));
-    assert_int_equal(rc_state_version(G.st), 3);
+    assert_false(rc_state_update(G.st, upd_noop, NULL));
+    assert_false(rc_state_update(G.st, upd_rewrite, NULL));
+    assert_int_equal(rc_state_get_version(G.st), 3);
     expect_no_render(l);
     expect_no_errors();
     free_layout(l);
@@ -457,13 +457,13 @@ static void double_reducer(rc_value *st, int action, const void *payload)
 {
     (void)action;
     (void)payload;
-    rc_value_set_int(st, rc_value_int(st, 0) * 2);
+    rc_value_set_int(st, rc_value_get_int(st, 0) * 2);
 }
 
 static void h_dispatch_inc(rc_event *ev, void *user)
 {
     (void)ev;
-    G.set_ret = rc_dispatch(user, ACT_INC, NULL);
+    G.set_ret = rc_state_dispatch(user, ACT_INC, NULL);
 }
 
 static void Reducer(rc_ctx *ctx, const void *props)
@@ -472,12 +472,12 @@ static void Reducer(rc_ctx *ctx, const void *props)
     slog_add(&G.renders, "Reducer");
     rc_state *mode = rc_use_bool(ctx, "doubling", false);
     rc_value init = {.kind = RC_INT, .as.i = 10};
-    rc_state *r = rc_use_reducer(ctx, "total", rc_get_bool(mode) ? double_reducer : count_reducer,
+    rc_state *r = rc_use_reducer(ctx, "total", rc_state_get_bool(mode) ? double_reducer : count_reducer,
                                  &init);
     G.st = mode;
     G.s_red = r;
     RC_EL(ctx, "div") {
-        RC_EL(ctx, "span", .id = "total") { rc_textf(ctx, "%lld", (long long)rc_get_int(r)); }
+        RC_EL(ctx, "span", .id = "total") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(r)); }
         RC_EL(ctx, "button", .id = "inc", .on = RC_ON("click", h_dispatch_inc, r)) {}
     }
 }
@@ -499,21 +499,21 @@ static void test_reducer(void **state)
     assert_string_equal(text_of(l, "total"), "11");
 
     int64_t five = 5;
-    assert_true(rc_dispatch(G.s_red, ACT_ADD, &five));
-    assert_true(rc_dispatch(G.s_red, ACT_INC, NULL));
+    assert_true(rc_state_dispatch(G.s_red, ACT_ADD, &five));
+    assert_true(rc_state_dispatch(G.s_red, ACT_INC, NULL));
     s = flush_commit(l);
     assert_int_equal(s.rendered, 1);       /* two dispatches, one render */
     assert_string_equal(text_of(l, "total"), "17");
 
     /* Dispatches that leave the state equal: no render. */
-    uint64_t ver = rc_state_version(G.s_red);
-    assert_false(rc_dispatch(G.s_red, ACT_NOP, NULL));
-    assert_false(rc_dispatch(G.s_red, ACT_SAME, NULL));
-    assert_int_equal(rc_state_version(G.s_red), ver);
+    uint64_t ver = rc_state_get_version(G.s_red);
+    assert_false(rc_state_dispatch(G.s_red, ACT_NOP, NULL));
+    assert_false(rc_state_dispatch(G.s_red, ACT_SAME, NULL));
+    assert_int_equal(rc_state_get_version(G.s_red), ver);
     expect_no_render(l);
 
     /* The latest render's reducer is the one dispatch uses. */
-    assert_true(rc_set_bool(G.st, true));
+    assert_true(rc_state_set_bool(G.st, true));
     flush_commit(l);
     int calls = reducer_calls;
     click(l, "inc");
@@ -522,8 +522,8 @@ static void test_reducer(void **state)
     assert_string_equal(text_of(l, "total"), "34");
 
     /* dispatch on a plain state slot does nothing */
-    assert_false(rc_dispatch(G.st, ACT_INC, NULL));
-    assert_true(rc_get_bool(G.st));
+    assert_false(rc_state_dispatch(G.st, ACT_INC, NULL));
+    assert_true(rc_state_get_bool(G.st));
     expect_no_errors();
     free_layout(l);
 }

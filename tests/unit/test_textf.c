@@ -15,7 +15,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 
 #include "harness.h"
 #include "hook_helpers.h"
@@ -71,9 +71,9 @@ static void test_textf_formats(void **state)
     const rc_node *attr = find(l, "attr");
     assert_non_null(attr);
     bool found = false;
-    for (size_t i = 0; i < rc_node_attr_count(attr); i++) {
-        if (strcmp(rc_node_attr_name(attr, i), "data-n") == 0) {
-            assert_string_equal(rc_node_attr_value(attr, i), "42");
+    for (size_t i = 0; i < rc_node_count_attrs(attr); i++) {
+        if (strcmp(rc_node_get_attr_name(attr, i), "data-n") == 0) {
+            assert_string_equal(rc_node_get_attr_value(attr, i), "42");
             found = true;
         }
     }

@@ -22,7 +22,7 @@
 
 #include <zstd.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "resume/accept.h"
 #include "resume/snapshot.h"
 #include "resume/token.h"
@@ -152,8 +152,8 @@ static void test_counter_token_size(void **state)
     rc_keyring kr;
     keyring(&kr, SECRET_OLD);
     rc_layout *l = mount(&counter_component, NULL);
-    rc_set_int(G.count, 3);
-    rc_set_int(G.count_secret, 123456789);
+    rc_state_set_int(G.count, 3);
+    rc_state_set_int(G.count_secret, 123456789);
     flush_commit(l);
     rc_token_claims c = claims_for(1, 4), got;
     rc_snapshot_meta m = meta_for(4);
@@ -170,18 +170,18 @@ static void test_counter_token_size(void **state)
     char err[160];
     assert_int_equal(read_copy(&snap, plain.data, plain.len, err, sizeof err), 0);
     assert_int_equal(snap.nslots, 1);
-    assert_int_equal(rc_value_int(rc_snapshot_get(&snap, "/counter@count"), -1), 3);
+    assert_int_equal(rc_value_get_int(rc_snapshot_get(&snap, "/counter@count"), -1), 3);
     assert_null(rc_snapshot_get(&snap, "/counter@secret"));
     for (size_t k = 0; k < plain.len; k++)
         assert_false(k + 6 <= plain.len && memcmp(plain.data + k, "secret", 6) == 0);
     rc_layout *b = mount(&counter_component, &snap);
     rc_snapshot_free(&snap);
-    assert_int_equal(rc_get_int(G.count), 3);
-    assert_int_equal(rc_get_int(G.count_secret), 0);
+    assert_int_equal(rc_state_get_int(G.count), 3);
+    assert_int_equal(rc_state_get_int(G.count_secret), 0);
 
     /* Still under 200 after a long life: big counters, versions and
      * sequence numbers. */
-    rc_set_int(G.count, INT64_MIN);
+    rc_state_set_int(G.count, INT64_MIN);
     flush_commit(b);
     c.version = m.version = 1000000000;
     m.last_seq = 1000000000;

@@ -27,7 +27,7 @@
 #include <sodium.h>
 #include <zstd.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "resume/accept.h"
 #include "resume/snapshot.h"
 #include "resume/token.h"
@@ -291,7 +291,7 @@ static void test_rotation(void **state)
     assert_int_equal(both.keys[1].id, old_only.keys[0].id);
 
     rc_layout *l = mount(&counter_component, NULL);
-    rc_set_int(G.count, 12);
+    rc_state_set_int(G.count, 12);
     flush_commit(l);
     rc_token_claims c = claims_for(1, 1), got;
     rc_snapshot_meta m = meta_for(1);
@@ -306,7 +306,7 @@ static void test_rotation(void **state)
     rc_snapshot snap;
     char err[160];
     assert_int_equal(read_copy(&snap, plain.data, plain.len, err, sizeof err), 0);
-    assert_int_equal(rc_value_int(rc_snapshot_get(&snap, "/counter@count"), -1), 12);
+    assert_int_equal(rc_value_get_int(rc_snapshot_get(&snap, "/counter@count"), -1), 12);
     rc_snapshot_free(&snap);
     expect_refused(&new_only, old_token.data, old_token.len, R_KEY);
 
@@ -542,7 +542,7 @@ static void test_oversize(void **state)
     unsigned char *blob = malloc(n);
     assert_non_null(blob);
     randombytes_buf(blob, n);
-    rc_set_bytes(G.by, blob, n);
+    rc_state_set_bytes(G.by, blob, n);
     flush_commit(big);
     rc_buf_reset(&token);
     seal_layout(&kr, big, &c, &m, &token);
@@ -581,7 +581,7 @@ static void test_zstd_bomb(void **state)
     unsigned char *blob = malloc(n);
     assert_non_null(blob);
     memset(blob, 'a', n);
-    rc_set_bytes(G.by, blob, n);
+    rc_state_set_bytes(G.by, blob, n);
     free(blob);
     flush_commit(big);
     rc_buf token, plain;

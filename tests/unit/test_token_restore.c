@@ -31,7 +31,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "resume/accept.h"
 #include "resume/snapshot.h"
 #include "resume/token.h"
@@ -112,32 +112,32 @@ static void test_round_trip(void **state)
     rc_layout *b = mount(&Rich_component, &snap);
     rc_snapshot_free(&snap);                 /* the layout owns copies */
 
-    assert_int_equal(rc_get_int(G.i), -1234567890123);
-    assert_true(rc_get_float(G.f) == -0.1);
-    assert_true(rc_get_bool(G.b));
-    assert_int_equal(rc_get_value(G.s)->as.str.len, sizeof RICH_STR - 1);
-    assert_memory_equal(rc_get_value(G.s)->as.str.ptr, RICH_STR, sizeof RICH_STR - 1);
+    assert_int_equal(rc_state_get_int(G.i), -1234567890123);
+    assert_true(rc_state_get_float(G.f) == -0.1);
+    assert_true(rc_state_get_bool(G.b));
+    assert_int_equal(rc_state_get_value(G.s)->as.str.len, sizeof RICH_STR - 1);
+    assert_memory_equal(rc_state_get_value(G.s)->as.str.ptr, RICH_STR, sizeof RICH_STR - 1);
     size_t blen = 0;
-    const unsigned char *bytes = rc_get_bytes(G.by, &blen);
+    const unsigned char *bytes = rc_state_get_bytes(G.by, &blen);
     assert_int_equal(blen, 256);
     for (size_t k = 0; k < 256; k++)
         assert_int_equal(bytes[k], k);
-    const rc_value *list = rc_object_get(rc_get_value(G.v), "list");
-    assert_int_equal(rc_array_len(list), 9);
-    assert_true(rc_value_int(rc_array_at(list, 0), 0) == INT64_MIN);
-    assert_true(rc_value_int(rc_array_at(list, 1), 0) == INT64_MAX);
-    assert_string_equal(rc_value_string(rc_object_get(rc_get_value(G.v), ""), "?"), "empty key");
-    const rgb *col = rc_get_struct(G.st);
+    const rc_value *list = rc_object_get(rc_state_get_value(G.v), "list");
+    assert_int_equal(rc_array_count(list), 9);
+    assert_true(rc_value_get_int(rc_array_get(list, 0), 0) == INT64_MIN);
+    assert_true(rc_value_get_int(rc_array_get(list, 1), 0) == INT64_MAX);
+    assert_string_equal(rc_value_get_string(rc_object_get(rc_state_get_value(G.v), ""), "?"), "empty key");
+    const rgb *col = rc_state_get_struct(G.st);
     assert_int_equal(col->b, 3);
     assert_int_equal(col->n, -5);
     assert_string_equal(col->label, "hello");
-    assert_ptr_equal(rc_get_value(G.st)->as.st.type, &rgb_type);   /* the slot's own type */
-    assert_int_equal(rc_get_int(G.idx), 99);
-    assert_string_equal(rc_get_string(G.secret), "initial secret");   /* server-only */
-    assert_int_equal(rc_value_int(rc_get_value(G.red), -1), 4);
-    assert_string_equal(rc_get_string(G.item_label[0]), "first");
-    assert_string_equal(rc_get_string(G.item_label[1]), "renamed");
-    assert_true(rc_get_bool(G.item_on[2]));
+    assert_ptr_equal(rc_state_get_value(G.st)->as.st.type, &rgb_type);   /* the slot's own type */
+    assert_int_equal(rc_state_get_int(G.idx), 99);
+    assert_string_equal(rc_state_get_string(G.secret), "initial secret");   /* server-only */
+    assert_int_equal(rc_value_get_int(rc_state_get_value(G.red), -1), 4);
+    assert_string_equal(rc_state_get_string(G.item_label[0]), "first");
+    assert_string_equal(rc_state_get_string(G.item_label[1]), "renamed");
+    assert_true(rc_state_get_bool(G.item_on[2]));
 
     /* The same slots with the same values, and the same snapshot bytes. */
     slots *sb = slots_of(b);
@@ -161,8 +161,8 @@ static void test_round_trip(void **state)
     assert_int_equal(rc_layout_dispatch(b, ids_a->id[0], NULL, 1), 0);   /* inc */
     assert_int_equal(rc_layout_dispatch(b, ids_a->id[1], NULL, 2), 0);   /* reducer */
     flush_commit(b);
-    assert_int_equal(rc_get_int(G.i), -1234567890122);
-    assert_int_equal(rc_value_int(rc_get_value(G.red), -1), 43);
+    assert_int_equal(rc_state_get_int(G.i), -1234567890122);
+    assert_int_equal(rc_value_get_int(rc_state_get_value(G.red), -1), 43);
     expect_no_errors_or_warnings();
 
     free_layout(b);
@@ -209,7 +209,7 @@ static void widget_v1(rc_ctx *ctx, const void *props)
     G.we = rc_use_struct(ctx, "E", &cfg_v1, &c0);
     RC_EL(ctx, "div") {
         RC_EL(ctx, "button", .on = RC_ON("click", h_inc_widget, G.wa)) {
-            rc_textf(ctx, "%lld %s", (long long)rc_get_int(G.wa), rc_get_string(G.wb));
+            rc_textf(ctx, "%lld %s", (long long)rc_state_get_int(G.wa), rc_state_get_string(G.wb));
         }
         rc_child(ctx, &counter_component, "gone", NULL, 0);   /* not in build 2 */
     }
@@ -229,8 +229,8 @@ static void widget_v2(rc_ctx *ctx, const void *props)
     G.wd = rc_use_float(ctx, "D", 1.5);
     RC_EL(ctx, "div") {
         RC_EL(ctx, "button", .on = RC_ON("click", h_inc_widget, G.wa)) {
-            rc_textf(ctx, "%lld %lld %g", (long long)rc_get_int(G.wa), (long long)rc_get_int(G.wb),
-                     rc_get_float(G.wd));
+            rc_textf(ctx, "%lld %lld %g", (long long)rc_state_get_int(G.wa), (long long)rc_state_get_int(G.wb),
+                     rc_state_get_float(G.wd));
         }
     }
 }
@@ -244,12 +244,12 @@ static void test_partial_restore_new_build(void **state)
     rc_keyring kr;
     keyring(&kr, SECRET_OLD);
     rc_layout *a = mount(&widget_build1, NULL);
-    rc_set_int(G.wa, 42);
-    rc_set_string(G.wb, "typed by the user");
+    rc_state_set_int(G.wa, 42);
+    rc_state_set_string(G.wb, "typed by the user");
     cfg c = {7, 8};
-    rc_set_struct(G.wc, &c);
-    rc_set_struct(G.we, &c);
-    rc_set_int(G.count, 5);                 /* the child that build 2 drops */
+    rc_state_set_struct(G.wc, &c);
+    rc_state_set_struct(G.we, &c);
+    rc_state_set_int(G.count, 5);                 /* the child that build 2 drops */
     flush_commit(a);
     rc_token_claims claims = claims_for(1, 3), got;
     rc_snapshot_meta m = meta_for(3);
@@ -271,17 +271,17 @@ static void test_partial_restore_new_build(void **state)
     test_log = (logcap){0};
     rc_layout *b = mount(&widget_build2, &snap);
     rc_snapshot_free(&snap);
-    assert_int_equal(rc_get_int(G.wa), 42);                 /* still fits */
-    assert_int_equal(rc_get_int(G.wb), 5);                  /* type changed: initial */
-    assert_int_equal(rc_get_value(G.wb)->kind, RC_INT);
-    const cfg *cv = rc_get_struct(G.wc);                    /* version changed: initial */
+    assert_int_equal(rc_state_get_int(G.wa), 42);                 /* still fits */
+    assert_int_equal(rc_state_get_int(G.wb), 5);                  /* type changed: initial */
+    assert_int_equal(rc_state_get_value(G.wb)->kind, RC_INT);
+    const cfg *cv = rc_state_get_struct(G.wc);                    /* version changed: initial */
     assert_int_equal(cv->a, 2);
     assert_int_equal(cv->b, 2);
-    assert_ptr_equal(rc_get_value(G.wc)->as.st.type, &cfg_v2);
-    const cfg_big *ev = rc_get_struct(G.we);                /* size changed: initial */
+    assert_ptr_equal(rc_state_get_value(G.wc)->as.st.type, &cfg_v2);
+    const cfg_big *ev = rc_state_get_struct(G.we);                /* size changed: initial */
     assert_int_equal(ev->a, 3);
     assert_int_equal(ev->c, 3);
-    assert_true(rc_get_float(G.wd) == 1.5);                 /* new: initial */
+    assert_true(rc_state_get_float(G.wd) == 1.5);                 /* new: initial */
     assert_int_equal(test_log.n[RC_LOG_ERROR], 0);
     assert_non_null(strstr(test_log.all, "slot /Widget@B: restored value has another type"));
 
@@ -293,15 +293,15 @@ static void test_partial_restore_new_build(void **state)
     assert_int_equal(ids->n, 1);
     assert_int_equal(rc_layout_dispatch(b, ids->id[0], NULL, 1), 0);
     flush_commit(b);
-    assert_int_equal(rc_get_int(G.wa), 43);
+    assert_int_equal(rc_state_get_int(G.wa), 43);
     rc_buf_reset(&token);
     rc_buf_reset(&plain);
     seal_layout(&kr, b, &claims, &m, &token);
     expect_open(&kr, token.data, token.len, &got, &plain);
     assert_int_equal(read_copy(&snap, plain.data, plain.len, err, sizeof err), 0);
     assert_int_equal(snap.nslots, 5);
-    assert_int_equal(rc_value_int(rc_snapshot_get(&snap, "/Widget@A"), 0), 43);
-    assert_int_equal(rc_value_int(rc_snapshot_get(&snap, "/Widget@B"), 0), 5);
+    assert_int_equal(rc_value_get_int(rc_snapshot_get(&snap, "/Widget@A"), 0), 43);
+    assert_int_equal(rc_value_get_int(rc_snapshot_get(&snap, "/Widget@B"), 0), 5);
     assert_null(rc_snapshot_get(&snap, "/Widget/counter[gone]@count"));
     rc_snapshot_free(&snap);
 
@@ -321,7 +321,7 @@ static void Holder(rc_ctx *ctx, const void *props)
     (void)props;
     G.v = rc_use_value(ctx, "v", NULL);
     G.secret = rc_use_int(ctx, "secret", 1);
-    rc_state_flags(G.secret, RC_STATE_SERVER_ONLY);
+    rc_state_set_flags(G.secret, RC_STATE_SERVER_ONLY);
     RC_EL(ctx, "p") { rc_text(ctx, "holder"); }
 }
 static RC_COMPONENT(Holder);
@@ -342,7 +342,7 @@ static void test_struct_in_value_slot(void **state)
     rc_value_set_object(&v);
     pair p = {3, 4};
     rc_value_set_struct(rc_object_set(&v, "p"), &pair_type, &p);
-    rc_set_value(G.v, &v);
+    rc_state_set_value(G.v, &v);
     rc_value_free(&v);
     flush_commit(a);
     rc_snapshot_meta m = meta_for(1);
@@ -365,7 +365,7 @@ static void test_struct_in_value_slot(void **state)
 }
 
 /* RC_STATE_SERVER_ONLY is set after the hook has restored the slot
- * (rc_state_flags comes after rc_use_*), so a server-only slot is restored
+ * (rc_state_set_flags comes after rc_use_*), so a server-only slot is restored
  * from a snapshot that has its address: a token made by a build in which
  * the slot was restorable, or any snapshot naming it. reactc.h says such a
  * slot "takes its initial value when a session is rebuilt elsewhere". Fix
@@ -384,7 +384,7 @@ static void test_server_only_not_restored(void **state)
     assert_int_equal(read_copy(&snap, e.b.data, e.b.len, err, sizeof err), 0);
     rc_layout *l = mount(&Holder_component, &snap);
     rc_snapshot_free(&snap);
-    assert_int_equal(rc_get_int(G.secret), 1);    /* is 42 */
+    assert_int_equal(rc_state_get_int(G.secret), 1);    /* is 42 */
     free_layout(l);
     enc_free(&e);
 }

@@ -16,7 +16,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 
 #include "harness.h"
 #include "hook_helpers.h"
@@ -76,7 +76,7 @@ static void URoot(rc_ctx *ctx, const void *props)
     rc_use_effect(ctx, eff_count_cleanup, NULL, 0, RC_ONCE);
     RC_EL(ctx, "main") {
         RC_EL(ctx, "button", .id = "toggle", .on = RC_ON("click", h_toggle, G.s_bool)) {}
-        if (rc_get_bool(G.s_bool))
+        if (rc_state_get_bool(G.s_bool))
             rc_child(ctx, &UChild_component, "k", NULL, 0);
     }
 }
@@ -87,7 +87,7 @@ static void test_unmount_frees_and_ignores_handlers(void **state)
     (void)state;
     rc_layout *l = new_layout(&URoot_component, NULL, 0);
     flush_commit(l);
-    assert_int_equal(rc_layout_instance_count(l), 3);
+    assert_int_equal(rc_layout_count_instances(l), 3);
     char child_id[32], grand_id[32];
     snprintf(child_id, sizeof child_id, "%s", handler_id(l, "uchild-btn", "onClick"));
     snprintf(grand_id, sizeof grand_id, "%s", handler_id(l, "ugrand-btn", "onClick"));
@@ -98,7 +98,7 @@ static void test_unmount_frees_and_ignores_handlers(void **state)
 
     click(l, "toggle");
     flush_commit(l);
-    assert_int_equal(rc_layout_instance_count(l), 1);
+    assert_int_equal(rc_layout_count_instances(l), 1);
     assert_null(find(l, "uchild-btn"));
     assert_int_equal(logged.cleanups, 2);           /* child and grandchild */
 
@@ -106,12 +106,12 @@ static void test_unmount_frees_and_ignores_handlers(void **state)
     assert_int_equal(rc_layout_dispatch(l, grand_id, NULL, 0), -1);
     assert_int_equal(rc_layout_dispatch(l, child_id, NULL, 0), -1);
     assert_int_equal(handled.calls, 0);
-    assert_false(rc_layout_dirty(l));
+    assert_false(rc_layout_is_dirty(l));
 
     /* Remount: fresh instances, same deterministic handler ids. */
     click(l, "toggle");
     flush_commit(l);
-    assert_int_equal(rc_layout_instance_count(l), 3);
+    assert_int_equal(rc_layout_count_instances(l), 3);
     assert_string_equal(handler_id(l, "uchild-btn", "onClick"), child_id);
     assert_int_equal(rc_layout_dispatch(l, grand_id, NULL, 0), 0);
     assert_int_equal(handled.calls, 1);
@@ -127,13 +127,13 @@ static void test_unmount_dirty_child_removed_by_parent(void **state)
     rc_layout *l = new_layout(&URoot_component, NULL, 0);
     flush_commit(l);
     G.renders.n = 0;
-    assert_true(rc_set_int(G.st2, 5));
+    assert_true(rc_state_set_int(G.st2, 5));
     click(l, "toggle");
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
     assert_int_equal(slog_count(&G.renders, "UChild"), 0);
-    assert_int_equal(rc_layout_instance_count(l), 1);
-    assert_false(rc_layout_dirty(l));
+    assert_int_equal(rc_layout_count_instances(l), 1);
+    assert_false(rc_layout_is_dirty(l));
     s = flush_commit(l);
     assert_int_equal(s.rendered, 0);
     expect_no_errors();
@@ -166,7 +166,7 @@ static void KChild(rc_ctx *ctx, const void *props)
     (void)props;
     G.st2 = rc_use_int(ctx, "n", 0);
     use_logged_effect(ctx, "K", RC_ONCE);
-    RC_EL(ctx, "p", .id = "k") { rc_textf(ctx, "%lld", (long long)rc_get_int(G.st2)); }
+    RC_EL(ctx, "p", .id = "k") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.st2)); }
 }
 static RC_COMPONENT(KChild);
 
@@ -175,7 +175,7 @@ static void KRoot(rc_ctx *ctx, const void *props)
     (void)props;
     G.st = rc_use_int(ctx, "key", 0);
     char key[16];
-    snprintf(key, sizeof key, "key-%lld", (long long)rc_get_int(G.st));
+    snprintf(key, sizeof key, "key-%lld", (long long)rc_state_get_int(G.st));
     RC_EL(ctx, "div") { rc_child(ctx, &KChild_component, key, NULL, 0); }
 }
 static RC_COMPONENT(KRoot);
@@ -188,7 +188,7 @@ static void KItem(rc_ctx *ctx, const void *props)
     rc_state *n = rc_use_int(ctx, "n", 0);
     use_logged_effect(ctx, p->id, RC_ONCE);
     RC_EL(ctx, "li", .id = p->id, .on = RC_ON("click", h_inc, n)) {
-        rc_textf(ctx, "%lld", (long long)rc_get_int(n));
+        rc_textf(ctx, "%lld", (long long)rc_state_get_int(n));
     }
 }
 static RC_COMPONENT(KItem);
@@ -198,7 +198,7 @@ static void KList(rc_ctx *ctx, const void *props)
     (void)props;
     G.s_bool = rc_use_bool(ctx, "reversed", false);
     static const char *const ids[] = {"ka", "kb", "kc"};
-    bool rev = rc_get_bool(G.s_bool);
+    bool rev = rc_state_get_bool(G.s_bool);
     RC_EL(ctx, "ul", .id = "klist") {
         for (int i = 0; i < 3; i++) {
             const char *id = ids[rev ? 2 - i : i];
@@ -220,7 +220,7 @@ static void test_keyed_reorder_keeps_state(void **state)
     flush_commit(l);
     G.renders.n = 0;
     logged.effects.n = 0;
-    rc_set_bool(G.s_bool, true);
+    rc_state_set_bool(G.s_bool, true);
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 1);          /* the items are only moved */
     assert_true(s.nops >= 1);
@@ -228,7 +228,7 @@ static void test_keyed_reorder_keeps_state(void **state)
     assert_string_equal(text_of(l, "klist"), "201");
     assert_string_equal(text_of(l, "ka"), "1");
     assert_string_equal(text_of(l, "kc"), "2");
-    assert_int_equal(rc_layout_instance_count(l), 4);
+    assert_int_equal(rc_layout_count_instances(l), 4);
     expect_no_errors();
     free_layout(l);
 }
@@ -238,15 +238,15 @@ static void test_unmount_key_change_resets_state(void **state)
     (void)state;
     rc_layout *l = new_layout(&KRoot_component, NULL, 0);
     flush_commit(l);
-    rc_set_int(G.st2, 9);
+    rc_state_set_int(G.st2, 9);
     flush_commit(l);
     assert_string_equal(text_of(l, "k"), "9");
     logged.effects.n = 0;
-    rc_set_int(G.st, 1);
+    rc_state_set_int(G.st, 1);
     flush_commit(l);
     assert_string_equal(text_of(l, "k"), "0");
     slog_expect(&logged.effects, "K:cleanup", "K:effect", NULL);
-    assert_int_equal(rc_layout_instance_count(l), 2);
+    assert_int_equal(rc_layout_count_instances(l), 2);
     expect_no_errors();
     free_layout(l);
 }

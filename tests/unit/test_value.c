@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 
 typedef struct point {
     int32_t x, y;
@@ -37,13 +37,13 @@ static void test_zero_is_null(void **state)
     (void)state;
     rc_value v = {0};
     assert_int_equal(v.kind, RC_NULL);
-    assert_true(rc_value_bool(&v, true));
-    assert_int_equal(rc_value_int(&v, 42), 42);
-    assert_true(rc_value_float(&v, 1.5) == 1.5);
-    assert_string_equal(rc_value_string(&v, "fb"), "fb");
-    assert_int_equal(rc_array_len(&v), 0);
-    assert_int_equal(rc_object_len(&v), 0);
-    assert_null(rc_array_at(&v, 0));
+    assert_true(rc_value_get_bool(&v, true));
+    assert_int_equal(rc_value_get_int(&v, 42), 42);
+    assert_true(rc_value_get_float(&v, 1.5) == 1.5);
+    assert_string_equal(rc_value_get_string(&v, "fb"), "fb");
+    assert_int_equal(rc_array_count(&v), 0);
+    assert_int_equal(rc_object_count(&v), 0);
+    assert_null(rc_array_get(&v, 0));
     assert_null(rc_object_get(&v, "a"));
     rc_value_free(&v);
     assert_int_equal(v.kind, RC_NULL);
@@ -67,7 +67,7 @@ static void test_free_resets_to_null(void **state)
     rc_value_set_bytes(rc_array_push(arr), "\0b", 2);
     rc_value_set_struct(rc_array_push(arr), &point_type, NULL);
     rc_value_set_object(rc_array_push(arr));
-    rc_value_set_int(rc_object_set(rc_array_at(arr, 3), "k"), 1);
+    rc_value_set_int(rc_object_set(rc_array_get(arr, 3), "k"), 1);
     rc_value_free(&v);
     assert_int_equal(v.kind, RC_NULL);
     assert_null(v.as.obj.items);
@@ -90,25 +90,25 @@ static void test_set_scalars(void **state)
 
     rc_value_set_bool(&v, true);
     assert_int_equal(v.kind, RC_BOOL);
-    assert_true(rc_value_bool(&v, false));
+    assert_true(rc_value_get_bool(&v, false));
     rc_value_set_bool(&v, false);
-    assert_false(rc_value_bool(&v, true));
+    assert_false(rc_value_get_bool(&v, true));
 
     rc_value_set_int(&v, -7);
     assert_int_equal(v.kind, RC_INT);
-    assert_int_equal(rc_value_int(&v, 0), -7);
+    assert_int_equal(rc_value_get_int(&v, 0), -7);
     rc_value_set_int(&v, INT64_MIN);
-    assert_true(rc_value_int(&v, 0) == INT64_MIN);
+    assert_true(rc_value_get_int(&v, 0) == INT64_MIN);
 
     rc_value_set_float(&v, 2.25);
     assert_int_equal(v.kind, RC_FLOAT);
-    assert_true(rc_value_float(&v, 0.0) == 2.25);
+    assert_true(rc_value_get_float(&v, 0.0) == 2.25);
 
     /* Replacing owned content frees it (leak checkers verify). */
     rc_value_set_string(&v, "owned");
     rc_value_set_int(&v, 3);
     assert_int_equal(v.kind, RC_INT);
-    assert_int_equal(rc_value_int(&v, 0), 3);
+    assert_int_equal(rc_value_get_int(&v, 0), 3);
 
     rc_value_set_string(&v, "owned again");
     rc_value_set_null(&v);
@@ -125,13 +125,13 @@ static void test_set_string(void **state)
     assert_int_equal(v.kind, RC_STRING);
     assert_int_equal(v.as.str.len, 5);
     assert_string_equal(v.as.str.ptr, "hello");
-    assert_string_equal(rc_value_string(&v, NULL), "hello");
+    assert_string_equal(rc_value_get_string(&v, NULL), "hello");
 
     /* The value owns a copy, not the caller's buffer. */
     char buf[] = "mutable";
     rc_value_set_string(&v, buf);
     buf[0] = 'X';
-    assert_string_equal(rc_value_string(&v, NULL), "mutable");
+    assert_string_equal(rc_value_get_string(&v, NULL), "mutable");
     assert_ptr_not_equal(v.as.str.ptr, buf);
 
     /* Empty string: len 0 but still a NUL-terminated buffer. */
@@ -139,13 +139,13 @@ static void test_set_string(void **state)
     assert_int_equal(v.kind, RC_STRING);
     assert_int_equal(v.as.str.len, 0);
     assert_non_null(v.as.str.ptr);
-    assert_string_equal(rc_value_string(&v, "fb"), "");
+    assert_string_equal(rc_value_get_string(&v, "fb"), "");
 
     /* NULL is stored as the empty string. */
     rc_value_set_string(&v, NULL);
     assert_int_equal(v.kind, RC_STRING);
     assert_int_equal(v.as.str.len, 0);
-    assert_string_equal(rc_value_string(&v, "fb"), "");
+    assert_string_equal(rc_value_get_string(&v, "fb"), "");
 
     rc_value_free(&v);
 }
@@ -159,7 +159,7 @@ static void test_set_stringn(void **state)
     rc_value_set_stringn(&v, "abcdef", 3);
     assert_int_equal(v.kind, RC_STRING);
     assert_int_equal(v.as.str.len, 3);
-    assert_string_equal(rc_value_string(&v, NULL), "abc");
+    assert_string_equal(rc_value_get_string(&v, NULL), "abc");
 
     /* Embedded NUL bytes are kept; the length counts them. */
     rc_value_set_stringn(&v, "a\0b", 3);
@@ -186,8 +186,8 @@ static void test_set_bytes(void **state)
     assert_memory_equal(v.as.str.ptr, data, sizeof(data));
     /* Bytes are NUL-terminated too. */
     assert_int_equal(v.as.str.ptr[sizeof(data)], '\0');
-    /* rc_value_string reads strings only. */
-    assert_string_equal(rc_value_string(&v, "fb"), "fb");
+    /* rc_value_get_string reads strings only. */
+    assert_string_equal(rc_value_get_string(&v, "fb"), "fb");
 
     rc_value_set_bytes(&v, data, 0);
     assert_int_equal(v.kind, RC_BYTES);
@@ -209,14 +209,14 @@ static void test_setter_aliasing(void **state)
 
     /* The new string is the value's own buffer. */
     rc_value_set_string(&v, "self");
-    rc_value_set_string(&v, rc_value_string(&v, NULL));
-    assert_string_equal(rc_value_string(&v, NULL), "self");
+    rc_value_set_string(&v, rc_value_get_string(&v, NULL));
+    assert_string_equal(rc_value_get_string(&v, NULL), "self");
     assert_int_equal(v.as.str.len, 4);
 
     /* A slice of the value's own buffer. */
     rc_value_set_string(&v, "0123456789");
     rc_value_set_stringn(&v, v.as.str.ptr + 2, 3);
-    assert_string_equal(rc_value_string(&v, NULL), "234");
+    assert_string_equal(rc_value_get_string(&v, NULL), "234");
 
     /* Bytes from the value's own buffer. */
     rc_value_set_bytes(&v, "ab\0cd", 5);
@@ -227,9 +227,9 @@ static void test_setter_aliasing(void **state)
     /* A string stored deep inside the value replaces the whole value. */
     rc_value_set_array(&v);
     rc_value_set_string(rc_object_set(rc_array_push(&v), "name"), "deep");
-    rc_value_set_string(&v, rc_value_string(rc_object_get(rc_array_at(&v, 0), "name"), NULL));
+    rc_value_set_string(&v, rc_value_get_string(rc_object_get(rc_array_get(&v, 0), "name"), NULL));
     assert_int_equal(v.kind, RC_STRING);
-    assert_string_equal(rc_value_string(&v, NULL), "deep");
+    assert_string_equal(rc_value_get_string(&v, NULL), "deep");
 
     /* Struct data taken from the value itself. */
     point p = {3, 4};
@@ -250,8 +250,8 @@ static void test_set_array_object_reset(void **state)
     rc_value_set_int(rc_array_push(&v), 2);
     rc_value_set_array(&v);
     assert_int_equal(v.kind, RC_ARRAY);
-    assert_int_equal(rc_array_len(&v), 0);
-    assert_null(rc_array_at(&v, 0));
+    assert_int_equal(rc_array_count(&v), 0);
+    assert_null(rc_array_get(&v, 0));
 
     rc_value_set_int(rc_object_set(&v, "a"), 1);   /* v is an array: refused */
     assert_int_equal(v.kind, RC_ARRAY);
@@ -261,7 +261,7 @@ static void test_set_array_object_reset(void **state)
     rc_value_set_int(rc_object_set(&v, "a"), 1);
     rc_value_set_object(&v);
     assert_int_equal(v.kind, RC_OBJECT);
-    assert_int_equal(rc_object_len(&v), 0);
+    assert_int_equal(rc_object_count(&v), 0);
     assert_null(rc_object_get(&v, "a"));
 
     rc_value_free(&v);
@@ -274,17 +274,17 @@ static void test_set_array_object_reset(void **state)
 static void test_readers_null_pointer(void **state)
 {
     (void)state;
-    assert_false(rc_value_bool(NULL, false));
-    assert_true(rc_value_bool(NULL, true));
-    assert_int_equal(rc_value_int(NULL, -3), -3);
-    assert_true(rc_value_float(NULL, 0.5) == 0.5);
-    assert_null(rc_value_string(NULL, NULL));
-    assert_string_equal(rc_value_string(NULL, "fb"), "fb");
-    assert_int_equal(rc_array_len(NULL), 0);
-    assert_null(rc_array_at(NULL, 0));
+    assert_false(rc_value_get_bool(NULL, false));
+    assert_true(rc_value_get_bool(NULL, true));
+    assert_int_equal(rc_value_get_int(NULL, -3), -3);
+    assert_true(rc_value_get_float(NULL, 0.5) == 0.5);
+    assert_null(rc_value_get_string(NULL, NULL));
+    assert_string_equal(rc_value_get_string(NULL, "fb"), "fb");
+    assert_int_equal(rc_array_count(NULL), 0);
+    assert_null(rc_array_get(NULL, 0));
     assert_null(rc_array_push(NULL));
     rc_array_remove(NULL, 0);
-    assert_int_equal(rc_object_len(NULL), 0);
+    assert_int_equal(rc_object_count(NULL), 0);
     assert_null(rc_object_get(NULL, "a"));
     assert_null(rc_object_set(NULL, "a"));
     assert_false(rc_object_remove(NULL, "a"));
@@ -314,27 +314,27 @@ static void test_readers_kind_fallbacks(void **state)
 
     /* bool only from RC_BOOL. */
     rc_value_set_int(&v, 1);
-    assert_false(rc_value_bool(&v, false));
+    assert_false(rc_value_get_bool(&v, false));
     rc_value_set_string(&v, "true");
-    assert_false(rc_value_bool(&v, false));
+    assert_false(rc_value_get_bool(&v, false));
 
     /* string only from RC_STRING. */
     rc_value_set_int(&v, 5);
-    assert_string_equal(rc_value_string(&v, "fb"), "fb");
-    assert_null(rc_value_string(&v, NULL));
+    assert_string_equal(rc_value_get_string(&v, "fb"), "fb");
+    assert_null(rc_value_get_string(&v, NULL));
 
     /* int and float only from numbers. */
     rc_value_set_string(&v, "12");
-    assert_int_equal(rc_value_int(&v, -1), -1);
-    assert_true(rc_value_float(&v, -1.0) == -1.0);
+    assert_int_equal(rc_value_get_int(&v, -1), -1);
+    assert_true(rc_value_get_float(&v, -1.0) == -1.0);
     rc_value_set_bool(&v, true);
-    assert_int_equal(rc_value_int(&v, -1), -1);
-    assert_true(rc_value_float(&v, -1.0) == -1.0);
+    assert_int_equal(rc_value_get_int(&v, -1), -1);
+    assert_true(rc_value_get_float(&v, -1.0) == -1.0);
     rc_value_set_array(&v);
-    assert_int_equal(rc_value_int(&v, -1), -1);
+    assert_int_equal(rc_value_get_int(&v, -1), -1);
     rc_value_set_struct(&v, &point_type, NULL);
-    assert_int_equal(rc_value_int(&v, -1), -1);
-    assert_string_equal(rc_value_string(&v, "fb"), "fb");
+    assert_int_equal(rc_value_get_int(&v, -1), -1);
+    assert_string_equal(rc_value_get_string(&v, "fb"), "fb");
 
     rc_value_free(&v);
 }
@@ -345,39 +345,39 @@ static void test_readers_number_conversion(void **state)
     rc_value v = {0};
 
     rc_value_set_int(&v, -12);
-    assert_true(rc_value_float(&v, 0.0) == -12.0);
+    assert_true(rc_value_get_float(&v, 0.0) == -12.0);
     rc_value_set_int(&v, INT64_C(1) << 53);
-    assert_true(rc_value_float(&v, 0.0) == 9007199254740992.0);
+    assert_true(rc_value_get_float(&v, 0.0) == 9007199254740992.0);
 
     /* Truncation toward zero. */
     rc_value_set_float(&v, 2.9);
-    assert_int_equal(rc_value_int(&v, 0), 2);
+    assert_int_equal(rc_value_get_int(&v, 0), 2);
     rc_value_set_float(&v, -2.9);
-    assert_int_equal(rc_value_int(&v, 0), -2);
+    assert_int_equal(rc_value_get_int(&v, 0), -2);
     rc_value_set_float(&v, -0.5);
-    assert_int_equal(rc_value_int(&v, 7), 0);
+    assert_int_equal(rc_value_get_int(&v, 7), 0);
 
     /* Saturation at the int64 range. */
     rc_value_set_float(&v, 1e300);
-    assert_true(rc_value_int(&v, 0) == INT64_MAX);
+    assert_true(rc_value_get_int(&v, 0) == INT64_MAX);
     rc_value_set_float(&v, -1e300);
-    assert_true(rc_value_int(&v, 0) == INT64_MIN);
+    assert_true(rc_value_get_int(&v, 0) == INT64_MIN);
     rc_value_set_float(&v, INFINITY);
-    assert_true(rc_value_int(&v, 0) == INT64_MAX);
+    assert_true(rc_value_get_int(&v, 0) == INT64_MAX);
     rc_value_set_float(&v, -INFINITY);
-    assert_true(rc_value_int(&v, 0) == INT64_MIN);
+    assert_true(rc_value_get_int(&v, 0) == INT64_MIN);
     rc_value_set_float(&v, 9223372036854775808.0);   /* 2^63: just past max */
-    assert_true(rc_value_int(&v, 0) == INT64_MAX);
+    assert_true(rc_value_get_int(&v, 0) == INT64_MAX);
     rc_value_set_float(&v, -9223372036854775808.0);  /* -2^63: exactly min */
-    assert_true(rc_value_int(&v, 0) == INT64_MIN);
+    assert_true(rc_value_get_int(&v, 0) == INT64_MIN);
     /* The largest double below 2^63 converts exactly. */
     rc_value_set_float(&v, 9223372036854774784.0);
-    assert_true(rc_value_int(&v, 0) == INT64_C(9223372036854774784));
+    assert_true(rc_value_get_int(&v, 0) == INT64_C(9223372036854774784));
 
     /* NaN has no integer value: fallback. */
     rc_value_set_float(&v, NAN);
-    assert_int_equal(rc_value_int(&v, 99), 99);
-    assert_true(isnan(rc_value_float(&v, 0.0)));
+    assert_int_equal(rc_value_get_int(&v, 99), 99);
+    assert_true(isnan(rc_value_get_float(&v, 0.0)));
 
     rc_value_free(&v);
 }
@@ -413,7 +413,7 @@ static void test_copy_deep(void **state)
 
     rc_value_copy(&b, &a);
     assert_true(rc_value_equal(&a, &b));
-    assert_int_equal(rc_object_len(&b), 4);
+    assert_int_equal(rc_object_count(&b), 4);
 
     /* Nothing is shared. */
     assert_ptr_not_equal(a.as.obj.items, b.as.obj.items);
@@ -425,21 +425,21 @@ static void test_copy_deep(void **state)
 
     /* Changing the copy leaves the original alone, at every depth. */
     rc_value_set_string(rc_object_get(&b, "name"), "changed");
-    rc_value_set_int(rc_array_at(rc_object_get(&b, "tags"), 1), 100);
+    rc_value_set_int(rc_array_get(rc_object_get(&b, "tags"), 1), 100);
     ((point *)rc_object_get(&b, "pos")->as.st.ptr)->x = 99;
-    rc_value_set_string(rc_array_at(rc_object_get(rc_object_get(&b, "inner"), "deep"), 0), "w");
+    rc_value_set_string(rc_array_get(rc_object_get(rc_object_get(&b, "inner"), "deep"), 0), "w");
     assert_false(rc_value_equal(&a, &b));
 
-    assert_string_equal(rc_value_string(rc_object_get(&a, "name"), NULL), "n");
-    assert_int_equal(rc_value_int(rc_array_at(rc_object_get(&a, "tags"), 1), 0), 1);
+    assert_string_equal(rc_value_get_string(rc_object_get(&a, "name"), NULL), "n");
+    assert_int_equal(rc_value_get_int(rc_array_get(rc_object_get(&a, "tags"), 1), 0), 1);
     assert_int_equal(((const point *)rc_object_get(&a, "pos")->as.st.ptr)->x, 10);
-    assert_string_equal(rc_value_string(rc_array_at(rc_object_get(rc_object_get(&a, "inner"),
+    assert_string_equal(rc_value_get_string(rc_array_get(rc_object_get(rc_object_get(&a, "inner"),
                                                                   "deep"), 0), NULL), "z");
 
     /* And the other way round. */
     rc_value_copy(&b, &a);
     rc_object_remove(&a, "tags");
-    assert_int_equal(rc_array_len(rc_object_get(&b, "tags")), 6);
+    assert_int_equal(rc_array_count(rc_object_get(&b, "tags")), 6);
 
     rc_value_free(&a);
     rc_value_free(&b);
@@ -454,7 +454,7 @@ static void test_copy_scalars_and_overwrite(void **state)
     rc_value_set_float(&src, -1.25);
     rc_value_copy(&dst, &src);
     assert_int_equal(dst.kind, RC_FLOAT);
-    assert_true(rc_value_float(&dst, 0.0) == -1.25);
+    assert_true(rc_value_get_float(&dst, 0.0) == -1.25);
 
     rc_value_set_bytes(&src, "", 0);
     rc_value_copy(&dst, &src);
@@ -476,9 +476,9 @@ static void test_copy_scalars_and_overwrite(void **state)
     rc_value_set_array(&src);
     rc_value_copy(&dst, &src);
     assert_int_equal(dst.kind, RC_ARRAY);
-    assert_int_equal(rc_array_len(&dst), 0);
+    assert_int_equal(rc_array_count(&dst), 0);
     rc_value_set_int(rc_array_push(&dst), 1);   /* and can grow */
-    assert_int_equal(rc_array_len(&src), 0);
+    assert_int_equal(rc_array_count(&src), 0);
 
     rc_value_free(&src);
     rc_value_free(&dst);
@@ -504,14 +504,14 @@ static void test_copy_aliasing(void **state)
     rc_value_free(&v);
     rc_value_set_int(rc_array_push(&v), 1);
     rc_value_set_int(rc_array_push(&v), 2);
-    rc_value_copy(rc_array_at(&v, 0), &v);
-    assert_int_equal(rc_array_len(&v), 2);
-    rc_value *first = rc_array_at(&v, 0);
+    rc_value_copy(rc_array_get(&v, 0), &v);
+    assert_int_equal(rc_array_count(&v), 2);
+    rc_value *first = rc_array_get(&v, 0);
     assert_int_equal(first->kind, RC_ARRAY);
-    assert_int_equal(rc_array_len(first), 2);
-    assert_int_equal(rc_value_int(rc_array_at(first, 0), 0), 1);
-    assert_int_equal(rc_value_int(rc_array_at(first, 1), 0), 2);
-    assert_int_equal(rc_value_int(rc_array_at(&v, 1), 0), 2);
+    assert_int_equal(rc_array_count(first), 2);
+    assert_int_equal(rc_value_get_int(rc_array_get(first, 0), 0), 1);
+    assert_int_equal(rc_value_get_int(rc_array_get(first, 1), 0), 2);
+    assert_int_equal(rc_value_get_int(rc_array_get(&v, 1), 0), 2);
 
     rc_value_free(&v);
     rc_value_free(&expect);
@@ -648,7 +648,7 @@ static void test_equal_arrays(void **state)
     rc_value_set_string(rc_array_push(rc_array_push(&a)), "x");
     rc_value_set_string(rc_array_push(rc_array_push(&b)), "y");
     assert_false(rc_value_equal(&a, &b));
-    rc_value_set_string(rc_array_at(rc_array_at(&b, 2), 0), "x");
+    rc_value_set_string(rc_array_get(rc_array_get(&b, 2), 0), "x");
     assert_true(rc_value_equal(&a, &b));
 
     /* Empty array vs empty object vs null: different kinds. */
@@ -774,8 +774,8 @@ static void test_struct_values(void **state)
     assert_int_equal(((const point *)a.as.st.ptr)->y, 2);
 
     /* A struct is not an int or a string. */
-    assert_false(rc_value_bool(&a, false));
-    assert_int_equal(rc_value_int(&a, 8), 8);
+    assert_false(rc_value_get_bool(&a, false));
+    assert_int_equal(rc_value_get_int(&a, 8), 8);
 
     rc_value_free(&a);
     rc_value_free(&b);
@@ -797,8 +797,8 @@ static void test_array_push_at(void **state)
     assert_non_null(item);
     assert_int_equal(v.kind, RC_ARRAY);
     assert_int_equal(item->kind, RC_NULL);      /* new items are RC_NULL */
-    assert_int_equal(rc_array_len(&v), 1);
-    assert_ptr_equal(rc_array_at(&v, 0), item);
+    assert_int_equal(rc_array_count(&v), 1);
+    assert_ptr_equal(rc_array_get(&v, 0), item);
     rc_value_set_int(item, 0);
 
     size_t prev_cap = v.as.arr.cap;
@@ -816,14 +816,14 @@ static void test_array_push_at(void **state)
             growths++;
         }
     }
-    assert_int_equal(rc_array_len(&v), 1000);
+    assert_int_equal(rc_array_count(&v), 1000);
     assert_true(growths <= 20);
     for (size_t i = 0; i < 1000; i++)
-        assert_int_equal(rc_value_int(rc_array_at(&v, i), -1), (int64_t)i * 3);
+        assert_int_equal(rc_value_get_int(rc_array_get(&v, i), -1), (int64_t)i * 3);
 
     /* Out of range. */
-    assert_null(rc_array_at(&v, 1000));
-    assert_null(rc_array_at(&v, SIZE_MAX));
+    assert_null(rc_array_get(&v, 1000));
+    assert_null(rc_array_get(&v, SIZE_MAX));
 
     rc_value_free(&v);
 }
@@ -837,23 +837,23 @@ static void test_array_on_other_kinds(void **state)
     rc_value_set_int(&v, 5);
     assert_null(rc_array_push(&v));
     assert_int_equal(v.kind, RC_INT);
-    assert_int_equal(rc_value_int(&v, 0), 5);
-    assert_int_equal(rc_array_len(&v), 0);
-    assert_null(rc_array_at(&v, 0));
+    assert_int_equal(rc_value_get_int(&v, 0), 5);
+    assert_int_equal(rc_array_count(&v), 0);
+    assert_null(rc_array_get(&v, 0));
 
     rc_value_set_string(&v, "s");
     assert_null(rc_array_push(&v));
     rc_array_remove(&v, 0);
-    assert_string_equal(rc_value_string(&v, NULL), "s");
+    assert_string_equal(rc_value_get_string(&v, NULL), "s");
 
     /* An object is not an array even though it has items. */
     rc_value_set_object(&v);
     rc_value_set_int(rc_object_set(&v, "a"), 1);
     assert_null(rc_array_push(&v));
-    assert_int_equal(rc_array_len(&v), 0);
-    assert_null(rc_array_at(&v, 0));
+    assert_int_equal(rc_array_count(&v), 0);
+    assert_null(rc_array_get(&v, 0));
     rc_array_remove(&v, 0);
-    assert_int_equal(rc_object_len(&v), 1);
+    assert_int_equal(rc_object_count(&v), 1);
 
     rc_value_free(&v);
 }
@@ -867,27 +867,27 @@ static void test_array_remove(void **state)
         rc_value_set_string(rc_array_push(&v), names[i]);
 
     rc_array_remove(&v, 2);                     /* middle: a b d e */
-    assert_int_equal(rc_array_len(&v), 4);
-    assert_string_equal(rc_value_string(rc_array_at(&v, 0), NULL), "a");
-    assert_string_equal(rc_value_string(rc_array_at(&v, 1), NULL), "b");
-    assert_string_equal(rc_value_string(rc_array_at(&v, 2), NULL), "d");
-    assert_string_equal(rc_value_string(rc_array_at(&v, 3), NULL), "e");
-    assert_null(rc_array_at(&v, 4));
+    assert_int_equal(rc_array_count(&v), 4);
+    assert_string_equal(rc_value_get_string(rc_array_get(&v, 0), NULL), "a");
+    assert_string_equal(rc_value_get_string(rc_array_get(&v, 1), NULL), "b");
+    assert_string_equal(rc_value_get_string(rc_array_get(&v, 2), NULL), "d");
+    assert_string_equal(rc_value_get_string(rc_array_get(&v, 3), NULL), "e");
+    assert_null(rc_array_get(&v, 4));
 
     rc_array_remove(&v, 0);                     /* first: b d e */
-    assert_int_equal(rc_array_len(&v), 3);
-    assert_string_equal(rc_value_string(rc_array_at(&v, 0), NULL), "b");
+    assert_int_equal(rc_array_count(&v), 3);
+    assert_string_equal(rc_value_get_string(rc_array_get(&v, 0), NULL), "b");
 
     rc_array_remove(&v, 2);                     /* last: b d */
-    assert_int_equal(rc_array_len(&v), 2);
-    assert_string_equal(rc_value_string(rc_array_at(&v, 1), NULL), "d");
+    assert_int_equal(rc_array_count(&v), 2);
+    assert_string_equal(rc_value_get_string(rc_array_get(&v, 1), NULL), "d");
 
     /* Out of range: nothing happens. */
     rc_array_remove(&v, 2);
     rc_array_remove(&v, SIZE_MAX);
-    assert_int_equal(rc_array_len(&v), 2);
-    assert_string_equal(rc_value_string(rc_array_at(&v, 0), NULL), "b");
-    assert_string_equal(rc_value_string(rc_array_at(&v, 1), NULL), "d");
+    assert_int_equal(rc_array_count(&v), 2);
+    assert_string_equal(rc_value_get_string(rc_array_get(&v, 0), NULL), "b");
+    assert_string_equal(rc_value_get_string(rc_array_get(&v, 1), NULL), "d");
 
     /* Removing a nested container frees it; pushing reuses the slot. */
     rc_value_set_string(rc_object_set(rc_array_push(&v), "k"), "nested");
@@ -898,10 +898,10 @@ static void test_array_remove(void **state)
     rc_array_remove(&v, 0);
     rc_array_remove(&v, 0);
     rc_array_remove(&v, 0);
-    assert_int_equal(rc_array_len(&v), 0);
+    assert_int_equal(rc_array_count(&v), 0);
     assert_int_equal(v.kind, RC_ARRAY);         /* still an (empty) array */
     rc_array_remove(&v, 0);
-    assert_int_equal(rc_array_len(&v), 0);
+    assert_int_equal(rc_array_count(&v), 0);
 
     rc_value_free(&v);
 }
@@ -921,33 +921,33 @@ static void test_object_set_get(void **state)
     assert_int_equal(v.kind, RC_OBJECT);
     assert_int_equal(a->kind, RC_NULL);
     rc_value_set_int(a, 1);
-    assert_int_equal(rc_object_len(&v), 1);
+    assert_int_equal(rc_object_count(&v), 1);
 
     /* The key is copied. */
     char key[] = "bb";
     rc_value_set_int(rc_object_set(&v, key), 2);
     key[0] = 'X';
     assert_null(rc_object_get(&v, "Xb"));
-    assert_int_equal(rc_value_int(rc_object_get(&v, "bb"), 0), 2);
+    assert_int_equal(rc_value_get_int(rc_object_get(&v, "bb"), 0), 2);
 
     /* Existing key: same member, value unchanged. */
     rc_value *again = rc_object_set(&v, "a");
     assert_ptr_equal(again, rc_object_get(&v, "a"));
     assert_int_equal(again->kind, RC_INT);
-    assert_int_equal(rc_value_int(again, 0), 1);
-    assert_int_equal(rc_object_len(&v), 2);
+    assert_int_equal(rc_value_get_int(again, 0), 1);
+    assert_int_equal(rc_object_count(&v), 2);
 
     /* Missing key, prefix of a key, empty key. */
     assert_null(rc_object_get(&v, "c"));
     assert_null(rc_object_get(&v, "b"));
     assert_null(rc_object_get(&v, ""));
     rc_value_set_bool(rc_object_set(&v, ""), true);
-    assert_true(rc_value_bool(rc_object_get(&v, ""), false));
+    assert_true(rc_value_get_bool(rc_object_get(&v, ""), false));
     assert_null(rc_object_get(&v, NULL));
     assert_null(rc_object_set(&v, NULL));
 
     /* Insertion order is kept. */
-    assert_int_equal(rc_object_len(&v), 3);
+    assert_int_equal(rc_object_count(&v), 3);
     assert_string_equal(v.as.obj.items[0].key, "a");
     assert_string_equal(v.as.obj.items[1].key, "bb");
     assert_string_equal(v.as.obj.items[2].key, "");
@@ -958,12 +958,12 @@ static void test_object_set_get(void **state)
         snprintf(name, sizeof(name), "k%d", i);
         rc_value_set_int(rc_object_set(&v, name), i);
     }
-    assert_int_equal(rc_object_len(&v), 203);
+    assert_int_equal(rc_object_count(&v), 203);
     for (int i = 0; i < 200; i++) {
         snprintf(name, sizeof(name), "k%d", i);
-        assert_int_equal(rc_value_int(rc_object_get(&v, name), -1), i);
+        assert_int_equal(rc_value_get_int(rc_object_get(&v, name), -1), i);
     }
-    assert_int_equal(rc_value_int(rc_object_get(&v, "a"), 0), 1);
+    assert_int_equal(rc_value_get_int(rc_object_get(&v, "a"), 0), 1);
 
     rc_value_free(&v);
 }
@@ -976,18 +976,18 @@ static void test_object_on_other_kinds(void **state)
     rc_value_set_float(&v, 1.5);
     assert_null(rc_object_set(&v, "a"));
     assert_int_equal(v.kind, RC_FLOAT);
-    assert_true(rc_value_float(&v, 0.0) == 1.5);
+    assert_true(rc_value_get_float(&v, 0.0) == 1.5);
     assert_null(rc_object_get(&v, "a"));
     assert_false(rc_object_remove(&v, "a"));
-    assert_int_equal(rc_object_len(&v), 0);
+    assert_int_equal(rc_object_count(&v), 0);
 
     /* An array is not an object. */
     rc_value_set_array(&v);
     rc_value_set_int(rc_array_push(&v), 1);
     assert_null(rc_object_set(&v, "a"));
     assert_null(rc_object_get(&v, "a"));
-    assert_int_equal(rc_object_len(&v), 0);
-    assert_int_equal(rc_array_len(&v), 1);
+    assert_int_equal(rc_object_count(&v), 0);
+    assert_int_equal(rc_array_count(&v), 1);
 
     rc_value_free(&v);
 }
@@ -1003,24 +1003,24 @@ static void test_object_remove(void **state)
     rc_value_set_string(rc_object_set(&v, "d"), "D");
 
     assert_true(rc_object_remove(&v, "b"));
-    assert_int_equal(rc_object_len(&v), 3);
+    assert_int_equal(rc_object_count(&v), 3);
     assert_null(rc_object_get(&v, "b"));
     assert_false(rc_object_remove(&v, "b"));    /* already gone */
     assert_false(rc_object_remove(&v, "zz"));
     assert_false(rc_object_remove(&v, NULL));
-    assert_int_equal(rc_object_len(&v), 3);
+    assert_int_equal(rc_object_count(&v), 3);
 
     /* The rest keep their values and order. */
     assert_string_equal(v.as.obj.items[0].key, "a");
     assert_string_equal(v.as.obj.items[1].key, "c");
     assert_string_equal(v.as.obj.items[2].key, "d");
-    assert_string_equal(rc_value_string(rc_object_get(&v, "c"), NULL), "C");
-    assert_string_equal(rc_value_string(rc_object_get(&v, "d"), NULL), "D");
+    assert_string_equal(rc_value_get_string(rc_object_get(&v, "c"), NULL), "C");
+    assert_string_equal(rc_value_get_string(rc_object_get(&v, "d"), NULL), "D");
 
     assert_true(rc_object_remove(&v, "d"));     /* last */
     assert_true(rc_object_remove(&v, "a"));     /* first */
-    assert_int_equal(rc_object_len(&v), 1);
-    assert_string_equal(rc_value_string(rc_object_get(&v, "c"), NULL), "C");
+    assert_int_equal(rc_object_count(&v), 1);
+    assert_string_equal(rc_value_get_string(rc_object_get(&v, "c"), NULL), "C");
 
     /* A removed key can be set again, as a fresh RC_NULL member at the end. */
     rc_value *a = rc_object_set(&v, "a");
@@ -1029,7 +1029,7 @@ static void test_object_remove(void **state)
 
     assert_true(rc_object_remove(&v, "c"));
     assert_true(rc_object_remove(&v, "a"));
-    assert_int_equal(rc_object_len(&v), 0);
+    assert_int_equal(rc_object_count(&v), 0);
     assert_int_equal(v.kind, RC_OBJECT);        /* still an (empty) object */
 
     rc_value_free(&v);
@@ -1046,15 +1046,15 @@ static void test_object_key_aliasing(void **state)
     rc_value_set_int(rc_object_set(&v, "k1"), 1);
     rc_value_set_int(rc_object_set(&v, "k2"), 2);
     rc_value_set_int(rc_object_set(&v, "k3"), 3);
-    rc_value *m = rc_object_set(&v, rc_value_string(rc_object_get(&v, "k0"), NULL));
+    rc_value *m = rc_object_set(&v, rc_value_get_string(rc_object_get(&v, "k0"), NULL));
     assert_non_null(m);
     rc_value_set_int(m, 4);
-    assert_int_equal(rc_object_len(&v), 5);
-    assert_int_equal(rc_value_int(rc_object_get(&v, "from-value"), 0), 4);
+    assert_int_equal(rc_object_count(&v), 5);
+    assert_int_equal(rc_value_get_int(rc_object_get(&v, "from-value"), 0), 4);
 
     /* A key taken from the object's own member key. */
     assert_ptr_equal(rc_object_set(&v, v.as.obj.items[1].key), rc_object_get(&v, "k1"));
-    assert_int_equal(rc_object_len(&v), 5);
+    assert_int_equal(rc_object_count(&v), 5);
     assert_true(rc_object_remove(&v, v.as.obj.items[1].key));
     assert_null(rc_object_get(&v, "k1"));
 
@@ -1081,27 +1081,27 @@ static void test_nested(void **state)
             rc_value_set_int(rc_array_push(tags), j);
     }
 
-    assert_int_equal(rc_array_len(&todos), 3);
-    const rc_value *t1 = rc_array_at(&todos, 1);
-    assert_string_equal(rc_value_string(rc_object_get(t1, "title"), NULL), "todo 1");
-    assert_true(rc_value_bool(rc_object_get(t1, "done"), false));
-    assert_int_equal(rc_array_len(rc_object_get(t1, "tags")), 2);
-    const rc_value *t2 = rc_array_at(&todos, 2);
-    assert_false(rc_value_bool(rc_object_get(t2, "done"), true));
-    assert_int_equal(rc_value_int(rc_array_at(rc_object_get(t2, "tags"), 2), -1), 2);
+    assert_int_equal(rc_array_count(&todos), 3);
+    const rc_value *t1 = rc_array_get(&todos, 1);
+    assert_string_equal(rc_value_get_string(rc_object_get(t1, "title"), NULL), "todo 1");
+    assert_true(rc_value_get_bool(rc_object_get(t1, "done"), false));
+    assert_int_equal(rc_array_count(rc_object_get(t1, "tags")), 2);
+    const rc_value *t2 = rc_array_get(&todos, 2);
+    assert_false(rc_value_get_bool(rc_object_get(t2, "done"), true));
+    assert_int_equal(rc_value_get_int(rc_array_get(rc_object_get(t2, "tags"), 2), -1), 2);
 
     /* Lookups through missing links return NULL/fallback, never crash. */
-    assert_null(rc_object_get(rc_array_at(&todos, 9), "title"));
-    assert_string_equal(rc_value_string(rc_object_get(rc_array_at(&todos, 9), "title"), "none"),
+    assert_null(rc_object_get(rc_array_get(&todos, 9), "title"));
+    assert_string_equal(rc_value_get_string(rc_object_get(rc_array_get(&todos, 9), "title"), "none"),
                         "none");
-    assert_null(rc_array_at(rc_object_get(t1, "missing"), 0));
+    assert_null(rc_array_get(rc_object_get(t1, "missing"), 0));
 
     /* Remove the middle todo: the others shift, contents intact. */
     rc_array_remove(&todos, 1);
-    assert_int_equal(rc_array_len(&todos), 2);
-    assert_string_equal(rc_value_string(rc_object_get(rc_array_at(&todos, 1), "title"), NULL),
+    assert_int_equal(rc_array_count(&todos), 2);
+    assert_string_equal(rc_value_get_string(rc_object_get(rc_array_get(&todos, 1), "title"), NULL),
                         "todo 2");
-    assert_int_equal(rc_array_len(rc_object_get(rc_array_at(&todos, 1), "tags")), 3);
+    assert_int_equal(rc_array_count(rc_object_get(rc_array_get(&todos, 1), "tags")), 3);
 
     rc_value_free(&todos);
     assert_int_equal(todos.kind, RC_NULL);

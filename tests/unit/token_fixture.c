@@ -40,19 +40,19 @@ rc_layout *mount(const rc_component *root, rc_snapshot *snap)
 
 static void collect_ids_in(const rc_node *n, idlist *out)
 {
-    for (size_t i = 0; i < rc_node_handler_count(n); i++) {
+    for (size_t i = 0; i < rc_node_count_handlers(n); i++) {
         assert_true(out->n < 32);
-        snprintf(out->id[out->n++], sizeof out->id[0], "%s", rc_handler_id(rc_node_handler(n, i)));
+        snprintf(out->id[out->n++], sizeof out->id[0], "%s", rc_handler_get_id(rc_node_get_handler(n, i)));
     }
-    for (size_t i = 0; i < rc_node_child_count(n); i++)
-        collect_ids_in(rc_node_child(n, i), out);
+    for (size_t i = 0; i < rc_node_count_children(n); i++)
+        collect_ids_in(rc_node_get_child(n, i), out);
 }
 
 void collect_ids(const rc_layout *l, idlist *out)
 {
     out->n = 0;
-    for (size_t i = 0; i < rc_layout_root_count(l); i++)
-        collect_ids_in(rc_layout_root(l, i), out);
+    for (size_t i = 0; i < rc_layout_count_roots(l); i++)
+        collect_ids_in(rc_layout_get_root(l, i), out);
 }
 
 static void slots_cb(void *user, const char *address, const rc_value *value)
@@ -213,13 +213,13 @@ rc_refusal accept_token(const rc_keyring *kr, const rc_buf *token,
 static void reduce(rc_value *state, int action, const void *payload)
 {
     (void)payload;
-    rc_value_set_int(state, rc_value_int(state, 0) * 10 + action);
+    rc_value_set_int(state, rc_value_get_int(state, 0) * 10 + action);
 }
 
 static void h_reduce(rc_event *ev, void *user)
 {
     (void)ev;
-    rc_dispatch(user, 3, NULL);
+    rc_state_dispatch(user, 3, NULL);
 }
 
 static void RichItem(rc_ctx *ctx, const void *props)
@@ -228,7 +228,7 @@ static void RichItem(rc_ctx *ctx, const void *props)
     G.item_label[p->n] = rc_use_string(ctx, "label", p->label);
     G.item_on[p->n] = rc_use_bool(ctx, NULL, false);
     RC_EL(ctx, "li", .on = RC_ON("click", h_toggle, G.item_on[p->n])) {
-        rc_textf(ctx, "%s:%d", rc_get_string(G.item_label[p->n]), rc_get_bool(G.item_on[p->n]));
+        rc_textf(ctx, "%s:%d", rc_state_get_string(G.item_label[p->n]), rc_state_get_bool(G.item_on[p->n]));
     }
 }
 
@@ -248,19 +248,19 @@ void Rich(rc_ctx *ctx, const void *props)
     G.st = rc_use_struct(ctx, "st", &rgb_type, NULL);
     G.idx = rc_use_int(ctx, NULL, 7);
     G.secret = rc_use_string(ctx, "secret", "initial secret");
-    rc_state_flags(G.secret, RC_STATE_SERVER_ONLY);
+    rc_state_set_flags(G.secret, RC_STATE_SERVER_ONLY);
     rc_value zero = {.kind = RC_INT};
     G.red = rc_use_reducer(ctx, "red", reduce, &zero);
     (void)rc_use_ref(ctx, 32);                    /* never in a snapshot */
     RC_EL(ctx, "div") {
         RC_EL(ctx, "button", .id = "inc", .on = RC_ON("click", h_inc, G.i)) {
-            rc_textf(ctx, "%lld", (long long)rc_get_int(G.i));
+            rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.i));
         }
         RC_EL(ctx, "button", .id = "red", .on = RC_ON("click", h_reduce, G.red)) {
-            rc_textf(ctx, "%lld", (long long)rc_value_int(rc_get_value(G.red), -1));
+            rc_textf(ctx, "%lld", (long long)rc_value_get_int(rc_state_get_value(G.red), -1));
         }
         RC_EL(ctx, "span") {
-            rc_textf(ctx, "%g %d %s", rc_get_float(G.f), rc_get_bool(G.b), rc_get_string(G.s));
+            rc_textf(ctx, "%g %d %s", rc_state_get_float(G.f), rc_state_get_bool(G.b), rc_state_get_string(G.s));
         }
         RC_EL(ctx, "ul") {
             RC_CHILD(ctx, &RichItem_component, "a", (&(item_props){0, "first"}));
@@ -277,17 +277,17 @@ const char RICH_STR[sizeof RICH_STR_INIT] = RICH_STR_INIT;
 /* Moves every restorable slot of Rich away from its initial value. */
 void change_rich(rc_layout *l)
 {
-    rc_set_int(G.i, -1234567890123);
-    rc_set_float(G.f, -0.1);
-    rc_set_bool(G.b, true);
+    rc_state_set_int(G.i, -1234567890123);
+    rc_state_set_float(G.f, -0.1);
+    rc_state_set_bool(G.b, true);
     rc_value s = {0};
     rc_value_set_stringn(&s, RICH_STR, sizeof RICH_STR - 1);
-    assert_true(rc_set_value(G.s, &s));
+    assert_true(rc_state_set_value(G.s, &s));
     rc_value_free(&s);
     unsigned char bytes[256];
     for (size_t k = 0; k < sizeof bytes; k++)
         bytes[k] = (unsigned char)k;
-    rc_set_bytes(G.by, bytes, sizeof bytes);
+    rc_state_set_bytes(G.by, bytes, sizeof bytes);
 
     rc_value v = {0};
     rc_value_set_object(&v);
@@ -316,16 +316,16 @@ void change_rich(rc_layout *l)
     rc_value_set_string(rc_object_set(&v, ""), "empty key");
     rc_value_set_string(rc_object_set(&v, "\xc3\xbcni"), "");
     rc_value_set_array(rc_object_set(&v, "empty"));
-    assert_true(rc_set_value(G.v, &v));
+    assert_true(rc_state_set_value(G.v, &v));
     rc_value_free(&v);
 
     rgb c = {1, 2, 3, 4, -5, "hello"};
-    rc_set_struct(G.st, &c);
-    rc_set_int(G.idx, 99);
-    rc_set_string(G.secret, "changed secret");
-    rc_dispatch(G.red, 4, NULL);
-    rc_set_string(G.item_label[1], "renamed");
-    rc_set_bool(G.item_on[2], true);
+    rc_state_set_struct(G.st, &c);
+    rc_state_set_int(G.idx, 99);
+    rc_state_set_string(G.secret, "changed secret");
+    rc_state_dispatch(G.red, 4, NULL);
+    rc_state_set_string(G.item_label[1], "renamed");
+    rc_state_set_bool(G.item_on[2], true);
     flush_commit(l);
 }
 
@@ -334,7 +334,7 @@ void change_rich(rc_layout *l)
 static void on_increment(rc_event *ev, void *count)
 {
     (void)ev;
-    rc_set_int(count, rc_get_int(count) + 1);
+    rc_state_set_int(count, rc_state_get_int(count) + 1);
 }
 
 void counter(rc_ctx *ctx, const void *props)
@@ -342,12 +342,12 @@ void counter(rc_ctx *ctx, const void *props)
     (void)props;
     G.count = rc_use_int(ctx, "count", 0);
     G.count_secret = rc_use_int(ctx, "secret", 0);
-    rc_state_flags(G.count_secret, RC_STATE_SERVER_ONLY);
+    rc_state_set_flags(G.count_secret, RC_STATE_SERVER_ONLY);
     RC_EL(ctx, "div", .class_ = "counter") {
         RC_EL(ctx, "button", .id = "increment", .on = RC_ON("click", on_increment, G.count)) {
             rc_text(ctx, "+1");
         }
-        RC_EL(ctx, "span", .id = "count") { rc_textf(ctx, "%lld", (long long)rc_get_int(G.count)); }
+        RC_EL(ctx, "span", .id = "count") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.count)); }
     }
 }
 

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "resume/accept.h"
 #include "resume/snapshot.h"
 #include "resume/token.h"

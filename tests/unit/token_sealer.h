@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "resume/token.h"
 
 typedef struct craft {

@@ -1,0 +1,16 @@
+/*
+ * What a host (reactc's server) tells a layout about the connection behind
+ * it. Not public: an embedder with a transport of its own reads and writes
+ * the layout through reactc_layout.h; this is how the server feeds
+ * rc_use_connection.
+ */
+#ifndef RC_CORE_HOST_H
+#define RC_CORE_HOST_H
+
+#include "reactc_layout.h"
+
+/* A connection (re)started the session: readers of rc_use_connection
+ * re-render when it differs. */
+void rc_layout_set_connection(rc_layout *layout, const rc_connection *c);
+
+#endif
