@@ -34,6 +34,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { CHROMIUM, launchBrowser } from '../e2e/lib/browser.mjs';
+import { gotoApp, MOUNT, realErrors, todoTexts } from '../e2e/lib/page.mjs';
 import { onMessages } from '../e2e/lib/wire.mjs';
 import { killLoop } from './lib/chaos.mjs';
 import { HAPROXY, establishedOn, haproxyFleet, report } from './lib/fleet.mjs';
@@ -44,7 +45,6 @@ const SECONDS = Number(process.env.REACTC_CHAOS_BROWSER_SECONDS || 20);
 const SEED = Number(process.env.REACTC_CHAOS_SEED || Math.floor(Math.random() * 2 ** 31));
 const ARGS = (process.env.REACTC_CHAOS_SERVER_ARGS || '').split(/\s+/).filter(Boolean);
 const ENV = { REACTC_SECRET: randomBytes(24).toString('hex') };
-const MOUNT = '#reactc-root';
 const SETTLE_MS = 30000;
 
 // A hard bound on the whole file, whatever hangs: the exit handler of
@@ -137,9 +137,6 @@ async function settle(p, ms) {
   }
 }
 
-/** Console errors, less the expected ones of failed connection attempts. */
-const realErrors = (errors) => errors.filter((e) => !/WebSocket|ERR_|503/.test(e));
-
 /**
  * A page in a window of its own, which records uncaught errors and console
  * errors in `errors` (as newPage of tests/e2e/lib/browser.mjs). Not a tab:
@@ -209,7 +206,7 @@ function todoScript(p, rand) {
     async run(until) {
       while (Date.now() < until) {
         // Only rows the user can see and has not deleted.
-        const texts = await page.$$eval('#todos li span.text', (els) => els.map((e) => e.textContent));
+        const texts = await todoTexts(page);
         const shown = items.filter((i) => texts.includes(i.text));
         const r = rand();
         if (items.length < 2 || !shown.length || r < 0.45) {
@@ -291,8 +288,7 @@ test('4 Chromium pages through HAProxy while servers are killed with SIGKILL eve
           r.fulfill({ status: 200, contentType: 'application/javascript', body: bundle }));
       }
       const p = { name: `${pool.name[0]}${i}`, kind: pool.name, page, errors, wire: watchWire(page), url: `http://127.0.0.1:${pool.port}/` };
-      await page.goto(p.url);
-      await page.waitForSelector(`${MOUNT}.rc-connected ${p.kind === 'counter' ? '#count' : '#new-todo'}`, { state: 'attached' });
+      await gotoApp(page, p.url, p.kind === 'counter' ? '#count' : '#new-todo');
       const r = rng(rand.int(1, 2 ** 31));
       p.script = p.kind === 'counter' ? counterScript(p, r) : todoScript(p, r);
       pages.push(p);

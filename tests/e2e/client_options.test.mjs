@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useBrowser } from './lib/suite.mjs';
+import { gotoApp, MOUNT } from './lib/page.mjs';
 import { startExample } from './lib/server.mjs';
 
 const TEST_MS = 30000;
-const MOUNT = '#reactc-root';
 
 const browser = useBrowser();
 
@@ -16,8 +16,7 @@ async function withPage(t, name, args, fn) {
   const { page, errors } = await browser.openPage(t);
   page.setDefaultTimeout(8000);
   try {
-    await page.goto(server.url);
-    await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
+    await gotoApp(page, server.url);
     await fn(page, server, errors);
   } catch (e) {
     e.message += `\n--- ${name} stderr ---\n${server.stderr()}`;

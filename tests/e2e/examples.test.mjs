@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useBrowser } from './lib/suite.mjs';
+import { gotoApp, MOUNT, text, todoTexts, waitText } from './lib/page.mjs';
 import { startExample } from './lib/server.mjs';
 import { onMessages, until } from './lib/wire.mjs';
 
@@ -12,7 +13,6 @@ const TEST_MS = 30000;
 
 const browser = useBrowser();
 
-const MOUNT = '#reactc-root';
 
 /**
  * Runs `fn(server)` against a fresh example server, killed when the test
@@ -57,8 +57,7 @@ async function open(t, server, path, ready, init) {
   page.setDefaultTimeout(5000);
   if (init) await page.addInitScript(init);
   const wire = watchWire(page);
-  await page.goto(server.url + path);
-  await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
+  await gotoApp(page, server.url + path);
   if (ready) await page.waitForSelector(ready, { state: 'attached' });
   return { page, errors, wire };
 }
@@ -75,10 +74,6 @@ function RECORD_CLOSE_CODES() {
   };
 }
 
-const text = (page, sel) => page.$eval(sel, (e) => e.textContent);
-const waitText = (page, sel, want) =>
-  page.waitForFunction(([s, w]) => document.querySelector(s)?.textContent === w, [sel, want]);
-
 test('counter: seven clicks show 7, no console errors', { timeout: TEST_MS }, async (t) => {
   await withServer(t, 'counter', async (server) => {
     const { page, errors, wire } = await open(t, server, '/', '#count');
@@ -93,8 +88,6 @@ test('counter: seven clicks show 7, no console errors', { timeout: TEST_MS }, as
     await server.stop();
   });
 });
-
-const todoTexts = (page) => page.$$eval('#todos li span.text', (els) => els.map((e) => e.textContent));
 
 test('todo: add, toggle and delete items; keyed rows keep their DOM nodes', { timeout: TEST_MS }, async (t) => {
   await withServer(t, 'todo', async (server) => {

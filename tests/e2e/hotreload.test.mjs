@@ -11,6 +11,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { useBrowser } from './lib/suite.mjs';
+import { todoTexts } from './lib/page.mjs';
 import { exampleCopy, startDev } from './lib/dev.mjs';
 
 const TEST_MS = 120000;
@@ -18,7 +19,6 @@ const RELOAD_MS = 20000; // generous: CI builds with both cores busy
 
 const browser = useBrowser();
 
-const texts = (page) => page.$$eval('#todos li span.text', (els) => els.map((e) => e.textContent));
 const classes = (page) => page.$$eval('#todos li', (els) => els.map((e) => e.className));
 const overlay = (page) => page.$eval('#reactc-dev-overlay', (e) => e.textContent).catch(() => null);
 
@@ -30,7 +30,7 @@ async function edit(copy, from, to) {
 }
 
 async function addItem(page, text) {
-  const n = (await texts(page)).length;
+  const n = (await todoTexts(page)).length;
   await page.fill('#new-todo', '');
   await page.type('#new-todo', text);
   await page.click('#add');
@@ -72,7 +72,7 @@ test('save a change: the page shows it without reloading, state kept; a compile 
     await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Things to do');
     await dev.waitLog(/v2 serving/, mark);
     assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no page reload');
-    assert.deepEqual(await texts(page), ['buy milk', 'call mom']);
+    assert.deepEqual(await todoTexts(page), ['buy milk', 'call mom']);
     assert.deepEqual(await classes(page), ['open', 'done']);
     assert.equal(await page.inputValue('#new-todo'), 'half typed');
     assert.equal(await overlay(page), null);
@@ -110,7 +110,7 @@ test('save a change: the page shows it without reloading, state kept; a compile 
     assert.match(shown, /expected expression/, "the compiler's message");
     await page.fill('#new-todo', '');
     await addItem(page, 'added during the error');
-    assert.deepEqual(await texts(page), ['buy milk', 'call mom', 'added during the error']);
+    assert.deepEqual(await todoTexts(page), ['buy milk', 'call mom', 'added during the error']);
     assert.equal(await page.textContent('h1'), 'Things to do');
 
     // 3. The fix: the overlay goes away, a new version serves the page.
@@ -132,7 +132,7 @@ test('save a change: the page shows it without reloading, state kept; a compile 
     assert.match(await overlay(page), /crashed/);
     await dev.waitLog(/v4 serving/, mark);
     await page.waitForSelector('#reactc-root.rc-connected');
-    assert.deepEqual(await texts(page), ['buy milk', 'call mom', 'added during the error']);
+    assert.deepEqual(await todoTexts(page), ['buy milk', 'call mom', 'added during the error']);
     assert.equal(await page.inputValue('#new-todo'), 'still typing');
     await page.click('#todos li:nth-child(1) input.toggle');
     await page.waitForFunction(() => document.querySelectorAll('#todos li')[0].className === 'done');
@@ -168,7 +168,7 @@ test('a first build that fails: the browser shows the compiler error, then the a
     await edit(copy, 'size_t open = 0 +;', 'size_t open = 0;');
     await page.waitForSelector('#reactc-root.rc-connected #new-todo');
     await addItem(page, 'works');
-    assert.deepEqual(await texts(page), ['works']);
+    assert.deepEqual(await todoTexts(page), ['works']);
   } catch (e) {
     e.message += `\n--- reactc-dev log ---\n${dev.log()}`;
     throw e;

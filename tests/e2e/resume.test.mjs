@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { useBrowser } from './lib/suite.mjs';
+import { gotoApp, MOUNT, realErrors, text, todoTexts, waitText } from './lib/page.mjs';
 import { startProxy } from './lib/proxy.mjs';
 import { startExample } from './lib/server.mjs';
 import { onMessages, until } from './lib/wire.mjs';
 
 const SECRET = randomBytes(24).toString('hex');
-const MOUNT = '#reactc-root';
 
 const browser = useBrowser();
 
@@ -136,27 +136,20 @@ async function open(t, app, ready, { storage } = {}) {
   await page.addInitScript(WATCH);
   if (storage) await page.addInitScript(SET_STORAGE, storage);
   const wire = watchWire(page);
-  await page.goto(app.proxy.url + '/');
-  await page.waitForSelector(`${MOUNT}.rc-connected ${ready}`, { state: 'attached' });
+  await gotoApp(page, app.proxy.url + '/', ready);
   return { page, errors, wire };
 }
 
-const text = (page, sel) => page.$eval(sel, (e) => e.textContent);
-const waitText = (page, sel, want) =>
-  page.waitForFunction(([s, w]) => document.querySelector(s)?.textContent === w, [sel, want]);
 const snap = (page) => page.evaluate(() => window.__snap());
 /** The n-th client DOM event (1-based), once it has fired. */
 async function clientEvent(page, n) {
   await page.waitForFunction((k) => window.__rc.length >= k, n, { timeout: 10000 });
   return page.evaluate((k) => window.__rc[k - 1], n);
 }
-/** Console errors, less the expected ones of failed connection attempts. */
-const realErrors = (errors) => errors.filter((e) => !/WebSocket|ERR_|503/.test(e));
 
 /* ---- the examples: what to do before, during and after an outage ------- */
 
 const TODOS = ['buy milk', 'walk the dog', 'write tests'];
-const todoTexts = (page) => page.$$eval('#todos li span.text', (els) => els.map((e) => e.textContent));
 
 const EXAMPLES = {
   counter: {

@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { useBrowser } from './lib/suite.mjs';
+import { gotoApp, MOUNT, realErrors, text, waitText } from './lib/page.mjs';
 import { startFakeServer } from './lib/fake-server.mjs';
 import { startProxy } from './lib/proxy.mjs';
 import { startExample } from './lib/server.mjs';
 import { onMessages, until } from './lib/wire.mjs';
 
 const SECRET = randomBytes(24).toString('hex');
-const MOUNT = '#reactc-root';
 
 const browser = useBrowser();
 
@@ -149,19 +149,13 @@ async function open(t, app, ready, attrs = {}, init = []) {
   await page.addInitScript(WATCH);
   await page.addInitScript(SET_ATTRS, attrs);
   const wire = watchWire(page);
-  await page.goto(app.proxy.url + '/');
-  await page.waitForSelector(`${MOUNT}.rc-connected ${ready}`, { state: 'attached' });
+  await gotoApp(page, app.proxy.url + '/', ready);
   return { page, errors, wire };
 }
 
-const text = (page, sel) => page.$eval(sel, (e) => e.textContent);
-const waitText = (page, sel, want) =>
-  page.waitForFunction(([s, w]) => document.querySelector(s)?.textContent === w, [sel, want]);
 const pageLog = (page) => page.evaluate(() => window.__log);
 /** The log entries of `what` (all, or those after entry `from`). */
 const entries = (log, what, from = 0) => log.slice(from).filter((e) => e.what === what);
-/** Console errors, less the expected ones of failed connection attempts. */
-const realErrors = (errors) => errors.filter((e) => !/WebSocket|ERR_|503/.test(e));
 /** Waits until the server has acknowledged the last event the page sent. */
 const settled = (wire, ms) =>
   until(() => !wire.sent.length || wire.acked >= Math.max(...wire.sent), 'the server to ack every event', ms);

@@ -6,11 +6,12 @@
  * jansson rejects the text, if the text could break out of an HTML script
  * element, or if the decoded string is not the input (valid UTF-8) or the
  * input with each maximal ill-formed subpart replaced by U+FFFD (invalid
- * UTF-8; the reference below decodes and range-checks code points, a
- * different method from the writer's table of second-byte ranges). The
- * same bytes also go through rc_jw_base64 and are decoded back. Each
- * input is checked twice: as raw bytes, and expanded byte by byte into
- * fragments chosen to reach every path of the writer (see pieces[]).
+ * UTF-8; the reference, tests/common/utf8_ref.h, decodes and range-checks
+ * code points, a different method from the writer's table of second-byte
+ * ranges). The same bytes also go through rc_jw_base64 and are decoded
+ * back. Each input is checked twice: as raw bytes, and expanded byte by
+ * byte into fragments chosen to reach every path of the writer (see
+ * pieces[]).
  */
 #include <jansson.h>
 #include <stdbool.h>
@@ -20,6 +21,8 @@
 #include <string.h>
 
 #include "wire/json_writer.h"
+
+#include "../common/utf8_ref.h" /* ref_sanitise: the reference UTF-8 sanitiser */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,84 +34,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
             abort();                                                        \
         }                                                                   \
     } while (0)
-
-/* ------------------------------------------------------------------------ */
-/* Reference sanitiser                                                      */
-/* ------------------------------------------------------------------------ */
-
-static bool ref_wellformed(const unsigned char *t, size_t need)
-{
-    uint32_t cp;
-
-    for (size_t m = 1; m < need; m++)
-        if ((t[m] & 0xC0) != 0x80)
-            return false;
-    if (need == 2) {
-        cp = (uint32_t)(t[0] & 0x1F) << 6 | (t[1] & 0x3Fu);
-        return cp >= 0x80;
-    }
-    if (need == 3) {
-        cp = (uint32_t)(t[0] & 0x0F) << 12 | (uint32_t)(t[1] & 0x3F) << 6 |
-             (t[2] & 0x3Fu);
-        return cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF);
-    }
-    cp = (uint32_t)(t[0] & 0x07) << 18 | (uint32_t)(t[1] & 0x3F) << 12 |
-         (uint32_t)(t[2] & 0x3F) << 6 | (t[3] & 0x3Fu);
-    return cp >= 0x10000 && cp <= 0x10FFFF;
-}
-
-/* Can p[0..k) still begin a well-formed sequence of need bytes? Only the
- * code point's range constrains continuation bytes, so trying every open
- * second byte with the rest all 0x80 or all 0xBF decides it. */
-static bool ref_prefix_ok(const unsigned char *p, size_t k, size_t need)
-{
-    unsigned char t[4];
-    unsigned lo = k < 2 ? 0x80 : p[1], hi = k < 2 ? 0xBF : p[1];
-
-    memcpy(t, p, k);
-    for (unsigned second = lo; second <= hi; second++) {
-        for (unsigned fill = 0x80; fill <= 0xBF; fill += 0x3F) {
-            if (k < 2)
-                t[1] = (unsigned char)second;
-            for (size_t m = k < 2 ? 2 : k; m < need; m++)
-                t[m] = (unsigned char)fill;
-            if (ref_wellformed(t, need))
-                return true;
-        }
-    }
-    return false;
-}
-
-/* out needs 3 * len bytes; returns the sanitised length. */
-static size_t ref_sanitise(const unsigned char *s, size_t len, unsigned char *out)
-{
-    size_t i = 0, o = 0;
-
-    while (i < len) {
-        unsigned c = s[i];
-        size_t need = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                                 : (c & 0xF8) == 0xF0 ? 4 : 0;
-        size_t k = 1;
-        if (need == 1) {
-            out[o++] = s[i++];
-            continue;
-        }
-        if (need > 0 && ref_prefix_ok(s + i, 1, need)) {
-            while (k < need && i + k < len && ref_prefix_ok(s + i, k + 1, need))
-                k++;
-            if (k == need) {
-                memcpy(out + o, s + i, need);
-                o += need;
-                i += need;
-                continue;
-            }
-        }
-        memcpy(out + o, "\xEF\xBF\xBD", 3);
-        o += 3;
-        i += k;
-    }
-    return o;
-}
 
 /* ------------------------------------------------------------------------ */
 /* Checks                                                                   */
