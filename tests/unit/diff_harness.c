@@ -16,6 +16,7 @@
 #include "desc_tree.h"
 #include "diff_check.h"
 #include "diff_harness.h"
+#include "harness.h"
 #include "op_model.h"
 #include "ref_dom.h"
 
@@ -23,25 +24,17 @@
 /* The harness: one layout, its reference DOM and all the checks            */
 /* ======================================================================== */
 
-int g_log_problems;
-static char g_log_last[512];
-
-static void log_fn(void *user, rc_log_level level, const char *message) {
-    (void)user;
-    if (level <= RC_LOG_WARN) {
-        g_log_problems++;
-        snprintf(g_log_last, sizeof g_log_last, "%s", message);
-    }
+/* Errors and warnings the layouts logged (test_log, harness.h). */
+static size_t log_problems(void) {
+    return test_log.n[RC_LOG_ERROR] + test_log.n[RC_LOG_WARN];
 }
 
 rc_layout *new_diff_layout(void) {
-    rc_layout_opts o;
-    rc_layout_opts_init(&o);
-    o.log = log_fn;
+    rc_layout_opts o = test_opts();
     o.log_level = RC_LOG_WARN;
     rc_layout *l = rc_layout_new(&ROOT_COMP, NULL, 0, &o);
     CHECK(l != NULL, "rc_layout_new failed");
-    return l;
+    return track(l);
 }
 
 static void record_ops(diff_harness *h, const rc_patch *p) {
@@ -159,10 +152,10 @@ static void shadow_check(diff_harness *h) {
     const rc_patch *p = rc_layout_flush(l2);
     CHECK(p->nops == 1 && p->ops[0].kind == RC_OP_INSERT, "first flush of a fresh layout: %zu ops",
           p->nops);
-    CHECK(g_log_problems == 0, "fresh layout logged: %s", g_log_last);
+    CHECK(log_problems() == 0, "fresh layout logged:\n%s", test_log.all);
     rnode *fresh = ref_from_layout(l2);
     rc_layout_commit(l2);
-    rc_layout_free(l2);
+    free_layout(l2);
     g_shadow = false;
     check_same_dom(h->ref, fresh, true, "history independence (fresh layout, same state)");
     rn_free(fresh);
@@ -171,7 +164,7 @@ static void shadow_check(diff_harness *h) {
 /* All checks after a flush whose patch was applied to h->ref. old_root is the
  * description rendered before (NULL for the mount). */
 static void check_after_flush(diff_harness *h, dnode *old_root) {
-    CHECK(g_log_problems == 0, "the layout logged a problem: %s", g_log_last);
+    CHECK(log_problems() == 0, "the layout logged a problem:\n%s", test_log.all);
     /* 1. applied == rebuilt from the virtual DOM */
     rnode *want = ref_from_layout(h->l);
     check_same_dom(h->ref, want, true, "patched DOM vs new virtual DOM");
@@ -235,7 +228,7 @@ void h_mount_ex(diff_harness *h, dnode *root, bool no_shadow) {
     memset(h, 0, sizeof *h);
     h->check_ops = true;
     h->no_shadow = no_shadow;
-    g_log_problems = 0;
+    memset(&test_log, 0, sizeof test_log);
     g_root = root;
     h->root = root;
     h->l = new_diff_layout();
@@ -288,7 +281,7 @@ void h_step(diff_harness *h, dnode *new_root, const vset *sets, size_t nsets) {
 }
 
 void h_free(diff_harness *h) {
-    rc_layout_free(h->l);
+    free_layout(h->l);
     rn_free(h->ref);
     free(h->ops);
     free(h->ids);

@@ -15,7 +15,9 @@
  *      description and state gives the same DOM and the same ids (handler ids
  *      do not depend on history).
  *
- * The layouts log at RC_LOG_WARN: any error or warning fails the check.
+ * The layouts log to the shared harness (harness.h) at RC_LOG_WARN: any
+ * error or warning fails the check. Use reset and teardown (harness.h) as
+ * the tests' setup and teardown: the layouts are tracked.
  */
 #ifndef RC_TEST_DIFF_HARNESS_H
 #define RC_TEST_DIFF_HARNESS_H
@@ -50,11 +52,8 @@ typedef struct diff_harness {
     bool no_shadow;            /* skip the fresh-layout comparison after steps */
 } diff_harness;
 
-/* Errors and warnings logged by the layouts since the last mount. */
-extern int g_log_problems;
-
-/* A layout of ROOT_COMP (rendering g_root), logging warnings and errors to
- * g_log_problems. */
+/* A tracked layout of ROOT_COMP (rendering g_root), logging warnings and
+ * errors to test_log (harness.h). */
 rc_layout *new_diff_layout(void);
 
 /* Mounts root. With no_shadow, the fresh-layout comparison is skipped after

@@ -50,6 +50,7 @@
 #include "desc_tree.h"
 #include "diff_check.h"
 #include "diff_harness.h"
+#include "harness.h"
 #include "op_model.h"
 #include "ref_dom.h"
 #include "tree_gen.h"
@@ -559,7 +560,6 @@ static void test_same_key_components_under_different_parents(void **state) {
     add_handler(btn2, 0);
     dnode *root = R(L(2, E("div", NULL, 1, C(0, "k", 1, L(1, btn1))),
                       E("div", NULL, 1, C(0, "k", 1, L(1, btn2)))));
-    g_log_problems = 0;
     g_root = root;
     rc_layout *l = new_diff_layout();
     (void)rc_layout_flush(l);
@@ -572,7 +572,7 @@ static void test_same_key_components_under_different_parents(void **state) {
     bool first_ok = rc == 0 && g_fired_user == btn1;
     rn_free(dom);
     rc_layout_commit(l);
-    rc_layout_free(l);
+    free_layout(l);
     pool_free();
     g_root = NULL;
     assert_true(distinct);
@@ -581,21 +581,22 @@ static void test_same_key_components_under_different_parents(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_keyed_reverse_1000),
-        cmocka_unit_test(test_keyed_permutations_only_move),
-        cmocka_unit_test(test_permutations_with_component_widths),
-        cmocka_unit_test(test_keyed_insert_one_op),
-        cmocka_unit_test(test_keyed_remove_run_one_op),
-        cmocka_unit_test(test_one_text_change),
-        cmocka_unit_test(test_tag_change_replaces),
-        cmocka_unit_test(test_component_root_count_changes),
-        cmocka_unit_test(test_nested_top_level_components),
-        cmocka_unit_test(test_handler_ids),
-        cmocka_unit_test(test_path_change_with_equal_props),
-        cmocka_unit_test(test_same_key_components_under_different_parents),
-        cmocka_unit_test(test_random_small),
-        cmocka_unit_test(test_random_wide),
-        cmocka_unit_test(test_random_deep),
+        cmocka_unit_test_setup_teardown(test_keyed_reverse_1000, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_keyed_permutations_only_move, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_permutations_with_component_widths, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_keyed_insert_one_op, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_keyed_remove_run_one_op, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_one_text_change, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_tag_change_replaces, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_component_root_count_changes, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_nested_top_level_components, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_handler_ids, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_path_change_with_equal_props, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_same_key_components_under_different_parents, reset,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_random_small, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_random_wide, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_random_deep, reset, teardown),
     };
     /* TD_FILTER=pattern runs only the matching tests */
     if (getenv("TD_FILTER")) cmocka_set_test_filter(getenv("TD_FILTER"));
