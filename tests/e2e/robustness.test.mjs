@@ -13,6 +13,7 @@ import { startFakeServer } from './lib/fake-server.mjs';
 import { startProxy } from './lib/proxy.mjs';
 import { startExample } from './lib/server.mjs';
 import { onMessages, until } from './lib/wire.mjs';
+import { betweenAttempts, opens, shortTimersDone, TIMER_EARLY_MS, TIMERS } from './lib/timers.mjs';
 
 const SECRET = randomBytes(24).toString('hex');
 
@@ -508,24 +509,45 @@ scenario('status: the page can provide its own indicator', 'counter', async (app
 
 scenario('backoff: attempts measured at the proxy stay within full-jitter bounds', 'counter', async (app, t) => {
   const [initial, factor, cap] = [100, 2, 800];
-  const { page, errors } = await open(t, app, '#count', { 'data-reactc-backoff': `${initial},${factor},${cap}` });
+  const N = 14; // attempts to watch: the first three below the cap, the rest at it
+  const { page, errors } = await open(t, app, '#count', { 'data-reactc-backoff': `${initial},${factor},${cap}` }, [TIMERS]);
   const from = app.proxy.attempts.length;
+  const opened = (await opens(page)).length;
   app.proxy.refuse(true);
-  const cutAt = Date.now();
   app.proxy.cut();
-  await sleep(7000);
-  const at = app.proxy.attempts.slice(from).map((a) => a.at);
+  // The capped schedule makes N attempts within the sum of its bounds
+  // (100 + 200 + 400 + 11 x 800 = 9.5 s) plus their failures; an uncapped
+  // one (100 ms x 2^n) would need minutes.
+  await until(() => app.proxy.attempts.length - from >= N, `${N} attempts`, 30000);
+  await until(async () => (await opens(page, opened)).length >= N, `${N} sockets in the page`);
   app.proxy.refuse(false);
-  // A refused attempt fails within a few ms; the timer adds a little.
-  const SLACK = 100;
-  const gaps = [at[0] - cutAt, ...at.slice(1).map((x, i) => x - at[i])];
-  const bounds = gaps.map((_, n) => Math.min(cap, initial * factor ** n));
-  t.diagnostic(`gaps ${gaps.join(' ')}; bounds ${bounds.join(' ')}`);
-  assert.ok(gaps.length >= 8, `${gaps.length} attempts in 7 s`);
-  gaps.forEach((g, n) => assert.ok(g >= 0 && g <= bounds[n] + SLACK, `gap ${n}: ${g} ms > ${bounds[n]} ms`));
+  const at = app.proxy.attempts.slice(from, from + N).map((a) => a.at);
+  const tries = (await opens(page, opened)).slice(0, N);
+  const bounds = tries.map((_, n) => Math.min(cap, initial * factor ** n));
+  // What the code guarantees: each attempt came from the retry timer, whose
+  // wait is Math.random() x the bound (full jitter).
+  const chosen = tries.map((o, n) => {
+    assert.ok(o.timer, `attempt ${n} was not made by the retry timer`);
+    return o.timer.delay;
+  });
+  t.diagnostic(`chosen waits ${chosen.map(Math.round).join(' ')}; bounds ${bounds.join(' ')}`);
+  t.diagnostic(`gaps at the proxy ${at.map((x, n) => x - (n ? at[n - 1] : tries[0].timer.at)).join(' ')}`);
+  chosen.forEach((w, n) => assert.ok(w >= 0 && w < bounds[n], `attempt ${n}: chose to wait ${w} ms, bound ${bounds[n]} ms`));
   // Jittered, not a fixed schedule: at the cap the waits spread over the range.
-  const atCap = gaps.filter((_, n) => bounds[n] === cap);
-  assert.ok(Math.min(...atCap) < cap * 0.6 && Math.max(...atCap) > cap * 0.4, `waits at the cap: ${atCap.join(' ')}`);
+  const atCap = chosen.filter((_, n) => bounds[n] === cap);
+  assert.ok(Math.min(...atCap) < cap * 0.6 && Math.max(...atCap) > cap * 0.4, `waits at the cap: ${atCap.map(Math.round).join(' ')}`);
+  // What reached the wire follows: no attempt arrived before the wait the
+  // client chose had passed (setTimeout never fires early) ...
+  tries.forEach((o, n) => assert.ok(at[n] >= o.timer.at + Math.floor(o.timer.delay) - TIMER_EARLY_MS,
+    `attempt ${n} reached the proxy ${at[n] - o.timer.at} ms after the client chose to wait ${o.timer.delay} ms`));
+  // ... and none came much later than its bound: a loaded machine adds timer
+  // lateness and the refused attempt's own time (hence the generous second),
+  // but a schedule without the cap (1.6 s, 3.2 s, ... 100 ms x 2^13) or an
+  // attempt left to its 10 s connect timeout goes far beyond it.
+  const LOAD = 1000;
+  at.forEach((x, n) => {
+    if (n) assert.ok(x - at[n - 1] <= bounds[n] + LOAD, `gap ${n}: ${x - at[n - 1]} ms > ${bounds[n]} + ${LOAD} ms`);
+  });
   await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
   await page.click('#increment');
   await waitText(page, '#count', '1');
@@ -540,7 +562,8 @@ function FAKE_ONLINE() {
 }
 
 scenario('backoff: no attempts while offline; online and visible retry at once', 'counter', async (app, t) => {
-  const { page, errors } = await open(t, app, '#count', { 'data-reactc-backoff': '100,2,5000' }, [FAKE_ONLINE]);
+  const cap = 5000;
+  const { page, errors } = await open(t, app, '#count', { 'data-reactc-backoff': `100,2,${cap}` }, [FAKE_ONLINE, TIMERS]);
 
   // Offline: the connection drops; the client waits for the network.
   await page.evaluate(() => {
@@ -551,32 +574,43 @@ scenario('backoff: no attempts while offline; online and visible retry at once',
   app.proxy.refuse(true);
   app.proxy.cut();
   await page.waitForSelector(`${MOUNT}.rc-offline`, { state: 'attached' });
-  await sleep(1500);
+  // Offline, the only attempt planned is the slow probe after the cap. Once
+  // every shorter timer the client set has run out (the backoff's 100 ms
+  // first wait, a probe sooner than the cap, the indicator's delay), an
+  // attempt it should not make would have been made.
+  await shortTimersDone(page, cap);
   assert.equal(app.proxy.attempts.length - from, 0, 'no attempts while offline');
   await page.waitForSelector('.rc-indicator:not([hidden])', { state: 'attached' });
   assert.match(await text(page, '.rc-indicator'), /Offline/);
 
-  // Online again: an attempt at once, not after the backoff.
+  // Online again: an attempt at once, not after the backoff: the socket is
+  // opened by the 'online' event itself, before it returns (the probe is
+  // not due for a while, so no attempt is in flight then).
+  await betweenAttempts(page);
   app.proxy.refuse(false);
-  let t0 = Date.now();
-  await page.evaluate(() => {
+  const atOnce = (fire) => page.evaluate((f) => {
+    const n = window.__timers.opens.length;
+    (0, eval)(f)();
+    return window.__timers.opens.length - n;
+  }, fire);
+  assert.equal(await atOnce(`() => {
     window.__online = true;
     dispatchEvent(new Event('online'));
-  });
-  await until(() => app.proxy.attempts.length > from, 'an attempt after online', 2000);
-  assert.ok(app.proxy.attempts[from].at - t0 < 150, `attempt ${app.proxy.attempts[from].at - t0} ms after online`);
+  }`), 1, 'a socket opened by the online event');
+  await until(() => app.proxy.attempts.length > from, 'the attempt after online to reach the proxy');
   await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
 
   // The tab becoming visible does the same during a backoff wait.
   app.proxy.refuse(true);
+  from = app.proxy.attempts.length;
   app.proxy.cut();
-  await sleep(1500); // a few attempts: the next wait is now up to seconds
+  // A few attempts: the next wait is now up to 1.6 s or more.
+  await until(() => app.proxy.attempts.length - from >= 5, 'a few refused attempts');
+  await betweenAttempts(page); // no attempt in flight: the client is in a wait
   app.proxy.refuse(false);
   from = app.proxy.attempts.length;
-  t0 = Date.now();
-  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
-  await until(() => app.proxy.attempts.length > from, 'an attempt after visibilitychange', 6000);
-  assert.ok(app.proxy.attempts[from].at - t0 < 150, `attempt ${app.proxy.attempts[from].at - t0} ms after visibilitychange`);
+  assert.equal(await atOnce(`() => document.dispatchEvent(new Event('visibilitychange'))`), 1, 'a socket opened by visibilitychange');
+  await until(() => app.proxy.attempts.length > from, 'the attempt after visibilitychange to reach the proxy');
   await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
   const states = entries(await pageLog(page), 'class').map((e) => e.detail);
   assert.ok(states.includes('rc-offline'));
@@ -590,7 +624,7 @@ scenario('drain: 50 pages come back spread over the window, not as a herd', 'cou
   const WINDOW = 2000; // the server's drain window (rc_app.drain_ms default)
   const pages = [];
   for (let i = 0; i < N; i += 10) {
-    pages.push(...await Promise.all(Array.from({ length: Math.min(10, N - i) }, () => open(t, app, '#count'))));
+    pages.push(...await Promise.all(Array.from({ length: Math.min(10, N - i) }, () => open(t, app, '#count', {}, [TIMERS]))));
   }
   await Promise.all(pages.map(async ({ page }) => {
     await page.click('#increment');
@@ -605,37 +639,55 @@ scenario('drain: 50 pages come back spread over the window, not as a herd', 'cou
   const t0 = Date.now();
   await old.stop(3000);
   await Promise.all(pages.map(({ page }) => page.waitForFunction(
-    () => window.__log.some((e) => e.what === 'reactc:reconnected'), null, { timeout: WINDOW + 5000 })));
+    () => window.__log.some((e) => e.what === 'reactc:reconnected'), null, { timeout: WINDOW + 15000 })));
 
   const at = app.proxy.attempts.slice(from).filter((a) => a.request?.startsWith('GET /_reactc/stream')).map((a) => a.at - t0).sort((a, b) => a - b);
   t.diagnostic(`reconnects (ms after SIGTERM): first ${at[0]}, median ${at[N >> 1]}, last ${at.at(-1)}`);
   assert.equal(at.length, N, 'one attempt per page');
-  assert.ok(at.at(-1) <= WINDOW + 1000, `the last came ${at.at(-1)} ms after SIGTERM`);
-  assert.ok(at.at(-1) - at[0] >= WINDOW / 2, `spread over ${at.at(-1) - at[0]} ms only`);
-  // Not a herd: no 100 ms holds most of them.
-  let most = 0;
-  for (let i = 0, j = 0; i < at.length; i++) {
-    while (at[i] - at[j] > 100) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  assert.ok(most <= N / 4, `${most} reconnects within 100 ms`);
+  // What each page chose: the wait of the timer that opened its next socket
+  // after the drain, and when it planned to come back (planned - t0).
   const delays = [];
+  const planned = [];
   const closed = [];
   for (const { page, wire, errors } of pages) {
     const log = await pageLog(page);
     const lost = entries(log, 'reactc:reconnecting')[0];
     assert.equal(lost.detail.reason, 'drain');
     closed.push(lost.at - t0);
+    const back = (await opens(page)).find((o) => o.at >= lost.at);
+    assert.ok(back.timer, 'the page came back by its drain timer');
     // Each page waited a random part of the window after the close.
-    const opened = (await page.evaluate(() => window.__opens)).find((x) => x >= lost.at);
-    delays.push(opened - lost.at);
-    assert.ok(opened - lost.at <= WINDOW + 20, `a page came back ${opened - lost.at} ms after the close`);
+    assert.ok(back.timer.delay >= 0 && back.timer.delay <= WINDOW, `a page chose to wait ${back.timer.delay} ms`);
+    assert.ok(back.at >= back.timer.at + Math.floor(back.timer.delay) - TIMER_EARLY_MS, 'not before its wait');
+    delays.push(back.timer.delay);
+    planned.push(back.timer.at + back.timer.delay - t0);
     assert.equal(entries(log, 'reactc:reconnected')[0].detail.start, 'resumed');
     assert.equal(wire.sessions.at(-1), wire.sessions[0]);
     assert.equal(await text(page, '#count'), '1');
     assert.deepEqual(realErrors(errors), []);
   }
-  t.diagnostic(`closed ${Math.min(...closed)}..${Math.max(...closed)} ms after SIGTERM; then waited ${Math.min(...delays)}..${Math.max(...delays)} ms`);
+  planned.sort((a, b) => a - b);
+  t.diagnostic(`closed ${Math.min(...closed)}..${Math.max(...closed)} ms after SIGTERM; chose to wait ${Math.round(Math.min(...delays))}..${Math.round(Math.max(...delays))} ms`);
+  // Spread over the window, as chosen: not all at once ...
+  assert.ok(Math.max(...delays) - Math.min(...delays) >= WINDOW / 2, `waits spread over ${Math.max(...delays) - Math.min(...delays)} ms only`);
+  // ... and not a herd: no 100 ms holds most of the planned returns.
+  let most = 0;
+  for (let i = 0, j = 0; i < planned.length; i++) {
+    while (planned[i] - planned[j] > 100) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  assert.ok(most <= N / 4, `${most} reconnects planned within 100 ms`);
+  // At the proxy: none came before its plan (if each page's attempt is no
+  // earlier than its plan, the k-th attempt is no earlier than the k-th
+  // plan) ...
+  at.forEach((x, k) => assert.ok(x >= planned[k] - TIMER_EARLY_MS, `attempt ${k} at ${x} ms, before the ${k}-th planned return at ${planned[k]} ms`));
+  // ... and all within the window after the close plus a generous allowance
+  // for a loaded machine (the old process's exit, timer lateness, 50 pages'
+  // handshakes); a client that ignored the window's bound (or took it for
+  // seconds) would be caught by the chosen waits above, one that never came
+  // back by the wait for 'reconnected'.
+  const LOAD = 3000;
+  assert.ok(at.at(-1) <= Math.max(...closed) + WINDOW + LOAD, `the last came ${at.at(-1)} ms after SIGTERM`);
   await pages[0].page.click('#increment');
   await waitText(pages[0].page, '#count', '2');
 }, { timeout: 90000 });
