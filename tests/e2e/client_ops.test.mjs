@@ -243,7 +243,7 @@ test('handlers: set and removed by ops, bubbling, stopPropagation, preventDefaul
   await page.click('#btn');
   m = await event();
   assert.deepEqual([m.target, m.seq], ['OUTER-CLICK', 4]);
-  await peer.nothingFor(150);
+  // Nothing else was sent for that click: the next message is the link's.
 
   // preventDefault: the link does not navigate
   await page.click('#lnk');
@@ -258,7 +258,11 @@ test('handlers: set and removed by ops, bubbling, stopPropagation, preventDefaul
   assert.deepEqual([m.target, m.seq], ['FORM-SUBMIT', 6]);
   assert.equal(m.data[0].type, 'submit');
   assert.deepEqual(m.data[0].elements, { q: 'query', c: true, r: 'two' });
-  await new Promise((r) => setTimeout(r, 100));
+  // Not navigated: a later click still arrives from this page, on this
+  // connection (a new page would connect again).
+  await page.click('#btn');
+  m = await event();
+  assert.deepEqual([m.target, m.seq], ['OUTER-CLICK', 7]);
   assert.equal(await page.evaluate(() => window.stillHere), true);
   assert.equal(new URL(page.url()).pathname, '/t/events');
 
@@ -311,7 +315,11 @@ test('onChange, keyboard, checkbox and non-bubbling events', async () => {
   await page.dblclick('#dbl');
   [m] = await take(1);
   assert.deepEqual([m.target, m.data[0].type], ['DBL', 'dblclick']);
-  await peer.nothingFor(150);
+  // Nothing else for the double click (no click events): the next message
+  // is that of a later action.
+  await page.click('#cb');
+  [m] = await take(1);
+  assert.deepEqual([m.target, m.data[0].type, m.data[0].checked], ['CB-CHANGE', 'change', false]);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -481,7 +489,8 @@ test('reconnect: classes change, queued events follow the hello in order, focus 
   assert.equal(await page.$eval('#reactc-root', (r) => r.className), 'rc-reconnecting');
   // Clicks while disconnected are queued (element.click() keeps the focus).
   await page.evaluate(() => { for (let i = 0; i < 3; i++) document.querySelector('#b').click(); });
-  await new Promise((r) => setTimeout(r, 300)); // some refused attempts
+  const refused = fake.refused;
+  await until(() => fake.refused >= refused + 2, 'some refused attempts');
   assert.equal(await page.$eval('#reactc-root', (r) => r.className), 'rc-reconnecting');
 
   fake.refuse = false;

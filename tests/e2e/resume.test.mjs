@@ -10,7 +10,7 @@ import { useBrowser } from './lib/suite.mjs';
 import { gotoApp, MOUNT, realErrors, text, todoTexts, waitText } from './lib/page.mjs';
 import { startProxy } from './lib/proxy.mjs';
 import { startExample } from './lib/server.mjs';
-import { onMessages, until } from './lib/wire.mjs';
+import { handledAck, HANDLED, onMessages, until } from './lib/wire.mjs';
 
 const SECRET = randomBytes(24).toString('hex');
 
@@ -133,6 +133,7 @@ const settled = (wire) =>
 async function open(t, app, ready, { storage } = {}) {
   const { page, errors } = await browser.openPage(t);
   page.setDefaultTimeout(5000);
+  await page.addInitScript(HANDLED);
   await page.addInitScript(WATCH);
   if (storage) await page.addInitScript(SET_STORAGE, storage);
   const wire = watchWire(page);
@@ -141,6 +142,15 @@ async function open(t, app, ready, { storage } = {}) {
 }
 
 const snap = (page) => page.evaluate(() => window.__snap());
+/** Clicks `sel` and waits until the page has handled the server's answer
+ * to that click (its ack): a barrier for "nothing else was applied", since
+ * the server applies events in order and that answer shows them all. */
+async function clickAnswered(page, wire, sel) {
+  const sent = wire.sent.length;
+  await page.click(sel);
+  await until(() => wire.sent.length > sent, `the click on ${sel} to be sent`);
+  await handledAck(page, wire.sent.at(-1));
+}
 /** The n-th client DOM event (1-based), once it has fired. */
 async function clientEvent(page, n) {
   await page.waitForFunction((k) => window.__rc.length >= k, n, { timeout: 10000 });
@@ -166,13 +176,12 @@ const EXAMPLES = {
     async outage(page) {
       for (let i = 0; i < 3; i++) await page.click('#increment');
     },
-    async after(page, kind) {
+    async after(page, kind, wire) {
       const n = kind === 'reload' ? 7 : 10;
       await waitText(page, '#count', String(n));
-      await page.waitForTimeout(100); // nothing more arrives: no event applied twice
-      assert.equal(await text(page, '#count'), String(n));
-      await page.click('#increment');
-      await waitText(page, '#count', String(n + 1));
+      // No event applied twice: the answer to one more click shows one more.
+      await clickAnswered(page, wire, '#increment');
+      assert.equal(await text(page, '#count'), String(n + 1));
     },
   },
 
@@ -233,9 +242,10 @@ const EXAMPLES = {
       assert.equal(await page.$eval('#unit', (e) => e.value), 'F');
       assert.equal(await page.$eval('#alerts', (e) => e.checked), true);
       assert.equal(await text(page, '#fan-state'), 'on');
-      // The sensor feeds this session again (its effect ran on resume).
+      // The sensor feeds this session again (its effect ran on resume): a
+      // wait for the next sample, not a bound (a loaded machine may be slow).
       const t0 = await text(page, '#temperature');
-      await page.waitForFunction((t) => document.querySelector('#temperature').textContent !== t, t0, { timeout: 3000 });
+      await page.waitForFunction((t) => document.querySelector('#temperature').textContent !== t, t0, { timeout: 10000 });
       assert.match(await text(page, '#temperature'), /°F$/);
       await page.click('#fan');
       await waitText(page, '#fan-state', 'off');
@@ -399,10 +409,9 @@ scenario('counter: each event is applied exactly once, whichever message the out
   await waitText(page, '#count', '5');
   assert.deepEqual([framesSent(5), timesCarried(5)], [1, 1]);
 
-  await page.waitForTimeout(100);
-  assert.equal(await text(page, '#count'), '5');
-  await click();
-  await waitText(page, '#count', '6');
+  // None applied twice: the answer to one more click shows one more.
+  await clickAnswered(page, wire, '#increment');
+  assert.equal(await text(page, '#count'), '6');
   assert.deepEqual(realErrors(errors), []);
 });
 
@@ -427,13 +436,12 @@ scenario('counter: tokens lag the events (--token-interval 60000): the hello car
   assert.deepEqual(hello.resume.events.map((e) => e.seq), [1, 2, 3, 4, 5].filter((q) => q > tokenSeq));
   // ... so the server's first tree already showed 5: never a lower count.
   assert.match(back.snap.html, /<span id="count">5<\/span>/);
-  await page.waitForTimeout(150);
-  assert.equal(await text(page, '#count'), '5');
-  assert.deepEqual(await page.evaluate(() => window.__counts), ['0', '1', '2', '3', '4', '5'], 'the counts shown');
-  assert.deepEqual(wire.sent, [1, 2, 3, 4, 5], 'no event sent again on its own');
-  await page.click('#increment');
-  await waitText(page, '#count', '6');
-  assert.equal(wire.sent.at(-1), 6);
+  // Nothing replayed twice, no older state shown later: the answer to one
+  // more click shows 6, and every count shown on the way went up by one.
+  await clickAnswered(page, wire, '#increment');
+  assert.equal(await text(page, '#count'), '6');
+  assert.deepEqual(await page.evaluate(() => window.__counts), ['0', '1', '2', '3', '4', '5', '6'], 'the counts shown');
+  assert.deepEqual(wire.sent, [1, 2, 3, 4, 5, 6], 'no event sent again on its own');
   assert.deepEqual(realErrors(errors), []);
 }, ['--token-interval', '60000']);
 
@@ -455,8 +463,6 @@ scenario('counter: a server with another secret starts fresh, says so, and drops
   const back = await clientEvent(page, 2);
   assert.deepEqual([back.type, back.detail.start], ['reactc:reconnected', 'new']);
   await waitText(page, '#count', '0');
-  await page.waitForTimeout(150);
-  assert.equal(await text(page, '#count'), '0');
   assert.notEqual(wire.sessions.at(-1), wire.sessions[0], 'a new session id');
 
   // The default notice, next to the mount element (not in the server's tree).
@@ -467,9 +473,10 @@ scenario('counter: a server with another secret starts fresh, says so, and drops
   assert.equal(notice.visible, true);
   assert.ok(notice.text.includes('could not be restored') && notice.text.includes(failed.detail.reason), notice.text);
 
-  // Event numbers start again at 1 and the fresh session works.
-  await page.click('#increment');
-  await waitText(page, '#count', '1');
+  // Event numbers start again at 1 and the fresh session works; the old
+  // clicks were not applied: the answer to this one shows 1, not 3.
+  await clickAnswered(page, wire, '#increment');
+  assert.equal(await text(page, '#count'), '1');
   assert.equal(wire.sent.at(-1), 1);
   await page.click('.rc-notice button');
   assert.equal(await page.$('.rc-notice'), null);
@@ -555,7 +562,12 @@ scenario('a box unticked during an outage is unticked after the resume, as the s
   await settled(wire);
   const row = () => page.$eval('#todos li', (li) => [li.className, li.querySelector('input.toggle').checked]);
   assert.deepEqual(await row(), ['open', false]);
-  await new Promise((r) => setTimeout(r, 300));             // settle() runs on later messages too
+  // settle() runs on later messages too: after the answer to a later event
+  // (a keystroke in the other field), the box is still unticked.
+  const sent = wire.sent.length;
+  await page.type('#new-todo', 'x');
+  await until(() => wire.sent.length > sent, 'the keystroke to be sent');
+  await handledAck(page, wire.sent.at(-1));
   assert.deepEqual(await row(), ['open', false]);
   assert.deepEqual(realErrors(errors), []);
 });

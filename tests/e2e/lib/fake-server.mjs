@@ -50,12 +50,6 @@ export class Peer extends EventEmitter {
     return withTimeout(new Promise((resolve) => this.waiters.push(resolve)), ms, 'a client message');
   }
 
-  /** Asserts that nothing arrives for `ms`. */
-  async nothingFor(ms) {
-    await new Promise((r) => setTimeout(r, ms));
-    if (this.inbox.length) throw new Error('unexpected client message: ' + JSON.stringify(this.inbox[0]));
-  }
-
   send(msg) {
     this.ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
   }
@@ -78,8 +72,9 @@ export class Peer extends EventEmitter {
  * Starts the fake server.
  * options.pages: {pathname: html} served instead of DEFAULT_PAGE;
  * options.wsPaths: WebSocket paths accepted (default ['/_reactc/stream']).
- * Returns {url, connection(pathname), refuse, close()}; set `refuse = true`
- * to turn WebSocket upgrades away (a server that is down).
+ * Returns {url, connection(pathname), refuse, refused, close()}; set
+ * `refuse = true` to turn WebSocket upgrades away (a server that is down);
+ * `refused` counts the upgrades turned away.
  */
 export async function startFakeServer(options = {}) {
   const pages = options.pages || {};
@@ -110,6 +105,7 @@ export async function startFakeServer(options = {}) {
   const fake = {
     url: '',
     refuse: false,
+    refused: 0,
     /** The next connection whose hello names `pathname` (or any, if omitted). */
     connection(pathname, ms = 10000) {
       const i = unclaimed.findIndex((p) => !pathname || p.hello?.location?.pathname === pathname);
@@ -128,6 +124,7 @@ export async function startFakeServer(options = {}) {
   server.on('upgrade', (req, socket, head) => {
     const { pathname } = new URL(req.url, 'http://x');
     if (fake.refuse || !wsPaths.includes(pathname)) {
+      fake.refused++;
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
