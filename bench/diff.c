@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/internal.h"    /* struct rc_instance, for its size */
+#include "core/internal.h" /* struct rc_instance, for its size */
 #include "reactc_layout.h"
 #include "vdom/node.h"
 #include "wire/model.h"
@@ -50,22 +50,24 @@ static double median(double *v, int n) {
 
 typedef struct row_props {
     int id;
-    int label;              /* the parent's data for this row */
+    int label; /* the parent's data for this row */
 } row_props;
 
-static rc_state *row_states[ROWS];   /* each row's own counter, to poke it */
+static rc_state *row_states[ROWS]; /* each row's own counter, to poke it */
 
 static void row(rc_ctx *ctx, const void *p) {
     const row_props *rp = p;
     rc_state *clicks = rc_use_int(ctx, "clicks", 0);
     row_states[rp->id] = clicks;
     /* 10 DOM nodes per row. */
-    RC_EL(ctx, "li", .class_ = "row") {
-        RC_EL(ctx, "span", .class_ = "id") { rc_textf(ctx, "%d", rp->id); }
-        RC_EL(ctx, "span", .class_ = "label") { rc_textf(ctx, "row %d", rp->label); }
-        RC_EL(ctx, "button", .class_ = "clicks") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(clicks)); }
-        RC_EL(ctx, "em", .class_ = "x") { rc_text(ctx, "x"); }
-        RC_EL(ctx, "i", .class_ = "end") {}
+    RC_EL (ctx, "li", .class_ = "row") {
+        RC_EL (ctx, "span", .class_ = "id") { rc_textf(ctx, "%d", rp->id); }
+        RC_EL (ctx, "span", .class_ = "label") { rc_textf(ctx, "row %d", rp->label); }
+        RC_EL (ctx, "button", .class_ = "clicks") {
+            rc_textf(ctx, "%lld", (long long)rc_state_get_int(clicks));
+        }
+        RC_EL (ctx, "em", .class_ = "x") { rc_text(ctx, "x"); }
+        RC_EL (ctx, "i", .class_ = "end") {}
     }
 }
 RC_COMPONENT(row);
@@ -81,7 +83,7 @@ static rc_state *list_version;
 static void list(rc_ctx *ctx, const void *p) {
     (void)p;
     list_version = rc_use_int(ctx, "version", 0);
-    RC_EL(ctx, "ul", .id = "rows") {
+    RC_EL (ctx, "ul", .id = "rows") {
         for (int i = 0; i < ROWS; i++) {
             int id = data.order[i];
             char key[16];
@@ -97,16 +99,16 @@ RC_COMPONENT(list);
 static void flat(rc_ctx *ctx, const void *p) {
     (void)p;
     list_version = rc_use_int(ctx, "version", 0);
-    RC_EL(ctx, "ul", .id = "rows") {
+    RC_EL (ctx, "ul", .id = "rows") {
         for (int i = 0; i < ROWS; i++) {
             char key[16];
             snprintf(key, sizeof key, "%d", i);
-            RC_EL(ctx, "li", .key = key, .class_ = "row") {
-                RC_EL(ctx, "span", .class_ = "id") { rc_textf(ctx, "%d", i); }
-                RC_EL(ctx, "span", .class_ = "label") { rc_textf(ctx, "row %d", data.labels[i]); }
-                RC_EL(ctx, "button", .class_ = "clicks") { rc_text(ctx, "0"); }
-                RC_EL(ctx, "em", .class_ = "x") { rc_text(ctx, "x"); }
-                RC_EL(ctx, "i", .class_ = "end") {}
+            RC_EL (ctx, "li", .key = key, .class_ = "row") {
+                RC_EL (ctx, "span", .class_ = "id") { rc_textf(ctx, "%d", i); }
+                RC_EL (ctx, "span", .class_ = "label") { rc_textf(ctx, "row %d", data.labels[i]); }
+                RC_EL (ctx, "button", .class_ = "clicks") { rc_text(ctx, "0"); }
+                RC_EL (ctx, "em", .class_ = "x") { rc_text(ctx, "x"); }
+                RC_EL (ctx, "i", .class_ = "end") {}
             }
         }
     }
@@ -120,7 +122,11 @@ static void reset_data(void) {
     }
 }
 
-static void quiet(void *u, rc_log_level lv, const char *m) { (void)u; (void)lv; (void)m; }
+static void quiet(void *u, rc_log_level lv, const char *m) {
+    (void)u;
+    (void)lv;
+    (void)m;
+}
 
 static rc_layout *mount(const rc_component *c) {
     rc_layout_opts o;
@@ -141,7 +147,8 @@ int main(int argc, char **argv) {
     rc_buf_init(&b);
     reset_data();
 
-    printf("bench/diff: %d rows x 10 DOM nodes = %d nodes, median of %d runs\n", ROWS, ROWS * 10, runs);
+    printf("bench/diff: %d rows x 10 DOM nodes = %d nodes, median of %d runs\n", ROWS, ROWS * 10,
+           runs);
 
     /* First render and serialisation of the whole model. */
     size_t model_bytes = 0;
@@ -248,8 +255,8 @@ int main(int argc, char **argv) {
         t[r] = t1 - t0;
     }
     double reverse_us = median(t, runs);
-    printf("reverse keyed 1,000 rows (999 moves):      %9.1f us   (%zu bytes of ops)\n",
-           reverse_us, patch_bytes);
+    printf("reverse keyed 1,000 rows (999 moves):      %9.1f us   (%zu bytes of ops)\n", reverse_us,
+           patch_bytes);
     printf("RESULT reverse_us=%.1f reverse_bytes=%zu reverse_kb=%.1f\n", reverse_us, patch_bytes,
            (double)patch_bytes / 1000);
     rc_layout_free(l);

@@ -28,41 +28,36 @@
 #include "resume/token.h"
 #include "wire/model.h"
 
-#define ROWS 100
+#define ROWS          100
 #define SLOTS_PER_ROW 10
-#define TARGET_US 1000.0
-#define APP_TAG 0x0a9b1c2du
-#define MAX_TOKEN ((size_t)64 << 10)        /* rc_app's default */
-#define MAX_PLAIN ((size_t)4 << 20)         /* what session.c passes */
+#define TARGET_US     1000.0
+#define APP_TAG       0x0a9b1c2du
+#define MAX_TOKEN     ((size_t)64 << 10) /* rc_app's default */
+#define MAX_PLAIN     ((size_t)4 << 20)  /* what session.c passes */
 
-static double cpu_us(void)
-{
+static double cpu_us(void) {
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
+static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
-static double median(double *v, int n)
-{
+static double median(double *v, int n) {
     qsort(v, (size_t)n, sizeof *v, cmp_double);
     return v[n / 2];
 }
 
-static void quiet(void *u, rc_log_level lv, const char *m)
-{
+static void quiet(void *u, rc_log_level lv, const char *m) {
     (void)u;
     (void)lv;
     (void)m;
 }
 
-static void on_inc(rc_event *ev, void *s)
-{
+static void on_inc(rc_event *ev, void *s) {
     (void)ev;
     rc_state_set_int(s, rc_state_get_int(s) + 1);
 }
@@ -73,42 +68,37 @@ typedef struct row_props {
     int64_t id;
 } row_props;
 
-static void row(rc_ctx *ctx, const void *p)
-{
+static void row(rc_ctx *ctx, const void *p) {
     const row_props *rp = p;
     rc_state *n[4], *f[2], *b[2], *s[2];
     static const char *const ni[] = {"clicks", "views", "rank", "owner"};
     static const char *const nf[] = {"score", "ratio"};
     static const char *const nb[] = {"done", "starred"};
     static const char *const ns[] = {"title", "note"};
-    for (int k = 0; k < 4; k++)
-        n[k] = rc_use_int(ctx, ni[k], 0);
-    for (int k = 0; k < 2; k++)
-        f[k] = rc_use_float(ctx, nf[k], 0);
-    for (int k = 0; k < 2; k++)
-        b[k] = rc_use_bool(ctx, nb[k], false);
-    for (int k = 0; k < 2; k++)
-        s[k] = rc_use_string(ctx, ns[k], "");
-    RC_EL(ctx, "li", .class_ = rc_state_get_bool(b[0]) ? "row done" : "row") {
-        RC_EL(ctx, "span", .class_ = "title") { rc_text(ctx, rc_state_get_string(s[0])); }
-        RC_EL(ctx, "span", .class_ = "note") { rc_text(ctx, rc_state_get_string(s[1])); }
-        RC_EL(ctx, "button", .on = RC_ON("click", on_inc, n[0])) {
-            rc_textf(ctx, "%lld/%lld", (long long)rc_state_get_int(n[0]), (long long)rc_state_get_int(n[1]));
+    for (int k = 0; k < 4; k++) n[k] = rc_use_int(ctx, ni[k], 0);
+    for (int k = 0; k < 2; k++) f[k] = rc_use_float(ctx, nf[k], 0);
+    for (int k = 0; k < 2; k++) b[k] = rc_use_bool(ctx, nb[k], false);
+    for (int k = 0; k < 2; k++) s[k] = rc_use_string(ctx, ns[k], "");
+    RC_EL (ctx, "li", .class_ = rc_state_get_bool(b[0]) ? "row done" : "row") {
+        RC_EL (ctx, "span", .class_ = "title") { rc_text(ctx, rc_state_get_string(s[0])); }
+        RC_EL (ctx, "span", .class_ = "note") { rc_text(ctx, rc_state_get_string(s[1])); }
+        RC_EL (ctx, "button", .on = RC_ON("click", on_inc, n[0])) {
+            rc_textf(ctx, "%lld/%lld", (long long)rc_state_get_int(n[0]),
+                     (long long)rc_state_get_int(n[1]));
         }
-        RC_EL(ctx, "em") {
+        RC_EL (ctx, "em") {
             rc_textf(ctx, "#%lld %lld %.2f %.3f%s", (long long)rc_state_get_int(n[2]),
-                     (long long)rc_state_get_int(n[3]), rc_state_get_float(f[0]), rc_state_get_float(f[1]),
-                     rc_state_get_bool(b[1]) ? " *" : "");
+                     (long long)rc_state_get_int(n[3]), rc_state_get_float(f[0]),
+                     rc_state_get_float(f[1]), rc_state_get_bool(b[1]) ? " *" : "");
         }
     }
     (void)rp;
 }
 RC_COMPONENT(row);
 
-static void session(rc_ctx *ctx, const void *p)
-{
+static void session(rc_ctx *ctx, const void *p) {
     (void)p;
-    RC_EL(ctx, "ul", .id = "rows") {
+    RC_EL (ctx, "ul", .id = "rows") {
         for (int64_t i = 0; i < ROWS; i++) {
             char key[16];
             snprintf(key, sizeof key, "%lld", (long long)i);
@@ -123,14 +113,12 @@ RC_COMPONENT(session);
  * derived from its address, so that the token carries real state. */
 static rc_value seed;
 
-static const rc_value *seed_value(void *user, const char *address)
-{
+static const rc_value *seed_value(void *user, const char *address) {
     rc_value *v = &seed;
     static char text[64];
     (void)user;
     unsigned h = 0;
-    for (const char *c = address; *c; c++)
-        h = h * 31u + (unsigned char)*c;
+    for (const char *c = address; *c; c++) h = h * 31u + (unsigned char)*c;
     const char *name = strrchr(address, '@');
     name = name ? name + 1 : address;
     if (!strcmp(name, "score") || !strcmp(name, "ratio")) {
@@ -150,15 +138,14 @@ static const rc_value *seed_value(void *user, const char *address)
 
 static rc_state *counter_count;
 
-static void counter(rc_ctx *ctx, const void *p)
-{
+static void counter(rc_ctx *ctx, const void *p) {
     (void)p;
     counter_count = rc_use_int(ctx, "count", 0);
-    RC_EL(ctx, "div", .class_ = "counter") {
-        RC_EL(ctx, "button", .id = "increment", .on = RC_ON("click", on_inc, counter_count)) {
+    RC_EL (ctx, "div", .class_ = "counter") {
+        RC_EL (ctx, "button", .id = "increment", .on = RC_ON("click", on_inc, counter_count)) {
             rc_text(ctx, "+1");
         }
-        RC_EL(ctx, "span", .id = "count") {
+        RC_EL (ctx, "span", .id = "count") {
             rc_textf(ctx, "%lld", (long long)rc_state_get_int(counter_count));
         }
     }
@@ -167,25 +154,25 @@ RC_COMPONENT(counter);
 
 static rc_state *todo_items, *todo_next, *todo_draft;
 
-static void todo(rc_ctx *ctx, const void *p)
-{
+static void todo(rc_ctx *ctx, const void *p) {
     (void)p;
     rc_value empty = {.kind = RC_ARRAY};
     todo_items = rc_use_value(ctx, "items", &empty);
     todo_next = rc_use_int(ctx, "next_id", 1);
     todo_draft = rc_use_string(ctx, "draft", "");
-    RC_EL(ctx, "ul", .id = "todos") {
+    RC_EL (ctx, "ul", .id = "todos") {
         const rc_value *items = rc_state_get_value(todo_items);
         for (size_t i = 0; i < rc_array_count(items); i++) {
-            RC_EL(ctx, "li") {
-                rc_text(ctx, rc_value_get_string(rc_object_get(rc_array_get(items, i), "text"), ""));
+            RC_EL (ctx, "li") {
+                rc_text(ctx,
+                        rc_value_get_string(rc_object_get(rc_array_get(items, i), "text"), ""));
             }
         }
     }
 }
 RC_COMPONENT(todo);
 
-typedef struct settings {          /* 80 bytes */
+typedef struct settings { /* 80 bytes */
     char name[64];
     int32_t sample_ms;
     int32_t threshold;
@@ -198,8 +185,7 @@ typedef struct settings {          /* 80 bytes */
 static const rc_struct_type settings_type = {"dashboard.settings", sizeof(settings), 1};
 static rc_state *dash_uptime, *dash_temp, *dash_humidity, *dash_cfg, *dash_alarms;
 
-static void dashboard(rc_ctx *ctx, const void *p)
-{
+static void dashboard(rc_ctx *ctx, const void *p) {
     (void)p;
     dash_uptime = rc_use_int(ctx, "uptime", 0);
     dash_temp = rc_use_float(ctx, "temperature", 21.5);
@@ -211,7 +197,7 @@ static void dashboard(rc_ctx *ctx, const void *p)
     initial.sample_ms = 100;
     initial.unit = 'C';
     dash_cfg = rc_use_struct(ctx, "settings", &settings_type, &initial);
-    RC_EL(ctx, "div", .class_ = "dashboard") {
+    RC_EL (ctx, "div", .class_ = "dashboard") {
         rc_textf(ctx, "%lld s, %.1f, %.0f %%", (long long)rc_state_get_int(dash_uptime),
                  rc_state_get_float(dash_temp), rc_state_get_float(dash_humidity));
     }
@@ -229,26 +215,24 @@ typedef struct list_row_props {
     int64_t index;
 } list_row_props;
 
-static void list_row(rc_ctx *ctx, const void *p)
-{
+static void list_row(rc_ctx *ctx, const void *p) {
     const list_row_props *rp = p;
     rc_state *version = rc_use_int(ctx, "version", 0);
     list_versions[rp->index] = version;
-    RC_EL(ctx, "tr") {
-        RC_EL(ctx, "td", .class_ = "id") { rc_textf(ctx, "%lld", (long long)rp->index + 1); }
-        RC_EL(ctx, "td", .class_ = "version") {
+    RC_EL (ctx, "tr") {
+        RC_EL (ctx, "td", .class_ = "id") { rc_textf(ctx, "%lld", (long long)rp->index + 1); }
+        RC_EL (ctx, "td", .class_ = "version") {
             rc_textf(ctx, "version %lld", (long long)rc_state_get_int(version));
         }
     }
 }
 static const rc_component list_row_component = {"row", list_row, NULL, 0};
 
-static void list_root(rc_ctx *ctx, const void *p)
-{
+static void list_root(rc_ctx *ctx, const void *p) {
     (void)p;
     rc_use_int(ctx, "bumps", 0);
     rc_use_int(ctx, "selected", -1);
-    RC_EL(ctx, "table") {
+    RC_EL (ctx, "table") {
         for (int64_t i = 0; i < LIST_ROWS; i++) {
             char key[24];
             snprintf(key, sizeof key, "r%lld", (long long)i);
@@ -261,8 +245,7 @@ static const rc_component list_root_component = {"rows", list_root, NULL, 0};
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-static rc_layout *mount(const rc_component *root, rc_restore_fn restore, void *user)
-{
+static rc_layout *mount(const rc_component *root, rc_restore_fn restore, void *user) {
     rc_layout_opts o;
     rc_layout_opts_init(&o);
     o.log = quiet;
@@ -275,25 +258,21 @@ static rc_layout *mount(const rc_component *root, rc_restore_fn restore, void *u
 }
 
 /* One issue time for the whole run, so snapshots of equal state are equal. */
-static rc_snapshot_meta bench_meta(void)
-{
+static rc_snapshot_meta bench_meta(void) {
     static uint32_t issued;
-    if (!issued)
-        issued = (uint32_t)time(NULL);
+    if (!issued) issued = (uint32_t)time(NULL);
     rc_snapshot_meta meta = {issued, 86400, 7, 12, "5f3a8-6565f0e1", 14};
     return meta;
 }
 
 /* What write_token() in session.c does: snapshot, then seal. */
-static void seal_layout(const rc_keyring *kr, const rc_layout *l, rc_buf *snap, rc_buf *token)
-{
+static void seal_layout(const rc_keyring *kr, const rc_layout *l, rc_buf *snap, rc_buf *token) {
     rc_snapshot_meta meta = bench_meta();
     rc_token_claims claims;
     memset(&claims, 0, sizeof claims);
     claims.app_tag = APP_TAG;
     claims.build_tag = 0x1234abcdu;
-    for (int i = 0; i < RC_SESSION_ID_BYTES; i++)
-        claims.session[i] = (unsigned char)(i * 37 + 11);
+    for (int i = 0; i < RC_SESSION_ID_BYTES; i++) claims.session[i] = (unsigned char)(i * 37 + 11);
     claims.version = meta.version;
     rc_buf_reset(snap);
     rc_buf_reset(token);
@@ -301,29 +280,25 @@ static void seal_layout(const rc_keyring *kr, const rc_layout *l, rc_buf *snap, 
     rc_token_seal(kr, &claims, snap->data, snap->len, token);
 }
 
-static void count_slot(void *user, const char *address, const rc_value *value)
-{
+static void count_slot(void *user, const char *address, const rc_value *value) {
     (void)address;
     (void)value;
     (*(size_t *)user)++;
 }
 
-static size_t slot_count(const rc_layout *l)
-{
+static size_t slot_count(const rc_layout *l) {
     size_t n = 0;
     rc_layout_foreach_slot(l, count_slot, &n);
     return n;
 }
 
-static void die(const char *what, const char *err)
-{
+static void die(const char *what, const char *err) {
     fprintf(stderr, "bench/resume: %s: %s\n", what, err);
     exit(1);
 }
 
 static void report_size(const rc_keyring *kr, const char *key, const char *what,
-                        const rc_layout *l)
-{
+                        const rc_layout *l) {
     rc_buf snap, token;
     rc_buf_init(&snap);
     rc_buf_init(&token);
@@ -339,11 +314,9 @@ static void report_size(const rc_keyring *kr, const char *key, const char *what,
     rc_buf_free(&token);
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     int runs = argc > 1 ? atoi(argv[1]) : 2000;
-    if (runs < 5)
-        runs = 5;
+    if (runs < 5) runs = 5;
     rc_keyring kr;
     char err[160];
     if (rc_keyring_init(&kr, "bench-secret-0123456789abcdef", err, sizeof err) != 0)
@@ -352,14 +325,12 @@ int main(int argc, char **argv)
     /* The source session: 1,000 values that differ from the initial ones. */
     rc_layout *src = mount(&session_component, seed_value, NULL);
     size_t nslots = slot_count(src);
-    if (nslots != ROWS * SLOTS_PER_ROW)
-        die("slots", "the session does not hold 1,000 values");
+    if (nslots != ROWS * SLOTS_PER_ROW) die("slots", "the session does not hold 1,000 values");
     rc_buf snap, token;
     rc_buf_init(&snap);
     rc_buf_init(&token);
     seal_layout(&kr, src, &snap, &token);
-    if (token.len > MAX_TOKEN)
-        die("token", "over max_token");
+    if (token.len > MAX_TOKEN) die("token", "over max_token");
 
     double *t_total = malloc(sizeof(double) * (size_t)runs);
     double *t_open = malloc(sizeof(double) * (size_t)runs);
@@ -378,7 +349,7 @@ int main(int argc, char **argv)
     rc_buf_init(&plain);
     rc_buf_init(&model);
     size_t model_bytes = 0;
-    for (int r = -runs / 10; r < runs; r++) {    /* the first tenth warms up */
+    for (int r = -runs / 10; r < runs; r++) { /* the first tenth warms up */
         rc_buf_reset(&plain);
         rc_token_claims claims;
         rc_snapshot s;
@@ -387,8 +358,7 @@ int main(int argc, char **argv)
                           &plain, err, sizeof err) != 0)
             die("open", err);
         double t1 = cpu_us();
-        if (rc_snapshot_read(&s, plain.data, plain.len, err, sizeof err) != 0)
-            die("decode", err);
+        if (rc_snapshot_read(&s, plain.data, plain.len, err, sizeof err) != 0) die("decode", err);
         double t2 = cpu_us();
         rc_layout_opts o;
         rc_layout_opts_init(&o);
@@ -440,8 +410,7 @@ int main(int argc, char **argv)
         double t1 = cpu_us();
         rc_layout_commit(l);
         rc_layout_free(l);
-        if (r >= 0)
-            t_fresh[r] = t1 - t0;
+        if (r >= 0) t_fresh[r] = t1 - t0;
     }
 
     rc_buf snap2, token2;
@@ -487,10 +456,11 @@ int main(int argc, char **argv)
         printf("RESULT runs=%d slots=%zu token_chars=%zu snapshot_bytes=%zu model_bytes=%zu "
                "total_us=%.1f total_ms=%.2f target_us=%.0f\n",
                runs, nslots, token.len, snap.len, model_bytes, total, total / 1000, TARGET_US);
-        printf("RESULT open_us=%.1f open_pct=%.0f decode_us=%.1f new_us=%.1f flush_us=%.1f "
-               "send_us=%.1f fresh_flush_us=%.1f restore_extra_us=%.1f seal_us=%.1f write_us=%.1f\n",
-               open, 100.0 * open / total, decode, build, flush, send, fresh, flush - fresh, seal,
-               write);
+        printf(
+            "RESULT open_us=%.1f open_pct=%.0f decode_us=%.1f new_us=%.1f flush_us=%.1f "
+            "send_us=%.1f fresh_flush_us=%.1f restore_extra_us=%.1f seal_us=%.1f write_us=%.1f\n",
+            open, 100.0 * open / total, decode, build, flush, send, fresh, flush - fresh, seal,
+            write);
     }
 
     printf("token sizes (base64url characters; target: counter <= 200 bytes on the wire)\n");
@@ -539,7 +509,8 @@ int main(int argc, char **argv)
      * rows bumped two or three times. */
     rc_layout *rl = mount(&list_root_component, NULL, NULL);
     for (int k = 0; k < 2500; k++)
-        rc_state_set_int(list_versions[k % LIST_ROWS], rc_state_get_int(list_versions[k % LIST_ROWS]) + 1);
+        rc_state_set_int(list_versions[k % LIST_ROWS],
+                         rc_state_get_int(list_versions[k % LIST_ROWS]) + 1);
     rc_layout_flush(rl);
     rc_layout_commit(rl);
     report_size(&kr, "rows", "1,000-row list, row state (2,500 clicks)", rl);
@@ -551,8 +522,7 @@ int main(int argc, char **argv)
         for (int r = -runs / 10; r < runs; r++) {
             double t0 = cpu_us();
             seal_layout(&kr, rl, &s1, &s2);
-            if (r >= 0)
-                t_seal[r] = cpu_us() - t0;
+            if (r >= 0) t_seal[r] = cpu_us() - t0;
         }
         double rows_seal = median(t_seal, runs);
         printf("  sealing it (snapshot write + seal):      %8.1f us\n", rows_seal);

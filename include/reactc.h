@@ -88,7 +88,7 @@ extern "C" {
 #define RC_NORETURN [[noreturn]]
 /* Zero default of an rc_el_opts member RC_EL may leave out (g++ -Wextra
  * warns about members missing from a designated initializer otherwise). */
-#define RC_ZERO_ = {}
+#define RC_ZERO_    = {}
 #else
 #define RC_NORETURN _Noreturn
 #define RC_ZERO_
@@ -132,10 +132,22 @@ struct rc_value {
         bool b;
         int64_t i;
         double f;
-        struct { char *ptr; size_t len; } str;   /* RC_STRING and RC_BYTES */
-        struct { rc_value *items; size_t len, cap; } arr;
-        struct { rc_member *items; size_t len, cap; } obj;
-        struct { const rc_struct_type *type; void *ptr; } st;
+        struct {
+            char *ptr;
+            size_t len;
+        } str; /* RC_STRING and RC_BYTES */
+        struct {
+            rc_value *items;
+            size_t len, cap;
+        } arr;
+        struct {
+            rc_member *items;
+            size_t len, cap;
+        } obj;
+        struct {
+            const rc_struct_type *type;
+            void *ptr;
+        } st;
     } as;
 };
 
@@ -161,8 +173,8 @@ void rc_value_set_float(rc_value *v, double f);
 void rc_value_set_string(rc_value *v, const char *s);
 void rc_value_set_stringn(rc_value *v, const char *s, size_t len);
 void rc_value_set_bytes(rc_value *v, const void *p, size_t len);
-void rc_value_set_array(rc_value *v);                 /* empty array  */
-void rc_value_set_object(rc_value *v);                /* empty object */
+void rc_value_set_array(rc_value *v);  /* empty array  */
+void rc_value_set_object(rc_value *v); /* empty object */
 void rc_value_set_struct(rc_value *v, const rc_struct_type *type, const void *data);
 
 /* Readers: return the value if v has that kind, else the fallback. A NULL v
@@ -190,11 +202,11 @@ bool rc_object_remove(rc_value *obj, const char *key);
 /* Components.                                                              */
 /* ------------------------------------------------------------------------ */
 
-typedef struct rc_ctx rc_ctx;           /* one component's render in progress */
-typedef struct rc_layout rc_layout;     /* one mounted root (one browser tab)  */
-typedef struct rc_event rc_event;       /* an event being dispatched           */
-typedef struct rc_state rc_state;       /* a state or reducer hook slot        */
-typedef struct rc_effect rc_effect;     /* an effect being run                 */
+typedef struct rc_ctx rc_ctx;       /* one component's render in progress */
+typedef struct rc_layout rc_layout; /* one mounted root (one browser tab)  */
+typedef struct rc_event rc_event;   /* an event being dispatched           */
+typedef struct rc_state rc_state;   /* a state or reducer hook slot        */
+typedef struct rc_effect rc_effect; /* an effect being run                 */
 typedef struct rc_context_type rc_context_type;
 
 typedef void (*rc_render_fn)(rc_ctx *ctx, const void *props);
@@ -217,8 +229,7 @@ typedef struct rc_component {
 } rc_component;
 
 /* Declares `const rc_component <fn>_component` for render function fn. */
-#define RC_COMPONENT(fn) \
-    const rc_component fn##_component = { #fn, fn, NULL, 0 }
+#define RC_COMPONENT(fn) const rc_component fn##_component = {#fn, fn, NULL, 0}
 
 /* ------------------------------------------------------------------------ */
 /* Builder: elements, attributes, text, child components, handlers.         */
@@ -228,7 +239,7 @@ typedef struct rc_component {
 typedef void (*rc_handler_fn)(rc_event *ev, void *user);
 
 typedef struct rc_on {
-    const char *event;        /* "click" or "onClick" (both accepted) */
+    const char *event; /* "click" or "onClick" (both accepted) */
     rc_handler_fn fn;
     void *user;
     bool prevent_default;
@@ -242,14 +253,14 @@ typedef struct rc_el_opts {
      * and is a compile error in C and C++ (no pointer converts to a double),
      * whatever the warning flags. */
     double rc_reserved_ RC_ZERO_;
-    const char *key RC_ZERO_;      /* reconciliation key among siblings */
-    const char *id RC_ZERO_;       /* attribute id */
-    const char *class_ RC_ZERO_;   /* attribute class */
-    const char *style RC_ZERO_;    /* attribute style */
-    const char *type RC_ZERO_;     /* attribute type */
-    const char *value RC_ZERO_;    /* attribute value (controlled inputs) */
-    const char *href RC_ZERO_;     /* attribute href */
-    rc_on on RC_ZERO_;             /* one handler; add more with rc_on_event() */
+    const char *key RC_ZERO_;    /* reconciliation key among siblings */
+    const char *id RC_ZERO_;     /* attribute id */
+    const char *class_ RC_ZERO_; /* attribute class */
+    const char *style RC_ZERO_;  /* attribute style */
+    const char *type RC_ZERO_;   /* attribute type */
+    const char *value RC_ZERO_;  /* attribute value (controlled inputs) */
+    const char *href RC_ZERO_;   /* attribute href */
+    rc_on on RC_ZERO_;           /* one handler; add more with rc_on_event() */
 } rc_el_opts;
 
 /* Opens an element; attributes, handlers, text and children added until the
@@ -267,25 +278,22 @@ void rc_close(rc_ctx *ctx);
 #ifndef __cplusplus
 /* C: the options end with `.rc_reserved_ = 0`, so the list is never empty
  * and a first option without a designator initializes rc_reserved_. */
-#define RC_EL(ctx, ...) \
-    RC_EL_(RC_UNIQUE_(rc_once_), ctx, __VA_ARGS__, .rc_reserved_ = 0)
-#define RC_EL_(once, ctx, tag, ...)                                            \
-    for (int once = (rc_open((ctx), (tag),                                     \
-                             &(const rc_el_opts){__VA_ARGS__}), 0);            \
-         once == 0; once = 1, rc_close(ctx))
+#define RC_EL(ctx, ...) RC_EL_(RC_UNIQUE_(rc_once_), ctx, __VA_ARGS__, .rc_reserved_ = 0)
+#define RC_EL_(once, ctx, tag, ...)                                                          \
+    for (int once = (rc_open((ctx), (tag), &(const rc_el_opts){__VA_ARGS__}), 0); once == 0; \
+         once = 1, rc_close(ctx))
 #else
 /* C++20: a temporary rc_el_opts (empty `...` is standard in C++20), designated
  * members in declaration order; rc_ptr_ takes its address for the call. */
 #define RC_EL(ctx, ...) RC_EL_(RC_UNIQUE_(rc_once_), ctx, __VA_ARGS__)
-#define RC_EL_(once, ctx, tag, ...)                                            \
-    for (int once = (rc_open((ctx), (tag),                                     \
-                             rc_ptr_(rc_el_opts{__VA_ARGS__})), 0);            \
-         once == 0; once = 1, rc_close(ctx))
+#define RC_EL_(once, ctx, tag, ...)                                                          \
+    for (int once = (rc_open((ctx), (tag), rc_ptr_(rc_el_opts{__VA_ARGS__})), 0); once == 0; \
+         once = 1, rc_close(ctx))
 #endif
 
 /* A fresh identifier per macro use, so nested blocks do not shadow. */
 #define RC_CAT2_(a, b) a##b
-#define RC_CAT_(a, b) RC_CAT2_(a, b)
+#define RC_CAT_(a, b)  RC_CAT2_(a, b)
 #ifdef __COUNTER__
 #define RC_UNIQUE_(name) RC_CAT_(name, __COUNTER__)
 #else
@@ -294,12 +302,14 @@ void rc_close(rc_ctx *ctx);
 
 /* `.on = RC_ON("click", fn, user)` */
 #ifndef __cplusplus
-#define RC_ON(event_, fn_, user_) \
-    ((rc_on){.event = (event_), .fn = (fn_), .user = (user_)})
+#define RC_ON(event_, fn_, user_) ((rc_on){.event = (event_), .fn = (fn_), .user = (user_)})
 #else
-#define RC_ON(event_, fn_, user_)                                    \
-    (rc_on{.event = (event_), .fn = (fn_), .user = (user_),         \
-           .prevent_default = false, .stop_propagation = false})
+#define RC_ON(event_, fn_, user_)    \
+    (rc_on{.event = (event_),        \
+           .fn = (fn_),              \
+           .user = (user_),          \
+           .prevent_default = false, \
+           .stop_propagation = false})
 #endif
 
 /* Sets an attribute of the open element (a later value for the same name
@@ -319,20 +329,20 @@ void rc_textf(rc_ctx *ctx, const char *fmt, ...) RC_PRINTF(2, 3);
 /* Appends a child component. props (props_size bytes, may be NULL/0) are
  * copied. key, if not NULL, identifies the child among its siblings;
  * duplicate keys among siblings are an error shown in place of the parent. */
-void rc_child(rc_ctx *ctx, const rc_component *type, const char *key,
-              const void *props, size_t props_size);
+void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void *props,
+              size_t props_size);
 /* `RC_CHILD(ctx, &row_component, key, &(row_props){...})` */
-#define RC_CHILD(ctx, type, key, props) \
-    rc_child((ctx), (type), (key), (props), sizeof(*(props)))
+#define RC_CHILD(ctx, type, key, props) rc_child((ctx), (type), (key), (props), sizeof(*(props)))
 
 /* Fails the current render with a message: the component's output becomes an
  * error element in place, the rest of the page keeps working. Does not
  * return. */
 RC_NORETURN void rc_fail(rc_ctx *ctx, const char *fmt, ...) RC_PRINTF(2, 3);
 /* An assertion for component code: on failure, rc_fail with the expression. */
-#define RC_ASSERT(ctx, cond)                                                  \
-    do { if (!(cond)) rc_fail((ctx), "assertion failed: %s (%s:%d)", #cond,  \
-                              __FILE__, __LINE__); } while (0)
+#define RC_ASSERT(ctx, cond)                                                                    \
+    do {                                                                                        \
+        if (!(cond)) rc_fail((ctx), "assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__); \
+    } while (0)
 
 /* The layout this render belongs to. */
 rc_layout *rc_ctx_get_layout(rc_ctx *ctx);
@@ -364,8 +374,7 @@ rc_state *rc_use_struct(rc_ctx *ctx, const char *name, const rc_struct_type *typ
 /* A value slot created with RC_STATE_* flags: with RC_STATE_SERVER_ONLY it
  * is never in a token and never restored from one (even an old token that
  * still holds it): it takes `initial` whenever a session is rebuilt. */
-rc_state *rc_use_state_ex(rc_ctx *ctx, const char *name, const rc_value *initial,
-                          unsigned flags);
+rc_state *rc_use_state_ex(rc_ctx *ctx, const char *name, const rc_value *initial, unsigned flags);
 /* Changes a slot's RC_STATE_* flags later (e.g. after a typed hook). A slot
  * created without RC_STATE_SERVER_ONLY may already have been restored from a
  * token on mount: use rc_use_state_ex to rule that out. */
@@ -417,20 +426,18 @@ void *rc_use_ref(rc_ctx *ctx, size_t size);
 /* `RC_DEPS(a, b)`: integer-valued dependencies (use rc_state_get_version(s) for
  * state). Pass a struct's address and size for other kinds. */
 #ifndef __cplusplus
-#define RC_DEPS(...) \
-    ((const int64_t[]){__VA_ARGS__}), sizeof((const int64_t[]){__VA_ARGS__})
+#define RC_DEPS(...) ((const int64_t[]){__VA_ARGS__}), sizeof((const int64_t[]){__VA_ARGS__})
 #else
 /* C++: a temporary array of int64_t (each value converted as in C). */
-#define RC_DEPS(...) \
-    rc_deps_(__VA_ARGS__).v, sizeof(rc_deps_(__VA_ARGS__).v)
+#define RC_DEPS(...) rc_deps_(__VA_ARGS__).v, sizeof(rc_deps_(__VA_ARGS__).v)
 #endif
 #define RC_EVERY_RENDER NULL, 0
 
 /* Memo: returns `size` bytes computed by fn(out, arg) on the first render and
  * whenever deps change; the bytes persist across renders. */
 typedef void (*rc_memo_fn)(void *out, void *arg);
-const void *rc_use_memo(rc_ctx *ctx, size_t size, rc_memo_fn fn, void *arg,
-                        const void *deps, size_t deps_size);
+const void *rc_use_memo(rc_ctx *ctx, size_t size, rc_memo_fn fn, void *arg, const void *deps,
+                        size_t deps_size);
 
 /* Callback: returns a handler whose identity (fn, user) is kept until deps
  * change, so children receiving it in props are not re-rendered. */
@@ -460,8 +467,8 @@ enum {
 /* Schedules fn(e, arg copy) after commit when deps changed. arg (arg_size
  * bytes, may be NULL/0) is copied, so a stack value from the render is fine;
  * the copy lives until the next run of this effect. */
-void rc_use_effect(rc_ctx *ctx, rc_effect_fn fn, const void *arg, size_t arg_size,
-                   const void *deps, size_t deps_size);
+void rc_use_effect(rc_ctx *ctx, rc_effect_fn fn, const void *arg, size_t arg_size, const void *deps,
+                   size_t deps_size);
 /* rc_use_effect with RC_EFFECT_* flags. */
 void rc_use_effect_ex(rc_ctx *ctx, rc_effect_fn fn, const void *arg, size_t arg_size,
                       const void *deps, size_t deps_size, unsigned flags);
@@ -478,7 +485,7 @@ bool rc_ctx_is_resume(rc_ctx *ctx);
 struct rc_context_type {
     const char *name;
     size_t size;
-    const void *default_value;     /* size bytes, or NULL for zeroes */
+    const void *default_value; /* size bytes, or NULL for zeroes */
 };
 
 /* Provides `value` (copied, type->size bytes) to the components created
@@ -488,8 +495,8 @@ void rc_provider_begin(rc_ctx *ctx, const rc_context_type *type, const void *val
 void rc_provider_end(rc_ctx *ctx);
 #define RC_PROVIDE(ctx, type, value) RC_PROVIDE_(RC_UNIQUE_(rc_prov_), ctx, type, value)
 #define RC_PROVIDE_(once, ctx, type, value)                                    \
-    for (int once = (rc_provider_begin((ctx), (type), (value)), 0);           \
-         once == 0; once = 1, rc_provider_end(ctx))
+    for (int once = (rc_provider_begin((ctx), (type), (value)), 0); once == 0; \
+         once = 1, rc_provider_end(ctx))
 /* Returns the nearest provided value of type (or its default). */
 const void *rc_use_context(rc_ctx *ctx, const rc_context_type *type);
 
@@ -514,9 +521,9 @@ const rc_location *rc_use_location(rc_ctx *ctx);
  * when it changes: on every new connection, including a re-attach (which
  * otherwise re-renders nothing). */
 typedef struct rc_connection {
-    uint32_t connections;      /* connections this session had in this process (1 = first) */
-    bool resumed;              /* this process rebuilt the session from its token */
-    bool reattached;           /* the current connection re-attached to a kept session */
+    uint32_t connections; /* connections this session had in this process (1 = first) */
+    bool resumed;         /* this process rebuilt the session from its token */
+    bool reattached;      /* the current connection re-attached to a kept session */
 } rc_connection;
 const rc_connection *rc_use_connection(rc_ctx *ctx);
 
@@ -545,12 +552,7 @@ rc_layout *rc_event_get_layout(const rc_event *ev);
 /* Logging.                                                                 */
 /* ------------------------------------------------------------------------ */
 
-typedef enum rc_log_level {
-    RC_LOG_ERROR = 0,
-    RC_LOG_WARN,
-    RC_LOG_INFO,
-    RC_LOG_DEBUG
-} rc_log_level;
+typedef enum rc_log_level { RC_LOG_ERROR = 0, RC_LOG_WARN, RC_LOG_INFO, RC_LOG_DEBUG } rc_log_level;
 
 /* ------------------------------------------------------------------------ */
 /* The app server: HTTP + WebSocket on one port (libwebsockets on libev).   */
@@ -569,44 +571,44 @@ typedef struct rc_client_options {
      * reload of the tab resumes), "local" (also a restarted browser) or
      * "memory" (nothing survives a reload). */
     const char *storage;
-    uint32_t backoff_initial_ms;  /* the first reconnect wait is at most this (default 250) */
-    uint32_t backoff_max_ms;      /* the longest reconnect wait (default 10,000) */
-    uint32_t connect_timeout_s;   /* a socket that opens and answers slower is retried (default 10) */
+    uint32_t backoff_initial_ms; /* the first reconnect wait is at most this (default 250) */
+    uint32_t backoff_max_ms;     /* the longest reconnect wait (default 10,000) */
+    uint32_t connect_timeout_s; /* a socket that opens and answers slower is retried (default 10) */
 } rc_client_options;
 
 /* An app: the root component and how to serve it. Zero-initialise, set what
  * you need; every other field has a default. The struct must outlive
  * rc_app_run. */
 typedef struct rc_app {
-    const char *title;            /* page title (default "reactc") */
-    const rc_component *root;     /* required */
-    const void *root_props;       /* copied per session */
+    const char *title;        /* page title (default "reactc") */
+    const rc_component *root; /* required */
+    const void *root_props;   /* copied per session */
     size_t root_props_size;
-    const char *host;             /* default "127.0.0.1" */
-    int port;                     /* 0: 8000; -1: any free port (see on_listen) */
-    const char *head;             /* extra HTML appended to <head> */
-    const char *static_dir;       /* served under /static/ if set */
-    rc_log_level log_level;       /* default RC_LOG_INFO (set by rc_app_parse_args) */
-    size_t max_message;           /* bytes, default 1 MiB (close 1009) */
-    size_t max_sessions;          /* default 10,000 (close 1013) */
-    size_t max_queued;            /* output bytes per connection, default 4 MiB */
+    const char *host;       /* default "127.0.0.1" */
+    int port;               /* 0: 8000; -1: any free port (see on_listen) */
+    const char *head;       /* extra HTML appended to <head> */
+    const char *static_dir; /* served under /static/ if set */
+    rc_log_level log_level; /* default RC_LOG_INFO (set by rc_app_parse_args) */
+    size_t max_message;     /* bytes, default 1 MiB (close 1009) */
+    size_t max_sessions;    /* default 10,000 (close 1013) */
+    size_t max_queued;      /* output bytes per connection, default 4 MiB */
     /* Resume (docs/resume.md). The master secret comes from the environment
      * (REACTC_SECRET) or secret_file; several secrets separated by commas or
      * lines are all accepted, the first seals (key rotation). None: a random
      * one for this process, with a warning (resume works only in-process). */
     const char *secret_file;
-    const char *app_id;           /* tokens of another app are refused (default: title) */
-    const char *build_id;         /* reported in tokens (default: the executable's size+mtime) */
-    uint32_t token_ttl;           /* seconds, default 86,400 */
-    size_t max_token;             /* bytes, default 64 KiB: bigger tokens are not sent */
-    uint32_t grace_ms;            /* a disconnected session is kept this long for re-attach (default 60,000) */
-    uint32_t drain_ms;            /* on shutdown, clients reconnect spread over this window (default 2,000) */
+    const char *app_id;   /* tokens of another app are refused (default: title) */
+    const char *build_id; /* reported in tokens (default: the executable's size+mtime) */
+    uint32_t token_ttl;   /* seconds, default 86,400 */
+    size_t max_token;     /* bytes, default 64 KiB: bigger tokens are not sent */
+    uint32_t grace_ms; /* a disconnected session is kept this long for re-attach (default 60,000) */
+    uint32_t drain_ms; /* on shutdown, clients reconnect spread over this window (default 2,000) */
     /* At most one state token per this interval per session (default 250
      * ms; UINT32_MAX: a token with every change). Sealing costs O(state);
      * clients keep the events a token does not hold yet (token_seq) and hand
      * them over in the resume hello, replayed before the first tree. */
     uint32_t token_interval_ms;
-    uint32_t heartbeat_s;         /* PING an idle connection after this, drop it after twice (default 15) */
+    uint32_t heartbeat_s; /* PING an idle connection after this, drop it after twice (default 15) */
     /* 0 or 1: one process. N > 1: a supervisor and N worker processes on
      * the port (SO_REUSEPORT); a dead worker is restarted, SIGHUP restarts
      * them one by one. -1: one worker per core. */
@@ -614,7 +616,7 @@ typedef struct rc_app {
     /* The browser client's timings and storage. Its heartbeat follows
      * heartbeat_s (the client pings after as long without a message). */
     rc_client_options client;
-    void *user;                   /* yours */
+    void *user; /* yours */
     /* Called on the loop thread once the server listens (port known). */
     void (*on_listen)(struct rc_app *app, int port);
 } rc_app;
@@ -648,7 +650,6 @@ rc_app *rc_layout_get_app(const rc_layout *layout);
 /* Number of live sessions (loop thread). */
 size_t rc_app_count_sessions(const rc_app *app);
 
-
 /* ------------------------------------------------------------------------ */
 /* Deprecated names (docs/api.md, "Renamed"): kept for one release, removed  */
 /* in 0.3. Define RC_NO_DEPRECATED to leave them out.                       */
@@ -656,195 +657,103 @@ size_t rc_app_count_sessions(const rc_app *app);
 
 #ifndef RC_NO_DEPRECATED
 RC_DEPRECATED("use rc_state_get_int")
-static inline int64_t rc_get_int(const rc_state *s)
-{
-    return rc_state_get_int(s);
-}
+static inline int64_t rc_get_int(const rc_state *s) { return rc_state_get_int(s); }
 RC_DEPRECATED("use rc_state_get_float")
-static inline double rc_get_float(const rc_state *s)
-{
-    return rc_state_get_float(s);
-}
+static inline double rc_get_float(const rc_state *s) { return rc_state_get_float(s); }
 RC_DEPRECATED("use rc_state_get_bool")
-static inline bool rc_get_bool(const rc_state *s)
-{
-    return rc_state_get_bool(s);
-}
+static inline bool rc_get_bool(const rc_state *s) { return rc_state_get_bool(s); }
 RC_DEPRECATED("use rc_state_get_string")
-static inline const char *rc_get_string(const rc_state *s)
-{
-    return rc_state_get_string(s);
-}
+static inline const char *rc_get_string(const rc_state *s) { return rc_state_get_string(s); }
 RC_DEPRECATED("use rc_state_get_bytes")
-static inline const void *rc_get_bytes(const rc_state *s, size_t *len)
-{
+static inline const void *rc_get_bytes(const rc_state *s, size_t *len) {
     return rc_state_get_bytes(s, len);
 }
 RC_DEPRECATED("use rc_state_get_value")
-static inline const rc_value *rc_get_value(const rc_state *s)
-{
-    return rc_state_get_value(s);
-}
+static inline const rc_value *rc_get_value(const rc_state *s) { return rc_state_get_value(s); }
 RC_DEPRECATED("use rc_state_get_struct")
-static inline const void *rc_get_struct(const rc_state *s)
-{
-    return rc_state_get_struct(s);
-}
+static inline const void *rc_get_struct(const rc_state *s) { return rc_state_get_struct(s); }
 RC_DEPRECATED("use rc_state_set_int")
-static inline bool rc_set_int(rc_state *s, int64_t v)
-{
-    return rc_state_set_int(s, v);
-}
+static inline bool rc_set_int(rc_state *s, int64_t v) { return rc_state_set_int(s, v); }
 RC_DEPRECATED("use rc_state_set_float")
-static inline bool rc_set_float(rc_state *s, double v)
-{
-    return rc_state_set_float(s, v);
-}
+static inline bool rc_set_float(rc_state *s, double v) { return rc_state_set_float(s, v); }
 RC_DEPRECATED("use rc_state_set_bool")
-static inline bool rc_set_bool(rc_state *s, bool v)
-{
-    return rc_state_set_bool(s, v);
-}
+static inline bool rc_set_bool(rc_state *s, bool v) { return rc_state_set_bool(s, v); }
 RC_DEPRECATED("use rc_state_set_string")
-static inline bool rc_set_string(rc_state *s, const char *v)
-{
-    return rc_state_set_string(s, v);
-}
+static inline bool rc_set_string(rc_state *s, const char *v) { return rc_state_set_string(s, v); }
 RC_DEPRECATED("use rc_state_set_bytes")
-static inline bool rc_set_bytes(rc_state *s, const void *p, size_t len)
-{
+static inline bool rc_set_bytes(rc_state *s, const void *p, size_t len) {
     return rc_state_set_bytes(s, p, len);
 }
 RC_DEPRECATED("use rc_state_set_value")
-static inline bool rc_set_value(rc_state *s, const rc_value *v)
-{
-    return rc_state_set_value(s, v);
-}
+static inline bool rc_set_value(rc_state *s, const rc_value *v) { return rc_state_set_value(s, v); }
 RC_DEPRECATED("use rc_state_set_struct")
-static inline bool rc_set_struct(rc_state *s, const void *v)
-{
-    return rc_state_set_struct(s, v);
-}
+static inline bool rc_set_struct(rc_state *s, const void *v) { return rc_state_set_struct(s, v); }
 RC_DEPRECATED("use rc_state_update")
-static inline bool rc_update(rc_state *s, rc_update_fn fn, void *arg)
-{
+static inline bool rc_update(rc_state *s, rc_update_fn fn, void *arg) {
     return rc_state_update(s, fn, arg);
 }
 RC_DEPRECATED("use rc_state_dispatch")
-static inline bool rc_dispatch(rc_state *s, int action, const void *payload)
-{
+static inline bool rc_dispatch(rc_state *s, int action, const void *payload) {
     return rc_state_dispatch(s, action, payload);
 }
 RC_DEPRECATED("use rc_state_set_flags")
-static inline void rc_state_flags(rc_state *s, unsigned flags)
-{
-    rc_state_set_flags(s, flags);
-}
+static inline void rc_state_flags(rc_state *s, unsigned flags) { rc_state_set_flags(s, flags); }
 RC_DEPRECATED("use rc_state_get_version")
-static inline uint64_t rc_state_version(const rc_state *s)
-{
-    return rc_state_get_version(s);
-}
+static inline uint64_t rc_state_version(const rc_state *s) { return rc_state_get_version(s); }
 RC_DEPRECATED("use rc_value_get_bool")
-static inline bool rc_value_bool(const rc_value *v, bool fallback)
-{
+static inline bool rc_value_bool(const rc_value *v, bool fallback) {
     return rc_value_get_bool(v, fallback);
 }
 RC_DEPRECATED("use rc_value_get_int")
-static inline int64_t rc_value_int(const rc_value *v, int64_t fallback)
-{
+static inline int64_t rc_value_int(const rc_value *v, int64_t fallback) {
     return rc_value_get_int(v, fallback);
 }
 RC_DEPRECATED("use rc_value_get_float")
-static inline double rc_value_float(const rc_value *v, double fallback)
-{
+static inline double rc_value_float(const rc_value *v, double fallback) {
     return rc_value_get_float(v, fallback);
 }
 RC_DEPRECATED("use rc_value_get_string")
-static inline const char *rc_value_string(const rc_value *v, const char *fallback)
-{
+static inline const char *rc_value_string(const rc_value *v, const char *fallback) {
     return rc_value_get_string(v, fallback);
 }
 RC_DEPRECATED("use rc_array_count")
-static inline size_t rc_array_len(const rc_value *arr)
-{
-    return rc_array_count(arr);
-}
+static inline size_t rc_array_len(const rc_value *arr) { return rc_array_count(arr); }
 RC_DEPRECATED("use rc_array_get")
-static inline rc_value *rc_array_at(const rc_value *arr, size_t i)
-{
-    return rc_array_get(arr, i);
-}
+static inline rc_value *rc_array_at(const rc_value *arr, size_t i) { return rc_array_get(arr, i); }
 RC_DEPRECATED("use rc_object_count")
-static inline size_t rc_object_len(const rc_value *obj)
-{
-    return rc_object_count(obj);
-}
+static inline size_t rc_object_len(const rc_value *obj) { return rc_object_count(obj); }
 RC_DEPRECATED("use rc_ctx_get_layout")
-static inline rc_layout *rc_ctx_layout(rc_ctx *ctx)
-{
-    return rc_ctx_get_layout(ctx);
-}
+static inline rc_layout *rc_ctx_layout(rc_ctx *ctx) { return rc_ctx_get_layout(ctx); }
 RC_DEPRECATED("use rc_ctx_is_resume")
-static inline bool rc_is_resume(rc_ctx *ctx)
-{
-    return rc_ctx_is_resume(ctx);
-}
+static inline bool rc_is_resume(rc_ctx *ctx) { return rc_ctx_is_resume(ctx); }
 RC_DEPRECATED("use rc_effect_get_arg")
-static inline void *rc_effect_arg(rc_effect *e)
-{
-    return rc_effect_get_arg(e);
-}
+static inline void *rc_effect_arg(rc_effect *e) { return rc_effect_get_arg(e); }
 RC_DEPRECATED("use rc_effect_get_layout")
-static inline rc_layout *rc_effect_layout(rc_effect *e)
-{
-    return rc_effect_get_layout(e);
-}
+static inline rc_layout *rc_effect_layout(rc_effect *e) { return rc_effect_get_layout(e); }
 RC_DEPRECATED("use rc_event_get_data")
-static inline const rc_value *rc_event_data(const rc_event *ev)
-{
-    return rc_event_get_data(ev);
-}
+static inline const rc_value *rc_event_data(const rc_event *ev) { return rc_event_get_data(ev); }
 RC_DEPRECATED("use rc_event_get_field")
-static inline const rc_value *rc_event_get(const rc_event *ev, const char *name)
-{
+static inline const rc_value *rc_event_get(const rc_event *ev, const char *name) {
     return rc_event_get_field(ev, name);
 }
 RC_DEPRECATED("use rc_event_get_value")
-static inline const char *rc_event_value(const rc_event *ev)
-{
-    return rc_event_get_value(ev);
-}
+static inline const char *rc_event_value(const rc_event *ev) { return rc_event_get_value(ev); }
 RC_DEPRECATED("use rc_event_get_seq")
-static inline uint64_t rc_event_seq(const rc_event *ev)
-{
-    return rc_event_get_seq(ev);
-}
+static inline uint64_t rc_event_seq(const rc_event *ev) { return rc_event_get_seq(ev); }
 RC_DEPRECATED("use rc_event_get_idempotency_key")
-static inline size_t rc_event_idempotency_key(const rc_event *ev, char *buf, size_t cap)
-{
+static inline size_t rc_event_idempotency_key(const rc_event *ev, char *buf, size_t cap) {
     return rc_event_get_idempotency_key(ev, buf, cap);
 }
 RC_DEPRECATED("use rc_event_get_layout")
-static inline rc_layout *rc_event_layout(const rc_event *ev)
-{
-    return rc_event_get_layout(ev);
-}
+static inline rc_layout *rc_event_layout(const rc_event *ev) { return rc_event_get_layout(ev); }
 RC_DEPRECATED("use rc_layout_get_app")
-static inline rc_app *rc_layout_app(const rc_layout *layout)
-{
-    return rc_layout_get_app(layout);
-}
+static inline rc_app *rc_layout_app(const rc_layout *layout) { return rc_layout_get_app(layout); }
 RC_DEPRECATED("use rc_app_parse_args")
-static inline int rc_app_args(rc_app *app, int argc, char **argv)
-{
+static inline int rc_app_args(rc_app *app, int argc, char **argv) {
     return rc_app_parse_args(app, argc, argv);
 }
 RC_DEPRECATED("use rc_app_count_sessions")
-static inline size_t rc_app_session_count(const rc_app *app)
-{
-    return rc_app_count_sessions(app);
-}
+static inline size_t rc_app_session_count(const rc_app *app) { return rc_app_count_sessions(app); }
 #endif
 
 #ifdef __cplusplus
@@ -856,8 +765,7 @@ static inline size_t rc_app_session_count(const rc_app *app)
 template <class T> inline const T *rc_ptr_(const T &v) { return &v; }
 /* RC_DEPS: the values as an array of int64_t. */
 template <size_t N> struct rc_deps_array_ { int64_t v[N]; };
-template <class... A> inline rc_deps_array_<sizeof...(A)> rc_deps_(A... a)
-{
+template <class... A> inline rc_deps_array_<sizeof...(A)> rc_deps_(A... a) {
     return rc_deps_array_<sizeof...(A)>{{static_cast<int64_t>(a)...}};
 }
 #endif

@@ -36,21 +36,21 @@ typedef void (*rc_log_fn)(void *user, rc_log_level level, const char *message);
 typedef const rc_value *(*rc_restore_fn)(void *user, const char *address);
 
 typedef struct rc_layout_opts {
-    rc_log_fn log;             /* NULL: stderr */
+    rc_log_fn log; /* NULL: stderr */
     void *log_user;
-    rc_log_level log_level;    /* messages above this level are dropped */
-    rc_restore_fn restore;     /* non-NULL: this layout resumes a session */
+    rc_log_level log_level; /* messages above this level are dropped */
+    rc_restore_fn restore;  /* non-NULL: this layout resumes a session */
     void *restore_user;
-    void *user;                /* the embedder's pointer (rc_layout_get_user) */
+    void *user; /* the embedder's pointer (rc_layout_get_user) */
     /* Called when the layout goes from clean to dirty (needs a flush): from
      * a handler, a timer, an effect or a post. The server schedules the
      * flush; tests may leave it NULL and flush when they like. */
     void (*on_dirty)(rc_layout *layout, void *user);
-    const struct rc_timer_host *timers;   /* NULL: timers never fire */
-    const char *pathname;      /* initial location (copied); NULL: "/" */
-    const char *search;        /* NULL: "" */
-    struct rc_app *app;        /* the serving app, for rc_layout_get_app */
-    const char *session_id;    /* the session's id (copied), for idempotency keys */
+    const struct rc_timer_host *timers; /* NULL: timers never fire */
+    const char *pathname;               /* initial location (copied); NULL: "/" */
+    const char *search;                 /* NULL: "" */
+    struct rc_app *app;                 /* the serving app, for rc_layout_get_app */
+    const char *session_id;             /* the session's id (copied), for idempotency keys */
 } rc_layout_opts;
 
 /* How a layout arms timers: start returns a handle for stop; cb(arg) must be
@@ -86,15 +86,15 @@ void *rc_layout_get_user(const rc_layout *layout);
 /* Patch operations (the fine-grained protocol). Paths are child-index paths
  * in the DOM under the mount root (components are transparent). */
 typedef enum rc_op_kind {
-    RC_OP_SET_ATTR,        /* node at path: attribute name = value          */
-    RC_OP_REMOVE_ATTR,     /* node at path: remove attribute name           */
-    RC_OP_SET_TEXT,        /* text node at path: new text                   */
-    RC_OP_SET_HANDLER,     /* element at path: handler for event name       */
-    RC_OP_REMOVE_HANDLER,  /* element at path: remove handler for event     */
-    RC_OP_INSERT,          /* children of element at path: insert nodes before index */
-    RC_OP_REMOVE,          /* children of element at path: remove count at index    */
-    RC_OP_MOVE,            /* children of element at path: move count from index before `before` */
-    RC_OP_REPLACE          /* children of element at path: count at index replaced by nodes */
+    RC_OP_SET_ATTR,       /* node at path: attribute name = value          */
+    RC_OP_REMOVE_ATTR,    /* node at path: remove attribute name           */
+    RC_OP_SET_TEXT,       /* text node at path: new text                   */
+    RC_OP_SET_HANDLER,    /* element at path: handler for event name       */
+    RC_OP_REMOVE_HANDLER, /* element at path: remove handler for event     */
+    RC_OP_INSERT,         /* children of element at path: insert nodes before index */
+    RC_OP_REMOVE,         /* children of element at path: remove count at index    */
+    RC_OP_MOVE,           /* children of element at path: move count from index before `before` */
+    RC_OP_REPLACE         /* children of element at path: count at index replaced by nodes */
 } rc_op_kind;
 
 typedef struct rc_node rc_node;
@@ -102,16 +102,17 @@ typedef struct rc_handler rc_handler;
 
 typedef struct rc_op {
     rc_op_kind kind;
-    const uint32_t *path;     /* path of the target node or parent element */
+    const uint32_t *path; /* path of the target node or parent element */
     uint32_t path_len;
-    const char *name;         /* attribute or event name (React style: onClick) */
-    const char *value;        /* attribute value or text */
+    const char *name;  /* attribute or event name (React style: onClick) */
+    const char *value; /* attribute value or text */
     size_t value_len;
     const rc_handler *handler; /* RC_OP_SET_HANDLER */
-    uint32_t index;           /* INSERT/REMOVE/MOVE: child index (before ops apply) */
-    uint32_t count;           /* REMOVE/MOVE: number of DOM nodes */
-    uint32_t before;          /* MOVE: index of the node to move before (n = end), counted before the move */
-    rc_node *const *nodes;    /* INSERT/REPLACE: the new subtrees (component nodes expand to their output) */
+    uint32_t index;            /* INSERT/REMOVE/MOVE: child index (before ops apply) */
+    uint32_t count;            /* REMOVE/MOVE: number of DOM nodes */
+    uint32_t before; /* MOVE: index of the node to move before (n = end), counted before the move */
+    rc_node *const
+        *nodes; /* INSERT/REPLACE: the new subtrees (component nodes expand to their output) */
     uint32_t nnodes;
 } rc_op;
 
@@ -125,9 +126,9 @@ typedef struct rc_region {
 typedef struct rc_patch {
     const rc_op *ops;
     size_t nops;
-    const rc_region *regions;  /* prefix-free, in render order */
+    const rc_region *regions; /* prefix-free, in render order */
     size_t nregions;
-    uint32_t rendered;          /* component renders in this flush */
+    uint32_t rendered; /* component renders in this flush */
 } rc_patch;
 
 /* Renders every dirty instance (parent first; on the first call, the whole
@@ -145,8 +146,7 @@ bool rc_layout_is_dirty(const rc_layout *layout);
  * may be NULL) and the client's sequence number (0 if none). Returns 0 on
  * success, -1 if the id is unknown or its instance is gone (logged and
  * ignored). */
-int rc_layout_dispatch(rc_layout *layout, const char *target, const rc_value *data,
-                       uint64_t seq);
+int rc_layout_dispatch(rc_layout *layout, const char *target, const rc_value *data, uint64_t seq);
 
 /* The current root nodes (the mount root's children, components expanded by
  * rc_node_* readers). Valid until the next rc_layout_commit. */
@@ -157,8 +157,8 @@ rc_node *rc_layout_get_root(const rc_layout *layout, size_t i);
 typedef enum rc_node_kind {
     RC_NODE_ELEMENT,
     RC_NODE_TEXT,
-    RC_NODE_COMPONENT,    /* expands to its instance's output */
-    RC_NODE_ERROR         /* an error shown in place of a failed component */
+    RC_NODE_COMPONENT, /* expands to its instance's output */
+    RC_NODE_ERROR      /* an error shown in place of a failed component */
 } rc_node_kind;
 
 rc_node_kind rc_node_get_kind(const rc_node *n);
@@ -175,8 +175,8 @@ const rc_handler *rc_node_get_handler(const rc_node *n, size_t i);
 size_t rc_node_count_children(const rc_node *n);
 rc_node *rc_node_get_child(const rc_node *n, size_t i);
 
-const char *rc_handler_get_event(const rc_handler *h);     /* React style: onClick */
-const char *rc_handler_get_id(const rc_handler *h);        /* deterministic id     */
+const char *rc_handler_get_event(const rc_handler *h); /* React style: onClick */
+const char *rc_handler_get_id(const rc_handler *h);    /* deterministic id     */
 bool rc_handler_get_prevent_default(const rc_handler *h);
 bool rc_handler_get_stop_propagation(const rc_handler *h);
 
@@ -193,7 +193,6 @@ uint64_t rc_layout_get_state_epoch(const rc_layout *layout);
 /* Number of mounted component instances (tests, diagnostics). */
 size_t rc_layout_count_instances(const rc_layout *layout);
 
-
 /* ------------------------------------------------------------------------ */
 /* Deprecated names (docs/api.md, "Renamed"): kept for one release, removed  */
 /* in 0.3. Define RC_NO_DEPRECATED to leave them out.                       */
@@ -201,107 +200,66 @@ size_t rc_layout_count_instances(const rc_layout *layout);
 
 #ifndef RC_NO_DEPRECATED
 RC_DEPRECATED("use rc_layout_get_user")
-static inline void *rc_layout_user(const rc_layout *layout)
-{
-    return rc_layout_get_user(layout);
-}
+static inline void *rc_layout_user(const rc_layout *layout) { return rc_layout_get_user(layout); }
 RC_DEPRECATED("use rc_layout_is_dirty")
-static inline bool rc_layout_dirty(const rc_layout *layout)
-{
-    return rc_layout_is_dirty(layout);
-}
+static inline bool rc_layout_dirty(const rc_layout *layout) { return rc_layout_is_dirty(layout); }
 RC_DEPRECATED("use rc_layout_count_roots")
-static inline size_t rc_layout_root_count(const rc_layout *layout)
-{
+static inline size_t rc_layout_root_count(const rc_layout *layout) {
     return rc_layout_count_roots(layout);
 }
 RC_DEPRECATED("use rc_layout_get_root")
-static inline rc_node *rc_layout_root(const rc_layout *layout, size_t i)
-{
+static inline rc_node *rc_layout_root(const rc_layout *layout, size_t i) {
     return rc_layout_get_root(layout, i);
 }
 RC_DEPRECATED("use rc_layout_get_state_epoch")
-static inline uint64_t rc_layout_state_epoch(const rc_layout *layout)
-{
+static inline uint64_t rc_layout_state_epoch(const rc_layout *layout) {
     return rc_layout_get_state_epoch(layout);
 }
 RC_DEPRECATED("use rc_layout_count_instances")
-static inline size_t rc_layout_instance_count(const rc_layout *layout)
-{
+static inline size_t rc_layout_instance_count(const rc_layout *layout) {
     return rc_layout_count_instances(layout);
 }
 RC_DEPRECATED("use rc_node_get_tag")
-static inline const char *rc_node_tag(const rc_node *n)
-{
-    return rc_node_get_tag(n);
-}
+static inline const char *rc_node_tag(const rc_node *n) { return rc_node_get_tag(n); }
 RC_DEPRECATED("use rc_node_get_text")
-static inline const char *rc_node_text(const rc_node *n, size_t *len)
-{
+static inline const char *rc_node_text(const rc_node *n, size_t *len) {
     return rc_node_get_text(n, len);
 }
 RC_DEPRECATED("use rc_node_get_key")
-static inline const char *rc_node_key(const rc_node *n)
-{
-    return rc_node_get_key(n);
-}
+static inline const char *rc_node_key(const rc_node *n) { return rc_node_get_key(n); }
 RC_DEPRECATED("use rc_node_count_attrs")
-static inline size_t rc_node_attr_count(const rc_node *n)
-{
-    return rc_node_count_attrs(n);
-}
+static inline size_t rc_node_attr_count(const rc_node *n) { return rc_node_count_attrs(n); }
 RC_DEPRECATED("use rc_node_get_attr_name")
-static inline const char *rc_node_attr_name(const rc_node *n, size_t i)
-{
+static inline const char *rc_node_attr_name(const rc_node *n, size_t i) {
     return rc_node_get_attr_name(n, i);
 }
 RC_DEPRECATED("use rc_node_get_attr_value")
-static inline const char *rc_node_attr_value(const rc_node *n, size_t i)
-{
+static inline const char *rc_node_attr_value(const rc_node *n, size_t i) {
     return rc_node_get_attr_value(n, i);
 }
 RC_DEPRECATED("use rc_node_count_handlers")
-static inline size_t rc_node_handler_count(const rc_node *n)
-{
-    return rc_node_count_handlers(n);
-}
+static inline size_t rc_node_handler_count(const rc_node *n) { return rc_node_count_handlers(n); }
 RC_DEPRECATED("use rc_node_get_handler")
-static inline const rc_handler *rc_node_handler(const rc_node *n, size_t i)
-{
+static inline const rc_handler *rc_node_handler(const rc_node *n, size_t i) {
     return rc_node_get_handler(n, i);
 }
 RC_DEPRECATED("use rc_node_count_children")
-static inline size_t rc_node_child_count(const rc_node *n)
-{
-    return rc_node_count_children(n);
-}
+static inline size_t rc_node_child_count(const rc_node *n) { return rc_node_count_children(n); }
 RC_DEPRECATED("use rc_node_get_child")
-static inline rc_node *rc_node_child(const rc_node *n, size_t i)
-{
-    return rc_node_get_child(n, i);
-}
+static inline rc_node *rc_node_child(const rc_node *n, size_t i) { return rc_node_get_child(n, i); }
 RC_DEPRECATED("use rc_handler_get_event")
-static inline const char *rc_handler_event(const rc_handler *h)
-{
-    return rc_handler_get_event(h);
-}
+static inline const char *rc_handler_event(const rc_handler *h) { return rc_handler_get_event(h); }
 RC_DEPRECATED("use rc_handler_get_id")
-static inline const char *rc_handler_id(const rc_handler *h)
-{
-    return rc_handler_get_id(h);
-}
+static inline const char *rc_handler_id(const rc_handler *h) { return rc_handler_get_id(h); }
 RC_DEPRECATED("use rc_handler_get_prevent_default")
-static inline bool rc_handler_prevent_default(const rc_handler *h)
-{
+static inline bool rc_handler_prevent_default(const rc_handler *h) {
     return rc_handler_get_prevent_default(h);
 }
 RC_DEPRECATED("use rc_handler_get_stop_propagation")
-static inline bool rc_handler_stop_propagation(const rc_handler *h)
-{
+static inline bool rc_handler_stop_propagation(const rc_handler *h) {
     return rc_handler_get_stop_propagation(h);
 }
-RC_DEPRECATED("use rc_layout_opts_init") static inline rc_layout_opts rc_layout_opts_default(void)
-{
+RC_DEPRECATED("use rc_layout_opts_init") static inline rc_layout_opts rc_layout_opts_default(void) {
     rc_layout_opts o;
     rc_layout_opts_init(&o);
     return o;

@@ -28,13 +28,13 @@
 typedef struct out_msg {
     struct out_msg *next;
     size_t len;
-    unsigned char data[];       /* LWS_PRE bytes of headroom, then the payload */
+    unsigned char data[]; /* LWS_PRE bytes of headroom, then the payload */
 } out_msg;
 
 /* Per-connection data (lws allocates and zeroes it). */
 typedef struct echo_conn {
     out_msg *head, *tail;
-    unsigned char *in;          /* a fragmented message being reassembled */
+    unsigned char *in; /* a fragmented message being reassembled */
     size_t in_len, in_cap;
 } echo_conn;
 
@@ -42,8 +42,8 @@ typedef struct echo_server {
     struct ev_loop *loop;
     struct lws_context *lws;
     ev_signal sigint, sigterm;
-    size_t reply_bytes;         /* 0: echo the message */
-    unsigned char *reply;       /* the fixed reply when reply_bytes > 0 */
+    size_t reply_bytes;   /* 0: echo the message */
+    unsigned char *reply; /* the fixed reply when reply_bytes > 0 */
     size_t max_message;
 } echo_server;
 
@@ -67,7 +67,8 @@ static void queue(struct lws *wsi, echo_conn *c, const void *data, size_t len) {
     m->next = NULL;
     m->len = len;
     memcpy(m->data + LWS_PRE, data, len);
-    if (c->tail) c->tail->next = m; else c->head = m;
+    if (c->tail) c->tail->next = m;
+    else c->head = m;
     c->tail = m;
     lws_callback_on_writable(wsi);
 }
@@ -77,10 +78,8 @@ static void answer(echo_server *s, struct lws *wsi, echo_conn *c, const unsigned
     static const char hello[] = "{\"type\":\"hello\"";
     if (len >= sizeof hello - 1 && memcmp(msg, hello, sizeof hello - 1) == 0)
         queue(wsi, c, hello_reply, sizeof hello_reply - 1);
-    else if (s->reply_bytes)
-        queue(wsi, c, s->reply, s->reply_bytes);
-    else
-        queue(wsi, c, msg, len);
+    else if (s->reply_bytes) queue(wsi, c, s->reply, s->reply_bytes);
+    else queue(wsi, c, msg, len);
 }
 
 static void free_conn(echo_conn *c) {
@@ -107,7 +106,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_RECEIVE: {
         bool final = lws_is_final_fragment(wsi);
         if (final && c->in_len == 0) {
-            answer(s, wsi, c, in, len);        /* the common case: no copy */
+            answer(s, wsi, c, in, len); /* the common case: no copy */
             return 0;
         }
         if (c->in_len + len > s->max_message) return -1;
@@ -139,11 +138,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         if (c->head) lws_callback_on_writable(wsi);
         return 0;
     }
-    case LWS_CALLBACK_CLOSED:
-        free_conn(c);
-        return 0;
-    default:
-        break;
+    case LWS_CALLBACK_CLOSED: free_conn(c); return 0;
+    default: break;
     }
     return 0;
 }
@@ -256,16 +252,14 @@ int main(int argc, char **argv) {
     if (s.reply_bytes)
         fprintf(stderr, "echo: listening on http://%s:%d/ (reply: %zu bytes)\n", host, bound,
                 s.reply_bytes);
-    else
-        fprintf(stderr, "echo: listening on http://%s:%d/ (reply: the same bytes)\n", host,
-                bound);
+    else fprintf(stderr, "echo: listening on http://%s:%d/ (reply: the same bytes)\n", host, bound);
     fflush(stderr);
 
     ev_run(s.loop, 0);
 
     ev_signal_stop(s.loop, &s.sigint);
     ev_signal_stop(s.loop, &s.sigterm);
-    lws_context_destroy(s.lws);            /* closes every connection */
+    lws_context_destroy(s.lws); /* closes every connection */
     ev_run(s.loop, EVRUN_NOWAIT);
     ev_loop_destroy(s.loop);
     free(s.reply);

@@ -56,10 +56,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_MESSAGE (64u * 1024u * 1024u)   /* a server message larger than this is an error */
-#define READ_BUF (256u * 1024u)
+#define MAX_MESSAGE      (64u * 1024u * 1024u) /* a server message larger than this is an error */
+#define READ_BUF         (256u * 1024u)
 #define MAX_ERRORS_SHOWN 8
-#define MAX_SERVER_PIDS 16
+#define MAX_SERVER_PIDS  16
 
 /* ---- options ------------------------------------------------------------------ */
 
@@ -69,12 +69,12 @@ typedef struct options {
     const char *path;
     const char *button;
     unsigned conns;
-    unsigned idle;             /* > 0: idle mode with this many sessions */
+    unsigned idle; /* > 0: idle mode with this many sessions */
     double duration, warmup, timeout, settle, stall;
     long server_pids[MAX_SERVER_PIDS];
     unsigned nserver_pids;
     long proxy_pid;
-    unsigned first;            /* > 0: first-render mode with this many sessions */
+    unsigned first; /* > 0: first-render mode with this many sessions */
     unsigned connect_batch;
     bool echo;
 } options;
@@ -182,7 +182,8 @@ static int parse_args(int argc, char **argv) {
         } else if (strcmp(a, "--connect-batch") == 0) {
             ok = parse_uint(v, 1000000, &u) && u > 0;
             opt.connect_batch = (unsigned)u;
-        } else if (strcmp(a, "--duration") == 0) ok = parse_secs(v, &opt.duration) && opt.duration > 0;
+        } else if (strcmp(a, "--duration") == 0)
+            ok = parse_secs(v, &opt.duration) && opt.duration > 0;
         else if (strcmp(a, "--warmup") == 0) ok = parse_secs(v, &opt.warmup);
         else if (strcmp(a, "--timeout") == 0) ok = parse_secs(v, &opt.timeout) && opt.timeout > 0;
         else if (strcmp(a, "--settle") == 0) ok = parse_secs(v, &opt.settle);
@@ -318,32 +319,32 @@ static void base64(const uint8_t *in, size_t n, char *out) {
 /* ---- connections ------------------------------------------------------------ */
 
 enum conn_state {
-    ST_UNUSED,         /* not opened yet */
-    ST_CONNECTING,     /* TCP connect in progress */
-    ST_HANDSHAKE,      /* upgrade request sent, waiting for 101 */
-    ST_FIRST,          /* hello sent, waiting for the first layout-update */
-    ST_READY,          /* first render received; no event outstanding */
-    ST_WAIT,           /* an event is outstanding */
+    ST_UNUSED,     /* not opened yet */
+    ST_CONNECTING, /* TCP connect in progress */
+    ST_HANDSHAKE,  /* upgrade request sent, waiting for 101 */
+    ST_FIRST,      /* hello sent, waiting for the first layout-update */
+    ST_READY,      /* first render received; no event outstanding */
+    ST_WAIT,       /* an event is outstanding */
     ST_DEAD
 };
 
 typedef struct conn {
     int fd;
     uint8_t state;
-    bool want_out;              /* EPOLLOUT is in the interest set */
-    bool in_frag;               /* inside a fragmented message */
+    bool want_out; /* EPOLLOUT is in the interest set */
+    bool in_frag;  /* inside a fragmented message */
     uint32_t id;
-    uint64_t seq;               /* last event sent */
-    uint64_t sent_ns;           /* when it was sent */
-    uint64_t progress_ns;       /* last state change (setup phase) */
-    uint64_t open_ns;           /* when connect() was called */
-    uint8_t *pend;              /* received bytes not yet processed */
+    uint64_t seq;         /* last event sent */
+    uint64_t sent_ns;     /* when it was sent */
+    uint64_t progress_ns; /* last state change (setup phase) */
+    uint64_t open_ns;     /* when connect() was called */
+    uint8_t *pend;        /* received bytes not yet processed */
     size_t plen, pcap;
-    uint8_t *msg;               /* fragmented message being reassembled */
+    uint8_t *msg; /* fragmented message being reassembled */
     size_t mlen, mcap;
-    uint8_t *out;               /* bytes not yet written */
+    uint8_t *out; /* bytes not yet written */
     size_t olen, ooff, ocap;
-    char key[32];               /* Sec-WebSocket-Key sent */
+    char key[32]; /* Sec-WebSocket-Key sent */
 } conn;
 
 enum phase { PH_CONNECT, PH_WARMUP, PH_MEASURE, PH_SETTLE, PH_DONE };
@@ -352,25 +353,25 @@ static struct {
     int ep;
     struct sockaddr_in addr;
     conn *conns;
-    unsigned next_open;         /* connections opened so far */
-    unsigned inflight;          /* in setup (CONNECTING..FIRST) */
-    unsigned ready;             /* reached the first render */
-    unsigned failed_setup;      /* died before the first render */
-    unsigned lost;              /* died after it */
+    unsigned next_open;    /* connections opened so far */
+    unsigned inflight;     /* in setup (CONNECTING..FIRST) */
+    unsigned ready;        /* reached the first render */
+    unsigned failed_setup; /* died before the first render */
+    unsigned lost;         /* died after it */
     unsigned errors_shown;
     enum phase phase;
     uint64_t last_progress;
-    char target[128];           /* handler id of the button */
-    char target_quoted[160];    /* "ID", to check other sessions' models */
-    uint64_t first_bytes;       /* sum of first message sizes */
+    char target[128];        /* handler id of the button */
+    char target_quoted[160]; /* "ID", to check other sessions' models */
+    uint64_t first_bytes;    /* sum of first message sizes */
     unsigned first_count;
-    size_t token_chars;         /* longest state token seen in a message */
+    size_t token_chars; /* longest state token seen in a message */
     /* measured window */
     uint64_t events, bytes, warm_events;
-    uint64_t *samples;          /* round trips in ns */
+    uint64_t *samples; /* round trips in ns */
     size_t nsamples, capsamples;
     uint64_t measure_start, measure_end;
-    double cpu_self0, cpu_self1, cpu_srv0, cpu_srv1;   /* CPU seconds at both ends */
+    double cpu_self0, cpu_self1, cpu_srv0, cpu_srv1; /* CPU seconds at both ends */
     double cpu_proxy0, cpu_proxy1;
     uint8_t *rbuf;
 } G;
@@ -534,10 +535,10 @@ static void note_token(const uint8_t *m, size_t n) {
 
 static void send_event(conn *c) {
     char json[256];
-    int n = snprintf(json, sizeof json,
-                     "{\"type\":\"layout-event\",\"target\":\"%s\",\"data\":[{}],\"seq\":%" PRIu64
-                     "}",
-                     G.target, c->seq + 1);
+    int n =
+        snprintf(json, sizeof json,
+                 "{\"type\":\"layout-event\",\"target\":\"%s\",\"data\":[{}],\"seq\":%" PRIu64 "}",
+                 G.target, c->seq + 1);
     if (n < 0 || (size_t)n >= sizeof json) {
         conn_error(c, "internal: event too long");
         return;
@@ -573,7 +574,10 @@ static const char *handler_target(json_t *handlers) {
         h = NULL;
         json_object_foreach(handlers, name, v) {
             (void)name;
-            if (json_is_object(v)) { h = v; break; }
+            if (json_is_object(v)) {
+                h = v;
+                break;
+            }
         }
     }
     return h ? json_string_value(json_object_get(h, "target")) : NULL;
@@ -585,7 +589,8 @@ static const char *find_target(json_t *node, const char *want, int depth) {
     if (!json_is_object(node) || depth > 200) return NULL;
     json_t *handlers = json_object_get(node, "eventHandlers");
     if (json_is_object(handlers)) {
-        const char *id = json_string_value(json_object_get(json_object_get(node, "attributes"), "id"));
+        const char *id =
+            json_string_value(json_object_get(json_object_get(node, "attributes"), "id"));
         if (!want || (id && strcmp(id, want) == 0)) {
             const char *t = handler_target(handlers);
             if (t) return t;
@@ -627,7 +632,7 @@ static bool discover(const uint8_t *m, size_t n) {
 static void record(uint64_t rtt) {
     if (G.nsamples == G.capsamples) {
         size_t cap = G.capsamples ? G.capsamples * 2 : 1u << 16;
-        if (cap > (size_t)1 << 28) return;            /* 2 GiB of samples: enough */
+        if (cap > (size_t)1 << 28) return; /* 2 GiB of samples: enough */
         uint64_t *p = realloc(G.samples, cap * sizeof *p);
         if (!p) return;
         G.samples = p;
@@ -682,7 +687,7 @@ static void on_reply(conn *c, const uint8_t *m, size_t n) {
         if (n < sizeof patch - 1 || memcmp(m, patch, sizeof patch - 1) != 0) {
             if (msg_type_is(m, n, "error"))
                 conn_error(c, "server error: %.*s", (int)(n < 200 ? n : 200), (const char *)m);
-            return;                            /* some other message: not the answer */
+            return; /* some other message: not the answer */
         }
         /* {"type":"patch","ack":N,...}: a patch without ack, or with an older
          * one, is not the answer (a timer or an effect changed something). */
@@ -712,7 +717,7 @@ static void on_message(conn *c, const uint8_t *m, size_t n) {
     switch (c->state) {
     case ST_FIRST: on_first(c, m, n); break;
     case ST_WAIT: on_reply(c, m, n); break;
-    default: break;            /* READY: an unsolicited update, ignored */
+    default: break; /* READY: an unsolicited update, ignored */
     }
 }
 
@@ -722,7 +727,7 @@ static void on_frame(conn *c, uint8_t b0, const uint8_t *p, size_t n) {
     unsigned op = b0 & 0x0fu;
     bool fin = (b0 & 0x80u) != 0;
     switch (op) {
-    case 0x8: {                /* close: answer with the same code, then drop */
+    case 0x8: { /* close: answer with the same code, then drop */
         unsigned code = n >= 2 ? (unsigned)p[0] << 8 | p[1] : 1005;
         send_frame(c, 0x8, p, n >= 2 ? 2 : 0);
         conn_error(c, "closed by the server (code %u%s%.*s)", code, n > 2 ? ": " : "",
@@ -745,7 +750,7 @@ static void on_frame(conn *c, uint8_t b0, const uint8_t *p, size_t n) {
         }
         c->in_frag = true;
         c->mlen = 0;
-        __attribute__((fallthrough));          /* keep the first fragment */
+        __attribute__((fallthrough)); /* keep the first fragment */
     case 0x0:
         if (!c->in_frag) {
             conn_error(c, "protocol: continuation without a message");
@@ -768,9 +773,7 @@ static void on_frame(conn *c, uint8_t b0, const uint8_t *p, size_t n) {
             if (c->state != ST_DEAD) c->mlen = 0;
         }
         return;
-    default:
-        conn_error(c, "protocol: opcode %u", op);
-        return;
+    default: conn_error(c, "protocol: opcode %u", op); return;
     }
 }
 
@@ -941,7 +944,7 @@ static void feed(conn *c, const uint8_t *data, size_t n) {
         memcpy(c->pend, p + used, left);
         c->plen = left;
     }
-    if (c->plen == 0 && c->pcap > 64 * 1024) {     /* don't keep the big first message */
+    if (c->plen == 0 && c->pcap > 64 * 1024) { /* don't keep the big first message */
         free(c->pend);
         c->pend = NULL;
         c->pcap = 0;
@@ -976,7 +979,7 @@ static void on_io(conn *c, uint32_t events) {
             return;
         }
         if (!(events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) return;
-        c->want_out = true;                 /* registered with EPOLLOUT */
+        c->want_out = true; /* registered with EPOLLOUT */
         set_out_interest(c, false);
         send_handshake(c);
         return;
@@ -1105,7 +1108,7 @@ int main(int argc, char **argv) {
     if (rc) return rc > 0 ? 0 : 2;
     signal(SIGPIPE, SIG_IGN);
     signal(SIGALRM, on_alarm);
-    alarm((unsigned)opt.timeout + 5);          /* backstop, should the loop stall */
+    alarm((unsigned)opt.timeout + 5); /* backstop, should the loop stall */
     raise_nofile();
     if (getrandom(&rng_state, sizeof rng_state, 0) != sizeof rng_state || !rng_state)
         rng_state = now_ns() | 1;
@@ -1157,8 +1160,10 @@ int main(int argc, char **argv) {
             bool stalled = t - G.last_progress > secs_ns(opt.stall);
             if (all || stalled) {
                 if (stalled && !all) {
-                    fprintf(stderr, "load: %u session(s) made no progress for %.0f s; going on "
-                            "with %u ready\n", G.inflight, opt.stall, G.ready);
+                    fprintf(stderr,
+                            "load: %u session(s) made no progress for %.0f s; going on "
+                            "with %u ready\n",
+                            G.inflight, opt.stall, G.ready);
                     for (unsigned i = 0; i < G.next_open; i++)
                         if (G.conns[i].state >= ST_CONNECTING && G.conns[i].state <= ST_FIRST)
                             conn_error(&G.conns[i], "setup stalled");
@@ -1169,7 +1174,7 @@ int main(int argc, char **argv) {
                     break;
                 }
                 if (opt.first) {
-                    G.phase = PH_DONE;          /* every session timed and closed */
+                    G.phase = PH_DONE; /* every session timed and closed */
                     break;
                 } else if (opt.idle) {
                     G.phase = PH_SETTLE;
@@ -1250,8 +1255,8 @@ int main(int argc, char **argv) {
                opt.conns, G.ready, G.failed_setup, p50, p90, p99, mx, first_avg, G.token_chars,
                setup_s, timed_out ? 1 : 0);
     } else {
-        double secs = G.measure_end > G.measure_start
-                          ? (double)(G.measure_end - G.measure_start) / 1e9 : 0.0;
+        double secs =
+            G.measure_end > G.measure_start ? (double)(G.measure_end - G.measure_start) / 1e9 : 0.0;
         double rate = secs > 0 ? (double)G.events / secs : 0.0;
         qsort(G.samples, G.nsamples, sizeof *G.samples, cmp_u64);
         double bpu = G.events ? (double)G.bytes / (double)G.events : 0.0;
@@ -1263,13 +1268,15 @@ int main(int argc, char **argv) {
         printf("load: bytes per update: %.1f (payload of the acknowledging messages)\n", bpu);
         double self_pct = secs > 0 ? 100.0 * (G.cpu_self1 - G.cpu_self0) / secs : 0.0;
         double srv_pct = secs > 0 && G.cpu_srv0 >= 0 && G.cpu_srv1 >= 0
-                             ? 100.0 * (G.cpu_srv1 - G.cpu_srv0) / secs : -1.0;
-        double srv_us = srv_pct >= 0 && G.events
-                            ? (G.cpu_srv1 - G.cpu_srv0) * 1e6 / (double)G.events : -1.0;
+                             ? 100.0 * (G.cpu_srv1 - G.cpu_srv0) / secs
+                             : -1.0;
+        double srv_us =
+            srv_pct >= 0 && G.events ? (G.cpu_srv1 - G.cpu_srv0) * 1e6 / (double)G.events : -1.0;
         double px_pct = secs > 0 && G.cpu_proxy0 >= 0 && G.cpu_proxy1 >= 0
-                            ? 100.0 * (G.cpu_proxy1 - G.cpu_proxy0) / secs : -1.0;
-        double px_us = px_pct >= 0 && G.events
-                           ? (G.cpu_proxy1 - G.cpu_proxy0) * 1e6 / (double)G.events : -1.0;
+                            ? 100.0 * (G.cpu_proxy1 - G.cpu_proxy0) / secs
+                            : -1.0;
+        double px_us =
+            px_pct >= 0 && G.events ? (G.cpu_proxy1 - G.cpu_proxy0) * 1e6 / (double)G.events : -1.0;
         printf("load: CPU while measuring: load client %.0f%%", self_pct);
         if (srv_pct >= 0) printf(", server %.0f%% (%.1f us per event)", srv_pct, srv_us);
         if (px_pct >= 0) printf(", proxy %.0f%% (%.1f us per event)", px_pct, px_us);

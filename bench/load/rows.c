@@ -34,25 +34,25 @@ enum { NROWS = 1000 };
 /* --state row: the root's table of the rows' own states. */
 typedef struct row_table {
     rc_state *version[NROWS];
-    int64_t cursor;               /* next row to bump */
-    bool server_only;             /* --state row-server */
+    int64_t cursor;   /* next row to bump */
+    bool server_only; /* --state row-server */
 } row_table;
 
 /* No padding anywhere (props are compared by memcmp): two pointers, then
  * four 32-bit fields. */
 typedef struct row_props {
-    rc_state *selected;     /* the root's selection, set by the row's button */
-    row_table *table;       /* --state row: where the row registers its state */
+    rc_state *selected; /* the root's selection, set by the row's button */
+    row_table *table;   /* --state row: where the row registers its state */
     int32_t index;
-    int32_t version;        /* --state root: how many times the row was bumped */
+    int32_t version; /* --state root: how many times the row was bumped */
     int32_t is_selected;
-    int32_t reserved;       /* always 0 */
+    int32_t reserved; /* always 0 */
 } row_props;
 
 enum { STATE_ROOT, STATE_ROW, STATE_ROW_SERVER };
 
 typedef struct rows_props {
-    int32_t state;          /* STATE_* */
+    int32_t state; /* STATE_* */
 } rows_props;
 
 /* What a row's handler needs; lives as long as the row instance. */
@@ -73,7 +73,7 @@ static void row(rc_ctx *ctx, const void *props) {
     ref->selected = p->selected;
     ref->index = p->index;
     int64_t version = p->version;
-    if (p->table) {          /* the same on every render of this instance */
+    if (p->table) { /* the same on every render of this instance */
         rc_state *own;
         if (p->table->server_only) {
             rc_value zero = {.kind = RC_INT, .as.i = 0};
@@ -84,12 +84,14 @@ static void row(rc_ctx *ctx, const void *props) {
         p->table->version[p->index] = own;
         version = rc_state_get_int(own);
     }
-    RC_EL(ctx, "tr", .class_ = p->is_selected ? "selected" : NULL) {
-        RC_EL(ctx, "td", .class_ = "id") { rc_textf(ctx, "%d", (int)p->index + 1); }
-        RC_EL(ctx, "td", .class_ = "label") { rc_textf(ctx, "Row %d", (int)p->index + 1); }
-        RC_EL(ctx, "td", .class_ = "version") { rc_textf(ctx, "version %lld", (long long)version); }
-        RC_EL(ctx, "td") {
-            RC_EL(ctx, "button", .on = RC_ON("click", select_row, ref)) { rc_text(ctx, "select"); }
+    RC_EL (ctx, "tr", .class_ = p->is_selected ? "selected" : NULL) {
+        RC_EL (ctx, "td", .class_ = "id") { rc_textf(ctx, "%d", (int)p->index + 1); }
+        RC_EL (ctx, "td", .class_ = "label") { rc_textf(ctx, "Row %d", (int)p->index + 1); }
+        RC_EL (ctx, "td", .class_ = "version") {
+            rc_textf(ctx, "version %lld", (long long)version);
+        }
+        RC_EL (ctx, "td") {
+            RC_EL (ctx, "button", .on = RC_ON("click", select_row, ref)) { rc_text(ctx, "select"); }
         }
     }
 }
@@ -118,11 +120,11 @@ static void rows(rc_ctx *ctx, const void *props) {
     if (table) table->server_only = rp->state == STATE_ROW_SERVER;
     int64_t b = rc_state_get_int(bumps);
     int64_t sel = rc_state_get_int(selected);
-    RC_EL(ctx, "div", .class_ = "rows") {
+    RC_EL (ctx, "div", .class_ = "rows") {
         rc_on on = table ? RC_ON("click", bump_row, table) : RC_ON("click", bump_root, bumps);
-        RC_EL(ctx, "button", .id = "bump", .on = on) { rc_text(ctx, "Bump one row"); }
-        RC_EL(ctx, "table") {
-            RC_EL(ctx, "tbody") {
+        RC_EL (ctx, "button", .id = "bump", .on = on) { rc_text(ctx, "Bump one row"); }
+        RC_EL (ctx, "table") {
+            RC_EL (ctx, "tbody") {
                 for (int32_t i = 0; i < NROWS; i++) {
                     char key[16];
                     snprintf(key, sizeof key, "r%d", (int)i);

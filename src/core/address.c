@@ -24,7 +24,11 @@ static size_t escape_key(char *out, const char *key) {
         unsigned char c = (unsigned char)*p;
         if (c == '/' || c == '[' || c == ']' || c == '@' || c == '%' || c == '#' || c < 0x20) {
             static const char hex[] = "0123456789ABCDEF";
-            if (out) { out[o] = '%'; out[o + 1] = hex[c >> 4]; out[o + 2] = hex[c & 15]; }
+            if (out) {
+                out[o] = '%';
+                out[o + 1] = hex[c >> 4];
+                out[o + 2] = hex[c & 15];
+            }
             o += 3;
         } else {
             if (out) out[o] = (char)c;

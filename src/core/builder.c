@@ -12,7 +12,7 @@
 #include "core/internal.h"
 
 /* Identity seeds: distinct so a key "3" and an index 3 never collide. */
-#define IDENT_KEY 0x6b6579ull
+#define IDENT_KEY   0x6b6579ull
 #define IDENT_INDEX 0x696478ull
 
 void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena) {
@@ -32,7 +32,7 @@ void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena) {
     ctx->child_type = NULL;
     ctx->nkeyed = 0;
     ctx->keyed_lists = false;
-    if (++ctx->seen_gen == 0) {        /* wrapped: really clear once */
+    if (++ctx->seen_gen == 0) { /* wrapped: really clear once */
         if (ctx->seen) memset(ctx->seen, 0, ctx->seen_cap * sizeof *ctx->seen);
         ctx->seen_gen = 1;
     }
@@ -83,7 +83,7 @@ static void set_attr_n(rc_ctx *ctx, const char *name, bool static_name, const ch
     rc_layout *l = ctx->layout;
     char *v = rc_arena_strndup(ctx->arena, value, len);
     for (uint32_t i = f->attr_base; i < l->nattrs; i++) {
-        if (strcmp(l->attrs[i].name, name) == 0) {     /* later value wins */
+        if (strcmp(l->attrs[i].name, name) == 0) { /* later value wins */
             l->attrs[i].value = v;
             l->attrs[i].value_len = (uint32_t)len;
             return;
@@ -121,12 +121,15 @@ void rc_on_event(rc_ctx *ctx, rc_on on) {
     rc_layout *l = ctx->layout;
     const char *event = rc_canonical_event(on.event);
     if (event == on.event) event = rc_arena_strndup(ctx->arena, event, strlen(event));
-    rc_handler h = {.event = event, .fn = on.fn, .user = on.user, .inst = ctx->inst,
+    rc_handler h = {.event = event,
+                    .fn = on.fn,
+                    .user = on.user,
+                    .inst = ctx->inst,
                     .prevent_default = on.prevent_default,
                     .stop_propagation = on.stop_propagation};
     rc_handler_set_id(&h, f->node->ident);
     for (uint32_t i = f->handler_base; i < l->nhs; i++) {
-        if (strcmp(l->hs[i].event, event) == 0) {     /* later handler wins */
+        if (strcmp(l->hs[i].event, event) == 0) { /* later handler wins */
             l->hs[i] = h;
             return;
         }
@@ -287,7 +290,11 @@ static uint32_t next_ordinal(rc_ctx *ctx, uint64_t identity) {
         for (size_t i = 0; i < oldcap; i++) {
             if (old[i].gen != ctx->seen_gen) continue;
             for (size_t j = (size_t)old[i].hash & (cap - 1);; j = (j + 1) & (cap - 1))
-                if (ctx->seen[j].gen != ctx->seen_gen) { ctx->seen[j] = old[i]; ctx->nseen++; break; }
+                if (ctx->seen[j].gen != ctx->seen_gen) {
+                    ctx->seen[j] = old[i];
+                    ctx->nseen++;
+                    break;
+                }
         }
         free(old);
     }

@@ -47,7 +47,8 @@ void rc_provider_end(rc_ctx *ctx) {
 void rc_consumer_unlink(rc_consumer *c) {
     rc_provider *p = c->provider;
     if (!p) return;
-    if (c->prev) c->prev->next = c->next; else p->consumers = c->next;
+    if (c->prev) c->prev->next = c->next;
+    else p->consumers = c->next;
     if (c->next) c->next->prev = c->prev;
     c->prev = c->next = NULL;
     c->provider = NULL;

@@ -65,8 +65,8 @@ void rc_effects_render_done(rc_instance *inst, bool ok) {
     }
 }
 
-void rc_use_effect(rc_ctx *ctx, rc_effect_fn fn, const void *arg, size_t arg_size,
-                   const void *deps, size_t deps_size) {
+void rc_use_effect(rc_ctx *ctx, rc_effect_fn fn, const void *arg, size_t arg_size, const void *deps,
+                   size_t deps_size) {
     rc_use_effect_ex(ctx, fn, arg, arg_size, deps, deps_size, 0);
 }
 

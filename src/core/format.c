@@ -51,7 +51,7 @@ char *rc_arena_vformat(rc_arena *a, size_t *len_out, const char *fmt, va_list ap
         if (strcmp(f, "zu") == 0) return arena_decimal(a, len_out, false, va_arg(ap, size_t));
         if (strcmp(f, "s") == 0) {
             const char *s = va_arg(ap, const char *);
-            if (!s) s = "(null)";                   /* what glibc's printf writes */
+            if (!s) s = "(null)"; /* what glibc's printf writes */
             *len_out = strlen(s);
             return rc_arena_strndup(a, s, *len_out);
         }

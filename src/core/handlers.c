@@ -17,24 +17,43 @@
 
 /* React-style names for DOM event names, for the events whose camelCase is
  * not just "on" + capitalised name. */
-static const struct { const char *dom, *react; } event_names[] = {
-    {"click", "onClick"},           {"dblclick", "onDoubleClick"},
-    {"change", "onChange"},         {"input", "onInput"},
-    {"submit", "onSubmit"},         {"keydown", "onKeyDown"},
-    {"keyup", "onKeyUp"},           {"keypress", "onKeyPress"},
-    {"focus", "onFocus"},           {"blur", "onBlur"},
-    {"mousedown", "onMouseDown"},   {"mouseup", "onMouseUp"},
-    {"mousemove", "onMouseMove"},   {"mouseenter", "onMouseEnter"},
-    {"mouseleave", "onMouseLeave"}, {"mouseover", "onMouseOver"},
-    {"mouseout", "onMouseOut"},     {"contextmenu", "onContextMenu"},
-    {"pointerdown", "onPointerDown"}, {"pointerup", "onPointerUp"},
-    {"pointermove", "onPointerMove"}, {"touchstart", "onTouchStart"},
-    {"touchend", "onTouchEnd"},     {"touchmove", "onTouchMove"},
-    {"wheel", "onWheel"},           {"scroll", "onScroll"},
-    {"dragstart", "onDragStart"},   {"dragend", "onDragEnd"},
-    {"dragover", "onDragOver"},     {"drop", "onDrop"},
-    {"select", "onSelect"},         {"reset", "onReset"},
-    {"load", "onLoad"},             {"error", "onError"},
+static const struct {
+    const char *dom, *react;
+} event_names[] = {
+    {"click", "onClick"},
+    {"dblclick", "onDoubleClick"},
+    {"change", "onChange"},
+    {"input", "onInput"},
+    {"submit", "onSubmit"},
+    {"keydown", "onKeyDown"},
+    {"keyup", "onKeyUp"},
+    {"keypress", "onKeyPress"},
+    {"focus", "onFocus"},
+    {"blur", "onBlur"},
+    {"mousedown", "onMouseDown"},
+    {"mouseup", "onMouseUp"},
+    {"mousemove", "onMouseMove"},
+    {"mouseenter", "onMouseEnter"},
+    {"mouseleave", "onMouseLeave"},
+    {"mouseover", "onMouseOver"},
+    {"mouseout", "onMouseOut"},
+    {"contextmenu", "onContextMenu"},
+    {"pointerdown", "onPointerDown"},
+    {"pointerup", "onPointerUp"},
+    {"pointermove", "onPointerMove"},
+    {"touchstart", "onTouchStart"},
+    {"touchend", "onTouchEnd"},
+    {"touchmove", "onTouchMove"},
+    {"wheel", "onWheel"},
+    {"scroll", "onScroll"},
+    {"dragstart", "onDragStart"},
+    {"dragend", "onDragEnd"},
+    {"dragover", "onDragOver"},
+    {"drop", "onDrop"},
+    {"select", "onSelect"},
+    {"reset", "onReset"},
+    {"load", "onLoad"},
+    {"error", "onError"},
 };
 
 /* Returns a static React-style name for a known DOM name or an already
@@ -53,7 +72,7 @@ const char *rc_canonical_event(const char *event) {
 void rc_handler_set_id(rc_handler *h, uint64_t element_ident) {
     uint64_t id = rc_hash_str(element_ident, h->event);
     h->id = id;
-    rc_base64url_encode_u64(h->id_str, id);      /* 11 digits, most significant first */
+    rc_base64url_encode_u64(h->id_str, id); /* 11 digits, most significant first */
 }
 
 void rc_handlers_register(rc_layout *l, rc_node *el) {

@@ -10,15 +10,16 @@
  */
 #include "core/internal.h"
 
-void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name,
-                  bool *created) {
+void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name, bool *created) {
     rc_instance *inst = ctx->inst;
     uint32_t i = ctx->hook_index++;
     if (i < inst->nhooks) {
         rc_hook *h = inst->hooks[i];
         if (h->kind != kind)
-            rc_fail(ctx, "hook #%u changed kind between renders (hooks must be called in the "
-                         "same order every render)", i);
+            rc_fail(ctx,
+                    "hook #%u changed kind between renders (hooks must be called in the "
+                    "same order every render)",
+                    i);
         *created = false;
         return h;
     }
@@ -26,10 +27,11 @@ void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name,
     /* After a complete render the hook list is final (like React's "rendered
      * more hooks than during the previous render"). A render that failed
      * (its output is an error node) may have stopped before some hooks. */
-    if (inst->rendered &&
-        !(inst->nroots == 1 && inst->roots[0]->kind == RC_NODE_ERROR))
-        rc_fail(ctx, "called more hooks than on the previous render (%u; hooks must be "
-                     "called in the same order every render)", (unsigned)inst->nhooks);
+    if (inst->rendered && !(inst->nroots == 1 && inst->roots[0]->kind == RC_NODE_ERROR))
+        rc_fail(ctx,
+                "called more hooks than on the previous render (%u; hooks must be "
+                "called in the same order every render)",
+                (unsigned)inst->nhooks);
     if (inst->nhooks == inst->hooks_cap) {
         size_t cap = inst->hooks_cap;
         RC_GROW(inst->hooks, cap, (size_t)inst->nhooks + 1);

@@ -35,9 +35,7 @@ static void free_hooks(rc_instance *inst) {
             rc_value_free(&((rc_state *)h)->value);
             rc_value_free(&((rc_state *)h)->initial);
             break;
-        case HOOK_REF:
-            free(((rc_ref_hook *)h)->data);
-            break;
+        case HOOK_REF: free(((rc_ref_hook *)h)->data); break;
         case HOOK_MEMO:
         case HOOK_CALLBACK:
             free(((rc_memo_hook *)h)->deps);
@@ -52,16 +50,12 @@ static void free_hooks(rc_instance *inst) {
             free(e->staged_arg);
             break;
         }
-        case HOOK_PROVIDER:
-            rc_provider_release((rc_provider *)h);
-            break;
+        case HOOK_PROVIDER: rc_provider_release((rc_provider *)h); break;
         case HOOK_CONSUMER:
             rc_consumer_unlink((rc_consumer *)h);
             free(((rc_consumer *)h)->zero);
             break;
-        case HOOK_TIMER:
-            rc_timer_release(h);
-            break;
+        case HOOK_TIMER: rc_timer_release(h); break;
         }
         free(h->name);
         free(h);
@@ -110,7 +104,6 @@ void rc_unmount_subtree(rc_layout *l, rc_node *n) {
         if (n->u.comp.inst) rc_instance_unmount(n->u.comp.inst);
         n->u.comp.inst = NULL;
         break;
-    default:
-        break;
+    default: break;
     }
 }

@@ -62,21 +62,21 @@ typedef enum rc_hook_kind {
 /* Every hook struct starts with this header. */
 typedef struct rc_hook {
     uint8_t kind;
-    uint16_t index;                /* position in the instance's hook list */
-    char *name;                    /* explicit slot name or NULL */
+    uint16_t index; /* position in the instance's hook list */
+    char *name;     /* explicit slot name or NULL */
     rc_instance *inst;
 } rc_hook;
 
 struct rc_state {
     rc_hook h;
     rc_value value;
-    rc_value initial;              /* kept while a freshly restored slot may still be
+    rc_value initial; /* kept while a freshly restored slot may still be
                                       declared server-only in its first render */
     bool has_initial;
     uint64_t version;
-    unsigned flags;                /* RC_STATE_* */
-    rc_reducer_fn reducer;         /* reducer slots only */
-    rc_kind declared;              /* the kind the slot was declared with */
+    unsigned flags;        /* RC_STATE_* */
+    rc_reducer_fn reducer; /* reducer slots only */
+    rc_kind declared;      /* the kind the slot was declared with */
 };
 
 typedef struct rc_ref_hook {
@@ -98,9 +98,9 @@ typedef struct rc_memo_hook {
 struct rc_effect {
     rc_hook h;
     rc_effect_fn fn;
-    void *arg;                     /* argument copy of the last run */
+    void *arg; /* argument copy of the last run */
     size_t arg_size;
-    void *pending_arg;             /* argument copy for the next run */
+    void *pending_arg; /* argument copy for the next run */
     size_t pending_arg_size;
     /* what the render in progress decided (committed if it succeeds) */
     bool staged, staged_deps_set, staged_every_render, staged_resume;
@@ -110,10 +110,10 @@ struct rc_effect {
     void *deps;
     size_t deps_size;
     bool every_render;
-    bool pending;                  /* run at the next commit */
-    bool resume;                   /* the pending run is a resume's */
-    unsigned flags;                /* RC_EFFECT_* */
-    rc_cleanup cleanup;            /* from the last run */
+    bool pending;       /* run at the next commit */
+    bool resume;        /* the pending run is a resume's */
+    unsigned flags;     /* RC_EFFECT_* */
+    rc_cleanup cleanup; /* from the last run */
 };
 
 typedef struct rc_consumer rc_consumer;
@@ -123,15 +123,15 @@ struct rc_provider {
     const rc_context_type *type;
     void *value;
     uint64_t version;
-    rc_provider *outer;            /* the chain this provider was opened in */
-    rc_consumer *consumers;        /* doubly linked */
+    rc_provider *outer;     /* the chain this provider was opened in */
+    rc_consumer *consumers; /* doubly linked */
 };
 
 struct rc_consumer {
     rc_hook h;
-    rc_provider *provider;         /* NULL: reading the default */
+    rc_provider *provider; /* NULL: reading the default */
     rc_consumer *prev, *next;
-    void *zero;                    /* zero bytes for a type with no default */
+    void *zero; /* zero bytes for a type with no default */
 };
 
 /* ---- instances ---------------------------------------------------------- */
@@ -141,25 +141,25 @@ struct rc_instance {
      * comes first, in one or two cache lines: a list of 1,000 rows cold in
      * the cache (100 sessions) pays a miss per line per row. */
     const rc_component *type;
-    rc_node *placeholder;          /* our spot in the parent's output; NULL for the root */
-    const void *props;             /* the placeholder's props (or the layout's root props) */
+    rc_node *placeholder; /* our spot in the parent's output; NULL for the root */
+    const void *props;    /* the placeholder's props (or the layout's root props) */
     size_t props_size;
-    uint64_t path_hash;            /* hash of the segments from the root */
-    rc_provider *ctx_chain;        /* providers in effect at our spot */
-    uint32_t dom_count;            /* DOM nodes our output stands for */
-    bool dirty;                    /* waits in the layout's dirty queue */
-    bool in_effects;               /* waits in the layout's effect queue */
-    bool resume;                   /* next render is the first after a restore */
-    bool rendered;                 /* has rendered at least once */
-    uint64_t render_gen;           /* flush generation of the last render */
+    uint64_t path_hash;     /* hash of the segments from the root */
+    rc_provider *ctx_chain; /* providers in effect at our spot */
+    uint32_t dom_count;     /* DOM nodes our output stands for */
+    bool dirty;             /* waits in the layout's dirty queue */
+    bool in_effects;        /* waits in the layout's effect queue */
+    bool resume;            /* next render is the first after a restore */
+    bool rendered;          /* has rendered at least once */
+    uint64_t render_gen;    /* flush generation of the last render */
 
     rc_layout *layout;
     rc_instance *parent;
-    char *segment;                 /* "Type", "Type[key]" or "Type#n" */
-    char *address;                 /* cached "/Type/Type[key]" (slots.c) */
+    char *segment; /* "Type", "Type[key]" or "Type#n" */
+    char *address; /* cached "/Type/Type[key]" (slots.c) */
     size_t address_len;
     uint32_t depth;
-    rc_arena arena;                /* holds roots and everything below them */
+    rc_arena arena; /* holds roots and everything below them */
     rc_node **roots;
     uint32_t nroots;
     rc_hook **hooks;
@@ -167,18 +167,18 @@ struct rc_instance {
     /* State slots here and in the instances below: a snapshot's slot walk
      * (slots.c) skips subtrees that hold none, so a token for a list whose
      * rows keep no state does not visit every node of every row. */
-    uint32_t nstate;               /* state hooks of this instance */
-    uint32_t state_below;          /* state hooks of all its descendants */
+    uint32_t nstate;      /* state hooks of this instance */
+    uint32_t state_below; /* state hooks of all its descendants */
 };
 
 /* ---- render context -------------------------------------------------- */
 
-typedef struct rc_frame {           /* an element open in the builder */
+typedef struct rc_frame { /* an element open in the builder */
     rc_node *node;
     uint32_t child_base, attr_base, handler_base;
 } rc_frame;
 
-typedef struct rc_keyslot {         /* duplicate-key detection scratch */
+typedef struct rc_keyslot { /* duplicate-key detection scratch */
     uint64_t hash;
     uint32_t gen, index;
 } rc_keyslot;
@@ -186,15 +186,15 @@ typedef struct rc_keyslot {         /* duplicate-key detection scratch */
 struct rc_ctx {
     rc_layout *layout;
     rc_instance *inst;
-    rc_arena *arena;               /* the new output's arena */
+    rc_arena *arena; /* the new output's arena */
     uint32_t hook_index;
-    uint32_t frame_base;           /* frames below this belong to outer renders */
-    uint32_t kid_base;             /* top-level children start here */
+    uint32_t frame_base; /* frames below this belong to outer renders */
+    uint32_t kid_base;   /* top-level children start here */
     uint32_t attr_base, handler_base;
-    uint32_t top_count;            /* elements at the output's top so far */
-    rc_provider *chain;            /* providers open at this point */
+    uint32_t top_count; /* elements at the output's top so far */
+    rc_provider *chain; /* providers open at this point */
     uint32_t nproviders_open;
-    rc_keyslot *seen;              /* child identities of this render (builder.c) */
+    rc_keyslot *seen; /* child identities of this render (builder.c) */
     size_t nseen, seen_cap;
     uint32_t seen_gen;
     /* rc_child's hashes of the last child type, reused while a render adds
@@ -202,22 +202,22 @@ struct rc_ctx {
      * less per child. Valid for this render's instance only. */
     const rc_component *child_type;
     uint64_t child_type_hash;
-    uint64_t child_keyed;          /* path hash chained with the type, IDENT_KEY */
-    uint64_t child_unkeyed;        /* ... with the type, IDENT_INDEX */
+    uint64_t child_keyed;   /* path hash chained with the type, IDENT_KEY */
+    uint64_t child_unkeyed; /* ... with the type, IDENT_INDEX */
     /* Keyed child components of this render, in order: their ordinals are
      * settled when the build ends (builder.c, settle_keyed_ordinals). */
     rc_node **keyed;
     uint32_t nkeyed, keyed_cap;
-    const rc_node *keyed_list;     /* the element holding the first (NULL: the top) */
-    bool keyed_lists;              /* keyed children in more than one sibling list */
+    const rc_node *keyed_list; /* the element holding the first (NULL: the top) */
+    bool keyed_lists;          /* keyed children in more than one sibling list */
     jmp_buf jmp;
-    char *error;                   /* set by rc_fail */
-    rc_arena out;                  /* the arena being built (ctx->arena points here) */
+    char *error;  /* set by rc_fail */
+    rc_arena out; /* the arena being built (ctx->arena points here) */
 };
 
 /* ---- layout ------------------------------------------------------------- */
 
-typedef struct rc_op_internal {     /* rc_op with its path as a pool offset */
+typedef struct rc_op_internal { /* rc_op with its path as a pool offset */
     rc_op op;
     uint32_t path_off;
 } rc_op_internal;
@@ -239,9 +239,9 @@ struct rc_layout {
     /* scheduling */
     rc_instance **dirty;
     size_t ndirty, dirty_cap;
-    rc_instance **batch;           /* the dirty batch being rendered */
+    rc_instance **batch; /* the dirty batch being rendered */
     size_t nbatch;
-    rc_instance **effects;         /* instances with pending effects, post-order */
+    rc_instance **effects; /* instances with pending effects, post-order */
     size_t neffects, effects_cap;
 
     /* handler table: id -> rc_handler (in a current arena) */
@@ -250,13 +250,13 @@ struct rc_layout {
     /* output of the current flush */
     rc_op_internal *ops;
     size_t nops, ops_cap;
-    rc_op *ops_out;                /* ops with path pointers fixed up */
+    rc_op *ops_out; /* ops with path pointers fixed up */
     size_t ops_out_cap;
     rc_region_internal *regions;
     size_t nregions, regions_cap;
     rc_region *regions_out;
     size_t regions_out_cap;
-    uint32_t *paths;               /* path pool */
+    uint32_t *paths; /* path pool */
     size_t npaths, paths_cap;
     rc_patch patch;
     uint32_t rendered;
@@ -285,21 +285,21 @@ struct rc_layout {
     rc_ctx **ctxs;
     size_t nctx, ctxs_cap;
 
-    rc_map size_hints;             /* component type -> arena bytes of a first render */
-    uint64_t *keyset;              /* duplicate-key check scratch (builder.c) */
+    rc_map size_hints; /* component type -> arena bytes of a first render */
+    uint64_t *keyset;  /* duplicate-key check scratch (builder.c) */
     size_t keyset_cap;
 
-    rc_provider location;          /* the layout's own provider: rc_use_location */
+    rc_provider location; /* the layout's own provider: rc_use_location */
     rc_location location_value;
-    rc_provider connection;        /* and rc_use_connection (outer to location) */
+    rc_provider connection; /* and rc_use_connection (outer to location) */
     rc_connection connection_value;
 
     size_t ninstances;
-    uint64_t state_epoch;          /* restorable slot changes (tokens) */
+    uint64_t state_epoch; /* restorable slot changes (tokens) */
     char *session_id;
-    rc_struct_type **types;        /* struct types of restored untyped values */
+    rc_struct_type **types; /* struct types of restored untyped values */
     size_t ntypes, types_cap;
-    bool resuming;                 /* the first flush rebuilds from restore */
+    bool resuming; /* the first flush rebuilds from restore */
 };
 
 /* ---- functions shared between core files ------------------------------- */
@@ -314,11 +314,9 @@ struct rc_layout {
 /* grow.c: grows *arr (of elem-sized items, capacity *cap) to hold at least
  * need. */
 void rc_grow(void **arr, size_t elem, size_t *cap, size_t need);
-#define RC_GROW(arr, cap, need) \
-    rc_grow((void **)&(arr), sizeof *(arr), &(cap), (need))
+#define RC_GROW(arr, cap, need) rc_grow((void **)&(arr), sizeof *(arr), &(cap), (need))
 void rc_grow32(void **arr, size_t elem, uint32_t *cap, size_t need);
-#define RC_GROW32(arr, cap, need) \
-    rc_grow32((void **)&(arr), sizeof *(arr), &(cap), (need))
+#define RC_GROW32(arr, cap, need) rc_grow32((void **)&(arr), sizeof *(arr), &(cap), (need))
 
 /* diag.c: the layout's log; rc_fail (reactc.h) ends a render with an error. */
 void rc_log(rc_layout *l, rc_log_level level, const char *fmt, ...) RC_PRINTF(3, 4);
@@ -361,16 +359,15 @@ void rc_ctx_abandon(rc_ctx *ctx);
 rc_node *rc_make_error_node(rc_arena *a, rc_instance *owner, const char *msg);
 
 /* hooks.c */
-void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name,
-                  bool *created);
+void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name, bool *created);
 
 /* effects.c */
 bool rc_effects_pending(const rc_instance *inst);
 /* Ends a render for the instance's effects: ok commits what it staged. */
 void rc_effects_render_done(rc_instance *inst, bool ok);
-void rc_effects_run_cleanups(rc_instance *inst);   /* of pending effects */
+void rc_effects_run_cleanups(rc_instance *inst); /* of pending effects */
 void rc_effects_run(rc_instance *inst);
-void rc_effects_cleanup_all(rc_instance *inst);    /* unmount */
+void rc_effects_cleanup_all(rc_instance *inst); /* unmount */
 
 /* timers.c */
 void rc_timer_release(rc_hook *h);
@@ -412,7 +409,7 @@ void rc_render_done(rc_instance *inst, rc_output *old);
 void rc_path_push(rc_layout *l, uint32_t index);
 void rc_path_pop(rc_layout *l);
 rc_op *rc_emit_op(rc_layout *l, rc_op_kind kind);
-void rc_patch_region(rc_layout *l);    /* the path stack's path was re-rendered */
+void rc_patch_region(rc_layout *l); /* the path stack's path was re-rendered */
 const rc_patch *rc_patch_finish(rc_layout *l);
 
 /* mount.c: renders inst and mounts its output silently (its subtree is

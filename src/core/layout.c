@@ -31,7 +31,7 @@ rc_layout *rc_layout_new(const rc_component *root, const void *props, size_t pro
     rc_location_init(l, l->opts.pathname, l->opts.search);
     rc_connection_init(l);
     l->session_id = l->opts.session_id ? rc_xstrdup(l->opts.session_id) : NULL;
-    l->opts.pathname = l->opts.search = l->opts.session_id = NULL;   /* not ours to keep */
+    l->opts.pathname = l->opts.search = l->opts.session_id = NULL; /* not ours to keep */
     rc_instance *inst = rc_instance_new(l, NULL, NULL);
     inst->ctx_chain = &l->location;
     inst->type = root;
@@ -50,7 +50,7 @@ static void free_garbage(rc_layout *l) {
 
 void rc_layout_free(rc_layout *l) {
     if (!l) return;
-    l->freeing = true;             /* cleanups may set state: nobody to tell */
+    l->freeing = true; /* cleanups may set state: nobody to tell */
     if (l->root) rc_instance_unmount(l->root);
     rc_location_free(l);
     rc_connection_free(l);
@@ -85,7 +85,9 @@ void rc_layout_free(rc_layout *l) {
 }
 
 void *rc_layout_get_user(const rc_layout *l) { return l->opts.user; }
-struct rc_app *rc_layout_get_app(const rc_layout *l) { return l->opts.app; }
+struct rc_app *rc_layout_get_app(const rc_layout *l) {
+    return l->opts.app;
+}
 bool rc_layout_is_dirty(const rc_layout *l) { return l->ndirty > 0; }
 size_t rc_layout_count_instances(const rc_layout *l) { return l->ninstances; }
 uint64_t rc_layout_get_state_epoch(const rc_layout *l) { return l->state_epoch; }
@@ -129,7 +131,7 @@ static void push_element_path(rc_layout *l, const rc_node *el) {
  * DOM index of inst's first root inside it. */
 static uint32_t instance_base(rc_layout *l, const rc_instance *inst) {
     const rc_node *ph = inst->placeholder;
-    if (!ph) return 0;                 /* the root: container is the mount root */
+    if (!ph) return 0; /* the root: container is the mount root */
     uint32_t idx = index_in_list(ph);
     if (ph->parent) {
         push_element_path(l, ph->parent);
@@ -142,7 +144,7 @@ static uint32_t instance_base(rc_layout *l, const rc_instance *inst) {
 
 static int by_depth(const void *a, const void *b) {
     const rc_instance *x = *(rc_instance *const *)a, *y = *(rc_instance *const *)b;
-    if (!x || !y) return (x == NULL) - (y == NULL);    /* holes sort last */
+    if (!x || !y) return (x == NULL) - (y == NULL); /* holes sort last */
     return (x->depth > y->depth) - (x->depth < y->depth);
 }
 
@@ -202,7 +204,7 @@ static void render_dirty(rc_layout *l) {
             l->dirty[l->ndirty++] = later[i];
         }
         free(later);
-        if (nlater && nlater == l->ndirty) break;   /* only deferred ones left */
+        if (nlater && nlater == l->ndirty) break; /* only deferred ones left */
     }
 }
 

@@ -76,4 +76,6 @@ void rc_layout_set_connection(rc_layout *l, const rc_connection *c) {
     rc_provider_mark_consumers(&l->connection);
 }
 
-const rc_connection *rc_use_connection(rc_ctx *ctx) { return rc_use_context(ctx, &connection_type); }
+const rc_connection *rc_use_connection(rc_ctx *ctx) {
+    return rc_use_context(ctx, &connection_type);
+}

@@ -34,8 +34,8 @@ static bool deps_changed(rc_memo_hook *m, bool created, const void *deps, size_t
     return differ;
 }
 
-const void *rc_use_memo(rc_ctx *ctx, size_t size, rc_memo_fn fn, void *arg,
-                        const void *deps, size_t deps_size) {
+const void *rc_use_memo(rc_ctx *ctx, size_t size, rc_memo_fn fn, void *arg, const void *deps,
+                        size_t deps_size) {
     bool created;
     rc_memo_hook *m = rc_hook_get(ctx, HOOK_MEMO, sizeof *m, NULL, &created);
     if (deps_changed(m, created, deps, deps_size) || m->size != size) {

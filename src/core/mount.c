@@ -25,7 +25,6 @@ void rc_mount_subtree(rc_layout *l, rc_node *n) {
         rc_mount_instance(inst);
         break;
     }
-    default:
-        break;
+    default: break;
     }
 }

@@ -42,8 +42,8 @@ static bool region_has_prefix(const rc_layout *l, size_t upto, const rc_region_i
     for (size_t i = 0; i < upto; i++) {
         const rc_region_internal *q = &l->regions[i];
         if (q->path_len > r->path_len) continue;
-        if (q->path_len == 0 ||
-            memcmp(&l->paths[q->path_off], &l->paths[r->path_off], sizeof(uint32_t) * q->path_len) == 0)
+        if (q->path_len == 0 || memcmp(&l->paths[q->path_off], &l->paths[r->path_off],
+                                       sizeof(uint32_t) * q->path_len) == 0)
             return true;
     }
     return false;

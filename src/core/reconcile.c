@@ -53,10 +53,13 @@ static void diff_attrs(rc_layout *l, const rc_node *o, const rc_node *n) {
     for (uint32_t i = 0; i < n->nattrs; i++) {
         const rc_attr_kv *match = NULL;
         if (i < o->nattrs && same_name(oa[i].name, na[i].name)) {
-            match = &oa[i];                     /* same code, same order: common */
+            match = &oa[i]; /* same code, same order: common */
         } else {
             for (uint32_t j = 0; j < o->nattrs; j++)
-                if (same_name(oa[j].name, na[i].name)) { match = &oa[j]; break; }
+                if (same_name(oa[j].name, na[i].name)) {
+                    match = &oa[j];
+                    break;
+                }
         }
         if (match && match->value_len == na[i].value_len &&
             memcmp(match->value, na[i].value, na[i].value_len) == 0)
@@ -71,7 +74,7 @@ static void diff_attrs(rc_layout *l, const rc_node *o, const rc_node *n) {
         for (uint32_t i = 0; i < n->nattrs && !kept; i++) kept = same_name(oa[j].name, na[i].name);
         if (kept) continue;
         rc_op *op = rc_emit_op(l, RC_OP_REMOVE_ATTR);
-        op->name = oa[j].name;     /* the old arena lives until commit */
+        op->name = oa[j].name; /* the old arena lives until commit */
     }
 }
 
@@ -94,7 +97,10 @@ static void diff_handlers(rc_layout *l, rc_node *o, rc_node *n) {
     for (uint32_t i = 0; i < n->nhandlers; i++) {
         const rc_handler *match = NULL;
         for (uint32_t j = 0; j < o->nhandlers; j++)
-            if (strcmp(oh[j].event, nh[i].event) == 0) { match = &oh[j]; break; }
+            if (strcmp(oh[j].event, nh[i].event) == 0) {
+                match = &oh[j];
+                break;
+            }
         if (match && match->id == nh[i].id && match->prevent_default == nh[i].prevent_default &&
             match->stop_propagation == nh[i].stop_propagation)
             continue;
@@ -104,7 +110,8 @@ static void diff_handlers(rc_layout *l, rc_node *o, rc_node *n) {
     }
     for (uint32_t j = 0; j < o->nhandlers; j++) {
         bool kept = false;
-        for (uint32_t i = 0; i < n->nhandlers && !kept; i++) kept = strcmp(oh[j].event, nh[i].event) == 0;
+        for (uint32_t i = 0; i < n->nhandlers && !kept; i++)
+            kept = strcmp(oh[j].event, nh[i].event) == 0;
         if (kept) continue;
         rc_op *op = rc_emit_op(l, RC_OP_REMOVE_HANDLER);
         op->name = oh[j].event;
@@ -114,7 +121,8 @@ static void diff_handlers(rc_layout *l, rc_node *o, rc_node *n) {
 static bool props_equal(const rc_component *t, const rc_node *o, const rc_node *n) {
     if (o->u.comp.props_size != n->u.comp.props_size) return false;
     if (!n->u.comp.props_size) return true;
-    if (t->props_equal) return t->props_equal(o->u.comp.props, n->u.comp.props, n->u.comp.props_size);
+    if (t->props_equal)
+        return t->props_equal(o->u.comp.props, n->u.comp.props, n->u.comp.props_size);
     return memcmp(o->u.comp.props, n->u.comp.props, n->u.comp.props_size) == 0;
 }
 
@@ -166,9 +174,7 @@ static void diff_pair(rc_layout *l, rc_node *o, rc_node **np, uint32_t index) {
             op->value_len = n->text_len;
         }
         break;
-    case RC_NODE_COMPONENT:
-        reconcile_component(l, o, n, index);
-        break;
+    case RC_NODE_COMPONENT: reconcile_component(l, o, n, index); break;
     case RC_NODE_ERROR:
         if (o->text_len != n->text_len || memcmp(o->tag, n->tag, n->text_len) != 0) {
             rc_op *op = rc_emit_op(l, RC_OP_REPLACE);
@@ -266,12 +272,12 @@ static void diff_matched(rc_layout *l, rc_node **old, uint32_t nold, rc_node **n
 
 /* 2. Removes unmatched old nodes, right to left (an op's index is not
  * shifted by the removals after it), coalescing runs. */
-static void remove_unmatched(rc_layout *l, rc_node **old, uint32_t nold,
-                             const uint32_t *new_of_old, const uint32_t *count, uint32_t base) {
+static void remove_unmatched(rc_layout *l, rc_node **old, uint32_t nold, const uint32_t *new_of_old,
+                             const uint32_t *count, uint32_t base) {
     uint32_t off_end = base;
     for (uint32_t j = 0; j < nold; j++) off_end += count[j];
     uint32_t j = nold;
-    uint32_t off = off_end;            /* DOM index just past old[j-1] */
+    uint32_t off = off_end; /* DOM index just past old[j-1] */
     while (j > 0) {
         j--;
         off -= count[j];

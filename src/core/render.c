@@ -41,10 +41,11 @@ void rc_render_output(rc_instance *inst, rc_output *old) {
     /* Size the arena from the last render, or from the last first render of
      * this type (a list of a thousand rows sizes a thousand arenas right). */
     size_t hint = inst->arena.requested;
-    if (!hint) hint = (size_t)(uintptr_t)rc_map_get(&l->size_hints, (uint64_t)(uintptr_t)inst->type);
+    if (!hint)
+        hint = (size_t)(uintptr_t)rc_map_get(&l->size_hints, (uint64_t)(uintptr_t)inst->type);
     rc_arena_init_hint(&ctx->out, hint + hint / 8);
     rc_ctx_begin(ctx, inst, &ctx->out);
-    inst->dirty = false;           /* a set during this render dirties it again */
+    inst->dirty = false; /* a set during this render dirties it again */
     inst->render_gen = l->flush_gen;
     l->rendered++;
 
@@ -53,8 +54,9 @@ void rc_render_output(rc_instance *inst, rc_output *old) {
     if (setjmp(ctx->jmp) == 0) {
         inst->type->render(ctx, inst->props);
         if (inst->rendered && ctx->hook_index < inst->nhooks)
-            rc_fail(ctx, "called %u hooks, %u on the previous render (hooks must be called "
-                         "in the same order every render)",
+            rc_fail(ctx,
+                    "called %u hooks, %u on the previous render (hooks must be called "
+                    "in the same order every render)",
                     ctx->hook_index, (unsigned)inst->nhooks);
         rc_ctx_finish(ctx, &roots, &nroots);
         rc_effects_render_done(inst, true);

@@ -15,21 +15,23 @@
 /* Longest increasing subsequence of seq[0..n) (values distinct): marks
  * keep[i] for the members. O(n log n). */
 static void mark_lis(const uint32_t *seq, uint32_t n, bool *keep) {
-    uint32_t *tails = rc_xmalloc(sizeof *tails * (n + 1));   /* index into seq */
+    uint32_t *tails = rc_xmalloc(sizeof *tails * (n + 1)); /* index into seq */
     uint32_t *prev = rc_xmalloc(sizeof *prev * (n + 1));
     uint32_t len = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t lo = 0, hi = len;
         while (lo < hi) {
             uint32_t mid = (lo + hi) / 2;
-            if (seq[tails[mid]] < seq[i]) lo = mid + 1; else hi = mid;
+            if (seq[tails[mid]] < seq[i]) lo = mid + 1;
+            else hi = mid;
         }
         prev[i] = lo ? tails[lo - 1] : UINT32_MAX;
         tails[lo] = i;
         if (lo == len) len++;
     }
     for (uint32_t i = 0; i < n; i++) keep[i] = false;
-    for (uint32_t i = len ? tails[len - 1] : UINT32_MAX; i != UINT32_MAX; i = prev[i]) keep[i] = true;
+    for (uint32_t i = len ? tails[len - 1] : UINT32_MAX; i != UINT32_MAX; i = prev[i])
+        keep[i] = true;
     free(tails);
     free(prev);
 }
@@ -65,10 +67,10 @@ static void mark_staying(rc_node **nw, const uint32_t *w, uint32_t nw_len, bool 
 typedef struct placing {
     rc_layout *l;
     rc_node **nw;
-    uint32_t *w;                   /* new indices, DOM order */
+    uint32_t *w; /* new indices, DOM order */
     uint32_t len;
-    uint32_t anchor;               /* position in w of the placed right neighbour */
-    bool simple_counts;            /* every node one DOM node: index == position */
+    uint32_t anchor;    /* position in w of the placed right neighbour */
+    bool simple_counts; /* every node one DOM node: index == position */
     uint32_t base;
 } placing;
 
@@ -81,7 +83,7 @@ static void insert_run(placing *p, uint32_t first, uint32_t k) {
         rc_mount_subtree(p->l, nw[i]);
         added += rc_node_dom_count(nw[i]);
     }
-    if (added) {                /* components rendering nothing add no op */
+    if (added) { /* components rendering nothing add no op */
         rc_op *op = rc_emit_op(p->l, RC_OP_INSERT);
         op->index = dom_offset(nw, p->w, p->anchor, p->simple_counts, p->base);
         op->nodes = &nw[first];
@@ -146,8 +148,11 @@ static void place_in_new_order(placing *p, uint32_t nnew, const uint32_t *old_of
 void rc_reorder_list(rc_layout *l, rc_node **nw, uint32_t nnew, const uint32_t *old_of_new,
                      const uint32_t *new_of_old, uint32_t nold, uint32_t base) {
     /* Survivors in old order, as new indices; the LIS among them stays. */
-    placing p = {.l = l, .nw = nw, .w = rc_xmalloc(sizeof(uint32_t) * (nnew + 1)),
-                 .simple_counts = true, .base = base};
+    placing p = {.l = l,
+                 .nw = nw,
+                 .w = rc_xmalloc(sizeof(uint32_t) * (nnew + 1)),
+                 .simple_counts = true,
+                 .base = base};
     for (uint32_t j = 0; j < nold; j++)
         if (new_of_old[j] != UINT32_MAX) p.w[p.len++] = new_of_old[j];
     bool *stays = rc_xcalloc(nnew + 1, sizeof(bool));

@@ -78,7 +78,8 @@ void rc_layout_foreach_slot(const rc_layout *l, rc_slot_fn fn, void *user) {
 static const rc_struct_type *intern_type(rc_layout *l, const rc_struct_type *t) {
     for (size_t i = 0; i < l->ntypes; i++) {
         const rc_struct_type *o = l->types[i];
-        if (o->size == t->size && o->version == t->version && strcmp(o->name, t->name) == 0) return o;
+        if (o->size == t->size && o->version == t->version && strcmp(o->name, t->name) == 0)
+            return o;
     }
     RC_GROW(l->types, l->types_cap, l->ntypes + 1);
     rc_struct_type *c = rc_xmalloc(sizeof *c);
@@ -100,8 +101,7 @@ void rc_value_own_types(rc_layout *l, rc_value *v) {
     case RC_OBJECT:
         for (size_t i = 0; i < v->as.obj.len; i++) rc_value_own_types(l, &v->as.obj.items[i].value);
         break;
-    default:
-        break;
+    default: break;
     }
 }
 

@@ -14,16 +14,15 @@
 /* typed: the caller is a typed hook (rc_use_int, ...) whose kind must match
  * the slot's declared kind on every render; rc_use_value may be given a
  * different initial value later. */
-static rc_state *use_state_flags(rc_ctx *ctx, const char *name, const rc_value *initial,
-                                 bool typed, unsigned flags, bool *created) {
+static rc_state *use_state_flags(rc_ctx *ctx, const char *name, const rc_value *initial, bool typed,
+                                 unsigned flags, bool *created) {
     rc_state *s = rc_hook_get(ctx, HOOK_STATE, sizeof *s, name, created);
     if (*created) {
         s->declared = initial ? initial->kind : RC_NULL;
         s->version = 1;
         s->flags = flags;
         /* A server-only slot never comes from a token, even an old one. */
-        const rc_value *restored =
-            (flags & RC_STATE_SERVER_ONLY) ? NULL : rc_slot_restore(ctx, s);
+        const rc_value *restored = (flags & RC_STATE_SERVER_ONLY) ? NULL : rc_slot_restore(ctx, s);
         rc_value_copy(&s->value, restored ? restored : initial);
         if (restored) {
             rc_value_own_types(ctx->layout, &s->value);
@@ -34,11 +33,13 @@ static rc_state *use_state_flags(rc_ctx *ctx, const char *name, const rc_value *
     } else if (s->reducer) {
         rc_fail(ctx, "hook #%u was a reducer on the previous render", s->h.index);
     } else if (s->has_initial) {
-        rc_value_free(&s->initial);     /* past its first render */
+        rc_value_free(&s->initial); /* past its first render */
         s->has_initial = false;
     } else if (typed && s->declared != initial->kind) {
-        rc_fail(ctx, "hook #%u was a state slot of another type on the previous render (hooks "
-                     "must be called in the same order every render)", s->h.index);
+        rc_fail(ctx,
+                "hook #%u was a state slot of another type on the previous render (hooks "
+                "must be called in the same order every render)",
+                s->h.index);
     }
     return s;
 }
@@ -54,8 +55,7 @@ rc_state *rc_use_value(rc_ctx *ctx, const char *name, const rc_value *initial) {
     return use_state(ctx, name, initial ? initial : &null, false, &created);
 }
 
-rc_state *rc_use_state_ex(rc_ctx *ctx, const char *name, const rc_value *initial,
-                          unsigned flags) {
+rc_state *rc_use_state_ex(rc_ctx *ctx, const char *name, const rc_value *initial, unsigned flags) {
     bool created;
     rc_value null = {0};
     return use_state_flags(ctx, name, initial ? initial : &null, false, flags, &created);
@@ -111,8 +111,7 @@ rc_state *rc_use_struct(rc_ctx *ctx, const char *name, const rc_struct_type *typ
             restored->as.st.type->size == type->size &&
             restored->as.st.type->version == type->version)
             rc_value_set_struct(&s->value, type, restored->as.st.ptr);
-        else
-            rc_value_set_struct(&s->value, type, initial);
+        else rc_value_set_struct(&s->value, type, initial);
     } else if (s->value.kind != RC_STRUCT || s->value.as.st.type != type) {
         rc_fail(ctx, "hook #%u changed struct type between renders", s->h.index);
     }
@@ -239,7 +238,7 @@ rc_state *rc_use_reducer(rc_ctx *ctx, const char *name, rc_reducer_fn reducer,
     } else if (!s->reducer) {
         rc_fail(ctx, "hook #%u was a state slot on the previous render", s->h.index);
     }
-    s->reducer = reducer;       /* the latest render's reducer is used */
+    s->reducer = reducer; /* the latest render's reducer is used */
     return s;
 }
 

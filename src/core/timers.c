@@ -12,8 +12,8 @@ typedef struct rc_timer_hook {
     bool repeat;
     rc_timer_fn fn;
     void *user;
-    void *handle;          /* the host's timer, NULL when stopped */
-    bool fired;            /* a timeout fires once per arming */
+    void *handle; /* the host's timer, NULL when stopped */
+    bool fired;   /* a timeout fires once per arming */
 } rc_timer_hook;
 
 static void timer_fired(void *arg) {

@@ -22,8 +22,8 @@
 
 #include "dev/runner.h"
 
-#define OUTPUT_KEEP (64 * 1024)    /* captured; the first errors matter most */
-#define OUTPUT_SEND (8 * 1024)     /* sent to the browser */
+#define OUTPUT_KEEP (64 * 1024) /* captured; the first errors matter most */
+#define OUTPUT_SEND (8 * 1024)  /* sent to the browser */
 
 void dev_error_clear(dev_error *e) {
     free(e->output);
@@ -51,8 +51,11 @@ static void strip_ansi(char *s) {
 static void sanitize_utf8(char *s) {
     unsigned char *p = (unsigned char *)s;
     while (*p) {
-        int n = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2
-                : (*p & 0xF8) == 0xF0 ? 3 : -1;
+        int n = *p < 0x80             ? 0
+                : (*p & 0xE0) == 0xC0 ? 1
+                : (*p & 0xF0) == 0xE0 ? 2
+                : (*p & 0xF8) == 0xF0 ? 3
+                                      : -1;
         int ok = n >= 0 && !(n == 1 && *p < 0xC2);
         for (int i = 1; ok && i <= n; i++)
             if ((p[i] & 0xC0) != 0x80) ok = 0;
@@ -104,7 +107,8 @@ void dev_parse_error(const char *output, dev_error *e) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         if (parse_line(p, len, e)) return;
-        if (!fallback && (memmem(p, len, "error", 5) || memmem(p, len, "undefined reference", 19))) {
+        if (!fallback &&
+            (memmem(p, len, "error", 5) || memmem(p, len, "undefined reference", 19))) {
             fallback = p;
             fallback_len = len;
         }
@@ -127,7 +131,7 @@ int dev_job_start(dev_job *j, const char *command) {
         return -1;
     }
     if (pid == 0) {
-        setpgid(0, 0);                  /* its own group: stopped as a whole */
+        setpgid(0, 0); /* its own group: stopped as a whole */
         dup2(fds[1], 1);
         dup2(fds[1], 2);
         signal(SIGPIPE, SIG_DFL);
@@ -183,7 +187,7 @@ int dev_job_finish(dev_job *j, FILE *echo, dev_error *e, double *ms) {
 
 void dev_job_cancel(dev_job *j) {
     if (j->pid > 0 && !j->reaped) {
-        kill(-j->pid, SIGTERM);         /* sh and the compilers it started */
+        kill(-j->pid, SIGTERM); /* sh and the compilers it started */
         while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR) {}
     }
     if (j->fd >= 0) close(j->fd);
@@ -208,8 +212,9 @@ char *dev_status_line(const dev_error *e) {
         err = json_pack("{s:s, s:s, s:i, s:i, s:s, s:s}", "kind", e->kind, "file", e->file, "line",
                         e->line, "column", e->column, "message", e->message, "output",
                         e->output ? e->output : "");
-        if (!err)                           /* text jansson still refuses: say less */
-            err = json_pack("{s:s, s:s}", "kind", e->kind, "message", "(unreadable compiler output)");
+        if (!err) /* text jansson still refuses: say less */
+            err =
+                json_pack("{s:s, s:s}", "kind", e->kind, "message", "(unreadable compiler output)");
         if (!err) err = json_null();
     }
     json_t *m = json_pack("{s:s, s:o}", "type", "status", "error", err);

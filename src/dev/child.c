@@ -107,7 +107,7 @@ bool dev_child_read_chan(dev_child *c) {
             memmove(c->in, nl + 1, rest + 1);
             c->in_len = rest;
         }
-        if (c->in_len == sizeof c->in - 1) c->in_len = 0;      /* no such line: drop */
+        if (c->in_len == sizeof c->in - 1) c->in_len = 0; /* no such line: drop */
     }
     return ready;
 }
@@ -141,15 +141,15 @@ void dev_child_stop(dev_child *c) {
 
 void dev_describe_exit(int status, char *out, size_t size) {
     if (WIFSIGNALED(status))
-        snprintf(out, size, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
-    else
-        snprintf(out, size, "exited with status %d", WEXITSTATUS(status));
+        snprintf(out, size, "killed by signal %d (%s)", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
+    else snprintf(out, size, "exited with status %d", WEXITSTATUS(status));
 }
 
 void dev_child_free(dev_child *c) {
     if (!c) return;
     if (c->err >= 0) {
-        dev_child_read_err(c);            /* its last words */
+        dev_child_read_err(c); /* its last words */
         if (c->err >= 0) close(c->err);
     }
     if (c->chan >= 0) close(c->chan);

@@ -85,6 +85,6 @@ void dev_restart_if_due(double now) {
         dev_copy_str(bin, sizeof bin, R.restart_bin);
         R.restart_bin[0] = '\0';
         dev_start_version(bin, dev_version_of(bin));
-        if (strcmp(bin, R.fallback) == 0) R.fallback[0] = '\0';     /* in use again */
+        if (strcmp(bin, R.fallback) == 0) R.fallback[0] = '\0'; /* in use again */
     }
 }

@@ -9,9 +9,7 @@
 #include "dev/runner.h"
 #include "util/clock.h"
 
-double dev_now_ms(void) {
-    return rc_monotonic_s() * 1e3;
-}
+double dev_now_ms(void) { return rc_monotonic_s() * 1e3; }
 
 void dev_log(const char *fmt, ...) {
     va_list ap;
@@ -28,7 +26,7 @@ ssize_t dev_read(int *fd, void *buf, size_t size) {
         if (n > 0) return n;
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
-        close(*fd);                    /* the end, or an error: either way done */
+        close(*fd); /* the end, or an error: either way done */
         *fd = -1;
         return -1;
     }

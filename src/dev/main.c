@@ -26,7 +26,7 @@
 #include "dev/runner.h"
 #include "server/listen.h"
 
-#define DEBOUNCE_MS 25          /* editors write a file in several steps */
+#define DEBOUNCE_MS 25 /* editors write a file in several steps */
 
 /* The runner's state (runner.h): set up here, moved on by the loop. */
 dev_runner R;
@@ -55,7 +55,8 @@ static int open_shared(void) {
     }
     dev_share_secret();
     const char *tmp = getenv("TMPDIR");
-    snprintf(R.tmpdir, sizeof R.tmpdir, "%s/reactc-dev.XXXXXX", tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+    snprintf(R.tmpdir, sizeof R.tmpdir, "%s/reactc-dev.XXXXXX",
+             tmp && strlen(tmp) < 40 ? tmp : "/tmp");
     if (!mkdtemp(R.tmpdir)) {
         dev_log("cannot create %s: %s", R.tmpdir, strerror(errno));
         return -1;
@@ -99,7 +100,7 @@ static void fill_poll_set(poll_set *p, const dev_watch *watch) {
     for (int i = 0; i < DEV_MAX_STOPPING; i++) add_child_fds(p, R.stopping[i]);
     p->job_at = p->n;
     if (R.job.fd >= 0) p->fds[p->n++] = (struct pollfd){.fd = R.job.fd, .events = POLLIN};
-    p->listen_at = p->n;                 /* nothing serves: the runner answers */
+    p->listen_at = p->n; /* nothing serves: the runner answers */
     if (!R.cur && !R.next) p->fds[p->n++] = (struct pollfd){.fd = R.listen_fd, .events = POLLIN};
 }
 
@@ -168,7 +169,7 @@ static bool turn(dev_watch *watch) {
     unsigned kinds = p.fds[1].revents ? dev_watch_read(watch, R.changed, sizeof R.changed) : 0;
     if (kinds) {
         R.change_kinds |= kinds;
-        R.change_at = dev_now_ms();         /* (re)start the debounce */
+        R.change_at = dev_now_ms(); /* (re)start the debounce */
     }
     if (R.job.fd >= 0 && polled(&p, p.job_at, R.job.fd)) dev_job_read(&R.job);
     if (polled(&p, p.listen_at, R.listen_fd))
@@ -192,7 +193,7 @@ int main(int argc, char **argv) {
     dev_log("http://%s:%d/ - watching %s%s; build: %s", R.opt.host, R.opt.port, R.opt.watch[0],
             R.opt.nwatch > 1 ? " and more" : "", R.opt.build_cmd);
     snprintf(R.changed, sizeof R.changed, "first build");
-    R.change_at = dev_now_ms() - DEBOUNCE_MS;      /* build once at start */
+    R.change_at = dev_now_ms() - DEBOUNCE_MS; /* build once at start */
     R.first_build = true;
     R.job.fd = -1;
     while (!R.quit && turn(watch)) {}

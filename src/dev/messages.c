@@ -8,9 +8,7 @@
 
 #include "dev/runner.h"
 
-char *dev_status_now(void) {
-    return dev_status_line(R.has_error ? &R.error : NULL);
-}
+char *dev_status_now(void) { return dev_status_line(R.has_error ? &R.error : NULL); }
 
 void dev_send_status(void) {
     char *line = dev_status_now();

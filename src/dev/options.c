@@ -43,9 +43,9 @@ static bool cmake_defaults(dev_options *o) {
         fclose(f);
         snprintf(cache, sizeof cache, "%s/build.ninja", dir);
         const char *rel = o->app + strlen(dir) + 1;
-        if (*o->build_cmd)                 /* --build CMD wins (as --help says) */
+        if (*o->build_cmd) /* --build CMD wins (as --help says) */
             return true;
-        if (access(cache, R_OK) == 0)      /* Ninja builds a target by its output path */
+        if (access(cache, R_OK) == 0) /* Ninja builds a target by its output path */
             snprintf(o->build_cmd, sizeof o->build_cmd, "ninja -C '%s' '%s'", dir, rel);
         else
             snprintf(o->build_cmd, sizeof o->build_cmd, "cmake --build '%s' --target '%s'", dir,
@@ -61,8 +61,14 @@ int dev_parse_args(int argc, char **argv, dev_options *o) {
     int i = 1;
     for (; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--") == 0) { i++; break; }
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { usage(); exit(0); }
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage();
+            exit(0);
+        }
         if (a[0] != '-') break;
         if (i + 1 >= argc) {
             fprintf(stderr, "reactc-dev: %s needs a value (see --help)\n", a);

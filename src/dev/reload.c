@@ -73,7 +73,8 @@ void dev_built(void) {
         R.has_error = false;
     }
     if ((R.cur || R.next) && st.st_size == R.built.st_size &&
-        st.st_mtim.tv_sec == R.built.st_mtim.tv_sec && st.st_mtim.tv_nsec == R.built.st_mtim.tv_nsec) {
+        st.st_mtim.tv_sec == R.built.st_mtim.tv_sec &&
+        st.st_mtim.tv_nsec == R.built.st_mtim.tv_nsec) {
         dev_log("built in %.0f ms: binary unchanged", ms);
         if (fixed) dev_send_status();
         return;

@@ -53,8 +53,8 @@ typedef struct dev_options {
     const char *watch[32];
     size_t nwatch;
     char cmake_home[DEV_PATH_MAX];
-    char app[DEV_PATH_MAX];         /* the binary the build writes */
-    char **app_argv;                /* APP and its options */
+    char app[DEV_PATH_MAX]; /* the binary the build writes */
+    char **app_argv;        /* APP and its options */
 } dev_options;
 
 /* Fills o (zeroed) from reactc-dev's command line (--help: prints the usage and
@@ -70,8 +70,8 @@ typedef struct dev_watch dev_watch;
 dev_watch *dev_watch_new(const char *const *roots, size_t nroots);
 int dev_watch_fd(const dev_watch *w);
 enum {
-    DEV_CHANGE_SOURCE = 1,          /* a build input: rebuild */
-    DEV_CHANGE_STYLE = 2,           /* a .css file: pages reload their stylesheets */
+    DEV_CHANGE_SOURCE = 1, /* a build input: rebuild */
+    DEV_CHANGE_STYLE = 2,  /* a .css file: pages reload their stylesheets */
 };
 /* Reads pending events: the DEV_CHANGE_* kinds of the files written, moved
  * in or deleted (the name of one is copied to changed); 0 for none. New
@@ -83,11 +83,11 @@ void dev_watch_free(dev_watch *w);
 
 /* What the status line to the app says went wrong. */
 typedef struct dev_error {
-    char kind[16];                  /* "compile" or "crash" */
+    char kind[16]; /* "compile" or "crash" */
     char file[512];
     int line, column;
     char message[1024];
-    char *output;                   /* malloc'd, stripped of colour codes, capped */
+    char *output; /* malloc'd, stripped of colour codes, capped */
 } dev_error;
 
 void dev_error_clear(dev_error *e);
@@ -96,12 +96,12 @@ void dev_error_clear(dev_error *e);
  * dev_job_read when it is readable, and reaps pid (setting status and
  * reaped); the job is done when both happened. */
 typedef struct dev_job {
-    pid_t pid;                      /* 0: no build running */
-    int fd;                         /* its stdout+stderr, -1 at EOF */
-    char *out;                      /* captured output (capped) */
+    pid_t pid; /* 0: no build running */
+    int fd;    /* its stdout+stderr, -1 at EOF */
+    char *out; /* captured output (capped) */
     size_t len;
     double t0;
-    int status;                     /* waitpid status, once reaped */
+    int status; /* waitpid status, once reaped */
     bool reaped;
 } dev_job;
 
@@ -132,15 +132,15 @@ char *dev_status_line(const dev_error *e);
 typedef struct dev_child {
     pid_t pid;
     unsigned version;
-    int chan;                       /* our end of the channel, -1 once closed */
-    int err;                        /* the read end of its stderr, -1 at EOF */
-    char bin[DEV_PATH_MAX];         /* the binary copy it runs */
-    bool ready;                     /* it said it accepts connections */
-    bool stopping;                  /* we sent SIGTERM */
+    int chan;               /* our end of the channel, -1 once closed */
+    int err;                /* the read end of its stderr, -1 at EOF */
+    char bin[DEV_PATH_MAX]; /* the binary copy it runs */
+    bool ready;             /* it said it accepts connections */
+    bool stopping;          /* we sent SIGTERM */
     double started_ms;
-    char in[512];                   /* a line from it being read */
+    char in[512]; /* a line from it being read */
     size_t in_len;
-    char tail[4096];                /* the end of its stderr, for crash reports */
+    char tail[4096]; /* the end of its stderr, for crash reports */
     size_t tail_len;
 } dev_child;
 
@@ -174,25 +174,25 @@ void dev_answer_unavailable(int listen_fd, const dev_error *error, bool building
 typedef struct dev_runner {
     dev_options opt;
     int listen_fd;
-    char tmpdir[64];                /* versioned copies of the binary */
+    char tmpdir[64]; /* versioned copies of the binary */
     unsigned versions;
-    struct stat built;              /* the binary last copied */
-    dev_child *cur;                 /* serving */
-    dev_child *next;                /* started, not ready yet */
+    struct stat built; /* the binary last copied */
+    dev_child *cur;    /* serving */
+    dev_child *next;   /* started, not ready yet */
     dev_child *stopping[DEV_MAX_STOPPING];
-    char fallback[DEV_PATH_MAX];    /* the version before cur: restarted if cur crashes */
-    dev_error error;                /* what the pages are shown, if any */
+    char fallback[DEV_PATH_MAX]; /* the version before cur: restarted if cur crashes */
+    dev_error error;             /* what the pages are shown, if any */
     bool has_error;
-    double build_ms;                /* of the version starting */
-    double change_at;               /* a save not built yet (0: none) */
+    double build_ms;  /* of the version starting */
+    double change_at; /* a save not built yet (0: none) */
     char changed[DEV_PATH_MAX];
-    unsigned change_kinds;          /* DEV_CHANGE_* saved since the last build */
-    dev_job job;                    /* the build running, if job.pid */
+    unsigned change_kinds; /* DEV_CHANGE_* saved since the last build */
+    dev_job job;           /* the build running, if job.pid */
     bool first_build;
-    double restart_at;              /* restart a crashed version then (0: none) */
+    double restart_at; /* restart a crashed version then (0: none) */
     char restart_bin[DEV_PATH_MAX];
     unsigned quick_crashes;
-    bool quit;                      /* SIGINT/SIGTERM, or the app stopped by itself */
+    bool quit; /* SIGINT/SIGTERM, or the app stopped by itself */
 } dev_runner;
 
 /* The one runner of the process. */

@@ -68,10 +68,11 @@ void dev_answer_unavailable(int listen_fd, const dev_error *error, bool building
             page_raw(&b, "</p>");
         }
         char head[256];
-        int hn = snprintf(head, sizeof head,
-                          "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html; charset=utf-8\r\n"
-                          "Content-Length: %zu\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-                          b.len);
+        int hn = snprintf(
+            head, sizeof head,
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html; charset=utf-8\r\n"
+            "Content-Length: %zu\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+            b.len);
         /* A fresh socket's buffer takes this at once; a peer that does not
          * read gets what fits (MSG_DONTWAIT: never stall the runner). */
         if (send(fd, head, (size_t)hn, MSG_NOSIGNAL | MSG_DONTWAIT) == hn)

@@ -21,7 +21,7 @@
 
 #include "dev/runner.h"
 
-#define READY_TIMEOUT_MS 10000  /* a new version that never listens has failed */
+#define READY_TIMEOUT_MS 10000 /* a new version that never listens has failed */
 
 static bool bin_in_use(const char *bin) {
     if (!*bin) return false;
@@ -75,7 +75,10 @@ int dev_copy_binary(char *out, size_t size) {
     ssize_t n;
     int rc = 0;
     while ((n = read(in, buf, sizeof buf)) > 0)
-        if (write(fd, buf, (size_t)n) != n) { rc = -1; break; }
+        if (write(fd, buf, (size_t)n) != n) {
+            rc = -1;
+            break;
+        }
     if (n < 0) rc = -1;
     fstat(in, &R.built);
     close(in);
@@ -84,7 +87,7 @@ int dev_copy_binary(char *out, size_t size) {
 }
 
 void dev_start_version(const char *bin, unsigned version) {
-    if (R.next) {                       /* superseded before it was ready */
+    if (R.next) { /* superseded before it was ready */
         dev_child *old = R.next;
         R.next = NULL;
         to_stopping(old, SIGKILL);
@@ -127,7 +130,7 @@ void dev_check_start_timeout(double now) {
     if (R.next && !R.next->ready && now - R.next->started_ms > READY_TIMEOUT_MS) {
         dev_log("v%u did not start serving within %d s: killing it", R.next->version,
                 READY_TIMEOUT_MS / 1000);
-        kill(R.next->pid, SIGKILL);      /* reaped below as a crash before serving */
+        kill(R.next->pid, SIGKILL); /* reaped below as a crash before serving */
     }
 }
 

@@ -35,11 +35,12 @@ static bool has_suffix(const char *s, const char *suffix) {
 /* What a saved file is: a build input, a stylesheet (served as a file:
  * open pages reload it, no build), or neither (0). */
 static unsigned kind_of(const char *name) {
-    static const char *const suffixes[] = {".c", ".h", ".cc", ".cpp", ".hpp", ".inc",
-                                           ".cmake", ".mk", ".js", ".html"};
-    if (name[0] == '.') return 0;                           /* .todo.c.swp, .#todo.c */
+    static const char *const suffixes[] = {".c",   ".h",     ".cc", ".cpp", ".hpp",
+                                           ".inc", ".cmake", ".mk", ".js",  ".html"};
+    if (name[0] == '.') return 0; /* .todo.c.swp, .#todo.c */
     if (has_suffix(name, ".css")) return DEV_CHANGE_STYLE;
-    if (strcmp(name, "CMakeLists.txt") == 0 || strcmp(name, "Makefile") == 0) return DEV_CHANGE_SOURCE;
+    if (strcmp(name, "CMakeLists.txt") == 0 || strcmp(name, "Makefile") == 0)
+        return DEV_CHANGE_SOURCE;
     for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++)
         if (has_suffix(name, suffixes[i])) return DEV_CHANGE_SOURCE;
     return 0;
@@ -79,7 +80,7 @@ static int add_tree(dev_watch *w, const char *path) {
         char sub[DEV_PATH_MAX];
         if ((size_t)snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) >= sizeof sub) continue;
         struct stat st;
-        if (lstat(sub, &st) < 0 || !S_ISDIR(st.st_mode)) continue;    /* no symlink loops */
+        if (lstat(sub, &st) < 0 || !S_ISDIR(st.st_mode)) continue; /* no symlink loops */
         if (!skip_dir(sub, e->d_name)) add_tree(w, sub);
     }
     closedir(d);
@@ -104,9 +105,7 @@ dev_watch *dev_watch_new(const char *const *roots, size_t nroots) {
     return w;
 }
 
-int dev_watch_fd(const dev_watch *w) {
-    return w->fd;
-}
+int dev_watch_fd(const dev_watch *w) { return w->fd; }
 
 static const char *dir_of(const dev_watch *w, int wd) {
     for (size_t i = 0; i < w->n; i++)
@@ -124,7 +123,7 @@ unsigned dev_watch_read(dev_watch *w, char *changed, size_t changed_size) {
         for (char *p = buf; p < buf + n;) {
             struct inotify_event *ev = (struct inotify_event *)(void *)p;
             p += sizeof *ev + ev->len;
-            if (ev->mask & IN_Q_OVERFLOW) {         /* lost events: assume a change */
+            if (ev->mask & IN_Q_OVERFLOW) { /* lost events: assume a change */
                 snprintf(changed, changed_size, "(many files)");
                 any |= DEV_CHANGE_SOURCE;
                 continue;
@@ -133,7 +132,8 @@ unsigned dev_watch_read(dev_watch *w, char *changed, size_t changed_size) {
             const char *dir = dir_of(w, ev->wd);
             if (!dir) continue;
             char path[DEV_PATH_MAX];
-            if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, ev->name) >= sizeof path) continue;
+            if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, ev->name) >= sizeof path)
+                continue;
             if (ev->mask & IN_ISDIR) {
                 if ((ev->mask & (IN_CREATE | IN_MOVED_TO)) && !skip_dir(path, ev->name))
                     add_tree(w, path);

@@ -7,7 +7,7 @@
 
 /* Snapshots are small (a 1,000-value session is ~40 KB): 4 MiB once
  * decompressed is far above any real one and bounds a zstd bomb. */
-#define MAX_PLAIN ((size_t)4 << 20)
+#define MAX_PLAIN  ((size_t)4 << 20)
 /* Clocks of the machines behind one balancer disagree by seconds, not
  * minutes: five minutes of skew is accepted, more is a forged or broken
  * clock. */

@@ -27,24 +27,24 @@
 #include "resume/token.h"
 
 typedef struct rc_resume_limits {
-    uint32_t app_tag;               /* tokens of other apps are refused */
-    size_t max_token;               /* bytes of token text */
-    size_t max_plain;               /* bytes of snapshot once decompressed */
-    uint32_t max_skew_s;            /* how far in the future an issue time may be */
-    uint64_t min_version;           /* older versions are refused (0: any) */
+    uint32_t app_tag;     /* tokens of other apps are refused */
+    size_t max_token;     /* bytes of token text */
+    size_t max_plain;     /* bytes of snapshot once decompressed */
+    uint32_t max_skew_s;  /* how far in the future an issue time may be */
+    uint64_t min_version; /* older versions are refused (0: any) */
 } rc_resume_limits;
 
 /* The limits the server uses, for the app tag and token size given. */
 rc_resume_limits rc_resume_limits_default(uint32_t app_tag, size_t max_token);
 
 typedef struct rc_resume {
-    rc_refusal refusal;             /* RC_REFUSAL_NONE: accepted */
-    char reason[160];               /* the refusal in words (logged, sent to the client) */
-    bool id_valid;                  /* session holds the claimed id */
+    rc_refusal refusal; /* RC_REFUSAL_NONE: accepted */
+    char reason[160];   /* the refusal in words (logged, sent to the client) */
+    bool id_valid;      /* session holds the claimed id */
     unsigned char session[RC_SESSION_ID_BYTES];
-    bool authentic;                 /* the token opened and names that session: claims hold */
+    bool authentic; /* the token opened and names that session: claims hold */
     rc_token_claims claims;
-    rc_snapshot snapshot;           /* accepted only: the verified state */
+    rc_snapshot snapshot; /* accepted only: the verified state */
 } rc_resume;
 
 /* Decides whether `token` (may be NULL or empty) resumes session

@@ -26,14 +26,11 @@ static void put_bytes(rc_buf *b, const void *p, size_t len) {
 static void put_value(rc_buf *b, const rc_value *v) {
     rc_buf_putc(b, (char)v->kind);
     switch (v->kind) {
-    case RC_NULL:
-        break;
-    case RC_BOOL:
-        rc_buf_putc(b, v->as.b ? 1 : 0);
-        break;
+    case RC_NULL: break;
+    case RC_BOOL: rc_buf_putc(b, v->as.b ? 1 : 0); break;
     case RC_INT: {
         uint64_t u = (uint64_t)v->as.i;
-        put_varint(b, (u << 1) ^ (uint64_t)(v->as.i >> 63));   /* zigzag */
+        put_varint(b, (u << 1) ^ (uint64_t)(v->as.i >> 63)); /* zigzag */
         break;
     }
     case RC_FLOAT: {
@@ -45,9 +42,7 @@ static void put_value(rc_buf *b, const rc_value *v) {
         break;
     }
     case RC_STRING:
-    case RC_BYTES:
-        put_bytes(b, v->as.str.ptr, v->as.str.len);
-        break;
+    case RC_BYTES: put_bytes(b, v->as.str.ptr, v->as.str.len); break;
     case RC_ARRAY:
         put_varint(b, v->as.arr.len);
         for (size_t i = 0; i < v->as.arr.len; i++) put_value(b, &v->as.arr.items[i]);
@@ -71,7 +66,7 @@ static void put_value(rc_buf *b, const rc_value *v) {
 
 struct writer {
     rc_buf *b;
-    size_t count_at;                /* where the slot count goes */
+    size_t count_at; /* where the slot count goes */
     uint64_t count;
     rc_buf slots;
 };
@@ -147,9 +142,7 @@ static int get_value(reader *r, rc_value *v, int depth) {
     size_t len;
     uint64_t n;
     switch (kind) {
-    case RC_NULL:
-        rc_value_set_null(v);
-        return 0;
+    case RC_NULL: rc_value_set_null(v); return 0;
     case RC_BOOL:
         if (r->p >= r->end || *r->p > 1) return bad(r, "bad boolean");
         rc_value_set_bool(v, *r->p++ == 1);
@@ -213,7 +206,8 @@ static int get_value(reader *r, rc_value *v, int depth) {
         rc_snapshot *s = r->snap;
         if (s->nstruct_types == s->struct_types_cap) {
             s->struct_types_cap = s->struct_types_cap ? s->struct_types_cap * 2 : 4;
-            s->struct_types = rc_xrealloc(s->struct_types, s->struct_types_cap * sizeof(rc_struct_type *));
+            s->struct_types =
+                rc_xrealloc(s->struct_types, s->struct_types_cap * sizeof(rc_struct_type *));
         }
         rc_struct_type *t = rc_xmalloc(sizeof *t);
         t->name = rc_xstrndup((const char *)name, name_len);
@@ -223,15 +217,14 @@ static int get_value(reader *r, rc_value *v, int depth) {
         rc_value_set_struct(v, t, p);
         return 0;
     }
-    default:
-        return bad(r, "unknown value kind");
+    default: return bad(r, "unknown value kind");
     }
 }
 
 int rc_snapshot_read(rc_snapshot *s, const void *data, size_t len, char *err, size_t errlen) {
     memset(s, 0, sizeof *s);
     rc_map_init(&s->index);
-    if (!data) {                    /* an empty rc_buf has no storage: NULL + 0 is UB */
+    if (!data) { /* an empty rc_buf has no storage: NULL + 0 is UB */
         data = "";
         len = 0;
     }
@@ -247,8 +240,8 @@ int rc_snapshot_read(rc_snapshot *s, const void *data, size_t len, char *err, si
         bad(&r, "truncated header");
         goto fail;
     }
-    s->meta.issued = (uint32_t)r.p[1] | (uint32_t)r.p[2] << 8 | (uint32_t)r.p[3] << 16 |
-                     (uint32_t)r.p[4] << 24;
+    s->meta.issued =
+        (uint32_t)r.p[1] | (uint32_t)r.p[2] << 8 | (uint32_t)r.p[3] << 16 | (uint32_t)r.p[4] << 24;
     r.p += 5;
     if (get_varint(&r, &v) < 0) goto fail;
     if (v > UINT32_MAX) {

@@ -30,15 +30,15 @@
 #include "util/buf.h"
 #include "util/hash.h"
 
-#define RC_SNAPSHOT_FORMAT 1
-#define RC_SNAPSHOT_MAX_DEPTH 64   /* deeper than any event data (32) kept in a slot */
+#define RC_SNAPSHOT_FORMAT    1
+#define RC_SNAPSHOT_MAX_DEPTH 64 /* deeper than any event data (32) kept in a slot */
 
 typedef struct rc_snapshot_meta {
     uint32_t issued;
     uint32_t ttl;
     uint64_t version;
     uint64_t last_seq;
-    const char *build;              /* decode: points into the snapshot */
+    const char *build; /* decode: points into the snapshot */
     size_t build_len;
 } rc_snapshot_meta;
 
@@ -48,13 +48,13 @@ void rc_snapshot_write(rc_buf *out, const rc_layout *layout, const rc_snapshot_m
 /* A decoded snapshot: slots by address, for rc_layout_opts.restore. */
 typedef struct rc_snapshot {
     rc_snapshot_meta meta;
-    char *build;                    /* owned copy */
+    char *build; /* owned copy */
     size_t nslots;
     char **addresses;
     rc_value *values;
-    rc_struct_type **struct_types;  /* one per RC_STRUCT value, owned */
+    rc_struct_type **struct_types; /* one per RC_STRUCT value, owned */
     size_t nstruct_types, struct_types_cap;
-    rc_map index;                   /* address hash -> slot number + 1 */
+    rc_map index; /* address hash -> slot number + 1 */
 } rc_snapshot;
 
 /* Decodes; returns 0, or -1 with a reason in err (snap is then empty). */

@@ -8,14 +8,14 @@
 #include "util/alloc.h"
 #include "util/base64url.h"
 
-#define FORMAT 1
-#define FLAG_ZSTD 1
+#define FORMAT       1
+#define FLAG_ZSTD    1
 /* Compress only when there is something to gain: a zstd frame costs ~10
  * bytes, so tiny snapshots (a counter's) go in raw. */
 #define COMPRESS_MIN 96
-#define HEADER_MAX (1 + 2 + 4 + 4 + RC_SESSION_ID_BYTES + 10 + 1)
-#define NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define MAC crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define HEADER_MAX   (1 + 2 + 4 + 4 + RC_SESSION_ID_BYTES + 10 + 1)
+#define NONCE        crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define MAC          crypto_aead_xchacha20poly1305_ietf_ABYTES
 
 /* ---- keys ----------------------------------------------------------------- */
 
@@ -105,7 +105,8 @@ void rc_keyring_wipe(rc_keyring *kr) { sodium_memzero(kr, sizeof *kr); }
 
 /* ---- seal and open ---------------------------------------------------------- */
 
-static size_t write_header(unsigned char *h, uint16_t kid, const rc_token_claims *c, uint8_t flags) {
+static size_t write_header(unsigned char *h, uint16_t kid, const rc_token_claims *c,
+                           uint8_t flags) {
     size_t n = 0;
     h[n++] = FORMAT;
     h[n++] = (unsigned char)kid;
@@ -147,15 +148,14 @@ void rc_token_seal(const rc_keyring *kr, const rc_token_claims *claims, const vo
     unsigned char *nonce = raw + hl;
     randombytes_buf(nonce, NONCE);
     unsigned long long clen = 0;
-    crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + NONCE, &clen, body, body_len, raw, hl,
-                                               NULL, nonce, k->key);
+    crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + NONCE, &clen, body, body_len, raw, hl, NULL,
+                                               nonce, k->key);
     size_t n = hl + NONCE + (size_t)clen;
     rc_buf_reserve(out, RC_BASE64URL_LEN(n));
     out->len += rc_base64url_encode(out->data + out->len, raw, n);
     free(raw);
     free(zbuf);
 }
-
 
 static rc_refusal refuse(char *err, size_t errlen, rc_refusal why, const char *text) {
     snprintf(err, errlen, "%s", text);
@@ -165,10 +165,10 @@ static rc_refusal refuse(char *err, size_t errlen, rc_refusal why, const char *t
 /* The clear header of a decoded token: claims, key id, flags; *hl is where
  * the nonce starts. */
 static rc_refusal read_header(const unsigned char *raw, size_t len, rc_token_claims *claims,
-                              uint16_t *kid, uint8_t *flags, size_t *hl, char *err,
-                              size_t errlen) {
+                              uint16_t *kid, uint8_t *flags, size_t *hl, char *err, size_t errlen) {
     if (len < 1 + 2 + 8 + RC_SESSION_ID_BYTES + 2 + NONCE + MAC || raw[0] != FORMAT) {
-        if (len && raw[0] != FORMAT) return refuse(err, errlen, RC_REFUSAL_FORMAT, "unknown token format");
+        if (len && raw[0] != FORMAT)
+            return refuse(err, errlen, RC_REFUSAL_FORMAT, "unknown token format");
         return refuse(err, errlen, RC_REFUSAL_MALFORMED, "token truncated");
     }
     size_t n = 1;
@@ -188,9 +188,11 @@ static rc_refusal read_header(const unsigned char *raw, size_t len, rc_token_cla
         shift += 7;
         if (!(b & 0x80)) break;
     }
-    if (n + 1 + NONCE + MAC > len) return refuse(err, errlen, RC_REFUSAL_MALFORMED, "token truncated");
+    if (n + 1 + NONCE + MAC > len)
+        return refuse(err, errlen, RC_REFUSAL_MALFORMED, "token truncated");
     *flags = raw[n++];
-    if (*flags & ~FLAG_ZSTD) return refuse(err, errlen, RC_REFUSAL_MALFORMED, "unknown token flags");
+    if (*flags & ~FLAG_ZSTD)
+        return refuse(err, errlen, RC_REFUSAL_MALFORMED, "unknown token flags");
     *hl = n;
     return RC_REFUSAL_NONE;
 }
@@ -219,15 +221,16 @@ static unsigned char *decrypt(const rc_keyring *kr, uint16_t kid, const unsigned
 static rc_refusal unpack(const unsigned char *body, size_t blen, uint8_t flags, size_t max_plain,
                          rc_buf *plain, char *err, size_t errlen) {
     if (!(flags & FLAG_ZSTD)) {
-        if (blen > max_plain) return refuse(err, errlen, RC_REFUSAL_TOO_LARGE, "token content too large");
+        if (blen > max_plain)
+            return refuse(err, errlen, RC_REFUSAL_TOO_LARGE, "token content too large");
         rc_buf_append(plain, body, blen);
         return RC_REFUSAL_NONE;
     }
     unsigned long long size = ZSTD_getFrameContentSize(body, blen);
     if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > max_plain)
-        return refuse(err, errlen, size > max_plain && size < ZSTD_CONTENTSIZE_ERROR
-                                       ? RC_REFUSAL_TOO_LARGE
-                                       : RC_REFUSAL_CORRUPT,
+        return refuse(err, errlen,
+                      size > max_plain && size < ZSTD_CONTENTSIZE_ERROR ? RC_REFUSAL_TOO_LARGE
+                                                                        : RC_REFUSAL_CORRUPT,
                       "token content too large or malformed");
     rc_buf_reserve(plain, (size_t)size + 1);
     size_t d = ZSTD_decompress(plain->data + plain->len, (size_t)size, body, blen);

@@ -27,8 +27,8 @@
 #include "util/buf.h"
 
 #define RC_SESSION_ID_BYTES 16
-#define RC_TOKEN_KEY_BYTES 32
-#define RC_TOKEN_MAX_KEYS 8
+#define RC_TOKEN_KEY_BYTES  32
+#define RC_TOKEN_MAX_KEYS   8
 
 typedef struct rc_token_key {
     uint16_t id;
@@ -39,7 +39,7 @@ typedef struct rc_token_key {
 typedef struct rc_keyring {
     rc_token_key keys[RC_TOKEN_MAX_KEYS];
     size_t nkeys;
-    bool ephemeral;                 /* made up at start: resume only in-process */
+    bool ephemeral; /* made up at start: resume only in-process */
 } rc_keyring;
 
 /* From secrets separated by commas or newlines (the first seals, all open:
@@ -68,8 +68,8 @@ void rc_token_seal(const rc_keyring *kr, const rc_token_claims *claims, const vo
  * in err, and plain is unchanged. Only authenticity is checked here: what
  * the claims must match (session, expiry, version) is rc_resume_accept's
  * (accept.h). */
-rc_refusal rc_token_open(const rc_keyring *kr, const char *token, size_t token_len, uint32_t app_tag,
-                         size_t max_token, size_t max_plain, rc_token_claims *claims,
-                         rc_buf *plain, char *err, size_t errlen);
+rc_refusal rc_token_open(const rc_keyring *kr, const char *token, size_t token_len,
+                         uint32_t app_tag, size_t max_token, size_t max_plain,
+                         rc_token_claims *claims, rc_buf *plain, char *err, size_t errlen);
 
 #endif

@@ -4,7 +4,7 @@
  * SIGTERM watchers and the flush watchers are ours; lws' own loop ignored
  * SIGTERM). Never the poll() loop: it collapses with many idle sessions.
  */
-#define _GNU_SOURCE            /* accept4 */
+#define _GNU_SOURCE /* accept4 */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,10 +37,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     rc_server *s = lws_context_user(lws_get_context(wsi));
     rc_conn *c = user;
     switch (reason) {
-    case LWS_CALLBACK_HTTP:
-        return rc_http_request(s, wsi, c, in ? (const char *)in : "/");
-    case LWS_CALLBACK_HTTP_WRITEABLE:
-        return rc_http_writable(wsi, c);
+    case LWS_CALLBACK_HTTP: return rc_http_request(s, wsi, c, in ? (const char *)in : "/");
+    case LWS_CALLBACK_HTTP_WRITEABLE: return rc_http_writable(wsi, c);
     case LWS_CALLBACK_HTTP_FILE_COMPLETION:
         /* lws_serve_http_file (static files) sent the whole file. Without
          * this the connection never takes its next keep-alive request: a
@@ -56,7 +54,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         if (strcmp(uri, RC_PATH_STREAM) == 0 ||
             strncmp(uri, RC_PATH_BASE_STREAM, RC_PATH_LEN(RC_PATH_BASE_STREAM)) == 0)
             return 0;
-        return 1;                             /* no WebSocket anywhere else */
+        return 1; /* no WebSocket anywhere else */
     }
     case LWS_CALLBACK_ESTABLISHED: {
         char uri[256] = "", query[512] = "", frag[256];
@@ -74,8 +72,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
             static const char full[] = "server full";
             rc_srv_log(s, RC_LOG_WARN, "session limit (%zu) reached: refusing a connection",
                        s->cfg.max_sessions);
-            lws_close_reason(wsi, (enum lws_close_status)1013 /* try again later */, (unsigned char *)full,
-                             sizeof full - 1);
+            lws_close_reason(wsi, (enum lws_close_status)1013 /* try again later */,
+                             (unsigned char *)full, sizeof full - 1);
             return -1;
         }
         return 0;
@@ -95,8 +93,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
             if (s->shutting_down && !attached_sessions(s)) ev_break(s->loop, EVBREAK_ALL);
         }
         return 0;
-    default:
-        break;
+    default: break;
     }
     return 0;
 }
@@ -123,11 +120,12 @@ static void on_idle(struct ev_loop *loop, ev_idle *w, int revents) {
 
 static void begin_shutdown(rc_server *s) {
     if (s->shutting_down) {
-        ev_break(s->loop, EVBREAK_ALL);        /* a second signal: now */
+        ev_break(s->loop, EVBREAK_ALL); /* a second signal: now */
         return;
     }
     s->shutting_down = true;
-    if (ev_is_active(&s->accept_io)) ev_io_stop(s->loop, &s->accept_io);   /* new work goes elsewhere */
+    if (ev_is_active(&s->accept_io))
+        ev_io_stop(s->loop, &s->accept_io); /* new work goes elsewhere */
     rc_srv_log(s, RC_LOG_INFO, "shutting down: closing %zu session(s)", attached_sessions(s));
     /* Tell reactc clients to come back spread over a window rather than all
      * at once (a fleet restart must not arrive as one thundering herd). */
@@ -139,7 +137,7 @@ static void begin_shutdown(rc_server *s) {
         ev_break(s->loop, EVBREAK_ALL);
         return;
     }
-    ev_timer_start(s->loop, &s->shutdown_timer);  /* clients that never answer */
+    ev_timer_start(s->loop, &s->shutdown_timer); /* clients that never answer */
 }
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents) {
@@ -207,8 +205,7 @@ static int init_keys(rc_server *s) {
         if (stat("/proc/self/exe", &st) == 0)
             snprintf(s->build, sizeof s->build, "%llx-%llx", (unsigned long long)st.st_size,
                      (unsigned long long)st.st_mtime);
-        else
-            snprintf(s->build, sizeof s->build, "unknown");
+        else snprintf(s->build, sizeof s->build, "unknown");
     }
     s->build_tag = (uint32_t)rc_hash_str(RC_HASH_SEED, s->build);
     return 0;
@@ -226,7 +223,8 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents) {
                 rc_srv_log(s, RC_LOG_WARN, "accept: %s", strerror(errno));
             return;
         }
-        if (s->shutting_down || !lws_adopt_socket_vhost(lws_get_vhost_by_name(s->lws, "default"), fd))
+        if (s->shutting_down ||
+            !lws_adopt_socket_vhost(lws_get_vhost_by_name(s->lws, "default"), fd))
             close(fd);
     }
 }
@@ -250,9 +248,8 @@ static struct lws_context *create_lws(rc_server *s) {
      * after twice that without an answer (a peer gone without a FIN, a
      * closed lid). The browser answers PINGs by itself. lws copies the
      * policy into its vhost. */
-    lws_retry_bo_t heartbeat = {
-        .secs_since_valid_ping = (uint16_t)s->cfg.heartbeat_s,
-        .secs_since_valid_hangup = (uint16_t)(2 * s->cfg.heartbeat_s)};
+    lws_retry_bo_t heartbeat = {.secs_since_valid_ping = (uint16_t)s->cfg.heartbeat_s,
+                                .secs_since_valid_hangup = (uint16_t)(2 * s->cfg.heartbeat_s)};
     info.retry_and_idle_policy = &heartbeat;
     info.max_http_header_data = 8192;
     return lws_create_context(&info);
@@ -352,7 +349,7 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd) {
     s->port = bound_port(listen_fd, cfg->port);
     start_watchers(s, listen_fd);
 
-    bool v6 = strchr(cfg->host, ':') != NULL;     /* http://[::1]:8000/ */
+    bool v6 = strchr(cfg->host, ':') != NULL; /* http://[::1]:8000/ */
     rc_srv_log(s, RC_LOG_INFO, "serving \"%s\" on http://%s%s%s:%d/", cfg->title, v6 ? "[" : "",
                cfg->host, v6 ? "]" : "", s->port);
     if (app->on_listen) app->on_listen(app, s->port);
@@ -365,7 +362,7 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd) {
     s->shutting_down = true;
     lws_context_destroy(s->lws);
     ev_run(s->loop, EVRUN_NOWAIT);
-    while (s->sessions) rc_session_free(s->sessions);      /* detached ones */
+    while (s->sessions) rc_session_free(s->sessions); /* detached ones */
     rc_dev_free(s);
     rc_srv_log(s, RC_LOG_INFO, "stopped");
     server_free(s);
@@ -375,8 +372,8 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd) {
 /* What a worker process needs from rc_app_run (the supervisor only passes
  * it through). */
 typedef struct worker_arg {
-    rc_app *app;                    /* the caller's */
-    const rc_app *cfg;              /* resolved; port set by the supervisor */
+    rc_app *app;       /* the caller's */
+    const rc_app *cfg; /* resolved; port set by the supervisor */
 } worker_arg;
 
 /* A worker's entry, after its fork: its own SO_REUSEPORT listener. */

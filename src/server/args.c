@@ -12,29 +12,33 @@
 #include "reactc.h"
 
 static void usage(const char *prog) {
-    printf("usage: %s [--host ADDR] [--port N] [--log-level error|warn|info|debug] [--title T]\n"
-           "  --host ADDR      address to listen on (default 127.0.0.1)\n"
-           "  --port N         port (default 8000; 0 picks a free one)\n"
-           "  --log-level L    error, warn, info (default) or debug\n"
-           "  --title T        page title\n"
-           "  --secret-file F  master secret(s) for state tokens (else $REACTC_SECRET)\n"
-           "  --static DIR     serve the files in DIR under /static/\n"
-           "  --grace S        seconds a disconnected session waits for its tab (default 60)\n"
-           "  --workers N      N worker processes on the port (auto: one per core; default 1)\n"
-           "  --heartbeat S    ping an idle connection after S seconds, drop it after 2*S (default 15)\n"
-           "  --token-interval MS  at most one state token per MS per session (default 250; 0: every change)\n"
-           "  --idle S         an untouched tab sleeps after S seconds (default 240; 0: never)\n"
-           "  --storage KIND   where tabs keep their session: session (default), local or memory\n"
-           "  --max-sessions N sessions per process (default 10000)\n"
-           "  --max-message N  largest message accepted, bytes (default 1048576)\n"
-           "  --max-queued N   output bytes queued per connection before closing it (default 4194304)\n",
-           prog);
+    printf(
+        "usage: %s [--host ADDR] [--port N] [--log-level error|warn|info|debug] [--title T]\n"
+        "  --host ADDR      address to listen on (default 127.0.0.1)\n"
+        "  --port N         port (default 8000; 0 picks a free one)\n"
+        "  --log-level L    error, warn, info (default) or debug\n"
+        "  --title T        page title\n"
+        "  --secret-file F  master secret(s) for state tokens (else $REACTC_SECRET)\n"
+        "  --static DIR     serve the files in DIR under /static/\n"
+        "  --grace S        seconds a disconnected session waits for its tab (default 60)\n"
+        "  --workers N      N worker processes on the port (auto: one per core; default 1)\n"
+        "  --heartbeat S    ping an idle connection after S seconds, drop it after 2*S (default 15)\n"
+        "  --token-interval MS  at most one state token per MS per session (default 250; 0: every change)\n"
+        "  --idle S         an untouched tab sleeps after S seconds (default 240; 0: never)\n"
+        "  --storage KIND   where tabs keep their session: session (default), local or memory\n"
+        "  --max-sessions N sessions per process (default 10000)\n"
+        "  --max-message N  largest message accepted, bytes (default 1048576)\n"
+        "  --max-queued N   output bytes queued per connection before closing it (default 4194304)\n",
+        prog);
 }
 
 static bool parse_level(const char *s, rc_log_level *out) {
     static const char *names[] = {"error", "warn", "info", "debug"};
     for (int i = 0; i < 4; i++)
-        if (strcmp(s, names[i]) == 0) { *out = (rc_log_level)i; return true; }
+        if (strcmp(s, names[i]) == 0) {
+            *out = (rc_log_level)i;
+            return true;
+        }
     return false;
 }
 
@@ -55,7 +59,7 @@ static bool int_option(const char *prog, const char *opt, const char *val, long 
 int rc_app_parse_args(rc_app *app, int argc, char **argv) {
     app->log_level = RC_LOG_INFO;
     long long n;
-    for (int i = 1; i < argc; i += 2) {     /* every option takes one value */
+    for (int i = 1; i < argc; i += 2) { /* every option takes one value */
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -70,7 +74,7 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
             app->host = val;
         } else if (strcmp(a, "--port") == 0) {
             if (!int_option(argv[0], a, val, 0, 65535, "0..65535; 0: any free port", &n)) return -1;
-            app->port = n == 0 ? -1 : (int)n;          /* explicit 0: any free port */
+            app->port = n == 0 ? -1 : (int)n; /* explicit 0: any free port */
         } else if (strcmp(a, "--log-level") == 0) {
             if (!parse_level(val, &app->log_level)) {
                 fprintf(stderr, "%s: bad log level \"%s\"\n", argv[0], val);
@@ -91,8 +95,10 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
             if (!int_option(argv[0], a, val, 0, 2000000, "seconds; 0: never", &n)) return -1;
             app->client.idle_s = n == 0 ? UINT32_MAX : (uint32_t)n;
         } else if (strcmp(a, "--storage") == 0) {
-            if (strcmp(val, "session") != 0 && strcmp(val, "local") != 0 && strcmp(val, "memory") != 0) {
-                fprintf(stderr, "%s: bad storage \"%s\" (session, local or memory)\n", argv[0], val);
+            if (strcmp(val, "session") != 0 && strcmp(val, "local") != 0 &&
+                strcmp(val, "memory") != 0) {
+                fprintf(stderr, "%s: bad storage \"%s\" (session, local or memory)\n", argv[0],
+                        val);
                 return -1;
             }
             app->client.storage = val;
@@ -101,7 +107,8 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
             app->heartbeat_s = (uint32_t)n;
         } else if (strcmp(a, "--workers") == 0) {
             if (strcmp(val, "auto") == 0) app->workers = -1;
-            else if (int_option(argv[0], a, val, 1, 256, "1..256 or auto", &n)) app->workers = (int)n;
+            else if (int_option(argv[0], a, val, 1, 256, "1..256 or auto", &n))
+                app->workers = (int)n;
             else return -1;
         } else if (strcmp(a, "--static") == 0) {
             app->static_dir = val;

@@ -12,7 +12,7 @@ void rc_config_resolve(rc_app *cfg, const rc_app *app) {
     *cfg = *app;
     if (!cfg->title) cfg->title = "reactc";
     if (!cfg->host) cfg->host = "127.0.0.1";
-    if (cfg->port == 0) cfg->port = 8000;           /* -1 stays: any free port */
+    if (cfg->port == 0) cfg->port = 8000; /* -1 stays: any free port */
     if (!cfg->max_message) cfg->max_message = 1024 * 1024;
     if (!cfg->max_sessions) cfg->max_sessions = 10000;
     if (!cfg->max_queued) cfg->max_queued = 4 * 1024 * 1024;

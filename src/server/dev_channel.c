@@ -39,7 +39,7 @@ static int env_fd(const char *name) {
     char *end;
     long fd = strtol(v, &end, 10);
     if (*end || fd < 0 || fd > 65535) return -1;
-    if (fcntl((int)fd, F_GETFD) < 0) return -1;     /* not open: not under the runner */
+    if (fcntl((int)fd, F_GETFD) < 0) return -1; /* not open: not under the runner */
     return (int)fd;
 }
 
@@ -89,7 +89,7 @@ static void set_status(rc_server *s, json_t *err) {
     }
     rc_buf_putc(&b, '}');
     rc_buf_free(&s->dev_status);
-    s->dev_status = b;                         /* takes b's memory */
+    s->dev_status = b; /* takes b's memory */
     for (rc_session *se = s->sessions; se; se = se->next)
         if (se->wsi && se->started && !se->base) rc_session_send_dev(se);
 }

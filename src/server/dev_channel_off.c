@@ -9,20 +9,14 @@
  */
 #include "server/server.h"
 
-int rc_dev_listen_fd(void) {
-    return -1;                          /* never the runner's socket */
-}
+int rc_dev_listen_fd(void) { return -1; /* never the runner's socket */ }
 
 void rc_dev_init(rc_server *s) {
-    s->dev_fd = -1;                     /* no channel: rc_server's "or -1" */
+    s->dev_fd = -1; /* no channel: rc_server's "or -1" */
     rc_buf_init(&s->dev_in);
-    rc_buf_init(&s->dev_status);        /* empty: not in dev */
+    rc_buf_init(&s->dev_status); /* empty: not in dev */
 }
 
-void rc_dev_ready(rc_server *s) {
-    (void)s;
-}
+void rc_dev_ready(rc_server *s) { (void)s; }
 
-void rc_dev_free(rc_server *s) {
-    (void)s;
-}
+void rc_dev_free(rc_server *s) { (void)s; }

@@ -5,12 +5,12 @@
 #ifndef RC_SERVER_ENDPOINTS_H
 #define RC_SERVER_ENDPOINTS_H
 
-#define RC_PATH_PREFIX "/_reactc/"                 /* reserved: 404 unless below */
-#define RC_PATH_STREAM "/_reactc/stream"           /* reactc's WebSocket */
-#define RC_PATH_CLIENT_JS "/_reactc/client.js"     /* the embedded client bundle */
-#define RC_PATH_BASE_PREFIX "/_reactpy/"           /* reserved for the base protocol */
-#define RC_PATH_BASE_STREAM "/_reactpy/stream"     /* ReactPy's WebSocket; a route may follow */
-#define RC_PATH_STATIC "/static/"                  /* --static DIR */
+#define RC_PATH_PREFIX      "/_reactc/"          /* reserved: 404 unless below */
+#define RC_PATH_STREAM      "/_reactc/stream"    /* reactc's WebSocket */
+#define RC_PATH_CLIENT_JS   "/_reactc/client.js" /* the embedded client bundle */
+#define RC_PATH_BASE_PREFIX "/_reactpy/"         /* reserved for the base protocol */
+#define RC_PATH_BASE_STREAM "/_reactpy/stream"   /* ReactPy's WebSocket; a route may follow */
+#define RC_PATH_STATIC      "/static/"           /* --static DIR */
 
 /* Length of a string literal, for prefix compares. */
 #define RC_PATH_LEN(lit) (sizeof(lit) - 1)

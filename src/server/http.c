@@ -26,7 +26,8 @@ static void client_options(rc_buf *b, const rc_app *app) {
     const rc_client_options *o = &app->client;
     if (o->idle_s) attr_uint(b, "idle", o->idle_s == UINT32_MAX ? 0 : o->idle_s);
     const char *st = o->storage;
-    if (st && (strcmp(st, "session") == 0 || strcmp(st, "local") == 0 || strcmp(st, "memory") == 0)) {
+    if (st &&
+        (strcmp(st, "session") == 0 || strcmp(st, "local") == 0 || strcmp(st, "memory") == 0)) {
         rc_jw_raw(b, " data-reactc-storage=\"");
         rc_jw_raw(b, st);
         rc_buf_putc(b, '"');
@@ -35,7 +36,8 @@ static void client_options(rc_buf *b, const rc_app *app) {
         char text[96];
         uint32_t first = o->backoff_initial_ms ? o->backoff_initial_ms : 250;
         uint32_t cap = o->backoff_max_ms ? o->backoff_max_ms : 10000;
-        snprintf(text, sizeof text, " data-reactc-backoff=\"%u,2,%u\"", (unsigned)first, (unsigned)cap);
+        snprintf(text, sizeof text, " data-reactc-backoff=\"%u,2,%u\"", (unsigned)first,
+                 (unsigned)cap);
         rc_jw_raw(b, text);
     }
     if (o->connect_timeout_s) attr_uint(b, "connect-timeout", o->connect_timeout_s);
@@ -44,7 +46,7 @@ static void client_options(rc_buf *b, const rc_app *app) {
 }
 
 int rc_http_build_page(rc_server *s) {
-    const rc_app *app = &s->cfg;        /* title defaulted */
+    const rc_app *app = &s->cfg; /* title defaulted */
     uint64_t h = rc_hash_bytes(RC_HASH_SEED, rc_client_js, rc_client_js_len);
     snprintf(s->client_etag, sizeof s->client_etag, "%016llx", (unsigned long long)h);
     rc_buf b;
@@ -88,13 +90,16 @@ int rc_http_build_page(rc_server *s) {
 
 static int send_headers(struct lws *wsi, unsigned status, const char *type, size_t len,
                         const char *cache, const char *etag) {
-    unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof buf - 1;
+    unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start,
+                                       *end = buf + sizeof buf - 1;
     if (lws_add_http_common_headers(wsi, status, type, (lws_filepos_t)len, &p, end)) return -1;
-    if (cache && lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
-                                             (const unsigned char *)cache, (int)strlen(cache), &p, end))
+    if (cache && lws_add_http_header_by_name(
+                     wsi, (const unsigned char *)"cache-control:", (const unsigned char *)cache,
+                     (int)strlen(cache), &p, end))
         return -1;
-    if (etag && lws_add_http_header_by_name(wsi, (const unsigned char *)"etag:",
-                                            (const unsigned char *)etag, (int)strlen(etag), &p, end))
+    if (etag && lws_add_http_header_by_name(
+                    wsi, (const unsigned char *)"etag:", (const unsigned char *)etag,
+                    (int)strlen(etag), &p, end))
         return -1;
     static const char nosniff[] = "nosniff";
     if (lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
@@ -105,8 +110,8 @@ static int send_headers(struct lws *wsi, unsigned status, const char *type, size
 }
 
 /* Starts a response whose body is written by rc_http_writable. */
-static int respond(struct lws *wsi, rc_conn *c, unsigned status, const char *type,
-                   const void *body, size_t len, const char *cache, const char *etag) {
+static int respond(struct lws *wsi, rc_conn *c, unsigned status, const char *type, const void *body,
+                   size_t len, const char *cache, const char *etag) {
     if (send_headers(wsi, status, type, len, cache, etag)) return -1;
     c->body = body;
     c->body_len = len;
@@ -118,17 +123,26 @@ static int respond(struct lws *wsi, rc_conn *c, unsigned status, const char *typ
 
 static int not_found(struct lws *wsi, rc_conn *c) {
     static const char msg[] = "404 not found\n";
-    return respond(wsi, c, HTTP_STATUS_NOT_FOUND, "text/plain; charset=utf-8", msg,
-                   sizeof msg - 1, "no-store", NULL);
+    return respond(wsi, c, HTTP_STATUS_NOT_FOUND, "text/plain; charset=utf-8", msg, sizeof msg - 1,
+                   "no-store", NULL);
 }
 
 static const char *mime_of(const char *path) {
-    static const struct { const char *ext, *type; } types[] = {
-        {".html", "text/html; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-        {".js", "application/javascript; charset=utf-8"}, {".json", "application/json"},
-        {".svg", "image/svg+xml"}, {".png", "image/png"}, {".jpg", "image/jpeg"},
-        {".jpeg", "image/jpeg"}, {".gif", "image/gif"}, {".ico", "image/x-icon"},
-        {".woff2", "font/woff2"}, {".txt", "text/plain; charset=utf-8"},
+    static const struct {
+        const char *ext, *type;
+    } types[] = {
+        {".html", "text/html; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".js", "application/javascript; charset=utf-8"},
+        {".json", "application/json"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".jpg", "image/jpeg"},
+        {".jpeg", "image/jpeg"},
+        {".gif", "image/gif"},
+        {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},
+        {".txt", "text/plain; charset=utf-8"},
         {".wasm", "application/wasm"},
     };
     const char *dot = strrchr(path, '.');

@@ -4,7 +4,7 @@
  * which every version of an app accepts on. No lws here: the dev runner
  * compiles this file without the library.
  */
-#define _GNU_SOURCE            /* SOCK_NONBLOCK, SOCK_CLOEXEC */
+#define _GNU_SOURCE /* SOCK_NONBLOCK, SOCK_CLOEXEC */
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>

@@ -10,7 +10,8 @@ void rc_outq_push(rc_outq *q, const char *text, size_t len) {
     m->next = NULL;
     m->len = len;
     memcpy(m->data + LWS_PRE, text, len);
-    if (q->tail) q->tail->next = m; else q->head = m;
+    if (q->tail) q->tail->next = m;
+    else q->head = m;
     q->tail = m;
     q->bytes += len;
 }

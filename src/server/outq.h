@@ -9,7 +9,7 @@
 typedef struct rc_outmsg {
     struct rc_outmsg *next;
     size_t len;
-    unsigned char data[];          /* LWS_PRE bytes of headroom, then the text */
+    unsigned char data[]; /* LWS_PRE bytes of headroom, then the text */
 } rc_outmsg;
 
 typedef struct rc_outq {

@@ -12,7 +12,7 @@
 #include "util/alloc.h"
 
 static pthread_mutex_t apps_lock = PTHREAD_MUTEX_INITIALIZER;
-static rc_server *running;          /* under apps_lock */
+static rc_server *running; /* under apps_lock */
 
 /* The server running app, or NULL; apps_lock held. */
 static rc_server *find(const rc_app *app) {
@@ -45,7 +45,10 @@ void rc_post_drain(rc_server *s) {
 void rc_post_free(rc_server *s) {
     pthread_mutex_lock(&apps_lock);
     for (rc_server **pp = &running; *pp; pp = &(*pp)->running_next)
-        if (*pp == s) { *pp = s->running_next; break; }
+        if (*pp == s) {
+            *pp = s->running_next;
+            break;
+        }
     pthread_mutex_unlock(&apps_lock);
     /* Run what was posted before the app went away, so posters' args are
      * freed by their own functions. */
@@ -66,7 +69,8 @@ int rc_app_post(rc_app *app, void (*fn)(void *arg), void *arg) {
     it->fn = fn;
     it->arg = arg;
     pthread_mutex_lock(&s->post_lock);
-    if (s->posts_tail) s->posts_tail->next = it; else s->posts = it;
+    if (s->posts_tail) s->posts_tail->next = it;
+    else s->posts = it;
     s->posts_tail = it;
     pthread_mutex_unlock(&s->post_lock);
     ev_async_send(s->loop, &s->wake);

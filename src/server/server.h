@@ -39,8 +39,8 @@ typedef struct rc_server rc_server;
 
 /* The per-connection data lws allocates for us (HTTP or WebSocket). */
 typedef struct rc_conn {
-    rc_session *session;            /* WebSocket connections */
-    const unsigned char *body;      /* HTTP: response being written */
+    rc_session *session;       /* WebSocket connections */
+    const unsigned char *body; /* HTTP: response being written */
     size_t body_len, body_sent;
     char *body_owned;
 } rc_conn;
@@ -54,46 +54,46 @@ typedef struct rc_post_item {
 } rc_post_item;
 
 struct rc_server {
-    rc_app *app;                    /* the caller's: handed to layouts and callbacks, never
+    rc_app *app; /* the caller's: handed to layouts and callbacks, never
                                      * written (post.c finds the server from it) */
-    rc_app cfg;                     /* a private copy with every default resolved (config.c) */
+    rc_app cfg;  /* a private copy with every default resolved (config.c) */
     struct ev_loop *loop;
     struct lws_context *lws;
     ev_signal sigint, sigterm;
-    ev_prepare prepare;             /* flushes pending sessions each iteration */
-    ev_idle idle;                   /* keeps the loop from blocking while work remains */
+    ev_prepare prepare; /* flushes pending sessions each iteration */
+    ev_idle idle;       /* keeps the loop from blocking while work remains */
     ev_timer shutdown_timer;
-    ev_async wake;                  /* posts and stop requests from other threads */
-    ev_io accept_io;                /* worker mode: our SO_REUSEPORT listener */
-    rc_server *running_next;        /* post.c: the process's running servers */
+    ev_async wake;           /* posts and stop requests from other threads */
+    ev_io accept_io;         /* worker mode: our SO_REUSEPORT listener */
+    rc_server *running_next; /* post.c: the process's running servers */
     pthread_mutex_t post_lock;
     rc_post_item *posts, *posts_tail;
-    bool stop_requested;            /* under post_lock */
+    bool stop_requested; /* under post_lock */
     bool shutting_down;
     rc_session *sessions;
     size_t nsessions;
-    unsigned frees_since_trim;      /* session.c: malloc_trim pacing */
-    rc_session *pending;            /* sessions to flush */
+    unsigned frees_since_trim; /* session.c: malloc_trim pacing */
+    rc_session *pending;       /* sessions to flush */
     rc_timer_host timer_host;
     rc_keyring keys;
     uint32_t app_tag, build_tag;
     char build[64];
-    rc_map index;                   /* session id hash -> session (reattach) */
-    char *page;                     /* the HTML page */
+    rc_map index; /* session id hash -> session (reattach) */
+    char *page;   /* the HTML page */
     size_t page_len;
     char client_etag[24];
     int port;
-    rc_buf scratch;                 /* message building */
-    int dev_fd;                     /* dev_channel.c: the runner's channel, or -1 */
+    rc_buf scratch; /* message building */
+    int dev_fd;     /* dev_channel.c: the runner's channel, or -1 */
     ev_io dev_io;
-    rc_buf dev_in;                  /* a line from the runner being read */
-    rc_buf dev_status;              /* {"type":"dev",...} for every page; empty: not in dev */
+    rc_buf dev_in;     /* a line from the runner being read */
+    rc_buf dev_status; /* {"type":"dev",...} for every page; empty: not in dev */
 };
 
 /* dev_channel.c: the app's end of reactc-dev's channel (docs/dev.md). */
-int rc_dev_listen_fd(void);        /* REACTC_LISTEN_FD, or -1 */
-void rc_dev_init(rc_server *s);    /* after the loop exists */
-void rc_dev_ready(rc_server *s);   /* accepting: tell the runner */
+int rc_dev_listen_fd(void);      /* REACTC_LISTEN_FD, or -1 */
+void rc_dev_init(rc_server *s);  /* after the loop exists */
+void rc_dev_ready(rc_server *s); /* accepting: tell the runner */
 void rc_dev_free(rc_server *s);
 
 /* http.c */

@@ -70,12 +70,16 @@ void rc_session_free(rc_session *se) {
     ev_timer_stop(s->loop, &se->token_timer);
     if (se->pending) {
         for (rc_session **pp = &s->pending; *pp; pp = &(*pp)->pending_next)
-            if (*pp == se) { *pp = se->pending_next; break; }
+            if (*pp == se) {
+                *pp = se->pending_next;
+                break;
+            }
     }
-    if (se->prev) se->prev->next = se->next; else s->sessions = se->next;
+    if (se->prev) se->prev->next = se->next;
+    else s->sessions = se->next;
     if (se->next) se->next->prev = se->prev;
     s->nsessions--;
-    rc_layout_free(se->layout);        /* cleanups run, timers stop */
+    rc_layout_free(se->layout); /* cleanups run, timers stop */
     rc_outq_clear(&se->out);
     free(se->in);
     free(se);

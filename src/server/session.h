@@ -26,34 +26,34 @@
 
 struct rc_session {
     rc_server *server;
-    struct lws *wsi;                /* NULL while detached */
-    rc_layout *layout;              /* NULL until the session starts */
+    struct lws *wsi;   /* NULL while detached */
+    rc_layout *layout; /* NULL until the session starts */
     unsigned char id[RC_SESSION_ID_BYTES];
-    char id_text[32];               /* base64url of id */
-    uint64_t token_version;         /* of the last token sent */
-    uint64_t token_epoch;           /* layout state epoch it captured */
-    bool tokens_off;                /* a token grew past max_token: re-attach only */
-    bool detached;                  /* socket gone, kept for re-attach */
-    bool in_index;                  /* listed in the server's session index */
-    bool sleeping;                  /* the client said it goes idle: free at close */
-    bool resumed_here;              /* rebuilt from its token in this process */
-    uint32_t connections;           /* connections it had here (rc_connection) */
-    ev_timer grace;                 /* frees a detached session */
-    ev_timer token_timer;           /* sends a deferred token (token_interval_ms) */
-    double token_at;                /* when the last token was sealed */
-    uint64_t token_seq;             /* last event the newest token holds */
-    bool base;                      /* base protocol (no hello, whole subtrees) */
+    char id_text[32];       /* base64url of id */
+    uint64_t token_version; /* of the last token sent */
+    uint64_t token_epoch;   /* layout state epoch it captured */
+    bool tokens_off;        /* a token grew past max_token: re-attach only */
+    bool detached;          /* socket gone, kept for re-attach */
+    bool in_index;          /* listed in the server's session index */
+    bool sleeping;          /* the client said it goes idle: free at close */
+    bool resumed_here;      /* rebuilt from its token in this process */
+    uint32_t connections;   /* connections it had here (rc_connection) */
+    ev_timer grace;         /* frees a detached session */
+    ev_timer token_timer;   /* sends a deferred token (token_interval_ms) */
+    double token_at;        /* when the last token was sealed */
+    uint64_t token_seq;     /* last event the newest token holds */
+    bool base;              /* base protocol (no hello, whole subtrees) */
     bool started;
-    bool pending;                   /* in the server's flush list */
-    bool closing;                   /* close once the queue is written */
+    bool pending; /* in the server's flush list */
+    bool closing; /* close once the queue is written */
     int close_code;
     char close_reason[96];
-    uint64_t last_seq;              /* last event applied */
-    bool ack_due;                   /* an event was applied since the last message */
+    uint64_t last_seq; /* last event applied */
+    bool ack_due;      /* an event was applied since the last message */
     rc_outq out;
-    char *in;                       /* a message being reassembled */
+    char *in; /* a message being reassembled */
     size_t in_len, in_cap;
-    rc_session *prev, *next;        /* all sessions */
+    rc_session *prev, *next; /* all sessions */
     rc_session *pending_next;
     char pathname[256];
     char search[512];
@@ -97,8 +97,8 @@ rc_session *rc_session_find(rc_server *s, const unsigned char *id);
 
 /* Creates the layout (restored from snap when given), replays what the
  * client held, sends the whole tree with start `how` ("new", "resumed"). */
-void rc_session_start(rc_session *se, rc_snapshot *snap, const char *how,
-                      const rc_message *events, size_t nevents);
+void rc_session_start(rc_session *se, rc_snapshot *snap, const char *how, const rc_message *events,
+                      size_t nevents);
 /* Dispatches one event; `send`: a render it forces first goes out. */
 void rc_session_dispatch(rc_session *se, const rc_message *ev, bool send);
 /* Applies held events above last_seq, in order, before a whole tree. */

@@ -43,7 +43,7 @@ static void enqueue(rc_session *se, const char *text, size_t len) {
 }
 
 void rc_session_queue_text(rc_session *se, const char *text, size_t len) {
-    if (!se->wsi) return;        /* detached: a re-attach sends the whole tree */
+    if (!se->wsi) return; /* detached: a re-attach sends the whole tree */
     unsigned char small[LWS_PRE + 256];
     if (len <= sizeof small - LWS_PRE) {
         memcpy(small + LWS_PRE, text, len);
@@ -61,7 +61,7 @@ rc_buf *rc_session_msg_begin(rc_server *s) {
 }
 
 void rc_session_msg_send(rc_session *se, rc_buf *b) {
-    if (!se->wsi) return;        /* detached: a re-attach sends the whole tree */
+    if (!se->wsi) return; /* detached: a re-attach sends the whole tree */
     size_t len = b->len - LWS_PRE;
     if (!write_now(se, (unsigned char *)b->data + LWS_PRE, len))
         enqueue(se, b->data + LWS_PRE, len);
@@ -118,7 +118,7 @@ const char *rc_session_reassemble(rc_session *se, const void *in, size_t len, bo
         rc_session_fail(se, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, reason);
         return NULL;
     }
-    if (final && se->in_len == 0) {                  /* one frame: no copy */
+    if (final && se->in_len == 0) { /* one frame: no copy */
         *msg_len = len;
         return in;
     }
@@ -137,7 +137,7 @@ const char *rc_session_reassemble(rc_session *se, const void *in, size_t len, bo
 }
 
 void rc_session_input_done(rc_session *se) {
-    if (se->in_cap > 64 * 1024) {              /* don't keep a big buffer idle */
+    if (se->in_cap > 64 * 1024) { /* don't keep a big buffer idle */
         free(se->in);
         se->in = NULL;
         se->in_cap = 0;

@@ -52,9 +52,7 @@ static rc_session *handle_message(rc_session *se, const char *text, size_t len) 
     }
     rc_session *now = se;
     switch (m.type) {
-    case RC_MSG_HELLO:
-        now = on_hello(se, &m);
-        break;
+    case RC_MSG_HELLO: now = on_hello(se, &m); break;
     case RC_MSG_PING:
         /* The browser cannot send WebSocket PINGs: an application ping lets
          * the client notice a dead connection (no FIN) as fast as we do. */
@@ -66,22 +64,20 @@ static rc_session *handle_message(rc_session *se, const char *text, size_t len) 
          * the grace period. Without a token (too big) it stays for re-attach. */
         if (se->started && !se->tokens_off) se->sleeping = true;
         break;
-    case RC_MSG_EVENT:
-        on_event(se, &m);
-        break;
+    case RC_MSG_EVENT: on_event(se, &m); break;
     }
     rc_message_free(&m);
     return now;
 }
 
 rc_session *rc_session_receive(rc_session *se, const void *in, size_t len, bool final) {
-    if (se->closing) return se;                 /* draining: ignore input */
+    if (se->closing) return se; /* draining: ignore input */
     size_t n;
     const char *msg = rc_session_reassemble(se, in, len, final, &n);
     if (!msg) return se;
     rc_session *now = handle_message(se, msg, n);
     if (now != se) {
-        rc_session_free(se);                    /* a shell whose connection moved on */
+        rc_session_free(se); /* a shell whose connection moved on */
         return now;
     }
     rc_session_input_done(se);

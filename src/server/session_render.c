@@ -42,7 +42,7 @@ void rc_session_send_whole_tree(rc_session *se, const char *how) {
     rc_buf_putc(b, '}');
     rc_session_msg_send(se, b);
     se->ack_due = false;
-    rc_session_send_dev(se);       /* a new version's page learns the error is gone */
+    rc_session_send_dev(se); /* a new version's page learns the error is gone */
 }
 
 /* Events are batched (one render per loop pass), but an event made on a
@@ -101,19 +101,19 @@ static rc_layout_opts layout_opts(rc_session *se, rc_snapshot *snap) {
     return o;
 }
 
-void rc_session_start(rc_session *se, rc_snapshot *snap, const char *how,
-                      const rc_message *events, size_t nevents) {
+void rc_session_start(rc_session *se, rc_snapshot *snap, const char *how, const rc_message *events,
+                      size_t nevents) {
     const rc_app *cfg = &se->server->cfg;
     rc_layout_opts o = layout_opts(se, snap);
     se->layout = rc_layout_new(cfg->root, cfg->root_props, cfg->root_props_size, &o);
     se->started = true;
     se->connections = 1;
     if (snap) rc_layout_set_connection(se->layout, &(rc_connection){1, true, false});
-    rc_layout_flush(se->layout);           /* restores slots as instances mount */
+    rc_layout_flush(se->layout); /* restores slots as instances mount */
     if (nevents) {
-        rc_layout_commit(se->layout);      /* mount effects first, as in the first life */
+        rc_layout_commit(se->layout); /* mount effects first, as in the first life */
         rc_session_replay(se, events, nevents);
-        rc_layout_flush(se->layout);       /* what effects and replays left dirty */
+        rc_layout_flush(se->layout); /* what effects and replays left dirty */
     }
     rc_session_send_whole_tree(se, how);
     rc_layout_commit(se->layout);
@@ -159,7 +159,7 @@ void rc_session_flush(rc_session *se) {
         send_patch(se, p);
     }
     se->ack_due = false;
-    rc_layout_commit(se->layout);       /* effects run after the send is queued */
+    rc_layout_commit(se->layout); /* effects run after the send is queued */
 }
 
 void rc_session_flush_pending(rc_server *s) {

@@ -64,8 +64,8 @@ static void resume(rc_session *se, rc_resume *r, bool id_taken, const rc_message
     se->token_version = r->claims.version;
     se->last_seq = r->snapshot.meta.last_seq;
     if (r->claims.build_tag != s->build_tag)
-        rc_srv_log(s, RC_LOG_INFO, "session %s: resuming a token of build %s into %s",
-                   se->id_text, r->snapshot.build, s->build);
+        rc_srv_log(s, RC_LOG_INFO, "session %s: resuming a token of build %s into %s", se->id_text,
+                   r->snapshot.build, s->build);
     se->resumed_here = true;
     rc_session_index_add(se);
     rc_session_start(se, &r->snapshot, "resumed", m->replay, m->nreplay);

@@ -22,8 +22,8 @@ static size_t seal(rc_session *se, rc_buf *b, uint64_t version) {
     rc_server *s = se->server;
     rc_buf snap;
     rc_buf_init(&snap);
-    rc_snapshot_meta meta = {(uint32_t)time(NULL), s->cfg.token_ttl, version, se->last_seq,
-                             s->build, strlen(s->build)};
+    rc_snapshot_meta meta = {(uint32_t)time(NULL), s->cfg.token_ttl, version,
+                             se->last_seq,         s->build,         strlen(s->build)};
     rc_snapshot_write(&snap, se->layout, &meta);
     rc_token_claims claims = {s->app_tag, s->build_tag, {0}, version};
     memcpy(claims.session, se->id, RC_SESSION_ID_BYTES);
@@ -79,13 +79,13 @@ static void on_token_timer(struct ev_loop *loop, ev_timer *w, int revents) {
     (void)loop;
     (void)revents;
     rc_session *se = w->data;
-    if (!se->wsi || !se->layout || se->closing) return;   /* re-attach sends one */
+    if (!se->wsi || !se->layout || se->closing) return; /* re-attach sends one */
     if (rc_layout_get_state_epoch(se->layout) == se->token_epoch) return;
     rc_buf *b = rc_session_msg_begin(se->server);
     rc_jw_raw(b, "{\"type\":\"token\"");
     size_t before = b->len;
     rc_session_write_token(se, b, true);
-    if (b->len == before) return;                          /* too big: none */
+    if (b->len == before) return; /* too big: none */
     rc_session_write_token_seq(se, b);
     rc_buf_putc(b, '}');
     rc_session_msg_send(se, b);

@@ -16,7 +16,7 @@
  *     over a window) and exits;
  *   - SIGTERM/SIGINT stop every worker and then the supervisor.
  */
-#define _GNU_SOURCE            /* SOCK_NONBLOCK, SOCK_CLOEXEC */
+#define _GNU_SOURCE /* SOCK_NONBLOCK, SOCK_CLOEXEC */
 #include <errno.h>
 #include <netdb.h>
 #include <signal.h>
@@ -39,7 +39,7 @@ typedef struct worker {
     pid_t pid;
     int index;
     double started;
-    unsigned quick_deaths;          /* consecutive deaths soon after start */
+    unsigned quick_deaths; /* consecutive deaths soon after start */
 } worker;
 
 static void say(const char *fmt, ...) RC_PRINTF(1, 2);
@@ -63,7 +63,7 @@ static pid_t spawn(const entry *e, int index, const sigset_t *old_mask) {
     pid_t pid = fork();
     if (pid == 0) {
         sigprocmask(SIG_SETMASK, old_mask, NULL);
-        signal(SIGHUP, SIG_IGN);             /* rolling restarts are the parent's */
+        signal(SIGHUP, SIG_IGN); /* rolling restarts are the parent's */
         _exit(e->fn(e->arg, index));
     }
     return pid;
@@ -196,7 +196,8 @@ int rc_run_supervisor(rc_app *cfg, int nworkers, rc_worker_fn worker_fn, void *a
                     double delay = w[i].quick_deaths > 8 ? 5.0 : 0.5 * w[i].quick_deaths;
                     say("worker %d keeps dying: waiting %.1f s", i, delay);
                     double until = rc_monotonic_s() + delay;
-                    while (!stop_seen && rc_monotonic_s() < until) wait_signal(&set, until - rc_monotonic_s());
+                    while (!stop_seen && rc_monotonic_s() < until)
+                        wait_signal(&set, until - rc_monotonic_s());
                     if (stop_seen) break;
                 }
                 start_worker(&e, &w[i], &old);

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 /* Characters needed for n bytes (no padding). */
-#define RC_BASE64URL_LEN(n) (((n) / 3) * 4 + ((n) % 3 ? (n) % 3 + 1 : 0))
+#define RC_BASE64URL_LEN(n)  (((n) / 3) * 4 + ((n) % 3 ? (n) % 3 + 1 : 0))
 /* Characters of a 64-bit number in base64url digits (64 bits in 66). */
 #define RC_BASE64URL_U64_LEN 11
 

@@ -8,26 +8,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-void rc_buf_init(rc_buf *buf)
-{
+void rc_buf_init(rc_buf *buf) {
     buf->data = NULL;
     buf->len = 0;
     buf->cap = 0;
 }
 
-void rc_buf_free(rc_buf *buf)
-{
+void rc_buf_free(rc_buf *buf) {
     free(buf->data);
     rc_buf_init(buf);
 }
 
-void rc_buf_reset(rc_buf *buf)
-{
-    buf->len = 0;
-}
+void rc_buf_reset(rc_buf *buf) { buf->len = 0; }
 
-void rc_buf_grow(rc_buf *buf, size_t n)
-{
+void rc_buf_grow(rc_buf *buf, size_t n) {
     size_t need, cap;
     char *p;
 
@@ -38,8 +32,7 @@ void rc_buf_grow(rc_buf *buf, size_t n)
         abort();
     }
     need = buf->len + n;
-    if (need <= buf->cap)
-        return;
+    if (need <= buf->cap) return;
     /* Doubling keeps appends amortised O(1); 64 bytes avoids a string of
      * tiny reallocations for short messages. */
     cap = buf->cap ? buf->cap : 64;
@@ -51,14 +44,12 @@ void rc_buf_grow(rc_buf *buf, size_t n)
         cap *= 2;
     }
     p = realloc(buf->data, cap);
-    if (p == NULL)
-        rc_oom(cap);
+    if (p == NULL) rc_oom(cap);
     buf->data = p;
     buf->cap = cap;
 }
 
-char *rc_buf_cstr(rc_buf *buf)
-{
+char *rc_buf_cstr(rc_buf *buf) {
     rc_buf_reserve(buf, 1);
     buf->data[buf->len] = '\0';
     return buf->data;

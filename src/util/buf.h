@@ -44,23 +44,18 @@ char *rc_buf_cstr(rc_buf *buf);
  * and the common case (room left) is one comparison. */
 
 /* Makes room for at least n more bytes after len. */
-static inline void rc_buf_reserve(rc_buf *buf, size_t n)
-{
-    if (buf->cap - buf->len < n)
-        rc_buf_grow(buf, n);
+static inline void rc_buf_reserve(rc_buf *buf, size_t n) {
+    if (buf->cap - buf->len < n) rc_buf_grow(buf, n);
 }
 
-static inline void rc_buf_append(rc_buf *buf, const void *p, size_t n)
-{
-    if (n == 0)
-        return;
+static inline void rc_buf_append(rc_buf *buf, const void *p, size_t n) {
+    if (n == 0) return;
     rc_buf_reserve(buf, n);
     memcpy(buf->data + buf->len, p, n);
     buf->len += n;
 }
 
-static inline void rc_buf_putc(rc_buf *buf, char c)
-{
+static inline void rc_buf_putc(rc_buf *buf, char c) {
     rc_buf_reserve(buf, 1);
     buf->data[buf->len++] = c;
 }

@@ -76,7 +76,7 @@ static void grow(rc_map *m) {
 }
 
 void *rc_map_put(rc_map *m, uint64_t key, void *value) {
-    if ((m->len + 1) * 4 > m->cap * 3) grow(m);   /* load factor <= 3/4 */
+    if ((m->len + 1) * 4 > m->cap * 3) grow(m); /* load factor <= 3/4 */
     key = fix_key(key);
     for (size_t i = slot_of(m, key);; i = (i + 1) & (m->cap - 1)) {
         if (m->slots[i].key == key) {

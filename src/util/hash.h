@@ -18,13 +18,13 @@ uint64_t rc_hash_str(uint64_t h, const char *s);
 uint64_t rc_hash_u64(uint64_t h, uint64_t v);
 
 typedef struct rc_map_entry {
-    uint64_t key;              /* 0 = empty slot; key 0 is remapped */
+    uint64_t key; /* 0 = empty slot; key 0 is remapped */
     void *value;
 } rc_map_entry;
 
 typedef struct rc_map {
     rc_map_entry *slots;
-    size_t cap;                /* power of two, or 0 */
+    size_t cap; /* power of two, or 0 */
     size_t len;
 } rc_map;
 

@@ -7,14 +7,14 @@
 
 struct rc_arena_chunk {
     rc_arena_chunk *next;
-    size_t size;                      /* usable bytes in data */
+    size_t size; /* usable bytes in data */
     alignas(max_align_t) unsigned char data[];
 };
 
 /* First chunk is small: most components render a handful of nodes, and idle
  * sessions must stay small (docs/architecture.md, Targets: 10 KiB per idle counter session). */
 #define ARENA_FIRST_CHUNK 448
-#define ARENA_MAX_CHUNK (256 * 1024)
+#define ARENA_MAX_CHUNK   (256 * 1024)
 
 void rc_arena_init(rc_arena *a) { rc_arena_init_hint(a, 0); }
 

@@ -36,8 +36,7 @@
 
 /* Appends a NUL-terminated string verbatim: punctuation and other text
  * known to be valid JSON ("{", "\"type\":", ","). */
-static inline void rc_jw_raw(rc_buf *buf, const char *literal)
-{
+static inline void rc_jw_raw(rc_buf *buf, const char *literal) {
     rc_buf_append(buf, literal, strlen(literal));
 }
 

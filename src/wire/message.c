@@ -10,19 +10,11 @@ static int to_value(json_t *j, rc_value *out, int depth, char *err, size_t errle
         return -1;
     }
     switch (json_typeof(j)) {
-    case JSON_NULL:
-        rc_value_set_null(out);
-        return 0;
+    case JSON_NULL: rc_value_set_null(out); return 0;
     case JSON_TRUE:
-    case JSON_FALSE:
-        rc_value_set_bool(out, json_is_true(j));
-        return 0;
-    case JSON_INTEGER:
-        rc_value_set_int(out, (int64_t)json_integer_value(j));
-        return 0;
-    case JSON_REAL:
-        rc_value_set_float(out, json_real_value(j));
-        return 0;
+    case JSON_FALSE: rc_value_set_bool(out, json_is_true(j)); return 0;
+    case JSON_INTEGER: rc_value_set_int(out, (int64_t)json_integer_value(j)); return 0;
+    case JSON_REAL: rc_value_set_float(out, json_real_value(j)); return 0;
     case JSON_STRING:
         rc_value_set_stringn(out, json_string_value(j), json_string_length(j));
         return 0;
@@ -98,7 +90,8 @@ static int parse_event(json_t *root, rc_message *m, char *err, size_t errlen) {
 /* hello.location: {pathname, search}, each an optional string. */
 static int parse_location(json_t *loc, rc_message *m, char *err, size_t errlen) {
     json_t *path = json_object_get(loc, "pathname"), *search = json_object_get(loc, "search");
-    if (!json_is_object(loc) || (path && !json_is_string(path)) || (search && !json_is_string(search))) {
+    if (!json_is_object(loc) || (path && !json_is_string(path)) ||
+        (search && !json_is_string(search))) {
         snprintf(err, errlen, "hello: \"location\" must be {pathname, search} strings");
         return -1;
     }
@@ -125,7 +118,7 @@ static int parse_replay(json_t *events, rc_message *m, char *err, size_t errlen)
     }
     for (size_t k = 0; k < n; k++) {
         json_t *ev = json_array_get(events, k);
-        m->nreplay = k + 1;          /* rc_message_free frees what is parsed so far */
+        m->nreplay = k + 1; /* rc_message_free frees what is parsed so far */
         if (!json_is_object(ev)) {
             snprintf(err, errlen, "hello: a replayed event must be an object");
             return -1;
@@ -144,8 +137,8 @@ static int parse_replay(json_t *events, rc_message *m, char *err, size_t errlen)
  * optional. */
 static int parse_resume(json_t *resume, rc_message *m, char *err, size_t errlen) {
     json_t *session = json_object_get(resume, "session"), *token = json_object_get(resume, "token");
-    if (!json_is_object(resume) || !json_is_string(session) ||
-        json_string_length(session) > 64 || (token && !json_is_string(token))) {
+    if (!json_is_object(resume) || !json_is_string(session) || json_string_length(session) > 64 ||
+        (token && !json_is_string(token))) {
         snprintf(err, errlen, "hello: \"resume\" must be {session, token} strings");
         return -1;
     }
@@ -202,8 +195,8 @@ static int parse_hello(json_t *root, rc_message *m, char *err, size_t errlen) {
  *     (a positive integer), each at most once, and nothing after the object.
  * tests/fuzz/fuzz_message.c checks that both readers agree. */
 
-#define FAST_MAX_DEPTH 8
-#define FAST_MAX_MEMBERS 64      /* per object: the duplicate check is quadratic */
+#define FAST_MAX_DEPTH   8
+#define FAST_MAX_MEMBERS 64 /* per object: the duplicate check is quadratic */
 
 typedef struct fast {
     const char *p, *end;
@@ -231,13 +224,16 @@ static bool fast_str(fast *f, const char **s, size_t *len) {
      * must be the closing quote. */
 #define S16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
     static const bool stop[256] = {
-        S16(1), S16(1),                                  /* 0x00-0x1f: controls */
-        0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x20-0x2f: '"' */
-        S16(0), S16(0),                                  /* 0x30-0x4f */
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,  /* 0x50-0x5f: '\\' */
-        S16(0),                                          /* 0x60-0x6f */
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,  /* 0x70-0x7f: DEL */
-        S16(1), S16(1), S16(1), S16(1), S16(1), S16(1), S16(1), S16(1),   /* not ASCII */
+        S16(1), S16(1), /* 0x00-0x1f: controls */
+        0,      0,      1,      0,      0,      0,      0,      0,
+        0,      0,      0,      0,      0,      0,      0,      0, /* 0x20-0x2f: '"' */
+        S16(0), S16(0),                                            /* 0x30-0x4f */
+        0,      0,      0,      0,      0,      0,      0,      0,
+        0,      0,      0,      0,      1,      0,      0,      0, /* 0x50-0x5f: '\\' */
+        S16(0),                                                    /* 0x60-0x6f */
+        0,      0,      0,      0,      0,      0,      0,      0,
+        0,      0,      0,      0,      0,      0,      0,      1,      /* 0x70-0x7f: DEL */
+        S16(1), S16(1), S16(1), S16(1), S16(1), S16(1), S16(1), S16(1), /* not ASCII */
     };
 #undef S16
     while (q < f->end && !stop[(unsigned char)*q]) q++;
@@ -254,14 +250,14 @@ static bool fast_int(fast *f, int64_t *out) {
     bool neg = q < f->end && *q == '-';
     if (neg) q++;
     if (q >= f->end || *q < '0' || *q > '9') return false;
-    if (*q == '0' && q + 1 < f->end && q[1] >= '0' && q[1] <= '9') return false;   /* 01 */
+    if (*q == '0' && q + 1 < f->end && q[1] >= '0' && q[1] <= '9') return false; /* 01 */
     uint64_t v = 0;
     int digits = 0;
     for (; q < f->end && *q >= '0' && *q <= '9'; q++) {
         if (++digits > 18) return false;
         v = v * 10 + (uint64_t)(*q - '0');
     }
-    if (q < f->end && (*q == '.' || *q == 'e' || *q == 'E')) return false;        /* a real */
+    if (q < f->end && (*q == '.' || *q == 'e' || *q == 'E')) return false; /* a real */
     *out = neg ? -(int64_t)v : (int64_t)v;
     f->p = q;
     return true;
@@ -284,15 +280,9 @@ static bool fast_value(fast *f, rc_value *out, int depth) {
         if (!fast_str(f, &s, &n)) return false;
         rc_value_set_stringn(out, s, n);
         return true;
-    case 't':
-        rc_value_set_bool(out, true);
-        return fast_literal(f, "true", 4);
-    case 'f':
-        rc_value_set_bool(out, false);
-        return fast_literal(f, "false", 5);
-    case 'n':
-        rc_value_set_null(out);
-        return fast_literal(f, "null", 4);
+    case 't': rc_value_set_bool(out, true); return fast_literal(f, "true", 4);
+    case 'f': rc_value_set_bool(out, false); return fast_literal(f, "false", 5);
+    case 'n': rc_value_set_null(out); return fast_literal(f, "null", 4);
     case '[':
         f->p++;
         rc_value_set_array(out);
@@ -358,7 +348,7 @@ static int parse_event_fast(const char *json, size_t len, rc_message *m) {
             m->seq = (uint64_t)v;
             seq = true;
         } else {
-            return 0;            /* another key, or one seen twice: jansson decides */
+            return 0; /* another key, or one seen twice: jansson decides */
         }
     } while (fast_eat(&f, ','));
     if (!fast_eat(&f, '}')) return 0;
@@ -376,8 +366,7 @@ int rc_wire_parse(const char *json, size_t len, rc_message *m, char *err, size_t
     return rc_wire_parse_general(json, len, m, err, errlen);
 }
 
-int rc_wire_parse_general(const char *json, size_t len, rc_message *m, char *err,
-                          size_t errlen) {
+int rc_wire_parse_general(const char *json, size_t len, rc_message *m, char *err, size_t errlen) {
     memset(m, 0, sizeof *m);
     json_t *root = load(json, len, err, errlen);
     if (!root) return -1;

@@ -18,24 +18,24 @@
 #define RC_WIRE_MAX_DEPTH 32
 
 typedef enum rc_msg_type {
-    RC_MSG_EVENT = 1,        /* layout-event */
-    RC_MSG_HELLO,            /* hello (reactc extension) */
-    RC_MSG_SLEEP,            /* the client goes idle: free the session now */
-    RC_MSG_PING              /* heartbeat: answered with a pong */
+    RC_MSG_EVENT = 1, /* layout-event */
+    RC_MSG_HELLO,     /* hello (reactc extension) */
+    RC_MSG_SLEEP,     /* the client goes idle: free the session now */
+    RC_MSG_PING       /* heartbeat: answered with a pong */
 } rc_msg_type;
 
 typedef struct rc_message {
     rc_msg_type type;
     /* layout-event */
-    char target[48];         /* handler id */
-    rc_value data;           /* the data array (RC_ARRAY, possibly empty) */
-    uint64_t seq;            /* 0 when absent */
+    char target[48]; /* handler id */
+    rc_value data;   /* the data array (RC_ARRAY, possibly empty) */
+    uint64_t seq;    /* 0 when absent */
     /* hello */
-    char *pathname;          /* NULL when absent */
+    char *pathname; /* NULL when absent */
     char *search;
-    char *resume_session;    /* hello.resume.session (base64url), NULL when absent */
-    char *resume_token;      /* hello.resume.token, NULL when absent */
-    struct rc_message *replay;   /* hello.resume.events: layout-events with seq */
+    char *resume_session;      /* hello.resume.session (base64url), NULL when absent */
+    char *resume_token;        /* hello.resume.token, NULL when absent */
+    struct rc_message *replay; /* hello.resume.events: layout-events with seq */
     size_t nreplay;
 } rc_message;
 
@@ -48,8 +48,7 @@ int rc_wire_parse(const char *json, size_t len, rc_message *out, char *err, size
 /* The same without rc_wire_parse's fast path for the common layout-event
  * (jansson reads everything): tests and the fuzz target check that the two
  * agree. */
-int rc_wire_parse_general(const char *json, size_t len, rc_message *out, char *err,
-                          size_t errlen);
+int rc_wire_parse_general(const char *json, size_t len, rc_message *out, char *err, size_t errlen);
 void rc_message_free(rc_message *m);
 
 /* Converts jansson-free JSON text of any value into an rc_value (used by

@@ -91,9 +91,7 @@ static void write_handlers(rc_buf *b, const rc_node *n) {
  * an object, a component as its roots (spliced, so possibly none). */
 static void write_item(rc_buf *b, const rc_node *n, rc_wire_flavor f, bool *first) {
     switch (rc_node_get_kind(n)) {
-    case RC_NODE_COMPONENT:
-        write_children(b, n, f, first);
-        return;
+    case RC_NODE_COMPONENT: write_children(b, n, f, first); return;
     case RC_NODE_TEXT: {
         size_t len;
         const char *t = rc_node_get_text(n, &len);
@@ -141,8 +139,7 @@ void rc_wire_model(rc_buf *b, const rc_node *n, rc_wire_flavor f) {
         rc_jw_raw(b, "]}");
         return;
     }
-    case RC_NODE_ELEMENT:
-        break;
+    case RC_NODE_ELEMENT: break;
     }
     rc_jw_raw(b, "{\"tagName\":");
     rc_jw_str(b, rc_node_get_tag(n));
@@ -233,10 +230,10 @@ static void write_nodes(rc_buf *b, const rc_op *op) {
 
 void rc_wire_op(rc_buf *b, const rc_op *op) {
     static const char *codes[] = {
-        [RC_OP_SET_ATTR] = "[\"a\",",   [RC_OP_REMOVE_ATTR] = "[\"r\",",
-        [RC_OP_SET_TEXT] = "[\"t\",",   [RC_OP_SET_HANDLER] = "[\"h\",",
+        [RC_OP_SET_ATTR] = "[\"a\",",       [RC_OP_REMOVE_ATTR] = "[\"r\",",
+        [RC_OP_SET_TEXT] = "[\"t\",",       [RC_OP_SET_HANDLER] = "[\"h\",",
         [RC_OP_REMOVE_HANDLER] = "[\"x\",", [RC_OP_INSERT] = "[\"i\",",
-        [RC_OP_REMOVE] = "[\"d\",",     [RC_OP_MOVE] = "[\"m\",",
+        [RC_OP_REMOVE] = "[\"d\",",         [RC_OP_MOVE] = "[\"m\",",
         [RC_OP_REPLACE] = "[\"p\",",
     };
     rc_jw_raw(b, codes[op->kind]);

@@ -20,20 +20,17 @@
 
 /* Is t[0..need) (need 2, 3 or 4; t[0] a lead byte for that length) a
  * well-formed sequence: continuation bytes, and a code point in range? */
-static bool ref_wellformed(const unsigned char *t, size_t need)
-{
+static bool ref_wellformed(const unsigned char *t, size_t need) {
     uint32_t cp;
 
     for (size_t m = 1; m < need; m++)
-        if ((t[m] & 0xC0) != 0x80)
-            return false;
+        if ((t[m] & 0xC0) != 0x80) return false;
     if (need == 2) {
         cp = (uint32_t)(t[0] & 0x1F) << 6 | (t[1] & 0x3Fu);
         return cp >= 0x80;
     }
     if (need == 3) {
-        cp = (uint32_t)(t[0] & 0x0F) << 12 | (uint32_t)(t[1] & 0x3F) << 6 |
-             (t[2] & 0x3Fu);
+        cp = (uint32_t)(t[0] & 0x0F) << 12 | (uint32_t)(t[1] & 0x3F) << 6 | (t[2] & 0x3Fu);
         return cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF);
     }
     cp = (uint32_t)(t[0] & 0x07) << 18 | (uint32_t)(t[1] & 0x3F) << 12 |
@@ -45,20 +42,16 @@ static bool ref_wellformed(const unsigned char *t, size_t need)
  * completion is well-formed. Beyond "continuation byte", the only rule is
  * the code point's range, so it is enough to try every second byte (when
  * it is still open) with the remaining bytes all 0x80 or all 0xBF. */
-static bool ref_prefix_ok(const unsigned char *p, size_t k, size_t need)
-{
+static bool ref_prefix_ok(const unsigned char *p, size_t k, size_t need) {
     unsigned char t[4];
     unsigned lo = k < 2 ? 0x80 : p[1], hi = k < 2 ? 0xBF : p[1];
 
     memcpy(t, p, k);
     for (unsigned second = lo; second <= hi; second++) {
         for (unsigned fill = 0x80; fill <= 0xBF; fill += 0x3F) {
-            if (k < 2)
-                t[1] = (unsigned char)second;
-            for (size_t m = k < 2 ? 2 : k; m < need; m++)
-                t[m] = (unsigned char)fill;
-            if (ref_wellformed(t, need))
-                return true;
+            if (k < 2) t[1] = (unsigned char)second;
+            for (size_t m = k < 2 ? 2 : k; m < need; m++) t[m] = (unsigned char)fill;
+            if (ref_wellformed(t, need)) return true;
         }
     }
     return false;
@@ -66,22 +59,23 @@ static bool ref_prefix_ok(const unsigned char *p, size_t k, size_t need)
 
 /* Writes the sanitised form of s (U+FFFD for each maximal ill-formed
  * subpart) to out; returns its length. out needs 3 * len bytes. */
-static size_t ref_sanitise(const unsigned char *s, size_t len, unsigned char *out)
-{
+static size_t ref_sanitise(const unsigned char *s, size_t len, unsigned char *out) {
     size_t i = 0, o = 0;
 
     while (i < len) {
         unsigned c = s[i];
-        size_t need = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                                 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        size_t need = c < 0x80             ? 1
+                      : (c & 0xE0) == 0xC0 ? 2
+                      : (c & 0xF0) == 0xE0 ? 3
+                      : (c & 0xF8) == 0xF0 ? 4
+                                           : 0;
         size_t k = 1;
         if (need == 1) {
             out[o++] = s[i++];
             continue;
         }
         if (need > 0 && ref_prefix_ok(s + i, 1, need)) {
-            while (k < need && i + k < len && ref_prefix_ok(s + i, k + 1, need))
-                k++;
+            while (k < need && i + k < len && ref_prefix_ok(s + i, k + 1, need)) k++;
             if (k == need) {
                 memcpy(out + o, s + i, need);
                 o += need;

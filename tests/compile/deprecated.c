@@ -8,8 +8,7 @@
 #include "reactc_layout.h"
 
 int64_t deprecated_use(rc_state *count, rc_event *ev, rc_layout *l);
-int64_t deprecated_use(rc_state *count, rc_event *ev, rc_layout *l)
-{
+int64_t deprecated_use(rc_state *count, rc_event *ev, rc_layout *l) {
     rc_set_int(count, rc_get_int(count) + 1);
     int64_t n = (int64_t)rc_event_seq(ev) + (int64_t)rc_array_len(rc_event_data(ev));
     rc_layout_opts opts = rc_layout_opts_default();

@@ -14,61 +14,55 @@ typedef struct row_props {
 
 static const rc_context_type theme_type = {"theme", sizeof(int), NULL};
 
-static void on_click(rc_event *ev, void *user)
-{
+static void on_click(rc_event *ev, void *user) {
     (void)ev;
     (void)user;
 }
 
-static void twice(void *out, void *arg)
-{
-    *(int *)out = 2 * *(const int *)arg;
-}
+static void twice(void *out, void *arg) { *(int *)out = 2 * *(const int *)arg; }
 
-static rc_cleanup effect(rc_effect *e, void *arg)
-{
+static rc_cleanup effect(rc_effect *e, void *arg) {
     (void)e;
     (void)arg;
     return RC_NO_CLEANUP;
 }
 
-static void row(rc_ctx *ctx, const void *props)
-{
+static void row(rc_ctx *ctx, const void *props) {
     const row_props *p = (const row_props *)props;
     RC_ASSERT(ctx, p->n >= 0);
-    RC_EL(ctx, "li") rc_textf(ctx, "%d %s", p->n, p->label);
+    RC_EL (ctx, "li") rc_textf(ctx, "%d %s", p->n, p->label);
 }
 static RC_COMPONENT(row);
 
-static void root(rc_ctx *ctx, const void *props)
-{
+static void root(rc_ctx *ctx, const void *props) {
     (void)props;
     rc_state *count = rc_use_int(ctx, "count", 0);
     int arg = 21;
-    const int *memo = (const int *)rc_use_memo(ctx, sizeof(int), twice, &arg,
-                                               RC_DEPS(rc_state_get_int(count),
-                                                       rc_state_get_version(count)));
+    const int *memo =
+        (const int *)rc_use_memo(ctx, sizeof(int), twice, &arg,
+                                 RC_DEPS(rc_state_get_int(count), rc_state_get_version(count)));
     (void)rc_use_memo(ctx, sizeof(int), twice, &arg, RC_ONCE);
     (void)rc_use_memo(ctx, sizeof(int), twice, &arg, RC_EVERY_RENDER);
-    rc_on cb = rc_use_callback(ctx, RC_ON("click", on_click, count),
-                               RC_DEPS(rc_state_get_int(count)));
+    rc_on cb =
+        rc_use_callback(ctx, RC_ON("click", on_click, count), RC_DEPS(rc_state_get_int(count)));
     rc_use_effect(ctx, effect, &arg, sizeof arg, RC_DEPS(*memo));
     int theme = 1;
 
-    RC_EL(ctx, "main") {
-        RC_EL(ctx, "h1") rc_text(ctx, "title");
-        RC_EL(ctx, "div", .class_ = "box") rc_text(ctx, "boxed");
-        RC_EL(ctx, "div", .key = "k", .id = "i", .class_ = "c", .style = "s") {}
-        RC_EL(ctx, "input", .type = "text", .value = "v") {}
-        RC_EL(ctx, "a", .href = "/", .on = RC_ON("click", on_click, NULL)) {}
-        RC_EL(ctx, "button", .on = cb) {
+    RC_EL (ctx, "main") {
+        RC_EL (ctx, "h1") rc_text(ctx, "title");
+        RC_EL (ctx, "div", .class_ = "box") rc_text(ctx, "boxed");
+        RC_EL (ctx, "div", .key = "k", .id = "i", .class_ = "c", .style = "s") {}
+        RC_EL (ctx, "input", .type = "text", .value = "v") {}
+        RC_EL (ctx, "a", .href = "/", .on = RC_ON("click", on_click, NULL)) {}
+        RC_EL (ctx, "button", .on = cb) {
             rc_on_event(ctx, RC_ON("dblclick", on_click, NULL));
             rc_text(ctx, "+");
         }
-        RC_PROVIDE(ctx, &theme_type, &theme) {
+        RC_PROVIDE (ctx, &theme_type, &theme) {
             row_props p = {1, "one"};
             RC_CHILD(ctx, &row_component, "one", &p);
-            RC_EL(ctx, "ul") RC_EL(ctx, "li", .key = "nested") {}
+            RC_EL (ctx, "ul")
+                RC_EL (ctx, "li", .key = "nested") {}
         }
     }
 }
@@ -76,15 +70,11 @@ RC_COMPONENT(root);
 
 /* Uses root_component (a const has internal linkage in C++). */
 const rc_component *usage_root(void);
-const rc_component *usage_root(void)
-{
-    return &root_component;
-}
+const rc_component *usage_root(void) { return &root_component; }
 
 /* An embedder: mount, flush, read the ops and the nodes, dispatch, commit. */
 size_t usage_embed(void);
-size_t usage_embed(void)
-{
+size_t usage_embed(void) {
     rc_layout_opts opts;
     rc_layout_opts_init(&opts);
     opts.log_level = RC_LOG_ERROR;
@@ -94,11 +84,11 @@ size_t usage_embed(void)
     for (size_t i = 0; i < rc_layout_count_roots(l); i++) {
         const rc_node *node = rc_layout_get_root(l, i);
         if (rc_node_get_kind(node) == RC_NODE_ELEMENT && rc_node_count_handlers(node))
-            n += rc_layout_dispatch(l, rc_handler_get_id(rc_node_get_handler(node, 0)), NULL, 1) == 0;
+            n += rc_layout_dispatch(l, rc_handler_get_id(rc_node_get_handler(node, 0)), NULL, 1) ==
+                 0;
         n += rc_node_count_children(node);
     }
     rc_layout_commit(l);
     rc_layout_free(l);
     return n;
 }
-

@@ -26,13 +26,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            fprintf(stderr, "fuzz_json_writer: check failed: %s (line %d)\n", \
-                    #cond, __LINE__);                                       \
-            abort();                                                        \
-        }                                                                   \
+#define CHECK(cond)                                                                             \
+    do {                                                                                        \
+        if (!(cond)) {                                                                          \
+            fprintf(stderr, "fuzz_json_writer: check failed: %s (line %d)\n", #cond, __LINE__); \
+            abort();                                                                            \
+        }                                                                                       \
     } while (0)
 
 /* ------------------------------------------------------------------------ */
@@ -41,8 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Nothing in the text may end a <script> element or be a raw control
  * character or JavaScript line terminator. */
-static void check_script_safe(const rc_buf *b)
-{
+static void check_script_safe(const rc_buf *b) {
     for (size_t i = 0; i < b->len; i++) {
         unsigned char c = (unsigned char)b->data[i];
         CHECK(c >= 0x20);
@@ -52,37 +50,30 @@ static void check_script_safe(const rc_buf *b)
     }
 }
 
-static json_t *parse(const rc_buf *b)
-{
+static json_t *parse(const rc_buf *b) {
     json_error_t err;
     json_t *j = json_loadb(b->data, b->len,
-                           JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL,
-                           &err);
+                           JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
     if (j == NULL) {
-        fprintf(stderr, "fuzz_json_writer: jansson rejected the output: %s\n",
-                err.text);
+        fprintf(stderr, "fuzz_json_writer: jansson rejected the output: %s\n", err.text);
         abort();
     }
     return j;
 }
 
-static void check_decoded(const json_t *j, const unsigned char *want, size_t wl)
-{
+static void check_decoded(const json_t *j, const unsigned char *want, size_t wl) {
     CHECK(json_is_string(j));
     CHECK(json_string_length(j) == wl);
     CHECK(wl == 0 || memcmp(json_string_value(j), want, wl) == 0);
 }
 
-static int b64_value(char c)
-{
-    static const char alpha[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static int b64_value(char c) {
+    static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     const char *p = c ? strchr(alpha, c) : NULL;
     return p ? (int)(p - alpha) : -1;
 }
 
-static void check_base64(const uint8_t *data, size_t size, rc_buf *b)
-{
+static void check_base64(const uint8_t *data, size_t size, rc_buf *b) {
     size_t out = 0, pad = 0;
     uint32_t acc = 0;
     int bits = 0;
@@ -110,8 +101,7 @@ static void check_base64(const uint8_t *data, size_t size, rc_buf *b)
     CHECK(pad == (3 - size % 3) % 3);
 }
 
-static void check_input(const uint8_t *data, size_t size)
-{
+static void check_input(const uint8_t *data, size_t size) {
     const char *s = (const char *)data;
     unsigned char *want;
     size_t wl;
@@ -169,30 +159,69 @@ static void check_input(const uint8_t *data, size_t size)
  * one, so that the fuzzer reaches U+2028, "</", boundary code points and
  * every kind of ill-formed sequence quickly, in any combination. P() keeps
  * the length with sizeof, so that "\0" counts one byte. */
-#define P(lit) {lit, sizeof(lit) - 1}
+#define P(lit) \
+    { lit, sizeof(lit) - 1 }
 static const struct {
     const char *s;
     size_t n;
 } pieces[] = {
-    P("a"), P(" "), P("\""), P("\\"), P("/"), P("<"), P("</"), P("\n"),
-    P("\x01"), P("\x1f"), P("\x7f"), P("\0"),
+    P("a"),
+    P(" "),
+    P("\""),
+    P("\\"),
+    P("/"),
+    P("<"),
+    P("</"),
+    P("\n"),
+    P("\x01"),
+    P("\x1f"),
+    P("\x7f"),
+    P("\0"),
     /* well-formed, at the edges of each length and around U+2028 */
-    P("\xC2\x80"), P("\xDF\xBF"), P("\xC3\xA9"), P("\xE0\xA0\x80"),
-    P("\xE2\x82\xAC"), P("\xE2\x80\xA7"), P("\xE2\x80\xA8"), P("\xE2\x80\xA9"),
-    P("\xE2\x80\xAA"), P("\xED\x9F\xBF"), P("\xEE\x80\x80"), P("\xEF\xBF\xBD"),
-    P("\xEF\xBF\xBF"), P("\xF0\x90\x80\x80"), P("\xF0\x9F\x98\x80"),
+    P("\xC2\x80"),
+    P("\xDF\xBF"),
+    P("\xC3\xA9"),
+    P("\xE0\xA0\x80"),
+    P("\xE2\x82\xAC"),
+    P("\xE2\x80\xA7"),
+    P("\xE2\x80\xA8"),
+    P("\xE2\x80\xA9"),
+    P("\xE2\x80\xAA"),
+    P("\xED\x9F\xBF"),
+    P("\xEE\x80\x80"),
+    P("\xEF\xBF\xBD"),
+    P("\xEF\xBF\xBF"),
+    P("\xF0\x90\x80\x80"),
+    P("\xF0\x9F\x98\x80"),
     P("\xF4\x8F\xBF\xBF"),
     /* ill-formed, or prefixes that the next piece may or may not complete */
-    P("\x80"), P("\xBF"), P("\xC0"), P("\xC1"), P("\xC2"), P("\xDF"), P("\xE0"),
-    P("\xE0\x9F"), P("\xE0\xA0"), P("\xE2\x80"), P("\xED"), P("\xED\xA0"),
-    P("\xED\xBF\xBF"), P("\xEF"), P("\xF0"), P("\xF0\x8F"), P("\xF0\x90"),
-    P("\xF0\x90\x80"), P("\xF4"), P("\xF4\x8F\xBF"), P("\xF4\x90"), P("\xF5"),
+    P("\x80"),
+    P("\xBF"),
+    P("\xC0"),
+    P("\xC1"),
+    P("\xC2"),
+    P("\xDF"),
+    P("\xE0"),
+    P("\xE0\x9F"),
+    P("\xE0\xA0"),
+    P("\xE2\x80"),
+    P("\xED"),
+    P("\xED\xA0"),
+    P("\xED\xBF\xBF"),
+    P("\xEF"),
+    P("\xF0"),
+    P("\xF0\x8F"),
+    P("\xF0\x90"),
+    P("\xF0\x90\x80"),
+    P("\xF4"),
+    P("\xF4\x8F\xBF"),
+    P("\xF4\x90"),
+    P("\xF5"),
     P("\xFF"),
 };
 #undef P
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t npieces = sizeof pieces / sizeof pieces[0];
     uint8_t *exp;
     size_t n = 0;

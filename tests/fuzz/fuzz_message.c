@@ -33,7 +33,7 @@ static void on_any(rc_event *ev, void *s) {
     if (key && rc_value_get_string(key, NULL)) n += (int64_t)strlen(rc_value_get_string(key, ""));
     if (target) n += (int64_t)rc_object_count(target);
     rc_state_set_int(s, n % 1000);
-    rc_state_set_value(s, rc_event_get_data(ev)) ;
+    rc_state_set_value(s, rc_event_get_data(ev));
 }
 
 static void app(rc_ctx *ctx, const void *props) {
@@ -41,19 +41,25 @@ static void app(rc_ctx *ctx, const void *props) {
     rc_state *text = rc_use_string(ctx, "text", "");
     rc_state *checked = rc_use_bool(ctx, "checked", false);
     rc_state *any = rc_use_int(ctx, "any", 0);
-    RC_EL(ctx, "div") {
-        RC_EL(ctx, "input", .id = "t", .value = rc_state_get_string(text), .on = RC_ON("change", on_text, text)) {}
-        RC_EL(ctx, "input", .id = "c", .type = "checkbox", .on = RC_ON("change", on_check, checked)) {
+    RC_EL (ctx, "div") {
+        RC_EL (ctx, "input", .id = "t", .value = rc_state_get_string(text),
+               .on = RC_ON("change", on_text, text)) {}
+        RC_EL (ctx, "input", .id = "c", .type = "checkbox",
+               .on = RC_ON("change", on_check, checked)) {
             rc_attr_bool(ctx, "checked", rc_state_get_bool(checked));
         }
-        RC_EL(ctx, "button", .id = "b", .on = RC_ON("click", on_any, any)) {
+        RC_EL (ctx, "button", .id = "b", .on = RC_ON("click", on_any, any)) {
             rc_textf(ctx, "%lld", (long long)rc_state_get_int(any));
         }
     }
 }
 RC_COMPONENT(app);
 
-static void quiet(void *u, rc_log_level l, const char *m) { (void)u; (void)l; (void)m; }
+static void quiet(void *u, rc_log_level l, const char *m) {
+    (void)u;
+    (void)l;
+    (void)m;
+}
 
 /* rc_wire_parse reads common layout-events without jansson: it must agree
  * with the jansson-only reader on every input, result or error. */

@@ -30,8 +30,8 @@
 #include "resume/token.h"
 #include "wire/model.h"
 
-#define FUZZ_SECRET "fuzz-token-secret-0123456789"
-#define FUZZ_APP_TAG 0x5eedf00du
+#define FUZZ_SECRET    "fuzz-token-secret-0123456789"
+#define FUZZ_APP_TAG   0x5eedf00du
 #define FUZZ_MAX_TOKEN ((size_t)64 << 10)
 #define FUZZ_MAX_PLAIN ((size_t)1 << 20)
 
@@ -42,68 +42,58 @@ typedef struct fz_pt {
 
 static const rc_struct_type fz_pt_type = {"fuzz.pt", sizeof(fz_pt), 1};
 
-static void on_inc(rc_event *ev, void *s)
-{
+static void on_inc(rc_event *ev, void *s) {
     (void)ev;
     rc_state_set_int(s, rc_state_get_int(s) + 1);
 }
 
-static void on_toggle(rc_event *ev, void *s)
-{
+static void on_toggle(rc_event *ev, void *s) {
     (void)ev;
     rc_state_set_bool(s, !rc_state_get_bool(s));
 }
 
-static void on_grow(rc_event *ev, void *s)
-{
+static void on_grow(rc_event *ev, void *s) {
     (void)ev;
     /* Reads the restored value whatever its shape, and changes it. */
     const rc_value *v = rc_state_get_value(s);
     rc_value copy = {0};
     rc_value_copy(&copy, v);
-    if (copy.kind != RC_ARRAY)
-        rc_value_set_array(&copy);
+    if (copy.kind != RC_ARRAY) rc_value_set_array(&copy);
     rc_value_set_int(rc_array_push(&copy), (int64_t)rc_array_count(v));
     rc_state_set_value(s, &copy);
     rc_value_free(&copy);
 }
 
-static void reduce(rc_value *state, int action, const void *payload)
-{
+static void reduce(rc_value *state, int action, const void *payload) {
     (void)payload;
     rc_value_set_int(state, rc_value_get_int(state, 0) % 1000 + action);
 }
 
-typedef struct fz_row_props {      /* no padding: compared by memcmp */
+typedef struct fz_row_props { /* no padding: compared by memcmp */
     size_t n;
 } fz_row_props;
 
-static void fz_row(rc_ctx *ctx, const void *props)
-{
+static void fz_row(rc_ctx *ctx, const void *props) {
     const fz_row_props *p = props;
     rc_state *label = rc_use_string(ctx, "label", "row");
     rc_state *on = rc_use_bool(ctx, NULL, false);
-    RC_EL(ctx, "li", .on = RC_ON("click", on_toggle, on)) {
+    RC_EL (ctx, "li", .on = RC_ON("click", on_toggle, on)) {
         rc_textf(ctx, "%zu %s %d", p->n, rc_state_get_string(label), (int)rc_state_get_bool(on));
     }
 }
 RC_COMPONENT(fz_row);
 
 /* Counts the nodes of a value, so rendering depends on all of it. */
-static size_t value_size(const rc_value *v)
-{
+static size_t value_size(const rc_value *v) {
     size_t n = 1;
     if (v->kind == RC_ARRAY)
-        for (size_t i = 0; i < v->as.arr.len; i++)
-            n += value_size(&v->as.arr.items[i]);
+        for (size_t i = 0; i < v->as.arr.len; i++) n += value_size(&v->as.arr.items[i]);
     else if (v->kind == RC_OBJECT)
-        for (size_t i = 0; i < v->as.obj.len; i++)
-            n += value_size(&v->as.obj.items[i].value);
+        for (size_t i = 0; i < v->as.obj.len; i++) n += value_size(&v->as.obj.items[i].value);
     return n;
 }
 
-static void fz_app(rc_ctx *ctx, const void *props)
-{
+static void fz_app(rc_ctx *ctx, const void *props) {
     (void)props;
     rc_state *i = rc_use_int(ctx, "i", 0);
     rc_state *f = rc_use_float(ctx, "f", 0.5);
@@ -121,20 +111,21 @@ static void fz_app(rc_ctx *ctx, const void *props)
     size_t by_len = 0;
     (void)rc_state_get_bytes(by, &by_len);
     const fz_pt *pt = rc_state_get_struct(st);
-    RC_EL(ctx, "div", .id = "app") {
-        RC_EL(ctx, "button", .id = "inc", .on = RC_ON("click", on_inc, i)) {
+    RC_EL (ctx, "div", .id = "app") {
+        RC_EL (ctx, "button", .id = "inc", .on = RC_ON("click", on_inc, i)) {
             rc_textf(ctx, "%lld", (long long)rc_state_get_int(i));
         }
-        RC_EL(ctx, "button", .id = "grow", .on = RC_ON("click", on_grow, v)) {
+        RC_EL (ctx, "button", .id = "grow", .on = RC_ON("click", on_grow, v)) {
             rc_textf(ctx, "%zu", value_size(rc_state_get_value(v)));
         }
-        RC_EL(ctx, "input", .id = "s", .value = rc_state_get_string(s)) {}
-        RC_EL(ctx, "p") {
-            rc_textf(ctx, "%g %d %zu %d %.8s %lld %lld", rc_state_get_float(f), (int)rc_state_get_bool(b),
-                     by_len, (int)pt->x, pt->name, (long long)rc_state_get_int(idx),
+        RC_EL (ctx, "input", .id = "s", .value = rc_state_get_string(s)) {}
+        RC_EL (ctx, "p") {
+            rc_textf(ctx, "%g %d %zu %d %.8s %lld %lld", rc_state_get_float(f),
+                     (int)rc_state_get_bool(b), by_len, (int)pt->x, pt->name,
+                     (long long)rc_state_get_int(idx),
                      (long long)rc_value_get_int(rc_state_get_value(red), -1));
         }
-        RC_EL(ctx, "ul") {
+        RC_EL (ctx, "ul") {
             /* As many rows as i says (bounded): restored state shapes the tree. */
             size_t rows = (size_t)(rc_state_get_int(i) & 3);
             for (size_t k = 0; k < rows; k++) {
@@ -147,15 +138,13 @@ static void fz_app(rc_ctx *ctx, const void *props)
 }
 RC_COMPONENT(fz_app);
 
-static void quiet(void *u, rc_log_level l, const char *m)
-{
+static void quiet(void *u, rc_log_level l, const char *m) {
     (void)u;
     (void)l;
     (void)m;
 }
 
-static const rc_keyring *fuzz_keyring(void)
-{
+static const rc_keyring *fuzz_keyring(void) {
     static rc_keyring kr;
     static int ready;
     if (!ready) {
@@ -169,8 +158,7 @@ static const rc_keyring *fuzz_keyring(void)
     return &kr;
 }
 
-static void collect_ids(const rc_node *n, char ids[][32], size_t *count, size_t max)
-{
+static void collect_ids(const rc_node *n, char ids[][32], size_t *count, size_t max) {
     for (size_t i = 0; i < rc_node_count_handlers(n) && *count < max; i++)
         snprintf(ids[(*count)++], 32, "%s", rc_handler_get_id(rc_node_get_handler(n, i)));
     for (size_t i = 0; i < rc_node_count_children(n); i++)
@@ -178,8 +166,7 @@ static void collect_ids(const rc_node *n, char ids[][32], size_t *count, size_t 
 }
 
 /* Restores a decoded snapshot into the app and exercises it (mode b). */
-static void restore_and_run(rc_snapshot *snap)
-{
+static void restore_and_run(rc_snapshot *snap) {
     rc_layout_opts o;
     rc_layout_opts_init(&o);
     o.log = quiet;
@@ -197,8 +184,7 @@ static void restore_and_run(rc_snapshot *snap)
     size_t nids = 0;
     for (size_t r = 0; r < rc_layout_count_roots(l); r++)
         collect_ids(rc_layout_get_root(l, r), ids, &nids, 16);
-    for (size_t k = 0; k < nids; k++)
-        rc_layout_dispatch(l, ids[k], NULL, k + 1);
+    for (size_t k = 0; k < nids; k++) rc_layout_dispatch(l, ids[k], NULL, k + 1);
     const rc_patch *p = rc_layout_flush(l);
     rc_buf_reset(&b);
     rc_wire_patch(&b, p);
@@ -238,23 +224,19 @@ static void restore_and_run(rc_snapshot *snap)
     rc_layout_free(l);
 }
 
-static void run_snapshot(const uint8_t *data, size_t size)
-{
+static void run_snapshot(const uint8_t *data, size_t size) {
     rc_snapshot snap;
     char err[160];
     if (rc_snapshot_read(&snap, data, size, err, sizeof err) != 0) {
-        if (!err[0] || !memchr(err, 0, sizeof err))
-            abort();                /* every refusal has a reason */
+        if (!err[0] || !memchr(err, 0, sizeof err)) abort(); /* every refusal has a reason */
         return;
     }
     restore_and_run(&snap);
     rc_snapshot_free(&snap);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    if (size == 0)
-        return 0;
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    if (size == 0) return 0;
     const uint8_t *rest = data + 1;
     size_t len = size - 1;
     if (data[0] & 1) {
@@ -270,7 +252,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* hello_resume() passes the buffer on even when it is empty. */
         run_snapshot((const uint8_t *)(plain.data ? plain.data : ""), plain.len);
     } else if (!err[0] || plain.len != 0) {
-        abort();                    /* a refusal has a reason and yields nothing */
+        abort(); /* a refusal has a reason and yields nothing */
     }
     rc_buf_free(&plain);
     return 0;

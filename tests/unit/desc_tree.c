@@ -66,13 +66,13 @@ int event_index(const char *ev) {
 
 /* ---- rendering a description --------------------------------------------- */
 
-dnode *g_root;       /* the root component's description */
+dnode *g_root; /* the root component's description */
 
 typedef struct comp_props {
     dnode *d;
 } comp_props;
 
-bool g_shadow;       /* rendering a second layout: record nothing */
+bool g_shadow; /* rendering a second layout: record nothing */
 
 static void comp_render(rc_ctx *ctx, const void *props);
 
@@ -91,10 +91,22 @@ static void fired(int ev, void *user) {
     g_fired_ev = ev;
     g_fired_user = user;
 }
-static void on_ev0(rc_event *e, void *u) { (void)e; fired(0, u); }
-static void on_ev1(rc_event *e, void *u) { (void)e; fired(1, u); }
-static void on_ev2(rc_event *e, void *u) { (void)e; fired(2, u); }
-static void on_ev3(rc_event *e, void *u) { (void)e; fired(3, u); }
+static void on_ev0(rc_event *e, void *u) {
+    (void)e;
+    fired(0, u);
+}
+static void on_ev1(rc_event *e, void *u) {
+    (void)e;
+    fired(1, u);
+}
+static void on_ev2(rc_event *e, void *u) {
+    (void)e;
+    fired(2, u);
+}
+static void on_ev3(rc_event *e, void *u) {
+    (void)e;
+    fired(3, u);
+}
 static const rc_handler_fn EVENT_FNS[] = {on_ev0, on_ev1, on_ev2, on_ev3};
 
 static void render_node(rc_ctx *ctx, dnode *d) {
@@ -119,9 +131,7 @@ static void render_node(rc_ctx *ctx, dnode *d) {
         rc_close(ctx);
         break;
     }
-    case D_TEXT:
-        rc_text(ctx, d->text);
-        break;
+    case D_TEXT: rc_text(ctx, d->text); break;
     case D_COMP: {
         comp_props p = {d};
         rc_child(ctx, &COMP_TYPES[d->ctype], d->keyed ? d->key : NULL, &p, sizeof p);
@@ -249,9 +259,7 @@ void collect_comp_visit(dnode *d, void *arg) {
 static void dump_desc_list(const dlist *l, int depth);
 void dump_desc(const dnode *d, int depth) {
     switch (d->kind) {
-    case D_TEXT:
-        fprintf(stderr, "%*s\"%s\"\n", depth * 2, "", d->text);
-        break;
+    case D_TEXT: fprintf(stderr, "%*s\"%s\"\n", depth * 2, "", d->text); break;
     case D_EL:
         fprintf(stderr, "%*s<%s%s%s%s> uid #%llu\n", depth * 2, "", d->tag, d->keyed ? " key=" : "",
                 d->keyed ? d->key : "", d->nh ? " (handlers)" : "", (unsigned long long)d->uid);

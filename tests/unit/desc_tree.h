@@ -32,23 +32,23 @@ typedef struct dlist {
 
 struct dnode {
     int kind;
-    const char *tag;            /* D_EL */
+    const char *tag; /* D_EL */
     char key[16];
     bool keyed;
-    char text[24];              /* D_TEXT */
+    char text[24]; /* D_TEXT */
     int nattrs;
     const char *an[MAXA];
     char av[MAXA][8];
     int nh;
-    int hev[MAXH];              /* index into EVENTS */
+    int hev[MAXH]; /* index into EVENTS */
     bool hpd[MAXH], hsp[MAXH];
-    dlist kids;                 /* D_EL children */
-    int ctype;                  /* D_COMP: index into COMP_TYPES */
-    int nvar;                   /* D_COMP: output variants */
+    dlist kids; /* D_EL children */
+    int ctype;  /* D_COMP: index into COMP_TYPES */
+    int nvar;   /* D_COMP: output variants */
     dlist var[MAXV];
-    int init_var;               /* initial value of the "v" slot */
-    bool pinned;                /* part of a finished tree: may be shared, never edited */
-    unsigned visit;             /* content walk stamp: each node at most once in a tree */
+    int init_var;   /* initial value of the "v" slot */
+    bool pinned;    /* part of a finished tree: may be shared, never edited */
+    unsigned visit; /* content walk stamp: each node at most once in a tree */
     /* written by renders of the layout under test */
     rc_state *state, *gen;
     int cur_var;
@@ -70,8 +70,8 @@ int event_index(const char *ev);
 
 /* ---- rendering a description --------------------------------------------- */
 
-extern dnode *g_root;       /* the root component's description */
-extern bool g_shadow;       /* rendering a second layout: record nothing */
+extern dnode *g_root; /* the root component's description */
+extern bool g_shadow; /* rendering a second layout: record nothing */
 
 extern const rc_component ROOT_COMP;
 extern const rc_component COMP_TYPES[3];
@@ -102,8 +102,8 @@ typedef void (*dvisit)(dnode *d, void *arg);
 
 /* Visits d and what it renders now (cur_var of components). */
 void walk_node(dnode *d, dvisit fn, void *arg);
-void snap_visit(dnode *d, void *arg);          /* prev_var = cur_var */
-void init_var_visit(dnode *d, void *arg);      /* init_var = cur_var */
+void snap_visit(dnode *d, void *arg);     /* prev_var = cur_var */
+void init_var_visit(dnode *d, void *arg); /* init_var = cur_var */
 
 typedef struct dvec {
     dnode **v;

@@ -15,16 +15,15 @@
 
 typedef struct rnode rnode;
 
-extern char g_where[256];                 /* which seed / step is running */
-extern const rc_patch *g_dump_patch;      /* dumped when a check fails */
+extern char g_where[256];            /* which seed / step is running */
+extern const rc_patch *g_dump_patch; /* dumped when a check fails */
 extern const rnode *g_dump_got, *g_dump_want;
 
-void check_fail(const char *file, int line, const char *cond, const char *fmt, ...)
-    RC_PRINTF(4, 5);
+void check_fail(const char *file, int line, const char *cond, const char *fmt, ...) RC_PRINTF(4, 5);
 
-#define CHECK(cond, ...)                                                      \
-    do {                                                                      \
-        if (!(cond)) check_fail(__FILE__, __LINE__, #cond, __VA_ARGS__);      \
+#define CHECK(cond, ...)                                                 \
+    do {                                                                 \
+        if (!(cond)) check_fail(__FILE__, __LINE__, #cond, __VA_ARGS__); \
     } while (0)
 
 void *xcalloc(size_t n, size_t size);

@@ -25,9 +25,7 @@
 /* ======================================================================== */
 
 /* Errors and warnings the layouts logged (test_log, harness.h). */
-static size_t log_problems(void) {
-    return test_log.n[RC_LOG_ERROR] + test_log.n[RC_LOG_WARN];
-}
+static size_t log_problems(void) { return test_log.n[RC_LOG_ERROR] + test_log.n[RC_LOG_WARN]; }
 
 rc_layout *new_diff_layout(void) {
     rc_layout_opts o = test_opts();
@@ -83,8 +81,8 @@ static void check_handlers_of(walkctx *w, dnode *d, const rnode *r) {
         CHECK(rc == 0 && g_fired_count == 1, "dispatch of %s (%s on <%s>) returned %d, fired %d",
               hd->id, hd->event, d->tag, rc, g_fired_count);
         CHECK(g_fired_ev == ev && g_fired_user == d,
-              "dispatch of %s (%s on <%s>) reached event %s of another element", hd->id,
-              hd->event, d->tag, EVENTS[g_fired_ev]);
+              "dispatch of %s (%s on <%s>) reached event %s of another element", hd->id, hd->event,
+              d->tag, EVENTS[g_fired_ev]);
         if (w->nids == w->capids) {
             w->capids = w->capids ? w->capids * 2 : 16;
             w->ids = xrealloc(w->ids, w->capids * sizeof *w->ids);
@@ -117,8 +115,8 @@ static void content_node(walkctx *w, dnode *d, rnode *parent, size_t *pos) {
     }
     CHECK(r->kind == R_EL && strcmp(r->str, d->tag) == 0, "<%s> described, DOM has %s \"%s\"",
           d->tag, r->kind == R_EL ? "element" : "text/error", r->str);
-    CHECK((size_t)d->nattrs == r->nattrs, "<%s>: %d attributes described, %zu in the DOM",
-          d->tag, d->nattrs, r->nattrs);
+    CHECK((size_t)d->nattrs == r->nattrs, "<%s>: %d attributes described, %zu in the DOM", d->tag,
+          d->nattrs, r->nattrs);
     for (int i = 0; i < d->nattrs; i++) {
         size_t j = 0;
         while (j < r->nattrs && strcmp(r->attrs[j].name, d->an[i]) != 0) j++;

@@ -30,7 +30,7 @@
 #include "reactc_layout.h"
 #include "ref_dom.h"
 
-typedef struct recop {         /* a copy of an op, for focused assertions */
+typedef struct recop { /* a copy of an op, for focused assertions */
     rc_op_kind kind;
     uint32_t path[16];
     uint32_t path_len;
@@ -40,16 +40,16 @@ typedef struct recop {         /* a copy of an op, for focused assertions */
 
 typedef struct diff_harness {
     rc_layout *l;
-    rnode *ref;                /* the client's DOM, maintained by the applier */
-    dnode *root;               /* the root description rendered last */
+    rnode *ref;  /* the client's DOM, maintained by the applier */
+    dnode *root; /* the root description rendered last */
     int64_t gen;
-    opstats st;                /* last flush */
-    recop *ops;                /* last flush */
+    opstats st; /* last flush */
+    recop *ops; /* last flush */
     size_t nops;
-    char (*ids)[16];           /* handler ids after the last flush */
+    char (*ids)[16]; /* handler ids after the last flush */
     size_t nids;
-    bool check_ops;            /* compare op counts with the model */
-    bool no_shadow;            /* skip the fresh-layout comparison after steps */
+    bool check_ops; /* compare op counts with the model */
+    bool no_shadow; /* skip the fresh-layout comparison after steps */
 } diff_harness;
 
 /* A tracked layout of ROOT_COMP (rendering g_root), logging warnings and

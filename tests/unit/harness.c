@@ -14,14 +14,13 @@
 
 logcap test_log;
 
-static rc_layout *live[8];        /* layouts not yet freed */
-static struct {                   /* harness_clears */
+static rc_layout *live[8]; /* layouts not yet freed */
+static struct {            /* harness_clears */
     void *p;
     size_t size;
 } clears[4];
 
-void harness_clears(void *state, size_t size)
-{
+void harness_clears(void *state, size_t size) {
     for (size_t i = 0; i < sizeof clears / sizeof clears[0]; i++) {
         if (!clears[i].p || clears[i].p == state) {
             clears[i].p = state;
@@ -32,8 +31,7 @@ void harness_clears(void *state, size_t size)
     fail_msg("too many regions for harness_clears");
 }
 
-int reset(void **state)
-{
+int reset(void **state) {
     (void)state;
     memset(&test_log, 0, sizeof test_log);
     memset(live, 0, sizeof live);
@@ -42,19 +40,16 @@ int reset(void **state)
     return 0;
 }
 
-int teardown(void **state)
-{
+int teardown(void **state) {
     (void)state;
     for (size_t i = 0; i < sizeof live / sizeof live[0]; i++) {
-        if (live[i])
-            rc_layout_free(live[i]);
+        if (live[i]) rc_layout_free(live[i]);
         live[i] = NULL;
     }
     return 0;
 }
 
-rc_layout *track(rc_layout *l)
-{
+rc_layout *track(rc_layout *l) {
     assert_non_null(l);
     for (size_t i = 0; i < sizeof live / sizeof live[0]; i++) {
         if (!live[i]) {
@@ -66,16 +61,13 @@ rc_layout *track(rc_layout *l)
     return l;
 }
 
-void free_layout(rc_layout *l)
-{
+void free_layout(rc_layout *l) {
     for (size_t i = 0; i < sizeof live / sizeof live[0]; i++)
-        if (live[i] == l)
-            live[i] = NULL;
+        if (live[i] == l) live[i] = NULL;
     rc_layout_free(l);
 }
 
-void log_cb(void *user, rc_log_level level, const char *message)
-{
+void log_cb(void *user, rc_log_level level, const char *message) {
     logcap *lc = user;
     lc->n[level]++;
     snprintf(lc->last[level], sizeof lc->last[level], "%s", message);
@@ -87,8 +79,7 @@ void log_cb(void *user, rc_log_level level, const char *message)
     snprintf(lc->all + len, sizeof lc->all - len, "%d %s\n", (int)level, message);
 }
 
-rc_layout_opts test_opts(void)
-{
+rc_layout_opts test_opts(void) {
     rc_layout_opts o;
     rc_layout_opts_init(&o);
     o.log = log_cb;
@@ -97,14 +88,12 @@ rc_layout_opts test_opts(void)
     return o;
 }
 
-void expect_no_errors(void)
-{
+void expect_no_errors(void) {
     if (test_log.n[RC_LOG_ERROR] != 0)
         fail_msg("unexpected errors logged:\n%s", test_log.all_errors);
 }
 
-void expect_no_errors_or_warnings(void)
-{
+void expect_no_errors_or_warnings(void) {
     if (test_log.n[RC_LOG_ERROR] != 0 || test_log.n[RC_LOG_WARN] != 0)
         fail_msg("unexpected errors or warnings logged:\n%s", test_log.all);
 }

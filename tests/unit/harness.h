@@ -17,10 +17,10 @@
 
 /* What the layouts made with test_opts() logged since the last reset. */
 typedef struct logcap {
-    size_t n[4];              /* messages per rc_log_level */
-    char last[4][1024];       /* the last message of each level */
-    char all_errors[4096];    /* every RC_LOG_ERROR message, one a line */
-    char all[8192];           /* every message, one a line: "<level> <message>" */
+    size_t n[4];           /* messages per rc_log_level */
+    char last[4][1024];    /* the last message of each level */
+    char all_errors[4096]; /* every RC_LOG_ERROR message, one a line */
+    char all[8192];        /* every message, one a line: "<level> <message>" */
 } logcap;
 
 extern logcap test_log;

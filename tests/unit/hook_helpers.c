@@ -9,15 +9,12 @@
 int reducer_calls;
 struct logged logged;
 
-void upd_push(rc_value *v, void *arg)
-{
-    if (v->kind != RC_ARRAY)
-        rc_value_set_array(v);
+void upd_push(rc_value *v, void *arg) {
+    if (v->kind != RC_ARRAY) rc_value_set_array(v);
     rc_value_set_int(rc_array_push(v), *(const int64_t *)arg);
 }
 
-void count_reducer(rc_value *st, int action, const void *payload)
-{
+void count_reducer(rc_value *st, int action, const void *payload) {
     reducer_calls++;
     int64_t cur = rc_value_get_int(st, 0);
     switch (action) {
@@ -28,22 +25,19 @@ void count_reducer(rc_value *st, int action, const void *payload)
     }
 }
 
-void cleanup_log(void *data)
-{
+void cleanup_log(void *data) {
     slog_add(&logged.effects, "%s:cleanup", (const char *)data);
     logged.cleanups++;
 }
 
 /* arg: a const char * naming the effect (copied as a pointer). */
-static rc_cleanup eff_log(rc_effect *e, void *arg)
-{
+static rc_cleanup eff_log(rc_effect *e, void *arg) {
     (void)e;
     const char *name = *(const char *const *)arg;
     slog_add(&logged.effects, "%s:effect", name);
     return (rc_cleanup){cleanup_log, (void *)(uintptr_t)name};
 }
 
-void use_logged_effect(rc_ctx *ctx, const char *name, const void *deps, size_t deps_size)
-{
+void use_logged_effect(rc_ctx *ctx, const char *name, const void *deps, size_t deps_size) {
     rc_use_effect(ctx, eff_log, &name, sizeof name, deps, deps_size);
 }

@@ -18,7 +18,7 @@ typedef struct val_props {
 } val_props;
 
 typedef struct id_props {
-    const char *id;             /* a string literal */
+    const char *id; /* a string literal */
 } id_props;
 
 /* An rc_state_update function: appends the int64 at arg to the value (made an
@@ -35,7 +35,7 @@ void count_reducer(rc_value *st, int action, const void *payload);
  * cleaned up (give `logged` to harness_clears to zero it before every
  * test). */
 extern struct logged {
-    strlog effects;            /* "Name:effect" / "Name:cleanup" */
+    strlog effects; /* "Name:effect" / "Name:cleanup" */
     int cleanups;
 } logged;
 

@@ -29,7 +29,8 @@ size_t lis_len(const size_t *seq, size_t n) {
         size_t lo = 0, hi = len;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if (tails[mid] < seq[i]) lo = mid + 1; else hi = mid;
+            if (tails[mid] < seq[i]) lo = mid + 1;
+            else hi = mid;
         }
         tails[lo] = seq[i];
         if (lo == len) len++;
@@ -91,8 +92,7 @@ void an_pair(const dnode *o, const dnode *n, expect *e) {
             int j = 0;
             while (j < o->nh && o->hev[j] != n->hev[i]) j++;
             /* an unchanged handler may still need its new id */
-            if (j == o->nh || o->hpd[j] != n->hpd[i] || o->hsp[j] != n->hsp[i])
-                e->set_handler_lo++;
+            if (j == o->nh || o->hpd[j] != n->hpd[i] || o->hsp[j] != n->hsp[i]) e->set_handler_lo++;
             e->set_handler_hi++;
         }
         for (int j = 0; j < o->nh; j++) {
@@ -102,9 +102,7 @@ void an_pair(const dnode *o, const dnode *n, expect *e) {
         }
         an_list(&o->kids, &n->kids, e);
         break;
-    case D_COMP:
-        an_list(&o->var[o->prev_var], &n->var[n->cur_var], e);
-        break;
+    case D_COMP: an_list(&o->var[o->prev_var], &n->var[n->cur_var], e); break;
     }
 }
 
@@ -155,13 +153,19 @@ static void an_list(const dlist *O, const dlist *N, expect *e) {
     e->move_lo += nnz - lis_len(seq_nz, nnz);
     /* runs of removed nodes (old order), runs of inserted ones (new order) */
     for (size_t j = 0; j < no;) {
-        if (new_of_old[j] != SIZE_MAX) { j++; continue; }
+        if (new_of_old[j] != SIZE_MAX) {
+            j++;
+            continue;
+        }
         size_t c = 0;
         while (j < no && new_of_old[j] == SIZE_MAX) c += dom_count(O->v[j++], true);
         if (c) e->remove++;
     }
     for (size_t k = 0; k < nn;) {
-        if (old_of_new[k] != SIZE_MAX) { k++; continue; }
+        if (old_of_new[k] != SIZE_MAX) {
+            k++;
+            continue;
+        }
         size_t c = 0;
         while (k < nn && old_of_new[k] == SIZE_MAX) {
             an_fresh(N->v[k]);

@@ -28,7 +28,7 @@ typedef struct expect {
     size_t move_lo, move_hi, set_handler_lo, set_handler_hi;
 } expect;
 
-extern uint64_t g_watermark;  /* reference DOM nodes above this uid are new */
+extern uint64_t g_watermark; /* reference DOM nodes above this uid are new */
 
 /* Longest strictly increasing subsequence length (values distinct). */
 size_t lis_len(const size_t *seq, size_t n);

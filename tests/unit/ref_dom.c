@@ -133,8 +133,8 @@ static void expand_vnode(const rc_node *n, rlist *out, int depth) {
         }
         for (size_t i = 0; i < rc_node_count_handlers(n); i++) {
             const rc_handler *h = rc_node_get_handler(n, i);
-            rn_set_handler(r, rc_handler_get_event(h), rc_handler_get_id(h), rc_handler_get_prevent_default(h),
-                           rc_handler_get_stop_propagation(h));
+            rn_set_handler(r, rc_handler_get_event(h), rc_handler_get_id(h),
+                           rc_handler_get_prevent_default(h), rc_handler_get_stop_propagation(h));
         }
         rlist kids = {0};
         size_t c = rc_node_count_children(n);
@@ -180,8 +180,8 @@ rnode *ref_from_layout(const rc_layout *l) {
 
 /* ---- comparing ----------------------------------------------------------- */
 
-static bool rn_diff(const rnode *a, const rnode *b, bool ids, char *path, size_t plen,
-                    size_t pcap, char *msg, size_t msgcap) {
+static bool rn_diff(const rnode *a, const rnode *b, bool ids, char *path, size_t plen, size_t pcap,
+                    char *msg, size_t msgcap) {
     if (a->kind != b->kind) {
         snprintf(msg, msgcap, "at %s: node kind %d vs %d", plen ? path : "/", a->kind, b->kind);
         return false;
@@ -253,8 +253,9 @@ void check_same_dom(const rnode *got, const rnode *want, bool ids, const char *w
 /* ---- dumping (diagnostics only) ------------------------------------------- */
 
 const char *op_name(rc_op_kind k) {
-    static const char *names[] = {"SET_ATTR", "REMOVE_ATTR", "SET_TEXT", "SET_HANDLER",
-                                  "REMOVE_HANDLER", "INSERT", "REMOVE", "MOVE", "REPLACE"};
+    static const char *names[] = {"SET_ATTR",    "REMOVE_ATTR",    "SET_TEXT",
+                                  "SET_HANDLER", "REMOVE_HANDLER", "INSERT",
+                                  "REMOVE",      "MOVE",           "REPLACE"};
     return (unsigned)k < sizeof names / sizeof *names ? names[k] : "?";
 }
 
@@ -271,21 +272,14 @@ void dump_patch(const rc_patch *p) {
             fprintf(stderr, " %s=\"%.*s\"", o->name, (int)o->value_len, o->value);
             break;
         case RC_OP_REMOVE_ATTR:
-        case RC_OP_REMOVE_HANDLER:
-            fprintf(stderr, " %s", o->name);
-            break;
-        case RC_OP_SET_TEXT:
-            fprintf(stderr, " \"%.*s\"", (int)o->value_len, o->value);
-            break;
+        case RC_OP_REMOVE_HANDLER: fprintf(stderr, " %s", o->name); break;
+        case RC_OP_SET_TEXT: fprintf(stderr, " \"%.*s\"", (int)o->value_len, o->value); break;
         case RC_OP_SET_HANDLER:
-            fprintf(stderr, " %s=%s", o->name, o->handler ? rc_handler_get_id(o->handler) : "(null)");
+            fprintf(stderr, " %s=%s", o->name,
+                    o->handler ? rc_handler_get_id(o->handler) : "(null)");
             break;
-        case RC_OP_INSERT:
-            fprintf(stderr, " index=%u nnodes=%u", o->index, o->nnodes);
-            break;
-        case RC_OP_REMOVE:
-            fprintf(stderr, " index=%u count=%u", o->index, o->count);
-            break;
+        case RC_OP_INSERT: fprintf(stderr, " index=%u nnodes=%u", o->index, o->nnodes); break;
+        case RC_OP_REMOVE: fprintf(stderr, " index=%u count=%u", o->index, o->count); break;
         case RC_OP_MOVE:
             fprintf(stderr, " index=%u count=%u before=%u", o->index, o->count, o->before);
             break;
@@ -381,8 +375,7 @@ static void apply_op(rnode *root, const rc_op *op, size_t opi, opstats *st) {
                        rc_handler_get_stop_propagation(op->handler));
         break;
     case RC_OP_REMOVE_HANDLER: {
-        CHECK(op->path_len > 0 && t->kind == R_EL, "op %zu: REMOVE_HANDLER on a non-element",
-              opi);
+        CHECK(op->path_len > 0 && t->kind == R_EL, "op %zu: REMOVE_HANDLER on a non-element", opi);
         CHECK(op->name != NULL, "op %zu: REMOVE_HANDLER without a name", opi);
         size_t i = 0;
         while (i < t->nhs && strcmp(t->hs[i].event, op->name) != 0) i++;
@@ -398,7 +391,8 @@ static void apply_op(rnode *root, const rc_op *op, size_t opi, opstats *st) {
               t->nkids);
         rlist l = {0};
         expand_op_nodes(op, opi, &l);
-        if (l.n) st->insert_nonempty++; else st->insert_empty++;
+        if (l.n) st->insert_nonempty++;
+        else st->insert_empty++;
         rn_insert(t, op->index, l.v, l.n);
         free(l.v);
         break;

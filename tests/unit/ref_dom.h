@@ -37,7 +37,7 @@ typedef struct rhand {
 
 struct rnode {
     rkind kind;
-    char *str;                 /* tag, or text */
+    char *str; /* tag, or text */
     size_t len;
     rattr *attrs;
     size_t nattrs;
@@ -45,7 +45,7 @@ struct rnode {
     size_t nhs;
     rnode **kids;
     size_t nkids, capkids;
-    uint64_t uid;              /* identity: new for every node created */
+    uint64_t uid; /* identity: new for every node created */
 };
 
 /* Identity of the last node created: every node gets the next one. */
@@ -66,10 +66,10 @@ void dump_patch(const rc_patch *p);
 void dump_tree(const rnode *r, int depth, int *budget);
 
 typedef struct opstats {
-    size_t kind[9];            /* ops by kind */
-    size_t insert_nonempty;    /* INSERTs that add at least one DOM node */
-    size_t insert_empty;       /* INSERTs whose nodes expand to nothing */
-    size_t move_noop;          /* MOVEs to where the nodes already are */
+    size_t kind[9];         /* ops by kind */
+    size_t insert_nonempty; /* INSERTs that add at least one DOM node */
+    size_t insert_empty;    /* INSERTs whose nodes expand to nothing */
+    size_t move_noop;       /* MOVEs to where the nodes already are */
 } opstats;
 
 /* Applies every op of p to root (checking each), counting them into st. */

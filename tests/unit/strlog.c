@@ -11,10 +11,8 @@
 
 #include "strlog.h"
 
-void slog_add(strlog *lg, const char *fmt, ...)
-{
-    if (lg->n >= sizeof lg->items / sizeof lg->items[0])
-        return;
+void slog_add(strlog *lg, const char *fmt, ...) {
+    if (lg->n >= sizeof lg->items / sizeof lg->items[0]) return;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(lg->items[lg->n], sizeof lg->items[0], fmt, ap);
@@ -22,23 +20,18 @@ void slog_add(strlog *lg, const char *fmt, ...)
     lg->n++;
 }
 
-size_t slog_count(const strlog *lg, const char *s)
-{
+size_t slog_count(const strlog *lg, const char *s) {
     size_t c = 0;
-    for (size_t i = 0; i < lg->n; i++)
-        c += strcmp(lg->items[i], s) == 0;
+    for (size_t i = 0; i < lg->n; i++) c += strcmp(lg->items[i], s) == 0;
     return c;
 }
 
-void slog_dump(const strlog *lg)
-{
-    for (size_t i = 0; i < lg->n; i++)
-        print_message("  [%zu] %s\n", i, lg->items[i]);
+void slog_dump(const strlog *lg) {
+    for (size_t i = 0; i < lg->n; i++) print_message("  [%zu] %s\n", i, lg->items[i]);
 }
 
 /* Asserts the log holds exactly the given NULL-terminated sequence. */
-void slog_expect_at(const char *file, int line, const strlog *lg, ...)
-{
+void slog_expect_at(const char *file, int line, const strlog *lg, ...) {
     va_list ap;
     va_start(ap, lg);
     size_t i = 0;

@@ -21,14 +21,14 @@ static void reader(rc_ctx *ctx, const void *props) {
     seen = *rc_use_connection(ctx);
     snprintf(seen_path, sizeof seen_path, "%s%s", rc_use_location(ctx)->pathname,
              rc_use_location(ctx)->search);
-    RC_EL(ctx, "p") { rc_textf(ctx, "%u %d %d", seen.connections, seen.resumed, seen.reattached); }
+    RC_EL (ctx, "p") { rc_textf(ctx, "%u %d %d", seen.connections, seen.resumed, seen.reattached); }
 }
 RC_COMPONENT(reader);
 
 /* A parent that never re-renders: readers below must still update. */
 static void parent(rc_ctx *ctx, const void *props) {
     (void)props;
-    RC_EL(ctx, "div") { rc_child(ctx, &reader_component, NULL, NULL, 0); }
+    RC_EL (ctx, "div") { rc_child(ctx, &reader_component, NULL, NULL, 0); }
 }
 RC_COMPONENT(parent);
 
@@ -51,12 +51,12 @@ static void test_connection_changes_rerender_readers(void **state) {
     rc_layout_set_connection(l, &(rc_connection){2, false, true});
     assert_true(rc_layout_is_dirty(l));
     const rc_patch *p = rc_layout_flush(l);
-    assert_int_equal(p->rendered, 1);              /* the reader, not the parent */
+    assert_int_equal(p->rendered, 1); /* the reader, not the parent */
     assert_int_equal(p->nops, 1);
     assert_string_equal(p->ops[0].value, "2 0 1");
     rc_layout_commit(l);
 
-    rc_layout_set_connection(l, &(rc_connection){2, false, true});   /* same: nothing */
+    rc_layout_set_connection(l, &(rc_connection){2, false, true}); /* same: nothing */
     assert_false(rc_layout_is_dirty(l));
 
     rc_layout_set_location(l, "/b", "");

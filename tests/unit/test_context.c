@@ -34,7 +34,7 @@ static const rc_context_type nodef_ctx = {"nodef", sizeof(int64_t), NULL};
 
 /* This file's mutable test state, zeroed before every test (harness.h). */
 static struct {
-    strlog renders;            /* "Name" per render */
+    strlog renders; /* "Name" per render */
 
     /* slots captured during renders (valid while the instance lives) */
     rc_state *st, *st2;
@@ -48,35 +48,32 @@ static struct {
 /* Context                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static void Consumer(rc_ctx *ctx, const void *props)
-{
+static void Consumer(rc_ctx *ctx, const void *props) {
     const id_props *p = props;
     slog_add(&G.renders, "Consumer:%s", p->id);
     const theme *t = rc_use_context(ctx, &theme_ctx);
     const int64_t *z = rc_use_context(ctx, &nodef_ctx);
-    RC_EL(ctx, "span", .id = p->id) {
+    RC_EL (ctx, "span", .id = p->id) {
         rc_textf(ctx, "%lld/%lld", (long long)t->color, (long long)*z);
     }
 }
 static RC_COMPONENT(Consumer);
 
-static void CMiddle(rc_ctx *ctx, const void *props)
-{
+static void CMiddle(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "CMiddle");
     id_props ip = {"deep"};
-    RC_EL(ctx, "section") { RC_CHILD(ctx, &Consumer_component, NULL, &ip); }
+    RC_EL (ctx, "section") { RC_CHILD(ctx, &Consumer_component, NULL, &ip); }
 }
 static RC_COMPONENT(CMiddle);
 
 /* Provides 55 to its children; its own rc_use_context must not see it. */
-static void SelfProvider(rc_ctx *ctx, const void *props)
-{
+static void SelfProvider(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "SelfProvider");
     G.self_before = ((const theme *)rc_use_context(ctx, &theme_ctx))->color;
     theme mine = {55};
-    RC_PROVIDE(ctx, &theme_ctx, &mine) {
+    RC_PROVIDE (ctx, &theme_ctx, &mine) {
         G.self_inside = ((const theme *)rc_use_context(ctx, &theme_ctx))->color;
         id_props ip = {"self-child"};
         RC_CHILD(ctx, &Consumer_component, NULL, &ip);
@@ -84,8 +81,7 @@ static void SelfProvider(rc_ctx *ctx, const void *props)
 }
 static RC_COMPONENT(SelfProvider);
 
-static void CtxRoot(rc_ctx *ctx, const void *props)
-{
+static void CtxRoot(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "CtxRoot");
     G.st = rc_use_int(ctx, "v", 1);
@@ -93,14 +89,14 @@ static void CtxRoot(rc_ctx *ctx, const void *props)
     int64_t v = rc_state_get_int(G.st);
     theme outer = {v}, inner = {100 + v};
     int64_t nd = 3;
-    RC_EL(ctx, "div") {
+    RC_EL (ctx, "div") {
         rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.st2));
         RC_CHILD(ctx, &Consumer_component, NULL, (&(id_props){"none"}));
-        RC_PROVIDE(ctx, &theme_ctx, &outer) {
+        RC_PROVIDE (ctx, &theme_ctx, &outer) {
             rc_child(ctx, &CMiddle_component, NULL, NULL, 0);
             RC_CHILD(ctx, &Consumer_component, NULL, (&(id_props){"outer"}));
-            RC_PROVIDE(ctx, &theme_ctx, &inner) {
-                RC_PROVIDE(ctx, &nodef_ctx, &nd) {
+            RC_PROVIDE (ctx, &theme_ctx, &inner) {
+                RC_PROVIDE (ctx, &nodef_ctx, &nd) {
                     RC_CHILD(ctx, &Consumer_component, NULL, (&(id_props){"inner"}));
                 }
             }
@@ -110,15 +106,14 @@ static void CtxRoot(rc_ctx *ctx, const void *props)
 }
 static RC_COMPONENT(CtxRoot);
 
-static void test_context_defaults_and_nearest(void **state)
-{
+static void test_context_defaults_and_nearest(void **state) {
     (void)state;
     rc_layout *l = new_layout(&CtxRoot_component, NULL, 0);
     flush_commit(l);
-    assert_string_equal(text_of(l, "none"), "7/0");     /* defaults (zeroes without one) */
+    assert_string_equal(text_of(l, "none"), "7/0"); /* defaults (zeroes without one) */
     assert_string_equal(text_of(l, "outer"), "1/0");
     assert_string_equal(text_of(l, "deep"), "1/0");
-    assert_string_equal(text_of(l, "inner"), "101/3");  /* nearest provider wins */
+    assert_string_equal(text_of(l, "inner"), "101/3"); /* nearest provider wins */
     assert_string_equal(text_of(l, "self-child"), "55/0");
     /* a component's own provider does not apply to itself */
     assert_int_equal(G.self_before, 1);
@@ -127,8 +122,7 @@ static void test_context_defaults_and_nearest(void **state)
     free_layout(l);
 }
 
-static void test_context_change_reaches_consumers(void **state)
-{
+static void test_context_change_reaches_consumers(void **state) {
     (void)state;
     rc_layout *l = new_layout(&CtxRoot_component, NULL, 0);
     flush_commit(l);
@@ -166,20 +160,17 @@ static void test_context_change_reaches_consumers(void **state)
     free_layout(l);
 }
 
-static void CtxMove(rc_ctx *ctx, const void *props)
-{
+static void CtxMove(rc_ctx *ctx, const void *props) {
     (void)props;
     G.s_bool = rc_use_bool(ctx, "inside", true);
     bool inside = rc_state_get_bool(G.s_bool);
     theme t = {40};
     id_props ip = {"moved"};
-    RC_EL(ctx, "div") {
-        RC_PROVIDE(ctx, &theme_ctx, &t) {
-            if (inside)
-                RC_CHILD(ctx, &Consumer_component, NULL, &ip);
+    RC_EL (ctx, "div") {
+        RC_PROVIDE (ctx, &theme_ctx, &t) {
+            if (inside) RC_CHILD(ctx, &Consumer_component, NULL, &ip);
         }
-        if (!inside)
-            RC_CHILD(ctx, &Consumer_component, NULL, &ip);
+        if (!inside) RC_CHILD(ctx, &Consumer_component, NULL, &ip);
     }
 }
 static RC_COMPONENT(CtxMove);
@@ -187,8 +178,7 @@ static RC_COMPONENT(CtxMove);
 /* Same instance, now outside the provider: it re-renders and reads the
  * default; back inside, the provided value; and a later provider change
  * still reaches it only while inside. */
-static void test_context_consumer_moves_out_of_provider(void **state)
-{
+static void test_context_consumer_moves_out_of_provider(void **state) {
     (void)state;
     rc_layout *l = new_layout(&CtxMove_component, NULL, 0);
     flush_commit(l);
@@ -207,13 +197,13 @@ static void test_context_consumer_moves_out_of_provider(void **state)
 
 /* ------------------------------------------------------------------------ */
 
-int main(void)
-{
+int main(void) {
     harness_clears(&G, sizeof G);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_context_defaults_and_nearest, reset, teardown),
         cmocka_unit_test_setup_teardown(test_context_change_reaches_consumers, reset, teardown),
-        cmocka_unit_test_setup_teardown(test_context_consumer_moves_out_of_provider, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_context_consumer_moves_out_of_provider, reset,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

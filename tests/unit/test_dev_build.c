@@ -76,7 +76,7 @@ static json_t *status_error(const dev_error *e) {
     assert_non_null(line);
     size_t n = strlen(line);
     assert_true(n > 0 && line[n - 1] == '\n');
-    assert_null(strchr(line, '\n') != line + n - 1 ? line : NULL);     /* one line */
+    assert_null(strchr(line, '\n') != line + n - 1 ? line : NULL); /* one line */
     json_error_t jerr;
     json_t *m = json_loads(line, 0, &jerr);
     free(line);
@@ -99,7 +99,8 @@ static void status_line_is_one_json_line(void **state) {
     strcpy(e.message, "bad \"quote\"\nand a newline");
     e.output = strdup("line 1\nline 2\t\xe2\x80\x98ok\xe2\x80\x99");
     err = status_error(&e);
-    assert_string_equal(json_string_value(json_object_get(err, "message")), "bad \"quote\"\nand a newline");
+    assert_string_equal(json_string_value(json_object_get(err, "message")),
+                        "bad \"quote\"\nand a newline");
     assert_string_equal(json_string_value(json_object_get(err, "output")),
                         "line 1\nline 2\t\xe2\x80\x98ok\xe2\x80\x99");
     assert_int_equal(json_integer_value(json_object_get(err, "line")), 3);
@@ -112,9 +113,10 @@ static void failing_build_is_captured_cleaned_and_capped(void **state) {
     dev_error e = {0};
     double ms = -1;
     /* Colour codes, invalid UTF-8 and 20 KB of output. */
-    int rc = dev_build("printf '\\033[01m\\033[Kx.c:2:5:\\033[m \\033[01;31merror: \\033[mbroken \\377\\n'; "
-                       "head -c 20000 /dev/zero | tr '\\0' a; exit 3",
-                       NULL, &e, &ms);
+    int rc = dev_build(
+        "printf '\\033[01m\\033[Kx.c:2:5:\\033[m \\033[01;31merror: \\033[mbroken \\377\\n'; "
+        "head -c 20000 /dev/zero | tr '\\0' a; exit 3",
+        NULL, &e, &ms);
     assert_int_equal(rc, -1);
     assert_true(ms >= 0);
     assert_string_equal(e.kind, "compile");
@@ -124,7 +126,7 @@ static void failing_build_is_captured_cleaned_and_capped(void **state) {
     assert_non_null(e.output);
     assert_true(strlen(e.output) <= 8 * 1024);
     assert_null(strchr(e.output, '\033'));
-    json_t *err = status_error(&e);                    /* valid JSON despite \377 */
+    json_t *err = status_error(&e); /* valid JSON despite \377 */
     assert_string_equal(json_string_value(json_object_get(err, "file")), "x.c");
     json_decref(err);
     dev_error_clear(&e);

@@ -18,12 +18,11 @@
 #include "dev/runner.h"
 
 typedef struct tree {
-    char root[256];                 /* a temp folder */
-    char app[512];                  /* root/build/examples/app */
+    char root[256]; /* a temp folder */
+    char app[512];  /* root/build/examples/app */
 } tree;
 
-static void write_file(const char *path, const char *text)
-{
+static void write_file(const char *path, const char *text) {
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs(text, f);
@@ -32,8 +31,7 @@ static void write_file(const char *path, const char *text)
 
 /* root/build with a CMakeCache.txt naming root/src, and a build.ninja
  * when ninja is set. */
-static void make_tree(tree *t, bool ninja)
-{
+static void make_tree(tree *t, bool ninja) {
     snprintf(t->root, sizeof t->root, "/tmp/reactc-dev-options-XXXXXX");
     assert_non_null(mkdtemp(t->root));
     char path[600];
@@ -52,21 +50,18 @@ static void make_tree(tree *t, bool ninja)
     snprintf(t->app, sizeof t->app, "%s/build/examples/app", t->root);
 }
 
-static void remove_tree(const tree *t)
-{
+static void remove_tree(const tree *t) {
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->root);
     assert_int_equal(system(cmd), 0);
 }
 
-static int parse(dev_options *o, int argc, const char **argv)
-{
+static int parse(dev_options *o, int argc, const char **argv) {
     memset(o, 0, sizeof *o);
     return dev_parse_args(argc, (char **)(uintptr_t)argv, o);
 }
 
-static void test_defaults_from_the_build_tree(void **state)
-{
+static void test_defaults_from_the_build_tree(void **state) {
     (void)state;
     tree t;
     make_tree(&t, true);
@@ -85,7 +80,7 @@ static void test_defaults_from_the_build_tree(void **state)
     assert_string_equal(o.app_argv[1], "--title");
     remove_tree(&t);
 
-    make_tree(&t, false);                 /* another generator: cmake --build */
+    make_tree(&t, false); /* another generator: cmake --build */
     const char *argv2[] = {"reactc-dev", t.app};
     assert_int_equal(parse(&o, 2, argv2), 0);
     snprintf(want, sizeof want, "cmake --build '%s/build' --target 'app'", t.root);
@@ -93,8 +88,7 @@ static void test_defaults_from_the_build_tree(void **state)
     remove_tree(&t);
 }
 
-static void test_build_option_wins(void **state)
-{
+static void test_build_option_wins(void **state) {
     (void)state;
     tree t;
     make_tree(&t, true);
@@ -106,28 +100,26 @@ static void test_build_option_wins(void **state)
     assert_string_equal(o.watch[0], "/somewhere");
     char want[600];
     snprintf(want, sizeof want, "%s/src", t.root);
-    assert_string_equal(o.cmake_home, want);          /* still found */
+    assert_string_equal(o.cmake_home, want); /* still found */
     remove_tree(&t);
 }
 
-static void test_outside_a_build_tree(void **state)
-{
+static void test_outside_a_build_tree(void **state) {
     (void)state;
     dev_options o;
     const char *argv[] = {"reactc-dev", "/nonexistent/app"};
-    assert_int_equal(parse(&o, 2, argv), -1);         /* no build command to run */
+    assert_int_equal(parse(&o, 2, argv), -1); /* no build command to run */
     const char *argv2[] = {"reactc-dev", "--build", "cc -o app app.c", "/nonexistent/app"};
     assert_int_equal(parse(&o, 4, argv2), 0);
     assert_string_equal(o.build_cmd, "cc -o app app.c");
     assert_string_equal(o.watch[0], ".");
     const char *argv3[] = {"reactc-dev", "--port"};
-    assert_int_equal(parse(&o, 2, argv3), -1);        /* a value missing */
+    assert_int_equal(parse(&o, 2, argv3), -1); /* a value missing */
     const char *argv4[] = {"reactc-dev", "--nope", "1", "/x/app"};
     assert_int_equal(parse(&o, 4, argv4), -1);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults_from_the_build_tree),
         cmocka_unit_test(test_build_option_wins),

@@ -32,11 +32,10 @@ static void test_component_root_count_changes(void **state) {
     (void)state;
     for (int with_parent = 0; with_parent < 2; with_parent++) {
         dnode *comp = C(0, "c", 3, L(1, E("b", NULL, 1, T("one"))),
-                        L(3, T("x"), E("i", NULL, 0), C(1, NULL, 2, L(1, T("n")), L(0))),
-                        L(0));
+                        L(3, T("x"), E("i", NULL, 0), C(1, NULL, 2, L(1, T("n")), L(0))), L(0));
         dnode *li_c = E("li", "c3", 1, T("c"));
-        dnode *root = R(L(1, E("ul", NULL, 4, E("li", "a", 1, T("a")), comp,
-                               E("li", "b", 1, T("b")), li_c)));
+        dnode *root =
+            R(L(1, E("ul", NULL, 4, E("li", "a", 1, T("a")), comp, E("li", "b", 1, T("b")), li_c)));
         diff_harness h;
         h_mount(&h, root);
         assert_int_equal(h.ref->kids[0]->nkids, 4);
@@ -53,9 +52,9 @@ static void test_component_root_count_changes(void **state) {
                 dnode *lic = E("li", "c3", 1, T(s % 2 ? "C" : "c"));
                 add_attr(lic, "class", s % 2 ? "odd" : "even");
                 dnode *r2 = s % 2 ? R(L(1, E("ul", NULL, 4, lic, E("li", "a", 1, T("a")), c2,
-                                           E("li", "b", 1, T("b")))))
+                                             E("li", "b", 1, T("b")))))
                                   : R(L(1, E("ul", NULL, 4, E("li", "a", 1, T("a")), c2,
-                                           E("li", "b", 1, T("b")), lic)));
+                                             E("li", "b", 1, T("b")), lic)));
                 h_step(&h, r2, &set, 1);
                 comp = c2;
             }
@@ -81,7 +80,9 @@ static void test_nested_top_level_components(void **state) {
     dnode *root = R(L(3, T("start"), outer, E("footer", NULL, 1, T("f"))));
     diff_harness h;
     h_mount(&h, root);
-    static const struct { int o, m, i; } steps[] = {
+    static const struct {
+        int o, m, i;
+    } steps[] = {
         {0, 0, 1}, {1, 0, 1}, {1, 1, 0}, {0, 1, 2}, {1, 0, 1}, {0, 0, 0}, {1, 1, 2},
     };
     for (size_t s = 0; s < sizeof steps / sizeof *steps; s++) {
@@ -105,7 +106,7 @@ static void test_path_change_with_equal_props(void **state) {
     (void)state;
     dnode *btn = E("button", NULL, 0);
     add_handler(btn, 0);
-    dnode *y = C(0, NULL, 1, L(1, btn));       /* shared by both trees: equal props */
+    dnode *y = C(0, NULL, 1, L(1, btn)); /* shared by both trees: equal props */
     dnode *a = R(L(2, E("div", NULL, 1, C(0, NULL, 1, L(1, T("x")))), y));
     dnode *b = R(L(2, E("div", NULL, 0), y));
     diff_harness h;

@@ -52,19 +52,17 @@ static void test_one_text_change(void **state) {
     (void)state;
     /* a component with two roots before the changed text, another with
      * none: paths count DOM nodes, not description nodes */
-    dnode *old_root = R(L(2, T("head"),
-                          E("div", NULL, 3,
-                            C(0, NULL, 1, L(2, E("span", NULL, 0), E("span", NULL, 0))),
-                            C(1, "k", 1, L(0)),
-                            E("p", NULL, 2, T("a"), T("b")))));
+    dnode *old_root =
+        R(L(2, T("head"),
+            E("div", NULL, 3, C(0, NULL, 1, L(2, E("span", NULL, 0), E("span", NULL, 0))),
+              C(1, "k", 1, L(0)), E("p", NULL, 2, T("a"), T("b")))));
     diff_harness h;
     h_mount(&h, old_root);
     dnode *target = T("B!");
-    dnode *new_root = R(L(2, T("head"),
-                          E("div", NULL, 3,
-                            C(0, NULL, 1, L(2, E("span", NULL, 0), E("span", NULL, 0))),
-                            C(1, "k", 1, L(0)),
-                            E("p", NULL, 2, T("a"), target))));
+    dnode *new_root =
+        R(L(2, T("head"),
+            E("div", NULL, 3, C(0, NULL, 1, L(2, E("span", NULL, 0), E("span", NULL, 0))),
+              C(1, "k", 1, L(0)), E("p", NULL, 2, T("a"), target))));
     h_step(&h, new_root, NULL, 0);
     uint32_t path[16], len = 0, pos = 0;
     assert_true(desc_path(&new_root->var[0], target, path, 0, &pos, &len));
@@ -85,8 +83,8 @@ static void test_tag_change_replaces(void **state) {
         dnode *a = R(L(1, E("div", NULL, 3, C(0, NULL, 1, L(2, T("1"), T("2"))),
                             E("span", k, 1, T("in")), E("i", NULL, 0))));
         dnode *b_el = E("b", k, 1, T("in"));
-        dnode *b = R(L(1, E("div", NULL, 3, C(0, NULL, 1, L(2, T("1"), T("2"))), b_el,
-                            E("i", NULL, 0))));
+        dnode *b =
+            R(L(1, E("div", NULL, 3, C(0, NULL, 1, L(2, T("1"), T("2"))), b_el, E("i", NULL, 0))));
         diff_harness h;
         h_mount(&h, a);
         h_step(&h, b, NULL, 0);
@@ -133,7 +131,7 @@ static void test_handler_ids(void **state) {
 
     diff_harness h1, h2;
     h_mount(&h1, root);
-    char (*ids)[16] = NULL;
+    char(*ids)[16] = NULL;
     size_t n = 0;
     collect_ids(h1.ref, &ids, &n);
     assert_int_equal(n, nhandlers);

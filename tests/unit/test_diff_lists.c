@@ -130,7 +130,7 @@ static void test_permutations_with_component_widths(void **state) {
         size_t patterns = 1;
         for (size_t i = 0; i < n; i++) patterns *= 3;
         for (size_t pat = 0; pat < patterns; pat++) {
-            if (n == 5 && pat % 17 != 0) continue;  /* n = 5: a fixed sample of patterns */
+            if (n == 5 && pat % 17 != 0) continue; /* n = 5: a fixed sample of patterns */
             int types[5];
             for (size_t i = 0, p = pat; i < n; i++, p /= 3) types[i] = (int)(p % 3);
             size_t perm[5];

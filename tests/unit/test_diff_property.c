@@ -57,7 +57,7 @@ static void run_random(uint64_t seed, const genp *params, int steps) {
     h_mount_ex(&h, gen_root(&g), seed % 4 != 0);
     for (int step = 0; step < steps; step++) {
         g.budget = params->budget;
-        unsigned mode = (unsigned)rndn(3);   /* 0 new root, 1 component states, 2 both */
+        unsigned mode = (unsigned)rndn(3); /* 0 new root, 1 component states, 2 both */
         snprintf(g_where, sizeof g_where, "seed %llu, step %d, mode %u", (unsigned long long)seed,
                  step, mode);
         vset *sets = NULL;

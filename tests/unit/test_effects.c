@@ -27,7 +27,7 @@
 
 /* This file's mutable test state, zeroed before every test (harness.h). */
 static struct {
-    strlog renders;            /* "Name" per render */
+    strlog renders; /* "Name" per render */
 
     /* slots captured during renders (valid while the instance lives) */
     rc_state *st, *st2;
@@ -50,36 +50,32 @@ static struct {
 /* Effects                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static void EChild(rc_ctx *ctx, const void *props)
-{
+static void EChild(rc_ctx *ctx, const void *props) {
     const val_props *p = props;
     slog_add(&G.renders, "EChild");
     use_logged_effect(ctx, "C", RC_EVERY_RENDER);
-    RC_EL(ctx, "span", .id = "echild") { rc_textf(ctx, "%lld", (long long)p->value); }
+    RC_EL (ctx, "span", .id = "echild") { rc_textf(ctx, "%lld", (long long)p->value); }
 }
 static RC_COMPONENT(EChild);
 
-static void EParent(rc_ctx *ctx, const void *props)
-{
+static void EParent(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "EParent");
     G.st = rc_use_int(ctx, "p", 0);
     G.s_bool = rc_use_bool(ctx, "show", true);
     use_logged_effect(ctx, "P", RC_EVERY_RENDER);
     val_props cp = {rc_state_get_int(G.st)};
-    RC_EL(ctx, "div") {
-        if (rc_state_get_bool(G.s_bool))
-            RC_CHILD(ctx, &EChild_component, NULL, &cp);
+    RC_EL (ctx, "div") {
+        if (rc_state_get_bool(G.s_bool)) RC_CHILD(ctx, &EChild_component, NULL, &cp);
     }
 }
 static RC_COMPONENT(EParent);
 
-static void test_effects_after_commit_children_first(void **state)
-{
+static void test_effects_after_commit_children_first(void **state) {
     (void)state;
     rc_layout *l = new_layout(&EParent_component, NULL, 0);
     rc_layout_flush(l);
-    assert_int_equal(logged.effects.n, 0);          /* not during the flush */
+    assert_int_equal(logged.effects.n, 0); /* not during the flush */
     rc_layout_commit(l);
     slog_expect(&logged.effects, "C:effect", "P:effect", NULL);
 
@@ -102,8 +98,7 @@ static void test_effects_after_commit_children_first(void **state)
     slog_expect(&logged.effects, "C:cleanup", "P:cleanup", NULL);
 }
 
-static void test_effects_cleanup_on_unmount(void **state)
-{
+static void test_effects_cleanup_on_unmount(void **state) {
     (void)state;
     rc_layout *l = new_layout(&EParent_component, NULL, 0);
     flush_commit(l);
@@ -118,8 +113,7 @@ static void test_effects_cleanup_on_unmount(void **state)
     free_layout(l);
 }
 
-static void EDeps(rc_ctx *ctx, const void *props)
-{
+static void EDeps(rc_ctx *ctx, const void *props) {
     (void)props;
     rc_state *a = rc_use_int(ctx, "a", 0);
     rc_state *b = rc_use_int(ctx, "b", 0);
@@ -128,12 +122,13 @@ static void EDeps(rc_ctx *ctx, const void *props)
     use_logged_effect(ctx, "every", RC_EVERY_RENDER);
     use_logged_effect(ctx, "once", RC_ONCE);
     use_logged_effect(ctx, "deps", RC_DEPS(rc_state_get_int(a)));
-    RC_EL(ctx, "p") { rc_textf(ctx, "%lld %lld", (long long)rc_state_get_int(a), (long long)rc_state_get_int(b)); }
+    RC_EL (ctx, "p") {
+        rc_textf(ctx, "%lld %lld", (long long)rc_state_get_int(a), (long long)rc_state_get_int(b));
+    }
 }
 static RC_COMPONENT(EDeps);
 
-static void test_effects_dependencies(void **state)
-{
+static void test_effects_dependencies(void **state) {
     (void)state;
     rc_layout *l = new_layout(&EDeps_component, NULL, 0);
     flush_commit(l);
@@ -147,7 +142,8 @@ static void test_effects_dependencies(void **state)
     logged.effects.n = 0;
     rc_state_set_int(G.st, 1);
     flush_commit(l);
-    slog_expect(&logged.effects, "every:cleanup", "deps:cleanup", "every:effect", "deps:effect", NULL);
+    slog_expect(&logged.effects, "every:cleanup", "deps:cleanup", "every:effect", "deps:effect",
+                NULL);
 
     /* deps back to an older value still differ from the last recorded */
     logged.effects.n = 0;
@@ -164,8 +160,7 @@ static void test_effects_dependencies(void **state)
     assert_int_equal(logged.effects.n, 3);
 }
 
-static rc_cleanup eff_arg(rc_effect *e, void *arg)
-{
+static rc_cleanup eff_arg(rc_effect *e, void *arg) {
     G.arg_seen = *(const int64_t *)arg;
     G.arg_via_api = *(const int64_t *)rc_effect_get_arg(e);
     G.arg_ptr = (uintptr_t)arg;
@@ -173,20 +168,18 @@ static rc_cleanup eff_arg(rc_effect *e, void *arg)
     return RC_NO_CLEANUP;
 }
 
-static void EArg(rc_ctx *ctx, const void *props)
-{
+static void EArg(rc_ctx *ctx, const void *props) {
     (void)props;
     G.st = rc_use_int(ctx, "n", 1);
     int64_t local = rc_state_get_int(G.st) * 10 + 7;
     G.local_addr = (uintptr_t)&local;
     rc_use_effect(ctx, eff_arg, &local, sizeof local, RC_EVERY_RENDER);
-    local = -1;                 /* the effect must see the value at the call */
-    RC_EL(ctx, "p") { rc_textf(ctx, "%lld", (long long)local); }
+    local = -1; /* the effect must see the value at the call */
+    RC_EL (ctx, "p") { rc_textf(ctx, "%lld", (long long)local); }
 }
 static RC_COMPONENT(EArg);
 
-static void test_effects_arg_is_a_copy(void **state)
-{
+static void test_effects_arg_is_a_copy(void **state) {
     (void)state;
     rc_layout *l = new_layout(&EArg_component, NULL, 0);
     flush_commit(l);
@@ -202,8 +195,7 @@ static void test_effects_arg_is_a_copy(void **state)
     free_layout(l);
 }
 
-static rc_cleanup eff_set(rc_effect *e, void *arg)
-{
+static rc_cleanup eff_set(rc_effect *e, void *arg) {
     (void)e;
     rc_state *s = *(rc_state *const *)arg;
     rc_state_set_int(s, 42);
@@ -211,32 +203,31 @@ static rc_cleanup eff_set(rc_effect *e, void *arg)
     return RC_NO_CLEANUP;
 }
 
-static void ESet(rc_ctx *ctx, const void *props)
-{
+static void ESet(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "ESet");
     rc_state *s = rc_use_int(ctx, "n", 0);
     rc_use_effect(ctx, eff_set, &s, sizeof s, RC_ONCE);
     use_logged_effect(ctx, "watch", RC_DEPS(rc_state_get_int(s)));
-    RC_EL(ctx, "p", .id = "n") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(s)); }
+    RC_EL (ctx, "p", .id = "n") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(s)); }
 }
 static RC_COMPONENT(ESet);
 
-static void test_effects_set_state_schedules_render(void **state)
-{
+static void test_effects_set_state_schedules_render(void **state) {
     (void)state;
     rc_layout *l = new_layout(&ESet_component, NULL, 0);
     rc_layout_flush(l);
     assert_string_equal(text_of(l, "n"), "0");
     assert_false(rc_layout_is_dirty(l));
     rc_layout_commit(l);
-    assert_true(rc_layout_is_dirty(l));           /* the effect's set */
+    assert_true(rc_layout_is_dirty(l)); /* the effect's set */
     slog_expect(&logged.effects, "set:effect", "watch:effect", NULL);
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
     assert_int_equal(s.nops, 1);
     assert_string_equal(text_of(l, "n"), "42");
-    slog_expect(&logged.effects, "set:effect", "watch:effect", "watch:cleanup", "watch:effect", NULL);
+    slog_expect(&logged.effects, "set:effect", "watch:effect", "watch:cleanup", "watch:effect",
+                NULL);
     assert_false(rc_layout_is_dirty(l));
     expect_no_errors();
     free_layout(l);
@@ -244,34 +235,29 @@ static void test_effects_set_state_schedules_render(void **state)
 
 /* ---- resume flags ------------------------------------------------------- */
 
-static rc_cleanup eff_resume(rc_effect *e, void *arg)
-{
+static rc_cleanup eff_resume(rc_effect *e, void *arg) {
     int which = *(const int *)arg;
     G.resume_runs[which]++;
     G.eff_is_resume[which] = rc_effect_is_resume(e);
     return RC_NO_CLEANUP;
 }
 
-static void ResumeLate(rc_ctx *ctx, const void *props)
-{
+static void ResumeLate(rc_ctx *ctx, const void *props) {
     (void)props;
     int w = 0;
     /* Mounted after the first flush: not part of the resume. */
-    if (G.nrender_resume < 8)
-        G.render_resume[G.nrender_resume++] = rc_ctx_is_resume(ctx);
+    if (G.nrender_resume < 8) G.render_resume[G.nrender_resume++] = rc_ctx_is_resume(ctx);
     w = 1;
     rc_use_effect_ex(ctx, eff_resume, &w, sizeof w, RC_ONCE, RC_EFFECT_SKIP_ON_RESUME);
     w = 2;
     rc_use_effect_ex(ctx, eff_resume, &w, sizeof w, RC_ONCE, RC_EFFECT_ONLY_ON_RESUME);
-    RC_EL(ctx, "i") {}
+    RC_EL (ctx, "i") {}
 }
 static RC_COMPONENT(ResumeLate);
 
-static void Resume(rc_ctx *ctx, const void *props)
-{
+static void Resume(rc_ctx *ctx, const void *props) {
     (void)props;
-    if (G.nrender_resume < 8)
-        G.render_resume[G.nrender_resume++] = rc_ctx_is_resume(ctx);
+    if (G.nrender_resume < 8) G.render_resume[G.nrender_resume++] = rc_ctx_is_resume(ctx);
     G.st = rc_use_int(ctx, "n", 0);
     G.s_bool = rc_use_bool(ctx, "late", false);
     int w = 0;
@@ -281,22 +267,19 @@ static void Resume(rc_ctx *ctx, const void *props)
                      RC_EFFECT_SKIP_ON_RESUME);
     w = 2;
     rc_use_effect_ex(ctx, eff_resume, &w, sizeof w, RC_ONCE, RC_EFFECT_ONLY_ON_RESUME);
-    RC_EL(ctx, "div") {
-        if (rc_state_get_bool(G.s_bool))
-            rc_child(ctx, &ResumeLate_component, NULL, NULL, 0);
+    RC_EL (ctx, "div") {
+        if (rc_state_get_bool(G.s_bool)) rc_child(ctx, &ResumeLate_component, NULL, NULL, 0);
     }
 }
 static RC_COMPONENT(Resume);
 
-static const rc_value *restore_none(void *user, const char *address)
-{
+static const rc_value *restore_none(void *user, const char *address) {
     (void)user;
     slog_add(&G.restore_addrs, "%s", address);
     return NULL;
 }
 
-static void test_effects_fresh_session_flags(void **state)
-{
+static void test_effects_fresh_session_flags(void **state) {
     (void)state;
     rc_layout *l = new_layout(&Resume_component, NULL, 0);
     flush_commit(l);
@@ -315,20 +298,19 @@ static void test_effects_fresh_session_flags(void **state)
     free_layout(l);
 }
 
-static void test_effects_resumed_session_flags(void **state)
-{
+static void test_effects_resumed_session_flags(void **state) {
     (void)state;
     rc_layout_opts o = test_opts();
     o.restore = restore_none;
     rc_layout *l = track(rc_layout_new(&Resume_component, NULL, 0, &o));
     assert_non_null(l);
     flush_commit(l);
-    assert_true(G.restore_addrs.n >= 2);       /* asked for each slot */
+    assert_true(G.restore_addrs.n >= 2); /* asked for each slot */
     assert_true(G.render_resume[0]);
-    assert_int_equal(G.resume_runs[0], 1);     /* plain effect: runs */
+    assert_int_equal(G.resume_runs[0], 1); /* plain effect: runs */
     assert_true(G.eff_is_resume[0]);
-    assert_int_equal(G.resume_runs[1], 0);     /* skipped on resume */
-    assert_int_equal(G.resume_runs[2], 1);     /* only on resume */
+    assert_int_equal(G.resume_runs[1], 0); /* skipped on resume */
+    assert_int_equal(G.resume_runs[2], 1); /* only on resume */
     assert_true(G.eff_is_resume[2]);
 
     /* Later renders are not a resume: the skipped effect runs when its deps
@@ -344,12 +326,12 @@ static void test_effects_resumed_session_flags(void **state)
     /* A component mounted after the first flush is not resumed. */
     rc_state_set_bool(G.s_bool, true);
     flush_commit(l);
-    assert_int_equal(G.nrender_resume, 4);     /* Resume, then ResumeLate */
+    assert_int_equal(G.nrender_resume, 4); /* Resume, then ResumeLate */
     assert_false(G.render_resume[2]);
     assert_false(G.render_resume[3]);
-    assert_int_equal(G.resume_runs[1], 2);     /* ResumeLate's skip-on-resume ran */
+    assert_int_equal(G.resume_runs[1], 2); /* ResumeLate's skip-on-resume ran */
     assert_false(G.eff_is_resume[1]);
-    assert_int_equal(G.resume_runs[2], 1);     /* ResumeLate's only-on-resume did not */
+    assert_int_equal(G.resume_runs[2], 1); /* ResumeLate's only-on-resume did not */
     expect_no_errors();
     free_layout(l);
 }
@@ -363,39 +345,35 @@ typedef struct theme {
 static const theme theme_default = {7};
 static const rc_context_type theme_ctx = {"theme", sizeof(theme), &theme_default};
 
-static void ECtxConsumer(rc_ctx *ctx, const void *props)
-{
+static void ECtxConsumer(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "ECtxConsumer");
     const theme *t = rc_use_context(ctx, &theme_ctx);
     use_logged_effect(ctx, "C", RC_EVERY_RENDER);
-    RC_EL(ctx, "span", .id = "ectx") { rc_textf(ctx, "%lld", (long long)t->color); }
+    RC_EL (ctx, "span", .id = "ectx") { rc_textf(ctx, "%lld", (long long)t->color); }
 }
 static RC_COMPONENT(ECtxConsumer);
 
-static void ECtxMiddle(rc_ctx *ctx, const void *props)
-{
+static void ECtxMiddle(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "ECtxMiddle");
-    RC_EL(ctx, "section") { rc_child(ctx, &ECtxConsumer_component, NULL, NULL, 0); }
+    RC_EL (ctx, "section") { rc_child(ctx, &ECtxConsumer_component, NULL, NULL, 0); }
 }
 static RC_COMPONENT(ECtxMiddle);
 
-static void ECtxParent(rc_ctx *ctx, const void *props)
-{
+static void ECtxParent(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "ECtxParent");
     G.st = rc_use_int(ctx, "color", 1);
     use_logged_effect(ctx, "P", RC_EVERY_RENDER);
     theme t = {rc_state_get_int(G.st)};
-    RC_EL(ctx, "div") {
-        RC_PROVIDE(ctx, &theme_ctx, &t) { rc_child(ctx, &ECtxMiddle_component, NULL, NULL, 0); }
+    RC_EL (ctx, "div") {
+        RC_PROVIDE (ctx, &theme_ctx, &t) { rc_child(ctx, &ECtxMiddle_component, NULL, NULL, 0); }
     }
 }
 static RC_COMPONENT(ECtxParent);
 
-static void test_effects_children_first_across_passes(void **state)
-{
+static void test_effects_children_first_across_passes(void **state) {
     (void)state;
     rc_layout *l = new_layout(&ECtxParent_component, NULL, 0);
     flush_commit(l);
@@ -413,8 +391,7 @@ static void test_effects_children_first_across_passes(void **state)
 
 /* ------------------------------------------------------------------------ */
 
-int main(void)
-{
+int main(void) {
     harness_clears(&G, sizeof G);
     harness_clears(&logged, sizeof logged);
     const struct CMUnitTest tests[] = {

@@ -42,33 +42,29 @@ typedef struct mode_props {
     int64_t mode;
 } mode_props;
 
-static void Ok(rc_ctx *ctx, const void *props)
-{
+static void Ok(rc_ctx *ctx, const void *props) {
     const id_props *p = props;
-    RC_EL(ctx, "span", .id = p->id, .on = RC_ON("click", h_count, NULL)) { rc_text(ctx, "ok"); }
+    RC_EL (ctx, "span", .id = p->id, .on = RC_ON("click", h_count, NULL)) { rc_text(ctx, "ok"); }
 }
 static RC_COMPONENT(Ok);
 
-static void Bad(rc_ctx *ctx, const void *props)
-{
+static void Bad(rc_ctx *ctx, const void *props) {
     const mode_props *p = props;
     rc_state *n = rc_use_int(ctx, "n", 0);
-    RC_EL(ctx, "div", .id = "bad", .on = RC_ON("click", h_inc, n)) {
-        RC_EL(ctx, "b") { rc_text(ctx, "partial"); }
-        if (p->mode == 1)
-            rc_fail(ctx, "boom %d", 42);
+    RC_EL (ctx, "div", .id = "bad", .on = RC_ON("click", h_inc, n)) {
+        RC_EL (ctx, "b") { rc_text(ctx, "partial"); }
+        if (p->mode == 1) rc_fail(ctx, "boom %d", 42);
         RC_ASSERT(ctx, p->mode != 2);
         rc_text(ctx, "bad ok");
     }
 }
 static RC_COMPONENT(Bad);
 
-static void ERoot(rc_ctx *ctx, const void *props)
-{
+static void ERoot(rc_ctx *ctx, const void *props) {
     (void)props;
     G.st = rc_use_int(ctx, "mode", 1);
     mode_props mp = {rc_state_get_int(G.st)};
-    RC_EL(ctx, "div", .id = "eroot") {
+    RC_EL (ctx, "div", .id = "eroot") {
         RC_CHILD(ctx, &Ok_component, NULL, (&(id_props){"ok1"}));
         RC_CHILD(ctx, &Bad_component, NULL, &mp);
         RC_CHILD(ctx, &Ok_component, NULL, (&(id_props){"ok2"}));
@@ -76,11 +72,10 @@ static void ERoot(rc_ctx *ctx, const void *props)
 }
 static RC_COMPONENT(ERoot);
 
-static void test_error_in_child_is_contained(void **state)
-{
+static void test_error_in_child_is_contained(void **state) {
     (void)state;
     rc_layout *l = new_layout(&ERoot_component, NULL, 0);
-    flush_commit(l);                          /* mounts with Bad failing */
+    flush_commit(l); /* mounts with Bad failing */
     rc_node *root = find(l, "eroot");
     assert_non_null(root);
     assert_int_equal(rc_node_count_children(root), 3);
@@ -91,7 +86,7 @@ static void test_error_in_child_is_contained(void **state)
     assert_int_equal(rc_node_get_kind(err), RC_NODE_ERROR);
     size_t len;
     assert_non_null(strstr(rc_node_get_text(err, &len), "boom 42"));
-    assert_null(find(l, "bad"));               /* the partial output is gone */
+    assert_null(find(l, "bad")); /* the partial output is gone */
     assert_string_equal(text_of(l, "ok1"), "ok");
     assert_string_equal(text_of(l, "ok2"), "ok");
     assert_int_equal(test_log.n[RC_LOG_ERROR], 1);
@@ -134,17 +129,15 @@ static void test_error_in_child_is_contained(void **state)
 }
 
 /* The root itself failing: its output is one error node; fixed, it renders. */
-static void FailRoot(rc_ctx *ctx, const void *props)
-{
+static void FailRoot(rc_ctx *ctx, const void *props) {
     (void)props;
     G.s_bool = rc_use_bool(ctx, "fail", true);
     RC_ASSERT(ctx, !rc_state_get_bool(G.s_bool));
-    RC_EL(ctx, "p", .id = "root-ok") { rc_text(ctx, "fine"); }
+    RC_EL (ctx, "p", .id = "root-ok") { rc_text(ctx, "fine"); }
 }
 static RC_COMPONENT(FailRoot);
 
-static void test_error_in_root(void **state)
-{
+static void test_error_in_root(void **state) {
     (void)state;
     rc_layout *l = new_layout(&FailRoot_component, NULL, 0);
     const rc_patch *p = rc_layout_flush(l);
@@ -172,40 +165,37 @@ typedef struct dup_props {
     bool components;
 } dup_props;
 
-static void DupList(rc_ctx *ctx, const void *props)
-{
+static void DupList(rc_ctx *ctx, const void *props) {
     const dup_props *p = props;
-    RC_EL(ctx, "ul", .id = "list") {
+    RC_EL (ctx, "ul", .id = "list") {
         if (p->components) {
             RC_CHILD(ctx, &Ok_component, "x", (&(id_props){"x1"}));
             RC_CHILD(ctx, &Ok_component, p->dup ? "x" : "y", (&(id_props){"x2"}));
         } else {
-            RC_EL(ctx, "li", .key = "a") { rc_text(ctx, "a"); }
-            RC_EL(ctx, "li", .key = "b") { rc_text(ctx, "b"); }
-            RC_EL(ctx, "li", .key = p->dup ? "a-dup" : "c") { rc_text(ctx, "c"); }
-            RC_EL(ctx, "li", .key = p->dup ? "a-dup" : "d") { rc_text(ctx, "d"); }
+            RC_EL (ctx, "li", .key = "a") { rc_text(ctx, "a"); }
+            RC_EL (ctx, "li", .key = "b") { rc_text(ctx, "b"); }
+            RC_EL (ctx, "li", .key = p->dup ? "a-dup" : "c") { rc_text(ctx, "c"); }
+            RC_EL (ctx, "li", .key = p->dup ? "a-dup" : "d") { rc_text(ctx, "d"); }
         }
     }
 }
 static RC_COMPONENT(DupList);
 
-static void DRoot(rc_ctx *ctx, const void *props)
-{
+static void DRoot(rc_ctx *ctx, const void *props) {
     const dup_props *rp = props;
     G.s_bool = rc_use_bool(ctx, "dup", true);
     dup_props dp;
     memset(&dp, 0, sizeof dp);
     dp.dup = rc_state_get_bool(G.s_bool);
     dp.components = rp->components;
-    RC_EL(ctx, "div") {
+    RC_EL (ctx, "div") {
         RC_CHILD(ctx, &DupList_component, NULL, &dp);
         RC_CHILD(ctx, &Ok_component, NULL, (&(id_props){"ok3"}));
     }
 }
 static RC_COMPONENT(DRoot);
 
-static void run_duplicate_keys(bool components, const char *key)
-{
+static void run_duplicate_keys(bool components, const char *key) {
     dup_props rp;
     memset(&rp, 0, sizeof rp);
     rp.components = components;
@@ -234,8 +224,7 @@ static void run_duplicate_keys(bool components, const char *key)
     free_layout(l);
 }
 
-static void test_error_duplicate_keys(void **state)
-{
+static void test_error_duplicate_keys(void **state) {
     (void)state;
     run_duplicate_keys(false, "\"a-dup\"");
     memset(&test_log, 0, sizeof test_log);
@@ -244,24 +233,22 @@ static void test_error_duplicate_keys(void **state)
 
 /* A long list (past the pairwise check: the hash set in builder.c) with
  * one repeated key, which only the last item repeats. */
-static void DupBig(rc_ctx *ctx, const void *props)
-{
+static void DupBig(rc_ctx *ctx, const void *props) {
     (void)props;
     G.s_bool = rc_use_bool(ctx, "dup", true);
     G.st = rc_use_int(ctx, "n", 300);
     int n = (int)rc_state_get_int(G.st);
-    RC_EL(ctx, "ul", .id = "big") {
+    RC_EL (ctx, "ul", .id = "big") {
         for (int i = 0; i < n; i++) {
             char key[24];
             snprintf(key, sizeof key, "k%d", i == n - 1 && rc_state_get_bool(G.s_bool) ? 17 : i);
-            RC_EL(ctx, "li", .key = key) { rc_text(ctx, "x"); }
+            RC_EL (ctx, "li", .key = key) { rc_text(ctx, "x"); }
         }
     }
 }
 static RC_COMPONENT(DupBig);
 
-static void test_error_duplicate_keys_long_list(void **state)
-{
+static void test_error_duplicate_keys_long_list(void **state) {
     (void)state;
     rc_layout *l = new_layout(&DupBig_component, NULL, 0);
     flush_commit(l);
@@ -272,7 +259,7 @@ static void test_error_duplicate_keys_long_list(void **state)
     flush_commit(l);
     assert_int_equal(count_errors(l, NULL, 0), 0);
     assert_non_null(find(l, "big"));
-    rc_state_set_int(G.st, 5000);                     /* a bigger table */
+    rc_state_set_int(G.st, 5000); /* a bigger table */
     flush_commit(l);
     assert_int_equal(count_errors(l, NULL, 0), 0);
     rc_state_set_bool(G.s_bool, true);
@@ -282,28 +269,24 @@ static void test_error_duplicate_keys_long_list(void **state)
     free_layout(l);
 }
 
-
 /* Hooks in a different order: mode 0 is the normal order. */
-static void HookOrder(rc_ctx *ctx, const void *props)
-{
+static void HookOrder(rc_ctx *ctx, const void *props) {
     const mode_props *p = props;
     switch (p->mode) {
-    case 1:                    /* kinds swapped */
+    case 1: /* kinds swapped */
         (void)rc_use_ref(ctx, 8);
         G.st2 = rc_use_int(ctx, "n", 0);
         break;
-    case 2:                    /* a hook left out */
-        G.st2 = rc_use_int(ctx, "n", 0);
-        break;
-    case 3:                    /* a string slot where the int slot was */
+    case 2: /* a hook left out */ G.st2 = rc_use_int(ctx, "n", 0); break;
+    case 3: /* a string slot where the int slot was */
         (void)rc_use_string(ctx, "s", "");
         (void)rc_use_ref(ctx, 8);
         break;
-    case 4:                    /* a reducer where a state slot was */
+    case 4: /* a reducer where a state slot was */
         (void)rc_use_reducer(ctx, "n", count_reducer, NULL);
         (void)rc_use_ref(ctx, 8);
         break;
-    case 5:                    /* an extra hook (React: "Rendered more hooks than
+    case 5: /* an extra hook (React: "Rendered more hooks than
                                 * during the previous render") */
         G.st2 = rc_use_int(ctx, "n", 0);
         (void)rc_use_ref(ctx, 8);
@@ -314,24 +297,22 @@ static void HookOrder(rc_ctx *ctx, const void *props)
         (void)rc_use_ref(ctx, 8);
         break;
     }
-    RC_EL(ctx, "p", .id = "hooks") { rc_text(ctx, "fine"); }
+    RC_EL (ctx, "p", .id = "hooks") { rc_text(ctx, "fine"); }
 }
 static RC_COMPONENT(HookOrder);
 
-static void HRoot(rc_ctx *ctx, const void *props)
-{
+static void HRoot(rc_ctx *ctx, const void *props) {
     (void)props;
     G.st = rc_use_int(ctx, "mode", 0);
     mode_props mp = {rc_state_get_int(G.st)};
-    RC_EL(ctx, "div") {
+    RC_EL (ctx, "div") {
         RC_CHILD(ctx, &HookOrder_component, NULL, &mp);
         RC_CHILD(ctx, &Ok_component, NULL, (&(id_props){"ok4"}));
     }
 }
 static RC_COMPONENT(HRoot);
 
-static void test_error_hook_order(void **state)
-{
+static void test_error_hook_order(void **state) {
     (void)state;
     rc_layout *l = new_layout(&HRoot_component, NULL, 0);
     flush_commit(l);
@@ -361,27 +342,24 @@ static void test_error_hook_order(void **state)
 
 /* The first render fails before any hook is called: once fixed, the
  * component creates its hooks normally (no hook-order error). */
-static void LateHooks(rc_ctx *ctx, const void *props)
-{
+static void LateHooks(rc_ctx *ctx, const void *props) {
     const mode_props *p = props;
     RC_ASSERT(ctx, p->mode == 0);
     rc_state *n = rc_use_int(ctx, "n", 4);
     (void)rc_use_ref(ctx, 8);
-    RC_EL(ctx, "p", .id = "late") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
+    RC_EL (ctx, "p", .id = "late") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
 }
 static RC_COMPONENT(LateHooks);
 
-static void LRoot(rc_ctx *ctx, const void *props)
-{
+static void LRoot(rc_ctx *ctx, const void *props) {
     (void)props;
     G.st = rc_use_int(ctx, "mode", 1);
     mode_props mp = {rc_state_get_int(G.st)};
-    RC_EL(ctx, "div") { RC_CHILD(ctx, &LateHooks_component, NULL, &mp); }
+    RC_EL (ctx, "div") { RC_CHILD(ctx, &LateHooks_component, NULL, &mp); }
 }
 static RC_COMPONENT(LRoot);
 
-static void test_error_first_render_fails_before_hooks(void **state)
-{
+static void test_error_first_render_fails_before_hooks(void **state) {
     (void)state;
     rc_layout *l = new_layout(&LRoot_component, NULL, 0);
     flush_commit(l);
@@ -402,28 +380,24 @@ static void test_error_first_render_fails_before_hooks(void **state)
 
 /* A render that fails is discarded: the effects it scheduled do not run
  * (React never commits effects of a render that threw). */
-static void FailAfterEffect(rc_ctx *ctx, const void *props)
-{
+static void FailAfterEffect(rc_ctx *ctx, const void *props) {
     const mode_props *p = props;
     use_logged_effect(ctx, "F", RC_EVERY_RENDER);
     use_logged_effect(ctx, "Fdeps", RC_DEPS(p->mode));
-    if (p->mode == 1)
-        rc_fail(ctx, "failed after scheduling effects");
-    RC_EL(ctx, "p", .id = "fae") { rc_text(ctx, "ok"); }
+    if (p->mode == 1) rc_fail(ctx, "failed after scheduling effects");
+    RC_EL (ctx, "p", .id = "fae") { rc_text(ctx, "ok"); }
 }
 static RC_COMPONENT(FailAfterEffect);
 
-static void FRoot(rc_ctx *ctx, const void *props)
-{
+static void FRoot(rc_ctx *ctx, const void *props) {
     (void)props;
     G.st = rc_use_int(ctx, "mode", 0);
     mode_props mp = {rc_state_get_int(G.st)};
-    RC_EL(ctx, "div") { RC_CHILD(ctx, &FailAfterEffect_component, NULL, &mp); }
+    RC_EL (ctx, "div") { RC_CHILD(ctx, &FailAfterEffect_component, NULL, &mp); }
 }
 static RC_COMPONENT(FRoot);
 
-static void test_error_failed_render_runs_no_effects(void **state)
-{
+static void test_error_failed_render_runs_no_effects(void **state) {
     (void)state;
     rc_layout *l = new_layout(&FRoot_component, NULL, 0);
     flush_commit(l);
@@ -445,8 +419,7 @@ static void test_error_failed_render_runs_no_effects(void **state)
 
 /* ------------------------------------------------------------------------ */
 
-int main(void)
-{
+int main(void) {
     harness_clears(&G, sizeof G);
     harness_clears(&handled, sizeof handled);
     harness_clears(&logged, sizeof logged);
@@ -456,7 +429,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_error_duplicate_keys, reset, teardown),
         cmocka_unit_test_setup_teardown(test_error_duplicate_keys_long_list, reset, teardown),
         cmocka_unit_test_setup_teardown(test_error_hook_order, reset, teardown),
-        cmocka_unit_test_setup_teardown(test_error_first_render_fails_before_hooks, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_error_first_render_fails_before_hooks, reset,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_error_failed_render_runs_no_effects, reset, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

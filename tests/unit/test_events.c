@@ -25,7 +25,7 @@
 
 /* This file's mutable test state, zeroed before every test (harness.h). */
 static struct {
-    rc_state *s_bool;          /* captured during renders */
+    rc_state *s_bool; /* captured during renders */
 
     /* handlers */
     int handler_calls;
@@ -45,8 +45,7 @@ static struct {
 /* Events                                                                   */
 /* ------------------------------------------------------------------------ */
 
-static void h_change(rc_event *ev, void *user)
-{
+static void h_change(rc_event *ev, void *user) {
     G.handler_calls++;
     G.handler_user = user;
     snprintf(G.ev_value, sizeof G.ev_value, "%s", rc_event_get_value(ev));
@@ -57,23 +56,23 @@ static void h_change(rc_event *ev, void *user)
     G.ev_data = rc_event_get_data(ev);
 }
 
-static void EvComp(rc_ctx *ctx, const void *props)
-{
+static void EvComp(rc_ctx *ctx, const void *props) {
     (void)props;
     G.s_bool = rc_use_bool(ctx, "b", false);
     void *user = rc_state_get_bool(G.s_bool) ? (void *)&G.tok_b : (void *)&G.tok_a;
-    RC_EL(ctx, "div") {
-        RC_EL(ctx, "input", .id = "in", .on = RC_ON("change", h_change, user)) {
-            rc_on_event(ctx, (rc_on){.event = "onKeyDown", .fn = h_change, .user = user,
+    RC_EL (ctx, "div") {
+        RC_EL (ctx, "input", .id = "in", .on = RC_ON("change", h_change, user)) {
+            rc_on_event(ctx, (rc_on){.event = "onKeyDown",
+                                     .fn = h_change,
+                                     .user = user,
                                      .prevent_default = true});
         }
-        RC_EL(ctx, "button", .id = "flip", .on = RC_ON("onClick", h_toggle, G.s_bool)) {}
+        RC_EL (ctx, "button", .id = "flip", .on = RC_ON("onClick", h_toggle, G.s_bool)) {}
     }
 }
 static RC_COMPONENT(EvComp);
 
-static void test_events_data(void **state)
-{
+static void test_events_data(void **state) {
     (void)state;
     rc_layout *l = new_layout(&EvComp_component, NULL, 0);
     flush_commit(l);
@@ -127,8 +126,7 @@ static void test_events_data(void **state)
     free_layout(l);
 }
 
-static void test_events_bad_ids(void **state)
-{
+static void test_events_bad_ids(void **state) {
     (void)state;
     rc_layout *l = new_layout(&EvComp_component, NULL, 0);
     flush_commit(l);
@@ -136,9 +134,15 @@ static void test_events_bad_ids(void **state)
     snprintf(good, sizeof good, "%s", handler_id(l, "in", "onChange"));
 
     static const char *const malformed[] = {
-        "", "A", "AAAAAAAAAA", "AAAAAAAAAAAA", "AAAAAAAAAA!", "AAAAAAAAAA=",
-        "QAAAAAAAAAA",                         /* first digit above 15 */
-        "AAAAAAAAAA\xc3", " AAAAAAAAAA",
+        "",
+        "A",
+        "AAAAAAAAAA",
+        "AAAAAAAAAAAA",
+        "AAAAAAAAAA!",
+        "AAAAAAAAAA=",
+        "QAAAAAAAAAA", /* first digit above 15 */
+        "AAAAAAAAAA\xc3",
+        " AAAAAAAAAA",
     };
     size_t warns = test_log.n[RC_LOG_WARN];
     for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++)
@@ -165,8 +169,7 @@ static void test_events_bad_ids(void **state)
 
 /* ------------------------------------------------------------------------ */
 
-int main(void)
-{
+int main(void) {
     harness_clears(&G, sizeof G);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_events_data, reset, teardown),

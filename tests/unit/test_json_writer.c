@@ -28,21 +28,19 @@
 #define LOAD_FLAGS (JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL)
 
 /* Parses the buffer with jansson; fails the test if jansson rejects it. */
-static json_t *parse(const rc_buf *b, size_t flags)
-{
+static json_t *parse(const rc_buf *b, size_t flags) {
     json_error_t err;
     json_t *j = json_loadb(b->data, b->len, flags, &err);
     if (j == NULL)
-        fail_msg("jansson rejected %.*s: %s (position %d)", (int)b->len,
-                 b->data, err.text, err.position);
+        fail_msg("jansson rejected %.*s: %s (position %d)", (int)b->len, b->data, err.text,
+                 err.position);
     return j;
 }
 
 /* Writes s with rc_jw_string; checks the exact text (between the quotes)
  * when want_text is not NULL and the decoded string against want. */
-static void check_string(const char *s, size_t len, const char *want_text,
-                         const char *want, size_t want_len)
-{
+static void check_string(const char *s, size_t len, const char *want_text, const char *want,
+                         size_t want_len) {
     rc_buf b;
     json_t *j;
 
@@ -58,21 +56,18 @@ static void check_string(const char *s, size_t len, const char *want_text,
     j = parse(&b, LOAD_FLAGS);
     assert_true(json_is_string(j));
     assert_int_equal(json_string_length(j), want_len);
-    if (want_len > 0)
-        assert_memory_equal(json_string_value(j), want, want_len);
+    if (want_len > 0) assert_memory_equal(json_string_value(j), want, want_len);
     json_decref(j);
     rc_buf_free(&b);
 }
 
 /* The input must come back unchanged. */
-static void check_same(const char *s, size_t len, const char *want_text)
-{
+static void check_same(const char *s, size_t len, const char *want_text) {
     check_string(s, len, want_text, s, len);
 }
 
 /* The buffer must read exactly `text`. */
-static void assert_buf(rc_buf *b, const char *text)
-{
+static void assert_buf(rc_buf *b, const char *text) {
     assert_string_equal(rc_buf_cstr(b), text);
     assert_int_equal(b->len, strlen(text));
 }
@@ -81,8 +76,7 @@ static void assert_buf(rc_buf *b, const char *text)
 /* Buffer                                                                   */
 /* ------------------------------------------------------------------------ */
 
-static void test_buf_basics(void **state)
-{
+static void test_buf_basics(void **state) {
     rc_buf b;
     size_t cap;
     (void)state;
@@ -102,11 +96,9 @@ static void test_buf_basics(void **state)
     assert_int_equal(b.len, 6);
 
     /* Growth by many small appends keeps every byte. */
-    for (int i = 0; i < 100000; i++)
-        rc_buf_putc(&b, (char)('a' + i % 26));
+    for (int i = 0; i < 100000; i++) rc_buf_putc(&b, (char)('a' + i % 26));
     assert_int_equal(b.len, 100006);
-    for (int i = 0; i < 100000; i++)
-        assert_int_equal(b.data[6 + i], 'a' + i % 26);
+    for (int i = 0; i < 100000; i++) assert_int_equal(b.data[6 + i], 'a' + i % 26);
     assert_true(b.cap >= b.len);
 
     /* reset keeps the storage. */
@@ -130,18 +122,20 @@ static void test_buf_basics(void **state)
 /* Strings                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static void test_string_plain(void **state)
-{
+static void test_string_plain(void **state) {
     (void)state;
     check_same("", 0, "");
     check_same(NULL, 0, "");
     check_same("hello, world", 12, "hello, world");
-    check_same("a\x7f" "b", 3, "a\x7f" "b");   /* DEL is not a control char for JSON */
+    check_same("a\x7f"
+               "b",
+               3,
+               "a\x7f"
+               "b"); /* DEL is not a control char for JSON */
     check_same("<div>a < b > c</div", 19, "<div>a < b > c<\\/div");
 }
 
-static void test_string_all_control_chars(void **state)
-{
+static void test_string_all_control_chars(void **state) {
     (void)state;
     for (int c = 0; c < 0x20; c++) {
         char in[3] = {'a', (char)c, 'b'};
@@ -162,23 +156,20 @@ static void test_string_all_control_chars(void **state)
     }
     /* All 32 in one string. */
     char all[32];
-    for (int c = 0; c < 32; c++)
-        all[c] = (char)c;
+    for (int c = 0; c < 32; c++) all[c] = (char)c;
     check_same(all, 32, NULL);
 }
 
-static void test_string_quotes_backslash(void **state)
-{
+static void test_string_quotes_backslash(void **state) {
     (void)state;
     check_same("\"", 1, "\\\"");
     check_same("\\", 1, "\\\\");
     check_same("say \"hi\" \\o/", 12, "say \\\"hi\\\" \\\\o/");
     check_same("\\\"\\\"", 4, "\\\\\\\"\\\\\\\"");
-    check_same("/", 1, "/");   /* a lone slash is left alone */
+    check_same("/", 1, "/"); /* a lone slash is left alone */
 }
 
-static void test_string_script_close(void **state)
-{
+static void test_string_script_close(void **state) {
     (void)state;
     check_same("</script>", 9, "<\\/script>");
     check_same("<script>alert(1)</script>", 25, "<script>alert(1)<\\/script>");
@@ -189,23 +180,22 @@ static void test_string_script_close(void **state)
     check_same("<\"/", 3, "<\\\"/");
 }
 
-static void test_string_utf8_valid(void **state)
-{
+static void test_string_utf8_valid(void **state) {
     static const char *const samples[] = {
-        "\xC3\xA9",                 /* é, 2 bytes */
-        "\xE2\x82\xAC",             /* €, 3 bytes */
-        "\xF0\x9F\x98\x80",         /* 😀, 4 bytes */
-        "\xC2\x80",                 /* U+0080, smallest 2-byte */
-        "\xDF\xBF",                 /* U+07FF */
-        "\xE0\xA0\x80",             /* U+0800, smallest 3-byte */
-        "\xED\x9F\xBF",             /* U+D7FF, below the surrogates */
-        "\xEE\x80\x80",             /* U+E000, above the surrogates */
-        "\xEF\xBF\xBF",             /* U+FFFF */
-        "\xEF\xBF\xBD",             /* U+FFFD itself */
-        "\xF0\x90\x80\x80",         /* U+10000, smallest 4-byte */
-        "\xF4\x8F\xBF\xBF",         /* U+10FFFF, the last code point */
-        "\xE2\x80\xA7",             /* U+2027, next to U+2028 */
-        "\xE2\x80\xAA",             /* U+202A */
+        "\xC3\xA9",         /* é, 2 bytes */
+        "\xE2\x82\xAC",     /* €, 3 bytes */
+        "\xF0\x9F\x98\x80", /* 😀, 4 bytes */
+        "\xC2\x80",         /* U+0080, smallest 2-byte */
+        "\xDF\xBF",         /* U+07FF */
+        "\xE0\xA0\x80",     /* U+0800, smallest 3-byte */
+        "\xED\x9F\xBF",     /* U+D7FF, below the surrogates */
+        "\xEE\x80\x80",     /* U+E000, above the surrogates */
+        "\xEF\xBF\xBF",     /* U+FFFF */
+        "\xEF\xBF\xBD",     /* U+FFFD itself */
+        "\xF0\x90\x80\x80", /* U+10000, smallest 4-byte */
+        "\xF4\x8F\xBF\xBF", /* U+10FFFF, the last code point */
+        "\xE2\x80\xA7",     /* U+2027, next to U+2028 */
+        "\xE2\x80\xAA",     /* U+202A */
         "na\xC3\xAFve caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x8E\x89!",
     };
     (void)state;
@@ -213,12 +203,14 @@ static void test_string_utf8_valid(void **state)
         check_same(samples[i], strlen(samples[i]), samples[i]);
 }
 
-static void test_string_line_separators(void **state)
-{
+static void test_string_line_separators(void **state) {
     (void)state;
     check_same("\xE2\x80\xA8", 3, "\\u2028");
     check_same("\xE2\x80\xA9", 3, "\\u2029");
-    check_same("a\xE2\x80\xA8" "b\xE2\x80\xA9" "c", 9, "a\\u2028b\\u2029c");
+    check_same("a\xE2\x80\xA8"
+               "b\xE2\x80\xA9"
+               "c",
+               9, "a\\u2028b\\u2029c");
 }
 
 /* Each case: input bytes, expected output (between the quotes). U+FFFD is
@@ -234,19 +226,24 @@ static const struct {
     {"\xBF", 1, R},
     {"a\x80\x80z", 4, "a" R R "z"},
     /* Bytes that never start a sequence. */
-    {"\xC0", 1, R}, {"\xC1", 1, R}, {"\xF5", 1, R}, {"\xF8", 1, R},
-    {"\xFC", 1, R}, {"\xFE", 1, R}, {"\xFF", 1, R},
+    {"\xC0", 1, R},
+    {"\xC1", 1, R},
+    {"\xF5", 1, R},
+    {"\xF8", 1, R},
+    {"\xFC", 1, R},
+    {"\xFE", 1, R},
+    {"\xFF", 1, R},
     /* Overlong encodings. */
-    {"\xC0\x80", 2, R R},                 /* NUL in 2 bytes */
+    {"\xC0\x80", 2, R R}, /* NUL in 2 bytes */
     {"\xC1\xBF", 2, R R},
-    {"\xC0\xAF", 2, R R},                 /* '/' in 2 bytes */
+    {"\xC0\xAF", 2, R R}, /* '/' in 2 bytes */
     {"\xE0\x80\x80", 3, R R R},
-    {"\xE0\x9F\xBF", 3, R R R},           /* U+07FF in 3 bytes */
+    {"\xE0\x9F\xBF", 3, R R R}, /* U+07FF in 3 bytes */
     {"\xF0\x80\x80\x80", 4, R R R R},
-    {"\xF0\x8F\xBF\xBF", 4, R R R R},     /* U+FFFF in 4 bytes */
+    {"\xF0\x8F\xBF\xBF", 4, R R R R}, /* U+FFFF in 4 bytes */
     /* UTF-16 surrogates encoded in UTF-8 (CESU-8). */
-    {"\xED\xA0\x80", 3, R R R},           /* U+D800 */
-    {"\xED\xBF\xBF", 3, R R R},           /* U+DFFF */
+    {"\xED\xA0\x80", 3, R R R}, /* U+D800 */
+    {"\xED\xBF\xBF", 3, R R R}, /* U+DFFF */
     {"\xED\xA0\xBD\xED\xB8\x80", 6, R R R R R R},
     /* Above U+10FFFF. */
     {"\xF4\x90\x80\x80", 4, R R R R},
@@ -256,8 +253,12 @@ static const struct {
     {"\xE2\x82", 2, R},
     {"\xF0\x9F\x98", 3, R},
     {"\xF0\x9F", 2, R},
-    {"\xE2\x82" "A", 3, R "A"},
-    {"\xF0\x9F\x98" "x", 4, R "x"},
+    {"\xE2\x82"
+     "A",
+     3, R "A"},
+    {"\xF0\x9F\x98"
+     "x",
+     4, R "x"},
     {"\xC3\xC3\xA9", 3, R "\xC3\xA9"},
     {"\xE2\xE2\x82\xAC", 4, R "\xE2\x82\xAC"},
     {"\xF0\x9F\x98\xF0\x9F\x98\x80", 7, R "\xF0\x9F\x98\x80"},
@@ -270,8 +271,7 @@ static const struct {
 };
 
 /* The decoded form of an expected output: its few JSON escapes undone. */
-static size_t case_decoded(const char *out, char *want)
-{
+static size_t case_decoded(const char *out, char *want) {
     size_t wl = 0;
 
     for (const char *p = out; *p; p++) {
@@ -285,8 +285,7 @@ static size_t case_decoded(const char *out, char *want)
     return wl;
 }
 
-static void test_string_utf8_invalid(void **state)
-{
+static void test_string_utf8_invalid(void **state) {
     (void)state;
     for (size_t i = 0; i < sizeof invalid_cases / sizeof invalid_cases[0]; i++) {
         const char *out = invalid_cases[i].out;
@@ -312,8 +311,7 @@ static void test_string_utf8_invalid(void **state)
 }
 #undef R
 
-static void test_string_nul(void **state)
-{
+static void test_string_nul(void **state) {
     rc_buf b;
     json_t *j;
     (void)state;
@@ -329,8 +327,7 @@ static void test_string_nul(void **state)
     rc_buf_free(&b);
 }
 
-static void test_string_helpers(void **state)
-{
+static void test_string_helpers(void **state) {
     rc_buf b;
     (void)state;
 
@@ -353,11 +350,9 @@ static void test_string_helpers(void **state)
 /* The scanner checks 8 bytes at a time: put each byte that needs
  * attention at every offset of a longer plain string, so that every lane
  * of the 8-byte test (and the tail after the last full word) sees it. */
-static void test_string_every_position(void **state)
-{
+static void test_string_every_position(void **state) {
     static const char *const specials[] = {
-        "\"", "\\", "</", "\xC3\xA9", "\xE2\x80\xA8", "\xF0\x9F\x98\x80",
-        "\x80", "\xFF", "\x7f",
+        "\"", "\\", "</", "\xC3\xA9", "\xE2\x80\xA8", "\xF0\x9F\x98\x80", "\x80", "\xFF", "\x7f",
     };
     char s[40];
     (void)state;
@@ -386,8 +381,7 @@ static void test_string_every_position(void **state)
 
 /* A long string with an escape every so often: the run copying must keep
  * every byte in place across buffer growth. */
-static void test_string_long(void **state)
-{
+static void test_string_long(void **state) {
     size_t n = 1 << 20;
     char *s = malloc(n);
     (void)state;
@@ -410,8 +404,7 @@ static void test_string_long(void **state)
 /* Numbers and literals                                                     */
 /* ------------------------------------------------------------------------ */
 
-static void check_int(int64_t v)
-{
+static void check_int(int64_t v) {
     rc_buf b;
     char want[32];
     json_t *j;
@@ -427,8 +420,7 @@ static void check_int(int64_t v)
     rc_buf_free(&b);
 }
 
-static void check_uint(uint64_t v)
-{
+static void check_uint(uint64_t v) {
     rc_buf b;
     char want[32];
 
@@ -443,16 +435,14 @@ static void check_uint(uint64_t v)
 /* xorshift64*: a fixed-seed generator, the same numbers on every run. */
 static uint64_t rng_state = 0x9E3779B97F4A7C15u;
 
-static uint64_t rng(void)
-{
+static uint64_t rng(void) {
     rng_state ^= rng_state >> 12;
     rng_state ^= rng_state << 25;
     rng_state ^= rng_state >> 27;
     return rng_state * 0x2545F4914F6CDD1Du;
 }
 
-static void test_integers(void **state)
-{
+static void test_integers(void **state) {
     rc_buf b;
     json_t *j;
     (void)state;
@@ -502,24 +492,20 @@ static void test_integers(void **state)
 
 /* Writes v; checks the text if want is not NULL; a finite v must read back
  * as a jansson real with exactly the same bits. */
-static void check_double(double v, const char *want)
-{
+static void check_double(double v, const char *want) {
     rc_buf b;
     json_t *j;
 
     rc_buf_init(&b);
     rc_jw_double(&b, v);
-    if (want != NULL)
-        assert_buf(&b, want);
+    if (want != NULL) assert_buf(&b, want);
     j = parse(&b, LOAD_FLAGS);
     if (isfinite(v)) {
         double back;
-        if (!json_is_real(j))
-            fail_msg("%.17g written as %.*s: not a real", v, (int)b.len, b.data);
+        if (!json_is_real(j)) fail_msg("%.17g written as %.*s: not a real", v, (int)b.len, b.data);
         back = json_real_value(j);
         if (memcmp(&back, &v, sizeof v) != 0)
-            fail_msg("%.17g written as %.*s read back as %.17g", v, (int)b.len,
-                     b.data, back);
+            fail_msg("%.17g written as %.*s read back as %.17g", v, (int)b.len, b.data, back);
     } else {
         assert_true(json_is_null(j));
     }
@@ -527,8 +513,7 @@ static void check_double(double v, const char *want)
     rc_buf_free(&b);
 }
 
-static void test_doubles(void **state)
-{
+static void test_doubles(void **state) {
     (void)state;
     check_double(0.1, "0.1");
     check_double(-0.1, "-0.1");
@@ -536,7 +521,7 @@ static void test_doubles(void **state)
     check_double(-1e300, "-1e+300");
     check_double(0.0, "0.0");
     check_double(-0.0, "-0.0");
-    check_double(5e-324, NULL);       /* smallest subnormal */
+    check_double(5e-324, NULL); /* smallest subnormal */
     check_double(2.2250738585072014e-308, NULL);
     check_double(1.7976931348623157e308, "1.7976931348623157e+308");
     check_double(1.0, "1.0");
@@ -566,8 +551,7 @@ static void test_doubles(void **state)
     }
 }
 
-static void test_literals(void **state)
-{
+static void test_literals(void **state) {
     rc_buf b;
     (void)state;
 
@@ -592,12 +576,10 @@ static void test_literals(void **state)
 /* Base64 and values                                                        */
 /* ------------------------------------------------------------------------ */
 
-static void test_base64(void **state)
-{
+static void test_base64(void **state) {
     /* RFC 4648 section 10 test vectors, lengths 0..5 (and 6). */
     static const char *const want[] = {
-        "\"\"", "\"Zg==\"", "\"Zm8=\"", "\"Zm9v\"", "\"Zm9vYg==\"",
-        "\"Zm9vYmE=\"", "\"Zm9vYmFy\"",
+        "\"\"", "\"Zg==\"", "\"Zm8=\"", "\"Zm9v\"", "\"Zm9vYg==\"", "\"Zm9vYmE=\"", "\"Zm9vYmFy\"",
     };
     rc_buf b;
     rc_value v = {0};
@@ -628,8 +610,7 @@ static void test_base64(void **state)
     assert_buf(&b, "\"\"");
     /* Every byte value once: decode by hand and compare. */
     unsigned char all[256], back[256];
-    for (int i = 0; i < 256; i++)
-        all[i] = (unsigned char)i;
+    for (int i = 0; i < 256; i++) all[i] = (unsigned char)i;
     rc_buf_reset(&b);
     rc_jw_base64(&b, all, 256);
     {
@@ -660,8 +641,7 @@ typedef struct point {
     int32_t x, y;
 } point;
 
-static void test_struct_value(void **state)
-{
+static void test_struct_value(void **state) {
     static const rc_struct_type point_type = {"point", sizeof(point), 3};
     static const rc_struct_type odd_type = {"a\"b</c", 5, 0};
     point p = {1, -2};
@@ -705,8 +685,7 @@ static void test_struct_value(void **state)
     rc_buf_free(&b);
 }
 
-static void test_nested_values(void **state)
-{
+static void test_nested_values(void **state) {
     rc_value v = {0}, *arr, *inner;
     rc_buf b;
     json_t *j;
@@ -718,7 +697,7 @@ static void test_nested_values(void **state)
     arr = rc_object_set(&v, "list");
     rc_value_set_array(arr);
     rc_value_set_bool(rc_array_push(arr), true);
-    rc_array_push(arr);   /* RC_NULL */
+    rc_array_push(arr); /* RC_NULL */
     rc_value_set_string(rc_array_push(arr), "x\"</y>\n");
     rc_value_set_bytes(rc_array_push(arr), "hi", 2);
     inner = rc_array_push(arr);
@@ -732,10 +711,9 @@ static void test_nested_values(void **state)
     rc_buf_init(&b);
     rc_jw_value(&b, &v);
     /* Members in insertion order, not sorted. */
-    assert_buf(&b,
-               "{\"z\":-5,\"a\":2.5,\"list\":[true,null,\"x\\\"<\\/y>\\n\",\"aGk=\","
-               "{\"empty\":[],\"none\":{}}],\"nan\":null,"
-               "\"\xC3\xA9\xEF\xBF\xBD\":\"a\\u0000b\",\"one\":1.0}");
+    assert_buf(&b, "{\"z\":-5,\"a\":2.5,\"list\":[true,null,\"x\\\"<\\/y>\\n\",\"aGk=\","
+                   "{\"empty\":[],\"none\":{}}],\"nan\":null,"
+                   "\"\xC3\xA9\xEF\xBF\xBD\":\"a\\u0000b\",\"one\":1.0}");
     j = parse(&b, LOAD_FLAGS);
     assert_int_equal(json_object_size(j), 6);
     assert_int_equal(json_integer_value(json_object_get(j, "z")), -5);
@@ -786,34 +764,60 @@ static void test_nested_values(void **state)
 /* ------------------------------------------------------------------------ */
 
 /* Random input: raw bytes, or pieces chosen to hit every path. */
-static size_t random_input(unsigned char *s, size_t max)
-{
+static size_t random_input(unsigned char *s, size_t max) {
     static const char *const pieces[] = {
-        "a", "Z", " ", "\"", "\\", "/", "<", "</", "<\\/", "\n", "\t", "\x01",
-        "\x1f", "\x7f", "\x00", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
-        "\xE2\x80\xA8", "\xE2\x80\xA9", "\xEF\xBF\xBD", "\xF4\x8F\xBF\xBF",
-        "\xED\x9F\xBF", "\xEE\x80\x80", "\xC2\x80", "\xDF\xBF",
-        "\x80", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90", "\xE2\x82", "\xFF",
-        "\xF0\x9F", "\xC3",
+        "a",
+        "Z",
+        " ",
+        "\"",
+        "\\",
+        "/",
+        "<",
+        "</",
+        "<\\/",
+        "\n",
+        "\t",
+        "\x01",
+        "\x1f",
+        "\x7f",
+        "\x00",
+        "\xC3\xA9",
+        "\xE2\x82\xAC",
+        "\xF0\x9F\x98\x80",
+        "\xE2\x80\xA8",
+        "\xE2\x80\xA9",
+        "\xEF\xBF\xBD",
+        "\xF4\x8F\xBF\xBF",
+        "\xED\x9F\xBF",
+        "\xEE\x80\x80",
+        "\xC2\x80",
+        "\xDF\xBF",
+        "\x80",
+        "\xC0\xAF",
+        "\xED\xA0\x80",
+        "\xF4\x90",
+        "\xE2\x82",
+        "\xFF",
+        "\xF0\x9F",
+        "\xC3",
     };
     static const size_t piece_len[] = {
-        1, 1, 1, 1, 1, 1, 1, 2, 3, 1, 1, 1, 1, 1, 1, 2, 3, 4, 3, 3, 3, 4, 3, 3,
-        2, 2, 1, 2, 3, 2, 2, 1, 2, 1,
+        1, 1, 1, 1, 1, 1, 1, 2, 3, 1, 1, 1, 1, 1, 1, 2, 3,
+        4, 3, 3, 3, 4, 3, 3, 2, 2, 1, 2, 3, 2, 2, 1, 2, 1,
     };
     size_t npieces = sizeof pieces / sizeof pieces[0];
     size_t target = rng() % (max / 4 + 1), len = 0;
     int mode = (int)(rng() % 3);
 
-    _Static_assert(sizeof pieces / sizeof pieces[0] ==
-                   sizeof piece_len / sizeof piece_len[0], "pieces");
+    _Static_assert(sizeof pieces / sizeof pieces[0] == sizeof piece_len / sizeof piece_len[0],
+                   "pieces");
     while (len < target) {
         if (mode == 0) {
             s[len++] = (unsigned char)rng();
         } else {
             /* mode 1: any piece; mode 2: only the valid ones (index < 26). */
             size_t k = rng() % (mode == 2 ? 26 : npieces);
-            if (len + piece_len[k] > max)
-                break;
+            if (len + piece_len[k] > max) break;
             memcpy(s + len, pieces[k], piece_len[k]);
             len += piece_len[k];
         }
@@ -821,8 +825,7 @@ static size_t random_input(unsigned char *s, size_t max)
     return len;
 }
 
-static void test_random_strings(void **state)
-{
+static void test_random_strings(void **state) {
     enum { MAX = 256 };
     unsigned char in[MAX], want[3 * MAX];
     rc_buf b;
@@ -833,8 +836,8 @@ static void test_random_strings(void **state)
     for (size_t i = 0; i < sizeof invalid_cases / sizeof invalid_cases[0]; i++) {
         char expect[64];
         size_t el = case_decoded(invalid_cases[i].out, expect);
-        size_t n = ref_sanitise((const unsigned char *)invalid_cases[i].in,
-                                invalid_cases[i].len, want);
+        size_t n =
+            ref_sanitise((const unsigned char *)invalid_cases[i].in, invalid_cases[i].len, want);
         assert_int_equal(n, el);
         assert_memory_equal(want, expect, n);
     }
@@ -852,16 +855,14 @@ static void test_random_strings(void **state)
         rc_jw_string(&b, (const char *)in, len);
         j = parse(&b, LOAD_FLAGS);
         assert_true(json_is_string(j));
-        if (json_string_length(j) != wl ||
-            memcmp(json_string_value(j), want, wl) != 0)
+        if (json_string_length(j) != wl || memcmp(json_string_value(j), want, wl) != 0)
             fail_msg("case %d (%s UTF-8, %zu bytes): decoded string differs", t,
                      is_valid ? "valid" : "invalid", len);
         json_decref(j);
         /* Nothing that could end a script element or break a line. */
         for (size_t i = 0; i + 1 < b.len; i++)
             assert_false(b.data[i] == '<' && b.data[i + 1] == '/');
-        for (size_t i = 0; i < b.len; i++)
-            assert_true((unsigned char)b.data[i] >= 0x20);
+        for (size_t i = 0; i < b.len; i++) assert_true((unsigned char)b.data[i] >= 0x20);
         for (size_t i = 0; i + 2 < b.len; i++)
             assert_false(memcmp(b.data + i, "\xE2\x80\xA8", 3) == 0 ||
                          memcmp(b.data + i, "\xE2\x80\xA9", 3) == 0);
@@ -874,8 +875,7 @@ static void test_random_strings(void **state)
     rc_buf_free(&b);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_basics),
         cmocka_unit_test(test_string_plain),

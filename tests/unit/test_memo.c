@@ -24,8 +24,8 @@
 
 /* This file's mutable test state, zeroed before every test (harness.h). */
 static struct {
-    strlog renders;            /* "Name" per render */
-    rc_state *st, *st2, *st3;  /* captured during renders */
+    strlog renders;           /* "Name" per render */
+    rc_state *st, *st2, *st3; /* captured during renders */
 
     /* memo / callback */
     int memo_calls[4];
@@ -44,8 +44,7 @@ typedef struct memo_arg {
     int64_t x;
 } memo_arg;
 
-static void memo_fn(void *out, void *arg)
-{
+static void memo_fn(void *out, void *arg) {
     const memo_arg *m = arg;
     G.memo_calls[m->which]++;
     *(int64_t *)out = m->x * 2;
@@ -56,16 +55,14 @@ typedef struct cb_props {
     void *user;
 } cb_props;
 
-static void CbChild(rc_ctx *ctx, const void *props)
-{
+static void CbChild(rc_ctx *ctx, const void *props) {
     const cb_props *p = props;
     slog_add(&G.renders, "CbChild");
-    RC_EL(ctx, "button", .id = "cb", .on = RC_ON("click", p->fn, p->user)) {}
+    RC_EL (ctx, "button", .id = "cb", .on = RC_ON("click", p->fn, p->user)) {}
 }
 static RC_COMPONENT(CbChild);
 
-static void MemoComp(rc_ctx *ctx, const void *props)
-{
+static void MemoComp(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "MemoComp");
     rc_state *a = rc_use_int(ctx, "a", 1);
@@ -80,8 +77,8 @@ static void MemoComp(rc_ctx *ctx, const void *props)
     memo_arg m1 = {1, rc_state_get_int(a)};
     G.memo_vals[1] = *(const int64_t *)rc_use_memo(ctx, sizeof(int64_t), memo_fn, &m1, RC_ONCE);
     memo_arg m2 = {2, rc_state_get_int(a)};
-    G.memo_vals[2] = *(const int64_t *)rc_use_memo(ctx, sizeof(int64_t), memo_fn, &m2,
-                                                   RC_EVERY_RENDER);
+    G.memo_vals[2] =
+        *(const int64_t *)rc_use_memo(ctx, sizeof(int64_t), memo_fn, &m2, RC_EVERY_RENDER);
     memo_arg m3 = {3, (int64_t)rc_array_count(rc_state_get_value(v))};
     G.memo_vals[3] = *(const int64_t *)rc_use_memo(ctx, sizeof(int64_t), memo_fn, &m3,
                                                    RC_DEPS((int64_t)rc_state_get_version(v)));
@@ -94,20 +91,18 @@ static void MemoComp(rc_ctx *ctx, const void *props)
     memset(&cp, 0, sizeof cp);
     cp.fn = cb.fn;
     cp.user = cb.user;
-    RC_EL(ctx, "div") {
+    RC_EL (ctx, "div") {
         rc_textf(ctx, "%lld", (long long)rc_state_get_int(b));
         RC_CHILD(ctx, &CbChild_component, NULL, &cp);
     }
 }
 static RC_COMPONENT(MemoComp);
 
-static void test_memo_and_callback(void **state)
-{
+static void test_memo_and_callback(void **state) {
     (void)state;
     rc_layout *l = new_layout(&MemoComp_component, NULL, 0);
     flush_commit(l);
-    for (int i = 0; i < 4; i++)
-        assert_int_equal(G.memo_calls[i], 1);
+    for (int i = 0; i < 4; i++) assert_int_equal(G.memo_calls[i], 1);
     assert_int_equal(G.memo_vals[0], 2);
     assert_int_equal(G.memo_vals[3], 0);
     assert_ptr_equal(G.cb_user_seen, &G.cb_tokens[0]);
@@ -136,7 +131,7 @@ static void test_memo_and_callback(void **state)
     slog_expect(&G.renders, "MemoComp", "CbChild", NULL);
     assert_int_equal(G.memo_calls[0], 2);
     assert_int_equal(G.memo_vals[0], 10);
-    assert_int_equal(G.memo_calls[1], 1);      /* RC_ONCE: never again */
+    assert_int_equal(G.memo_calls[1], 1); /* RC_ONCE: never again */
     assert_int_equal(G.memo_vals[1], 2);
     assert_int_equal(G.memo_calls[2], 3);
     assert_int_equal(G.memo_calls[3], 1);
@@ -161,8 +156,7 @@ static void test_memo_and_callback(void **state)
 
 /* ------------------------------------------------------------------------ */
 
-int main(void)
-{
+int main(void) {
     harness_clears(&G, sizeof G);
     harness_clears(&handled, sizeof handled);
     const struct CMUnitTest tests[] = {

@@ -20,8 +20,7 @@
 
 /* Parses text both ways and checks that the results agree; returns the
  * result code. */
-static int parse_both(const char *text, size_t len, rc_message *out)
-{
+static int parse_both(const char *text, size_t len, rc_message *out) {
     rc_message g;
     char err_fast[160] = "", err_general[160] = "";
     int rf = rc_wire_parse(text, len, out, err_fast, sizeof err_fast);
@@ -45,17 +44,17 @@ static int parse_both(const char *text, size_t len, rc_message *out)
     return rf;
 }
 
-static int parse_str(const char *text, rc_message *out)
-{
+static int parse_str(const char *text, rc_message *out) {
     return parse_both(text, strlen(text), out);
 }
 
-static void test_hot_shape(void **state)
-{
+static void test_hot_shape(void **state) {
     (void)state;
     rc_message m;
     assert_int_equal(parse_str("{\"type\":\"layout-event\",\"target\":\"AAAAAAAAAAA\","
-                               "\"data\":[{}],\"seq\":7}", &m), 0);
+                               "\"data\":[{}],\"seq\":7}",
+                               &m),
+                     0);
     assert_int_equal(m.type, RC_MSG_EVENT);
     assert_string_equal(m.target, "AAAAAAAAAAA");
     assert_int_equal(m.seq, 7);
@@ -65,8 +64,7 @@ static void test_hot_shape(void **state)
     rc_message_free(&m);
 }
 
-static void test_event_data(void **state)
-{
+static void test_event_data(void **state) {
     (void)state;
     rc_message m;
     /* What the browser client sends for a change event, in another order
@@ -75,7 +73,9 @@ static void test_event_data(void **state)
                                "\"value\" : \"hi there\", \"checked\": false, \"n\": -42, "
                                "\"z\": null, \"t\": true, \"target\": {\"tagName\":\"INPUT\","
                                "\"id\":\"t\"}, \"list\": [1, [2, []], {}] } ], "
-                               "\"target\" : \"x\", \"type\" : \"layout-event\" }\n", &m), 0);
+                               "\"target\" : \"x\", \"type\" : \"layout-event\" }\n",
+                               &m),
+                     0);
     const rc_value *d = rc_array_get(&m.data, 0);
     assert_string_equal(rc_value_get_string(rc_object_get(d, "value"), NULL), "hi there");
     assert_int_equal(rc_value_get_int(rc_object_get(d, "n"), 0), -42);
@@ -97,8 +97,7 @@ static void test_event_data(void **state)
 
 /* Inputs at the edges of the fast reader's subset, and errors: whichever
  * reader takes them, the answer is jansson's. */
-static void test_agreement(void **state)
-{
+static void test_agreement(void **state) {
     (void)state;
     static const char *cases[] = {
         /* what the fast reader leaves to jansson, still valid */
@@ -123,7 +122,7 @@ static void test_agreement(void **state)
         "{}",
         "{\"type\":\"layout-event\"}",
         "{\"type\":\"layout-event\",\"target\":\"\"}",
-        ("{\"type\":\"layout-event\","        /* one string (a target id too long) */
+        ("{\"type\":\"layout-event\"," /* one string (a target id too long) */
          "\"target\":\"0123456789012345678901234567890123456789012345678\"}"),
         "{\"type\":\"layout-event\",\"target\":7}",
         "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":{}}",
@@ -157,8 +156,7 @@ static void test_agreement(void **state)
 }
 
 /* Every prefix of valid events: truncated input never gets through. */
-static void test_prefixes(void **state)
-{
+static void test_prefixes(void **state) {
     (void)state;
     static const char *events[] = {
         "{\"type\":\"layout-event\",\"target\":\"AAAAAAAAAAA\",\"data\":[{\"a\":[1,true,null,"
@@ -181,26 +179,23 @@ static void test_prefixes(void **state)
 #define HELLO "{\"type\":\"hello\",\"version\":1"
 
 /* Reasons a hello is refused with. */
-#define BAD_VERSION "hello: \"version\" must be a positive integer"
-#define BAD_EXTENSIONS "hello: \"extensions\" must be an array"
-#define BAD_LOCATION "hello: \"location\" must be {pathname, search} strings"
-#define BAD_RESUME "hello: \"resume\" must be {session, token} strings"
-#define BAD_EVENTS "hello: \"resume.events\" must be an array of at most 4096 events"
-#define NO_SEQ "hello: a replayed event has no seq"
+#define BAD_VERSION      "hello: \"version\" must be a positive integer"
+#define BAD_EXTENSIONS   "hello: \"extensions\" must be an array"
+#define BAD_LOCATION     "hello: \"location\" must be {pathname, search} strings"
+#define BAD_RESUME       "hello: \"resume\" must be {session, token} strings"
+#define BAD_EVENTS       "hello: \"resume.events\" must be an array of at most 4096 events"
+#define NO_SEQ           "hello: a replayed event has no seq"
 #define EVENT_NOT_OBJECT "hello: a replayed event must be an object"
 
 /* Parses text (both readers agree) and checks that it is a hello. */
-static void parse_hello_ok(const char *text, rc_message *m)
-{
-    if (parse_str(text, m) != 0)
-        fail_msg("refused: %s", text);
+static void parse_hello_ok(const char *text, rc_message *m) {
+    if (parse_str(text, m) != 0) fail_msg("refused: %s", text);
     assert_int_equal(m->type, RC_MSG_HELLO);
 }
 
 /* Checks that text (len bytes) is refused by both readers with exactly
  * reason. err starts as a sentinel: a refusal that sets no reason shows. */
-static void assert_refused_n(const char *text, size_t len, const char *reason)
-{
+static void assert_refused_n(const char *text, size_t len, const char *reason) {
     rc_message m;
     char err[160] = "(no reason set)";
     assert_int_equal(parse_both(text, len, &m), -1);
@@ -209,25 +204,20 @@ static void assert_refused_n(const char *text, size_t len, const char *reason)
         fail_msg("%.*s:\n  reason   %s\n  expected %s", (int)len, text, err, reason);
 }
 
-static void assert_refused(const char *text, const char *reason)
-{
+static void assert_refused(const char *text, const char *reason) {
     assert_refused_n(text, strlen(text), reason);
 }
 
-static void put(rc_buf *b, const char *text)
-{
-    rc_buf_append(b, text, strlen(text));
-}
+static void put(rc_buf *b, const char *text) { rc_buf_append(b, text, strlen(text)); }
 
 /* A hello whose resume carries n events {"target":"t<k>","seq":<k+1>}. */
-static void hello_with_events(rc_buf *b, size_t n)
-{
+static void hello_with_events(rc_buf *b, size_t n) {
     char ev[64];
     rc_buf_reset(b);
     put(b, HELLO ",\"resume\":{\"session\":\"s\",\"events\":[");
     for (size_t k = 0; k < n; k++) {
-        int len = snprintf(ev, sizeof ev, "%s{\"target\":\"t%zu\",\"seq\":%zu}", k ? "," : "", k,
-                           k + 1);
+        int len =
+            snprintf(ev, sizeof ev, "%s{\"target\":\"t%zu\",\"seq\":%zu}", k ? "," : "", k, k + 1);
         rc_buf_append(b, ev, (size_t)len);
     }
     put(b, "]}}");
@@ -235,14 +225,14 @@ static void hello_with_events(rc_buf *b, size_t n)
 
 /* What reactc's client sends (client/src/index.ts, connection.ts), in the
  * order JSON.stringify writes it. */
-static void test_hello_from_the_client(void **state)
-{
+static void test_hello_from_the_client(void **state) {
     (void)state;
     rc_message m;
 
     /* A new page. */
     parse_hello_ok(HELLO ",\"extensions\":[\"patch\",\"seq\"],"
-                   "\"location\":{\"pathname\":\"/todo\",\"search\":\"?filter=open\"}}", &m);
+                         "\"location\":{\"pathname\":\"/todo\",\"search\":\"?filter=open\"}}",
+                   &m);
     assert_string_equal(m.pathname, "/todo");
     assert_string_equal(m.search, "?filter=open");
     assert_null(m.resume_session);
@@ -253,9 +243,10 @@ static void test_hello_from_the_client(void **state)
 
     /* A page that knows its session and token (docs/protocol.md). */
     parse_hello_ok(HELLO ",\"extensions\":[\"patch\",\"seq\"],"
-                   "\"location\":{\"pathname\":\"/\",\"search\":\"\"},"
-                   "\"resume\":{\"session\":\"lFJoz4ClG-x0mVihSvHG0w\","
-                   "\"token\":\"ATmdAqPmvABogQyUUmjPgKUb7HSZWKFK8cbTBACL\"}}", &m);
+                         "\"location\":{\"pathname\":\"/\",\"search\":\"\"},"
+                         "\"resume\":{\"session\":\"lFJoz4ClG-x0mVihSvHG0w\","
+                         "\"token\":\"ATmdAqPmvABogQyUUmjPgKUb7HSZWKFK8cbTBACL\"}}",
+                   &m);
     assert_string_equal(m.pathname, "/");
     assert_string_equal(m.search, "");
     assert_string_equal(m.resume_session, "lFJoz4ClG-x0mVihSvHG0w");
@@ -266,12 +257,12 @@ static void test_hello_from_the_client(void **state)
     /* A session without a token yet (the client leaves token out), and
      * events it still holds, each a layout-event as it was sent. */
     parse_hello_ok(HELLO ",\"extensions\":[\"patch\",\"seq\"],"
-                   "\"location\":{\"pathname\":\"/\",\"search\":\"\"},"
-                   "\"resume\":{\"session\":\"lFJoz4ClG-x0mVihSvHG0w\",\"events\":["
-                   "{\"type\":\"layout-event\",\"target\":\"G-AKKQvmeij\","
-                   "\"data\":[{\"type\":\"click\"}],\"seq\":4},"
-                   "{\"type\":\"layout-event\",\"target\":\"Qx1AKKQvmej\","
-                   "\"data\":[{\"type\":\"change\",\"value\":\"caf\\u00e9\"}],\"seq\":5}]}}",
+                         "\"location\":{\"pathname\":\"/\",\"search\":\"\"},"
+                         "\"resume\":{\"session\":\"lFJoz4ClG-x0mVihSvHG0w\",\"events\":["
+                         "{\"type\":\"layout-event\",\"target\":\"G-AKKQvmeij\","
+                         "\"data\":[{\"type\":\"click\"}],\"seq\":4},"
+                         "{\"type\":\"layout-event\",\"target\":\"Qx1AKKQvmej\","
+                         "\"data\":[{\"type\":\"change\",\"value\":\"caf\\u00e9\"}],\"seq\":5}]}}",
                    &m);
     assert_string_equal(m.resume_session, "lFJoz4ClG-x0mVihSvHG0w");
     assert_null(m.resume_token);
@@ -279,19 +270,20 @@ static void test_hello_from_the_client(void **state)
     assert_int_equal(m.replay[0].type, RC_MSG_EVENT);
     assert_string_equal(m.replay[0].target, "G-AKKQvmeij");
     assert_int_equal(m.replay[0].seq, 4);
-    assert_string_equal(rc_value_get_string(rc_object_get(rc_array_get(&m.replay[0].data, 0), "type"),
-                                        NULL), "click");
+    assert_string_equal(
+        rc_value_get_string(rc_object_get(rc_array_get(&m.replay[0].data, 0), "type"), NULL),
+        "click");
     assert_int_equal(m.replay[1].type, RC_MSG_EVENT);
     assert_string_equal(m.replay[1].target, "Qx1AKKQvmej");
     assert_int_equal(m.replay[1].seq, 5);
-    assert_string_equal(rc_value_get_string(rc_object_get(rc_array_get(&m.replay[1].data, 0), "value"),
-                                        NULL), "caf\xc3\xa9");
+    assert_string_equal(
+        rc_value_get_string(rc_object_get(rc_array_get(&m.replay[1].data, 0), "value"), NULL),
+        "caf\xc3\xa9");
     rc_message_free(&m);
 }
 
 /* Everything a hello may leave out or say otherwise, and is accepted. */
-static void test_hello_accepted_forms(void **state)
-{
+static void test_hello_accepted_forms(void **state) {
     (void)state;
     rc_message m;
 
@@ -306,7 +298,8 @@ static void test_hello_accepted_forms(void **state)
 
     /* Keys in any order, whitespace, keys nobody reads. */
     parse_hello_ok(" { \"location\" : { \"search\" : \"?q\" } , \"version\" : 1 ,"
-                   " \"future\" : [ 1 ] , \"type\" : \"hello\" } ", &m);
+                   " \"future\" : [ 1 ] , \"type\" : \"hello\" } ",
+                   &m);
     assert_null(m.pathname);
     assert_string_equal(m.search, "?q");
     rc_message_free(&m);
@@ -335,7 +328,8 @@ static void test_hello_accepted_forms(void **state)
     assert_null(m.search);
     rc_message_free(&m);
     parse_hello_ok(HELLO ",\"location\":{\"pathname\":\"/caf\\u00e9/\xe2\x82\xac\","
-                   "\"hash\":\"#x\"}}", &m);
+                         "\"hash\":\"#x\"}}",
+                   &m);
     assert_string_equal(m.pathname, "/caf\xc3\xa9/\xe2\x82\xac");
     assert_null(m.search);
     rc_message_free(&m);
@@ -350,14 +344,14 @@ static void test_hello_accepted_forms(void **state)
     assert_string_equal(m.resume_session, "");
     rc_message_free(&m);
     parse_hello_ok(HELLO ",\"resume\":{\"session\":"
-                   "\"0123456789012345678901234567890123456789012345678901234567890123\"}}", &m);
+                         "\"0123456789012345678901234567890123456789012345678901234567890123\"}}",
+                   &m);
     assert_int_equal(strlen(m.resume_session), 64);
     rc_message_free(&m);
     rc_buf b;
     rc_buf_init(&b);
     put(&b, HELLO ",\"resume\":{\"session\":\"s\",\"token\":\"");
-    for (size_t i = 0; i < 20000; i++)
-        rc_buf_putc(&b, 'A');
+    for (size_t i = 0; i < 20000; i++) rc_buf_putc(&b, 'A');
     put(&b, "\"}}");
     parse_hello_ok(rc_buf_cstr(&b), &m);
     assert_int_equal(strlen(m.resume_token), 20000);
@@ -368,7 +362,8 @@ static void test_hello_accepted_forms(void **state)
 
     /* A replayed event: read as a layout-event whatever its type says (or
      * without one); no data is an empty array. */
-    parse_hello_ok(HELLO ",\"resume\":{\"session\":\"s\",\"events\":["
+    parse_hello_ok(HELLO
+                   ",\"resume\":{\"session\":\"s\",\"events\":["
                    "{\"target\":\"x\",\"seq\":9},{\"type\":\"ping\",\"target\":\"y\",\"seq\":1}]}}",
                    &m);
     assert_int_equal(m.nreplay, 2);
@@ -391,8 +386,7 @@ static void test_hello_accepted_forms(void **state)
 }
 
 /* Each way a hello is refused, with its reason. */
-static void test_hello_refused(void **state)
-{
+static void test_hello_refused(void **state) {
     (void)state;
 
     /* version: missing, not an integer, out of 1..1000. */
@@ -432,7 +426,7 @@ static void test_hello_refused(void **state)
     assert_refused(HELLO ",\"resume\":{\"session\":12}}", BAD_RESUME);
     assert_refused(HELLO ",\"resume\":{\"session\":null}}", BAD_RESUME);
     assert_refused(HELLO ",\"resume\":{\"session\":"
-                   "\"01234567890123456789012345678901234567890123456789012345678901234\"}}",
+                         "\"01234567890123456789012345678901234567890123456789012345678901234\"}}",
                    BAD_RESUME);
     assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"token\":1}}", BAD_RESUME);
     assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"token\":null}}", BAD_RESUME);
@@ -451,30 +445,35 @@ static void test_hello_refused(void **state)
      * with no reason written, so the server logged and sent whatever its
      * uninitialised error buffer held. */
     assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[1]}}", EVENT_NOT_OBJECT);
-    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[null]}}",
-                   EVENT_NOT_OBJECT);
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[null]}}", EVENT_NOT_OBJECT);
     assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":["
-                   "{\"target\":\"x\",\"seq\":1},[\"y\"]]}}", EVENT_NOT_OBJECT);
+                         "{\"target\":\"x\",\"seq\":1},[\"y\"]]}}",
+                   EVENT_NOT_OBJECT);
 
     /* A replayed event: without seq, or refused as a layout-event would
      * be (the reason is the layout-event's). */
     assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[{\"target\":\"x\"}]}}",
                    NO_SEQ);
     assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":["
-                   "{\"target\":\"x\",\"seq\":1},{\"target\":\"y\"}]}}", NO_SEQ);
-    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[{\"target\":\"x\",\"seq\":0}]}}",
+                         "{\"target\":\"x\",\"seq\":1},{\"target\":\"y\"}]}}",
+                   NO_SEQ);
+    assert_refused(HELLO
+                   ",\"resume\":{\"session\":\"s\",\"events\":[{\"target\":\"x\",\"seq\":0}]}}",
                    "layout-event: \"seq\" must be a positive integer");
-    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[{\"target\":\"x\",\"seq\":\"1\"}]}}",
+    assert_refused(HELLO
+                   ",\"resume\":{\"session\":\"s\",\"events\":[{\"target\":\"x\",\"seq\":\"1\"}]}}",
                    "layout-event: \"seq\" must be a positive integer");
     assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[{\"seq\":1}]}}",
                    "layout-event: \"target\" must be a short non-empty string");
-    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[{\"target\":\"\",\"seq\":1}]}}",
+    assert_refused(HELLO
+                   ",\"resume\":{\"session\":\"s\",\"events\":[{\"target\":\"\",\"seq\":1}]}}",
                    "layout-event: \"target\" must be a short non-empty string");
+    assert_refused(
+        HELLO ",\"resume\":{\"session\":\"s\",\"events\":["
+              "{\"target\":\"0123456789012345678901234567890123456789012345678\",\"seq\":1}]}}",
+        "layout-event: \"target\" must be a short non-empty string");
     assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":["
-                   "{\"target\":\"0123456789012345678901234567890123456789012345678\",\"seq\":1}]}}",
-                   "layout-event: \"target\" must be a short non-empty string");
-    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":["
-                   "{\"target\":\"x\",\"data\":{},\"seq\":1}]}}",
+                         "{\"target\":\"x\",\"data\":{},\"seq\":1}]}}",
                    "layout-event: \"data\" must be an array");
     /* Event data nested deeper than RC_WIRE_MAX_DEPTH (32): the array is
      * level 1, each array inside one more; 31 inside are accepted. */
@@ -483,11 +482,9 @@ static void test_hello_refused(void **state)
         rc_message m;
         rc_buf_reset(&b);
         put(&b, HELLO ",\"resume\":{\"session\":\"s\",\"events\":[{\"target\":\"x\",\"seq\":1,"
-            "\"data\":[");
-        for (int i = 0; i < inner; i++)
-            rc_buf_putc(&b, '[');
-        for (int i = 0; i < inner; i++)
-            rc_buf_putc(&b, ']');
+                      "\"data\":[");
+        for (int i = 0; i < inner; i++) rc_buf_putc(&b, '[');
+        for (int i = 0; i < inner; i++) rc_buf_putc(&b, ']');
         put(&b, "]}]}}");
         if (inner == 31) {
             parse_hello_ok(rc_buf_cstr(&b), &m);
@@ -500,10 +497,12 @@ static void test_hello_refused(void **state)
 
     /* The first problem in the order version, extensions, location, resume
      * is the reason, whatever the order of the keys. */
-    assert_refused("{\"resume\":1,\"location\":1,\"extensions\":1,\"version\":0,\"type\":\"hello\"}",
-                   BAD_VERSION);
-    assert_refused("{\"resume\":1,\"location\":1,\"extensions\":1,\"version\":1,\"type\":\"hello\"}",
-                   BAD_EXTENSIONS);
+    assert_refused(
+        "{\"resume\":1,\"location\":1,\"extensions\":1,\"version\":0,\"type\":\"hello\"}",
+        BAD_VERSION);
+    assert_refused(
+        "{\"resume\":1,\"location\":1,\"extensions\":1,\"version\":1,\"type\":\"hello\"}",
+        BAD_EXTENSIONS);
     assert_refused("{\"resume\":1,\"location\":1,\"version\":1,\"type\":\"hello\"}", BAD_LOCATION);
 
     /* Duplicate keys, at any level: the JSON itself is refused (jansson's
@@ -517,7 +516,7 @@ static void test_hello_refused(void **state)
     assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"session\":\"t\"}}",
                    "invalid JSON at 1:61: duplicate object key near '\"session\"'");
     assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":[{\"target\":\"x\",\"seq\":1,"
-                   "\"seq\":2}]}}",
+                         "\"seq\":2}]}}",
                    "invalid JSON at 1:89: duplicate object key near '\"seq\"'");
     /* A NUL in a string (it would cut the pathname short): refused by the
      * JSON reader. */
@@ -526,8 +525,7 @@ static void test_hello_refused(void **state)
                    "near '\"a\\u0000b\"'");
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hot_shape),
         cmocka_unit_test(test_event_data),

@@ -31,22 +31,21 @@
 #include "fixtures/token_v1.h"
 #include "fixtures/token_v1_app.h"
 
-#define SECRET "accept-secret-0123456789abcdef"
+#define SECRET       "accept-secret-0123456789abcdef"
 #define SECRET_OTHER "another-secret-for-another-server"
-#define APP_TAG 0x0a0b0c0du
-#define MAX_TOKEN ((size_t)64 << 10)
-#define NOW ((uint64_t)1800000000)       /* a fixed clock: 2027-01-15 */
-#define TTL 86400u
+#define APP_TAG      0x0a0b0c0du
+#define MAX_TOKEN    ((size_t)64 << 10)
+#define NOW          ((uint64_t)1800000000) /* a fixed clock: 2027-01-15 */
+#define TTL          86400u
 
 /* ---- helpers ---------------------------------------------------------------- */
 
 typedef struct fixture {
     rc_keyring keys;
-    rc_layout *layout;              /* fx_root, values set */
+    rc_layout *layout; /* fx_root, values set */
 } fixture;
 
-static int setup(void **state)
-{
+static int setup(void **state) {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
     char err[160];
@@ -63,8 +62,7 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
+static int teardown(void **state) {
     fixture *f = *state;
     rc_layout_free(f->layout);
     rc_keyring_wipe(&f->keys);
@@ -72,15 +70,12 @@ static int teardown(void **state)
     return 0;
 }
 
-static void session_of(unsigned char *id, uint8_t first)
-{
-    for (size_t i = 0; i < RC_SESSION_ID_BYTES; i++)
-        id[i] = (unsigned char)(first + i);
+static void session_of(unsigned char *id, uint8_t first) {
+    for (size_t i = 0; i < RC_SESSION_ID_BYTES; i++) id[i] = (unsigned char)(first + i);
 }
 
 /* The base64url text of a session id, NUL-terminated. */
-static void id_text(char *out, const unsigned char *id)
-{
+static void id_text(char *out, const unsigned char *id) {
     out[rc_base64url_encode(out, id, RC_SESSION_ID_BYTES)] = '\0';
 }
 
@@ -88,8 +83,7 @@ static void id_text(char *out, const unsigned char *id)
  * `first`, sealed with `keys`, claiming `claim_version` in the header and
  * carrying `snap_version`, issued at `issued` with `ttl`. */
 static void seal_at(const rc_keyring *keys, const rc_layout *l, uint8_t first, uint32_t issued,
-                    uint32_t ttl, uint64_t claim_version, uint64_t snap_version, rc_buf *tok)
-{
+                    uint32_t ttl, uint64_t claim_version, uint64_t snap_version, rc_buf *tok) {
     rc_snapshot_meta m = {issued, ttl, snap_version, 3, "b1", 2};
     rc_buf snap;
     rc_buf_init(&snap);
@@ -102,15 +96,11 @@ static void seal_at(const rc_keyring *keys, const rc_layout *l, uint8_t first, u
     rc_buf_free(&snap);
 }
 
-static void seal(const fixture *f, uint8_t first, rc_buf *tok)
-{
+static void seal(const fixture *f, uint8_t first, rc_buf *tok) {
     seal_at(&f->keys, f->layout, first, (uint32_t)NOW, TTL, 5, 5, tok);
 }
 
-static rc_resume_limits limits(void)
-{
-    return rc_resume_limits_default(APP_TAG, MAX_TOKEN);
-}
+static rc_resume_limits limits(void) { return rc_resume_limits_default(APP_TAG, MAX_TOKEN); }
 
 /* Accepts `token` for session `first` at NOW with lim; asserts the
  * refusal, its reason and the flags; returns with r filled (caller frees). */
@@ -118,16 +108,15 @@ static rc_resume_limits limits(void)
     expect_at(__LINE__, r, f, first, token, lim, why, reason, authentic)
 static void expect_at(int line, rc_resume *r, const fixture *f, uint8_t first, const char *token,
                       const rc_resume_limits *lim, rc_refusal why, const char *reason,
-                      bool authentic)
-{
+                      bool authentic) {
     unsigned char id[RC_SESSION_ID_BYTES];
     char text[32];
     session_of(id, first);
     id_text(text, id);
     rc_resume_accept(r, &f->keys, text, token, NOW, lim);
     if (r->refusal != why)
-        fail_msg("line %d: refusal %s (%s), want %s", line, rc_refusal_name(r->refusal),
-                 r->reason, rc_refusal_name(why));
+        fail_msg("line %d: refusal %s (%s), want %s", line, rc_refusal_name(r->refusal), r->reason,
+                 rc_refusal_name(why));
     if (reason && strcmp(r->reason, reason) != 0)
         fail_msg("line %d: reason \"%s\", want \"%s\"", line, r->reason, reason);
     if (r->authentic != authentic)
@@ -135,13 +124,12 @@ static void expect_at(int line, rc_resume *r, const fixture *f, uint8_t first, c
     assert_true(r->id_valid);
     assert_memory_equal(r->session, id, RC_SESSION_ID_BYTES);
     if (why != RC_REFUSAL_NONE)
-        assert_int_equal(r->snapshot.nslots, 0);      /* nothing half-verified kept */
+        assert_int_equal(r->snapshot.nslots, 0); /* nothing half-verified kept */
 }
 
 /* ---- accepted -------------------------------------------------------------- */
 
-static void test_accepts_and_restores(void **state)
-{
+static void test_accepts_and_restores(void **state) {
     fixture *f = *state;
     rc_buf tok;
     seal(f, 1, &tok);
@@ -168,19 +156,18 @@ static void test_accepts_and_restores(void **state)
 
 /* ---- the claimed session id ------------------------------------------------ */
 
-static void test_malformed_session_id(void **state)
-{
+static void test_malformed_session_id(void **state) {
     fixture *f = *state;
     rc_buf tok;
     seal(f, 1, &tok);
     rc_resume_limits lim = limits();
     const char *bad[] = {
-        "",                            /* empty */
-        "AAECAwQFBgcICQoLDA0OD",       /* 21 characters: 15 bytes and a bit */
-        "AAECAwQFBgcICQoLDA0ODw8",     /* 23: 17 bytes */
-        "AAECAwQFBgcICQoLDA0ODx",      /* 22, but the leftover bits are not zero */
-        "AAECAwQFBgcICQoLDA0OD!",      /* a character outside the alphabet */
-        "AAECAwQFBgcICQoLDA0ODwAA",    /* 24: 18 bytes */
+        "",                         /* empty */
+        "AAECAwQFBgcICQoLDA0OD",    /* 21 characters: 15 bytes and a bit */
+        "AAECAwQFBgcICQoLDA0ODw8",  /* 23: 17 bytes */
+        "AAECAwQFBgcICQoLDA0ODx",   /* 22, but the leftover bits are not zero */
+        "AAECAwQFBgcICQoLDA0OD!",   /* a character outside the alphabet */
+        "AAECAwQFBgcICQoLDA0ODwAA", /* 24: 18 bytes */
     };
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         rc_resume r;
@@ -205,8 +192,7 @@ static void test_malformed_session_id(void **state)
 
 /* No token: the id still counts (a re-attach needs only the session held
  * here), the refusal says there was nothing to resume from. */
-static void test_no_token(void **state)
-{
+static void test_no_token(void **state) {
     fixture *f = *state;
     rc_resume_limits lim = limits();
     rc_resume r;
@@ -219,8 +205,7 @@ static void test_no_token(void **state)
 /* ---- the token itself ------------------------------------------------------ */
 
 /* Decodes tok, lets edit change the bytes, encodes it back. */
-static void rewrite(rc_buf *tok, void (*edit)(unsigned char *raw, size_t *len))
-{
+static void rewrite(rc_buf *tok, void (*edit)(unsigned char *raw, size_t *len)) {
     unsigned char *raw = malloc(tok->len);
     assert_non_null(raw);
     long n = rc_base64url_decode(tok->data, tok->len, raw, tok->len);
@@ -234,12 +219,17 @@ static void rewrite(rc_buf *tok, void (*edit)(unsigned char *raw, size_t *len))
     free(raw);
 }
 
-static void format_2(unsigned char *raw, size_t *len) { (void)len; raw[0] = 2; }
+static void format_2(unsigned char *raw, size_t *len) {
+    (void)len;
+    raw[0] = 2;
+}
 static void flip_last(unsigned char *raw, size_t *len) { raw[*len - 1] ^= 1; }
-static void cut_header(unsigned char *raw, size_t *len) { (void)raw; *len = 20; }
+static void cut_header(unsigned char *raw, size_t *len) {
+    (void)raw;
+    *len = 20;
+}
 
-static void test_token_refusals(void **state)
-{
+static void test_token_refusals(void **state) {
     fixture *f = *state;
     rc_resume_limits lim = limits();
     rc_resume r;
@@ -296,8 +286,7 @@ static void test_token_refusals(void **state)
 
 /* Authentic but not a snapshot: refused, and still authentic (it proves the
  * tab holds a token this server sealed for that session). */
-static void test_corrupt_content(void **state)
-{
+static void test_corrupt_content(void **state) {
     fixture *f = *state;
     rc_token_claims c = {APP_TAG, 1, {0}, 5};
     session_of(c.session, 1);
@@ -313,8 +302,7 @@ static void test_corrupt_content(void **state)
     rc_buf_free(&tok);
 }
 
-static void test_other_session(void **state)
-{
+static void test_other_session(void **state) {
     fixture *f = *state;
     rc_buf tok;
     seal(f, 100, &tok);
@@ -330,22 +318,21 @@ static void test_other_session(void **state)
 
 /* ---- the clock and the version ----------------------------------------------- */
 
-static void test_clock_and_version(void **state)
-{
+static void test_clock_and_version(void **state) {
     fixture *f = *state;
     struct {
         uint32_t issued, ttl;
         uint64_t claimed, version;
         rc_refusal why;
     } cases[] = {
-        {(uint32_t)(NOW - 2 * 86400), 86400, 1, 1, RC_REFUSAL_EXPIRED},   /* two days, one-day ttl */
-        {(uint32_t)(NOW - 86401), 86400, 1, 1, RC_REFUSAL_EXPIRED},       /* a second too old */
-        {(uint32_t)(NOW - 86400), 86400, 1, 1, RC_REFUSAL_NONE},          /* the last valid second */
+        {(uint32_t)(NOW - 2 * 86400), 86400, 1, 1, RC_REFUSAL_EXPIRED}, /* two days, one-day ttl */
+        {(uint32_t)(NOW - 86401), 86400, 1, 1, RC_REFUSAL_EXPIRED},     /* a second too old */
+        {(uint32_t)(NOW - 86400), 86400, 1, 1, RC_REFUSAL_NONE},        /* the last valid second */
         {(uint32_t)NOW, 0, 1, 1, RC_REFUSAL_NONE},
         {(uint32_t)(NOW - 1), 0, 1, 1, RC_REFUSAL_EXPIRED},
-        {1, UINT32_MAX, 1, 1, RC_REFUSAL_NONE},                           /* no overflow */
+        {1, UINT32_MAX, 1, 1, RC_REFUSAL_NONE}, /* no overflow */
         {(uint32_t)(NOW + 301), 86400, 1, 1, RC_REFUSAL_FUTURE},
-        {(uint32_t)(NOW + 300), 86400, 1, 1, RC_REFUSAL_NONE},            /* the skew allowed */
+        {(uint32_t)(NOW + 300), 86400, 1, 1, RC_REFUSAL_NONE}, /* the skew allowed */
         {(uint32_t)NOW, 86400, 1, 2, RC_REFUSAL_VERSION_MISMATCH},
         {(uint32_t)NOW, 86400, 3, 2, RC_REFUSAL_VERSION_MISMATCH},
     };
@@ -371,11 +358,10 @@ static void test_clock_and_version(void **state)
 
 /* min_version: a server that knows the newest version a session reached
  * (a shared store) refuses older tokens, so a tab cannot roll back. */
-static void test_older_than_allowed(void **state)
-{
+static void test_older_than_allowed(void **state) {
     fixture *f = *state;
     rc_buf tok;
-    seal(f, 1, &tok);                               /* version 5 */
+    seal(f, 1, &tok); /* version 5 */
     rc_resume_limits lim = limits();
     rc_resume r;
     lim.min_version = 6;
@@ -388,8 +374,7 @@ static void test_older_than_allowed(void **state)
     rc_buf_free(&tok);
 }
 
-static void test_limits_and_names(void **state)
-{
+static void test_limits_and_names(void **state) {
     (void)state;
     rc_resume_limits lim = rc_resume_limits_default(42, 1000);
     assert_int_equal(lim.app_tag, 42);
@@ -408,8 +393,7 @@ static void test_limits_and_names(void **state)
 
 /* ---- a token of an earlier main ---------------------------------------------- */
 
-static void test_fixture_v1_resumes(void **state)
-{
+static void test_fixture_v1_resumes(void **state) {
     (void)state;
     rc_keyring keys;
     char err[160];
@@ -421,8 +405,7 @@ static void test_fixture_v1_resumes(void **state)
     rc_resume_limits lim = rc_resume_limits_default(FX_V1_APP_TAG, MAX_TOKEN);
     rc_resume r;
     rc_resume_accept(&r, &keys, text, FX_V1_TOKEN, FX_V1_ISSUED + 60, &lim);
-    if (r.refusal)
-        fail_msg("the v1 fixture was refused: %s", r.reason);
+    if (r.refusal) fail_msg("the v1 fixture was refused: %s", r.reason);
     assert_int_equal(r.claims.version, FX_V1_VERSION);
     assert_int_equal(r.claims.build_tag, FX_V1_BUILD_TAG);
     assert_int_equal(r.snapshot.meta.last_seq, FX_V1_LAST_SEQ);
@@ -444,7 +427,7 @@ static void test_fixture_v1_resumes(void **state)
     assert_int_equal(p->x, -7);
     assert_int_equal(p->y, 1234567);
     assert_string_equal(p->label, "pt");
-    assert_int_equal(rc_state_get_int(FX.secret), 5);          /* server-only: its initial value */
+    assert_int_equal(rc_state_get_int(FX.secret), 5); /* server-only: its initial value */
     assert_int_equal(rc_state_get_int(FX.untitled), -8);
     assert_false(rc_state_get_bool(FX.row_done[0]));
     assert_true(rc_state_get_bool(FX.row_done[1]));
@@ -458,8 +441,7 @@ static void test_fixture_v1_resumes(void **state)
     rc_keyring_wipe(&keys);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_accepts_and_restores, setup, teardown),
         cmocka_unit_test_setup_teardown(test_malformed_session_id, setup, teardown),

@@ -28,7 +28,7 @@
 
 /* This file's mutable test state, zeroed before every test (harness.h). */
 static struct {
-    strlog renders;            /* "Name" per render */
+    strlog renders; /* "Name" per render */
 
     /* slots captured during renders (valid while the instance lives) */
     rc_state *st, *st2, *st3;
@@ -44,59 +44,56 @@ static struct {
 /* Scheduling                                                               */
 /* ------------------------------------------------------------------------ */
 
-static void SChild(rc_ctx *ctx, const void *props)
-{
+static void SChild(rc_ctx *ctx, const void *props) {
     const val_props *p = props;
     slog_add(&G.renders, "SChild");
     G.st2 = rc_use_int(ctx, "c", 0);
-    RC_EL(ctx, "span", .id = "child") {
+    RC_EL (ctx, "span", .id = "child") {
         rc_textf(ctx, "%lld/%lld", (long long)p->value, (long long)rc_state_get_int(G.st2));
     }
 }
 static RC_COMPONENT(SChild);
 
-static void SGrand(rc_ctx *ctx, const void *props)
-{
+static void SGrand(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "SGrand");
     G.st3 = rc_use_int(ctx, "g", 0);
-    RC_EL(ctx, "i", .id = "grand") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.st3)); }
+    RC_EL (ctx, "i", .id = "grand") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.st3)); }
 }
 static RC_COMPONENT(SGrand);
 
 /* Middle layer with no props: skipped whenever its parent re-renders. */
-static void SMiddle(rc_ctx *ctx, const void *props)
-{
+static void SMiddle(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "SMiddle");
-    RC_EL(ctx, "section") { rc_child(ctx, &SGrand_component, NULL, NULL, 0); }
+    RC_EL (ctx, "section") { rc_child(ctx, &SGrand_component, NULL, NULL, 0); }
 }
 static RC_COMPONENT(SMiddle);
 
-static void SParent(rc_ctx *ctx, const void *props)
-{
+static void SParent(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "SParent");
-    G.st = rc_use_int(ctx, "p", 0);             /* passed to the child */
-    rc_state *other = rc_use_int(ctx, "o", 0);  /* not passed */
+    G.st = rc_use_int(ctx, "p", 0);            /* passed to the child */
+    rc_state *other = rc_use_int(ctx, "o", 0); /* not passed */
     G.s_int = other;
     val_props cp = {rc_state_get_int(G.st)};
-    RC_EL(ctx, "div") {
-        RC_EL(ctx, "b", .id = "other") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(other)); }
+    RC_EL (ctx, "div") {
+        RC_EL (ctx, "b", .id = "other") {
+            rc_textf(ctx, "%lld", (long long)rc_state_get_int(other));
+        }
         RC_CHILD(ctx, &SChild_component, NULL, &cp);
         rc_child(ctx, &SMiddle_component, NULL, NULL, 0);
     }
 }
 static RC_COMPONENT(SParent);
 
-static void test_sched_equal_props_child_skipped(void **state)
-{
+static void test_sched_equal_props_child_skipped(void **state) {
     (void)state;
     rc_layout *l = new_layout(&SParent_component, NULL, 0);
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 4);
     G.renders.n = 0;
-    assert_true(rc_state_set_int(G.s_int, 1));       /* parent-only state */
+    assert_true(rc_state_set_int(G.s_int, 1)); /* parent-only state */
     s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
     slog_expect(&G.renders, "SParent", NULL);
@@ -105,8 +102,7 @@ static void test_sched_equal_props_child_skipped(void **state)
     free_layout(l);
 }
 
-static void test_sched_changed_props_child_rerenders(void **state)
-{
+static void test_sched_changed_props_child_rerenders(void **state) {
     (void)state;
     rc_layout *l = new_layout(&SParent_component, NULL, 0);
     flush_commit(l);
@@ -122,23 +118,22 @@ static void test_sched_changed_props_child_rerenders(void **state)
 
 /* Child dirtied first, parent second: the parent renders first and the
  * child renders once (equal props and changed props alike). */
-static void test_sched_parent_first_child_once(void **state)
-{
+static void test_sched_parent_first_child_once(void **state) {
     (void)state;
     rc_layout *l = new_layout(&SParent_component, NULL, 0);
     flush_commit(l);
 
     G.renders.n = 0;
-    assert_true(rc_state_set_int(G.st2, 7));         /* child */
-    assert_true(rc_state_set_int(G.s_int, 1));       /* parent, child props unchanged */
+    assert_true(rc_state_set_int(G.st2, 7));   /* child */
+    assert_true(rc_state_set_int(G.s_int, 1)); /* parent, child props unchanged */
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 2);
     slog_expect(&G.renders, "SParent", "SChild", NULL);
     assert_string_equal(text_of(l, "child"), "0/7");
 
     G.renders.n = 0;
-    assert_true(rc_state_set_int(G.st2, 8));         /* child */
-    assert_true(rc_state_set_int(G.st, 2));          /* parent, child props changed */
+    assert_true(rc_state_set_int(G.st2, 8)); /* child */
+    assert_true(rc_state_set_int(G.st, 2));  /* parent, child props changed */
     s = flush_commit(l);
     assert_int_equal(s.rendered, 2);
     slog_expect(&G.renders, "SParent", "SChild", NULL);
@@ -158,22 +153,19 @@ static void test_sched_parent_first_child_once(void **state)
     free_layout(l);
 }
 
-static void Always(rc_ctx *ctx, const void *props)
-{
+static void Always(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "Always");
-    RC_EL(ctx, "em") { rc_text(ctx, "always"); }
+    RC_EL (ctx, "em") { rc_text(ctx, "always"); }
 }
-static const rc_component Always_component = {"Always", Always, NULL,
-                                              RC_COMPONENT_ALWAYS_RENDER};
+static const rc_component Always_component = {"Always", Always, NULL, RC_COMPONENT_ALWAYS_RENDER};
 
-static void AParent(rc_ctx *ctx, const void *props)
-{
+static void AParent(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "AParent");
     G.st = rc_use_int(ctx, "n", 0);
     val_props same = {1};
-    RC_EL(ctx, "div") {
+    RC_EL (ctx, "div") {
         rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.st));
         rc_child(ctx, &Always_component, NULL, NULL, 0);
         RC_CHILD(ctx, &Always_component, NULL, &same);
@@ -182,8 +174,7 @@ static void AParent(rc_ctx *ctx, const void *props)
 }
 static RC_COMPONENT(AParent);
 
-static void test_sched_always_render(void **state)
-{
+static void test_sched_always_render(void **state) {
     (void)state;
     rc_layout *l = new_layout(&AParent_component, NULL, 0);
     flush_commit(l);
@@ -197,28 +188,25 @@ static void test_sched_always_render(void **state)
 }
 
 typedef struct label_props {
-    const char *label;          /* compared by content */
-    int64_t noise;              /* ignored by label_eq */
+    const char *label; /* compared by content */
+    int64_t noise;     /* ignored by label_eq */
 } label_props;
 
-static bool label_eq(const void *a, const void *b, size_t size)
-{
+static bool label_eq(const void *a, const void *b, size_t size) {
     G.eq_calls++;
     assert_int_equal(size, sizeof(label_props));
     const label_props *x = a, *y = b;
     return strcmp(x->label, y->label) == 0;
 }
 
-static void Label(rc_ctx *ctx, const void *props)
-{
+static void Label(rc_ctx *ctx, const void *props) {
     const label_props *p = props;
     slog_add(&G.renders, "Label");
-    RC_EL(ctx, "span", .id = "label") { rc_text(ctx, p->label); }
+    RC_EL (ctx, "span", .id = "label") { rc_text(ctx, p->label); }
 }
 static const rc_component Label_component = {"Label", Label, label_eq, 0};
 
-static void LParent(rc_ctx *ctx, const void *props)
-{
+static void LParent(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "LParent");
     rc_state *which = rc_use_int(ctx, "which", 0);
@@ -233,18 +221,17 @@ static void LParent(rc_ctx *ctx, const void *props)
     memset(&lp, 0, sizeof lp);
     lp.label = buf;
     lp.noise = rc_state_get_int(noise);
-    RC_EL(ctx, "div") { RC_CHILD(ctx, &Label_component, NULL, &lp); }
+    RC_EL (ctx, "div") { RC_CHILD(ctx, &Label_component, NULL, &lp); }
 }
 static RC_COMPONENT(LParent);
 
-static void test_sched_props_equal_callback(void **state)
-{
+static void test_sched_props_equal_callback(void **state) {
     (void)state;
     rc_layout *l = new_layout(&LParent_component, NULL, 0);
     flush_commit(l);
     assert_string_equal(text_of(l, "label"), "one");
     G.renders.n = 0;
-    rc_state_set_int(G.st2, 1);                      /* noise only: bytes differ, labels equal */
+    rc_state_set_int(G.st2, 1); /* noise only: bytes differ, labels equal */
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
     slog_expect(&G.renders, "LParent", NULL);
@@ -262,8 +249,7 @@ static void test_sched_props_equal_callback(void **state)
 
 /* ------------------------------------------------------------------------ */
 
-int main(void)
-{
+int main(void) {
     harness_clears(&G, sizeof G);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sched_equal_props_child_skipped, reset, teardown),

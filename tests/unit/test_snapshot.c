@@ -36,8 +36,7 @@
 /* ------------------------------------------------------------------------ */
 
 /* A snapshot with every kind, through the model encoder. */
-static void enc_sample(enc *e)
-{
+static void enc_sample(enc *e) {
     enc_header(e, 1700000000u, 86400, 300, 1u << 30, "build-id", 6);
     enc_str(e, "/App@int");
     enc_int(e, -70000);
@@ -72,8 +71,7 @@ static void enc_sample(enc *e)
     rc_value_free(&v);
 }
 
-static void test_snapshot_truncated_every_length(void **state)
-{
+static void test_snapshot_truncated_every_length(void **state) {
     (void)state;
     enc e;
     enc_init(&e);
@@ -97,7 +95,7 @@ static void test_snapshot_truncated_every_length(void **state)
     assert_int_equal(pv->as.st.type->version, 3);
     assert_int_equal(((const pair *)pv->as.st.ptr)->x, -1);
     rc_snapshot_free(&snap);
-    rc_snapshot_free(&snap);                 /* freeing twice is harmless */
+    rc_snapshot_free(&snap); /* freeing twice is harmless */
 
     for (size_t p = 0; p < e.b.len; p++) {
         const char *why = enc_cut_reason(&e, p);
@@ -122,8 +120,7 @@ static void test_snapshot_truncated_every_length(void **state)
 }
 
 /* A snapshot holding one slot, value bytes given raw. */
-static void one_slot(rc_buf *b, const char *address, const void *value, size_t len)
-{
+static void one_slot(rc_buf *b, const char *address, const void *value, size_t len) {
     enc e;
     enc_init(&e);
     enc_header(&e, 1, 2, 3, 4, "b", 1);
@@ -134,8 +131,7 @@ static void one_slot(rc_buf *b, const char *address, const void *value, size_t l
     enc_free(&e);
 }
 
-static void test_snapshot_rejections(void **state)
-{
+static void test_snapshot_rejections(void **state) {
     (void)state;
     rc_buf b;
     rc_buf_init(&b);
@@ -239,7 +235,7 @@ static void test_snapshot_rejections(void **state)
             bool inner = k + 1 == depth;
             deep[n++] = k % 2 ? RC_OBJECT : RC_ARRAY;
             deep[n++] = inner ? 0 : 1;
-            if (k % 2 && !inner) {     /* the key of the one member */
+            if (k % 2 && !inner) { /* the key of the one member */
                 deep[n++] = 1;
                 deep[n++] = 'k';
             }
@@ -277,7 +273,7 @@ static void test_snapshot_rejections(void **state)
     enc_header(&e, 1, 2, 3, 4, "b", 2);
     enc_str(&e, "/A@x");
     enc_int(&e, 1);
-    enc_blob(&e, "/A@x\0y", 6);     /* equal up to the NUL */
+    enc_blob(&e, "/A@x\0y", 6); /* equal up to the NUL */
     enc_int(&e, 2);
     expect_snapshot_refused(e.b.data, e.b.len, "NUL in an address");
     enc_free(&e);
@@ -307,25 +303,33 @@ static void test_snapshot_rejections(void **state)
  * values whose kind or struct type does not fit a slot take its initial
  * value (this is what happens when the bytes are fine but the build is
  * not). */
-static void test_snapshot_restore_mismatched_kinds(void **state)
-{
+static void test_snapshot_restore_mismatched_kinds(void **state) {
     (void)state;
     enc e;
     enc_init(&e);
     enc_header(&e, 1, 2, 3, 4, "b", 12);
-    const char *addrs[] = {"/Rich@i", "/Rich@f", "/Rich@b", "/Rich@s", "/Rich@by", "/Rich@st",
-                           "/Rich@#7", "/Rich@red", "/Rich@secret", "/Rich/RichItem[a]@label",
-                           "/Rich/RichItem[b%2Fc]@#1", "/Rich/RichItem#0@label"};
+    const char *addrs[] = {"/Rich@i",
+                           "/Rich@f",
+                           "/Rich@b",
+                           "/Rich@s",
+                           "/Rich@by",
+                           "/Rich@st",
+                           "/Rich@#7",
+                           "/Rich@red",
+                           "/Rich@secret",
+                           "/Rich/RichItem[a]@label",
+                           "/Rich/RichItem[b%2Fc]@#1",
+                           "/Rich/RichItem#0@label"};
     for (size_t k = 0; k < 12; k++) {
         enc_str(&e, addrs[k]);
         if (k == 5) {
-            pair p = {1, 2};        /* another struct type */
+            pair p = {1, 2}; /* another struct type */
             rc_value v = {0};
             rc_value_set_struct(&v, &pair_type, &p);
             enc_value(&e, &v);
             rc_value_free(&v);
         } else if (k == 7 || k == 8 || k == 11) {
-            enc_kind(&e, RC_STRING);    /* reducer declared int; server-only; a string slot */
+            enc_kind(&e, RC_STRING); /* reducer declared int; server-only; a string slot */
             enc_str(&e, "restored");
         } else {
             enc_kind(&e, RC_ARRAY);
@@ -346,15 +350,14 @@ static void test_snapshot_restore_mismatched_kinds(void **state)
     assert_int_equal(rc_value_get_int(rc_state_get_value(G.red), -1), 0);
     assert_string_equal(rc_state_get_string(G.item_label[0]), "first");
     assert_false(rc_state_get_bool(G.item_on[1]));
-    assert_string_equal(rc_state_get_string(G.item_label[2]), "restored");   /* fits */
+    assert_string_equal(rc_state_get_string(G.item_label[2]), "restored"); /* fits */
     flush_commit(l);
     assert_int_equal(test_log.n[RC_LOG_ERROR], 0);
     free_layout(l);
     enc_free(&e);
 }
 
-int main(void)
-{
+int main(void) {
     harness_clears(&G, sizeof G);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_snapshot_truncated_every_length, reset, teardown),

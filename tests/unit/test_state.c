@@ -36,7 +36,7 @@ static const rc_struct_type pt_type = {"pt", sizeof(pt), 1};
 
 /* This file's mutable test state, zeroed before every test (harness.h). */
 static struct {
-    strlog renders;            /* "Name" per render */
+    strlog renders; /* "Name" per render */
 
     /* slots captured during renders (valid while the instance lives) */
     rc_state *st;
@@ -49,41 +49,36 @@ static struct {
 /* State                                                                    */
 /* ------------------------------------------------------------------------ */
 
-static void h_same(rc_event *ev, void *user)
-{
+static void h_same(rc_event *ev, void *user) {
     (void)ev;
     rc_state *s = user;
     G.set_ret = rc_state_set_int(s, rc_state_get_int(s));
 }
 
-static void h_many(rc_event *ev, void *user)
-{
+static void h_many(rc_event *ev, void *user) {
     (void)ev;
     rc_state *s = user;
-    for (int i = 0; i < 5; i++)
-        rc_state_set_int(s, rc_state_get_int(s) + 1);
+    for (int i = 0; i < 5; i++) rc_state_set_int(s, rc_state_get_int(s) + 1);
 }
 
-static void Counter(rc_ctx *ctx, const void *props)
-{
+static void Counter(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "Counter");
     rc_state *n = rc_use_int(ctx, "count", 5);
     G.st = n;
-    RC_EL(ctx, "div", .id = "counter") {
-        RC_EL(ctx, "span", .id = "val") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
-        RC_EL(ctx, "button", .id = "inc", .on = RC_ON("click", h_inc, n)) {}
-        RC_EL(ctx, "button", .id = "same", .on = RC_ON("click", h_same, n)) {}
-        RC_EL(ctx, "button", .id = "many", .on = RC_ON("click", h_many, n)) {}
+    RC_EL (ctx, "div", .id = "counter") {
+        RC_EL (ctx, "span", .id = "val") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
+        RC_EL (ctx, "button", .id = "inc", .on = RC_ON("click", h_inc, n)) {}
+        RC_EL (ctx, "button", .id = "same", .on = RC_ON("click", h_same, n)) {}
+        RC_EL (ctx, "button", .id = "many", .on = RC_ON("click", h_many, n)) {}
     }
 }
 static RC_COMPONENT(Counter);
 
-static void test_state_initial_value(void **state)
-{
+static void test_state_initial_value(void **state) {
     (void)state;
     rc_layout *l = new_layout(&Counter_component, NULL, 0);
-    assert_int_equal(G.renders.n, 0);      /* nothing renders before the first flush */
+    assert_int_equal(G.renders.n, 0); /* nothing renders before the first flush */
     const rc_patch *p = rc_layout_flush(l);
     assert_int_equal(p->rendered, 1);
     assert_int_equal(p->nops, 1);
@@ -102,8 +97,7 @@ static void test_state_initial_value(void **state)
     free_layout(l);
 }
 
-static void test_state_set_rerenders_once(void **state)
-{
+static void test_state_set_rerenders_once(void **state) {
     (void)state;
     rc_layout *l = new_layout(&Counter_component, NULL, 0);
     flush_commit(l);
@@ -122,8 +116,7 @@ static void test_state_set_rerenders_once(void **state)
     free_layout(l);
 }
 
-static void test_state_set_equal_value_no_render(void **state)
-{
+static void test_state_set_equal_value_no_render(void **state) {
     (void)state;
     rc_layout *l = new_layout(&Counter_component, NULL, 0);
     flush_commit(l);
@@ -140,14 +133,13 @@ static void test_state_set_equal_value_no_render(void **state)
     free_layout(l);
 }
 
-static void test_state_many_sets_batch(void **state)
-{
+static void test_state_many_sets_batch(void **state) {
     (void)state;
     rc_layout *l = new_layout(&Counter_component, NULL, 0);
     flush_commit(l);
-    click(l, "many");                      /* five sets in one handler */
-    click(l, "inc");                       /* and one more event before the flush */
-    assert_int_equal(rc_state_get_version(G.st), 7);   /* one per change */
+    click(l, "many");                                /* five sets in one handler */
+    click(l, "inc");                                 /* and one more event before the flush */
+    assert_int_equal(rc_state_get_version(G.st), 7); /* one per change */
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
     assert_int_equal(s.nops, 1);
@@ -159,8 +151,7 @@ static void test_state_many_sets_batch(void **state)
 }
 
 /* Set then set back before the flush: at most one render, and no ops. */
-static void test_state_set_and_revert(void **state)
-{
+static void test_state_set_and_revert(void **state) {
     (void)state;
     rc_layout *l = new_layout(&Counter_component, NULL, 0);
     flush_commit(l);
@@ -175,19 +166,16 @@ static void test_state_set_and_revert(void **state)
 
 /* A set during the component's own render re-renders it on the next flush,
  * never twice in one flush, and settles. */
-static void SelfSet(rc_ctx *ctx, const void *props)
-{
+static void SelfSet(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "SelfSet");
     rc_state *n = rc_use_int(ctx, "n", 0);
-    if (rc_state_get_int(n) < 3)
-        rc_state_set_int(n, rc_state_get_int(n) + 1);
-    RC_EL(ctx, "p", .id = "n") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
+    if (rc_state_get_int(n) < 3) rc_state_set_int(n, rc_state_get_int(n) + 1);
+    RC_EL (ctx, "p", .id = "n") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
 }
 static RC_COMPONENT(SelfSet);
 
-static void test_state_set_during_render(void **state)
-{
+static void test_state_set_during_render(void **state) {
     (void)state;
     rc_layout *l = new_layout(&SelfSet_component, NULL, 0);
     step s = flush_commit(l);
@@ -201,7 +189,7 @@ static void test_state_set_during_render(void **state)
     assert_int_equal(s.rendered, 1);
     assert_string_equal(text_of(l, "n"), "3");
     s = flush_commit(l);
-    assert_int_equal(s.rendered, 1);      /* renders with 3, no further set */
+    assert_int_equal(s.rendered, 1); /* renders with 3, no further set */
     assert_false(rc_layout_is_dirty(l));
     s = flush_commit(l);
     assert_int_equal(s.rendered, 0);
@@ -211,14 +199,13 @@ static void test_state_set_during_render(void **state)
 
 /* ---- every value type ---------------------------------------------------- */
 
-static void Types(rc_ctx *ctx, const void *props)
-{
+static void Types(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "Types");
     G.s_int = rc_use_int(ctx, "i", -3);
     G.s_float = rc_use_float(ctx, "f", 1.5);
     G.s_bool = rc_use_bool(ctx, "b", true);
-    char init[8] = "hi";                   /* a stack string: copied on mount */
+    char init[8] = "hi"; /* a stack string: copied on mount */
     G.s_str = rc_use_string(ctx, "s", init);
     G.s_bytes = rc_use_bytes(ctx, "y", "\0\1\2", 3);
     rc_value iv = {0};
@@ -230,31 +217,28 @@ static void Types(rc_ctx *ctx, const void *props)
     G.s_struct = rc_use_struct(ctx, "p", &pt_type, &p0);
     G.s_null = rc_use_value(ctx, "z", NULL);
     const pt *p = rc_state_get_struct(G.s_struct);
-    RC_EL(ctx, "p", .id = "types") {
+    RC_EL (ctx, "p", .id = "types") {
         rc_textf(ctx, "%lld %g %d %s %d,%d", (long long)rc_state_get_int(G.s_int),
-                 rc_state_get_float(G.s_float), (int)rc_state_get_bool(G.s_bool), rc_state_get_string(G.s_str),
-                 p ? (int)p->x : -1, p ? (int)p->y : -1);
+                 rc_state_get_float(G.s_float), (int)rc_state_get_bool(G.s_bool),
+                 rc_state_get_string(G.s_str), p ? (int)p->x : -1, p ? (int)p->y : -1);
     }
 }
 static RC_COMPONENT(Types);
 
 /* A change renders once; the same value again renders nothing. */
-static void expect_one_render(rc_layout *l)
-{
+static void expect_one_render(rc_layout *l) {
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
 }
 
-static void expect_no_render(rc_layout *l)
-{
+static void expect_no_render(rc_layout *l) {
     assert_false(rc_layout_is_dirty(l));
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 0);
     assert_int_equal(s.nops, 0);
 }
 
-static void test_state_value_types(void **state)
-{
+static void test_state_value_types(void **state) {
     (void)state;
     rc_layout *l = new_layout(&Types_component, NULL, 0);
     flush_commit(l);
@@ -347,7 +331,7 @@ static void test_state_value_types(void **state)
     assert_false(rc_state_set_struct(G.s_struct, &same));
     expect_no_render(l);
     assert_true(rc_state_set_struct(G.s_struct, &other));
-    other.x = 100;                         /* the slot holds a copy */
+    other.x = 100; /* the slot holds a copy */
     expect_one_render(l);
     const pt *got = rc_state_get_struct(G.s_struct);
     assert_non_null(got);
@@ -359,15 +343,13 @@ static void test_state_value_types(void **state)
     free_layout(l);
 }
 
-static void test_state_version_increments(void **state)
-{
+static void test_state_version_increments(void **state) {
     (void)state;
     rc_layout *l = new_layout(&Types_component, NULL, 0);
     flush_commit(l);
     rc_state *slots[] = {G.s_int, G.s_float, G.s_bool, G.s_str, G.s_bytes, G.s_val, G.s_struct};
     uint64_t v0[7];
-    for (size_t i = 0; i < 7; i++)
-        v0[i] = rc_state_get_version(slots[i]);
+    for (size_t i = 0; i < 7; i++) v0[i] = rc_state_get_version(slots[i]);
     assert_true(rc_state_set_int(G.s_int, 10));
     assert_true(rc_state_set_int(G.s_int, 11));
     assert_false(rc_state_set_int(G.s_int, 11));
@@ -400,15 +382,13 @@ static void test_state_version_increments(void **state)
 
 /* ---- functional update -------------------------------------------------- */
 
-static void upd_noop(rc_value *v, void *arg)
-{
+static void upd_noop(rc_value *v, void *arg) {
     (void)v;
     (void)arg;
 }
 
 /* Rewrites the value with an equal one: no change. */
-static void upd_rewrite(rc_value *v, void *arg)
-{
+static void upd_rewrite(rc_value *v, void *arg) {
     (void)arg;
     rc_value copy = {0};
     rc_value_copy(&copy, v);
@@ -416,17 +396,17 @@ static void upd_rewrite(rc_value *v, void *arg)
     *v = copy;
 }
 
-static void ListState(rc_ctx *ctx, const void *props)
-{
+static void ListState(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "ListState");
     G.st = rc_use_value(ctx, "items", NULL);
-    RC_EL(ctx, "p", .id = "len") { rc_textf(ctx, "%zu", rc_array_count(rc_state_get_value(G.st))); }
+    RC_EL (ctx, "p", .id = "len") {
+        rc_textf(ctx, "%zu", rc_array_count(rc_state_get_value(G.st)));
+    }
 }
 static RC_COMPONENT(ListState);
 
-static void test_state_functional_update(void **state)
-{
+static void test_state_functional_update(void **state) {
     (void)state;
     rc_layout *l = new_layout(&ListState_component, NULL, 0);
     flush_commit(l);
@@ -434,7 +414,7 @@ static void test_state_functional_update(void **state)
     int64_t x = 4;
     assert_true(rc_state_update(G.st, upd_push, &x));
     x = 5;
-    assert_true(rc_state_update(G.st, upd_push, &x));   /* sees the first update's result */
+    assert_true(rc_state_update(G.st, upd_push, &x)); /* sees the first update's result */
     assert_int_equal(rc_state_get_version(G.st), 3);
     step s = flush_commit(l);
     assert_int_equal(s.rendered, 1);
@@ -453,44 +433,42 @@ static void test_state_functional_update(void **state)
 
 /* ---- reducer ------------------------------------------------------------ */
 
-static void double_reducer(rc_value *st, int action, const void *payload)
-{
+static void double_reducer(rc_value *st, int action, const void *payload) {
     (void)action;
     (void)payload;
     rc_value_set_int(st, rc_value_get_int(st, 0) * 2);
 }
 
-static void h_dispatch_inc(rc_event *ev, void *user)
-{
+static void h_dispatch_inc(rc_event *ev, void *user) {
     (void)ev;
     G.set_ret = rc_state_dispatch(user, ACT_INC, NULL);
 }
 
-static void Reducer(rc_ctx *ctx, const void *props)
-{
+static void Reducer(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "Reducer");
     rc_state *mode = rc_use_bool(ctx, "doubling", false);
     rc_value init = {.kind = RC_INT, .as.i = 10};
-    rc_state *r = rc_use_reducer(ctx, "total", rc_state_get_bool(mode) ? double_reducer : count_reducer,
-                                 &init);
+    rc_state *r = rc_use_reducer(ctx, "total",
+                                 rc_state_get_bool(mode) ? double_reducer : count_reducer, &init);
     G.st = mode;
     G.s_red = r;
-    RC_EL(ctx, "div") {
-        RC_EL(ctx, "span", .id = "total") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(r)); }
-        RC_EL(ctx, "button", .id = "inc", .on = RC_ON("click", h_dispatch_inc, r)) {}
+    RC_EL (ctx, "div") {
+        RC_EL (ctx, "span", .id = "total") {
+            rc_textf(ctx, "%lld", (long long)rc_state_get_int(r));
+        }
+        RC_EL (ctx, "button", .id = "inc", .on = RC_ON("click", h_dispatch_inc, r)) {}
     }
 }
 static RC_COMPONENT(Reducer);
 
-static void test_reducer(void **state)
-{
+static void test_reducer(void **state) {
     (void)state;
     reducer_calls = 0;
     rc_layout *l = new_layout(&Reducer_component, NULL, 0);
     flush_commit(l);
     assert_string_equal(text_of(l, "total"), "10");
-    assert_int_equal(reducer_calls, 0);   /* not called on mount */
+    assert_int_equal(reducer_calls, 0); /* not called on mount */
 
     click(l, "inc");
     assert_true(G.set_ret);
@@ -502,7 +480,7 @@ static void test_reducer(void **state)
     assert_true(rc_state_dispatch(G.s_red, ACT_ADD, &five));
     assert_true(rc_state_dispatch(G.s_red, ACT_INC, NULL));
     s = flush_commit(l);
-    assert_int_equal(s.rendered, 1);       /* two dispatches, one render */
+    assert_int_equal(s.rendered, 1); /* two dispatches, one render */
     assert_string_equal(text_of(l, "total"), "17");
 
     /* Dispatches that leave the state equal: no render. */
@@ -530,8 +508,7 @@ static void test_reducer(void **state)
 
 /* ------------------------------------------------------------------------ */
 
-int main(void)
-{
+int main(void) {
     harness_clears(&G, sizeof G);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_state_initial_value, reset, teardown),

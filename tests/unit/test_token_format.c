@@ -39,17 +39,15 @@
 /* ------------------------------------------------------------------------ */
 
 /* Both formats against the independent encoder and opener above. */
-static void test_formats_match_headers(void **state)
-{
+static void test_formats_match_headers(void **state) {
     (void)state;
     rc_keyring kr;
     keyring(&kr, SECRET_OLD);
     const rc_component *roots[] = {&Rich_component, &counter_component};
     for (size_t r = 0; r < 2; r++) {
         rc_layout *l = mount(roots[r], NULL);
-        if (r == 0)
-            change_rich(l);
-        rc_snapshot_meta m = meta_for(300);       /* a two-byte varint */
+        if (r == 0) change_rich(l);
+        rc_snapshot_meta m = meta_for(300); /* a two-byte varint */
         m.ttl = UINT32_MAX;
         m.last_seq = UINT64_MAX;
         rc_buf got;
@@ -95,9 +93,8 @@ static void test_formats_match_headers(void **state)
         rc_buf_init(&token);
         rc_buf_init(&plain);
         craft cr = craft_for(&kr.keys[0], flags);
-        cr.version[0] = 0xff;             /* version 2^63 + ...: ten bytes */
-        for (size_t k = 1; k < 9; k++)
-            cr.version[k] = 0xff;
+        cr.version[0] = 0xff; /* version 2^63 + ...: ten bytes */
+        for (size_t k = 1; k < 9; k++) cr.version[k] = 0xff;
         cr.version[9] = 0x01;
         cr.nversion = 10;
         if (flags) {
@@ -120,8 +117,7 @@ static void test_formats_match_headers(void **state)
 }
 
 /* An empty plaintext seals and opens (and is then no snapshot). */
-static void test_empty_plaintext(void **state)
-{
+static void test_empty_plaintext(void **state) {
     (void)state;
     rc_keyring kr;
     keyring(&kr, SECRET_OLD);
@@ -146,8 +142,7 @@ static void test_empty_plaintext(void **state)
 /* Token size                                                               */
 /* ------------------------------------------------------------------------ */
 
-static void test_counter_token_size(void **state)
-{
+static void test_counter_token_size(void **state) {
     (void)state;
     rc_keyring kr;
     keyring(&kr, SECRET_OLD);
@@ -197,8 +192,7 @@ static void test_counter_token_size(void **state)
     rc_keyring_wipe(&kr);
 }
 
-int main(void)
-{
+int main(void) {
     harness_clears(&G, sizeof G);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_formats_match_headers, reset, teardown),

@@ -45,30 +45,22 @@
 
 /* The reason a one-bit flip at raw[i] gets, for a token whose version is one
  * varint byte (see the layout in token.h). */
-static const char *flip_reason(const unsigned char *raw, size_t i, unsigned bit)
-{
-    if (i == T_FORMAT)
-        return R_FORMAT;
-    if (i < T_APP)
-        return R_KEY;                 /* a one-key ring knows no other id */
-    if (i < T_BUILD)
-        return R_APP;
-    if (i < T_VERSION)
-        return R_AUTH;                /* build tag, session: associated data */
+static const char *flip_reason(const unsigned char *raw, size_t i, unsigned bit) {
+    if (i == T_FORMAT) return R_FORMAT;
+    if (i < T_APP) return R_KEY; /* a one-key ring knows no other id */
+    if (i < T_BUILD) return R_APP;
+    if (i < T_VERSION) return R_AUTH; /* build tag, session: associated data */
     if (i == T_VERSION) {
-        if (bit < 7)
-            return R_AUTH;            /* another version: associated data */
+        if (bit < 7) return R_AUTH; /* another version: associated data */
         /* A continuation bit: the flags byte (0 or 1) ends the version and
          * the first nonce byte is read as the flags. */
         return (raw[T_NONCE] & ~1u) ? R_FLAGS : R_AUTH;
     }
-    if (i == T_FLAGS)
-        return bit == 0 ? R_AUTH : R_FLAGS;
-    return R_AUTH;                    /* nonce, ciphertext, tag */
+    if (i == T_FLAGS) return bit == 0 ? R_AUTH : R_FLAGS;
+    return R_AUTH; /* nonce, ciphertext, tag */
 }
 
-static void check_bit_flips(const rc_keyring *kr, const rc_buf *token, uint8_t want_flags)
-{
+static void check_bit_flips(const rc_keyring *kr, const rc_buf *token, uint8_t want_flags) {
     unsigned char *raw;
     size_t len = decode(token, &raw);
     assert_true(raw[T_VERSION] < 0x80);
@@ -100,8 +92,7 @@ static void check_bit_flips(const rc_keyring *kr, const rc_buf *token, uint8_t w
     free(raw);
 }
 
-static void test_bit_flips_everywhere(void **state)
-{
+static void test_bit_flips_everywhere(void **state) {
     (void)state;
     rc_keyring kr;
     keyring(&kr, SECRET_OLD);
@@ -113,12 +104,12 @@ static void test_bit_flips_everywhere(void **state)
     rc_token_claims c = claims_for(3, 5);
     rc_snapshot_meta m = meta_for(5);
     seal_layout(&kr, a, &c, &m, &token);
-    check_bit_flips(&kr, &token, 1);         /* compressed */
+    check_bit_flips(&kr, &token, 1); /* compressed */
 
     rc_buf_reset(&token);
     rc_layout *b = mount(&counter_component, NULL);
     seal_layout(&kr, b, &c, &m, &token);
-    check_bit_flips(&kr, &token, 0);         /* raw */
+    check_bit_flips(&kr, &token, 0); /* raw */
 
     free_layout(a);
     free_layout(b);
@@ -127,24 +118,19 @@ static void test_bit_flips_everywhere(void **state)
 }
 
 /* The reason a token cut to its first n decoded bytes gets. */
-static const char *cut_reason(size_t n, size_t full, size_t header_len)
-{
-    if (n == full)
-        return NULL;
-    if (n < T_MIN || n < header_len + NONCE_BYTES + MAC_BYTES)
-        return R_TRUNC;
+static const char *cut_reason(size_t n, size_t full, size_t header_len) {
+    if (n == full) return NULL;
+    if (n < T_MIN || n < header_len + NONCE_BYTES + MAC_BYTES) return R_TRUNC;
     return R_AUTH;
 }
 
-static int b64v(char ch)
-{
+static int b64v(char ch) {
     const char *abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     const char *p = strchr(abc, ch);
     return p && ch ? (int)(p - abc) : -1;
 }
 
-static void check_truncations(const rc_keyring *kr, const rc_buf *token, size_t header_len)
-{
+static void check_truncations(const rc_keyring *kr, const rc_buf *token, size_t header_len) {
     unsigned char *raw;
     size_t full = decode(token, &raw);
     rc_buf text;
@@ -161,10 +147,8 @@ static void check_truncations(const rc_keyring *kr, const rc_buf *token, size_t 
         const char *why;
         size_t rem = n % 4;
         int last = n ? b64v(token->data[n - 1]) : 0;
-        if (rem == 1 || (rem == 2 && (last & 0xf)) || (rem == 3 && (last & 0x3)))
-            why = R_B64;
-        else
-            why = cut_reason(n / 4 * 3 + (rem ? rem - 1 : 0), full, header_len);
+        if (rem == 1 || (rem == 2 && (last & 0xf)) || (rem == 3 && (last & 0x3))) why = R_B64;
+        else why = cut_reason(n / 4 * 3 + (rem ? rem - 1 : 0), full, header_len);
         expect_refused_at(__FILE__, __LINE__, kr, token->data, n, APP_TAG, MAX_TOKEN, MAX_PLAIN,
                           why);
     }
@@ -172,8 +156,7 @@ static void check_truncations(const rc_keyring *kr, const rc_buf *token, size_t 
     free(raw);
 }
 
-static void test_truncation_every_length(void **state)
-{
+static void test_truncation_every_length(void **state) {
     (void)state;
     rc_keyring kr;
     keyring(&kr, SECRET_OLD);
@@ -203,7 +186,7 @@ static void test_truncation_every_length(void **state)
     cr.nversion = 2;
     cr.version[1] = 0x01;
     rc_buf_reset(&token);
-    craft_token(&kr.keys[0], &cr, "", 0, &token);   /* T_MIN + 1 bytes: one short */
+    craft_token(&kr.keys[0], &cr, "", 0, &token); /* T_MIN + 1 bytes: one short */
     unsigned char *raw;
     size_t n = decode(&token, &raw);
     assert_int_equal(n, T_MIN + 1);
@@ -228,8 +211,7 @@ static void test_truncation_every_length(void **state)
 /* Keys                                                                     */
 /* ------------------------------------------------------------------------ */
 
-static void test_wrong_key(void **state)
-{
+static void test_wrong_key(void **state) {
     (void)state;
     rc_keyring kr, other;
     keyring(&kr, SECRET_OLD);
@@ -279,8 +261,7 @@ static void test_wrong_key(void **state)
     rc_keyring_wipe(&k2);
 }
 
-static void test_rotation(void **state)
-{
+static void test_rotation(void **state) {
     (void)state;
     rc_keyring old_only, both, new_only;
     keyring(&old_only, SECRET_OLD);
@@ -300,9 +281,9 @@ static void test_rotation(void **state)
     rc_buf_init(&new_token);
     rc_buf_init(&plain);
     seal_layout(&old_only, l, &c, &m, &old_token);
-    seal_layout(&both, l, &c, &m, &new_token);     /* the first secret seals */
+    seal_layout(&both, l, &c, &m, &new_token); /* the first secret seals */
 
-    expect_open(&both, old_token.data, old_token.len, &got, &plain);   /* not logged out */
+    expect_open(&both, old_token.data, old_token.len, &got, &plain); /* not logged out */
     rc_snapshot snap;
     char err[160];
     assert_int_equal(read_copy(&snap, plain.data, plain.len, err, sizeof err), 0);
@@ -334,10 +315,9 @@ static void test_rotation(void **state)
 /* Key ids are 16 bits, so two secrets can share one. Rotating from one to
  * the other must still open the old tokens (fixed in token.c: every key
  * with the token's id is tried). */
-static void test_rotation_key_id_collision(void **state)
-{
+static void test_rotation_key_id_collision(void **state) {
     (void)state;
-    uint32_t *seen = calloc(65536, sizeof *seen);     /* id -> index + 1 */
+    uint32_t *seen = calloc(65536, sizeof *seen); /* id -> index + 1 */
     assert_non_null(seen);
     char a[64] = "", b[64] = "";
     for (unsigned i = 0; i < 65536 && !a[0]; i++) {
@@ -394,8 +374,7 @@ static void test_rotation_key_id_collision(void **state)
     rc_keyring_wipe(&kboth);
 }
 
-static void test_secret_file(void **state)
-{
+static void test_secret_file(void **state) {
     (void)state;
     char path[] = "/tmp/rc_test_token_XXXXXX";
     int fd = mkstemp(path);
@@ -427,8 +406,7 @@ static void test_secret_file(void **state)
 /* Claims: app, session, expiry, version                                    */
 /* ------------------------------------------------------------------------ */
 
-static void test_another_app(void **state)
-{
+static void test_another_app(void **state) {
     (void)state;
     rc_keyring kr;
     keyring(&kr, SECRET_OLD);
@@ -460,8 +438,7 @@ static void test_another_app(void **state)
  * rc_resume_accept refuses it when it is not the session the client asked
  * to resume ("token belongs to another session"). rc_token_open itself
  * takes no expected session. */
-static void test_another_session(void **state)
-{
+static void test_another_session(void **state) {
     (void)state;
     rc_keyring kr;
     keyring(&kr, SECRET_OLD);
@@ -478,7 +455,7 @@ static void test_another_session(void **state)
     rc_resume r;
     assert_int_equal(accept_token(&kr, &token, mine.session, now, &r), RC_REFUSAL_OTHER_SESSION);
     assert_string_equal(r.reason, R_SESSION);
-    assert_false(r.authentic);            /* a re-attach may not take it as proof */
+    assert_false(r.authentic); /* a re-attach may not take it as proof */
     rc_resume_free(&r);
     assert_int_equal(accept_token(&kr, &token, theirs.session, now, &r), RC_REFUSAL_NONE);
     rc_resume_free(&r);
@@ -500,16 +477,14 @@ static void test_another_session(void **state)
 /* Sizes: oversize tokens and zstd bombs                                    */
 /* ------------------------------------------------------------------------ */
 
-static void Big(rc_ctx *ctx, const void *props)
-{
+static void Big(rc_ctx *ctx, const void *props) {
     (void)props;
     G.by = rc_use_bytes(ctx, "blob", NULL, 0);
-    RC_EL(ctx, "p") { rc_text(ctx, "big"); }
+    RC_EL (ctx, "p") { rc_text(ctx, "big"); }
 }
 static RC_COMPONENT(Big);
 
-static void test_oversize(void **state)
-{
+static void test_oversize(void **state) {
     (void)state;
     rc_keyring kr;
     keyring(&kr, SECRET_OLD);
@@ -569,8 +544,7 @@ static void test_oversize(void **state)
     rc_keyring_wipe(&kr);
 }
 
-static void test_zstd_bomb(void **state)
-{
+static void test_zstd_bomb(void **state) {
     (void)state;
     rc_keyring kr;
     keyring(&kr, SECRET_OLD);
@@ -620,7 +594,7 @@ static void test_zstd_bomb(void **state)
     size_t zn = ZSTD_compress(z, sizeof z, src, sizeof src, 1);
     assert_false(ZSTD_isError(zn));
     rc_buf_reset(&token);
-    craft_token(&kr.keys[0], &cr, z, zn - 1, &token);          /* cut frame */
+    craft_token(&kr.keys[0], &cr, z, zn - 1, &token); /* cut frame */
     expect_refused(&kr, token.data, token.len, R_ZBAD);
     rc_buf_reset(&token);
     craft_token(&kr.keys[0], &cr, "not zstd at all", 15, &token);
@@ -661,14 +635,12 @@ static void test_zstd_bomb(void **state)
 /* Malformed text and formats                                               */
 /* ------------------------------------------------------------------------ */
 
-static void test_base64url(void **state)
-{
+static void test_base64url(void **state) {
     (void)state;
     /* RFC 4648 vectors (no padding; base64url alphabet). */
     static const char *const vec[][2] = {
-        {"", ""},          {"f", "Zg"},           {"fo", "Zm8"},
-        {"foo", "Zm9v"},   {"foob", "Zm9vYg"},    {"fooba", "Zm9vYmE"},
-        {"foobar", "Zm9vYmFy"}, {"\xfb\xff\xbf", "-_-_"},
+        {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},          {"foo", "Zm9v"},
+        {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}, {"\xfb\xff\xbf", "-_-_"},
     };
     rc_buf b;
     rc_buf_init(&b);
@@ -684,31 +656,30 @@ static void test_base64url(void **state)
     }
     /* Round trips of every length and byte. */
     unsigned char src[300], out[300];
-    for (size_t k = 0; k < sizeof src; k++)
-        src[k] = (unsigned char)(k * 7 + 3);
+    for (size_t k = 0; k < sizeof src; k++) src[k] = (unsigned char)(k * 7 + 3);
     for (size_t n = 0; n <= sizeof src; n++) {
         rc_buf_reset(&b);
         b64_append(&b, src, n);
         assert_int_equal(b.len, n / 3 * 4 + (n % 3 ? n % 3 + 1 : 0));
         assert_int_equal(rc_base64url_decode(b.data, b.len, out, sizeof out), (long)n);
         assert_memory_equal(out, src, n);
-        if (n)     /* one byte short of room */
+        if (n) /* one byte short of room */
             assert_int_equal(rc_base64url_decode(b.data, b.len, out, n - 1), -1);
     }
     /* Refused: other alphabets, padding, whitespace, NUL, high bytes, a
      * length of 4k+1, bits left over. */
-    static const char *const bad[] = {"Zm9v+A", "Zm9v/A", "Zg==", "Zm8=", "Zm9 v", "Zm9v\n",
-                                      "Zm\0v", "Zm\xc3\xa9", "Z", "Zm9vY", "Zh", "Zm9", "Zm-"};
+    static const char *const bad[] = {"Zm9v+A", "Zm9v/A", "Zg==",       "Zm8=", "Zm9 v",
+                                      "Zm9v\n", "Zm\0v",  "Zm\xc3\xa9", "Z",    "Zm9vY",
+                                      "Zh",     "Zm9",    "Zm-"};
     static const size_t bad_len[] = {6, 6, 4, 4, 5, 5, 4, 4, 1, 5, 2, 3, 3};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
         if (rc_base64url_decode(bad[k], bad_len[k], out, sizeof out) != -1)
             fail_msg("\"%s\" decoded", bad[k]);
-    assert_int_equal(rc_base64url_decode("Zm8", 3, out, sizeof out), 2);   /* for contrast */
+    assert_int_equal(rc_base64url_decode("Zm8", 3, out, sizeof out), 2); /* for contrast */
     rc_buf_free(&b);
 }
 
-static void test_malformed_token_text(void **state)
-{
+static void test_malformed_token_text(void **state) {
     (void)state;
     rc_keyring kr;
     keyring(&kr, SECRET_OLD);
@@ -741,7 +712,7 @@ static void test_malformed_token_text(void **state)
     /* Non-zero bits after the last byte. */
     size_t rem = token.len % 4;
     assert_true(rem == 2 || rem == 3 || rem == 0);
-    size_t cut = rem ? token.len : token.len - 2;      /* a length of 4k+2 or 4k+3 */
+    size_t cut = rem ? token.len : token.len - 2; /* a length of 4k+2 or 4k+3 */
     memcpy(t, token.data, cut);
     int last = b64v(t[cut - 1]);
     unsigned mask = cut % 4 == 2 ? 0xf : 0x3;
@@ -754,8 +725,7 @@ static void test_malformed_token_text(void **state)
     rc_keyring_wipe(&kr);
 }
 
-static void test_unknown_format_byte(void **state)
-{
+static void test_unknown_format_byte(void **state) {
     (void)state;
     rc_keyring kr;
     keyring(&kr, SECRET_OLD);
@@ -768,12 +738,11 @@ static void test_unknown_format_byte(void **state)
     unsigned char *raw;
     size_t n = decode(&token, &raw);
     for (unsigned f = 0; f < 256; f++) {
-        if (f == 1)
-            continue;
+        if (f == 1) continue;
         raw[0] = (unsigned char)f;
         encode(&token, raw, n);
         expect_refused(&kr, token.data, token.len, R_FORMAT);
-        encode(&token, raw, 10);            /* short, but the format says it first */
+        encode(&token, raw, 10); /* short, but the format says it first */
         expect_refused(&kr, token.data, token.len, R_FORMAT);
     }
     /* An authentic token of another format is refused all the same. */
@@ -803,8 +772,7 @@ static void test_unknown_format_byte(void **state)
     rc_keyring_wipe(&kr);
 }
 
-int main(void)
-{
+int main(void) {
     harness_clears(&G, sizeof G);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_bit_flips_everywhere, reset, teardown),

@@ -47,17 +47,15 @@
 /* Round trip                                                               */
 /* ------------------------------------------------------------------------ */
 
-static void test_round_trip(void **state)
-{
+static void test_round_trip(void **state) {
     (void)state;
     rc_keyring kr;
     keyring(&kr, SECRET_OLD);
     rc_layout *a = mount(&Rich_component, NULL);
     change_rich(a);
     slots *sa = slots_of(a);
-    assert_int_equal(sa->n, 15);          /* 9 root slots (not the secret) + 3 items x 2 */
-    for (size_t k = 0; k < sa->n; k++)
-        assert_null(strstr(sa->addr[k], "secret"));
+    assert_int_equal(sa->n, 15); /* 9 root slots (not the secret) + 3 items x 2 */
+    for (size_t k = 0; k < sa->n; k++) assert_null(strstr(sa->addr[k], "secret"));
     idlist *ids_a = calloc(1, sizeof *ids_a), *ids_b = calloc(1, sizeof *ids_b);
     assert_non_null(ids_a);
     assert_non_null(ids_b);
@@ -110,7 +108,7 @@ static void test_round_trip(void **state)
     rc_resume_free(&r);
 
     rc_layout *b = mount(&Rich_component, &snap);
-    rc_snapshot_free(&snap);                 /* the layout owns copies */
+    rc_snapshot_free(&snap); /* the layout owns copies */
 
     assert_int_equal(rc_state_get_int(G.i), -1234567890123);
     assert_true(rc_state_get_float(G.f) == -0.1);
@@ -120,20 +118,20 @@ static void test_round_trip(void **state)
     size_t blen = 0;
     const unsigned char *bytes = rc_state_get_bytes(G.by, &blen);
     assert_int_equal(blen, 256);
-    for (size_t k = 0; k < 256; k++)
-        assert_int_equal(bytes[k], k);
+    for (size_t k = 0; k < 256; k++) assert_int_equal(bytes[k], k);
     const rc_value *list = rc_object_get(rc_state_get_value(G.v), "list");
     assert_int_equal(rc_array_count(list), 9);
     assert_true(rc_value_get_int(rc_array_get(list, 0), 0) == INT64_MIN);
     assert_true(rc_value_get_int(rc_array_get(list, 1), 0) == INT64_MAX);
-    assert_string_equal(rc_value_get_string(rc_object_get(rc_state_get_value(G.v), ""), "?"), "empty key");
+    assert_string_equal(rc_value_get_string(rc_object_get(rc_state_get_value(G.v), ""), "?"),
+                        "empty key");
     const rgb *col = rc_state_get_struct(G.st);
     assert_int_equal(col->b, 3);
     assert_int_equal(col->n, -5);
     assert_string_equal(col->label, "hello");
-    assert_ptr_equal(rc_state_get_value(G.st)->as.st.type, &rgb_type);   /* the slot's own type */
+    assert_ptr_equal(rc_state_get_value(G.st)->as.st.type, &rgb_type); /* the slot's own type */
     assert_int_equal(rc_state_get_int(G.idx), 99);
-    assert_string_equal(rc_state_get_string(G.secret), "initial secret");   /* server-only */
+    assert_string_equal(rc_state_get_string(G.secret), "initial secret"); /* server-only */
     assert_int_equal(rc_value_get_int(rc_state_get_value(G.red), -1), 4);
     assert_string_equal(rc_state_get_string(G.item_label[0]), "first");
     assert_string_equal(rc_state_get_string(G.item_label[1]), "renamed");
@@ -156,10 +154,9 @@ static void test_round_trip(void **state)
     /* The same handler ids: events addressed to the old process work. */
     collect_ids(b, ids_b);
     assert_int_equal(ids_b->n, ids_a->n);
-    for (size_t k = 0; k < ids_a->n; k++)
-        assert_string_equal(ids_b->id[k], ids_a->id[k]);
-    assert_int_equal(rc_layout_dispatch(b, ids_a->id[0], NULL, 1), 0);   /* inc */
-    assert_int_equal(rc_layout_dispatch(b, ids_a->id[1], NULL, 2), 0);   /* reducer */
+    for (size_t k = 0; k < ids_a->n; k++) assert_string_equal(ids_b->id[k], ids_a->id[k]);
+    assert_int_equal(rc_layout_dispatch(b, ids_a->id[0], NULL, 1), 0); /* inc */
+    assert_int_equal(rc_layout_dispatch(b, ids_a->id[1], NULL, 2), 0); /* reducer */
     flush_commit(b);
     assert_int_equal(rc_state_get_int(G.i), -1234567890122);
     assert_int_equal(rc_value_get_int(rc_state_get_value(G.red), -1), 43);
@@ -199,26 +196,24 @@ static const rc_struct_type cfg_big_v1 = {"test.cfg", sizeof(cfg_big), 1};
 static void h_inc_widget(rc_event *ev, void *user) { h_inc(ev, user); }
 
 /* Build 1: A(int), B(string), C(struct cfg v1), E(struct cfg v1). */
-static void widget_v1(rc_ctx *ctx, const void *props)
-{
+static void widget_v1(rc_ctx *ctx, const void *props) {
     (void)props;
     G.wa = rc_use_int(ctx, "A", 0);
     G.wb = rc_use_string(ctx, "B", "b-initial");
     cfg c0 = {1, 1};
     G.wc = rc_use_struct(ctx, "C", &cfg_v1, &c0);
     G.we = rc_use_struct(ctx, "E", &cfg_v1, &c0);
-    RC_EL(ctx, "div") {
-        RC_EL(ctx, "button", .on = RC_ON("click", h_inc_widget, G.wa)) {
+    RC_EL (ctx, "div") {
+        RC_EL (ctx, "button", .on = RC_ON("click", h_inc_widget, G.wa)) {
             rc_textf(ctx, "%lld %s", (long long)rc_state_get_int(G.wa), rc_state_get_string(G.wb));
         }
-        rc_child(ctx, &counter_component, "gone", NULL, 0);   /* not in build 2 */
+        rc_child(ctx, &counter_component, "gone", NULL, 0); /* not in build 2 */
     }
 }
 
 /* Build 2, same type name: A(int) unchanged, B now an int, C at struct
  * version 2, E's struct grew, and a new D. */
-static void widget_v2(rc_ctx *ctx, const void *props)
-{
+static void widget_v2(rc_ctx *ctx, const void *props) {
     (void)props;
     G.wa = rc_use_int(ctx, "A", 0);
     G.wb = rc_use_int(ctx, "B", 5);
@@ -227,10 +222,10 @@ static void widget_v2(rc_ctx *ctx, const void *props)
     cfg_big e0 = {3, 3, 3};
     G.we = rc_use_struct(ctx, "E", &cfg_big_v1, &e0);
     G.wd = rc_use_float(ctx, "D", 1.5);
-    RC_EL(ctx, "div") {
-        RC_EL(ctx, "button", .on = RC_ON("click", h_inc_widget, G.wa)) {
-            rc_textf(ctx, "%lld %lld %g", (long long)rc_state_get_int(G.wa), (long long)rc_state_get_int(G.wb),
-                     rc_state_get_float(G.wd));
+    RC_EL (ctx, "div") {
+        RC_EL (ctx, "button", .on = RC_ON("click", h_inc_widget, G.wa)) {
+            rc_textf(ctx, "%lld %lld %g", (long long)rc_state_get_int(G.wa),
+                     (long long)rc_state_get_int(G.wb), rc_state_get_float(G.wd));
         }
     }
 }
@@ -238,8 +233,7 @@ static void widget_v2(rc_ctx *ctx, const void *props)
 static const rc_component widget_build1 = {"Widget", widget_v1, NULL, 0};
 static const rc_component widget_build2 = {"Widget", widget_v2, NULL, 0};
 
-static void test_partial_restore_new_build(void **state)
-{
+static void test_partial_restore_new_build(void **state) {
     (void)state;
     rc_keyring kr;
     keyring(&kr, SECRET_OLD);
@@ -249,7 +243,7 @@ static void test_partial_restore_new_build(void **state)
     cfg c = {7, 8};
     rc_state_set_struct(G.wc, &c);
     rc_state_set_struct(G.we, &c);
-    rc_state_set_int(G.count, 5);                 /* the child that build 2 drops */
+    rc_state_set_int(G.count, 5); /* the child that build 2 drops */
     flush_commit(a);
     rc_token_claims claims = claims_for(1, 3), got;
     rc_snapshot_meta m = meta_for(3);
@@ -259,9 +253,9 @@ static void test_partial_restore_new_build(void **state)
     seal_layout(&kr, a, &claims, &m, &token);
     free_layout(a);
 
-    claims.build_tag = BUILD_TAG + 1;       /* the server runs build 2 */
+    claims.build_tag = BUILD_TAG + 1; /* the server runs build 2 */
     expect_open(&kr, token.data, token.len, &got, &plain);
-    assert_int_equal(got.build_tag, BUILD_TAG);   /* reported, not refused */
+    assert_int_equal(got.build_tag, BUILD_TAG); /* reported, not refused */
     rc_snapshot snap;
     char err[160];
     assert_int_equal(read_copy(&snap, plain.data, plain.len, err, sizeof err), 0);
@@ -271,17 +265,17 @@ static void test_partial_restore_new_build(void **state)
     test_log = (logcap){0};
     rc_layout *b = mount(&widget_build2, &snap);
     rc_snapshot_free(&snap);
-    assert_int_equal(rc_state_get_int(G.wa), 42);                 /* still fits */
-    assert_int_equal(rc_state_get_int(G.wb), 5);                  /* type changed: initial */
+    assert_int_equal(rc_state_get_int(G.wa), 42); /* still fits */
+    assert_int_equal(rc_state_get_int(G.wb), 5);  /* type changed: initial */
     assert_int_equal(rc_state_get_value(G.wb)->kind, RC_INT);
-    const cfg *cv = rc_state_get_struct(G.wc);                    /* version changed: initial */
+    const cfg *cv = rc_state_get_struct(G.wc); /* version changed: initial */
     assert_int_equal(cv->a, 2);
     assert_int_equal(cv->b, 2);
     assert_ptr_equal(rc_state_get_value(G.wc)->as.st.type, &cfg_v2);
-    const cfg_big *ev = rc_state_get_struct(G.we);                /* size changed: initial */
+    const cfg_big *ev = rc_state_get_struct(G.we); /* size changed: initial */
     assert_int_equal(ev->a, 3);
     assert_int_equal(ev->c, 3);
-    assert_true(rc_state_get_float(G.wd) == 1.5);                 /* new: initial */
+    assert_true(rc_state_get_float(G.wd) == 1.5); /* new: initial */
     assert_int_equal(test_log.n[RC_LOG_ERROR], 0);
     assert_non_null(strstr(test_log.all, "slot /Widget@B: restored value has another type"));
 
@@ -316,13 +310,12 @@ static void test_partial_restore_new_build(void **state)
 /* Regressions: struct values in untyped slots, server-only slots           */
 /* ------------------------------------------------------------------------ */
 
-static void Holder(rc_ctx *ctx, const void *props)
-{
+static void Holder(rc_ctx *ctx, const void *props) {
     (void)props;
     G.v = rc_use_value(ctx, "v", NULL);
     G.secret = rc_use_int(ctx, "secret", 1);
     rc_state_set_flags(G.secret, RC_STATE_SERVER_ONLY);
-    RC_EL(ctx, "p") { rc_text(ctx, "holder"); }
+    RC_EL (ctx, "p") { rc_text(ctx, "holder"); }
 }
 static RC_COMPONENT(Holder);
 
@@ -334,8 +327,7 @@ static RC_COMPONENT(Holder);
  * are fine (they copy into their own type). Fix belongs in core (hooks.c /
  * slots.c: refuse or re-type struct values for untyped slots) or in
  * session.c (keep the snapshot as long as the layout). */
-static void test_struct_in_value_slot(void **state)
-{
+static void test_struct_in_value_slot(void **state) {
     (void)state;
     rc_layout *a = mount(&Holder_component, NULL);
     rc_value v = {0};
@@ -354,8 +346,8 @@ static void test_struct_in_value_slot(void **state)
     char err[160];
     assert_int_equal(read_copy(&snap, b1.data, b1.len, err, sizeof err), 0);
     rc_layout *b = mount(&Holder_component, &snap);
-    rc_snapshot_free(&snap);             /* as hello_resume() does */
-    rc_snapshot_write(&b2, b, &m);       /* use after free */
+    rc_snapshot_free(&snap);       /* as hello_resume() does */
+    rc_snapshot_write(&b2, b, &m); /* use after free */
     assert_int_equal(b2.len, b1.len);
     assert_memory_equal(b2.data, b1.data, b1.len);
     free_layout(b);
@@ -371,8 +363,7 @@ static void test_struct_in_value_slot(void **state)
  * slot "takes its initial value when a session is rebuilt elsewhere". Fix
  * belongs in core (e.g. defer the restore to the first read, or pass the
  * flags to the hook). */
-static void test_server_only_not_restored(void **state)
-{
+static void test_server_only_not_restored(void **state) {
     (void)state;
     enc e;
     enc_init(&e);
@@ -384,13 +375,12 @@ static void test_server_only_not_restored(void **state)
     assert_int_equal(read_copy(&snap, e.b.data, e.b.len, err, sizeof err), 0);
     rc_layout *l = mount(&Holder_component, &snap);
     rc_snapshot_free(&snap);
-    assert_int_equal(rc_state_get_int(G.secret), 1);    /* is 42 */
+    assert_int_equal(rc_state_get_int(G.secret), 1); /* is 42 */
     free_layout(l);
     enc_free(&e);
 }
 
-int main(void)
-{
+int main(void) {
     harness_clears(&G, sizeof G);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_round_trip, reset, teardown),

@@ -27,8 +27,7 @@ static const rc_struct_type point_type = {"point", sizeof(point), 1};
 /* Null, free                                                               */
 /* ------------------------------------------------------------------------ */
 
-static void test_zero_is_null(void **state)
-{
+static void test_zero_is_null(void **state) {
     (void)state;
     rc_value v = {0};
     assert_int_equal(v.kind, RC_NULL);
@@ -42,11 +41,10 @@ static void test_zero_is_null(void **state)
     assert_null(rc_object_get(&v, "a"));
     rc_value_free(&v);
     assert_int_equal(v.kind, RC_NULL);
-    rc_value_free(NULL);   /* must not crash */
+    rc_value_free(NULL); /* must not crash */
 }
 
-static void test_free_resets_to_null(void **state)
-{
+static void test_free_resets_to_null(void **state) {
     (void)state;
     rc_value v = {0};
 
@@ -78,8 +76,7 @@ static void test_free_resets_to_null(void **state)
 /* Setters                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static void test_set_scalars(void **state)
-{
+static void test_set_scalars(void **state) {
     (void)state;
     rc_value v = {0};
 
@@ -111,8 +108,7 @@ static void test_set_scalars(void **state)
     assert_null(v.as.str.ptr);
 }
 
-static void test_set_string(void **state)
-{
+static void test_set_string(void **state) {
     (void)state;
     rc_value v = {0};
 
@@ -145,8 +141,7 @@ static void test_set_string(void **state)
     rc_value_free(&v);
 }
 
-static void test_set_stringn(void **state)
-{
+static void test_set_stringn(void **state) {
     (void)state;
     rc_value v = {0};
 
@@ -169,8 +164,7 @@ static void test_set_stringn(void **state)
     rc_value_free(&v);
 }
 
-static void test_set_bytes(void **state)
-{
+static void test_set_bytes(void **state) {
     (void)state;
     rc_value v = {0};
     const unsigned char data[] = {0x00, 0xff, 0x10, 0x00, 0x7f};
@@ -197,8 +191,7 @@ static void test_set_bytes(void **state)
     rc_value_free(&v);
 }
 
-static void test_setter_aliasing(void **state)
-{
+static void test_setter_aliasing(void **state) {
     (void)state;
     rc_value v = {0};
 
@@ -236,8 +229,7 @@ static void test_setter_aliasing(void **state)
     rc_value_free(&v);
 }
 
-static void test_set_array_object_reset(void **state)
-{
+static void test_set_array_object_reset(void **state) {
     (void)state;
     rc_value v = {0};
 
@@ -248,7 +240,7 @@ static void test_set_array_object_reset(void **state)
     assert_int_equal(rc_array_count(&v), 0);
     assert_null(rc_array_get(&v, 0));
 
-    rc_value_set_int(rc_object_set(&v, "a"), 1);   /* v is an array: refused */
+    rc_value_set_int(rc_object_set(&v, "a"), 1); /* v is an array: refused */
     assert_int_equal(v.kind, RC_ARRAY);
 
     rc_value_set_object(&v);
@@ -266,8 +258,7 @@ static void test_set_array_object_reset(void **state)
 /* Readers                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static void test_readers_null_pointer(void **state)
-{
+static void test_readers_null_pointer(void **state) {
     (void)state;
     assert_false(rc_value_get_bool(NULL, false));
     assert_true(rc_value_get_bool(NULL, true));
@@ -302,8 +293,7 @@ static void test_readers_null_pointer(void **state)
     rc_value_free(&src);
 }
 
-static void test_readers_kind_fallbacks(void **state)
-{
+static void test_readers_kind_fallbacks(void **state) {
     (void)state;
     rc_value v = {0};
 
@@ -334,8 +324,7 @@ static void test_readers_kind_fallbacks(void **state)
     rc_value_free(&v);
 }
 
-static void test_readers_number_conversion(void **state)
-{
+static void test_readers_number_conversion(void **state) {
     (void)state;
     rc_value v = {0};
 
@@ -361,9 +350,9 @@ static void test_readers_number_conversion(void **state)
     assert_true(rc_value_get_int(&v, 0) == INT64_MAX);
     rc_value_set_float(&v, -INFINITY);
     assert_true(rc_value_get_int(&v, 0) == INT64_MIN);
-    rc_value_set_float(&v, 9223372036854775808.0);   /* 2^63: just past max */
+    rc_value_set_float(&v, 9223372036854775808.0); /* 2^63: just past max */
     assert_true(rc_value_get_int(&v, 0) == INT64_MAX);
-    rc_value_set_float(&v, -9223372036854775808.0);  /* -2^63: exactly min */
+    rc_value_set_float(&v, -9223372036854775808.0); /* -2^63: exactly min */
     assert_true(rc_value_get_int(&v, 0) == INT64_MIN);
     /* The largest double below 2^63 converts exactly. */
     rc_value_set_float(&v, 9223372036854774784.0);
@@ -377,8 +366,7 @@ static void test_readers_number_conversion(void **state)
     rc_value_free(&v);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_zero_is_null),
         cmocka_unit_test(test_free_resets_to_null),

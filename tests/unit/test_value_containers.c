@@ -22,8 +22,7 @@
 /* Arrays                                                                   */
 /* ------------------------------------------------------------------------ */
 
-static void test_array_push_at(void **state)
-{
+static void test_array_push_at(void **state) {
     (void)state;
     rc_value v = {0};
 
@@ -31,7 +30,7 @@ static void test_array_push_at(void **state)
     rc_value *item = rc_array_push(&v);
     assert_non_null(item);
     assert_int_equal(v.kind, RC_ARRAY);
-    assert_int_equal(item->kind, RC_NULL);      /* new items are RC_NULL */
+    assert_int_equal(item->kind, RC_NULL); /* new items are RC_NULL */
     assert_int_equal(rc_array_count(&v), 1);
     assert_ptr_equal(rc_array_get(&v, 0), item);
     rc_value_set_int(item, 0);
@@ -63,8 +62,7 @@ static void test_array_push_at(void **state)
     rc_value_free(&v);
 }
 
-static void test_array_on_other_kinds(void **state)
-{
+static void test_array_on_other_kinds(void **state) {
     (void)state;
     rc_value v = {0};
 
@@ -93,15 +91,13 @@ static void test_array_on_other_kinds(void **state)
     rc_value_free(&v);
 }
 
-static void test_array_remove(void **state)
-{
+static void test_array_remove(void **state) {
     (void)state;
     rc_value v = {0};
     const char *names[] = {"a", "b", "c", "d", "e"};
-    for (size_t i = 0; i < 5; i++)
-        rc_value_set_string(rc_array_push(&v), names[i]);
+    for (size_t i = 0; i < 5; i++) rc_value_set_string(rc_array_push(&v), names[i]);
 
-    rc_array_remove(&v, 2);                     /* middle: a b d e */
+    rc_array_remove(&v, 2); /* middle: a b d e */
     assert_int_equal(rc_array_count(&v), 4);
     assert_string_equal(rc_value_get_string(rc_array_get(&v, 0), NULL), "a");
     assert_string_equal(rc_value_get_string(rc_array_get(&v, 1), NULL), "b");
@@ -109,11 +105,11 @@ static void test_array_remove(void **state)
     assert_string_equal(rc_value_get_string(rc_array_get(&v, 3), NULL), "e");
     assert_null(rc_array_get(&v, 4));
 
-    rc_array_remove(&v, 0);                     /* first: b d e */
+    rc_array_remove(&v, 0); /* first: b d e */
     assert_int_equal(rc_array_count(&v), 3);
     assert_string_equal(rc_value_get_string(rc_array_get(&v, 0), NULL), "b");
 
-    rc_array_remove(&v, 2);                     /* last: b d */
+    rc_array_remove(&v, 2); /* last: b d */
     assert_int_equal(rc_array_count(&v), 2);
     assert_string_equal(rc_value_get_string(rc_array_get(&v, 1), NULL), "d");
 
@@ -134,7 +130,7 @@ static void test_array_remove(void **state)
     rc_array_remove(&v, 0);
     rc_array_remove(&v, 0);
     assert_int_equal(rc_array_count(&v), 0);
-    assert_int_equal(v.kind, RC_ARRAY);         /* still an (empty) array */
+    assert_int_equal(v.kind, RC_ARRAY); /* still an (empty) array */
     rc_array_remove(&v, 0);
     assert_int_equal(rc_array_count(&v), 0);
 
@@ -145,8 +141,7 @@ static void test_array_remove(void **state)
 /* Objects                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static void test_object_set_get(void **state)
-{
+static void test_object_set_get(void **state) {
     (void)state;
     rc_value v = {0};
 
@@ -203,8 +198,7 @@ static void test_object_set_get(void **state)
     rc_value_free(&v);
 }
 
-static void test_object_on_other_kinds(void **state)
-{
+static void test_object_on_other_kinds(void **state) {
     (void)state;
     rc_value v = {0};
 
@@ -227,8 +221,7 @@ static void test_object_on_other_kinds(void **state)
     rc_value_free(&v);
 }
 
-static void test_object_remove(void **state)
-{
+static void test_object_remove(void **state) {
     (void)state;
     rc_value v = {0};
 
@@ -240,7 +233,7 @@ static void test_object_remove(void **state)
     assert_true(rc_object_remove(&v, "b"));
     assert_int_equal(rc_object_count(&v), 3);
     assert_null(rc_object_get(&v, "b"));
-    assert_false(rc_object_remove(&v, "b"));    /* already gone */
+    assert_false(rc_object_remove(&v, "b")); /* already gone */
     assert_false(rc_object_remove(&v, "zz"));
     assert_false(rc_object_remove(&v, NULL));
     assert_int_equal(rc_object_count(&v), 3);
@@ -252,8 +245,8 @@ static void test_object_remove(void **state)
     assert_string_equal(rc_value_get_string(rc_object_get(&v, "c"), NULL), "C");
     assert_string_equal(rc_value_get_string(rc_object_get(&v, "d"), NULL), "D");
 
-    assert_true(rc_object_remove(&v, "d"));     /* last */
-    assert_true(rc_object_remove(&v, "a"));     /* first */
+    assert_true(rc_object_remove(&v, "d")); /* last */
+    assert_true(rc_object_remove(&v, "a")); /* first */
     assert_int_equal(rc_object_count(&v), 1);
     assert_string_equal(rc_value_get_string(rc_object_get(&v, "c"), NULL), "C");
 
@@ -265,13 +258,12 @@ static void test_object_remove(void **state)
     assert_true(rc_object_remove(&v, "c"));
     assert_true(rc_object_remove(&v, "a"));
     assert_int_equal(rc_object_count(&v), 0);
-    assert_int_equal(v.kind, RC_OBJECT);        /* still an (empty) object */
+    assert_int_equal(v.kind, RC_OBJECT); /* still an (empty) object */
 
     rc_value_free(&v);
 }
 
-static void test_object_key_aliasing(void **state)
-{
+static void test_object_key_aliasing(void **state) {
     (void)state;
     rc_value v = {0};
 
@@ -300,8 +292,7 @@ static void test_object_key_aliasing(void **state)
 /* Nesting                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static void test_nested(void **state)
-{
+static void test_nested(void **state) {
     (void)state;
     rc_value todos = {0};
 
@@ -312,8 +303,7 @@ static void test_nested(void **state)
         rc_value_set_string(rc_object_set(todo, "title"), title);
         rc_value_set_bool(rc_object_set(todo, "done"), i == 1);
         rc_value *tags = rc_object_set(todo, "tags");
-        for (int j = 0; j <= i; j++)
-            rc_value_set_int(rc_array_push(tags), j);
+        for (int j = 0; j <= i; j++) rc_value_set_int(rc_array_push(tags), j);
     }
 
     assert_int_equal(rc_array_count(&todos), 3);
@@ -327,8 +317,8 @@ static void test_nested(void **state)
 
     /* Lookups through missing links return NULL/fallback, never crash. */
     assert_null(rc_object_get(rc_array_get(&todos, 9), "title"));
-    assert_string_equal(rc_value_get_string(rc_object_get(rc_array_get(&todos, 9), "title"), "none"),
-                        "none");
+    assert_string_equal(
+        rc_value_get_string(rc_object_get(rc_array_get(&todos, 9), "title"), "none"), "none");
     assert_null(rc_array_get(rc_object_get(t1, "missing"), 0));
 
     /* Remove the middle todo: the others shift, contents intact. */
@@ -342,17 +332,12 @@ static void test_nested(void **state)
     assert_int_equal(todos.kind, RC_NULL);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_array_push_at),
-        cmocka_unit_test(test_array_on_other_kinds),
-        cmocka_unit_test(test_array_remove),
-        cmocka_unit_test(test_object_set_get),
-        cmocka_unit_test(test_object_on_other_kinds),
-        cmocka_unit_test(test_object_remove),
-        cmocka_unit_test(test_object_key_aliasing),
-        cmocka_unit_test(test_nested),
+        cmocka_unit_test(test_array_push_at),         cmocka_unit_test(test_array_on_other_kinds),
+        cmocka_unit_test(test_array_remove),          cmocka_unit_test(test_object_set_get),
+        cmocka_unit_test(test_object_on_other_kinds), cmocka_unit_test(test_object_remove),
+        cmocka_unit_test(test_object_key_aliasing),   cmocka_unit_test(test_nested),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

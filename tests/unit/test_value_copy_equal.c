@@ -36,8 +36,7 @@ static const rc_struct_type point_type_wide = {"point", sizeof(point) + 4, 1};
 
 /* {"name": "n", "tags": ["x", 1, 2.5, true, null, b"\0\1"], "pos": point,
  *  "inner": {"deep": ["z"]}} */
-static void build_sample(rc_value *v)
-{
+static void build_sample(rc_value *v) {
     rc_value_set_object(v);
     rc_value_set_string(rc_object_set(v, "name"), "n");
     rc_value *tags = rc_object_set(v, "tags");
@@ -53,8 +52,7 @@ static void build_sample(rc_value *v)
     rc_value_set_string(rc_array_push(rc_object_set(inner, "deep")), "z");
 }
 
-static void test_copy_deep(void **state)
-{
+static void test_copy_deep(void **state) {
     (void)state;
     rc_value a = {0}, b = {0};
     build_sample(&a);
@@ -68,8 +66,7 @@ static void test_copy_deep(void **state)
     assert_ptr_not_equal(a.as.obj.items[0].key, b.as.obj.items[0].key);
     assert_ptr_not_equal(rc_object_get(&a, "name")->as.str.ptr,
                          rc_object_get(&b, "name")->as.str.ptr);
-    assert_ptr_not_equal(rc_object_get(&a, "pos")->as.st.ptr,
-                         rc_object_get(&b, "pos")->as.st.ptr);
+    assert_ptr_not_equal(rc_object_get(&a, "pos")->as.st.ptr, rc_object_get(&b, "pos")->as.st.ptr);
 
     /* Changing the copy leaves the original alone, at every depth. */
     rc_value_set_string(rc_object_get(&b, "name"), "changed");
@@ -81,8 +78,10 @@ static void test_copy_deep(void **state)
     assert_string_equal(rc_value_get_string(rc_object_get(&a, "name"), NULL), "n");
     assert_int_equal(rc_value_get_int(rc_array_get(rc_object_get(&a, "tags"), 1), 0), 1);
     assert_int_equal(((const point *)rc_object_get(&a, "pos")->as.st.ptr)->x, 10);
-    assert_string_equal(rc_value_get_string(rc_array_get(rc_object_get(rc_object_get(&a, "inner"),
-                                                                  "deep"), 0), NULL), "z");
+    assert_string_equal(
+        rc_value_get_string(rc_array_get(rc_object_get(rc_object_get(&a, "inner"), "deep"), 0),
+                            NULL),
+        "z");
 
     /* And the other way round. */
     rc_value_copy(&b, &a);
@@ -93,12 +92,11 @@ static void test_copy_deep(void **state)
     rc_value_free(&b);
 }
 
-static void test_copy_scalars_and_overwrite(void **state)
-{
+static void test_copy_scalars_and_overwrite(void **state) {
     (void)state;
     rc_value src = {0}, dst = {0};
 
-    build_sample(&dst);           /* owned contents to be freed by the copy */
+    build_sample(&dst); /* owned contents to be freed by the copy */
     rc_value_set_float(&src, -1.25);
     rc_value_copy(&dst, &src);
     assert_int_equal(dst.kind, RC_FLOAT);
@@ -125,15 +123,14 @@ static void test_copy_scalars_and_overwrite(void **state)
     rc_value_copy(&dst, &src);
     assert_int_equal(dst.kind, RC_ARRAY);
     assert_int_equal(rc_array_count(&dst), 0);
-    rc_value_set_int(rc_array_push(&dst), 1);   /* and can grow */
+    rc_value_set_int(rc_array_push(&dst), 1); /* and can grow */
     assert_int_equal(rc_array_count(&src), 0);
 
     rc_value_free(&src);
     rc_value_free(&dst);
 }
 
-static void test_copy_aliasing(void **state)
-{
+static void test_copy_aliasing(void **state) {
     (void)state;
     rc_value v = {0}, expect = {0};
 
@@ -169,13 +166,12 @@ static void test_copy_aliasing(void **state)
 /* Equality                                                                 */
 /* ------------------------------------------------------------------------ */
 
-static void test_equal_scalars(void **state)
-{
+static void test_equal_scalars(void **state) {
     (void)state;
     rc_value a = {0}, b = {0};
 
     assert_true(rc_value_equal(&a, &b));
-    assert_true(rc_value_equal(&a, NULL));      /* NULL reads as RC_NULL */
+    assert_true(rc_value_equal(&a, NULL)); /* NULL reads as RC_NULL */
     assert_true(rc_value_equal(NULL, NULL));
 
     rc_value_set_bool(&a, true);
@@ -205,7 +201,7 @@ static void test_equal_scalars(void **state)
     assert_false(rc_value_equal(&a, &b));
     rc_value_set_string(&b, "ab");
     assert_false(rc_value_equal(&a, &b));
-    rc_value_set_stringn(&b, "abc\0", 4);      /* differs only past the NUL */
+    rc_value_set_stringn(&b, "abc\0", 4); /* differs only past the NUL */
     assert_false(rc_value_equal(&a, &b));
     rc_value_set_string(&a, "");
     rc_value_set_stringn(&b, "zzz", 0);
@@ -229,8 +225,7 @@ static void test_equal_scalars(void **state)
     rc_value_free(&b);
 }
 
-static void test_equal_floats(void **state)
-{
+static void test_equal_floats(void **state) {
     (void)state;
     rc_value a = {0}, b = {0};
 
@@ -273,8 +268,7 @@ static void test_equal_floats(void **state)
     rc_value_free(&b);
 }
 
-static void test_equal_arrays(void **state)
-{
+static void test_equal_arrays(void **state) {
     (void)state;
     rc_value a = {0}, b = {0};
 
@@ -284,10 +278,10 @@ static void test_equal_arrays(void **state)
 
     rc_value_set_int(rc_array_push(&a), 1);
     rc_value_set_int(rc_array_push(&a), 2);
-    assert_false(rc_value_equal(&a, &b));       /* length differs */
+    assert_false(rc_value_equal(&a, &b)); /* length differs */
     rc_value_set_int(rc_array_push(&b), 2);
     rc_value_set_int(rc_array_push(&b), 1);
-    assert_false(rc_value_equal(&a, &b));       /* order matters */
+    assert_false(rc_value_equal(&a, &b)); /* order matters */
     rc_array_remove(&b, 0);
     rc_value_set_int(rc_array_push(&b), 2);
     assert_true(rc_value_equal(&a, &b));
@@ -309,8 +303,7 @@ static void test_equal_arrays(void **state)
     rc_value_free(&b);
 }
 
-static void test_equal_objects(void **state)
-{
+static void test_equal_objects(void **state) {
     (void)state;
     rc_value a = {0}, b = {0};
 
@@ -368,8 +361,7 @@ static void test_equal_objects(void **state)
 /* Structs                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static void test_struct_values(void **state)
-{
+static void test_struct_values(void **state) {
     (void)state;
     rc_value a = {0}, b = {0};
     point p = {1, 2};
@@ -378,9 +370,9 @@ static void test_struct_values(void **state)
     assert_int_equal(a.kind, RC_STRUCT);
     assert_ptr_equal(a.as.st.type, &point_type);
     assert_non_null(a.as.st.ptr);
-    assert_ptr_not_equal(a.as.st.ptr, &p);      /* a heap copy */
+    assert_ptr_not_equal(a.as.st.ptr, &p); /* a heap copy */
     assert_memory_equal(a.as.st.ptr, &p, sizeof(p));
-    p.x = 50;                                   /* caller's struct is not shared */
+    p.x = 50; /* caller's struct is not shared */
     assert_int_equal(((const point *)a.as.st.ptr)->x, 1);
 
     /* NULL data: all zero bytes. */
@@ -431,17 +423,12 @@ static void test_struct_values(void **state)
     assert_null(a.as.st.ptr);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_copy_deep),
-        cmocka_unit_test(test_copy_scalars_and_overwrite),
-        cmocka_unit_test(test_copy_aliasing),
-        cmocka_unit_test(test_equal_scalars),
-        cmocka_unit_test(test_equal_floats),
-        cmocka_unit_test(test_equal_arrays),
-        cmocka_unit_test(test_equal_objects),
-        cmocka_unit_test(test_struct_values),
+        cmocka_unit_test(test_copy_deep),     cmocka_unit_test(test_copy_scalars_and_overwrite),
+        cmocka_unit_test(test_copy_aliasing), cmocka_unit_test(test_equal_scalars),
+        cmocka_unit_test(test_equal_floats),  cmocka_unit_test(test_equal_arrays),
+        cmocka_unit_test(test_equal_objects), cmocka_unit_test(test_struct_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,46 +18,46 @@
 
 /* Reasons, exactly as the code under test reports them. */
 #define R_TOO_LARGE "token too large"
-#define R_B64 "token is not base64url"
-#define R_FORMAT "unknown token format"
-#define R_TRUNC "token truncated"
+#define R_B64       "token is not base64url"
+#define R_FORMAT    "unknown token format"
+#define R_TRUNC     "token truncated"
 #define R_HDR_TRUNC "token header truncated"
-#define R_FLAGS "unknown token flags"
-#define R_KEY "token sealed with an unknown key"
-#define R_APP "token belongs to another app"
-#define R_AUTH "token failed authentication (tampered, or another secret)"
-#define R_ZBIG "token content too large or malformed"
-#define R_ZBAD "token content does not decompress"
-#define R_BIG "token content too large"
+#define R_FLAGS     "unknown token flags"
+#define R_KEY       "token sealed with an unknown key"
+#define R_APP       "token belongs to another app"
+#define R_AUTH      "token failed authentication (tampered, or another secret)"
+#define R_ZBIG      "token content too large or malformed"
+#define R_ZBAD      "token content does not decompress"
+#define R_BIG       "token content too large"
 
 /* Made by rc_resume_accept. */
 #define R_SESSION "token belongs to another session"
 #define R_EXPIRED "token expired"
-#define R_FUTURE "token issued in the future"
+#define R_FUTURE  "token issued in the future"
 #define R_VERSION "token version mismatch"
 
-#define SECRET_OLD "old-secret-0123456789abcdef"
-#define SECRET_NEW "new-secret-fedcba9876543210"
-#define SECRET_OTHER "another-secret-for-another-server"
-#define APP_TAG 0x11223344u
+#define SECRET_OLD    "old-secret-0123456789abcdef"
+#define SECRET_NEW    "new-secret-fedcba9876543210"
+#define SECRET_OTHER  "another-secret-for-another-server"
+#define APP_TAG       0x11223344u
 #define OTHER_APP_TAG 0x11223345u
-#define BUILD_TAG 0xb0b0cafeu
-#define MAX_TOKEN ((size_t)64 << 10)       /* rc_app's default max_token */
-#define MAX_PLAIN ((size_t)4 << 20)        /* what session.c passes */
-#define TTL 86400u
+#define BUILD_TAG     0xb0b0cafeu
+#define MAX_TOKEN     ((size_t)64 << 10) /* rc_app's default max_token */
+#define MAX_PLAIN     ((size_t)4 << 20)  /* what session.c passes */
+#define TTL           86400u
 
 /* Token layout (token.h) for a version that fits one varint byte. */
-#define T_FORMAT 0
-#define T_KID 1
-#define T_APP 3
-#define T_BUILD 7
-#define T_SESSION 11
-#define T_VERSION 27
-#define T_FLAGS 28
-#define T_NONCE 29
+#define T_FORMAT    0
+#define T_KID       1
+#define T_APP       3
+#define T_BUILD     7
+#define T_SESSION   11
+#define T_VERSION   27
+#define T_FLAGS     28
+#define T_NONCE     29
 #define NONCE_BYTES 24
-#define MAC_BYTES 16
-#define T_MIN (1 + 2 + 4 + 4 + RC_SESSION_ID_BYTES + 1 + 1 + NONCE_BYTES + MAC_BYTES)
+#define MAC_BYTES   16
+#define T_MIN       (1 + 2 + 4 + 4 + RC_SESSION_ID_BYTES + 1 + 1 + NONCE_BYTES + MAC_BYTES)
 
 typedef struct rgb {
     uint8_t r, g, b, a;
@@ -132,7 +132,7 @@ size_t decode(const rc_buf *text, unsigned char **raw);
 rc_refusal accept_token(const rc_keyring *kr, const rc_buf *token, const unsigned char *session,
                         uint64_t now, rc_resume *r);
 
-typedef struct item_props {     /* no padding: props are compared by memcmp */
+typedef struct item_props { /* no padding: props are compared by memcmp */
     size_t n;
     const char *label;
 } item_props;

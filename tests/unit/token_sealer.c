@@ -22,8 +22,7 @@
 /* An independent token sealer and opener (the format in token.h).         */
 /* ------------------------------------------------------------------------ */
 
-craft craft_for(const rc_token_key *k, uint8_t flags)
-{
+craft craft_for(const rc_token_key *k, uint8_t flags) {
     craft c;
     memset(&c, 0, sizeof c);
     c.format = 1;
@@ -40,9 +39,7 @@ craft craft_for(const rc_token_key *k, uint8_t flags)
 
 /* Seals body under key exactly as token.h describes (header as associated
  * data, random nonce, XChaCha20-Poly1305) and appends the base64url text. */
-void craft_token(const rc_token_key *k, const craft *c, const void *body, size_t len,
-                        rc_buf *out)
-{
+void craft_token(const rc_token_key *k, const craft *c, const void *body, size_t len, rc_buf *out) {
     size_t hmax = 1 + 2 + 4 + 4 + RC_SESSION_ID_BYTES + sizeof c->version + 1;
     unsigned char *raw = malloc(hmax + NONCE_BYTES + len + MAC_BYTES);
     assert_non_null(raw);
@@ -50,10 +47,8 @@ void craft_token(const rc_token_key *k, const craft *c, const void *body, size_t
     raw[n++] = c->format;
     raw[n++] = (unsigned char)c->kid;
     raw[n++] = (unsigned char)(c->kid >> 8);
-    for (int i = 0; i < 4; i++)
-        raw[n++] = (unsigned char)(c->app >> (8 * i));
-    for (int i = 0; i < 4; i++)
-        raw[n++] = (unsigned char)(c->build >> (8 * i));
+    for (int i = 0; i < 4; i++) raw[n++] = (unsigned char)(c->app >> (8 * i));
+    for (int i = 0; i < 4; i++) raw[n++] = (unsigned char)(c->build >> (8 * i));
     memcpy(raw + n, c->session, RC_SESSION_ID_BYTES);
     n += RC_SESSION_ID_BYTES;
     memcpy(raw + n, c->version, c->nversion);
@@ -70,9 +65,8 @@ void craft_token(const rc_token_key *k, const craft *c, const void *body, size_t
 /* Opens a token made by rc_token_seal without rc_token_open: parses the
  * header per token.h, decrypts, decompresses. Returns the plaintext length
  * (into *plain, malloc'd), fills claims and flags. */
-size_t indep_open(const rc_token_key *k, const rc_buf *text, rc_token_claims *c,
-                         uint8_t *flags, unsigned char **plain)
-{
+size_t indep_open(const rc_token_key *k, const rc_buf *text, rc_token_claims *c, uint8_t *flags,
+                  unsigned char **plain) {
     unsigned char *raw;
     size_t len = decode(text, &raw);
     assert_true(len >= T_MIN);
@@ -80,18 +74,15 @@ size_t indep_open(const rc_token_key *k, const rc_buf *text, rc_token_claims *c,
     assert_int_equal(raw[1] | raw[2] << 8, k->id);
     memset(c, 0, sizeof *c);
     size_t n = 3;
-    for (int i = 0; i < 4; i++)
-        c->app_tag |= (uint32_t)raw[n++] << (8 * i);
-    for (int i = 0; i < 4; i++)
-        c->build_tag |= (uint32_t)raw[n++] << (8 * i);
+    for (int i = 0; i < 4; i++) c->app_tag |= (uint32_t)raw[n++] << (8 * i);
+    for (int i = 0; i < 4; i++) c->build_tag |= (uint32_t)raw[n++] << (8 * i);
     memcpy(c->session, raw + n, RC_SESSION_ID_BYTES);
     n += RC_SESSION_ID_BYTES;
     for (int shift = 0;; shift += 7) {
         assert_true(shift < 64);
         unsigned char b = raw[n++];
         c->version |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80))
-            break;
+        if (!(b & 0x80)) break;
     }
     *flags = raw[n++];
     const unsigned char *nonce = raw + n;
@@ -99,9 +90,8 @@ size_t indep_open(const rc_token_key *k, const rc_buf *text, rc_token_claims *c,
     unsigned char *body = malloc(clen);
     assert_non_null(body);
     unsigned long long blen = 0;
-    assert_int_equal(crypto_aead_xchacha20poly1305_ietf_decrypt(body, &blen, NULL,
-                                                                nonce + NONCE_BYTES, clen, raw, n,
-                                                                nonce, k->key),
+    assert_int_equal(crypto_aead_xchacha20poly1305_ietf_decrypt(
+                         body, &blen, NULL, nonce + NONCE_BYTES, clen, raw, n, nonce, k->key),
                      0);
     size_t out_len = (size_t)blen;
     if (*flags & 1) {

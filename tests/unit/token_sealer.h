@@ -16,7 +16,7 @@ typedef struct craft {
     uint16_t kid;
     uint32_t app, build;
     unsigned char session[RC_SESSION_ID_BYTES];
-    unsigned char version[16];   /* raw varint bytes */
+    unsigned char version[16]; /* raw varint bytes */
     size_t nversion;
     uint8_t flags;
 } craft;

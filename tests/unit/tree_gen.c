@@ -48,7 +48,7 @@ static const char *const TAGS[] = {"div", "span", "p", "li", "ul"};
 static const char *const ANAMES[MAXA] = {"id", "class", "title", "data-x"};
 static const char *const AVALS[] = {"", "a", "b", "cc"};
 static const char *const TEXTS[] = {"", "a", "b", "hello", "x y", "0"};
-static const char *const KEYS[] = {"k0", "k1", "k2", "k3", "k4", "k5",
+static const char *const KEYS[] = {"k0", "k1", "k2",  "k3",   "k4", "k5",
                                    "k6", "k7", "k/8", "[k9]", "10", "k#11"};
 #define NKEYS (sizeof KEYS / sizeof *KEYS)
 
@@ -202,8 +202,8 @@ dlist gen_list(genp *g, int depth, size_t maxlen, bool comp_output) {
 /* ---- mutations ------------------------------------------------------------ */
 
 static dnode *mutate_node(genp *g, dnode *s, int depth) {
-    if (s->pinned && chance(g_share_pct)) return s;   /* the very same node */
-    if (chance(3)) return gen_node(g, depth);     /* something else entirely */
+    if (s->pinned && chance(g_share_pct)) return s; /* the very same node */
+    if (chance(3)) return gen_node(g, depth);       /* something else entirely */
     dnode *d = dn_new(s->kind);
     d->tag = s->tag;
     memcpy(d->key, s->key, sizeof d->key);
@@ -231,13 +231,13 @@ static dnode *mutate_node(genp *g, dnode *s, int depth) {
         } else {
             for (int i = 0; i < d->nattrs; i++)
                 if (chance(10)) snprintf(d->av[i], sizeof d->av[0], "%s", AVALS[rndn(4)]);
-            if (d->nattrs && chance(8)) {          /* remove one */
+            if (d->nattrs && chance(8)) { /* remove one */
                 int i = (int)rndn((size_t)d->nattrs);
                 d->an[i] = d->an[d->nattrs - 1];
                 memcpy(d->av[i], d->av[d->nattrs - 1], sizeof d->av[0]);
                 d->nattrs--;
             }
-            if (d->nattrs < MAXA && chance(8)) {   /* add a missing one */
+            if (d->nattrs < MAXA && chance(8)) { /* add a missing one */
                 const char *name = ANAMES[rndn(MAXA)];
                 bool have = false;
                 for (int i = 0; i < d->nattrs; i++) have |= strcmp(d->an[i], name) == 0;
@@ -255,7 +255,8 @@ static dnode *mutate_node(genp *g, dnode *s, int depth) {
         d->kids = mutate_list(g, &s->kids, depth + 1, false);
         break;
     case D_TEXT:
-        if (chance(15)) snprintf(d->text, sizeof d->text, "%s", TEXTS[rndn(sizeof TEXTS / sizeof *TEXTS)]);
+        if (chance(15))
+            snprintf(d->text, sizeof d->text, "%s", TEXTS[rndn(sizeof TEXTS / sizeof *TEXTS)]);
         break;
     case D_COMP:
         if (chance(5)) d->ctype = (int)rndn(3);
@@ -311,7 +312,7 @@ dlist mutate_list(genp *g, const dlist *src, int depth, bool comp_output) {
             dnode *d = gen_node(g, depth);
             d->keyed = d->kind != D_TEXT && chance(60);
             if (d->keyed) snprintf(d->key, sizeof d->key, "%s", KEYS[rndn(NKEYS)]);
-            dl_push(&l, d);                       /* grow, then shift into place */
+            dl_push(&l, d); /* grow, then shift into place */
             memmove(&l.v[at + 1], &l.v[at], (l.n - 1 - at) * sizeof *l.v);
             l.v[at] = d;
             at++;

@@ -20,7 +20,7 @@
 /* ---- random numbers (xorshift64*, fixed seeds) ---------------------------- */
 
 void rng_seed(uint64_t seed);
-size_t rndn(size_t n);              /* 0..n-1 (0 if n is 0) */
+size_t rndn(size_t n); /* 0..n-1 (0 if n is 0) */
 bool chance(unsigned pct);
 
 /* ---- random descriptions ------------------------------------------------- */
@@ -33,10 +33,10 @@ extern unsigned g_share_pct;
 void pin_node(dnode *d);
 
 typedef struct genp {
-    int budget;                /* nodes left to create */
+    int budget; /* nodes left to create */
     int maxdepth;
-    size_t maxlen;             /* children per element */
-    size_t maxroots;           /* roots per component variant */
+    size_t maxlen;   /* children per element */
+    size_t maxroots; /* roots per component variant */
 } genp;
 
 /* A list of 0..maxlen random nodes (comp_output: a component's roots). */
