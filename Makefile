@@ -6,7 +6,7 @@ BUILD      ?= build
 CMAKE_ARGS ?=
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps configure build test test-asan test-valgrind test-clang fuzz bench size demo dev clean
+.PHONY: all deps configure build test test-asan test-valgrind test-clang fuzz bench size format demo dev clean
 
 all: build
 
@@ -80,6 +80,11 @@ bench: build
 # docs/size.md); fails when the latter's libreactc.so is over 200 KB.
 size: configure
 	BUILD=$(BUILD) JOBS=$(JOBS) bash scripts/size.sh
+
+# Formats every C file with .clang-format (clang-format 14, Debian's), except
+# the generated client bundle and the fixtures kept byte for byte.
+format:
+	git ls-files '*.c' '*.h' | grep -v -e client_bundle.c -e tests/unit/fixtures/ | xargs clang-format -i
 
 clean:
 	rm -rf build build-asan build-clang build-fuzz build-size
