@@ -32,6 +32,7 @@
 #include "server/listen.h"
 #include "server/outq.h"
 #include "util/hash.h"
+#include "util/ratelimit.h"
 #include "wire/json_writer.h"
 
 typedef struct rc_session rc_session;
@@ -83,8 +84,9 @@ struct rc_server {
     size_t page_len;
     char client_etag[24];
     int port;
-    rc_buf scratch; /* message building */
-    int dev_fd;     /* dev_channel.c: the runner's channel, or -1 */
+    rc_buf scratch;   /* message building */
+    rc_rate log_rate; /* log.c: repeats of a call site limited */
+    int dev_fd;       /* dev_channel.c: the runner's channel, or -1 */
     ev_io dev_io;
     rc_buf dev_in;     /* a line from the runner being read */
     rc_buf dev_status; /* {"type":"dev",...} for every page; empty: not in dev */

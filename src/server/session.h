@@ -29,7 +29,8 @@ struct rc_session {
     struct lws *wsi;   /* NULL while detached */
     rc_layout *layout; /* NULL until the session starts */
     unsigned char id[RC_SESSION_ID_BYTES];
-    char id_text[32];       /* base64url of id */
+    char id_text[32];       /* base64url of id: on the wire only, never logged */
+    char log_id[12];        /* what logs name it by: 8 hex digits of a hash of id */
     uint64_t token_version; /* of the last token sent */
     uint64_t token_epoch;   /* layout state epoch it captured */
     bool tokens_off;        /* a token grew past max_token: re-attach only */

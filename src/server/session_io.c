@@ -31,8 +31,8 @@ static void enqueue(rc_session *se, const char *text, size_t len) {
     rc_server *s = se->server;
     rc_outq_push(&se->out, text, len);
     if (se->out.bytes > s->cfg.max_queued && !se->closing) {
-        rc_srv_log(s, RC_LOG_WARN, "session %p: %zu bytes queued, client not reading: closing",
-                   (void *)se, se->out.bytes);
+        rc_srv_log(s, RC_LOG_WARN, "session %s: %zu bytes queued, client not reading: closing",
+                   se->log_id, se->out.bytes);
         rc_outq_clear(&se->out);
         rc_session_close(se, LWS_CLOSE_STATUS_POLICY_VIOLATION, "output queue full");
         /* A client that does not read will not read our close either. */
@@ -103,7 +103,7 @@ void rc_session_close(rc_session *se, int code, const char *reason) {
 }
 
 void rc_session_fail(rc_session *se, int code, const char *reason) {
-    rc_srv_log(se->server, RC_LOG_WARN, "session %p: %s (closing)", (void *)se, reason);
+    rc_srv_log(se->server, RC_LOG_WARN, "session %s: %s (closing)", se->log_id, reason);
     rc_session_send_small(se, "error", "message", reason, 0);
     rc_session_close(se, code, reason);
 }

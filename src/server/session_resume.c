@@ -42,7 +42,7 @@ static rc_session *reattach(rc_session *se, rc_session *old, const rc_message *e
     old->detached = false;
     old->closing = false;
     se->wsi = NULL;
-    rc_srv_log(s, RC_LOG_INFO, "session %s: re-attached", old->id_text);
+    rc_srv_log(s, RC_LOG_INFO, "session %s: re-attached", old->log_id);
     rc_session_send_whole_tree(old, "reattached");
     return old;
 }
@@ -64,12 +64,12 @@ static void resume(rc_session *se, rc_resume *r, bool id_taken, const rc_message
     se->token_version = r->claims.version;
     se->last_seq = r->snapshot.meta.last_seq;
     if (r->claims.build_tag != s->build_tag)
-        rc_srv_log(s, RC_LOG_INFO, "session %s: resuming a token of build %s into %s", se->id_text,
+        rc_srv_log(s, RC_LOG_INFO, "session %s: resuming a token of build %s into %s", se->log_id,
                    r->snapshot.build, s->build);
     se->resumed_here = true;
     rc_session_index_add(se);
     rc_session_start(se, &r->snapshot, "resumed", m->replay, m->nreplay);
-    rc_srv_log(s, RC_LOG_INFO, "session %s: resumed from its token (version %llu)", se->id_text,
+    rc_srv_log(s, RC_LOG_INFO, "session %s: resumed from its token (version %llu)", se->log_id,
                (unsigned long long)r->claims.version);
 }
 
@@ -88,7 +88,7 @@ rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m) {
         }
         rc_srv_log(s, RC_LOG_INFO,
                    "session %s: the copy held here is older than the client's token; resuming",
-                   old->id_text);
+                   old->log_id);
         rc_session_free(old);
         old = NULL;
     }

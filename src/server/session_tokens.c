@@ -56,7 +56,7 @@ void rc_session_write_token(rc_session *se, rc_buf *b, bool force) {
         rc_srv_log(s, RC_LOG_WARN,
                    "session %s: state token of %zu bytes exceeds the %zu-byte limit; "
                    "this session can re-attach but no longer resume elsewhere",
-                   se->id_text, token_len, s->cfg.max_token);
+                   se->log_id, token_len, s->cfg.max_token);
         return;
     }
     rc_buf_putc(b, '"');

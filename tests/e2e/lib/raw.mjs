@@ -1,0 +1,43 @@
+// A raw WebSocket client (npm ws) for protocol-level tests: messages parsed
+// and kept, next(pred) waits for one, closed resolves with the close code.
+import WebSocket from 'ws';
+
+export const HELLO = JSON.stringify({ type: 'hello', version: 1, extensions: ['patch', 'seq'],
+                                      location: { pathname: '/', search: '' } });
+
+/** The stream URL of a started example (lib/server.mjs). */
+export function wsUrl(server, path = '/_reactc/stream') {
+  return server.url.replace(/^http/, 'ws').replace(/\/$/, '') + path;
+}
+
+/** Opens a socket and collects its messages and close. */
+export function connect(url, options) {
+  const ws = new WebSocket(url, options);
+  const messages = [];
+  let waiters = [];
+  const closed = new Promise((resolve) => ws.on('close', (code, reason) =>
+    resolve({ code, reason: reason.toString() })));
+  ws.on('message', (d) => {
+    messages.push(JSON.parse(d.toString()));
+    waiters = waiters.filter((w) => !w());
+  });
+  ws.on('error', () => {});
+  const opened = new Promise((resolve, reject) => {
+    ws.on('open', resolve);
+    ws.on('error', reject);
+  });
+  /** Resolves with the first message matching pred (waits up to `ms`). */
+  function next(pred, ms = 3000) {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const m = messages.find(pred);
+        if (m) { resolve(m); return true; }
+        return false;
+      };
+      if (check()) return;
+      waiters.push(check);
+      setTimeout(() => reject(new Error(`no such message within ${ms} ms`)), ms);
+    });
+  }
+  return { ws, messages, closed, opened, next };
+}
