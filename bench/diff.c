@@ -60,14 +60,14 @@ static void row(rc_ctx *ctx, const void *p) {
     rc_state *clicks = rc_use_int(ctx, "clicks", 0);
     row_states[rp->id] = clicks;
     /* 10 DOM nodes per row. */
-    RC_EL (ctx, "li", .class_ = "row") {
-        RC_EL (ctx, "span", .class_ = "id") { rc_textf(ctx, "%d", rp->id); }
-        RC_EL (ctx, "span", .class_ = "label") { rc_textf(ctx, "row %d", rp->label); }
-        RC_EL (ctx, "button", .class_ = "clicks") {
+    RC_EL(ctx, "li", .class_ = "row") {
+        RC_EL(ctx, "span", .class_ = "id") { rc_textf(ctx, "%d", rp->id); }
+        RC_EL(ctx, "span", .class_ = "label") { rc_textf(ctx, "row %d", rp->label); }
+        RC_EL(ctx, "button", .class_ = "clicks") {
             rc_textf(ctx, "%lld", (long long)rc_state_get_int(clicks));
         }
-        RC_EL (ctx, "em", .class_ = "x") { rc_text(ctx, "x"); }
-        RC_EL (ctx, "i", .class_ = "end") {}
+        RC_EL(ctx, "em", .class_ = "x") { rc_text(ctx, "x"); }
+        RC_EL(ctx, "i", .class_ = "end") {}
     }
 }
 RC_COMPONENT(row);
@@ -83,7 +83,7 @@ static rc_state *list_version;
 static void list(rc_ctx *ctx, const void *p) {
     (void)p;
     list_version = rc_use_int(ctx, "version", 0);
-    RC_EL (ctx, "ul", .id = "rows") {
+    RC_EL(ctx, "ul", .id = "rows") {
         for (int i = 0; i < ROWS; i++) {
             int id = data.order[i];
             char key[16];
@@ -99,16 +99,16 @@ RC_COMPONENT(list);
 static void flat(rc_ctx *ctx, const void *p) {
     (void)p;
     list_version = rc_use_int(ctx, "version", 0);
-    RC_EL (ctx, "ul", .id = "rows") {
+    RC_EL(ctx, "ul", .id = "rows") {
         for (int i = 0; i < ROWS; i++) {
             char key[16];
             snprintf(key, sizeof key, "%d", i);
-            RC_EL (ctx, "li", .key = key, .class_ = "row") {
-                RC_EL (ctx, "span", .class_ = "id") { rc_textf(ctx, "%d", i); }
-                RC_EL (ctx, "span", .class_ = "label") { rc_textf(ctx, "row %d", data.labels[i]); }
-                RC_EL (ctx, "button", .class_ = "clicks") { rc_text(ctx, "0"); }
-                RC_EL (ctx, "em", .class_ = "x") { rc_text(ctx, "x"); }
-                RC_EL (ctx, "i", .class_ = "end") {}
+            RC_EL(ctx, "li", .key = key, .class_ = "row") {
+                RC_EL(ctx, "span", .class_ = "id") { rc_textf(ctx, "%d", i); }
+                RC_EL(ctx, "span", .class_ = "label") { rc_textf(ctx, "row %d", data.labels[i]); }
+                RC_EL(ctx, "button", .class_ = "clicks") { rc_text(ctx, "0"); }
+                RC_EL(ctx, "em", .class_ = "x") { rc_text(ctx, "x"); }
+                RC_EL(ctx, "i", .class_ = "end") {}
             }
         }
     }

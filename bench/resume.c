@@ -79,14 +79,14 @@ static void row(rc_ctx *ctx, const void *p) {
     for (int k = 0; k < 2; k++) f[k] = rc_use_float(ctx, nf[k], 0);
     for (int k = 0; k < 2; k++) b[k] = rc_use_bool(ctx, nb[k], false);
     for (int k = 0; k < 2; k++) s[k] = rc_use_string(ctx, ns[k], "");
-    RC_EL (ctx, "li", .class_ = rc_state_get_bool(b[0]) ? "row done" : "row") {
-        RC_EL (ctx, "span", .class_ = "title") { rc_text(ctx, rc_state_get_string(s[0])); }
-        RC_EL (ctx, "span", .class_ = "note") { rc_text(ctx, rc_state_get_string(s[1])); }
-        RC_EL (ctx, "button", .on = RC_ON("click", on_inc, n[0])) {
+    RC_EL(ctx, "li", .class_ = rc_state_get_bool(b[0]) ? "row done" : "row") {
+        RC_EL(ctx, "span", .class_ = "title") { rc_text(ctx, rc_state_get_string(s[0])); }
+        RC_EL(ctx, "span", .class_ = "note") { rc_text(ctx, rc_state_get_string(s[1])); }
+        RC_EL(ctx, "button", .on = RC_ON("click", on_inc, n[0])) {
             rc_textf(ctx, "%lld/%lld", (long long)rc_state_get_int(n[0]),
                      (long long)rc_state_get_int(n[1]));
         }
-        RC_EL (ctx, "em") {
+        RC_EL(ctx, "em") {
             rc_textf(ctx, "#%lld %lld %.2f %.3f%s", (long long)rc_state_get_int(n[2]),
                      (long long)rc_state_get_int(n[3]), rc_state_get_float(f[0]),
                      rc_state_get_float(f[1]), rc_state_get_bool(b[1]) ? " *" : "");
@@ -98,7 +98,7 @@ RC_COMPONENT(row);
 
 static void session(rc_ctx *ctx, const void *p) {
     (void)p;
-    RC_EL (ctx, "ul", .id = "rows") {
+    RC_EL(ctx, "ul", .id = "rows") {
         for (int64_t i = 0; i < ROWS; i++) {
             char key[16];
             snprintf(key, sizeof key, "%lld", (long long)i);
@@ -141,11 +141,11 @@ static rc_state *counter_count;
 static void counter(rc_ctx *ctx, const void *p) {
     (void)p;
     counter_count = rc_use_int(ctx, "count", 0);
-    RC_EL (ctx, "div", .class_ = "counter") {
-        RC_EL (ctx, "button", .id = "increment", .on = RC_ON("click", on_inc, counter_count)) {
+    RC_EL(ctx, "div", .class_ = "counter") {
+        RC_EL(ctx, "button", .id = "increment", .on = RC_ON("click", on_inc, counter_count)) {
             rc_text(ctx, "+1");
         }
-        RC_EL (ctx, "span", .id = "count") {
+        RC_EL(ctx, "span", .id = "count") {
             rc_textf(ctx, "%lld", (long long)rc_state_get_int(counter_count));
         }
     }
@@ -160,10 +160,10 @@ static void todo(rc_ctx *ctx, const void *p) {
     todo_items = rc_use_value(ctx, "items", &empty);
     todo_next = rc_use_int(ctx, "next_id", 1);
     todo_draft = rc_use_string(ctx, "draft", "");
-    RC_EL (ctx, "ul", .id = "todos") {
+    RC_EL(ctx, "ul", .id = "todos") {
         const rc_value *items = rc_state_get_value(todo_items);
         for (size_t i = 0; i < rc_array_count(items); i++) {
-            RC_EL (ctx, "li") {
+            RC_EL(ctx, "li") {
                 rc_text(ctx,
                         rc_value_get_string(rc_object_get(rc_array_get(items, i), "text"), ""));
             }
@@ -197,7 +197,7 @@ static void dashboard(rc_ctx *ctx, const void *p) {
     initial.sample_ms = 100;
     initial.unit = 'C';
     dash_cfg = rc_use_struct(ctx, "settings", &settings_type, &initial);
-    RC_EL (ctx, "div", .class_ = "dashboard") {
+    RC_EL(ctx, "div", .class_ = "dashboard") {
         rc_textf(ctx, "%lld s, %.1f, %.0f %%", (long long)rc_state_get_int(dash_uptime),
                  rc_state_get_float(dash_temp), rc_state_get_float(dash_humidity));
     }
@@ -219,9 +219,9 @@ static void list_row(rc_ctx *ctx, const void *p) {
     const list_row_props *rp = p;
     rc_state *version = rc_use_int(ctx, "version", 0);
     list_versions[rp->index] = version;
-    RC_EL (ctx, "tr") {
-        RC_EL (ctx, "td", .class_ = "id") { rc_textf(ctx, "%lld", (long long)rp->index + 1); }
-        RC_EL (ctx, "td", .class_ = "version") {
+    RC_EL(ctx, "tr") {
+        RC_EL(ctx, "td", .class_ = "id") { rc_textf(ctx, "%lld", (long long)rp->index + 1); }
+        RC_EL(ctx, "td", .class_ = "version") {
             rc_textf(ctx, "version %lld", (long long)rc_state_get_int(version));
         }
     }
@@ -232,7 +232,7 @@ static void list_root(rc_ctx *ctx, const void *p) {
     (void)p;
     rc_use_int(ctx, "bumps", 0);
     rc_use_int(ctx, "selected", -1);
-    RC_EL (ctx, "table") {
+    RC_EL(ctx, "table") {
         for (int64_t i = 0; i < LIST_ROWS; i++) {
             char key[24];
             snprintf(key, sizeof key, "r%lld", (long long)i);

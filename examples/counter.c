@@ -9,11 +9,11 @@ static void increment(rc_event *ev, void *count) {
 static void counter(rc_ctx *ctx, const void *props) {
     (void)props;
     rc_state *count = rc_use_int(ctx, "count", 0);
-    RC_EL (ctx, "div", .class_ = "counter") {
-        RC_EL (ctx, "button", .id = "increment", .on = RC_ON("click", increment, count)) {
+    RC_EL(ctx, "div", .class_ = "counter") {
+        RC_EL(ctx, "button", .id = "increment", .on = RC_ON("click", increment, count)) {
             rc_text(ctx, "+1");
         }
-        RC_EL (ctx, "span", .id = "count") {
+        RC_EL(ctx, "span", .id = "count") {
             rc_textf(ctx, "%lld", (long long)rc_state_get_int(count));
         }
     }

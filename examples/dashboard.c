@@ -181,49 +181,49 @@ static void dashboard(rc_ctx *ctx, const void *props) {
     double shown = s->unit == 'F' ? c * 9.0 / 5.0 + 32.0 : c;
     bool hot = c > 23.0;
 
-    RC_EL (ctx, "section", .class_ = "dashboard") {
-        RC_EL (ctx, "h1") { rc_textf(ctx, "Device %s", s->name); }
-        RC_EL (ctx, "dl", .class_ = "readings") {
-            RC_EL (ctx, "dt") { rc_text(ctx, "Uptime (s)"); }
-            RC_EL (ctx, "dd", .id = "uptime") {
+    RC_EL(ctx, "section", .class_ = "dashboard") {
+        RC_EL(ctx, "h1") { rc_textf(ctx, "Device %s", s->name); }
+        RC_EL(ctx, "dl", .class_ = "readings") {
+            RC_EL(ctx, "dt") { rc_text(ctx, "Uptime (s)"); }
+            RC_EL(ctx, "dd", .id = "uptime") {
                 rc_textf(ctx, "%lld", (long long)rc_state_get_int(uptime));
             }
-            RC_EL (ctx, "dt") { rc_text(ctx, "Temperature"); }
-            RC_EL (ctx, "dd", .id = "temperature", .class_ = hot && s->alerts ? "alert" : "") {
+            RC_EL(ctx, "dt") { rc_text(ctx, "Temperature"); }
+            RC_EL(ctx, "dd", .id = "temperature", .class_ = hot && s->alerts ? "alert" : "") {
                 rc_textf(ctx, "%.1f \xc2\xb0%c", shown, s->unit);
             }
-            RC_EL (ctx, "dt") { rc_text(ctx, "Fan"); }
-            RC_EL (ctx, "dd", .id = "fan-state") { rc_text(ctx, s->fan ? "on" : "off"); }
+            RC_EL(ctx, "dt") { rc_text(ctx, "Fan"); }
+            RC_EL(ctx, "dd", .id = "fan-state") { rc_text(ctx, s->fan ? "on" : "off"); }
         }
-        RC_EL (ctx, "button", .id = "fan", .on = RC_ON("click", toggle_fan, cfg)) {
+        RC_EL(ctx, "button", .id = "fan", .on = RC_ON("click", toggle_fan, cfg)) {
             rc_attr(ctx, "aria-pressed", s->fan ? "true" : "false");
             rc_text(ctx, s->fan ? "Turn fan off" : "Turn fan on");
         }
-        RC_EL (ctx, "form", .id = "settings", .class_ = "settings") {
-            RC_EL (ctx, "label") {
+        RC_EL(ctx, "form", .id = "settings", .class_ = "settings") {
+            RC_EL(ctx, "label") {
                 rc_text(ctx, "Name ");
-                RC_EL (ctx, "input", .id = "name", .type = "text", .value = s->name,
-                       .on = RC_ON("change", set_name, cfg)) {}
+                RC_EL(ctx, "input", .id = "name", .type = "text", .value = s->name,
+                      .on = RC_ON("change", set_name, cfg)) {}
             }
-            RC_EL (ctx, "label") {
+            RC_EL(ctx, "label") {
                 rc_text(ctx, "Show a reading every (ms) ");
-                RC_EL (ctx, "input", .id = "rate", .type = "number",
-                       .on = RC_ON("change", set_rate, cfg)) {
+                RC_EL(ctx, "input", .id = "rate", .type = "number",
+                      .on = RC_ON("change", set_rate, cfg)) {
                     rc_attrf(ctx, "value", "%d", (int)s->sample_ms);
                     rc_attr(ctx, "min", "10");
                 }
             }
-            RC_EL (ctx, "label") {
+            RC_EL(ctx, "label") {
                 rc_text(ctx, "Unit ");
-                RC_EL (ctx, "select", .id = "unit", .value = s->unit == 'F' ? "F" : "C",
-                       .on = RC_ON("change", set_unit, cfg)) {
-                    RC_EL (ctx, "option", .value = "C") { rc_text(ctx, "Celsius"); }
-                    RC_EL (ctx, "option", .value = "F") { rc_text(ctx, "Fahrenheit"); }
+                RC_EL(ctx, "select", .id = "unit", .value = s->unit == 'F' ? "F" : "C",
+                      .on = RC_ON("change", set_unit, cfg)) {
+                    RC_EL(ctx, "option", .value = "C") { rc_text(ctx, "Celsius"); }
+                    RC_EL(ctx, "option", .value = "F") { rc_text(ctx, "Fahrenheit"); }
                 }
             }
-            RC_EL (ctx, "label") {
-                RC_EL (ctx, "input", .id = "alerts", .type = "checkbox",
-                       .on = RC_ON("change", set_alerts, cfg)) {
+            RC_EL(ctx, "label") {
+                RC_EL(ctx, "input", .id = "alerts", .type = "checkbox",
+                      .on = RC_ON("change", set_alerts, cfg)) {
                     rc_attr_bool(ctx, "checked", s->alerts);
                 }
                 rc_text(ctx, " Alert above 23 \xc2\xb0"

@@ -25,15 +25,15 @@ static void gallery(rc_ctx *ctx, const void *props) {
     size_t current = 0;
     for (size_t i = 0; i < sizeof pages / sizeof *pages; i++)
         if (strcmp(loc->pathname, pages[i].path) == 0) current = i;
-    RC_EL (ctx, "nav", .class_ = "gallery") {
+    RC_EL(ctx, "nav", .class_ = "gallery") {
         for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
-            RC_EL (ctx, "a", .href = pages[i].path, .class_ = i == current ? "current" : "") {
+            RC_EL(ctx, "a", .href = pages[i].path, .class_ = i == current ? "current" : "") {
                 rc_text(ctx, pages[i].label);
             }
             rc_text(ctx, " ");
         }
     }
-    RC_EL (ctx, "main") { rc_child(ctx, pages[current].component, pages[current].path, NULL, 0); }
+    RC_EL(ctx, "main") { rc_child(ctx, pages[current].component, pages[current].path, NULL, 0); }
 }
 RC_COMPONENT(gallery);
 

@@ -81,13 +81,13 @@ static void todo_item(rc_ctx *ctx, const void *props) {
     item_ref *r = rc_use_ref(ctx, sizeof *r);
     r->items = p->items;
     r->id = p->id;
-    RC_EL (ctx, "li", .class_ = p->done ? "done" : "open") {
-        RC_EL (ctx, "input", .type = "checkbox", .class_ = "toggle",
-               .on = RC_ON("change", on_toggle, r)) {
+    RC_EL(ctx, "li", .class_ = p->done ? "done" : "open") {
+        RC_EL(ctx, "input", .type = "checkbox", .class_ = "toggle",
+              .on = RC_ON("change", on_toggle, r)) {
             rc_attr_bool(ctx, "checked", p->done);
         }
-        RC_EL (ctx, "span", .class_ = "text") { rc_text(ctx, p->text); }
-        RC_EL (ctx, "button", .class_ = "delete", .on = RC_ON("click", on_delete, r)) {
+        RC_EL(ctx, "span", .class_ = "text") { rc_text(ctx, p->text); }
+        RC_EL(ctx, "button", .class_ = "delete", .on = RC_ON("click", on_delete, r)) {
             rc_text(ctx, "\xc3\x97"); /* × */
         }
     }
@@ -136,20 +136,20 @@ static void todo(rc_ctx *ctx, const void *props) {
     for (size_t i = 0; i < rc_array_count(items); i++)
         open += !rc_value_get_bool(rc_object_get(rc_array_get(items, i), "done"), false);
 
-    RC_EL (ctx, "section", .class_ = "todo") {
-        RC_EL (ctx, "h1") { rc_text(ctx, "Todo"); }
-        RC_EL (ctx, "form", .id = "new-todo-form",
-               .on =
-                   ((rc_on){.event = "submit", .fn = on_add, .user = t, .prevent_default = true})) {
-            RC_EL (ctx, "input", .id = "new-todo", .type = "text",
-                   .value = rc_state_get_string(t->draft),
-                   .on = RC_ON("change", on_draft, t->draft)) {
+    RC_EL(ctx, "section", .class_ = "todo") {
+        RC_EL(ctx, "h1") { rc_text(ctx, "Todo"); }
+        RC_EL(ctx, "form", .id = "new-todo-form",
+              .on =
+                  ((rc_on){.event = "submit", .fn = on_add, .user = t, .prevent_default = true})) {
+            RC_EL(ctx, "input", .id = "new-todo", .type = "text",
+                  .value = rc_state_get_string(t->draft),
+                  .on = RC_ON("change", on_draft, t->draft)) {
                 rc_attr(ctx, "placeholder", "What needs doing?");
                 rc_attr(ctx, "autocomplete", "off");
             }
-            RC_EL (ctx, "button", .id = "add", .type = "submit") { rc_text(ctx, "Add"); }
+            RC_EL(ctx, "button", .id = "add", .type = "submit") { rc_text(ctx, "Add"); }
         }
-        RC_EL (ctx, "ul", .id = "todos") {
+        RC_EL(ctx, "ul", .id = "todos") {
             for (size_t i = 0; i < rc_array_count(items); i++) {
                 const rc_value *it = rc_array_get(items, i);
                 char key[24];
@@ -160,8 +160,8 @@ static void todo(rc_ctx *ctx, const void *props) {
                 RC_CHILD(ctx, &todo_item_component, key, &ip);
             }
         }
-        RC_EL (ctx, "p", .class_ = "footer") {
-            RC_EL (ctx, "span", .id = "remaining") { rc_textf(ctx, "%zu", open); }
+        RC_EL(ctx, "p", .class_ = "footer") {
+            RC_EL(ctx, "span", .id = "remaining") { rc_textf(ctx, "%zu", open); }
             rc_text(ctx, open == 1 ? " item left" : " items left");
         }
     }

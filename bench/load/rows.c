@@ -84,14 +84,12 @@ static void row(rc_ctx *ctx, const void *props) {
         p->table->version[p->index] = own;
         version = rc_state_get_int(own);
     }
-    RC_EL (ctx, "tr", .class_ = p->is_selected ? "selected" : NULL) {
-        RC_EL (ctx, "td", .class_ = "id") { rc_textf(ctx, "%d", (int)p->index + 1); }
-        RC_EL (ctx, "td", .class_ = "label") { rc_textf(ctx, "Row %d", (int)p->index + 1); }
-        RC_EL (ctx, "td", .class_ = "version") {
-            rc_textf(ctx, "version %lld", (long long)version);
-        }
-        RC_EL (ctx, "td") {
-            RC_EL (ctx, "button", .on = RC_ON("click", select_row, ref)) { rc_text(ctx, "select"); }
+    RC_EL(ctx, "tr", .class_ = p->is_selected ? "selected" : NULL) {
+        RC_EL(ctx, "td", .class_ = "id") { rc_textf(ctx, "%d", (int)p->index + 1); }
+        RC_EL(ctx, "td", .class_ = "label") { rc_textf(ctx, "Row %d", (int)p->index + 1); }
+        RC_EL(ctx, "td", .class_ = "version") { rc_textf(ctx, "version %lld", (long long)version); }
+        RC_EL(ctx, "td") {
+            RC_EL(ctx, "button", .on = RC_ON("click", select_row, ref)) { rc_text(ctx, "select"); }
         }
     }
 }
@@ -120,11 +118,11 @@ static void rows(rc_ctx *ctx, const void *props) {
     if (table) table->server_only = rp->state == STATE_ROW_SERVER;
     int64_t b = rc_state_get_int(bumps);
     int64_t sel = rc_state_get_int(selected);
-    RC_EL (ctx, "div", .class_ = "rows") {
+    RC_EL(ctx, "div", .class_ = "rows") {
         rc_on on = table ? RC_ON("click", bump_row, table) : RC_ON("click", bump_root, bumps);
-        RC_EL (ctx, "button", .id = "bump", .on = on) { rc_text(ctx, "Bump one row"); }
-        RC_EL (ctx, "table") {
-            RC_EL (ctx, "tbody") {
+        RC_EL(ctx, "button", .id = "bump", .on = on) { rc_text(ctx, "Bump one row"); }
+        RC_EL(ctx, "table") {
+            RC_EL(ctx, "tbody") {
                 for (int32_t i = 0; i < NROWS; i++) {
                     char key[16];
                     snprintf(key, sizeof key, "r%d", (int)i);

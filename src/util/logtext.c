@@ -14,7 +14,7 @@ static size_t utf8_len(const unsigned char *s) {
     else if (c >= 0xf0 && c <= 0xf4) n = 4, cp = c & 0x07u, min = 0x10000;
     else return 0;
     for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80) return 0;      /* also stops at the NUL */
+        if ((s[i] & 0xc0) != 0x80) return 0; /* also stops at the NUL */
         cp = cp << 6 | (s[i] & 0x3fu);
     }
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
@@ -36,14 +36,14 @@ size_t rc_log_escape(char *out, size_t cap, const char *in) {
             else if (*s == '\t') esc[1] = 't', elen = 2;
             else if (*s == '\\') esc[1] = '\\', elen = 2;
         } else if (n == 2 && s[0] == 0xc2 && s[1] < 0xa0) {
-            n = 1;                                  /* C1 control: escape its bytes */
+            n = 1; /* C1 control: escape its bytes */
         } else if (n) {
             if (o + n >= cap) break;
             for (size_t i = 0; i < n; i++) out[o++] = (char)s[i];
             s += n;
             continue;
         } else {
-            n = 1;                                  /* not UTF-8: this byte alone */
+            n = 1; /* not UTF-8: this byte alone */
         }
         if (!elen) {
             esc[0] = '\\', esc[1] = 'x', esc[2] = hex[*s >> 4], esc[3] = hex[*s & 15];

@@ -15,7 +15,7 @@ void rc_rate_init(rc_rate *r, unsigned burst, double window) {
  * (a few more lines, never fewer). */
 static rc_rate_slot *slot_of(rc_rate *r, const void *key) {
     uint64_t h = (uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15u;
-    size_t first = (size_t)(h >> 58) % RC_RATE_KEYS;       /* top 6 bits: 64 slots */
+    size_t first = (size_t)(h >> 58) % RC_RATE_KEYS; /* top 6 bits: 64 slots */
     rc_rate_slot *victim = NULL;
     for (size_t i = 0; i < 4; i++) {
         rc_rate_slot *s = &r->slots[(first + i) % RC_RATE_KEYS];

@@ -11,18 +11,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define RC_RATE_KEYS 64             /* call sites tracked (the idlest is evicted past that) */
+#define RC_RATE_KEYS 64 /* call sites tracked (the idlest is evicted past that) */
 
 typedef struct rc_rate_slot {
     const void *key;
     double window_start;
-    unsigned printed;               /* in this window */
-    unsigned suppressed;            /* since the last line printed */
+    unsigned printed;    /* in this window */
+    unsigned suppressed; /* since the last line printed */
 } rc_rate_slot;
 
 typedef struct rc_rate {
     unsigned burst;
-    double window;                  /* seconds */
+    double window; /* seconds */
     rc_rate_slot slots[RC_RATE_KEYS];
 } rc_rate;
 

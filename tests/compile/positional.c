@@ -8,8 +8,8 @@
 void positional(rc_ctx *ctx);
 void positional(rc_ctx *ctx) {
 #ifdef RC_EXPECT_OK
-    RC_EL (ctx, "div", .key = "x") {}
+    RC_EL(ctx, "div", .key = "x") {}
 #else
-    RC_EL (ctx, "div", "x") {}
+    RC_EL(ctx, "div", "x") {}
 #endif
 }

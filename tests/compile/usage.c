@@ -30,7 +30,7 @@ static rc_cleanup effect(rc_effect *e, void *arg) {
 static void row(rc_ctx *ctx, const void *props) {
     const row_props *p = (const row_props *)props;
     RC_ASSERT(ctx, p->n >= 0);
-    RC_EL (ctx, "li") rc_textf(ctx, "%d %s", p->n, p->label);
+    RC_EL(ctx, "li") rc_textf(ctx, "%d %s", p->n, p->label);
 }
 static RC_COMPONENT(row);
 
@@ -48,21 +48,21 @@ static void root(rc_ctx *ctx, const void *props) {
     rc_use_effect(ctx, effect, &arg, sizeof arg, RC_DEPS(*memo));
     int theme = 1;
 
-    RC_EL (ctx, "main") {
-        RC_EL (ctx, "h1") rc_text(ctx, "title");
-        RC_EL (ctx, "div", .class_ = "box") rc_text(ctx, "boxed");
-        RC_EL (ctx, "div", .key = "k", .id = "i", .class_ = "c", .style = "s") {}
-        RC_EL (ctx, "input", .type = "text", .value = "v") {}
-        RC_EL (ctx, "a", .href = "/", .on = RC_ON("click", on_click, NULL)) {}
-        RC_EL (ctx, "button", .on = cb) {
+    RC_EL(ctx, "main") {
+        RC_EL(ctx, "h1") rc_text(ctx, "title");
+        RC_EL(ctx, "div", .class_ = "box") rc_text(ctx, "boxed");
+        RC_EL(ctx, "div", .key = "k", .id = "i", .class_ = "c", .style = "s") {}
+        RC_EL(ctx, "input", .type = "text", .value = "v") {}
+        RC_EL(ctx, "a", .href = "/", .on = RC_ON("click", on_click, NULL)) {}
+        RC_EL(ctx, "button", .on = cb) {
             rc_on_event(ctx, RC_ON("dblclick", on_click, NULL));
             rc_text(ctx, "+");
         }
-        RC_PROVIDE (ctx, &theme_type, &theme) {
+        RC_PROVIDE(ctx, &theme_type, &theme) {
             row_props p = {1, "one"};
             RC_CHILD(ctx, &row_component, "one", &p);
-            RC_EL (ctx, "ul")
-                RC_EL (ctx, "li", .key = "nested") {}
+            RC_EL(ctx, "ul")
+                RC_EL(ctx, "li", .key = "nested") {}
         }
     }
 }

@@ -41,14 +41,14 @@ static void app(rc_ctx *ctx, const void *props) {
     rc_state *text = rc_use_string(ctx, "text", "");
     rc_state *checked = rc_use_bool(ctx, "checked", false);
     rc_state *any = rc_use_int(ctx, "any", 0);
-    RC_EL (ctx, "div") {
-        RC_EL (ctx, "input", .id = "t", .value = rc_state_get_string(text),
-               .on = RC_ON("change", on_text, text)) {}
-        RC_EL (ctx, "input", .id = "c", .type = "checkbox",
-               .on = RC_ON("change", on_check, checked)) {
+    RC_EL(ctx, "div") {
+        RC_EL(ctx, "input", .id = "t", .value = rc_state_get_string(text),
+              .on = RC_ON("change", on_text, text)) {}
+        RC_EL(ctx, "input", .id = "c", .type = "checkbox",
+              .on = RC_ON("change", on_check, checked)) {
             rc_attr_bool(ctx, "checked", rc_state_get_bool(checked));
         }
-        RC_EL (ctx, "button", .id = "b", .on = RC_ON("click", on_any, any)) {
+        RC_EL(ctx, "button", .id = "b", .on = RC_ON("click", on_any, any)) {
             rc_textf(ctx, "%lld", (long long)rc_state_get_int(any));
         }
     }

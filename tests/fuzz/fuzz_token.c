@@ -77,7 +77,7 @@ static void fz_row(rc_ctx *ctx, const void *props) {
     const fz_row_props *p = props;
     rc_state *label = rc_use_string(ctx, "label", "row");
     rc_state *on = rc_use_bool(ctx, NULL, false);
-    RC_EL (ctx, "li", .on = RC_ON("click", on_toggle, on)) {
+    RC_EL(ctx, "li", .on = RC_ON("click", on_toggle, on)) {
         rc_textf(ctx, "%zu %s %d", p->n, rc_state_get_string(label), (int)rc_state_get_bool(on));
     }
 }
@@ -111,21 +111,21 @@ static void fz_app(rc_ctx *ctx, const void *props) {
     size_t by_len = 0;
     (void)rc_state_get_bytes(by, &by_len);
     const fz_pt *pt = rc_state_get_struct(st);
-    RC_EL (ctx, "div", .id = "app") {
-        RC_EL (ctx, "button", .id = "inc", .on = RC_ON("click", on_inc, i)) {
+    RC_EL(ctx, "div", .id = "app") {
+        RC_EL(ctx, "button", .id = "inc", .on = RC_ON("click", on_inc, i)) {
             rc_textf(ctx, "%lld", (long long)rc_state_get_int(i));
         }
-        RC_EL (ctx, "button", .id = "grow", .on = RC_ON("click", on_grow, v)) {
+        RC_EL(ctx, "button", .id = "grow", .on = RC_ON("click", on_grow, v)) {
             rc_textf(ctx, "%zu", value_size(rc_state_get_value(v)));
         }
-        RC_EL (ctx, "input", .id = "s", .value = rc_state_get_string(s)) {}
-        RC_EL (ctx, "p") {
+        RC_EL(ctx, "input", .id = "s", .value = rc_state_get_string(s)) {}
+        RC_EL(ctx, "p") {
             rc_textf(ctx, "%g %d %zu %d %.8s %lld %lld", rc_state_get_float(f),
                      (int)rc_state_get_bool(b), by_len, (int)pt->x, pt->name,
                      (long long)rc_state_get_int(idx),
                      (long long)rc_value_get_int(rc_state_get_value(red), -1));
         }
-        RC_EL (ctx, "ul") {
+        RC_EL(ctx, "ul") {
             /* As many rows as i says (bounded): restored state shapes the tree. */
             size_t rows = (size_t)(rc_state_get_int(i) & 3);
             for (size_t k = 0; k < rows; k++) {

@@ -21,14 +21,14 @@ static void reader(rc_ctx *ctx, const void *props) {
     seen = *rc_use_connection(ctx);
     snprintf(seen_path, sizeof seen_path, "%s%s", rc_use_location(ctx)->pathname,
              rc_use_location(ctx)->search);
-    RC_EL (ctx, "p") { rc_textf(ctx, "%u %d %d", seen.connections, seen.resumed, seen.reattached); }
+    RC_EL(ctx, "p") { rc_textf(ctx, "%u %d %d", seen.connections, seen.resumed, seen.reattached); }
 }
 RC_COMPONENT(reader);
 
 /* A parent that never re-renders: readers below must still update. */
 static void parent(rc_ctx *ctx, const void *props) {
     (void)props;
-    RC_EL (ctx, "div") { rc_child(ctx, &reader_component, NULL, NULL, 0); }
+    RC_EL(ctx, "div") { rc_child(ctx, &reader_component, NULL, NULL, 0); }
 }
 RC_COMPONENT(parent);
 

@@ -53,7 +53,7 @@ static void Consumer(rc_ctx *ctx, const void *props) {
     slog_add(&G.renders, "Consumer:%s", p->id);
     const theme *t = rc_use_context(ctx, &theme_ctx);
     const int64_t *z = rc_use_context(ctx, &nodef_ctx);
-    RC_EL (ctx, "span", .id = p->id) {
+    RC_EL(ctx, "span", .id = p->id) {
         rc_textf(ctx, "%lld/%lld", (long long)t->color, (long long)*z);
     }
 }
@@ -63,7 +63,7 @@ static void CMiddle(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "CMiddle");
     id_props ip = {"deep"};
-    RC_EL (ctx, "section") { RC_CHILD(ctx, &Consumer_component, NULL, &ip); }
+    RC_EL(ctx, "section") { RC_CHILD(ctx, &Consumer_component, NULL, &ip); }
 }
 static RC_COMPONENT(CMiddle);
 
@@ -73,7 +73,7 @@ static void SelfProvider(rc_ctx *ctx, const void *props) {
     slog_add(&G.renders, "SelfProvider");
     G.self_before = ((const theme *)rc_use_context(ctx, &theme_ctx))->color;
     theme mine = {55};
-    RC_PROVIDE (ctx, &theme_ctx, &mine) {
+    RC_PROVIDE(ctx, &theme_ctx, &mine) {
         G.self_inside = ((const theme *)rc_use_context(ctx, &theme_ctx))->color;
         id_props ip = {"self-child"};
         RC_CHILD(ctx, &Consumer_component, NULL, &ip);
@@ -89,14 +89,14 @@ static void CtxRoot(rc_ctx *ctx, const void *props) {
     int64_t v = rc_state_get_int(G.st);
     theme outer = {v}, inner = {100 + v};
     int64_t nd = 3;
-    RC_EL (ctx, "div") {
+    RC_EL(ctx, "div") {
         rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.st2));
         RC_CHILD(ctx, &Consumer_component, NULL, (&(id_props){"none"}));
-        RC_PROVIDE (ctx, &theme_ctx, &outer) {
+        RC_PROVIDE(ctx, &theme_ctx, &outer) {
             rc_child(ctx, &CMiddle_component, NULL, NULL, 0);
             RC_CHILD(ctx, &Consumer_component, NULL, (&(id_props){"outer"}));
-            RC_PROVIDE (ctx, &theme_ctx, &inner) {
-                RC_PROVIDE (ctx, &nodef_ctx, &nd) {
+            RC_PROVIDE(ctx, &theme_ctx, &inner) {
+                RC_PROVIDE(ctx, &nodef_ctx, &nd) {
                     RC_CHILD(ctx, &Consumer_component, NULL, (&(id_props){"inner"}));
                 }
             }
@@ -166,8 +166,8 @@ static void CtxMove(rc_ctx *ctx, const void *props) {
     bool inside = rc_state_get_bool(G.s_bool);
     theme t = {40};
     id_props ip = {"moved"};
-    RC_EL (ctx, "div") {
-        RC_PROVIDE (ctx, &theme_ctx, &t) {
+    RC_EL(ctx, "div") {
+        RC_PROVIDE(ctx, &theme_ctx, &t) {
             if (inside) RC_CHILD(ctx, &Consumer_component, NULL, &ip);
         }
         if (!inside) RC_CHILD(ctx, &Consumer_component, NULL, &ip);

@@ -54,7 +54,7 @@ static void EChild(rc_ctx *ctx, const void *props) {
     const val_props *p = props;
     slog_add(&G.renders, "EChild");
     use_logged_effect(ctx, "C", RC_EVERY_RENDER);
-    RC_EL (ctx, "span", .id = "echild") { rc_textf(ctx, "%lld", (long long)p->value); }
+    RC_EL(ctx, "span", .id = "echild") { rc_textf(ctx, "%lld", (long long)p->value); }
 }
 static RC_COMPONENT(EChild);
 
@@ -65,7 +65,7 @@ static void EParent(rc_ctx *ctx, const void *props) {
     G.s_bool = rc_use_bool(ctx, "show", true);
     use_logged_effect(ctx, "P", RC_EVERY_RENDER);
     val_props cp = {rc_state_get_int(G.st)};
-    RC_EL (ctx, "div") {
+    RC_EL(ctx, "div") {
         if (rc_state_get_bool(G.s_bool)) RC_CHILD(ctx, &EChild_component, NULL, &cp);
     }
 }
@@ -122,7 +122,7 @@ static void EDeps(rc_ctx *ctx, const void *props) {
     use_logged_effect(ctx, "every", RC_EVERY_RENDER);
     use_logged_effect(ctx, "once", RC_ONCE);
     use_logged_effect(ctx, "deps", RC_DEPS(rc_state_get_int(a)));
-    RC_EL (ctx, "p") {
+    RC_EL(ctx, "p") {
         rc_textf(ctx, "%lld %lld", (long long)rc_state_get_int(a), (long long)rc_state_get_int(b));
     }
 }
@@ -175,7 +175,7 @@ static void EArg(rc_ctx *ctx, const void *props) {
     G.local_addr = (uintptr_t)&local;
     rc_use_effect(ctx, eff_arg, &local, sizeof local, RC_EVERY_RENDER);
     local = -1; /* the effect must see the value at the call */
-    RC_EL (ctx, "p") { rc_textf(ctx, "%lld", (long long)local); }
+    RC_EL(ctx, "p") { rc_textf(ctx, "%lld", (long long)local); }
 }
 static RC_COMPONENT(EArg);
 
@@ -209,7 +209,7 @@ static void ESet(rc_ctx *ctx, const void *props) {
     rc_state *s = rc_use_int(ctx, "n", 0);
     rc_use_effect(ctx, eff_set, &s, sizeof s, RC_ONCE);
     use_logged_effect(ctx, "watch", RC_DEPS(rc_state_get_int(s)));
-    RC_EL (ctx, "p", .id = "n") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(s)); }
+    RC_EL(ctx, "p", .id = "n") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(s)); }
 }
 static RC_COMPONENT(ESet);
 
@@ -251,7 +251,7 @@ static void ResumeLate(rc_ctx *ctx, const void *props) {
     rc_use_effect_ex(ctx, eff_resume, &w, sizeof w, RC_ONCE, RC_EFFECT_SKIP_ON_RESUME);
     w = 2;
     rc_use_effect_ex(ctx, eff_resume, &w, sizeof w, RC_ONCE, RC_EFFECT_ONLY_ON_RESUME);
-    RC_EL (ctx, "i") {}
+    RC_EL(ctx, "i") {}
 }
 static RC_COMPONENT(ResumeLate);
 
@@ -267,7 +267,7 @@ static void Resume(rc_ctx *ctx, const void *props) {
                      RC_EFFECT_SKIP_ON_RESUME);
     w = 2;
     rc_use_effect_ex(ctx, eff_resume, &w, sizeof w, RC_ONCE, RC_EFFECT_ONLY_ON_RESUME);
-    RC_EL (ctx, "div") {
+    RC_EL(ctx, "div") {
         if (rc_state_get_bool(G.s_bool)) rc_child(ctx, &ResumeLate_component, NULL, NULL, 0);
     }
 }
@@ -350,14 +350,14 @@ static void ECtxConsumer(rc_ctx *ctx, const void *props) {
     slog_add(&G.renders, "ECtxConsumer");
     const theme *t = rc_use_context(ctx, &theme_ctx);
     use_logged_effect(ctx, "C", RC_EVERY_RENDER);
-    RC_EL (ctx, "span", .id = "ectx") { rc_textf(ctx, "%lld", (long long)t->color); }
+    RC_EL(ctx, "span", .id = "ectx") { rc_textf(ctx, "%lld", (long long)t->color); }
 }
 static RC_COMPONENT(ECtxConsumer);
 
 static void ECtxMiddle(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "ECtxMiddle");
-    RC_EL (ctx, "section") { rc_child(ctx, &ECtxConsumer_component, NULL, NULL, 0); }
+    RC_EL(ctx, "section") { rc_child(ctx, &ECtxConsumer_component, NULL, NULL, 0); }
 }
 static RC_COMPONENT(ECtxMiddle);
 
@@ -367,8 +367,8 @@ static void ECtxParent(rc_ctx *ctx, const void *props) {
     G.st = rc_use_int(ctx, "color", 1);
     use_logged_effect(ctx, "P", RC_EVERY_RENDER);
     theme t = {rc_state_get_int(G.st)};
-    RC_EL (ctx, "div") {
-        RC_PROVIDE (ctx, &theme_ctx, &t) { rc_child(ctx, &ECtxMiddle_component, NULL, NULL, 0); }
+    RC_EL(ctx, "div") {
+        RC_PROVIDE(ctx, &theme_ctx, &t) { rc_child(ctx, &ECtxMiddle_component, NULL, NULL, 0); }
     }
 }
 static RC_COMPONENT(ECtxParent);

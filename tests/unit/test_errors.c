@@ -44,15 +44,15 @@ typedef struct mode_props {
 
 static void Ok(rc_ctx *ctx, const void *props) {
     const id_props *p = props;
-    RC_EL (ctx, "span", .id = p->id, .on = RC_ON("click", h_count, NULL)) { rc_text(ctx, "ok"); }
+    RC_EL(ctx, "span", .id = p->id, .on = RC_ON("click", h_count, NULL)) { rc_text(ctx, "ok"); }
 }
 static RC_COMPONENT(Ok);
 
 static void Bad(rc_ctx *ctx, const void *props) {
     const mode_props *p = props;
     rc_state *n = rc_use_int(ctx, "n", 0);
-    RC_EL (ctx, "div", .id = "bad", .on = RC_ON("click", h_inc, n)) {
-        RC_EL (ctx, "b") { rc_text(ctx, "partial"); }
+    RC_EL(ctx, "div", .id = "bad", .on = RC_ON("click", h_inc, n)) {
+        RC_EL(ctx, "b") { rc_text(ctx, "partial"); }
         if (p->mode == 1) rc_fail(ctx, "boom %d", 42);
         RC_ASSERT(ctx, p->mode != 2);
         rc_text(ctx, "bad ok");
@@ -64,7 +64,7 @@ static void ERoot(rc_ctx *ctx, const void *props) {
     (void)props;
     G.st = rc_use_int(ctx, "mode", 1);
     mode_props mp = {rc_state_get_int(G.st)};
-    RC_EL (ctx, "div", .id = "eroot") {
+    RC_EL(ctx, "div", .id = "eroot") {
         RC_CHILD(ctx, &Ok_component, NULL, (&(id_props){"ok1"}));
         RC_CHILD(ctx, &Bad_component, NULL, &mp);
         RC_CHILD(ctx, &Ok_component, NULL, (&(id_props){"ok2"}));
@@ -133,7 +133,7 @@ static void FailRoot(rc_ctx *ctx, const void *props) {
     (void)props;
     G.s_bool = rc_use_bool(ctx, "fail", true);
     RC_ASSERT(ctx, !rc_state_get_bool(G.s_bool));
-    RC_EL (ctx, "p", .id = "root-ok") { rc_text(ctx, "fine"); }
+    RC_EL(ctx, "p", .id = "root-ok") { rc_text(ctx, "fine"); }
 }
 static RC_COMPONENT(FailRoot);
 
@@ -167,15 +167,15 @@ typedef struct dup_props {
 
 static void DupList(rc_ctx *ctx, const void *props) {
     const dup_props *p = props;
-    RC_EL (ctx, "ul", .id = "list") {
+    RC_EL(ctx, "ul", .id = "list") {
         if (p->components) {
             RC_CHILD(ctx, &Ok_component, "x", (&(id_props){"x1"}));
             RC_CHILD(ctx, &Ok_component, p->dup ? "x" : "y", (&(id_props){"x2"}));
         } else {
-            RC_EL (ctx, "li", .key = "a") { rc_text(ctx, "a"); }
-            RC_EL (ctx, "li", .key = "b") { rc_text(ctx, "b"); }
-            RC_EL (ctx, "li", .key = p->dup ? "a-dup" : "c") { rc_text(ctx, "c"); }
-            RC_EL (ctx, "li", .key = p->dup ? "a-dup" : "d") { rc_text(ctx, "d"); }
+            RC_EL(ctx, "li", .key = "a") { rc_text(ctx, "a"); }
+            RC_EL(ctx, "li", .key = "b") { rc_text(ctx, "b"); }
+            RC_EL(ctx, "li", .key = p->dup ? "a-dup" : "c") { rc_text(ctx, "c"); }
+            RC_EL(ctx, "li", .key = p->dup ? "a-dup" : "d") { rc_text(ctx, "d"); }
         }
     }
 }
@@ -188,7 +188,7 @@ static void DRoot(rc_ctx *ctx, const void *props) {
     memset(&dp, 0, sizeof dp);
     dp.dup = rc_state_get_bool(G.s_bool);
     dp.components = rp->components;
-    RC_EL (ctx, "div") {
+    RC_EL(ctx, "div") {
         RC_CHILD(ctx, &DupList_component, NULL, &dp);
         RC_CHILD(ctx, &Ok_component, NULL, (&(id_props){"ok3"}));
     }
@@ -238,11 +238,11 @@ static void DupBig(rc_ctx *ctx, const void *props) {
     G.s_bool = rc_use_bool(ctx, "dup", true);
     G.st = rc_use_int(ctx, "n", 300);
     int n = (int)rc_state_get_int(G.st);
-    RC_EL (ctx, "ul", .id = "big") {
+    RC_EL(ctx, "ul", .id = "big") {
         for (int i = 0; i < n; i++) {
             char key[24];
             snprintf(key, sizeof key, "k%d", i == n - 1 && rc_state_get_bool(G.s_bool) ? 17 : i);
-            RC_EL (ctx, "li", .key = key) { rc_text(ctx, "x"); }
+            RC_EL(ctx, "li", .key = key) { rc_text(ctx, "x"); }
         }
     }
 }
@@ -297,7 +297,7 @@ static void HookOrder(rc_ctx *ctx, const void *props) {
         (void)rc_use_ref(ctx, 8);
         break;
     }
-    RC_EL (ctx, "p", .id = "hooks") { rc_text(ctx, "fine"); }
+    RC_EL(ctx, "p", .id = "hooks") { rc_text(ctx, "fine"); }
 }
 static RC_COMPONENT(HookOrder);
 
@@ -305,7 +305,7 @@ static void HRoot(rc_ctx *ctx, const void *props) {
     (void)props;
     G.st = rc_use_int(ctx, "mode", 0);
     mode_props mp = {rc_state_get_int(G.st)};
-    RC_EL (ctx, "div") {
+    RC_EL(ctx, "div") {
         RC_CHILD(ctx, &HookOrder_component, NULL, &mp);
         RC_CHILD(ctx, &Ok_component, NULL, (&(id_props){"ok4"}));
     }
@@ -347,7 +347,7 @@ static void LateHooks(rc_ctx *ctx, const void *props) {
     RC_ASSERT(ctx, p->mode == 0);
     rc_state *n = rc_use_int(ctx, "n", 4);
     (void)rc_use_ref(ctx, 8);
-    RC_EL (ctx, "p", .id = "late") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
+    RC_EL(ctx, "p", .id = "late") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
 }
 static RC_COMPONENT(LateHooks);
 
@@ -355,7 +355,7 @@ static void LRoot(rc_ctx *ctx, const void *props) {
     (void)props;
     G.st = rc_use_int(ctx, "mode", 1);
     mode_props mp = {rc_state_get_int(G.st)};
-    RC_EL (ctx, "div") { RC_CHILD(ctx, &LateHooks_component, NULL, &mp); }
+    RC_EL(ctx, "div") { RC_CHILD(ctx, &LateHooks_component, NULL, &mp); }
 }
 static RC_COMPONENT(LRoot);
 
@@ -385,7 +385,7 @@ static void FailAfterEffect(rc_ctx *ctx, const void *props) {
     use_logged_effect(ctx, "F", RC_EVERY_RENDER);
     use_logged_effect(ctx, "Fdeps", RC_DEPS(p->mode));
     if (p->mode == 1) rc_fail(ctx, "failed after scheduling effects");
-    RC_EL (ctx, "p", .id = "fae") { rc_text(ctx, "ok"); }
+    RC_EL(ctx, "p", .id = "fae") { rc_text(ctx, "ok"); }
 }
 static RC_COMPONENT(FailAfterEffect);
 
@@ -393,7 +393,7 @@ static void FRoot(rc_ctx *ctx, const void *props) {
     (void)props;
     G.st = rc_use_int(ctx, "mode", 0);
     mode_props mp = {rc_state_get_int(G.st)};
-    RC_EL (ctx, "div") { RC_CHILD(ctx, &FailAfterEffect_component, NULL, &mp); }
+    RC_EL(ctx, "div") { RC_CHILD(ctx, &FailAfterEffect_component, NULL, &mp); }
 }
 static RC_COMPONENT(FRoot);
 

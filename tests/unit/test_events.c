@@ -60,14 +60,14 @@ static void EvComp(rc_ctx *ctx, const void *props) {
     (void)props;
     G.s_bool = rc_use_bool(ctx, "b", false);
     void *user = rc_state_get_bool(G.s_bool) ? (void *)&G.tok_b : (void *)&G.tok_a;
-    RC_EL (ctx, "div") {
-        RC_EL (ctx, "input", .id = "in", .on = RC_ON("change", h_change, user)) {
+    RC_EL(ctx, "div") {
+        RC_EL(ctx, "input", .id = "in", .on = RC_ON("change", h_change, user)) {
             rc_on_event(ctx, (rc_on){.event = "onKeyDown",
                                      .fn = h_change,
                                      .user = user,
                                      .prevent_default = true});
         }
-        RC_EL (ctx, "button", .id = "flip", .on = RC_ON("onClick", h_toggle, G.s_bool)) {}
+        RC_EL(ctx, "button", .id = "flip", .on = RC_ON("onClick", h_toggle, G.s_bool)) {}
     }
 }
 static RC_COMPONENT(EvComp);

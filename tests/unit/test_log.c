@@ -24,21 +24,23 @@ static void expect_escaped(const char *in, const char *want) {
 static void test_escape_controls(void **state) {
     (void)state;
     expect_escaped("plain text", "plain text");
-    expect_escaped("x\nFAKE 00:00:00 reactc[1] error: forged", "x\\nFAKE 00:00:00 reactc[1] error: forged");
+    expect_escaped("x\nFAKE 00:00:00 reactc[1] error: forged",
+                   "x\\nFAKE 00:00:00 reactc[1] error: forged");
     expect_escaped("a\rb\tc", "a\\rb\\tc");
-    expect_escaped("\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m");       /* ESC */
+    expect_escaped("\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m"); /* ESC */
     expect_escaped("del\x7f", "del\\x7f");
-    expect_escaped("back\\slash", "back\\\\slash");                    /* unambiguous */
+    expect_escaped("back\\slash", "back\\\\slash"); /* unambiguous */
     expect_escaped("\x01\x1f", "\\x01\\x1f");
 }
 
 static void test_escape_utf8(void **state) {
     (void)state;
-    expect_escaped("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
-    expect_escaped("c1 \xc2\x9b csi", "c1 \\xc2\\x9b csi");             /* U+009B: CSI */
-    expect_escaped("nbsp \xc2\xa0", "nbsp \xc2\xa0");                   /* U+00A0 is text */
+    expect_escaped("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+                   "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+    expect_escaped("c1 \xc2\x9b csi", "c1 \\xc2\\x9b csi"); /* U+009B: CSI */
+    expect_escaped("nbsp \xc2\xa0", "nbsp \xc2\xa0");       /* U+00A0 is text */
     expect_escaped("bad \xff\xfe", "bad \\xff\\xfe");
-    expect_escaped("cut \xe2\x82", "cut \\xe2\\x82");                   /* truncated */
+    expect_escaped("cut \xe2\x82", "cut \\xe2\\x82"); /* truncated */
     expect_escaped("overlong \xc0\xaf", "overlong \\xc0\\xaf");
     expect_escaped("surrogate \xed\xa0\x80", "surrogate \\xed\\xa0\\x80");
     expect_escaped("too big \xf4\x90\x80\x80", "too big \\xf4\\x90\\x80\\x80");
@@ -95,10 +97,8 @@ static void test_rate_limit_many_sites(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_escape_controls),
-        cmocka_unit_test(test_escape_utf8),
-        cmocka_unit_test(test_escape_truncation),
-        cmocka_unit_test(test_rate_limit),
+        cmocka_unit_test(test_escape_controls),       cmocka_unit_test(test_escape_utf8),
+        cmocka_unit_test(test_escape_truncation),     cmocka_unit_test(test_rate_limit),
         cmocka_unit_test(test_rate_limit_many_sites),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,7 +58,7 @@ typedef struct cb_props {
 static void CbChild(rc_ctx *ctx, const void *props) {
     const cb_props *p = props;
     slog_add(&G.renders, "CbChild");
-    RC_EL (ctx, "button", .id = "cb", .on = RC_ON("click", p->fn, p->user)) {}
+    RC_EL(ctx, "button", .id = "cb", .on = RC_ON("click", p->fn, p->user)) {}
 }
 static RC_COMPONENT(CbChild);
 
@@ -91,7 +91,7 @@ static void MemoComp(rc_ctx *ctx, const void *props) {
     memset(&cp, 0, sizeof cp);
     cp.fn = cb.fn;
     cp.user = cb.user;
-    RC_EL (ctx, "div") {
+    RC_EL(ctx, "div") {
         rc_textf(ctx, "%lld", (long long)rc_state_get_int(b));
         RC_CHILD(ctx, &CbChild_component, NULL, &cp);
     }

@@ -52,9 +52,9 @@ static void RefComp(rc_ctx *ctx, const void *props) {
     G.ref_ptr = renders;
     renders[0]++;
     G.st = rc_use_int(ctx, "n", 0);
-    RC_EL (ctx, "div") {
-        RC_EL (ctx, "button", .id = "write", .on = RC_ON("click", h_ref_write, renders)) {}
-        RC_EL (ctx, "button", .id = "inc", .on = RC_ON("click", h_inc, G.st)) {}
+    RC_EL(ctx, "div") {
+        RC_EL(ctx, "button", .id = "write", .on = RC_ON("click", h_ref_write, renders)) {}
+        RC_EL(ctx, "button", .id = "inc", .on = RC_ON("click", h_inc, G.st)) {}
     }
 }
 static RC_COMPONENT(RefComp);

@@ -48,7 +48,7 @@ static void SChild(rc_ctx *ctx, const void *props) {
     const val_props *p = props;
     slog_add(&G.renders, "SChild");
     G.st2 = rc_use_int(ctx, "c", 0);
-    RC_EL (ctx, "span", .id = "child") {
+    RC_EL(ctx, "span", .id = "child") {
         rc_textf(ctx, "%lld/%lld", (long long)p->value, (long long)rc_state_get_int(G.st2));
     }
 }
@@ -58,7 +58,7 @@ static void SGrand(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "SGrand");
     G.st3 = rc_use_int(ctx, "g", 0);
-    RC_EL (ctx, "i", .id = "grand") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.st3)); }
+    RC_EL(ctx, "i", .id = "grand") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.st3)); }
 }
 static RC_COMPONENT(SGrand);
 
@@ -66,7 +66,7 @@ static RC_COMPONENT(SGrand);
 static void SMiddle(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "SMiddle");
-    RC_EL (ctx, "section") { rc_child(ctx, &SGrand_component, NULL, NULL, 0); }
+    RC_EL(ctx, "section") { rc_child(ctx, &SGrand_component, NULL, NULL, 0); }
 }
 static RC_COMPONENT(SMiddle);
 
@@ -77,8 +77,8 @@ static void SParent(rc_ctx *ctx, const void *props) {
     rc_state *other = rc_use_int(ctx, "o", 0); /* not passed */
     G.s_int = other;
     val_props cp = {rc_state_get_int(G.st)};
-    RC_EL (ctx, "div") {
-        RC_EL (ctx, "b", .id = "other") {
+    RC_EL(ctx, "div") {
+        RC_EL(ctx, "b", .id = "other") {
             rc_textf(ctx, "%lld", (long long)rc_state_get_int(other));
         }
         RC_CHILD(ctx, &SChild_component, NULL, &cp);
@@ -156,7 +156,7 @@ static void test_sched_parent_first_child_once(void **state) {
 static void Always(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "Always");
-    RC_EL (ctx, "em") { rc_text(ctx, "always"); }
+    RC_EL(ctx, "em") { rc_text(ctx, "always"); }
 }
 static const rc_component Always_component = {"Always", Always, NULL, RC_COMPONENT_ALWAYS_RENDER};
 
@@ -165,7 +165,7 @@ static void AParent(rc_ctx *ctx, const void *props) {
     slog_add(&G.renders, "AParent");
     G.st = rc_use_int(ctx, "n", 0);
     val_props same = {1};
-    RC_EL (ctx, "div") {
+    RC_EL(ctx, "div") {
         rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.st));
         rc_child(ctx, &Always_component, NULL, NULL, 0);
         RC_CHILD(ctx, &Always_component, NULL, &same);
@@ -202,7 +202,7 @@ static bool label_eq(const void *a, const void *b, size_t size) {
 static void Label(rc_ctx *ctx, const void *props) {
     const label_props *p = props;
     slog_add(&G.renders, "Label");
-    RC_EL (ctx, "span", .id = "label") { rc_text(ctx, p->label); }
+    RC_EL(ctx, "span", .id = "label") { rc_text(ctx, p->label); }
 }
 static const rc_component Label_component = {"Label", Label, label_eq, 0};
 
@@ -221,7 +221,7 @@ static void LParent(rc_ctx *ctx, const void *props) {
     memset(&lp, 0, sizeof lp);
     lp.label = buf;
     lp.noise = rc_state_get_int(noise);
-    RC_EL (ctx, "div") { RC_CHILD(ctx, &Label_component, NULL, &lp); }
+    RC_EL(ctx, "div") { RC_CHILD(ctx, &Label_component, NULL, &lp); }
 }
 static RC_COMPONENT(LParent);
 

@@ -90,8 +90,8 @@ static void SlotItem(rc_ctx *ctx, const void *props) {
     const slot_item_props *p = props;
     rc_state *name = rc_use_string(ctx, "name", p->label);
     if (strcmp(p->label, "k1") == 0) G.st3 = name;
-    RC_EL (ctx, "li") {
-        RC_EL (ctx, "button", .on = RC_ON("click", h_count, NULL)) {
+    RC_EL(ctx, "li") {
+        RC_EL(ctx, "button", .on = RC_ON("click", h_count, NULL)) {
             rc_text(ctx, rc_state_get_string(name));
         }
     }
@@ -103,7 +103,7 @@ static void SlotChild(rc_ctx *ctx, const void *props) {
     rc_state *n = rc_use_int(ctx, NULL, 10);
     if (p->value == 0) G.st = n;
     else G.st2 = n;
-    RC_EL (ctx, "span", .on = RC_ON("click", h_inc, n)) {
+    RC_EL(ctx, "span", .on = RC_ON("click", h_inc, n)) {
         rc_textf(ctx, "%lld", (long long)rc_state_get_int(n));
     }
 }
@@ -121,13 +121,13 @@ static void SlotRoot(rc_ctx *ctx, const void *props) {
     G.s_struct = rc_use_struct(ctx, "pt", &pt_type, &p0); /* @pt */
     (void)rc_use_ref(ctx, 16);                            /* not a slot */
     G.s_val = rc_use_value(ctx, "obj", NULL);             /* @obj */
-    RC_EL (ctx, "div", .id = "slots") {
-        RC_EL (ctx, "button", .id = "sinc", .on = RC_ON("click", h_inc, G.s_int)) {
+    RC_EL(ctx, "div", .id = "slots") {
+        RC_EL(ctx, "button", .id = "sinc", .on = RC_ON("click", h_inc, G.s_int)) {
             rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.s_int));
         }
         RC_CHILD(ctx, &SlotChild_component, NULL, (&(val_props){0}));
         RC_CHILD(ctx, &SlotChild_component, NULL, (&(val_props){1}));
-        RC_EL (ctx, "ul") {
+        RC_EL(ctx, "ul") {
             RC_CHILD(ctx, &SlotItem_component, "k1", (&(slot_item_props){"k1"}));
             RC_CHILD(ctx, &SlotItem_component, "k/2", (&(slot_item_props){"k/2"}));
         }
@@ -201,14 +201,14 @@ static void test_slots_enumeration(void **state) {
 static void PruneLeaf(rc_ctx *ctx, const void *props) {
     (void)props;
     rc_state *v = rc_use_int(ctx, "v", 7);
-    RC_EL (ctx, "i") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(v)); }
+    RC_EL(ctx, "i") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(v)); }
 }
 static RC_COMPONENT(PruneLeaf);
 
 static void PruneWrap(rc_ctx *ctx, const void *props) {
     const int *with_leaf = props;
     (void)rc_use_ref(ctx, 8); /* a hook, but not a slot */
-    RC_EL (ctx, "div") {
+    RC_EL(ctx, "div") {
         if (*with_leaf) rc_child(ctx, &PruneLeaf_component, "leaf", NULL, 0);
     }
 }
@@ -216,8 +216,8 @@ static RC_COMPONENT(PruneWrap);
 
 static void PruneRow(rc_ctx *ctx, const void *props) {
     (void)props;
-    RC_EL (ctx, "li") {
-        RC_EL (ctx, "span") { rc_text(ctx, "row"); }
+    RC_EL(ctx, "li") {
+        RC_EL(ctx, "span") { rc_text(ctx, "row"); }
     }
 }
 static RC_COMPONENT(PruneRow);
@@ -227,7 +227,7 @@ static void PruneRoot(rc_ctx *ctx, const void *props) {
     G.st = rc_use_int(ctx, "leaf", 1);
     G.st2 = rc_use_int(ctx, "wraps", 1);
     int with_leaf = (int)rc_state_get_int(G.st);
-    RC_EL (ctx, "ul") {
+    RC_EL(ctx, "ul") {
         for (int i = 0; i < 20; i++) {
             char key[16];
             snprintf(key, sizeof key, "%d", i);
@@ -425,15 +425,15 @@ static void AddrItem(rc_ctx *ctx, const void *props) {
     rc_state *n = rc_use_int(ctx, "n", 0);
     if (p->value == 0) G.st = n;
     else G.st2 = n;
-    RC_EL (ctx, "li") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
+    RC_EL(ctx, "li") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
 }
 static RC_COMPONENT(AddrItem);
 
 static void AddrRoot(rc_ctx *ctx, const void *props) {
     (void)props;
-    RC_EL (ctx, "div") {
-        RC_EL (ctx, "ul") { RC_CHILD(ctx, &AddrItem_component, "k", (&(val_props){0})); }
-        RC_EL (ctx, "ul") { RC_CHILD(ctx, &AddrItem_component, "k", (&(val_props){1})); }
+    RC_EL(ctx, "div") {
+        RC_EL(ctx, "ul") { RC_CHILD(ctx, &AddrItem_component, "k", (&(val_props){0})); }
+        RC_EL(ctx, "ul") { RC_CHILD(ctx, &AddrItem_component, "k", (&(val_props){1})); }
     }
 }
 static RC_COMPONENT(AddrRoot);

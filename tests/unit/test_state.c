@@ -66,11 +66,11 @@ static void Counter(rc_ctx *ctx, const void *props) {
     slog_add(&G.renders, "Counter");
     rc_state *n = rc_use_int(ctx, "count", 5);
     G.st = n;
-    RC_EL (ctx, "div", .id = "counter") {
-        RC_EL (ctx, "span", .id = "val") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
-        RC_EL (ctx, "button", .id = "inc", .on = RC_ON("click", h_inc, n)) {}
-        RC_EL (ctx, "button", .id = "same", .on = RC_ON("click", h_same, n)) {}
-        RC_EL (ctx, "button", .id = "many", .on = RC_ON("click", h_many, n)) {}
+    RC_EL(ctx, "div", .id = "counter") {
+        RC_EL(ctx, "span", .id = "val") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
+        RC_EL(ctx, "button", .id = "inc", .on = RC_ON("click", h_inc, n)) {}
+        RC_EL(ctx, "button", .id = "same", .on = RC_ON("click", h_same, n)) {}
+        RC_EL(ctx, "button", .id = "many", .on = RC_ON("click", h_many, n)) {}
     }
 }
 static RC_COMPONENT(Counter);
@@ -171,7 +171,7 @@ static void SelfSet(rc_ctx *ctx, const void *props) {
     slog_add(&G.renders, "SelfSet");
     rc_state *n = rc_use_int(ctx, "n", 0);
     if (rc_state_get_int(n) < 3) rc_state_set_int(n, rc_state_get_int(n) + 1);
-    RC_EL (ctx, "p", .id = "n") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
+    RC_EL(ctx, "p", .id = "n") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(n)); }
 }
 static RC_COMPONENT(SelfSet);
 
@@ -217,7 +217,7 @@ static void Types(rc_ctx *ctx, const void *props) {
     G.s_struct = rc_use_struct(ctx, "p", &pt_type, &p0);
     G.s_null = rc_use_value(ctx, "z", NULL);
     const pt *p = rc_state_get_struct(G.s_struct);
-    RC_EL (ctx, "p", .id = "types") {
+    RC_EL(ctx, "p", .id = "types") {
         rc_textf(ctx, "%lld %g %d %s %d,%d", (long long)rc_state_get_int(G.s_int),
                  rc_state_get_float(G.s_float), (int)rc_state_get_bool(G.s_bool),
                  rc_state_get_string(G.s_str), p ? (int)p->x : -1, p ? (int)p->y : -1);
@@ -400,9 +400,7 @@ static void ListState(rc_ctx *ctx, const void *props) {
     (void)props;
     slog_add(&G.renders, "ListState");
     G.st = rc_use_value(ctx, "items", NULL);
-    RC_EL (ctx, "p", .id = "len") {
-        rc_textf(ctx, "%zu", rc_array_count(rc_state_get_value(G.st)));
-    }
+    RC_EL(ctx, "p", .id = "len") { rc_textf(ctx, "%zu", rc_array_count(rc_state_get_value(G.st))); }
 }
 static RC_COMPONENT(ListState);
 
@@ -453,11 +451,9 @@ static void Reducer(rc_ctx *ctx, const void *props) {
                                  rc_state_get_bool(mode) ? double_reducer : count_reducer, &init);
     G.st = mode;
     G.s_red = r;
-    RC_EL (ctx, "div") {
-        RC_EL (ctx, "span", .id = "total") {
-            rc_textf(ctx, "%lld", (long long)rc_state_get_int(r));
-        }
-        RC_EL (ctx, "button", .id = "inc", .on = RC_ON("click", h_dispatch_inc, r)) {}
+    RC_EL(ctx, "div") {
+        RC_EL(ctx, "span", .id = "total") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(r)); }
+        RC_EL(ctx, "button", .id = "inc", .on = RC_ON("click", h_dispatch_inc, r)) {}
     }
 }
 static RC_COMPONENT(Reducer);

@@ -26,20 +26,20 @@
  * (builder.c): the text must be exactly what printf writes. */
 static void Fmt(rc_ctx *ctx, const void *props) {
     (void)props;
-    RC_EL (ctx, "div") {
-        RC_EL (ctx, "i", .id = "d1") { rc_textf(ctx, "%d", INT_MIN); }
-        RC_EL (ctx, "i", .id = "d2") { rc_textf(ctx, "%d", 0); }
-        RC_EL (ctx, "i", .id = "d3") { rc_textf(ctx, "%d", INT_MAX); }
-        RC_EL (ctx, "i", .id = "ld") { rc_textf(ctx, "%ld", LONG_MIN); }
-        RC_EL (ctx, "i", .id = "lld1") { rc_textf(ctx, "%lld", LLONG_MIN); }
-        RC_EL (ctx, "i", .id = "lld2") { rc_textf(ctx, "%lld", -7LL); }
-        RC_EL (ctx, "i", .id = "u") { rc_textf(ctx, "%u", UINT_MAX); }
-        RC_EL (ctx, "i", .id = "lu") { rc_textf(ctx, "%lu", ULONG_MAX); }
-        RC_EL (ctx, "i", .id = "llu") { rc_textf(ctx, "%llu", ULLONG_MAX); }
-        RC_EL (ctx, "i", .id = "zu") { rc_textf(ctx, "%zu", (size_t)12345); }
-        RC_EL (ctx, "i", .id = "s") { rc_textf(ctx, "%s", "plain"); }
-        RC_EL (ctx, "i", .id = "mixed") { rc_textf(ctx, "%d%%", 5); }
-        RC_EL (ctx, "i", .id = "attr") { rc_attrf(ctx, "data-n", "%lld", 42LL); }
+    RC_EL(ctx, "div") {
+        RC_EL(ctx, "i", .id = "d1") { rc_textf(ctx, "%d", INT_MIN); }
+        RC_EL(ctx, "i", .id = "d2") { rc_textf(ctx, "%d", 0); }
+        RC_EL(ctx, "i", .id = "d3") { rc_textf(ctx, "%d", INT_MAX); }
+        RC_EL(ctx, "i", .id = "ld") { rc_textf(ctx, "%ld", LONG_MIN); }
+        RC_EL(ctx, "i", .id = "lld1") { rc_textf(ctx, "%lld", LLONG_MIN); }
+        RC_EL(ctx, "i", .id = "lld2") { rc_textf(ctx, "%lld", -7LL); }
+        RC_EL(ctx, "i", .id = "u") { rc_textf(ctx, "%u", UINT_MAX); }
+        RC_EL(ctx, "i", .id = "lu") { rc_textf(ctx, "%lu", ULONG_MAX); }
+        RC_EL(ctx, "i", .id = "llu") { rc_textf(ctx, "%llu", ULLONG_MAX); }
+        RC_EL(ctx, "i", .id = "zu") { rc_textf(ctx, "%zu", (size_t)12345); }
+        RC_EL(ctx, "i", .id = "s") { rc_textf(ctx, "%s", "plain"); }
+        RC_EL(ctx, "i", .id = "mixed") { rc_textf(ctx, "%d%%", 5); }
+        RC_EL(ctx, "i", .id = "attr") { rc_attrf(ctx, "data-n", "%lld", 42LL); }
     }
 }
 static RC_COMPONENT(Fmt);

@@ -480,7 +480,7 @@ static void test_another_session(void **state) {
 static void Big(rc_ctx *ctx, const void *props) {
     (void)props;
     G.by = rc_use_bytes(ctx, "blob", NULL, 0);
-    RC_EL (ctx, "p") { rc_text(ctx, "big"); }
+    RC_EL(ctx, "p") { rc_text(ctx, "big"); }
 }
 static RC_COMPONENT(Big);
 

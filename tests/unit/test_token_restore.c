@@ -203,8 +203,8 @@ static void widget_v1(rc_ctx *ctx, const void *props) {
     cfg c0 = {1, 1};
     G.wc = rc_use_struct(ctx, "C", &cfg_v1, &c0);
     G.we = rc_use_struct(ctx, "E", &cfg_v1, &c0);
-    RC_EL (ctx, "div") {
-        RC_EL (ctx, "button", .on = RC_ON("click", h_inc_widget, G.wa)) {
+    RC_EL(ctx, "div") {
+        RC_EL(ctx, "button", .on = RC_ON("click", h_inc_widget, G.wa)) {
             rc_textf(ctx, "%lld %s", (long long)rc_state_get_int(G.wa), rc_state_get_string(G.wb));
         }
         rc_child(ctx, &counter_component, "gone", NULL, 0); /* not in build 2 */
@@ -222,8 +222,8 @@ static void widget_v2(rc_ctx *ctx, const void *props) {
     cfg_big e0 = {3, 3, 3};
     G.we = rc_use_struct(ctx, "E", &cfg_big_v1, &e0);
     G.wd = rc_use_float(ctx, "D", 1.5);
-    RC_EL (ctx, "div") {
-        RC_EL (ctx, "button", .on = RC_ON("click", h_inc_widget, G.wa)) {
+    RC_EL(ctx, "div") {
+        RC_EL(ctx, "button", .on = RC_ON("click", h_inc_widget, G.wa)) {
             rc_textf(ctx, "%lld %lld %g", (long long)rc_state_get_int(G.wa),
                      (long long)rc_state_get_int(G.wb), rc_state_get_float(G.wd));
         }
@@ -315,7 +315,7 @@ static void Holder(rc_ctx *ctx, const void *props) {
     G.v = rc_use_value(ctx, "v", NULL);
     G.secret = rc_use_int(ctx, "secret", 1);
     rc_state_set_flags(G.secret, RC_STATE_SERVER_ONLY);
-    RC_EL (ctx, "p") { rc_text(ctx, "holder"); }
+    RC_EL(ctx, "p") { rc_text(ctx, "holder"); }
 }
 static RC_COMPONENT(Holder);
 

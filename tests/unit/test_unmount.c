@@ -47,7 +47,7 @@ static void UGrand(rc_ctx *ctx, const void *props) {
     rc_use_effect(ctx, eff_count_cleanup, NULL, 0, RC_ONCE);
     (void)rc_use_ref(ctx, 64);
     rc_use_string(ctx, "s", "some text that lives on the heap");
-    RC_EL (ctx, "button", .id = "ugrand-btn", .on = RC_ON("click", h_count, NULL)) {}
+    RC_EL(ctx, "button", .id = "ugrand-btn", .on = RC_ON("click", h_count, NULL)) {}
 }
 static RC_COMPONENT(UGrand);
 
@@ -57,10 +57,10 @@ static void UChild(rc_ctx *ctx, const void *props) {
     rc_state *n = rc_use_int(ctx, "n", 0);
     G.st2 = n;
     rc_use_effect(ctx, eff_count_cleanup, NULL, 0, RC_ONCE);
-    RC_EL (ctx, "div") {
+    RC_EL(ctx, "div") {
         /* user data is this instance's state: calling it after unmount
          * would be a use-after-free */
-        RC_EL (ctx, "button", .id = "uchild-btn", .on = RC_ON("click", h_inc, n)) {}
+        RC_EL(ctx, "button", .id = "uchild-btn", .on = RC_ON("click", h_inc, n)) {}
         rc_child(ctx, &UGrand_component, NULL, NULL, 0);
     }
 }
@@ -70,8 +70,8 @@ static void URoot(rc_ctx *ctx, const void *props) {
     (void)props;
     G.s_bool = rc_use_bool(ctx, "show", true);
     rc_use_effect(ctx, eff_count_cleanup, NULL, 0, RC_ONCE);
-    RC_EL (ctx, "main") {
-        RC_EL (ctx, "button", .id = "toggle", .on = RC_ON("click", h_toggle, G.s_bool)) {}
+    RC_EL(ctx, "main") {
+        RC_EL(ctx, "button", .id = "toggle", .on = RC_ON("click", h_toggle, G.s_bool)) {}
         if (rc_state_get_bool(G.s_bool)) rc_child(ctx, &UChild_component, "k", NULL, 0);
     }
 }
@@ -157,7 +157,7 @@ static void KChild(rc_ctx *ctx, const void *props) {
     (void)props;
     G.st2 = rc_use_int(ctx, "n", 0);
     use_logged_effect(ctx, "K", RC_ONCE);
-    RC_EL (ctx, "p", .id = "k") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.st2)); }
+    RC_EL(ctx, "p", .id = "k") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.st2)); }
 }
 static RC_COMPONENT(KChild);
 
@@ -166,7 +166,7 @@ static void KRoot(rc_ctx *ctx, const void *props) {
     G.st = rc_use_int(ctx, "key", 0);
     char key[16];
     snprintf(key, sizeof key, "key-%lld", (long long)rc_state_get_int(G.st));
-    RC_EL (ctx, "div") { rc_child(ctx, &KChild_component, key, NULL, 0); }
+    RC_EL(ctx, "div") { rc_child(ctx, &KChild_component, key, NULL, 0); }
 }
 static RC_COMPONENT(KRoot);
 
@@ -176,7 +176,7 @@ static void KItem(rc_ctx *ctx, const void *props) {
     slog_add(&G.renders, "KItem:%s", p->id);
     rc_state *n = rc_use_int(ctx, "n", 0);
     use_logged_effect(ctx, p->id, RC_ONCE);
-    RC_EL (ctx, "li", .id = p->id, .on = RC_ON("click", h_inc, n)) {
+    RC_EL(ctx, "li", .id = p->id, .on = RC_ON("click", h_inc, n)) {
         rc_textf(ctx, "%lld", (long long)rc_state_get_int(n));
     }
 }
@@ -187,7 +187,7 @@ static void KList(rc_ctx *ctx, const void *props) {
     G.s_bool = rc_use_bool(ctx, "reversed", false);
     static const char *const ids[] = {"ka", "kb", "kc"};
     bool rev = rc_state_get_bool(G.s_bool);
-    RC_EL (ctx, "ul", .id = "klist") {
+    RC_EL(ctx, "ul", .id = "klist") {
         for (int i = 0; i < 3; i++) {
             const char *id = ids[rev ? 2 - i : i];
             id_props ip = {id};

@@ -203,7 +203,7 @@ static void RichItem(rc_ctx *ctx, const void *props) {
     const item_props *p = props;
     G.item_label[p->n] = rc_use_string(ctx, "label", p->label);
     G.item_on[p->n] = rc_use_bool(ctx, NULL, false);
-    RC_EL (ctx, "li", .on = RC_ON("click", h_toggle, G.item_on[p->n])) {
+    RC_EL(ctx, "li", .on = RC_ON("click", h_toggle, G.item_on[p->n])) {
         rc_textf(ctx, "%s:%d", rc_state_get_string(G.item_label[p->n]),
                  rc_state_get_bool(G.item_on[p->n]));
     }
@@ -228,18 +228,18 @@ void Rich(rc_ctx *ctx, const void *props) {
     rc_value zero = {.kind = RC_INT};
     G.red = rc_use_reducer(ctx, "red", reduce, &zero);
     (void)rc_use_ref(ctx, 32); /* never in a snapshot */
-    RC_EL (ctx, "div") {
-        RC_EL (ctx, "button", .id = "inc", .on = RC_ON("click", h_inc, G.i)) {
+    RC_EL(ctx, "div") {
+        RC_EL(ctx, "button", .id = "inc", .on = RC_ON("click", h_inc, G.i)) {
             rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.i));
         }
-        RC_EL (ctx, "button", .id = "red", .on = RC_ON("click", h_reduce, G.red)) {
+        RC_EL(ctx, "button", .id = "red", .on = RC_ON("click", h_reduce, G.red)) {
             rc_textf(ctx, "%lld", (long long)rc_value_get_int(rc_state_get_value(G.red), -1));
         }
-        RC_EL (ctx, "span") {
+        RC_EL(ctx, "span") {
             rc_textf(ctx, "%g %d %s", rc_state_get_float(G.f), rc_state_get_bool(G.b),
                      rc_state_get_string(G.s));
         }
-        RC_EL (ctx, "ul") {
+        RC_EL(ctx, "ul") {
             RC_CHILD(ctx, &RichItem_component, "a", (&(item_props){0, "first"}));
             RC_CHILD(ctx, &RichItem_component, "b/c", (&(item_props){1, "second"}));
             RC_CHILD(ctx, &RichItem_component, NULL, (&(item_props){2, "third"}));
@@ -316,11 +316,11 @@ void counter(rc_ctx *ctx, const void *props) {
     G.count = rc_use_int(ctx, "count", 0);
     G.count_secret = rc_use_int(ctx, "secret", 0);
     rc_state_set_flags(G.count_secret, RC_STATE_SERVER_ONLY);
-    RC_EL (ctx, "div", .class_ = "counter") {
-        RC_EL (ctx, "button", .id = "increment", .on = RC_ON("click", on_increment, G.count)) {
+    RC_EL(ctx, "div", .class_ = "counter") {
+        RC_EL(ctx, "button", .id = "increment", .on = RC_ON("click", on_increment, G.count)) {
             rc_text(ctx, "+1");
         }
-        RC_EL (ctx, "span", .id = "count") {
+        RC_EL(ctx, "span", .id = "count") {
             rc_textf(ctx, "%lld", (long long)rc_state_get_int(G.count));
         }
     }
