@@ -334,6 +334,10 @@ void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void
 /* `RC_CHILD(ctx, &row_component, key, &(row_props){...})` */
 #define RC_CHILD(ctx, type, key, props) rc_child((ctx), (type), (key), (props), sizeof(*(props)))
 
+/* What a failed component's error element says where details are hidden
+ * (rc_app.show_errors). */
+#define RC_ERROR_GENERIC "This part of the page failed to render."
+
 /* Fails the current render with a message: the component's output becomes an
  * error element in place, the rest of the page keeps working. Does not
  * return. */
@@ -589,9 +593,14 @@ typedef struct rc_app {
     const char *head;       /* extra HTML appended to <head> */
     const char *static_dir; /* served under /static/ if set */
     rc_log_level log_level; /* default RC_LOG_INFO (set by rc_app_parse_args) */
-    size_t max_message;     /* bytes, default 1 MiB (close 1009) */
-    size_t max_sessions;    /* default 10,000 (close 1013) */
-    size_t max_queued;      /* output bytes per connection, default 4 MiB */
+    /* A component that fails shows an error element in place. Its details
+     * (the message, file:line, the failed expression) are always logged;
+     * the browser sees them only under reactc-dev or with show_errors (a
+     * page open to the public should not), else a generic message. */
+    bool show_errors;
+    size_t max_message;  /* bytes, default 1 MiB (close 1009) */
+    size_t max_sessions; /* default 10,000 (close 1013) */
+    size_t max_queued;   /* output bytes per connection, default 4 MiB */
     /* Resume (docs/resume.md). The master secret comes from the environment
      * (REACTC_SECRET) or secret_file; several secrets separated by commas or
      * lines are all accepted, the first seals (key rotation). None: a random
@@ -623,7 +632,7 @@ typedef struct rc_app {
 
 /* Parses --host, --port, --log-level (error|warn|info|debug), --title,
  * --secret-file, --grace (seconds), --workers (N or auto), --heartbeat,
- * --token-interval, --idle (seconds; 0: never), --storage, --static DIR, --max-sessions,
+ * --token-interval, --idle (seconds; 0: never), --storage, --static DIR, --show-errors yes|no, --max-sessions,
  * --max-message, --max-queued and --help into app. Unknown options are an error. Returns 0, 1 after printing
  * help (exit 0), or -1 after printing an error (exit 2). */
 int rc_app_parse_args(rc_app *app, int argc, char **argv);

@@ -51,6 +51,12 @@ typedef struct rc_layout_opts {
     const char *search;                 /* NULL: "" */
     struct rc_app *app;                 /* the serving app, for rc_layout_get_app */
     const char *session_id;             /* the session's id (copied), for idempotency keys */
+    /* A failed component's error element says only that it failed (RC_ERROR_GENERIC);
+     * the details (message, file:line, expression) go to the log alone. Off
+     * by default: an embedder or a test sees them in the node. reactc's
+     * server turns it on unless the app opts out (rc_app.show_errors) or
+     * runs under reactc-dev. */
+    bool hide_errors;
 } rc_layout_opts;
 
 /* How a layout arms timers: start returns a handle for stop; cb(arg) must be

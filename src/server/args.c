@@ -20,6 +20,8 @@ static void usage(const char *prog) {
         "  --title T        page title\n"
         "  --secret-file F  master secret(s) for state tokens (else $REACTC_SECRET)\n"
         "  --static DIR     serve the files in DIR under /static/\n"
+        "  --show-errors B  yes: a failed component shows its error's details in the page\n"
+        "                   (default no: a generic message; details in the log)\n"
         "  --grace S        seconds a disconnected session waits for its tab (default 60)\n"
         "  --workers N      N worker processes on the port (auto: one per core; default 1)\n"
         "  --heartbeat S    ping an idle connection after S seconds, drop it after 2*S (default 15)\n"
@@ -110,6 +112,13 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
             else if (int_option(argv[0], a, val, 1, 256, "1..256 or auto", &n))
                 app->workers = (int)n;
             else return -1;
+        } else if (strcmp(a, "--show-errors") == 0) {
+            if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0) {
+                fprintf(stderr, "%s: bad value for --show-errors: \"%s\" (yes or no)\n", argv[0],
+                        val);
+                return -1;
+            }
+            app->show_errors = val[0] == 'y';
         } else if (strcmp(a, "--static") == 0) {
             app->static_dir = val;
         } else if (strcmp(a, "--secret-file") == 0) {

@@ -94,6 +94,10 @@ static rc_layout_opts layout_opts(rc_session *se, rc_snapshot *snap) {
     o.search = se->search;
     o.app = s->app;
     o.session_id = se->id_text;
+    /* Details of a failed component (file:line, the expression) are for
+     * the developer: in the page under reactc-dev or when the app asks,
+     * else only in the log. */
+    o.hide_errors = !s->cfg.show_errors && s->dev_fd < 0;
     if (snap) {
         o.restore = rc_snapshot_restore;
         o.restore_user = snap;

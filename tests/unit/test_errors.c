@@ -160,6 +160,30 @@ static void test_error_in_root(void **state) {
     free_layout(l);
 }
 
+/* hide_errors (reactc's server outside reactc-dev): the element says only
+ * that the component failed; the log keeps the expression and file:line. */
+static void test_error_details_hidden(void **state) {
+    (void)state;
+    rc_layout_opts o = test_opts();
+    o.hide_errors = true;
+    rc_layout *l = track(rc_layout_new(&FailRoot_component, NULL, 0, &o));
+    flush_commit(l);
+    char first[256] = "";
+    assert_int_equal(count_errors(l, first, sizeof first), 1);
+    assert_string_equal(first, RC_ERROR_GENERIC);
+    assert_int_equal(test_log.n[RC_LOG_ERROR], 1);
+    assert_non_null(strstr(test_log.last[RC_LOG_ERROR], "assertion failed: !rc_state_get_bool"));
+    assert_non_null(strstr(test_log.last[RC_LOG_ERROR], "test_errors.c:"));
+    free_layout(l);
+    /* By default (an embedder, a test) the element holds the details. */
+    l = new_layout(&FailRoot_component, NULL, 0);
+    flush_commit(l);
+    assert_int_equal(count_errors(l, first, sizeof first), 1);
+    assert_non_null(strstr(first, "assertion failed: !rc_state_get_bool"));
+    assert_non_null(strstr(first, "test_errors.c:"));
+    free_layout(l);
+}
+
 typedef struct dup_props {
     bool dup;
     bool components;
@@ -426,6 +450,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_error_in_child_is_contained, reset, teardown),
         cmocka_unit_test_setup_teardown(test_error_in_root, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_error_details_hidden, reset, teardown),
         cmocka_unit_test_setup_teardown(test_error_duplicate_keys, reset, teardown),
         cmocka_unit_test_setup_teardown(test_error_duplicate_keys_long_list, reset, teardown),
         cmocka_unit_test_setup_teardown(test_error_hook_order, reset, teardown),

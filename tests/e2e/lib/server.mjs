@@ -39,6 +39,11 @@ export function exampleBinary(name) {
   return join(buildDir, 'examples', name);
 }
 
+/** Path of a test app (tests/e2e/apps/NAME.c) in the build directory. */
+export function testAppBinary(name) {
+  return join(buildDir, 'tests', 'e2e', 'apps', name);
+}
+
 /** Resolves when `proc` exits: {code, signal, at}. */
 function exitOf(proc) {
   if (proc.exitCode !== null || proc.signalCode !== null) {
@@ -142,10 +147,11 @@ async function startOnce(bin, name, args, readyMs, fixedPort, env) {
  * line arguments go in `options.args`. Retries when the port picked was
  * taken by someone else between the probe and the server's bind.
  * `options.port` asks for that port (no retry: a restarted server must get
- * its predecessor's port); `options.env` adds environment variables.
+ * its predecessor's port); `options.env` adds environment variables;
+ * `options.bin` runs that binary instead (e.g. testAppBinary(name)).
  */
 export async function startExample(name, options = {}) {
-  const bin = exampleBinary(name);
+  const bin = options.bin || exampleBinary(name);
   if (!existsSync(bin)) throw new Error(`${bin} not found: build the examples first (cmake --build build)`);
   const args = options.args || [];
   const readyMs = options.readyMs || 5000;
