@@ -601,6 +601,13 @@ typedef struct rc_app {
     size_t max_message;  /* bytes, default 1 MiB (close 1009) */
     size_t max_sessions; /* default 10,000 (close 1013) */
     size_t max_queued;   /* output bytes per connection, default 4 MiB */
+    /* Unfinished messages (frames of a message still to come) held by the
+     * whole process, bytes: default 8 MiB or twice max_message if more; the
+     * connection that would pass it is closed (1009). */
+    size_t max_partial;
+    /* A message begun must be finished within this, ms (default 10,000);
+     * else the connection is closed (1008). */
+    uint32_t message_timeout_ms;
     /* Resume (docs/resume.md). The master secret comes from the environment
      * (REACTC_SECRET) or secret_file; several secrets separated by commas or
      * lines are all accepted, the first seals (key rotation). None: a random
@@ -632,7 +639,8 @@ typedef struct rc_app {
 
 /* Parses --host, --port, --log-level (error|warn|info|debug), --title,
  * --secret-file, --grace (seconds), --workers (N or auto), --heartbeat,
- * --token-interval, --idle (seconds; 0: never), --storage, --static DIR, --show-errors yes|no, --max-sessions,
+ * --token-interval, --idle (seconds; 0: never), --storage, --static DIR, --show-errors yes|no,
+ * --max-sessions, --max-partial, --message-timeout (seconds),
  * --max-message, --max-queued and --help into app. Unknown options are an error. Returns 0, 1 after printing
  * help (exit 0), or -1 after printing an error (exit 2). */
 int rc_app_parse_args(rc_app *app, int argc, char **argv);

@@ -16,6 +16,10 @@ void rc_config_resolve(rc_app *cfg, const rc_app *app) {
     if (!cfg->max_message) cfg->max_message = 1024 * 1024;
     if (!cfg->max_sessions) cfg->max_sessions = 10000;
     if (!cfg->max_queued) cfg->max_queued = 4 * 1024 * 1024;
+    if (!cfg->max_partial)
+        cfg->max_partial =
+            cfg->max_message * 2 > (size_t)8 << 20 ? cfg->max_message * 2 : (size_t)8 << 20;
+    if (!cfg->message_timeout_ms) cfg->message_timeout_ms = 10 * 1000;
     if (!cfg->token_ttl) cfg->token_ttl = 24 * 3600;
     if (!cfg->max_token) cfg->max_token = 64 * 1024;
     if (!cfg->grace_ms) cfg->grace_ms = 60 * 1000;

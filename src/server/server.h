@@ -73,6 +73,7 @@ struct rc_server {
     bool shutting_down;
     rc_session *sessions;
     size_t nsessions;
+    size_t partial_bytes;      /* session_io.c: bytes of unfinished messages held (max_partial) */
     unsigned frees_since_trim; /* session.c: malloc_trim pacing */
     rc_session *pending;       /* sessions to flush */
     rc_timer_host timer_host;

@@ -72,6 +72,7 @@ void rc_session_free(rc_session *se) {
     index_del(se);
     ev_timer_stop(s->loop, &se->grace);
     ev_timer_stop(s->loop, &se->token_timer);
+    rc_session_input_reset(se);
     if (se->pending) {
         for (rc_session **pp = &s->pending; *pp; pp = &(*pp)->pending_next)
             if (*pp == se) {
@@ -110,7 +111,7 @@ void rc_session_disconnected(rc_session *se) {
     rc_server *s = se->server;
     rc_outq_clear(&se->out);
     se->wsi = NULL;
-    se->in_len = 0;
+    rc_session_input_reset(se);
     bool keep = se->started && !se->base && !se->closing && !se->sleeping && !s->shutting_down &&
                 s->cfg.grace_ms;
     if (!keep) {

@@ -54,6 +54,7 @@ struct rc_session {
     rc_outq out;
     char *in; /* a message being reassembled */
     size_t in_len, in_cap;
+    ev_timer input_timer;    /* a message begun must end in message_timeout_ms */
     rc_session *prev, *next; /* all sessions */
     rc_session *pending_next;
     char pathname[256];
@@ -130,6 +131,9 @@ void rc_session_write_token_seq(rc_session *se, rc_buf *b);
  * (the session then fails and closes). */
 const char *rc_session_reassemble(rc_session *se, const void *in, size_t len, bool final,
                                   size_t *msg_len);
+/* Drops a message being reassembled (its bytes leave the process budget,
+ * its timer stops). */
+void rc_session_input_reset(rc_session *se);
 /* After a message is handled: a big reassembly buffer is not kept idle. */
 void rc_session_input_done(rc_session *se);
 /* Messages are built in the server's scratch buffer after LWS_PRE bytes of

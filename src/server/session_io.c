@@ -108,19 +108,57 @@ void rc_session_fail(rc_session *se, int code, const char *reason) {
     rc_session_close(se, code, reason);
 }
 
+/* A message begun and never finished. */
+static void on_input_timeout(struct ev_loop *loop, ev_timer *w, int revents) {
+    (void)loop;
+    (void)revents;
+    rc_session *se = w->data;
+    char reason[96];
+    snprintf(reason, sizeof reason, "message not finished within %u ms",
+             se->server->cfg.message_timeout_ms);
+    rc_session_input_reset(se);
+    rc_session_fail(se, LWS_CLOSE_STATUS_POLICY_VIOLATION, reason);
+}
+
+void rc_session_input_reset(rc_session *se) {
+    rc_server *s = se->server;
+    s->partial_bytes -= se->in_len;
+    se->in_len = 0;
+    ev_timer_stop(s->loop, &se->input_timer);
+}
+
+/* Frames of unfinished messages are held against two bounds: the message's
+ * own (max_message) and the process's (max_partial), so that many
+ * connections each holding a message that never ends cannot add up to
+ * memory the server does not have; and a begun message must end in time
+ * (message_timeout_ms), or a socket could hold its share forever. */
 const char *rc_session_reassemble(rc_session *se, const void *in, size_t len, bool final,
                                   size_t *msg_len) {
-    size_t max = se->server->cfg.max_message;
+    rc_server *s = se->server;
+    size_t max = s->cfg.max_message;
     if (se->in_len + len > max) {
         char reason[96];
         snprintf(reason, sizeof reason, "message too large (limit %zu bytes)", max);
-        se->in_len = 0;
+        rc_session_input_reset(se);
         rc_session_fail(se, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, reason);
         return NULL;
     }
     if (final && se->in_len == 0) { /* one frame: no copy */
         *msg_len = len;
         return in;
+    }
+    if (s->partial_bytes + len > s->cfg.max_partial) {
+        char reason[96];
+        snprintf(reason, sizeof reason, "server busy: unfinished messages over %zu bytes",
+                 s->cfg.max_partial);
+        rc_session_input_reset(se);
+        rc_session_fail(se, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, reason);
+        return NULL;
+    }
+    if (se->in_len == 0) {
+        ev_timer_init(&se->input_timer, on_input_timeout, s->cfg.message_timeout_ms / 1000.0, 0.0);
+        se->input_timer.data = se;
+        ev_timer_start(s->loop, &se->input_timer);
     }
     if (se->in_len + len > se->in_cap) {
         size_t cap = se->in_cap ? se->in_cap : 1024;
@@ -130,9 +168,10 @@ const char *rc_session_reassemble(rc_session *se, const void *in, size_t len, bo
     }
     memcpy(se->in + se->in_len, in, len);
     se->in_len += len;
+    s->partial_bytes += len;
     if (!final) return NULL;
     *msg_len = se->in_len;
-    se->in_len = 0;
+    rc_session_input_reset(se);
     return se->in;
 }
 

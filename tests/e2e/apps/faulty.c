@@ -37,7 +37,9 @@ static void faulty(rc_ctx *ctx, const void *props) {
         RC_EL(ctx, "button", .id = "increment", .on = RC_ON("click", increment, count)) {
             rc_text(ctx, "+1");
         }
-        RC_EL(ctx, "span", .id = "count") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(count)); }
+        RC_EL(ctx, "span", .id = "count") {
+            rc_textf(ctx, "%lld", (long long)rc_state_get_int(count));
+        }
         RC_CHILD(ctx, &part_component, "part", &(part_props){rc_state_get_bool(broken)});
     }
 }
