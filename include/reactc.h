@@ -608,6 +608,14 @@ typedef struct rc_app {
     /* A message begun must be finished within this, ms (default 10,000);
      * else the connection is closed (1008). */
     uint32_t message_timeout_ms;
+    /* A new connection must speak first within this, ms (default 10,000): a
+     * hello on reactc's protocol, any message on ReactPy's; else it is
+     * closed (1008), so silent sockets hold no slot. */
+    uint32_t hello_timeout_ms;
+    /* Disconnected sessions kept for re-attach (grace_ms), default
+     * max_sessions / 4; past it, and when live connections need room
+     * within max_sessions, the oldest is freed (its state is in its token). */
+    size_t max_detached;
     /* Resume (docs/resume.md). The master secret comes from the environment
      * (REACTC_SECRET) or secret_file; several secrets separated by commas or
      * lines are all accepted, the first seals (key rotation). None: a random
@@ -640,7 +648,8 @@ typedef struct rc_app {
 /* Parses --host, --port, --log-level (error|warn|info|debug), --title,
  * --secret-file, --grace (seconds), --workers (N or auto), --heartbeat,
  * --token-interval, --idle (seconds; 0: never), --storage, --static DIR, --show-errors yes|no,
- * --max-sessions, --max-partial, --message-timeout (seconds),
+ * --max-sessions, --max-detached, --max-partial, --message-timeout and
+ * --hello-timeout (seconds),
  * --max-message, --max-queued and --help into app. Unknown options are an error. Returns 0, 1 after printing
  * help (exit 0), or -1 after printing an error (exit 2). */
 int rc_app_parse_args(rc_app *app, int argc, char **argv);

@@ -33,7 +33,9 @@ static void usage(const char *prog) {
         "  --max-queued N   output bytes queued per connection before closing it (default 4194304)\n"
         "  --max-partial N  bytes of unfinished messages the process holds (default 8 MiB, or\n"
         "                   twice --max-message)\n"
-        "  --message-timeout S  a message begun must end within S seconds (default 10)\n",
+        "  --message-timeout S  a message begun must end within S seconds (default 10)\n"
+        "  --hello-timeout S    a new connection must speak within S seconds (default 10)\n"
+        "  --max-detached N disconnected sessions kept for re-attach (default max-sessions/4)\n",
         prog);
 }
 
@@ -88,15 +90,18 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
         } else if (strcmp(a, "--title") == 0) {
             app->title = val;
         } else if (strcmp(a, "--max-sessions") == 0 || strcmp(a, "--max-message") == 0 ||
-                   strcmp(a, "--max-queued") == 0 || strcmp(a, "--max-partial") == 0) {
+                   strcmp(a, "--max-queued") == 0 || strcmp(a, "--max-partial") == 0 ||
+                   strcmp(a, "--max-detached") == 0) {
             if (!int_option(argv[0], a, val, 1, 1ll << 40, "a positive number", &n)) return -1;
             if (a[6] == 's') app->max_sessions = (size_t)n;
             else if (a[6] == 'm') app->max_message = (size_t)n;
             else if (a[6] == 'p') app->max_partial = (size_t)n;
+            else if (a[6] == 'd') app->max_detached = (size_t)n;
             else app->max_queued = (size_t)n;
-        } else if (strcmp(a, "--message-timeout") == 0) {
+        } else if (strcmp(a, "--message-timeout") == 0 || strcmp(a, "--hello-timeout") == 0) {
             if (!int_option(argv[0], a, val, 1, 3600, "seconds, 1..3600", &n)) return -1;
-            app->message_timeout_ms = (uint32_t)n * 1000;
+            if (a[2] == 'm') app->message_timeout_ms = (uint32_t)n * 1000;
+            else app->hello_timeout_ms = (uint32_t)n * 1000;
         } else if (strcmp(a, "--token-interval") == 0) {
             if (!int_option(argv[0], a, val, 0, 600000, "ms; 0: every change", &n)) return -1;
             app->token_interval_ms = n == 0 ? UINT32_MAX : (uint32_t)n;

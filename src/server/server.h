@@ -72,7 +72,9 @@ struct rc_server {
     bool stop_requested; /* under post_lock */
     bool shutting_down;
     rc_session *sessions;
-    size_t nsessions;
+    size_t nsessions; /* every session: live and detached */
+    size_t ndetached; /* session.c: detached ones, listed oldest first */
+    rc_session *detached_head, *detached_tail;
     size_t partial_bytes;      /* session_io.c: bytes of unfinished messages held (max_partial) */
     unsigned frees_since_trim; /* session.c: malloc_trim pacing */
     rc_session *pending;       /* sessions to flush */

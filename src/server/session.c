@@ -43,8 +43,58 @@ rc_session *rc_session_find(rc_server *s, const unsigned char *id) {
     return se && memcmp(se->id, id, RC_SESSION_ID_BYTES) == 0 ? se : NULL;
 }
 
+/* ---- detached sessions: a list, oldest first, with a cap of its own -------- */
+
+static void detached_unlink(rc_session *se) {
+    rc_server *s = se->server;
+    if (!se->detached) return;
+    if (se->det_prev) se->det_prev->det_next = se->det_next;
+    else s->detached_head = se->det_next;
+    if (se->det_next) se->det_next->det_prev = se->det_prev;
+    else s->detached_tail = se->det_prev;
+    se->det_prev = se->det_next = NULL;
+    se->detached = false;
+    s->ndetached--;
+}
+
+void rc_session_undetach(rc_session *se) {
+    ev_timer_stop(se->server->loop, &se->grace);
+    detached_unlink(se);
+}
+
+/* Frees the oldest detached session: its tab has been gone longest, and
+ * its state is in its token (a later return resumes instead of
+ * re-attaching). Returns false when there is none. */
+static bool evict_oldest_detached(rc_server *s, const char *why) {
+    rc_session *old = s->detached_head;
+    if (!old) return false;
+    rc_srv_log(s, RC_LOG_INFO, "session %s: detached session freed early (%s)", old->log_id, why);
+    rc_session_free(old);
+    return true;
+}
+
+/* ---- creating, freeing --------------------------------------------------------- */
+
+/* A connection that has said nothing within hello_timeout_ms (a hello on
+ * our protocol, any message on ReactPy's) is closed: a silent socket must
+ * not hold a slot. */
+static void on_hello_timeout(struct ev_loop *loop, ev_timer *w, int revents) {
+    (void)loop;
+    (void)revents;
+    rc_session *se = w->data;
+    char reason[96];
+    snprintf(reason, sizeof reason, "nothing received within %u ms of connecting",
+             se->server->cfg.hello_timeout_ms);
+    rc_session_fail(se, LWS_CLOSE_STATUS_POLICY_VIOLATION, reason);
+}
+
+void rc_session_heard(rc_session *se) { ev_timer_stop(se->server->loop, &se->hello_timer); }
+
 rc_session *rc_session_new(rc_server *s, struct lws *wsi, const char *uri, const char *query) {
-    if (s->nsessions >= s->cfg.max_sessions) return NULL;
+    /* Live connections count against max_sessions; detached sessions held
+     * for re-attach give way to them, oldest first. */
+    while (s->nsessions >= s->cfg.max_sessions)
+        if (!evict_oldest_detached(s, "a live connection needs the room")) return NULL;
     rc_session *se = rc_xcalloc(1, sizeof *se);
     se->server = s;
     se->wsi = wsi;
@@ -64,6 +114,9 @@ rc_session *rc_session_new(rc_server *s, struct lws *wsi, const char *uri, const
         se->base = true;
         rc_session_start(se, NULL, "new", NULL, 0);
     }
+    ev_timer_init(&se->hello_timer, on_hello_timeout, s->cfg.hello_timeout_ms / 1000.0, 0.0);
+    se->hello_timer.data = se;
+    ev_timer_start(s->loop, &se->hello_timer);
     return se;
 }
 
@@ -72,6 +125,8 @@ void rc_session_free(rc_session *se) {
     index_del(se);
     ev_timer_stop(s->loop, &se->grace);
     ev_timer_stop(s->loop, &se->token_timer);
+    ev_timer_stop(s->loop, &se->hello_timer);
+    detached_unlink(se);
     rc_session_input_reset(se);
     if (se->pending) {
         for (rc_session **pp = &s->pending; *pp; pp = &(*pp)->pending_next)
@@ -111,6 +166,7 @@ void rc_session_disconnected(rc_session *se) {
     rc_server *s = se->server;
     rc_outq_clear(&se->out);
     se->wsi = NULL;
+    ev_timer_stop(s->loop, &se->hello_timer);
     rc_session_input_reset(se);
     bool keep = se->started && !se->base && !se->closing && !se->sleeping && !s->shutting_down &&
                 s->cfg.grace_ms;
@@ -120,8 +176,15 @@ void rc_session_disconnected(rc_session *se) {
     }
     /* Keep it: the same tab usually comes back within seconds, and then
      * nothing needs to re-render (re-attach). Its state is also in the
-     * client's token, so freeing it later loses nothing. */
+     * client's token, so freeing it later loses nothing: past max_detached
+     * the oldest goes. */
+    if (s->ndetached >= s->cfg.max_detached) evict_oldest_detached(s, "too many detached");
     se->detached = true;
+    se->det_prev = s->detached_tail;
+    if (s->detached_tail) s->detached_tail->det_next = se;
+    else s->detached_head = se;
+    s->detached_tail = se;
+    s->ndetached++;
     ev_timer_init(&se->grace, on_grace, s->cfg.grace_ms / 1000.0, 0.0);
     se->grace.data = se;
     ev_timer_start(s->loop, &se->grace);

@@ -29,21 +29,23 @@ struct rc_session {
     struct lws *wsi;   /* NULL while detached */
     rc_layout *layout; /* NULL until the session starts */
     unsigned char id[RC_SESSION_ID_BYTES];
-    char id_text[32];       /* base64url of id: on the wire only, never logged */
-    char log_id[12];        /* what logs name it by: 8 hex digits of a hash of id */
-    uint64_t token_version; /* of the last token sent */
-    uint64_t token_epoch;   /* layout state epoch it captured */
-    bool tokens_off;        /* a token grew past max_token: re-attach only */
-    bool detached;          /* socket gone, kept for re-attach */
-    bool in_index;          /* listed in the server's session index */
-    bool sleeping;          /* the client said it goes idle: free at close */
-    bool resumed_here;      /* rebuilt from its token in this process */
-    uint32_t connections;   /* connections it had here (rc_connection) */
-    ev_timer grace;         /* frees a detached session */
-    ev_timer token_timer;   /* sends a deferred token (token_interval_ms) */
-    double token_at;        /* when the last token was sealed */
-    uint64_t token_seq;     /* last event the newest token holds */
-    bool base;              /* base protocol (no hello, whole subtrees) */
+    char id_text[32];                /* base64url of id: on the wire only, never logged */
+    char log_id[12];                 /* what logs name it by: 8 hex digits of a hash of id */
+    uint64_t token_version;          /* of the last token sent */
+    uint64_t token_epoch;            /* layout state epoch it captured */
+    bool tokens_off;                 /* a token grew past max_token: re-attach only */
+    bool detached;                   /* socket gone, kept for re-attach */
+    bool in_index;                   /* listed in the server's session index */
+    bool sleeping;                   /* the client said it goes idle: free at close */
+    bool resumed_here;               /* rebuilt from its token in this process */
+    uint32_t connections;            /* connections it had here (rc_connection) */
+    ev_timer grace;                  /* frees a detached session */
+    rc_session *det_prev, *det_next; /* the server's detached sessions, oldest first */
+    ev_timer hello_timer;            /* a connection must speak first within hello_timeout_ms */
+    ev_timer token_timer;            /* sends a deferred token (token_interval_ms) */
+    double token_at;                 /* when the last token was sealed */
+    uint64_t token_seq;              /* last event the newest token holds */
+    bool base;                       /* base protocol (no hello, whole subtrees) */
     bool started;
     bool pending; /* in the server's flush list */
     bool closing; /* close once the queue is written */
@@ -94,6 +96,11 @@ void rc_session_set_id(rc_session *se, const unsigned char *id);
 void rc_session_index_add(rc_session *se);
 /* The session of this id held here, or NULL. */
 rc_session *rc_session_find(rc_server *s, const unsigned char *id);
+/* A detached session takes a connection again (re-attach): out of the
+ * detached list, its grace period stopped. */
+void rc_session_undetach(rc_session *se);
+/* The connection said its first message: its first-message timer stops. */
+void rc_session_heard(rc_session *se);
 
 /* ---- session_render.c ------------------------------------------------------ */
 

@@ -50,6 +50,9 @@ static rc_session *handle_message(rc_session *se, const char *text, size_t len) 
         rc_session_fail(se, LWS_CLOSE_STATUS_POLICY_VIOLATION, err);
         return se;
     }
+    /* The first-message timer: a hello on our protocol, anything on the
+     * base protocol (its client sends events only). */
+    if (m.type == RC_MSG_HELLO || se->base) rc_session_heard(se);
     rc_session *now = se;
     switch (m.type) {
     case RC_MSG_HELLO: now = on_hello(se, &m); break;

@@ -20,7 +20,7 @@
  * moves to the detached session `old`, which carries on. */
 static rc_session *reattach(rc_session *se, rc_session *old, const rc_message *events, size_t n) {
     rc_server *s = se->server;
-    ev_timer_stop(s->loop, &old->grace);
+    rc_session_undetach(old);
     /* The tab may come back at another URL (a link followed in the same
      * tab): the location is session state like any other, so the session
      * carries on there. */
@@ -39,7 +39,6 @@ static rc_session *reattach(rc_session *se, rc_session *old, const rc_message *e
     rc_session_replay(old, events, n);
     if (old->pending) rc_session_flush(old);
     old->wsi = se->wsi;
-    old->detached = false;
     old->closing = false;
     se->wsi = NULL;
     rc_srv_log(s, RC_LOG_INFO, "session %s: re-attached", old->log_id);
