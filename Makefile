@@ -56,8 +56,10 @@ test-clang: deps
 	cmake --build build-clang -j $(JOBS)
 	cd build-clang && ctest --output-on-failure -L unit -j $(JOBS)
 
-# libFuzzer targets, a bounded run each (FUZZ_RUNS inputs).
+# libFuzzer targets, a bounded run each (FUZZ_RUNS inputs, each within FUZZ_TIMEOUT s).
 FUZZ_RUNS ?= 200000
+# Seconds one input may take: a slow (super-linear) input fails the run.
+FUZZ_TIMEOUT ?= 2
 fuzz: deps
 	CC=clang cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRC_FUZZ=ON \
 	  -DRC_BUILD_TESTS=OFF -DRC_BUILD_BENCH=OFF -DRC_BUILD_EXAMPLES=OFF
@@ -66,7 +68,7 @@ fuzz: deps
 	  name=$$(basename $$f); corpus=tests/fuzz/corpus/$$name; \
 	  echo "fuzz: $$name ($(FUZZ_RUNS) runs)"; \
 	  mkdir -p build-fuzz/corpus/$$name; \
-	  $$f -runs=$(FUZZ_RUNS) -max_len=4096 build-fuzz/corpus/$$name $$( [ -d $$corpus ] && echo $$corpus ); \
+	  $$f -runs=$(FUZZ_RUNS) -max_len=4096 -timeout=$(FUZZ_TIMEOUT) build-fuzz/corpus/$$name $$( [ -d $$corpus ] && echo $$corpus ); \
 	done
 
 # Every benchmark in one run, then docs/performance.md regenerated from its

@@ -1,5 +1,8 @@
 #include "wire/message.h"
 
+#include "core/value_build.h"
+#include "wire/message_fast.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,11 +31,13 @@ static int to_value(json_t *j, rc_value *out, int depth, char *err, size_t errle
         return 0;
     }
     case JSON_OBJECT: {
+        /* jansson rejected duplicate keys: append, no search per member. */
         rc_value_set_object(out);
         const char *key;
         json_t *item;
         json_object_foreach(j, key, item) {
-            if (to_value(item, rc_object_set(out, key), depth + 1, err, errlen) < 0) return -1;
+            if (to_value(item, rc_object_append(out, key, strlen(key)), depth + 1, err, errlen) < 0)
+                return -1;
         }
         return 0;
     }
@@ -48,7 +53,16 @@ static json_t *load(const char *json, size_t len, char *err, size_t errlen) {
     return root;
 }
 
+/* The value cap, checked on the text before either reader builds anything,
+ * so that both refuse the same messages with the same reason. */
+static int check_values(const char *json, size_t len, char *err, size_t errlen) {
+    if (rc_wire_count_values(json, len, RC_WIRE_MAX_VALUES) <= RC_WIRE_MAX_VALUES) return 0;
+    snprintf(err, errlen, "message has more than %d values", RC_WIRE_MAX_VALUES);
+    return -1;
+}
+
 int rc_wire_parse_value(const char *json, size_t len, rc_value *out, char *err, size_t errlen) {
+    if (check_values(json, len, err, errlen) < 0) return -1;
     json_t *root = load(json, len, err, errlen);
     if (!root) return -1;
     int rc = to_value(root, out, 0, err, errlen);
@@ -175,199 +189,17 @@ static int parse_hello(json_t *root, rc_message *m, char *err, size_t errlen) {
     return 0;
 }
 
-/* ---- the fast path: the common layout-event ------------------------------
- *
- * Every click and keystroke arrives as a layout-event, and jansson spent
- * ~15,000 instructions on each (a tree of mallocs, a hash table per object),
- * half of the server's work per event. This reader takes the common shape
- * straight into an rc_message and gives up (returns 0) on anything it does
- * not fully understand, so jansson still reads, validates and reports every
- * other message, every error and every unusual event. It accepts only input
- * jansson accepts, with the same result:
- *   - strings of printable ASCII without escapes (no UTF-8 to validate, no
- *     escapes to decode);
- *   - integers of at most 18 digits (no overflow; reals go to jansson, which
- *     parses them in the C locale);
- *   - true, false, null, arrays, objects (a duplicate key gives up: jansson
- *     rejects it), nested at most FAST_MAX_DEPTH deep (within
- *     RC_WIRE_MAX_DEPTH);
- *   - top-level keys type (= "layout-event"), target, data (an array), seq
- *     (a positive integer), each at most once, and nothing after the object.
- * tests/fuzz/fuzz_message.c checks that both readers agree. */
-
-#define FAST_MAX_DEPTH   8
-#define FAST_MAX_MEMBERS 64 /* per object: the duplicate check is quadratic */
-
-typedef struct fast {
-    const char *p, *end;
-} fast;
-
-static void fast_ws(fast *f) {
-    while (f->p < f->end && (*f->p == ' ' || *f->p == '\t' || *f->p == '\n' || *f->p == '\r'))
-        f->p++;
-}
-
-/* Consumes c (after whitespace). */
-static bool fast_eat(fast *f, char c) {
-    fast_ws(f);
-    if (f->p >= f->end || *f->p != c) return false;
-    f->p++;
-    return true;
-}
-
-static bool fast_str(fast *f, const char **s, size_t *len) {
-    fast_ws(f);
-    if (f->p >= f->end || *f->p != '"') return false;
-    const char *q = ++f->p;
-    /* Bytes a plain string may hold: printable ASCII but the quote and the
-     * backslash. One table lookup per byte finds the first other one, which
-     * must be the closing quote. */
-#define S16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
-    static const bool stop[256] = {
-        S16(1), S16(1), /* 0x00-0x1f: controls */
-        0,      0,      1,      0,      0,      0,      0,      0,
-        0,      0,      0,      0,      0,      0,      0,      0, /* 0x20-0x2f: '"' */
-        S16(0), S16(0),                                            /* 0x30-0x4f */
-        0,      0,      0,      0,      0,      0,      0,      0,
-        0,      0,      0,      0,      1,      0,      0,      0, /* 0x50-0x5f: '\\' */
-        S16(0),                                                    /* 0x60-0x6f */
-        0,      0,      0,      0,      0,      0,      0,      0,
-        0,      0,      0,      0,      0,      0,      0,      1,      /* 0x70-0x7f: DEL */
-        S16(1), S16(1), S16(1), S16(1), S16(1), S16(1), S16(1), S16(1), /* not ASCII */
-    };
-#undef S16
-    while (q < f->end && !stop[(unsigned char)*q]) q++;
-    if (q >= f->end || *q != '"') return false;
-    *s = f->p;
-    *len = (size_t)(q - f->p);
-    f->p = q + 1;
-    return true;
-}
-
-static bool fast_int(fast *f, int64_t *out) {
-    fast_ws(f);
-    const char *q = f->p;
-    bool neg = q < f->end && *q == '-';
-    if (neg) q++;
-    if (q >= f->end || *q < '0' || *q > '9') return false;
-    if (*q == '0' && q + 1 < f->end && q[1] >= '0' && q[1] <= '9') return false; /* 01 */
-    uint64_t v = 0;
-    int digits = 0;
-    for (; q < f->end && *q >= '0' && *q <= '9'; q++) {
-        if (++digits > 18) return false;
-        v = v * 10 + (uint64_t)(*q - '0');
-    }
-    if (q < f->end && (*q == '.' || *q == 'e' || *q == 'E')) return false; /* a real */
-    *out = neg ? -(int64_t)v : (int64_t)v;
-    f->p = q;
-    return true;
-}
-
-static bool fast_literal(fast *f, const char *word, size_t n) {
-    if ((size_t)(f->end - f->p) < n || memcmp(f->p, word, n) != 0) return false;
-    f->p += n;
-    return true;
-}
-
-static bool fast_value(fast *f, rc_value *out, int depth) {
-    if (depth > FAST_MAX_DEPTH) return false;
-    fast_ws(f);
-    if (f->p >= f->end) return false;
-    const char *s;
-    size_t n;
-    switch (*f->p) {
-    case '"':
-        if (!fast_str(f, &s, &n)) return false;
-        rc_value_set_stringn(out, s, n);
-        return true;
-    case 't': rc_value_set_bool(out, true); return fast_literal(f, "true", 4);
-    case 'f': rc_value_set_bool(out, false); return fast_literal(f, "false", 5);
-    case 'n': rc_value_set_null(out); return fast_literal(f, "null", 4);
-    case '[':
-        f->p++;
-        rc_value_set_array(out);
-        if (fast_eat(f, ']')) return true;
-        do {
-            if (!fast_value(f, rc_array_push(out), depth + 1)) return false;
-        } while (fast_eat(f, ','));
-        return fast_eat(f, ']');
-    case '{': {
-        f->p++;
-        rc_value_set_object(out);
-        if (fast_eat(f, '}')) return true;
-        size_t members = 0;
-        do {
-            char key[64];
-            if (++members > FAST_MAX_MEMBERS || !fast_str(f, &s, &n) || n >= sizeof key)
-                return false;
-            memcpy(key, s, n);
-            key[n] = '\0';
-            if (rc_object_get(out, key) || !fast_eat(f, ':')) return false;
-            if (!fast_value(f, rc_object_set(out, key), depth + 1)) return false;
-        } while (fast_eat(f, ','));
-        return fast_eat(f, '}');
-    }
-    default: {
-        int64_t i;
-        if (!fast_int(f, &i)) return false;
-        rc_value_set_int(out, i);
-        return true;
-    }
-    }
-}
-
-static bool key_is(const char *s, size_t n, const char *word) {
-    return n == strlen(word) && memcmp(s, word, n) == 0;
-}
-
-/* 1: m holds the event; 0: not the simple shape (m may hold a partial
- * result: the caller frees it and asks jansson). */
-static int parse_event_fast(const char *json, size_t len, rc_message *m) {
-    fast f = {json, json + len};
-    bool type = false, target = false, data = false, seq = false;
-    if (!fast_eat(&f, '{')) return 0;
-    do {
-        const char *k, *s;
-        size_t kn, n;
-        if (!fast_str(&f, &k, &kn) || !fast_eat(&f, ':')) return 0;
-        if (key_is(k, kn, "type") && !type) {
-            if (!fast_str(&f, &s, &n) || !key_is(s, n, "layout-event")) return 0;
-            type = true;
-        } else if (key_is(k, kn, "target") && !target) {
-            if (!fast_str(&f, &s, &n) || n == 0 || n >= sizeof m->target) return 0;
-            memcpy(m->target, s, n);
-            m->target[n] = '\0';
-            target = true;
-        } else if (key_is(k, kn, "data") && !data) {
-            fast_ws(&f);
-            if (f.p >= f.end || *f.p != '[' || !fast_value(&f, &m->data, 1)) return 0;
-            data = true;
-        } else if (key_is(k, kn, "seq") && !seq) {
-            int64_t v;
-            if (!fast_int(&f, &v) || v < 1) return 0;
-            m->seq = (uint64_t)v;
-            seq = true;
-        } else {
-            return 0; /* another key, or one seen twice: jansson decides */
-        }
-    } while (fast_eat(&f, ','));
-    if (!fast_eat(&f, '}')) return 0;
-    fast_ws(&f);
-    if (f.p != f.end || !type || !target) return 0;
-    if (!data) rc_value_set_array(&m->data);
-    m->type = RC_MSG_EVENT;
-    return 1;
-}
-
 int rc_wire_parse(const char *json, size_t len, rc_message *m, char *err, size_t errlen) {
     memset(m, 0, sizeof *m);
-    if (parse_event_fast(json, len, m)) return 0;
+    if (check_values(json, len, err, errlen) < 0) return -1;
+    if (rc_wire_parse_fast(json, len, m)) return 0;
     rc_message_free(m);
     return rc_wire_parse_general(json, len, m, err, errlen);
 }
 
 int rc_wire_parse_general(const char *json, size_t len, rc_message *m, char *err, size_t errlen) {
     memset(m, 0, sizeof *m);
+    if (check_values(json, len, err, errlen) < 0) return -1;
     json_t *root = load(json, len, err, errlen);
     if (!root) return -1;
     int rc = -1;

@@ -39,6 +39,15 @@ typedef struct rc_message {
     size_t nreplay;
 } rc_message;
 
+/* Most JSON values one message may hold, counted on its text before it is
+ * parsed (the root, every array item and every member's value, at any
+ * depth, in every part of the message): a bound on the rc_value trees a
+ * message builds (about 32 bytes each, so ~3 MiB) and on the work of reading
+ * it, whatever max_message allows. Real events hold tens; a hello replaying
+ * RC_WIRE_MAX_REPLAY events of ~20 values each stays under it. A message
+ * over it is refused ("message has more than 100000 values"). */
+#define RC_WIRE_MAX_VALUES 100000
+
 /* Most events a hello may carry for replay. */
 #define RC_WIRE_MAX_REPLAY 4096
 

@@ -1,0 +1,178 @@
+/*
+ * bench/parse: rc_wire_parse on hostile layout-events against a flat array
+ * of the same length (docs/architecture.md, Targets: "a maximal hostile
+ * message costs <= 3x the parse of a flat array of equal length").
+ *
+ * Every message is a layout-event of about the same byte length whose data
+ * is one of:
+ *   flat     a flat array of small items (4-digit integers: the baseline)
+ *   keys     one object of 40,000 keys (the review's 419 KiB message)
+ *   objects  objects of 64 members whose keys share a 56-byte prefix
+ *            (the fast reader's duplicate check at its worst)
+ *   deep     arrays nested to the depth limit (with a number at each level), repeated
+ *   deepobj  objects nested to the depth limit, repeated
+ *   escapes  one long string made of escapes (\n, \", \u00e9, surrogate pairs)
+ *   strings  many short strings
+ * A message over the value cap (RC_WIRE_MAX_VALUES) is refused, and its
+ * cost is the cost of refusing it: both count, the loop must not stall.
+ *
+ * Prints the median time per shape and its ratio to flat, then
+ * "RESULT key=value" lines for bench/run.sh. Usage: parse [runs]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/buf.h"
+#include "wire/message.h"
+
+#define KEYS 40000
+
+static double now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void put(rc_buf *b, const char *s) { rc_buf_append(b, s, strlen(s)); }
+
+static void head(rc_buf *b) {
+    put(b, "{\"type\":\"layout-event\",\"target\":\"AAAAAAAAAAA\",\"data\":[");
+}
+static void tail(rc_buf *b) { put(b, "],\"seq\":1}"); }
+
+/* The 40,000-key object: its length is every other shape's target. */
+static void make_keys(rc_buf *b, size_t target) {
+    (void)target;
+    char k[32];
+    put(b, "{");
+    for (int i = 0; i < KEYS; i++) {
+        snprintf(k, sizeof k, "%s\"k%05d\":0", i ? "," : "", i);
+        put(b, k);
+    }
+    put(b, "}");
+}
+
+/* Repeats unit (separated by commas) until the data reaches target bytes. */
+static void repeat(rc_buf *b, size_t target, const char *unit) {
+    size_t start = b->len;
+    for (int i = 0; b->len - start + strlen(unit) < target; i++) {
+        if (i) put(b, ",");
+        put(b, unit);
+    }
+}
+
+static void make_flat(rc_buf *b, size_t target) { repeat(b, target, "1234"); }
+static void make_strings(rc_buf *b, size_t target) { repeat(b, target, "\"ab\""); }
+
+static void make_objects(rc_buf *b, size_t target) {
+    rc_buf o;
+    rc_buf_init(&o);
+    char k[96];
+    put(&o, "{");
+    for (int i = 0; i < 64; i++) {
+        snprintf(k, sizeof k, "%s\"%s%02d\":0", i ? "," : "",
+                 "pppppppppppppppppppppppppppppppppppppppppppppppppppppppp", i);
+        put(&o, k);
+    }
+    put(&o, "}");
+    repeat(b, target, rc_buf_cstr(&o));
+    rc_buf_free(&o);
+}
+
+/* Nesting to the depth limit: data is at depth 1, so an item may open
+ * RC_WIRE_MAX_DEPTH - 2 more levels around its innermost scalar. Each
+ * array level also holds an 8-digit number, so that the message stays
+ * under RC_WIRE_MAX_VALUES (bare "[[[...]]]" at this length is over it,
+ * and refused at once by the count). */
+static void make_nested(rc_buf *b, size_t target, const char *open, const char *close) {
+    rc_buf u;
+    rc_buf_init(&u);
+    for (int d = 0; d < RC_WIRE_MAX_DEPTH - 2; d++) put(&u, open);
+    put(&u, "0");
+    for (int d = 0; d < RC_WIRE_MAX_DEPTH - 2; d++) put(&u, close);
+    repeat(b, target, rc_buf_cstr(&u));
+    rc_buf_free(&u);
+}
+static void make_deep(rc_buf *b, size_t target) { make_nested(b, target, "[12345678,", "]"); }
+static void make_deepobj(rc_buf *b, size_t target) { make_nested(b, target, "{\"a\":", "}"); }
+
+static void make_escapes(rc_buf *b, size_t target) {
+    static const char unit[] = "\\n\\\"\\u00e9\\ud83d\\ude00\\\\\\t";
+    size_t start = b->len;
+    put(b, "\"");
+    while (b->len - start + sizeof unit < target) put(b, unit);
+    put(b, "\"");
+}
+
+typedef struct shape {
+    const char *name;
+    void (*make)(rc_buf *, size_t);
+} shape;
+
+static const shape shapes[] = {
+    {"flat", make_flat},       {"keys", make_keys},       {"objects", make_objects},
+    {"deep", make_deep},       {"deepobj", make_deepobj}, {"escapes", make_escapes},
+    {"strings", make_strings},
+};
+#define NSHAPES (sizeof shapes / sizeof shapes[0])
+
+int main(int argc, char **argv) {
+    int runs = argc > 1 ? atoi(argv[1]) : 21;
+    if (runs < 1) runs = 1;
+    rc_buf msg[NSHAPES];
+    size_t target = 0;
+    /* The 40,000-key object first: the others are made as long. */
+    for (size_t s = 0; s < NSHAPES; s++) {
+        size_t i = s == 0 ? 1 : (s == 1 ? 0 : s);
+        rc_buf_init(&msg[i]);
+        head(&msg[i]);
+        size_t before = msg[i].len;
+        shapes[i].make(&msg[i], target);
+        if (i == 1) target = msg[i].len - before;
+        tail(&msg[i]);
+    }
+    double *t = malloc((size_t)runs * sizeof *t);
+    double med[NSHAPES];
+    int ok[NSHAPES];
+    printf("rc_wire_parse, median of %d runs, messages of about %zu bytes\n", runs, msg[1].len);
+    printf("%-8s %10s %10s %8s %s\n", "shape", "bytes", "us", "x flat", "result");
+    for (size_t s = 0; s < NSHAPES; s++) {
+        char err[160] = "";
+        for (int r = 0; r < runs; r++) {
+            rc_message m;
+            double t0 = now_us();
+            ok[s] = rc_wire_parse(msg[s].data, msg[s].len, &m, err, sizeof err) == 0;
+            if (ok[s]) rc_message_free(&m);
+            t[r] = now_us() - t0;
+        }
+        qsort(t, (size_t)runs, sizeof *t, cmp_double);
+        med[s] = t[runs / 2];
+        printf("%-8s %10zu %10.1f %8.2f %s%s\n", shapes[s].name, msg[s].len, med[s],
+               med[s] / med[0], ok[s] ? "parsed" : "refused: ", ok[s] ? "" : err);
+    }
+    double worst = 0;
+    const char *worst_name = "";
+    printf("RESULT runs=%d bytes=%zu", runs, msg[1].len);
+    for (size_t s = 0; s < NSHAPES; s++) {
+        double ratio = med[s] / med[0];
+        printf(" %s_us=%.1f %s_ratio=%.2f %s_parsed=%d", shapes[s].name, med[s], shapes[s].name,
+               ratio, shapes[s].name, ok[s]);
+        if (s && ratio > worst) {
+            worst = ratio;
+            worst_name = shapes[s].name;
+        }
+    }
+    printf(" worst_ratio=%.2f worst_shape=%s\n", worst, worst_name);
+    printf("worst: %s, %.2fx flat: %s (target <= 3x)\n", worst_name, worst,
+           worst <= 3 ? "met" : "missed");
+    for (size_t s = 0; s < NSHAPES; s++) rc_buf_free(&msg[s]);
+    free(t);
+    return 0;
+}
