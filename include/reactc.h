@@ -313,7 +313,10 @@ void rc_close(rc_ctx *ctx);
 #endif
 
 /* Sets an attribute of the open element (a later value for the same name
- * replaces the earlier one). */
+ * replaces the earlier one). The browser client never sets a name starting
+ * with "on" (use rc_on_event) and sets URL attributes (href, src, action...)
+ * only to http:, https:, mailto:, tel: or relative URLs; the server warns
+ * once per process when a component renders one (docs/protocol.md). */
 void rc_attr(rc_ctx *ctx, const char *name, const char *value);
 void rc_attrf(rc_ctx *ctx, const char *name, const char *fmt, ...) RC_PRINTF(3, 4);
 /* Boolean attribute: present (value "") when on, absent when off. */

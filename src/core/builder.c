@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "core/attr_check.h"
 #include "core/internal.h"
 
 /* Identity seeds: distinct so a key "3" and an index 3 never collide. */
@@ -81,6 +82,12 @@ static void set_attr_n(rc_ctx *ctx, const char *name, bool static_name, const ch
     const rc_frame *f = require_open(ctx, "rc_attr");
     if (!f) return;
     rc_layout *l = ctx->layout;
+    /* Reported here, where every attribute of a render passes (rc_attr,
+     * rc_attrf, rc_attr_bool and the options of rc_open alike). Of the
+     * builder's own names only href can be refused: the others (id, class,
+     * style...), the most frequent attributes, skip the check. */
+    if (!static_name || strcmp(name, "href") == 0)
+        rc_attr_check(l, ctx->inst->type->name, name, value, len);
     char *v = rc_arena_strndup(ctx->arena, value, len);
     for (uint32_t i = f->attr_base; i < l->nattrs; i++) {
         if (strcmp(l->attrs[i].name, name) == 0) { /* later value wins */

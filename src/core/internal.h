@@ -9,6 +9,7 @@
  *   value_equal.c       rc_value equality
  *   grow.c              growing arrays (RC_GROW)
  *   diag.c              the layout's log (rc_log) and rc_fail
+ *   attr_check.c        attributes the client refuses, reported once (attr_check.h)
  *   nodes.c             read access to the virtual DOM
  *   address.c           instance and slot addresses ("/App/Item[17]@done")
  *   slots.c             restoring slots, enumerating them for snapshots
