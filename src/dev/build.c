@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,7 +119,35 @@ void dev_parse_error(const char *output, dev_error *e) {
     else snprintf(e->message, sizeof e->message, "the build command failed");
 }
 
-int dev_job_start(dev_job *j, const char *command) {
+void dev_command_describe(const dev_command *c, char *out, size_t size) {
+    if (*c->shell || !c->argc) {
+        dev_copy_str(out, size, c->shell);
+        return;
+    }
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < c->argc && len < size; i++) {
+        int n = snprintf(out + len, size - len, "%s%s", i ? " " : "", c->argv[i]);
+        if (n < 0) break;
+        len += (size_t)n;
+    }
+}
+
+/* In the child: the user's shell line, or the default's arguments as they
+ * are (execvp: no shell, so nothing in them is interpreted). */
+static void exec_command(const dev_command *c) {
+    if (*c->shell || !c->argc) {
+        execl("/bin/sh", "sh", "-c", c->shell, (char *)NULL);
+        return;
+    }
+    char *argv[DEV_COMMAND_ARGS + 1];
+    for (size_t i = 0; i < c->argc; i++) argv[i] = (char *)(uintptr_t)c->argv[i];
+    argv[c->argc] = NULL;
+    execvp(argv[0], argv);
+    fprintf(stderr, "reactc-dev: cannot run %s: %s\n", argv[0], strerror(errno));
+}
+
+int dev_job_start(dev_job *j, const dev_command *command) {
     memset(j, 0, sizeof *j);
     j->fd = -1;
     j->t0 = dev_now_ms();
@@ -135,7 +164,7 @@ int dev_job_start(dev_job *j, const char *command) {
         dup2(fds[1], 1);
         dup2(fds[1], 2);
         signal(SIGPIPE, SIG_DFL);
-        execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+        exec_command(command);
         _exit(127);
     }
     close(fds[1]);
@@ -187,7 +216,7 @@ int dev_job_finish(dev_job *j, FILE *echo, dev_error *e, double *ms) {
 
 void dev_job_cancel(dev_job *j) {
     if (j->pid > 0 && !j->reaped) {
-        kill(-j->pid, SIGTERM); /* sh and the compilers it started */
+        kill(-j->pid, SIGTERM); /* the build tool and the compilers it started */
         while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR) {}
     }
     if (j->fd >= 0) close(j->fd);
@@ -196,7 +225,7 @@ void dev_job_cancel(dev_job *j) {
     j->fd = -1;
 }
 
-int dev_build(const char *command, FILE *echo, dev_error *e, double *ms) {
+int dev_build(const dev_command *command, FILE *echo, dev_error *e, double *ms) {
     dev_job j;
     if (dev_job_start(&j, command) < 0) return -1;
     struct pollfd p = {.fd = j.fd, .events = POLLIN};

@@ -190,8 +190,10 @@ int main(int argc, char **argv) {
     if (!watch) return 1;
     if (catch_signals() < 0) return 1;
 
+    char build[2 * DEV_PATH_MAX];
+    dev_command_describe(&R.opt.build, build, sizeof build);
     dev_log("http://%s:%d/ - watching %s%s; build: %s", R.opt.host, R.opt.port, R.opt.watch[0],
-            R.opt.nwatch > 1 ? " and more" : "", R.opt.build_cmd);
+            R.opt.nwatch > 1 ? " and more" : "", build);
     snprintf(R.changed, sizeof R.changed, "first build");
     R.change_at = dev_now_ms() - DEBOUNCE_MS; /* build once at start */
     R.first_build = true;

@@ -46,10 +46,22 @@ void dev_copy_str(char *dst, size_t size, const char *src);
 
 /* ---- options.c ------------------------------------------------------------- */
 
+#define DEV_COMMAND_ARGS 5 /* cmake --build DIR --target NAME */
+
+/* The build command. The user's --build CMD is a shell line: they typed it
+ * (`make app && ...` must work). The default, found from the CMake build
+ * tree, is an argument vector run without a shell: a path is one argument
+ * whatever it holds (a quote or `$(...)` in a folder name runs nothing). */
+typedef struct dev_command {
+    char shell[2 * DEV_PATH_MAX];              /* run with sh -c when not empty */
+    char argv[DEV_COMMAND_ARGS][DEV_PATH_MAX]; /* else execvp(argv[0], argv) */
+    size_t argc;
+} dev_command;
+
 typedef struct dev_options {
     const char *host;
     int port;
-    char build_cmd[2 * DEV_PATH_MAX];
+    dev_command build;
     const char *watch[32];
     size_t nwatch;
     char cmake_home[DEV_PATH_MAX];
@@ -105,7 +117,11 @@ typedef struct dev_job {
     bool reaped;
 } dev_job;
 
-int dev_job_start(dev_job *j, const char *command);
+/* The command as the log shows it: the shell line, or the arguments
+ * separated by spaces. */
+void dev_command_describe(const dev_command *c, char *out, size_t size);
+
+int dev_job_start(dev_job *j, const dev_command *command);
 /* Reads what the build wrote; true once its output is at EOF. */
 bool dev_job_read(dev_job *j);
 /* After EOF and reaping: 0 when the build succeeded, -1 with e filled
@@ -114,10 +130,10 @@ int dev_job_finish(dev_job *j, FILE *echo, dev_error *e, double *ms);
 /* Kills and reaps a build made obsolete by a newer save; frees the job. */
 void dev_job_cancel(dev_job *j);
 
-/* The same, start to finish, blocking (tests). Runs `sh -c command`, output captured (and copied to echo, when not
- * NULL, if the build fails). 0 when it succeeded; -1 with e filled (kind
- * "compile") when it failed. *ms: how long it took. */
-int dev_build(const char *command, FILE *echo, dev_error *e, double *ms);
+/* The same, start to finish, blocking (tests): output captured (and
+ * copied to echo, when not NULL, if the build fails). 0 when it succeeded;
+ * -1 with e filled (kind "compile") when it failed. *ms: how long it took. */
+int dev_build(const dev_command *command, FILE *echo, dev_error *e, double *ms);
 
 /* Finds the first "file:line:col: error: message" in the output (gcc and
  * clang), else the first line that mentions an error. */
