@@ -30,6 +30,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <poll.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -178,10 +179,26 @@ void dev_child_free(dev_child *c);
 
 /* ---- unavailable.c --------------------------------------------------------- */
 
-/* While no version serves: accepts what waits on listen_fd and answers each
- * with a 503 page showing error (NULL: "Building..." when building, else
- * "Starting...") that reloads itself every second. */
-void dev_answer_unavailable(int listen_fd, const dev_error *error, bool building);
+/* While no version serves, the runner answers connections itself, without
+ * ever waiting on one: accepted non-blocking into a small table polled by
+ * the loop, each answered once its request's headers are in. A connection
+ * that stays silent is closed after a while; when the table is full, the
+ * oldest goes to make room. */
+#define DEV_PENDING_MAX       32   /* connections waiting for their request */
+#define DEV_PENDING_SILENT_MS 5000 /* a browser's request follows its connect at once */
+
+/* Accepts what waits on listen_fd into the table (full: the oldest is closed). */
+void dev_unavailable_accept(int listen_fd, double now);
+/* Puts the waiting connections in fds (room for DEV_PENDING_MAX); their count. */
+size_t dev_unavailable_poll_fds(struct pollfd *fds);
+/* Reads those of fds[0..n) that poll found ready; a connection whose request
+ * is in gets a 503 page showing error (NULL: "Building..." when building,
+ * else "Starting...") that reloads itself every second, and is closed. */
+void dev_unavailable_serve(const struct pollfd *fds, size_t n, const dev_error *error,
+                           bool building);
+/* Closes the connections silent past DEV_PENDING_SILENT_MS; the time the
+ * next one will be (0: none waits). */
+double dev_unavailable_expire(double now);
 
 /* ---- the runner's state (defined in main.c) --------------------------------- */
 
