@@ -23,8 +23,9 @@
 
 #include "dev/runner.h"
 
-#define OUTPUT_KEEP (64 * 1024) /* captured; the first errors matter most */
-#define OUTPUT_SEND (8 * 1024)  /* sent to the browser */
+#define OUTPUT_KEEP     (64 * 1024) /* captured; the first errors matter most */
+#define OUTPUT_SEND     (8 * 1024)  /* sent to the browser */
+#define CANCEL_GRACE_MS 2000        /* a cancelled build's time to stop on SIGTERM */
 
 void dev_error_clear(dev_error *e) {
     free(e->output);
@@ -214,11 +215,25 @@ int dev_job_finish(dev_job *j, FILE *echo, dev_error *e, double *ms) {
     return -1;
 }
 
-void dev_job_cancel(dev_job *j) {
-    if (j->pid > 0 && !j->reaped) {
-        kill(-j->pid, SIGTERM); /* the build tool and the compilers it started */
-        while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR) {}
+/* Stops the build's process group: SIGTERM, and SIGKILL once the grace
+ * is over (a build script may ignore SIGTERM; the runner's exit must not
+ * wait for it). */
+static void stop_group(pid_t pid) {
+    kill(-pid, SIGTERM); /* the build tool and the compilers it started */
+    double until = dev_now_ms() + CANCEL_GRACE_MS;
+    for (;;) {
+        pid_t r = waitpid(pid, NULL, WNOHANG);
+        if (r < 0 && errno == EINTR) continue;
+        if (r != 0) return; /* reaped */
+        if (dev_now_ms() >= until) break;
+        usleep(10000);
     }
+    kill(-pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+}
+
+void dev_job_cancel(dev_job *j) {
+    if (j->pid > 0 && !j->reaped) stop_group(j->pid);
     if (j->fd >= 0) close(j->fd);
     free(j->out);
     memset(j, 0, sizeof *j);

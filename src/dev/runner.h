@@ -128,7 +128,8 @@ bool dev_job_read(dev_job *j);
 /* After EOF and reaping: 0 when the build succeeded, -1 with e filled
  * (kind "compile", output copied to echo when not NULL) when it failed. */
 int dev_job_finish(dev_job *j, FILE *echo, dev_error *e, double *ms);
-/* Kills and reaps a build made obsolete by a newer save; frees the job. */
+/* Stops (SIGTERM, then SIGKILL after 2 s) and reaps a running build; frees
+ * the job. */
 void dev_job_cancel(dev_job *j);
 
 /* The same, start to finish, blocking (tests): output captured (and

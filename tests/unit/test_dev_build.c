@@ -1,6 +1,10 @@
 /* The dev runner's build step (src/dev/build.c): the first compiler error
  * found in gcc, clang, Ninja and linker output, the status line the app
  * gets, and real build commands that fail and succeed. */
+#define _GNU_SOURCE /* memmem */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -170,6 +174,29 @@ static void argv_build_runs_without_a_shell(void **state) {
     dev_error_clear(&e);
 }
 
+/* A build that ignores SIGTERM (a script with a trap) does not hold up the
+ * runner's exit: cancelling it ends it anyway. It hung for ever. */
+static void cancel_ends_a_build_that_ignores_sigterm(void **state) {
+    (void)state;
+    static dev_command c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.shell, sizeof c.shell, "trap '' TERM; echo trapped; while :; do sleep 1; done");
+    dev_job j;
+    assert_int_equal(dev_job_start(&j, &c), 0);
+    /* The trap is set once it says so. */
+    struct pollfd p = {.fd = j.fd, .events = POLLIN};
+    while (!memmem(j.out, j.len, "trapped", 7)) {
+        assert_true(poll(&p, 1, -1) > 0);
+        assert_false(dev_job_read(&j));
+    }
+    pid_t pid = j.pid;
+    dev_job_cancel(&j);
+    assert_int_equal(kill(pid, 0), -1); /* killed and reaped */
+    assert_int_equal(errno, ESRCH);
+    assert_int_equal(j.pid, 0);
+    assert_int_equal(j.fd, -1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gcc_error_after_ninja_noise),
@@ -179,6 +206,7 @@ int main(void) {
         cmocka_unit_test(failing_build_is_captured_cleaned_and_capped),
         cmocka_unit_test(succeeding_build_returns_zero),
         cmocka_unit_test(argv_build_runs_without_a_shell),
+        cmocka_unit_test(cancel_ends_a_build_that_ignores_sigterm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
