@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,9 @@
 
 #include "dev/runner.h"
 
-#define OUTPUT_KEEP (64 * 1024) /* captured; the first errors matter most */
-#define OUTPUT_SEND (8 * 1024)  /* sent to the browser */
+#define OUTPUT_KEEP     (64 * 1024) /* captured; the first errors matter most */
+#define OUTPUT_SEND     (8 * 1024)  /* sent to the browser */
+#define CANCEL_GRACE_MS 2000        /* a cancelled build's time to stop on SIGTERM */
 
 void dev_error_clear(dev_error *e) {
     free(e->output);
@@ -118,7 +120,35 @@ void dev_parse_error(const char *output, dev_error *e) {
     else snprintf(e->message, sizeof e->message, "the build command failed");
 }
 
-int dev_job_start(dev_job *j, const char *command) {
+void dev_command_describe(const dev_command *c, char *out, size_t size) {
+    if (*c->shell || !c->argc) {
+        dev_copy_str(out, size, c->shell);
+        return;
+    }
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < c->argc && len < size; i++) {
+        int n = snprintf(out + len, size - len, "%s%s", i ? " " : "", c->argv[i]);
+        if (n < 0) break;
+        len += (size_t)n;
+    }
+}
+
+/* In the child: the user's shell line, or the default's arguments as they
+ * are (execvp: no shell, so nothing in them is interpreted). */
+static void exec_command(const dev_command *c) {
+    if (*c->shell || !c->argc) {
+        execl("/bin/sh", "sh", "-c", c->shell, (char *)NULL);
+        return;
+    }
+    char *argv[DEV_COMMAND_ARGS + 1];
+    for (size_t i = 0; i < c->argc; i++) argv[i] = (char *)(uintptr_t)c->argv[i];
+    argv[c->argc] = NULL;
+    execvp(argv[0], argv);
+    fprintf(stderr, "reactc-dev: cannot run %s: %s\n", argv[0], strerror(errno));
+}
+
+int dev_job_start(dev_job *j, const dev_command *command) {
     memset(j, 0, sizeof *j);
     j->fd = -1;
     j->t0 = dev_now_ms();
@@ -135,7 +165,7 @@ int dev_job_start(dev_job *j, const char *command) {
         dup2(fds[1], 1);
         dup2(fds[1], 2);
         signal(SIGPIPE, SIG_DFL);
-        execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+        exec_command(command);
         _exit(127);
     }
     close(fds[1]);
@@ -185,18 +215,32 @@ int dev_job_finish(dev_job *j, FILE *echo, dev_error *e, double *ms) {
     return -1;
 }
 
-void dev_job_cancel(dev_job *j) {
-    if (j->pid > 0 && !j->reaped) {
-        kill(-j->pid, SIGTERM); /* sh and the compilers it started */
-        while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR) {}
+/* Stops the build's process group: SIGTERM, and SIGKILL once the grace
+ * is over (a build script may ignore SIGTERM; the runner's exit must not
+ * wait for it). */
+static void stop_group(pid_t pid) {
+    kill(-pid, SIGTERM); /* the build tool and the compilers it started */
+    double until = dev_now_ms() + CANCEL_GRACE_MS;
+    for (;;) {
+        pid_t r = waitpid(pid, NULL, WNOHANG);
+        if (r < 0 && errno == EINTR) continue;
+        if (r != 0) return; /* reaped */
+        if (dev_now_ms() >= until) break;
+        usleep(10000);
     }
+    kill(-pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+}
+
+void dev_job_cancel(dev_job *j) {
+    if (j->pid > 0 && !j->reaped) stop_group(j->pid);
     if (j->fd >= 0) close(j->fd);
     free(j->out);
     memset(j, 0, sizeof *j);
     j->fd = -1;
 }
 
-int dev_build(const char *command, FILE *echo, dev_error *e, double *ms) {
+int dev_build(const dev_command *command, FILE *echo, dev_error *e, double *ms) {
     dev_job j;
     if (dev_job_start(&j, command) < 0) return -1;
     struct pollfd p = {.fd = j.fd, .events = POLLIN};

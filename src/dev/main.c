@@ -80,9 +80,9 @@ static int catch_signals(void) {
 /* What one turn of the loop waits on; the build's output and the listening
  * socket are there only at times. */
 typedef struct poll_set {
-    struct pollfd fds[8 + 2 * DEV_MAX_STOPPING];
+    struct pollfd fds[8 + 2 * DEV_MAX_STOPPING + DEV_PENDING_MAX];
     size_t n;
-    size_t job_at, listen_at;
+    size_t job_at, listen_at, pending_at, npending;
 } poll_set;
 
 static void add_child_fds(poll_set *p, dev_child *c) {
@@ -102,6 +102,11 @@ static void fill_poll_set(poll_set *p, const dev_watch *watch) {
     if (R.job.fd >= 0) p->fds[p->n++] = (struct pollfd){.fd = R.job.fd, .events = POLLIN};
     p->listen_at = p->n; /* nothing serves: the runner answers */
     if (!R.cur && !R.next) p->fds[p->n++] = (struct pollfd){.fd = R.listen_fd, .events = POLLIN};
+    /* Connections the runner took waiting for their request: answered even
+     * once a version serves (their 503 page reloads into it). */
+    p->pending_at = p->n;
+    p->npending = dev_unavailable_poll_fds(p->fds + p->n);
+    p->n += p->npending;
 }
 
 /* Whether fd, an optional descriptor put at index at, has something. */
@@ -156,12 +161,14 @@ static bool turn(dev_watch *watch) {
     }
     dev_restart_if_due(now);
     dev_check_start_timeout(now);
+    double silent_at = dev_unavailable_expire(now); /* before they are polled */
 
     poll_set p;
     fill_poll_set(&p, watch);
     double wait = 1000;
     if (R.change_at > 0 && !R.job.pid) wait = R.change_at + DEBOUNCE_MS - now;
     if (R.restart_at > 0 && R.restart_at - now < wait) wait = R.restart_at - now;
+    if (silent_at > 0 && silent_at - now < wait) wait = silent_at - now;
     if (wait < 0) wait = 0;
     if (poll(p.fds, p.n, (int)wait + 1) < 0 && errno != EINTR) return false;
 
@@ -172,8 +179,9 @@ static bool turn(dev_watch *watch) {
         R.change_at = dev_now_ms(); /* (re)start the debounce */
     }
     if (R.job.fd >= 0 && polled(&p, p.job_at, R.job.fd)) dev_job_read(&R.job);
-    if (polled(&p, p.listen_at, R.listen_fd))
-        dev_answer_unavailable(R.listen_fd, R.has_error ? &R.error : NULL, R.job.pid != 0);
+    dev_unavailable_serve(p.fds + p.pending_at, p.npending, R.has_error ? &R.error : NULL,
+                          R.job.pid != 0);
+    if (polled(&p, p.listen_at, R.listen_fd)) dev_unavailable_accept(R.listen_fd, dev_now_ms());
     service_child(R.cur, &p);
     service_child(R.next, &p);
     for (int i = 0; i < DEV_MAX_STOPPING; i++) service_child(R.stopping[i], &p);
@@ -190,8 +198,10 @@ int main(int argc, char **argv) {
     if (!watch) return 1;
     if (catch_signals() < 0) return 1;
 
+    char build[2 * DEV_PATH_MAX];
+    dev_command_describe(&R.opt.build, build, sizeof build);
     dev_log("http://%s:%d/ - watching %s%s; build: %s", R.opt.host, R.opt.port, R.opt.watch[0],
-            R.opt.nwatch > 1 ? " and more" : "", R.opt.build_cmd);
+            R.opt.nwatch > 1 ? " and more" : "", build);
     snprintf(R.changed, sizeof R.changed, "first build");
     R.change_at = dev_now_ms() - DEBOUNCE_MS; /* build once at start */
     R.first_build = true;

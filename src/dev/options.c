@@ -21,6 +21,15 @@ static void usage(void) {
            "                CMake source folder, else the current folder)\n");
 }
 
+/* Sets c to the argument vector a0..a4 (up to the first NULL). */
+static void set_argv(dev_command *c, const char *a0, const char *a1, const char *a2, const char *a3,
+                     const char *a4) {
+    const char *args[DEV_COMMAND_ARGS] = {a0, a1, a2, a3, a4};
+    c->argc = 0;
+    for (size_t i = 0; i < DEV_COMMAND_ARGS && args[i]; i++)
+        dev_copy_str(c->argv[c->argc++], sizeof c->argv[0], args[i]);
+}
+
 /* Finds the CMake build tree APP is in; fills the source folder and, unless
  * --build gave one, the default build command. */
 static bool cmake_defaults(dev_options *o) {
@@ -42,14 +51,13 @@ static bool cmake_defaults(dev_options *o) {
         }
         fclose(f);
         snprintf(cache, sizeof cache, "%s/build.ninja", dir);
-        const char *rel = o->app + strlen(dir) + 1;
-        if (*o->build_cmd) /* --build CMD wins (as --help says) */
+        if (*o->build.shell) /* --build CMD wins (as --help says) */
             return true;
+        /* An argument vector, no shell: the paths are not quoted into a
+         * command line (a folder may be named anything). */
         if (access(cache, R_OK) == 0) /* Ninja builds a target by its output path */
-            snprintf(o->build_cmd, sizeof o->build_cmd, "ninja -C '%s' '%s'", dir, rel);
-        else
-            snprintf(o->build_cmd, sizeof o->build_cmd, "cmake --build '%s' --target '%s'", dir,
-                     strrchr(o->app, '/') + 1);
+            set_argv(&o->build, "ninja", "-C", dir, o->app + strlen(dir) + 1, NULL);
+        else set_argv(&o->build, "cmake", "--build", dir, "--target", strrchr(o->app, '/') + 1);
         return true;
     }
     return false;
@@ -77,7 +85,7 @@ int dev_parse_args(int argc, char **argv, dev_options *o) {
         const char *v = argv[++i];
         if (strcmp(a, "--host") == 0) o->host = v;
         else if (strcmp(a, "--port") == 0) o->port = atoi(v);
-        else if (strcmp(a, "--build") == 0) dev_copy_str(o->build_cmd, sizeof o->build_cmd, v);
+        else if (strcmp(a, "--build") == 0) dev_copy_str(o->build.shell, sizeof o->build.shell, v);
         else if (strcmp(a, "--watch") == 0 && o->nwatch < 32) o->watch[o->nwatch++] = v;
         else {
             fprintf(stderr, "reactc-dev: unknown option %s (see --help)\n", a);
@@ -99,7 +107,7 @@ int dev_parse_args(int argc, char **argv, dev_options *o) {
     }
     o->app_argv = argv + i;
     bool cmake = cmake_defaults(o);
-    if (!cmake && !*o->build_cmd) {
+    if (!cmake && !*o->build.shell) {
         fprintf(stderr, "reactc-dev: %s is not in a CMake build tree: give --build CMD\n", o->app);
         return -1;
     }

@@ -23,7 +23,7 @@ static void restyle(void) {
  * build is built after it, and that build's result is not started. */
 static void start_build(void) {
     dev_log("building (%s)", R.changed);
-    if (dev_job_start(&R.job, R.opt.build_cmd) < 0) {
+    if (dev_job_start(&R.job, &R.opt.build) < 0) {
         dev_log("cannot run the build command: %s", strerror(errno));
         R.job.pid = 0;
     }

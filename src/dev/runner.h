@@ -30,6 +30,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <poll.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -46,10 +47,22 @@ void dev_copy_str(char *dst, size_t size, const char *src);
 
 /* ---- options.c ------------------------------------------------------------- */
 
+#define DEV_COMMAND_ARGS 5 /* cmake --build DIR --target NAME */
+
+/* The build command. The user's --build CMD is a shell line: they typed it
+ * (`make app && ...` must work). The default, found from the CMake build
+ * tree, is an argument vector run without a shell: a path is one argument
+ * whatever it holds (a quote or `$(...)` in a folder name runs nothing). */
+typedef struct dev_command {
+    char shell[2 * DEV_PATH_MAX];              /* run with sh -c when not empty */
+    char argv[DEV_COMMAND_ARGS][DEV_PATH_MAX]; /* else execvp(argv[0], argv) */
+    size_t argc;
+} dev_command;
+
 typedef struct dev_options {
     const char *host;
     int port;
-    char build_cmd[2 * DEV_PATH_MAX];
+    dev_command build;
     const char *watch[32];
     size_t nwatch;
     char cmake_home[DEV_PATH_MAX];
@@ -105,19 +118,24 @@ typedef struct dev_job {
     bool reaped;
 } dev_job;
 
-int dev_job_start(dev_job *j, const char *command);
+/* The command as the log shows it: the shell line, or the arguments
+ * separated by spaces. */
+void dev_command_describe(const dev_command *c, char *out, size_t size);
+
+int dev_job_start(dev_job *j, const dev_command *command);
 /* Reads what the build wrote; true once its output is at EOF. */
 bool dev_job_read(dev_job *j);
 /* After EOF and reaping: 0 when the build succeeded, -1 with e filled
  * (kind "compile", output copied to echo when not NULL) when it failed. */
 int dev_job_finish(dev_job *j, FILE *echo, dev_error *e, double *ms);
-/* Kills and reaps a build made obsolete by a newer save; frees the job. */
+/* Stops (SIGTERM, then SIGKILL after 2 s) and reaps a running build; frees
+ * the job. */
 void dev_job_cancel(dev_job *j);
 
-/* The same, start to finish, blocking (tests). Runs `sh -c command`, output captured (and copied to echo, when not
- * NULL, if the build fails). 0 when it succeeded; -1 with e filled (kind
- * "compile") when it failed. *ms: how long it took. */
-int dev_build(const char *command, FILE *echo, dev_error *e, double *ms);
+/* The same, start to finish, blocking (tests): output captured (and
+ * copied to echo, when not NULL, if the build fails). 0 when it succeeded;
+ * -1 with e filled (kind "compile") when it failed. *ms: how long it took. */
+int dev_build(const dev_command *command, FILE *echo, dev_error *e, double *ms);
 
 /* Finds the first "file:line:col: error: message" in the output (gcc and
  * clang), else the first line that mentions an error. */
@@ -162,10 +180,26 @@ void dev_child_free(dev_child *c);
 
 /* ---- unavailable.c --------------------------------------------------------- */
 
-/* While no version serves: accepts what waits on listen_fd and answers each
- * with a 503 page showing error (NULL: "Building..." when building, else
- * "Starting...") that reloads itself every second. */
-void dev_answer_unavailable(int listen_fd, const dev_error *error, bool building);
+/* While no version serves, the runner answers connections itself, without
+ * ever waiting on one: accepted non-blocking into a small table polled by
+ * the loop, each answered once its request's headers are in. A connection
+ * that stays silent is closed after a while; when the table is full, the
+ * oldest goes to make room. */
+#define DEV_PENDING_MAX       32   /* connections waiting for their request */
+#define DEV_PENDING_SILENT_MS 5000 /* a browser's request follows its connect at once */
+
+/* Accepts what waits on listen_fd into the table (full: the oldest is closed). */
+void dev_unavailable_accept(int listen_fd, double now);
+/* Puts the waiting connections in fds (room for DEV_PENDING_MAX); their count. */
+size_t dev_unavailable_poll_fds(struct pollfd *fds);
+/* Reads those of fds[0..n) that poll found ready; a connection whose request
+ * is in gets a 503 page showing error (NULL: "Building..." when building,
+ * else "Starting...") that reloads itself every second, and is closed. */
+void dev_unavailable_serve(const struct pollfd *fds, size_t n, const dev_error *error,
+                           bool building);
+/* Closes the connections silent past DEV_PENDING_SILENT_MS; the time the
+ * next one will be (0: none waits). */
+double dev_unavailable_expire(double now);
 
 /* ---- the runner's state (defined in main.c) --------------------------------- */
 

@@ -3,10 +3,11 @@
  * that shows why and reloads itself into the app once a version serves.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "dev/runner.h"
@@ -31,52 +32,158 @@ static void page_text(page_buf *b, const char *text) {
     }
 }
 
+/* The page: why nothing serves, with the compiler's output. */
+static void render_page(page_buf *b, const dev_error *error, bool building) {
+    b->len = 0;
+    page_raw(b, "<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=1>"
+                "<title>reactc-dev: nothing to serve</title><body style=\"font:14px/1.45 "
+                "ui-monospace,monospace;background:#1e1e1e;color:#eee;padding:1rem\">"
+                "<h2 style=\"color:#ff8080;font-family:system-ui\">reactc-dev: nothing to "
+                "serve yet</h2><p id=reactc-dev-error>");
+    if (error) {
+        if (*error->file) {
+            char where[DEV_PATH_MAX + 32];
+            snprintf(where, sizeof where, "%s:%d: ", error->file, error->line);
+            page_text(b, where);
+        }
+        page_text(b, error->message);
+        page_raw(b, "</p><pre style=\"white-space:pre-wrap;color:#ccc\">");
+        if (error->output) page_text(b, error->output);
+        page_raw(b, "</pre>");
+    } else {
+        page_text(b, building ? "Building..." : "Starting...");
+        page_raw(b, "</p>");
+    }
+}
+
+/* Sends the 503 page and closes: the request was read to its end (closing
+ * with it unread would reset the connection and lose the answer). */
+static void answer(int fd, const dev_error *error, bool building) {
+    static page_buf b;
+    render_page(&b, error, building);
+    char head[256];
+    int hn =
+        snprintf(head, sizeof head,
+                 "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html; charset=utf-8\r\n"
+                 "Content-Length: %zu\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+                 b.len);
+    /* The socket is non-blocking: never stall the runner. A send buffer
+     * bigger than the page (16 KiB at most) takes it whole at once; a peer
+     * that does not read gets what fits. */
+    int size = 64 * 1024;
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    if (send(fd, head, (size_t)hn, MSG_NOSIGNAL) == hn)
+        if (send(fd, b.data, b.len, MSG_NOSIGNAL) < 0) {}
+    close(fd);
+}
+
+/* A connection waiting for its request. */
+typedef struct pending {
+    int fd;       /* -1: a free slot */
+    double since; /* accepted then */
+    /* The how-manieth accepted: the oldest goes first (a batch of
+     * accepts shares one time). */
+    unsigned long n;
+    unsigned endings; /* line ends in a row: the second ends the headers */
+    size_t bytes;     /* read so far */
+} pending;
+
+#define REQUEST_MAX (16 * 1024) /* headers longer than this: answered anyway */
+
+static pending table[DEV_PENDING_MAX];
+static bool table_ready;
+static unsigned long accepted;
+
+static void drop(pending *c) {
+    close(c->fd);
+    c->fd = -1;
+}
+
+/* A free slot; when none is free, the oldest connection's, closed. */
+static pending *take_slot(void) {
+    if (!table_ready) {
+        for (size_t i = 0; i < DEV_PENDING_MAX; i++) table[i].fd = -1;
+        table_ready = true;
+    }
+    pending *oldest = &table[0];
+    for (size_t i = 0; i < DEV_PENDING_MAX; i++) {
+        if (table[i].fd < 0) return &table[i];
+        if (table[i].n < oldest->n) oldest = &table[i];
+    }
+    drop(oldest);
+    return oldest;
+}
+
 /* Nothing serves (the first build failed with no earlier binary, or the
  * version that died is not back yet): rather than leave connections
  * waiting in the backlog, answer each with a 503 page that shows why and
  * reloads itself every second; a page's WebSocket gets the same 503 and
  * retries with its backoff. */
-void dev_answer_unavailable(int listen_fd, const dev_error *error, bool building) {
-    for (int i = 0; i < 16; i++) {
-        int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+void dev_unavailable_accept(int listen_fd, double now) {
+    /* A bounded batch: the loop turns between batches of a flood. */
+    for (int i = 0; i < 4 * DEV_PENDING_MAX; i++) {
+        int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
         if (fd < 0) return;
-        /* Read the request first: closing with it unread would reset the
-         * connection and lose the answer. */
-        struct timeval tv = {.tv_sec = 0, .tv_usec = 200000};
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        char req[4096];
-        if (read(fd, req, sizeof req) < 0) {}
-        static page_buf b;
-        b.len = 0;
-        page_raw(&b, "<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=1>"
-                     "<title>reactc-dev: nothing to serve</title><body style=\"font:14px/1.45 "
-                     "ui-monospace,monospace;background:#1e1e1e;color:#eee;padding:1rem\">"
-                     "<h2 style=\"color:#ff8080;font-family:system-ui\">reactc-dev: nothing to "
-                     "serve yet</h2><p id=reactc-dev-error>");
-        if (error) {
-            if (*error->file) {
-                char where[DEV_PATH_MAX + 32];
-                snprintf(where, sizeof where, "%s:%d: ", error->file, error->line);
-                page_text(&b, where);
-            }
-            page_text(&b, error->message);
-            page_raw(&b, "</p><pre style=\"white-space:pre-wrap;color:#ccc\">");
-            if (error->output) page_text(&b, error->output);
-            page_raw(&b, "</pre>");
-        } else {
-            page_text(&b, building ? "Building..." : "Starting...");
-            page_raw(&b, "</p>");
-        }
-        char head[256];
-        int hn = snprintf(
-            head, sizeof head,
-            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html; charset=utf-8\r\n"
-            "Content-Length: %zu\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-            b.len);
-        /* A fresh socket's buffer takes this at once; a peer that does not
-         * read gets what fits (MSG_DONTWAIT: never stall the runner). */
-        if (send(fd, head, (size_t)hn, MSG_NOSIGNAL | MSG_DONTWAIT) == hn)
-            if (send(fd, b.data, b.len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {}
-        close(fd);
+        pending *c = take_slot();
+        *c = (pending){.fd = fd, .since = now, .n = ++accepted};
     }
+}
+
+size_t dev_unavailable_poll_fds(struct pollfd *fds) {
+    size_t n = 0;
+    for (size_t i = 0; table_ready && i < DEV_PENDING_MAX; i++)
+        if (table[i].fd >= 0) fds[n++] = (struct pollfd){.fd = table[i].fd, .events = POLLIN};
+    return n;
+}
+
+/* Reads what c sent, up to what is there now: true once its headers are
+ * in (an empty line ends them) or too long to wait for, or the peer has
+ * stopped sending; false when more is to come, or c was closed (an error). */
+static bool request_in(pending *c) {
+    char buf[4096];
+    while (c->bytes < 2 * REQUEST_MAX) {
+        ssize_t n = read(c->fd, buf, sizeof buf);
+        if (n == 0) return true; /* it will send nothing more: answer what there is */
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return c->endings >= 2 || c->bytes > REQUEST_MAX;
+            drop(c);
+            return false;
+        }
+        c->bytes += (size_t)n;
+        for (ssize_t i = 0; i < n && c->endings < 2; i++) {
+            if (buf[i] == '\n') c->endings++;
+            else if (buf[i] != '\r') c->endings = 0;
+        }
+    }
+    return true; /* a flood: answered with the rest unread */
+}
+
+void dev_unavailable_serve(const struct pollfd *fds, size_t n, const dev_error *error,
+                           bool building) {
+    for (size_t i = 0; i < n; i++) {
+        if (!fds[i].revents) continue;
+        for (size_t k = 0; k < DEV_PENDING_MAX; k++) {
+            pending *c = &table[k];
+            if (c->fd != fds[i].fd) continue;
+            if (request_in(c)) {
+                answer(c->fd, error, building);
+                c->fd = -1;
+            }
+            break;
+        }
+    }
+}
+
+double dev_unavailable_expire(double now) {
+    double next = 0;
+    for (size_t i = 0; table_ready && i < DEV_PENDING_MAX; i++) {
+        pending *c = &table[i];
+        if (c->fd < 0) continue;
+        if (now - c->since >= DEV_PENDING_SILENT_MS) drop(c);
+        else if (next <= 0 || c->since + DEV_PENDING_SILENT_MS < next)
+            next = c->since + DEV_PENDING_SILENT_MS;
+    }
+    return next;
 }

@@ -1,6 +1,10 @@
 /* The dev runner's build step (src/dev/build.c): the first compiler error
  * found in gcc, clang, Ninja and linker output, the status line the app
  * gets, and real build commands that fail and succeed. */
+#define _GNU_SOURCE /* memmem */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -108,15 +112,23 @@ static void status_line_is_one_json_line(void **state) {
     dev_error_clear(&e);
 }
 
+/* Runs a --build shell line. */
+static int build_sh(const char *line, dev_error *e, double *ms) {
+    static dev_command c; /* large: not on the stack */
+    memset(&c, 0, sizeof c);
+    snprintf(c.shell, sizeof c.shell, "%s", line);
+    return dev_build(&c, NULL, e, ms);
+}
+
 static void failing_build_is_captured_cleaned_and_capped(void **state) {
     (void)state;
     dev_error e = {0};
     double ms = -1;
     /* Colour codes, invalid UTF-8 and 20 KB of output. */
-    int rc = dev_build(
+    int rc = build_sh(
         "printf '\\033[01m\\033[Kx.c:2:5:\\033[m \\033[01;31merror: \\033[mbroken \\377\\n'; "
         "head -c 20000 /dev/zero | tr '\\0' a; exit 3",
-        NULL, &e, &ms);
+        &e, &ms);
     assert_int_equal(rc, -1);
     assert_true(ms >= 0);
     assert_string_equal(e.kind, "compile");
@@ -136,11 +148,53 @@ static void succeeding_build_returns_zero(void **state) {
     (void)state;
     dev_error e = {0};
     double ms = -1;
-    assert_int_equal(dev_build("echo all good; true", NULL, &e, &ms), 0);
+    assert_int_equal(build_sh("echo all good; true", &e, &ms), 0);
     assert_null(e.output);
-    assert_int_equal(dev_build("exit 1", NULL, &e, &ms), -1);
+    assert_int_equal(build_sh("exit 1", &e, &ms), -1);
     assert_string_equal(e.message, "the build command failed");
     dev_error_clear(&e);
+}
+
+/* The default build is an argument vector: run as it is, no shell; a
+ * missing tool is a failed build that says so. */
+static void argv_build_runs_without_a_shell(void **state) {
+    (void)state;
+    static dev_command c;
+    memset(&c, 0, sizeof c);
+    c.argc = 2;
+    snprintf(c.argv[0], sizeof c.argv[0], "true");
+    snprintf(c.argv[1], sizeof c.argv[1], "; exit 1"); /* an argument, not shell */
+    dev_error e = {0};
+    double ms;
+    assert_int_equal(dev_build(&c, NULL, &e, &ms), 0);
+    c.argc = 1;
+    snprintf(c.argv[0], sizeof c.argv[0], "reactc-no-such-build-tool");
+    assert_int_equal(dev_build(&c, NULL, &e, &ms), -1);
+    assert_non_null(strstr(e.output, "cannot run reactc-no-such-build-tool"));
+    dev_error_clear(&e);
+}
+
+/* A build that ignores SIGTERM (a script with a trap) does not hold up the
+ * runner's exit: cancelling it ends it anyway. It hung for ever. */
+static void cancel_ends_a_build_that_ignores_sigterm(void **state) {
+    (void)state;
+    static dev_command c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.shell, sizeof c.shell, "trap '' TERM; echo trapped; while :; do sleep 1; done");
+    dev_job j;
+    assert_int_equal(dev_job_start(&j, &c), 0);
+    /* The trap is set once it says so. */
+    struct pollfd p = {.fd = j.fd, .events = POLLIN};
+    while (!memmem(j.out, j.len, "trapped", 7)) {
+        assert_true(poll(&p, 1, -1) > 0);
+        assert_false(dev_job_read(&j));
+    }
+    pid_t pid = j.pid;
+    dev_job_cancel(&j);
+    assert_int_equal(kill(pid, 0), -1); /* killed and reaped */
+    assert_int_equal(errno, ESRCH);
+    assert_int_equal(j.pid, 0);
+    assert_int_equal(j.fd, -1);
 }
 
 int main(void) {
@@ -151,6 +205,8 @@ int main(void) {
         cmocka_unit_test(status_line_is_one_json_line),
         cmocka_unit_test(failing_build_is_captured_cleaned_and_capped),
         cmocka_unit_test(succeeding_build_returns_zero),
+        cmocka_unit_test(argv_build_runs_without_a_shell),
+        cmocka_unit_test(cancel_ends_a_build_that_ignores_sigterm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,7 +19,8 @@
 
 typedef struct tree {
     char root[256]; /* a temp folder */
-    char app[512];  /* root/build/examples/app */
+    char top[512];  /* root, or a folder in it the build tree is in */
+    char app[1024]; /* top/build/examples/app */
 } tree;
 
 static void write_file(const char *path, const char *text) {
@@ -29,26 +30,30 @@ static void write_file(const char *path, const char *text) {
     fclose(f);
 }
 
-/* root/build with a CMakeCache.txt naming root/src, and a build.ninja
- * when ninja is set. */
-static void make_tree(tree *t, bool ninja) {
+/* top/build with a CMakeCache.txt naming top/src, and a build.ninja when
+ * ninja is set; top is root/sub (sub not NULL) or root. */
+static void make_tree_in(tree *t, bool ninja, const char *sub) {
     snprintf(t->root, sizeof t->root, "/tmp/reactc-dev-options-XXXXXX");
     assert_non_null(mkdtemp(t->root));
-    char path[600];
-    snprintf(path, sizeof path, "%s/build", t->root);
+    snprintf(t->top, sizeof t->top, "%s%s%s", t->root, sub ? "/" : "", sub ? sub : "");
+    if (sub) assert_int_equal(mkdir(t->top, 0700), 0);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/build", t->top);
     assert_int_equal(mkdir(path, 0700), 0);
-    snprintf(path, sizeof path, "%s/build/examples", t->root);
+    snprintf(path, sizeof path, "%s/build/examples", t->top);
     assert_int_equal(mkdir(path, 0700), 0);
-    snprintf(path, sizeof path, "%s/build/CMakeCache.txt", t->root);
-    char cache[400];
-    snprintf(cache, sizeof cache, "# cache\nCMAKE_HOME_DIRECTORY:INTERNAL=%s/src\n", t->root);
+    snprintf(path, sizeof path, "%s/build/CMakeCache.txt", t->top);
+    char cache[700];
+    snprintf(cache, sizeof cache, "# cache\nCMAKE_HOME_DIRECTORY:INTERNAL=%s/src\n", t->top);
     write_file(path, cache);
     if (ninja) {
-        snprintf(path, sizeof path, "%s/build/build.ninja", t->root);
+        snprintf(path, sizeof path, "%s/build/build.ninja", t->top);
         write_file(path, "# ninja\n");
     }
-    snprintf(t->app, sizeof t->app, "%s/build/examples/app", t->root);
+    snprintf(t->app, sizeof t->app, "%s/build/examples/app", t->top);
 }
+
+static void make_tree(tree *t, bool ninja) { make_tree_in(t, ninja, NULL); }
 
 static void remove_tree(const tree *t) {
     char cmd[600];
@@ -69,8 +74,13 @@ static void test_defaults_from_the_build_tree(void **state) {
     const char *argv[] = {"reactc-dev", "--port", "9001", t.app, "--title", "x"};
     assert_int_equal(parse(&o, 6, argv), 0);
     char want[1200];
-    snprintf(want, sizeof want, "ninja -C '%s/build' 'examples/app'", t.root);
-    assert_string_equal(o.build_cmd, want);
+    assert_string_equal(o.build.shell, ""); /* no shell: an argument vector */
+    assert_int_equal(o.build.argc, 4);
+    assert_string_equal(o.build.argv[0], "ninja");
+    assert_string_equal(o.build.argv[1], "-C");
+    snprintf(want, sizeof want, "%s/build", t.root);
+    assert_string_equal(o.build.argv[2], want);
+    assert_string_equal(o.build.argv[3], "examples/app");
     snprintf(want, sizeof want, "%s/src", t.root);
     assert_string_equal(o.cmake_home, want);
     assert_int_equal(o.nwatch, 1);
@@ -83,8 +93,14 @@ static void test_defaults_from_the_build_tree(void **state) {
     make_tree(&t, false); /* another generator: cmake --build */
     const char *argv2[] = {"reactc-dev", t.app};
     assert_int_equal(parse(&o, 2, argv2), 0);
-    snprintf(want, sizeof want, "cmake --build '%s/build' --target 'app'", t.root);
-    assert_string_equal(o.build_cmd, want);
+    assert_int_equal(o.build.argc, 5);
+    snprintf(want, sizeof want, "%s/build", t.root);
+    const char *cmake[] = {"cmake", "--build", want, "--target", "app"};
+    for (size_t i = 0; i < 5; i++) assert_string_equal(o.build.argv[i], cmake[i]);
+    char shown[2 * DEV_PATH_MAX]; /* the log line's form */
+    dev_command_describe(&o.build, shown, sizeof shown);
+    snprintf(want, sizeof want, "cmake --build %s/build --target app", t.root);
+    assert_string_equal(shown, want);
     remove_tree(&t);
 }
 
@@ -95,12 +111,86 @@ static void test_build_option_wins(void **state) {
     dev_options o;
     const char *argv[] = {"reactc-dev", "--build", "make app", "--watch", "/somewhere", t.app};
     assert_int_equal(parse(&o, 6, argv), 0);
-    assert_string_equal(o.build_cmd, "make app");
+    assert_string_equal(o.build.shell, "make app"); /* a shell line: the user typed it */
+    assert_int_equal(o.build.argc, 0);
     assert_int_equal(o.nwatch, 1);
     assert_string_equal(o.watch[0], "/somewhere");
     char want[600];
     snprintf(want, sizeof want, "%s/src", t.root);
     assert_string_equal(o.cmake_home, want); /* still found */
+    remove_tree(&t);
+}
+
+/* A stand-in for a build tool in root/bin: writes its arguments, one a
+ * line, to root/args. */
+static void fake_tool(const tree *t, const char *name) {
+    char path[600];
+    snprintf(path, sizeof path, "%s/bin", t->root);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/bin/%s", t->root, name);
+    char script[600];
+    snprintf(script, sizeof script,
+             "#!/bin/sh\nfor a in \"$@\"; do printf '%%s\\n' \"$a\"; done > '%s/args'\n", t->root);
+    write_file(path, script);
+    assert_int_equal(chmod(path, 0700), 0);
+}
+
+/* Runs the default build of t's app with the fake tools first on PATH and
+ * root as the working folder; returns what the tool got, one argument a
+ * line, and whether a file named PWNED appeared in root. */
+static void run_default_build(const tree *t, char *args, size_t size, bool *pwned) {
+    dev_options o;
+    const char *argv[] = {"reactc-dev", t->app};
+    assert_int_equal(parse(&o, 2, argv), 0);
+    char cwd[1024], path[2048];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    const char *old_path = getenv("PATH");
+    char *saved = strdup(old_path ? old_path : "/usr/bin:/bin");
+    snprintf(path, sizeof path, "%s/bin:%s", t->root, saved);
+    setenv("PATH", path, 1);
+    assert_int_equal(chdir(t->root), 0);
+    dev_error e = {0};
+    double ms;
+    int rc = dev_build(&o.build, NULL, &e, &ms);
+    dev_error_clear(&e);
+    assert_int_equal(chdir(cwd), 0);
+    setenv("PATH", saved, 1);
+    free(saved);
+    snprintf(path, sizeof path, "%s/PWNED", t->root);
+    *pwned = access(path, F_OK) == 0;
+    snprintf(path, sizeof path, "%s/args", t->root);
+    args[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (f) {
+        args[fread(args, 1, size - 1, f)] = '\0';
+        fclose(f);
+    }
+    assert_int_equal(rc, 0);
+}
+
+/* The build tree's path goes to the build tool as one argument, whatever
+ * it holds: a quote and a command substitution in a folder name ran as
+ * shell when the default build was a shell line with the path in quotes. */
+static void test_default_build_runs_without_a_shell(void **state) {
+    (void)state;
+    static const char *const evil = "a'$(touch PWNED)'b";
+    tree t;
+    make_tree_in(&t, true, evil);
+    fake_tool(&t, "ninja");
+    char args[4096], want[2048];
+    bool pwned;
+    run_default_build(&t, args, sizeof args, &pwned);
+    snprintf(want, sizeof want, "-C\n%s/build\nexamples/app\n", t.top);
+    assert_false(pwned);
+    assert_string_equal(args, want);
+    remove_tree(&t);
+
+    make_tree_in(&t, false, evil); /* cmake --build, the same */
+    fake_tool(&t, "cmake");
+    run_default_build(&t, args, sizeof args, &pwned);
+    snprintf(want, sizeof want, "--build\n%s/build\n--target\napp\n", t.top);
+    assert_false(pwned);
+    assert_string_equal(args, want);
     remove_tree(&t);
 }
 
@@ -111,7 +201,7 @@ static void test_outside_a_build_tree(void **state) {
     assert_int_equal(parse(&o, 2, argv), -1); /* no build command to run */
     const char *argv2[] = {"reactc-dev", "--build", "cc -o app app.c", "/nonexistent/app"};
     assert_int_equal(parse(&o, 4, argv2), 0);
-    assert_string_equal(o.build_cmd, "cc -o app app.c");
+    assert_string_equal(o.build.shell, "cc -o app app.c");
     assert_string_equal(o.watch[0], ".");
     const char *argv3[] = {"reactc-dev", "--port"};
     assert_int_equal(parse(&o, 2, argv3), -1); /* a value missing */
@@ -124,6 +214,7 @@ int main(void) {
         cmocka_unit_test(test_defaults_from_the_build_tree),
         cmocka_unit_test(test_build_option_wins),
         cmocka_unit_test(test_outside_a_build_tree),
+        cmocka_unit_test(test_default_build_runs_without_a_shell),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
