@@ -437,10 +437,15 @@ scenario('counter: tokens lag the events (--token-interval 60000): the hello car
   // ... so the server's first tree already showed 5: never a lower count.
   assert.match(back.snap.html, /<span id="count">5<\/span>/);
   // Nothing replayed twice, no older state shown later: the answer to one
-  // more click shows 6, and every count shown on the way went up by one.
+  // more click shows 6, and every count shown on the way went up (clicks
+  // read by the server in one loop pass render once, so a count may be
+  // skipped, never shown lower than one shown before).
   await clickAnswered(page, wire, '#increment');
   assert.equal(await text(page, '#count'), '6');
-  assert.deepEqual(await page.evaluate(() => window.__counts), ['0', '1', '2', '3', '4', '5', '6'], 'the counts shown');
+  const shown = (await page.evaluate(() => window.__counts)).map(Number);
+  assert.ok(shown.every((n, i) => i === 0 || n > shown[i - 1]), `the counts shown: ${shown}`);
+  assert.deepEqual([shown[0], shown.at(-1)], [0, 6], `the counts shown: ${shown}`);
+  assert.ok(shown.includes(5), `the counts shown: ${shown}`);
   assert.deepEqual(wire.sent, [1, 2, 3, 4, 5, 6], 'no event sent again on its own');
   assert.deepEqual(realErrors(errors), []);
 }, ['--token-interval', '60000']);
