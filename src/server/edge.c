@@ -53,12 +53,22 @@ static char *last_item(char *list) {
     return p;
 }
 
+/* lws has no call for the request's HTTP version, but writes it into the
+ * status lines it makes (here into a scratch buffer, nothing sent). */
+static bool is_http10(struct lws *wsi) {
+    unsigned char buf[128], *p = buf;
+    if (lws_add_http_header_status(wsi, 200 | LWSAHH_FLAG_NO_SERVER_NAME, &p, buf + sizeof buf))
+        return false;
+    return p - buf >= 8 && memcmp(buf, "HTTP/1.0", 8) == 0;
+}
+
 static void read_request(struct lws *wsi, edge_headers *h, rc_edge_request *q) {
     memset(q, 0, sizeof *q);
     h->peer[0] = '\0';
     lws_get_peer_simple(wsi, h->peer, sizeof h->peer);
     q->peer = h->peer;
     q->tls = lws_is_ssl(wsi) != 0;
+    q->http10 = is_http10(wsi);
     q->host = token(wsi, WSI_TOKEN_HOST, h->host, sizeof h->host);
     q->origin = token(wsi, WSI_TOKEN_ORIGIN, h->origin, sizeof h->origin);
     /* nginx and HAProxy (deploy/) set these two, replacing what the client

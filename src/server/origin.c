@@ -215,8 +215,10 @@ unsigned rc_edge_rules_check(const rc_edge_rules *r, const rc_edge_request *q, b
         if (q->xf_proto && (strcmp(q->xf_proto, "http") == 0 || strcmp(q->xf_proto, "https") == 0))
             scheme = q->xf_proto;
     }
-    /* A request without Host cannot be checked against rebinding (and
-     * HTTP/1.1 requires one): refused, HTTP/1.0 too. */
+    /* HTTP/1.1 requires Host. An HTTP/1.0 request may lack one (HAProxy's
+     * default health check does): no browser sends that, so no page can
+     * be rebound through it, and it is served. */
+    if (!host && q->http10 && !upgrade) return *why = "ok", 0;
     if (!host || !*host) return *why = "no Host header", 400;
     rc_origin page;
     if (rc_origin_init_host(&page, scheme, host)) return *why = "bad Host header", 400;

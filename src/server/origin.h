@@ -64,6 +64,7 @@ bool rc_edge_rules_trust_peer(const rc_edge_rules *r, const char *peer);
 typedef struct rc_edge_request {
     const char *peer;     /* the TCP peer's address */
     bool tls;             /* arrived over TLS */
+    bool http10;          /* an HTTP/1.0 request (Host optional) */
     const char *host;     /* Host */
     const char *origin;   /* Origin (upgrades) */
     const char *xf_host;  /* X-Forwarded-Host, last value */
@@ -71,7 +72,7 @@ typedef struct rc_edge_request {
 } rc_edge_request;
 
 /* The verdict on a request: 0 (serve it) or the HTTP status to refuse it
- * with: 400 (no or bad Host), 421 (a Host not ours: DNS rebinding), 403 (an
+ * with: 400 (no Host on HTTP/1.1 or an upgrade, a bad Host), 421 (a Host not ours: DNS rebinding), 403 (an
  * upgrade from a foreign Origin). *why says which, for the log. */
 unsigned rc_edge_rules_check(const rc_edge_rules *r, const rc_edge_request *q, bool upgrade,
                              const char **why);

@@ -202,6 +202,9 @@ test('a rebound Host gets 421 for the page, the bundle, static files and the upg
   await logged(server, /refused a request from 127\.0\.0\.1: Host not allowed \(Host "attacker\.rebind\.example:\d+"/);
   // No Host, or a malformed one: 400.
   assert.equal(await raw(server, 'GET / HTTP/1.1\r\n\r\n'), 400);
+  // HTTP/1.0 has no Host to check (a health check): served.
+  assert.equal(await raw(server, 'GET / HTTP/1.0\r\n\r\n'), 200);
+  assert.equal(await raw(server, 'GET / HTTP/1.0\r\nHost: evil.example\r\n\r\n'), 421);
   assert.equal(await raw(server, 'GET / HTTP/1.1\r\nHost: a b\r\n\r\n'), 400);
   assert.equal(await raw(server, 'GET / HTTP/1.1\r\nHost: ::1\r\n\r\n'), 400);
   assert.equal(await raw(server, `GET /_reactc/stream HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +

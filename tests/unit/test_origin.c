@@ -211,6 +211,10 @@ static void test_check_host_and_origin(void **state) {
     assert_int_equal(check(&r, q, true), 421);
     q.host = NULL;
     assert_int_equal(check(&r, q, false), 400);
+    q.http10 = true; /* HTTP/1.0 without Host (health checks): served, not upgraded */
+    assert_int_equal(check(&r, q, false), 0);
+    assert_int_equal(check(&r, q, true), 400);
+    q.http10 = false;
     q.host = "";
     assert_int_equal(check(&r, q, false), 400);
     q.host = "a b";
