@@ -5,9 +5,9 @@
  *   args.c      rc_app_parse_args: the command line
  *   config.c    the app's settings with defaults resolved (a private copy)
  *   http.c      the page, the client bundle, static files, 404s, refusals
- *   origin.c    the network edge's rules: Host, Origin, trusted proxies
- *               (pure; origin.h)
- *   edge.c      those rules applied to lws requests, refusals logged
+ *   edge.c      the network edge: origin.c's rules applied to lws
+ *               requests, refusals logged
+ *   origin.c    the rules: Host, Origin, trusted proxies (pure; origin.h)
  *   session.h   one session per WebSocket, in six files by concern (listed
  *               there, top down): protocol, resume, lifecycle, render,
  *               tokens, io
