@@ -65,9 +65,9 @@ export class ReactcClient extends EventEmitter {
     this.openTimeout = options.openTimeout ?? 5000;
     this.wsOptions = options.wsOptions || {}; // for ws: e.g. {rejectUnauthorized: false}
     // Browser-like by default: the server refuses a foreign Origin, so the
-    // chaos runs go through the same check real pages do.
-    const u = new URL(this.url);
-    this.origin = options.origin === undefined ? `${u.protocol === 'wss:' ? 'https' : 'http'}://${u.host}` : options.origin;
+    // chaos runs go through the same check real pages do. Derived from the
+    // url at each connect (tests move a client by changing its url).
+    this.origin = options.origin;
     this.heartbeat = options.heartbeat ?? 15000;
 
     this.root = M.mountRoot();
@@ -110,8 +110,10 @@ export class ReactcClient extends EventEmitter {
     clearTimeout(this.timer);
     this.timer = null;
     if (this.closed || this.ws) return;
+    const u = new URL(this.url);
+    const origin = this.origin === undefined ? `${u.protocol === 'wss:' ? 'https' : 'http'}://${u.host}` : this.origin;
     const ws = new WebSocket(this.url, { perMessageDeflate: false, handshakeTimeout: this.openTimeout,
-      ...(this.origin ? { origin: this.origin } : {}), ...this.wsOptions });
+      ...(origin ? { origin } : {}), ...this.wsOptions });
     this.ws = ws;
     let first = true; // no tree yet on this socket
     let opened = false;
