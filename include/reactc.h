@@ -643,6 +643,16 @@ typedef struct rc_app {
     /* The browser client's timings and storage. Its heartbeat follows
      * heartbeat_s (the client pings after as long without a message). */
     rc_client_options client;
+    /* The network edge (docs/security.md). Each is a NULL-terminated list,
+     * or NULL for none. allow_origins: origins ("https://panel.example",
+     * scheme://host[:port]) besides the page's own whose pages may open a
+     * WebSocket. allow_hosts: DNS names the Host header may carry (IP
+     * literals and "localhost" always may; others get 421, against DNS
+     * rebinding). trusted_proxies: IP addresses of reverse proxies whose
+     * X-Forwarded-Host/-Proto/-For are believed (nobody's by default). */
+    const char *const *allow_origins;
+    const char *const *allow_hosts;
+    const char *const *trusted_proxies;
     void *user; /* yours */
     /* Called on the loop thread once the server listens (port known). */
     void (*on_listen)(struct rc_app *app, int port);
@@ -652,8 +662,10 @@ typedef struct rc_app {
  * --secret-file, --grace (seconds), --workers (N or auto), --heartbeat,
  * --token-interval, --idle (seconds; 0: never), --storage, --static DIR, --show-errors yes|no,
  * --max-sessions, --max-detached, --max-partial, --message-timeout and
- * --hello-timeout (seconds),
- * --max-message, --max-queued and --help into app. Unknown options are an error. Returns 0, 1 after printing
+ * --hello-timeout (seconds), --max-message, --max-queued, the repeatable
+ * --allow-origin, --allow-host and --trusted-proxy (appended to the app's
+ * lists, kept in storage of this function: parse once per process) and
+ * --help into app. Unknown options are an error. Returns 0, 1 after printing
  * help (exit 0), or -1 after printing an error (exit 2). */
 int rc_app_parse_args(rc_app *app, int argc, char **argv);
 

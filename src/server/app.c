@@ -47,9 +47,19 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_CLOSED_HTTP:
         if (c) rc_http_done(c);
         return 0;
+    case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: {
+        /* Host and Origin (edge.c) while an HTTP status can still be sent. */
+        unsigned refused = rc_edge_check(s, wsi, true);
+        if (!refused) return 0;
+        rc_http_refuse_upgrade(wsi, refused);
+        return -1; /* hang up: the refusal is written */
+    }
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION: {
         char uri[256];
         if (s->shutting_down) return 1;
+        /* Checked at CONFIRM_UPGRADE already; again here in case an upgrade
+         * ever gets here without it (this can only hang up). */
+        if (rc_edge_check(s, wsi, true)) return 1;
         if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0) return 1;
         if (strcmp(uri, RC_PATH_STREAM) == 0 ||
             strncmp(uri, RC_PATH_BASE_STREAM, RC_PATH_LEN(RC_PATH_BASE_STREAM)) == 0)
@@ -257,6 +267,7 @@ static struct lws_context *create_lws(rc_server *s) {
 
 static void server_free(rc_server *s) {
     rc_map_free(&s->index);
+    rc_edge_rules_free(&s->edge);
     rc_keyring_wipe(&s->keys);
     if (s->loop) ev_loop_destroy(s->loop);
     free(s->page);
@@ -280,6 +291,12 @@ static rc_server *server_new(rc_app *app, const rc_app *cfg) {
     rc_timers_init(s);
     rc_http_build_page(s);
     rc_map_init(&s->index);
+    char err[300];
+    if (rc_edge_rules_init(&s->edge, cfg, err, sizeof err)) {
+        rc_srv_log(s, RC_LOG_ERROR, "%s", err);
+        server_free(s);
+        return NULL;
+    }
     if (init_keys(s) < 0) {
         server_free(s);
         return NULL;
@@ -398,6 +415,13 @@ int rc_app_run(rc_app *app) {
     }
     rc_app cfg;
     rc_config_resolve(&cfg, app);
+    rc_edge_rules rules; /* checked before any fork: a bad entry stops the start */
+    char err[300];
+    if (rc_edge_rules_init(&rules, &cfg, err, sizeof err)) {
+        fprintf(stderr, "reactc: %s\n", err);
+        return 1;
+    }
+    rc_edge_rules_free(&rules);
     /* Under the dev runner: one process on the runner's socket. */
     int dev_listen = rc_dev_listen_fd();
     if (dev_listen >= 0) return run_server(app, &cfg, dev_listen);

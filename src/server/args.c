@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "reactc.h"
+#include "server/origin.h"
 
 static void usage(const char *prog) {
     printf(
@@ -35,7 +36,13 @@ static void usage(const char *prog) {
         "                   twice --max-message)\n"
         "  --message-timeout S  a message begun must end within S seconds (default 10)\n"
         "  --hello-timeout S    a new connection must speak within S seconds (default 10)\n"
-        "  --max-detached N disconnected sessions kept for re-attach (default max-sessions/4)\n",
+        "  --max-detached N disconnected sessions kept for re-attach (default max-sessions/4)\n"
+        "  --allow-origin O another origin (scheme://host[:port]) whose pages may open the\n"
+        "                   WebSocket (repeatable; the page's own origin always may)\n"
+        "  --allow-host H   a DNS name the Host header may carry (repeatable; IP addresses and\n"
+        "                   localhost always may; others get 421)\n"
+        "  --trusted-proxy A  a reverse proxy's IP address: its X-Forwarded-Host/-Proto/-For\n"
+        "                   are believed (repeatable; none by default)\n",
         prog);
 }
 
@@ -60,6 +67,50 @@ static bool int_option(const char *prog, const char *opt, const char *val, long 
         return false;
     }
     *out = n;
+    return true;
+}
+
+/* The repeatable options' lists: what the app had, then each value given,
+ * NULL-terminated. Static storage (rc_app only points at it): nothing to
+ * free, at the price of one parse per process. */
+#define LIST_MAX 32
+typedef struct arg_list {
+    const char *opt;
+    const char *items[LIST_MAX + 1];
+    size_t n;
+} arg_list;
+static arg_list lists[3] = {
+    {"--allow-origin", {0}, 0}, {"--allow-host", {0}, 0}, {"--trusted-proxy", {0}, 0}};
+
+static const char *const **list_field(rc_app *app, int i) {
+    return i == 0 ? &app->allow_origins : i == 1 ? &app->allow_hosts : &app->trusted_proxies;
+}
+
+/* Appends val to list i (checked as that list's rules would parse it). */
+static bool list_option(rc_app *app, const char *prog, int i, const char *val) {
+    arg_list *l = &lists[i];
+    const char *const **field = list_field(app, i);
+    if (*field != l->items) { /* first use: start from the app's own */
+        l->n = 0;
+        for (const char *const *p = *field; p && *p && l->n < LIST_MAX; p++) l->items[l->n++] = *p;
+    }
+    rc_edge_rules rules;
+    char err[300];
+    rc_app one = {0};
+    const char *const single[2] = {val, NULL};
+    *list_field(&one, i) = single;
+    if (rc_edge_rules_init(&rules, &one, err, sizeof err)) {
+        fprintf(stderr, "%s: %s: %s\n", prog, l->opt, err);
+        return false;
+    }
+    rc_edge_rules_free(&rules);
+    if (l->n >= LIST_MAX) {
+        fprintf(stderr, "%s: %s given more than %d times\n", prog, l->opt, LIST_MAX);
+        return false;
+    }
+    l->items[l->n++] = val;
+    l->items[l->n] = NULL;
+    *field = l->items;
     return true;
 }
 
@@ -131,6 +182,10 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
                 return -1;
             }
             app->show_errors = val[0] == 'y';
+        } else if (strcmp(a, "--allow-origin") == 0 || strcmp(a, "--allow-host") == 0 ||
+                   strcmp(a, "--trusted-proxy") == 0) {
+            int li = a[2] == 't' ? 2 : a[8] == 'o' ? 0 : 1;
+            if (!list_option(app, argv[0], li, val)) return -1;
         } else if (strcmp(a, "--static") == 0) {
             app->static_dir = val;
         } else if (strcmp(a, "--secret-file") == 0) {

@@ -127,6 +127,36 @@ static int not_found(struct lws *wsi, rc_conn *c) {
                    "no-store", NULL);
 }
 
+/* The body of a refusal by the network edge (edge.c). */
+static const char *refusal_text(unsigned status) {
+    switch (status) {
+    case 400: return "400 bad request: no or bad Host header\n";
+    case 421:
+        return "421 misdirected request: this server does not serve that Host "
+               "(see --allow-host)\n";
+    default: return "403 forbidden: WebSocket from a foreign Origin (see --allow-origin)\n";
+    }
+}
+
+int rc_http_refuse(struct lws *wsi, rc_conn *c, unsigned status) {
+    const char *msg = refusal_text(status);
+    return respond(wsi, c, status, "text/plain; charset=utf-8", msg, strlen(msg), "no-store", NULL);
+}
+
+/* At LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: the whole answer written now (it
+ * is small), after which the caller hangs up. Not the callback's ">0: I
+ * answered" path, which goes on to lws_http_transaction_completed: that is
+ * where lws' CVE-2025-11677 (a use after free) lies, and a refused
+ * handshake has nothing more to say on its connection anyway. */
+int rc_http_refuse_upgrade(struct lws *wsi, unsigned status) {
+    const char *msg = refusal_text(status);
+    size_t n = strlen(msg);
+    if (send_headers(wsi, status, "text/plain; charset=utf-8", n, "no-store", NULL)) return -1;
+    unsigned char buf[LWS_PRE + 256];
+    memcpy(buf + LWS_PRE, msg, n);
+    return lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_HTTP_FINAL) == (int)n ? 0 : -1;
+}
+
 static const char *mime_of(const char *path) {
     static const struct {
         const char *ext, *type;
@@ -177,6 +207,10 @@ static bool query_has_version(struct lws *wsi, const char *etag) {
 }
 
 int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri) {
+    /* Host first, for every path: a page fetched through a rebound DNS name
+     * would run on the attacker's origin with our content. */
+    unsigned refused = rc_edge_check(s, wsi, false);
+    if (refused) return rc_http_refuse(wsi, c, refused);
     if (strcmp(uri, RC_PATH_CLIENT_JS) == 0) {
         char etag[32];
         snprintf(etag, sizeof etag, "\"%s\"", s->client_etag);

@@ -4,7 +4,10 @@
  *   app.c       rc_app_run: loop, signals, lws context and its callback, shutdown
  *   args.c      rc_app_parse_args: the command line
  *   config.c    the app's settings with defaults resolved (a private copy)
- *   http.c      the page, the client bundle, static files, 404s
+ *   http.c      the page, the client bundle, static files, 404s, refusals
+ *   edge.c      the network edge: origin.c's rules applied to lws
+ *               requests, refusals logged
+ *   origin.c    the rules: Host, Origin, trusted proxies (pure; origin.h)
  *   session.h   one session per WebSocket, in six files by concern (listed
  *               there, top down): protocol, resume, lifecycle, render,
  *               tokens, io
@@ -30,6 +33,7 @@
 #include "reactc_layout.h"
 #include "resume/token.h"
 #include "server/listen.h"
+#include "server/origin.h"
 #include "server/outq.h"
 #include "util/hash.h"
 #include "util/ratelimit.h"
@@ -91,8 +95,11 @@ struct rc_server {
     rc_rate log_rate; /* log.c: repeats of a call site limited */
     int dev_fd;       /* dev_channel.c: the runner's channel, or -1 */
     ev_io dev_io;
-    rc_buf dev_in;     /* a line from the runner being read */
-    rc_buf dev_status; /* {"type":"dev",...} for every page; empty: not in dev */
+    rc_buf dev_in;          /* a line from the runner being read */
+    rc_buf dev_status;      /* {"type":"dev",...} for every page; empty: not in dev */
+    rc_edge_rules edge;     /* origin.c: allowed origins and hosts, trusted proxies */
+    double edge_log_window; /* edge.c: refusal log rate limit */
+    unsigned edge_log_count, edge_log_dropped;
 };
 
 /* dev_channel.c: the app's end of reactc-dev's channel (docs/dev.md). */
@@ -101,7 +108,14 @@ void rc_dev_init(rc_server *s);  /* after the loop exists */
 void rc_dev_ready(rc_server *s); /* accepting: tell the runner */
 void rc_dev_free(rc_server *s);
 
+/* edge.c: the verdict of origin.c's rules on the request on wsi: 0 (go
+ * on), or the HTTP status to refuse it with (logged here). upgrade: a
+ * WebSocket handshake (its Origin is checked too). */
+unsigned rc_edge_check(rc_server *s, struct lws *wsi, bool upgrade);
+
 /* http.c */
+int rc_http_refuse(struct lws *wsi, rc_conn *c, unsigned status);
+int rc_http_refuse_upgrade(struct lws *wsi, unsigned status);
 int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri);
 int rc_http_writable(struct lws *wsi, rc_conn *c);
 void rc_http_done(rc_conn *c);

@@ -12,13 +12,22 @@
 // - HAProxy run from deploy/haproxy.cfg, the same way, over wss://;
 // - the unit's ExecReload (SIGHUP to a --workers server): clients get a
 //   drain, come back, and lose no event.
+// - through each proxy, the network edge (docs/security.md): a page loaded
+//   through it opens its WebSocket (same origin via the proxy, over http
+//   and https: the servers trust the proxy's X-Forwarded-*), a foreign
+//   Origin gets 403 and a rebound Host 421. Every protocol client here
+//   sends the Origin a browser would (lib/client.mjs).
 // Loopback only; every process started here is killed at the end.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import http from 'node:http';
+import https from 'node:https';
 import { after, before, test } from 'node:test';
+import WebSocket from 'ws';
+import { launchBrowser, newPage } from '../e2e/lib/browser.mjs';
 import { ReactcClient } from './lib/client.mjs';
 import { establishedOn } from './lib/fleet.mjs';
 import { freePort, repoRoot, sleep, within, startExample, startProcess, waitPort, which } from './lib/procs.mjs';
@@ -109,6 +118,60 @@ function nextTree(c) {
   return c.waitFor('tree', () => c.stats.starts.length > n && c.connected, 10000, 'a tree after the server died');
 }
 
+// The servers behind a proxy on this machine: its X-Forwarded-* believed
+// (docs/deploy.md), else a page on https would not be same-origin.
+const BEHIND = { env: ENV, args: ['--trusted-proxy', '127.0.0.1'] };
+
+/** A WebSocket handshake through `base` (http(s)://host:port) with extra
+ * headers: resolves with the refusal's status, or 101 once open. */
+function handshake(base, headers) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/_reactc/stream`, { headers, rejectUnauthorized: false });
+    ws.on('unexpected-response', (req, res) => {
+      res.resume();
+      ws.terminate();
+      resolve(res.statusCode);
+    });
+    ws.on('open', () => {
+      ws.terminate();
+      resolve(101);
+    });
+    ws.on('error', reject);
+  });
+}
+
+/** GET `base`/ with extra headers: the status. */
+function status(base, headers) {
+  return new Promise((resolve, reject) => {
+    const mod = base.startsWith('https') ? https : http;
+    const req = mod.request(`${base}/`, { headers, rejectUnauthorized: false, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The network edge through a proxy at `base` (http(s)://127.0.0.1:port). */
+async function edgeThrough(t, base) {
+  const browser = await launchBrowser({ ignoreHTTPSErrors: true });
+  t.after(() => browser.close());
+  const { page, errors } = await newPage(browser.context);
+  page.setDefaultTimeout(10000);
+  await page.goto(`${base}/`);
+  await page.waitForSelector('button#increment');
+  await page.click('button#increment');
+  await page.waitForFunction(() => document.querySelector('#count')?.textContent === '1');
+  assert.deepEqual(errors, [], `page errors through ${base}`);
+  await page.close();
+  assert.equal(await handshake(base, { Origin: base }), 101, `same origin through ${base}`);
+  assert.equal(await handshake(base, { Origin: 'http://evil.example' }), 403, `foreign Origin through ${base}`);
+  const evil = `attacker.rebind.example:${new URL(base).port}`;
+  assert.equal(await handshake(base, { Host: evil, Origin: `${new URL(base).protocol}//${evil}` }), 421, `rebound Host through ${base}`);
+  assert.equal(await status(base, { Host: evil }), 421, `rebound page through ${base}`);
+}
+
 // ---- static checks -------------------------------------------------------------
 
 test('deploy/haproxy.cfg passes haproxy -c', { skip: (!HAPROXY || !OPENSSL) && 'needs haproxy and openssl' }, async () => {
@@ -160,7 +223,7 @@ test('nginx from deploy/nginx.conf: a client works through it and resumes when i
   { skip: (!NGINX || !OPENSSL) && 'needs nginx and openssl', timeout: 60000 }, async (t) => {
     const servers = [];
     t.after(async () => { for (const s of servers) await s.killAll(); });
-    for (let i = 0; i < 2; i++) servers.push(await startExample('counter', await freePort(), { env: ENV }));
+    for (let i = 0; i < 2; i++) servers.push(await startExample('counter', await freePort(), BEHIND));
     const [http, https] = [await freePort(), await freePort()];
     const nd = join(dir, 'nginx');
     await mkdir(nd, { recursive: true });
@@ -214,6 +277,8 @@ test('nginx from deploy/nginx.conf: a client works through it and resumes when i
     const s = await client(t, wsUrl('wss', https), { wsOptions: { rejectUnauthorized: false } });
     assert.equal(await click(s, 2), '2');
     noAnomalies(c, s);
+    await edgeThrough(t, `http://127.0.0.1:${http}`);
+    await edgeThrough(t, `https://127.0.0.1:${https}`);
     assert.ok(nginx.alive(), `nginx died:\n${nginx.output()}`);
   });
 
@@ -223,7 +288,7 @@ test('HAProxy from deploy/haproxy.cfg: wss through it, resumes when its server i
   { skip: (!HAPROXY || !OPENSSL) && 'needs haproxy and openssl', timeout: 60000 }, async (t) => {
     const servers = [];
     t.after(async () => { for (const s of servers) await s.killAll(); });
-    for (let i = 0; i < 2; i++) servers.push(await startExample('counter', await freePort(), { env: ENV }));
+    for (let i = 0; i < 2; i++) servers.push(await startExample('counter', await freePort(), BEHIND));
     const [http, https] = [await freePort(), await freePort()];
     let cfg = await readFile(join(DEPLOY, 'haproxy.cfg'), 'utf8');
     cfg = must(cfg, /^\s*(user|group) haproxy\n/gm, '', 'user/group', 2);
@@ -260,6 +325,7 @@ test('HAProxy from deploy/haproxy.cfg: wss through it, resumes when its server i
     assert.equal(c.stats.starts.at(-1).start, 'resumed', JSON.stringify(c.stats.starts));
     assert.equal(c.text('count'), '4');
     noAnomalies(c);
+    await edgeThrough(t, `https://127.0.0.1:${https}`);
     assert.ok(haproxy.alive(), `haproxy died:\n${haproxy.output()}`);
   });
 

@@ -1,7 +1,9 @@
 // Base-protocol compatibility: the published npm package @reactpy/client
 // (0.3.x, unmodified, from node_modules) drives the counter server through
 // /_reactpy/stream. The page that hosts it is bundled here with esbuild and
-// served from another origin (a node http server on another port).
+// served from another origin (a node http server on another port), so the
+// counter is started with --allow-origin for that origin (and without, its
+// WebSocket is refused: docs/security.md).
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -63,18 +65,19 @@ after(async () => {
 }, { timeout: TEST_MS });
 
 /** Serves the host page and its bundle on 127.0.0.1 (its own port and
- * origin); the page connects to `reactcUrl`. */
+ * origin); the page connects to `reactcUrl()` (the server is started once
+ * this page's origin is known). */
 async function servePage(reactcUrl) {
-  const html =
+  const html = () =>
     '<!doctype html><html><head><meta charset="utf-8"><title>@reactpy/client on reactc</title>' +
     '<link rel="icon" href="data:,"></head>' +
-    `<body><div id="app"></div><script>window.REACTPY_SERVER = ${JSON.stringify(reactcUrl)};</script>` +
+    `<body><div id="app"></div><script>window.REACTPY_SERVER = ${JSON.stringify(reactcUrl())};</script>` +
     '<script src="/page.js"></script></body></html>';
   const server = http.createServer((req, res) => {
     if (req.url === '/page.js') {
       res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' }).end(bundle);
     } else if (req.url === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html());
     } else {
       res.writeHead(404).end();
     }
@@ -86,11 +89,12 @@ async function servePage(reactcUrl) {
 
 test(`@reactpy/client ${reactpyVersion}, unmodified, drives the counter`, { timeout: TEST_MS }, async (t) => {
   assert.match(reactpyVersion, /^0\.3\./);
-  const counter = await startExample('counter');
+  let counter = null;
+  pageServer = await servePage(() => counter.url);
+  const pageUrl = `http://127.0.0.1:${pageServer.address().port}/`;
+  counter = await startExample('counter', { args: ['--allow-origin', new URL(pageUrl).origin] });
   t.after(() => counter.kill());
   try {
-    pageServer = await servePage(counter.url);
-    const pageUrl = `http://127.0.0.1:${pageServer.address().port}/`;
     assert.notEqual(new URL(pageUrl).origin, new URL(counter.url).origin);
 
     const { page, errors } = await newPage(browser.context);
@@ -135,4 +139,27 @@ test(`@reactpy/client ${reactpyVersion}, unmodified, drives the counter`, { time
     e.message += `\n--- counter stderr ---\n${counter.stderr()}`;
     throw e;
   }
+});
+
+test('without --allow-origin, the other origin\'s page cannot open the WebSocket', { timeout: TEST_MS }, async (t) => {
+  let counter = null;
+  const pages = await servePage(() => counter.url);
+  t.after(() => {
+    pages.closeAllConnections();
+    return new Promise((r) => pages.close(r));
+  });
+  counter = await startExample('counter');
+  t.after(() => counter.kill());
+  const { page } = await newPage(browser.context);
+  t.after(() => page.close().catch(() => {}));
+  await page.goto(`http://127.0.0.1:${pages.address().port}/`);
+  // The barrier: the server refusing this page's handshake (403, logged).
+  const re = /refused a WebSocket from 127\.0\.0\.1: foreign Origin \(Host "127\.0\.0\.1:\d+", Origin "http:\/\/127\.0\.0\.1:\d+"\): 403/;
+  const end = Date.now() + 5000;
+  while (!re.test(counter.stderr())) {
+    assert.ok(Date.now() < end, `no refusal logged:\n${counter.stderr()}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.equal(await page.$('#app button#increment'), null);
+  await counter.stop();
 });

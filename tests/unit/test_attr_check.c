@@ -109,7 +109,7 @@ static void Links(rc_ctx *ctx, const void *props) {
     (void)props;
     G.mode = rc_use_int(ctx, "mode", 0);
     int64_t mode = rc_state_get_int(G.mode);
-    RC_EL (ctx, "a", .id = "safe", .href = "https://example.com/") {
+    RC_EL(ctx, "a", .id = "safe", .href = "https://example.com/") {
         rc_attr(ctx, "title", "javascript:not a url attribute");
         rc_attr(ctx, "data-onclick", "not an on* name");
         rc_attrf(ctx, "src", "/img/%d.png", 3);
@@ -117,15 +117,15 @@ static void Links(rc_ctx *ctx, const void *props) {
         rc_attr(ctx, "cite", "tel:+15550100");
     }
     if (mode >= 1) {
-        RC_EL (ctx, "div", .id = "on") {
+        RC_EL(ctx, "div", .id = "on") {
             /* A name from data: its newline must not forge a log line. */
             rc_attr(ctx, "onmouseover\nreactc error: forged", "alert(1)");
             rc_attr(ctx, "ONCLICK", "alert(2)");
         }
     }
     if (mode >= 2) {
-        RC_EL (ctx, "a", .id = "js", .href = " JaVa\tScRiPt:alert(3)") {}
-        RC_EL (ctx, "iframe") { rc_attrf(ctx, "src", "data:text/html,%d", 4); }
+        RC_EL(ctx, "a", .id = "js", .href = " JaVa\tScRiPt:alert(3)") {}
+        RC_EL(ctx, "iframe") { rc_attrf(ctx, "src", "data:text/html,%d", 4); }
     }
 }
 static RC_COMPONENT(Links);

@@ -50,6 +50,8 @@ export class ReactcClient extends EventEmitter {
    *                  a connection and trying again (default 5000)
    *   autoConnect    connect in the constructor (default true)
    *   wsOptions      passed to the ws package (TLS: {rejectUnauthorized: false})
+   *   origin         the Origin header sent, as a browser would: by default the
+   *                  page origin of the url (ws→http, wss→https); null: none
    *   heartbeat      ms of server silence before a ping, and as long again
    *                  before giving the connection up (default 15000; 0: off)
    */
@@ -62,6 +64,10 @@ export class ReactcClient extends EventEmitter {
     this.maxDelay = options.maxDelay ?? 2000;
     this.openTimeout = options.openTimeout ?? 5000;
     this.wsOptions = options.wsOptions || {}; // for ws: e.g. {rejectUnauthorized: false}
+    // Browser-like by default: the server refuses a foreign Origin, so the
+    // chaos runs go through the same check real pages do. Derived from the
+    // url at each connect (tests move a client by changing its url).
+    this.origin = options.origin;
     this.heartbeat = options.heartbeat ?? 15000;
 
     this.root = M.mountRoot();
@@ -104,7 +110,10 @@ export class ReactcClient extends EventEmitter {
     clearTimeout(this.timer);
     this.timer = null;
     if (this.closed || this.ws) return;
-    const ws = new WebSocket(this.url, { perMessageDeflate: false, handshakeTimeout: this.openTimeout, ...this.wsOptions });
+    const u = new URL(this.url);
+    const origin = this.origin === undefined ? `${u.protocol === 'wss:' ? 'https' : 'http'}://${u.host}` : this.origin;
+    const ws = new WebSocket(this.url, { perMessageDeflate: false, handshakeTimeout: this.openTimeout,
+      ...(origin ? { origin } : {}), ...this.wsOptions });
     this.ws = ws;
     let first = true; // no tree yet on this socket
     let opened = false;

@@ -7,12 +7,14 @@ import { chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.REACTC_CHROMIUM || '/usr/bin/chromium';
 
-export async function launchBrowser() {
+/** ignoreHTTPSErrors: accept any certificate (a test's self-signed one). */
+export async function launchBrowser({ ignoreHTTPSErrors = false } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'reactc-chromium-'));
   // launch() refuses --user-data-dir, hence a persistent context.
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
+    ignoreHTTPSErrors,
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',

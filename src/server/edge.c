@@ -1,0 +1,133 @@
+/*
+ * The network edge on lws: reads a request's Host, Origin and X-Forwarded-*
+ * headers and its TCP peer, asks origin.c's rules for a verdict, and logs
+ * refusals (escaped, at most LOG_BURST lines per LOG_WINDOW seconds, then a
+ * count). Where it is called (docs/security.md, "The network edge"):
+ *
+ *   LWS_CALLBACK_HTTP                  every page, bundle and static file
+ *                                      (http.c answers 400 or 421)
+ *   LWS_CALLBACK_HTTP_CONFIRM_UPGRADE  every upgrade, before lws answers 101:
+ *                                      the only place a refused upgrade can
+ *                                      still get an HTTP status (400, 421, 403)
+ *   LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION  again, as a backstop for an
+ *                                      upgrade that reached it another way
+ *                                      (it can only hang up)
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "server/origin.h"
+#include "server/server.h"
+
+#define LOG_WINDOW 10.0 /* seconds */
+#define LOG_BURST  10   /* refusals logged per window */
+
+/* Header values as copied from lws; a value too long for its buffer is
+ * kept as "" so it is refused as malformed rather than read as absent. */
+typedef struct edge_headers {
+    char peer[64], host[320], origin[320], xf_host[320], xf_proto[16], xf_for[320];
+} edge_headers;
+
+static char *token(struct lws *wsi, enum lws_token_indexes t, char *buf, size_t cap) {
+    if (lws_hdr_total_length(wsi, t) <= 0) return NULL;
+    if (lws_hdr_copy(wsi, buf, (int)cap, t) < 0) buf[0] = '\0';
+    return buf;
+}
+
+static char *custom(struct lws *wsi, const char *name, char *buf, size_t cap) {
+    int nlen = (int)strlen(name);
+    if (lws_hdr_custom_length(wsi, name, nlen) < 0) return NULL;
+    if (lws_hdr_custom_copy(wsi, buf, (int)cap, name, nlen) < 0) buf[0] = '\0';
+    return buf;
+}
+
+/* The last entry of a comma list, trimmed: the one the nearest proxy added
+ * (anything before it came from further away, possibly the client). */
+static char *last_item(char *list) {
+    if (!list) return NULL;
+    char *p = strrchr(list, ',');
+    p = p ? p + 1 : list;
+    while (*p == ' ' || *p == '\t') p++;
+    size_t n = strlen(p);
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t')) p[--n] = '\0';
+    return p;
+}
+
+/* lws has no call for the request's HTTP version, but writes it into the
+ * status lines it makes (here into a scratch buffer, nothing sent). */
+static bool is_http10(struct lws *wsi) {
+    unsigned char buf[128], *p = buf;
+    if (lws_add_http_header_status(wsi, 200 | LWSAHH_FLAG_NO_SERVER_NAME, &p, buf + sizeof buf))
+        return false;
+    return p - buf >= 8 && memcmp(buf, "HTTP/1.0", 8) == 0;
+}
+
+static void read_request(struct lws *wsi, edge_headers *h, rc_edge_request *q) {
+    memset(q, 0, sizeof *q);
+    h->peer[0] = '\0';
+    lws_get_peer_simple(wsi, h->peer, sizeof h->peer);
+    q->peer = h->peer;
+    q->tls = lws_is_ssl(wsi) != 0;
+    q->http10 = is_http10(wsi);
+    q->host = token(wsi, WSI_TOKEN_HOST, h->host, sizeof h->host);
+    q->origin = token(wsi, WSI_TOKEN_ORIGIN, h->origin, sizeof h->origin);
+    /* nginx and HAProxy (deploy/) set these two, replacing what the client
+     * sent, so there is one of each; a list still counts by its last entry. */
+    q->xf_host = last_item(custom(wsi, "x-forwarded-host:", h->xf_host, sizeof h->xf_host));
+    q->xf_proto = last_item(custom(wsi, "x-forwarded-proto:", h->xf_proto, sizeof h->xf_proto));
+}
+
+/* At most n characters of v, printable ASCII only (\xNN otherwise, and for
+ * quotes and backslashes): header values are the client's, the log is not. */
+static void escape(char *out, size_t cap, const char *v, size_t n) {
+    size_t o = 0;
+    if (!v) v = "(none)";
+    for (size_t i = 0; v[i] && i < n && o + 5 < cap; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\')
+            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
+        else out[o++] = (char)c;
+    }
+    out[o] = '\0';
+}
+
+/* The client's address for the log: X-Forwarded-For's last entry when the
+ * peer is a trusted proxy, else the peer. */
+static const char *client_addr(rc_server *s, struct lws *wsi, edge_headers *h) {
+    if (!rc_edge_rules_trust_peer(&s->edge, h->peer)) return h->peer;
+    char *xff = token(wsi, WSI_TOKEN_X_FORWARDED_FOR, h->xf_for, sizeof h->xf_for);
+    return xff && *xff ? last_item(xff) : h->peer;
+}
+
+static void log_refusal(rc_server *s, struct lws *wsi, edge_headers *h, const rc_edge_request *q,
+                        bool upgrade, unsigned status, const char *why) {
+    double now = ev_now(s->loop);
+    if (now - s->edge_log_window >= LOG_WINDOW) {
+        if (s->edge_log_dropped)
+            rc_srv_log(s, RC_LOG_WARN, "%u more refused requests were not logged",
+                       s->edge_log_dropped);
+        s->edge_log_window = now;
+        s->edge_log_count = s->edge_log_dropped = 0;
+    }
+    if (s->edge_log_count >= LOG_BURST) {
+        s->edge_log_dropped++;
+        return;
+    }
+    s->edge_log_count++;
+    char from[80], host[200], origin[200];
+    escape(from, sizeof from, client_addr(s, wsi, h), 64);
+    escape(host, sizeof host, q->host, 100);
+    escape(origin, sizeof origin, q->origin, 100);
+    rc_srv_log(s, RC_LOG_WARN, "refused %s from %s: %s (Host \"%s\", Origin \"%s\"): %u",
+               upgrade ? "a WebSocket" : "a request", from, why, host, origin, status);
+}
+
+unsigned rc_edge_check(rc_server *s, struct lws *wsi, bool upgrade) {
+    edge_headers h;
+    rc_edge_request q;
+    read_request(wsi, &h, &q);
+    const char *why = "";
+    unsigned status = rc_edge_rules_check(&s->edge, &q, upgrade, &why);
+    if (status) log_refusal(s, wsi, &h, &q, upgrade, status, why);
+    return status;
+}
