@@ -1,8 +1,7 @@
 /*
  * The network edge on lws: reads a request's Host, Origin and X-Forwarded-*
  * headers and its TCP peer, asks origin.c's rules for a verdict, and logs
- * refusals (escaped, at most LOG_BURST lines per LOG_WINDOW seconds, then a
- * count). Where it is called (docs/security.md, "The network edge"):
+ * refusals (escaped and rate-limited by log.c). Where it is called (docs/security.md, "The network edge"):
  *
  *   LWS_CALLBACK_HTTP                  every page, bundle and static file
  *                                      (http.c answers 400 or 421)
@@ -18,9 +17,6 @@
 
 #include "server/origin.h"
 #include "server/server.h"
-
-#define LOG_WINDOW 10.0 /* seconds */
-#define LOG_BURST  10   /* refusals logged per window */
 
 /* Header values as copied from lws; a value too long for its buffer is
  * kept as "" so it is refused as malformed rather than read as absent. */
@@ -77,20 +73,6 @@ static void read_request(struct lws *wsi, edge_headers *h, rc_edge_request *q) {
     q->xf_proto = last_item(custom(wsi, "x-forwarded-proto:", h->xf_proto, sizeof h->xf_proto));
 }
 
-/* At most n characters of v, printable ASCII only (\xNN otherwise, and for
- * quotes and backslashes): header values are the client's, the log is not. */
-static void escape(char *out, size_t cap, const char *v, size_t n) {
-    size_t o = 0;
-    if (!v) v = "(none)";
-    for (size_t i = 0; v[i] && i < n && o + 5 < cap; i++) {
-        unsigned char c = (unsigned char)v[i];
-        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\')
-            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
-        else out[o++] = (char)c;
-    }
-    out[o] = '\0';
-}
-
 /* The client's address for the log: X-Forwarded-For's last entry when the
  * peer is a trusted proxy, else the peer. */
 static const char *client_addr(rc_server *s, struct lws *wsi, edge_headers *h) {
@@ -99,27 +81,14 @@ static const char *client_addr(rc_server *s, struct lws *wsi, edge_headers *h) {
     return xff && *xff ? last_item(xff) : h->peer;
 }
 
+/* The refusal, in the server's log: log.c escapes what the client sent (a
+ * header cannot forge a line) and limits repeats of this line (a flood of
+ * refused requests logs a bounded number, then a count). */
 static void log_refusal(rc_server *s, struct lws *wsi, edge_headers *h, const rc_edge_request *q,
                         bool upgrade, unsigned status, const char *why) {
-    double now = ev_now(s->loop);
-    if (now - s->edge_log_window >= LOG_WINDOW) {
-        if (s->edge_log_dropped)
-            rc_srv_log(s, RC_LOG_WARN, "%u more refused requests were not logged",
-                       s->edge_log_dropped);
-        s->edge_log_window = now;
-        s->edge_log_count = s->edge_log_dropped = 0;
-    }
-    if (s->edge_log_count >= LOG_BURST) {
-        s->edge_log_dropped++;
-        return;
-    }
-    s->edge_log_count++;
-    char from[80], host[200], origin[200];
-    escape(from, sizeof from, client_addr(s, wsi, h), 64);
-    escape(host, sizeof host, q->host, 100);
-    escape(origin, sizeof origin, q->origin, 100);
-    rc_srv_log(s, RC_LOG_WARN, "refused %s from %s: %s (Host \"%s\", Origin \"%s\"): %u",
-               upgrade ? "a WebSocket" : "a request", from, why, host, origin, status);
+    rc_srv_log(s, RC_LOG_WARN, "refused %s from %.64s: %s (Host \"%.100s\", Origin \"%.100s\"): %u",
+               upgrade ? "a WebSocket" : "a request", client_addr(s, wsi, h), why,
+               q->host ? q->host : "(none)", q->origin ? q->origin : "(none)", status);
 }
 
 unsigned rc_edge_check(rc_server *s, struct lws *wsi, bool upgrade) {

@@ -95,11 +95,9 @@ struct rc_server {
     rc_rate log_rate; /* log.c: repeats of a call site limited */
     int dev_fd;       /* dev_channel.c: the runner's channel, or -1 */
     ev_io dev_io;
-    rc_buf dev_in;          /* a line from the runner being read */
-    rc_buf dev_status;      /* {"type":"dev",...} for every page; empty: not in dev */
-    rc_edge_rules edge;     /* origin.c: allowed origins and hosts, trusted proxies */
-    double edge_log_window; /* edge.c: refusal log rate limit */
-    unsigned edge_log_count, edge_log_dropped;
+    rc_buf dev_in;      /* a line from the runner being read */
+    rc_buf dev_status;  /* {"type":"dev",...} for every page; empty: not in dev */
+    rc_edge_rules edge; /* origin.c: allowed origins and hosts, trusted proxies */
 };
 
 /* dev_channel.c: the app's end of reactc-dev's channel (docs/dev.md). */
