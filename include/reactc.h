@@ -619,6 +619,13 @@ typedef struct rc_app {
      * max_sessions / 4; past it, and when live connections need room
      * within max_sessions, the oldest is freed (its state is in its token). */
     size_t max_detached;
+    /* Per client address (the peer's, or a trusted proxy's forwarded one):
+     * live WebSocket connections (default 64) and new ones per second
+     * (default 10, twice that at once); past either, the upgrade gets 429.
+     * Loopback is exempt unless limit_loopback. */
+    uint32_t max_per_address;
+    double new_per_address_per_s;
+    bool limit_loopback;
     /* Resume (docs/resume.md). The master secret comes from the environment
      * (REACTC_SECRET) or secret_file; several secrets separated by commas or
      * lines are all accepted, the first seals (key rotation). None: a random
@@ -662,7 +669,8 @@ typedef struct rc_app {
  * --secret-file, --grace (seconds), --workers (N or auto), --heartbeat,
  * --token-interval, --idle (seconds; 0: never), --storage, --static DIR, --show-errors yes|no,
  * --max-sessions, --max-detached, --max-partial, --message-timeout and
- * --hello-timeout (seconds), --max-message, --max-queued, the repeatable
+ * --hello-timeout (seconds), --max-per-address, --new-per-address,
+ * --limit-loopback yes|no, --max-message, --max-queued, the repeatable
  * --allow-origin, --allow-host and --trusted-proxy (appended to the app's
  * lists, kept in storage of this function: parse once per process) and
  * --help into app. Unknown options are an error. Returns 0, 1 after printing

@@ -50,7 +50,16 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: {
         /* Host and Origin (edge.c) while an HTTP status can still be sent. */
         unsigned refused = rc_edge_check(s, wsi, true);
-        if (!refused) return 0;
+        if (!refused) {
+            /* Then the client's address: its connections and their rate. */
+            char addr[64];
+            const char *why = "";
+            rc_edge_client(s, wsi, addr, sizeof addr);
+            refused = rc_peers_admit(&s->peers, addr, ev_now(s->loop), &why);
+            if (!refused) return 0;
+            rc_srv_log(s, RC_LOG_WARN, "refused a WebSocket from %.64s: %s: %u", addr, why,
+                       refused);
+        }
         rc_http_refuse_upgrade(wsi, refused);
         return -1; /* hang up: the refusal is written */
     }
@@ -77,8 +86,13 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
             if (w < 0 || (size_t)w >= sizeof query - ql) break;
             ql += (size_t)w;
         }
+        char addr[64];
+        rc_edge_client(s, wsi, addr, sizeof addr);
+        c->peer = rc_peers_attach(&s->peers, addr, ev_now(s->loop));
         c->session = rc_session_new(s, wsi, uri, query);
         if (!c->session) {
+            rc_peers_release(&s->peers, c->peer);
+            c->peer = NULL;
             static const char full[] = "server full";
             rc_srv_log(s, RC_LOG_WARN, "session limit (%zu) reached: refusing a connection",
                        s->cfg.max_sessions);
@@ -97,6 +111,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         if (!c->session) return -1;
         return rc_session_writable(c->session);
     case LWS_CALLBACK_CLOSED:
+        rc_peers_release(&s->peers, c->peer);
+        c->peer = NULL;
         if (c->session) {
             rc_session_disconnected(c->session);
             c->session = NULL;
@@ -268,6 +284,7 @@ static struct lws_context *create_lws(rc_server *s) {
 static void server_free(rc_server *s) {
     rc_map_free(&s->index);
     rc_edge_rules_free(&s->edge);
+    rc_peers_free(&s->peers);
     rc_keyring_wipe(&s->keys);
     if (s->loop) ev_loop_destroy(s->loop);
     free(s->page);
@@ -291,6 +308,7 @@ static rc_server *server_new(rc_app *app, const rc_app *cfg) {
     rc_timers_init(s);
     rc_http_build_page(s);
     rc_map_init(&s->index);
+    rc_peers_init(&s->peers, cfg->max_per_address, cfg->new_per_address_per_s, cfg->limit_loopback);
     char err[300];
     if (rc_edge_rules_init(&s->edge, cfg, err, sizeof err)) {
         rc_srv_log(s, RC_LOG_ERROR, "%s", err);

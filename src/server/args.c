@@ -37,6 +37,9 @@ static void usage(const char *prog) {
         "  --message-timeout S  a message begun must end within S seconds (default 10)\n"
         "  --hello-timeout S    a new connection must speak within S seconds (default 10)\n"
         "  --max-detached N disconnected sessions kept for re-attach (default max-sessions/4)\n"
+        "  --max-per-address N  WebSocket connections per client address (default 64)\n"
+        "  --new-per-address R  new connections per second per client address (default 10)\n"
+        "  --limit-loopback B   yes: the per-address caps apply to loopback too (default no)\n"
         "  --allow-origin O another origin (scheme://host[:port]) whose pages may open the\n"
         "                   WebSocket (repeatable; the page's own origin always may)\n"
         "  --allow-host H   a DNS name the Host header may carry (repeatable; IP addresses and\n"
@@ -175,6 +178,26 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
             else if (int_option(argv[0], a, val, 1, 256, "1..256 or auto", &n))
                 app->workers = (int)n;
             else return -1;
+        } else if (strcmp(a, "--max-per-address") == 0) {
+            if (!int_option(argv[0], a, val, 1, 1000000, "a positive number", &n)) return -1;
+            app->max_per_address = (uint32_t)n;
+        } else if (strcmp(a, "--new-per-address") == 0) {
+            char *end;
+            errno = 0;
+            double r = strtod(val, &end);
+            if (errno || end == val || *end || !(r > 0) || r > 1e6) {
+                fprintf(stderr, "%s: bad value for %s: \"%s\" (per second, > 0)\n", argv[0], a,
+                        val);
+                return -1;
+            }
+            app->new_per_address_per_s = r;
+        } else if (strcmp(a, "--limit-loopback") == 0) {
+            if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0) {
+                fprintf(stderr, "%s: bad value for --limit-loopback: \"%s\" (yes or no)\n", argv[0],
+                        val);
+                return -1;
+            }
+            app->limit_loopback = val[0] == 'y';
         } else if (strcmp(a, "--show-errors") == 0) {
             if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0) {
                 fprintf(stderr, "%s: bad value for --show-errors: \"%s\" (yes or no)\n", argv[0],

@@ -21,6 +21,8 @@ void rc_config_resolve(rc_app *cfg, const rc_app *app) {
             cfg->max_message * 2 > (size_t)8 << 20 ? cfg->max_message * 2 : (size_t)8 << 20;
     if (!cfg->message_timeout_ms) cfg->message_timeout_ms = 10 * 1000;
     if (!cfg->hello_timeout_ms) cfg->hello_timeout_ms = 10 * 1000;
+    if (!cfg->max_per_address) cfg->max_per_address = 64;
+    if (!(cfg->new_per_address_per_s > 0)) cfg->new_per_address_per_s = 10;
     if (!cfg->max_detached) cfg->max_detached = cfg->max_sessions / 4 ? cfg->max_sessions / 4 : 1;
     if (!cfg->token_ttl) cfg->token_ttl = 24 * 3600;
     if (!cfg->max_token) cfg->max_token = 64 * 1024;

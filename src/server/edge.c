@@ -100,3 +100,10 @@ unsigned rc_edge_check(rc_server *s, struct lws *wsi, bool upgrade) {
     if (status) log_refusal(s, wsi, &h, &q, upgrade, status, why);
     return status;
 }
+
+void rc_edge_client(rc_server *s, struct lws *wsi, char *buf, size_t cap) {
+    edge_headers h;
+    h.peer[0] = '\0';
+    lws_get_peer_simple(wsi, h.peer, sizeof h.peer);
+    snprintf(buf, cap, "%s", client_addr(s, wsi, &h));
+}

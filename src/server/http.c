@@ -131,6 +131,7 @@ static int not_found(struct lws *wsi, rc_conn *c) {
 static const char *refusal_text(unsigned status) {
     switch (status) {
     case 400: return "400 bad request: no or bad Host header\n";
+    case 429: return "429 too many requests: too many connections from this address\n";
     case 421:
         return "421 misdirected request: this server does not serve that Host "
                "(see --allow-host)\n";

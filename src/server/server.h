@@ -35,6 +35,7 @@
 #include "server/listen.h"
 #include "server/origin.h"
 #include "server/outq.h"
+#include "server/peers.h"
 #include "util/hash.h"
 #include "util/ratelimit.h"
 #include "wire/json_writer.h"
@@ -48,6 +49,7 @@ typedef struct rc_conn {
     const unsigned char *body; /* HTTP: response being written */
     size_t body_len, body_sent;
     char *body_owned;
+    struct rc_peer *peer; /* peers.c: the address this WebSocket counts against */
 } rc_conn;
 
 /* ---- server ----------------------------------------------------------------- */
@@ -98,6 +100,7 @@ struct rc_server {
     rc_buf dev_in;      /* a line from the runner being read */
     rc_buf dev_status;  /* {"type":"dev",...} for every page; empty: not in dev */
     rc_edge_rules edge; /* origin.c: allowed origins and hosts, trusted proxies */
+    rc_peers peers;     /* peers.c: connections per client address, and their rate */
 };
 
 /* dev_channel.c: the app's end of reactc-dev's channel (docs/dev.md). */
@@ -110,6 +113,9 @@ void rc_dev_free(rc_server *s);
  * on), or the HTTP status to refuse it with (logged here). upgrade: a
  * WebSocket handshake (its Origin is checked too). */
 unsigned rc_edge_check(rc_server *s, struct lws *wsi, bool upgrade);
+/* The client's address into buf: the TCP peer's, or the one a trusted
+ * proxy forwards (X-Forwarded-For's last entry). */
+void rc_edge_client(rc_server *s, struct lws *wsi, char *buf, size_t cap);
 
 /* http.c */
 int rc_http_refuse(struct lws *wsi, rc_conn *c, unsigned status);
