@@ -59,6 +59,16 @@ static bool parse_level(const char *s, rc_log_level *out) {
     return false;
 }
 
+/* yes or no; otherwise says which option was bad. */
+static bool bool_option(const char *prog, const char *opt, const char *val, bool *out) {
+    if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0) {
+        fprintf(stderr, "%s: bad value for %s: \"%s\" (yes or no)\n", prog, opt, val);
+        return false;
+    }
+    *out = val[0] == 'y';
+    return true;
+}
+
 /* A whole number in [lo, hi]; otherwise says which option was bad and why. */
 static bool int_option(const char *prog, const char *opt, const char *val, long long lo,
                        long long hi, const char *expected, long long *out) {
@@ -192,19 +202,9 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
             }
             app->new_per_address_per_s = r;
         } else if (strcmp(a, "--limit-loopback") == 0) {
-            if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0) {
-                fprintf(stderr, "%s: bad value for --limit-loopback: \"%s\" (yes or no)\n", argv[0],
-                        val);
-                return -1;
-            }
-            app->limit_loopback = val[0] == 'y';
+            if (!bool_option(argv[0], a, val, &app->limit_loopback)) return -1;
         } else if (strcmp(a, "--show-errors") == 0) {
-            if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0) {
-                fprintf(stderr, "%s: bad value for --show-errors: \"%s\" (yes or no)\n", argv[0],
-                        val);
-                return -1;
-            }
-            app->show_errors = val[0] == 'y';
+            if (!bool_option(argv[0], a, val, &app->show_errors)) return -1;
         } else if (strcmp(a, "--allow-origin") == 0 || strcmp(a, "--allow-host") == 0 ||
                    strcmp(a, "--trusted-proxy") == 0) {
             int li = a[2] == 't' ? 2 : a[8] == 'o' ? 0 : 1;

@@ -17,17 +17,17 @@
 
 typedef struct rc_peer {
     char addr[64];
-    uint32_t conns;                 /* live WebSocket connections */
-    double tokens;                  /* new connections it may open now */
-    double at;                      /* when tokens was last refilled */
+    uint32_t conns; /* live WebSocket connections */
+    double tokens;  /* new connections it may open now */
+    double at;      /* when tokens was last refilled */
 } rc_peer;
 
 typedef struct rc_peers {
-    rc_map map;                     /* hash of addr -> rc_peer */
-    uint32_t max_conns;             /* per address; 0: no cap */
-    double rate, burst;             /* new connections per second, and at once */
+    rc_map map;         /* hash of addr -> rc_peer */
+    uint32_t max_conns; /* per address; 0: no cap */
+    double rate, burst; /* new connections per second, and at once */
     bool limit_loopback;
-    size_t prune_at;                /* table size at which idle entries are dropped */
+    size_t prune_at; /* table size at which idle entries are dropped */
 } rc_peers;
 
 void rc_peers_init(rc_peers *p, uint32_t max_conns, double rate, bool limit_loopback);

@@ -7,47 +7,8 @@ import net from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import WebSocket from 'ws';
 import { startExample } from './lib/server.mjs';
-
-const HELLO = JSON.stringify({ type: 'hello', version: 1, extensions: ['patch', 'seq'],
-                               location: { pathname: '/', search: '' } });
-
-/** Opens a socket and collects its messages and close. */
-function connect(url) {
-  const ws = new WebSocket(url);
-  const messages = [];
-  let waiters = [];
-  const closed = new Promise((resolve) => ws.on('close', (code, reason) =>
-    resolve({ code, reason: reason.toString() })));
-  ws.on('message', (d) => {
-    messages.push(JSON.parse(d.toString()));
-    waiters = waiters.filter((w) => !w());
-  });
-  ws.on('error', () => {});
-  const opened = new Promise((resolve, reject) => {
-    ws.on('open', resolve);
-    ws.on('error', reject);
-  });
-  /** Resolves with the first message matching pred (waits up to 3 s). */
-  function next(pred) {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const m = messages.find(pred);
-        if (m) { resolve(m); return true; }
-        return false;
-      };
-      if (check()) return;
-      waiters.push(check);
-      setTimeout(() => reject(new Error('no such message within 3 s')), 3000);
-    });
-  }
-  return { ws, messages, closed, opened, next };
-}
-
-function wsUrl(server, path = '/_reactc/stream') {
-  return server.url.replace(/^http/, 'ws').replace(/\/$/, '') + path;
-}
+import { HELLO, connect, wsUrl } from './lib/raw.mjs';
 
 function rssKiB(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

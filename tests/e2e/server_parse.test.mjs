@@ -8,37 +8,18 @@
 // by bench/parse.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import WebSocket from 'ws';
 import { startExample } from './lib/server.mjs';
+import { HELLO, connect, wsUrl } from './lib/raw.mjs';
 
-const HELLO = JSON.stringify({ type: 'hello', version: 1, extensions: ['patch', 'seq'],
-                               location: { pathname: '/', search: '' } });
-
-/** Opens a socket, says hello and resolves once the first tree arrived. */
-async function session(url) {
-  const ws = new WebSocket(url, { maxPayload: 0 });
-  const messages = [];
-  let waiters = [];
-  const closed = new Promise((resolve) => ws.on('close', (code, reason) =>
-    resolve({ code, reason: reason.toString() })));
-  ws.on('message', (d) => {
-    messages.push(JSON.parse(d.toString()));
-    waiters = waiters.filter((w) => !w());
-  });
-  ws.on('error', () => {});
-  await new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject); });
-  /** The first message matching pred (a barrier: no time limit but the test's). */
-  const next = (pred) => new Promise((resolve) => {
-    const check = () => {
-      const m = messages.find(pred);
-      if (m) resolve(m);
-      return Boolean(m);
-    };
-    if (!check()) waiters.push(check);
-  });
-  ws.send(HELLO);
+/** Opens a socket, says hello and resolves once the first tree arrived.
+ * next() waits up to 30 s: a barrier, bounded only so a hang fails. */
+async function session(server) {
+  const c = connect(wsUrl(server), { maxPayload: 0 });
+  await c.opened;
+  c.ws.send(HELLO);
+  const next = (pred) => c.next(pred, 30000);
   const first = await next((m) => m.type === 'layout-update');
-  return { ws, closed, next, click: clickTarget(first.model) };
+  return { ws: c.ws, closed: c.closed, next, click: clickTarget(first.model) };
 }
 
 /** The first onClick handler id in a model. */
@@ -50,10 +31,6 @@ function clickTarget(model) {
     if (t) return t;
   }
   return null;
-}
-
-function wsUrl(server) {
-  return server.url.replace(/^http/, 'ws').replace(/\/$/, '') + '/_reactc/stream';
 }
 
 /** A's outcome: its event acknowledged, or an error and close 1008. */
@@ -79,8 +56,8 @@ for (const [what, data, expected] of [
   test(`${what} on one connection does not hold up another's clicks`, async (t) => {
     const server = await startExample('counter', { args: ['--max-message', String(4 << 20)] });
     t.after(() => server.kill());
-    const a = await session(wsUrl(server));
-    const b = await session(wsUrl(server));
+    const a = await session(server);
+    const b = await session(server);
     assert.ok(a.click && b.click, 'the counter renders a button with onClick');
     a.ws.send(JSON.stringify({ type: 'layout-event', target: a.click, data: data(), seq: 1 }));
     b.ws.send(JSON.stringify({ type: 'layout-event', target: b.click, data: [{}], seq: 1 }));
@@ -90,7 +67,7 @@ for (const [what, data, expected] of [
     // A later click of B's is answered too, and a new connection is served.
     b.ws.send(JSON.stringify({ type: 'layout-event', target: b.click, data: [{}], seq: 2 }));
     await b.next((m) => m.type === 'patch' && m.ack === 2);
-    const c = await session(wsUrl(server));
+    const c = await session(server);
     assert.ok(c.click);
     for (const s of [a, b, c]) s.ws.close();
     await server.stop(2000);

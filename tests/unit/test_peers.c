@@ -27,9 +27,9 @@ static void test_connections_per_address(void **state) {
     }
     assert_int_equal(rc_peers_admit(&p, "203.0.113.5", 1.0, &why), 429);
     assert_string_equal(why, "too many connections from this address");
-    assert_int_equal(rc_peers_admit(&p, "203.0.113.6", 1.0, &why), 0);   /* another address */
+    assert_int_equal(rc_peers_admit(&p, "203.0.113.6", 1.0, &why), 0); /* another address */
     rc_peers_release(&p, a[0]);
-    assert_int_equal(rc_peers_admit(&p, "203.0.113.5", 1.0, &why), 0);   /* room again */
+    assert_int_equal(rc_peers_admit(&p, "203.0.113.5", 1.0, &why), 0); /* room again */
     rc_peers_release(&p, a[1]);
     rc_peers_free(&p);
 }
@@ -37,13 +37,13 @@ static void test_connections_per_address(void **state) {
 static void test_rate_of_new_connections(void **state) {
     (void)state;
     rc_peers p;
-    rc_peers_init(&p, 0, 2, false);                  /* 2 per second, 4 at once */
+    rc_peers_init(&p, 0, 2, false); /* 2 per second, 4 at once */
     const char *why = NULL;
     for (int i = 0; i < 4; i++) assert_int_equal(rc_peers_admit(&p, "2001:db8::1", 10.0, &why), 0);
     assert_int_equal(rc_peers_admit(&p, "2001:db8::1", 10.0, &why), 429);
     assert_string_equal(why, "new connections from this address too fast");
-    assert_int_equal(rc_peers_admit(&p, "2001:db8::1", 10.4, &why), 429);  /* 0.8 tokens */
-    assert_int_equal(rc_peers_admit(&p, "2001:db8::1", 10.6, &why), 0);    /* 1.2 */
+    assert_int_equal(rc_peers_admit(&p, "2001:db8::1", 10.4, &why), 429); /* 0.8 tokens */
+    assert_int_equal(rc_peers_admit(&p, "2001:db8::1", 10.6, &why), 0);   /* 1.2 */
     assert_int_equal(rc_peers_admit(&p, "2001:db8::1", 10.6, &why), 429);
     /* A long pause gives the burst back, not more. */
     for (int i = 0; i < 4; i++) assert_int_equal(rc_peers_admit(&p, "2001:db8::1", 100.0, &why), 0);
@@ -60,11 +60,11 @@ static void test_loopback(void **state) {
     for (size_t k = 0; k < 4; k++)
         for (int i = 0; i < 10; i++) {
             assert_int_equal(rc_peers_admit(&p, loop[k], 1.0, &why), 0);
-            assert_null(rc_peers_attach(&p, loop[k], 1.0));                /* not counted */
+            assert_null(rc_peers_attach(&p, loop[k], 1.0)); /* not counted */
         }
     assert_int_equal(p.map.len, 0);
     rc_peers_free(&p);
-    rc_peers_init(&p, 1, 1, true);                   /* limit_loopback */
+    rc_peers_init(&p, 1, 1, true); /* limit_loopback */
     assert_int_equal(rc_peers_admit(&p, "127.0.0.1", 1.0, &why), 0);
     assert_non_null(rc_peers_attach(&p, "127.0.0.1", 1.0));
     assert_int_equal(rc_peers_admit(&p, "127.0.0.1", 1.0, &why), 429);
@@ -83,11 +83,11 @@ static void test_table_bounded(void **state) {
     for (int i = 0; i < 100000; i++) {
         char addr[64];
         snprintf(addr, sizeof addr, "10.%d.%d.%d", i >> 16, (i >> 8) & 255, i & 255);
-        double now = 1.0 + i * 0.01;                 /* each address idle a while later */
+        double now = 1.0 + i * 0.01; /* each address idle a while later */
         assert_int_equal(rc_peers_admit(&p, addr, now, &why), 0);
     }
     assert_true(p.map.len <= 4096 + 1);
-    assert_int_equal(held->conns, 1);                /* still there, still counted */
+    assert_int_equal(held->conns, 1); /* still there, still counted */
     rc_peers_release(&p, held);
     rc_peers_free(&p);
 }
