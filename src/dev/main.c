@@ -1,7 +1,8 @@
 /*
  * reactc-dev: save a source file, see the change in the browser, state kept.
  *
- *   reactc-dev [--host H] [--port N] [--build CMD] [--watch DIR]... [--] APP [APP OPTIONS]
+ *   reactc-dev [--host H] [--port N] [--build CMD] [--watch DIR]... [--allow-host NAME]...
+ *              [--allow-origin ORIGIN]... [--trusted-proxy ADDR]... [--] APP [APP OPTIONS]
  *
  * The loop: a save (inotify) -> the build command -> on success, the new
  * binary starts on the runner's listening socket; once it says it is ready
@@ -179,8 +180,8 @@ static bool turn(dev_watch *watch) {
         R.change_at = dev_now_ms(); /* (re)start the debounce */
     }
     if (R.job.fd >= 0 && polled(&p, p.job_at, R.job.fd)) dev_job_read(&R.job);
-    dev_unavailable_serve(p.fds + p.pending_at, p.npending, R.has_error ? &R.error : NULL,
-                          R.job.pid != 0);
+    dev_unavailable_serve(p.fds + p.pending_at, p.npending, &R.opt.rules,
+                          R.has_error ? &R.error : NULL, R.job.pid != 0);
     if (polled(&p, p.listen_at, R.listen_fd)) dev_unavailable_accept(R.listen_fd, dev_now_ms());
     service_child(R.cur, &p);
     service_child(R.next, &p);
@@ -214,5 +215,6 @@ int main(int argc, char **argv) {
     dev_watch_free(watch);
     dev_error_clear(&R.error);
     close(R.listen_fd);
+    dev_options_free(&R.opt);
     return 0;
 }

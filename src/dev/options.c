@@ -18,7 +18,58 @@ static void usage(void) {
            "  --build CMD   shell command that rebuilds APP (default: APP's target in its\n"
            "                CMake build tree, found from CMakeCache.txt above APP)\n"
            "  --watch DIR   source folder to watch, recursively (repeatable; default: the\n"
-           "                CMake source folder, else the current folder)\n");
+           "                CMake source folder, else the current folder)\n"
+           "  --allow-host NAME, --allow-origin ORIGIN, --trusted-proxy ADDR\n"
+           "                as the app takes them (repeatable; docs/security.md): the runner's\n"
+           "                own page follows them, and every version of APP is given them\n");
+}
+
+static const char *const list_options[DEV_NLISTS] = {"--allow-origin", "--allow-host",
+                                                     "--trusted-proxy"};
+
+/* The index of a repeatable list option, or -1. */
+static int list_index(const char *a) {
+    for (int k = 0; k < DEV_NLISTS; k++)
+        if (strcmp(a, list_options[k]) == 0) return k;
+    return -1;
+}
+
+/* Parses the lists with the app's own rules, so a value the app would
+ * refuse stops the runner now (named), rather than every version later;
+ * the parsed rules are the runner's own Host check. */
+static int parse_lists(dev_options *o) {
+    rc_app lists = {.allow_origins = o->lists[DEV_ALLOW_ORIGIN],
+                    .allow_hosts = o->lists[DEV_ALLOW_HOST],
+                    .trusted_proxies = o->lists[DEV_TRUSTED_PROXY]};
+    char err[300];
+    if (rc_edge_rules_init(&o->rules, &lists, err, sizeof err) == 0) return 0;
+    fprintf(stderr, "reactc-dev: %s\n", err);
+    return -1;
+}
+
+/* APP, then each list value as its option, then APP's own options: the
+ * app adds its own values to the runner's (both are served). Before APP's
+ * options rather than after, so they stay in front of anything APP's own
+ * parser treats as the end of its options. */
+static void make_child_argv(dev_options *o, size_t nown) {
+    size_t n = 1;
+    for (int k = 0; k < DEV_NLISTS; k++) n += 2 * o->nlists[k];
+    o->child_argv = calloc(n + nown + 1, sizeof *o->child_argv);
+    if (!o->child_argv) abort();
+    size_t at = 0;
+    o->child_argv[at++] = o->app_argv[0];
+    for (int k = 0; k < DEV_NLISTS; k++)
+        for (size_t i = 0; i < o->nlists[k]; i++) {
+            o->child_argv[at++] = (char *)list_options[k];
+            o->child_argv[at++] = (char *)o->lists[k][i];
+        }
+    for (size_t i = 1; i < nown; i++) o->child_argv[at++] = o->app_argv[i];
+}
+
+void dev_options_free(dev_options *o) {
+    free(o->child_argv);
+    o->child_argv = NULL;
+    rc_edge_rules_free(&o->rules);
 }
 
 /* Sets c to the argument vector a0..a4 (up to the first NULL). */
@@ -87,7 +138,14 @@ int dev_parse_args(int argc, char **argv, dev_options *o) {
         else if (strcmp(a, "--port") == 0) o->port = atoi(v);
         else if (strcmp(a, "--build") == 0) dev_copy_str(o->build.shell, sizeof o->build.shell, v);
         else if (strcmp(a, "--watch") == 0 && o->nwatch < 32) o->watch[o->nwatch++] = v;
-        else {
+        else if (list_index(a) >= 0) {
+            int k = list_index(a);
+            if (o->nlists[k] >= DEV_LIST_MAX) {
+                fprintf(stderr, "reactc-dev: %s given more than %d times\n", a, DEV_LIST_MAX);
+                return -1;
+            }
+            o->lists[k][o->nlists[k]++] = v;
+        } else {
             fprintf(stderr, "reactc-dev: unknown option %s (see --help)\n", a);
             return -1;
         }
@@ -112,5 +170,8 @@ int dev_parse_args(int argc, char **argv, dev_options *o) {
         return -1;
     }
     if (!o->nwatch) o->watch[o->nwatch++] = *o->cmake_home ? o->cmake_home : ".";
+    /* Last: the only steps that allocate (nothing to free on an error). */
+    if (parse_lists(o) < 0) return -1;
+    make_child_argv(o, (size_t)(argc - i));
     return 0;
 }

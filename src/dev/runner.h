@@ -13,6 +13,7 @@
  *   messages.c     the dev messages to the pages: the status (the error
  *                  overlay) and restyle
  *   unavailable.c  the runner's own 503 page while no version serves
+ *   host.c         the Host rule for that page (the app's, src/server/origin.c)
  *   log.c          the clock, log lines, non-blocking reads, string copy
  *   watch.c        inotify over source trees: which saves trigger a build
  *   build.c        runs the build command, finds the first compiler error
@@ -34,6 +35,8 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+
+#include "server/origin.h"
 
 #define DEV_PATH_MAX 4096
 
@@ -59,6 +62,11 @@ typedef struct dev_command {
     size_t argc;
 } dev_command;
 
+/* The repeatable options the runner checks on its own page and passes on
+ * to every version, in the order of rc_app's fields. */
+enum { DEV_ALLOW_ORIGIN, DEV_ALLOW_HOST, DEV_TRUSTED_PROXY, DEV_NLISTS };
+#define DEV_LIST_MAX 32 /* values per option (rc_app_parse_args' limit) */
+
 typedef struct dev_options {
     const char *host;
     int port;
@@ -68,11 +76,29 @@ typedef struct dev_options {
     char cmake_home[DEV_PATH_MAX];
     char app[DEV_PATH_MAX]; /* the binary the build writes */
     char **app_argv;        /* APP and its options */
+    /* --allow-origin, --allow-host, --trusted-proxy: NULL-terminated. */
+    const char *lists[DEV_NLISTS][DEV_LIST_MAX + 1];
+    size_t nlists[DEV_NLISTS];
+    rc_edge_rules rules; /* parsed from them: the runner's own Host check */
+    /* What a version is started with: APP, the lists as options, then
+     * APP's own options (which add to the lists); malloc'd. */
+    char **child_argv;
 } dev_options;
 
 /* Fills o (zeroed) from reactc-dev's command line (--help: prints the usage and
  * exits); -1 (message printed) when it is wrong. */
 int dev_parse_args(int argc, char **argv, dev_options *o);
+/* Frees what dev_parse_args allocated. */
+void dev_options_free(dev_options *o);
+
+/* ---- host.c ---------------------------------------------------------------- */
+
+/* The verdict on a request head of len bytes (the request line and header
+ * lines, up to the empty line) from peer (an address as text): 0 (answer
+ * it) or the status to refuse it with (400, 421, 403), with *why for the
+ * log; rc_edge_rules_check's rules on what the head says. */
+unsigned dev_request_check(const rc_edge_rules *rules, const char *head, size_t len,
+                           const char *peer, const char **why);
 
 /* ---- watch.c --------------------------------------------------------------- */
 
@@ -194,9 +220,11 @@ void dev_unavailable_accept(int listen_fd, double now);
 size_t dev_unavailable_poll_fds(struct pollfd *fds);
 /* Reads those of fds[0..n) that poll found ready; a connection whose request
  * is in gets a 503 page showing error (NULL: "Building..." when building,
- * else "Starting...") that reloads itself every second, and is closed. */
-void dev_unavailable_serve(const struct pollfd *fds, size_t n, const dev_error *error,
-                           bool building);
+ * else "Starting...") that reloads itself every second, and is closed. A
+ * request the rules refuse (dev_request_check) gets its status and no
+ * details instead. */
+void dev_unavailable_serve(const struct pollfd *fds, size_t n, const rc_edge_rules *rules,
+                           const dev_error *error, bool building);
 /* Closes the connections silent past DEV_PENDING_SILENT_MS; the time the
  * next one will be (0: none waits). */
 double dev_unavailable_expire(double now);

@@ -1,8 +1,11 @@
 /*
  * The runner's own answer while no version of the app serves: a 503 page
  * that shows why and reloads itself into the app once a version serves.
+ * Only to a request whose Host names this server (host.c): the page holds
+ * compiler output.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -11,6 +14,7 @@
 #include <unistd.h>
 
 #include "dev/runner.h"
+#include "util/ratelimit.h"
 
 /* A page being written: raw HTML, or text with the HTML specials escaped. */
 typedef struct page_buf {
@@ -77,6 +81,24 @@ static void answer(int fd, const dev_error *error, bool building) {
     close(fd);
 }
 
+/* Refuses a request with status and no details: nothing of the build. */
+static void refuse(int fd, unsigned status) {
+    const char *reason = status == 421   ? "Misdirected Request"
+                         : status == 403 ? "Forbidden"
+                         : status == 431 ? "Request Header Fields Too Large"
+                                         : "Bad Request";
+    char msg[256];
+    int n = snprintf(msg, sizeof msg,
+                     "HTTP/1.1 %u %s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                     "Content-Length: %zu\r\nCache-Control: no-store\r\nConnection: close\r\n"
+                     "\r\n%s\n",
+                     status, reason, strlen(reason) + 1, reason);
+    if (send(fd, msg, (size_t)n, MSG_NOSIGNAL) < 0) {}
+    close(fd);
+}
+
+#define REQUEST_MAX (16 * 1024) /* request heads longer than this: 431 */
+
 /* A connection waiting for its request. */
 typedef struct pending {
     int fd;       /* -1: a free slot */
@@ -86,9 +108,10 @@ typedef struct pending {
     unsigned long n;
     unsigned endings; /* line ends in a row: the second ends the headers */
     size_t bytes;     /* read so far */
+    char peer[INET6_ADDRSTRLEN];
+    char head[REQUEST_MAX]; /* the request line and headers, kept for the Host check */
+    size_t head_len;
 } pending;
-
-#define REQUEST_MAX (16 * 1024) /* headers longer than this: answered anyway */
 
 static pending table[DEV_PENDING_MAX];
 static bool table_ready;
@@ -122,10 +145,21 @@ static pending *take_slot(void) {
 void dev_unavailable_accept(int listen_fd, double now) {
     /* A bounded batch: the loop turns between batches of a flood. */
     for (int i = 0; i < 4 * DEV_PENDING_MAX; i++) {
-        int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        struct sockaddr_storage sa;
+        socklen_t sl = sizeof sa;
+        int fd = accept4(listen_fd, (struct sockaddr *)&sa, &sl, SOCK_CLOEXEC | SOCK_NONBLOCK);
         if (fd < 0) return;
         pending *c = take_slot();
-        *c = (pending){.fd = fd, .since = now, .n = ++accepted};
+        c->fd = fd;
+        c->since = now;
+        c->n = ++accepted;
+        c->endings = 0;
+        c->bytes = c->head_len = 0;
+        /* The peer, for --trusted-proxy (its X-Forwarded-Host) and the log. */
+        const void *addr = sa.ss_family == AF_INET6
+                               ? (const void *)&((struct sockaddr_in6 *)&sa)->sin6_addr
+                               : (const void *)&((struct sockaddr_in *)&sa)->sin_addr;
+        if (!inet_ntop(sa.ss_family, addr, c->peer, sizeof c->peer)) c->peer[0] = '\0';
     }
 }
 
@@ -153,6 +187,7 @@ static bool request_in(pending *c) {
         }
         c->bytes += (size_t)n;
         for (ssize_t i = 0; i < n && c->endings < 2; i++) {
+            if (c->head_len < sizeof c->head) c->head[c->head_len++] = buf[i];
             if (buf[i] == '\n') c->endings++;
             else if (buf[i] != '\r') c->endings = 0;
         }
@@ -160,15 +195,45 @@ static bool request_in(pending *c) {
     return true; /* a flood: answered with the rest unread */
 }
 
-void dev_unavailable_serve(const struct pollfd *fds, size_t n, const dev_error *error,
-                           bool building) {
+/* The verdict on c's request once in: 0 (the page) or the status to refuse
+ * it with. A head not kept whole (too long, or the peer stopped before its
+ * end) is refused, not checked: a Host line cut short could read as
+ * allowed ("127.0.0.1" from "127.0.0.1.evil.example"). */
+static unsigned verdict(const pending *c, const rc_edge_rules *rules, const char **why) {
+    if (c->head_len >= sizeof c->head) return *why = "request head too long", 431;
+    if (c->endings < 2) return *why = "request ended before its headers", 400;
+    return dev_request_check(rules, c->head, c->head_len, c->peer, why);
+}
+
+/* A refusal's log line: a page that keeps trying (it reloads every second)
+ * or a flood must not fill the log; at most 10 a 10 s. */
+static void log_refusal(const pending *c, unsigned status, const char *why) {
+    static rc_rate rate;
+    static bool rate_ready;
+    if (!rate_ready) rc_rate_init(&rate, 10, 10.0);
+    rate_ready = true;
+    unsigned suppressed;
+    if (!rc_rate_allow(&rate, &rate, dev_now_ms() / 1e3, &suppressed)) return;
+    if (suppressed) dev_log("(%u more refusals not shown)", suppressed);
+    dev_log("refused a request from %s: %s: %u", *c->peer ? c->peer : "?", why, status);
+}
+
+void dev_unavailable_serve(const struct pollfd *fds, size_t n, const rc_edge_rules *rules,
+                           const dev_error *error, bool building) {
     for (size_t i = 0; i < n; i++) {
         if (!fds[i].revents) continue;
         for (size_t k = 0; k < DEV_PENDING_MAX; k++) {
             pending *c = &table[k];
             if (c->fd != fds[i].fd) continue;
             if (request_in(c)) {
-                answer(c->fd, error, building);
+                const char *why = "ok";
+                unsigned status = verdict(c, rules, &why);
+                if (status) {
+                    log_refusal(c, status, why);
+                    refuse(c->fd, status);
+                } else {
+                    answer(c->fd, error, building);
+                }
                 c->fd = -1;
             }
             break;

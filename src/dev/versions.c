@@ -93,7 +93,7 @@ void dev_start_version(const char *bin, unsigned version) {
         to_stopping(old, SIGKILL);
     }
     char *line = dev_status_now();
-    R.next = dev_child_start(bin, R.opt.app_argv, R.listen_fd, version, line);
+    R.next = dev_child_start(bin, R.opt.child_argv, R.listen_fd, version, line);
     free(line);
     if (!R.next) dev_log("cannot start %s: %s", bin, strerror(errno));
 }

@@ -2,7 +2,9 @@
  * Unit tests for reactc-dev's command line (src/dev/options.c): the build
  * command and watch folder found from the CMake build tree the app is in,
  * and an explicit --build that wins over that default (it was overwritten).
- * Each test makes its own build tree in a temp folder.
+ * Each test makes its own build tree in a temp folder. Also the Host rule
+ * on the runner's own page (src/dev/host.c) and the lists it passes to
+ * the app (--allow-host, --allow-origin, --trusted-proxy).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -61,9 +63,17 @@ static void remove_tree(const tree *t) {
     assert_int_equal(system(cmd), 0);
 }
 
+/* Parses into o. What a parse allocates is kept here and freed at the
+ * next one (tests parse into the same o several times, and a failed
+ * assertion leaves a test early). */
 static int parse(dev_options *o, int argc, const char **argv) {
+    static dev_options held;
+    dev_options_free(&held);
     memset(o, 0, sizeof *o);
-    return dev_parse_args(argc, (char **)(uintptr_t)argv, o);
+    int rc = dev_parse_args(argc, (char **)(uintptr_t)argv, o);
+    held.child_argv = o->child_argv;
+    held.rules = o->rules;
+    return rc;
 }
 
 static void test_defaults_from_the_build_tree(void **state) {
@@ -209,12 +219,162 @@ static void test_outside_a_build_tree(void **state) {
     assert_int_equal(parse(&o, 4, argv4), -1);
 }
 
+/* The lists go to every version of the app in front of its own options
+ * (which add to them); the runner's own rules are parsed from them. */
+static void test_lists_passed_to_the_app(void **state) {
+    (void)state;
+    dev_options o;
+    const char *argv[] = {"reactc-dev",
+                          "--allow-host",
+                          "dev.example",
+                          "--build",
+                          "true",
+                          "--allow-origin",
+                          "http://panel.example:8080",
+                          "--trusted-proxy",
+                          "127.0.0.1",
+                          "--allow-host",
+                          "B.example.",
+                          "/x/app",
+                          "--title",
+                          "T",
+                          "--allow-host",
+                          "own.example"};
+    assert_int_equal(parse(&o, 16, argv), 0);
+    const char *want[] = {"/x/app",
+                          "--allow-origin",
+                          "http://panel.example:8080",
+                          "--allow-host",
+                          "dev.example",
+                          "--allow-host",
+                          "B.example.",
+                          "--trusted-proxy",
+                          "127.0.0.1",
+                          "--title",
+                          "T",
+                          "--allow-host",
+                          "own.example",
+                          NULL};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        if (!want[i]) assert_null(o.child_argv[i]);
+        else assert_string_equal(o.child_argv[i], want[i]);
+    }
+    assert_int_equal(o.rules.nhosts, 2);
+    assert_true(rc_edge_rules_allow_host(&o.rules, "dev.example"));
+    assert_true(rc_edge_rules_allow_host(&o.rules, "b.example"));
+    assert_false(rc_edge_rules_allow_host(&o.rules, "own.example")); /* the app's, not ours */
+    assert_false(rc_edge_rules_allow_host(&o.rules, "evil.example"));
+    assert_true(rc_edge_rules_trust_peer(&o.rules, "::ffff:127.0.0.1"));
+    assert_int_equal(o.rules.norigins, 1);
+
+    const char *plain[] = {"reactc-dev", "--build", "true", "/x/app", "--title", "T"};
+    assert_int_equal(parse(&o, 6, plain), 0); /* none: the app's options as they were */
+    assert_string_equal(o.child_argv[0], "/x/app");
+    assert_string_equal(o.child_argv[1], "--title");
+    assert_string_equal(o.child_argv[2], "T");
+    assert_null(o.child_argv[3]);
+    assert_int_equal(o.rules.nhosts, 0);
+}
+
+/* A value the app would refuse stops the runner at once. */
+static void test_bad_list_values(void **state) {
+    (void)state;
+    dev_options o;
+    const char *bad[][2] = {{"--allow-host", "a/b"},
+                            {"--allow-host", "[::1"},
+                            {"--allow-origin", "null"},
+                            {"--allow-origin", "ftp://x"},
+                            {"--trusted-proxy", "proxy.example"}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *argv[] = {"reactc-dev", "--build", "true", bad[i][0], bad[i][1], "/x/app"};
+        assert_int_equal(parse(&o, 6, argv), -1);
+        assert_null(o.child_argv);
+    }
+    const char *argv[2 + 2 * (DEV_LIST_MAX + 1) + 1];
+    int n = 0;
+    argv[n++] = "reactc-dev";
+    for (int i = 0; i <= DEV_LIST_MAX; i++) {
+        argv[n++] = "--allow-host";
+        argv[n++] = "x.example";
+    }
+    argv[n++] = "--build";
+    argv[n++] = "true";
+    argv[n++] = "/x/app";
+    assert_int_equal(parse(&o, n, argv), -1); /* more than rc_app_parse_args takes */
+}
+
+static unsigned check(const rc_edge_rules *r, const char *head, const char *peer) {
+    const char *why = NULL;
+    unsigned status = dev_request_check(r, head, strlen(head), peer, &why);
+    assert_non_null(why);
+    return status;
+}
+
+/* The runner's 503 page: the app's Host rule on the head the runner read. */
+static void test_request_check(void **state) {
+    (void)state;
+    static const char *const hosts[] = {"dev.example", NULL}, *const proxies[] = {"127.0.0.1",
+                                                                                  NULL};
+    rc_app cfg = {.allow_hosts = hosts, .trusted_proxies = proxies};
+    rc_edge_rules r;
+    char err[300];
+    assert_int_equal(rc_edge_rules_init(&r, &cfg, err, sizeof err), 0);
+    const char *peer = "10.0.0.9";
+    assert_int_equal(check(&r, "GET / HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n\r\n", peer), 0);
+    assert_int_equal(check(&r, "GET / HTTP/1.1\r\nhOST:localhost\r\n\r\n", peer), 0);
+    assert_int_equal(check(&r, "GET / HTTP/1.1\nHost: [::1]:8000\n\n", peer), 0); /* bare LF */
+    assert_int_equal(check(&r, "GET / HTTP/1.1\r\nHost: DEV.example:1\r\n\r\n", peer), 0);
+    /* Rebound names. */
+    assert_int_equal(check(&r, "GET / HTTP/1.1\r\nHost: evil.example:8000\r\n\r\n", peer), 421);
+    assert_int_equal(check(&r, "GET / HTTP/1.1\r\nHost: 127.0.0.1.evil.example\r\n\r\n", peer),
+                     421);
+    /* No Host: 400 on HTTP/1.1, served on HTTP/1.0 (the app's rule). */
+    assert_int_equal(check(&r, "GET / HTTP/1.1\r\nAccept: */*\r\n\r\n", peer), 400);
+    assert_int_equal(check(&r, "GET / HTTP/1.0\r\n\r\n", peer), 0);
+    /* Anything unusual is refused, not guessed at. */
+    assert_int_equal(
+        check(&r, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n\r\n", peer), 400);
+    assert_int_equal(check(&r, "GET / HTTP/1.1\r\nHost: evil.example\r\n 127.0.0.1\r\n\r\n", peer),
+                     400);
+    assert_int_equal(check(&r, "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", peer), 400);
+    assert_int_equal(check(&r, "GET / HTTP/1.1\r\nno colon\r\n\r\n", peer), 400);
+    const char nul[] = "GET / HTTP/1.1\r\nHost: 127.0.0.1\0.evil.example\r\n\r\n";
+    const char *why;
+    assert_int_equal(dev_request_check(&r, nul, sizeof nul - 1, peer, &why), 400);
+    char longer[600];
+    snprintf(longer, sizeof longer, "GET / HTTP/1.1\r\nHost: 127.0.0.1%0400d\r\n\r\n", 0);
+    assert_int_equal(check(&r, longer, peer), 400); /* too long to keep: not cut short */
+    /* A WebSocket from a foreign page: its Origin is checked as by the app. */
+    const char *ws = "GET /_reactc/stream HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n"
+                     "Upgrade: WebSocket\r\nOrigin: http://evil.example\r\n\r\n";
+    assert_int_equal(check(&r, ws, peer), 403);
+    assert_int_equal(check(&r,
+                           "GET / HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n"
+                           "Origin: http://127.0.0.1:8000\r\nUpgrade: websocket\r\n\r\n",
+                           peer),
+                     0);
+    /* X-Forwarded-Host: only from the trusted proxy, its last entry. */
+    const char *xf = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "X-Forwarded-Host: dev.example, evil.example\r\n\r\n";
+    assert_int_equal(check(&r, xf, peer), 0);
+    assert_int_equal(check(&r, xf, "127.0.0.1"), 421);
+    assert_int_equal(check(&r,
+                           "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                           "X-Forwarded-Host: evil.example, dev.example\r\n\r\n",
+                           "::ffff:127.0.0.1"),
+                     0);
+    rc_edge_rules_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults_from_the_build_tree),
         cmocka_unit_test(test_build_option_wins),
         cmocka_unit_test(test_outside_a_build_tree),
         cmocka_unit_test(test_default_build_runs_without_a_shell),
+        cmocka_unit_test(test_lists_passed_to_the_app),
+        cmocka_unit_test(test_bad_list_values),
+        cmocka_unit_test(test_request_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

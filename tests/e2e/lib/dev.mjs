@@ -66,15 +66,17 @@ function withoutSecret() {
 
 /**
  * Starts reactc-dev on a free port for `copy` (from exampleCopy; `appArgs`
- * go to the app). Resolves once the log matches `ready` (by default: the
+ * go to the app, `runnerArgs` to the runner before them). Resolves once the log matches `ready` (by default: the
  * first version serves): {url, log(), waitLog(re, from), kill()}.
  */
-export async function startDev(copy, { readyMs = 20000, appArgs = [], ready = /v1 serving/ } = {}) {
+export async function startDev(copy, {
+  readyMs = 20000, appArgs = [], runnerArgs = [], ready = /v1 serving/,
+} = {}) {
   const runner = join(buildDir, 'reactc-dev');
   if (!existsSync(runner)) throw new Error(`${runner} not found: build first (cmake --build build)`);
   // No build command: reactc-dev's defaults (the CMake tree above the binary).
   const opts = copy.build ? ['--build', copy.build, '--watch', copy.dir] : [];
-  const proc = spawn(runner, ['--port', '0', ...opts, '--', copy.bin, ...appArgs], {
+  const proc = spawn(runner, ['--port', '0', ...opts, ...runnerArgs, '--', copy.bin, ...appArgs], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: withoutSecret(),
     detached: true, // its own process group: the app versions go with it
@@ -86,6 +88,13 @@ export async function startDev(copy, { readyMs = 20000, appArgs = [], ready = /v
     for (const w of waiters) w();
   });
   const exited = new Promise((r) => proc.once('exit', r));
+  // It ended and its stderr is read to the end: a line still awaited will
+  // not come ('close', not 'exit': the last lines may still be in transit).
+  let gone = false;
+  proc.once('close', () => {
+    gone = true;
+    for (const w of waiters) w();
+  });
   const kill = async () => {
     try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ }
     const t = setTimeout(() => { try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ } }, 3000);
@@ -98,10 +107,11 @@ export async function startDev(copy, { readyMs = 20000, appArgs = [], ready = /v
   const waitLog = (re, from = 0, ms = 15000) => new Promise((resolve, reject) => {
     const check = () => {
       const m = log.slice(from).match(re);
-      if (m) {
+      if (m || gone) {
         waiters.delete(check);
         clearTimeout(timer);
-        resolve(m);
+        if (m) resolve(m);
+        else reject(new Error(`reactc-dev: exited before ${re}; log:\n${log}`));
       }
     };
     const timer = setTimeout(() => {
