@@ -653,6 +653,11 @@ typedef struct rc_app {
     const char *const *allow_origins;
     const char *const *allow_hosts;
     const char *const *trusted_proxies;
+    /* The page's whole Content-Security-Policy header, replacing reactc's
+     * default (docs/security.md, "HTTP": scripts from this origin only,
+     * inline styles allowed, no framing by other sites). Set it to allow
+     * images from a CDN, or framing by a named origin; "" sends none. */
+    const char *csp;
     void *user; /* yours */
     /* Called on the loop thread once the server listens (port known). */
     void (*on_listen)(struct rc_app *app, int port);

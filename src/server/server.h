@@ -48,6 +48,8 @@ typedef struct rc_conn {
     const unsigned char *body; /* HTTP: response being written */
     size_t body_len, body_sent;
     char *body_owned;
+    bool head;  /* HTTP: a HEAD request (headers only) */
+    bool close; /* HTTP: hang up once the response is out (http.c) */
 } rc_conn;
 
 /* ---- server ----------------------------------------------------------------- */
