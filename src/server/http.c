@@ -14,7 +14,8 @@
 #include "util/alloc.h"
 #include "util/hash.h"
 
-#define CHUNK 16384
+#define CHUNK              16384
+#define METHOD_NOT_ALLOWED "405 method not allowed: GET and HEAD only\n"
 
 static void attr_uint(rc_buf *b, const char *name, uint32_t v) {
     char text[64];
@@ -196,6 +197,26 @@ int rc_http_refuse(struct lws *wsi, rc_conn *c, unsigned status) {
  * answered" path, which goes on to lws_http_transaction_completed: that is
  * where lws' CVE-2025-11677 (a use after free) lies, and a refused
  * handshake has nothing more to say on its connection anyway. */
+/* A CONNECT request: lws hands it to us as a raw socket (its fallback
+ * role, bound to our protocol, with no timeout), so it is answered here in
+ * bytes, the headers of every response included, and the caller hangs up.
+ * Without this the socket stayed open for as long as the client liked. */
+int rc_http_refuse_raw(struct lws *wsi) {
+    unsigned char buf[LWS_PRE + 512];
+    char *out = (char *)buf + LWS_PRE;
+    int n = snprintf(out, sizeof buf - LWS_PRE,
+                     "HTTP/1.1 405 Method Not Allowed\r\n"
+                     "content-type: text/plain; charset=utf-8\r\n"
+                     "content-length: %zu\r\n"
+                     "allow: GET, HEAD\r\n"
+                     "connection: close\r\n"
+                     "x-content-type-options: nosniff\r\n"
+                     "referrer-policy: same-origin\r\n\r\n%s",
+                     strlen(METHOD_NOT_ALLOWED), METHOD_NOT_ALLOWED);
+    if (n < 0 || (size_t)n >= sizeof buf - LWS_PRE) return -1;
+    return lws_write(wsi, buf + LWS_PRE, (size_t)n, LWS_WRITE_RAW) == n ? 0 : -1;
+}
+
 int rc_http_refuse_upgrade(struct lws *wsi, unsigned status) {
     const char *msg = refusal_text(status);
     size_t n = strlen(msg);
@@ -265,9 +286,12 @@ static int serve_static(rc_server *s, struct lws *wsi, rc_conn *c, const char *r
     if (!real) return not_found(wsi, c);
     /* rel, not real, names the type: the URL is what the browser sees. */
     const char *type = mime_of(rel);
-    struct stat st;
-    if (c->head) { /* lws_serve_http_file would send the body */
-        reply r = {.status = 200, .cache = "no-store", .type = type};
+    if (c->head) {
+        /* lws_serve_http_file answers HEAD without a body too, but leaves
+         * a keep-alive connection unable to parse its next request (lws
+         * answers that one 403): the headers are ours here. */
+        struct stat st;
+        reply r = {.status = 200, .type = type, .cache = "no-store"};
         r.len = stat(real, &st) == 0 ? (size_t)st.st_size : 0;
         free(real);
         return respond(wsi, c, &r);
@@ -313,11 +337,10 @@ static int unserved(struct lws *wsi, rc_conn *c, bool *answered) {
     c->head = lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) > 0;
     if (!c->head && lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0) {
         /* POST, PUT, PATCH, DELETE, OPTIONS: nothing here takes them. */
-        static const char msg[] = "405 method not allowed: GET and HEAD only\n";
         reply r = {.status = 405,
                    .type = "text/plain; charset=utf-8",
-                   .body = msg,
-                   .len = sizeof msg - 1,
+                   .body = METHOD_NOT_ALLOWED,
+                   .len = strlen(METHOD_NOT_ALLOWED),
                    .cache = "no-store",
                    .allow = "GET, HEAD",
                    .close = true};

@@ -116,6 +116,7 @@ unsigned rc_edge_check(rc_server *s, struct lws *wsi, bool upgrade);
 /* http.c */
 int rc_http_refuse(struct lws *wsi, rc_conn *c, unsigned status);
 int rc_http_refuse_upgrade(struct lws *wsi, unsigned status);
+int rc_http_refuse_raw(struct lws *wsi);
 int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri);
 int rc_http_writable(struct lws *wsi, rc_conn *c);
 void rc_http_done(rc_conn *c);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gotoApp, text, waitText } from './lib/page.mjs';
-import { startExample } from './lib/server.mjs';
+import { startExample, testAppBinary } from './lib/server.mjs';
 import { useBrowser } from './lib/suite.mjs';
 
 const browser = useBrowser();
@@ -97,8 +97,8 @@ function withStatic(t) {
   return dir;
 }
 
-async function started(t, name, args = []) {
-  const server = await startExample(name, { args });
+async function started(t, name, args = [], options = {}) {
+  const server = await startExample(name, { args, ...options });
   t.after(() => server.kill());
   return server;
 }
@@ -156,6 +156,22 @@ test('every response carries nosniff and Referrer-Policy; the page its CSP', asy
   await server.stop();
 });
 
+test('rc_app.csp replaces the whole header; "" sends none', async (t) => {
+  const custom = "default-src 'self'; img-src 'self' https://cdn.example; frame-ancestors https://portal.example";
+  for (const [env, want] of [[custom, custom], ['', undefined], [undefined, "default-src 'self'"]]) {
+    const server = await started(t, 'csp', [], {
+      bin: testAppBinary('csp'), env: env === undefined ? {} : { TEST_CSP: env },
+    });
+    const { raw, responses } = await exchange(server, `GET / HTTP/1.1\r\n${HOST}\r\nConnection: close\r\n\r\n`);
+    const csp = responses[0].headers['content-security-policy'];
+    if (want === undefined) assert.equal(csp, undefined, 'no header');
+    else assert.ok(csp.startsWith(want), csp);
+    assert.ok((raw.match(/^content-security-policy:/gim) || []).length <= 1);
+    assertCommon(responses[0], 'page');
+    await server.stop();
+  }
+});
+
 test('HEAD: the same headers as GET and no body; the connection goes on', async (t) => {
   const dir = withStatic(t);
   const server = await started(t, 'counter', ['--static', dir]);
@@ -199,6 +215,19 @@ test('POST, PUT, DELETE, PATCH, OPTIONS: 405 with Allow: GET, HEAD, then the con
   // A small complete POST too, and the server still serves afterwards.
   const r = await one(server, 'POST', '/', 'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\nabc');
   assert.equal(r.status, 405);
+  assert.equal((await one(server, 'GET', '/')).status, 200);
+  await server.stop();
+});
+
+test('CONNECT: 405 with Allow, and the connection closes (lws makes it a raw socket)', async (t) => {
+  const server = await started(t, 'counter');
+  for (const target of ['127.0.0.1:80', '/']) {
+    const { responses } = await exchange(server, `CONNECT ${target} HTTP/1.1\r\n${HOST}\r\n\r\n`);
+    assert.equal(responses.length, 1, target);
+    assert.equal(responses[0].status, 405, target);
+    assert.equal(responses[0].headers.allow, 'GET, HEAD', target);
+    assertCommon(responses[0], `CONNECT ${target}`);
+  }
   assert.equal((await one(server, 'GET', '/')).status, 200);
   await server.stop();
 });
