@@ -320,6 +320,9 @@ static bool query_has_version(struct lws *wsi, const char *etag) {
 /* 0 for HTTP/1.0 and HTTP/1.1, else 505. lws answers any other version
  * as HTTP/1.0, even a missing one ("GET / FOO"). */
 static unsigned check_version(struct lws *wsi) {
+    /* A stream of an HTTP/2 connection (lws accepts an h2c upgrade) has no
+     * version token; its connection is its network wsi. */
+    if (lws_get_network_wsi(wsi) != wsi) return 0;
     char v[16];
     if (lws_hdr_copy(wsi, v, sizeof v, WSI_TOKEN_HTTP) <= 0) return 505;
     return strcmp(v, "HTTP/1.1") == 0 || strcmp(v, "HTTP/1.0") == 0 ? 0 : 505;
