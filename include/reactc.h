@@ -591,9 +591,11 @@ typedef struct rc_app {
     const rc_component *root; /* required */
     const void *root_props;   /* copied per session */
     size_t root_props_size;
-    const char *host;       /* default "127.0.0.1" */
-    int port;               /* 0: 8000; -1: any free port (see on_listen) */
-    const char *head;       /* extra HTML appended to <head> */
+    const char *host; /* default "127.0.0.1" */
+    int port;         /* 0: 8000; -1: any free port (see on_listen) */
+    /* Extra HTML appended to <head>: <style>, <link>, <meta>. An inline
+     * <script> there is blocked by the page's default policy (see csp). */
+    const char *head;
     const char *static_dir; /* served under /static/ if set */
     rc_log_level log_level; /* default RC_LOG_INFO (set by rc_app_parse_args) */
     /* A component that fails shows an error element in place. Its details
@@ -660,6 +662,11 @@ typedef struct rc_app {
     const char *const *allow_origins;
     const char *const *allow_hosts;
     const char *const *trusted_proxies;
+    /* The page's whole Content-Security-Policy header, replacing reactc's
+     * default (docs/security.md, "HTTP": scripts from this origin only,
+     * inline styles allowed, no framing by other sites). Set it to allow
+     * images from a CDN, or framing by a named origin; "" sends none. */
+    const char *csp;
     void *user; /* yours */
     /* Called on the loop thread once the server listens (port known). */
     void (*on_listen)(struct rc_app *app, int port);

@@ -63,6 +63,12 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         rc_http_refuse_upgrade(wsi, refused);
         return -1; /* hang up: the refusal is written */
     }
+    case LWS_CALLBACK_RAW_ADOPT:
+        /* Only a CONNECT request gets here (we adopt sockets as HTTP):
+         * lws turns it into a raw socket on protocol 0 with no timeout. */
+        rc_http_refuse_raw(wsi);
+        return -1;
+    case LWS_CALLBACK_RAW_RX: return -1;
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION: {
         char uri[256];
         if (s->shutting_down) return 1;

@@ -3,7 +3,9 @@
  * location), the embedded client bundle, an optional static directory and
  * 404s for everything reactc reserves but does not serve.
  */
+#define _DEFAULT_SOURCE /* realpath (glibc hides it under plain POSIX 2008) */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -12,7 +14,8 @@
 #include "util/alloc.h"
 #include "util/hash.h"
 
-#define CHUNK 16384
+#define CHUNK              16384
+#define METHOD_NOT_ALLOWED "405 method not allowed: GET and HEAD only\n"
 
 static void attr_uint(rc_buf *b, const char *name, uint32_t v) {
     char text[64];
@@ -88,44 +91,91 @@ int rc_http_build_page(rc_server *s) {
     return 0;
 }
 
-static int send_headers(struct lws *wsi, unsigned status, const char *type, size_t len,
-                        const char *cache, const char *etag) {
-    unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start,
+/* The page's default Content-Security-Policy (docs/security.md, "HTTP").
+ * The page has no inline script (the bundle is a file, its options are
+ * data attributes), so scripts come from this origin only; components
+ * style through style attributes and apps' heads hold <style>, hence
+ * 'unsafe-inline' for styles alone. connect-src 'self' covers ws: and wss:
+ * of the same origin (CSP 3). The icon is a data: URL. */
+#define RC_CSP_DEFAULT                                                               \
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "      \
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; " \
+    "form-action 'self'; frame-ancestors 'self'"
+
+static int add_header(struct lws *wsi, const char *name, const char *value, unsigned char **p,
+                      unsigned char *end) {
+    return lws_add_http_header_by_name(wsi, (const unsigned char *)name,
+                                       (const unsigned char *)value, (int)strlen(value), p, end);
+}
+
+/* On every response: ours, static files', errors'. same-origin: the app's
+ * own links keep their Referer; a link out tells nobody the device's
+ * address or paths. */
+static int common_headers(struct lws *wsi, unsigned char **p, unsigned char *end) {
+    if (add_header(wsi, "x-content-type-options:", "nosniff", p, end)) return -1;
+    return add_header(wsi, "referrer-policy:", "same-origin", p, end);
+}
+
+/* One response of ours (the body, if any, goes out from rc_http_writable). */
+typedef struct reply {
+    unsigned status;
+    const char *type;
+    const void *body;
+    size_t len;
+    const char *cache, *etag;
+    const char *csp;   /* the page only */
+    const char *allow; /* 405 */
+    bool close;        /* hang up after it: the rest of the request is unread */
+} reply;
+
+static int send_headers(struct lws *wsi, const reply *r) {
+    unsigned char buf[LWS_PRE + 2048], *start = buf + LWS_PRE, *p = start,
                                        *end = buf + sizeof buf - 1;
-    if (lws_add_http_common_headers(wsi, status, type, (lws_filepos_t)len, &p, end)) return -1;
-    if (cache && lws_add_http_header_by_name(
-                     wsi, (const unsigned char *)"cache-control:", (const unsigned char *)cache,
-                     (int)strlen(cache), &p, end))
+    if (lws_add_http_common_headers(wsi, r->status, r->type, (lws_filepos_t)r->len, &p, end))
         return -1;
-    if (etag && lws_add_http_header_by_name(
-                    wsi, (const unsigned char *)"etag:", (const unsigned char *)etag,
-                    (int)strlen(etag), &p, end))
+    if (r->cache && add_header(wsi, "cache-control:", r->cache, &p, end)) return -1;
+    if (r->etag && add_header(wsi, "etag:", r->etag, &p, end)) return -1;
+    if (r->csp && *r->csp && add_header(wsi, "content-security-policy:", r->csp, &p, end))
         return -1;
-    static const char nosniff[] = "nosniff";
-    if (lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
-                                    (const unsigned char *)nosniff, (int)strlen(nosniff), &p, end))
-        return -1;
+    if (r->allow && add_header(wsi, "allow:", r->allow, &p, end)) return -1;
+    if (r->close && add_header(wsi, "connection:", "close", &p, end)) return -1;
+    if (common_headers(wsi, &p, end)) return -1;
     if (lws_finalize_write_http_header(wsi, start, &p, end)) return -1;
     return 0;
 }
 
-/* Starts a response whose body is written by rc_http_writable. */
-static int respond(struct lws *wsi, rc_conn *c, unsigned status, const char *type, const void *body,
-                   size_t len, const char *cache, const char *etag) {
-    if (send_headers(wsi, status, type, len, cache, etag)) return -1;
-    c->body = body;
-    c->body_len = len;
+/* The end of a response: the connection takes its next request, or is
+ * closed when the request was not read to its end (c->close). */
+static int finish(struct lws *wsi, rc_conn *c) {
+    bool close = c->close;
+    rc_http_done(c);
+    if (close) return -1;
+    return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+/* Starts a response; its body is written by rc_http_writable. A HEAD
+ * request gets the same headers (Content-Length included) and no body. */
+static int respond(struct lws *wsi, rc_conn *c, const reply *r) {
+    c->close = c->close || r->close;
+    if (send_headers(wsi, r)) return -1;
+    c->body = r->body;
+    c->body_len = r->len;
     c->body_sent = 0;
-    if (!len) return lws_http_transaction_completed(wsi) ? -1 : 0;
+    if (!r->len || c->head) return finish(wsi, c);
     lws_callback_on_writable(wsi);
     return 0;
 }
 
-static int not_found(struct lws *wsi, rc_conn *c) {
-    static const char msg[] = "404 not found\n";
-    return respond(wsi, c, HTTP_STATUS_NOT_FOUND, "text/plain; charset=utf-8", msg, sizeof msg - 1,
-                   "no-store", NULL);
+static int plain(struct lws *wsi, rc_conn *c, unsigned status, const char *msg) {
+    reply r = {.status = status,
+               .type = "text/plain; charset=utf-8",
+               .body = msg,
+               .len = strlen(msg),
+               .cache = "no-store"};
+    return respond(wsi, c, &r);
 }
+
+static int not_found(struct lws *wsi, rc_conn *c) { return plain(wsi, c, 404, "404 not found\n"); }
 
 /* The body of a refusal by the network edge (edge.c). */
 static const char *refusal_text(unsigned status) {
@@ -140,8 +190,7 @@ static const char *refusal_text(unsigned status) {
 }
 
 int rc_http_refuse(struct lws *wsi, rc_conn *c, unsigned status) {
-    const char *msg = refusal_text(status);
-    return respond(wsi, c, status, "text/plain; charset=utf-8", msg, strlen(msg), "no-store", NULL);
+    return plain(wsi, c, status, refusal_text(status));
 }
 
 /* At LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: the whole answer written now (it
@@ -149,10 +198,35 @@ int rc_http_refuse(struct lws *wsi, rc_conn *c, unsigned status) {
  * answered" path, which goes on to lws_http_transaction_completed: that is
  * where lws' CVE-2025-11677 (a use after free) lies, and a refused
  * handshake has nothing more to say on its connection anyway. */
+/* A CONNECT request: lws hands it to us as a raw socket (its fallback
+ * role, bound to our protocol, with no timeout), so it is answered here in
+ * bytes, the headers of every response included, and the caller hangs up.
+ * Without this the socket stayed open for as long as the client liked. */
+int rc_http_refuse_raw(struct lws *wsi) {
+    unsigned char buf[LWS_PRE + 512];
+    char *out = (char *)buf + LWS_PRE;
+    int n = snprintf(out, sizeof buf - LWS_PRE,
+                     "HTTP/1.1 405 Method Not Allowed\r\n"
+                     "content-type: text/plain; charset=utf-8\r\n"
+                     "content-length: %zu\r\n"
+                     "allow: GET, HEAD\r\n"
+                     "connection: close\r\n"
+                     "x-content-type-options: nosniff\r\n"
+                     "referrer-policy: same-origin\r\n\r\n%s",
+                     strlen(METHOD_NOT_ALLOWED), METHOD_NOT_ALLOWED);
+    if (n < 0 || (size_t)n >= sizeof buf - LWS_PRE) return -1;
+    return lws_write(wsi, buf + LWS_PRE, (size_t)n, LWS_WRITE_RAW) == n ? 0 : -1;
+}
+
 int rc_http_refuse_upgrade(struct lws *wsi, unsigned status) {
     const char *msg = refusal_text(status);
     size_t n = strlen(msg);
-    if (send_headers(wsi, status, "text/plain; charset=utf-8", n, "no-store", NULL)) return -1;
+    reply r = {.status = status,
+               .type = "text/plain; charset=utf-8",
+               .len = n,
+               .cache = "no-store",
+               .close = true};
+    if (send_headers(wsi, &r)) return -1;
     unsigned char buf[LWS_PRE + 256];
     memcpy(buf + LWS_PRE, msg, n);
     return lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_HTTP_FINAL) == (int)n ? 0 : -1;
@@ -183,15 +257,52 @@ static const char *mime_of(const char *path) {
     return "application/octet-stream";
 }
 
-static int serve_static(rc_server *s, struct lws *wsi, rc_conn *c, const char *rel) {
-    /* No way out of the directory: no "..", no absolute or empty names. */
-    if (!*rel || strstr(rel, "..") || strchr(rel, '\\') || rel[0] == '/') return not_found(wsi, c);
+/* realpath of the static file named by rel, if it lies inside the static
+ * directory (also resolved): symlinks are followed, but one that leads out
+ * of the directory is refused like a missing file. Malloc'd, or NULL. */
+static char *static_file(const rc_server *s, const char *rel) {
+    /* No way out of the directory by name: no "..", no absolute or empty
+     * names (realpath below catches the rest). */
+    if (!*rel || strstr(rel, "..") || strchr(rel, '\\') || rel[0] == '/') return NULL;
     char path[1024];
     int n = snprintf(path, sizeof path, "%s/%s", s->cfg.static_dir, rel);
+    if (n < 0 || (size_t)n >= sizeof path) return NULL;
+    /* Resolved per request, not once at start: the directory may be
+     * created or replaced while the server runs. */
+    char *root = realpath(s->cfg.static_dir, NULL), *real = realpath(path, NULL);
+    size_t rl = root ? strlen(root) : 0;
+    bool inside = root && real && strncmp(real, root, rl) == 0 &&
+                  (real[rl] == '/' || (rl == 1 && real[1])); /* a root of "/" */
+    free(root);
     struct stat st;
-    if (n < 0 || (size_t)n >= sizeof path || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-        return not_found(wsi, c);
-    int rc = lws_serve_http_file(wsi, path, mime_of(path), NULL, 0);
+    if (!inside || stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
+        free(real);
+        return NULL;
+    }
+    return real;
+}
+
+static int serve_static(rc_server *s, struct lws *wsi, rc_conn *c, const char *rel) {
+    char *real = static_file(s, rel);
+    if (!real) return not_found(wsi, c);
+    /* rel, not real, names the type: the URL is what the browser sees. */
+    const char *type = mime_of(rel);
+    if (c->head) {
+        /* lws_serve_http_file answers HEAD without a body too, but leaves
+         * a keep-alive connection unable to parse its next request (lws
+         * answers that one 403): the headers are ours here. */
+        struct stat st;
+        reply r = {.status = 200, .type = type, .cache = "no-store"};
+        r.len = stat(real, &st) == 0 ? (size_t)st.st_size : 0;
+        free(real);
+        return respond(wsi, c, &r);
+    }
+    /* The headers every response has, in lws' encoding for this
+     * connection, handed to lws_serve_http_file as extra headers. */
+    unsigned char extra[256], *p = extra;
+    int rc = common_headers(wsi, &p, extra + sizeof extra - 1);
+    if (!rc) rc = lws_serve_http_file(wsi, real, type, (const char *)extra, (int)(p - extra));
+    free(real);
     if (rc < 0) return -1;
     if (rc > 0 && lws_http_transaction_completed(wsi)) return -1;
     return 0;
@@ -207,27 +318,72 @@ static bool query_has_version(struct lws *wsi, const char *etag) {
     return false;
 }
 
+/* 0 for HTTP/1.0 and HTTP/1.1, else 505. lws answers any other version
+ * as HTTP/1.0, even a missing one ("GET / FOO"). */
+static unsigned check_version(struct lws *wsi) {
+    /* A stream of an HTTP/2 connection (lws accepts an h2c upgrade) has no
+     * version token; its connection is its network wsi. */
+    if (lws_get_network_wsi(wsi) != wsi) return 0;
+    char v[16];
+    if (lws_hdr_copy(wsi, v, sizeof v, WSI_TOKEN_HTTP) <= 0) return 505;
+    return strcmp(v, "HTTP/1.1") == 0 || strcmp(v, "HTTP/1.0") == 0 ? 0 : 505;
+}
+
+/* Requests we do not serve, answered and the connection closed (c->close):
+ * the rest of such a request (a POST's body) is never read, so the
+ * connection could not take another. 0 when the request goes on. */
+static int unserved(struct lws *wsi, rc_conn *c, bool *answered) {
+    *answered = true;
+    if (check_version(wsi)) {
+        c->close = true;
+        return plain(wsi, c, 505, "505 HTTP version not supported: HTTP/1.0 and 1.1 only\n");
+    }
+    c->head = lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) > 0;
+    if (!c->head && lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0) {
+        /* POST, PUT, PATCH, DELETE, OPTIONS: nothing here takes them. */
+        reply r = {.status = 405,
+                   .type = "text/plain; charset=utf-8",
+                   .body = METHOD_NOT_ALLOWED,
+                   .len = strlen(METHOD_NOT_ALLOWED),
+                   .cache = "no-store",
+                   .allow = "GET, HEAD",
+                   .close = true};
+        return respond(wsi, c, &r);
+    }
+    *answered = false;
+    return 0;
+}
+
+static int serve_bundle(rc_server *s, struct lws *wsi, rc_conn *c) {
+    char etag[32];
+    snprintf(etag, sizeof etag, "\"%s\"", s->client_etag);
+    char inm[64];
+    reply r = {.type = "application/javascript; charset=utf-8", .etag = etag};
+    if (lws_hdr_copy(wsi, inm, sizeof inm, WSI_TOKEN_HTTP_IF_NONE_MATCH) > 0 &&
+        strcmp(inm, etag) == 0) {
+        r.status = HTTP_STATUS_NOT_MODIFIED;
+        return respond(wsi, c, &r);
+    }
+    r.status = HTTP_STATUS_OK;
+    r.body = rc_client_js;
+    r.len = rc_client_js_len;
+    /* The page links the bundle with ?v=<hash>: that URL never changes
+     * content, so it may be cached forever; without it, revalidate. */
+    r.cache =
+        query_has_version(wsi, s->client_etag) ? "public, max-age=31536000, immutable" : "no-cache";
+    return respond(wsi, c, &r);
+}
+
 int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri) {
-    /* Host first, for every path: a page fetched through a rebound DNS name
-     * would run on the attacker's origin with our content. */
+    c->head = c->close = false; /* a keep-alive connection's last request */
+    bool answered;
+    int rc = unserved(wsi, c, &answered);
+    if (answered) return rc;
+    /* Host for every path: a page fetched through a rebound DNS name would
+     * run on the attacker's origin with our content. */
     unsigned refused = rc_edge_check(s, wsi, false);
     if (refused) return rc_http_refuse(wsi, c, refused);
-    if (strcmp(uri, RC_PATH_CLIENT_JS) == 0) {
-        char etag[32];
-        snprintf(etag, sizeof etag, "\"%s\"", s->client_etag);
-        char inm[64];
-        if (lws_hdr_copy(wsi, inm, sizeof inm, WSI_TOKEN_HTTP_IF_NONE_MATCH) > 0 &&
-            strcmp(inm, etag) == 0)
-            return respond(wsi, c, HTTP_STATUS_NOT_MODIFIED, "application/javascript", NULL, 0,
-                           NULL, etag);
-        /* The page links the bundle with ?v=<hash>: that URL never changes
-         * content, so it may be cached forever; without it, revalidate. */
-        const char *cache = query_has_version(wsi, s->client_etag)
-                                ? "public, max-age=31536000, immutable"
-                                : "no-cache";
-        return respond(wsi, c, HTTP_STATUS_OK, "application/javascript; charset=utf-8",
-                       rc_client_js, rc_client_js_len, cache, etag);
-    }
+    if (strcmp(uri, RC_PATH_CLIENT_JS) == 0) return serve_bundle(s, wsi, c);
     if (strncmp(uri, RC_PATH_PREFIX, RC_PATH_LEN(RC_PATH_PREFIX)) == 0 ||
         strncmp(uri, RC_PATH_BASE_PREFIX, RC_PATH_LEN(RC_PATH_BASE_PREFIX)) == 0 ||
         strcmp(uri, "/favicon.ico") == 0)
@@ -236,8 +392,13 @@ int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri) 
         if (!s->cfg.static_dir) return not_found(wsi, c);
         return serve_static(s, wsi, c, uri + RC_PATH_LEN(RC_PATH_STATIC));
     }
-    return respond(wsi, c, HTTP_STATUS_OK, "text/html; charset=utf-8", s->page, s->page_len,
-                   "no-cache", NULL);
+    reply page = {.status = HTTP_STATUS_OK,
+                  .type = "text/html; charset=utf-8",
+                  .body = s->page,
+                  .len = s->page_len,
+                  .cache = "no-cache",
+                  .csp = s->cfg.csp ? s->cfg.csp : RC_CSP_DEFAULT};
+    return respond(wsi, c, &page);
 }
 
 int rc_http_writable(struct lws *wsi, rc_conn *c) {
@@ -254,8 +415,7 @@ int rc_http_writable(struct lws *wsi, rc_conn *c) {
         lws_callback_on_writable(wsi);
         return 0;
     }
-    rc_http_done(c);
-    return lws_http_transaction_completed(wsi) ? -1 : 0;
+    return finish(wsi, c);
 }
 
 void rc_http_done(rc_conn *c) {

@@ -50,6 +50,8 @@ typedef struct rc_conn {
     size_t body_len, body_sent;
     char *body_owned;
     struct rc_peer *peer; /* peers.c: the address this WebSocket counts against */
+    bool head;            /* HTTP: a HEAD request (headers only) */
+    bool close;           /* HTTP: hang up once the response is out (http.c) */
 } rc_conn;
 
 /* ---- server ----------------------------------------------------------------- */
@@ -120,6 +122,7 @@ void rc_edge_client(rc_server *s, struct lws *wsi, char *buf, size_t cap);
 /* http.c */
 int rc_http_refuse(struct lws *wsi, rc_conn *c, unsigned status);
 int rc_http_refuse_upgrade(struct lws *wsi, unsigned status);
+int rc_http_refuse_raw(struct lws *wsi);
 int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri);
 int rc_http_writable(struct lws *wsi, rc_conn *c);
 void rc_http_done(rc_conn *c);
