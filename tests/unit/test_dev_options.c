@@ -290,7 +290,7 @@ static void test_bad_list_values(void **state) {
         assert_int_equal(parse(&o, 6, argv), -1);
         assert_null(o.child_argv);
     }
-    const char *argv[2 + 2 * (DEV_LIST_MAX + 1) + 1];
+    const char *argv[1 + 2 * (DEV_LIST_MAX + 1) + 3]; /* the program, the list, --build true APP */
     int n = 0;
     argv[n++] = "reactc-dev";
     for (int i = 0; i <= DEV_LIST_MAX; i++) {
