@@ -48,6 +48,13 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         if (c) rc_http_done(c);
         return 0;
     case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: {
+        /* WebSocket only: lws would also switch a cleartext connection to
+         * HTTP/2 (h2c, never sent by browsers), whose later streams carry
+         * no Host header for the edge to check. */
+        if (!in || strcmp((const char *)in, "websocket") != 0) {
+            rc_http_refuse_upgrade(wsi, 501);
+            return -1;
+        }
         /* Host and Origin (edge.c) while an HTTP status can still be sent. */
         unsigned refused = rc_edge_check(s, wsi, true);
         if (!refused) {

@@ -182,6 +182,7 @@ static const char *refusal_text(unsigned status) {
     switch (status) {
     case 400: return "400 bad request: no or bad Host header\n";
     case 429: return "429 too many requests: too many connections from this address\n";
+    case 501: return "501 not implemented: only WebSocket upgrades are served\n";
     case 421:
         return "421 misdirected request: this server does not serve that Host "
                "(see --allow-host)\n";

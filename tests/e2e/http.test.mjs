@@ -232,6 +232,18 @@ test('CONNECT: 405 with Allow, and the connection closes (lws makes it a raw soc
   await server.stop();
 });
 
+test('an upgrade to cleartext HTTP/2 (h2c) gets 501, never 101', async (t) => {
+  const server = await started(t, 'counter');
+  const { responses } = await exchange(server, `GET / HTTP/1.1\r\n${HOST}\r\n` +
+    'Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n');
+  assert.equal(responses.length, 1);
+  assert.equal(responses[0].status, 501);
+  assert.match(responses[0].body, /only WebSocket upgrades/);
+  assertCommon(responses[0], 'h2c');
+  assert.equal((await one(server, 'GET', '/')).status, 200);
+  await server.stop();
+});
+
 test('HTTP versions other than 1.0 and 1.1 get 505', async (t) => {
   const server = await started(t, 'counter');
   for (const version of ['HTTP/9.9', 'HTTP/2.0', 'HTTP/1.2', 'HTTP/0.9', 'FOO']) {
