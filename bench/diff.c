@@ -24,27 +24,12 @@
 #include "reactc_layout.h"
 #include "vdom/node.h"
 #include "wire/model.h"
+#include "timing.h"
 
 #define ROWS 1000
 
 /* Where the timed snprintf loop stores a byte, so that it is not optimised away. */
 static volatile char keys_sink;
-
-static double now_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n) {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return v[n / 2];
-}
 
 /* ---- the app: a list of rows ------------------------------------------- */
 
@@ -153,23 +138,23 @@ int main(int argc, char **argv) {
     /* First render and serialisation of the whole model. */
     size_t model_bytes = 0;
     for (int r = 0; r < runs; r++) {
-        double t0 = now_us();
+        double t0 = bench_now_us();
         rc_layout_opts o;
         rc_layout_opts_init(&o);
         o.log = quiet;
         rc_layout *l = rc_layout_new(&list_component, NULL, 0, &o);
         rc_layout_flush(l);
-        double t1 = now_us();
+        double t1 = bench_now_us();
         rc_buf_reset(&b);
         rc_wire_root_model(&b, l, RC_WIRE_REACTC);
-        double t2v = now_us();
+        double t2v = bench_now_us();
         model_bytes = b.len;
         rc_layout_commit(l);
         rc_layout_free(l);
         t[r] = t1 - t0;
         t2[r] = t2v - t1;
     }
-    double first_us = median(t, runs), model_us = median(t2, runs);
+    double first_us = bench_median(t, runs), model_us = bench_median(t2, runs);
     printf("first render, 10,000 nodes:               %9.1f us\n", first_us);
     printf("serialise whole model (%zu bytes):      %9.1f us\n", model_bytes, model_us);
     printf("RESULT runs=%d nodes=%d first_render_us=%.1f first_render_ms=%.2f model_bytes=%zu "
@@ -183,12 +168,12 @@ int main(int argc, char **argv) {
     for (int r = 0; r < runs; r++) {
         rc_state *s = row_states[(r * 37) % ROWS];
         rc_state_set_int(s, rc_state_get_int(s) + 1);
-        double t0 = now_us();
+        double t0 = bench_now_us();
         const rc_patch *p = rc_layout_flush(l);
-        double t1 = now_us();
+        double t1 = bench_now_us();
         rc_buf_reset(&b);
         rc_wire_patch(&b, p);
-        double t2v = now_us();
+        double t2v = bench_now_us();
         patch_bytes = b.len;
         if (p->nops != 1 || p->rendered != 1) {
             fprintf(stderr, "unexpected patch: %zu ops, %u renders\n", p->nops, p->rendered);
@@ -198,7 +183,7 @@ int main(int argc, char **argv) {
         t[r] = t1 - t0;
         t2[r] = t2v - t1;
     }
-    double row_us = median(t, runs), patch_us = median(t2, runs);
+    double row_us = bench_median(t, runs), patch_us = bench_median(t2, runs);
     printf("one text, row state (1 render):            %9.2f us   target <= 50 us\n", row_us);
     printf("serialise that patch (%zu bytes):          %9.2f us\n", patch_bytes, patch_us);
     printf("RESULT row_state_us=%.2f patch_bytes=%zu patch_us=%.2f\n", row_us, patch_bytes,
@@ -208,9 +193,9 @@ int main(int argc, char **argv) {
     for (int r = 0; r < runs; r++) {
         data.labels[(r * 37) % ROWS] += 1000;
         rc_state_set_int(list_version, rc_state_get_int(list_version) + 1);
-        double t0 = now_us();
+        double t0 = bench_now_us();
         const rc_patch *p = rc_layout_flush(l);
-        double t1 = now_us();
+        double t1 = bench_now_us();
         if (p->nops != 1 || p->rendered != 2) {
             fprintf(stderr, "unexpected patch: %zu ops, %u renders\n", p->nops, p->rendered);
             return 1;
@@ -218,20 +203,20 @@ int main(int argc, char **argv) {
         rc_layout_commit(l);
         t[r] = t1 - t0;
     }
-    double parent_us = median(t, runs);
+    double parent_us = bench_median(t, runs);
     printf("one text, parent data (1,000 props cmp):   %9.2f us\n", parent_us);
     /* Part of that is list()'s own snprintf of the 1,000 keys, which an app
      * with ready-made keys would not pay: timed alone here. */
     for (int r = 0; r < runs; r++) {
-        double t0 = now_us();
+        double t0 = bench_now_us();
         for (int i = 0; i < ROWS; i++) {
             char key[16];
             snprintf(key, sizeof key, "%d", data.order[i]);
             keys_sink = key[0];
         }
-        t[r] = now_us() - t0;
+        t[r] = bench_now_us() - t0;
     }
-    double keys_us = median(t, runs);
+    double keys_us = bench_median(t, runs);
     printf("  of which the benchmark's snprintf of the keys: %6.2f us\n", keys_us);
     printf("RESULT parent_data_us=%.1f parent_data_per_child_us=%.3f keys_snprintf_us=%.1f "
            "keys_snprintf_pct=%.0f\n",
@@ -245,16 +230,16 @@ int main(int argc, char **argv) {
             data.order[ROWS - 1 - i] = tmp;
         }
         rc_state_set_int(list_version, rc_state_get_int(list_version) + 1);
-        double t0 = now_us();
+        double t0 = bench_now_us();
         const rc_patch *p = rc_layout_flush(l);
-        double t1 = now_us();
+        double t1 = bench_now_us();
         rc_buf_reset(&b);
         rc_wire_patch(&b, p);
         patch_bytes = b.len;
         rc_layout_commit(l);
         t[r] = t1 - t0;
     }
-    double reverse_us = median(t, runs);
+    double reverse_us = bench_median(t, runs);
     printf("reverse keyed 1,000 rows (999 moves):      %9.1f us   (%zu bytes of ops)\n", reverse_us,
            patch_bytes);
     printf("RESULT reverse_us=%.1f reverse_bytes=%zu reverse_kb=%.1f\n", reverse_us, patch_bytes,
@@ -267,9 +252,9 @@ int main(int argc, char **argv) {
     for (int r = 0; r < runs; r++) {
         data.labels[(r * 37) % ROWS] += 1000;
         rc_state_set_int(list_version, rc_state_get_int(list_version) + 1);
-        double t0 = now_us();
+        double t0 = bench_now_us();
         const rc_patch *p = rc_layout_flush(l);
-        double t1 = now_us();
+        double t1 = bench_now_us();
         if (p->nops != 1) {
             fprintf(stderr, "unexpected patch: %zu ops\n", p->nops);
             return 1;
@@ -277,7 +262,7 @@ int main(int argc, char **argv) {
         rc_layout_commit(l);
         t[r] = t1 - t0;
     }
-    double flat_us = median(t, runs);
+    double flat_us = bench_median(t, runs);
     printf("one text, one flat 10,000-node component:  %9.1f us   (O(n): split into components)\n",
            flat_us);
     printf("RESULT flat_us=%.1f flat_ms=%.2f flat_per_node_us=%.3f\n", flat_us, flat_us / 1000,

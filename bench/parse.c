@@ -26,19 +26,9 @@
 
 #include "util/buf.h"
 #include "wire/message.h"
+#include "timing.h"
 
 #define KEYS 40000
-
-static double now_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static void put(rc_buf *b, const char *s) { rc_buf_append(b, s, strlen(s)); }
 
@@ -147,12 +137,12 @@ int main(int argc, char **argv) {
         char err[160] = "";
         for (int r = 0; r < runs; r++) {
             rc_message m;
-            double t0 = now_us();
+            double t0 = bench_now_us();
             ok[s] = rc_wire_parse(msg[s].data, msg[s].len, &m, err, sizeof err) == 0;
             if (ok[s]) rc_message_free(&m);
-            t[r] = now_us() - t0;
+            t[r] = bench_now_us() - t0;
         }
-        qsort(t, (size_t)runs, sizeof *t, cmp_double);
+        qsort(t, (size_t)runs, sizeof *t, bench_cmp_double);
         med[s] = t[runs / 2];
         printf("%-8s %10zu %10.1f %8.2f %s%s\n", shapes[s].name, msg[s].len, med[s],
                med[s] / med[0], ok[s] ? "parsed" : "refused: ", ok[s] ? "" : err);

@@ -27,6 +27,7 @@
 #include "resume/snapshot.h"
 #include "resume/token.h"
 #include "wire/model.h"
+#include "timing.h"
 
 #define ROWS          100
 #define SLOTS_PER_ROW 10
@@ -34,22 +35,6 @@
 #define APP_TAG       0x0a9b1c2du
 #define MAX_TOKEN     ((size_t)64 << 10) /* rc_app's default */
 #define MAX_PLAIN     ((size_t)4 << 20)  /* what session.c passes */
-
-static double cpu_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n) {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return v[n / 2];
-}
 
 static void quiet(void *u, rc_log_level lv, const char *m) {
     (void)u;
@@ -353,28 +338,28 @@ int main(int argc, char **argv) {
         rc_buf_reset(&plain);
         rc_token_claims claims;
         rc_snapshot s;
-        double t0 = cpu_us();
+        double t0 = bench_cpu_us();
         if (rc_token_open(&kr, token.data, token.len, APP_TAG, MAX_TOKEN, MAX_PLAIN, &claims,
                           &plain, err, sizeof err) != 0)
             die("open", err);
-        double t1 = cpu_us();
+        double t1 = bench_cpu_us();
         if (rc_snapshot_read(&s, plain.data, plain.len, err, sizeof err) != 0) die("decode", err);
-        double t2 = cpu_us();
+        double t2 = bench_cpu_us();
         rc_layout_opts o;
         rc_layout_opts_init(&o);
         o.log = quiet;
         o.restore = rc_snapshot_restore;
         o.restore_user = &s;
         rc_layout *l = rc_layout_new(&session_component, NULL, 0, &o);
-        double t3 = cpu_us();
+        double t3 = bench_cpu_us();
         rc_layout_flush(l);
-        double t4 = cpu_us();
+        double t4 = bench_cpu_us();
         /* What start() adds before the first message leaves: the whole
          * tree as a model, then commit. */
         rc_buf_reset(&model);
         rc_wire_root_model(&model, l, RC_WIRE_REACTC);
         rc_layout_commit(l);
-        double t5 = cpu_us();
+        double t5 = bench_cpu_us();
         model_bytes = model.len;
         if (r == 0) {
             /* Correctness once: the same values and the same snapshot. */
@@ -405,9 +390,9 @@ int main(int argc, char **argv) {
         rc_layout_opts_init(&o);
         o.log = quiet;
         rc_layout *l = rc_layout_new(&session_component, NULL, 0, &o);
-        double t0 = cpu_us();
+        double t0 = bench_cpu_us();
         rc_layout_flush(l);
-        double t1 = cpu_us();
+        double t1 = bench_cpu_us();
         rc_layout_commit(l);
         rc_layout_free(l);
         if (r >= 0) t_fresh[r] = t1 - t0;
@@ -417,21 +402,21 @@ int main(int argc, char **argv) {
     rc_buf_init(&snap2);
     rc_buf_init(&token2);
     for (int r = -runs / 10; r < runs; r++) {
-        double t0 = cpu_us();
+        double t0 = bench_cpu_us();
         seal_layout(&kr, src, &snap2, &token2);
-        double t1 = cpu_us();
+        double t1 = bench_cpu_us();
         rc_buf_reset(&snap2);
         rc_snapshot_meta meta = bench_meta();
-        double t2 = cpu_us();
+        double t2 = bench_cpu_us();
         rc_snapshot_write(&snap2, src, &meta);
-        double t3 = cpu_us();
+        double t3 = bench_cpu_us();
         if (r >= 0) {
             t_seal[r] = t1 - t0;
             t_write[r] = t3 - t2;
         }
     }
 
-    double total = median(t_total, runs);
+    double total = bench_median(t_total, runs);
     printf("bench/resume: a session of %zu restorable values (%d keyed rows x %d slots), "
            "median of %d runs, thread CPU time\n",
            nslots, ROWS, SLOTS_PER_ROW, runs);
@@ -440,19 +425,20 @@ int main(int argc, char **argv) {
     printf("resume (open + decode + rebuild with restore + first flush): %8.1f us   "
            "target <= %.0f us (1 ms): %.2fx of the budget\n",
            total, TARGET_US, total / TARGET_US);
-    printf("  token open (base64url + AEAD + zstd):    %8.1f us\n", median(t_open, runs));
-    printf("  snapshot decode:                         %8.1f us\n", median(t_decode, runs));
-    printf("  rc_layout_new:                           %8.1f us\n", median(t_build, runs));
-    printf("  first flush (renders, restores slots):   %8.1f us\n", median(t_flush, runs));
-    printf("  + whole-tree model and commit (start()): %8.1f us\n", median(t_send, runs));
-    printf("  (first flush of a fresh session, no restore: %.1f us)\n", median(t_fresh, runs));
-    printf("seal (snapshot write + seal):               %8.1f us\n", median(t_seal, runs));
-    printf("  snapshot write alone:                    %8.1f us\n", median(t_write, runs));
+    printf("  token open (base64url + AEAD + zstd):    %8.1f us\n", bench_median(t_open, runs));
+    printf("  snapshot decode:                         %8.1f us\n", bench_median(t_decode, runs));
+    printf("  rc_layout_new:                           %8.1f us\n", bench_median(t_build, runs));
+    printf("  first flush (renders, restores slots):   %8.1f us\n", bench_median(t_flush, runs));
+    printf("  + whole-tree model and commit (start()): %8.1f us\n", bench_median(t_send, runs));
+    printf("  (first flush of a fresh session, no restore: %.1f us)\n",
+           bench_median(t_fresh, runs));
+    printf("seal (snapshot write + seal):               %8.1f us\n", bench_median(t_seal, runs));
+    printf("  snapshot write alone:                    %8.1f us\n", bench_median(t_write, runs));
     {
-        double open = median(t_open, runs), decode = median(t_decode, runs);
-        double build = median(t_build, runs), flush = median(t_flush, runs);
-        double send = median(t_send, runs), fresh = median(t_fresh, runs);
-        double seal = median(t_seal, runs), write = median(t_write, runs);
+        double open = bench_median(t_open, runs), decode = bench_median(t_decode, runs);
+        double build = bench_median(t_build, runs), flush = bench_median(t_flush, runs);
+        double send = bench_median(t_send, runs), fresh = bench_median(t_fresh, runs);
+        double seal = bench_median(t_seal, runs), write = bench_median(t_write, runs);
         printf("RESULT runs=%d slots=%zu token_chars=%zu snapshot_bytes=%zu model_bytes=%zu "
                "total_us=%.1f total_ms=%.2f target_us=%.0f\n",
                runs, nslots, token.len, snap.len, model_bytes, total, total / 1000, TARGET_US);
@@ -520,11 +506,11 @@ int main(int argc, char **argv) {
         rc_buf_init(&s1);
         rc_buf_init(&s2);
         for (int r = -runs / 10; r < runs; r++) {
-            double t0 = cpu_us();
+            double t0 = bench_cpu_us();
             seal_layout(&kr, rl, &s1, &s2);
-            if (r >= 0) t_seal[r] = cpu_us() - t0;
+            if (r >= 0) t_seal[r] = bench_cpu_us() - t0;
         }
-        double rows_seal = median(t_seal, runs);
+        double rows_seal = bench_median(t_seal, runs);
         printf("  sealing it (snapshot write + seal):      %8.1f us\n", rows_seal);
         printf("RESULT token_rows_seal_us=%.1f\n", rows_seal);
         rc_buf_free(&s1);
