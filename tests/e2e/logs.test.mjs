@@ -8,17 +8,6 @@ import { test } from 'node:test';
 import { startExample } from './lib/server.mjs';
 import { HELLO, connect, wsUrl } from './lib/raw.mjs';
 
-/** Resolves once the server's stderr matches re (the lines before it are
- * then all there: one writer, one pipe). */
-async function stderrUntil(server, re, ms = 5000) {
-  const until = Date.now() + ms;
-  while (!re.test(server.stderr())) {
-    if (Date.now() > until) throw new Error(`stderr never matched ${re}:\n${server.stderr()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return server.stderr();
-}
-
 test('client text is escaped, repeats are limited, no pointers or session ids', async (t) => {
   const server = await startExample('counter');
   t.after(() => server.kill());
@@ -49,7 +38,7 @@ test('client text is escaped, repeats are limited, no pointers or session ids', 
   await d.next((m) => m.type === 'layout-update' && m.start === 'reattached');
   d.ws.send('x'.repeat((1 << 20) + 10));
   assert.equal((await d.closed).code, 1009);
-  const log = await stderrUntil(server, /message too large/);
+  const log = await server.waitStderr(/message too large/);
 
   const lines = log.split('\n');
   assert.ok(log.includes('x\\nFAKE-LINE error: forged\\x1b[2J'), log);

@@ -117,15 +117,6 @@ async function clickOnce(t, server) {
   return acked;
 }
 
-/** Waits for the server to log a line matching re (the log is the barrier). */
-async function logged(server, re) {
-  const end = Date.now() + 3000;
-  while (!re.test(server.stderr())) {
-    if (Date.now() > end) assert.match(server.stderr(), re);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 test('a WebSocket from a foreign Origin gets 403 on both endpoints and no session', async (t) => {
   // One session at most: a session made by a refused handshake would take
   // the only place and the same-origin client below would get 1013.
@@ -136,7 +127,7 @@ test('a WebSocket from a foreign Origin gets 403 on both endpoints and no sessio
   assert.equal(await raw(server, `GET /_reactc/stream HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n` +
     'Origin: http://q"uote\\.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
     'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n'), 403);
-  await logged(server, /Origin "http:\/\/q"uote\\\\\.example"\): 403/);
+  await server.waitStderr(/Origin "http:\/\/q"uote\\\\\.example"\): 403/);
   for (const path of STREAMS) {
     for (const origin of ['http://evil.example', 'null', `https://127.0.0.1:${server.port}`,
       `http://127.0.0.1:${server.port + 1}`]) {
@@ -146,7 +137,7 @@ test('a WebSocket from a foreign Origin gets 403 on both endpoints and no sessio
     }
   }
   // The refusals are logged.
-  await logged(server, /refused a WebSocket from 127\.0\.0\.1: foreign Origin \(Host "127\.0\.0\.1:\d+", Origin "http:\/\/evil\.example"\): 403/);
+  await server.waitStderr(/refused a WebSocket from 127\.0\.0\.1: foreign Origin \(Host "127\.0\.0\.1:\d+", Origin "http:\/\/evil\.example"\): 403/);
   // An Origin too long to copy is refused, not taken for a missing one.
   assert.equal(await raw(server, `GET /_reactc/stream HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n` +
     `Origin: http://${'a'.repeat(1000)}.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
@@ -203,7 +194,7 @@ test('a rebound Host gets 421 for the page, the bundle, static files and the upg
     // Without an Origin too: the Host alone decides.
     assert.equal((await upgrade(t, server, path, { Host: evil })).status, 421);
   }
-  await logged(server, /refused a request from 127\.0\.0\.1: Host not allowed \(Host "attacker\.rebind\.example:\d+"/);
+  await server.waitStderr(/refused a request from 127\.0\.0\.1: Host not allowed \(Host "attacker\.rebind\.example:\d+"/);
   // No Host, or a malformed one: 400.
   assert.equal(await raw(server, 'GET / HTTP/1.1\r\n\r\n'), 400);
   // HTTP/1.0 has no Host to check (a health check): served.
@@ -245,7 +236,7 @@ test('X-Forwarded-* are ignored from an untrusted peer', async (t) => {
   const r = await upgrade(t, server, '/_reactc/stream', { Origin: `https://127.0.0.1:${p}`,
     'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': `127.0.0.1:${p}`, 'X-Forwarded-For': '203.0.113.7' });
   assert.equal(r.status, 403);
-  await logged(server, /refused a WebSocket from 127\.0\.0\.1: foreign Origin/);
+  await server.waitStderr(/refused a WebSocket from 127\.0\.0\.1: foreign Origin/);
   await server.stop(2000);
 });
 
@@ -263,7 +254,7 @@ test('X-Forwarded-* are honoured from a --trusted-proxy', async (t) => {
   const own_ = await upgrade(t, server, '/_reactc/stream', { ...fwd, Origin: `http://127.0.0.1:${p}` });
   assert.equal(own_.status, 403);
   // The log names the client the proxy saw (the last X-Forwarded-For entry).
-  await logged(server, /refused a WebSocket from 203\.0\.113\.7: foreign Origin/);
+  await server.waitStderr(/refused a WebSocket from 203\.0\.113\.7: foreign Origin/);
   // A forwarded Host is checked like a Host.
   assert.equal((await get(server, '/', { 'X-Forwarded-Host': 'attacker.rebind.example' })).status, 421);
   assert.equal((await get(server, '/', { ...fwd })).status, 200);

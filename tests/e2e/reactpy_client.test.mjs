@@ -155,11 +155,7 @@ test('without --allow-origin, the other origin\'s page cannot open the WebSocket
   await page.goto(`http://127.0.0.1:${pages.address().port}/`);
   // The barrier: the server refusing this page's handshake (403, logged).
   const re = /refused a WebSocket from 127\.0\.0\.1: foreign Origin \(Host "127\.0\.0\.1:\d+", Origin "http:\/\/127\.0\.0\.1:\d+"\): 403/;
-  const end = Date.now() + 5000;
-  while (!re.test(counter.stderr())) {
-    assert.ok(Date.now() < end, `no refusal logged:\n${counter.stderr()}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await counter.waitStderr(re);
   assert.equal(await page.$('#app button#increment'), null);
   await counter.stop();
 });

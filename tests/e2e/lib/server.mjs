@@ -66,11 +66,13 @@ async function startOnce(bin, name, args, readyMs, fixedPort, env) {
   proc.stderr.setEncoding('utf8');
 
   let onLine = () => {};
+  let stderrWaiters = [];
   // One reader for the whole life of the process (a full pipe would block
   // the server); capped, it is for diagnostics only.
   proc.stderr.on('data', (chunk) => {
     if (err.length < 1 << 20) err += chunk;
     onLine();
+    stderrWaiters = stderrWaiters.filter((w) => !w());
   });
   const ready = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(
@@ -108,6 +110,23 @@ async function startOnce(bin, name, args, readyMs, fixedPort, env) {
     proc,
     /** Everything the server wrote to stderr so far. */
     stderr: () => err,
+    /**
+     * Resolves with the stderr so far once it matches `re` (every line
+     * written before the matching one is there too: one writer, one pipe);
+     * rejects after `ms` with the log.
+     */
+    waitStderr(re, ms = 5000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`stderr never matched ${re} in ${ms} ms:\n${err}`)), ms);
+        const check = () => {
+          if (!re.test(err)) return false;
+          clearTimeout(timer);
+          resolve(err);
+          return true;
+        };
+        if (!check()) stderrWaiters.push(check);
+      });
+    },
     /** Resolves with {code, signal, at} when the process exits. */
     exited,
     /**
