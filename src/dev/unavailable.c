@@ -209,9 +209,7 @@ static unsigned verdict(const pending *c, const rc_edge_rules *rules, const char
  * or a flood must not fill the log; at most 10 a 10 s. */
 static void log_refusal(const pending *c, unsigned status, const char *why) {
     static rc_rate rate;
-    static bool rate_ready;
-    if (!rate_ready) rc_rate_init(&rate, 10, 10.0);
-    rate_ready = true;
+    if (!rate.burst) rc_rate_init(&rate, 10, 10.0);
     unsigned suppressed;
     if (!rc_rate_allow(&rate, &rate, dev_now_ms() / 1e3, &suppressed)) return;
     if (suppressed) dev_log("(%u more refusals not shown)", suppressed);
