@@ -61,6 +61,11 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* libreactc is compiled with hidden visibility: what this header declares
+ * is what the shared library exports, and nothing else (docs/size.md). */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 #define RC_VERSION_MAJOR 0
 #define RC_VERSION_MINOR 1
@@ -810,6 +815,10 @@ static inline int rc_app_args(rc_app *app, int argc, char **argv) {
 }
 RC_DEPRECATED("use rc_app_count_sessions")
 static inline size_t rc_app_session_count(const rc_app *app) { return rc_app_count_sessions(app); }
+#endif
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #ifdef __cplusplus

@@ -21,6 +21,11 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* libreactc is compiled with hidden visibility: what this header declares
+ * is what the shared library exports, and nothing else (docs/size.md). */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 /* ------------------------------------------------------------------------ */
 /* Creating a layout.                                                       */
@@ -270,6 +275,10 @@ RC_DEPRECATED("use rc_layout_opts_init") static inline rc_layout_opts rc_layout_
     rc_layout_opts_init(&o);
     return o;
 }
+#endif
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #ifdef __cplusplus
