@@ -75,7 +75,7 @@ static void resume(rc_session *se, rc_resume *r, bool id_taken, const rc_message
 rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m) {
     rc_server *s = se->server;
     rc_resume r;
-    rc_resume_limits lim = rc_resume_limits_default(s->app_tag, s->cfg.max_token);
+    rc_resume_limits lim = rc_resume_limits_default(s->app_tag, s->cfg.max_token, s->cfg.token_ttl);
     rc_resume_accept(&r, &s->keys, m->resume_session, m->resume_token, (uint64_t)time(NULL), &lim);
     rc_session *old = r.id_valid ? rc_session_find(s, r.session) : NULL;
     if (old && old->detached) {
