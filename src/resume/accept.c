@@ -26,7 +26,7 @@ static void refuse(rc_resume *r, rc_refusal why, const char *text) {
 static void check_snapshot(rc_resume *r, uint64_t now, const rc_resume_limits *lim) {
     const rc_snapshot_meta *m = &r->snapshot.meta;
     /* The ttl in the token is the one of the server that sealed it; the
-     * server's ttl now caps it, so an operator who lowers --token-ttl (a
+     * server's ttl now caps it, so an operator who lowers token_ttl (a
      * leak, a policy change) shortens tokens already out there too. */
     uint32_t ttl = m->ttl < lim->ttl_s ? m->ttl : lim->ttl_s;
     if (now > (uint64_t)m->issued + ttl) refuse(r, RC_REFUSAL_EXPIRED, "token expired");
