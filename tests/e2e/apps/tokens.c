@@ -1,8 +1,8 @@
 /*
- * A counter whose resume limits come from the environment: TEST_MAX_TOKEN
- * (bytes; 1: no token ever fits, so every session is re-attach only) and
- * TEST_TOKEN_TTL (seconds). tests/e2e/session_secret.test.mjs uses it for
- * the sessions too big for a token.
+ * A counter whose token size limit comes from the environment:
+ * TEST_MAX_TOKEN (bytes; 1: no token ever fits, so every session is
+ * re-attach only). tests/e2e/session_secret.test.mjs uses it for the
+ * sessions too big for a token.
  */
 #include <stdlib.h>
 
@@ -35,7 +35,6 @@ static uint32_t env_u32(const char *name) {
 int main(int argc, char **argv) {
     rc_app app = {.title = "tokens", .root = &counter_component};
     app.max_token = env_u32("TEST_MAX_TOKEN");
-    app.token_ttl = env_u32("TEST_TOKEN_TTL");
     int rc = rc_app_parse_args(&app, argc, argv);
     if (rc) return rc < 0 ? 2 : 0;
     return rc_app_run(&app);
