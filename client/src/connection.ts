@@ -44,7 +44,9 @@ export function connect(url: string, store: Store, status: Status, opt: Options,
   let ws: WebSocket | null = null;
   // The session as the server last described it (restored after a reload),
   // and the events it has not acknowledged, in seq order.
-  let { session, token, seq, events: unacked } = store.load();
+  // The secret came with the session id and goes with it: the server
+  // re-attaches a session it holds only for its secret (docs/security.md).
+  let { session, secret, token, seq, events: unacked } = store.load();
   // After a hello with resume, events wait for the server's answer: if it
   // starts a fresh session they belong to no session and are dropped.
   let holding = false;
@@ -63,7 +65,7 @@ export function connect(url: string, store: Store, status: Status, opt: Options,
   let lostAt = 0;
 
   const save = () => {
-    if (session) store.save({ session, token, seq, events: unacked });
+    if (session) store.save({ session, secret, token, seq, events: unacked });
   };
 
   // Not connected, and not by choice: what is the page waiting for.
@@ -123,7 +125,9 @@ export function connect(url: string, store: Store, status: Status, opt: Options,
         // The kept events ride in the hello (at most 4,096): the server
         // replays them before its first tree, which so never shows the
         // token's older state.
-        const r: Record<string, unknown> = token ? { session, token } : { session };
+        const r: Record<string, unknown> = { session };
+        if (secret) r.secret = secret;
+        if (token) r.token = token;
         const ev = unacked.slice(0, 4096);
         if (ev.length) {
           r.events = ev.map(([, m]) => JSON.parse(m));
@@ -173,6 +177,10 @@ export function connect(url: string, store: Store, status: Status, opt: Options,
           on.fresh();
         }
         session = msg.session;
+        // Every first tree carries the secret of the session it starts:
+        // after a resume or a fresh start a new one, so the old one (which
+        // the server no longer knows) is never kept.
+        secret = typeof msg.secret === 'string' ? msg.secret : undefined;
         token = msg.token;
       } else if (typeof msg.token === 'string') {
         token = msg.token;

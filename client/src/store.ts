@@ -1,6 +1,6 @@
-// Where the session survives a page reload: what a resume needs (session id,
-// state token, event numbering and the events the server has not
-// acknowledged). sessionStorage by default, so a reload in the same tab
+// Where the session survives a page reload: what a resume needs (session id
+// and its secret, state token, event numbering and the events the server
+// has not acknowledged). sessionStorage by default, so a reload in the same tab
 // resumes; data-reactc-storage="memory|session|local" on the mount element
 // chooses.
 
@@ -9,6 +9,7 @@ export type Pending = [number, string];
 
 export interface Saved {
   session?: string;
+  secret?: string; // the session's proof of possession: re-attach needs it
   token?: string;
   seq: number;
   events: Pending[];
@@ -37,6 +38,7 @@ export function openStore(mount: Element): Store {
         if (typeof s.session === 'string') {
           return {
             session: s.session,
+            secret: typeof s.secret === 'string' ? s.secret : undefined,
             token: typeof s.token === 'string' ? s.token : undefined,
             seq: typeof s.seq === 'number' ? s.seq : 0,
             events: (Array.isArray(s.events) ? s.events : []).filter(

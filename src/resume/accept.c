@@ -13,8 +13,8 @@
  * clock. */
 #define MAX_SKEW_S 300
 
-rc_resume_limits rc_resume_limits_default(uint32_t app_tag, size_t max_token) {
-    return (rc_resume_limits){app_tag, max_token, MAX_PLAIN, MAX_SKEW_S, 0};
+rc_resume_limits rc_resume_limits_default(uint32_t app_tag, size_t max_token, uint32_t ttl_s) {
+    return (rc_resume_limits){app_tag, max_token, MAX_PLAIN, MAX_SKEW_S, 0, ttl_s};
 }
 
 static void refuse(rc_resume *r, rc_refusal why, const char *text) {
@@ -25,7 +25,11 @@ static void refuse(rc_resume *r, rc_refusal why, const char *text) {
 /* The snapshot against the clock and the token's claims. */
 static void check_snapshot(rc_resume *r, uint64_t now, const rc_resume_limits *lim) {
     const rc_snapshot_meta *m = &r->snapshot.meta;
-    if (now > (uint64_t)m->issued + m->ttl) refuse(r, RC_REFUSAL_EXPIRED, "token expired");
+    /* The ttl in the token is the one of the server that sealed it; the
+     * server's ttl now caps it, so an operator who lowers token_ttl (a
+     * leak, a policy change) shortens tokens already out there too. */
+    uint32_t ttl = m->ttl < lim->ttl_s ? m->ttl : lim->ttl_s;
+    if (now > (uint64_t)m->issued + ttl) refuse(r, RC_REFUSAL_EXPIRED, "token expired");
     else if ((uint64_t)m->issued > now + lim->max_skew_s)
         refuse(r, RC_REFUSAL_FUTURE, "token issued in the future");
     else if (m->version != r->claims.version)

@@ -10,6 +10,9 @@
  *   snapshot vs the clock and claims ->  EXPIRED, FUTURE, VERSION_MISMATCH,
  *                                        TOO_OLD
  *
+ * A token expires at its issue time + min(its own ttl, the server's ttl
+ * now): lowering the server's ttl shortens tokens already issued.
+ *
  * The server (src/server/session_resume.c) only chooses between re-attach,
  * resume and a fresh session from the result: a detached session held in
  * the process is re-attached unless an authentic token of a newer version
@@ -32,10 +35,12 @@ typedef struct rc_resume_limits {
     size_t max_plain;     /* bytes of snapshot once decompressed */
     uint32_t max_skew_s;  /* how far in the future an issue time may be */
     uint64_t min_version; /* older versions are refused (0: any) */
+    uint32_t ttl_s;       /* the server's token lifetime now: caps the token's own */
 } rc_resume_limits;
 
-/* The limits the server uses, for the app tag and token size given. */
-rc_resume_limits rc_resume_limits_default(uint32_t app_tag, size_t max_token);
+/* The limits the server uses, for the app tag, token size and token
+ * lifetime (seconds) given. */
+rc_resume_limits rc_resume_limits_default(uint32_t app_tag, size_t max_token, uint32_t ttl_s);
 
 typedef struct rc_resume {
     rc_refusal refusal; /* RC_REFUSAL_NONE: accepted */

@@ -101,6 +101,11 @@ rc_session *rc_session_new(rc_server *s, struct lws *wsi, const char *uri, const
     unsigned char id[RC_SESSION_ID_BYTES];
     randombytes_buf(id, sizeof id);
     rc_session_set_id(se, id);
+    /* Its own secret, whatever it becomes: a session resumed from a token
+     * (here or in another process) or into a new id (a duplicated tab) is
+     * this new one and keeps this secret; only re-attach keeps an old one. */
+    randombytes_buf(se->secret, sizeof se->secret);
+    se->secret_text[rc_base64url_encode(se->secret_text, se->secret, sizeof se->secret)] = '\0';
     se->next = s->sessions;
     if (s->sessions) s->sessions->prev = se;
     s->sessions = se;
@@ -142,6 +147,8 @@ void rc_session_free(rc_session *se) {
     rc_layout_free(se->layout); /* cleanups run, timers stop */
     rc_outq_clear(&se->out);
     free(se->in);
+    sodium_memzero(se->secret, sizeof se->secret);
+    sodium_memzero(se->secret_text, sizeof se->secret_text);
     free(se);
 #ifdef __GLIBC__
     /* Thousands of sessions come and go: glibc keeps their freed pages

@@ -24,13 +24,21 @@
 #include "server/server.h"
 #include "wire/message.h"
 
+/* A session's secret: 32 random bytes, 43 characters of base64url. */
+#define RC_SESSION_SECRET_BYTES 32
+
 struct rc_session {
     rc_server *server;
     struct lws *wsi;   /* NULL while detached */
     rc_layout *layout; /* NULL until the session starts */
     unsigned char id[RC_SESSION_ID_BYTES];
-    char id_text[32];                /* base64url of id: on the wire only, never logged */
-    char log_id[12];                 /* what logs name it by: 8 hex digits of a hash of id */
+    char id_text[32]; /* base64url of id: on the wire only, never logged */
+    char log_id[12];  /* what logs name it by: 8 hex digits of a hash of id */
+    /* Proof of possession (docs/security.md, Sessions): made with the
+     * session, sent in its first tree, required to re-attach. Never
+     * logged; wiped when the session is freed. */
+    unsigned char secret[RC_SESSION_SECRET_BYTES];
+    char secret_text[48];            /* base64url of secret */
     uint64_t token_version;          /* of the last token sent */
     uint64_t token_epoch;            /* layout state epoch it captured */
     bool tokens_off;                 /* a token grew past max_token: re-attach only */

@@ -32,6 +32,11 @@ void rc_session_send_whole_tree(rc_session *se, const char *how) {
     if (!se->base) {
         rc_jw_raw(b, ",\"session\":");
         rc_jw_str(b, se->id_text);
+        /* Every first tree carries the secret, so the client always holds
+         * the one of the session it has now (a resume or a fresh start
+         * changes it; a re-attach sends the same again). */
+        rc_jw_raw(b, ",\"secret\":");
+        rc_jw_str(b, se->secret_text);
         rc_jw_raw(b, ",\"start\":");
         rc_jw_str(b, how);
         rc_jw_raw(b, ",\"ack\":");

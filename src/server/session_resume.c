@@ -3,18 +3,23 @@
  *
  * Whether the client's token may rebuild the session is decided in one
  * place, rc_resume_accept (src/resume/accept.c). Here only the choice:
- *   - the session is held here, detached (same process, grace period), and
- *     no authentic token says the tab lived on elsewhere since (a newer
+ *   - the session is held here, detached (same process, grace period), the
+ *     hello proves it comes from that session's tab (its secret, and a
+ *     token that opens for it while the session issues tokens), and no
+ *     authentic token says the tab lived on elsewhere since (a newer
  *     version): re-attach — nothing re-renders;
- *   - the token was accepted: resume — a new layout restored from it;
+ *   - the token was accepted: resume — a new layout restored from it (into
+ *     a new id while the held session keeps its own);
  *   - otherwise: a fresh session, the client told why (resume-failed).
  */
+#include <sodium.h>
 #include <string.h>
 #include <time.h>
 
 #include "resume/accept.h"
 #include "core/host.h"
 #include "server/session.h"
+#include "util/base64url.h"
 
 /* The connection of shell `se` (a fresh session that only got a hello)
  * moves to the detached session `old`, which carries on. */
@@ -46,6 +51,21 @@ static rc_session *reattach(rc_session *se, rc_session *old, const rc_message *e
     return old;
 }
 
+/* Whether the hello proves possession of `old`: its secret (compared in
+ * constant time), and, while the session issues tokens, a token that opens
+ * as this session (an expired one still proves it: a session whose state
+ * has not changed for a day holds a day-old token). A session too big for
+ * a token (tokens_off) proves it with the secret alone. The session id is
+ * no proof: it is in URLs of logs, screenshots, support tickets. */
+static bool proves_possession(const rc_session *old, const rc_message *m, const rc_resume *r) {
+    const char *t = m->resume_secret;
+    unsigned char got[RC_SESSION_SECRET_BYTES];
+    if (!t || rc_base64url_decode(t, strlen(t), got, sizeof got) != (long)sizeof got) return false;
+    bool same = sodium_memcmp(got, old->secret, sizeof got) == 0;
+    sodium_memzero(got, sizeof got);
+    return same && (old->tokens_off || r->authentic);
+}
+
 static void start_fresh(rc_session *se, const char *reason) {
     rc_srv_log(se->server, RC_LOG_WARN, "resume refused: %s; starting a fresh session", reason);
     rc_session_send_small(se, "resume-failed", "reason", reason, 0);
@@ -75,23 +95,33 @@ static void resume(rc_session *se, rc_resume *r, bool id_taken, const rc_message
 rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m) {
     rc_server *s = se->server;
     rc_resume r;
-    rc_resume_limits lim = rc_resume_limits_default(s->app_tag, s->cfg.max_token);
+    rc_resume_limits lim = rc_resume_limits_default(s->app_tag, s->cfg.max_token, s->cfg.token_ttl);
     rc_resume_accept(&r, &s->keys, m->resume_session, m->resume_token, (uint64_t)time(NULL), &lim);
     rc_session *old = r.id_valid ? rc_session_find(s, r.session) : NULL;
-    if (old && old->detached) {
-        /* The copy held here may be stale: the tab may have lived on in
-         * another process since (its token then has a newer version). */
-        if (!r.authentic || r.claims.version <= old->token_version) {
-            rc_resume_free(&r);
-            return reattach(se, old, m->replay, m->nreplay);
-        }
+    if (old && old->detached && r.authentic && r.claims.version > old->token_version) {
+        /* The copy held here is stale: the tab lived on in another process
+         * since (its token is newer, and only a server seals tokens). That
+         * life gave it another secret, so none is asked for here: the
+         * stale copy goes and the token resumes under the same id. */
         rc_srv_log(s, RC_LOG_INFO,
                    "session %s: the copy held here is older than the client's token; resuming",
                    old->log_id);
         rc_session_free(old);
         old = NULL;
+    } else if (old && old->detached) {
+        if (proves_possession(old, m, &r)) {
+            rc_resume_free(&r);
+            return reattach(se, old, m->replay, m->nreplay);
+        }
+        /* Not its tab (or a tab from before secrets): the held session
+         * stays for its own; a valid token still resumes, into a new id.
+         * The reason sent is the one a session not held here would get, so
+         * a session id alone cannot probe what this process holds. */
+        rc_srv_log(s, RC_LOG_WARN, "session %s: re-attach refused: no proof of possession",
+                   old->log_id);
     }
-    if (r.refusal == RC_REFUSAL_NO_TOKEN) start_fresh(se, "session unknown here and no token");
+    if (r.refusal == RC_REFUSAL_NO_TOKEN)
+        start_fresh(se, "no session held here for this id and secret, and no token");
     else if (r.refusal) start_fresh(se, r.reason);
     else resume(se, &r, old != NULL, m);
     rc_resume_free(&r);

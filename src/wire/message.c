@@ -146,17 +146,20 @@ static int parse_replay(json_t *events, rc_message *m, char *err, size_t errlen)
     return 0;
 }
 
-/* hello.resume: {session, token, events}; session is required (a string of
- * at most 64 characters, the base64url session id), token and events are
- * optional. */
+/* hello.resume: {session, secret, token, events}; session is required (a
+ * string of at most 64 characters, the base64url session id), secret (at
+ * most 64 characters), token and events are optional. */
 static int parse_resume(json_t *resume, rc_message *m, char *err, size_t errlen) {
     json_t *session = json_object_get(resume, "session"), *token = json_object_get(resume, "token");
+    json_t *secret = json_object_get(resume, "secret");
     if (!json_is_object(resume) || !json_is_string(session) || json_string_length(session) > 64 ||
-        (token && !json_is_string(token))) {
-        snprintf(err, errlen, "hello: \"resume\" must be {session, token} strings");
+        (token && !json_is_string(token)) ||
+        (secret && (!json_is_string(secret) || json_string_length(secret) > 64))) {
+        snprintf(err, errlen, "hello: \"resume\" must be {session, secret, token} strings");
         return -1;
     }
     m->resume_session = strdup(json_string_value(session));
+    if (secret) m->resume_secret = strdup(json_string_value(secret));
     if (token) m->resume_token = strdup(json_string_value(token));
     json_t *events = json_object_get(resume, "events");
     return events ? parse_replay(events, m, err, errlen) : 0;
@@ -236,5 +239,6 @@ void rc_message_free(rc_message *m) {
     free(m->search);
     free(m->resume_session);
     free(m->resume_token);
-    m->pathname = m->search = m->resume_session = m->resume_token = NULL;
+    free(m->resume_secret);
+    m->pathname = m->search = m->resume_session = m->resume_token = m->resume_secret = NULL;
 }

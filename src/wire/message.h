@@ -34,6 +34,7 @@ typedef struct rc_message {
     char *pathname; /* NULL when absent */
     char *search;
     char *resume_session;      /* hello.resume.session (base64url), NULL when absent */
+    char *resume_secret;       /* hello.resume.secret (base64url), NULL when absent */
     char *resume_token;        /* hello.resume.token, NULL when absent */
     struct rc_message *replay; /* hello.resume.events: layout-events with seq */
     size_t nreplay;

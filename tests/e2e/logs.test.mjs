@@ -34,7 +34,7 @@ test('client text is escaped, repeats are limited, no pointers or session ids', 
   await c.closed;
   const d = connect(wsUrl(server));
   await d.opened;
-  d.ws.send(JSON.stringify({ ...JSON.parse(HELLO), resume: { session, token: tree.token } }));
+  d.ws.send(JSON.stringify({ ...JSON.parse(HELLO), resume: { session, secret: tree.secret, token: tree.token } }));
   await d.next((m) => m.type === 'layout-update' && m.start === 'reattached');
   d.ws.send('x'.repeat((1 << 20) + 10));
   assert.equal((await d.closed).code, 1009);
@@ -48,6 +48,7 @@ test('client text is escaped, repeats are limited, no pointers or session ids', 
   assert.ok(stale.length >= 1 && stale.length <= 20, `${stale.length} stale-handler lines`);
   assert.doesNotMatch(log, /0x[0-9a-f]{6,}/, 'a heap pointer in the log');
   assert.ok(!log.includes(session), 'the session id in the log');
+  assert.ok(!log.includes(tree.secret), 'the session secret in the log');
   const reattached = lines.find((l) => l.includes('re-attached'));
   assert.match(reattached, /session [0-9a-f]{8}: re-attached/);
   assert.match(log, /session [0-9a-f]{8}: message too large/);

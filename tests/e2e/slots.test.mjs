@@ -17,11 +17,12 @@ async function session(server, resume) {
   return { c, tree };
 }
 
-/** Closes a started session's socket: the server keeps it, detached. */
+/** Closes a started session's socket: the server keeps it, detached.
+ * Returns what its tab presents to come back. */
 async function leave(s) {
   s.c.ws.close();
   await s.c.closed;
-  return { session: s.tree.session, token: s.tree.token };
+  return { session: s.tree.session, secret: s.tree.secret, token: s.tree.token };
 }
 
 test('a socket that says nothing is closed and gives its slot back', { timeout: 60000 }, async (t) => {

@@ -182,7 +182,7 @@ static void test_prefixes(void **state) {
 #define BAD_VERSION      "hello: \"version\" must be a positive integer"
 #define BAD_EXTENSIONS   "hello: \"extensions\" must be an array"
 #define BAD_LOCATION     "hello: \"location\" must be {pathname, search} strings"
-#define BAD_RESUME       "hello: \"resume\" must be {session, token} strings"
+#define BAD_RESUME       "hello: \"resume\" must be {session, secret, token} strings"
 #define BAD_EVENTS       "hello: \"resume.events\" must be an array of at most 4096 events"
 #define NO_SEQ           "hello: a replayed event has no seq"
 #define EVENT_NOT_OBJECT "hello: a replayed event must be an object"
@@ -251,7 +251,17 @@ static void test_hello_from_the_client(void **state) {
     assert_string_equal(m.search, "");
     assert_string_equal(m.resume_session, "lFJoz4ClG-x0mVihSvHG0w");
     assert_string_equal(m.resume_token, "ATmdAqPmvABogQyUUmjPgKUb7HSZWKFK8cbTBACL");
+    assert_null(m.resume_secret);
     assert_int_equal(m.nreplay, 0);
+    rc_message_free(&m);
+
+    /* With the session's secret (its proof of possession for re-attach). */
+    parse_hello_ok(HELLO ",\"resume\":{\"session\":\"lFJoz4ClG-x0mVihSvHG0w\","
+                         "\"secret\":\"q0Vv3sJ2Hq0sO0r3lYw2n0t8bKkq9Yb2nS4JtM1a3xE\"}}",
+                   &m);
+    assert_string_equal(m.resume_session, "lFJoz4ClG-x0mVihSvHG0w");
+    assert_string_equal(m.resume_secret, "q0Vv3sJ2Hq0sO0r3lYw2n0t8bKkq9Yb2nS4JtM1a3xE");
+    assert_null(m.resume_token);
     rc_message_free(&m);
 
     /* A session without a token yet (the client leaves token out), and
@@ -430,6 +440,12 @@ static void test_hello_refused(void **state) {
                    BAD_RESUME);
     assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"token\":1}}", BAD_RESUME);
     assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"token\":null}}", BAD_RESUME);
+    /* secret: not a string, or longer than 64 (a real one has 43). */
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"secret\":1}}", BAD_RESUME);
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"secret\":null}}", BAD_RESUME);
+    assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"secret\":"
+                         "\"01234567890123456789012345678901234567890123456789012345678901234\"}}",
+                   BAD_RESUME);
 
     /* resume.events: not an array, or more than 4096 events. */
     assert_refused(HELLO ",\"resume\":{\"session\":\"s\",\"events\":{}}}", BAD_EVENTS);

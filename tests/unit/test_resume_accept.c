@@ -100,7 +100,11 @@ static void seal(const fixture *f, uint8_t first, rc_buf *tok) {
     seal_at(&f->keys, f->layout, first, (uint32_t)NOW, TTL, 5, 5, tok);
 }
 
-static rc_resume_limits limits(void) { return rc_resume_limits_default(APP_TAG, MAX_TOKEN); }
+/* The server's ttl is set far above every token's here: the cap has a test
+ * of its own (test_server_ttl_caps). */
+static rc_resume_limits limits(void) {
+    return rc_resume_limits_default(APP_TAG, MAX_TOKEN, UINT32_MAX);
+}
 
 /* Accepts `token` for session `first` at NOW with lim; asserts the
  * refusal, its reason and the flags; returns with r filled (caller frees). */
@@ -356,6 +360,35 @@ static void test_clock_and_version(void **state) {
     }
 }
 
+/* A token expires at its issue time + min(its ttl, the server's ttl now):
+ * a server whose --token-ttl was lowered refuses tokens issued under the
+ * longer one once the shorter has passed; a raised ttl does not lengthen
+ * a token (its own ttl still bounds it). */
+static void test_server_ttl_caps(void **state) {
+    fixture *f = *state;
+    struct {
+        uint32_t issued, token_ttl, server_ttl;
+        rc_refusal why;
+    } cases[] = {
+        {(uint32_t)(NOW - 3601), 86400, 3600, RC_REFUSAL_EXPIRED}, /* lowered: a second past it */
+        {(uint32_t)(NOW - 3600), 86400, 3600, RC_REFUSAL_NONE},    /* lowered: its last second */
+        {(uint32_t)(NOW - 7200), 3600, 86400, RC_REFUSAL_EXPIRED}, /* raised: the token's own */
+        {(uint32_t)(NOW - 3600), 3600, 86400, RC_REFUSAL_NONE},
+        {1, UINT32_MAX, UINT32_MAX, RC_REFUSAL_NONE}, /* no overflow */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        rc_buf tok;
+        seal_at(&f->keys, f->layout, 1, cases[k].issued, cases[k].token_ttl, 1, 1, &tok);
+        rc_resume_limits lim = limits();
+        lim.ttl_s = cases[k].server_ttl;
+        rc_resume r;
+        print_message("  case %zu: want %s\n", k, rc_refusal_name(cases[k].why));
+        expect(&r, f, 1, tok.data, &lim, cases[k].why, cases[k].why ? "token expired" : NULL, true);
+        rc_resume_free(&r);
+        rc_buf_free(&tok);
+    }
+}
+
 /* min_version: a server that knows the newest version a session reached
  * (a shared store) refuses older tokens, so a tab cannot roll back. */
 static void test_older_than_allowed(void **state) {
@@ -376,12 +409,13 @@ static void test_older_than_allowed(void **state) {
 
 static void test_limits_and_names(void **state) {
     (void)state;
-    rc_resume_limits lim = rc_resume_limits_default(42, 1000);
+    rc_resume_limits lim = rc_resume_limits_default(42, 1000, 3600);
     assert_int_equal(lim.app_tag, 42);
     assert_int_equal(lim.max_token, 1000);
     assert_int_equal(lim.max_plain, (size_t)4 << 20);
     assert_int_equal(lim.max_skew_s, 300);
     assert_int_equal(lim.min_version, 0);
+    assert_int_equal(lim.ttl_s, 3600);
     /* Every refusal has a name of its own. */
     for (int a = RC_REFUSAL_NONE; a <= RC_REFUSAL_TOO_OLD; a++) {
         assert_string_not_equal(rc_refusal_name((rc_refusal)a), "unknown");
@@ -402,7 +436,7 @@ static void test_fixture_v1_resumes(void **state) {
     char text[32];
     session_of(id, FX_V1_SESSION_BYTE0);
     id_text(text, id);
-    rc_resume_limits lim = rc_resume_limits_default(FX_V1_APP_TAG, MAX_TOKEN);
+    rc_resume_limits lim = rc_resume_limits_default(FX_V1_APP_TAG, MAX_TOKEN, FX_V1_TTL);
     rc_resume r;
     rc_resume_accept(&r, &keys, text, FX_V1_TOKEN, FX_V1_ISSUED + 60, &lim);
     if (r.refusal) fail_msg("the v1 fixture was refused: %s", r.reason);
@@ -451,6 +485,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_other_session, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clock_and_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_older_than_allowed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_server_ttl_caps, setup, teardown),
         cmocka_unit_test(test_limits_and_names),
         cmocka_unit_test(test_fixture_v1_resumes),
     };

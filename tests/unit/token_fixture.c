@@ -179,7 +179,7 @@ rc_refusal accept_token(const rc_keyring *kr, const rc_buf *token, const unsigne
     char *text = calloc(1, token->len + 1);
     assert_non_null(text);
     if (token->len) memcpy(text, token->data, token->len);
-    rc_resume_limits lim = rc_resume_limits_default(APP_TAG, MAX_TOKEN);
+    rc_resume_limits lim = rc_resume_limits_default(APP_TAG, MAX_TOKEN, UINT32_MAX);
     rc_resume_accept(r, kr, id, text, now, &lim);
     free(text);
     return r->refusal;

@@ -10,8 +10,9 @@
 //   c.text('count');                       // '1'
 //
 // What it does, like the browser client:
-// - hello first on every connection, with `resume: {session, token}` once it
-//   knows a session; keeps the latest session id and token;
+// - hello first on every connection, with `resume: {session, secret, token}`
+//   once it knows a session; keeps the latest session id, its secret (from
+//   each first tree: re-attach needs it) and token;
 // - numbers events with `seq` and keeps each one until the newest token
 //   holds it (`token_seq`; `ack` from a server that sends no token_seq);
 //   after a hello with resume it waits for the first message, then resends
@@ -72,6 +73,7 @@ export class ReactcClient extends EventEmitter {
 
     this.root = M.mountRoot();
     this.session = null;
+    this.secret = null;
     this.token = null;
     this.seq = 0; // last seq used
     this.acked = 0; // the last ack on the current connection
@@ -146,7 +148,11 @@ export class ReactcClient extends EventEmitter {
       this.stats.connects++;
       const hello = { type: 'hello', version: 1, extensions: ['patch', 'seq'], location: this.location };
       this.holding = !!this.session;
-      if (this.session) hello.resume = this.token ? { session: this.session, token: this.token } : { session: this.session };
+      if (this.session) {
+        hello.resume = { session: this.session };
+        if (this.secret) hello.resume.secret = this.secret;
+        if (this.token) hello.resume.token = this.token;
+      }
       ws.send(JSON.stringify(hello));
       if (!this.holding) this.flushKept(ws, 0);
       listen();
@@ -306,6 +312,7 @@ export class ReactcClient extends EventEmitter {
     }
     this.root = root;
     this.session = msg.session;
+    this.secret = typeof msg.secret === 'string' ? msg.secret : null;
     if (typeof msg.token !== 'string') this.token = null; // too big: re-attach only
     this.acked = 0;
     const resend = this.holding;
