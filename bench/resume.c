@@ -304,7 +304,8 @@ int main(int argc, char **argv) {
     if (runs < 5) runs = 5;
     rc_keyring kr;
     char err[160];
-    if (rc_keyring_init(&kr, "bench-secret-0123456789abcdef", err, sizeof err) != 0)
+    if (rc_keyring_init(&kr, "hex:be4c000000000000000000000000000000000000000000000000000000000001",
+                        "bench-app", err, sizeof err) != 0)
         die("keyring", err);
 
     /* The source session: 1,000 values that differ from the initial ones. */
