@@ -46,7 +46,7 @@ BLOCKS=$TMP/blocks
 mkdir -p "$BLOCKS" "$(dirname "$LOG")"
 : >"$LOG"
 # The same secret for every server of the run (workers need one).
-export REACTC_SECRET=${REACTC_SECRET:-$(head -c 32 /dev/urandom | base64)}
+export REACTC_SECRET=${REACTC_SECRET:-b64:$(head -c 32 /dev/urandom | base64)}
 
 log() {
     echo "bench/run.sh: $*" >&2

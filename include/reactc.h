@@ -633,12 +633,18 @@ typedef struct rc_app {
     uint32_t max_per_address;
     double new_per_address_per_s;
     bool limit_loopback;
-    /* Resume (docs/resume.md). The master secret comes from the environment
-     * (REACTC_SECRET) or secret_file; several secrets separated by commas or
-     * lines are all accepted, the first seals (key rotation). None: a random
-     * one for this process, with a warning (resume works only in-process). */
+    /* Resume (docs/resume.md). The secret comes from secret_file (mode 0600
+     * or 0400) or the environment (REACTC_SECRET, removed once read). It is
+     * typed: b64:<32 random bytes in base64> (reactc-secret prints one),
+     * hex:<the same as 64 hex digits> or pass:<passphrase> (stretched with
+     * Argon2id, with a warning); anything else stops the start. Several,
+     * separated by commas or lines, are all accepted, the first seals (key
+     * rotation). None: a random one for this process, with a warning
+     * (resume works only in-process). */
     const char *secret_file;
-    const char *app_id;   /* tokens of another app are refused (default: title) */
+    /* Bound into the token keys: a token of another app id is refused even
+     * under the same secret and title (default: the program's name). */
+    const char *app_id;
     const char *build_id; /* reported in tokens (default: the executable's size+mtime) */
     uint32_t token_ttl;   /* seconds, default 86,400 */
     size_t max_token;     /* bytes, default 64 KiB: bigger tokens are not sent */
@@ -678,7 +684,7 @@ typedef struct rc_app {
 } rc_app;
 
 /* Parses --host, --port, --log-level (error|warn|info|debug), --title,
- * --secret-file, --grace (seconds), --workers (N or auto), --heartbeat,
+ * --secret-file, --app-id, --grace (seconds), --workers (N or auto), --heartbeat,
  * --token-interval, --idle (seconds; 0: never), --storage, --static DIR, --show-errors yes|no,
  * --max-sessions, --max-detached, --max-partial, --message-timeout and
  * --hello-timeout (seconds), --max-per-address, --new-per-address,

@@ -29,7 +29,7 @@ CLICKS=${CLICKS:-50}
 COUNTER=$BUILD/examples/counter
 ROWS=$BUILD/bench/rows
 ECHO=$BUILD/bench/echo
-export REACTC_SECRET=${REACTC_SECRET:-$(head -c 32 /dev/urandom | base64)}
+export REACTC_SECRET=${REACTC_SECRET:-b64:$(head -c 32 /dev/urandom | base64)}
 
 echo "## First render (bench/first_render)"
 echo

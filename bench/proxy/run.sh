@@ -38,7 +38,7 @@ EVENT_TIMEOUT=$(awk -v d="$DURATION" -v w="$WARMUP" 'BEGIN { printf "%d", d + w 
 COUNTER=$BUILD/examples/counter
 ECHO=$BUILD/bench/echo
 HAPROXY=$(command -v haproxy || { [ -x /usr/sbin/haproxy ] && echo /usr/sbin/haproxy; } || true)
-export REACTC_SECRET=${REACTC_SECRET:-$(head -c 32 /dev/urandom | base64)}
+export REACTC_SECRET=${REACTC_SECRET:-b64:$(head -c 32 /dev/urandom | base64)}
 
 section_head() {
     echo "## Through HAProxy, 2 workers (bench/proxy)"

@@ -2,7 +2,9 @@
  * One running version of the app.
  *
  * Descriptors it gets: 3 = the listening socket (REACTC_LISTEN_FD), 4 = its
- * end of a socketpair with us (REACTC_DEV_FD), 2 = a pipe we copy to our
+ * end of a socketpair with us (REACTC_DEV_FD), 5 = a pipe holding the
+ * shared secret (REACTC_SECRET_FD: the app reads it to the end and closes
+ * it; the secret itself is never in an environment), 2 = a pipe we copy to our
  * stderr, keeping the tail: a crash report shows the app's last words (an
  * assertion, a sanitizer report) next to the signal that killed it.
  */
@@ -19,7 +21,24 @@
 
 #include "dev/runner.h"
 
-enum { CHILD_LISTEN_FD = 3, CHILD_DEV_FD = 4 };
+enum { CHILD_LISTEN_FD = 3, CHILD_DEV_FD = 4, CHILD_SECRET_FD = 5 };
+
+/* A pipe already holding the secret, its write end closed: the read end,
+ * or -1 (no secret to share, or no pipe). The text is far below a pipe's
+ * buffer, so the write cannot block. */
+static int secret_pipe(void) {
+    const char *secret = dev_secret();
+    int p[2];
+    if (!secret || pipe2(p, O_CLOEXEC) < 0) return -1;
+    size_t len = strlen(secret);
+    bool ok = write(p[1], secret, len) == (ssize_t)len;
+    close(p[1]);
+    if (!ok) {
+        close(p[0]);
+        return -1;
+    }
+    return p[0];
+}
 
 dev_child *dev_child_start(const char *bin, char *const *argv, int listen_fd, unsigned version,
                            const char *status_line) {
@@ -35,8 +54,10 @@ dev_child *dev_child_start(const char *bin, char *const *argv, int listen_fd, un
     snprintf(c->bin, sizeof c->bin, "%s", bin);
     c->version = version;
     c->started_ms = dev_now_ms();
+    int secret = secret_pipe();
     pid_t pid = fork();
     if (pid < 0) {
+        if (secret >= 0) close(secret);
         close(sp[0]);
         close(sp[1]);
         close(ep[0]);
@@ -54,12 +75,17 @@ dev_child *dev_child_start(const char *bin, char *const *argv, int listen_fd, un
             _exit(126);
         setenv("REACTC_LISTEN_FD", "3", 1);
         setenv("REACTC_DEV_FD", "4", 1);
+        int sfd = secret >= 0 ? fcntl(secret, F_DUPFD_CLOEXEC, 10) : -1;
+        if (sfd >= 0 && dup2(sfd, CHILD_SECRET_FD) == CHILD_SECRET_FD)
+            setenv("REACTC_SECRET_FD", "5", 1);
         signal(SIGPIPE, SIG_DFL);
         size_t n = 0;
         while (argv[n]) n++;
         char **args = calloc(n + 1, sizeof *args);
         if (!args) _exit(126);
-        args[0] = (char *)bin;
+        /* The app's own argv[0], not the copy's name (v3-app): the default
+         * app id is the program's name, the same in every version. */
+        args[0] = argv[0];
         for (size_t i = 1; i < n; i++) args[i] = argv[i];
         execv(bin, args);
         fprintf(stderr, "reactc-dev: cannot run %s: %s\n", bin, strerror(errno));
@@ -67,6 +93,7 @@ dev_child *dev_child_start(const char *bin, char *const *argv, int listen_fd, un
     }
     close(sp[1]);
     close(ep[1]);
+    if (secret >= 0) close(secret);
     c->pid = pid;
     c->chan = sp[0];
     c->err = ep[0];

@@ -284,8 +284,12 @@ void dev_check_start_timeout(double now);
 unsigned dev_version_of(const char *bin);
 /* Frees a reaped version and deletes its copy if nothing needs it. */
 void dev_free_version(dev_child *c);
-/* Sets REACTC_SECRET for every version, unless the app has a secret. */
+/* Makes up (or takes from REACTC_SECRET, removing it from the
+ * environment) the secret every version shares, unless the app has a
+ * secret file. */
 void dev_share_secret(void);
+/* That secret's text, written to each version through a pipe; NULL: none. */
+const char *dev_secret(void);
 /* At exit: stops every version, empties and removes R.tmpdir. */
 void dev_stop_all(void);
 

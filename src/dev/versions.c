@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "dev/runner.h"
+#include "util/env.h"
 
 #define READY_TIMEOUT_MS 10000 /* a new version that never listens has failed */
 
@@ -134,18 +135,36 @@ void dev_check_start_timeout(double now) {
     }
 }
 
+/* The versions' secret text: NULL when the app reads its own file. */
+static char *shared_secret;
+
 /* Tokens must open in every version: one secret for the runner's life,
- * unless the app has its own. */
+ * unless the app has its own file. REACTC_SECRET, if given, is taken out of
+ * our environment (bytes zeroed): every build step and version we start
+ * would inherit it. The versions get the secret through a pipe
+ * (dev_child_start, REACTC_SECRET_FD), never the environment. */
 void dev_share_secret(void) {
-    if (getenv("REACTC_SECRET")) return;
+    char *env = rc_env_take("REACTC_SECRET");
     for (char **a = R.opt.app_argv; *a; a++)
-        if (strcmp(*a, "--secret-file") == 0) return;
+        if (strcmp(*a, "--secret-file") == 0) {
+            if (env) explicit_bzero(env, strlen(env));
+            free(env);
+            return;
+        }
+    if (env) {
+        shared_secret = env;
+        return;
+    }
     unsigned char rnd[32];
-    char hex[65];
     if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) return;
-    for (size_t i = 0; i < sizeof rnd; i++) snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
-    setenv("REACTC_SECRET", hex, 1);
+    shared_secret = malloc(4 + 2 * sizeof rnd + 1);
+    if (!shared_secret) abort();
+    memcpy(shared_secret, "hex:", 4);
+    for (size_t i = 0; i < sizeof rnd; i++) snprintf(shared_secret + 4 + 2 * i, 3, "%02x", rnd[i]);
+    explicit_bzero(rnd, sizeof rnd);
 }
+
+const char *dev_secret(void) { return shared_secret; }
 
 void dev_stop_all(void) {
     dev_child *all[DEV_MAX_STOPPING + 2] = {R.cur, R.next};

@@ -6,9 +6,13 @@
 #include <zstd.h>
 
 #include "util/alloc.h"
+#include "resume/secret.h"
 #include "util/base64url.h"
 
-#define FORMAT       1
+/* Format 2 (issue 14): keys derived from a typed secret and the app id.
+ * Format 1 tokens are refused as too old, never misread (docs/resume.md). */
+#define FORMAT       2
+#define FORMAT_OLD   1
 #define FLAG_ZSTD    1
 /* Compress only when there is something to gain: a zstd frame costs ~10
  * bytes, so tiny snapshots (a counter's) go in raw. */
@@ -19,82 +23,52 @@
 
 /* ---- keys ----------------------------------------------------------------- */
 
-/* A secret of any length becomes a 32-byte master (BLAKE2b), from which the
- * token key is derived for its one purpose; its id is a hash of the key, so
- * every server given the same secret agrees on ids without configuration. */
-static void add_key(rc_keyring *kr, const unsigned char *secret, size_t len) {
-    unsigned char master[crypto_kdf_KEYBYTES];
-    crypto_generichash(master, sizeof master, secret, len, NULL, 0);
+/* The token key of a 32-byte master for one app: BLAKE2b keyed by the
+ * master over a context naming the token format and the app id, so a token
+ * of another app id never authenticates here even under the same secret.
+ * Its id is a hash of the key: every server given the same secret and app id
+ * agrees on ids without configuration. */
+static void add_key(rc_keyring *kr, const unsigned char master[RC_SECRET_BYTES],
+                    const char *app_id) {
+    static const char ctx[] = "reactc token key, format 2, app id follows";
     rc_token_key *k = &kr->keys[kr->nkeys++];
-    crypto_kdf_derive_from_key(k->key, sizeof k->key, 1, "rcTOKEN1", master);
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, master, RC_SECRET_BYTES, sizeof k->key);
+    crypto_generichash_update(&st, (const unsigned char *)ctx, sizeof ctx);
+    crypto_generichash_update(&st, (const unsigned char *)app_id, strlen(app_id));
+    crypto_generichash_final(&st, k->key, sizeof k->key);
+    sodium_memzero(&st, sizeof st);
     unsigned char h[8];
     crypto_generichash(h, sizeof h, k->key, sizeof k->key, NULL, 0);
     k->id = (uint16_t)(h[0] | h[1] << 8);
-    sodium_memzero(master, sizeof master);
 }
 
-int rc_keyring_init(rc_keyring *kr, const char *secrets, char *err, size_t errlen) {
+int rc_keyring_init(rc_keyring *kr, const char *secrets, const char *app_id, char *err,
+                    size_t errlen) {
     memset(kr, 0, sizeof *kr);
-    if (sodium_init() < 0) {
-        snprintf(err, errlen, "libsodium failed to initialise");
-        return -1;
-    }
-    const char *p = secrets ? secrets : "";
-    while (*p) {
-        size_t n = strcspn(p, ",\n\r");
-        /* trim spaces around each secret */
-        const char *s = p, *e = p + n;
-        while (s < e && (*s == ' ' || *s == '\t')) s++;
-        while (e > s && (e[-1] == ' ' || e[-1] == '\t')) e--;
-        if (e > s) {
-            if ((size_t)(e - s) < 16) {
-                snprintf(err, errlen, "a secret is shorter than 16 characters");
-                rc_keyring_wipe(kr);
-                return -1;
-            }
-            if (kr->nkeys == RC_TOKEN_MAX_KEYS) {
-                snprintf(err, errlen, "more than %d secrets", RC_TOKEN_MAX_KEYS);
-                rc_keyring_wipe(kr);
-                return -1;
-            }
-            add_key(kr, (const unsigned char *)s, (size_t)(e - s));
-        }
-        p += n;
-        while (*p == ',' || *p == '\n' || *p == '\r') p++;
-    }
-    if (!kr->nkeys) {
-        unsigned char random[32];
+    rc_secrets sec;
+    if (rc_secrets_parse(&sec, secrets, app_id, err, errlen) < 0) return -1;
+    for (size_t i = 0; i < sec.n; i++) add_key(kr, sec.master[i], app_id);
+    kr->stretched = sec.stretched;
+    if (!sec.n) {
+        unsigned char random[RC_SECRET_BYTES];
         randombytes_buf(random, sizeof random);
-        add_key(kr, random, sizeof random);
+        add_key(kr, random, app_id);
         sodium_memzero(random, sizeof random);
         kr->ephemeral = true;
     }
+    rc_secrets_wipe(&sec);
     return 0;
 }
 
-int rc_keyring_load_file(rc_keyring *kr, const char *path, char *err, size_t errlen) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "cannot open secret file %s", path);
-        return -1;
-    }
+int rc_keyring_load_file(rc_keyring *kr, const char *path, const char *app_id, char *err,
+                         size_t errlen) {
     char buf[4096];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    bool more = fgetc(f) != EOF;
-    fclose(f);
-    if (more) {
-        snprintf(err, errlen, "secret file %s is larger than 4 KiB", path);
-        return -1;
-    }
-    buf[n] = '\0';
-    if (strlen(buf) != n) {
-        snprintf(err, errlen, "secret file %s contains a NUL byte", path);
-        return -1;
-    }
-    int rc = rc_keyring_init(kr, buf, err, errlen);
+    if (rc_secret_file_read(path, buf, sizeof buf, err, errlen) < 0) return -1;
+    int rc = rc_keyring_init(kr, buf, app_id, err, errlen);
     sodium_memzero(buf, sizeof buf);
     if (rc == 0 && kr->ephemeral) {
-        snprintf(err, errlen, "secret file %s holds no secret", path);
+        snprintf(err, errlen, "secret file %s holds no secret; " RC_SECRET_HOWTO, path);
         rc_keyring_wipe(kr);
         return -1;
     }
@@ -167,6 +141,9 @@ static rc_refusal refuse(char *err, size_t errlen, rc_refusal why, const char *t
 static rc_refusal read_header(const unsigned char *raw, size_t len, rc_token_claims *claims,
                               uint16_t *kid, uint8_t *flags, size_t *hl, char *err, size_t errlen) {
     if (len < 1 + 2 + 8 + RC_SESSION_ID_BYTES + 2 + NONCE + MAC || raw[0] != FORMAT) {
+        if (len && raw[0] == FORMAT_OLD)
+            return refuse(err, errlen, RC_REFUSAL_FORMAT_OLD,
+                          "token format too old (format 1, before app-bound keys)");
         if (len && raw[0] != FORMAT)
             return refuse(err, errlen, RC_REFUSAL_FORMAT, "unknown token format");
         return refuse(err, errlen, RC_REFUSAL_MALFORMED, "token truncated");
@@ -257,14 +234,16 @@ rc_refusal rc_token_open(const rc_keyring *kr, const char *token, size_t token_l
     }
     why = read_header(raw, (size_t)n, claims, &kid, &flags, &hl, err, errlen);
     if (why) goto out;
+    /* The app first: a token of another app id has keys of its own (the id
+     * is in their derivation) and would otherwise read as "unknown key". */
+    if (claims->app_tag != app_tag) {
+        why = refuse(err, errlen, RC_REFUSAL_OTHER_APP, "token belongs to another app");
+        goto out;
+    }
     bool known = false;
     for (size_t i = 0; i < kr->nkeys && !known; i++) known = kr->keys[i].id == kid;
     if (!known) {
         why = refuse(err, errlen, RC_REFUSAL_UNKNOWN_KEY, "token sealed with an unknown key");
-        goto out;
-    }
-    if (claims->app_tag != app_tag) {
-        why = refuse(err, errlen, RC_REFUSAL_OTHER_APP, "token belongs to another app");
         goto out;
     }
     unsigned long long blen = 0;

@@ -4,7 +4,7 @@
  * base64url string the client keeps and hands back on reconnect.
  *
  *   header (authenticated as associated data, sent in clear):
- *     u8  format (1)        u16 key id        u32 app tag    u32 build tag
+ *     u8  format (2)        u16 key id        u32 app tag    u32 build tag
  *     16  session id        varint version    u8 flags (1 = zstd)
  *   24    nonce (random)
  *   ...   ciphertext of the snapshot, 16-byte tag at the end
@@ -40,14 +40,17 @@ typedef struct rc_keyring {
     rc_token_key keys[RC_TOKEN_MAX_KEYS];
     size_t nkeys;
     bool ephemeral; /* made up at start: resume only in-process */
+    bool stretched; /* a pass: secret was stretched (warn: weaker than b64:) */
 } rc_keyring;
 
-/* From secrets separated by commas or newlines (the first seals, all open:
- * rotation without logging anyone out). NULL or empty: a random key, and
- * keyring->ephemeral is set. Returns 0 or -1 with err. */
-int rc_keyring_init(rc_keyring *kr, const char *secrets, char *err, size_t errlen);
-/* Reads the secrets from a file (same format). */
-int rc_keyring_load_file(rc_keyring *kr, const char *path, char *err, size_t errlen);
+/* From typed secrets (secret.h; the first seals, all open: rotation without
+ * logging anyone out), each key derived for app_id. NULL or empty: a random
+ * key, and keyring->ephemeral is set. Returns 0 or -1 with err. */
+int rc_keyring_init(rc_keyring *kr, const char *secrets, const char *app_id, char *err,
+                    size_t errlen);
+/* Reads the secrets from a file (same format; must be mode 0600 or 0400). */
+int rc_keyring_load_file(rc_keyring *kr, const char *path, const char *app_id, char *err,
+                         size_t errlen);
 void rc_keyring_wipe(rc_keyring *kr);
 
 typedef struct rc_token_claims {

@@ -217,26 +217,26 @@ static void lws_log(int level, const char *line) {
 
 /* ---- run --------------------------------------------------------------------- */
 
-/* Keys for state tokens: --secret-file, else $REACTC_SECRET, else a random
- * key with a loud warning. The app tag makes another app's tokens fail with
- * a clear reason; the build tag only reports where a token came from. */
+/* Keys for state tokens (keys.c): the supervisor's when it forked us, else
+ * loaded here; a random key with a loud warning when none is configured.
+ * The app tag makes another app's tokens fail with a clear reason; the
+ * build tag only reports where a token came from. */
 static int init_keys(rc_server *s) {
     const rc_app *cfg = &s->cfg;
-    char err[160];
-    const char *env = getenv("REACTC_SECRET");
-    int rc = cfg->secret_file ? rc_keyring_load_file(&s->keys, cfg->secret_file, err, sizeof err)
-                              : rc_keyring_init(&s->keys, env, err, sizeof err);
-    if (rc < 0) {
-        rc_srv_log(s, RC_LOG_ERROR, "state token keys: %s", err);
-        return -1;
+    char err[400];
+    if (!rc_keys_inherited(&s->keys)) {
+        if (rc_keys_load(cfg, &s->keys, err, sizeof err) < 0) {
+            rc_srv_log(s, RC_LOG_ERROR, "state token keys: %s", err);
+            return -1;
+        }
+        if (s->keys.ephemeral)
+            rc_srv_log(s, RC_LOG_WARN,
+                       "no secret configured (REACTC_SECRET or --secret-file): using a random key "
+                       "for this process only. Sessions survive reconnects to this process, but "
+                       "NOT a restart or another worker. Set a secret for production.");
+        if (s->keys.stretched) rc_srv_log(s, RC_LOG_WARN, "%s", RC_KEYS_PASS_WARNING);
     }
-    if (s->keys.ephemeral)
-        rc_srv_log(s, RC_LOG_WARN,
-                   "no secret configured (REACTC_SECRET or --secret-file): using a random key for "
-                   "this process only. Sessions survive reconnects to this process, but NOT a "
-                   "restart or another worker. Set a secret for production.");
-    const char *app_id = cfg->app_id ? cfg->app_id : cfg->title;
-    s->app_tag = (uint32_t)rc_hash_str(RC_HASH_SEED, app_id);
+    s->app_tag = (uint32_t)rc_hash_str(RC_HASH_SEED, cfg->app_id);
     if (cfg->build_id) {
         snprintf(s->build, sizeof s->build, "%s", cfg->build_id);
     } else {

@@ -19,7 +19,9 @@ static void usage(const char *prog) {
         "  --port N         port (default 8000; 0 picks a free one)\n"
         "  --log-level L    error, warn, info (default) or debug\n"
         "  --title T        page title\n"
-        "  --secret-file F  master secret(s) for state tokens (else $REACTC_SECRET)\n"
+        "  --secret-file F  state token secret(s), mode 0600 (else $REACTC_SECRET); make one\n"
+        "                   with reactc-secret: b64:<32 bytes>, hex:<64 digits> or pass:<phrase>\n"
+        "  --app-id ID      the app's id, bound into its tokens (default: the program's name)\n"
         "  --static DIR     serve the files in DIR under /static/\n"
         "  --show-errors B  yes: a failed component shows its error's details in the page\n"
         "                   (default no: a generic message; details in the log)\n"
@@ -213,6 +215,12 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
             app->static_dir = val;
         } else if (strcmp(a, "--secret-file") == 0) {
             app->secret_file = val;
+        } else if (strcmp(a, "--app-id") == 0) {
+            if (!*val) {
+                fprintf(stderr, "%s: --app-id is empty\n", argv[0]);
+                return -1;
+            }
+            app->app_id = val;
         } else if (strcmp(a, "--grace") == 0) {
             char *end;
             errno = 0;

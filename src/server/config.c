@@ -4,6 +4,8 @@
  * with defaults, so the same rc_app can be run again, inspected, or shared
  * by worker processes exactly as the caller set it.
  */
+#define _GNU_SOURCE /* program_invocation_short_name */
+#include <errno.h>
 #include <stdint.h>
 
 #include "server/server.h"
@@ -11,6 +13,10 @@
 void rc_config_resolve(rc_app *cfg, const rc_app *app) {
     *cfg = *app;
     if (!cfg->title) cfg->title = "reactc";
+    /* The program's name, not the title: two apps that share a title (or a
+     * default one) still keep their tokens apart. The dev runner starts each
+     * version with the app's own argv[0], so versions agree on it. */
+    if (!cfg->app_id || !*cfg->app_id) cfg->app_id = program_invocation_short_name;
     if (!cfg->host) cfg->host = "127.0.0.1";
     if (cfg->port == 0) cfg->port = 8000; /* -1 stays: any free port */
     if (!cfg->max_message) cfg->max_message = 1024 * 1024;

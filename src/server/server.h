@@ -19,6 +19,7 @@
  *   dev_channel.c  the app's end of the dev runner (reactc-dev);
  *                  dev_channel_off.c when built without it
  *   workers.c   the supervisor of --workers N (forks, restarts, SIGHUP)
+ *   keys.c      state token keys: the secret read once, kept off the environment
  *   listen.c    listening sockets of our own (workers, the dev runner)
  *
  * Everything runs on the loop thread except rc_app_post and rc_app_stop.
@@ -137,6 +138,19 @@ void rc_config_resolve(rc_app *cfg, const rc_app *app);
  * them on SIGTERM. cfg is the caller's resolved copy: a port of "any" (-1)
  * is replaced by the one reserved for all workers before the first fork.
  * Returns the exit status. */
+/* keys.c: the keyring of cfg's secret (file, REACTC_SECRET or the dev
+ * runner's REACTC_SECRET_FD; both variables are removed from the
+ * environment). 0, or -1 with err. */
+int rc_keys_load(const rc_app *cfg, rc_keyring *kr, char *err, size_t errlen);
+/* The supervisor's keyring, kept for the workers it forks. */
+void rc_keys_inherit(const rc_keyring *kr);
+/* Copies the inherited keyring into kr; false if there is none. */
+bool rc_keys_inherited(rc_keyring *kr);
+/* The warning for a pass: secret, said once where it was stretched. */
+#define RC_KEYS_PASS_WARNING                                                                    \
+    "the secret is a passphrase (pass:), stretched with Argon2id: tokens are as safe as it is " \
+    "hard to guess; prefer b64: (reactc-secret prints one)"
+
 typedef int (*rc_worker_fn)(void *arg, int index);
 int rc_run_supervisor(rc_app *cfg, int nworkers, rc_worker_fn worker, void *arg);
 

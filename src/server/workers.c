@@ -5,8 +5,8 @@
  * to libwebsockets (lws_adopt_socket_vhost): the packaged lws is built with
  * LWS_MAX_SMP 1 and its ALLOW_LISTEN_SHARE option does not set SO_REUSEPORT,
  * so the listener is ours. The kernel spreads connections over the workers;
- * nothing is shared between them but the secret: any worker resumes any
- * session from its token.
+ * nothing is shared between them but the token keys (inherited from the
+ * supervisor, keys.c): any worker resumes any session from its token.
  *
  * The supervisor (the parent) only forks, watches and signals:
  *   - a worker that dies is restarted (with a short backoff if it keeps
@@ -27,8 +27,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <sodium.h>
 
 #include "server/server.h"
 #include "util/clock.h"
@@ -111,18 +109,21 @@ static void reap(pid_t pid, const sigset_t *set, double timeout) {
 
 int rc_run_supervisor(rc_app *cfg, int nworkers, rc_worker_fn worker_fn, void *arg) {
     const entry e = {worker_fn, arg};
-    /* One secret for all workers, or sessions could not move between them. */
-    if (!cfg->secret_file && !getenv("REACTC_SECRET")) {
-        unsigned char rnd[32];
-        char hex[65];
-        if (sodium_init() < 0) return 1;
-        randombytes_buf(rnd, sizeof rnd);
-        sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
-        setenv("REACTC_SECRET", hex, 1);
-        sodium_memzero(hex, sizeof hex);
+    /* One keyring for all workers, or sessions could not move between
+     * them: loaded (a pass: secret stretched) once, here, before any fork;
+     * the workers inherit it in memory, never through the environment. */
+    rc_keyring kr;
+    char err[400];
+    if (rc_keys_load(cfg, &kr, err, sizeof err) < 0) {
+        say("state token keys: %s", err);
+        return 1;
+    }
+    if (kr.ephemeral)
         say("no secret configured: generated one shared by this supervisor's workers only "
             "(sessions survive worker restarts, not a restart of the supervisor)");
-    }
+    if (kr.stretched) say("%s", RC_KEYS_PASS_WARNING);
+    rc_keys_inherit(&kr);
+    rc_keyring_wipe(&kr);
     /* Port "any": reserve one (bound, not listening: it receives nothing)
      * that every worker then listens on. */
     int reserve = -1;

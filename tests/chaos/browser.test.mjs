@@ -44,7 +44,7 @@ import { checkTodo, rng } from './lib/users.mjs';
 const SECONDS = Number(process.env.REACTC_CHAOS_BROWSER_SECONDS || 20);
 const SEED = Number(process.env.REACTC_CHAOS_SEED || Math.floor(Math.random() * 2 ** 31));
 const ARGS = (process.env.REACTC_CHAOS_SERVER_ARGS || '').split(/\s+/).filter(Boolean);
-const ENV = { REACTC_SECRET: randomBytes(24).toString('hex') };
+const ENV = { REACTC_SECRET: 'b64:' + randomBytes(32).toString('base64') };
 const SETTLE_MS = 30000;
 
 // A hard bound on the whole file, whatever hangs: the exit handler of

@@ -31,7 +31,7 @@ import * as M from './lib/model.mjs';
 import { childrenOf, freePort, sleep, startExample, within } from './lib/procs.mjs';
 import { rng, todoRows } from './lib/users.mjs';
 
-const SECRET = randomBytes(24).toString('hex');
+const SECRET = 'b64:' + randomBytes(32).toString('base64');
 const ENV = { REACTC_SECRET: SECRET };
 const SECONDS = Number(process.env.REACTC_CHAOS_SECONDS || 30);
 const WORKER_SECONDS = Number(process.env.REACTC_CHAOS_WORKER_SECONDS || 12);

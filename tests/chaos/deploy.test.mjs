@@ -32,7 +32,7 @@ import { ReactcClient } from './lib/client.mjs';
 import { establishedOn } from './lib/fleet.mjs';
 import { freePort, repoRoot, sleep, within, startExample, startProcess, waitPort, which } from './lib/procs.mjs';
 
-const SECRET = randomBytes(24).toString('hex');
+const SECRET = 'b64:' + randomBytes(32).toString('base64');
 const ENV = { REACTC_SECRET: SECRET };
 const NGINX = which('nginx');
 const HAPROXY = which('haproxy');

@@ -12,7 +12,7 @@ import { startProxy } from './lib/proxy.mjs';
 import { startExample } from './lib/server.mjs';
 import { handledAck, HANDLED, onMessages, until } from './lib/wire.mjs';
 
-const SECRET = randomBytes(24).toString('hex');
+const SECRET = 'b64:' + randomBytes(32).toString('base64');
 
 const browser = useBrowser();
 
@@ -460,7 +460,7 @@ scenario('counter: a server with another secret starts fresh, says so, and drops
   // Clicks meant for the old session: the fresh one must not apply them.
   await page.click('#increment');
   await page.click('#increment');
-  await app.restart({ secret: randomBytes(24).toString('hex') });
+  await app.restart({ secret: 'b64:' + randomBytes(32).toString('base64') });
 
   const failed = await clientEvent(page, 1);
   assert.equal(failed.type, 'reactc:resume-failed');

@@ -15,7 +15,7 @@ import { startExample } from './lib/server.mjs';
 import { handledAck, handledToken, HANDLED, onMessages, until } from './lib/wire.mjs';
 import { betweenAttempts, opens, shortTimersDone, TIMER_EARLY_MS, TIMERS } from './lib/timers.mjs';
 
-const SECRET = randomBytes(24).toString('hex');
+const SECRET = 'b64:' + randomBytes(32).toString('base64');
 
 const browser = useBrowser();
 

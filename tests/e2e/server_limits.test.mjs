@@ -177,7 +177,7 @@ test('the base protocol serves /_reactpy/stream with the route as location', asy
 });
 
 test('a resume hello may carry the events its token does not hold: replayed before the tree', async (t) => {
-  const env = { REACTC_SECRET: 'replay test secret long enough' };
+  const env = { REACTC_SECRET: 'b64:cmVwbGF5IHRlc3Qgc2VjcmV0LCAzMiBieXRlcyBvayE=' };
   let server = await startExample('counter', { env, args: ['--token-interval', '60000'] });
   t.after(() => server.kill());
   const c = connect(wsUrl(server));

@@ -30,7 +30,7 @@
 #include "resume/token.h"
 #include "wire/model.h"
 
-#define FUZZ_SECRET    "fuzz-token-secret-0123456789"
+#define FUZZ_SECRET    "hex:f0220000000000000000000000000000000000000000000000000000000000ff"
 #define FUZZ_APP_TAG   0x5eedf00du
 #define FUZZ_MAX_TOKEN ((size_t)64 << 10)
 #define FUZZ_MAX_PLAIN ((size_t)1 << 20)
@@ -149,7 +149,7 @@ static const rc_keyring *fuzz_keyring(void) {
     static int ready;
     if (!ready) {
         char err[128];
-        if (rc_keyring_init(&kr, FUZZ_SECRET, err, sizeof err) != 0) {
+        if (rc_keyring_init(&kr, FUZZ_SECRET, "fuzz-app", err, sizeof err) != 0) {
             fprintf(stderr, "fuzz_token: %s\n", err);
             abort();
         }

@@ -30,9 +30,11 @@
 
 #include "fixtures/token_v1.h"
 #include "fixtures/token_v1_app.h"
+#include "fixtures/token_v2.h"
 
-#define SECRET       "accept-secret-0123456789abcdef"
-#define SECRET_OTHER "another-secret-for-another-server"
+#define SECRET       "b64:YWNjZXB0LXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVmMDE="
+#define SECRET_OTHER "hex:0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a090807060504030201000"
+#define APP_ID       "accept-test-app"
 #define APP_TAG      0x0a0b0c0du
 #define MAX_TOKEN    ((size_t)64 << 10)
 #define NOW          ((uint64_t)1800000000) /* a fixed clock: 2027-01-15 */
@@ -49,7 +51,7 @@ static int setup(void **state) {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
     char err[160];
-    assert_int_equal(rc_keyring_init(&f->keys, SECRET, err, sizeof err), 0);
+    assert_int_equal(rc_keyring_init(&f->keys, SECRET, APP_ID, err, sizeof err), 0);
     rc_layout_opts o;
     rc_layout_opts_init(&o);
     f->layout = rc_layout_new(&fx_root_component, NULL, 0, &o);
@@ -223,9 +225,13 @@ static void rewrite(rc_buf *tok, void (*edit)(unsigned char *raw, size_t *len)) 
     free(raw);
 }
 
-static void format_2(unsigned char *raw, size_t *len) {
+static void format_3(unsigned char *raw, size_t *len) {
     (void)len;
-    raw[0] = 2;
+    raw[0] = 3;
+}
+static void format_1(unsigned char *raw, size_t *len) {
+    (void)len;
+    raw[0] = 1;
 }
 static void flip_last(unsigned char *raw, size_t *len) { raw[*len - 1] ^= 1; }
 static void cut_header(unsigned char *raw, size_t *len) {
@@ -264,8 +270,12 @@ static void test_token_refusals(void **state) {
     rc_resume_free(&r);
     rc_buf_free(&cut);
 
-    rewrite(&tok, format_2);
+    rewrite(&tok, format_3);
     expect(&r, f, 1, tok.data, &lim, RC_REFUSAL_FORMAT, "unknown token format", false);
+    rc_resume_free(&r);
+    rewrite(&tok, format_1);
+    expect(&r, f, 1, tok.data, &lim, RC_REFUSAL_FORMAT_OLD,
+           "token format too old (format 1, before app-bound keys)", false);
     rc_resume_free(&r);
     rc_buf_free(&tok);
 
@@ -278,7 +288,7 @@ static void test_token_refusals(void **state) {
 
     rc_keyring other;
     char err[160];
-    assert_int_equal(rc_keyring_init(&other, SECRET_OTHER, err, sizeof err), 0);
+    assert_int_equal(rc_keyring_init(&other, SECRET_OTHER, APP_ID, err, sizeof err), 0);
     assert_int_not_equal(other.keys[0].id, f->keys.keys[0].id);
     seal_at(&other, f->layout, 1, (uint32_t)NOW, TTL, 5, 5, &tok);
     expect(&r, f, 1, tok.data, &lim, RC_REFUSAL_UNKNOWN_KEY, "token sealed with an unknown key",
@@ -417,21 +427,25 @@ static void test_limits_and_names(void **state) {
     assert_int_equal(lim.min_version, 0);
     assert_int_equal(lim.ttl_s, 3600);
     /* Every refusal has a name of its own. */
-    for (int a = RC_REFUSAL_NONE; a <= RC_REFUSAL_TOO_OLD; a++) {
+    for (int a = RC_REFUSAL_NONE; a <= RC_REFUSAL_FORMAT_OLD; a++) {
         assert_string_not_equal(rc_refusal_name((rc_refusal)a), "unknown");
-        for (int b = a + 1; b <= RC_REFUSAL_TOO_OLD; b++)
+        for (int b = a + 1; b <= RC_REFUSAL_FORMAT_OLD; b++)
             assert_string_not_equal(rc_refusal_name((rc_refusal)a), rc_refusal_name((rc_refusal)b));
     }
-    assert_string_equal(rc_refusal_name((rc_refusal)(RC_REFUSAL_TOO_OLD + 1)), "unknown");
+    assert_string_equal(rc_refusal_name(RC_REFUSAL_FORMAT_OLD), "format too old");
+    assert_string_equal(rc_refusal_name((rc_refusal)(RC_REFUSAL_FORMAT_OLD + 1)), "unknown");
 }
 
-/* ---- a token of an earlier main ---------------------------------------------- */
+/* ---- tokens of an earlier main ------------------------------------------------ */
 
-static void test_fixture_v1_resumes(void **state) {
+/* Format 1 (keys from the untyped secret alone) is refused by name, with a
+ * fresh session, never misread: its secret is not even accepted any more,
+ * so no key here could open it (docs/resume.md, "Format versions"). */
+static void test_fixture_v1_refused_as_too_old(void **state) {
     (void)state;
     rc_keyring keys;
-    char err[160];
-    assert_int_equal(rc_keyring_init(&keys, FX_V1_SECRET, err, sizeof err), 0);
+    char err[400];
+    assert_int_equal(rc_keyring_init(&keys, FX_V2_SECRET, FX_V2_APP_ID, err, sizeof err), 0);
     unsigned char id[RC_SESSION_ID_BYTES];
     char text[32];
     session_of(id, FX_V1_SESSION_BYTE0);
@@ -439,13 +453,35 @@ static void test_fixture_v1_resumes(void **state) {
     rc_resume_limits lim = rc_resume_limits_default(FX_V1_APP_TAG, MAX_TOKEN, FX_V1_TTL);
     rc_resume r;
     rc_resume_accept(&r, &keys, text, FX_V1_TOKEN, FX_V1_ISSUED + 60, &lim);
-    if (r.refusal) fail_msg("the v1 fixture was refused: %s", r.reason);
-    assert_int_equal(r.claims.version, FX_V1_VERSION);
-    assert_int_equal(r.claims.build_tag, FX_V1_BUILD_TAG);
-    assert_int_equal(r.snapshot.meta.last_seq, FX_V1_LAST_SEQ);
-    assert_int_equal(r.snapshot.meta.ttl, FX_V1_TTL);
-    assert_string_equal(r.snapshot.build, "fixture-build");
+    assert_int_equal(r.refusal, RC_REFUSAL_FORMAT_OLD);
+    assert_string_equal(r.reason, "token format too old (format 1, before app-bound keys)");
+    assert_false(r.authentic);
+    rc_resume_free(&r);
+    /* Its secret, untyped, is refused at start: the old derivation is gone. */
+    assert_int_equal(rc_keyring_init(&keys, FX_V1_SECRET, FX_V2_APP_ID, err, sizeof err), -1);
+    assert_non_null(strstr(err, "no type prefix"));
+}
 
+/* A format 2 token sealed by this main (fixtures/make_token_v2.c): it must
+ * keep opening as what it was, until a new format bumps it on purpose. */
+static void test_fixture_v2_resumes(void **state) {
+    (void)state;
+    rc_keyring keys;
+    char err[400];
+    assert_int_equal(rc_keyring_init(&keys, FX_V2_SECRET, FX_V2_APP_ID, err, sizeof err), 0);
+    unsigned char id[RC_SESSION_ID_BYTES];
+    char text[32];
+    session_of(id, FX_V2_SESSION_BYTE0);
+    id_text(text, id);
+    rc_resume_limits lim = rc_resume_limits_default(FX_V2_APP_TAG, MAX_TOKEN);
+    rc_resume r;
+    rc_resume_accept(&r, &keys, text, FX_V2_TOKEN, FX_V2_ISSUED + 60, &lim);
+    if (r.refusal) fail_msg("the v2 fixture was refused: %s", r.reason);
+    assert_int_equal(r.claims.version, FX_V2_VERSION);
+    assert_int_equal(r.claims.build_tag, FX_V2_BUILD_TAG);
+    assert_int_equal(r.snapshot.meta.last_seq, FX_V2_LAST_SEQ);
+    assert_int_equal(r.snapshot.meta.ttl, FX_V2_TTL);
+    assert_string_equal(r.snapshot.build, "fixture-build");
     rc_layout_opts o;
     rc_layout_opts_init(&o);
     o.restore = rc_snapshot_restore;
@@ -469,8 +505,27 @@ static void test_fixture_v1_resumes(void **state) {
     rc_resume_free(&r);
 
     /* The same token a second after its lifetime: the clock is the caller's. */
-    rc_resume_accept(&r, &keys, text, FX_V1_TOKEN, (uint64_t)FX_V1_ISSUED + FX_V1_TTL + 1, &lim);
+    rc_resume_accept(&r, &keys, text, FX_V2_TOKEN, (uint64_t)FX_V2_ISSUED + FX_V2_TTL + 1, &lim);
     assert_int_equal(r.refusal, RC_REFUSAL_EXPIRED);
+    rc_resume_free(&r);
+    rc_keyring_wipe(&keys);
+}
+
+/* The same token under the same secret for another app id: refused. */
+static void test_fixture_v2_other_app_id(void **state) {
+    (void)state;
+    rc_keyring keys;
+    char err[400];
+    assert_int_equal(rc_keyring_init(&keys, FX_V2_SECRET, "another-app", err, sizeof err), 0);
+    unsigned char id[RC_SESSION_ID_BYTES];
+    char text[32];
+    session_of(id, FX_V2_SESSION_BYTE0);
+    id_text(text, id);
+    /* Even told to expect the fixture's tag, the keys do not open it. */
+    rc_resume_limits lim = rc_resume_limits_default(FX_V2_APP_TAG, MAX_TOKEN);
+    rc_resume r;
+    rc_resume_accept(&r, &keys, text, FX_V2_TOKEN, FX_V2_ISSUED + 60, &lim);
+    assert_int_equal(r.refusal, RC_REFUSAL_UNKNOWN_KEY);
     rc_resume_free(&r);
     rc_keyring_wipe(&keys);
 }
@@ -487,7 +542,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_older_than_allowed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_ttl_caps, setup, teardown),
         cmocka_unit_test(test_limits_and_names),
-        cmocka_unit_test(test_fixture_v1_resumes),
+        cmocka_unit_test(test_fixture_v1_refused_as_too_old),
+        cmocka_unit_test(test_fixture_v2_resumes),
+        cmocka_unit_test(test_fixture_v2_other_app_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

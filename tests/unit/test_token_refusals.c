@@ -232,21 +232,29 @@ static void test_wrong_key(void **state) {
     craft_token(&other.keys[0], &cr, "forged", 6, &forged);
     expect_refused(&kr, forged.data, forged.len, R_AUTH);
 
-    /* Secrets: trimmed, at least 16 characters, at most 8; none is a
-     * random key for this process only. */
+    /* Secrets: trimmed, typed (test_secret.c has the forms), at most 8;
+     * none is a random key for this process only. */
     rc_keyring k2;
-    char err[128] = "";
-    assert_int_equal(rc_keyring_init(&k2, "  " SECRET_OLD "\t", err, sizeof err), 0);
+    char err[400] = "";
+    assert_int_equal(rc_keyring_init(&k2, "  " SECRET_OLD "\t", APP_ID, err, sizeof err), 0);
     assert_int_equal(k2.keys[0].id, kr.keys[0].id);
     assert_memory_equal(k2.keys[0].key, kr.keys[0].key, RC_TOKEN_KEY_BYTES);
-    assert_int_equal(rc_keyring_init(&k2, "short-secret", err, sizeof err), -1);
-    assert_string_equal(err, "a secret is shorter than 16 characters");
-    static const char nine[] = "s1-0123456789abcdef,s2-0123456789abcdef,s3-0123456789abcdef,"
-                               "s4-0123456789abcdef,s5-0123456789abcdef,s6-0123456789abcdef,"
-                               "s7-0123456789abcdef,s8-0123456789abcdef,s9-0123456789abcdef";
-    assert_int_equal(rc_keyring_init(&k2, nine, err, sizeof err), -1);
-    assert_string_equal(err, "more than 8 secrets");
-    assert_int_equal(rc_keyring_init(&k2, NULL, err, sizeof err), 0);
+    assert_int_equal(rc_keyring_init(&k2, "old-secret-0123456789abcdef", APP_ID, err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "secret 1 has no type prefix"));
+    static const char nine[] =
+        "hex:1111111111111111111111111111111111111111111111111111111111111111,"
+        "hex:2222222222222222222222222222222222222222222222222222222222222222,"
+        "hex:3333333333333333333333333333333333333333333333333333333333333333,"
+        "hex:4444444444444444444444444444444444444444444444444444444444444444,"
+        "hex:5555555555555555555555555555555555555555555555555555555555555555,"
+        "hex:6666666666666666666666666666666666666666666666666666666666666666,"
+        "hex:7777777777777777777777777777777777777777777777777777777777777777,"
+        "hex:8888888888888888888888888888888888888888888888888888888888888888,"
+        "hex:9999999999999999999999999999999999999999999999999999999999999999";
+    assert_int_equal(rc_keyring_init(&k2, nine, APP_ID, err, sizeof err), -1);
+    assert_string_equal(err, "more than 8 secrets (9)");
+    assert_int_equal(rc_keyring_init(&k2, NULL, APP_ID, err, sizeof err), 0);
     assert_true(k2.ephemeral);
     assert_int_equal(k2.nkeys, 1);
     /* (A random key shares the id 1 time in 65,536: then it fails
@@ -319,14 +327,14 @@ static void test_rotation_key_id_collision(void **state) {
     (void)state;
     uint32_t *seen = calloc(65536, sizeof *seen); /* id -> index + 1 */
     assert_non_null(seen);
-    char a[64] = "", b[64] = "";
+    char a[80] = "", b[80] = "";
     for (unsigned i = 0; i < 65536 && !a[0]; i++) {
-        char s[64];
-        snprintf(s, sizeof s, "collision-secret-%06u", i);
+        char s[80];
+        snprintf(s, sizeof s, "hex:%064x", i);
         rc_keyring k;
         keyring(&k, s);
         if (seen[k.keys[0].id]) {
-            snprintf(a, sizeof a, "collision-secret-%06u", (unsigned)seen[k.keys[0].id] - 1);
+            snprintf(a, sizeof a, "hex:%064x", (unsigned)seen[k.keys[0].id] - 1);
             snprintf(b, sizeof b, "%s", s);
         } else {
             seen[k.keys[0].id] = i + 1;
@@ -385,7 +393,7 @@ static void test_secret_file(void **state) {
     fclose(f);
     rc_keyring kf, kboth;
     char err[160] = "";
-    assert_int_equal(rc_keyring_load_file(&kf, path, err, sizeof err), 0);
+    assert_int_equal(rc_keyring_load_file(&kf, path, APP_ID, err, sizeof err), 0);
     keyring(&kboth, SECRET_NEW "," SECRET_OLD);
     assert_int_equal(kf.nkeys, 2);
     assert_memory_equal(kf.keys, kboth.keys, sizeof kf.keys);
@@ -393,10 +401,10 @@ static void test_secret_file(void **state) {
     assert_non_null(f);
     fputs("\n  \n", f);
     fclose(f);
-    assert_int_equal(rc_keyring_load_file(&kf, path, err, sizeof err), -1);
+    assert_int_equal(rc_keyring_load_file(&kf, path, APP_ID, err, sizeof err), -1);
     assert_non_null(strstr(err, "holds no secret"));
     remove(path);
-    assert_int_equal(rc_keyring_load_file(&kf, path, err, sizeof err), -1);
+    assert_int_equal(rc_keyring_load_file(&kf, path, APP_ID, err, sizeof err), -1);
     assert_non_null(strstr(err, "cannot open secret file"));
     rc_keyring_wipe(&kf);
     rc_keyring_wipe(&kboth);
@@ -418,6 +426,26 @@ static void test_another_app(void **state) {
     seal_layout(&kr, l, &c, &m, &token);
     expect_refused_at(__FILE__, __LINE__, &kr, token.data, token.len, OTHER_APP_TAG, MAX_TOKEN,
                       MAX_PLAIN, R_APP);
+    /* The same secret under another app id: its keys differ (the app id is
+     * in their derivation), and its token names its own app: refused as
+     * another app's, before any key is tried. */
+    rc_keyring other_app;
+    char err[400] = "";
+    assert_int_equal(rc_keyring_init(&other_app, SECRET_OLD, "another-app", err, sizeof err), 0);
+    assert_memory_not_equal(other_app.keys[0].key, kr.keys[0].key, RC_TOKEN_KEY_BYTES);
+    rc_token_claims oc = claims_for(1, 1);
+    oc.app_tag = OTHER_APP_TAG;
+    rc_buf other_token;
+    rc_buf_init(&other_token);
+    seal_layout(&other_app, l, &oc, &m, &other_token);
+    expect_refused(&kr, other_token.data, other_token.len, R_APP);
+    /* Even were its tag forged to ours, it would not authenticate. */
+    craft cr = craft_for(&kr.keys[0], 0);
+    rc_buf_reset(&other_token);
+    craft_token(&other_app.keys[0], &cr, "x", 1, &other_token);
+    expect_refused(&kr, other_token.data, other_token.len, R_AUTH);
+    rc_buf_free(&other_token);
+    rc_keyring_wipe(&other_app);
     /* Another build of the same app is not refused: it resumes what fits. */
     rc_buf_reset(&token);
     c.build_tag = BUILD_TAG + 1;
@@ -738,19 +766,26 @@ static void test_unknown_format_byte(void **state) {
     unsigned char *raw;
     size_t n = decode(&token, &raw);
     for (unsigned f = 0; f < 256; f++) {
-        if (f == 1) continue;
+        if (f == 2) continue;
+        /* Format 1 (before app-bound keys) is named: too old, not unknown. */
+        const char *why = f == 1 ? R_FORMAT_OLD : R_FORMAT;
         raw[0] = (unsigned char)f;
         encode(&token, raw, n);
-        expect_refused(&kr, token.data, token.len, R_FORMAT);
+        expect_refused(&kr, token.data, token.len, why);
         encode(&token, raw, 10); /* short, but the format says it first */
-        expect_refused(&kr, token.data, token.len, R_FORMAT);
+        expect_refused(&kr, token.data, token.len, why);
     }
-    /* An authentic token of another format is refused all the same. */
+    /* An authentic token of another format is refused all the same, and
+     * one that says format 1 is never read as one of ours. */
     craft cr = craft_for(&kr.keys[0], 0);
-    cr.format = 2;
+    cr.format = 3;
     rc_buf_reset(&token);
     craft_token(&kr.keys[0], &cr, "x", 1, &token);
     expect_refused(&kr, token.data, token.len, R_FORMAT);
+    cr.format = 1;
+    rc_buf_reset(&token);
+    craft_token(&kr.keys[0], &cr, "x", 1, &token);
+    expect_refused(&kr, token.data, token.len, R_FORMAT_OLD);
 
     /* A snapshot of an unknown format inside an authentic token. */
     rc_buf snapbuf;

@@ -76,7 +76,7 @@ void slots_free(slots *s) {
 
 void keyring(rc_keyring *kr, const char *secrets) {
     char err[128] = "";
-    if (rc_keyring_init(kr, secrets, err, sizeof err) != 0)
+    if (rc_keyring_init(kr, secrets, APP_ID, err, sizeof err) != 0)
         fail_msg("rc_keyring_init(\"%s\"): %s", secrets, err);
     assert_false(kr->ephemeral);
 }

@@ -31,14 +31,17 @@
 #define R_BIG       "token content too large"
 
 /* Made by rc_resume_accept. */
-#define R_SESSION "token belongs to another session"
-#define R_EXPIRED "token expired"
-#define R_FUTURE  "token issued in the future"
-#define R_VERSION "token version mismatch"
+#define R_SESSION    "token belongs to another session"
+#define R_EXPIRED    "token expired"
+#define R_FUTURE     "token issued in the future"
+#define R_VERSION    "token version mismatch"
+#define R_FORMAT_OLD "token format too old (format 1, before app-bound keys)"
 
-#define SECRET_OLD    "old-secret-0123456789abcdef"
-#define SECRET_NEW    "new-secret-fedcba9876543210"
-#define SECRET_OTHER  "another-secret-for-another-server"
+/* Typed secrets (src/resume/secret.h): hex: and b64: forms of 32 bytes. */
+#define SECRET_OLD    "hex:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define SECRET_NEW    "b64:bmV3LXNlY3JldC1mZWRjYmE5ODc2NTQzMjEwLi4uLi4="
+#define SECRET_OTHER  "hex:aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbbccccccccccccccccdddddddddddddddd"
+#define APP_ID        "token-test-app"
 #define APP_TAG       0x11223344u
 #define OTHER_APP_TAG 0x11223345u
 #define BUILD_TAG     0xb0b0cafeu

@@ -25,7 +25,7 @@
 craft craft_for(const rc_token_key *k, uint8_t flags) {
     craft c;
     memset(&c, 0, sizeof c);
-    c.format = 1;
+    c.format = 2;
     c.kid = k->id;
     c.app = APP_TAG;
     c.build = BUILD_TAG;
@@ -70,7 +70,7 @@ size_t indep_open(const rc_token_key *k, const rc_buf *text, rc_token_claims *c,
     unsigned char *raw;
     size_t len = decode(text, &raw);
     assert_true(len >= T_MIN);
-    assert_int_equal(raw[0], 1);
+    assert_int_equal(raw[0], 2);
     assert_int_equal(raw[1] | raw[2] << 8, k->id);
     memset(c, 0, sizeof *c);
     size_t n = 3;

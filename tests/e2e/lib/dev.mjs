@@ -57,20 +57,22 @@ export async function cmakeCopy(name) {
   };
 }
 
-/** The runner makes up its own secret unless one is set: none here. */
-function withoutSecret() {
+/** The runner makes up its own secret unless one is set: none here, unless
+ * `extra` (the test's own variables) sets one. */
+function withoutSecret(extra = {}) {
   const env = { ...process.env };
   delete env.REACTC_SECRET;
-  return env;
+  return { ...env, ...extra };
 }
 
 /**
  * Starts reactc-dev on a free port for `copy` (from exampleCopy; `appArgs`
  * go to the app, `runnerArgs` to the runner before them). Resolves once the log matches `ready` (by default: the
- * first version serves): {url, log(), waitLog(re, from), kill()}.
+ * first version serves): {url, pid, log(), waitLog(re, from), kill()}. `env`:
+ * variables for the runner's environment.
  */
 export async function startDev(copy, {
-  readyMs = 20000, appArgs = [], runnerArgs = [], ready = /v1 serving/,
+  readyMs = 20000, appArgs = [], runnerArgs = [], ready = /v1 serving/, env = {},
 } = {}) {
   const runner = join(buildDir, 'reactc-dev');
   if (!existsSync(runner)) throw new Error(`${runner} not found: build first (cmake --build build)`);
@@ -78,7 +80,7 @@ export async function startDev(copy, {
   const opts = copy.build ? ['--build', copy.build, '--watch', copy.dir] : [];
   const proc = spawn(runner, ['--port', '0', ...opts, ...runnerArgs, '--', copy.bin, ...appArgs], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: withoutSecret(),
+    env: withoutSecret(env),
     detached: true, // its own process group: the app versions go with it
   });
   let log = '';
@@ -129,5 +131,5 @@ export async function startDev(copy, {
     await kill();
     throw e;
   }
-  return { url, log: () => log, waitLog, kill };
+  return { url, pid: proc.pid, log: () => log, waitLog, kill };
 }
