@@ -5,11 +5,12 @@
 // get a fresh session (or, with a valid token, a copy under a new id) and
 // leave the held session to its tab. Raw WebSocket clients; no browser.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { startExample, testAppBinary } from './lib/server.mjs';
 import { HELLO, connect, wsUrl } from './lib/raw.mjs';
 
-const SECRET = 'session secret test secret long enough';
+const SECRET = 'b64:' + randomBytes(32).toString('base64');
 
 /** Opens a socket, sends `resume` (or none) in its hello, returns the
  * socket, its first tree and the resume-failed before it (if any). */

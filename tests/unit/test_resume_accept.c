@@ -473,7 +473,7 @@ static void test_fixture_v2_resumes(void **state) {
     char text[32];
     session_of(id, FX_V2_SESSION_BYTE0);
     id_text(text, id);
-    rc_resume_limits lim = rc_resume_limits_default(FX_V2_APP_TAG, MAX_TOKEN);
+    rc_resume_limits lim = rc_resume_limits_default(FX_V2_APP_TAG, MAX_TOKEN, FX_V2_TTL);
     rc_resume r;
     rc_resume_accept(&r, &keys, text, FX_V2_TOKEN, FX_V2_ISSUED + 60, &lim);
     if (r.refusal) fail_msg("the v2 fixture was refused: %s", r.reason);
@@ -522,7 +522,7 @@ static void test_fixture_v2_other_app_id(void **state) {
     session_of(id, FX_V2_SESSION_BYTE0);
     id_text(text, id);
     /* Even told to expect the fixture's tag, the keys do not open it. */
-    rc_resume_limits lim = rc_resume_limits_default(FX_V2_APP_TAG, MAX_TOKEN);
+    rc_resume_limits lim = rc_resume_limits_default(FX_V2_APP_TAG, MAX_TOKEN, FX_V2_TTL);
     rc_resume r;
     rc_resume_accept(&r, &keys, text, FX_V2_TOKEN, FX_V2_ISSUED + 60, &lim);
     assert_int_equal(r.refusal, RC_REFUSAL_UNKNOWN_KEY);
