@@ -26,6 +26,10 @@ static void usage(const char *prog) {
         "  --show-errors B  yes: a failed component shows its error's details in the page\n"
         "                   (default no: a generic message; details in the log)\n"
         "  --grace S        seconds a disconnected session waits for its tab (default 60)\n"
+        "  --token-ttl S    a state token resumes for S seconds after it was issued (default\n"
+        "                   86400); lowering it also shortens tokens issued before\n"
+        "  --max-token N    largest state token sent, bytes (default 65536; a bigger session\n"
+        "                   re-attaches only while its process holds it)\n"
         "  --workers N      N worker processes on the port (auto: one per core; default 1)\n"
         "  --heartbeat S    ping an idle connection after S seconds, drop it after 2*S (default 15)\n"
         "  --token-interval MS  at most one state token per MS per session (default 250; 0: every change)\n"
@@ -157,17 +161,22 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
             app->title = val;
         } else if (strcmp(a, "--max-sessions") == 0 || strcmp(a, "--max-message") == 0 ||
                    strcmp(a, "--max-queued") == 0 || strcmp(a, "--max-partial") == 0 ||
-                   strcmp(a, "--max-detached") == 0) {
+                   strcmp(a, "--max-detached") == 0 || strcmp(a, "--max-token") == 0) {
             if (!int_option(argv[0], a, val, 1, 1ll << 40, "a positive number", &n)) return -1;
             if (a[6] == 's') app->max_sessions = (size_t)n;
             else if (a[6] == 'm') app->max_message = (size_t)n;
             else if (a[6] == 'p') app->max_partial = (size_t)n;
             else if (a[6] == 'd') app->max_detached = (size_t)n;
+            else if (a[6] == 't') app->max_token = (size_t)n;
             else app->max_queued = (size_t)n;
         } else if (strcmp(a, "--message-timeout") == 0 || strcmp(a, "--hello-timeout") == 0) {
             if (!int_option(argv[0], a, val, 1, 3600, "seconds, 1..3600", &n)) return -1;
             if (a[2] == 'm') app->message_timeout_ms = (uint32_t)n * 1000;
             else app->hello_timeout_ms = (uint32_t)n * 1000;
+        } else if (strcmp(a, "--token-ttl") == 0) {
+            if (!int_option(argv[0], a, val, 1, 366ll * 86400, "seconds, 1..31622400", &n))
+                return -1;
+            app->token_ttl = (uint32_t)n;
         } else if (strcmp(a, "--token-interval") == 0) {
             if (!int_option(argv[0], a, val, 0, 600000, "ms; 0: every change", &n)) return -1;
             app->token_interval_ms = n == 0 ? UINT32_MAX : (uint32_t)n;

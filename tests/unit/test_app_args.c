@@ -1,0 +1,68 @@
+/*
+ * Unit tests for rc_app_parse_args (src/server/args.c), the command line
+ * every app takes: each option lands in its rc_app field, a bad value is
+ * refused (-1) with the field left as it was, --help returns 1.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "reactc.h"
+
+#define ARGS(...) ((char *[]){"app", __VA_ARGS__, NULL})
+#define COUNT(...) ((int)(sizeof((char *[]){"app", __VA_ARGS__}) / sizeof(char *)))
+#define PARSE(app, ...) rc_app_parse_args(app, COUNT(__VA_ARGS__), ARGS(__VA_ARGS__))
+
+/* --token-ttl: lowering it shortens tokens already issued (the expiry rule
+ * is rc_resume_accept's, tests/unit/test_resume_accept.c), so it must be
+ * settable where an operator reacts: the command line. */
+static void test_token_ttl(void **state) {
+    (void)state;
+    rc_app app = {0};
+    assert_int_equal(PARSE(&app, "--token-ttl", "600"), 0);
+    assert_int_equal(app.token_ttl, 600);
+    for (size_t i = 0; i < 4; i++) {
+        static const char *const bad[] = {"0", "-5", "3600x", "99999999999"};
+        rc_app b = {.token_ttl = 77};
+        assert_int_equal(PARSE(&b, "--token-ttl", (char *)bad[i]), -1);
+        assert_int_equal(b.token_ttl, 77);
+    }
+}
+
+static void test_max_token(void **state) {
+    (void)state;
+    rc_app app = {0};
+    assert_int_equal(PARSE(&app, "--max-token", "4096", "--max-detached", "9"), 0);
+    assert_int_equal(app.max_token, 4096);
+    assert_int_equal(app.max_detached, 9); /* the options beside it are unchanged */
+    assert_int_equal(app.max_queued, 0);
+    rc_app b = {0};
+    assert_int_equal(PARSE(&b, "--max-token", "0"), -1);
+    assert_int_equal(b.max_token, 0);
+}
+
+static void test_app_id_and_errors(void **state) {
+    (void)state;
+    rc_app app = {0};
+    assert_int_equal(PARSE(&app, "--app-id", "thermostat", "--grace", "5"), 0);
+    assert_string_equal(app.app_id, "thermostat");
+    assert_int_equal(app.grace_ms, 5000);
+    rc_app b = {0};
+    assert_int_equal(PARSE(&b, "--app-id", ""), -1);
+    assert_int_equal(PARSE(&b, "--no-such-option", "1"), -1);
+    assert_int_equal(PARSE(&b, "--port"), -1); /* a value is missing */
+    assert_int_equal(PARSE(&b, "--help"), 1);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_token_ttl),
+        cmocka_unit_test(test_max_token),
+        cmocka_unit_test(test_app_id_and_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
