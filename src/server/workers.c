@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -58,8 +59,16 @@ typedef struct entry {
 
 static pid_t spawn(const entry *e, int index, const sigset_t *old_mask) {
     fflush(stderr);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
+        /* A supervisor killed outright (kill -9, the OOM killer) cannot stop
+         * its workers: without this they would serve on, orphaned, holding
+         * the port against the supervisor's restart. The kernel sends them
+         * SIGTERM, and they drain as on a normal stop. A parent gone before
+         * the prctl (reparented already) is checked for by hand. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent) _exit(0);
         sigprocmask(SIG_SETMASK, old_mask, NULL);
         signal(SIGHUP, SIG_IGN); /* rolling restarts are the parent's */
         _exit(e->fn(e->arg, index));

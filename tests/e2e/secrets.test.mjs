@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exampleBinary, startExample } from './lib/server.mjs';
+import { exampleBinary, processTree, startExample } from './lib/server.mjs';
 import { HELLO, connect, wsUrl } from './lib/raw.mjs';
 import { exampleCopy, startDev } from './lib/dev.mjs';
 import { buildDir } from './lib/paths.mjs';
@@ -30,15 +30,6 @@ function refusedStart(name, args, env) {
     const timer = setTimeout(() => { p.kill('SIGKILL'); reject(new Error(`still running:\n${err}`)); }, 10000);
     p.once('close', (code) => { clearTimeout(timer); resolve({ code, stderr: err }); });
   });
-}
-
-/** The process and its descendants (from /proc/PID/task/PID/children). */
-function tree(pid) {
-  let kids = [];
-  try {
-    kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-  } catch { /* gone */ }
-  return [pid, ...kids.flatMap((k) => tree(Number(k)))];
 }
 
 function assertNotInEnviron(pids, secret) {
@@ -96,7 +87,7 @@ test('the secret is in no /proc/PID/environ: a server, a supervisor and its work
   const many = await startExample('counter', { env: { REACTC_SECRET: secret }, args: ['--workers', '2'] });
   t.after(() => many.stop(5000).catch(() => many.kill())); // SIGTERM first: no orphaned workers
   await many.waitStderr(/starting 2 workers/);
-  const pids = tree(many.proc.pid);
+  const pids = processTree(many.proc.pid);
   assert.ok(pids.length >= 2, `a supervisor and workers: ${pids}`);
   assertNotInEnviron(pids, secret);
   // Both opened the same keys: a token of the one resumes on the other.
@@ -182,7 +173,7 @@ test('under reactc-dev: the secret reaches the versions by a pipe, in no environ
   t.after(() => copy.remove());
   const dev = await startDev(copy, { env: { REACTC_SECRET: secret } });
   t.after(() => dev.kill());
-  const pids = tree(dev.pid);
+  const pids = processTree(dev.pid);
   assert.ok(pids.length >= 2, `the runner and a version: ${pids}`);
   assertNotInEnviron(pids, secret);
   // The version opened the keys of that secret: its token resumes on a

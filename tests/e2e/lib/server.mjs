@@ -5,7 +5,7 @@
 // always runs (SIGKILL if still alive). Every started process is also killed
 // when node exits, so a failing test never leaves a server behind.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { buildDir } from './paths.mjs';
@@ -20,6 +20,16 @@ process.on('exit', () => {
     }
   }
 });
+
+/** A process and its descendants, parents first (from
+ * /proc/PID/task/PID/children; a process gone has none). */
+export function processTree(pid) {
+  let kids = [];
+  try {
+    kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch { /* gone */ }
+  return [pid, ...kids.flatMap((k) => processTree(Number(k)))];
+}
 
 /** A port that was free a moment ago: bind 127.0.0.1:0, read it, close. */
 export function freePort() {
