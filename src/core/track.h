@@ -36,9 +36,10 @@ void rc_source_release(rc_source *src);
  * handler, an effect or cleanup, a timer) runs inside one, and so does a
  * server's posted callback. When the outermost scope ends, end_fn (set by
  * the store layer, once, before any scope opens) commits the writes staged
- * in it as one batch. layout and seq say whose callback it was (NULL, 0:
- * none in particular): room for per-session exactly-once marks. */
-typedef void (*rc_scope_end_fn)(rc_layout *layout, uint64_t seq);
+ * in it as one batch and returns whether there were any. layout and seq
+ * say whose callback it was (NULL, 0: none in particular): room for
+ * per-session exactly-once marks. */
+typedef bool (*rc_scope_end_fn)(rc_layout *layout, uint64_t seq);
 void rc_scope_set_end(rc_scope_end_fn end_fn);
 void rc_scope_begin(void);
 void rc_scope_end(rc_layout *layout, uint64_t seq);

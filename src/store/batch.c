@@ -47,13 +47,16 @@ static rc_store_batch *take_open_batch(rc_layout *layout, uint64_t seq) {
     return b;
 }
 
-static void commit(rc_layout *layout, uint64_t seq) {
-    if (!open_batch.nwrites && !open_batch.ndone) return;
+/* Hands the open batch to the backend; whether it had writes. */
+static bool commit(rc_layout *layout, uint64_t seq) {
+    if (!open_batch.nwrites && !open_batch.ndone) return false;
+    bool writes = open_batch.nwrites > 0;
     backend->commit(backend, take_open_batch(layout, seq));
+    return writes;
 }
 
 /* The core's end of the outermost write scope (core/track.h). */
-static void scope_ended(rc_layout *layout, uint64_t seq) { commit(layout, seq); }
+static bool scope_ended(rc_layout *layout, uint64_t seq) { return commit(layout, seq); }
 
 void rc_store_batch_init(void) {
     if (end_hook_set) return;

@@ -106,9 +106,7 @@ const rc_value *rc_store_get_value(const rc_store *st) { return current(st); }
 int64_t rc_store_get_int(const rc_store *st) { return rc_value_get_int(current(st), 0); }
 double rc_store_get_float(const rc_store *st) { return rc_value_get_float(current(st), 0.0); }
 bool rc_store_get_bool(const rc_store *st) { return rc_value_get_bool(current(st), false); }
-const char *rc_store_get_string(const rc_store *st) {
-    return rc_value_get_string(current(st), "");
-}
+const char *rc_store_get_string(const rc_store *st) { return rc_value_get_string(current(st), ""); }
 const void *rc_store_get_struct(const rc_store *st) {
     const rc_value *v = current(st);
     return v->kind == RC_STRUCT ? v->as.st.ptr : NULL;

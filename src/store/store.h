@@ -36,24 +36,24 @@ typedef struct rc_store_item {
     char *key;
     uint64_t hash;
     rc_value value;
-    uint64_t version; /* increments on every committed change */
-    rc_source src;    /* its readers */
+    uint64_t version;                /* increments on every committed change */
+    rc_source src;                   /* its readers */
     struct rc_store_item *hash_next; /* items whose keys hash alike */
 } rc_store_item;
 
 struct rc_store {
     char *name;
     bool collection;
-    rc_kind kind;                /* value store: fixed kind, RC_NULL = any */
-    const rc_struct_type *type;  /* RC_STRUCT value stores */
-    rc_value value;              /* value store */
-    uint64_t version;            /* value store: value's; collection: keys' */
-    rc_source src;               /* value readers, or readers of the keys */
-    rc_store_item **items;       /* collection, insertion order */
+    rc_kind kind;               /* value store: fixed kind, RC_NULL = any */
+    const rc_struct_type *type; /* RC_STRUCT value stores */
+    rc_value value;             /* value store */
+    uint64_t version;           /* value store: value's; collection: keys' */
+    rc_source src;              /* value readers, or readers of the keys */
+    rc_store_item **items;      /* collection, insertion order */
     size_t nitems, items_cap;
-    rc_map index;                /* key hash -> first item with it */
-    uint32_t nstaged;            /* writes to it in the open batch */
-    rc_store *prev, *next;       /* the registry */
+    rc_map index;          /* key hash -> first item with it */
+    uint32_t nstaged;      /* writes to it in the open batch */
+    rc_store *prev, *next; /* the registry */
 };
 
 /* One staged write: a value store's (key NULL) or an item's. base_version:

@@ -153,11 +153,11 @@ static void test_handler_writes_are_one_batch(void **state) {
     G.renders.n = 0;
     uint64_t v = rc_store_get_version(G.count);
     click(a, "bump");
-    assert_int_equal(G.read_in_handler, 3);    /* its own writes */
-    assert_false(G.other_dirty_in_handler);    /* staged, not committed */
-    assert_int_equal(G.done_calls, 1);         /* decided when it returned */
+    assert_int_equal(G.read_in_handler, 3); /* its own writes */
+    assert_false(G.other_dirty_in_handler); /* staged, not committed */
+    assert_int_equal(G.done_calls, 1);      /* decided when it returned */
     assert_int_equal(G.done_status, 0);
-    assert_int_equal(G.value_at_done, 3);      /* after the commit */
+    assert_int_equal(G.value_at_done, 3);                   /* after the commit */
     assert_int_equal(rc_store_get_version(G.count), v + 1); /* one change */
     assert_int_equal(flush_commit(a).rendered, 1);
     assert_int_equal(flush_commit(G.other).rendered, 1);
@@ -167,6 +167,38 @@ static void test_handler_writes_are_one_batch(void **state) {
     expect_no_errors();
     free_layout(a);
     free_layout(G.other);
+    free_stores();
+}
+
+/* An event that wrote only to stores still moves the session's state
+ * epoch, so the server seals a token holding its seq and the client does
+ * not replay it into the stores on its next resume. An event that wrote
+ * nothing does not. */
+static void write_nothing(rc_event *ev, void *user) {
+    (void)ev;
+    (void)user;
+}
+
+static void Quiet(rc_ctx *ctx, const void *props) {
+    (void)props;
+    RC_EL(ctx, "button", .id = "quiet", .on = RC_ON("click", write_nothing, NULL))
+        rc_text(ctx, "q");
+    rc_child(ctx, &Display_component, NULL, NULL, 0);
+}
+static RC_COMPONENT(Quiet);
+
+static void test_store_event_moves_the_token_epoch(void **state) {
+    (void)state;
+    make_stores();
+    rc_layout *a = new_layout(&Quiet_component, NULL, 0);
+    flush_commit(a);
+    uint64_t epoch = rc_layout_get_state_epoch(a);
+    assert_int_equal(fire(a, "quiet", "onClick", NULL, 1), 0);
+    assert_int_equal(rc_layout_get_state_epoch(a), epoch);
+    assert_int_equal(fire(a, "bump", "onClick", NULL, 2), 0);
+    assert_true(rc_layout_get_state_epoch(a) > epoch);
+    flush_commit(a);
+    free_layout(a);
     free_stores();
 }
 
@@ -304,6 +336,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_store_change_reaches_every_layout, reset, teardown),
         cmocka_unit_test_setup_teardown(test_handler_writes_are_one_batch, reset, teardown),
         cmocka_unit_test_setup_teardown(test_completion_outside_a_callback, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_store_event_moves_the_token_epoch, reset, teardown),
         cmocka_unit_test_setup_teardown(test_effect_writes_are_one_batch, reset, teardown),
         cmocka_unit_test_setup_teardown(test_kinds_structs_and_updates, reset, teardown),
         cmocka_unit_test_setup_teardown(test_store_freed_before_its_readers, reset, teardown),
