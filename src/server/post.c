@@ -8,6 +8,7 @@
  * a mutex-protected list and an ev_async wakes the loop, which runs them in
  * order.
  */
+#include "core/track.h"
 #include "server/server.h"
 #include "util/alloc.h"
 
@@ -36,7 +37,10 @@ void rc_post_drain(rc_server *s) {
     pthread_mutex_unlock(&s->post_lock);
     while (items) {
         rc_post_item *next = items->next;
+        /* Its store writes are one batch, committed when it returns. */
+        rc_scope_begin();
         items->fn(items->arg);
+        rc_scope_end(NULL, 0);
         free(items);
         items = next;
     }
