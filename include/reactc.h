@@ -661,6 +661,30 @@ typedef void (*rc_store_done_fn)(int status, void *user);
  * it as often as needed; each fn runs once. */
 void rc_store_batch_on_done(rc_store_done_fn fn, void *user);
 
+/* Publishing from any thread (a sensor reader, a worker): thread-safe,
+ * unlike everything above. The write waits for the loop thread, which
+ * applies it soon (the server wakes for it; an embedder calls
+ * rc_store_drain, reactc_layout.h). A plain set (value, int, float, bool,
+ * item) is merged with the set queued last for the same value or item when
+ * nothing was queued after it: the last value wins, so 1,000 readings a
+ * second between two loop turns cost one render per reader. An update
+ * (fn edits the value on the loop thread, given a copy of the arg_size
+ * bytes at arg; key NULL: the value store) and a compare-and-set (v is
+ * written only if the value's or item's version is still `version`, 0 for
+ * an item that does not exist; done, if not NULL, gets 0 or -1 on the loop
+ * thread) are never merged: one thread's writes to a value or item apply
+ * in the order made. 0, or -1 if the write cannot apply to the store (kind,
+ * shape; logged). The store must outlive its publishers' calls. */
+int rc_store_publish_value(rc_store *store, const rc_value *v);
+int rc_store_publish_int(rc_store *store, int64_t v);
+int rc_store_publish_float(rc_store *store, double v);
+int rc_store_publish_bool(rc_store *store, bool v);
+int rc_store_publish_item(rc_store *store, const char *key, const rc_value *v);
+int rc_store_publish_update(rc_store *store, const char *key, rc_update_fn fn, const void *arg,
+                            size_t arg_size);
+int rc_store_publish_cas(rc_store *store, const char *key, uint64_t version, const rc_value *v,
+                         rc_store_done_fn done, void *user);
+
 /* Hook forms of the readers, for a component that wants to say so: the
  * store's value, and an item (NULL if none). Any read during a render
  * subscribes; these add nothing else and need no fixed call order. */

@@ -77,6 +77,7 @@ void rc_store_free(rc_store *st) {
     rc_store_backend *b = rc_store_get_backend();
     if (b->detach) b->detach(b, st);
     rc_store_unstage(st);
+    rc_store_pub_forget(st);
     if (st->prev) st->prev->next = st->next;
     else registry = st->next;
     if (st->next) st->next->prev = st->prev;

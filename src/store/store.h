@@ -12,9 +12,11 @@
  *
  *   batch.c    the batch of staged writes: own-write reads, handing it to
  *              the backend, completions, the end of a write scope
+ *   queue.c    writes published by other threads, waiting for the loop
  *   store.c    the registry, value stores: create, free, read, stage, apply
  *   items.c    keyed collections: the index, items, reads, stage, apply
  *   memory.c   the in-memory backend: applies a batch at once
+ *   publish.c  rc_store_publish_* (any thread) and rc_store_drain (loop)
  *
  * A backend decides batches (backend.h): the in-memory one applies them at
  * once; one shared across processes (Redis) would send them, apply them
@@ -29,7 +31,7 @@
 #include <stdint.h>
 
 #include "core/track.h"
-#include "reactc.h"
+#include "reactc_layout.h"
 #include "util/hash.h"
 
 typedef struct rc_store_item {
@@ -102,6 +104,36 @@ rc_store_backend *rc_store_get_backend(void);
 /* A backend's verdict on a batch it was given: runs its completions and
  * frees it. */
 void rc_store_batch_finish(rc_store_batch *b, int status);
+
+/* ---- queue.c ---------------------------------------------------------- */
+
+typedef enum { RC_PUB_SET, RC_PUB_UPDATE, RC_PUB_CAS } rc_pub_kind;
+
+/* A write published from another thread: a set (value), an update (fn and
+ * a copy of its arg bytes) or a compare-and-set (value, the version
+ * expected, a completion). */
+typedef struct rc_store_pub {
+    struct rc_store_pub *next;
+    rc_pub_kind kind;
+    rc_store *store;
+    char *key; /* NULL: the value */
+    rc_value value;
+    rc_update_fn fn;
+    void *arg;
+    uint64_t expect;
+    rc_store_done_fn done;
+    void *user;
+} rc_store_pub;
+
+/* Queues p (owned by the queue from now on; a set may merge into the set
+ * queued last for its value or item) and wakes the loop when the queue was
+ * empty. Thread-safe. */
+void rc_store_pub_enqueue(rc_store_pub *p);
+/* Takes every queued write, oldest first (the loop thread). */
+rc_store_pub *rc_store_pub_take(void);
+void rc_store_pub_free(rc_store_pub *p);
+/* Drops the queued writes to st (st is being freed). */
+void rc_store_pub_forget(rc_store *st);
 
 /* ---- store.c ---------------------------------------------------------- */
 
