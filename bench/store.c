@@ -116,8 +116,8 @@ static void measure(size_t n, int runs) {
     printf("%zu sessions: one store change to the last patch written: %.2f ms median "
            "(%.2f us per session, %zu bytes of patches)\n",
            n, med / 1e3, med / (double)n, bytes);
-    printf("RESULT store_fanout_%zu_ms=%.2f store_fanout_%zu_us_per_session=%.2f\n", n, med / 1e3, n,
-           med / (double)n);
+    printf("RESULT store_fanout_%zu_ms=%.2f store_fanout_%zu_us_per_session=%.2f\n", n, med / 1e3,
+           n, med / (double)n);
     free(t);
     rc_buf_free(&msg);
     close_sessions(ls, n);

@@ -128,4 +128,3 @@ size_t rc_store_drain(void) {
     }
     return n;
 }
-

@@ -81,7 +81,7 @@ static void test_sets_merge_last_value_wins(void **state) {
     flush_commit(l);
     uint64_t v = rc_store_get_version(G.level);
     for (int i = 1; i <= 1000; i++) assert_int_equal(rc_store_publish_int(G.level, i), 0);
-    assert_int_equal(atomic_load(&wakes), 1); /* once, when the queue filled */
+    assert_int_equal(atomic_load(&wakes), 1);       /* once, when the queue filled */
     assert_int_equal(rc_store_get_int(G.level), 0); /* nothing applied yet */
     assert_int_equal(rc_store_drain(), 1);          /* one write */
     assert_int_equal(rc_store_get_int(G.level), 1000);
@@ -166,7 +166,7 @@ static void test_threads_publish_while_the_loop_drains(void **state) {
     applied += rc_store_drain();
     flush_commit(l);
     assert_int_equal(rc_store_get_int(G.total), THREADS * PER_THREAD);
-    assert_true(applied >= THREADS * PER_THREAD); /* the updates, never merged */
+    assert_true(applied >= THREADS * PER_THREAD);    /* the updates, never merged */
     assert_true(applied < 3 * THREADS * PER_THREAD); /* some sets merged */
     for (int i = 1; i <= THREADS; i++) {
         char key[16];
