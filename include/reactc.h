@@ -46,6 +46,9 @@
  *    releases what a value owns, not the rc_value struct itself.
  *  - An rc_app is the caller's and only read: the server keeps its own copy
  *    of the settings with defaults filled in.
+ *  - An rc_store is the app's: it lives from rc_store_new* to rc_store_free
+ *    and owns its values (written values are copied in); a value a reader
+ *    returns is valid until the next store write on the loop thread.
  *
  * Threading: a layout and everything reachable from it belongs to one thread.
  * rc_app_post and rc_app_stop are the thread-safe ways in. Stores (below)

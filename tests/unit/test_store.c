@@ -164,6 +164,15 @@ static void test_handler_writes_are_one_batch(void **state) {
     slog_expect(&G.renders, "Display", "Display", NULL);
     assert_string_equal(text_of(G.other, "count"), "3");
     assert_string_equal(text_of(G.other, "label"), "bumped");
+
+    /* Two events (two batches) in one loop turn: still one render per
+     * reader at the flush. */
+    G.renders.n = 0;
+    click(a, "bump");
+    click(a, "bump");
+    assert_int_equal(flush_commit(G.other).rendered, 1);
+    assert_string_equal(text_of(G.other, "count"), "9");
+    flush_commit(a);
     expect_no_errors();
     free_layout(a);
     free_layout(G.other);
