@@ -6,7 +6,7 @@ BUILD      ?= build
 CMAKE_ARGS ?=
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps configure build test test-asan test-valgrind test-clang fuzz bench size format demo dev clean
+.PHONY: all deps configure build test test-asan test-tsan test-valgrind test-clang fuzz bench size format demo dev clean
 
 all: build
 
@@ -43,6 +43,15 @@ test-asan: deps
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -L unit -j $(JOBS)
+
+# Unit tests under ThreadSanitizer: the paths other threads take into the
+# library (rc_app_post, rc_store_publish_*: tests/unit/test_store_publish.c).
+test-tsan: deps
+	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRC_TSAN=ON -DRC_BUILD_BENCH=OFF \
+	  -DRC_BUILD_EXAMPLES=OFF
+	cmake --build build-tsan -j $(JOBS)
+	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	  ctest --output-on-failure -L unit -j $(JOBS)
 
 # Unit tests under valgrind memcheck (leaks are errors).
 VALGRIND = valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1
@@ -89,4 +98,4 @@ format:
 	git ls-files '*.c' '*.h' | grep -v -e client_bundle.c -e tests/unit/fixtures/ | xargs clang-format -i
 
 clean:
-	rm -rf build build-asan build-clang build-fuzz build-size
+	rm -rf build build-asan build-tsan build-clang build-fuzz build-size

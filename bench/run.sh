@@ -6,6 +6,8 @@
 #   diff         build/bench/diff (engine: render, diff, serialise, memory)
 #   resume       build/bench/resume (resume CPU, seal, token sizes)
 #   parse        build/bench/parse (rc_wire_parse: hostile shapes vs a flat array)
+#   store        build/bench/store (one store change fanned out to 1,000 and
+#                10,000 sessions, in process; memory per subscription)
 #   bundle       the client bundle's gzipped size (client/dist/reactc.js)
 #   load         bench/load/run.sh (events vs the raw lws echo, idle memory,
 #                10,000 sessions, churn)
@@ -53,7 +55,7 @@ log() {
     echo "bench/run.sh: $*" >>"$LOG"
 }
 
-for b in diff resume parse load echo rows; do
+for b in diff resume parse store load echo rows; do
     if [ ! -x "$BUILD/bench/$b" ]; then
         log "$BUILD/bench/$b is missing: build first (make build, or cmake --build $BUILD)"
         exit 1
@@ -62,11 +64,11 @@ done
 [ -f "$TEMPLATE" ] || { log "$TEMPLATE is missing"; exit 1; }
 
 if [ "$QUICK" = 1 ]; then
-    DIFF_RUNS=50 RESUME_RUNS=200 PARSE_RUNS=5
+    DIFF_RUNS=50 RESUME_RUNS=200 PARSE_RUNS=5 STORE_RUNS=5
     export DURATION=1 WARMUP=0.3 REPEAT=1 IDLE_SIZES="1 100 1000" CHURN_CYCLES=1 CHURN_SESSIONS=1000
     export SESSIONS=50 LOADS=5 CLICKS=20
 else
-    DIFF_RUNS=300 RESUME_RUNS=2000 PARSE_RUNS=31
+    DIFF_RUNS=300 RESUME_RUNS=2000 PARSE_RUNS=31 STORE_RUNS=31
 fi
 
 # ---- the header's facts, taken before anything runs ---------------------------------
@@ -152,6 +154,11 @@ run_step parse 120 "$TMP/parse.out" "${PIN1[@]+"${PIN1[@]}"}" "$BUILD/bench/pars
 STEP_STATUS[parse]=$(status_of "$STEP_RC")
 cat "$TMP/parse.out" >>"$LOG"
 results_from parse "$TMP/parse.out"
+
+run_step store 120 "$TMP/store.out" "${PIN1[@]+"${PIN1[@]}"}" "$BUILD/bench/store" "$STORE_RUNS"
+STEP_STATUS[store]=$(status_of "$STEP_RC")
+cat "$TMP/store.out" >>"$LOG"
+results_from store "$TMP/store.out"
 
 BUNDLE=$ROOT/client/dist/reactc.js
 if [ -f "$BUNDLE" ]; then
@@ -293,6 +300,9 @@ target_row "Resume of a session with 1,000 restorable values: ≤ 1 ms server CP
 v=$(r resume.token_counter_wire_bytes)
 target_row "Counter token ≤ 200 bytes on the wire" \
     "$(num "$v") bytes (${R[resume.token_counter_chars]:-n/a} characters + \`,\"token\":\"\"\`)" "200 bytes" "$(isnum "$v" && times "$(awk -v v="$v" 'BEGIN { print v / 200 }')" || echo n/a)" "$(met "$v" "v <= 200")"
+v=$(r store.store_fanout_10000_ms)
+target_row "One store change fanned out to 10,000 subscribed sessions, to the last patch written (in process, sockets apart): ≤ 50 ms (1,000: $(num "$(r store.store_fanout_1000_ms)" 2) ms; $(num "$(r store.store_sub_bytes)" 0) bytes per subscription)" \
+    "$(num "$v" 2) ms" "50 ms" "$(isnum "$v" && times "$(awk -v v="$v" 'BEGIN { print v / 50 }')" || echo n/a)" "$(met "$v" "v <= 50")"
 v=$(r parse.worst_ratio)
 target_row "A maximal hostile message (deep, wide, long strings, many keys) costs ≤ 3× the parse of a flat array of equal length (rc_wire_parse, worst shape: $(r parse.worst_shape))" \
     "$(num "$(r parse.$(r parse.worst_shape)_us)" 0) µs" "flat: $(num "$(r parse.flat_us)" 0) µs" "$(times "$v")" "$(met "$v" "v <= 3")"
@@ -367,7 +377,7 @@ other_row "Hot reload" "$([ -z "$hot" ] && echo "see the Hot reload section" || 
 ELAPSED=$(( $(date +%s) - START_EPOCH ))
 LOADAVG_END=$(cut -d' ' -f1-3 /proc/loadavg)
 STEPS=""
-for s in diff resume parse load proxy first_render hotreload; do
+for s in diff resume parse store load proxy first_render hotreload; do
     [ -n "${STEP_TIME[$s]:-}" ] && STEPS="$STEPS${STEPS:+, }$s ${STEP_TIME[$s]} s"
 done
 {
@@ -379,7 +389,7 @@ done
     echo "  side), not absolute figures across runs."
     echo "- Compiler: ${COMPILER:-unknown}; build directory \`$BUILD_SHOWN\`, build type $BUILD_TYPE${CC_FLAGS:+ (\`$CC_FLAGS\`)}."
     [ "$QUICK" = 1 ] && echo "- QUICK=1: shortened runs, for trying the pipeline; the figures are less reliable."
-    for s in diff resume parse; do
+    for s in diff resume parse store; do
         [ -n "${STEP_STATUS[$s]:-}" ] && echo "- bench/$s: ${STEP_STATUS[$s]}; its figures are n/a."
     done
     echo

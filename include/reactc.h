@@ -46,9 +46,13 @@
  *    releases what a value owns, not the rc_value struct itself.
  *  - An rc_app is the caller's and only read: the server keeps its own copy
  *    of the settings with defaults filled in.
+ *  - An rc_store is the app's: it lives from rc_store_new* to rc_store_free
+ *    and owns its values (written values are copied in); a value a reader
+ *    returns is valid until the next store write on the loop thread.
  *
  * Threading: a layout and everything reachable from it belongs to one thread.
- * rc_app_post and rc_app_stop are the thread-safe ways in.
+ * rc_app_post and rc_app_stop are the thread-safe ways in. Stores (below)
+ * belong to the app's loop thread.
  */
 #ifndef REACTC_H
 #define REACTC_H
@@ -559,6 +563,141 @@ uint64_t rc_event_get_seq(const rc_event *ev);
  * that applies it, so external writes keyed on it happen once. */
 size_t rc_event_get_idempotency_key(const rc_event *ev, char *buf, size_t cap);
 rc_layout *rc_event_get_layout(const rc_event *ev);
+
+/* ------------------------------------------------------------------------ */
+/* Stores: app-level shared state every session sees (docs/guide/shared-     */
+/* state.md).                                                               */
+/* ------------------------------------------------------------------------ */
+
+/* A store is a named value that belongs to the app, not to a session: a
+ * device's fan, a maintenance flag, a shared list. Two shapes:
+ *  - a value store holds one rc_value (any kind, a versioned C struct too);
+ *  - a collection holds rc_values by string key, in insertion order, each
+ *    with its own version.
+ *
+ * Reading subscribes: a component that reads a store (or one item of a
+ * collection) during its render re-renders when it changes, in every
+ * session, in the next flush, once however many changes were made (one
+ * message per session). A change to one item re-renders only the readers
+ * of that item; readers of a collection's keys or count re-render when
+ * items are added or removed.
+ *
+ * Writing batches: writes made in a handler, an effect or cleanup, a timer
+ * or an rc_app_post callback are staged and committed together when that
+ * callback returns; until then the callback reads its own writes (values
+ * and items; counts and keys show what is committed). A write anywhere
+ * else (main() before rc_app_run, a test) commits at once. Writes to one
+ * value or item in one batch keep only the last.
+ *
+ * Resume: store values are never sealed into a session's state token nor
+ * restored from one: after any resume or re-attach a page shows the
+ * store's current value.
+ *
+ * Threading and lifetime: stores are created, read, written and freed on
+ * the app's loop thread (before rc_app_run: the thread that will run it).
+ * A store lives until rc_store_free; its name, kind and struct type are
+ * fixed at creation. Values returned by readers are owned by the store and
+ * valid until the next write is committed or staged on this thread. */
+typedef struct rc_store rc_store;
+
+/* Creates the value store `name` (unique among live stores) holding a copy
+ * of initial (NULL: RC_NULL). A store created with a kind other than
+ * RC_NULL keeps it: a set of another kind is refused. NULL if the name is
+ * taken or empty. Free with rc_store_free. */
+rc_store *rc_store_new(const char *name, const rc_value *initial);
+/* A value store holding a C struct of type (initial: type->size bytes, or
+ * NULL for zeroes); sets must give the same type. */
+rc_store *rc_store_new_struct(const char *name, const rc_struct_type *type, const void *initial);
+/* Creates the empty collection `name`. NULL if the name is taken or empty. */
+rc_store *rc_store_new_collection(const char *name);
+/* Frees the store and its values. Its readers stop following it (nothing
+ * dangles); writes to it still staged are dropped. NULL is ignored. */
+void rc_store_free(rc_store *store);
+/* The store's name (owned by the store). */
+const char *rc_store_get_name(const rc_store *store);
+
+/* Value store readers (a collection reads as RC_NULL). The version
+ * increments on every committed change. */
+const rc_value *rc_store_get_value(const rc_store *store);
+int64_t rc_store_get_int(const rc_store *store);
+double rc_store_get_float(const rc_store *store);
+bool rc_store_get_bool(const rc_store *store);
+const char *rc_store_get_string(const rc_store *store); /* "" if not a string */
+const void *rc_store_get_struct(const rc_store *store); /* NULL if not a struct */
+uint64_t rc_store_get_version(const rc_store *store);
+
+/* Value store writers: stage v (copied) in the current batch (see above).
+ * 0, or -1 (logged) if the store is a collection or v's kind (or struct
+ * type) is not the store's. A value equal to the committed one changes
+ * nothing when the batch commits. */
+int rc_store_set_value(rc_store *store, const rc_value *v);
+int rc_store_set_int(rc_store *store, int64_t v);
+int rc_store_set_float(rc_store *store, double v);
+int rc_store_set_bool(rc_store *store, bool v);
+int rc_store_set_string(rc_store *store, const char *v);
+int rc_store_set_struct(rc_store *store, const void *v); /* the store's type->size bytes */
+/* Stages fn's edit of the value (the batch's own write if any, else the
+ * committed value). Returns as rc_store_set_value. */
+int rc_store_update(rc_store *store, rc_update_fn fn, void *arg);
+
+/* Collection readers. rc_store_get_item: the item's value, or NULL if there
+ * is none (a reader is then subscribed to the keys, so it re-renders when
+ * the item appears). rc_store_count_items and rc_store_get_key (the i-th
+ * key in insertion order, NULL past the end; owned by the store, valid
+ * until the item is removed) subscribe a reader to the keys. An item's
+ * version is 0 when it does not exist. */
+const rc_value *rc_store_get_item(const rc_store *store, const char *key);
+uint64_t rc_store_get_item_version(const rc_store *store, const char *key);
+size_t rc_store_count_items(const rc_store *store);
+const char *rc_store_get_key(const rc_store *store, size_t i);
+/* Collection writers, staged like the value store's: set (create or
+ * replace, v copied; NULL: RC_NULL), remove, and fn's edit of the item (an
+ * RC_NULL value if it does not exist yet). 0, or -1 (logged) if the store
+ * is not a collection or key is NULL. */
+int rc_store_set_item(rc_store *store, const char *key, const rc_value *v);
+int rc_store_remove_item(rc_store *store, const char *key);
+int rc_store_update_item(rc_store *store, const char *key, rc_update_fn fn, void *arg);
+
+/* The outcome of a batch: 0 committed, -1 refused (none of its writes
+ * applied, which the in-memory stores never do; a store shared through a
+ * server can). */
+typedef void (*rc_store_done_fn)(int status, void *user);
+/* Calls fn(status, user) on the loop thread once the batch being staged
+ * (this callback's) is decided: in memory, when the callback returns, after
+ * its writes are committed and before any render sees them. Outside a
+ * callback it is decided at once (fn is called before this returns). Call
+ * it as often as needed; each fn runs once. */
+void rc_store_batch_on_done(rc_store_done_fn fn, void *user);
+
+/* Publishing from any thread (a sensor reader, a worker): thread-safe,
+ * unlike everything above. The write waits for the loop thread, which
+ * applies it soon (the server wakes for it; an embedder calls
+ * rc_store_drain, reactc_layout.h). A plain set (value, int, float, bool,
+ * item) is merged with the set queued last for the same value or item when
+ * nothing was queued after it: the last value wins, so 1,000 readings a
+ * second between two loop turns cost one render per reader. An update
+ * (fn edits the value on the loop thread, given a copy of the arg_size
+ * bytes at arg; key NULL: the value store) and a compare-and-set (v is
+ * written only if the value's or item's version is still `version`, 0 for
+ * an item that does not exist; done, if not NULL, gets 0 or -1 on the loop
+ * thread) are never merged: one thread's writes to a value or item apply
+ * in the order made. 0, or -1 if the write cannot apply to the store (kind,
+ * shape; logged). The store must outlive its publishers' calls. */
+int rc_store_publish_value(rc_store *store, const rc_value *v);
+int rc_store_publish_int(rc_store *store, int64_t v);
+int rc_store_publish_float(rc_store *store, double v);
+int rc_store_publish_bool(rc_store *store, bool v);
+int rc_store_publish_item(rc_store *store, const char *key, const rc_value *v);
+int rc_store_publish_update(rc_store *store, const char *key, rc_update_fn fn, const void *arg,
+                            size_t arg_size);
+int rc_store_publish_cas(rc_store *store, const char *key, uint64_t version, const rc_value *v,
+                         rc_store_done_fn done, void *user);
+
+/* Hook forms of the readers, for a component that wants to say so: the
+ * store's value, and an item (NULL if none). Any read during a render
+ * subscribes; these add nothing else and need no fixed call order. */
+const rc_value *rc_use_store(rc_ctx *ctx, const rc_store *store);
+const rc_value *rc_use_store_item(rc_ctx *ctx, const rc_store *store, const char *key);
 
 /* ------------------------------------------------------------------------ */
 /* Logging.                                                                 */

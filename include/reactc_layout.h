@@ -205,6 +205,20 @@ uint64_t rc_layout_get_state_epoch(const rc_layout *layout);
 size_t rc_layout_count_instances(const rc_layout *layout);
 
 /* ------------------------------------------------------------------------ */
+/* Stores for embedders with their own loop (reactc's server does this).    */
+/* ------------------------------------------------------------------------ */
+
+/* Writes published from other threads (rc_store_publish_*) wait for the
+ * loop thread: wake(arg) is called, on the publishing thread, when the
+ * first one arrives in an empty queue (and at once if some wait already);
+ * the loop then calls rc_store_drain. NULL stops waking. Thread-safe. */
+void rc_store_set_wake(void (*wake)(void *arg), void *arg);
+/* Applies the published writes waiting, in order, on the loop thread (each
+ * committed: readers are marked dirty; flush the layouts after). Returns
+ * how many were applied. */
+size_t rc_store_drain(void);
+
+/* ------------------------------------------------------------------------ */
 /* Deprecated names (docs/api.md, "Renamed"): kept for one release, removed  */
 /* in 0.3. Define RC_NO_DEPRECATED to leave them out.                       */
 /* ------------------------------------------------------------------------ */

@@ -75,10 +75,15 @@ rc_layout *rc_effect_get_layout(rc_effect *e) { return e->h.inst->layout; }
 bool rc_effect_is_resume(rc_effect *e) { return e->resume; }
 bool rc_ctx_is_resume(rc_ctx *ctx) { return ctx->inst->resume; }
 
+/* Effects and cleanups run in a write scope (track.h): their store writes
+ * are one batch each. */
 static void run_cleanup(rc_effect *e) {
     rc_cleanup c = e->cleanup;
     e->cleanup = RC_NO_CLEANUP;
-    if (c.fn) c.fn(c.data);
+    if (!c.fn) return;
+    rc_scope_begin();
+    c.fn(c.data);
+    rc_scope_end(e->h.inst->layout, 0);
 }
 
 bool rc_effects_pending(const rc_instance *inst) {
@@ -108,7 +113,9 @@ void rc_effects_run(rc_instance *inst) {
         e->arg_size = e->pending_arg_size;
         e->pending_arg = NULL;
         e->pending_arg_size = 0;
+        rc_scope_begin();
         e->cleanup = e->fn(e, e->arg);
+        rc_scope_end(inst->layout, 0);
     }
 }
 

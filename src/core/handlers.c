@@ -110,7 +110,11 @@ int rc_layout_dispatch(rc_layout *l, const char *target, const rc_value *data, u
         return -1;
     }
     rc_event ev = {l, data, seq};
+    /* The handler's store writes are one batch, committed when it returns
+     * (track.h); it reads its own writes meanwhile. */
+    rc_scope_begin();
     h->fn(&ev, h->user);
+    rc_scope_end(l, seq);
     return 0;
 }
 

@@ -32,6 +32,7 @@ static void free_hooks(rc_instance *inst) {
         rc_hook *h = inst->hooks[i];
         switch ((rc_hook_kind)h->kind) {
         case HOOK_STATE:
+            rc_source_release(&((rc_state *)h)->src);
             rc_value_free(&((rc_state *)h)->value);
             rc_value_free(&((rc_state *)h)->initial);
             break;
@@ -80,6 +81,7 @@ void rc_instance_unmount(rc_instance *inst) {
     for (rc_instance *p = inst->parent; p && inst->nstate; p = p->parent)
         p->state_below -= inst->nstate;
     free_hooks(inst);
+    rc_track_forget(inst);
     if (inst->dirty) remove_from(l->dirty, l->ndirty, inst);
     remove_from(l->batch, l->nbatch, inst);
     if (inst->in_effects) remove_from(l->effects, l->neffects, inst);

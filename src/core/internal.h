@@ -21,6 +21,8 @@
  *   memo.c              ref, memo and callback hooks
  *   timers.c            timer hooks
  *   schedule.c          the dirty queue and the effect queue
+ *   track.c             read tracking: who read a slot or store (track.h)
+ *   scope.c             the write scope around app callbacks (track.h)
  *   state.c             state and reducer hooks
  *   context.c           providers and consumers
  *   location.c          the layout's own contexts: location and connection
@@ -38,13 +40,13 @@
 #include <setjmp.h>
 #include <stdint.h>
 
+#include "core/track.h"
 #include "reactc_layout.h"
 #include "util/alloc.h"
 #include "util/hash.h"
 #include "vdom/arena.h"
 #include "vdom/node.h"
 
-typedef struct rc_instance rc_instance;
 typedef struct rc_provider rc_provider;
 
 /* ---- hooks ---------------------------------------------------------- */
@@ -78,6 +80,7 @@ struct rc_state {
     unsigned flags;        /* RC_STATE_* */
     rc_reducer_fn reducer; /* reducer slots only */
     rc_kind declared;      /* the kind the slot was declared with */
+    rc_source src;         /* other instances that read it (track.c) */
 };
 
 typedef struct rc_ref_hook {
@@ -170,6 +173,11 @@ struct rc_instance {
      * rows keep no state does not visit every node of every row. */
     uint32_t nstate;      /* state hooks of this instance */
     uint32_t state_below; /* state hooks of all its descendants */
+    /* What its last render read of other instances' slots and of stores
+     * (track.c), and the number of its renders, which marks the reads of
+     * the current one. */
+    rc_sub *reads;
+    uint64_t read_gen;
 };
 
 /* ---- render context -------------------------------------------------- */
@@ -376,6 +384,17 @@ void rc_timer_release(rc_hook *h);
 /* schedule.c */
 void rc_instance_mark_dirty(rc_instance *inst);
 void rc_queue_effects(rc_instance *inst);
+
+/* track.c: the reader of the render on this thread. rc_track_begin makes
+ * reader (may be NULL) current and returns the one before, for
+ * rc_track_restore; rc_track_end drops the reads reader's render did not
+ * repeat (ok: it succeeded; else all are kept); rc_track_forget drops all
+ * (unmount). */
+rc_instance *rc_track_begin(rc_instance *reader);
+void rc_track_restore(rc_instance *outer);
+rc_instance *rc_track_reader(void);
+void rc_track_end(rc_instance *reader, bool ok);
+void rc_track_forget(rc_instance *reader);
 
 /* context.c */
 void rc_consumer_unlink(rc_consumer *c);

@@ -51,6 +51,9 @@ void rc_render_output(rc_instance *inst, rc_output *old) {
 
     rc_node **roots = NULL;
     uint32_t nroots = 0;
+    /* Reads of slots and stores during the render subscribe inst (track.c).
+     * outer is not changed after setjmp, so it is intact after a longjmp. */
+    rc_instance *outer = rc_track_begin(inst);
     if (setjmp(ctx->jmp) == 0) {
         inst->type->render(ctx, inst->props);
         if (inst->rendered && ctx->hook_index < inst->nhooks)
@@ -59,8 +62,12 @@ void rc_render_output(rc_instance *inst, rc_output *old) {
                     "in the same order every render)",
                     ctx->hook_index, (unsigned)inst->nhooks);
         rc_ctx_finish(ctx, &roots, &nroots);
+        rc_track_restore(outer);
+        rc_track_end(inst, true);
         rc_effects_render_done(inst, true);
     } else {
+        rc_track_restore(outer);
+        rc_track_end(inst, false);
         rc_effects_render_done(inst, false);
         /* The render failed: drop its partial output, show the error. */
         rc_ctx_abandon(ctx);

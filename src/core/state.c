@@ -129,14 +129,25 @@ void rc_state_set_flags(rc_state *s, unsigned flags) {
     s->flags = flags;
 }
 
-int64_t rc_state_get_int(const rc_state *s) { return rc_value_get_int(&s->value, 0); }
-double rc_state_get_float(const rc_state *s) { return rc_value_get_float(&s->value, 0.0); }
-bool rc_state_get_bool(const rc_state *s) { return rc_value_get_bool(&s->value, false); }
-const char *rc_state_get_string(const rc_state *s) { return rc_value_get_string(&s->value, ""); }
-const rc_value *rc_state_get_value(const rc_state *s) { return &s->value; }
-uint64_t rc_state_get_version(const rc_state *s) { return s->version; }
+/* Every reader records the read (track.c): a component that reads another
+ * instance's slot during its render re-renders when it changes. Reading is
+ * logically const; the reader list is bookkeeping beside the value. */
+static const rc_state *read(const rc_state *s) {
+    rc_track_read((rc_source *)(uintptr_t)&s->src, s->h.inst);
+    return s;
+}
+
+int64_t rc_state_get_int(const rc_state *s) { return rc_value_get_int(&read(s)->value, 0); }
+double rc_state_get_float(const rc_state *s) { return rc_value_get_float(&read(s)->value, 0.0); }
+bool rc_state_get_bool(const rc_state *s) { return rc_value_get_bool(&read(s)->value, false); }
+const char *rc_state_get_string(const rc_state *s) {
+    return rc_value_get_string(&read(s)->value, "");
+}
+const rc_value *rc_state_get_value(const rc_state *s) { return &read(s)->value; }
+uint64_t rc_state_get_version(const rc_state *s) { return read(s)->version; }
 
 const void *rc_state_get_bytes(const rc_state *s, size_t *len) {
+    read(s);
     if (s->value.kind != RC_BYTES && s->value.kind != RC_STRING) {
         if (len) *len = 0;
         return "";
@@ -146,6 +157,7 @@ const void *rc_state_get_bytes(const rc_state *s, size_t *len) {
 }
 
 const void *rc_state_get_struct(const rc_state *s) {
+    read(s);
     return s->value.kind == RC_STRUCT ? s->value.as.st.ptr : NULL;
 }
 
@@ -153,6 +165,7 @@ static void changed(rc_state *s) {
     s->version++;
     if (!(s->flags & RC_STATE_SERVER_ONLY)) s->h.inst->layout->state_epoch++;
     rc_instance_mark_dirty(s->h.inst);
+    rc_source_notify(&s->src);
 }
 
 bool rc_state_set_value(rc_state *s, const rc_value *v) {

@@ -23,7 +23,10 @@ static void timer_fired(void *arg) {
         /* The host does not re-arm one-shot timers; forget the handle. */
         t->handle = NULL;
     }
+    rc_layout *l = t->h.inst->layout;
+    rc_scope_begin(); /* its store writes are one batch (track.h) */
     t->fn(t->user);
+    rc_scope_end(l, 0);
 }
 
 static void timer_stop(rc_layout *l, rc_timer_hook *t) {

@@ -8,6 +8,8 @@
  * a mutex-protected list and an ev_async wakes the loop, which runs them in
  * order.
  */
+#include "core/track.h"
+#include "reactc_layout.h"
 #include "server/server.h"
 #include "util/alloc.h"
 
@@ -21,12 +23,20 @@ static rc_server *find(const rc_app *app) {
     return s;
 }
 
+/* Stores' publishes from other threads wake the loop as posts do
+ * (ev_async_send is thread-safe); rc_post_drain applies them. */
+static void wake_for_stores(void *arg) {
+    rc_server *s = arg;
+    ev_async_send(s->loop, &s->wake);
+}
+
 void rc_post_init(rc_server *s) {
     pthread_mutex_init(&s->post_lock, NULL);
     pthread_mutex_lock(&apps_lock);
     s->running_next = running;
     running = s;
     pthread_mutex_unlock(&apps_lock);
+    rc_store_set_wake(wake_for_stores, s);
 }
 
 void rc_post_drain(rc_server *s) {
@@ -36,10 +46,14 @@ void rc_post_drain(rc_server *s) {
     pthread_mutex_unlock(&s->post_lock);
     while (items) {
         rc_post_item *next = items->next;
+        /* Its store writes are one batch, committed when it returns. */
+        rc_scope_begin();
         items->fn(items->arg);
+        rc_scope_end(NULL, 0);
         free(items);
         items = next;
     }
+    rc_store_drain(); /* writes published into stores by other threads */
 }
 
 void rc_post_free(rc_server *s) {
@@ -50,6 +64,7 @@ void rc_post_free(rc_server *s) {
             break;
         }
     pthread_mutex_unlock(&apps_lock);
+    rc_store_set_wake(NULL, NULL);
     /* Run what was posted before the app went away, so posters' args are
      * freed by their own functions. */
     rc_post_drain(s);

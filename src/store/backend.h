@@ -1,0 +1,30 @@
+/*
+ * Store backends: who decides a batch of store writes. The in-memory one
+ * (memory.c) applies it at once and says so. A backend that shares stores
+ * between processes (Redis, a later issue) will send the batch with each
+ * write's base version, apply it when confirmed (rc_store_batch_apply),
+ * refuse it when a value moved meanwhile, and apply other processes'
+ * committed changes as they arrive (rc_store_apply_value / _item); attach
+ * lets it load a store's current value and subscribe to its changes.
+ */
+#ifndef RC_STORE_BACKEND_H
+#define RC_STORE_BACKEND_H
+
+#include "store/store.h"
+
+struct rc_store_backend {
+    const char *name;
+    /* A store was created / is being freed. */
+    void (*attach)(rc_store_backend *b, rc_store *st);
+    void (*detach)(rc_store_backend *b, rc_store *st);
+    /* Takes the batch (owned from now on) and, now or later on the loop
+     * thread, applies it or not and calls rc_store_batch_finish. A
+     * backend that decides later must also hold rc_store_free of a store
+     * in flight until then (detach). */
+    void (*commit)(rc_store_backend *b, rc_store_batch *batch);
+};
+
+/* memory.c: the one backend of this version. */
+extern rc_store_backend rc_store_memory;
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * The batch of staged store writes (store.h). Stores belong to the loop
+ * thread, so there is one open batch: the writes of the callback running
+ * now. The core's write scope (core/track.h) opens around every handler,
+ * effect, cleanup, timer and posted callback; when the outermost one ends,
+ * the batch goes to the backend as one unit. A write made with no scope
+ * open is a batch of its own, committed at once.
+ *
+ * One write per value or item: a second write to it in the same batch
+ * replaces the first (the batch commits the final value), so a handler
+ * that sets a value a hundred times sends one write and one render.
+ */
+#include <string.h>
+
+#include "store/backend.h"
+#include "util/alloc.h"
+
+static rc_store_batch open_batch;
+static bool end_hook_set;
+
+/* The backend deciding batches: the in-memory one (the only one yet). */
+static rc_store_backend *backend = &rc_store_memory;
+
+rc_store_backend *rc_store_get_backend(void) { return backend; }
+
+static void free_write(rc_store_write *w) {
+    free(w->key);
+    rc_value_free(&w->value);
+}
+
+rc_store_write *rc_store_staged(const rc_store *st, const char *key) {
+    for (size_t i = open_batch.nwrites; i-- > 0;) {
+        rc_store_write *w = &open_batch.writes[i];
+        if (w->store != st) continue;
+        if (!key ? !w->key : w->key && strcmp(w->key, key) == 0) return w;
+    }
+    return NULL;
+}
+
+static rc_store_batch *take_open_batch(rc_layout *layout, uint64_t seq) {
+    for (size_t i = 0; i < open_batch.nwrites; i++) open_batch.writes[i].store->nstaged = 0;
+    rc_store_batch *b = rc_xmalloc(sizeof *b);
+    *b = open_batch;
+    b->layout = layout;
+    b->seq = seq;
+    memset(&open_batch, 0, sizeof open_batch);
+    return b;
+}
+
+/* Hands the open batch to the backend; whether it had writes. */
+static bool commit(rc_layout *layout, uint64_t seq) {
+    if (!open_batch.nwrites && !open_batch.ndone) return false;
+    bool writes = open_batch.nwrites > 0;
+    backend->commit(backend, take_open_batch(layout, seq));
+    return writes;
+}
+
+/* The core's end of the outermost write scope (core/track.h). */
+static bool scope_ended(rc_layout *layout, uint64_t seq) { return commit(layout, seq); }
+
+void rc_store_batch_init(void) {
+    if (end_hook_set) return;
+    rc_scope_set_end(scope_ended);
+    end_hook_set = true;
+}
+
+void rc_store_stage(rc_store *st, const char *key, const rc_value *v, bool remove,
+                    uint64_t base_version) {
+    rc_store_write *w = st->nstaged ? rc_store_staged(st, key) : NULL;
+    if (w) {
+        /* Keeps the first write's base version: the batch read that one. */
+        if (remove) rc_value_free(&w->value);
+        else rc_value_copy(&w->value, v);
+        w->remove = remove;
+    } else {
+        rc_store_batch *b = &open_batch;
+        if (b->nwrites == b->writes_cap) {
+            b->writes_cap = b->writes_cap ? b->writes_cap * 2 : 8;
+            b->writes = rc_xrealloc(b->writes, b->writes_cap * sizeof *b->writes);
+        }
+        w = &b->writes[b->nwrites++];
+        memset(w, 0, sizeof *w);
+        w->store = st;
+        w->key = key ? rc_xstrdup(key) : NULL;
+        if (!remove) rc_value_copy(&w->value, v);
+        w->remove = remove;
+        w->base_version = base_version;
+        st->nstaged++;
+    }
+    if (!rc_scope_is_open()) commit(NULL, 0);
+}
+
+void rc_store_unstage(rc_store *st) {
+    size_t kept = 0;
+    for (size_t i = 0; i < open_batch.nwrites; i++) {
+        rc_store_write *w = &open_batch.writes[i];
+        if (w->store == st) free_write(w);
+        else open_batch.writes[kept++] = *w;
+    }
+    open_batch.nwrites = kept;
+    st->nstaged = 0;
+}
+
+void rc_store_batch_finish(rc_store_batch *b, int status) {
+    for (size_t i = 0; i < b->nwrites; i++) free_write(&b->writes[i]);
+    free(b->writes);
+    /* Completions last: they may write again (a new batch). */
+    for (size_t i = 0; i < b->ndone; i++) b->done[i].fn(status, b->done[i].user);
+    free(b->done);
+    free(b);
+}
+
+void rc_store_batch_on_done(rc_store_done_fn fn, void *user) {
+    if (!fn) return;
+    rc_store_batch *b = &open_batch;
+    if (b->ndone == b->done_cap) {
+        b->done_cap = b->done_cap ? b->done_cap * 2 : 4;
+        b->done = rc_xrealloc(b->done, b->done_cap * sizeof *b->done);
+    }
+    b->done[b->ndone++] = (rc_store_done){fn, user};
+    if (!rc_scope_is_open()) commit(NULL, 0);
+}

@@ -1,0 +1,154 @@
+/*
+ * Stores: app-level shared values (reactc.h, "Stores"), in their own layer
+ * above the core: a store's values and items are read-tracked sources
+ * (core/track.h), so a committed change marks exactly their readers dirty
+ * in whatever layouts they live, and the server's pending list flushes
+ * them. The store layer knows nothing of sessions or sockets (it does not
+ * include src/server); the server calls into it (publish.c's drain) and
+ * the core calls it when a write scope ends (batch.c).
+ *
+ * From the ground up (a file calls only files listed before it; batch.c
+ * reaches the backend and stores reach their backend through its vtable):
+ *
+ *   batch.c    the batch of staged writes: own-write reads, handing it to
+ *              the backend, completions, the end of a write scope
+ *   queue.c    writes published by other threads, waiting for the loop
+ *   store.c    the registry, value stores: create, free, read, stage, apply
+ *   items.c    keyed collections: the index, items, reads, stage, apply
+ *   memory.c   the in-memory backend: applies a batch at once
+ *   publish.c  rc_store_publish_* (any thread) and rc_store_drain (loop)
+ *
+ * A backend decides batches (backend.h): the in-memory one applies them at
+ * once; one shared across processes (Redis) would send them, apply them
+ * when confirmed (or refuse them) and apply other processes' changes as
+ * they arrive, through the same rc_store_apply_* calls.
+ */
+#ifndef RC_STORE_STORE_H
+#define RC_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/track.h"
+#include "reactc_layout.h"
+#include "util/hash.h"
+
+typedef struct rc_store_item {
+    char *key;
+    uint64_t hash;
+    rc_value value;
+    uint64_t version;                /* increments on every committed change */
+    rc_source src;                   /* its readers */
+    struct rc_store_item *hash_next; /* items whose keys hash alike */
+} rc_store_item;
+
+struct rc_store {
+    char *name;
+    bool collection;
+    rc_kind kind;               /* value store: fixed kind, RC_NULL = any */
+    const rc_struct_type *type; /* RC_STRUCT value stores */
+    rc_value value;             /* value store */
+    uint64_t version;           /* value store: value's; collection: keys' */
+    rc_source src;              /* value readers, or readers of the keys */
+    rc_store_item **items;      /* collection, insertion order */
+    size_t nitems, items_cap;
+    rc_map index;          /* key hash -> first item with it */
+    uint32_t nstaged;      /* writes to it in the open batch */
+    rc_store *prev, *next; /* the registry */
+};
+
+/* One staged write: a value store's (key NULL) or an item's. base_version:
+ * the version it was staged against, so a backend that shares stores can
+ * refuse a batch whose values moved meanwhile (compare-and-set). */
+typedef struct rc_store_write {
+    rc_store *store;
+    char *key;
+    rc_value value;
+    bool remove;
+    uint64_t base_version;
+} rc_store_write;
+
+typedef struct rc_store_done {
+    rc_store_done_fn fn;
+    void *user;
+} rc_store_done;
+
+/* The writes of one callback, and who to tell. layout and seq: whose
+ * callback it was (NULL, 0: none in particular), kept for the per-session
+ * exactly-once marks a shared backend will commit with the batch. */
+typedef struct rc_store_batch {
+    rc_store_write *writes;
+    size_t nwrites, writes_cap;
+    rc_store_done *done;
+    size_t ndone, done_cap;
+    rc_layout *layout;
+    uint64_t seq;
+} rc_store_batch;
+
+/* ---- batch.c ---------------------------------------------------------- */
+
+/* The open batch's write to (st, key) (key NULL: the value), or NULL. */
+rc_store_write *rc_store_staged(const rc_store *st, const char *key);
+/* Stages a write (v copied; remove: an item's removal) and commits at once
+ * when no write scope is open. */
+void rc_store_stage(rc_store *st, const char *key, const rc_value *v, bool remove,
+                    uint64_t base_version);
+/* Drops the open batch's writes to st (st is being freed). */
+void rc_store_unstage(rc_store *st);
+/* Makes the core's write scopes commit the open batch (once per process,
+ * when the first store is created). */
+void rc_store_batch_init(void);
+typedef struct rc_store_backend rc_store_backend;
+rc_store_backend *rc_store_get_backend(void);
+/* A backend's verdict on a batch it was given: runs its completions and
+ * frees it. */
+void rc_store_batch_finish(rc_store_batch *b, int status);
+
+/* ---- queue.c ---------------------------------------------------------- */
+
+typedef enum { RC_PUB_SET, RC_PUB_UPDATE, RC_PUB_CAS } rc_pub_kind;
+
+/* A write published from another thread: a set (value), an update (fn and
+ * a copy of its arg bytes) or a compare-and-set (value, the version
+ * expected, a completion). */
+typedef struct rc_store_pub {
+    struct rc_store_pub *next;
+    rc_pub_kind kind;
+    rc_store *store;
+    char *key; /* NULL: the value */
+    rc_value value;
+    rc_update_fn fn;
+    void *arg;
+    uint64_t expect;
+    rc_store_done_fn done;
+    void *user;
+} rc_store_pub;
+
+/* Queues p (owned by the queue from now on; a set may merge into the set
+ * queued last for its value or item) and wakes the loop when the queue was
+ * empty. Thread-safe. */
+void rc_store_pub_enqueue(rc_store_pub *p);
+/* Takes every queued write, oldest first (the loop thread). */
+rc_store_pub *rc_store_pub_take(void);
+void rc_store_pub_free(rc_store_pub *p);
+/* Drops the queued writes to st (st is being freed). */
+void rc_store_pub_forget(rc_store *st);
+
+/* ---- store.c ---------------------------------------------------------- */
+
+/* A value store: whether v may be set (logged if not). */
+bool rc_store_accepts(const rc_store *st, const rc_value *v);
+/* Applies a committed write to a value store: a different value is copied
+ * in, the version moves and the readers are marked dirty. */
+void rc_store_apply_value(rc_store *st, const rc_value *v);
+
+/* ---- items.c ---------------------------------------------------------- */
+
+rc_store_item *rc_store_find_item(const rc_store *st, const char *key);
+/* Applies a committed set (v) or removal (v NULL) of an item. */
+void rc_store_apply_item(rc_store *st, const char *key, const rc_value *v);
+/* Frees every item (the store goes away). */
+void rc_store_free_items(rc_store *st);
+
+#endif
