@@ -13,8 +13,8 @@
 
 #include "reactc.h"
 
-#define ARGS(...) ((char *[]){"app", __VA_ARGS__, NULL})
-#define COUNT(...) ((int)(sizeof((char *[]){"app", __VA_ARGS__}) / sizeof(char *)))
+#define ARGS(...)       ((char *[]){"app", __VA_ARGS__, NULL})
+#define COUNT(...)      ((int)(sizeof((char *[]){"app", __VA_ARGS__}) / sizeof(char *)))
 #define PARSE(app, ...) rc_app_parse_args(app, COUNT(__VA_ARGS__), ARGS(__VA_ARGS__))
 
 /* --token-ttl: lowering it shortens tokens already issued (the expiry rule
