@@ -1,18 +1,21 @@
 /*
- * The fast path for the common layout-event, and the value count every
- * message is checked against before either reader runs.
+ * The fast path for layout-events, and the value count every message is
+ * checked against before either reader runs.
  *
  * Every click and keystroke arrives as a layout-event, and jansson spent
  * ~15,000 instructions on each (a tree of mallocs, a hash table per object),
- * half of the server's work per event. This reader takes the common shape
+ * half of the server's work per event. This reader takes a layout-event
  * straight into an rc_message and gives up (returns 0) on anything it does
  * not fully understand, so jansson still reads, validates and reports every
- * other message, every error and every unusual event. It accepts only input
- * jansson accepts, with the same result:
- *   - strings of printable ASCII without escapes (no UTF-8 to validate, no
- *     escapes to decode);
- *   - integers of at most 18 digits (no overflow; reals go to jansson, which
- *     parses them in the C locale);
+ * other message and every error. It accepts only input jansson accepts,
+ * with the same result:
+ *   - strings of valid UTF-8 with any escape but \u0000 (jansson refuses
+ *     it) and unpaired surrogates (refused too), decoded by
+ *     rc_wire_read_string (message_string.c);
+ *   - integers of at most 18 digits (no overflow), and reals of at most 63
+ *     characters read by strtod when the locale's decimal point is '.'
+ *     (jansson's own strtod gives the same double); a real out of a
+ *     double's range gives up (jansson refuses it);
  *   - true, false, null, arrays, objects of any size (a duplicate key gives
  *     up: jansson rejects it), nested at most RC_WIRE_MAX_DEPTH deep (deeper
  *     gives up: jansson's reader reports it);
@@ -20,19 +23,41 @@
  *     (a positive integer), each at most once, and nothing after the object.
  * tests/fuzz/fuzz_message.c checks that both readers agree.
  *
- * Every step is linear in the input: members are appended without a search
- * and an object's keys are checked for duplicates once, with a hash
- * (rc_object_has_duplicate), when it closes. */
+ * Every step is linear in the input, with a small constant: a hostile
+ * message must cost at most a few times a flat array of the same length
+ * (bench/parse). So the tree is built in the message's arena (no malloc
+ * per value, no free per value), and a container's items are gathered on a
+ * scratch stack while it is read and copied once, at its exact size, into
+ * the arena when it closes (no growing arrays). An object's keys are checked
+ * for duplicates once, with a hash (rc_object_has_duplicate), when it
+ * closes. */
 
 #include "wire/message_fast.h"
 
+#include <locale.h>
+#include <math.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/value_build.h"
+#include "util/alloc.h"
+
+/* Items gathered on the C stack before the scratch stacks move to the heap:
+ * enough for a usual event, which then costs no malloc but the arena's. */
+#define SCRATCH_LOCAL 32
 
 typedef struct fast {
     const char *p, *end;
+    rc_arena *arena; /* the message's: every value's memory */
+    /* Scratch stacks: items of the arrays and members of the objects being
+     * read, innermost last. */
+    rc_value *vals;
+    size_t nvals, capvals;
+    rc_member *mems;
+    size_t nmems, capmems;
+    rc_value vals0[SCRATCH_LOCAL];
+    rc_member mems0[SCRATCH_LOCAL];
 } fast;
 
 static void fast_ws(fast *f) {
@@ -48,28 +73,13 @@ static bool fast_eat(fast *f, char c) {
     return true;
 }
 
-static bool fast_str(fast *f, const char **s, size_t *len) {
+/* A string of plain printable ASCII (no escape), left in the input: the
+ * top-level keys, type and target. Anything else gives up. */
+static bool fast_plain(fast *f, const char **s, size_t *len) {
     fast_ws(f);
     if (f->p >= f->end || *f->p != '"') return false;
     const char *q = ++f->p;
-    /* Bytes a plain string may hold: printable ASCII but the quote and the
-     * backslash. One table lookup per byte finds the first other one, which
-     * must be the closing quote. */
-#define S16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
-    static const bool stop[256] = {
-        S16(1), S16(1), /* 0x00-0x1f: controls */
-        0,      0,      1,      0,      0,      0,      0,      0,
-        0,      0,      0,      0,      0,      0,      0,      0, /* 0x20-0x2f: '"' */
-        S16(0), S16(0),                                            /* 0x30-0x4f */
-        0,      0,      0,      0,      0,      0,      0,      0,
-        0,      0,      0,      0,      1,      0,      0,      0, /* 0x50-0x5f: '\\' */
-        S16(0),                                                    /* 0x60-0x6f */
-        0,      0,      0,      0,      0,      0,      0,      0,
-        0,      0,      0,      0,      0,      0,      0,      1,      /* 0x70-0x7f: DEL */
-        S16(1), S16(1), S16(1), S16(1), S16(1), S16(1), S16(1), S16(1), /* not ASCII */
-    };
-#undef S16
-    while (q < f->end && !stop[(unsigned char)*q]) q++;
+    while (q < f->end && *q >= 0x20 && *q < 0x7f && *q != '"' && *q != '\\') q++;
     if (q >= f->end || *q != '"') return false;
     *s = f->p;
     *len = (size_t)(q - f->p);
@@ -77,21 +87,57 @@ static bool fast_str(fast *f, const char **s, size_t *len) {
     return true;
 }
 
-static bool fast_int(fast *f, int64_t *out) {
+/* Any string, decoded into the arena (NUL-terminated, no NUL inside). */
+static bool fast_str(fast *f, char **s, size_t *len) {
     fast_ws(f);
-    const char *q = f->p;
-    bool neg = q < f->end && *q == '-';
+    if (f->p >= f->end || *f->p != '"') return false;
+    f->p++;
+    return rc_wire_read_string(&f->p, f->end, f->arena, s, len);
+}
+
+/* A number: an integer (RC_INT) or a real (RC_FLOAT), checked against
+ * JSON's grammar first (strtod alone would take "0x1", "inf", " 1"). */
+static bool fast_number(fast *f, rc_value *out) {
+    const char *q = f->p, *end = f->end;
+    bool neg = q < end && *q == '-';
     if (neg) q++;
-    if (q >= f->end || *q < '0' || *q > '9') return false;
-    if (*q == '0' && q + 1 < f->end && q[1] >= '0' && q[1] <= '9') return false; /* 01 */
+    const char *digits = q;
+    if (q >= end || *q < '0' || *q > '9') return false;
+    if (*q == '0' && q + 1 < end && q[1] >= '0' && q[1] <= '9') return false; /* 01 */
     uint64_t v = 0;
-    int digits = 0;
-    for (; q < f->end && *q >= '0' && *q <= '9'; q++) {
-        if (++digits > 18) return false;
-        v = v * 10 + (uint64_t)(*q - '0');
+    for (; q < end && *q >= '0' && *q <= '9'; q++) v = v * 10 + (uint64_t)(*q - '0');
+    size_t ndigits = (size_t)(q - digits);
+    bool real = false;
+    if (q < end && *q == '.') {
+        real = true;
+        if (++q >= end || *q < '0' || *q > '9') return false;
+        while (q < end && *q >= '0' && *q <= '9') q++;
     }
-    if (q < f->end && (*q == '.' || *q == 'e' || *q == 'E')) return false; /* a real */
-    *out = neg ? -(int64_t)v : (int64_t)v;
+    if (q < end && (*q == 'e' || *q == 'E')) {
+        real = true;
+        if (++q < end && (*q == '+' || *q == '-')) q++;
+        if (q >= end || *q < '0' || *q > '9') return false;
+        while (q < end && *q >= '0' && *q <= '9') q++;
+    }
+    if (!real) {
+        if (ndigits > 18) return false; /* may overflow: jansson decides */
+        out->kind = RC_INT;
+        out->as.i = neg ? -(int64_t)v : (int64_t)v;
+        f->p = q;
+        return true;
+    }
+    /* strtod reads the locale's decimal point; jansson's reader swaps '.'
+     * for it. Another locale, or a long real, is left to jansson. */
+    char buf[64];
+    size_t n = (size_t)(q - f->p);
+    const char *point = localeconv()->decimal_point;
+    if (n >= sizeof buf || point[0] != '.' || point[1] != '\0') return false;
+    memcpy(buf, f->p, n);
+    buf[n] = '\0';
+    double d = strtod(buf, NULL);
+    if (isinf(d)) return false; /* overflow: jansson refuses it */
+    out->kind = RC_FLOAT;
+    out->as.f = d;
     f->p = q;
     return true;
 }
@@ -102,45 +148,88 @@ static bool fast_literal(fast *f, const char *word, size_t n) {
     return true;
 }
 
+/* Pushes onto a scratch stack that starts in `local` and doubles on the
+ * heap when full. */
+static void *scratch_push(void **items, size_t *len, size_t *cap, void *local, size_t elem) {
+    if (*len == *cap) {
+        size_t ncap = *cap * 2;
+        if (ncap < *cap || ncap > SIZE_MAX / elem) rc_oom(SIZE_MAX);
+        void *grown = *items == local ? rc_xmalloc(ncap * elem) : rc_xrealloc(*items, ncap * elem);
+        if (*items == local) memcpy(grown, local, *len * elem);
+        *items = grown;
+        *cap = ncap;
+    }
+    return (char *)*items + (*len)++ * elem;
+}
+
+static bool fast_value(fast *f, rc_value *out, int depth);
+
+/* After '[': the items, then one exact-size block in the arena. */
+static bool fast_array(fast *f, rc_value *out, int depth) {
+    size_t base = f->nvals;
+    out->kind = RC_ARRAY;
+    if (!fast_eat(f, ']')) {
+        do {
+            rc_value item = {0};
+            if (!fast_value(f, &item, depth + 1)) return false;
+            *(rc_value *)scratch_push((void **)&f->vals, &f->nvals, &f->capvals, f->vals0,
+                                      sizeof item) = item;
+        } while (fast_eat(f, ','));
+        if (!fast_eat(f, ']')) return false;
+    }
+    size_t n = f->nvals - base;
+    if (n) {
+        out->as.arr.items = rc_arena_alloc(f->arena, n * sizeof(rc_value));
+        memcpy(out->as.arr.items, f->vals + base, n * sizeof(rc_value));
+    }
+    out->as.arr.len = out->as.arr.cap = n;
+    f->nvals = base;
+    return true;
+}
+
+/* After '{': the members, then one exact-size block, then the duplicate
+ * check. */
+static bool fast_object(fast *f, rc_value *out, int depth) {
+    size_t base = f->nmems;
+    out->kind = RC_OBJECT;
+    if (!fast_eat(f, '}')) {
+        do {
+            rc_member m = {0};
+            size_t klen;
+            /* A decoded key holds no NUL (\u0000 gives up): a C string. */
+            if (!fast_str(f, &m.key, &klen) || !fast_eat(f, ':')) return false;
+            if (!fast_value(f, &m.value, depth + 1)) return false;
+            *(rc_member *)scratch_push((void **)&f->mems, &f->nmems, &f->capmems, f->mems0,
+                                       sizeof m) = m;
+        } while (fast_eat(f, ','));
+        if (!fast_eat(f, '}')) return false;
+    }
+    size_t n = f->nmems - base;
+    if (n) {
+        out->as.obj.items = rc_arena_alloc(f->arena, n * sizeof(rc_member));
+        memcpy(out->as.obj.items, f->mems + base, n * sizeof(rc_member));
+    }
+    out->as.obj.len = out->as.obj.cap = n;
+    f->nmems = base;
+    return !rc_object_has_duplicate(out);
+}
+
+/* Reads one value into *out (zeroed by the caller). */
 static bool fast_value(fast *f, rc_value *out, int depth) {
     if (depth > RC_WIRE_MAX_DEPTH) return false;
     fast_ws(f);
     if (f->p >= f->end) return false;
-    const char *s;
-    size_t n;
     switch (*f->p) {
-    case '"':
-        if (!fast_str(f, &s, &n)) return false;
-        rc_value_set_stringn(out, s, n);
-        return true;
-    case 't': rc_value_set_bool(out, true); return fast_literal(f, "true", 4);
-    case 'f': rc_value_set_bool(out, false); return fast_literal(f, "false", 5);
-    case 'n': rc_value_set_null(out); return fast_literal(f, "null", 4);
-    case '[':
-        f->p++;
-        rc_value_set_array(out);
-        if (fast_eat(f, ']')) return true;
-        do {
-            if (!fast_value(f, rc_array_push(out), depth + 1)) return false;
-        } while (fast_eat(f, ','));
-        return fast_eat(f, ']');
-    case '{': {
-        f->p++;
-        rc_value_set_object(out);
-        if (fast_eat(f, '}')) return true;
-        do {
-            /* A plain string holds no NUL: it can be a key as it is. */
-            if (!fast_str(f, &s, &n) || !fast_eat(f, ':')) return false;
-            if (!fast_value(f, rc_object_append(out, s, n), depth + 1)) return false;
-        } while (fast_eat(f, ','));
-        return fast_eat(f, '}') && !rc_object_has_duplicate(out);
-    }
-    default: {
-        int64_t i;
-        if (!fast_int(f, &i)) return false;
-        rc_value_set_int(out, i);
-        return true;
-    }
+    case '"': out->kind = RC_STRING; return fast_str(f, &out->as.str.ptr, &out->as.str.len);
+    case 't':
+        out->kind = RC_BOOL;
+        out->as.b = true;
+        return fast_literal(f, "true", 4);
+    case 'f': out->kind = RC_BOOL; return fast_literal(f, "false", 5);
+    case 'n': return fast_literal(f, "null", 4);
+    case '[': f->p++; return fast_array(f, out, depth);
+    case '{': f->p++; return fast_object(f, out, depth);
+    default: return fast_number(f, out);
     }
 }
 
@@ -148,41 +237,58 @@ static bool key_is(const char *s, size_t n, const char *word) {
     return n == strlen(word) && memcmp(s, word, n) == 0;
 }
 
-int rc_wire_parse_fast(const char *json, size_t len, rc_message *m) {
-    fast f = {json, json + len};
+static bool fast_seq(fast *f, uint64_t *seq) {
+    rc_value v = {0};
+    fast_ws(f);
+    if (!fast_number(f, &v) || v.kind != RC_INT || v.as.i < 1) return false;
+    *seq = (uint64_t)v.as.i;
+    return true;
+}
+
+/* The top-level object; m->data is built in m->arena. */
+static int parse_top(fast *f, rc_message *m) {
     bool type = false, target = false, data = false, seq = false;
-    if (!fast_eat(&f, '{')) return 0;
+    if (!fast_eat(f, '{')) return 0;
     do {
         const char *k, *s;
         size_t kn, n;
-        if (!fast_str(&f, &k, &kn) || !fast_eat(&f, ':')) return 0;
+        if (!fast_plain(f, &k, &kn) || !fast_eat(f, ':')) return 0;
         if (key_is(k, kn, "type") && !type) {
-            if (!fast_str(&f, &s, &n) || !key_is(s, n, "layout-event")) return 0;
+            if (!fast_plain(f, &s, &n) || !key_is(s, n, "layout-event")) return 0;
             type = true;
         } else if (key_is(k, kn, "target") && !target) {
-            if (!fast_str(&f, &s, &n) || n == 0 || n >= sizeof m->target) return 0;
+            if (!fast_plain(f, &s, &n) || n == 0 || n >= sizeof m->target) return 0;
             memcpy(m->target, s, n);
             m->target[n] = '\0';
             target = true;
         } else if (key_is(k, kn, "data") && !data) {
-            fast_ws(&f);
-            if (f.p >= f.end || *f.p != '[' || !fast_value(&f, &m->data, 1)) return 0;
+            fast_ws(f);
+            if (f->p >= f->end || *f->p != '[' || !fast_value(f, &m->data, 1)) return 0;
             data = true;
         } else if (key_is(k, kn, "seq") && !seq) {
-            int64_t v;
-            if (!fast_int(&f, &v) || v < 1) return 0;
-            m->seq = (uint64_t)v;
+            if (!fast_seq(f, &m->seq)) return 0;
             seq = true;
         } else {
             return 0; /* another key, or one seen twice: jansson decides */
         }
-    } while (fast_eat(&f, ','));
-    if (!fast_eat(&f, '}')) return 0;
-    fast_ws(&f);
-    if (f.p != f.end || !type || !target) return 0;
-    if (!data) rc_value_set_array(&m->data);
+    } while (fast_eat(f, ','));
+    if (!fast_eat(f, '}')) return 0;
+    fast_ws(f);
+    if (f->p != f->end || !type || !target) return 0;
+    if (!data) m->data.kind = RC_ARRAY;
     m->type = RC_MSG_EVENT;
     return 1;
+}
+
+int rc_wire_parse_fast(const char *json, size_t len, rc_message *m) {
+    fast f = {.p = json, .end = json + len, .arena = &m->arena};
+    f.vals = f.vals0;
+    f.mems = f.mems0;
+    f.capvals = f.capmems = SCRATCH_LOCAL;
+    int rc = parse_top(&f, m);
+    if (f.vals != f.vals0) free(f.vals);
+    if (f.mems != f.mems0) free(f.mems);
+    return rc;
 }
 
 /* ---- the value count -------------------------------------------------------

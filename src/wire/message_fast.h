@@ -1,17 +1,28 @@
 /*
- * The wire reader's private parts (message.c and message_fast.c): the fast
- * reader for the common layout-event and the value count.
+ * The wire reader's private parts (message.c, message_fast.c and
+ * message_string.c): the fast reader for layout-events, its string decoder
+ * and the value count.
  */
 #ifndef RC_WIRE_MESSAGE_FAST_H
 #define RC_WIRE_MESSAGE_FAST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "wire/message.h"
 
 /* 1: m holds the event; 0: not the simple shape (m may hold a partial
- * result: the caller frees it and asks jansson). Linear in len. */
+ * result: the caller frees it and asks jansson). m must be zeroed; its
+ * values are built in m->arena. Linear in len. */
 int rc_wire_parse_fast(const char *json, size_t len, rc_message *m);
+
+/* Reads the JSON string whose opening quote is just before *pos: checks and
+ * decodes it into a NUL-terminated copy in arena (*out, *len bytes, no NUL
+ * inside), and moves *pos past its closing quote. false for anything jansson
+ * would not read to the same bytes (the caller gives up); *pos is then
+ * unspecified. Linear in the string's length. */
+bool rc_wire_read_string(const char **pos, const char *end, rc_arena *arena, char **out,
+                         size_t *len);
 
 /* The number of JSON values in the text (its root, every array item and
  * every member's value, at any depth), counted up to just past limit:

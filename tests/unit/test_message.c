@@ -17,6 +17,7 @@
 #include "reactc_layout.h"
 #include "util/buf.h"
 #include "wire/message.h"
+#include "wire/message_fast.h"
 
 /* Parses text both ways and checks that the results agree; returns the
  * result code. */
@@ -144,6 +145,43 @@ static void test_agreement(void **state) {
         "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[,]}",
         "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[1,]}",
         "{\"type\":\"layout-evenT\",\"target\":\"x\"}",
+        /* strings and numbers at the edges of what the fast reader decodes */
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\\u0000\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[{\"a\\u0000b\":1}]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\\ud83d\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\\ud83dx\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\\ud83d\\u0041\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\\ude00\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\\uD83D\\uDE00\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\\u12\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\\u12g4\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\\x\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\\\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\\",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\\/\\b\\f\\r\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\x7f\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\xc0\x80\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\xe0\x80\x80\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\xed\xa0\x80\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\xf4\x90\x80\x80\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\xf0\x9f\x98\x80\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\xe2\x82\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[{\"caf\xc3\xa9\":1,\"caf\\u00e9\":2}]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[{\"\\n\":1,\"\\u000a\":2}]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[0.1, -2.5e-3, 1E+2, 1e-400, 0e0]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[1e400]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[-1e400]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[1.]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[.5]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[1e]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[1e+]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[01.5]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[-]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[0x10]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[Infinity]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":["
+        "0.12345678901234567890123456789012345678901234567890123456789012345678901234567890]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"seq\":1e2}",
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         rc_message m;
@@ -153,6 +191,41 @@ static void test_agreement(void **state) {
     static const char nul[] = "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"a\0b\"]}";
     rc_message m;
     if (parse_both(nul, sizeof nul - 1, &m) == 0) rc_message_free(&m);
+}
+
+/* What the fast reader reads itself rather than leave to jansson (which
+ * costs several times as much, bench/parse): escapes, UTF-8, reals, DEL.
+ * Each is also read by both readers, which must agree. */
+static void test_fast_reader_takes(void **state) {
+    (void)state;
+    static const char *cases[] = {
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"caf\\u00e9\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"caf\xc3\xa9\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"a\\\"b\\\\c\\/\\n\\t\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"\\ud83d\\ude00 \xf0\x9f\x98\x80\"]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[{\"k\\u00e9y\\n\":\"\x7f\"}]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[{\"x\":1.5,\"y\":-2e-3}]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[1E+2, 0.0, -0.5, 1e-400]}",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        rc_message m;
+        memset(&m, 0, sizeof m);
+        int took = rc_wire_parse_fast(cases[i], strlen(cases[i]), &m);
+        rc_message_free(&m);
+        if (!took) fail_msg("%s: left to jansson", cases[i]);
+        if (parse_str(cases[i], &m) == 0) rc_message_free(&m);
+        else fail_msg("%s: refused", cases[i]);
+    }
+    rc_message m;
+    assert_int_equal(parse_str(cases[2], &m), 0);
+    const rc_value *s = rc_array_get(&m.data, 0);
+    assert_int_equal(s->as.str.len, 8);
+    assert_string_equal(rc_value_get_string(s, NULL), "a\"b\\c/\n\t");
+    rc_message_free(&m);
+    assert_int_equal(parse_str(cases[5], &m), 0);
+    assert_true(rc_value_get_float(rc_object_get(rc_array_get(&m.data, 0), "x"), 0) == 1.5);
+    assert_true(rc_value_get_float(rc_object_get(rc_array_get(&m.data, 0), "y"), 0) == -2e-3);
+    rc_message_free(&m);
 }
 
 /* Every prefix of valid events: truncated input never gets through. */
@@ -530,6 +603,7 @@ int main(void) {
         cmocka_unit_test(test_hot_shape),
         cmocka_unit_test(test_event_data),
         cmocka_unit_test(test_agreement),
+        cmocka_unit_test(test_fast_reader_takes),
         cmocka_unit_test(test_prefixes),
         cmocka_unit_test(test_hello_from_the_client),
         cmocka_unit_test(test_hello_accepted_forms),

@@ -32,8 +32,12 @@ static void put(rc_buf *b, const char *text) { rc_buf_append(b, text, strlen(tex
 #define EVENT_HEAD "{\"type\":\"layout-event\",\"target\":\"AAAAAAAAAAA\",\"data\":["
 #define EVENT_TAIL "],\"seq\":1}"
 
+/* A value the fast reader leaves to jansson: an integer of 19 digits (it
+ * takes 18 at most, so that it never overflows). */
+#define JANSSON_ONLY "1000000000000000000"
+
 /* A layout-event whose data is [{"k00000":<v>, ... n keys}], the last key
- * repeated if dup; v is "0" (the fast reader's shape) or "0.5" (jansson's). */
+ * repeated if dup; v is "0" (the fast reader's shape) or JANSSON_ONLY. */
 static void big_object_event(rc_buf *b, size_t n, const char *v, bool dup) {
     char k[48];
     rc_buf_reset(b);
@@ -67,13 +71,13 @@ static size_t compares_of(int (*reader)(const char *, size_t, rc_message *, char
 }
 
 /* The review's message: a 40,000-key object in a layout-event's data, read
- * by the fast reader (integer values) and by jansson (real values), and
+ * by the fast reader (small integers) and by jansson (19 digits), and
  * with a duplicate key at the end (refused). */
 static void test_big_object_is_linear(void **state) {
     (void)state;
     rc_buf b;
     rc_buf_init(&b);
-    const char *values[] = {"0", "0.5"};
+    const char *values[] = {"0", JANSSON_ONLY};
     for (int v = 0; v < 2; v++) {
         for (int dup = 0; dup < 2; dup++) {
             big_object_event(&b, KEYS, values[v], dup);
@@ -158,14 +162,14 @@ static void assert_over(rc_buf *b) {
     assert_string_equal(gerr, OVER);
 }
 
-/* Exactly RC_WIRE_MAX_VALUES values are read, by the fast reader (integer
- * items) and by jansson (real items, which the fast reader leaves to it);
+/* Exactly RC_WIRE_MAX_VALUES values are read, by the fast reader (small
+ * integers) and by jansson (19-digit ones, which the fast reader leaves to it);
  * one more is refused with its reason by both. */
 static void test_value_cap(void **state) {
     (void)state;
     rc_buf b;
     rc_buf_init(&b);
-    const char *items[] = {"0", "0.5"};
+    const char *items[] = {"0", JANSSON_ONLY};
     for (int i = 0; i < 2; i++) {
         rc_message m;
         char err[160] = "";
