@@ -6,6 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The fast reader nests as deep as jansson, so that it needs jansson only
+ * for refusals. */
+_Static_assert(RC_WIRE_JSON_DEPTH == JSON_PARSER_MAX_DEPTH, "jansson's nesting limit changed");
+
 /* Builds j into *out (zeroed) with every byte in arena a: arrays and
  * objects at their exact size (jansson knows it), no growing. */
 static int to_value(json_t *j, rc_value *out, rc_arena *a, int depth, char *err, size_t errlen) {

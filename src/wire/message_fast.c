@@ -1,26 +1,30 @@
 /*
- * The fast path for layout-events, and the value count every message is
+ * The fast reader for every message, and the value count every message is
  * checked against before either reader runs.
  *
  * Every click and keystroke arrives as a layout-event, and jansson spent
- * ~15,000 instructions on each (a tree of mallocs, a hash table per object),
- * half of the server's work per event. This reader takes a layout-event
- * straight into an rc_message and gives up (returns 0) on anything it does
- * not fully understand, so jansson still reads, validates and reports every
- * other message and every error. It accepts only input jansson accepts,
- * with the same result:
+ * ~15,000 instructions on each (a tree of mallocs, a hash table per object);
+ * and whatever jansson reads costs 7-25x what this reader does (bench/parse),
+ * so a client that could choose jansson (a hello with replayed events, an
+ * unknown key) could make the server's parsing that much slower. This
+ * reader reads every valid message itself, and gives up (returns 0) on
+ * anything it does not fully understand or that is refused, so jansson
+ * still words every error (rc_wire_parse_general). It accepts only input
+ * jansson accepts, with the same result:
  *   - strings of valid UTF-8 with any escape but \u0000 (jansson refuses
  *     it) and unpaired surrogates (refused too), decoded by
  *     rc_wire_read_string (message_string.c);
- *   - integers of at most 18 digits (no overflow), and reals of at most 63
- *     characters read by strtod when the locale's decimal point is '.'
- *     (jansson's own strtod gives the same double); a real out of a
+ *   - integers in int64_t's range (jansson refuses others), and reals read
+ *     by strtod when the locale's decimal point is '.' (jansson's own
+ *     strtod swaps '.' for it and gets the same double); a real out of a
  *     double's range gives up (jansson refuses it);
  *   - true, false, null, arrays, objects of any size (a duplicate key gives
- *     up: jansson rejects it), nested at most RC_WIRE_MAX_DEPTH deep (deeper
- *     gives up: jansson's reader reports it);
- *   - top-level keys type (= "layout-event"), target, data (an array), seq
- *     (a positive integer), each at most once, and nothing after the object.
+ *     up: jansson rejects it), nested as deep as jansson allows
+ *     (RC_WIRE_JSON_DEPTH), data at most RC_WIRE_MAX_DEPTH (deeper gives
+ *     up: jansson's reader reports it), and nothing after the message's
+ *     object;
+ *   - then the message is read from that tree with message.c's rules
+ *     (read_message below): any problem gives up.
  * tests/fuzz/fuzz_message.c checks that both readers agree.
  *
  * Every step is linear in the input, with a small constant: a hostile
@@ -58,6 +62,7 @@ typedef struct fast {
     size_t nmems, capmems;
     rc_value vals0[SCRATCH_LOCAL];
     rc_member mems0[SCRATCH_LOCAL];
+    int point; /* the locale's decimal point is '.': 1, not: 0, not asked: -1 */
 } fast;
 
 static void fast_ws(fast *f) {
@@ -73,26 +78,29 @@ static bool fast_eat(fast *f, char c) {
     return true;
 }
 
-/* A string of plain printable ASCII (no escape), left in the input: the
- * top-level keys, type and target. Anything else gives up. */
-static bool fast_plain(fast *f, const char **s, size_t *len) {
-    fast_ws(f);
-    if (f->p >= f->end || *f->p != '"') return false;
-    const char *q = ++f->p;
-    while (q < f->end && *q >= 0x20 && *q < 0x7f && *q != '"' && *q != '\\') q++;
-    if (q >= f->end || *q != '"') return false;
-    *s = f->p;
-    *len = (size_t)(q - f->p);
-    f->p = q + 1;
-    return true;
-}
-
 /* Any string, decoded into the arena (NUL-terminated, no NUL inside). */
 static bool fast_str(fast *f, char **s, size_t *len) {
     fast_ws(f);
     if (f->p >= f->end || *f->p != '"') return false;
     f->p++;
     return rc_wire_read_string(&f->p, f->end, f->arena, s, len);
+}
+
+/* A real's text [p, p + n), NUL-terminated in buf (or in the arena when
+ * longer: bounded by the input), read by strtod as jansson's reader would. */
+static bool fast_real(fast *f, const char *p, size_t n, double *out) {
+    /* strtod reads the locale's decimal point; jansson's reader swaps '.'
+     * for it. In another locale, leave reals to jansson. */
+    if (f->point < 0) {
+        const char *point = localeconv()->decimal_point;
+        f->point = point[0] == '.' && point[1] == '\0';
+    }
+    if (!f->point) return false;
+    char buf[64], *text = n < sizeof buf ? buf : rc_arena_alloc(f->arena, n + 1);
+    memcpy(text, p, n);
+    text[n] = '\0';
+    *out = strtod(text, NULL);
+    return !isinf(*out); /* overflow: jansson refuses it */
 }
 
 /* A number: an integer (RC_INT) or a real (RC_FLOAT), checked against
@@ -119,25 +127,16 @@ static bool fast_number(fast *f, rc_value *out) {
         if (q >= end || *q < '0' || *q > '9') return false;
         while (q < end && *q >= '0' && *q <= '9') q++;
     }
-    if (!real) {
-        if (ndigits > 18) return false; /* may overflow: jansson decides */
+    if (real) {
+        out->kind = RC_FLOAT;
+        if (!fast_real(f, f->p, (size_t)(q - f->p), &out->as.f)) return false;
+    } else {
+        /* int64_t's range, as jansson's strtoll: 19 digits fit in v. */
+        uint64_t max = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+        if (ndigits > 19 || v > max) return false; /* jansson refuses it */
         out->kind = RC_INT;
-        out->as.i = neg ? -(int64_t)v : (int64_t)v;
-        f->p = q;
-        return true;
+        out->as.i = neg ? (int64_t)(0 - v) : (int64_t)v;
     }
-    /* strtod reads the locale's decimal point; jansson's reader swaps '.'
-     * for it. Another locale, or a long real, is left to jansson. */
-    char buf[64];
-    size_t n = (size_t)(q - f->p);
-    const char *point = localeconv()->decimal_point;
-    if (n >= sizeof buf || point[0] != '.' || point[1] != '\0') return false;
-    memcpy(buf, f->p, n);
-    buf[n] = '\0';
-    double d = strtod(buf, NULL);
-    if (isinf(d)) return false; /* overflow: jansson refuses it */
-    out->kind = RC_FLOAT;
-    out->as.f = d;
     f->p = q;
     return true;
 }
@@ -214,9 +213,14 @@ static bool fast_object(fast *f, rc_value *out, int depth) {
     return !rc_object_has_duplicate(out);
 }
 
-/* Reads one value into *out (zeroed by the caller). */
+/* Reads one value into *out (zeroed by the caller); the message's object
+ * is at depth 0. Containers nest as deep as jansson lets them
+ * (RC_WIRE_JSON_DEPTH levels, the message's object included): jansson takes
+ * them in parts of a message nobody reads (an unknown key, a hello's
+ * extensions), and a message the fast reader left to it would cost 7-25x
+ * (the recursion is as deep as jansson's own). Data is held to
+ * RC_WIRE_MAX_DEPTH afterwards (within_depth). */
 static bool fast_value(fast *f, rc_value *out, int depth) {
-    if (depth > RC_WIRE_MAX_DEPTH) return false;
     fast_ws(f);
     if (f->p >= f->end) return false;
     switch (*f->p) {
@@ -227,68 +231,134 @@ static bool fast_value(fast *f, rc_value *out, int depth) {
         return fast_literal(f, "true", 4);
     case 'f': out->kind = RC_BOOL; return fast_literal(f, "false", 5);
     case 'n': return fast_literal(f, "null", 4);
-    case '[': f->p++; return fast_array(f, out, depth);
-    case '{': f->p++; return fast_object(f, out, depth);
+    case '[':
+        if (depth + 1 > RC_WIRE_JSON_DEPTH) return false;
+        f->p++;
+        return fast_array(f, out, depth);
+    case '{':
+        if (depth + 1 > RC_WIRE_JSON_DEPTH) return false;
+        f->p++;
+        return fast_object(f, out, depth);
     default: return fast_number(f, out);
     }
 }
 
-static bool key_is(const char *s, size_t n, const char *word) {
-    return n == strlen(word) && memcmp(s, word, n) == 0;
+/* ---- the message, read from its tree --------------------------------------
+ *
+ * message.c's rules (parse_event, parse_hello and theirs) on the rc_value
+ * tree instead of jansson's: the same checks, and any failure gives up, so
+ * that jansson finds it again and gives its reason. */
+
+/* The member named key, or NULL (no count in rc_object_key_compares: these
+ * lookups are not the ones the tests bound). */
+static const rc_value *member(const rc_value *obj, const char *key) {
+    if (obj->kind != RC_OBJECT) return NULL;
+    for (size_t i = 0; i < obj->as.obj.len; i++)
+        if (strcmp(obj->as.obj.items[i].key, key) == 0) return &obj->as.obj.items[i].value;
+    return NULL;
 }
 
-static bool fast_seq(fast *f, uint64_t *seq) {
-    rc_value v = {0};
-    fast_ws(f);
-    if (!fast_number(f, &v) || v.kind != RC_INT || v.as.i < 1) return false;
-    *seq = (uint64_t)v.as.i;
+static bool is(const rc_value *v, rc_kind kind) { return v && v->kind == kind; }
+
+static bool string_is(const rc_value *v, const char *word) {
+    return is(v, RC_STRING) && v->as.str.len == strlen(word) && strcmp(v->as.str.ptr, word) == 0;
+}
+
+/* Whether v nests at most RC_WIRE_MAX_DEPTH levels, v itself at depth. */
+static bool within_depth(const rc_value *v, int depth) {
+    if (depth > RC_WIRE_MAX_DEPTH) return false;
+    if (v->kind == RC_ARRAY) {
+        for (size_t i = 0; i < v->as.arr.len; i++)
+            if (!within_depth(&v->as.arr.items[i], depth + 1)) return false;
+    } else if (v->kind == RC_OBJECT) {
+        for (size_t i = 0; i < v->as.obj.len; i++)
+            if (!within_depth(&v->as.obj.items[i].value, depth + 1)) return false;
+    }
     return true;
 }
 
-/* The top-level object; m->data is built in m->arena. */
-static int parse_top(fast *f, rc_message *m) {
-    bool type = false, target = false, data = false, seq = false;
-    if (!fast_eat(f, '{')) return 0;
-    do {
-        const char *k, *s;
-        size_t kn, n;
-        if (!fast_plain(f, &k, &kn) || !fast_eat(f, ':')) return 0;
-        if (key_is(k, kn, "type") && !type) {
-            if (!fast_plain(f, &s, &n) || !key_is(s, n, "layout-event")) return 0;
-            type = true;
-        } else if (key_is(k, kn, "target") && !target) {
-            if (!fast_plain(f, &s, &n) || n == 0 || n >= sizeof m->target) return 0;
-            memcpy(m->target, s, n);
-            m->target[n] = '\0';
-            target = true;
-        } else if (key_is(k, kn, "data") && !data) {
-            fast_ws(f);
-            if (f->p >= f->end || *f->p != '[' || !fast_value(f, &m->data, 1)) return 0;
-            data = true;
-        } else if (key_is(k, kn, "seq") && !seq) {
-            if (!fast_seq(f, &m->seq)) return 0;
-            seq = true;
-        } else {
-            return 0; /* another key, or one seen twice: jansson decides */
-        }
-    } while (fast_eat(f, ','));
-    if (!fast_eat(f, '}')) return 0;
-    fast_ws(f);
-    if (f->p != f->end || !type || !target) return 0;
-    if (!data) m->data.kind = RC_ARRAY;
+/* A layout-event (or a replayed one): target, data, seq. The data is the
+ * tree's own (in the arena): no copy. */
+static bool read_event(const rc_value *ev, rc_message *m) {
+    const rc_value *target = member(ev, "target"), *data = member(ev, "data");
+    const rc_value *seq = member(ev, "seq");
+    if (!is(target, RC_STRING) || target->as.str.len == 0 || target->as.str.len >= sizeof m->target)
+        return false;
+    memcpy(m->target, target->as.str.ptr, target->as.str.len + 1);
+    if (data && (data->kind != RC_ARRAY || !within_depth(data, 1))) return false;
+    if (data) m->data = *data;
+    else m->data.kind = RC_ARRAY;
+    if (seq) {
+        if (!is(seq, RC_INT) || seq->as.i < 1) return false;
+        m->seq = (uint64_t)seq->as.i;
+    }
     m->type = RC_MSG_EVENT;
-    return 1;
+    return true;
+}
+
+/* hello.resume: {session, token, events}. */
+static bool read_resume(const rc_value *resume, rc_message *m) {
+    const rc_value *session = member(resume, "session"), *token = member(resume, "token");
+    const rc_value *events = member(resume, "events");
+    if (!is(resume, RC_OBJECT) || !is(session, RC_STRING) || session->as.str.len > 64 ||
+        (token && !is(token, RC_STRING)))
+        return false;
+    m->resume_session = rc_xstrdup(session->as.str.ptr);
+    if (token) m->resume_token = rc_xstrdup(token->as.str.ptr);
+    if (!events) return true;
+    if (!is(events, RC_ARRAY) || events->as.arr.len > RC_WIRE_MAX_REPLAY) return false;
+    size_t n = events->as.arr.len;
+    m->replay = rc_xcalloc(n ? n : 1, sizeof *m->replay);
+    for (size_t k = 0; k < n; k++) {
+        const rc_value *ev = &events->as.arr.items[k];
+        m->nreplay = k + 1; /* rc_message_free frees what is read so far */
+        if (!is(ev, RC_OBJECT) || !read_event(ev, &m->replay[k]) || !m->replay[k].seq) return false;
+    }
+    return true;
+}
+
+/* hello: version, extensions, location, resume. */
+static bool read_hello(const rc_value *root, rc_message *m) {
+    const rc_value *version = member(root, "version"), *exts = member(root, "extensions");
+    const rc_value *loc = member(root, "location"), *resume = member(root, "resume");
+    if (!is(version, RC_INT) || version->as.i < 1 || version->as.i > 1000) return false;
+    if (exts && !is(exts, RC_ARRAY)) return false;
+    if (loc) {
+        const rc_value *path = member(loc, "pathname"), *search = member(loc, "search");
+        if (!is(loc, RC_OBJECT) || (path && !is(path, RC_STRING)) ||
+            (search && !is(search, RC_STRING)))
+            return false;
+        if (path) m->pathname = rc_xstrdup(path->as.str.ptr);
+        if (search) m->search = rc_xstrdup(search->as.str.ptr);
+    }
+    if (resume && !read_resume(resume, m)) return false;
+    m->type = RC_MSG_HELLO;
+    return true;
+}
+
+static bool read_message(const rc_value *root, rc_message *m) {
+    const rc_value *type = member(root, "type");
+    if (string_is(type, "layout-event")) return read_event(root, m);
+    if (string_is(type, "hello")) return read_hello(root, m);
+    if (string_is(type, "sleep")) m->type = RC_MSG_SLEEP;
+    else if (string_is(type, "ping")) m->type = RC_MSG_PING;
+    else return false;
+    return true;
 }
 
 int rc_wire_parse_fast(const char *json, size_t len, rc_message *m) {
-    fast f = {.p = json, .end = json + len, .arena = &m->arena};
+    fast f = {.p = json, .end = json + len, .arena = &m->arena, .point = -1};
     f.vals = f.vals0;
     f.mems = f.mems0;
     f.capvals = f.capmems = SCRATCH_LOCAL;
-    int rc = parse_top(&f, m);
+    rc_value root = {0};
+    fast_ws(&f);
+    bool ok = f.p < f.end && *f.p == '{' && fast_value(&f, &root, 0);
+    fast_ws(&f);
+    ok = ok && f.p == f.end && read_message(&root, m);
     if (f.vals != f.vals0) free(f.vals);
     if (f.mems != f.mems0) free(f.mems);
-    return rc;
+    return ok;
 }
 
 /* ---- the value count -------------------------------------------------------

@@ -11,9 +11,14 @@
 
 #include "wire/message.h"
 
-/* 1: m holds the event; 0: not the simple shape (m may hold a partial
- * result: the caller frees it and asks jansson). m must be zeroed; its
- * values are built in m->arena. Linear in len. */
+/* jansson's nesting limit (JSON_PARSER_MAX_DEPTH, checked in message.c):
+ * containers, the message's object included. */
+#define RC_WIRE_JSON_DEPTH 2048
+
+/* 1: m holds the message; 0: invalid, refused, or not fully understood (m
+ * may hold a partial result: the caller frees it and asks jansson, which
+ * gives the reason). m must be zeroed; its values are built in m->arena.
+ * Linear in len. */
 int rc_wire_parse_fast(const char *json, size_t len, rc_message *m);
 
 /* Reads the JSON string whose opening quote is just before *pos: checks and

@@ -182,20 +182,55 @@ static void test_agreement(void **state) {
         "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":["
         "0.12345678901234567890123456789012345678901234567890123456789012345678901234567890]}",
         "{\"type\":\"layout-event\",\"target\":\"x\",\"seq\":1e2}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[9223372036854775808]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[-9223372036854775809]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[12345678901234567890]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[99999999999999999999]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"a\":1,\"a\":2}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"x\":{\"b\":1,\"b\":1}}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[],\"data\":[]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"seq\":\"1\"}",
+        "{\"type\":\"hello\",\"version\":1,\"resume\":{\"session\":\"s\",\"events\":[{\"target\":\"x\"}]}}",
+        "{\"type\":\"hello\",\"version\":1,\"resume\":{\"session\":\"s\",\"events\":[1]}}",
+        "{\"type\":\"hello\",\"version\":1,\"resume\":{\"session\":\"s\",\"events\":{}}}",
+        "{\"type\":\"hello\",\"version\":1,\"resume\":{\"token\":\"t\"}}",
+        "{\"type\":\"hello\",\"version\":1,\"resume\":{\"session\":\"s\",\"token\":1}}",
+        "{\"type\":\"hello\",\"version\":1,\"location\":{\"pathname\":1}}",
+        "{\"type\":\"hello\",\"version\":1,\"location\":[]}",
+        "{\"type\":\"hello\",\"version\":1,\"extensions\":{}}",
+        "{\"type\":\"hello\",\"version\":1001}",
+        "{\"type\":\"hello\",\"version\":1.0}",
+        "{\"type\":\"hello\"}",
+        "{\"type\":\"hellO\",\"version\":1}",
+        "{\"type\":7}",
+        "{\"type\":\"ping\"} ",
+        " {\"type\":\"ping\"}",
+        "\xef\xbb\xbf{\"type\":\"ping\"}",
+        "[{\"type\":\"ping\"}]",
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         rc_message m;
         if (parse_str(cases[i], &m) == 0) rc_message_free(&m);
     }
+    /* Nesting one level deeper than jansson takes: refused by both. */
+    rc_message m;
+    rc_buf deep;
+    rc_buf_init(&deep);
+    rc_buf_append(&deep, "{\"type\":\"ping\",\"x\":", 19);
+    for (int i = 0; i < 2048; i++) rc_buf_putc(&deep, '[');
+    for (int i = 0; i < 2048; i++) rc_buf_putc(&deep, ']');
+    rc_buf_putc(&deep, '}');
+    assert_int_equal(parse_both(deep.data, deep.len, &m), -1);
+    rc_buf_free(&deep);
     /* Embedded NUL bytes. */
     static const char nul[] = "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"a\0b\"]}";
-    rc_message m;
     if (parse_both(nul, sizeof nul - 1, &m) == 0) rc_message_free(&m);
 }
 
 /* What the fast reader reads itself rather than leave to jansson (which
- * costs several times as much, bench/parse): escapes, UTF-8, reals, DEL.
- * Each is also read by both readers, which must agree. */
+ * costs 7-25x as much, bench/parse): escapes, UTF-8, reals, DEL, integers
+ * of 19 digits, keys nobody reads, hellos and their replayed events: every
+ * valid message. Each is also read by both readers, which must agree. */
 static void test_fast_reader_takes(void **state) {
     (void)state;
     static const char *cases[] = {
@@ -206,6 +241,19 @@ static void test_fast_reader_takes(void **state) {
         "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[{\"k\\u00e9y\\n\":\"\x7f\"}]}",
         "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[{\"x\":1.5,\"y\":-2e-3}]}",
         "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[1E+2, 0.0, -0.5, 1e-400]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[1234567890123456789, "
+        "-9223372036854775808, 9223372036854775807]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[0."
+        "12345678901234567890123456789012345678901234567890123456789012345678901234567890]}",
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"other\":[1,{\"a\":2}],\"more\":null}",
+        "{\"type\":\"layout-event\",\"target\":\"\\u0041\"}",
+        "{\"type\":\"ping\"}",
+        "{\"type\":\"sleep\",\"why\":\"idle\"}",
+        "{\"type\":\"hello\",\"version\":1,\"extensions\":[\"patch\",\"seq\"],"
+        "\"location\":{\"pathname\":\"/caf\\u00e9\",\"search\":\"?q=1\"},"
+        "\"resume\":{\"session\":\"abc\",\"token\":\"t\",\"events\":["
+        "{\"type\":\"layout-event\",\"target\":\"x\",\"seq\":1,\"data\":[{\"value\":\"a\"}]},"
+        "{\"target\":\"y\",\"seq\":2}]}}",
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         rc_message m;
@@ -217,6 +265,21 @@ static void test_fast_reader_takes(void **state) {
         else fail_msg("%s: refused", cases[i]);
     }
     rc_message m;
+    /* Nesting as deep as jansson takes (2048 levels, the message
+     * included), in a key nobody reads. */
+    rc_buf deep;
+    rc_buf_init(&deep);
+    rc_buf_append(&deep, "{\"type\":\"ping\",\"x\":", 19);
+    for (int i = 0; i < 2047; i++) rc_buf_putc(&deep, '[');
+    for (int i = 0; i < 2047; i++) rc_buf_putc(&deep, ']');
+    rc_buf_putc(&deep, '}');
+    memset(&m, 0, sizeof m);
+    assert_int_equal(rc_wire_parse_fast(deep.data, deep.len, &m), 1);
+    rc_message_free(&m);
+    assert_int_equal(parse_both(deep.data, deep.len, &m), 0);
+    rc_message_free(&m);
+    rc_buf_free(&deep);
+    /* The values read. */
     assert_int_equal(parse_str(cases[2], &m), 0);
     const rc_value *s = rc_array_get(&m.data, 0);
     assert_int_equal(s->as.str.len, 8);
@@ -225,6 +288,20 @@ static void test_fast_reader_takes(void **state) {
     assert_int_equal(parse_str(cases[5], &m), 0);
     assert_true(rc_value_get_float(rc_object_get(rc_array_get(&m.data, 0), "x"), 0) == 1.5);
     assert_true(rc_value_get_float(rc_object_get(rc_array_get(&m.data, 0), "y"), 0) == -2e-3);
+    rc_message_free(&m);
+    assert_int_equal(parse_str(cases[7], &m), 0);
+    assert_true(rc_value_get_int(rc_array_get(&m.data, 1), 0) == INT64_MIN);
+    assert_true(rc_value_get_int(rc_array_get(&m.data, 2), 0) == INT64_MAX);
+    rc_message_free(&m);
+    assert_int_equal(parse_str(cases[13], &m), 0);
+    assert_int_equal(m.type, RC_MSG_HELLO);
+    assert_string_equal(m.pathname, "/caf\xc3\xa9");
+    assert_string_equal(m.resume_session, "abc");
+    assert_int_equal(m.nreplay, 2);
+    assert_string_equal(m.replay[1].target, "y");
+    assert_int_equal(m.replay[1].seq, 2);
+    assert_string_equal(
+        rc_value_get_string(rc_object_get(rc_array_get(&m.replay[0].data, 0), "value"), NULL), "a");
     rc_message_free(&m);
 }
 
