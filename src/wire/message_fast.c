@@ -14,9 +14,10 @@
  *   - strings of valid UTF-8 with any escape but \u0000 (jansson refuses
  *     it) and unpaired surrogates (refused too), decoded by
  *     rc_wire_read_string (message_string.c);
- *   - integers in int64_t's range (jansson refuses others), and reals read
- *     by strtod when the locale's decimal point is '.' (jansson's own
- *     strtod swaps '.' for it and gets the same double); a real out of a
+ *   - integers in int64_t's range (jansson refuses others), and reals
+ *     rounded as strtod does (rc_wire_read_real, message_real.c; strtod
+ *     itself for the rare real that needs it, when the locale's decimal
+ *     point is '.': jansson's strtod swaps '.' for it); a real out of a
  *     double's range gives up (jansson refuses it);
  *   - true, false, null, arrays, objects of any size (a duplicate key gives
  *     up: jansson rejects it), nested as deep as jansson allows
@@ -86,20 +87,24 @@ static bool fast_str(fast *f, char **s, size_t *len) {
     return rc_wire_read_string(&f->p, f->end, f->arena, s, len);
 }
 
-/* A real's text [p, p + n), NUL-terminated in buf (or in the arena when
- * longer: bounded by the input), read by strtod as jansson's reader would. */
+/* A real's text [p, p + n), to the double strtod would give (jansson's
+ * reader uses strtod): rc_wire_read_real (message_real.c), or strtod itself
+ * for the rare real it cannot round (NUL-terminated in buf, or in the arena
+ * when longer: bounded by the input). */
 static bool fast_real(fast *f, const char *p, size_t n, double *out) {
-    /* strtod reads the locale's decimal point; jansson's reader swaps '.'
-     * for it. In another locale, leave reals to jansson. */
-    if (f->point < 0) {
-        const char *point = localeconv()->decimal_point;
-        f->point = point[0] == '.' && point[1] == '\0';
+    if (!rc_wire_read_real(p, n, out)) {
+        /* strtod reads the locale's decimal point; jansson's reader swaps
+         * '.' for it. In another locale, leave the real to jansson. */
+        if (f->point < 0) {
+            const char *point = localeconv()->decimal_point;
+            f->point = point[0] == '.' && point[1] == '\0';
+        }
+        if (!f->point) return false;
+        char buf[64], *text = n < sizeof buf ? buf : rc_arena_alloc(f->arena, n + 1);
+        memcpy(text, p, n);
+        text[n] = '\0';
+        *out = strtod(text, NULL);
     }
-    if (!f->point) return false;
-    char buf[64], *text = n < sizeof buf ? buf : rc_arena_alloc(f->arena, n + 1);
-    memcpy(text, p, n);
-    text[n] = '\0';
-    *out = strtod(text, NULL);
     return !isinf(*out); /* overflow: jansson refuses it */
 }
 

@@ -29,6 +29,13 @@ int rc_wire_parse_fast(const char *json, size_t len, rc_message *m);
 bool rc_wire_read_string(const char **pos, const char *end, rc_arena *arena, char **out,
                          size_t *len);
 
+/* The JSON real whose text (checked against JSON's grammar) is the n bytes
+ * at p, rounded to the nearest double as strtod does (to the bit): true and
+ * *out (possibly infinite), or false for the rare real whose significand of
+ * more than 19 digits lies too close to a midpoint between two doubles
+ * (the caller asks strtod). About 20 ns, any exponent (message_real.c). */
+bool rc_wire_read_real(const char *p, size_t n, double *out);
+
 /* The number of JSON values in the text (its root, every array item and
  * every member's value, at any depth), counted up to just past limit:
  * a result over limit means "more than limit". Exact for valid JSON. */
