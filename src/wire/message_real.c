@@ -102,6 +102,122 @@ static double to_double(bits b, bool neg) {
     return d;
 }
 
+/* ---- the midpoint comparison ----------------------------------------------
+ *
+ * A decimal D = d * 10^q against the midpoint M = c * 2^g between two
+ * adjacent doubles, exactly: d * 5^q * 2^(q - g) against c (q >= 0), or
+ * d * 2^(q - g) against c * 5^-q (q < 0), a power of two moved to whichever
+ * side it keeps whole. M has at most 767 significant digits, so d is read
+ * to MID_DIGITS digits and any nonzero digit after them only breaks a tie
+ * (upward). Every number involved stays under 64 limbs (4096 bits). */
+
+#define BIG_LIMBS  64
+#define MID_DIGITS 800
+
+typedef struct big {
+    uint64_t w[BIG_LIMBS]; /* least significant first */
+    size_t n;              /* limbs in use */
+} big;
+
+static bool big_mul_add(big *b, uint64_t m, uint64_t add) {
+    uint64_t carry = add;
+    for (size_t i = 0; i < b->n; i++) {
+        unsigned __int128 p = (unsigned __int128)b->w[i] * m + carry;
+        b->w[i] = (uint64_t)p;
+        carry = (uint64_t)(p >> 64);
+    }
+    if (carry) {
+        if (b->n == BIG_LIMBS) return false;
+        b->w[b->n++] = carry;
+    }
+    return true;
+}
+
+static bool big_mul_pow5(big *b, int64_t e) {
+    static const uint64_t pow5_27 = 7450580596923828125u; /* 5^27, the largest in 64 bits */
+    for (; e >= 27; e -= 27)
+        if (!big_mul_add(b, pow5_27, 0)) return false;
+    uint64_t rest = 1;
+    while (e-- > 0) rest *= 5;
+    return big_mul_add(b, rest, 0);
+}
+
+static bool big_shl(big *b, int64_t s) {
+    size_t limbs = (size_t)(s / 64), bits_ = (size_t)(s % 64);
+    if (b->n == 0) return true;
+    if (b->n + limbs + 1 > BIG_LIMBS) return false;
+    b->w[b->n] = 0;
+    for (size_t i = b->n + 1; i-- > 0;) {
+        uint64_t hi = b->w[i] << bits_, lo = bits_ && i ? b->w[i - 1] >> (64 - bits_) : 0;
+        b->w[i + limbs] = hi | lo;
+    }
+    memset(b->w, 0, limbs * sizeof b->w[0]);
+    b->n += limbs + 1;
+    while (b->n && !b->w[b->n - 1]) b->n--;
+    return true;
+}
+
+static int big_cmp(const big *a, const big *b) {
+    if (a->n != b->n) return a->n < b->n ? -1 : 1;
+    for (size_t i = a->n; i-- > 0;)
+        if (a->w[i] != b->w[i]) return a->w[i] < b->w[i] ? -1 : 1;
+    return 0;
+}
+
+/* The real's digits [p, end) (no sign, no exponent) into d, at most
+ * MID_DIGITS of them, and the power of ten they are scaled by; *sticky: a
+ * nonzero digit was left out. */
+static bool read_digits(const char *p, const char *end, big *d, int64_t *q, bool *sticky) {
+    int kept = 0, chunk_len = 0;
+    uint64_t chunk = 0;
+    bool frac = false;
+    d->n = 0;
+    for (; p < end; p++) {
+        if (*p == '.') {
+            frac = true;
+            continue;
+        }
+        unsigned digit = (unsigned)(*p - '0');
+        if (!kept && !digit) {
+            *q -= frac; /* a leading zero */
+        } else if (kept < MID_DIGITS) {
+            chunk = chunk * 10 + digit;
+            kept++;
+            *q -= frac;
+            if (++chunk_len == 19) {
+                if (!big_mul_add(d, 10000000000000000000u, chunk)) return false;
+                chunk = 0;
+                chunk_len = 0;
+            }
+        } else {
+            *sticky |= digit != 0;
+            *q += !frac;
+        }
+    }
+    uint64_t scale = 1;
+    for (int i = 0; i < chunk_len; i++) scale *= 10;
+    return big_mul_add(d, scale, chunk);
+}
+
+/* Where the decimal [p, end) times 10^exp lies against the midpoint above
+ * the double lo: -1 below, 0 on it, 1 above; 2 if it cannot tell. */
+static int at_midpoint(const char *p, const char *end, int64_t exp, bits lo) {
+    big d, m;
+    int64_t q = exp;
+    bool sticky = false;
+    if (!read_digits(p, end, &d, &q, &sticky)) return 2;
+    /* lo = mant * 2^e, the midpoint (2 mant + 1) * 2^(e - 1). */
+    uint64_t mant = lo.power2 ? lo.mantissa | UINT64_C(1) << 52 : lo.mantissa;
+    int64_t g = (lo.power2 ? lo.power2 : 1) - 1075 - 1;
+    m.w[0] = 2 * mant + 1;
+    m.n = 1;
+    bool ok = q >= 0 ? big_mul_pow5(&d, q) : big_mul_pow5(&m, -q);
+    ok = ok && (q - g >= 0 ? big_shl(&d, q - g) : big_shl(&m, g - q));
+    if (!ok) return 2;
+    int c = big_cmp(&d, &m);
+    return c == 0 && sticky ? 1 : c;
+}
+
 /* Exponents are clamped there: anything beyond is 0 or infinite anyway
  * (and strtod, for a long real, sees the text itself). */
 #define EXP_CLAMP 100000
@@ -110,6 +226,7 @@ bool rc_wire_read_real(const char *p, size_t n, double *out) {
     const char *end = p + n;
     bool neg = *p == '-';
     if (neg) p++;
+    const char *text = p; /* the digits, for at_midpoint */
     uint64_t w = 0;
     int digits = 0;         /* significant digits in w */
     int64_t q = 0;          /* w * 10^q */
@@ -132,14 +249,16 @@ bool rc_wire_read_real(const char *p, size_t n, double *out) {
             q -= frac; /* a leading zero after the point */
         }
     }
+    const char *digits_end = p;
+    int64_t e = 0;
     if (p < end) {
         p++;
         bool eneg = *p == '-';
         if (*p == '-' || *p == '+') p++;
-        int64_t e = 0;
         for (; p < end; p++)
             if (e < EXP_CLAMP) e = e * 10 + (*p - '0');
-        q += eneg ? -e : e;
+        e = eneg ? -e : e;
+        q += e;
     }
     if (w == 0) {
         *out = neg ? -0.0 : 0.0;
@@ -148,9 +267,15 @@ bool rc_wire_read_real(const char *p, size_t n, double *out) {
     bits b = compute_float(q, w);
     if (truncated) {
         /* The digits left out lie between w and w + 1 (w < 10^19: no
-         * overflow): when both round alike, so does the real. */
+         * overflow): when both round alike, so does the real; else it is
+         * b or the double after it, up, and the midpoint decides (ties to
+         * even). */
         bits up = compute_float(q, w + 1);
-        if (up.mantissa != b.mantissa || up.power2 != b.power2) return false;
+        if (up.mantissa != b.mantissa || up.power2 != b.power2) {
+            int c = at_midpoint(text, digits_end, e, b);
+            if (c == 2) return false;
+            if (c > 0 || (c == 0 && (b.mantissa & 1))) b = up;
+        }
     }
     *out = to_double(b, neg);
     return true;
