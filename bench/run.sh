@@ -294,7 +294,7 @@ v=$(r resume.token_counter_wire_bytes)
 target_row "Counter token ≤ 200 bytes on the wire" \
     "$(num "$v") bytes (${R[resume.token_counter_chars]:-n/a} characters + \`,\"token\":\"\"\`)" "200 bytes" "$(isnum "$v" && times "$(awk -v v="$v" 'BEGIN { print v / 200 }')" || echo n/a)" "$(met "$v" "v <= 200")"
 v=$(r parse.worst_ratio)
-target_row "A maximal hostile message (deep, wide, long strings, many keys) costs ≤ 3× the parse of a flat array of equal length (rc_wire_parse, worst shape: $(r parse.worst_shape))" \
+target_row "A maximal hostile message (deep, wide, long strings, many keys, many escapes, reals) costs ≤ 3× the parse of a flat array of equal length (rc_wire_parse, worst shape: $(r parse.worst_shape))" \
     "$(num "$(r parse.$(r parse.worst_shape)_us)" 0) µs" "flat: $(num "$(r parse.flat_us)" 0) µs" "$(times "$v")" "$(met "$v" "v <= 3")"
 v=$(r bundle.gzip_bytes)
 kib=$(isnum "$v" && awk -v v="$v" 'BEGIN { printf "%.1f", v / 1024 }' || echo "")
