@@ -1,10 +1,11 @@
 /*
- * Incoming messages: JSON text from a client, parsed with jansson (strict:
- * duplicate keys rejected, depth and size bounded) into a small struct.
- * A layout-event is read by a small stricter reader of its own first,
- * without jansson's allocations; whatever it does not fully understand goes
- * to jansson (message.c). Either way the values are built in one arena per
- * message.
+ * Incoming messages: JSON text from a client, parsed strictly (as jansson
+ * does with duplicate keys rejected; depth and size bounded) into a small
+ * struct.
+ * rc_wire_parse reads every message with a reader of its own
+ * (message_fast.c), its values built in one arena per message; jansson
+ * (rc_wire_parse_general) reads only what that one cannot decide, and is
+ * the reference tests and the fuzz target compare it with.
  * Untrusted input: every failure returns -1 with a reason, never a crash.
  */
 #ifndef RC_WIRE_MESSAGE_H
@@ -67,9 +68,9 @@ typedef struct rc_message {
 /* Parses one message. Returns 0 and fills *out (free with
  * rc_message_free), or -1 with a reason in err. */
 int rc_wire_parse(const char *json, size_t len, rc_message *out, char *err, size_t errlen);
-/* The same without rc_wire_parse's fast path for the common layout-event
- * (jansson reads everything): tests and the fuzz target check that the two
- * agree. */
+/* The same with jansson reading everything: tests and the fuzz target check
+ * that the two agree (the same messages, values and reasons, but for the
+ * position and words after "invalid JSON at " of a JSON syntax error). */
 int rc_wire_parse_general(const char *json, size_t len, rc_message *out, char *err, size_t errlen);
 void rc_message_free(rc_message *m);
 

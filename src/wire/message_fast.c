@@ -6,11 +6,15 @@
  * ~15,000 instructions on each (a tree of mallocs, a hash table per object);
  * and whatever jansson reads costs 7-25x what this reader does (bench/parse),
  * so a client that could choose jansson (a hello with replayed events, an
- * unknown key) could make the server's parsing that much slower. This
- * reader reads every valid message itself, and gives up (returns 0) on
- * anything it does not fully understand or that is refused, so jansson
- * still words every error (rc_wire_parse_general). It accepts only input
- * jansson accepts, with the same result:
+ * unknown key, a message refused at its last byte) could make the server's
+ * parsing that much slower. This reader decides every message itself: it
+ * reads every valid one, and refuses every other with a reason (the
+ * protocol's rules in message.c's words; JSON errors as "invalid JSON at
+ * line:column: what", mostly in jansson's words). Only a
+ * real it cannot round without strtod in a locale whose decimal point is
+ * not '.' is left to jansson (returns 0). It accepts exactly what jansson
+ * accepts (rc_wire_parse_general, which tests and the fuzz target compare
+ * it with), with the same result:
  *   - strings of valid UTF-8 with any escape but \u0000 (jansson refuses
  *     it) and unpaired surrogates (refused too), decoded by
  *     rc_wire_read_string (message_string.c);
@@ -25,7 +29,7 @@
  *     up: jansson's reader reports it), and nothing after the message's
  *     object;
  *   - then the message is read from that tree with message.c's rules
- *     (read_message below): any problem gives up.
+ *     (rc_wire_read_message, message_rules.c).
  * tests/fuzz/fuzz_message.c checks that both readers agree.
  *
  * Every step is linear in the input, with a small constant: a hostile
@@ -42,6 +46,7 @@
 #include <locale.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,7 +69,25 @@ typedef struct fast {
     rc_value vals0[SCRATCH_LOCAL];
     rc_member mems0[SCRATCH_LOCAL];
     int point; /* the locale's decimal point is '.': 1, not: 0, not asked: -1 */
+    /* The first syntax error: where and what (NULL: none); or undecided, a
+     * real only strtod can read in a locale it cannot (jansson decides). */
+    const char *bad_at, *why;
+    bool undecided;
 } fast;
+
+/* Records the first syntax error (at, what) and returns false. */
+static bool bad(fast *f, const char *at, const char *why) {
+    if (!f->why) {
+        f->bad_at = at;
+        f->why = why;
+    }
+    return false;
+}
+
+/* Records what a missing token was expected to be, at the next byte. */
+static bool expected(fast *f, const char *what) {
+    return bad(f, f->p, f->p >= f->end ? "premature end of input" : what);
+}
 
 static void fast_ws(fast *f) {
     while (f->p < f->end && (*f->p == ' ' || *f->p == '\t' || *f->p == '\n' || *f->p == '\r'))
@@ -82,9 +105,18 @@ static bool fast_eat(fast *f, char c) {
 /* Any string, decoded into the arena (NUL-terminated, no NUL inside). */
 static bool fast_str(fast *f, char **s, size_t *len) {
     fast_ws(f);
-    if (f->p >= f->end || *f->p != '"') return false;
-    f->p++;
-    return rc_wire_read_string(&f->p, f->end, f->arena, s, len);
+    if (f->p >= f->end || *f->p != '"') return expected(f, "string or '}' expected");
+    const char *start = f->p++, *why = NULL;
+    if (rc_wire_read_string(&f->p, f->end, f->arena, s, len, &why)) return true;
+    return bad(f, f->p > start && f->p < f->end ? f->p : start, why);
+}
+
+/* jansson's lexer reads one byte past a number or a literal and puts it
+ * back, and a NUL byte put back is lost: one NUL right after such a token
+ * is skipped (tests/unit/test_message.c, "jansson's NUL"). */
+static bool skip_lost_nul(fast *f) {
+    if (f->p < f->end && *f->p == '\0') f->p++;
+    return true;
 }
 
 /* A real's text [p, p + n), to the double strtod would give (jansson's
@@ -99,13 +131,16 @@ static bool fast_real(fast *f, const char *p, size_t n, double *out) {
             const char *point = localeconv()->decimal_point;
             f->point = point[0] == '.' && point[1] == '\0';
         }
-        if (!f->point) return false;
+        if (!f->point) {
+            f->undecided = true;
+            return false;
+        }
         char buf[64], *text = n < sizeof buf ? buf : rc_arena_alloc(f->arena, n + 1);
         memcpy(text, p, n);
         text[n] = '\0';
         *out = strtod(text, NULL);
     }
-    return !isinf(*out); /* overflow: jansson refuses it */
+    return !isinf(*out) || bad(f, p, "real number overflow"); /* as jansson */
 }
 
 /* A number: an integer (RC_INT) or a real (RC_FLOAT), checked against
@@ -115,21 +150,22 @@ static bool fast_number(fast *f, rc_value *out) {
     bool neg = q < end && *q == '-';
     if (neg) q++;
     const char *digits = q;
-    if (q >= end || *q < '0' || *q > '9') return false;
-    if (*q == '0' && q + 1 < end && q[1] >= '0' && q[1] <= '9') return false; /* 01 */
+    if (q >= end || *q < '0' || *q > '9') return expected(f, "unexpected character");
+    if (*q == '0' && q + 1 < end && q[1] >= '0' && q[1] <= '9')
+        return bad(f, f->p, "invalid number (a leading zero)");
     uint64_t v = 0;
     for (; q < end && *q >= '0' && *q <= '9'; q++) v = v * 10 + (uint64_t)(*q - '0');
     size_t ndigits = (size_t)(q - digits);
     bool real = false;
     if (q < end && *q == '.') {
         real = true;
-        if (++q >= end || *q < '0' || *q > '9') return false;
+        if (++q >= end || *q < '0' || *q > '9') return bad(f, f->p, "invalid number");
         while (q < end && *q >= '0' && *q <= '9') q++;
     }
     if (q < end && (*q == 'e' || *q == 'E')) {
         real = true;
         if (++q < end && (*q == '+' || *q == '-')) q++;
-        if (q >= end || *q < '0' || *q > '9') return false;
+        if (q >= end || *q < '0' || *q > '9') return bad(f, f->p, "invalid number");
         while (q < end && *q >= '0' && *q <= '9') q++;
     }
     if (real) {
@@ -138,18 +174,19 @@ static bool fast_number(fast *f, rc_value *out) {
     } else {
         /* int64_t's range, as jansson's strtoll: 19 digits fit in v. */
         uint64_t max = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-        if (ndigits > 19 || v > max) return false; /* jansson refuses it */
+        if (ndigits > 19 || v > max) return bad(f, f->p, "too big integer"); /* as jansson */
         out->kind = RC_INT;
         out->as.i = neg ? (int64_t)(0 - v) : (int64_t)v;
     }
     f->p = q;
-    return true;
+    return skip_lost_nul(f);
 }
 
 static bool fast_literal(fast *f, const char *word, size_t n) {
-    if ((size_t)(f->end - f->p) < n || memcmp(f->p, word, n) != 0) return false;
+    if ((size_t)(f->end - f->p) < n || memcmp(f->p, word, n) != 0)
+        return bad(f, f->p, "invalid token");
     f->p += n;
-    return true;
+    return skip_lost_nul(f);
 }
 
 /* Pushes onto a scratch stack that starts in `local` and doubles on the
@@ -179,7 +216,7 @@ static bool fast_array(fast *f, rc_value *out, int depth) {
             *(rc_value *)scratch_push((void **)&f->vals, &f->nvals, &f->capvals, f->vals0,
                                       sizeof item) = item;
         } while (fast_eat(f, ','));
-        if (!fast_eat(f, ']')) return false;
+        if (!fast_eat(f, ']')) return expected(f, "',' or ']' expected");
     }
     size_t n = f->nvals - base;
     if (n) {
@@ -201,12 +238,13 @@ static bool fast_object(fast *f, rc_value *out, int depth) {
             rc_member m = {0};
             size_t klen;
             /* A decoded key holds no NUL (\u0000 gives up): a C string. */
-            if (!fast_str(f, &m.key, &klen) || !fast_eat(f, ':')) return false;
+            if (!fast_str(f, &m.key, &klen)) return false;
+            if (!fast_eat(f, ':')) return expected(f, "':' expected");
             if (!fast_value(f, &m.value, depth + 1)) return false;
             *(rc_member *)scratch_push((void **)&f->mems, &f->nmems, &f->capmems, f->mems0,
                                        sizeof m) = m;
         } while (fast_eat(f, ','));
-        if (!fast_eat(f, '}')) return false;
+        if (!fast_eat(f, '}')) return expected(f, "',' or '}' expected");
     }
     size_t n = f->nmems - base;
     if (n) {
@@ -215,7 +253,7 @@ static bool fast_object(fast *f, rc_value *out, int depth) {
     }
     out->as.obj.len = out->as.obj.cap = n;
     f->nmems = base;
-    return !rc_object_has_duplicate(out);
+    return !rc_object_has_duplicate(out) || bad(f, f->p - 1, "duplicate object key");
 }
 
 /* Reads one value into *out (zeroed by the caller); the message's object
@@ -227,7 +265,7 @@ static bool fast_object(fast *f, rc_value *out, int depth) {
  * RC_WIRE_MAX_DEPTH afterwards (within_depth). */
 static bool fast_value(fast *f, rc_value *out, int depth) {
     fast_ws(f);
-    if (f->p >= f->end) return false;
+    if (f->p >= f->end) return expected(f, "");
     switch (*f->p) {
     case '"': out->kind = RC_STRING; return fast_str(f, &out->as.str.ptr, &out->as.str.len);
     case 't':
@@ -237,133 +275,53 @@ static bool fast_value(fast *f, rc_value *out, int depth) {
     case 'f': out->kind = RC_BOOL; return fast_literal(f, "false", 5);
     case 'n': return fast_literal(f, "null", 4);
     case '[':
-        if (depth + 1 > RC_WIRE_JSON_DEPTH) return false;
+        if (depth + 1 > RC_WIRE_JSON_DEPTH) return bad(f, f->p, "maximum parsing depth reached");
         f->p++;
         return fast_array(f, out, depth);
     case '{':
-        if (depth + 1 > RC_WIRE_JSON_DEPTH) return false;
+        if (depth + 1 > RC_WIRE_JSON_DEPTH) return bad(f, f->p, "maximum parsing depth reached");
         f->p++;
         return fast_object(f, out, depth);
     default: return fast_number(f, out);
     }
 }
 
-/* ---- the message, read from its tree --------------------------------------
- *
- * message.c's rules (parse_event, parse_hello and theirs) on the rc_value
- * tree instead of jansson's: the same checks, and any failure gives up, so
- * that jansson finds it again and gives its reason. */
-
-/* The member named key, or NULL (no count in rc_object_key_compares: these
- * lookups are not the ones the tests bound). */
-static const rc_value *member(const rc_value *obj, const char *key) {
-    if (obj->kind != RC_OBJECT) return NULL;
-    for (size_t i = 0; i < obj->as.obj.len; i++)
-        if (strcmp(obj->as.obj.items[i].key, key) == 0) return &obj->as.obj.items[i].value;
-    return NULL;
+/* "invalid JSON at line:column: what", as message.c words jansson's errors
+ * (the column counts bytes from 1; jansson's wording differs after it). */
+static void syntax_error(const char *json, const fast *f, char *err, size_t errlen) {
+    size_t line = 1;
+    const char *line_start = json;
+    for (const char *p = json; p < f->bad_at; p++)
+        if (*p == '\n') {
+            line++;
+            line_start = p + 1;
+        }
+    snprintf(err, errlen, "invalid JSON at %zu:%zu: %s", line, (size_t)(f->bad_at - line_start) + 1,
+             f->why[0] ? f->why : "premature end of input");
 }
 
-static bool is(const rc_value *v, rc_kind kind) { return v && v->kind == kind; }
-
-static bool string_is(const rc_value *v, const char *word) {
-    return is(v, RC_STRING) && v->as.str.len == strlen(word) && strcmp(v->as.str.ptr, word) == 0;
-}
-
-/* Whether v nests at most RC_WIRE_MAX_DEPTH levels, v itself at depth. */
-static bool within_depth(const rc_value *v, int depth) {
-    if (depth > RC_WIRE_MAX_DEPTH) return false;
-    if (v->kind == RC_ARRAY) {
-        for (size_t i = 0; i < v->as.arr.len; i++)
-            if (!within_depth(&v->as.arr.items[i], depth + 1)) return false;
-    } else if (v->kind == RC_OBJECT) {
-        for (size_t i = 0; i < v->as.obj.len; i++)
-            if (!within_depth(&v->as.obj.items[i].value, depth + 1)) return false;
-    }
-    return true;
-}
-
-/* A layout-event (or a replayed one): target, data, seq. The data is the
- * tree's own (in the arena): no copy. */
-static bool read_event(const rc_value *ev, rc_message *m) {
-    const rc_value *target = member(ev, "target"), *data = member(ev, "data");
-    const rc_value *seq = member(ev, "seq");
-    if (!is(target, RC_STRING) || target->as.str.len == 0 || target->as.str.len >= sizeof m->target)
-        return false;
-    memcpy(m->target, target->as.str.ptr, target->as.str.len + 1);
-    if (data && (data->kind != RC_ARRAY || !within_depth(data, 1))) return false;
-    if (data) m->data = *data;
-    else m->data.kind = RC_ARRAY;
-    if (seq) {
-        if (!is(seq, RC_INT) || seq->as.i < 1) return false;
-        m->seq = (uint64_t)seq->as.i;
-    }
-    m->type = RC_MSG_EVENT;
-    return true;
-}
-
-/* hello.resume: {session, token, events}. */
-static bool read_resume(const rc_value *resume, rc_message *m) {
-    const rc_value *session = member(resume, "session"), *token = member(resume, "token");
-    const rc_value *events = member(resume, "events");
-    if (!is(resume, RC_OBJECT) || !is(session, RC_STRING) || session->as.str.len > 64 ||
-        (token && !is(token, RC_STRING)))
-        return false;
-    m->resume_session = rc_xstrdup(session->as.str.ptr);
-    if (token) m->resume_token = rc_xstrdup(token->as.str.ptr);
-    if (!events) return true;
-    if (!is(events, RC_ARRAY) || events->as.arr.len > RC_WIRE_MAX_REPLAY) return false;
-    size_t n = events->as.arr.len;
-    m->replay = rc_xcalloc(n ? n : 1, sizeof *m->replay);
-    for (size_t k = 0; k < n; k++) {
-        const rc_value *ev = &events->as.arr.items[k];
-        m->nreplay = k + 1; /* rc_message_free frees what is read so far */
-        if (!is(ev, RC_OBJECT) || !read_event(ev, &m->replay[k]) || !m->replay[k].seq) return false;
-    }
-    return true;
-}
-
-/* hello: version, extensions, location, resume. */
-static bool read_hello(const rc_value *root, rc_message *m) {
-    const rc_value *version = member(root, "version"), *exts = member(root, "extensions");
-    const rc_value *loc = member(root, "location"), *resume = member(root, "resume");
-    if (!is(version, RC_INT) || version->as.i < 1 || version->as.i > 1000) return false;
-    if (exts && !is(exts, RC_ARRAY)) return false;
-    if (loc) {
-        const rc_value *path = member(loc, "pathname"), *search = member(loc, "search");
-        if (!is(loc, RC_OBJECT) || (path && !is(path, RC_STRING)) ||
-            (search && !is(search, RC_STRING)))
-            return false;
-        if (path) m->pathname = rc_xstrdup(path->as.str.ptr);
-        if (search) m->search = rc_xstrdup(search->as.str.ptr);
-    }
-    if (resume && !read_resume(resume, m)) return false;
-    m->type = RC_MSG_HELLO;
-    return true;
-}
-
-static bool read_message(const rc_value *root, rc_message *m) {
-    const rc_value *type = member(root, "type");
-    if (string_is(type, "layout-event")) return read_event(root, m);
-    if (string_is(type, "hello")) return read_hello(root, m);
-    if (string_is(type, "sleep")) m->type = RC_MSG_SLEEP;
-    else if (string_is(type, "ping")) m->type = RC_MSG_PING;
-    else return false;
-    return true;
-}
-
-int rc_wire_parse_fast(const char *json, size_t len, rc_message *m) {
+int rc_wire_parse_fast(const char *json, size_t len, rc_message *m, char *err, size_t errlen) {
     fast f = {.p = json, .end = json + len, .arena = &m->arena, .point = -1};
     f.vals = f.vals0;
     f.mems = f.mems0;
     f.capvals = f.capmems = SCRATCH_LOCAL;
     rc_value root = {0};
+    bool read = false, valid = false;
     fast_ws(&f);
-    bool ok = f.p < f.end && *f.p == '{' && fast_value(&f, &root, 0);
-    fast_ws(&f);
-    ok = ok && f.p == f.end && read_message(&root, m);
+    if (f.p >= f.end || (*f.p != '{' && *f.p != '[')) {
+        expected(&f, "'[' or '{' expected");
+    } else if (fast_value(&f, &root, 0)) {
+        fast_ws(&f);
+        if (f.p != f.end) bad(&f, f.p, "end of file expected");
+        else valid = true, read = rc_wire_read_message(&root, m, err, errlen);
+    }
     if (f.vals != f.vals0) free(f.vals);
     if (f.mems != f.mems0) free(f.mems);
-    return ok;
+    if (read) return 1;
+    if (valid) return -1;                /* a rule of the protocol: read_message said which */
+    if (f.undecided || !f.why) return 0; /* jansson decides */
+    syntax_error(json, &f, err, errlen);
+    return -1;
 }
 
 /* ---- the value count -------------------------------------------------------

@@ -109,8 +109,9 @@ static uint32_t unicode_escape(const unsigned char **s, const unsigned char *end
 
 /* Decodes the raw bytes [s, end) (escapes whole: the first pass checked
  * that none is cut by end) into o; returns the decoded length, or
- * SIZE_MAX for what jansson refuses. */
-static size_t decode(const unsigned char *s, const unsigned char *end, unsigned char *o) {
+ * SIZE_MAX for what jansson refuses (*why says what). */
+static size_t decode(const unsigned char *s, const unsigned char *end, unsigned char *o,
+                     const char **why) {
     size_t n = 0;
     while (s < end) {
         unsigned c = *s;
@@ -119,7 +120,10 @@ static size_t decode(const unsigned char *s, const unsigned char *end, unsigned 
             s++;
         } else if (c >= 0x80) {
             size_t k = utf8_valid(s, end);
-            if (!k) return SIZE_MAX;
+            if (!k) {
+                *why = "invalid UTF-8 in a string";
+                return SIZE_MAX;
+            }
             memcpy(o + n, s, k);
             n += k;
             s += k;
@@ -132,9 +136,13 @@ static size_t decode(const unsigned char *s, const unsigned char *end, unsigned 
                 o[n++] = (unsigned char)to[at - from];
             } else if (e == 'u') {
                 uint32_t cp = unicode_escape(&s, end);
-                if (!cp) return SIZE_MAX;
+                if (!cp) {
+                    *why = "invalid \\u escape (\\u0000 is not allowed, nor a lone surrogate)";
+                    return SIZE_MAX;
+                }
                 n += utf8_put(o + n, cp);
             } else {
+                *why = "invalid escape in a string";
                 return SIZE_MAX;
             }
         }
@@ -143,16 +151,23 @@ static size_t decode(const unsigned char *s, const unsigned char *end, unsigned 
 }
 
 bool rc_wire_read_string(const char **pos, const char *end, rc_arena *arena, char **out,
-                         size_t *len) {
+                         size_t *len, const char **why) {
     const unsigned char *s = (const unsigned char *)*pos, *e = (const unsigned char *)end;
     const unsigned char *q = s;
     bool plain = true;
     for (;;) {
         while (q < e && !stop[*q]) q++;
-        if (q >= e || *q < 0x20) return false; /* unterminated, or a control */
+        if (q >= e || (*q == '\\' && e - q < 2)) {
+            *why = "premature end of input in a string";
+            return false;
+        }
+        if (*q < 0x20) {
+            *why = "control character in a string";
+            *pos = (const char *)q;
+            return false;
+        }
         if (*q == '"') break;
         plain = false;
-        if (*q == '\\' && e - q < 2) return false;
         q += *q == '\\' ? 2 : 1;
     }
     size_t raw = (size_t)(q - s);
@@ -161,7 +176,7 @@ bool rc_wire_read_string(const char **pos, const char *end, rc_arena *arena, cha
         *len = raw;
     } else {
         unsigned char *buf = rc_arena_alloc(arena, raw + 1);
-        size_t n = decode(s, q, buf);
+        size_t n = decode(s, q, buf, why);
         if (n == SIZE_MAX) return false;
         buf[n] = '\0';
         *out = (char *)buf;

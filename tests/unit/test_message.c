@@ -19,6 +19,29 @@
 #include "wire/message.h"
 #include "wire/message_fast.h"
 
+/* The two readers' reasons for refusing text: the same words, but for a
+ * JSON syntax error, which both call "invalid JSON at ..." and which the
+ * fast reader places and words itself (jansson's position is the end of
+ * the token it stopped at); the kind of error, when jansson names one of
+ * these, must be the same. */
+static void assert_same_reason(const char *text, size_t len, const char *fast,
+                               const char *general) {
+    static const char prefix[] = "invalid JSON at ";
+    static const char *const kinds[] = {"duplicate object key", "maximum parsing depth",
+                                        "too big integer", "real number overflow",
+                                        "end of file expected"};
+    if (strncmp(general, prefix, sizeof prefix - 1) != 0) {
+        if (strcmp(fast, general) != 0)
+            fail_msg("%.*s:\n  fast    %s\n  jansson %s", (int)len, text, fast, general);
+        return;
+    }
+    if (strncmp(fast, prefix, sizeof prefix - 1) != 0)
+        fail_msg("%.*s:\n  fast    %s\n  jansson %s", (int)len, text, fast, general);
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+        if (strstr(general, kinds[k]) && !strstr(fast, kinds[k]))
+            fail_msg("%.*s:\n  fast    %s\n  jansson %s", (int)len, text, fast, general);
+}
+
 /* Parses text both ways and checks that the results agree; returns the
  * result code. */
 static int parse_both(const char *text, size_t len, rc_message *out) {
@@ -30,7 +53,7 @@ static int parse_both(const char *text, size_t len, rc_message *out) {
         fail_msg("%.*s: rc_wire_parse %d, general %d (%s)", (int)len, text, rf, rg,
                  rf < 0 ? err_fast : err_general);
     if (rf < 0) {
-        assert_string_equal(err_fast, err_general);
+        assert_same_reason(text, len, err_fast, err_general);
         return rf;
     }
     assert_int_equal(out->type, g.type);
@@ -222,6 +245,50 @@ static void test_agreement(void **state) {
     rc_buf_putc(&deep, '}');
     assert_int_equal(parse_both(deep.data, deep.len, &m), -1);
     rc_buf_free(&deep);
+    /* jansson's NUL: its lexer reads one byte past a number or a literal
+     * and puts it back, and a NUL put back is lost, so one NUL right after
+     * such a token is skipped; anywhere else a NUL ends the input. */
+#define NUL_CASE(lit) \
+    { lit, sizeof lit - 1 }
+    static const struct {
+        const char *bytes;
+        size_t len;
+    } nuls[] = {
+        NUL_CASE("[1\0,2]"),
+        NUL_CASE("[1\0]"),
+        NUL_CASE("[1.5\0,2]"),
+        NUL_CASE("[1e5\0]"),
+        NUL_CASE("[12\0"
+                 "3]"),
+        NUL_CASE("[true\0]"),
+        NUL_CASE("[null\0]"),
+        NUL_CASE("[-0\0]"),
+        NUL_CASE("[\"a\"\0]"),
+        NUL_CASE("[1,\0 2]"),
+        NUL_CASE("[\0 1]"),
+        NUL_CASE("[-\0"
+                 "1]"),
+        NUL_CASE("[tr\0ue]"),
+        NUL_CASE("[1\0x]"),
+        NUL_CASE("[1.\0"
+                 "5]"),
+        NUL_CASE("[1\0\0]"),
+        NUL_CASE("[{}\0]"),
+        NUL_CASE("[0\0"
+                 "1]"),
+        NUL_CASE("[1\0 ]"),
+        NUL_CASE("[false\0,{\"a\":1\0}]"),
+    };
+#undef NUL_CASE
+    for (size_t i = 0; i < sizeof nuls / sizeof *nuls; i++) {
+        char text[128];
+        size_t n = (size_t)snprintf(text, sizeof text,
+                                    "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":");
+        memcpy(text + n, nuls[i].bytes, nuls[i].len);
+        n += nuls[i].len;
+        text[n++] = '}';
+        if (parse_both(text, n, &m) == 0) rc_message_free(&m);
+    }
     /* Embedded NUL bytes. */
     static const char nul[] = "{\"type\":\"layout-event\",\"target\":\"x\",\"data\":[\"a\0b\"]}";
     if (parse_both(nul, sizeof nul - 1, &m) == 0) rc_message_free(&m);
@@ -258,9 +325,10 @@ static void test_fast_reader_takes(void **state) {
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         rc_message m;
         memset(&m, 0, sizeof m);
-        int took = rc_wire_parse_fast(cases[i], strlen(cases[i]), &m);
+        char err[160] = "";
+        int took = rc_wire_parse_fast(cases[i], strlen(cases[i]), &m, err, sizeof err);
         rc_message_free(&m);
-        if (!took) fail_msg("%s: left to jansson", cases[i]);
+        if (took != 1) fail_msg("%s: not read (%d: %s)", cases[i], took, err);
         if (parse_str(cases[i], &m) == 0) rc_message_free(&m);
         else fail_msg("%s: refused", cases[i]);
     }
@@ -274,7 +342,8 @@ static void test_fast_reader_takes(void **state) {
     for (int i = 0; i < 2047; i++) rc_buf_putc(&deep, ']');
     rc_buf_putc(&deep, '}');
     memset(&m, 0, sizeof m);
-    assert_int_equal(rc_wire_parse_fast(deep.data, deep.len, &m), 1);
+    char err[160] = "";
+    assert_int_equal(rc_wire_parse_fast(deep.data, deep.len, &m, err, sizeof err), 1);
     rc_message_free(&m);
     assert_int_equal(parse_both(deep.data, deep.len, &m), 0);
     rc_message_free(&m);
@@ -345,11 +414,13 @@ static void parse_hello_ok(const char *text, rc_message *m) {
 
 /* Checks that text (len bytes) is refused by both readers with exactly
  * reason. err starts as a sentinel: a refusal that sets no reason shows. */
+/* Refused by both readers, jansson with exactly `reason` and the fast
+ * reader with the same one (assert_same_reason). */
 static void assert_refused_n(const char *text, size_t len, const char *reason) {
     rc_message m;
     char err[160] = "(no reason set)";
     assert_int_equal(parse_both(text, len, &m), -1);
-    assert_int_equal(rc_wire_parse(text, len, &m, err, sizeof err), -1);
+    assert_int_equal(rc_wire_parse_general(text, len, &m, err, sizeof err), -1);
     if (strcmp(err, reason) != 0)
         fail_msg("%.*s:\n  reason   %s\n  expected %s", (int)len, text, err, reason);
 }
