@@ -20,7 +20,8 @@
  *   bigints  many 19-digit integers
  *   ignored  the deepobj data under a key nobody reads (jansson takes it)
  * and "hello" is a hello replaying RC_WIRE_MAX_REPLAY events, each with
- * small objects in its data. The last five used to be left to jansson,
+ * small objects in its data, and "refused" the deepobj message with a byte
+ * after it (refused at its end). The last six used to be left to jansson,
  * which builds a tree of its own first (7-25x the flat array).
  * A message over the value cap (RC_WIRE_MAX_VALUES) is refused, and its
  * cost is the cost of refusing it: both count, the loop must not stall.
@@ -140,6 +141,9 @@ static void make_ignored(rc_buf *b, size_t target) {
     make_deepobj(b, target - 14);
 }
 
+/* The deepobj data, then a byte after the message: refused at its end. */
+static void make_refused(rc_buf *b, size_t target) { make_deepobj(b, target - 2); }
+
 /* A whole hello (not a layout-event): RC_WIRE_MAX_REPLAY replayed events
  * sharing the length, each with as many small objects as fit and a string
  * making up the rest. */
@@ -174,7 +178,7 @@ static const shape shapes[] = {
     {"deep", make_deep},         {"deepobj", make_deepobj}, {"escapes", make_escapes},
     {"strings", make_strings},   {"utf8", make_utf8},       {"reals", make_reals},
     {"midreals", make_midreals}, {"bigints", make_bigints}, {"ignored", make_ignored},
-    {"hello", make_hello},
+    {"hello", make_hello},       {"refused", make_refused},
 };
 #define NSHAPES (sizeof shapes / sizeof shapes[0])
 
@@ -192,6 +196,7 @@ int main(int argc, char **argv) {
         shapes[i].make(&msg[i], target);
         if (i == 1) target = msg[i].len - before;
         if (shapes[i].make != make_hello) tail(&msg[i]); /* a hello is made whole */
+        if (shapes[i].make == make_refused) put(&msg[i], " x");
     }
     double *t = malloc(NSHAPES * (size_t)runs * sizeof *t); /* t[s * runs + r] */
     double med[NSHAPES];
