@@ -304,7 +304,7 @@ v=$(r store.store_fanout_10000_ms)
 target_row "One store change fanned out to 10,000 subscribed sessions, to the last patch written (in process, sockets apart): ≤ 50 ms (1,000: $(num "$(r store.store_fanout_1000_ms)" 2) ms; $(num "$(r store.store_sub_bytes)" 0) bytes per subscription)" \
     "$(num "$v" 2) ms" "50 ms" "$(isnum "$v" && times "$(awk -v v="$v" 'BEGIN { print v / 50 }')" || echo n/a)" "$(met "$v" "v <= 50")"
 v=$(r parse.worst_ratio)
-target_row "A maximal hostile message (deep, wide, long strings, many keys) costs ≤ 3× the parse of a flat array of equal length (rc_wire_parse, worst shape: $(r parse.worst_shape))" \
+target_row "A maximal hostile message (deep, wide, long strings, many keys, many escapes, reals) costs ≤ 3× the parse of a flat array of equal length (rc_wire_parse, worst shape: $(r parse.worst_shape))" \
     "$(num "$(r parse.$(r parse.worst_shape)_us)" 0) µs" "flat: $(num "$(r parse.flat_us)" 0) µs" "$(times "$v")" "$(met "$v" "v <= 3")"
 v=$(r bundle.gzip_bytes)
 kib=$(isnum "$v" && awk -v v="$v" 'BEGIN { printf "%.1f", v / 1024 }' || echo "")

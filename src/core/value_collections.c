@@ -157,10 +157,18 @@ bool rc_object_has_duplicate(const rc_value *obj) {
     size_t size = 16;
     while (size < 2 * n) size *= 2;
     /* Open addressing: slot[i] holds a member index + 1 (0: empty), hashes[]
-     * the full hash of that member, compared before the key itself. */
-    size_t *slot = calloc(size, sizeof *slot);
-    uint64_t *hashes = rc_xmalloc(n * sizeof *hashes);
+     * the full hash of that member, compared before the key itself. Objects
+     * of up to SMALL_MEMBERS members (most) use tables on the stack: a
+     * message of many small objects must not cost two mallocs per object
+     * (bench/parse). */
+    enum { SMALL_MEMBERS = 32 };
+    size_t slot_local[2 * SMALL_MEMBERS];
+    uint64_t hashes_local[SMALL_MEMBERS];
+    bool small = n <= SMALL_MEMBERS;
+    size_t *slot = small ? slot_local : calloc(size, sizeof *slot);
+    uint64_t *hashes = small ? hashes_local : rc_xmalloc(n * sizeof *hashes);
     if (slot == NULL) oom(size * sizeof *slot);
+    if (small) memset(slot, 0, size * sizeof *slot);
     bool dup = false;
     for (size_t i = 0; i < n && !dup; i++) {
         uint64_t h = hashes[i] = key_hash(items[i].key, seed);
@@ -176,7 +184,9 @@ bool rc_object_has_duplicate(const rc_value *obj) {
         }
         slot[at] = i + 1;
     }
-    free(slot);
-    free(hashes);
+    if (!small) {
+        free(slot);
+        free(hashes);
+    }
     return dup;
 }

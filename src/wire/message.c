@@ -1,43 +1,65 @@
 #include "wire/message.h"
 
-#include "core/value_build.h"
 #include "wire/message_fast.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
-static int to_value(json_t *j, rc_value *out, int depth, char *err, size_t errlen) {
+/* The fast reader nests as deep as jansson, so that it needs jansson only
+ * for refusals. */
+_Static_assert(RC_WIRE_JSON_DEPTH == JSON_PARSER_MAX_DEPTH, "jansson's nesting limit changed");
+
+/* Builds j into *out (zeroed) with every byte in arena a: arrays and
+ * objects at their exact size (jansson knows it), no growing. */
+static int to_value(json_t *j, rc_value *out, rc_arena *a, int depth, char *err, size_t errlen) {
     if (depth > RC_WIRE_MAX_DEPTH) {
         snprintf(err, errlen, "nesting deeper than %d", RC_WIRE_MAX_DEPTH);
         return -1;
     }
     switch (json_typeof(j)) {
-    case JSON_NULL: rc_value_set_null(out); return 0;
+    case JSON_NULL: return 0;
     case JSON_TRUE:
-    case JSON_FALSE: rc_value_set_bool(out, json_is_true(j)); return 0;
-    case JSON_INTEGER: rc_value_set_int(out, (int64_t)json_integer_value(j)); return 0;
-    case JSON_REAL: rc_value_set_float(out, json_real_value(j)); return 0;
+    case JSON_FALSE:
+        out->kind = RC_BOOL;
+        out->as.b = json_is_true(j);
+        return 0;
+    case JSON_INTEGER:
+        out->kind = RC_INT;
+        out->as.i = (int64_t)json_integer_value(j);
+        return 0;
+    case JSON_REAL:
+        out->kind = RC_FLOAT;
+        out->as.f = json_real_value(j);
+        return 0;
     case JSON_STRING:
-        rc_value_set_stringn(out, json_string_value(j), json_string_length(j));
+        out->kind = RC_STRING;
+        out->as.str.len = json_string_length(j);
+        out->as.str.ptr = rc_arena_strndup(a, json_string_value(j), out->as.str.len);
         return 0;
     case JSON_ARRAY: {
-        rc_value_set_array(out);
-        size_t i;
+        size_t n = json_array_size(j), i;
         json_t *item;
+        out->kind = RC_ARRAY;
+        out->as.arr.items = n ? rc_arena_zalloc(a, n * sizeof(rc_value)) : NULL;
+        out->as.arr.len = out->as.arr.cap = n;
         json_array_foreach(j, i, item) {
-            if (to_value(item, rc_array_push(out), depth + 1, err, errlen) < 0) return -1;
+            if (to_value(item, &out->as.arr.items[i], a, depth + 1, err, errlen) < 0) return -1;
         }
         return 0;
     }
     case JSON_OBJECT: {
-        /* jansson rejected duplicate keys: append, no search per member. */
-        rc_value_set_object(out);
+        /* jansson rejected duplicate keys, and NUL in keys. */
+        size_t n = json_object_size(j), i = 0;
         const char *key;
         json_t *item;
+        out->kind = RC_OBJECT;
+        out->as.obj.items = n ? rc_arena_zalloc(a, n * sizeof(rc_member)) : NULL;
+        out->as.obj.len = out->as.obj.cap = n;
         json_object_foreach(j, key, item) {
-            if (to_value(item, rc_object_append(out, key, strlen(key)), depth + 1, err, errlen) < 0)
-                return -1;
+            rc_member *m = &out->as.obj.items[i++];
+            m->key = rc_arena_strndup(a, key, strlen(key));
+            if (to_value(item, &m->value, a, depth + 1, err, errlen) < 0) return -1;
         }
         return 0;
     }
@@ -65,13 +87,21 @@ int rc_wire_parse_value(const char *json, size_t len, rc_value *out, char *err, 
     if (check_values(json, len, err, errlen) < 0) return -1;
     json_t *root = load(json, len, err, errlen);
     if (!root) return -1;
-    int rc = to_value(root, out, 0, err, errlen);
+    /* Built in an arena as messages are, then copied to the heap: the
+     * caller owns the result as any rc_value. */
+    rc_arena a;
+    rc_arena_init(&a);
+    rc_value v = {0};
+    int rc = to_value(root, &v, &a, 0, err, errlen);
     json_decref(root);
-    if (rc < 0) rc_value_free(out);
+    if (rc == 0) rc_value_copy(out, &v);
+    else rc_value_free(out);
+    rc_arena_free(&a);
     return rc;
 }
 
-static int parse_event(json_t *root, rc_message *m, char *err, size_t errlen) {
+/* A layout-event into m, its data built in arena a (the message's). */
+static int parse_event(json_t *root, rc_message *m, rc_arena *a, char *err, size_t errlen) {
     json_t *target = json_object_get(root, "target");
     if (!json_is_string(target) || json_string_length(target) == 0 ||
         json_string_length(target) >= sizeof m->target) {
@@ -85,9 +115,9 @@ static int parse_event(json_t *root, rc_message *m, char *err, size_t errlen) {
         return -1;
     }
     if (data) {
-        if (to_value(data, &m->data, 1, err, errlen) < 0) return -1;
+        if (to_value(data, &m->data, a, 1, err, errlen) < 0) return -1;
     } else {
-        rc_value_set_array(&m->data);
+        m->data.kind = RC_ARRAY;
     }
     json_t *seq = json_object_get(root, "seq");
     if (seq) {
@@ -137,7 +167,7 @@ static int parse_replay(json_t *events, rc_message *m, char *err, size_t errlen)
             snprintf(err, errlen, "hello: a replayed event must be an object");
             return -1;
         }
-        if (parse_event(ev, &m->replay[k], err, errlen) < 0) return -1;
+        if (parse_event(ev, &m->replay[k], &m->arena, err, errlen) < 0) return -1;
         if (!m->replay[k].seq) {
             snprintf(err, errlen, "hello: a replayed event has no seq");
             return -1;
@@ -192,11 +222,22 @@ static int parse_hello(json_t *root, rc_message *m, char *err, size_t errlen) {
     return 0;
 }
 
+/* The arena's first chunk: about what a message of len bytes builds (a
+ * click's few values fit in one chunk; a big message grows geometrically). */
+static void arena_for(rc_message *m, size_t len) {
+    rc_arena_init_hint(&m->arena, 64 + 4 * (len < 65536 ? len : 65536));
+}
+
 int rc_wire_parse(const char *json, size_t len, rc_message *m, char *err, size_t errlen) {
     memset(m, 0, sizeof *m);
     if (check_values(json, len, err, errlen) < 0) return -1;
-    if (rc_wire_parse_fast(json, len, m)) return 0;
+    arena_for(m, len);
+    /* The fast reader decides (jansson would cost 7-25x: bench/parse),
+     * but for a real only strtod can read in a locale it cannot. */
+    int rc = rc_wire_parse_fast(json, len, m, err, errlen);
+    if (rc > 0) return 0;
     rc_message_free(m);
+    if (rc < 0) return -1;
     return rc_wire_parse_general(json, len, m, err, errlen);
 }
 
@@ -205,6 +246,7 @@ int rc_wire_parse_general(const char *json, size_t len, rc_message *m, char *err
     if (check_values(json, len, err, errlen) < 0) return -1;
     json_t *root = load(json, len, err, errlen);
     if (!root) return -1;
+    arena_for(m, len);
     int rc = -1;
     json_t *type = json_object_get(root, "type");
     if (!json_is_object(root)) {
@@ -212,7 +254,7 @@ int rc_wire_parse_general(const char *json, size_t len, rc_message *m, char *err
     } else if (!json_is_string(type)) {
         snprintf(err, errlen, "message has no string \"type\"");
     } else if (strcmp(json_string_value(type), "layout-event") == 0) {
-        rc = parse_event(root, m, err, errlen);
+        rc = parse_event(root, m, &m->arena, err, errlen);
     } else if (strcmp(json_string_value(type), "hello") == 0) {
         rc = parse_hello(root, m, err, errlen);
     } else if (strcmp(json_string_value(type), "sleep") == 0) {
@@ -234,7 +276,9 @@ void rc_message_free(rc_message *m) {
     free(m->replay);
     m->replay = NULL;
     m->nreplay = 0;
-    rc_value_free(&m->data);
+    /* The data's tree is in the arena (never rc_value_free it). */
+    rc_arena_free(&m->arena);
+    memset(&m->data, 0, sizeof m->data);
     free(m->pathname);
     free(m->search);
     free(m->resume_session);

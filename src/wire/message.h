@@ -1,9 +1,11 @@
 /*
- * Incoming messages: JSON text from a client, parsed with jansson (strict:
- * duplicate keys rejected, depth and size bounded) into a small struct.
- * The common layout-event (ASCII strings, integers) is read by a small
- * stricter reader of its own first, without jansson's allocations; whatever
- * it does not fully understand goes to jansson (message.c).
+ * Incoming messages: JSON text from a client, parsed strictly (as jansson
+ * does with duplicate keys rejected; depth and size bounded) into a small
+ * struct.
+ * rc_wire_parse reads every message with a reader of its own
+ * (message_fast.c), its values built in one arena per message; jansson
+ * (rc_wire_parse_general) reads only what that one cannot decide, and is
+ * the reference tests and the fuzz target compare it with.
  * Untrusted input: every failure returns -1 with a reason, never a crash.
  */
 #ifndef RC_WIRE_MESSAGE_H
@@ -13,6 +15,7 @@
 #include <stdint.h>
 
 #include "reactc.h"
+#include "vdom/arena.h"
 
 /* Deepest nesting accepted in event data (objects/arrays inside data). */
 #define RC_WIRE_MAX_DEPTH 32
@@ -28,8 +31,14 @@ typedef struct rc_message {
     rc_msg_type type;
     /* layout-event */
     char target[48]; /* handler id */
-    rc_value data;   /* the data array (RC_ARRAY, possibly empty) */
-    uint64_t seq;    /* 0 when absent */
+    /* The data array (RC_ARRAY, possibly empty). Its whole tree (items,
+     * keys, strings) lives in the arena of the message that was parsed (a
+     * replayed event's in the hello's), and lasts until rc_message_free:
+     * read it, or rc_value_copy what must outlive the message; never free,
+     * grow or change it. Handlers get it as const (rc_event_get_data) for
+     * the length of the dispatch. */
+    rc_value data;
+    uint64_t seq; /* 0 when absent */
     /* hello */
     char *pathname; /* NULL when absent */
     char *search;
@@ -38,6 +47,11 @@ typedef struct rc_message {
     char *resume_token;        /* hello.resume.token, NULL when absent */
     struct rc_message *replay; /* hello.resume.events: layout-events with seq */
     size_t nreplay;
+    /* Every rc_value of the message: one malloc per chunk, not one per
+     * value, key and string, and one free of the chunks for all of them
+     * (bench/parse: a tree of small objects cost ~7x a flat array of the
+     * same length with a malloc each). */
+    rc_arena arena;
 } rc_message;
 
 /* Most JSON values one message may hold, counted on its text before it is
@@ -55,14 +69,15 @@ typedef struct rc_message {
 /* Parses one message. Returns 0 and fills *out (free with
  * rc_message_free), or -1 with a reason in err. */
 int rc_wire_parse(const char *json, size_t len, rc_message *out, char *err, size_t errlen);
-/* The same without rc_wire_parse's fast path for the common layout-event
- * (jansson reads everything): tests and the fuzz target check that the two
- * agree. */
+/* The same with jansson reading everything: tests and the fuzz target check
+ * that the two agree (the same messages, values and reasons, but for the
+ * position and words after "invalid JSON at " of a JSON syntax error). */
 int rc_wire_parse_general(const char *json, size_t len, rc_message *out, char *err, size_t errlen);
 void rc_message_free(rc_message *m);
 
-/* Converts jansson-free JSON text of any value into an rc_value (used by
- * tests and tools); same limits. */
+/* Converts JSON text of any value into an rc_value that owns its heap
+ * memory as any other (free with rc_value_free; used by tests and tools);
+ * same limits. */
 int rc_wire_parse_value(const char *json, size_t len, rc_value *out, char *err, size_t errlen);
 
 #endif
