@@ -74,14 +74,18 @@ static bool read_event(const rc_value *ev, rc_message *m, why *w) {
     return true;
 }
 
-/* hello.resume: {session, token, events}. */
+/* hello.resume: {session, secret, token, events}; session is required (at
+ * most 64 characters, the base64url id), secret (at most 64 characters),
+ * token and events are optional. */
 static bool read_resume(const rc_value *resume, rc_message *m, why *w) {
     const rc_value *session = member(resume, "session"), *token = member(resume, "token");
-    const rc_value *events = member(resume, "events");
+    const rc_value *secret = member(resume, "secret"), *events = member(resume, "events");
     if (!is(resume, RC_OBJECT) || !is(session, RC_STRING) || session->as.str.len > 64 ||
-        (token && !is(token, RC_STRING)))
-        return refuse(w, "hello: \"resume\" must be {session, token} strings");
+        (token && !is(token, RC_STRING)) ||
+        (secret && (!is(secret, RC_STRING) || secret->as.str.len > 64)))
+        return refuse(w, "hello: \"resume\" must be {session, secret, token} strings");
     m->resume_session = rc_xstrdup(session->as.str.ptr);
+    if (secret) m->resume_secret = rc_xstrdup(secret->as.str.ptr);
     if (token) m->resume_token = rc_xstrdup(token->as.str.ptr);
     if (!events) return true;
     if (!is(events, RC_ARRAY) || events->as.arr.len > RC_WIRE_MAX_REPLAY) {
