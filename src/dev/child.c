@@ -26,8 +26,7 @@ enum { CHILD_LISTEN_FD = 3, CHILD_DEV_FD = 4, CHILD_SECRET_FD = 5 };
 /* A pipe already holding the secret, its write end closed: the read end,
  * or -1 (no secret to share, or no pipe). The text is far below a pipe's
  * buffer, so the write cannot block. */
-static int secret_pipe(void) {
-    const char *secret = dev_secret();
+static int secret_pipe(const char *secret) {
     int p[2];
     if (!secret || pipe2(p, O_CLOEXEC) < 0) return -1;
     size_t len = strlen(secret);
@@ -41,7 +40,7 @@ static int secret_pipe(void) {
 }
 
 dev_child *dev_child_start(const char *bin, char *const *argv, int listen_fd, unsigned version,
-                           const char *status_line) {
+                           const char *secret_text, const char *status_line) {
     int sp[2], ep[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) return NULL;
     if (pipe2(ep, O_CLOEXEC) < 0) {
@@ -54,7 +53,7 @@ dev_child *dev_child_start(const char *bin, char *const *argv, int listen_fd, un
     snprintf(c->bin, sizeof c->bin, "%s", bin);
     c->version = version;
     c->started_ms = dev_now_ms();
-    int secret = secret_pipe();
+    int secret = secret_pipe(secret_text);
     pid_t pid = fork();
     if (pid < 0) {
         if (secret >= 0) close(secret);

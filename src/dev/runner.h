@@ -189,9 +189,10 @@ typedef struct dev_child {
 } dev_child;
 
 /* Starts bin with argv[1..] (argv[0] is replaced by bin), the listening
- * socket and a new channel; sends status_line first. NULL on failure. */
+ * socket, a new channel and secret (NULL: none) through a pipe; sends
+ * status_line first. NULL on failure. */
 dev_child *dev_child_start(const char *bin, char *const *argv, int listen_fd, unsigned version,
-                           const char *status_line);
+                           const char *secret, const char *status_line);
 /* Reads its channel; true when it just said ready. */
 bool dev_child_read_chan(dev_child *c);
 /* Copies its stderr to ours and keeps the tail. */
@@ -288,8 +289,6 @@ void dev_free_version(dev_child *c);
  * environment) the secret every version shares, unless the app has a
  * secret file. */
 void dev_share_secret(void);
-/* That secret's text, written to each version through a pipe; NULL: none. */
-const char *dev_secret(void);
 /* At exit: stops every version, empties and removes R.tmpdir. */
 void dev_stop_all(void);
 

@@ -22,6 +22,9 @@
 #include "dev/runner.h"
 #include "util/env.h"
 
+/* The versions' secret text: NULL when the app reads its own file. */
+static char *shared_secret;
+
 #define READY_TIMEOUT_MS 10000 /* a new version that never listens has failed */
 
 static bool bin_in_use(const char *bin) {
@@ -94,7 +97,7 @@ void dev_start_version(const char *bin, unsigned version) {
         to_stopping(old, SIGKILL);
     }
     char *line = dev_status_now();
-    R.next = dev_child_start(bin, R.opt.child_argv, R.listen_fd, version, line);
+    R.next = dev_child_start(bin, R.opt.child_argv, R.listen_fd, version, shared_secret, line);
     free(line);
     if (!R.next) dev_log("cannot start %s: %s", bin, strerror(errno));
 }
@@ -135,9 +138,6 @@ void dev_check_start_timeout(double now) {
     }
 }
 
-/* The versions' secret text: NULL when the app reads its own file. */
-static char *shared_secret;
-
 /* Tokens must open in every version: one secret for the runner's life,
  * unless the app has its own file. REACTC_SECRET, if given, is taken out of
  * our environment (bytes zeroed): every build step and version we start
@@ -163,8 +163,6 @@ void dev_share_secret(void) {
     for (size_t i = 0; i < sizeof rnd; i++) snprintf(shared_secret + 4 + 2 * i, 3, "%02x", rnd[i]);
     explicit_bzero(rnd, sizeof rnd);
 }
-
-const char *dev_secret(void) { return shared_secret; }
 
 void dev_stop_all(void) {
     dev_child *all[DEV_MAX_STOPPING + 2] = {R.cur, R.next};
