@@ -11,6 +11,7 @@
 #include "core/track.h"
 #include "reactc_layout.h"
 #include "server/server.h"
+#include "store/marks.h"
 #include "util/alloc.h"
 
 static pthread_mutex_t apps_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -37,6 +38,10 @@ void rc_post_init(rc_server *s) {
     running = s;
     pthread_mutex_unlock(&apps_lock);
     rc_store_set_wake(wake_for_stores, s);
+    /* Persisted stores debounce on this loop; exactly-once marks live as
+     * long as this server's tokens (store/marks.h). */
+    rc_store_set_timers(&s->timer_host);
+    rc_store_marks_set_ttl(s->cfg.token_ttl);
 }
 
 void rc_post_drain(rc_server *s) {
@@ -68,6 +73,7 @@ void rc_post_free(rc_server *s) {
     /* Run what was posted before the app went away, so posters' args are
      * freed by their own functions. */
     rc_post_drain(s);
+    rc_store_set_timers(NULL); /* writes what persisted stores have pending */
     pthread_mutex_destroy(&s->post_lock);
 }
 
