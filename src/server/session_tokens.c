@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "server/session.h"
+#include "store/marks.h"
 #include "util/clock.h"
 
 static void on_token_timer(struct ev_loop *loop, ev_timer *w, int revents);
@@ -37,6 +38,15 @@ void rc_session_write_token(rc_session *se, rc_buf *b, bool force) {
     rc_server *s = se->server;
     uint64_t epoch = rc_layout_get_state_epoch(se->layout);
     if (se->tokens_off || (!force && epoch == se->token_epoch)) return;
+    /* A token holds every event up to last_seq, and the client forgets the
+     * events a token holds. An event whose write to a persisted store is
+     * not in its file yet must stay with the client (a kill -9 now loses
+     * the write, and the replay applies it once): the token waits for the
+     * file (docs/guide/shared-state.md, "Exactly once"). */
+    if (rc_store_marks_unsaved(se->id_text)) {
+        se->token_held = true;
+        return;
+    }
     double now = rc_monotonic_s(), wait = s->cfg.token_interval_ms / 1000.0 - (now - se->token_at);
     if (!force && wait > 0) {
         if (!ev_is_active(&se->token_timer)) {

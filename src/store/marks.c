@@ -104,8 +104,35 @@ bool rc_marks_raise(rc_marks *m, const char *session, uint64_t seq, int64_t at) 
     }
     k->seq = seq;
     k->at = at;
+    k->unsaved = m->persisted;
     link_order(m, k);
     return true;
+}
+
+bool rc_store_marks_unsaved(const char *session) {
+    if (!session) return false;
+    uint64_t h = rc_hash_str(RC_HASH_SEED, session);
+    for (const rc_marks *m = domains; m; m = m->next_domain) {
+        const rc_mark *k = m->persisted ? find(m, session, h) : NULL;
+        if (k && k->unsaved) return true;
+    }
+    return false;
+}
+
+void rc_marks_saved(rc_marks *m) {
+    for (rc_mark *k = m->oldest; k; k = k->newer) k->unsaved = false;
+}
+
+static void (*saved_fn)(void *arg);
+static void *saved_arg;
+
+void rc_store_set_saved(void (*fn)(void *arg), void *arg) {
+    saved_fn = fn;
+    saved_arg = arg;
+}
+
+void rc_store_saved(void) {
+    if (saved_fn) saved_fn(saved_arg);
 }
 
 void rc_marks_foreach(const rc_marks *m, void (*fn)(void *user, const rc_mark *mark), void *user) {

@@ -28,7 +28,8 @@ typedef struct rc_mark {
     char *session;
     uint64_t hash;
     uint64_t seq;
-    int64_t at; /* unix seconds of the last raise */
+    int64_t at;   /* unix seconds of the last raise */
+    bool unsaved; /* raised in a persisted domain, not in its file yet */
     struct rc_mark *older, *newer, *hash_next;
 } rc_mark;
 
@@ -37,7 +38,9 @@ typedef struct rc_marks {
     rc_mark *oldest, *newest;
     size_t count;
     struct rc_marks *next_domain; /* every live domain, for inherit */
-    /* Told when inherit raised a mark (a persisted domain writes it). */
+    /* A persisted store's (persist.c): its raises are unsaved until its
+     * file is written, and an inherit is told (the file writes it). */
+    bool persisted;
     void (*on_inherit)(struct rc_marks *m);
 } rc_marks;
 
@@ -53,6 +56,13 @@ uint64_t rc_marks_get(const rc_marks *m, const char *session);
 bool rc_marks_raise(rc_marks *m, const char *session, uint64_t seq, int64_t at);
 /* Drops the marks whose last raise is older than the ttl at `now`. */
 void rc_marks_expire(rc_marks *m, int64_t now);
+/* Whether session has a mark raised in a persisted domain whose file was
+ * not written since: its event is not durable yet, so no token may hold
+ * it (the server holds the session's token until the file is written:
+ * rc_store_set_saved). */
+bool rc_store_marks_unsaved(const char *session);
+/* The file of a persisted domain was written: its marks are saved. */
+void rc_marks_saved(rc_marks *m);
 /* Calls fn for every mark, oldest first. */
 void rc_marks_foreach(const rc_marks *m, void (*fn)(void *user, const rc_mark *mark), void *user);
 
@@ -64,5 +74,9 @@ uint32_t rc_store_marks_ttl(void);
  * `to` starts with `from`'s marks in every domain, so the events both tabs
  * hold are not applied again. */
 void rc_store_marks_inherit(const char *from, const char *to);
+/* fn(arg) after a persisted store's file was written (the server sends
+ * the tokens it held for unsaved marks). NULL: none. */
+void rc_store_set_saved(void (*fn)(void *arg), void *arg);
+void rc_store_saved(void);
 
 #endif

@@ -15,6 +15,16 @@ size_t rc_store_drain(void) { return 0; }
 
 void rc_store_set_timers(const rc_timer_host *timers) { (void)timers; }
 
+void rc_store_set_saved(void (*fn)(void *arg), void *arg) {
+    (void)fn;
+    (void)arg;
+}
+
+bool rc_store_marks_unsaved(const char *session) {
+    (void)session;
+    return false;
+}
+
 void rc_store_marks_set_ttl(uint32_t seconds) { (void)seconds; }
 
 void rc_store_marks_inherit(const char *from, const char *to) {

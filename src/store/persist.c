@@ -36,7 +36,7 @@ void rc_log(rc_layout *l, rc_log_level level, const char *fmt, ...) RC_PRINTF(3,
 #define HASH_LEN   32
 #define HEADER_LEN (MAGIC_LEN + 1 + HASH_LEN)
 /* Larger is not a settings file: refused before it is read into memory. */
-#define FILE_MAX (64u << 20)
+#define FILE_MAX   (64u << 20)
 
 static rc_store_file *files;
 static const rc_timer_host *timers;
@@ -91,8 +91,8 @@ static int write_all(int fd, const void *p, size_t n) {
 /* fsync of the directory holding path: the rename is durable after it. */
 static int sync_dir(const char *path) {
     const char *slash = strrchr(path, '/');
-    char *dir = slash ? rc_xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
-                      : rc_xstrdup(".");
+    char *dir =
+        slash ? rc_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : rc_xstrdup(".");
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     free(dir);
     if (fd < 0) return -1;
@@ -106,7 +106,7 @@ static int write_file(rc_store_file *f) {
     rc_marks_expire(&f->marks, now);
     rc_buf body;
     rc_buf_init(&body);
-    rc_snapshot_meta meta = {(uint32_t)now, rc_store_marks_ttl(), f->store->version, 0,
+    rc_snapshot_meta meta = {(uint32_t)now,  rc_store_marks_ttl(),  f->store->version, 0,
                              f->store->name, strlen(f->store->name)};
     rc_snapshot_write_from(&body, &meta, each_slot, f);
     unsigned char head[HEADER_LEN];
@@ -134,12 +134,28 @@ static int write_file(rc_store_file *f) {
     return rc;
 }
 
+static void due(void *arg);
+
+static void arm(rc_store_file *f) {
+    f->timer = timers->start(timers->host, RC_STORE_FILE_DEBOUNCE_MS, false, due, f);
+}
+
+/* After a write its marks are saved: the server may send the tokens that
+ * hold their events. A failed write stays due and is tried again a
+ * debounce window later (a full disk, a read-only remount). */
 static int flush(rc_store_file *f) {
     if (!f->dirty) return 0;
     f->dirty = false;
     if (f->timer) timers->stop(timers->host, f->timer);
     f->timer = NULL;
-    return write_file(f);
+    if (write_file(f) == 0) {
+        rc_marks_saved(&f->marks);
+        rc_store_saved();
+        return 0;
+    }
+    f->dirty = true;
+    if (timers) arm(f);
+    return -1;
 }
 
 static void due(void *arg) {
@@ -152,7 +168,7 @@ void rc_store_file_changed(rc_store *st) {
     rc_store_file *f = st->file;
     if (f->dirty) return; /* joins the write already due */
     f->dirty = true;
-    if (timers) f->timer = timers->start(timers->host, RC_STORE_FILE_DEBOUNCE_MS, false, due, f);
+    if (timers) arm(f);
     else flush(f);
 }
 
@@ -169,15 +185,23 @@ int rc_store_sync(void) {
 }
 
 void rc_store_set_timers(const rc_timer_host *host) {
-    /* Writes armed on the old host go out now rather than never. */
+    /* Writes armed on the old host go out now rather than never; one that
+     * fails waits on the new host (or for the next change). */
     if (timers) rc_store_sync();
+    for (rc_store_file *f = files; f; f = f->next)
+        if (f->timer) {
+            timers->stop(timers->host, f->timer);
+            f->timer = NULL;
+        }
     timers = host;
+    for (rc_store_file *f = files; f && timers; f = f->next)
+        if (f->dirty) arm(f);
 }
 
 void rc_store_file_close(rc_store *st) {
     rc_store_file *f = st->file;
     if (!f) return;
-    flush(f);
+    if (flush(f) < 0 && f->timer) timers->stop(timers->host, f->timer); /* logged; given up */
     for (rc_store_file **pp = &files; *pp; pp = &(*pp)->next)
         if (*pp == f) {
             *pp = f->next;
@@ -211,7 +235,8 @@ static int check_slot(const rc_store *st, const char *addr, const rc_value *v, c
         return 0;
     }
     if (strncmp(addr, "m:", 2) == 0) {
-        const rc_value *seq = v->kind == RC_ARRAY && v->as.arr.len == 2 ? &v->as.arr.items[0] : NULL;
+        const rc_value *seq =
+            v->kind == RC_ARRAY && v->as.arr.len == 2 ? &v->as.arr.items[0] : NULL;
         if (!seq || seq->kind != RC_INT || seq->as.i <= 0 || v->as.arr.items[1].kind != RC_INT)
             return snprintf(err, errlen, "a malformed mark"), -1;
         return 0;
@@ -325,6 +350,7 @@ int rc_store_persist(rc_store *st, const char *path) {
     f->path = rc_xstrdup(path);
     f->store = st;
     rc_marks_init(&f->marks);
+    f->marks.persisted = true;
     f->marks.on_inherit = on_inherit;
     f->next = files;
     files = f;

@@ -23,7 +23,7 @@
 #include "store/marks.h"
 #include "store/store.h"
 
-#define RC_STORE_FILE_FORMAT 1
+#define RC_STORE_FILE_FORMAT      1
 /* Changes within this window share one write (see rc_store_persist). */
 #define RC_STORE_FILE_DEBOUNCE_MS 1000
 
