@@ -42,10 +42,16 @@ void rc_session_write_token(rc_session *se, rc_buf *b, bool force) {
      * events a token holds. An event whose write to a persisted store is
      * not in its file yet must stay with the client (a kill -9 now loses
      * the write, and the replay applies it once): the token waits for the
-     * file (docs/guide/shared-state.md, "Exactly once"). */
+     * file (docs/guide/shared-state.md, "Exactly once"). A first tree
+     * (force) must carry a token, which the client takes in place of its
+     * own: the files are written now instead (a re-attach or a resume
+     * costs one early write). */
     if (rc_store_marks_unsaved(se->id_text)) {
-        se->token_held = true;
-        return;
+        if (!force) {
+            se->token_held = true;
+            return;
+        }
+        rc_store_save_now();
     }
     double now = rc_monotonic_s(), wait = s->cfg.token_interval_ms / 1000.0 - (now - se->token_at);
     if (!force && wait > 0) {
@@ -91,6 +97,10 @@ static void on_token_timer(struct ev_loop *loop, ev_timer *w, int revents) {
     rc_session *se = w->data;
     if (!se->wsi || !se->layout || se->closing) return; /* re-attach sends one */
     if (rc_layout_get_state_epoch(se->layout) == se->token_epoch) return;
+    if (rc_store_marks_unsaved(se->id_text)) { /* sent once the file is written */
+        se->token_held = true;
+        return;
+    }
     rc_buf *b = rc_session_msg_begin(se->server);
     rc_jw_raw(b, "{\"type\":\"token\"");
     size_t before = b->len;

@@ -78,5 +78,7 @@ void rc_store_marks_inherit(const char *from, const char *to);
  * the tokens it held for unsaved marks). NULL: none. */
 void rc_store_set_saved(void (*fn)(void *arg), void *arg);
 void rc_store_saved(void);
+/* Writes every persisted store with changes due, now (persist.c). */
+void rc_store_save_now(void);
 
 #endif

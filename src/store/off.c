@@ -25,6 +25,8 @@ bool rc_store_marks_unsaved(const char *session) {
     return false;
 }
 
+void rc_store_save_now(void) {}
+
 void rc_store_marks_set_ttl(uint32_t seconds) { (void)seconds; }
 
 void rc_store_marks_inherit(const char *from, const char *to) {

@@ -184,6 +184,8 @@ int rc_store_sync(void) {
     return rc;
 }
 
+void rc_store_save_now(void) { rc_store_sync(); }
+
 void rc_store_set_timers(const rc_timer_host *host) {
     /* Writes armed on the old host go out now rather than never; one that
      * fails waits on the new host (or for the next change). */
