@@ -15,7 +15,11 @@
  *   queue.c    writes published by other threads, waiting for the loop
  *   store.c    the registry, value stores: create, free, read, stage, apply
  *   items.c    keyed collections: the index, items, reads, stage, apply
- *   memory.c   the in-memory backend: applies a batch at once
+ *   marks.c    exactly-once marks: per session id, the last event seq
+ *              whose batch committed, per domain (memory, each file)
+ *   persist.c  persisted stores: restore, debounced atomic writes
+ *   memory.c   the in-memory backend: applies a batch at once, skipping
+ *              a replayed event's writes and raising its marks
  *   publish.c  rc_store_publish_* (any thread) and rc_store_drain (loop)
  *
  * A backend decides batches (backend.h): the in-memory one applies them at
