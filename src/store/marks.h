@@ -14,7 +14,8 @@
  * every seq at or below the mark once it is sealed after it, and a token
  * lives at most ttl): marks are kept in order of their last raise and the
  * oldest dropped when expired, on every raise. Cost: one entry per session
- * that wrote a store in the last ttl (64 bytes + the id, 22 bytes; 64-bit).
+ * that wrote a store in the last ttl: about 150 bytes on 64-bit with the id
+ * and the hash slot (bench/store), 35 bytes in a file.
  */
 #ifndef RC_STORE_MARKS_H
 #define RC_STORE_MARKS_H
