@@ -218,3 +218,33 @@ scenario('kill -9 right after the token that holds a toggle: the file has the to
     await allShow(t, app, tabs, on ? 'on' : 'off');
   }
 });
+
+// A duplicated tab copies its original's session storage: its session id,
+// its token and the events that token does not hold yet. It resumes that
+// token into a new session id (the original is live) and replays those
+// events: the marks of the token's session id come with it, so the toggle
+// the original already applied is not applied again. (--token-interval
+// 60000 keeps the toggle out of the original's token meanwhile.)
+scenario('a duplicated tab resumes into a new session and does not apply its original\'s toggle again', async (app, t) => {
+  const a = await openTab(t, app);
+  await toggle(a);
+  await waitText(a.page, '#fan-state', 'on');
+  const storage = await a.page.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
+  assert.match(storage, /layout-event/, 'the original still holds its toggle');
+  const { page, errors } = await browser.openPage(t);
+  page.setDefaultTimeout(15000);
+  await page.addInitScript((d) => {
+    if (sessionStorage.getItem('__duplicated')) return;
+    for (const [k, v] of JSON.parse(d)) sessionStorage.setItem(k, v);
+    sessionStorage.setItem('__duplicated', '1');
+  }, storage);
+  await gotoApp(page, `${app.proxy.url}/`, '#fan');
+  await app.server.waitStderr(/replayed event skipped/);
+  assert.equal(await text(page, '#fan-state'), 'on');
+  assert.equal(await fanOf(a), 'on');
+  await allShow(t, app, [a], 'on');
+  // Two sessions now: the copy numbers its own events on from there.
+  await page.click('#fan');
+  await waitText(a.page, '#fan-state', 'off');
+  assert.deepEqual(realErrors(errors), []);
+}, ['--token-interval', '60000', '--log-level', 'info']);
