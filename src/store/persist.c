@@ -166,10 +166,14 @@ static void due(void *arg) {
 
 void rc_store_file_changed(rc_store *st) {
     rc_store_file *f = st->file;
+    if (!timers) { /* no loop to wait on: now (again, after a failure) */
+        f->dirty = true;
+        flush(f);
+        return;
+    }
     if (f->dirty) return; /* joins the write already due */
     f->dirty = true;
-    if (timers) arm(f);
-    else flush(f);
+    arm(f);
 }
 
 static void on_inherit(rc_marks *m) {

@@ -333,6 +333,32 @@ static void test_a_damaged_file_is_set_aside_and_ignored(void **state) {
     remove_dir();
 }
 
+/* A write that fails (here: no directory) is logged and leaves the event
+ * unsaved (its token keeps waiting); the next change tries again. */
+static void test_a_failed_write_keeps_the_event_unsaved(void **state) {
+    (void)state;
+    make_dir();
+    char missing[160];
+    snprintf(missing, sizeof missing, "%s/sub", dir);
+    snprintf(path, sizeof path, "%s/sub/fan.store", dir);
+    make_fan();
+    assert_int_equal(rc_store_persist(G.fan, path), 0);
+    rc_layout *l = session("S1");
+    fire(l, "fan", "onClick", NULL, 1);
+    assert_true(rc_store_marks_unsaved("S1"));
+    assert_int_equal(rc_store_sync(), -1);
+    assert_int_equal(mkdir(missing, 0700), 0);
+    fire(l, "fan", "onClick", NULL, 2); /* the next change writes both */
+    assert_false(rc_store_marks_unsaved("S1"));
+    assert_true(exists(""));
+    assert_int_equal(rc_store_sync(), 0);
+    drop(&G.fan);
+    unlink(path);
+    rmdir(missing);
+    snprintf(path, sizeof path, "%s/fan.store", dir);
+    remove_dir();
+}
+
 /* ---- debounce ------------------------------------------------------------ */
 
 static void *fake_start(void *host, uint32_t ms, bool repeat, void (*cb)(void *), void *arg) {
@@ -423,6 +449,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_struct_store_persists_and_a_new_version_is_ignored,
                                         fresh, cleanup),
         cmocka_unit_test_setup_teardown(test_a_damaged_file_is_set_aside_and_ignored, fresh,
+                                        cleanup),
+        cmocka_unit_test_setup_teardown(test_a_failed_write_keeps_the_event_unsaved, fresh,
                                         cleanup),
         cmocka_unit_test_setup_teardown(test_writes_are_debounced, fresh, cleanup),
     };
