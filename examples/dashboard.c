@@ -260,6 +260,10 @@ int main(int argc, char **argv) {
                   .title = "Dashboard",
                   .client = {.idle_s = UINT32_MAX}};
     int rc = rc_app_parse_args(&app, n, argv);
+    for (int i = 1; rc > 0 && i < n; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            printf("  --state DIR      the directory of the fan's and the settings' files "
+                   "(default: the working directory)\n");
     if (rc) return rc > 0 ? 0 : 2;
     device_open(dir);
     return rc_app_run(&app);
