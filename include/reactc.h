@@ -703,8 +703,10 @@ int rc_store_publish_cas(rc_store *store, const char *key, uint64_t version, con
  * is fsynced), at most once a second: changes within a second share one
  * write, and rc_app_run's end and rc_store_free write what is pending.
  * 0, or -1 (logged) if the store is persisted already or another store
- * uses path. A write that fails is logged and retried with the next
- * change. Call it before rc_app_run, on the thread that owns the store. */
+ * uses path. A write that fails is logged and retried a second later
+ * (with no timer host: at the next change); until it succeeds, tokens
+ * holding events that wrote the store wait. Call it before rc_app_run, on
+ * the thread that owns the store. */
 int rc_store_persist(rc_store *store, const char *path);
 /* Writes every persisted store with changes not written yet, now (before
  * a planned power-off, say). 0, or -1 if a write failed (logged). */
