@@ -14,6 +14,12 @@
  * Each session is a small dashboard page: a header, a settings list and a
  * component showing the fan and the temperature from two stores.
  *
+ * Exactly once and persistence (docs/guide/shared-state.md): the memory of
+ * a session's mark, and the time a persisted store's write takes (temp
+ * file, fsync, rename, directory fsync; in the directory of $TMPDIR or
+ * /tmp, so on that file system) and its restore, with no marks and with
+ * 10,000 sessions' marks in the file.
+ *
  * Usage: store [runs]. "RESULT key=value" lines carry the figures for
  * bench/run.sh.
  */
@@ -22,7 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+#include <unistd.h>
+
+#include "reactc.h"
 #include "reactc_layout.h"
+#include "store/persist.h"
 #include "util/buf.h"
 #include "wire/model.h"
 #include "timing.h"
@@ -143,6 +154,64 @@ static void subscription_memory(size_t n) {
     close_sessions(b, n);
 }
 
+/* Memory of one exactly-once mark (malloc'd, with the allocator's
+ * overhead): n sessions' marks in a domain of their own. */
+static void mark_memory(size_t n) {
+    struct mallinfo2 m0 = mallinfo2();
+    rc_marks m;
+    rc_marks_init(&m);
+    char id[32];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(id, sizeof id, "%022zu", i); /* a session id's 22 characters */
+        rc_marks_raise(&m, id, 5, (int64_t)time(NULL));
+    }
+    struct mallinfo2 m1 = mallinfo2();
+    double per = (double)(m1.uordblks - m0.uordblks) / (double)n;
+    printf("memory per exactly-once mark: %.1f bytes\n", per);
+    printf("RESULT store_mark_bytes=%.1f\n", per);
+    rc_marks_free(&m);
+}
+
+/* A persisted int store written `runs` times (no timer host: each change is
+ * one write), with `marks` sessions' marks in its file; then restored. */
+static void persist_cost(size_t marks, int runs) {
+    const char *tmp = getenv("TMPDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/reactc-bench-%ld.store", tmp && *tmp ? tmp : "/tmp",
+             (long)getpid());
+    unlink(path);
+    rc_store *st = rc_store_new("bench", &(rc_value){.kind = RC_INT, .as.i = 0});
+    rc_store_persist(st, path);
+    char id[32];
+    for (size_t i = 0; i < marks; i++) {
+        snprintf(id, sizeof id, "%022zu", i);
+        rc_marks_raise(rc_store_marks_of(st), id, 7, (int64_t)time(NULL));
+    }
+    double *t = malloc((size_t)runs * sizeof *t);
+    for (int r = 0; r < runs; r++) {
+        double t0 = bench_now_us();
+        rc_store_set_int(st, r + 1);
+        t[r] = bench_now_us() - t0;
+    }
+    double write = bench_median(t, runs);
+    rc_store_free(st);
+    double t0 = bench_now_us();
+    st = rc_store_new("bench", NULL);
+    rc_store_persist(st, path);
+    double restore = bench_now_us() - t0;
+    FILE *f = fopen(path, "rb");
+    long size = 0;
+    if (f && fseek(f, 0, SEEK_END) == 0) size = ftell(f);
+    if (f) fclose(f);
+    printf("persisted store, %zu marks (%ld-byte file): write %.2f ms median, restore %.2f ms\n",
+           marks, size, write / 1e3, restore / 1e3);
+    printf("RESULT store_persist_%zu_write_ms=%.2f store_persist_%zu_restore_ms=%.2f\n", marks,
+           write / 1e3, marks, restore / 1e3);
+    rc_store_free(st);
+    unlink(path);
+    free(t);
+}
+
 int main(int argc, char **argv) {
     int runs = argc > 1 ? atoi(argv[1]) : 21;
     if (runs < 1) runs = 1;
@@ -151,6 +220,9 @@ int main(int argc, char **argv) {
     measure(1000, runs);
     measure(10000, runs);
     subscription_memory(10000);
+    mark_memory(100000);
+    persist_cost(0, runs);
+    persist_cost(10000, runs);
     rc_store_free(fan);
     rc_store_free(temp);
     return 0;

@@ -1,12 +1,20 @@
 /*
- * dashboard: what an embedded device shows. Live values pushed from the
- * server (uptime from a timer hook; a temperature from a sensor thread
- * through rc_app_post), a settings form kept in one C struct slot, and a
- * toggle. Every value survives a reconnect; the settings struct is what a
- * device would persist.
+ * dashboard: what an embedded device shows, as a device would: the fan,
+ * the settings and the temperature belong to the device, so they are
+ * stores every tab sees (a change in one tab shows in all of them); the
+ * fan and the settings are persisted to files (they survive a reboot); a
+ * sensor thread publishes the temperature. What belongs to one tab stays a
+ * state slot of that tab's session: the uptime it shows and its details
+ * panel (open or not, a half-typed note), which resume from its token.
+ *
+ *   dashboard [--state DIR] [reactc options]
+ *
+ * DIR (default: the working directory) holds dashboard-fan.store and
+ * dashboard-settings.store. The gallery (RC_NO_MAIN) keeps them in memory.
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,57 +22,35 @@
 
 #include "example.h"
 
-/* ---- the simulated sensor: a thread, posting into the loop -------------- */
+/* ---- the device: its stores ---------------------------------------------- */
 
-#define MAX_SUBSCRIBERS 1024
+typedef struct settings {
+    char name[64];
+    int32_t sample_ms; /* the sensor's period */
+    char unit;         /* 'C' or 'F' */
+    bool alerts;
+} settings;
 
-/* A session's subscription: where its readings go, and its settings (for
- * the sample interval). Loop thread only. */
-typedef struct subscriber {
-    rc_state *temp;
-    rc_state *cfg;
-    double last; /* when it last took a reading */
-} subscriber;
+/* Version 2: the fan moved out into a store of its own. A file of another
+ * version is reported and ignored (the defaults apply). */
+static const rc_struct_type settings_type = {"dashboard.settings", sizeof(settings), 2};
 
-static subscriber subscribers[MAX_SUBSCRIBERS];
-static size_t nsubscribers;
-
-static double now_s(void);
-static int32_t sample_ms_of(const rc_state *cfg);
+static rc_store *fan, *config, *temperature;
+/* The sensor thread's period, copied from the settings on the loop thread
+ * (the thread must not read a store). */
+static _Atomic int32_t sensor_ms = 100;
 static pthread_once_t sensor_once = PTHREAD_ONCE_INIT;
-static rc_app *sensor_app;
-
-typedef struct reading {
-    double celsius;
-} reading;
-
-/* Runs on the loop thread: hand the reading to every subscribed session
- * whose sample interval has passed. */
-static void deliver(void *arg) {
-    reading *r = arg;
-    double now = now_s();
-    for (size_t i = 0; i < nsubscribers; i++) {
-        subscriber *sub = &subscribers[i];
-        if ((now - sub->last) * 1000.0 + 1.0 < sample_ms_of(sub->cfg)) continue;
-        sub->last = now;
-        rc_state_set_float(sub->temp, r->celsius);
-    }
-    free(r);
-}
 
 static void *sensor_thread(void *arg) {
     (void)arg;
     for (unsigned tick = 0;; tick++) {
-        reading *r = malloc(sizeof *r);
-        if (!r) break;
         /* A slow wave plus a little deterministic jitter, rounded to 0.1. */
         double t = tick / 10.0;
-        r->celsius = round((21.5 + 2.0 * sin(t / 6.0) + 0.3 * sin(t * 1.7)) * 10.0) / 10.0;
-        if (rc_app_post(sensor_app, deliver, r) < 0) { /* the app stopped */
-            free(r);
-            break;
-        }
-        nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL); /* every 100 ms */
+        double c = round((21.5 + 2.0 * sin(t / 6.0) + 0.3 * sin(t * 1.7)) * 10.0) / 10.0;
+        /* Merged with a reading not applied yet: one render per loop turn. */
+        rc_store_publish_float(temperature, c);
+        int32_t ms = atomic_load(&sensor_ms);
+        nanosleep(&(struct timespec){ms / 1000, (long)(ms % 1000) * 1000000L}, NULL);
     }
     return NULL;
 }
@@ -74,30 +60,73 @@ static void start_sensor(void) {
     if (pthread_create(&th, NULL, sensor_thread, NULL) == 0) pthread_detach(th);
 }
 
-static void unsubscribe(void *temp) {
-    for (size_t i = 0; i < nsubscribers; i++)
-        if (subscribers[i].temp == temp) {
-            subscribers[i] = subscribers[--nsubscribers];
-            break;
-        }
-}
-
-typedef struct subscribe_arg {
-    rc_state *temp, *cfg;
-} subscribe_arg;
-
-/* Effect: subscribe this session's temperature slot; cleanup unsubscribes. */
-static rc_cleanup subscribe(rc_effect *e, void *arg) {
-    const subscribe_arg *a = arg;
-    rc_app *app = rc_layout_get_app(rc_effect_get_layout(e));
-    if (!app || nsubscribers == MAX_SUBSCRIBERS) return RC_NO_CLEANUP;
-    sensor_app = app;
+/* Creates the stores once (main, or the first render in the gallery),
+ * persisted under dir when it is not NULL, and starts the sensor. They
+ * live as long as the process: the sensor thread publishes until exit. */
+static void device_open(const char *dir) {
+    if (fan) return;
+    settings initial;
+    memset(&initial, 0, sizeof initial);
+    snprintf(initial.name, sizeof initial.name, "greenhouse-1");
+    initial.sample_ms = 100;
+    initial.unit = 'C';
+    fan = rc_store_new("fan", &(rc_value){.kind = RC_BOOL, .as.b = false});
+    config = rc_store_new_struct("settings", &settings_type, &initial);
+    temperature = rc_store_new("temperature", &(rc_value){.kind = RC_FLOAT, .as.f = 21.5});
+    if (dir) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/dashboard-fan.store", dir);
+        rc_store_persist(fan, path);
+        snprintf(path, sizeof path, "%s/dashboard-settings.store", dir);
+        rc_store_persist(config, path);
+    }
+    atomic_store(&sensor_ms, ((const settings *)rc_store_get_struct(config))->sample_ms);
     pthread_once(&sensor_once, start_sensor);
-    subscribers[nsubscribers++] = (subscriber){a->temp, a->cfg, 0};
-    return (rc_cleanup){unsubscribe, a->temp};
 }
 
-/* ---- uptime, from a timer hook ------------------------------------------ */
+/* ---- handlers: device writes go to the stores ---------------------------- */
+
+static settings current_settings(void) { return *(const settings *)rc_store_get_struct(config); }
+
+static void set_name(rc_event *ev, void *user) {
+    (void)user;
+    settings s = current_settings();
+    snprintf(s.name, sizeof s.name, "%s", rc_event_get_value(ev));
+    rc_store_set_struct(config, &s);
+}
+
+static void set_rate(rc_event *ev, void *user) {
+    (void)user;
+    settings s = current_settings();
+    long v = strtol(rc_event_get_value(ev), NULL, 10);
+    s.sample_ms = (int32_t)(v < 10 ? 10 : v > 60000 ? 60000 : v);
+    rc_store_set_struct(config, &s);
+    atomic_store(&sensor_ms, s.sample_ms);
+}
+
+static void set_unit(rc_event *ev, void *user) {
+    (void)user;
+    settings s = current_settings();
+    s.unit = strcmp(rc_event_get_value(ev), "F") == 0 ? 'F' : 'C';
+    rc_store_set_struct(config, &s);
+}
+
+static void set_alerts(rc_event *ev, void *user) {
+    (void)user;
+    settings s = current_settings();
+    s.alerts = rc_value_get_bool(rc_event_get_field(ev, "checked"), !s.alerts);
+    rc_store_set_struct(config, &s);
+}
+
+/* A toggle, not a set: applied twice it would undo itself, which is what
+ * the exactly-once marks prevent across a replay. */
+static void toggle_fan(rc_event *ev, void *user) {
+    (void)ev;
+    (void)user;
+    rc_store_set_bool(fan, !rc_store_get_bool(fan));
+}
+
+/* ---- this tab's own: uptime, the details panel --------------------------- */
 
 static double process_start;
 
@@ -112,72 +141,78 @@ static void tick(void *uptime) {
     rc_state_set_int(uptime, (int64_t)(now_s() - process_start));
 }
 
-/* ---- settings: one struct slot ------------------------------------------- */
-
-typedef struct settings {
-    char name[64];
-    int32_t sample_ms;
-    char unit; /* 'C' or 'F' */
-    bool alerts;
-    bool fan;
-} settings;
-
-static const rc_struct_type settings_type = {"dashboard.settings", sizeof(settings), 1};
-
-static int32_t sample_ms_of(const rc_state *cfg) {
-    return ((const settings *)rc_state_get_struct(cfg))->sample_ms;
-}
-
-static void set_name(rc_event *ev, void *state) {
-    settings s = *(const settings *)rc_state_get_struct(state);
-    snprintf(s.name, sizeof s.name, "%s", rc_event_get_value(ev));
-    rc_state_set_struct(state, &s);
-}
-
-static void set_rate(rc_event *ev, void *state) {
-    settings s = *(const settings *)rc_state_get_struct(state);
-    long v = strtol(rc_event_get_value(ev), NULL, 10);
-    s.sample_ms = (int32_t)(v < 10 ? 10 : v > 60000 ? 60000 : v);
-    rc_state_set_struct(state, &s);
-}
-
-static void set_unit(rc_event *ev, void *state) {
-    settings s = *(const settings *)rc_state_get_struct(state);
-    s.unit = strcmp(rc_event_get_value(ev), "F") == 0 ? 'F' : 'C';
-    rc_state_set_struct(state, &s);
-}
-
-static void set_alerts(rc_event *ev, void *state) {
-    settings s = *(const settings *)rc_state_get_struct(state);
-    s.alerts = rc_value_get_bool(rc_event_get_field(ev, "checked"), !s.alerts);
-    rc_state_set_struct(state, &s);
-}
-
-static void toggle_fan(rc_event *ev, void *state) {
+static void toggle_details(rc_event *ev, void *open) {
     (void)ev;
-    settings s = *(const settings *)rc_state_get_struct(state);
-    s.fan = !s.fan;
-    rc_state_set_struct(state, &s);
+    rc_state_set_bool(open, !rc_state_get_bool(open));
+}
+
+static void set_note(rc_event *ev, void *note) {
+    rc_state_set_string(note, rc_event_get_value(ev));
+}
+
+static void details(rc_ctx *ctx) {
+    rc_state *open = rc_use_bool(ctx, "details", false);
+    rc_state *note = rc_use_string(ctx, "note", "");
+    bool shown = rc_state_get_bool(open);
+    RC_EL(ctx, "button", .id = "details", .on = RC_ON("click", toggle_details, open)) {
+        rc_attr(ctx, "aria-expanded", shown ? "true" : "false");
+        rc_text(ctx, shown ? "Hide details" : "Show details");
+    }
+    if (!shown) return;
+    RC_EL(ctx, "div", .id = "details-panel") {
+        RC_EL(ctx, "p") { rc_text(ctx, "This panel and its note belong to this tab."); }
+        RC_EL(ctx, "label") {
+            rc_text(ctx, "Note (this tab only) ");
+            RC_EL(ctx, "input", .id = "note", .type = "text", .value = rc_state_get_string(note),
+                  .on = RC_ON("change", set_note, note)) {}
+        }
+    }
+}
+
+static void settings_form(rc_ctx *ctx, const settings *s) {
+    RC_EL(ctx, "form", .id = "settings", .class_ = "settings") {
+        RC_EL(ctx, "label") {
+            rc_text(ctx, "Name ");
+            RC_EL(ctx, "input", .id = "name", .type = "text", .value = s->name,
+                  .on = RC_ON("change", set_name, NULL)) {}
+        }
+        RC_EL(ctx, "label") {
+            rc_text(ctx, "Sample every (ms) ");
+            RC_EL(ctx, "input", .id = "rate", .type = "number",
+                  .on = RC_ON("change", set_rate, NULL)) {
+                rc_attrf(ctx, "value", "%d", (int)s->sample_ms);
+                rc_attr(ctx, "min", "10");
+            }
+        }
+        RC_EL(ctx, "label") {
+            rc_text(ctx, "Unit ");
+            RC_EL(ctx, "select", .id = "unit", .value = s->unit == 'F' ? "F" : "C",
+                  .on = RC_ON("change", set_unit, NULL)) {
+                RC_EL(ctx, "option", .value = "C") { rc_text(ctx, "Celsius"); }
+                RC_EL(ctx, "option", .value = "F") { rc_text(ctx, "Fahrenheit"); }
+            }
+        }
+        RC_EL(ctx, "label") {
+            RC_EL(ctx, "input", .id = "alerts", .type = "checkbox",
+                  .on = RC_ON("change", set_alerts, NULL)) {
+                rc_attr_bool(ctx, "checked", s->alerts);
+            }
+            rc_text(ctx, " Alert above 23 \xc2\xb0"
+                         "C");
+        }
+    }
 }
 
 static void dashboard(rc_ctx *ctx, const void *props) {
     (void)props;
+    device_open(NULL); /* the gallery: in memory */
     rc_state *uptime = rc_use_int(ctx, "uptime", 0);
-    rc_state *temp = rc_use_float(ctx, "temperature", 21.5);
-    settings initial;
-    memset(&initial, 0, sizeof initial);
-    snprintf(initial.name, sizeof initial.name, "greenhouse-1");
-    initial.sample_ms = 100;
-    initial.unit = 'C';
-    rc_state *cfg = rc_use_struct(ctx, "settings", &settings_type, &initial);
-    const settings *s = rc_state_get_struct(cfg);
-
     if (process_start == 0) process_start = now_s();
     rc_use_interval(ctx, 1000, tick, uptime);
-    subscribe_arg sub = {temp, cfg};
-    rc_use_effect(ctx, subscribe, &sub, sizeof sub, RC_ONCE);
-
-    double c = rc_state_get_float(temp);
+    /* Reading the stores subscribes this component to them. */
+    const settings *s = rc_store_get_struct(config);
+    bool on = rc_store_get_bool(fan);
+    double c = rc_store_get_float(temperature);
     double shown = s->unit == 'F' ? c * 9.0 / 5.0 + 32.0 : c;
     bool hot = c > 23.0;
 
@@ -193,46 +228,44 @@ static void dashboard(rc_ctx *ctx, const void *props) {
                 rc_textf(ctx, "%.1f \xc2\xb0%c", shown, s->unit);
             }
             RC_EL(ctx, "dt") { rc_text(ctx, "Fan"); }
-            RC_EL(ctx, "dd", .id = "fan-state") { rc_text(ctx, s->fan ? "on" : "off"); }
+            RC_EL(ctx, "dd", .id = "fan-state") { rc_text(ctx, on ? "on" : "off"); }
         }
-        RC_EL(ctx, "button", .id = "fan", .on = RC_ON("click", toggle_fan, cfg)) {
-            rc_attr(ctx, "aria-pressed", s->fan ? "true" : "false");
-            rc_text(ctx, s->fan ? "Turn fan off" : "Turn fan on");
+        RC_EL(ctx, "button", .id = "fan", .on = RC_ON("click", toggle_fan, NULL)) {
+            rc_attr(ctx, "aria-pressed", on ? "true" : "false");
+            rc_text(ctx, on ? "Turn fan off" : "Turn fan on");
         }
-        RC_EL(ctx, "form", .id = "settings", .class_ = "settings") {
-            RC_EL(ctx, "label") {
-                rc_text(ctx, "Name ");
-                RC_EL(ctx, "input", .id = "name", .type = "text", .value = s->name,
-                      .on = RC_ON("change", set_name, cfg)) {}
-            }
-            RC_EL(ctx, "label") {
-                rc_text(ctx, "Show a reading every (ms) ");
-                RC_EL(ctx, "input", .id = "rate", .type = "number",
-                      .on = RC_ON("change", set_rate, cfg)) {
-                    rc_attrf(ctx, "value", "%d", (int)s->sample_ms);
-                    rc_attr(ctx, "min", "10");
-                }
-            }
-            RC_EL(ctx, "label") {
-                rc_text(ctx, "Unit ");
-                RC_EL(ctx, "select", .id = "unit", .value = s->unit == 'F' ? "F" : "C",
-                      .on = RC_ON("change", set_unit, cfg)) {
-                    RC_EL(ctx, "option", .value = "C") { rc_text(ctx, "Celsius"); }
-                    RC_EL(ctx, "option", .value = "F") { rc_text(ctx, "Fahrenheit"); }
-                }
-            }
-            RC_EL(ctx, "label") {
-                RC_EL(ctx, "input", .id = "alerts", .type = "checkbox",
-                      .on = RC_ON("change", set_alerts, cfg)) {
-                    rc_attr_bool(ctx, "checked", s->alerts);
-                }
-                rc_text(ctx, " Alert above 23 \xc2\xb0"
-                             "C");
-            }
-        }
+        settings_form(ctx, s);
+        details(ctx);
     }
 }
 RC_COMPONENT(dashboard);
 
-/* A dashboard is watched, not touched (a wall display): it never sleeps. */
-RC_EXAMPLE_MAIN(dashboard_component, "Dashboard", .client = {.idle_s = UINT32_MAX})
+#ifndef RC_NO_MAIN
+/* --state DIR is the dashboard's own: taken out before reactc's options
+ * are parsed. */
+int main(int argc, char **argv) {
+    const char *dir = ".";
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (i > 0 && strcmp(argv[i], "--state") == 0 && i + 1 < argc) {
+            dir = argv[++i];
+            continue;
+        }
+        argv[n++] = argv[i];
+    }
+    argv[n] = NULL;
+    /* A dashboard is watched, not touched (a wall display): it never sleeps. */
+    rc_app app = {.root = &dashboard_component,
+                  .head = RC_EXAMPLE_HEAD,
+                  .title = "Dashboard",
+                  .client = {.idle_s = UINT32_MAX}};
+    int rc = rc_app_parse_args(&app, n, argv);
+    for (int i = 1; rc > 0 && i < n; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            printf("  --state DIR      the directory of the fan's and the settings' files "
+                   "(default: the working directory)\n");
+    if (rc) return rc > 0 ? 0 : 2;
+    device_open(dir);
+    return rc_app_run(&app);
+}
+#endif

@@ -693,6 +693,25 @@ int rc_store_publish_update(rc_store *store, const char *key, rc_update_fn fn, c
 int rc_store_publish_cas(rc_store *store, const char *key, uint64_t version, const rc_value *v,
                          rc_store_done_fn done, void *user);
 
+/* Persistence (device settings that survive a reboot, no database): keeps
+ * the store in the file at path (copied) from now until rc_store_free. If
+ * the file exists it is restored now (value or items, and the exactly-once
+ * marks of the sessions that wrote the store); a file that is damaged or
+ * of another store is reported, renamed to PATH.corrupt and ignored (the
+ * store keeps its value). After committed changes the whole store is
+ * written to PATH.tmp, fsynced and renamed over path (then the directory
+ * is fsynced), at most once a second: changes within a second share one
+ * write, and rc_app_run's end and rc_store_free write what is pending.
+ * 0, or -1 (logged) if the store is persisted already or another store
+ * uses path. A write that fails is logged and retried a second later
+ * (with no timer host: at the next change); until it succeeds, tokens
+ * holding events that wrote the store wait. Call it before rc_app_run, on
+ * the thread that owns the store. */
+int rc_store_persist(rc_store *store, const char *path);
+/* Writes every persisted store with changes not written yet, now (before
+ * a planned power-off, say). 0, or -1 if a write failed (logged). */
+int rc_store_sync(void);
+
 /* Hook forms of the readers, for a component that wants to say so: the
  * store's value, and an item (NULL if none). Any read during a render
  * subscribes; these add nothing else and need no fixed call order. */

@@ -213,6 +213,12 @@ size_t rc_layout_count_instances(const rc_layout *layout);
  * first one arrives in an empty queue (and at once if some wait already);
  * the loop then calls rc_store_drain. NULL stops waking. Thread-safe. */
 void rc_store_set_wake(void (*wake)(void *arg), void *arg);
+/* Persisted stores (rc_store_persist) debounce their writes with a one-shot
+ * timer on this host (the loop thread's; reactc's server sets its own).
+ * NULL (the default): every change is written at once; setting another
+ * host (or NULL) first writes what the previous one had pending. The host
+ * must stay valid until replaced. */
+void rc_store_set_timers(const rc_timer_host *timers);
 /* Applies the published writes waiting, in order, on the loop thread (each
  * committed: readers are marked dirty; flush the layouts after). Returns
  * how many were applied. */

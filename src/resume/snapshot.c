@@ -79,7 +79,17 @@ static void write_slot(void *user, const char *address, const rc_value *value) {
     w->count++;
 }
 
+static void layout_slots(const void *src, rc_slot_fn fn, void *user) {
+    rc_layout_foreach_slot(src, fn, user);
+}
+
 void rc_snapshot_write(rc_buf *out, const rc_layout *layout, const rc_snapshot_meta *meta) {
+    rc_snapshot_write_from(out, meta, layout_slots, layout);
+}
+
+void rc_snapshot_write_from(rc_buf *out, const rc_snapshot_meta *meta,
+                            void (*foreach)(const void *src, rc_slot_fn fn, void *user),
+                            const void *src) {
     rc_buf_putc(out, RC_SNAPSHOT_FORMAT);
     unsigned char le[4];
     for (int i = 0; i < 4; i++) le[i] = (unsigned char)(meta->issued >> (8 * i));
@@ -90,7 +100,7 @@ void rc_snapshot_write(rc_buf *out, const rc_layout *layout, const rc_snapshot_m
     put_bytes(out, meta->build, meta->build_len);
     struct writer w = {out, 0, 0, {0}};
     rc_buf_init(&w.slots);
-    rc_layout_foreach_slot(layout, write_slot, &w);
+    foreach(src, write_slot, &w);
     put_varint(out, w.count);
     rc_buf_append(out, w.slots.data, w.slots.len);
     rc_buf_free(&w.slots);

@@ -44,6 +44,11 @@ typedef struct rc_snapshot_meta {
 
 /* Writes meta and every restorable slot of the layout into out. */
 void rc_snapshot_write(rc_buf *out, const rc_layout *layout, const rc_snapshot_meta *meta);
+/* The same format for other slots (a persisted store's file, store/persist.h):
+ * foreach(src, fn, user) calls fn for each (address, value) to write. */
+void rc_snapshot_write_from(rc_buf *out, const rc_snapshot_meta *meta,
+                            void (*foreach)(const void *src, rc_slot_fn fn, void *user),
+                            const void *src);
 
 /* A decoded snapshot: slots by address, for rc_layout_opts.restore. */
 typedef struct rc_snapshot {

@@ -10,7 +10,8 @@
  */
 #include "core/track.h"
 #include "reactc_layout.h"
-#include "server/server.h"
+#include "server/session.h"
+#include "store/marks.h"
 #include "util/alloc.h"
 
 static pthread_mutex_t apps_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -21,6 +22,17 @@ static rc_server *find(const rc_app *app) {
     rc_server *s = running;
     while (s && s->app != app) s = s->running_next;
     return s;
+}
+
+/* A persisted store's file was written: the tokens held for it go out
+ * (the flush seals them; session_tokens.c). */
+static void on_store_saved(void *arg) {
+    rc_server *s = arg;
+    for (rc_session *se = s->sessions; se; se = se->next)
+        if (se->token_held) {
+            se->token_held = false;
+            rc_session_mark_pending(se);
+        }
 }
 
 /* Stores' publishes from other threads wake the loop as posts do
@@ -37,6 +49,11 @@ void rc_post_init(rc_server *s) {
     running = s;
     pthread_mutex_unlock(&apps_lock);
     rc_store_set_wake(wake_for_stores, s);
+    /* Persisted stores debounce on this loop; exactly-once marks live as
+     * long as this server's tokens (store/marks.h). */
+    rc_store_set_timers(&s->timer_host);
+    rc_store_set_saved(on_store_saved, s);
+    rc_store_marks_set_ttl(s->cfg.token_ttl);
 }
 
 void rc_post_drain(rc_server *s) {
@@ -68,6 +85,8 @@ void rc_post_free(rc_server *s) {
     /* Run what was posted before the app went away, so posters' args are
      * freed by their own functions. */
     rc_post_drain(s);
+    rc_store_set_timers(NULL); /* writes what persisted stores have pending */
+    rc_store_set_saved(NULL, NULL);
     pthread_mutex_destroy(&s->post_lock);
 }
 

@@ -53,6 +53,7 @@ struct rc_session {
     ev_timer token_timer;            /* sends a deferred token (token_interval_ms) */
     double token_at;                 /* when the last token was sealed */
     uint64_t token_seq;              /* last event the newest token holds */
+    bool token_held;                 /* waits for a persisted store's file */
     bool base;                       /* base protocol (no hello, whole subtrees) */
     bool started;
     bool pending; /* in the server's flush list */

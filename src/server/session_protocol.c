@@ -35,6 +35,12 @@ static void on_event(rc_session *se, const rc_message *m) {
         rc_session_mark_pending(se);
         return;
     }
+    /* The event's store batch is committed when dispatch returns (the
+     * in-memory backend decides at once), so the ack below follows the
+     * commit. What lets the client forget the event is a token holding it
+     * (token_seq), not the ack: for a write to a persisted store that token
+     * also waits for the file (session_tokens.c). A backend deciding later
+     * must move last_seq from its completion instead. */
     rc_session_dispatch(se, m, true);
     if (m->seq) {
         se->last_seq = m->seq;

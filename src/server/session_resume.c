@@ -19,6 +19,7 @@
 #include "resume/accept.h"
 #include "core/host.h"
 #include "server/session.h"
+#include "store/marks.h"
 #include "util/base64url.h"
 
 /* The connection of shell `se` (a fresh session that only got a hello)
@@ -80,6 +81,13 @@ static void resume(rc_session *se, rc_resume *r, bool id_taken, const rc_message
     /* A live session with this id (a duplicated tab shares sessionStorage):
      * resume the state into a new session id rather than steal it. */
     if (!id_taken) rc_session_set_id(se, r->session);
+    /* The token's session id names the exactly-once marks: a copy resumed
+     * into a new id must not apply again what the original committed. */
+    else {
+        char from[sizeof se->id_text];
+        from[rc_base64url_encode(from, r->session, RC_SESSION_ID_BYTES)] = '\0';
+        rc_store_marks_inherit(from, se->id_text);
+    }
     se->token_version = r->claims.version;
     se->last_seq = r->snapshot.meta.last_seq;
     if (r->claims.build_tag != s->build_tag)

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "server/session.h"
+#include "store/marks.h"
 #include "util/clock.h"
 
 static void on_token_timer(struct ev_loop *loop, ev_timer *w, int revents);
@@ -37,6 +38,21 @@ void rc_session_write_token(rc_session *se, rc_buf *b, bool force) {
     rc_server *s = se->server;
     uint64_t epoch = rc_layout_get_state_epoch(se->layout);
     if (se->tokens_off || (!force && epoch == se->token_epoch)) return;
+    /* A token holds every event up to last_seq, and the client forgets the
+     * events a token holds. An event whose write to a persisted store is
+     * not in its file yet must stay with the client (a kill -9 now loses
+     * the write, and the replay applies it once): the token waits for the
+     * file (docs/guide/shared-state.md, "Exactly once"). A first tree
+     * (force) must carry a token, which the client takes in place of its
+     * own: the files are written now instead (a re-attach or a resume
+     * costs one early write). */
+    if (rc_store_marks_unsaved(se->id_text)) {
+        if (!force) {
+            se->token_held = true;
+            return;
+        }
+        rc_store_save_now();
+    }
     double now = rc_monotonic_s(), wait = s->cfg.token_interval_ms / 1000.0 - (now - se->token_at);
     if (!force && wait > 0) {
         if (!ev_is_active(&se->token_timer)) {
@@ -81,6 +97,10 @@ static void on_token_timer(struct ev_loop *loop, ev_timer *w, int revents) {
     rc_session *se = w->data;
     if (!se->wsi || !se->layout || se->closing) return; /* re-attach sends one */
     if (rc_layout_get_state_epoch(se->layout) == se->token_epoch) return;
+    if (rc_store_marks_unsaved(se->id_text)) { /* sent once the file is written */
+        se->token_held = true;
+        return;
+    }
     rc_buf *b = rc_session_msg_begin(se->server);
     rc_jw_raw(b, "{\"type\":\"token\"");
     size_t before = b->len;

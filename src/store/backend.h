@@ -20,7 +20,12 @@ struct rc_store_backend {
     /* Takes the batch (owned from now on) and, now or later on the loop
      * thread, applies it or not and calls rc_store_batch_finish. A
      * backend that decides later must also hold rc_store_free of a store
-     * in flight until then (detach). */
+     * in flight until then (detach). Exactly once (marks.h): a batch with
+     * a session (an event's) skips its writes when that session's mark is
+     * at or above batch->seq and raises the mark with the writes, as one
+     * step: the in-memory backend in one loop step, a Redis backend in the
+     * same script as the writes (the mark a key per session id, with the
+     * token ttl as its expiry). */
     void (*commit)(rc_store_backend *b, rc_store_batch *batch);
 };
 

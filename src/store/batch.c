@@ -12,6 +12,7 @@
  */
 #include <string.h>
 
+#include "core/internal.h"
 #include "store/backend.h"
 #include "util/alloc.h"
 
@@ -43,6 +44,8 @@ static rc_store_batch *take_open_batch(rc_layout *layout, uint64_t seq) {
     *b = open_batch;
     b->layout = layout;
     b->seq = seq;
+    /* Copied: a backend deciding later may outlive the layout. */
+    b->session = layout && seq && layout->session_id ? rc_xstrdup(layout->session_id) : NULL;
     memset(&open_batch, 0, sizeof open_batch);
     return b;
 }
@@ -104,6 +107,7 @@ void rc_store_unstage(rc_store *st) {
 void rc_store_batch_finish(rc_store_batch *b, int status) {
     for (size_t i = 0; i < b->nwrites; i++) free_write(&b->writes[i]);
     free(b->writes);
+    free(b->session);
     /* Completions last: they may write again (a new batch). */
     for (size_t i = 0; i < b->ndone; i++) b->done[i].fn(status, b->done[i].user);
     free(b->done);

@@ -1,9 +1,10 @@
 /*
- * Stores left out (RC_WITH_STORES=OFF, docs/size.md): the server's two
- * calls into the layer do nothing. The core's write scopes stay, with no
+ * Stores left out (RC_WITH_STORES=OFF, docs/size.md): the server's calls
+ * into the layer do nothing. The core's write scopes stay, with no
  * commit hook set, and cost a counter each.
  */
 #include "reactc_layout.h"
+#include "store/marks.h"
 
 void rc_store_set_wake(void (*wake)(void *arg), void *arg) {
     (void)wake;
@@ -11,3 +12,24 @@ void rc_store_set_wake(void (*wake)(void *arg), void *arg) {
 }
 
 size_t rc_store_drain(void) { return 0; }
+
+void rc_store_set_timers(const rc_timer_host *timers) { (void)timers; }
+
+void rc_store_set_saved(void (*fn)(void *arg), void *arg) {
+    (void)fn;
+    (void)arg;
+}
+
+bool rc_store_marks_unsaved(const char *session) {
+    (void)session;
+    return false;
+}
+
+void rc_store_save_now(void) {}
+
+void rc_store_marks_set_ttl(uint32_t seconds) { (void)seconds; }
+
+void rc_store_marks_inherit(const char *from, const char *to) {
+    (void)from;
+    (void)to;
+}

@@ -15,7 +15,11 @@
  *   queue.c    writes published by other threads, waiting for the loop
  *   store.c    the registry, value stores: create, free, read, stage, apply
  *   items.c    keyed collections: the index, items, reads, stage, apply
- *   memory.c   the in-memory backend: applies a batch at once
+ *   marks.c    exactly-once marks: per session id, the last event seq
+ *              whose batch committed, per domain (memory, each file)
+ *   persist.c  persisted stores: restore, debounced atomic writes
+ *   memory.c   the in-memory backend: applies a batch at once, skipping
+ *              a replayed event's writes and raising its marks
  *   publish.c  rc_store_publish_* (any thread) and rc_store_drain (loop)
  *
  * A backend decides batches (backend.h): the in-memory one applies them at
@@ -56,6 +60,9 @@ struct rc_store {
     rc_map index;          /* key hash -> first item with it */
     uint32_t nstaged;      /* writes to it in the open batch */
     rc_store *prev, *next; /* the registry */
+    /* Persisted (persist.c): its file and that file's exactly-once marks;
+     * NULL: held in memory only, marks in rc_store_memory_marks. */
+    struct rc_store_file *file;
 };
 
 /* One staged write: a value store's (key NULL) or an item's. base_version:
@@ -75,8 +82,11 @@ typedef struct rc_store_done {
 } rc_store_done;
 
 /* The writes of one callback, and who to tell. layout and seq: whose
- * callback it was (NULL, 0: none in particular), kept for the per-session
- * exactly-once marks a shared backend will commit with the batch. */
+ * callback it was (NULL, 0: none in particular). session: a copy of that
+ * layout's session id when it was an event's (seq > 0): the backend skips
+ * the writes of an event at or below the session's mark and raises the
+ * mark with the writes, as one step (marks.h; a shared backend in the same
+ * transaction). */
 typedef struct rc_store_batch {
     rc_store_write *writes;
     size_t nwrites, writes_cap;
@@ -84,6 +94,7 @@ typedef struct rc_store_batch {
     size_t ndone, done_cap;
     rc_layout *layout;
     uint64_t seq;
+    char *session;
 } rc_store_batch;
 
 /* ---- batch.c ---------------------------------------------------------- */

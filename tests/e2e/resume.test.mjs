@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { useBrowser } from './lib/suite.mjs';
 import { gotoApp, MOUNT, realErrors, text, todoTexts, waitText } from './lib/page.mjs';
 import { startProxy } from './lib/proxy.mjs';
-import { startExample } from './lib/server.mjs';
+import { startExample, stateDir } from './lib/server.mjs';
 import { handledAck, HANDLED, onMessages, until } from './lib/wire.mjs';
 
 const SECRET = 'b64:' + randomBytes(32).toString('base64');
@@ -24,6 +24,9 @@ const browser = useBrowser();
  * the proxy then forwards to.
  */
 async function setup(t, name, args = []) {
+  // The dashboard's device state (its persisted stores) is on the device's
+  // disk: every restart of this app finds the same files.
+  if (name === 'dashboard') args = [...args, '--state', stateDir()];
   const first = await startExample(name, { args, env: { REACTC_SECRET: SECRET } });
   const app = { server: first, servers: [first] };
   t.after(async () => {
@@ -222,10 +225,17 @@ const EXAMPLES = {
     },
   },
 
+  // The fan and the settings are the device's (stores, persisted under
+  // --state): after a kill -9 they come back from its files, not from the
+  // token. The details panel and its note are this tab's (slots): they
+  // come back from the token.
   dashboard: {
     ready: '#temperature',
     focus: ['name', 5, 5],
     async prepare(page) {
+      await page.click('#details');
+      await page.waitForSelector('#note');
+      await page.type('#note', 'half-typed');
       await page.click('#fan');
       await waitText(page, '#fan-state', 'on');
       await page.selectOption('#unit', 'F');
@@ -237,6 +247,8 @@ const EXAMPLES = {
       await waitText(page, 'h1', 'Device lab-7');
     },
     async after(page) {
+      assert.equal(await page.$eval('#note', (e) => e.value), 'half-typed');
+      assert.equal(await page.$eval('#details', (e) => e.getAttribute('aria-expanded')), 'true');
       assert.equal(await text(page, 'h1'), 'Device lab-7');
       assert.equal(await page.$eval('#name', (e) => e.value), 'lab-7');
       assert.equal(await page.$eval('#unit', (e) => e.value), 'F');

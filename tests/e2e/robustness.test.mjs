@@ -11,7 +11,7 @@ import { useBrowser } from './lib/suite.mjs';
 import { gotoApp, MOUNT, realErrors, text, waitText } from './lib/page.mjs';
 import { startFakeServer } from './lib/fake-server.mjs';
 import { startProxy } from './lib/proxy.mjs';
-import { startExample } from './lib/server.mjs';
+import { startExample, stateDir } from './lib/server.mjs';
 import { handledAck, handledToken, HANDLED, onMessages, until } from './lib/wire.mjs';
 import { betweenAttempts, opens, shortTimersDone, TIMER_EARLY_MS, TIMERS } from './lib/timers.mjs';
 
@@ -23,6 +23,8 @@ const browser = useBrowser();
  * ends; a failure carries the servers' stderr. */
 function scenario(title, name, fn, { timeout = 30000, args = [] } = {}) {
   test(title, { timeout }, async (t) => {
+    // One device: the dashboard's persisted stores in one directory.
+    if (name === 'dashboard') args = [...args, '--state', stateDir()];
     const first = await startExample(name, { args, env: { REACTC_SECRET: SECRET } });
     const app = { server: first, servers: [first] };
     t.after(async () => {

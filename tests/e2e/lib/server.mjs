@@ -5,13 +5,16 @@
 // always runs (SIGKILL if still alive). Every started process is also killed
 // when node exits, so a failing test never leaves a server behind.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDir } from './paths.mjs';
 
 const live = new Set();
+const stateDirs = [];
 process.on('exit', () => {
+  for (const d of stateDirs) rmSync(d, { recursive: true, force: true });
   for (const p of live) {
     try {
       p.kill('SIGKILL');
@@ -171,6 +174,14 @@ async function startOnce(bin, name, args, readyMs, fixedPort, env) {
   return server;
 }
 
+/** A fresh empty directory, removed when node exits: the dashboard's
+ * --state (its persisted stores). */
+export function stateDir() {
+  const d = mkdtempSync(join(tmpdir(), 'reactc-state-'));
+  stateDirs.push(d);
+  return d;
+}
+
 /**
  * Starts build/examples/NAME on 127.0.0.1 and a free port. Extra command
  * line arguments go in `options.args`. Retries when the port picked was
@@ -182,7 +193,12 @@ async function startOnce(bin, name, args, readyMs, fixedPort, env) {
 export async function startExample(name, options = {}) {
   const bin = options.bin || exampleBinary(name);
   if (!existsSync(bin)) throw new Error(`${bin} not found: build the examples first (cmake --build build)`);
-  const args = options.args || [];
+  let args = options.args || [];
+  // The dashboard persists its fan and settings (examples/dashboard.c): a
+  // server started without a --state of its test's gets a fresh directory,
+  // so tests never see each other's device. A test that restarts "the same
+  // device" passes its own (stateDir()) in args.
+  if (name === 'dashboard' && !options.bin && !args.includes('--state')) args = [...args, '--state', stateDir()];
   const readyMs = options.readyMs || 5000;
   for (let attempt = 1; ; attempt++) {
     try {
