@@ -91,6 +91,16 @@ void rc_store_free(rc_store *st) {
 
 const char *rc_store_get_name(const rc_store *st) { return st->name; }
 
+/* ---- processes (workers.c refuses --workers N > 1 with a shared store) -- */
+
+void rc_store_set_local(rc_store *st, bool local) { st->local = local; }
+
+const char *rc_store_find_shared(void) {
+    for (const rc_store *st = registry; st; st = st->next)
+        if (!st->local) return st->name;
+    return NULL;
+}
+
 /* ---- reading ------------------------------------------------------------ */
 
 /* What a value store reads now: the open batch's write (the callback reads
