@@ -4,13 +4,14 @@
 // process's value, not the one it showed before: store values never travel
 // in a session's token (its own state does). Against tests/e2e/apps/shared.c.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { startExample, testAppBinary } from './lib/server.mjs';
 import { useBrowser } from './lib/suite.mjs';
 import { gotoApp, text, waitText } from './lib/page.mjs';
 import { HANDLED, handledToken } from './lib/wire.mjs';
 
-const SECRET = 'store-test-secret-0123456789abcdef';
+const SECRET = 'b64:' + randomBytes(32).toString('base64');
 const browser = useBrowser();
 
 async function openTab(t, server) {
