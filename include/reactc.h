@@ -896,14 +896,14 @@ int rc_session_handle_post(rc_session_handle h, rc_session_post_fn fn, void *arg
  * writes are one batch). */
 typedef struct rc_timer rc_timer;
 
-/* Calls fn(arg) every interval_ms (repeat) or once after interval_ms, for
+/* Calls fn(user) every interval_ms (repeat) or once after interval_ms, for
  * as long as the app runs (with --workers N, in every worker: each has its
  * own). Call it on the loop thread or before rc_app_run (in main()): a
  * timer started before runs from when the server starts. An interval of 0
- * is taken as 1 ms; NULL if app or fn is NULL. The timer is yours: free it with rc_timer_stop, also
- * after rc_app_run has returned. */
-rc_timer *rc_app_start_timer(rc_app *app, uint32_t interval_ms, bool repeat, void (*fn)(void *arg),
-                             void *arg);
+ * is taken as 1 ms; NULL if app or fn is NULL. The timer is yours: free it
+ * with rc_timer_stop, also after rc_app_run has returned. */
+rc_timer *rc_app_start_timer(rc_app *app, uint32_t interval_ms, bool repeat, rc_timer_fn fn,
+                             void *user);
 
 /* Stops the timer and frees it (loop thread, or after rc_app_run
  * returned). NULL is ignored. */

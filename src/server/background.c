@@ -133,7 +133,7 @@ struct rc_timer {
     rc_server *server; /* armed on this server's loop, or NULL */
     double interval;
     bool repeat, fired; /* fired: a one-shot that ran (never armed again) */
-    void (*fn)(void *arg);
+    rc_timer_fn fn;
     void *arg;
     rc_timer *prev, *next;
 };
@@ -175,7 +175,7 @@ void rc_app_timers_disarm(rc_server *s) {
         }
 }
 
-rc_timer *rc_app_start_timer(rc_app *app, uint32_t interval_ms, bool repeat, void (*fn)(void *arg),
+rc_timer *rc_app_start_timer(rc_app *app, uint32_t interval_ms, bool repeat, rc_timer_fn fn,
                              void *arg) {
     if (!app || !fn) return NULL;
     rc_timer *t = rc_xcalloc(1, sizeof *t);
