@@ -61,6 +61,10 @@ static void vacate(uint32_t i) {
 }
 
 void rc_handle_acquire(rc_session *se) {
+    if (se->handle) { /* started once; kept as is if ever started again */
+        rc_layout_set_session_handle(se->layout, se->handle);
+        return;
+    }
     pthread_mutex_lock(&table_lock);
     uint32_t i;
     if (free_head) {
