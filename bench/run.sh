@@ -8,6 +8,8 @@
 #   parse        build/bench/parse (rc_wire_parse: hostile shapes vs a flat array)
 #   store        build/bench/store (one store change fanned out to 1,000 and
 #                10,000 sessions, in process; memory per subscription)
+#   store_publish build/bench/store publish (a thread publishing 10,000
+#                updates/s, 1,000 sessions: loop CPU, messages per session)
 #   bundle       the client bundle's gzipped size (client/dist/reactc.js)
 #   load         bench/load/run.sh (events vs the raw lws echo, idle memory,
 #                10,000 sessions, churn)
@@ -159,6 +161,11 @@ run_step store 120 "$TMP/store.out" "${PIN1[@]+"${PIN1[@]}"}" "$BUILD/bench/stor
 STEP_STATUS[store]=$(status_of "$STEP_RC")
 cat "$TMP/store.out" >>"$LOG"
 results_from store "$TMP/store.out"
+# Not pinned: the publishing thread is the second core's.
+run_step store_publish 60 "$TMP/store_publish.out" "$BUILD/bench/store" publish "$([ "$QUICK" = 1 ] && echo 1 || echo 3)"
+STEP_STATUS[store_publish]=$(status_of "$STEP_RC")
+cat "$TMP/store_publish.out" >>"$LOG"
+results_from store "$TMP/store_publish.out"
 
 BUNDLE=$ROOT/client/dist/reactc.js
 if [ -f "$BUNDLE" ]; then
@@ -364,6 +371,10 @@ other_row "Memory per idle session, 1,000-row list (state in the root)" \
 other_row "Token sizes (characters): counter / todo, 3 items and a draft / 1,000-row list with row state (bench/resume)" \
     "$(num "$(r resume.token_counter_chars)") / $(num "$(r resume.token_todo_chars)") / $(num "$(r resume.token_rows_chars)")" \
     "live, from the servers under load: counter $(num "$(r load.counter.100.token_chars)"), 1,000-row list with row state $(num "$(r load.rows_row.100.token_chars)")" ""
+other_row "A thread publishing into a store 10,000 times a second, 1,000 sessions reading it (bench/store publish; in process, sockets apart; not pinned)" \
+    "loop thread CPU $(num "$(r store.store_pub_cpu_pct)" 1)%; $(num "$(r store.store_pub_msgs_per_session_s)") messages per session per second" \
+    "$(num "$(r store.store_pub_rate)") publishes/s, merged into $(num "$(r store.store_pub_applied)") writes ($(num "$(r store.store_pub_turns)") loop turns)" \
+    "$(times "$(ratio "$(r store.store_pub_msgs_per_session_s)" "$(r store.store_pub_rate)")") of the updates per session"
 hot=${STEP_STATUS[hotreload]:-}
 other_row "Hot reload" "$([ -z "$hot" ] && echo "see the Hot reload section" || echo "not measured: $hot")" "" ""
 {
@@ -377,7 +388,7 @@ other_row "Hot reload" "$([ -z "$hot" ] && echo "see the Hot reload section" || 
 ELAPSED=$(( $(date +%s) - START_EPOCH ))
 LOADAVG_END=$(cut -d' ' -f1-3 /proc/loadavg)
 STEPS=""
-for s in diff resume parse store load proxy first_render hotreload; do
+for s in diff resume parse store store_publish load proxy first_render hotreload; do
     [ -n "${STEP_TIME[$s]:-}" ] && STEPS="$STEPS${STEPS:+, }$s ${STEP_TIME[$s]} s"
 done
 {
@@ -389,7 +400,7 @@ done
     echo "  side), not absolute figures across runs."
     echo "- Compiler: ${COMPILER:-unknown}; build directory \`$BUILD_SHOWN\`, build type $BUILD_TYPE${CC_FLAGS:+ (\`$CC_FLAGS\`)}."
     [ "$QUICK" = 1 ] && echo "- QUICK=1: shortened runs, for trying the pipeline; the figures are less reliable."
-    for s in diff resume parse store; do
+    for s in diff resume parse store store_publish; do
         [ -n "${STEP_STATUS[$s]:-}" ] && echo "- bench/$s: ${STEP_STATUS[$s]}; its figures are n/a."
     done
     echo

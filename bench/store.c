@@ -20,9 +20,21 @@
  * /tmp, so on that file system) and its restore, with no marks and with
  * 10,000 sessions' marks in the file.
  *
- * Usage: store [runs]. "RESULT key=value" lines carry the figures for
- * bench/run.sh.
+ * `store publish [seconds]` measures the other side instead: a thread
+ * publishing into a store 10,000 times a second (rc_store_publish_float,
+ * paced on an absolute clock) while 1,000 sessions read it. The main
+ * thread plays the server's loop: woken by the store queue's wake-up
+ * (rc_store_set_wake), it applies what was published (rc_store_drain,
+ * plain sets merged: last value wins), then flushes every dirty session
+ * and writes its patch message, as rc_session_flush_pending does. Reported:
+ * the loop thread's CPU (its own CPU time over the wall time), loop turns,
+ * and messages per session per second. Not pinned to one core: the
+ * publisher is the other thread.
+ *
+ * Usage: store [runs] | store publish [seconds]. "RESULT key=value" lines
+ * carry the figures for bench/run.sh.
  */
+#include <pthread.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,7 +224,118 @@ static void persist_cost(size_t marks, int runs) {
     free(t);
 }
 
+/* ---- a publishing thread at 10,000 updates a second ---------------------- */
+
+static pthread_mutex_t wake_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake_cond = PTHREAD_COND_INITIALIZER;
+static bool woken, publishing; /* under wake_lock */
+
+static void wake(void *arg) {
+    (void)arg;
+    pthread_mutex_lock(&wake_lock);
+    woken = true;
+    pthread_cond_signal(&wake_cond);
+    pthread_mutex_unlock(&wake_lock);
+}
+
+typedef struct publisher {
+    double seconds;
+    long published;
+} publisher;
+
+/* 10,000 publishes a second for `seconds`, each due at start + k * 100 us
+ * (a late one is not made up for by a burst). */
+static void *publish(void *arg) {
+    publisher *p = arg;
+    struct timespec next;
+    clock_gettime(CLOCK_MONOTONIC, &next);
+    long total = (long)(p->seconds * 10000.0);
+    for (long k = 0; k < total; k++) {
+        next.tv_nsec += 100000;
+        if (next.tv_nsec >= 1000000000L) {
+            next.tv_nsec -= 1000000000L;
+            next.tv_sec++;
+        }
+        clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+        rc_store_publish_float(temp, 20.0 + (double)(k % 1000) * 0.01);
+        p->published++;
+    }
+    pthread_mutex_lock(&wake_lock);
+    publishing = false;
+    pthread_cond_signal(&wake_cond);
+    pthread_mutex_unlock(&wake_lock);
+    return NULL;
+}
+
+/* Flushes every dirty session, its patch written into msg; the messages. */
+static size_t flush_dirty(rc_layout **ls, size_t n, rc_buf *msg) {
+    size_t messages = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!rc_layout_is_dirty(ls[i])) continue;
+        const rc_patch *p = rc_layout_flush(ls[i]);
+        rc_buf_reset(msg);
+        put(msg, "{\"type\":\"patch\",\"ops\":[");
+        for (size_t k = 0; k < p->nops; k++) {
+            if (k) rc_buf_putc(msg, ',');
+            rc_wire_op(msg, &p->ops[k]);
+        }
+        put(msg, "]}");
+        messages++;
+        rc_layout_commit(ls[i]);
+    }
+    return messages;
+}
+
+static void publish_load(size_t n, double seconds) {
+    rc_layout **ls = open_sessions(n);
+    rc_buf msg;
+    rc_buf_init(&msg);
+    rc_store_set_wake(wake, NULL);
+    publisher p = {seconds, 0};
+    publishing = true;
+    pthread_t t;
+    double w0 = bench_now_us(), c0 = bench_cpu_us();
+    if (pthread_create(&t, NULL, publish, &p) != 0) abort();
+    size_t turns = 0, messages = 0, applied = 0;
+    for (;;) {
+        pthread_mutex_lock(&wake_lock);
+        while (!woken && publishing) pthread_cond_wait(&wake_cond, &wake_lock);
+        bool more = publishing || woken;
+        woken = false;
+        pthread_mutex_unlock(&wake_lock);
+        if (!more) break;
+        applied += rc_store_drain();
+        messages += flush_dirty(ls, n, &msg);
+        turns++;
+    }
+    pthread_join(t, NULL);
+    applied += rc_store_drain();
+    messages += flush_dirty(ls, n, &msg);
+    double wall_s = (bench_now_us() - w0) / 1e6, cpu_s = (bench_cpu_us() - c0) / 1e6;
+    rc_store_set_wake(NULL, NULL);
+    double per_session = (double)messages / (double)n / wall_s;
+    printf("publisher at 10,000 updates/s for %.1f s, %zu sessions: %ld published, %zu applied "
+           "(the rest merged), %zu loop turns; loop thread CPU %.1f%%; %.0f messages per session "
+           "per second\n",
+           wall_s, n, p.published, applied, turns, 100.0 * cpu_s / wall_s, per_session);
+    printf("RESULT store_pub_rate=%.0f store_pub_cpu_pct=%.1f store_pub_msgs_per_session_s=%.0f "
+           "store_pub_turns=%zu store_pub_applied=%zu\n",
+           (double)p.published / wall_s, 100.0 * cpu_s / wall_s, per_session, turns, applied);
+    rc_buf_free(&msg);
+    close_sessions(ls, n);
+}
+
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "publish") == 0) {
+        double seconds = argc > 2 ? atof(argv[2]) : 3.0;
+        if (seconds <= 0) seconds = 3.0;
+        fan = rc_store_new("fan", &(rc_value){.kind = RC_BOOL, .as.b = true});
+        temp = rc_store_new("temp", &(rc_value){.kind = RC_FLOAT, .as.f = 20.0});
+        publish_load(1000, seconds);
+        rc_store_free(fan);
+        rc_store_free(temp);
+        return 0;
+    }
     int runs = argc > 1 ? atoi(argv[1]) : 21;
     if (runs < 1) runs = 1;
     fan = rc_store_new("fan", &(rc_value){.kind = RC_BOOL, .as.b = true});

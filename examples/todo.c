@@ -3,8 +3,14 @@
  * Items live in one structured state value (an array of objects), so the
  * whole list is restorable; each row is a keyed child component, so a
  * toggle re-renders one row and the counter, nothing else.
+ *
+ * With --shared the list is one for every tab: a collection store keyed by
+ * item id (docs/guide/shared-state.md). A row reads its own item, so a
+ * toggle in one tab re-renders that row (and the counter) in every tab;
+ * the draft being typed stays each tab's own slot.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "example.h"
@@ -50,10 +56,36 @@ static void append_item(rc_value *items, void *arg) {
     rc_value_set_bool(rc_object_set(it, "done"), false);
 }
 
+/* ---- the shared list (--shared): a collection store, items by id ------- */
+
+static rc_store *shared_todos;     /* NULL: each tab has its own list */
+static int64_t shared_next_id = 1; /* loop thread */
+
+static void toggle_done(rc_value *item, void *arg) {
+    (void)arg;
+    rc_value *done = rc_object_set(item, "done");
+    rc_value_set_bool(done, !rc_value_get_bool(done, false));
+}
+
+static void shared_key(char *key, size_t cap, int64_t id) {
+    snprintf(key, cap, "%lld", (long long)id);
+}
+
+static void shared_add(const char *text) {
+    char key[24];
+    shared_key(key, sizeof key, shared_next_id++);
+    rc_value it = {0};
+    rc_value_set_object(&it);
+    rc_value_set_string(rc_object_set(&it, "text"), text);
+    rc_value_set_bool(rc_object_set(&it, "done"), false);
+    rc_store_set_item(shared_todos, key, &it);
+    rc_value_free(&it);
+}
+
 /* ---- one row ------------------------------------------------------------ */
 
 typedef struct item_props {
-    rc_state *items; /* the list, owned by the parent */
+    rc_state *items; /* the list, owned by the parent (NULL: shared_todos) */
     int64_t id;
     const char *text; /* points into the list value: changes with it */
     bool done;
@@ -67,13 +99,19 @@ typedef struct item_ref { /* what the row's handlers need, stable per row */
 static void on_toggle(rc_event *ev, void *user) {
     (void)ev;
     item_ref *r = user;
-    rc_state_update(r->items, toggle_item, &r->id);
+    char key[24];
+    shared_key(key, sizeof key, r->id);
+    if (!r->items) rc_store_update_item(shared_todos, key, toggle_done, NULL);
+    else rc_state_update(r->items, toggle_item, &r->id);
 }
 
 static void on_delete(rc_event *ev, void *user) {
     (void)ev;
     item_ref *r = user;
-    rc_state_update(r->items, delete_item, &r->id);
+    char key[24];
+    shared_key(key, sizeof key, r->id);
+    if (!r->items) rc_store_remove_item(shared_todos, key);
+    else rc_state_update(r->items, delete_item, &r->id);
 }
 
 static void todo_item(rc_ctx *ctx, const void *props) {
@@ -117,9 +155,13 @@ static void on_add(rc_event *ev, void *user) {
     const char *text = rc_state_get_string(t->draft);
     while (*text == ' ') text++;
     if (!*text) return;
-    struct add_arg a = {rc_state_get_int(t->next_id), text};
-    rc_state_update(t->items, append_item, &a);
-    rc_state_set_int(t->next_id, a.id + 1);
+    if (shared_todos) {
+        shared_add(text);
+    } else {
+        struct add_arg a = {rc_state_get_int(t->next_id), text};
+        rc_state_update(t->items, append_item, &a);
+        rc_state_set_int(t->next_id, a.id + 1);
+    }
     rc_state_set_string(t->draft, "");
 }
 
@@ -133,8 +175,15 @@ static void todo(rc_ctx *ctx, const void *props) {
 
     const rc_value *items = rc_state_get_value(t->items);
     size_t open = 0;
-    for (size_t i = 0; i < rc_array_count(items); i++)
-        open += !rc_value_get_bool(rc_object_get(rc_array_get(items, i), "done"), false);
+    if (shared_todos) { /* reading every item subscribes the counter to each */
+        for (size_t i = 0; i < rc_store_count_items(shared_todos); i++) {
+            const rc_value *it = rc_store_get_item(shared_todos, rc_store_get_key(shared_todos, i));
+            open += !rc_value_get_bool(rc_object_get(it, "done"), false);
+        }
+    } else {
+        for (size_t i = 0; i < rc_array_count(items); i++)
+            open += !rc_value_get_bool(rc_object_get(rc_array_get(items, i), "done"), false);
+    }
 
     RC_EL(ctx, "section", .class_ = "todo") {
         RC_EL(ctx, "h1") { rc_text(ctx, "Todo"); }
@@ -150,7 +199,15 @@ static void todo(rc_ctx *ctx, const void *props) {
             RC_EL(ctx, "button", .id = "add", .type = "submit") { rc_text(ctx, "Add"); }
         }
         RC_EL(ctx, "ul", .id = "todos") {
-            for (size_t i = 0; i < rc_array_count(items); i++) {
+            for (size_t i = 0; shared_todos && i < rc_store_count_items(shared_todos); i++) {
+                const char *key = rc_store_get_key(shared_todos, i);
+                const rc_value *it = rc_store_get_item(shared_todos, key);
+                item_props ip = {NULL, strtoll(key, NULL, 10),
+                                 rc_value_get_string(rc_object_get(it, "text"), ""),
+                                 rc_value_get_bool(rc_object_get(it, "done"), false)};
+                RC_CHILD(ctx, &todo_item_component, key, &ip);
+            }
+            for (size_t i = 0; !shared_todos && i < rc_array_count(items); i++) {
                 const rc_value *it = rc_array_get(items, i);
                 char key[24];
                 int64_t id = rc_value_get_int(rc_object_get(it, "id"), 0);
@@ -168,4 +225,22 @@ static void todo(rc_ctx *ctx, const void *props) {
 }
 RC_COMPONENT(todo);
 
-RC_EXAMPLE_MAIN(todo_component, "Todo")
+#ifndef RC_NO_MAIN
+/* As RC_EXAMPLE_MAIN, with --shared (taken out before rc_app_parse_args):
+ * one list for every tab. */
+int main(int argc, char **argv) {
+    bool shared = false;
+    int kept = 1;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--shared") == 0) shared = true;
+        else argv[kept++] = argv[i];
+    }
+    rc_app app = {.root = &todo_component, .head = RC_EXAMPLE_HEAD, .title = "Todo"};
+    int rc = rc_app_parse_args(&app, kept, argv);
+    if (rc) return rc > 0 ? 0 : 2;
+    if (shared) shared_todos = rc_store_new_collection("todos");
+    rc = rc_app_run(&app);
+    rc_store_free(shared_todos);
+    return rc;
+}
+#endif

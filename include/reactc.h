@@ -711,6 +711,12 @@ int rc_store_persist(rc_store *store, const char *path);
 /* Writes every persisted store with changes not written yet, now (before
  * a planned power-off, say). 0, or -1 if a write failed (logged). */
 int rc_store_sync(void);
+/* Declares the store process-local (a per-process cache): with --workers
+ * N > 1 each worker then keeps its own copy, on purpose. rc_app_run refuses
+ * to start N > 1 workers while any store is not declared so, since stores
+ * are not shared across processes yet and tabs on different workers would
+ * silently diverge. Loop thread (or main() before rc_app_run). */
+void rc_store_set_local(rc_store *store, bool local);
 
 /* Hook forms of the readers, for a component that wants to say so: the
  * store's value, and an item (NULL if none). Any read during a render
@@ -874,6 +880,52 @@ rc_app *rc_layout_get_app(const rc_layout *layout);
 
 /* Number of live sessions (loop thread). */
 size_t rc_app_count_sessions(const rc_app *app);
+
+/* Background work (docs/guide/shared-state.md, "Background work and
+ * session handles"). A session handle names one session for work that
+ * outlives the handler that started it (a thread, a timer): a small value,
+ * copied freely and usable from any thread, that never dangles. Once the
+ * session is gone (its tab closed, or slept after idle, its state then
+ * living only in the client) a post to it is a no-op that says so. Results
+ * meant to outlive the session belong in a store, keyed by an id the
+ * session keeps in its state. A zero handle names no session. */
+typedef struct rc_session_handle {
+    uint64_t id;
+} rc_session_handle;
+
+/* The handle of the session serving layout (loop thread: a handler, effect
+ * or render); a zero handle for a layout not served by rc_app_run. */
+rc_session_handle rc_layout_get_session_handle(const rc_layout *layout);
+
+/* What a post to a session runs, on the loop thread: layout is the
+ * session's, or NULL when the session went away after the post was queued
+ * (free what arg holds and stop). */
+typedef void (*rc_session_post_fn)(rc_layout *layout, void *arg);
+
+/* Runs fn(layout, arg) on the app's loop thread soon, inside a write scope
+ * as an rc_app_post callback is: its store writes are one batch, and slots
+ * it sets re-render that session. Thread-safe. Returns 0 when queued (fn is
+ * then called exactly once, maybe with layout NULL, see above), or -1 when
+ * the session is gone or h is zero: fn is not called and arg stays yours. */
+int rc_session_handle_post(rc_session_handle h, rc_session_post_fn fn, void *arg);
+
+/* An app-wide timer: runs on the app's loop thread, independent of any
+ * session, like rc_app_post callbacks inside a write scope (its store
+ * writes are one batch). */
+typedef struct rc_timer rc_timer;
+
+/* Calls fn(user) every interval_ms (repeat) or once after interval_ms, for
+ * as long as the app runs (with --workers N, in every worker: each has its
+ * own). Call it on the loop thread or before rc_app_run (in main()): a
+ * timer started before runs from when the server starts. An interval of 0
+ * is taken as 1 ms; NULL if app or fn is NULL. The timer is yours: free it
+ * with rc_timer_stop, also after rc_app_run has returned. */
+rc_timer *rc_app_start_timer(rc_app *app, uint32_t interval_ms, bool repeat, rc_timer_fn fn,
+                             void *user);
+
+/* Stops the timer and frees it (loop thread, or after rc_app_run
+ * returned). NULL is ignored. */
+void rc_timer_stop(rc_timer *timer);
 
 /* ------------------------------------------------------------------------ */
 /* Deprecated names (docs/api.md, "Renamed"): kept for one release, removed  */

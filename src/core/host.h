@@ -13,4 +13,8 @@
  * re-render when it differs. */
 void rc_layout_set_connection(rc_layout *layout, const rc_connection *c);
 
+/* The server's handle of the session behind the layout
+ * (rc_layout_get_session_handle; src/server/handle.c). */
+void rc_layout_set_session_handle(rc_layout *layout, uint64_t id);
+
 #endif

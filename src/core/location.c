@@ -79,3 +79,9 @@ void rc_layout_set_connection(rc_layout *l, const rc_connection *c) {
 const rc_connection *rc_use_connection(rc_ctx *ctx) {
     return rc_use_context(ctx, &connection_type);
 }
+
+void rc_layout_set_session_handle(rc_layout *l, uint64_t id) { l->session_handle = id; }
+
+rc_session_handle rc_layout_get_session_handle(const rc_layout *l) {
+    return (rc_session_handle){l ? l->session_handle : 0};
+}

@@ -54,6 +54,24 @@ void rc_post_init(rc_server *s) {
     rc_store_set_timers(&s->timer_host);
     rc_store_set_saved(on_store_saved, s);
     rc_store_marks_set_ttl(s->cfg.token_ttl);
+    rc_app_timers_arm(s);
+}
+
+void rc_post_enqueue(rc_server *s, rc_post_item *it) {
+    it->next = NULL;
+    pthread_mutex_lock(&s->post_lock);
+    if (s->posts_tail) s->posts_tail->next = it;
+    else s->posts = it;
+    s->posts_tail = it;
+    pthread_mutex_unlock(&s->post_lock);
+    ev_async_send(s->loop, &s->wake);
+}
+
+rc_server *rc_post_find(const rc_app *app) {
+    pthread_mutex_lock(&apps_lock);
+    rc_server *s = find(app);
+    pthread_mutex_unlock(&apps_lock);
+    return s;
 }
 
 void rc_post_drain(rc_server *s) {
@@ -63,10 +81,14 @@ void rc_post_drain(rc_server *s) {
     pthread_mutex_unlock(&s->post_lock);
     while (items) {
         rc_post_item *next = items->next;
-        /* Its store writes are one batch, committed when it returns. */
+        /* Its store writes are one batch, committed when it returns. A
+         * session's post looks its session up only now, on the loop thread
+         * that frees sessions: gone since it was queued, fn hears NULL. */
+        rc_layout *layout = items->sfn ? rc_handle_layout(items->handle) : NULL;
         rc_scope_begin();
-        items->fn(items->arg);
-        rc_scope_end(NULL, 0);
+        if (items->sfn) items->sfn(layout, items->arg);
+        else items->fn(items->arg);
+        rc_scope_end(layout, 0);
         free(items);
         items = next;
     }
@@ -82,6 +104,10 @@ void rc_post_free(rc_server *s) {
         }
     pthread_mutex_unlock(&apps_lock);
     rc_store_set_wake(NULL, NULL);
+    rc_app_timers_disarm(s);
+    /* Sessions outlive this (lws frees them after): their handles refuse
+     * posts from here on, before post_lock goes away. */
+    rc_handles_forget(s);
     /* Run what was posted before the app went away, so posters' args are
      * freed by their own functions. */
     rc_post_drain(s);
@@ -98,16 +124,10 @@ int rc_app_post(rc_app *app, void (*fn)(void *arg), void *arg) {
         pthread_mutex_unlock(&apps_lock);
         return -1;
     }
-    rc_post_item *it = rc_xmalloc(sizeof *it);
-    it->next = NULL;
+    rc_post_item *it = rc_xcalloc(1, sizeof *it);
     it->fn = fn;
     it->arg = arg;
-    pthread_mutex_lock(&s->post_lock);
-    if (s->posts_tail) s->posts_tail->next = it;
-    else s->posts = it;
-    s->posts_tail = it;
-    pthread_mutex_unlock(&s->post_lock);
-    ev_async_send(s->loop, &s->wake);
+    rc_post_enqueue(s, it);
     pthread_mutex_unlock(&apps_lock);
     return 0;
 }

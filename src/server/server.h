@@ -15,6 +15,7 @@
  *   endpoints.h the URL paths reactc serves
  *   timers.c    the libev timer host given to layouts
  *   post.c      rc_app_post: work from other threads
+ *   background.c  session handles (posts to one session) and app-wide timers
  *   log.c       leveled logging
  *   dev_channel.c  the app's end of the dev runner (reactc-dev);
  *                  dev_channel_off.c when built without it
@@ -22,7 +23,8 @@
  *   keys.c      state token keys: the secret read once, kept off the environment
  *   listen.c    listening sockets of our own (workers, the dev runner)
  *
- * Everything runs on the loop thread except rc_app_post and rc_app_stop.
+ * Everything runs on the loop thread except rc_app_post, rc_app_stop and
+ * rc_session_handle_post.
  */
 #ifndef RC_SERVER_H
 #define RC_SERVER_H
@@ -57,9 +59,13 @@ typedef struct rc_conn {
 
 /* ---- server ----------------------------------------------------------------- */
 
+/* A posted call: rc_app_post's fn(arg), or a post to a session handle
+ * (sfn(layout, arg), handle the session's id; background.c). */
 typedef struct rc_post_item {
     struct rc_post_item *next;
     void (*fn)(void *arg);
+    rc_session_post_fn sfn;
+    uint64_t handle;
     void *arg;
 } rc_post_item;
 
@@ -151,6 +157,11 @@ bool rc_keys_inherited(rc_keyring *kr);
     "the secret is a passphrase (pass:), stretched with Argon2id: tokens are as safe as it is " \
     "hard to guess; prefer b64: (reactc-secret prints one)"
 
+/* The store layer's (store.c; off.c: NULL): the name of a store not
+ * declared local, or persisted, that many workers would each hold a
+ * diverging copy (or write one file) of. */
+const char *rc_store_find_shared(void);
+
 typedef int (*rc_worker_fn)(void *arg, int index);
 int rc_run_supervisor(rc_app *cfg, int nworkers, rc_worker_fn worker, void *arg);
 
@@ -162,6 +173,24 @@ void rc_timers_init(rc_server *s);
 void rc_post_init(rc_server *s);
 void rc_post_drain(rc_server *s);
 void rc_post_free(rc_server *s);
+/* Queues it on s (post_lock) and wakes the loop. Thread-safe. */
+void rc_post_enqueue(rc_server *s, rc_post_item *it);
+/* The server running app in this process, or NULL. */
+rc_server *rc_post_find(const rc_app *app);
+
+/* background.c: session handles and app-wide timers. A session takes its
+ * handle when its layout starts and gives it back when freed; a server
+ * that stops first forgets every handle of its sessions (posts to them are
+ * then refused), then runs what was queued (posts to a forgotten handle see
+ * a NULL layout). App timers of an app arm when its server starts and
+ * disarm when it stops. */
+void rc_handle_acquire(rc_session *se);
+void rc_handle_release(rc_session *se);
+void rc_handles_forget(rc_server *s);
+/* The live session's layout the handle names, or NULL (loop thread). */
+rc_layout *rc_handle_layout(uint64_t id);
+void rc_app_timers_arm(rc_server *s);
+void rc_app_timers_disarm(rc_server *s);
 
 /* log.c */
 void rc_srv_log(rc_server *s, rc_log_level level, const char *fmt, ...) RC_PRINTF(3, 4);

@@ -127,6 +127,7 @@ rc_session *rc_session_new(rc_server *s, struct lws *wsi, const char *uri, const
 
 void rc_session_free(rc_session *se) {
     rc_server *s = se->server;
+    rc_handle_release(se); /* first: posts to it are refused from now on */
     index_del(se);
     ev_timer_stop(s->loop, &se->grace);
     ev_timer_stop(s->loop, &se->token_timer);
@@ -186,6 +187,10 @@ void rc_session_disconnected(rc_session *se) {
      * client's token, so freeing it later loses nothing: past max_detached
      * the oldest goes. */
     if (s->ndetached >= s->cfg.max_detached) evict_oldest_detached(s, "too many detached");
+    if (se->held) { /* a render waited for the socket: it renders now (output nowhere) */
+        se->held = false;
+        rc_session_mark_pending(se);
+    }
     se->detached = true;
     se->det_prev = s->detached_tail;
     if (s->detached_tail) s->detached_tail->det_next = se;

@@ -61,6 +61,8 @@ struct rc_session {
     int close_code;
     char close_reason[96];
     uint64_t last_seq; /* last event applied */
+    uint64_t handle;   /* background.c: its rc_session_handle id, 0 before it starts */
+    bool held;         /* a render waits for the socket to drain (slow tab) */
     bool ack_due;      /* an event was applied since the last message */
     rc_outq out;
     char *in; /* a message being reassembled */

@@ -183,6 +183,20 @@ void rc_session_input_done(rc_session *se) {
     }
 }
 
+/* The socket took everything: a render held for it (session_render.c,
+ * backpressure) goes now, from the latest state. lws calls us back only
+ * once its own buffered remainder is out, but check: a held render must
+ * not pass a half-written message. */
+static void release_held(rc_session *se) {
+    if (!se->held || se->out.head || se->closing) return;
+    if (lws_partial_buffered(se->wsi)) {
+        lws_callback_on_writable(se->wsi);
+        return;
+    }
+    se->held = false;
+    rc_session_mark_pending(se);
+}
+
 int rc_session_writable(rc_session *se) {
     rc_outmsg *m = rc_outq_pop(&se->out);
     if (m) {
@@ -190,9 +204,10 @@ int rc_session_writable(rc_session *se) {
         size_t len = m->len;
         free(m);
         if (n < (int)len) return -1;
-        if (se->out.head || se->closing) lws_callback_on_writable(se->wsi);
+        if (se->out.head || se->closing || se->held) lws_callback_on_writable(se->wsi);
         return 0;
     }
+    release_held(se);
     if (se->closing) {
         lws_close_reason(se->wsi, (enum lws_close_status)se->close_code,
                          (unsigned char *)se->close_reason, strlen(se->close_reason));

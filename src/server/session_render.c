@@ -115,6 +115,7 @@ void rc_session_start(rc_session *se, rc_snapshot *snap, const char *how, const 
     const rc_app *cfg = &se->server->cfg;
     rc_layout_opts o = layout_opts(se, snap);
     se->layout = rc_layout_new(cfg->root, cfg->root_props, cfg->root_props_size, &o);
+    rc_handle_acquire(se);
     se->started = true;
     se->connections = 1;
     if (snap) rc_layout_set_connection(se->layout, &(rc_connection){1, true, false});
@@ -171,6 +172,25 @@ void rc_session_flush(rc_session *se) {
     rc_layout_commit(se->layout); /* effects run after the send is queued */
 }
 
+/* Backpressure (a slow tab): while a session's socket has not taken its
+ * last message (some of it still buffered in lws, or whole messages in our
+ * queue), a new render is held instead of queued behind it. The layout
+ * stays dirty, collecting every change; when the socket drains
+ * (rc_session_writable) the session renders once, from the latest state.
+ * So a store changing 1,000 times a second costs a slow tab one patch per
+ * drained write, not 1,000 queued ones and the output-queue cap's close.
+ * What is held is only the render: control messages (pongs, errors, the
+ * drain notice) are still queued in order, and the held patch carries the
+ * ack and token_seq when it goes. An event that must render first to find
+ * its target (rc_session_dispatch) still renders at once. */
+static bool hold(rc_session *se) {
+    if (!se->wsi || se->closing || !se->layout) return false;
+    if (!se->out.head && !lws_partial_buffered(se->wsi)) return false;
+    se->held = true;
+    lws_callback_on_writable(se->wsi);
+    return true;
+}
+
 void rc_session_flush_pending(rc_server *s) {
     /* Flushing may make sessions pending again (effects setting state):
      * those wait for the next iteration, which the idle watcher ensures. */
@@ -181,7 +201,7 @@ void rc_session_flush_pending(rc_server *s) {
         list = se->pending_next;
         se->pending = false;
         se->pending_next = NULL;
-        rc_session_flush(se);
+        if (!hold(se)) rc_session_flush(se);
     }
     if (!s->pending) ev_idle_stop(s->loop, &s->idle);
 }

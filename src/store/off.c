@@ -33,3 +33,6 @@ void rc_store_marks_inherit(const char *from, const char *to) {
     (void)from;
     (void)to;
 }
+/* No store can exist: nothing keeps --workers from starting. */
+const char *rc_store_find_shared(void);
+const char *rc_store_find_shared(void) { return NULL; }

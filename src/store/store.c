@@ -91,6 +91,18 @@ void rc_store_free(rc_store *st) {
 
 const char *rc_store_get_name(const rc_store *st) { return st->name; }
 
+/* ---- processes (workers.c refuses --workers N > 1 with a shared store) -- */
+
+void rc_store_set_local(rc_store *st, bool local) { st->local = local; }
+
+const char *rc_store_find_shared(void) {
+    /* A persisted store counts even when declared local: one file takes one
+     * writer, and workers would overwrite each other's PATH.tmp. */
+    for (const rc_store *st = registry; st; st = st->next)
+        if (!st->local || st->file) return st->name;
+    return NULL;
+}
+
 /* ---- reading ------------------------------------------------------------ */
 
 /* What a value store reads now: the open batch's write (the callback reads

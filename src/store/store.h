@@ -59,6 +59,7 @@ struct rc_store {
     size_t nitems, items_cap;
     rc_map index;          /* key hash -> first item with it */
     uint32_t nstaged;      /* writes to it in the open batch */
+    bool local;            /* rc_store_set_local: a per-process copy, on purpose */
     rc_store *prev, *next; /* the registry */
     /* Persisted (persist.c): its file and that file's exactly-once marks;
      * NULL: held in memory only, marks in rc_store_memory_marks. */
@@ -153,6 +154,10 @@ bool rc_store_accepts(const rc_store *st, const rc_value *v);
 /* Applies a committed write to a value store: a different value is copied
  * in, the version moves and the readers are marked dirty. */
 void rc_store_apply_value(rc_store *st, const rc_value *v);
+
+/* The name of a live store not declared local, or persisted, or NULL: the
+ * server refuses --workers N > 1 while there is one (workers.c). */
+const char *rc_store_find_shared(void);
 
 /* ---- items.c ---------------------------------------------------------- */
 

@@ -5,6 +5,7 @@
 // in a session's token (its own state does). Against tests/e2e/apps/shared.c.
 import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { startExample, testAppBinary } from './lib/server.mjs';
 import { useBrowser } from './lib/suite.mjs';

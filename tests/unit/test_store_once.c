@@ -22,6 +22,7 @@
 #include "reactc.h"
 #include "reactc_layout.h"
 #include "store/marks.h"
+#include "store/store.h"
 
 #include "harness.h"
 #include "layout_driver.h"
@@ -205,6 +206,10 @@ static void test_persisted_store_survives_a_restart_with_its_marks(void **state)
     fire(l, "fan", "onClick", NULL, 2);
     assert_false(rc_store_get_bool(G.fan));
     expect_no_errors();
+    /* Several workers would each write the file, local or not: the
+     * supervisor refuses them while a persisted store exists. */
+    rc_store_set_local(G.fan, true);
+    assert_string_equal(rc_store_find_shared(), "fan");
     /* Misuse is refused. */
     assert_int_equal(rc_store_persist(G.fan, path), -1);
     rc_store *other = rc_store_new("other", NULL);

@@ -29,14 +29,17 @@ export function connect(url, options) {
   /** Resolves with the first message matching pred (waits up to `ms`). */
   function next(pred, ms = 3000) {
     return new Promise((resolve, reject) => {
+      let timer;
       const check = () => {
         const m = messages.find(pred);
-        if (m) { resolve(m); return true; }
+        if (m) { clearTimeout(timer); resolve(m); return true; }
         return false;
       };
       if (check()) return;
       waiters.push(check);
-      setTimeout(() => reject(new Error(`no such message within ${ms} ms`)), ms);
+      // Cleared once answered: a long wait must not keep the test process
+      // alive after its test is done.
+      timer = setTimeout(() => reject(new Error(`no such message within ${ms} ms`)), ms);
     });
   }
   return { ws, messages, closed, opened, next };
