@@ -3,7 +3,6 @@
 // value; and a page resumed by a new process (same secret) shows that
 // process's value, not the one it showed before: store values never travel
 // in a session's token (its own state does). Against tests/e2e/apps/shared.c.
-import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
