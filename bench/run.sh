@@ -371,8 +371,8 @@ other_row "Memory per idle session, 1,000-row list (state in the root)" \
 other_row "Token sizes (characters): counter / todo, 3 items and a draft / 1,000-row list with row state (bench/resume)" \
     "$(num "$(r resume.token_counter_chars)") / $(num "$(r resume.token_todo_chars)") / $(num "$(r resume.token_rows_chars)")" \
     "live, from the servers under load: counter $(num "$(r load.counter.100.token_chars)"), 1,000-row list with row state $(num "$(r load.rows_row.100.token_chars)")" ""
-other_row "A thread publishing into a store 10,000 times a second, 1,000 sessions reading it (bench/store publish; in process, sockets apart; not pinned)" \
-    "loop thread CPU $(num "$(r store.store_pub_cpu_pct)" 1)%; $(num "$(r store.store_pub_msgs_per_session_s)") messages per session per second" \
+other_row "A thread publishing into a store 10,000 times a second, 1,000 sessions reading it, renders at most every 16 ms (render_interval_ms; bench/store publish; in process, sockets apart; not pinned)" \
+    "loop thread CPU $(num "$(r store.store_pub_cpu_pct)" 1)%; $(num "$(r store.store_pub_msgs_per_session_s)") messages per session per second (a render at every loop turn: $(num "$(r store.store_pub_uncapped_cpu_pct)" 1)%, $(num "$(r store.store_pub_uncapped_msgs_per_session_s)"))" \
     "$(num "$(r store.store_pub_rate)") publishes/s, merged into $(num "$(r store.store_pub_applied)") writes ($(num "$(r store.store_pub_turns)") loop turns)" \
     "$(times "$(ratio "$(r store.store_pub_msgs_per_session_s)" "$(r store.store_pub_rate)")") of the updates per session"
 hot=${STEP_STATUS[hotreload]:-}

@@ -819,6 +819,11 @@ typedef struct rc_app {
      * clients keep the events a token does not hold yet (token_seq) and hand
      * them over in the resume hello, replayed before the first tree. */
     uint32_t token_interval_ms;
+    /* A session renders for changes that are not its own events (a store,
+     * a timer, a post) at most once per this interval, from the latest
+     * state (default 16 ms, a screen's frame; UINT32_MAX: every change).
+     * Its own events' renders are never delayed. */
+    uint32_t render_interval_ms;
     uint32_t heartbeat_s; /* PING an idle connection after this, drop it after twice (default 15) */
     /* 0 or 1: one process. N > 1: a supervisor and N worker processes on
      * the port (SO_REUSEPORT); a dead worker is restarted, SIGHUP restarts

@@ -381,6 +381,7 @@ static void stop_watchers(rc_server *s) {
     ev_prepare_stop(s->loop, &s->prepare);
     ev_idle_stop(s->loop, &s->idle);
     ev_timer_stop(s->loop, &s->shutdown_timer);
+    ev_timer_stop(s->loop, &s->throttle_timer);
     ev_async_stop(s->loop, &s->wake);
     ev_io_stop(s->loop, &s->accept_io);
 }

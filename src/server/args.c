@@ -33,6 +33,8 @@ static void usage(const char *prog) {
         "  --workers N      N worker processes on the port (auto: one per core; default 1)\n"
         "  --heartbeat S    ping an idle connection after S seconds, drop it after 2*S (default 15)\n"
         "  --token-interval MS  at most one state token per MS per session (default 250; 0: every change)\n"
+        "  --render-interval MS  a tab renders for changes not its own (stores, timers) at most\n"
+        "                   once per MS (default 16; 0: every change)\n"
         "  --idle S         an untouched tab sleeps after S seconds (default 240; 0: never)\n"
         "  --storage KIND   where tabs keep their session: session (default), local or memory\n"
         "  --max-sessions N sessions per process (default 10000)\n"
@@ -177,9 +179,10 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
             if (!int_option(argv[0], a, val, 1, 366ll * 86400, "seconds, 1..31622400", &n))
                 return -1;
             app->token_ttl = (uint32_t)n;
-        } else if (strcmp(a, "--token-interval") == 0) {
+        } else if (strcmp(a, "--token-interval") == 0 || strcmp(a, "--render-interval") == 0) {
             if (!int_option(argv[0], a, val, 0, 600000, "ms; 0: every change", &n)) return -1;
-            app->token_interval_ms = n == 0 ? UINT32_MAX : (uint32_t)n;
+            uint32_t *field = a[2] == 't' ? &app->token_interval_ms : &app->render_interval_ms;
+            *field = n == 0 ? UINT32_MAX : (uint32_t)n;
         } else if (strcmp(a, "--idle") == 0) {
             if (!int_option(argv[0], a, val, 0, 2000000, "seconds; 0: never", &n)) return -1;
             app->client.idle_s = n == 0 ? UINT32_MAX : (uint32_t)n;

@@ -40,5 +40,7 @@ void rc_config_resolve(rc_app *cfg, const rc_app *app) {
      * (--token-interval 0, --grace 0) and becomes 0 here. */
     if (!cfg->token_interval_ms) cfg->token_interval_ms = 250;
     if (cfg->token_interval_ms == UINT32_MAX) cfg->token_interval_ms = 0;
+    if (!cfg->render_interval_ms) cfg->render_interval_ms = 16;
+    if (cfg->render_interval_ms == UINT32_MAX) cfg->render_interval_ms = 0;
     if (cfg->grace_ms == UINT32_MAX) cfg->grace_ms = 0;
 }

@@ -93,6 +93,8 @@ struct rc_server {
     size_t partial_bytes;      /* session_io.c: bytes of unfinished messages held (max_partial) */
     unsigned frees_since_trim; /* session.c: malloc_trim pacing */
     rc_session *pending;       /* sessions to flush */
+    rc_session *throttled;     /* session_render.c: renders put off (render_interval_ms) */
+    ev_timer throttle_timer;   /* puts them back on the flush list */
     rc_timer_host timer_host;
     rc_keyring keys;
     uint32_t app_tag, build_tag;

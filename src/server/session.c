@@ -141,6 +141,13 @@ void rc_session_free(rc_session *se) {
                 break;
             }
     }
+    if (se->throttled) {
+        for (rc_session **pp = &s->throttled; *pp; pp = &(*pp)->throttle_next)
+            if (*pp == se) {
+                *pp = se->throttle_next;
+                break;
+            }
+    }
     if (se->prev) se->prev->next = se->next;
     else s->sessions = se->next;
     if (se->next) se->next->prev = se->prev;

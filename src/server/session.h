@@ -60,16 +60,19 @@ struct rc_session {
     bool closing; /* close once the queue is written */
     int close_code;
     char close_reason[96];
-    uint64_t last_seq; /* last event applied */
-    uint64_t handle;   /* background.c: its rc_session_handle id, 0 before it starts */
-    bool held;         /* a render waits for the socket to drain (slow tab) */
-    bool ack_due;      /* an event was applied since the last message */
+    uint64_t last_seq;  /* last event applied */
+    uint64_t handle;    /* background.c: its rc_session_handle id, 0 before it starts */
+    bool held;          /* a render waits for the socket to drain (slow tab) */
+    bool throttled;     /* in the server's throttled list (render_interval_ms) */
+    double rendered_at; /* ev_now of its last render not owed to its own event */
+    bool ack_due;       /* an event was applied since the last message */
     rc_outq out;
     char *in; /* a message being reassembled */
     size_t in_len, in_cap;
     ev_timer input_timer;    /* a message begun must end in message_timeout_ms */
     rc_session *prev, *next; /* all sessions */
     rc_session *pending_next;
+    rc_session *throttle_next;
     char pathname[256];
     char search[512];
 };

@@ -191,6 +191,55 @@ static bool hold(rc_session *se) {
     return true;
 }
 
+/* Render rate (render_interval_ms, default 16 ms): a session renders for
+ * changes that are not its own events (a store, a timer, a post) at most
+ * once per interval. Stores merge what a thread publishes only while the
+ * loop is busy, so a sensor read 1,000 times a second on an idle server
+ * would otherwise cost every reading tab 1,000 renders and patches a
+ * second, more than a screen shows. A put-off session stays dirty,
+ * collecting every change, and renders once from the latest state when
+ * the interval is over. A render with an event's ack due goes at once (a
+ * click is never delayed), and does not count: an effect's render right
+ * after it is not put off either. One timer for the server: it puts every
+ * put-off session back on the flush list one interval after the first,
+ * and a session put off later than that is put off again, so a change
+ * waits less than two intervals. */
+static void on_throttle(struct ev_loop *loop, ev_timer *w, int revents) {
+    (void)loop;
+    (void)revents;
+    rc_server *s = w->data;
+    rc_session *list = s->throttled;
+    s->throttled = NULL;
+    while (list) {
+        rc_session *se = list;
+        list = se->throttle_next;
+        se->throttle_next = NULL;
+        se->throttled = false;
+        rc_session_mark_pending(se);
+    }
+}
+
+static bool throttle(rc_session *se) {
+    rc_server *s = se->server;
+    double interval = s->cfg.render_interval_ms / 1000.0, now = ev_now(s->loop);
+    if (interval <= 0 || se->ack_due) return false;
+    if (now - se->rendered_at >= interval) {
+        se->rendered_at = now;
+        return false;
+    }
+    if (!se->throttled) {
+        se->throttled = true;
+        se->throttle_next = s->throttled;
+        s->throttled = se;
+    }
+    if (!ev_is_active(&s->throttle_timer)) {
+        ev_timer_init(&s->throttle_timer, on_throttle, interval, 0.0);
+        s->throttle_timer.data = s;
+        ev_timer_start(s->loop, &s->throttle_timer);
+    }
+    return true;
+}
+
 void rc_session_flush_pending(rc_server *s) {
     /* Flushing may make sessions pending again (effects setting state):
      * those wait for the next iteration, which the idle watcher ensures. */
@@ -201,7 +250,7 @@ void rc_session_flush_pending(rc_server *s) {
         list = se->pending_next;
         se->pending = false;
         se->pending_next = NULL;
-        if (!hold(se)) rc_session_flush(se);
+        if (!hold(se) && !throttle(se)) rc_session_flush(se);
     }
     if (!s->pending) ev_idle_stop(s->loop, &s->idle);
 }

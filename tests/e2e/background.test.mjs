@@ -119,6 +119,30 @@ test('a tab that stops reading under a store changing 1,000 times a second stays
   await server.stop(3000);
 });
 
+test('a store changing 1,000 times a second renders a watching tab at most once per --render-interval', async (t) => {
+  const INTERVAL = 50;
+  const server = await start(['--render-interval', String(INTERVAL)]);
+  t.after(() => server.kill());
+  const clicker = await open(server);
+  const watcher = await open(server);
+  const from = watcher.messages.length;
+  const began = performance.now();
+  clicker.click('burst');
+  await watcher.says('n=3000 ', 30000); // converges on the latest state
+  const elapsed = performance.now() - began;
+  // Renders not owed to the tab's own events are spaced by the interval on
+  // the server; every one the watcher got was sent between the click and
+  // the last one's arrival, so at most elapsed / interval + 1 of them (+1
+  // for the render the click itself may cause on every tab).
+  const patches = watcher.messages.slice(from).filter((m) => m.type === 'patch').length;
+  t.diagnostic(`watcher: ${patches} patches for 3,000 changes in ${Math.round(elapsed)} ms`);
+  assert.ok(patches <= Math.floor(elapsed / INTERVAL) + 2,
+    `${patches} patches in ${Math.round(elapsed)} ms: more than one per ${INTERVAL} ms`);
+  clicker.ws.close();
+  watcher.ws.close();
+  await server.stop(3000);
+});
+
 test('--workers 2 with stores is refused at start, naming the fix; process-local stores start', async (t) => {
   await assert.rejects(start(['--workers', '2']), (e) => {
     assert.match(e.message, /exited \(code 1/);
