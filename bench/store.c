@@ -106,6 +106,21 @@ static void close_sessions(rc_layout **ls, size_t n) {
     free(ls);
 }
 
+/* Renders a dirty session and writes its patch message into msg, as the
+ * server does; the message's bytes. */
+static size_t flush_one(rc_layout *l, rc_buf *msg) {
+    const rc_patch *p = rc_layout_flush(l);
+    rc_buf_reset(msg);
+    put(msg, "{\"type\":\"patch\",\"ops\":[");
+    for (size_t k = 0; k < p->nops; k++) {
+        if (k) rc_buf_putc(msg, ',');
+        rc_wire_op(msg, &p->ops[k]);
+    }
+    put(msg, "]}");
+    rc_layout_commit(l);
+    return msg->len;
+}
+
 /* One change: commit, then every dirty session flushed and its patch
  * written. Returns the microseconds to the last patch written. */
 static double fan_out(rc_layout **ls, size_t n, int round, rc_buf *msg, size_t *bytes) {
@@ -114,16 +129,7 @@ static double fan_out(rc_layout **ls, size_t n, int round, rc_buf *msg, size_t *
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
         if (!rc_layout_is_dirty(ls[i])) continue;
-        const rc_patch *p = rc_layout_flush(ls[i]);
-        rc_buf_reset(msg);
-        put(msg, "{\"type\":\"patch\",\"ops\":[");
-        for (size_t k = 0; k < p->nops; k++) {
-            if (k) rc_buf_putc(msg, ',');
-            rc_wire_op(msg, &p->ops[k]);
-        }
-        put(msg, "]}");
-        total += msg->len;
-        rc_layout_commit(ls[i]);
+        total += flush_one(ls[i], msg);
     }
     double t1 = bench_now_us();
     *bytes = total;
@@ -274,16 +280,8 @@ static size_t flush_dirty(rc_layout **ls, size_t n, rc_buf *msg) {
     size_t messages = 0;
     for (size_t i = 0; i < n; i++) {
         if (!rc_layout_is_dirty(ls[i])) continue;
-        const rc_patch *p = rc_layout_flush(ls[i]);
-        rc_buf_reset(msg);
-        put(msg, "{\"type\":\"patch\",\"ops\":[");
-        for (size_t k = 0; k < p->nops; k++) {
-            if (k) rc_buf_putc(msg, ',');
-            rc_wire_op(msg, &p->ops[k]);
-        }
-        put(msg, "]}");
+        flush_one(ls[i], msg);
         messages++;
-        rc_layout_commit(ls[i]);
     }
     return messages;
 }

@@ -8,21 +8,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startExample, testAppBinary } from './lib/server.mjs';
-import { HELLO, connect, wsUrl } from './lib/raw.mjs';
+import { HELLO, connect, handlerTarget as target, wsUrl } from './lib/raw.mjs';
 
 const start = (args = []) => startExample('background', { bin: testAppBinary('background'), args });
-
-/** The handler id of the element with attribute id `id` in a model. */
-function target(model, id, event = 'onClick') {
-  if (model.attributes && model.attributes.id === id) return model.eventHandlers[event].target;
-  for (const c of model.children || []) {
-    if (typeof c === 'object') {
-      const t = target(c, id, event);
-      if (t) return t;
-    }
-  }
-  return null;
-}
 
 /** Resolves with the first message of c whose JSON holds text; unlike
  * raw.mjs' next, its timer is cleared when it resolves (a 30 s wait would

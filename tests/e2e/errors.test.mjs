@@ -7,21 +7,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startExample, testAppBinary } from './lib/server.mjs';
-import { HELLO, connect, wsUrl } from './lib/raw.mjs';
+import { HELLO, connect, handlerTarget as target, wsUrl } from './lib/raw.mjs';
 
 const GENERIC = 'This part of the page failed to render.';
-
-/** The handler id of the element with attribute id `id` in a model. */
-function target(model, id, event = 'onClick') {
-  if (model.attributes && model.attributes.id === id) return model.eventHandlers[event].target;
-  for (const c of model.children || []) {
-    if (typeof c === 'object') {
-      const t = target(c, id, event);
-      if (t) return t;
-    }
-  }
-  return null;
-}
 
 /** Breaks the part, then clicks +1: returns every message text after the
  * break and the server's log once the +1 is acknowledged. */

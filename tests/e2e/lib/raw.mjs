@@ -44,3 +44,15 @@ export function connect(url, options) {
   }
   return { ws, messages, closed, opened, next };
 }
+
+/** The handler id of the element with attribute id `id` in a model. */
+export function handlerTarget(model, id, event = 'onClick') {
+  if (model.attributes && model.attributes.id === id) return model.eventHandlers[event].target;
+  for (const c of model.children || []) {
+    if (typeof c === 'object') {
+      const t = handlerTarget(c, id, event);
+      if (t) return t;
+    }
+  }
+  return null;
+}
