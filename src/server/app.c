@@ -372,9 +372,15 @@ static void start_watchers(rc_server *s, int listen_fd) {
     s->wake.data = s;
     ev_async_start(s->loop, &s->wake);
     rc_post_init(s);
+    rc_app_timers_arm(s);
 }
 
 static void stop_watchers(rc_server *s) {
+    rc_app_timers_disarm(s);
+    /* Sessions outlive this (lws frees them after): their handles refuse
+     * posts from here on, before rc_post_free runs what was queued and
+     * post_lock goes away. */
+    rc_handles_forget(s);
     rc_post_free(s);
     ev_signal_stop(s->loop, &s->sigint);
     ev_signal_stop(s->loop, &s->sigterm);

@@ -21,8 +21,8 @@
  * shows the result. Gone means freed: closed past its grace, or asleep.
  *
  * Timers: a process-wide list owned by the loop thread. A timer started
- * before rc_app_run waits for its app's server; rc_post_init arms the
- * app's timers and rc_post_free disarms them, so a worker process (forked
+ * before rc_app_run waits for its app's server; its start arms the app's
+ * timers and its stop disarms them (app.c), so a worker process (forked
  * with the list) runs its own.
  */
 #include "core/host.h"
@@ -124,6 +124,7 @@ int rc_session_handle_post(rc_session_handle h, rc_session_post_fn fn, void *arg
     it->sfn = fn;
     it->arg = arg;
     it->handle = h.id;
+    it->resolve = rc_handle_layout;
     rc_post_enqueue(se->server, it);
     pthread_mutex_unlock(&table_lock);
     return 0;

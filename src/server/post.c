@@ -54,7 +54,6 @@ void rc_post_init(rc_server *s) {
     rc_store_set_timers(&s->timer_host);
     rc_store_set_saved(on_store_saved, s);
     rc_store_marks_set_ttl(s->cfg.token_ttl);
-    rc_app_timers_arm(s);
 }
 
 void rc_post_enqueue(rc_server *s, rc_post_item *it) {
@@ -84,7 +83,7 @@ void rc_post_drain(rc_server *s) {
         /* Its store writes are one batch, committed when it returns. A
          * session's post looks its session up only now, on the loop thread
          * that frees sessions: gone since it was queued, fn hears NULL. */
-        rc_layout *layout = items->sfn ? rc_handle_layout(items->handle) : NULL;
+        rc_layout *layout = items->sfn ? items->resolve(items->handle) : NULL;
         rc_scope_begin();
         if (items->sfn) items->sfn(layout, items->arg);
         else items->fn(items->arg);
@@ -104,10 +103,6 @@ void rc_post_free(rc_server *s) {
         }
     pthread_mutex_unlock(&apps_lock);
     rc_store_set_wake(NULL, NULL);
-    rc_app_timers_disarm(s);
-    /* Sessions outlive this (lws frees them after): their handles refuse
-     * posts from here on, before post_lock goes away. */
-    rc_handles_forget(s);
     /* Run what was posted before the app went away, so posters' args are
      * freed by their own functions. */
     rc_post_drain(s);

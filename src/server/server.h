@@ -66,6 +66,9 @@ typedef struct rc_post_item {
     void (*fn)(void *arg);
     rc_session_post_fn sfn;
     uint64_t handle;
+    /* The layout handle names now, or NULL: background.c's lookup, given
+     * with the item so that the queue (post.c) stays below the handles. */
+    rc_layout *(*resolve)(uint64_t handle);
     void *arg;
 } rc_post_item;
 
@@ -185,7 +188,7 @@ rc_server *rc_post_find(const rc_app *app);
  * that stops first forgets every handle of its sessions (posts to them are
  * then refused), then runs what was queued (posts to a forgotten handle see
  * a NULL layout). App timers of an app arm when its server starts and
- * disarm when it stops. */
+ * disarm when it stops (app.c, around rc_post_init and rc_post_free). */
 void rc_handle_acquire(rc_session *se);
 void rc_handle_release(rc_session *se);
 void rc_handles_forget(rc_server *s);

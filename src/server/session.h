@@ -131,8 +131,6 @@ void rc_session_replay(rc_session *se, const rc_message *events, size_t n);
 void rc_session_flush(rc_session *se);
 /* The whole tree, as the first message of a connection. */
 void rc_session_send_whole_tree(rc_session *se, const char *how);
-/* Joins the server's flush list (flushed once per loop iteration). */
-void rc_session_mark_pending(rc_session *se);
 /* Flushes every pending session (the loop's prepare watcher). */
 void rc_session_flush_pending(rc_server *s);
 
@@ -146,6 +144,9 @@ void rc_session_write_token_seq(rc_session *se, rc_buf *b);
 
 /* ---- session_io.c ---------------------------------------------------------- */
 
+/* Joins the server's flush list (flushed once per loop iteration by
+ * rc_session_flush_pending). */
+void rc_session_mark_pending(rc_session *se);
 /* Adds a frame to the message being received. Returns the whole message
  * (its length in *msg_len; valid until the next call) when this frame ends
  * it, NULL while more are due or when the message grew over max_message

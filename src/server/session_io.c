@@ -8,6 +8,19 @@
 #include "server/session.h"
 #include "util/alloc.h"
 
+/* The server flushes pending sessions once per loop iteration
+ * (session_render.c). Kept here, below the renders, because both ends mark
+ * a session: a dirty layout from above, a drained socket from below. */
+void rc_session_mark_pending(rc_session *se) {
+    if (se->pending) return;
+    rc_server *s = se->server;
+    se->pending = true;
+    se->pending_next = s->pending;
+    s->pending = se;
+    /* Keep the loop from blocking before the prepare watcher flushes. */
+    ev_idle_start(s->loop, &s->idle);
+}
+
 /* Writes a whole message now when nothing waits before it. The socket is
  * nearly always writable: written from here (the receive callback or the
  * flush), a message skips the writable callback's extra loop iteration and

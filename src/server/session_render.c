@@ -10,16 +10,6 @@
 #include "server/session.h"
 #include "wire/model.h"
 
-void rc_session_mark_pending(rc_session *se) {
-    if (se->pending) return;
-    rc_server *s = se->server;
-    se->pending = true;
-    se->pending_next = s->pending;
-    s->pending = se;
-    /* Keep the loop from blocking before the prepare watcher flushes. */
-    ev_idle_start(s->loop, &s->idle);
-}
-
 static void on_dirty(rc_layout *l, void *user) {
     (void)l;
     rc_session_mark_pending(user);
