@@ -397,14 +397,14 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd) {
     signal(SIGPIPE, SIG_IGN);
     rc_server *s = server_new(app, cfg);
     if (!s) return 1;
-    rc_dev_init(s);
-    s->port = bound_port(listen_fd, cfg->port);
     s->metrics.start_time = (double)time(NULL);
     if (cfg->metrics && rc_metrics_http_start(s, cfg->metrics) < 0) {
-        rc_dev_free(s);
+        lws_context_destroy(s->lws); /* the reason is logged */
         server_free(s);
         return 1;
     }
+    rc_dev_init(s);
+    s->port = bound_port(listen_fd, cfg->port);
     start_watchers(s, listen_fd);
 
     bool v6 = strchr(cfg->host, ':') != NULL; /* http://[::1]:8000/ */

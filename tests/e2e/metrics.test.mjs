@@ -119,7 +119,12 @@ test('only GET and HEAD of /metrics; a head over the bound is answered and close
   await server.stop(2000);
 });
 
-test('--metrics with a bad address, or with --workers 2, stops the start with a reason', async () => {
+test('--metrics with a bad or busy address, or with --workers 2, stops the start with a reason', async (t) => {
+  const busy = net.createServer();
+  await new Promise((resolve) => busy.listen(0, '127.0.0.1', resolve));
+  t.after(() => busy.close());
+  await assert.rejects(startExample('counter', { args: ['--metrics', `127.0.0.1:${busy.address().port}`] }),
+    /cannot listen for metrics on 127\.0\.0\.1:\d+: Address already in use/);
   await assert.rejects(startExample('counter', { args: ['--metrics', 'nowhere:'] }),
     /bad metrics address "nowhere:"/);
   await assert.rejects(startExample('counter', { args: ['--metrics', '0', '--workers', '2'] }),
