@@ -847,6 +847,11 @@ typedef struct rc_app {
      * inline styles allowed, no framing by other sites). Set it to allow
      * images from a CDN, or framing by a named origin; "" sends none. */
     const char *csp;
+    /* Serves GET /metrics in the Prometheus text format on a listener of
+     * its own: "PORT" (on 127.0.0.1), "ADDR:PORT" or "[V6]:PORT" (port 0:
+     * any free one). NULL (default): off. One process only: refused with
+     * workers > 1 (docs/deploy.md, "Metrics"; docs/security.md). */
+    const char *metrics;
     void *user; /* yours */
     /* Called on the loop thread once the server listens (port known). */
     void (*on_listen)(struct rc_app *app, int port);
@@ -857,7 +862,7 @@ typedef struct rc_app {
  * --token-interval, --idle (seconds; 0: never), --storage, --static DIR, --show-errors yes|no,
  * --max-sessions, --max-detached, --max-partial, --message-timeout and
  * --hello-timeout (seconds), --max-per-address, --new-per-address,
- * --limit-loopback yes|no, --max-message, --max-queued, the repeatable
+ * --limit-loopback yes|no, --max-message, --max-queued, --metrics ADDR:PORT, the repeatable
  * --allow-origin, --allow-host and --trusted-proxy (appended to the app's
  * lists, kept in storage of this function: parse once per process) and
  * --help into app. Unknown options are an error. Returns 0, 1 after printing

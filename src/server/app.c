@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "server/endpoints.h"
@@ -66,6 +67,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
             if (!refused) return 0;
             rc_srv_log(s, RC_LOG_WARN, "refused a WebSocket from %.64s: %s: %u", addr, why,
                        refused);
+            s->metrics.edge[rc_metrics_edge_reason(refused)]++;
         }
         rc_http_refuse_upgrade(wsi, refused);
         return -1; /* hang up: the refusal is written */
@@ -106,6 +108,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         if (!c->session) {
             rc_peers_release(&s->peers, c->peer);
             c->peer = NULL;
+            s->metrics.edge[RC_EDGE_FULL]++;
             static const char full[] = "server full";
             rc_srv_log(s, RC_LOG_WARN, "session limit (%zu) reached: refusing a connection",
                        s->cfg.max_sessions);
@@ -400,6 +403,12 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd) {
     signal(SIGPIPE, SIG_IGN);
     rc_server *s = server_new(app, cfg);
     if (!s) return 1;
+    s->metrics.start_time = (double)time(NULL);
+    if (cfg->metrics && rc_metrics_http_start(s, cfg->metrics) < 0) {
+        lws_context_destroy(s->lws); /* the reason is logged */
+        server_free(s);
+        return 1;
+    }
     rc_dev_init(s);
     s->port = bound_port(listen_fd, cfg->port);
     start_watchers(s, listen_fd);
@@ -413,6 +422,7 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd) {
     ev_run(s->loop, 0);
 
     stop_watchers(s);
+    rc_metrics_http_stop(s);
     /* Sessions still open are freed by lws' close callbacks here. */
     s->shutting_down = true;
     lws_context_destroy(s->lws);
@@ -464,6 +474,13 @@ int rc_app_run(rc_app *app) {
     int dev_listen = rc_dev_listen_fd();
     if (dev_listen >= 0) return run_server(app, &cfg, dev_listen);
     int workers = cfg.workers < 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : cfg.workers;
+    if (workers > 1 && cfg.metrics) {
+        /* Each worker counts its own; one port shared through SO_REUSEPORT
+         * would answer a scrape from a random worker (docs/deploy.md). */
+        fprintf(stderr, "reactc: --metrics serves one process's counters: not with --workers > 1 "
+                        "(run one process per port, or scrape each instead)\n");
+        return 1;
+    }
     if (workers > 1) return rc_run_supervisor(&cfg, workers, run_worker, &(worker_arg){app, &cfg});
     if (cfg.port < 0) cfg.port = 0;
     /* Our own listener, as in worker mode: lws given iface "127.0.0.1"

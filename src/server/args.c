@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "reactc.h"
+#include "server/metrics.h"
 #include "server/origin.h"
 
 static void usage(const char *prog) {
@@ -53,7 +54,9 @@ static void usage(const char *prog) {
         "  --allow-host H   a DNS name the Host header may carry (repeatable; IP addresses and\n"
         "                   localhost always may; others get 421)\n"
         "  --trusted-proxy A  a reverse proxy's IP address: its X-Forwarded-Host/-Proto/-For\n"
-        "                   are believed (repeatable; none by default)\n",
+        "                   are believed (repeatable; none by default)\n"
+        "  --metrics A:P    serve GET /metrics (Prometheus) on its own port: P alone is on\n"
+        "                   127.0.0.1; off by default; one process only (not with --workers)\n",
         prog);
 }
 
@@ -132,6 +135,18 @@ static bool list_option(rc_app *app, const char *prog, int i, const char *val) {
     l->items[l->n++] = val;
     l->items[l->n] = NULL;
     *field = l->items;
+    return true;
+}
+
+/* --metrics PORT, ADDR:PORT or [V6]:PORT (read again when the server starts). */
+static bool metrics_option(rc_app *app, const char *prog, const char *val) {
+    char host[256], err[200];
+    int port;
+    if (rc_metrics_parse_addr(val, host, sizeof host, &port, err, sizeof err) < 0) {
+        fprintf(stderr, "%s: %s\n", prog, err);
+        return false;
+    }
+    app->metrics = val;
     return true;
 }
 
@@ -223,6 +238,8 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
                    strcmp(a, "--trusted-proxy") == 0) {
             int li = a[2] == 't' ? 2 : a[8] == 'o' ? 0 : 1;
             if (!list_option(app, argv[0], li, val)) return -1;
+        } else if (strcmp(a, "--metrics") == 0) {
+            if (!metrics_option(app, argv[0], val)) return -1;
         } else if (strcmp(a, "--static") == 0) {
             app->static_dir = val;
         } else if (strcmp(a, "--secret-file") == 0) {

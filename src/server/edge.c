@@ -97,7 +97,10 @@ unsigned rc_edge_check(rc_server *s, struct lws *wsi, bool upgrade) {
     read_request(wsi, &h, &q);
     const char *why = "";
     unsigned status = rc_edge_rules_check(&s->edge, &q, upgrade, &why);
-    if (status) log_refusal(s, wsi, &h, &q, upgrade, status, why);
+    if (status) {
+        log_refusal(s, wsi, &h, &q, upgrade, status, why);
+        s->metrics.edge[rc_metrics_edge_reason(status)]++;
+    }
     return status;
 }
 

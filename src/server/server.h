@@ -22,6 +22,8 @@
  *   workers.c   the supervisor of --workers N (forks, restarts, SIGHUP)
  *   keys.c      state token keys: the secret read once, kept off the environment
  *   listen.c    listening sockets of our own (workers, the dev runner)
+ *   metrics.c   counters and their Prometheus text; metrics_http.c serves
+ *               them on --metrics' own listener
  *
  * Everything runs on the loop thread except rc_app_post, rc_app_stop and
  * rc_session_handle_post.
@@ -36,6 +38,7 @@
 #include "reactc_layout.h"
 #include "resume/token.h"
 #include "server/listen.h"
+#include "server/metrics.h"
 #include "server/origin.h"
 #include "server/outq.h"
 #include "server/peers.h"
@@ -115,6 +118,8 @@ struct rc_server {
     rc_buf dev_status;  /* {"type":"dev",...} for every page; empty: not in dev */
     rc_edge_rules edge; /* origin.c: allowed origins and hosts, trusted proxies */
     rc_peers peers;     /* peers.c: connections per client address, and their rate */
+    rc_metrics metrics; /* metrics.c: counters, bumped on the loop thread */
+    struct rc_metrics_http *metrics_http; /* metrics_http.c: --metrics, or NULL */
 };
 
 /* dev_channel.c: the app's end of reactc-dev's channel (docs/dev.md). */

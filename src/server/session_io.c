@@ -57,6 +57,8 @@ static void enqueue(rc_session *se, const char *text, size_t len) {
 
 void rc_session_queue_text(rc_session *se, const char *text, size_t len) {
     if (!se->wsi) return; /* detached: a re-attach sends the whole tree */
+    se->server->metrics.messages_out++;
+    se->server->metrics.bytes_out += len;
     unsigned char small[LWS_PRE + 256];
     if (len <= sizeof small - LWS_PRE) {
         memcpy(small + LWS_PRE, text, len);
@@ -76,6 +78,8 @@ rc_buf *rc_session_msg_begin(rc_server *s) {
 void rc_session_msg_send(rc_session *se, rc_buf *b) {
     if (!se->wsi) return; /* detached: a re-attach sends the whole tree */
     size_t len = b->len - LWS_PRE;
+    se->server->metrics.messages_out++;
+    se->server->metrics.bytes_out += len;
     if (!write_now(se, (unsigned char *)b->data + LWS_PRE, len))
         enqueue(se, b->data + LWS_PRE, len);
 }

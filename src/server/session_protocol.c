@@ -42,6 +42,7 @@ static void on_event(rc_session *se, const rc_message *m) {
      * also waits for the file (session_tokens.c). A backend deciding later
      * must move last_seq from its completion instead. */
     rc_session_dispatch(se, m, true);
+    se->server->metrics.events++;
     if (m->seq) {
         se->last_seq = m->seq;
         se->ack_due = true;
@@ -52,6 +53,7 @@ static void on_event(rc_session *se, const rc_message *m) {
 static rc_session *handle_message(rc_session *se, const char *text, size_t len) {
     rc_message m;
     char err[160];
+    se->server->metrics.messages_in++;
     if (rc_wire_parse(text, len, &m, err, sizeof err) < 0) {
         rc_session_fail(se, LWS_CLOSE_STATUS_POLICY_VIOLATION, err);
         return se;

@@ -177,6 +177,7 @@ static bool hold(rc_session *se) {
     if (!se->wsi || se->closing || !se->layout) return false;
     if (!se->out.head && !lws_partial_buffered(se->wsi)) return false;
     se->held = true;
+    se->server->metrics.renders_held++;
     lws_callback_on_writable(se->wsi);
     return true;
 }
@@ -217,6 +218,7 @@ static bool throttle(rc_session *se) {
         se->rendered_at = now;
         return false;
     }
+    s->metrics.renders_put_off++;
     if (!se->throttled) {
         se->throttled = true;
         se->throttle_next = s->throttled;

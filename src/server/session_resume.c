@@ -48,6 +48,7 @@ static rc_session *reattach(rc_session *se, rc_session *old, const rc_message *e
     old->closing = false;
     se->wsi = NULL;
     rc_srv_log(s, RC_LOG_INFO, "session %s: re-attached", old->log_id);
+    s->metrics.resumes[RC_RESUME_REATTACHED]++;
     rc_session_send_whole_tree(old, "reattached");
     return old;
 }
@@ -70,6 +71,7 @@ static bool proves_possession(const rc_session *old, const rc_message *m, const 
 static void start_fresh(rc_session *se, const char *reason) {
     rc_srv_log(se->server, RC_LOG_WARN, "resume refused: %s; starting a fresh session", reason);
     rc_session_send_small(se, "resume-failed", "reason", reason, 0);
+    se->server->metrics.resumes[RC_RESUME_FRESH]++;
     rc_session_index_add(se);
     rc_session_start(se, NULL, "new", NULL, 0);
 }
@@ -94,6 +96,7 @@ static void resume(rc_session *se, rc_resume *r, bool id_taken, const rc_message
         rc_srv_log(s, RC_LOG_INFO, "session %s: resuming a token of build %s into %s", se->log_id,
                    r->snapshot.build, s->build);
     se->resumed_here = true;
+    s->metrics.resumes[RC_RESUME_RESUMED]++;
     rc_session_index_add(se);
     rc_session_start(se, &r->snapshot, "resumed", m->replay, m->nreplay);
     rc_srv_log(s, RC_LOG_INFO, "session %s: resumed from its token (version %llu)", se->log_id,
@@ -128,6 +131,7 @@ rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m) {
         rc_srv_log(s, RC_LOG_WARN, "session %s: re-attach refused: no proof of possession",
                    old->log_id);
     }
+    if ((size_t)r.refusal < RC_REFUSAL_COUNT) s->metrics.refusals[r.refusal]++;
     if (r.refusal == RC_REFUSAL_NO_TOKEN)
         start_fresh(se, "no session held here for this id and secret, and no token");
     else if (r.refusal) start_fresh(se, r.reason);

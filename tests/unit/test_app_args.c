@@ -58,11 +58,26 @@ static void test_app_id_and_errors(void **state) {
     assert_int_equal(PARSE(&b, "--help"), 1);
 }
 
+/* --metrics: off unless given; a bad address is refused at parse time
+ * (the forms themselves: tests/unit/test_metrics.c). */
+static void test_metrics_option(void **state) {
+    (void)state;
+    rc_app app = {0};
+    assert_int_equal(PARSE(&app, "--port", "8000"), 0);
+    assert_null(app.metrics);
+    assert_int_equal(PARSE(&app, "--metrics", "127.0.0.1:9100"), 0);
+    assert_string_equal(app.metrics, "127.0.0.1:9100");
+    rc_app b = {0};
+    assert_int_equal(PARSE(&b, "--metrics", "localhost:"), -1);
+    assert_null(b.metrics);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_token_ttl),
         cmocka_unit_test(test_max_token),
         cmocka_unit_test(test_app_id_and_errors),
+        cmocka_unit_test(test_metrics_option),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

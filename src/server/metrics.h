@@ -1,0 +1,89 @@
+/*
+ * The server's counters and their Prometheus text (metrics.c), and the
+ * /metrics listener (metrics_http.c). Counters are plain integers bumped on
+ * the loop thread (no locks, no atomics: nothing else writes them); gauges
+ * that the server already knows (sessions live and detached, queued output)
+ * are read from it at scrape time instead of being kept twice.
+ */
+#ifndef RC_SERVER_METRICS_H
+#define RC_SERVER_METRICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "resume/refusal.h"
+#include "util/buf.h"
+
+/* How a hello that named a session ended (reactc_resumes_total{outcome}). */
+typedef enum rc_resume_outcome {
+    RC_RESUME_FRESH,      /* refused: a fresh session started */
+    RC_RESUME_RESUMED,    /* rebuilt from the client's token */
+    RC_RESUME_REATTACHED, /* the detached session held here carried on */
+    RC_RESUME_NOUTCOMES
+} rc_resume_outcome;
+
+/* Why the edge refused a request or a WebSocket (reactc_edge_refusals_total). */
+typedef enum rc_edge_reason {
+    RC_EDGE_BAD_REQUEST, /* 400: a malformed Host or Origin */
+    RC_EDGE_HOST,        /* 421: a Host this server does not serve */
+    RC_EDGE_ORIGIN,      /* 403: a WebSocket from a foreign Origin */
+    RC_EDGE_PER_ADDRESS, /* 429: too many connections, or too fast, from one address */
+    RC_EDGE_FULL,        /* max_sessions reached (close 1013) */
+    RC_EDGE_OTHER,       /* any other status */
+    RC_EDGE_NREASONS
+} rc_edge_reason;
+
+/* The number of rc_refusal codes (RC_REFUSAL_NONE included). */
+#define RC_REFUSAL_COUNT ((size_t)RC_REFUSAL_FORMAT_OLD + 1)
+
+typedef struct rc_metrics {
+    double start_time; /* Unix seconds */
+    uint64_t events;   /* events applied (handlers dispatched) */
+    uint64_t messages_in, messages_out, bytes_out;
+    uint64_t resumes[RC_RESUME_NOUTCOMES];
+    uint64_t refusals[RC_REFUSAL_COUNT]; /* resume refusals by rc_refusal */
+    uint64_t edge[RC_EDGE_NREASONS];
+    uint64_t renders_held;     /* renders waiting for a slow tab's socket */
+    uint64_t renders_put_off;  /* renders put off by render_interval_ms */
+    double redis_up;           /* 1 or 0; filled when --redis is given */
+    double redis_ping_seconds; /* the last PING's round trip */
+    bool redis_known;          /* rc_metrics_set_redis was called */
+} rc_metrics;
+
+/* What a scrape reads from the server at that moment. */
+typedef struct rc_metrics_now {
+    size_t sessions_live, sessions_detached;
+    size_t outq_bytes; /* bytes waiting in every session's output queue */
+    const char *build, *app_id;
+} rc_metrics_now;
+
+/* The Redis connection's health, for reactc_redis_up and
+ * reactc_redis_ping_seconds (the Redis client calls it after each PING;
+ * without --redis nobody does, and neither gauge is written). */
+void rc_metrics_set_redis(rc_metrics *m, bool up, double ping_seconds);
+
+/* The edge status a refusal was answered with, as a reason. */
+rc_edge_reason rc_metrics_edge_reason(unsigned status);
+
+/* Appends every metric in the Prometheus text format 0.0.4 to out. */
+void rc_metrics_render(const rc_metrics *m, const rc_metrics_now *now, rc_buf *out);
+
+/* Appends s as the inside of a label value: backslash, double quote and
+ * newline escaped (\\, \", \n), as the text format asks. */
+void rc_metrics_escape(rc_buf *out, const char *s);
+
+/* Reads --metrics' value: "PORT" (on 127.0.0.1), "ADDR:PORT" or
+ * "[V6]:PORT", port 0..65535 (0: any free one). 0, or -1 with err. */
+int rc_metrics_parse_addr(const char *spec, char *host, size_t cap, int *port, char *err,
+                          size_t errlen);
+
+/* metrics_http.c: the listener (the server's, on its loop). */
+struct rc_server;
+/* Listens on spec (rc_metrics_parse_addr) and serves GET and HEAD
+ * /metrics there. 0, or -1 (logged). */
+int rc_metrics_http_start(struct rc_server *s, const char *spec);
+/* Closes the listener and any scrape in progress. */
+void rc_metrics_http_stop(struct rc_server *s);
+
+#endif
