@@ -375,6 +375,7 @@ static void start_watchers(rc_server *s, int listen_fd) {
 }
 
 static void stop_watchers(rc_server *s) {
+    rc_srv_redis_stop(s);
     rc_post_free(s);
     ev_signal_stop(s->loop, &s->sigint);
     ev_signal_stop(s->loop, &s->sigterm);
@@ -394,6 +395,11 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd) {
     signal(SIGPIPE, SIG_IGN);
     rc_server *s = server_new(app, cfg);
     if (!s) return 1;
+    if (rc_srv_redis_start(s) < 0) { /* only with --redis (redis_link.c) */
+        lws_context_destroy(s->lws);
+        server_free(s);
+        return 1;
+    }
     rc_dev_init(s);
     s->port = bound_port(listen_fd, cfg->port);
     start_watchers(s, listen_fd);
@@ -454,6 +460,7 @@ int rc_app_run(rc_app *app) {
         return 1;
     }
     rc_edge_rules_free(&rules);
+    if (rc_srv_redis_config(&cfg) < 0) return 1;
     /* Under the dev runner: one process on the runner's socket. */
     int dev_listen = rc_dev_listen_fd();
     if (dev_listen >= 0) return run_server(app, &cfg, dev_listen);

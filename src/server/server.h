@@ -112,7 +112,19 @@ struct rc_server {
     rc_buf dev_status;  /* {"type":"dev",...} for every page; empty: not in dev */
     rc_edge_rules edge; /* origin.c: allowed origins and hosts, trusted proxies */
     rc_peers peers;     /* peers.c: connections per client address, and their rate */
+    /* redis_link.c: the Redis connection (NULL without --redis). */
+    struct rc_redis *redis;
+    char redis_prefix[160]; /* "reactc:<app_id>:", for the store backend */
+    char redis_desc[200];   /* the URL for logs, password masked */
 };
+
+/* redis_link.c: --redis / REACTC_REDIS (docs/deploy.md "Redis"). config:
+ * before any fork, takes REACTC_REDIS from the environment when cfg->redis
+ * is unset and checks the URL (-1: printed). start: connects on s->loop
+ * (-1: logged). Both do nothing without a URL. */
+int rc_srv_redis_config(rc_app *cfg);
+int rc_srv_redis_start(rc_server *s);
+void rc_srv_redis_stop(rc_server *s);
 
 /* dev_channel.c: the app's end of reactc-dev's channel (docs/dev.md). */
 int rc_dev_listen_fd(void);      /* REACTC_LISTEN_FD, or -1 */
