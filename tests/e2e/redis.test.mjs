@@ -1,7 +1,8 @@
 // The Redis connection (issue 16, part 1; docs/deploy.md "Redis"): a server
 // started with --redis reports "redis: up"; when Redis dies it reports
 // "redis: down" once (however many retries follow) and "redis: up" again
-// once Redis is back on the same port, while the counter keeps serving
+// once Redis is back on the same port (a Redis that stops answering is
+// found by the PING deadline), while the counter keeps serving
 // clicks throughout. A wrong password is named as such, never shown; the
 // URL given in REACTC_REDIS leaves the environment; a host name is refused
 // at start. Each test runs its own redis-server in the foreground.
@@ -81,6 +82,25 @@ test('redis: up, down once when Redis dies, up again when it is back; clicks ser
   assert.equal(count(log, /redis: down/), 1, log);
   await c.click();
   assert.ok(!server.stderr().includes(password), 'the password is in the log');
+  c.ws.close();
+  await c.closed;
+  await server.stop(3000);
+});
+
+test('a Redis that stops answering (SIGSTOP: the socket stays open) is down by the PING deadline', async (t) => {
+  const port = await freePort();
+  const redis = await startRedis(port);
+  t.after(async () => { redis.proc.kill('SIGCONT'); await redis.kill(); });
+  const server = await startExample('counter', { args: ['--redis', `redis://127.0.0.1:${port}`] });
+  t.after(() => server.kill());
+  await server.waitStderr(/redis: up/);
+  redis.proc.kill('SIGSTOP');
+  // hiredis 0.14 has no timers: only our PING deadline (2 s) can see this.
+  await server.waitStderr(/redis: down \(no PING reply within/, 10000);
+  const c = await openCounter(server);
+  await c.click();
+  redis.proc.kill('SIGCONT');
+  await waitNth(server, /redis: up/, 2, 15000);
   c.ws.close();
   await c.closed;
   await server.stop(3000);
