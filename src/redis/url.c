@@ -72,7 +72,8 @@ static int parse_tcp(const char *p, rc_redis_url *u, char *err, size_t errlen) {
 
 /* path[?db=N][&password=P] of a unix:// URL. */
 static int parse_unix(const char *p, rc_redis_url *u, char *err, size_t errlen) {
-    if (*p != '/') return fail(err, errlen, "the socket path must be absolute (unix:///run/x.sock)");
+    if (*p != '/')
+        return fail(err, errlen, "the socket path must be absolute (unix:///run/x.sock)");
     size_t n = strcspn(p, "?");
     if (n >= sizeof u->path) return fail(err, errlen, "socket path too long");
     memcpy(u->path, p, n);

@@ -1,7 +1,8 @@
 /*
  * Unit tests for the --redis URL (src/redis/url.c, issue 16): the accepted
  * forms and their defaults, what is refused and how it is said (never with
- * the password), the masked form for logs and the per-app key prefix.
+ * the password), the masked form for logs, the per-app key prefix and the
+ * --redis option.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "reactc.h"
 #include "redis/url.h"
 
 static char err[300];
@@ -128,13 +130,23 @@ static void test_key_prefix(void **state) {
     assert_int_equal(rc_redis_key_prefix("an-app-id-that-is-far-too-long", buf, sizeof buf), -1);
 }
 
+/* --redis lands in rc_app.redis as given; rc_app_run checks it (the URL
+ * rules above) before any fork. */
+static void test_option(void **state) {
+    (void)state;
+    rc_app app = {0};
+    char *argv[] = {"app", "--redis", "redis://127.0.0.1:6380/1", NULL};
+    assert_int_equal(rc_app_parse_args(&app, 3, argv), 0);
+    assert_string_equal(app.redis, "redis://127.0.0.1:6380/1");
+    char *missing[] = {"app", "--redis", NULL};
+    assert_int_equal(rc_app_parse_args(&app, 2, missing), -1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tcp_forms),
-        cmocka_unit_test(test_unix_forms),
-        cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_describe_masks_password),
-        cmocka_unit_test(test_key_prefix),
+        cmocka_unit_test(test_tcp_forms),  cmocka_unit_test(test_unix_forms),
+        cmocka_unit_test(test_refused),    cmocka_unit_test(test_describe_masks_password),
+        cmocka_unit_test(test_key_prefix), cmocka_unit_test(test_option),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
