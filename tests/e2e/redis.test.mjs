@@ -9,24 +9,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { exampleBinary, freePort, startExample } from './lib/server.mjs';
 import { HELLO, connect, handlerTarget, wsUrl } from './lib/raw.mjs';
 
 /** redis-server on 127.0.0.1:port, resolved once it accepts connections. */
-function startRedis(port, password) {
+function startRedis(port, password, extra = []) {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
                 '--daemonize', 'no'];
   if (password) args.push('--requirepass', password);
+  args.push(...extra);
   const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise((resolve) => proc.once('exit', resolve));
   let out = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server not ready:\n${out}`)), 10000);
+    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`redis-server not ready:\n${out}`)); }, 10000);
     proc.once('error', (e) => { clearTimeout(timer); reject(e); });
     const onData = (d) => {
       out += d;
-      if (/Ready to accept connections/.test(out)) {
+      if (/ready to accept connections/i.test(out)) { // TCP or Unix socket
         clearTimeout(timer);
         resolve({ proc, exited, kill: async () => { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL'); await exited; } });
       }
@@ -121,6 +124,20 @@ test('a wrong password: "redis: down (auth failed ...)" without it; REACTC_REDIS
   await c.click();
   c.ws.close();
   await c.closed;
+  await server.stop(3000);
+});
+
+test('a Unix socket with a database and a password in the query', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'reactc-redis-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const sock = join(dir, 'redis.sock');
+  const redis = await startRedis(0, 'sock-pw', ['--unixsocket', sock]);
+  t.after(() => redis.kill());
+  const server = await startExample('counter', { args: ['--redis', `unix://${sock}?db=3&password=sock-pw`] });
+  t.after(() => server.kill());
+  const log = await server.waitStderr(/redis: up/);
+  assert.match(log, /password=\*\*\*/);
+  assert.ok(!log.includes('sock-pw'), log);
   await server.stop(3000);
 });
 
