@@ -855,6 +855,13 @@ typedef struct rc_app {
     void *user; /* yours */
     /* Called on the loop thread once the server listens (port known). */
     void (*on_listen)(struct rc_app *app, int port);
+    /* Redis (docs/deploy.md, "Redis"): redis://[:password@]IP:port[/db] or
+     * unix:///path[?db=N][&password=P]; NULL: REACTC_REDIS from the
+     * environment (removed once read), else none (one process, no Redis).
+     * on_redis_health is called on the loop thread at each change between
+     * up and down (not at each retry); why names the cause when down. */
+    const char *redis;
+    void (*on_redis_health)(struct rc_app *app, bool up, const char *why);
 } rc_app;
 
 /* Parses --host, --port, --log-level (error|warn|info|debug), --title,
@@ -862,7 +869,7 @@ typedef struct rc_app {
  * --token-interval, --idle (seconds; 0: never), --storage, --static DIR, --show-errors yes|no,
  * --max-sessions, --max-detached, --max-partial, --message-timeout and
  * --hello-timeout (seconds), --max-per-address, --new-per-address,
- * --limit-loopback yes|no, --max-message, --max-queued, --metrics ADDR:PORT, the repeatable
+ * --limit-loopback yes|no, --max-message, --max-queued, --metrics ADDR:PORT, --redis URL, the repeatable
  * --allow-origin, --allow-host and --trusted-proxy (appended to the app's
  * lists, kept in storage of this function: parse once per process) and
  * --help into app. Unknown options are an error. Returns 0, 1 after printing

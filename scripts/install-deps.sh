@@ -14,6 +14,7 @@ DEB_PKGS=(
   libcmocka-dev clang libclang-rt-14-dev valgrind
   chromium xxd universal-ctags
   haproxy nginx openssl
+  redis-server libhiredis-dev
 )
 
 missing=()
@@ -29,7 +30,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   echo "install-deps: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  # haproxy and nginx are packaged as services that start on install: the
+  # haproxy, nginx and redis-server are packaged as services that start on install: the
   # tests run their own, in the foreground, on loopback ports, so no system
   # service may start. policy-rc.d (honoured by invoke-rc.d and
   # deb-systemd-invoke) forbids it for the length of the install, unless

@@ -14,7 +14,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -220,39 +219,6 @@ static void lws_log(int level, const char *line) {
 
 /* ---- run --------------------------------------------------------------------- */
 
-/* Keys for state tokens (keys.c): the supervisor's when it forked us, else
- * loaded here; a random key with a loud warning when none is configured.
- * The app tag makes another app's tokens fail with a clear reason; the
- * build tag only reports where a token came from. */
-static int init_keys(rc_server *s) {
-    const rc_app *cfg = &s->cfg;
-    char err[400];
-    if (!rc_keys_inherited(&s->keys)) {
-        if (rc_keys_load(cfg, &s->keys, err, sizeof err) < 0) {
-            rc_srv_log(s, RC_LOG_ERROR, "state token keys: %s", err);
-            return -1;
-        }
-        if (s->keys.ephemeral)
-            rc_srv_log(s, RC_LOG_WARN,
-                       "no secret configured (REACTC_SECRET or --secret-file): using a random key "
-                       "for this process only. Sessions survive reconnects to this process, but "
-                       "NOT a restart or another worker. Set a secret for production.");
-        if (s->keys.stretched) rc_srv_log(s, RC_LOG_WARN, "%s", RC_KEYS_PASS_WARNING);
-    }
-    s->app_tag = (uint32_t)rc_hash_str(RC_HASH_SEED, cfg->app_id);
-    if (cfg->build_id) {
-        snprintf(s->build, sizeof s->build, "%s", cfg->build_id);
-    } else {
-        struct stat st;
-        if (stat("/proc/self/exe", &st) == 0)
-            snprintf(s->build, sizeof s->build, "%llx-%llx", (unsigned long long)st.st_size,
-                     (unsigned long long)st.st_mtime);
-        else snprintf(s->build, sizeof s->build, "unknown");
-    }
-    s->build_tag = (uint32_t)rc_hash_str(RC_HASH_SEED, s->build);
-    return 0;
-}
-
 /* Accepts on our own listener and hands each socket to lws. */
 static void on_accept(struct ev_loop *loop, ev_io *w, int revents) {
     (void)loop;
@@ -331,7 +297,7 @@ static rc_server *server_new(rc_app *app, const rc_app *cfg) {
         server_free(s);
         return NULL;
     }
-    if (init_keys(s) < 0) {
+    if (rc_keys_init_server(s) < 0) {
         server_free(s);
         return NULL;
     }
@@ -379,6 +345,7 @@ static void start_watchers(rc_server *s, int listen_fd) {
 }
 
 static void stop_watchers(rc_server *s) {
+    rc_srv_redis_stop(s);
     rc_app_timers_disarm(s);
     /* Sessions outlive this (lws frees them after): their handles refuse
      * posts from here on, before rc_post_free runs what was queued and
@@ -404,7 +371,9 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd) {
     rc_server *s = server_new(app, cfg);
     if (!s) return 1;
     s->metrics.start_time = (double)time(NULL);
-    if (cfg->metrics && rc_metrics_http_start(s, cfg->metrics) < 0) {
+    if ((cfg->metrics && rc_metrics_http_start(s, cfg->metrics) < 0) ||
+        rc_srv_redis_start(s) < 0) { /* redis: only with --redis (redis_link.c) */
+        rc_metrics_http_stop(s);
         lws_context_destroy(s->lws); /* the reason is logged */
         server_free(s);
         return 1;
@@ -470,6 +439,7 @@ int rc_app_run(rc_app *app) {
         return 1;
     }
     rc_edge_rules_free(&rules);
+    if (rc_srv_redis_config(&cfg) < 0) return 1;
     /* Under the dev runner: one process on the runner's socket. */
     int dev_listen = rc_dev_listen_fd();
     if (dev_listen >= 0) return run_server(app, &cfg, dev_listen);

@@ -23,6 +23,8 @@ static void usage(const char *prog) {
         "  --secret-file F  state token secret(s), mode 0600 (else $REACTC_SECRET); make one\n"
         "                   with reactc-secret: b64:<32 bytes>, hex:<64 digits> or pass:<phrase>\n"
         "  --app-id ID      the app's id, bound into its tokens (default: the program's name)\n"
+        "  --redis URL      redis://[:password@]IP:port[/db] or unix:///path[?db=N] (else\n"
+        "                   $REACTC_REDIS; default: none, one process without Redis)\n"
         "  --static DIR     serve the files in DIR under /static/\n"
         "  --show-errors B  yes: a failed component shows its error's details in the page\n"
         "                   (default no: a generic message; details in the log)\n"
@@ -242,6 +244,8 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
             if (!metrics_option(app, argv[0], val)) return -1;
         } else if (strcmp(a, "--static") == 0) {
             app->static_dir = val;
+        } else if (strcmp(a, "--redis") == 0) {
+            app->redis = val; /* checked by rc_app_run, before any fork */
         } else if (strcmp(a, "--secret-file") == 0) {
             app->secret_file = val;
         } else if (strcmp(a, "--app-id") == 0) {

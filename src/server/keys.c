@@ -16,10 +16,12 @@
 #include <string.h>
 
 #include <sodium.h>
+#include <sys/stat.h>
 
 #include "resume/secret.h"
 #include "server/server.h"
 #include "util/env.h"
+#include "util/hash.h"
 
 static rc_keyring inherited;
 static bool have_inherited;
@@ -58,4 +60,37 @@ void rc_keys_inherit(const rc_keyring *kr) {
 bool rc_keys_inherited(rc_keyring *kr) {
     if (have_inherited) *kr = inherited;
     return have_inherited;
+}
+
+/* Keys for state tokens (keys.c): the supervisor's when it forked us, else
+ * loaded here; a random key with a loud warning when none is configured.
+ * The app tag makes another app's tokens fail with a clear reason; the
+ * build tag only reports where a token came from. */
+int rc_keys_init_server(rc_server *s) {
+    const rc_app *cfg = &s->cfg;
+    char err[400];
+    if (!rc_keys_inherited(&s->keys)) {
+        if (rc_keys_load(cfg, &s->keys, err, sizeof err) < 0) {
+            rc_srv_log(s, RC_LOG_ERROR, "state token keys: %s", err);
+            return -1;
+        }
+        if (s->keys.ephemeral)
+            rc_srv_log(s, RC_LOG_WARN,
+                       "no secret configured (REACTC_SECRET or --secret-file): using a random key "
+                       "for this process only. Sessions survive reconnects to this process, but "
+                       "NOT a restart or another worker. Set a secret for production.");
+        if (s->keys.stretched) rc_srv_log(s, RC_LOG_WARN, "%s", RC_KEYS_PASS_WARNING);
+    }
+    s->app_tag = (uint32_t)rc_hash_str(RC_HASH_SEED, cfg->app_id);
+    if (cfg->build_id) {
+        snprintf(s->build, sizeof s->build, "%s", cfg->build_id);
+    } else {
+        struct stat st;
+        if (stat("/proc/self/exe", &st) == 0)
+            snprintf(s->build, sizeof s->build, "%llx-%llx", (unsigned long long)st.st_size,
+                     (unsigned long long)st.st_mtime);
+        else snprintf(s->build, sizeof s->build, "unknown");
+    }
+    s->build_tag = (uint32_t)rc_hash_str(RC_HASH_SEED, s->build);
+    return 0;
 }

@@ -120,7 +120,19 @@ struct rc_server {
     rc_peers peers;     /* peers.c: connections per client address, and their rate */
     rc_metrics metrics; /* metrics.c: counters, bumped on the loop thread */
     struct rc_metrics_http *metrics_http; /* metrics_http.c: --metrics, or NULL */
+    /* redis_link.c: the Redis connection (NULL without --redis). */
+    struct rc_redis *redis;
+    char redis_prefix[160]; /* "reactc:<app_id>:", for the store backend */
+    char redis_desc[200];   /* the URL for logs, password masked */
 };
+
+/* redis_link.c: --redis / REACTC_REDIS (docs/deploy.md "Redis"). config:
+ * before any fork, takes REACTC_REDIS from the environment when cfg->redis
+ * is unset and checks the URL (-1: printed). start: connects on s->loop
+ * (-1: logged). Both do nothing without a URL. */
+int rc_srv_redis_config(rc_app *cfg);
+int rc_srv_redis_start(rc_server *s);
+void rc_srv_redis_stop(rc_server *s);
 
 /* dev_channel.c: the app's end of reactc-dev's channel (docs/dev.md). */
 int rc_dev_listen_fd(void);      /* REACTC_LISTEN_FD, or -1 */
@@ -162,6 +174,10 @@ int rc_keys_load(const rc_app *cfg, rc_keyring *kr, char *err, size_t errlen);
 void rc_keys_inherit(const rc_keyring *kr);
 /* Copies the inherited keyring into kr; false if there is none. */
 bool rc_keys_inherited(rc_keyring *kr);
+/* A server's keys (inherited from the supervisor, or loaded here: a random
+ * key with a loud warning when none is configured), its app tag and its
+ * build id and tag. 0, or -1 (logged). */
+int rc_keys_init_server(rc_server *s);
 /* The warning for a pass: secret, said once where it was stretched. */
 #define RC_KEYS_PASS_WARNING                                                                    \
     "the secret is a passphrase (pass:), stretched with Argon2id: tokens are as safe as it is " \
