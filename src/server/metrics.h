@@ -59,8 +59,9 @@ typedef struct rc_metrics_now {
 } rc_metrics_now;
 
 /* The Redis connection's health, for reactc_redis_up and
- * reactc_redis_ping_seconds (the Redis client calls it after each PING;
- * without --redis nobody does, and neither gauge is written). */
+ * reactc_redis_ping_seconds (metrics_http.c sets it at each scrape from
+ * the connection; without --redis nobody does, and neither gauge is
+ * written). */
 void rc_metrics_set_redis(rc_metrics *m, bool up, double ping_seconds);
 
 /* The edge status a refusal was answered with, as a reason. */

@@ -17,6 +17,7 @@
 
 #include "server/metrics.h"
 #include "server/session.h"
+#include "redis/conn.h"
 #include "util/alloc.h"
 
 #define METRICS_HEAD_MAX  4096 /* a Prometheus request head is ~200 bytes */
@@ -53,6 +54,9 @@ static void conn_close(mconn *c) {
 static void gather(rc_server *s, rc_metrics_now *now) {
     size_t outq = 0;
     for (const rc_session *se = s->sessions; se; se = se->next) outq += se->out.bytes;
+    /* Read at the scrape, as the gauges are: up now, the last PING's time. */
+    if (s->redis)
+        rc_metrics_set_redis(&s->metrics, rc_redis_is_up(s->redis), rc_redis_latency(s->redis));
     *now =
         (rc_metrics_now){s->nsessions - s->ndetached, s->ndetached, outq, s->build, s->cfg.app_id};
 }
