@@ -5,39 +5,11 @@
 // under its reason, a refused Host counted at the edge, and the listener's
 // own rules: only GET and HEAD of /metrics, a bounded request head.
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import net from 'node:net';
 import { test } from 'node:test';
+import { httpRequest as request, scrapeMetrics as scrape } from './lib/http.mjs';
 import { freePort, startExample } from './lib/server.mjs';
 import { HELLO, connect, handlerTarget as target, wsUrl } from './lib/raw.mjs';
-
-/** A plain request: {status, headers, body}. */
-function request(port, path, { method = 'GET', headers = {} } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { body += c; });
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Every sample of a scrape: 'name{labels}' -> number. */
-async function scrape(port) {
-  const r = await request(port, '/metrics');
-  assert.equal(r.status, 200);
-  assert.equal(r.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
-  const samples = new Map();
-  for (const line of r.body.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    samples.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return samples;
-}
 
 async function start(t) {
   const mport = await freePort();

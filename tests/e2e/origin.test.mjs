@@ -4,10 +4,10 @@
 // an attacker's page would. No browser needed: what a browser sends is
 // exactly these headers.
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import net from 'node:net';
 import { test } from 'node:test';
 import WebSocket from 'ws';
+import { httpRequest } from './lib/http.mjs';
 import { startExample } from './lib/server.mjs';
 
 const HELLO = JSON.stringify({ type: 'hello', version: 1, extensions: ['patch', 'seq'],
@@ -51,20 +51,6 @@ function upgrade(t, server, path, headers = {}) {
     });
     ws.on('open', () => resolve({ ws, messages, next }));
     ws.on('error', (e) => reject(e));
-  });
-}
-
-/** A plain GET with the given headers: {status, body}. */
-function get(server, path, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: server.port, path, headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { body += c; });
-      res.on('end', () => resolve({ status: res.statusCode, body }));
-    });
-    req.on('error', reject);
-    req.end();
   });
 }
 
@@ -184,7 +170,7 @@ test('a rebound Host gets 421 for the page, the bundle, static files and the upg
   t.after(() => server.kill());
   const evil = `attacker.rebind.example:${server.port}`;
   for (const path of ['/', '/some/route', '/_reactc/client.js', '/static/x.css']) {
-    const r = await get(server, path, { Host: evil });
+    const r = await httpRequest(server.port, path, { headers: { Host: evil } });
     assert.equal(r.status, 421, `${path}: ${r.status}`);
     assert.doesNotMatch(r.body, /reactc-root|<script/);
   }
@@ -213,7 +199,7 @@ test('IP literals, localhost and --allow-host names are served', async (t) => {
   const p = server.port;
   for (const host of [`127.0.0.1:${p}`, `localhost:${p}`, `LOCALHOST:${p}`, `[::1]:${p}`, '192.168.1.20',
     `panel.example:${p}`, 'panel.example', 'Panel.Example.']) {
-    const r = await get(server, '/', { Host: host });
+    const r = await httpRequest(server.port, '/', { headers: { Host: host } });
     assert.equal(r.status, 200, host);
     assert.match(r.body, /reactc-root/);
     const origin = `http://${host.toLowerCase().replace(/\.$/, '')}`;
@@ -221,7 +207,7 @@ test('IP literals, localhost and --allow-host names are served', async (t) => {
     assert.ok(w.ws, `${host} from ${origin}: ${w.status} ${w.body}`);
     w.ws.close();
   }
-  assert.equal((await get(server, '/', { Host: 'sub.panel.example' })).status, 421);
+  assert.equal((await httpRequest(server.port, '/', { headers: { Host: 'sub.panel.example' } })).status, 421);
   await server.stop(2000);
 });
 
@@ -230,8 +216,8 @@ test('X-Forwarded-* are ignored from an untrusted peer', async (t) => {
   t.after(() => server.kill());
   const p = server.port;
   // A forged X-Forwarded-Host neither bypasses nor trips the Host check...
-  assert.equal((await get(server, '/', { 'X-Forwarded-Host': 'evil.example' })).status, 200);
-  assert.equal((await get(server, '/', { Host: 'evil.example', 'X-Forwarded-Host': `127.0.0.1:${p}` })).status, 421);
+  assert.equal((await httpRequest(server.port, '/', { headers: { 'X-Forwarded-Host': 'evil.example' } })).status, 200);
+  assert.equal((await httpRequest(server.port, '/', { headers: { Host: 'evil.example', 'X-Forwarded-Host': `127.0.0.1:${p}` } })).status, 421);
   // ...and a forged X-Forwarded-Proto does not make https the page's origin.
   const r = await upgrade(t, server, '/_reactc/stream', { Origin: `https://127.0.0.1:${p}`,
     'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': `127.0.0.1:${p}`, 'X-Forwarded-For': '203.0.113.7' });
@@ -256,7 +242,7 @@ test('X-Forwarded-* are honoured from a --trusted-proxy', async (t) => {
   // The log names the client the proxy saw (the last X-Forwarded-For entry).
   await server.waitStderr(/refused a WebSocket from 203\.0\.113\.7: foreign Origin/);
   // A forwarded Host is checked like a Host.
-  assert.equal((await get(server, '/', { 'X-Forwarded-Host': 'attacker.rebind.example' })).status, 421);
-  assert.equal((await get(server, '/', { ...fwd })).status, 200);
+  assert.equal((await httpRequest(server.port, '/', { headers: { 'X-Forwarded-Host': 'attacker.rebind.example' } })).status, 421);
+  assert.equal((await httpRequest(server.port, '/', { headers: { ...fwd } })).status, 200);
   await server.stop(2000);
 });

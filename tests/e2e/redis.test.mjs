@@ -10,9 +10,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scrapeMetrics } from './lib/http.mjs';
 import { exampleBinary, freePort, startExample } from './lib/server.mjs';
 import { HELLO, connect, handlerTarget, wsUrl } from './lib/raw.mjs';
 
@@ -64,20 +64,6 @@ async function openCounter(server) {
   return c;
 }
 
-/** reactc_redis_up and reactc_redis_ping_seconds from a /metrics scrape. */
-function redisGauges(port) {
-  return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: '/metrics' }, (res) => {
-      let body = '';
-      res.on('data', (d) => { body += d; });
-      res.on('end', () => resolve({
-        up: Number((body.match(/^reactc_redis_up (\S+)$/m) || [])[1]),
-        ping: Number((body.match(/^reactc_redis_ping_seconds (\S+)$/m) || [])[1]),
-      }));
-    }).on('error', reject);
-  });
-}
-
 test('redis: up, down once when Redis dies, up again when it is back; clicks served throughout', async (t) => {
   const port = await freePort();
   const password = 'pw-' + Math.random().toString(36).slice(2);
@@ -114,14 +100,14 @@ test('a Redis that stops answering (SIGSTOP: the socket stays open) is down by t
     { args: ['--redis', `redis://127.0.0.1:${port}`, '--metrics', `127.0.0.1:${mport}`] });
   t.after(() => server.kill());
   await server.waitStderr(/redis: up/);
-  let g = await redisGauges(mport); // /metrics reads the connection at the scrape
-  assert.equal(g.up, 1);
-  assert.ok(g.ping >= 0, `ping ${g.ping}`);
+  let g = await scrapeMetrics(mport); // /metrics reads the connection at the scrape
+  assert.equal(g.get('reactc_redis_up'), 1);
+  assert.ok(g.get('reactc_redis_ping_seconds') >= 0, `ping ${g.get('reactc_redis_ping_seconds')}`);
   redis.proc.kill('SIGSTOP');
   // hiredis 0.14 has no timers: only our PING deadline (2 s) can see this.
   await server.waitStderr(/redis: down \(no PING reply within/, 10000);
-  g = await redisGauges(mport);
-  assert.equal(g.up, 0);
+  g = await scrapeMetrics(mport);
+  assert.equal(g.get('reactc_redis_up'), 0);
   const c = await openCounter(server);
   await c.click();
   redis.proc.kill('SIGCONT');
