@@ -310,25 +310,15 @@ static void publish_load(size_t n, double seconds, unsigned interval_ms) {
         pthread_mutex_unlock(&wake_lock);
         if (!more) break;
         applied += rc_store_drain();
-        double now = bench_now_us();
-        if (now - flushed_at >= interval_us) {
-            messages += flush_dirty(ls, n, &msg);
-            flushed_at = now;
-        } else {
-            /* Put off, as the server's throttle timer does: the next turn
-             * after the interval flushes the latest state. */
-            struct timespec until = {0, 0};
-            clock_gettime(CLOCK_MONOTONIC, &until);
-            double wait_ns = (interval_us - (now - flushed_at)) * 1e3;
-            until.tv_nsec += (long)wait_ns;
-            while (until.tv_nsec >= 1000000000L) {
-                until.tv_nsec -= 1000000000L;
-                until.tv_sec++;
-            }
-            clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL);
-            messages += flush_dirty(ls, n, &msg);
-            flushed_at = bench_now_us();
+        /* Put off, as the server's throttle timer does: the turn after the
+         * interval flushes the latest state. */
+        double wait_us = interval_us - (bench_now_us() - flushed_at);
+        if (wait_us > 0) {
+            long ns = (long)(wait_us * 1e3);
+            nanosleep(&(struct timespec){ns / 1000000000L, ns % 1000000000L}, NULL);
         }
+        flushed_at = bench_now_us(); /* as rendered_at: when the render starts */
+        messages += flush_dirty(ls, n, &msg);
         turns++;
     }
     pthread_join(t, NULL);
