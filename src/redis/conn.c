@@ -39,7 +39,17 @@ struct rc_redis {
     double backoff;         /* the next retry's delay before jitter */
     double ping_sent;       /* ev_time() of the PING in flight, 0: none */
     double latency;
+    rc_redis_script **scripts; /* loaded on every connection (rc_redis_add_script) */
+    size_t nscripts, scripts_cap;
 };
+
+/* One command in flight: whom to tell. script: an EVALSHA's, whose
+ * NOSCRIPT answer drops the connection. */
+typedef struct rc_redis_req {
+    rc_redis_reply_fn fn;
+    void *user;
+    bool script;
+} rc_redis_req;
 
 static void attempt(rc_redis *r);
 
@@ -115,6 +125,19 @@ static void on_pong(redisAsyncContext *ac, void *reply, void *priv) {
     }
 }
 
+static void on_script_loaded(redisAsyncContext *ac, void *reply, void *priv) {
+    rc_redis *r = owner_of(ac);
+    rc_redis_script *sc = priv;
+    if (!r || !reply_ok(r, reply, "SCRIPT LOAD")) return;
+    const redisReply *rep = reply;
+    if (rep->type == REDIS_REPLY_STRING && rep->len == 40) memcpy(sc->sha, rep->str, 41);
+}
+
+static void load_script(rc_redis *r, rc_redis_script *sc) {
+    const char *argv[3] = {"SCRIPT", "LOAD", sc->text};
+    redisAsyncCommandArgv(r->ac, on_script_loaded, sc, 3, argv, NULL);
+}
+
 static void send_ping(rc_redis *r) {
     r->ping_sent = ev_time();
     redisAsyncCommand(r->ac, on_pong, NULL, "PING");
@@ -134,6 +157,9 @@ static void on_connect(const redisAsyncContext *ac, int status) {
     /* Pipelined: the replies come in order, the first error drops. */
     if (r->url.password) redisAsyncCommand(r->ac, on_auth, NULL, "AUTH %s", r->url.password);
     if (r->url.db) redisAsyncCommand(r->ac, on_select, NULL, "SELECT %d", r->url.db);
+    /* Before the PING whose answer reports up: a restarted Redis has lost
+     * its script cache, and nothing is sent before up. */
+    for (size_t i = 0; i < r->nscripts; i++) load_script(r, r->scripts[i]);
     send_ping(r);
 }
 
@@ -243,9 +269,76 @@ void rc_redis_stop(rc_redis *r) {
         redisAsyncFree(ac);
     }
     rc_redis_url_free(&r->url);
+    free(r->scripts);
     free(r);
 }
 
 bool rc_redis_is_up(const rc_redis *r) { return r && r->state == RC_REDIS_UP; }
 
 double rc_redis_latency(const rc_redis *r) { return r ? r->latency : -1; }
+
+/* Every command's callback: the owner hears of each command exactly once,
+ * also when the context is going (reply NULL), which is why this does not
+ * depend on ac->data. */
+static void on_reply(redisAsyncContext *ac, void *reply, void *priv) {
+    rc_redis_req *req = priv;
+    const redisReply *rep = reply;
+    rc_redis *r = owner_of(ac);
+    bool noscript = req->script && rep && rep->type == REDIS_REPLY_ERROR && rep->str &&
+                    strncmp(rep->str, "NOSCRIPT", 8) == 0;
+    req->fn(req->user, noscript ? NULL : rep);
+    free(req);
+    if (noscript && r) drop(r, "a script was flushed from Redis (NOSCRIPT): reloading");
+}
+
+static int send_argv(rc_redis *r, rc_redis_reply_fn fn, void *user, bool script, int argc,
+                     const char **argv, const size_t *argvlen) {
+    if (!rc_redis_is_up(r) || !r->ac) return -1;
+    rc_redis_req *req = rc_xmalloc(sizeof *req);
+    *req = (rc_redis_req){fn, user, script};
+    if (redisAsyncCommandArgv(r->ac, on_reply, req, argc, argv, argvlen) != REDIS_OK) {
+        free(req); /* the context is disconnecting: as if not up */
+        return -1;
+    }
+    return 0;
+}
+
+int rc_redis_command(rc_redis *r, rc_redis_reply_fn fn, void *user, int argc,
+                     const char *const *argv, const size_t *argvlen) {
+    return send_argv(r, fn, user, false, argc, (const char **)argv, argvlen);
+}
+
+void rc_redis_add_script(rc_redis *r, rc_redis_script *s) {
+    for (size_t i = 0; i < r->nscripts; i++)
+        if (r->scripts[i] == s) return;
+    if (r->nscripts == r->scripts_cap) {
+        r->scripts_cap = r->scripts_cap ? r->scripts_cap * 2 : 4;
+        r->scripts = rc_xrealloc(r->scripts, r->scripts_cap * sizeof *r->scripts);
+    }
+    r->scripts[r->nscripts++] = s;
+    if (r->ac && r->state == RC_REDIS_UP) load_script(r, s);
+}
+
+int rc_redis_eval(rc_redis *r, rc_redis_script *s, rc_redis_reply_fn fn, void *user, int nkeys,
+                  int argc, const char *const *argv, const size_t *argvlen) {
+    if (argc < 0 || nkeys < 0 || nkeys > argc) return -1;
+    size_t n = (size_t)argc + 3;
+    const char **av = rc_xmalloc(n * sizeof *av);
+    size_t *al = rc_xmalloc(n * sizeof *al);
+    char nk[16];
+    snprintf(nk, sizeof nk, "%d", nkeys);
+    bool by_sha = s->sha[0] != 0;
+    av[0] = by_sha ? "EVALSHA" : "EVAL";
+    av[1] = by_sha ? s->sha : s->text;
+    av[2] = nk;
+    for (size_t i = 0; i < 3; i++) al[i] = strlen(av[i]);
+    for (size_t i = 0; i < (size_t)argc; i++) {
+        av[i + 3] = argv[i];
+        al[i + 3] = argvlen ? argvlen[i] : strlen(argv[i]);
+    }
+    /* hiredis formats the command into its buffer before returning. */
+    int rc = send_argv(r, fn, user, by_sha, (int)n, av, al);
+    free(av);
+    free(al);
+    return rc;
+}

@@ -8,7 +8,9 @@
  * connect_timeout_s) drops the connection, as does the socket closing. A
  * dropped connection is retried with exponential backoff and jitter. The
  * owner hears of each change between up and down once (not of each retry).
- * The subscriber connection pub/sub needs comes with the store backend.
+ * Commands (rc_redis_command, rc_redis_eval) are pipelined on the one
+ * connection: Redis runs them in the order sent. The subscriber connection
+ * pub/sub needs comes with the store backend.
  */
 #include <stdbool.h>
 
@@ -41,5 +43,39 @@ bool rc_redis_is_up(const rc_redis *r);
 
 /* The last PING's round trip in seconds (-1 before the first). */
 double rc_redis_latency(const rc_redis *r);
+
+struct redisReply;
+/* A command's outcome, on the loop thread, exactly once per command sent:
+ * hiredis' reply (freed after fn returns; an error reply is
+ * REDIS_REPLY_ERROR), or NULL when the connection dropped (or
+ * rc_redis_stop ran) before the reply came, in which case the command may
+ * or may not have run. */
+typedef void (*rc_redis_reply_fn)(void *user, const struct redisReply *reply);
+
+/* Sends one command, argv[i] being argvlen[i] bytes (binary-safe; argvlen
+ * NULL: NUL-terminated strings), when the connection is up. 0: sent, fn
+ * runs later (never before this returns). -1: not up, nothing sent, fn is
+ * not called. */
+int rc_redis_command(rc_redis *r, rc_redis_reply_fn fn, void *user, int argc,
+                     const char *const *argv, const size_t *argvlen);
+
+/* A Lua script, run by its SHA1 (EVALSHA) so its text crosses the socket
+ * once per connection. Static storage: the connection keeps a pointer. */
+typedef struct rc_redis_script {
+    const char *text;
+    char sha[41]; /* filled by SCRIPT LOAD; "" until then */
+} rc_redis_script;
+
+/* Makes r load s on every connection, before it reports up (and now, if up
+ * already). Idempotent. */
+void rc_redis_add_script(rc_redis *r, rc_redis_script *s);
+
+/* Runs script s (added first) with nkeys keys then the rest of argv:
+ * EVALSHA once its SHA1 is known, EVAL with the text before. A NOSCRIPT
+ * answer (an operator ran SCRIPT FLUSH) drops the connection: retrying
+ * that one command as EVAL would run it after commands sent later, and
+ * the reconnect loads every script again. Returns as rc_redis_command. */
+int rc_redis_eval(rc_redis *r, rc_redis_script *s, rc_redis_reply_fn fn, void *user, int nkeys,
+                  int argc, const char *const *argv, const size_t *argvlen);
 
 #endif

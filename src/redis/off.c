@@ -30,3 +30,32 @@ double rc_redis_latency(const rc_redis *r) {
     (void)r;
     return -1;
 }
+
+int rc_redis_command(rc_redis *r, rc_redis_reply_fn fn, void *user, int argc,
+                     const char *const *argv, const size_t *argvlen) {
+    (void)r;
+    (void)fn;
+    (void)user;
+    (void)argc;
+    (void)argv;
+    (void)argvlen;
+    return -1;
+}
+
+void rc_redis_add_script(rc_redis *r, rc_redis_script *s) {
+    (void)r;
+    (void)s;
+}
+
+int rc_redis_eval(rc_redis *r, rc_redis_script *s, rc_redis_reply_fn fn, void *user, int nkeys,
+                  int argc, const char *const *argv, const size_t *argvlen) {
+    (void)r;
+    (void)s;
+    (void)fn;
+    (void)user;
+    (void)nkeys;
+    (void)argc;
+    (void)argv;
+    (void)argvlen;
+    return -1;
+}
