@@ -96,7 +96,8 @@ static bool reply_is(const redisReply *r, const char *word) {
  * newer value also arrives as a message; the read covers a lost one). */
 static void conflict(rc_rstores *rs, rc_rflight *f) {
     rc_store_batch *b = f->batch;
-    rc_log(b->layout, RC_LOG_INFO,
+    /* Logged without the layout: it may be gone by the time Redis answers. */
+    rc_log(NULL, RC_LOG_INFO,
            "store batch refused: a value it read (rc_store_update) was changed by another "
            "writer meanwhile; the local copy is refreshed");
     rc_store **only = rc_xmalloc((b->nwrites + 1) * sizeof *only);
@@ -124,14 +125,14 @@ static void on_commit(void *user, const redisReply *reply) {
         apply_local(b);
         decide(rs, f, 0);
     } else if (reply_is(reply, "replayed")) {
-        rc_log(b->layout, RC_LOG_INFO,
+        rc_log(NULL, RC_LOG_INFO,
                "store writes of a replayed batch skipped (seq %" PRIu64 ", already committed)",
                b->seq);
         decide(rs, f, 0);
     } else if (reply_is(reply, "conflict")) {
         conflict(rs, f);
     } else {
-        rc_log(b->layout, RC_LOG_ERROR, "store batch refused by Redis: %.200s",
+        rc_log(NULL, RC_LOG_ERROR, "store batch refused by Redis: %.200s",
                reply->type == REDIS_REPLY_ERROR && reply->str ? reply->str : "an unexpected reply");
         decide(rs, f, -1);
     }
@@ -217,7 +218,7 @@ static rc_rflight *build(rc_rstores *rs, rc_store_batch *b) {
         rc_store_write *w = &b->writes[i];
         if (!index[i]) continue;
         arg_u64(f, &cap, (uint64_t)index[i]);
-        const char *mode = w->remove                  ? "r"
+        const char *mode = w->remove                 ? "r"
                            : w->mode == RC_WRITE_CAS ? "c"
                            : w->mode == RC_WRITE_ADD ? "a"
                                                      : "s";

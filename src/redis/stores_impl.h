@@ -36,11 +36,11 @@ struct rc_rstores {
     struct ev_loop *loop;
     rc_redis *cmd, *sub;
     bool cmd_up, sub_up;
-    bool ready;         /* Redis' values are here: batches are taken */
-    bool reading;       /* a full read (or a refresh) in flight */
-    bool refused_said;  /* this outage's refusal was logged */
-    char prefix[160];   /* reactc:<app_id>: */
-    char channel[200];  /* <prefix>changes */
+    bool ready;        /* Redis' values are here: batches are taken */
+    bool reading;      /* a full read (or a refresh) in flight */
+    bool refused_said; /* this outage's refusal was logged */
+    char prefix[160];  /* reactc:<app_id>: */
+    char channel[200]; /* <prefix>changes */
     rc_rflight *head, *tail;
     size_t nflights, flight_bytes;
     rc_rheld *held, *held_tail;

@@ -209,8 +209,7 @@ static void on_read(void *user, const redisReply *reply) {
     if (q->full && !rs->ready) {
         rs->ready = true;
         rs->refused_said = false;
-        rc_log(NULL, RC_LOG_INFO, "stores: %zu shared through Redis, read in full: ready",
-               q->n);
+        rc_log(NULL, RC_LOG_INFO, "stores: %zu shared through Redis, read in full: ready", q->n);
         if (rs->on_ready) rs->on_ready(rs->ready_arg, true);
     }
     free_req(q);

@@ -156,6 +156,7 @@ typedef struct rc_store_pub {
     uint64_t expect;
     rc_store_done_fn done;
     void *user;
+    int tries; /* an update's runs refused by a conflict so far */
 } rc_store_pub;
 
 /* Queues p (owned by the queue from now on; a set may merge into the set

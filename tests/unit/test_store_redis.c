@@ -245,10 +245,8 @@ static void test_retry_identity(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_values_round_trip),
-        cmocka_unit_test(test_change_format),
-        cmocka_unit_test(test_versions_order_changes),
-        cmocka_unit_test(test_add_in_memory),
+        cmocka_unit_test(test_values_round_trip),      cmocka_unit_test(test_change_format),
+        cmocka_unit_test(test_versions_order_changes), cmocka_unit_test(test_add_in_memory),
         cmocka_unit_test(test_retry_identity),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
