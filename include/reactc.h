@@ -717,16 +717,19 @@ int rc_store_publish_cas(rc_store *store, const char *key, uint64_t version, con
  * uses path. A write that fails is logged and retried a second later
  * (with no timer host: at the next change); until it succeeds, tokens
  * holding events that wrote the store wait. Call it before rc_app_run, on
- * the thread that owns the store. */
+ * the thread that owns the store. With --redis a store that is not local
+ * is kept by Redis instead: its file is restored, written once more at the
+ * start and then not used (logged). */
 int rc_store_persist(rc_store *store, const char *path);
 /* Writes every persisted store with changes not written yet, now (before
  * a planned power-off, say). 0, or -1 if a write failed (logged). */
 int rc_store_sync(void);
 /* Declares the store process-local (a per-process cache): with --workers
- * N > 1 each worker then keeps its own copy, on purpose. rc_app_run refuses
- * to start N > 1 workers while any store is not declared so, since stores
- * are not shared across processes yet and tabs on different workers would
- * silently diverge. Loop thread (or main() before rc_app_run). */
+ * N > 1 or --redis each process then keeps its own copy, on purpose.
+ * Without --redis, rc_app_run refuses to start N > 1 workers while any
+ * store is not declared so, since tabs on different workers would
+ * silently diverge; with --redis the other stores are shared through Redis
+ * (docs/guide/shared-state.md). Loop thread (or main() before rc_app_run). */
 void rc_store_set_local(rc_store *store, bool local);
 
 /* Hook forms of the readers, for a component that wants to say so: the
