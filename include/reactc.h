@@ -670,14 +670,17 @@ int rc_store_update_item(rc_store *store, const char *key, rc_update_fn fn, void
 int rc_store_add_item_int(rc_store *store, const char *key, int64_t delta);
 
 /* The outcome of a batch: 0 committed, -1 refused (none of its writes
- * applied, which the in-memory stores never do; a store shared through a
- * server can). */
+ * applied, which the in-memory stores never do; stores shared through
+ * Redis do while Redis is unreachable, or when an update's value moved:
+ * docs/guide/shared-state.md, "Across processes (Redis)"). */
 typedef void (*rc_store_done_fn)(int status, void *user);
 /* Calls fn(status, user) on the loop thread once the batch being staged
  * (this callback's) is decided: in memory, when the callback returns, after
- * its writes are committed and before any render sees them. Outside a
- * callback it is decided at once (fn is called before this returns). Call
- * it as often as needed; each fn runs once. */
+ * its writes are committed and before any render sees them; through
+ * Redis, when Redis has answered (the objects user points to must live
+ * until then). Outside a callback it is decided at once in memory (fn is
+ * called before this returns). Call it as often as needed; each fn runs
+ * once. */
 void rc_store_batch_on_done(rc_store_done_fn fn, void *user);
 
 /* Publishing from any thread (a sensor reader, a worker): thread-safe,
