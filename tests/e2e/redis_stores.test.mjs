@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { execFile } from 'node:child_process';
 import { useBrowser } from './lib/suite.mjs';
 import { gotoApp, MOUNT, text, todoTexts, waitText } from './lib/page.mjs';
 import { startProxy } from './lib/proxy.mjs';
@@ -243,6 +244,47 @@ test('--workers 2 with --redis and a shared store: every tab sees every write', 
     for (const tab of tabs) assert.deepEqual(await todoTexts(tab), ['item 0', 'item 1', 'item 2', 'item 3']);
   } catch (e) {
     e.message += `\n${server.stderr()}`;
+    throw e;
+  }
+});
+
+/** redis-cli against the test's Redis; resolves with its output lines. */
+function redisCli(port, ...args) {
+  return new Promise((resolve, reject) => {
+    execFile('redis-cli', ['-p', String(port), '--raw', ...args], (err, out) => (err ? reject(err) : resolve(out.split('\n').filter((l) => l !== ''))));
+  });
+}
+
+test('an update whose value moved in Redis is refused, and the page shows Redis\' value', { timeout: 60000 }, async (t) => {
+  const redis = await redisFixture(t);
+  const s1 = await startExample('todo', {
+    args: ['--shared', '--redis', redis.url, '--log-level', 'info'],
+    env: { REACTC_SECRET: SECRET },
+  });
+  t.after(() => s1.kill());
+  try {
+    const a = await openTodo(t, s1.url);
+    await add(a, 'milk');
+    const hash = 'reactc:todo:s:todos';
+    const all = await redisCli(redis.port, 'HGETALL', hash);
+    const i = all.findIndex((f) => f.startsWith('i:'));
+    const [ver, order] = all[i + 1].split(' ');
+    // Another writer's change, not published: this process still holds the
+    // old version, so the tick (rc_store_update_item, a compare-and-set on
+    // the version it read) is refused, and the refusal re-reads the store.
+    await redisCli(redis.port, 'HSET', hash, all[i], `${Number(ver) + 10} ${order} {"text":"MILK","done":false}`);
+    await redisCli(redis.port, 'HINCRBY', hash, '#', '10');
+    await a.click('#todos li:nth-child(1) input.toggle');
+    await waitText(a, '#todos li:nth-child(1) span.text', 'MILK');
+    await s1.waitStderr(/store batch refused: a value it read/);
+    assert.equal(await a.$eval('#todos li', (e) => e.classList.contains('done')), false);
+    // Ticked again, on the fresh version: committed.
+    await a.click('#todos li:nth-child(1) input.toggle');
+    await a.waitForFunction(() => document.querySelector('#todos li').classList.contains('done'));
+    const rec = await redisCli(redis.port, 'HGET', hash, all[i]);
+    assert.match(rec[0], /"done":true/);
+  } catch (e) {
+    e.message += `\n${s1.stderr()}`;
     throw e;
   }
 });
