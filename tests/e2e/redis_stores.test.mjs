@@ -288,3 +288,37 @@ test('an update whose value moved in Redis is refused, and the page shows Redis\
     throw e;
   }
 });
+
+// A batch whose reply is lost: Redis stops answering (SIGSTOP) with the
+// toggle's script in its socket buffer; the PING deadline drops both
+// connections, the batch is kept (outcome unknown) and its tab waits.
+// SIGCONT: Redis runs the buffered script (the toggle commits) and the
+// process, reconnected, sends the batch again with the same identity: the
+// mark makes it "replayed". The fan was toggled exactly once.
+test('a batch in flight when Redis stops answering is sent again after the reconnect, exactly once', { timeout: 60000 }, async (t) => {
+  const redis = await redisFixture(t);
+  const s1 = await startDashboard(t, redis);
+  const p1 = await startProxy(s1.port);
+  t.after(() => p1.close());
+  try {
+    const a = await openTab(t, p1);
+    assert.equal(await text(a.page, '#fan-state'), 'off');
+    redis.server.proc.kill('SIGSTOP');
+    t.after(() => { try { redis.server.proc.kill('SIGCONT'); } catch { /* gone */ } });
+    await toggle(a);
+    await s1.waitStderr(/redis: down/, 10000);
+    assert.equal(await text(a.page, '#fan-state'), 'off', 'applied before Redis confirmed it');
+    redis.server.proc.kill('SIGCONT');
+    await s1.waitStderr(/replayed batch skipped/, 10000);
+    await waitText(a.page, '#fan-state', 'on');
+    await offline(a, false);
+    // A later toggle commits normally: off again.
+    await toggle(a);
+    await waitText(a.page, '#fan-state', 'off');
+    const fresh = await openTab(t, p1);
+    assert.equal(await text(fresh.page, '#fan-state'), 'off');
+  } catch (e) {
+    e.message += `\n${s1.stderr()}`;
+    throw e;
+  }
+});
