@@ -265,7 +265,9 @@ static void rstores_commit(rc_store_backend *base, rc_store_batch *b) {
         return;
     }
     if (!rs->ready) {
-        refuse(rs, b, "Redis is not reachable");
+        refuse(rs, b,
+               rs->ever_ready ? "Redis is not reachable"
+                              : "the stores are not read from Redis yet");
         return;
     }
     rc_rflight *f = build(rs, b);

@@ -39,6 +39,7 @@ struct rc_rstores {
     bool ready;        /* Redis' values are here: batches are taken */
     bool reading;      /* a full read (or a refresh) in flight */
     bool refused_said; /* this outage's refusal was logged */
+    bool ever_ready;   /* the first full read after the start was applied */
     char prefix[160];  /* reactc:<app_id>: */
     char channel[200]; /* <prefix>changes */
     rc_rflight *head, *tail;

@@ -208,6 +208,7 @@ static void on_read(void *user, const redisReply *reply) {
     drop_held(rs, true);
     if (q->full && !rs->ready) {
         rs->ready = true;
+        rs->ever_ready = true;
         rs->refused_said = false;
         rc_log(NULL, RC_LOG_INFO, "stores: %zu shared through Redis, read in full: ready", q->n);
         if (rs->on_ready) rs->on_ready(rs->ready_arg, true);
