@@ -125,9 +125,13 @@ static void on_commit(void *user, const redisReply *reply) {
         apply_local(b);
         decide(rs, f, 0);
     } else if (reply_is(reply, "replayed")) {
-        rc_log(NULL, RC_LOG_INFO,
-               "store writes of a replayed batch skipped (seq %" PRIu64 ", already committed)",
-               b->seq);
+        /* Worded as the in-memory backend's (an event's replay), or a batch
+         * of ours sent again after a lost reply. */
+        if (b->session)
+            rc_log(NULL, RC_LOG_INFO,
+                   "store writes of a replayed event skipped (seq %" PRIu64 ", already committed)",
+                   b->seq);
+        else rc_log(NULL, RC_LOG_INFO, "store writes of a batch sent again skipped (committed)");
         decide(rs, f, 0);
     } else if (reply_is(reply, "conflict")) {
         conflict(rs, f);

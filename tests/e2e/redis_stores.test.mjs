@@ -309,7 +309,7 @@ test('a batch in flight when Redis stops answering is sent again after the recon
     await s1.waitStderr(/redis: down/, 10000);
     assert.equal(await text(a.page, '#fan-state'), 'off', 'applied before Redis confirmed it');
     redis.server.proc.kill('SIGCONT');
-    await s1.waitStderr(/replayed batch skipped/, 10000);
+    await s1.waitStderr(/replayed event skipped/, 10000);
     await waitText(a.page, '#fan-state', 'on');
     await offline(a, false);
     // A later toggle commits normally: off again.
@@ -317,6 +317,44 @@ test('a batch in flight when Redis stops answering is sent again after the recon
     await waitText(a.page, '#fan-state', 'off');
     const fresh = await openTab(t, p1);
     assert.equal(await text(fresh.page, '#fan-state'), 'off');
+  } catch (e) {
+    e.message += `\n${s1.stderr()}`;
+    throw e;
+  }
+});
+
+// A duplicated tab copies its original's session storage (its session id,
+// token and the events that token does not hold yet) and resumes into a
+// new session id, replaying those events: the original's mark is copied in
+// Redis (mark:<from> to mark:<to>) before the replay, which is skipped.
+test('a duplicated tab does not apply its original\'s toggle again (marks copied in Redis)', { timeout: 60000 }, async (t) => {
+  const redis = await redisFixture(t);
+  const s1 = await startExample('dashboard', {
+    args: ['--redis', redis.url, '--state', stateDir(), '--log-level', 'info', '--token-interval', '60000'],
+    env: { REACTC_SECRET: SECRET },
+  });
+  t.after(() => s1.kill());
+  const p1 = await startProxy(s1.port);
+  t.after(() => p1.close());
+  try {
+    const a = await openTab(t, p1);
+    await toggle(a);
+    await waitText(a.page, '#fan-state', 'on');
+    const storage = await a.page.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
+    assert.match(storage, /layout-event/, 'the original still holds its toggle');
+    const { page } = await browser.openPage(t);
+    page.setDefaultTimeout(20000);
+    await page.addInitScript((d) => {
+      if (sessionStorage.getItem('__duplicated')) return;
+      for (const [k, v] of JSON.parse(d)) sessionStorage.setItem(k, v);
+      sessionStorage.setItem('__duplicated', '1');
+    }, storage);
+    await gotoApp(page, `${p1.url}/`, '#fan');
+    await s1.waitStderr(/replayed event skipped/);
+    assert.equal(await text(page, '#fan-state'), 'on');
+    assert.equal(await text(a.page, '#fan-state'), 'on');
+    await page.click('#fan');
+    await waitText(a.page, '#fan-state', 'off');
   } catch (e) {
     e.message += `\n${s1.stderr()}`;
     throw e;
