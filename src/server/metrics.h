@@ -79,6 +79,18 @@ void rc_metrics_escape(rc_buf *out, const char *s);
 int rc_metrics_parse_addr(const char *spec, char *host, size_t cap, int *port, char *err,
                           size_t errlen);
 
+/* metrics_merge.c: one worker's answer to a scrape (its rc_metrics_render
+ * text), and the merge of every worker's into one text: each family's
+ * HELP and TYPE once, then its samples of every worker that answered,
+ * labelled worker="<index>", after reactc_worker_up{worker} (1/0) for all. */
+typedef struct rc_metrics_part {
+    int worker; /* its index: the worker label */
+    bool up;    /* answered in time; text is its metrics */
+    const char *text;
+    size_t len;
+} rc_metrics_part;
+void rc_metrics_merge(const rc_metrics_part *parts, size_t n, rc_buf *out);
+
 /* metrics_http.c: the listener (the server's, on its loop). */
 struct rc_server;
 /* Listens on spec (rc_metrics_parse_addr) and serves GET and HEAD
