@@ -79,6 +79,10 @@ void rc_metrics_escape(rc_buf *out, const char *s);
 int rc_metrics_parse_addr(const char *spec, char *host, size_t cap, int *port, char *err,
                           size_t errlen);
 
+/* Scrapes served at once (metrics_http.c), so scrapes waiting for their
+ * text at once (metrics_workers.c). */
+#define RC_METRICS_MAX_CONNS 16
+
 /* metrics_merge.c: one worker's answer to a scrape (its rc_metrics_render
  * text), and the merge of every worker's into one text: each family's
  * HELP and TYPE once, then its samples of every worker that answered,
@@ -91,12 +95,31 @@ typedef struct rc_metrics_part {
 } rc_metrics_part;
 void rc_metrics_merge(const rc_metrics_part *parts, size_t n, rc_buf *out);
 
-/* metrics_http.c: the listener (the server's, on its loop). */
-struct rc_server;
-/* Listens on spec (rc_metrics_parse_addr) and serves GET and HEAD
- * /metrics there. 0, or -1 (logged). */
-int rc_metrics_http_start(struct rc_server *s, const char *spec);
+/* metrics_http.c: the /metrics listener on a libev loop: the server's
+ * (one process), or the supervisor's (--workers, metrics_workers.c). */
+struct ev_loop;
+typedef struct rc_metrics_http rc_metrics_http;
+/* A scrape wants the text: answer with rc_metrics_http_reply(h, ticket,
+ * ...), at once or later (a reply after the scrape's deadline is dropped). */
+typedef void (*rc_metrics_collect_fn)(void *user, rc_metrics_http *h, unsigned ticket);
+/* Listens on spec (rc_metrics_parse_addr), serving GET and HEAD /metrics.
+ * The listener, or NULL with why in msg; on success msg is the URL. */
+rc_metrics_http *rc_metrics_http_open(struct ev_loop *loop, const char *spec,
+                                      rc_metrics_collect_fn collect, void *user, char *msg,
+                                      size_t cap);
+void rc_metrics_http_reply(rc_metrics_http *h, unsigned ticket, const char *text, size_t len);
 /* Closes the listener and any scrape in progress. */
+void rc_metrics_http_close(rc_metrics_http *h);
+/* In a child just forked: closes the descriptors only (the loop and the
+ * memory are the parent's business; the child never uses them). */
+void rc_metrics_http_close_fds(rc_metrics_http *h);
+
+/* The one-process server's: its own counters, answered at once. 0, or -1
+ * (logged). */
+struct rc_server;
+int rc_metrics_http_start(struct rc_server *s, const char *spec);
 void rc_metrics_http_stop(struct rc_server *s);
+/* s's counters and the gauges read now, as rc_metrics_render's text. */
+void rc_metrics_text(struct rc_server *s, rc_buf *out);
 
 #endif
