@@ -122,4 +122,26 @@ void rc_metrics_http_stop(struct rc_server *s);
 /* s's counters and the gauges read now, as rc_metrics_render's text. */
 void rc_metrics_text(struct rc_server *s, rc_buf *out);
 
+/* metrics_workers.c: --metrics under --workers. The supervisor serves
+ * the port and, at each scrape, asks every worker over a socketpair made
+ * before its fork, for at most RC_METRICS_WORKER_WAIT seconds. */
+#define RC_METRICS_WORKER_WAIT 1.0
+typedef struct rc_metrics_sup rc_metrics_sup;
+/* The supervisor's listener on its loop; NULL with why in msg (on success
+ * msg is the URL). */
+rc_metrics_sup *rc_metrics_sup_open(struct ev_loop *loop, const char *spec, int nworkers, char *msg,
+                                    size_t cap);
+/* Around the fork of worker index: a new channel before (the previous
+ * worker's of that index is closed: it is dead, or draining), then in the
+ * child every supervisor descriptor closed and the child's end kept for
+ * rc_metrics_worker_start, in the parent the child's end closed. */
+void rc_metrics_sup_prefork(rc_metrics_sup *m, int index);
+void rc_metrics_sup_child(rc_metrics_sup *m, int index);
+void rc_metrics_sup_forked(rc_metrics_sup *m, int index);
+void rc_metrics_sup_close(rc_metrics_sup *m);
+/* In a worker: answers the supervisor's requests on s's loop. Returns
+ * true when this process is such a worker (then it opens no listener). */
+bool rc_metrics_worker_start(struct rc_server *s);
+void rc_metrics_worker_stop(struct rc_server *s);
+
 #endif
