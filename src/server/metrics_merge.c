@@ -129,8 +129,8 @@ void rc_metrics_merge(const rc_metrics_part *parts, size_t n, rc_buf *out) {
     rc_buf_append(out, up_head, sizeof up_head - 1);
     for (size_t i = 0; i < n; i++) {
         char line[64];
-        int l = snprintf(line, sizeof line, "reactc_worker_up{worker=\"%d\"} %d\n",
-                         parts[i].worker, parts[i].up ? 1 : 0);
+        int l = snprintf(line, sizeof line, "reactc_worker_up{worker=\"%d\"} %d\n", parts[i].worker,
+                         parts[i].up ? 1 : 0);
         rc_buf_append(out, line, (size_t)l);
     }
     families fs = {0};

@@ -59,7 +59,11 @@ struct rc_metrics_sup {
     unsigned round;
     bool collecting;
     ev_timer wait;
-    unsigned tickets[RC_METRICS_MAX_CONNS]; /* the scrapes this round answers */
+    /* The scrapes this round answers: at most one per connection slot,
+     * doubled for a slot that a deadline freed and a new scrape took
+     * within the round (a ticket beyond is never answered: that scrape
+     * ends at its deadline). */
+    unsigned tickets[2 * RC_METRICS_MAX_CONNS];
     size_t ntickets;
 };
 
@@ -118,7 +122,7 @@ static void on_wait(struct ev_loop *loop, ev_timer *w, int revents) {
 static void on_collect(void *user, rc_metrics_http *h, unsigned ticket) {
     (void)h;
     rc_metrics_sup *m = user;
-    if (m->ntickets < RC_METRICS_MAX_CONNS) m->tickets[m->ntickets++] = ticket;
+    if (m->ntickets < sizeof m->tickets / sizeof *m->tickets) m->tickets[m->ntickets++] = ticket;
     if (m->collecting) return; /* joins the round in flight */
     m->collecting = true;
     m->round++;
@@ -175,8 +179,8 @@ static void on_chan(struct ev_loop *loop, ev_io *w, int revents) {
     check_done(c->owner);
 }
 
-rc_metrics_sup *rc_metrics_sup_open(struct ev_loop *loop, const char *spec, int nworkers,
-                                    char *msg, size_t cap) {
+rc_metrics_sup *rc_metrics_sup_open(struct ev_loop *loop, const char *spec, int nworkers, char *msg,
+                                    size_t cap) {
     rc_metrics_sup *m = rc_xcalloc(1, sizeof *m);
     m->http = rc_metrics_http_open(loop, spec, on_collect, m, msg, cap);
     if (!m->http) {

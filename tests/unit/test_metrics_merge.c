@@ -103,8 +103,8 @@ static void test_merge_real_text(void **state) {
         if (*p != '#') samples++;
     size_t in_helps = 0;
     for (const char *p = rc_buf_cstr(&text); (p = strstr(p, "# HELP ")); p++) in_helps++;
-    assert_int_equal(helps, in_helps + 1);              /* + reactc_worker_up */
-    assert_int_equal(samples, 2 * in_samples + 2);      /* + one up per worker */
+    assert_int_equal(helps, in_helps + 1);         /* + reactc_worker_up */
+    assert_int_equal(samples, 2 * in_samples + 2); /* + one up per worker */
     rc_buf_free(&out);
     rc_buf_free(&text);
 }
