@@ -42,9 +42,13 @@ async function redisFixture(t) {
   return fx;
 }
 
+// --token-interval 60000: after its first tree a tab gets no paced token
+// for a minute, so it still holds every event it sent when its process is
+// killed, and replays them all on the next one: the marks in Redis must
+// skip every one that committed.
 async function startDashboard(t, redis, port) {
   const s = await startExample('dashboard', {
-    args: ['--redis', redis.url, '--state', stateDir(), '--log-level', 'info'],
+    args: ['--redis', redis.url, '--state', stateDir(), '--log-level', 'info', '--token-interval', '60000'],
     env: { REACTC_SECRET: SECRET },
     port,
   });
@@ -119,6 +123,11 @@ test('two dashboards over one Redis: propagation, kill -9 of a process, Redis ou
     await connected(a);
     await waitText(a.page, '#fan-state', on ? 'on' : 'off');
     await waitText(b.page, '#fan-state', on ? 'on' : 'off');
+    // Every toggle A made was replayed into process 2 and skipped there (its
+    // mark in Redis), and those batches were confirmed before the first
+    // tree's token (which the client takes in place of its events) was sealed.
+    await s2.waitStderr(/replayed event skipped/);
+    await s2.waitStderr(/batch\(es\) at Redis confirmed before a token/);
 
     // A second process again (the first one's port), A's tab moved there.
     const s3 = await startDashboard(t, redis, s1.port);
