@@ -99,7 +99,8 @@ static bool confirm(rc_rstores *rs, rc_rflight *f) {
 void rc_rstores_confirm_now(void) {
     rc_rstores *rs = rc_rstores_active();
     if (!rs || !rs->head) return;
-    if (!rs->sync) rs->sync = sync_connect(rs);
+    /* Down (an outage): it would only wait for its timeout. */
+    if (!rs->sync && rs->ready) rs->sync = sync_connect(rs);
     bool ok = rs->sync != NULL;
     size_t n = 0;
     /* All of them, in order (they are idempotent): a later one may depend
