@@ -330,31 +330,40 @@ static bool in_flight(const char *session) {
     return false;
 }
 
-static rc_redis_script inherit_script = {
-    "local m = redis.call('GET', KEYS[1])\n"
-    "if not m then return 0 end\n"
-    "local t = redis.call('GET', KEYS[2])\n"
-    "if not t or tonumber(t) < tonumber(m) then redis.call('SET', KEYS[2], m, 'EX', ARGV[1]) end\n"
-    "return 1\n",
-    ""};
-
 static void on_inherited(void *user, const redisReply *reply) {
-    (void)user;
+    rc_rinherit *in = user;
+    rc_rstores *rs = active;
+    if (!rs) return; /* stopped: freed with the list */
     if (reply && reply->type == REDIS_REPLY_ERROR)
         rc_log(NULL, RC_LOG_ERROR, "store marks: inherit failed: %.200s", reply->str);
+    for (rc_rinherit **pp = &rs->inherits; *pp; pp = &(*pp)->next)
+        if (*pp == in) {
+            *pp = in->next;
+            break;
+        }
+    free(in);
 }
 
 /* Sent before the events the new tab replays (same connection, so Redis
- * runs it first). Not up: the duplicated tab's replays are not covered. */
+ * runs it first), and kept until answered: rc_rstores_confirm_now sends it
+ * first on its own connection too. Not up: the duplicated tab's replays are
+ * not covered. */
 static void inherit(const char *from, const char *to) {
-    if (!active) return;
-    char k1[400], k2[400], ttl[24];
-    snprintf(k1, sizeof k1, "%smark:%s", active->prefix, from);
-    snprintf(k2, sizeof k2, "%smark:%s", active->prefix, to);
-    snprintf(ttl, sizeof ttl, "%" PRIu32, rc_store_marks_ttl());
-    const char *argv[3] = {k1, k2, ttl};
-    if (rc_redis_eval(active->cmd, &inherit_script, on_inherited, NULL, 2, 3, argv, NULL) < 0)
+    rc_rstores *rs = active;
+    if (!rs) return;
+    rc_rinherit *in = rc_xcalloc(1, sizeof *in);
+    snprintf(in->from, sizeof in->from, "%smark:%s", rs->prefix, from);
+    snprintf(in->to, sizeof in->to, "%smark:%s", rs->prefix, to);
+    snprintf(in->ttl, sizeof in->ttl, "%" PRIu32, rc_store_marks_ttl());
+    const char *argv[3] = {in->from, in->to, in->ttl};
+    if (rc_redis_eval(rs->cmd, &rc_rstore_inherit_script, on_inherited, in, 2, 3, argv, NULL) < 0) {
         rc_log(NULL, RC_LOG_WARN, "store marks: Redis down, a duplicated tab's marks not copied");
+        free(in);
+        return;
+    }
+    rc_rinherit **pp = &rs->inherits;
+    while (*pp) pp = &(*pp)->next;
+    *pp = in;
 }
 
 /* ---- connections ----------------------------------------------------------- */
@@ -397,7 +406,7 @@ rc_rstores *rc_rstores_start(struct ev_loop *loop, rc_redis *cmd, const rc_redis
     snprintf(rs->channel, sizeof rs->channel, "%schanges", prefix);
     rc_redis_add_script(cmd, &rc_rstore_commit_script);
     rc_redis_add_script(cmd, &rc_rstore_read_script);
-    rc_redis_add_script(cmd, &inherit_script);
+    rc_redis_add_script(cmd, &rc_rstore_inherit_script);
     /* Reconnect attempts at most 0.3 s apart: the processes converge
      * within a second of Redis returning (docs/guide/shared-state.md). */
     rc_redis_options o = {0};
@@ -436,6 +445,11 @@ void rc_rstores_stop(rc_rstores *rs) {
         rc_store_batch *b = f->batch;
         free_flight(f);
         rc_store_batch_finish(b, -1);
+    }
+    while (rs->inherits) {
+        rc_rinherit *in = rs->inherits;
+        rs->inherits = in->next;
+        free(in);
     }
     while (rs->held) {
         rc_rheld *h = rs->held;

@@ -25,6 +25,12 @@ typedef struct rc_rflight {
     bool confirmed; /* committed through rc_rstores_confirm_now */
 } rc_rflight;
 
+/* A mark copy (a duplicated tab) sent and not answered yet. */
+typedef struct rc_rinherit {
+    struct rc_rinherit *next;
+    char from[400], to[400], ttl[24];
+} rc_rinherit;
+
 /* A message held while a full read is in flight (applied after it). */
 typedef struct rc_rheld {
     struct rc_rheld *next;
@@ -46,6 +52,7 @@ struct rc_rstores {
     rc_rflight *head, *tail;
     size_t nflights, flight_bytes;
     rc_rheld *held, *held_tail;
+    rc_rinherit *inherits; /* in the order sent */
     size_t nshared;
     rc_rstores_ready_fn on_ready;
     void *ready_arg;

@@ -88,6 +88,14 @@ rc_redis_script rc_rstore_read_script = {
     "return res\n",
     ""};
 
+rc_redis_script rc_rstore_inherit_script = {
+    "local m = redis.call('GET', KEYS[1])\n"
+    "if not m then return 0 end\n"
+    "local t = redis.call('GET', KEYS[2])\n"
+    "if not t or tonumber(t) < tonumber(m) then redis.call('SET', KEYS[2], m, 'EX', ARGV[1]) end\n"
+    "return 1\n",
+    ""};
+
 void rc_rstore_field(rc_buf *out, const char *key) {
     if (!key) {
         rc_buf_putc(out, 'v');

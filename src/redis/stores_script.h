@@ -49,6 +49,10 @@ extern rc_redis_script rc_rstore_commit_script;
  * if the hash does not exist. Replies one HGETALL array per store. */
 extern rc_redis_script rc_rstore_read_script;
 
+/* A duplicated tab's marks: KEYS mark:<from>, mark:<to>; ARGV the ttl.
+ * Raises to's mark to from's (never lowers it). */
+extern rc_redis_script rc_rstore_inherit_script;
+
 /* The field of a value store's value or an item's. */
 void rc_rstore_field(rc_buf *out, const char *key);
 /* A field's record: "<version> <order> <json>". */

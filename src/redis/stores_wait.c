@@ -96,6 +96,17 @@ static bool confirm(rc_rstores *rs, rc_rflight *f) {
     return true;
 }
 
+/* A mark copy still unanswered on the other connection: done here first,
+ * or a replay confirmed here could run before it (and apply again what the
+ * original tab committed). */
+static bool copy_marks(rc_rstores *rs, const rc_rinherit *in) {
+    const char *argv[6] = {"EVAL", rc_rstore_inherit_script.text, "2", in->from, in->to, in->ttl};
+    redisReply *r = redisCommandArgv(rs->sync, 6, argv, NULL);
+    if (!r) return false;
+    freeReplyObject(r);
+    return true;
+}
+
 void rc_rstores_confirm_now(void) {
     rc_rstores *rs = rc_rstores_active();
     if (!rs || !rs->head) return;
@@ -103,6 +114,7 @@ void rc_rstores_confirm_now(void) {
     if (!rs->sync && rs->ready) rs->sync = sync_connect(rs);
     bool ok = rs->sync != NULL;
     size_t n = 0;
+    for (const rc_rinherit *in = rs->inherits; ok && in; in = in->next) ok = copy_marks(rs, in);
     /* All of them, in order (they are idempotent): a later one may depend
      * on an earlier one's write. */
     for (rc_rflight *f = rs->head; ok && f; f = f->next, n++) ok = confirm(rs, f);
