@@ -126,9 +126,16 @@ static void on_commit(void *user, const redisReply *reply) {
         rc_rstores_apply_change(rs, reply->element[1]->str, reply->element[1]->len);
         apply_local(b);
         decide(rs, f, 0);
-    } else if (reply_is(reply, "replayed") && f->confirmed) {
-        /* Committed by its copy sent on the blocking connection (stores_wait.c),
-         * whose change is applied already. */
+    } else if (reply_is(reply, "replayed") && (f->confirmed || f->sends > 1)) {
+        /* Committed by its copy sent on the blocking connection
+         * (stores_wait.c), or by its first send, whose reply was lost: its
+         * shared writes arrive (arrived) as a message, or with the full
+         * read; its local ones apply now. */
+        if (!f->confirmed)
+            rc_log(NULL, RC_LOG_INFO,
+                   "store batch sent again after a lost reply: its first send had committed "
+                   "(seq %" PRIu64 ")",
+                   b->seq);
         apply_local(b);
         decide(rs, f, 0);
     } else if (reply_is(reply, "replayed")) {
@@ -158,6 +165,7 @@ static void send_flight(rc_rstores *rs, rc_rflight *f) {
     }
     f->sent = rc_redis_eval(rs->cmd, &rc_rstore_commit_script, on_commit, f, f->nkeys, f->argc,
                             argv, f->lens) == 0;
+    if (f->sent) f->sends++;
     free(argv);
 }
 

@@ -23,6 +23,7 @@ typedef struct rc_rflight {
     int argc, nkeys;
     bool sent;      /* on the current connection, its reply to come */
     bool confirmed; /* committed through rc_rstores_confirm_now */
+    int sends;      /* how often sent: a second send follows a lost reply */
 } rc_rflight;
 
 /* A mark copy (a duplicated tab) sent and not answered yet. */

@@ -303,7 +303,8 @@ test('an update whose value moved in Redis is refused, and the page shows Redis\
 // connections, the batch is kept (outcome unknown) and its tab waits.
 // SIGCONT: Redis runs the buffered script (the toggle commits) and the
 // process, reconnected, sends the batch again with the same identity: the
-// mark makes it "replayed". The fan was toggled exactly once.
+// mark makes it a no-op (its first send committed). The fan was toggled
+// exactly once.
 test('a batch in flight when Redis stops answering is sent again after the reconnect, exactly once', { timeout: 60000 }, async (t) => {
   const redis = await redisFixture(t);
   const s1 = await startDashboard(t, redis);
@@ -318,7 +319,7 @@ test('a batch in flight when Redis stops answering is sent again after the recon
     await s1.waitStderr(/redis: down/, 10000);
     assert.equal(await text(a.page, '#fan-state'), 'off', 'applied before Redis confirmed it');
     redis.server.proc.kill('SIGCONT');
-    await s1.waitStderr(/replayed event skipped/, 10000);
+    await s1.waitStderr(/sent again after a lost reply: its first send had committed/, 10000);
     await waitText(a.page, '#fan-state', 'on');
     await offline(a, false);
     // A later toggle commits normally: off again.
