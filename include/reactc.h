@@ -876,8 +876,11 @@ typedef struct rc_app {
     /* Redis (docs/deploy.md, "Redis"): redis://[:password@]IP:port[/db] or
      * unix:///path[?db=N][&password=P]; NULL: REACTC_REDIS from the
      * environment (removed once read), else none (one process, no Redis).
+     * With it, every store not declared local is shared through Redis
+     * (docs/guide/shared-state.md, "Across processes (Redis)").
      * on_redis_health is called on the loop thread at each change between
-     * up and down (not at each retry); why names the cause when down. */
+     * up and down (not at each retry); why names the cause when down (store
+     * writes are refused then: an app can show "offline"). */
     const char *redis;
     void (*on_redis_health)(struct rc_app *app, bool up, const char *why);
 } rc_app;
