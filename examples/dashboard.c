@@ -36,6 +36,9 @@ typedef struct settings {
 static const rc_struct_type settings_type = {"dashboard.settings", sizeof(settings), 2};
 
 static rc_store *fan, *config, *temperature;
+/* How often the fan was toggled, by anyone: an atomic add, so concurrent
+ * toggles on many processes never lose a count (rc_store_add_int). */
+static rc_store *toggles;
 /* This process's own (local even with --redis): whether its link to Redis
  * is up (rc_app.on_redis_health) and whether its last fan change was
  * refused, so a tab can say "offline" while pages keep their last values
@@ -78,6 +81,7 @@ static void device_open(const char *dir) {
     fan = rc_store_new("fan", &(rc_value){.kind = RC_BOOL, .as.b = false});
     config = rc_store_new_struct("settings", &settings_type, &initial);
     temperature = rc_store_new("temperature", &(rc_value){.kind = RC_FLOAT, .as.f = 21.5});
+    toggles = rc_store_new("fan-toggles", &(rc_value){.kind = RC_INT, .as.i = 0});
     link_up = rc_store_new("link-up", &(rc_value){.kind = RC_BOOL, .as.b = true});
     refused = rc_store_new("fan-refused", &(rc_value){.kind = RC_BOOL, .as.b = false});
     rc_store_set_local(link_up, true);
@@ -138,6 +142,7 @@ static void toggle_fan(rc_event *ev, void *user) {
     (void)ev;
     (void)user;
     rc_store_set_bool(fan, !rc_store_get_bool(fan));
+    rc_store_add_int(toggles, 1);
     rc_store_batch_on_done(fan_decided, NULL);
 }
 
@@ -253,6 +258,10 @@ static void dashboard(rc_ctx *ctx, const void *props) {
             }
             RC_EL(ctx, "dt") { rc_text(ctx, "Fan"); }
             RC_EL(ctx, "dd", .id = "fan-state") { rc_text(ctx, on ? "on" : "off"); }
+            RC_EL(ctx, "dt") { rc_text(ctx, "Fan toggles"); }
+            RC_EL(ctx, "dd", .id = "fan-toggles") {
+                rc_textf(ctx, "%lld", (long long)rc_store_get_int(toggles));
+            }
         }
         RC_EL(ctx, "button", .id = "fan", .on = RC_ON("click", toggle_fan, NULL)) {
             rc_attr(ctx, "aria-pressed", on ? "true" : "false");

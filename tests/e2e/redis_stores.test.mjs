@@ -20,6 +20,7 @@ import { startProxy } from './lib/proxy.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { freePort, startExample, stateDir } from './lib/server.mjs';
 import { HANDLED, onMessages, until } from './lib/wire.mjs';
+import { HELLO, connect, handlerTarget, wsUrl } from './lib/raw.mjs';
 
 const SECRET = 'b64:' + randomBytes(32).toString('base64');
 const browser = useBrowser({ timeout: 90000 });
@@ -367,6 +368,44 @@ test('a duplicated tab does not apply its original\'s toggle again (marks copied
     await waitText(a.page, '#fan-state', 'off');
   } catch (e) {
     e.message += `\n${s1.stderr()}`;
+    throw e;
+  }
+});
+
+// rc_store_add_int through Redis: the dashboard counts toggles with an
+// atomic add, so two processes toggling at once (each batch also sets the
+// fan, last writer wins) never lose a count: K toggles from a client on
+// each process, sent without waiting, make 2K on both and in Redis.
+test('atomic adds from two processes at once: no count lost', { timeout: 60000 }, async (t) => {
+  const redis = await redisFixture(t);
+  const s1 = await startDashboard(t, redis);
+  const s2 = await startDashboard(t, redis);
+  const K = 60;
+  const open = async (s) => {
+    const c = connect(wsUrl(s));
+    await c.opened;
+    c.ws.send(HELLO);
+    const tree = await c.next((m) => m.type === 'layout-update');
+    c.target = handlerTarget(tree.model, 'fan');
+    return c;
+  };
+  try {
+    const [a, b] = [await open(s1), await open(s2)];
+    for (let i = 1; i <= K; i++) {
+      for (const c of [a, b]) c.ws.send(JSON.stringify({ type: 'layout-event', target: c.target, data: [{}], seq: i }));
+    }
+    await Promise.all([a, b].map((c) => c.next((m) => m.ack === K, 20000)));
+    const rec = await redisCli(redis.port, 'HGET', 'reactc:dashboard:s:fan-toggles', 'v');
+    assert.match(rec[0], new RegExp(` ${2 * K}$`), rec[0]);
+    for (const s of [s1, s2]) {
+      const { page } = await browser.openPage(t);
+      await gotoApp(page, s.url + '/', '#fan-toggles');
+      await waitText(page, '#fan-toggles', String(2 * K));
+    }
+    a.ws.close();
+    b.ws.close();
+  } catch (e) {
+    e.message += `\n--- 1 ---\n${s1.stderr()}\n--- 2 ---\n${s2.stderr()}`;
     throw e;
   }
 });
