@@ -9,8 +9,8 @@
  *
  *   dashboard [--state DIR] [reactc options]
  *
- * DIR (default: the working directory) holds dashboard-fan.store and
- * dashboard-settings.store. The gallery (RC_NO_MAIN) keeps them in memory.
+ * DIR (default: the working directory) holds dashboard-fan.store,
+ * dashboard-settings.store and dashboard-toggles.store. The gallery (RC_NO_MAIN) keeps them in memory.
  */
 #include <math.h>
 #include <pthread.h>
@@ -92,6 +92,8 @@ static void device_open(const char *dir) {
         rc_store_persist(fan, path);
         snprintf(path, sizeof path, "%s/dashboard-settings.store", dir);
         rc_store_persist(config, path);
+        snprintf(path, sizeof path, "%s/dashboard-toggles.store", dir);
+        rc_store_persist(toggles, path);
     }
     atomic_store(&sensor_ms, ((const settings *)rc_store_get_struct(config))->sample_ms);
     pthread_once(&sensor_once, start_sensor);
