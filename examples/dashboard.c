@@ -10,7 +10,8 @@
  *   dashboard [--state DIR] [reactc options]
  *
  * DIR (default: the working directory) holds dashboard-fan.store,
- * dashboard-settings.store and dashboard-toggles.store. The gallery (RC_NO_MAIN) keeps them in memory.
+ * dashboard-settings.store and dashboard-toggles.store. The gallery
+ * (RC_NO_MAIN) keeps them in memory.
  */
 #include <math.h>
 #include <pthread.h>
