@@ -13,6 +13,10 @@
  * reply still decides the batch, and the first copy's change is applied
  * here at once, so the token's tree shows it.
  *
+ * Batches of other identities still queued on the other connection may
+ * now run after these: for plain sets to the same value (last writer
+ * wins) that order is the one Redis ran, which every process follows.
+ *
  * When Redis cannot be reached this way either (an outage), the token is
  * sealed anyway, holding events Redis has not confirmed: the one case a
  * kill -9 right then can lose a write (docs/guide/shared-state.md).
