@@ -38,7 +38,7 @@ rc_resume_pick rc_resume_newest(const rc_resume *client, const rc_resume *snapsh
     if (!snapshot || !client->authentic) return ref ? RC_PICK_NO_SNAPSHOT : RC_PICK_CLIENT;
     if (ref)
         return snapshot->claims.version >= client->claims.version ? RC_PICK_SNAPSHOT
-                                                                   : RC_PICK_NO_SNAPSHOT;
+                                                                  : RC_PICK_NO_SNAPSHOT;
     /* Authentic but refused (expired, too old): the snapshot, issued
      * later, may still be good. */
     if (client->refusal || snapshot->claims.version > client->claims.version)

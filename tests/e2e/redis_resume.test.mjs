@@ -244,6 +244,7 @@ test('oversize: todo with --max-token 2048 and 40 items resumes on the other pro
   const now = await saved(page, a);
   assert.equal(now.events.length, 0);
   assert.ok(now.token.length < 400, `reference token of ${now.token.length} characters`);
+  t.diagnostic(`reference token: ${now.token.length} characters`);
   assert.equal(tokenVersion(now.token).flags & 2, 2, 'a reference token');
   assert.match(a.stderr(), /its state goes to Redis, the client holds a reference/);
   await moveTab(page, a, b, now, '#new-todo');
