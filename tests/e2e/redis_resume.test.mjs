@@ -20,6 +20,7 @@ import { scrapeMetrics } from './lib/http.mjs';
 import { gotoApp, todoTexts, waitText } from './lib/page.mjs';
 import { freePort, startExample } from './lib/server.mjs';
 import { useBrowser } from './lib/suite.mjs';
+import { HELLO, connect, wsUrl } from './lib/raw.mjs';
 import { HANDLED, handledToken, onMessages, until } from './lib/wire.mjs';
 
 const SECRET = 'b64:' + randomBytes(32).toString('base64');
@@ -306,4 +307,52 @@ test('Redis unavailable and a reference token: the client keeps retrying, and re
   await page.waitForFunction(() => document.querySelectorAll('#todos li').length === 30, null, { timeout: 30000 });
   assert.deepEqual(await todoTexts(page), texts);
   assert.equal(starts.at(-1), 'resumed');
+});
+
+test('parked hellos: an event or a second hello while waiting closes; a close, the late answer and a shutdown find nothing to touch', { timeout: 60000 }, async (t) => {
+  const { redis, a } = await setup(t, 'counter');
+  t.after(() => redis.proc.kill('SIGCONT'));
+  const c = connect(wsUrl(a));
+  await c.opened;
+  c.ws.send(HELLO);
+  const tree = await c.next((m) => m.type === 'layout-update');
+  const resume = JSON.stringify({ ...JSON.parse(HELLO), resume: { session: tree.session, token: tree.token } });
+  c.ws.close();
+  await c.closed;
+  /** A connection whose resume hello waits for Redis: a ping sent after
+   * it is answered first (the barrier), and no tree has come. */
+  const parked = async () => {
+    const d = connect(wsUrl(a));
+    await d.opened;
+    d.ws.send(resume);
+    d.ws.send('{"type":"ping"}');
+    await d.next((m) => m.type === 'pong');
+    assert.ok(!d.messages.some((m) => m.type === 'layout-update'), 'parked: no tree before the pong');
+    return d;
+  };
+  // Redis stops answering (its socket stays open): each hello parks until
+  // its 1 s deadline, or until the PING deadline (2 s) drops the connection.
+  redis.proc.kill('SIGSTOP');
+  const d1 = await parked();
+  d1.ws.send(JSON.stringify({ type: 'layout-event', target: 'x', data: [{}], seq: 1 }));
+  assert.equal((await d1.closed).code, 1008);
+  const d2 = await parked();
+  d2.ws.send(resume);
+  assert.equal((await d2.closed).code, 1008);
+  const d3 = await parked();
+  d3.ws.close(); // the session goes; its deadline and its answer find nothing
+  await d3.closed;
+  redis.proc.kill('SIGCONT');
+  await until(async () => (await scrapeMetrics(a.mport)).get('reactc_redis_up') === 1, 'redis up again', 15000);
+  const e = connect(wsUrl(a)); // still serving
+  await e.opened;
+  e.ws.send(resume);
+  assert.equal((await e.next((m) => m.type === 'layout-update')).start, 'resumed');
+  e.ws.close();
+  await e.closed;
+  // A shutdown while a hello is parked exits promptly and cleanly.
+  redis.proc.kill('SIGSTOP');
+  await parked();
+  const stopped = await a.stop(3000);
+  assert.equal(stopped.code, 0);
 });
