@@ -84,6 +84,11 @@ static void on_reply(void *user, const redisReply *reply) {
     if (se) {
         unlink_fetch(f);
         rc_snap_found found = {RC_SNAP_UNAVAILABLE, NULL, NULL};
+        /* An error is Redis's answer, but most say "not now" (LOADING after
+         * a restart, BUSY): a reference token then waits rather than lose
+         * its session. A key of another type holds no snapshot. */
+        if (reply && reply->type == REDIS_REPLY_ERROR && !strncmp(reply->str, "WRONGTYPE", 9))
+            found.status = RC_SNAP_NONE;
         if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2) {
             found.status = RC_SNAP_NONE;
             if (is_string(reply->element[0]) && is_string(reply->element[1]))

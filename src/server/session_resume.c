@@ -85,7 +85,7 @@ static const char *const source_words[RC_SOURCE_NSOURCES] = {
  * events the client held: those the snapshot holds already (seq at or
  * below its last_seq) are skipped by the replay. */
 static void resume(rc_session *se, rc_resume *r, bool id_taken, const rc_message *m,
-                   rc_resume_source source) {
+                   rc_resume_source source, const rc_resume *redis) {
     rc_server *s = se->server;
     /* A live session with this id (a duplicated tab shares sessionStorage):
      * resume the state into a new session id rather than steal it. */
@@ -101,11 +101,12 @@ static void resume(rc_session *se, rc_resume *r, bool id_taken, const rc_message
      * session id across processes (Redis keeps only a newer snapshot). */
     se->token_version = r->claims.version;
     se->last_seq = r->snapshot.meta.last_seq;
-    /* Redis holds this snapshot under this id: a reference to it is good
-     * at once (a copy in a new id has none yet). */
-    if (source != RC_SOURCE_TOKEN && !id_taken) {
-        se->ref_version = r->claims.version;
-        se->ref_seq = r->snapshot.meta.last_seq;
+    /* Redis holds this version (or a newer one) under this id: a
+     * reference to it is good at once, so a session past max_token gives
+     * its client one in the first tree (a copy in a new id has none yet). */
+    if (redis && !id_taken && redis->claims.version >= r->claims.version) {
+        se->ref_version = redis->claims.version;
+        se->ref_seq = redis->snapshot.meta.last_seq;
     }
     if (r->claims.build_tag != s->build_tag)
         rc_srv_log(s, RC_LOG_INFO, "session %s: resuming a token of build %s into %s", se->log_id,
@@ -213,7 +214,8 @@ rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m, const r
         resume(se, best, old != NULL, m,
                best == &r           ? RC_SOURCE_TOKEN
                : r.claims.reference ? RC_SOURCE_REFERENCE
-                                    : RC_SOURCE_REDIS);
+                                    : RC_SOURCE_REDIS,
+               have ? &snap : NULL);
     rc_resume_free(&r);
     if (have) rc_resume_free(&snap);
     return se;
