@@ -84,8 +84,18 @@ static const char *const source_words[RC_SOURCE_NSOURCES] = {
 /* A new layout restored from the accepted token (or snapshot), then the
  * events the client held: those the snapshot holds already (seq at or
  * below its last_seq) are skipped by the replay. */
+/* A session resumed from its client's token while Redis did not answer
+ * goes on from that token, which may be older than what Redis holds (a
+ * rollback, a lost token): its versions jump this far ahead, so that once
+ * Redis is back the life the user carries on with replaces the snapshot
+ * there instead of being kept out by the newer-only rule, and a later
+ * resume does not take the older branch. At the default token_interval a
+ * session seals at most 4 tokens a second for at most token_ttl (a day
+ * by default): about 350,000 versions, under 2^20. */
+#define DEGRADED_JUMP ((uint64_t)1 << 20)
+
 static void resume(rc_session *se, rc_resume *r, bool id_taken, const rc_message *m,
-                   rc_resume_source source, const rc_resume *redis) {
+                   rc_resume_source source, const rc_resume *redis, bool degraded) {
     rc_server *s = se->server;
     /* A live session with this id (a duplicated tab shares sessionStorage):
      * resume the state into a new session id rather than steal it. */
@@ -100,6 +110,8 @@ static void resume(rc_session *se, rc_resume *r, bool id_taken, const rc_message
     /* Versions continue from the one restored, so they keep growing per
      * session id across processes (Redis keeps only a newer snapshot). */
     se->token_version = r->claims.version;
+    if (degraded && se->token_version < UINT64_MAX - DEGRADED_JUMP)
+        se->token_version += DEGRADED_JUMP;
     se->last_seq = r->snapshot.meta.last_seq;
     /* Redis holds this version (or a newer one) under this id: a
      * reference to it is good at once, so a session past max_token gives
@@ -215,7 +227,7 @@ rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m, const r
                best == &r           ? RC_SOURCE_TOKEN
                : r.claims.reference ? RC_SOURCE_REFERENCE
                                     : RC_SOURCE_REDIS,
-               have ? &snap : NULL);
+               have ? &snap : NULL, f && f->status == RC_SNAP_UNAVAILABLE);
     rc_resume_free(&r);
     if (have) rc_resume_free(&snap);
     return se;
