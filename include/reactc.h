@@ -850,8 +850,9 @@ typedef struct rc_app {
     const char *csp;
     /* Serves GET /metrics in the Prometheus text format on a listener of
      * its own: "PORT" (on 127.0.0.1), "ADDR:PORT" or "[V6]:PORT" (port 0:
-     * any free one). NULL (default): off. One process only: refused with
-     * workers > 1 (docs/deploy.md, "Metrics"; docs/security.md). */
+     * any free one). NULL (default): off. With workers > 1 the supervisor
+     * serves it, every worker's series labelled worker="<index>"
+     * (docs/deploy.md, "Metrics"; docs/security.md). */
     const char *metrics;
     void *user; /* yours */
     /* Called on the loop thread once the server listens (port known). */
