@@ -257,6 +257,34 @@ test('oversize: todo with --max-token 2048 and 40 items resumes on the other pro
   assert.equal(m.get('reactc_resume_sources_total{source="reference"}'), 1);
 });
 
+test('a reference token whose snapshot is gone, or on a server without Redis: refused by name (no snapshot), a fresh session', { timeout: 120000 }, async (t) => {
+  const { redis, a, b } = await setup(t, 'todo', { args: ['--max-token', '2048'] });
+  const { page, sent } = await openPage(t, a, '#new-todo');
+  await addItems(page, 30);
+  await handledToken(page, Math.max(...sent.map(([q]) => q)), 20000);
+  const now = await saved(page, a);
+  assert.equal(tokenVersion(now.token).flags & 2, 2, 'a reference token');
+  const hello = JSON.stringify({ ...JSON.parse(HELLO), resume: { session: now.session, token: now.token } });
+  const refused = async (server) => {
+    const c = connect(wsUrl(server));
+    await c.opened;
+    c.ws.send(hello);
+    const r = await c.next((m) => m.type === 'resume-failed');
+    assert.equal((await c.next((m) => m.type === 'layout-update')).start, 'new');
+    c.ws.close();
+    await c.closed;
+    return r.reason;
+  };
+  const plain = await startExample('todo', { args: ['--max-token', '2048'], env: { REACTC_SECRET: SECRET } });
+  t.after(() => plain.kill());
+  assert.equal(await refused(plain), 'reference token, and this server has no redis');
+  redis.cli('DEL', `reactc:todo:snap:${now.session}`);
+  assert.equal(await refused(b), 'reference token, and redis holds no snapshot of its version');
+  const m = await scrapeMetrics(b.mport);
+  assert.equal(m.get('reactc_resume_refusals_total{reason="no_snapshot"}'), 1);
+  assert.equal(m.get('reactc_snapshot_fetches_total{outcome="missing"}'), 1);
+});
+
 test('oversize without Redis (existing behaviour): re-attach on the same process, a fresh session elsewhere', { timeout: 120000 }, async (t) => {
   const { a, b } = await setup(t, 'todo', { redis: false, args: ['--max-token', '2048'] });
   const { page, starts } = await openPage(t, a, '#new-todo');
