@@ -16,8 +16,9 @@
  *                       newest snapshot; references confirmed
  *   session_io.c        the connection: frames in, messages out, close
  *
- * (session.c's free tells session_park.c that a parked hello's session
- * is gone: the one call up the list, a teardown.)
+ * (Two links go up by data, not by call: a parked hello's fetch record,
+ * cut by session.c's free through session.h; and session_snapshot.c's
+ * confirmation, a function pointer session_tokens.c hands it.)
  *
  * Nothing is rendered on receipt: the layout says it is dirty (on_dirty) and
  * the session joins the server's pending list, which the loop flushes once
@@ -120,8 +121,31 @@ typedef struct rc_snap_found {
  * Redis, a malformed id) or Redis is down (*status says which). */
 bool rc_session_park_hello(rc_session *se, const rc_message *m, const char *hello, size_t len,
                            rc_snap_status *status);
+/* A parked hello's fetch. Redis answers every command exactly once, even
+ * after the deadline or the close, so the record is owned by that answer;
+ * the session only points at it (se->fetch). Here, not in session_park.c,
+ * so that the registry (session.c) cuts the link when a session goes
+ * without calling up into the layer that parks. */
+struct rc_snap_fetch {
+    rc_server *server;
+    rc_session *se; /* NULL once decided without the answer, or the session went */
+    ev_timer deadline;
+    size_t len;
+    char hello[]; /* the hello's JSON, handled again once the answer is in */
+};
+
+/* Cuts the link between a fetch and its session: whatever happens next to
+ * one cannot reach the other. */
+static inline void rc_snap_fetch_unlink(struct rc_snap_fetch *f) {
+    ev_timer_stop(f->server->loop, &f->deadline);
+    if (f->se) f->se->fetch = NULL;
+    f->se = NULL;
+}
+
 /* The session goes: a parked hello's answer will find nothing. */
-void rc_session_park_forget(rc_session *se);
+static inline void rc_session_park_forget(rc_session *se) {
+    if (se->fetch) rc_snap_fetch_unlink(se->fetch);
+}
 
 #define RC_SNAPSHOT_FETCH_S 1.0
 
@@ -198,8 +222,13 @@ void rc_session_write_reference(rc_session *se, rc_buf *b);
  * (by_ref sessions). Without --redis nothing happens. */
 /* The Redis key of the snapshot of session id_text. */
 void rc_session_snapshot_key(const rc_server *s, const char *id_text, char *key, size_t cap);
+/* Told that Redis holds the snapshot of `version` (or newer), holding the
+ * events up to last_seq; se is looked up by id when Redis answers. A
+ * function pointer (session_tokens.c's) so that this file, below the
+ * pacing, never calls up into it. */
+typedef void (*rc_snapshot_confirm_fn)(rc_session *se, uint64_t version, uint64_t last_seq);
 void rc_session_snapshot_store(rc_session *se, const char *token, size_t len, uint64_t version,
-                               uint64_t last_seq, bool confirm);
+                               uint64_t last_seq, rc_snapshot_confirm_fn confirm);
 
 /* ---- session_io.c ---------------------------------------------------------- */
 

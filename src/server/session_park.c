@@ -20,26 +20,6 @@
 #include "util/alloc.h"
 #include "util/base64url.h"
 
-struct rc_snap_fetch {
-    rc_server *server;
-    rc_session *se; /* NULL once decided without the answer, or the session went */
-    ev_timer deadline;
-    size_t len;
-    char hello[]; /* the hello's JSON, handled again once the answer is in */
-};
-
-/* The link between the session and its fetch is cut: whatever happens
- * next to one cannot reach the other. */
-static void unlink_fetch(struct rc_snap_fetch *f) {
-    ev_timer_stop(f->server->loop, &f->deadline);
-    if (f->se) f->se->fetch = NULL;
-    f->se = NULL;
-}
-
-void rc_session_park_forget(rc_session *se) {
-    if (se->fetch) unlink_fetch(se->fetch);
-}
-
 /* Handles the parked hello with what Redis said. The hello parsed when it
  * came, so it parses again; the session then carries on as any hello
  * leaves it (a re-attach moves the connection to the held session, and
@@ -68,7 +48,7 @@ static void on_deadline(struct ev_loop *loop, ev_timer *w, int revents) {
     (void)revents;
     struct rc_snap_fetch *f = w->data;
     rc_session *se = f->se;
-    unlink_fetch(f); /* the answer, when it comes, frees f and decides nothing */
+    rc_snap_fetch_unlink(f); /* the answer, when it comes, frees f and decides nothing */
     se->server->metrics.fetches[RC_FETCH_UNAVAILABLE]++;
     rc_srv_log(se->server, RC_LOG_WARN,
                "redis: no snapshot answer within %.1f s; deciding the resume without it",
@@ -82,7 +62,7 @@ static void on_reply(void *user, const redisReply *reply) {
     struct rc_snap_fetch *f = user;
     rc_session *se = f->se;
     if (se) {
-        unlink_fetch(f);
+        rc_snap_fetch_unlink(f);
         rc_snap_found found = {RC_SNAP_UNAVAILABLE, NULL, NULL};
         /* An error is Redis's answer, but most say "not now" (LOADING after
          * a restart, BUSY): a reference token then waits rather than lose

@@ -44,24 +44,8 @@ typedef struct store_req {
     rc_server *server;
     unsigned char id[RC_SESSION_ID_BYTES];
     uint64_t version, last_seq;
-    bool confirm;
+    rc_snapshot_confirm_fn confirm;
 } store_req;
-
-/* Redis holds version v (or newer): a session past max_token can give its
- * client a reference to it, and the events it holds are the client's to
- * forget. A newer full token sent since (the state shrank) needs none. */
-static void confirmed(rc_session *se, uint64_t version, uint64_t last_seq) {
-    if (version <= se->ref_version) return;
-    se->ref_version = version;
-    se->ref_seq = last_seq;
-    if (!se->by_ref || !se->wsi || se->closing || !se->started || se->base) return;
-    rc_buf *b = rc_session_msg_begin(se->server);
-    rc_jw_raw(b, "{\"type\":\"token\"");
-    rc_session_write_reference(se, b);
-    rc_session_write_token_seq(se, b);
-    rc_buf_putc(b, '}');
-    rc_session_msg_send(se, b);
-}
 
 static void on_stored(void *user, const redisReply *reply) {
     store_req *q = user;
@@ -76,7 +60,7 @@ static void on_stored(void *user, const redisReply *reply) {
     } else {
         s->metrics.snapshots[reply->integer == 1 ? RC_SNAPSHOT_WRITTEN : RC_SNAPSHOT_KEPT]++;
         rc_session *se = q->confirm ? rc_session_find(s, q->id) : NULL;
-        if (se) confirmed(se, q->version, q->last_seq);
+        if (se) q->confirm(se, q->version, q->last_seq);
     }
     free(q);
 }
@@ -86,7 +70,7 @@ void rc_session_snapshot_key(const rc_server *s, const char *id_text, char *key,
 }
 
 void rc_session_snapshot_store(rc_session *se, const char *token, size_t len, uint64_t version,
-                               uint64_t last_seq, bool confirm) {
+                               uint64_t last_seq, rc_snapshot_confirm_fn confirm) {
     rc_server *s = se->server;
     if (!s->redis || se->base) return;
     rc_redis_add_script(s->redis, &store_script); /* once; later calls find it */

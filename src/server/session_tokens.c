@@ -53,6 +53,22 @@ void rc_session_write_reference(rc_session *se, rc_buf *b) {
     if (se->ref_seq > se->token_seq) se->token_seq = se->ref_seq;
 }
 
+/* Redis holds version v (or newer): a session past max_token can give its
+ * client a reference to it, and the events it holds are the client's to
+ * forget. A newer full token sent since (the state shrank) needs none. */
+static void reference_confirmed(rc_session *se, uint64_t version, uint64_t last_seq) {
+    if (version <= se->ref_version) return;
+    se->ref_version = version;
+    se->ref_seq = last_seq;
+    if (!se->by_ref || !se->wsi || se->closing || !se->started || se->base) return;
+    rc_buf *b = rc_session_msg_begin(se->server);
+    rc_jw_raw(b, "{\"type\":\"token\"");
+    rc_session_write_reference(se, b);
+    rc_session_write_token_seq(se, b);
+    rc_buf_putc(b, '}');
+    rc_session_msg_send(se, b);
+}
+
 /* The token just sealed (token_len bytes at b->data + body) is over
  * max_token. Without Redis (or past what Redis takes) tokens stop for the
  * session; with Redis the token goes there and the client gets a reference
@@ -80,7 +96,7 @@ static void too_big(rc_session *se, rc_buf *b, size_t at, size_t token_len, bool
                    se->log_id, token_len, s->cfg.max_token);
     se->by_ref = true;
     rc_session_snapshot_store(se, b->data + b->len - token_len, token_len, se->token_version + 1,
-                              se->last_seq, true);
+                              se->last_seq, reference_confirmed);
     b->len = at;
     if (force && se->ref_version) rc_session_write_reference(se, b);
 }
@@ -129,7 +145,7 @@ void rc_session_write_token(rc_session *se, rc_buf *b, bool force) {
      * takes the newer of the two, so a write that fails or comes late
      * costs nothing but the rollback protection of this one version. */
     rc_session_snapshot_store(se, b->data + b->len - token_len, token_len, se->token_version + 1,
-                              se->last_seq, false);
+                              se->last_seq, NULL);
     se->by_ref = false;
     rc_buf_putc(b, '"');
     se->token_seq = se->last_seq;
