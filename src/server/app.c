@@ -115,6 +115,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
                              (unsigned char *)full, sizeof full - 1);
             return -1;
         }
+        /* Base protocol: no hello, the first tree goes out at once. */
+        if (c->session->base) rc_session_start(c->session, NULL, "new", NULL, 0);
         return 0;
     }
     case LWS_CALLBACK_RECEIVE:

@@ -116,8 +116,7 @@ rc_session *rc_session_new(rc_server *s, struct lws *wsi, const char *uri, const
         snprintf(se->pathname, sizeof se->pathname, "%s", *route ? route : "/");
         snprintf(se->search, sizeof se->search, "%s%s", query && *query ? "?" : "",
                  query ? query : "");
-        se->base = true;
-        rc_session_start(se, NULL, "new", NULL, 0);
+        se->base = true; /* started by the caller (app.c): this file is the registry */
     }
     ev_timer_init(&se->hello_timer, on_hello_timeout, s->cfg.hello_timeout_ms / 1000.0, 0.0);
     se->hello_timer.data = se;
@@ -127,7 +126,8 @@ rc_session *rc_session_new(rc_server *s, struct lws *wsi, const char *uri, const
 
 void rc_session_free(rc_session *se) {
     rc_server *s = se->server;
-    rc_handle_release(se); /* first: posts to it are refused from now on */
+    rc_handle_release(se);      /* first: posts to it are refused from now on */
+    rc_session_park_forget(se); /* a parked hello's answer finds it gone (session.h) */
     index_del(se);
     ev_timer_stop(s->loop, &se->grace);
     ev_timer_stop(s->loop, &se->token_timer);

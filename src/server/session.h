@@ -4,13 +4,21 @@
  * A session's code is split by concern; calls go down this list, never up:
  *
  *   session_protocol.c  each incoming message: hello, layout-event, ping, sleep
+ *   session_park.c      with --redis, a resuming hello waits for the session's
+ *                       newest snapshot in Redis (bounded), then goes on
  *   session_resume.c    a hello that names a session: re-attach, resume, fresh
  *   session.c           lifecycle: create, free (only here), detach, grace
  *                       period, the session-id index
  *   session_render.c    layout start, event dispatch and replay, the flush of
  *                       renders into messages, the pending list
  *   session_tokens.c    when a state token is sealed and sent (pacing)
+ *   session_snapshot.c  with --redis, each token also stored as the session's
+ *                       newest snapshot; references confirmed
  *   session_io.c        the connection: frames in, messages out, close
+ *
+ * (Two links go up by data, not by call: a parked hello's fetch record,
+ * cut by session.c's free through session.h; and session_snapshot.c's
+ * confirmation, a function pointer session_tokens.c hands it.)
  *
  * Nothing is rendered on receipt: the layout says it is dirty (on_dirty) and
  * the session joins the server's pending list, which the loop flushes once
@@ -38,10 +46,15 @@ struct rc_session {
      * session, sent in its first tree, required to re-attach. Never
      * logged; wiped when the session is freed. */
     unsigned char secret[RC_SESSION_SECRET_BYTES];
-    char secret_text[48];            /* base64url of secret */
-    uint64_t token_version;          /* of the last token sent */
-    uint64_t token_epoch;            /* layout state epoch it captured */
-    bool tokens_off;                 /* a token grew past max_token: re-attach only */
+    char secret_text[48];   /* base64url of secret */
+    uint64_t token_version; /* of the last token sent */
+    uint64_t token_epoch;   /* layout state epoch it captured */
+    bool tokens_off;        /* a token grew past max_token: re-attach only */
+    /* With --redis (session_snapshot.c): the newest snapshot in Redis. */
+    bool by_ref;                     /* past max_token: the client holds a reference token */
+    uint64_t ref_version;            /* newest version Redis confirmed holding (0: none known) */
+    uint64_t ref_seq;                /* the last event that snapshot holds */
+    struct rc_snap_fetch *fetch;     /* session_park.c: a hello waiting for the snapshot */
     bool detached;                   /* socket gone, kept for re-attach */
     bool in_index;                   /* listed in the server's session index */
     bool sleeping;                   /* the client said it goes idle: free at close */
@@ -90,14 +103,66 @@ struct rc_session {
  * its connection at the returned one. */
 rc_session *rc_session_receive(rc_session *se, const void *in, size_t len, bool final);
 
+/* ---- session_park.c --------------------------------------------------------- */
+
+/* What Redis said of a resuming session's newest snapshot. */
+typedef enum rc_snap_status {
+    RC_SNAP_NOT_ASKED,   /* no --redis */
+    RC_SNAP_UNAVAILABLE, /* Redis down, or no answer within the deadline */
+    RC_SNAP_NONE,        /* Redis holds no snapshot of the session */
+    RC_SNAP_FOUND        /* version and token below (untrusted until opened) */
+} rc_snap_status;
+
+typedef struct rc_snap_found {
+    rc_snap_status status;
+    const char *version; /* decimal text, as stored */
+    const char *token;
+} rc_snap_found;
+
+/* With --redis, a hello that resumes asks Redis for the session's newest
+ * snapshot and waits (parked) for the answer, at most
+ * RC_SNAPSHOT_FETCH_S: hello (len bytes of JSON, copied) is handled again
+ * then. Returns true when parked; false when there is nothing to ask (no
+ * Redis, a malformed id) or Redis is down (*status says which). */
+bool rc_session_park_hello(rc_session *se, const rc_message *m, const char *hello, size_t len,
+                           rc_snap_status *status);
+/* A parked hello's fetch. Redis answers every command exactly once, even
+ * after the deadline or the close, so the record is owned by that answer;
+ * the session only points at it (se->fetch). Here, not in session_park.c,
+ * so that the registry (session.c) cuts the link when a session goes
+ * without calling up into the layer that parks. */
+struct rc_snap_fetch {
+    rc_server *server;
+    rc_session *se; /* NULL once decided without the answer, or the session went */
+    ev_timer deadline;
+    size_t len;
+    char hello[]; /* the hello's JSON, handled again once the answer is in */
+};
+
+/* Cuts the link between a fetch and its session: whatever happens next to
+ * one cannot reach the other. */
+static inline void rc_snap_fetch_unlink(struct rc_snap_fetch *f) {
+    ev_timer_stop(f->server->loop, &f->deadline);
+    if (f->se) f->se->fetch = NULL;
+    f->se = NULL;
+}
+
+/* The session goes: a parked hello's answer will find nothing. */
+static inline void rc_session_park_forget(rc_session *se) {
+    if (se->fetch) rc_snap_fetch_unlink(se->fetch);
+}
+
+#define RC_SNAPSHOT_FETCH_S 1.0
+
 /* ---- session_resume.c ------------------------------------------------------ */
 
 /* A hello naming a session (m->resume_session): re-attaches to the detached
- * session held here, resumes from the client's token, or starts fresh with
- * the reason sent as resume-failed. Returns the session that now carries the
- * connection (se, or the re-attached one; se is then an empty shell that the
- * caller frees). */
-rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m);
+ * session held here, resumes from the newer of the client's token and the
+ * snapshot in Redis (f; NULL: not asked), or starts fresh with the reason
+ * sent as resume-failed. Returns the session that now carries the
+ * connection (se, or the re-attached one; se is then an empty shell that
+ * the caller frees). */
+rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m, const rc_snap_found *f);
 
 /* ---- session.c ------------------------------------------------------------- */
 
@@ -146,6 +211,29 @@ void rc_session_flush_pending(rc_server *s);
 void rc_session_write_token(rc_session *se, rc_buf *b, bool force);
 /* Appends ,"token_seq":n: the last event the client's newest token holds. */
 void rc_session_write_token_seq(rc_session *se, rc_buf *b);
+/* Appends ,"token":"..." with a reference token to the newest snapshot
+ * Redis confirmed (ref_version, ref_seq), and moves token_seq up to it. */
+void rc_session_write_reference(rc_session *se, rc_buf *b);
+
+/* ---- session_snapshot.c ------------------------------------------------------ */
+
+/* Past this, a token is not kept in Redis either (tokens stop: re-attach
+ * only). Redis takes 512 MiB strings; sealing costs time in proportion. */
+#define RC_SNAPSHOT_MAX_TOKEN ((size_t)4 << 20)
+
+/* With --redis: stores token (len bytes, sealed at version, holding events
+ * up to last_seq) as the session's newest snapshot, unless Redis holds a
+ * newer one. confirm: when Redis has it, the client gets a reference token
+ * (by_ref sessions). Without --redis nothing happens. */
+/* The Redis key of the snapshot of session id_text. */
+void rc_session_snapshot_key(const rc_server *s, const char *id_text, char *key, size_t cap);
+/* Told that Redis holds the snapshot of `version` (or newer), holding the
+ * events up to last_seq; se is looked up by id when Redis answers. A
+ * function pointer (session_tokens.c's) so that this file, below the
+ * pacing, never calls up into it. */
+typedef void (*rc_snapshot_confirm_fn)(rc_session *se, uint64_t version, uint64_t last_seq);
+void rc_session_snapshot_store(rc_session *se, const char *token, size_t len, uint64_t version,
+                               uint64_t last_seq, rc_snapshot_confirm_fn confirm);
 
 /* ---- session_io.c ---------------------------------------------------------- */
 
