@@ -1,0 +1,168 @@
+// Chaos with Redis (issue 16; tests/chaos/README.md, "chaos.redis"): 40
+// scripted users click through HAProxy on 3 tally servers (apps/tally.c),
+// each its own process with --redis to one redis-server (append-only file,
+// fsync at every write), while a server is SIGKILLed every 2 s and started
+// again on its port, and Redis itself is SIGKILLed once and started again
+// on its port with its data.
+//
+// Each click does, in one handler: the tab's counter +1 (a state slot, in
+// its token), the shared counter +1 (a store) and the event's item in the
+// store "log" +1 (keyed "<session>:<seq>"), the two store writes one batch;
+// a refused batch (Redis down) counts in the tab's "refused" slot. At the
+// end, with Redis as the judge:
+//   - per tab: #count == clicks (0 lost, 0 duplicated: runChaos' check);
+//   - store: every log item is 1 (no store write applied twice), the shared
+//     counter == the number of log items (the batch's two writes went
+//     together), and per tab: confirmed (its log items, all of seqs it
+//     made) + refused (#refused) == clicks (no store write lost unseen);
+//   - every server's /audit page shows what Redis holds (they converged).
+// The summary line: clients, events, resumes, kills, redis kills 1, lost 0,
+// duplicated 0, shared S = confirmed C.
+//
+// REACTC_CHAOS_SECONDS (30) sets the duration, REACTC_CHAOS_SEED the
+// choices, REACTC_CHAOS_SERVER_ARGS more server options.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { killLoop, runChaos } from './lib/chaos.mjs';
+import { ReactcClient } from './lib/client.mjs';
+import { HAPROXY, haproxyFleet, report } from './lib/fleet.mjs';
+import * as M from './lib/model.mjs';
+import { chaosAppBinary, freePort, sleep, startExample } from './lib/procs.mjs';
+import { REDIS_CLI, REDIS_SERVER, redisCli, redisKeys, startRedis } from './lib/redis.mjs';
+import { rng } from './lib/users.mjs';
+
+const SECRET = 'b64:' + randomBytes(32).toString('base64');
+const ENV = { REACTC_SECRET: SECRET };
+const SECONDS = Number(process.env.REACTC_CHAOS_SECONDS || 30);
+const CLIENTS = 40;
+const ARGS = (process.env.REACTC_CHAOS_SERVER_ARGS || '').split(/\s+/).filter(Boolean);
+const SEED = Number(process.env.REACTC_CHAOS_SEED || Math.floor(Math.random() * 2 ** 31));
+const TALLY = chaosAppBinary('tally');
+const APP_ID = 'chaos-tally';
+
+setTimeout(() => {
+  console.error('chaos.redis: over 240 s, giving up');
+  process.exit(1);
+}, 240000).unref();
+
+const wsUrl = (port) => `ws://127.0.0.1:${port}/_reactc/stream`;
+
+const skipWhy = !existsSync(TALLY) ? `${TALLY} not built (RC_WITH_STORES off?)`
+  : !REDIS_SERVER || !REDIS_CLI ? 'redis-server / redis-cli not found (scripts/install-deps.sh)'
+    : !HAPROXY ? 'haproxy not found' : false;
+
+/** What a server's /audit page shows of the log and the shared counter. */
+function readAudit(c) {
+  const num = (id) => Number(c.text(id));
+  const sessions = new Map();
+  const ul = c.byId('audit-sessions');
+  for (const li of ul ? M.childElements(ul, (e) => e.tag === 'li') : []) {
+    const [id, n] = M.textOf(li).split(' ');
+    if (id) sessions.set(id, Number(n));
+  }
+  return { items: num('audit-items'), sum: num('audit-sum'), odd: num('audit-odd-count'), total: num('audit-total'), sessions };
+}
+
+/** Opens /audit on 127.0.0.1:port and waits until it shows `want` (the
+ * counts Redis holds), up to `ms`; resolves with {ok, audit, ms}. */
+async function auditUntil(port, want, ms) {
+  const c = new ReactcClient({ url: wsUrl(port), pathname: '/audit', name: `audit:${port}`, heartbeat: 0 });
+  const t0 = Date.now();
+  try {
+    await c.ready(ms);
+    const same = () => {
+      const a = readAudit(c);
+      return a.items === want.items && a.sum === want.sum && a.total === want.total;
+    };
+    try {
+      await c.waitFor(['message', 'tree'], same, Math.max(1, ms - (Date.now() - t0)), `/audit on ${port} to show ${JSON.stringify(want)}`);
+      return { ok: true, audit: readAudit(c), ms: Date.now() - t0 };
+    } catch {
+      return { ok: false, audit: readAudit(c), ms: Date.now() - t0 };
+    }
+  } finally {
+    await c.close();
+  }
+}
+
+/**
+ * The store as the judge sees it: {total, log: Map(key -> value)}, from
+ * `source` (Redis, or an /audit page when there is none).
+ */
+function storeChecks({ total, log }, scripts) {
+  const failures = [];
+  let odd = 0;
+  for (const [k, v] of log) {
+    if (v !== 1) {
+      odd++;
+      if (odd <= 10) failures.push(`log item ${k} is ${v}: a store write applied ${v} times`);
+    }
+  }
+  const confirmed = [...log.values()].reduce((a, b) => a + b, 0);
+  if (total !== log.size) failures.push(`the shared counter is ${total}, the log holds ${log.size} events (${confirmed} writes)`);
+  const bySession = new Map();
+  for (const k of log.keys()) {
+    const i = k.lastIndexOf(':');
+    const s = k.slice(0, i);
+    if (!bySession.has(s)) bySession.set(s, []);
+    bySession.get(s).push(Number(k.slice(i + 1)));
+  }
+  let lost = 0;
+  let duplicated = odd;
+  let refused = 0;
+  const known = new Set();
+  for (const s of scripts) {
+    const c = s.client;
+    known.add(c.session);
+    const seqs = bySession.get(c.session) || [];
+    const bad = seqs.filter((q) => !(Number.isInteger(q) && q >= 1 && q <= c.seq));
+    if (bad.length) failures.push(`${c.name}: log items of seqs it never made: ${bad.slice(0, 5).join(', ')}`);
+    const r = Number(c.text('refused'));
+    if (!Number.isInteger(r)) failures.push(`${c.name}: #refused reads ${JSON.stringify(c.text('refused'))}`);
+    refused += r || 0;
+    const diff = s.clicks - (r || 0) - seqs.length;
+    if (diff > 0) lost += diff;
+    if (diff < 0) duplicated -= diff;
+    if (diff) failures.push(`${c.name}: ${s.clicks} clicks, ${seqs.length} confirmed in the store, ${r} refused`);
+  }
+  const strangers = [...bySession.keys()].filter((s) => !known.has(s));
+  if (strangers.length) failures.push(`log items of sessions no client has: ${strangers.slice(0, 5).join(', ')}`);
+  return { failures, confirmed, refused, lost, duplicated, odd };
+}
+
+test('tally, one process, no Redis: the harness\'s own check (store writes as the page and /audit show them)',
+  { skip: skipWhy, timeout: 60000 }, async (t) => {
+    const port = await freePort();
+    const server = await startExample('tally', port, { env: ENV, args: ARGS, bin: TALLY });
+    t.after(() => server.killAll());
+    let scripts = [];
+    const result = await runChaos({
+      users: Array.from({ length: 10 }, () => ({ kind: 'counter', url: wsUrl(port), pathname: '/' })),
+      seconds: 3, seed: SEED, log: (l) => t.diagnostic(l),
+      onClients: (_, s) => { scripts = s; },
+      chaos: async (until) => { await sleep(until - Date.now()); return 0; },
+    });
+    const failures = [...result.failures];
+    const clicks = scripts.reduce((n, s) => n + s.clicks, 0);
+    // The audit page is the whole log: it must show every click once.
+    const want = { items: clicks, sum: clicks, total: clicks };
+    const a = await auditUntil(port, want, 10000);
+    if (a.audit.odd) failures.push(`/audit shows ${a.audit.odd} log items that are not 1`);
+    if (!a.ok) failures.push(`/audit shows ${JSON.stringify({ ...a.audit, sessions: undefined })}, want ${JSON.stringify(want)}`);
+    const c = new ReactcClient({ url: wsUrl(port), pathname: '/audit', name: 'audit', heartbeat: 0 });
+    await c.ready();
+    const log = new Map();
+    // Rebuild the per-session view for storeChecks from the audit's lists.
+    for (const s of scripts) for (let q = 1; q <= (a.audit.sessions.get(s.client.session) || 0); q++) log.set(`${s.client.session}:${q}`, 1);
+    await c.close();
+    const r = storeChecks({ total: a.audit.total, log }, scripts);
+    failures.push(...r.failures);
+    t.diagnostic(`clients ${scripts.length}, clicks ${clicks}, shared ${a.audit.total} = confirmed ${r.confirmed}, refused ${r.refused}`);
+    if (r.refused) failures.push(`${r.refused} refused without Redis`);
+    report(failures, [['tally', server.output()]]);
+  });
