@@ -166,3 +166,96 @@ test('tally, one process, no Redis: the harness\'s own check (store writes as th
     if (r.refused) failures.push(`${r.refused} refused without Redis`);
     report(failures, [['tally', server.output()]]);
   });
+
+/**
+ * What Redis holds of the tally (the keys of src/redis/stores_script.h:
+ * "reactc:<app id>:s:<store>" a hash, "v" a value store's value and
+ * "i:<key>" an item, each "<version> <order> <json>"): {total, log}.
+ */
+async function readRedisTally(port) {
+  const prefix = `reactc:${APP_ID}:s:`;
+  const json = (rec, what) => {
+    const m = /^(\d+) (\d+) (.*)$/s.exec(rec);
+    if (!m) throw new Error(`${what}: not a store record: ${JSON.stringify(rec.slice(0, 100))}`);
+    return JSON.parse(m[3]);
+  };
+  const raw = (await redisCli(port, 'HGET', `${prefix}total`, 'v')).replace(/\n$/, '');
+  const total = raw === '' ? 0 : json(raw, 'total');
+  const lines = (await redisCli(port, 'HGETALL', `${prefix}log`)).split('\n');
+  const log = new Map();
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    if (!lines[i].startsWith('i:')) continue; // "#": the store's version counter
+    log.set(lines[i].slice(2), json(lines[i + 1], lines[i]));
+  }
+  return { total, log };
+}
+
+test(`${CLIENTS} clients through HAProxy, 3 tally servers with --redis SIGKILLed every 2 s, Redis SIGKILLed once`,
+  { skip: skipWhy, timeout: 200000 }, async (t) => {
+    const rand = rng(SEED);
+    const redisRand = rng(SEED ^ 0x7ed15);
+    const dir = await mkdtemp(join(tmpdir(), 'reactc-chaos-redis-'));
+    const rport = await freePort();
+    let redis = await startRedis(rport, dir);
+    const redisProcs = [redis];
+    t.after(async () => {
+      for (const r of redisProcs) await r.killAll();
+      await rm(dir, { recursive: true, force: true });
+    });
+    const fleet = await haproxyFleet(t, {
+      names: ['tally'], perPool: 3, env: ENV, bins: { tally: TALLY },
+      args: ['--redis', `redis://127.0.0.1:${rport}`, '--app-id', APP_ID, ...ARGS],
+    });
+    for (const s of fleet.servers) await s.current.waitOutput(/redis: up/, 10000);
+    const pool = fleet.pools[0];
+    let scripts = [];
+    const outage = { killed: 0, back: 0 };
+    const result = await runChaos({
+      users: Array.from({ length: CLIENTS }, () => ({ kind: 'counter', url: wsUrl(pool.port), pathname: '/' })),
+      seconds: SECONDS, seed: SEED, log: (l) => t.diagnostic(l),
+      onClients: (_, s) => { scripts = s; },
+      chaos: async (until) => {
+        const t0 = Date.now();
+        const [kills] = await Promise.all([
+          killLoop(until, 2000, rand, (r) => fleet.killAndRestart(r.pick(fleet.servers), r.int(200, 800))),
+          (async () => {
+            // Once, 30-50 % into the run: SIGKILL, down 1-2 s, back on its
+            // port with its directory (the append-only file).
+            await sleep(t0 + (until - t0) * (0.3 + 0.2 * redisRand()) - Date.now());
+            await redis.killAll();
+            outage.killed = Date.now();
+            await sleep(redisRand.int(1000, 2000));
+            redis = await startRedis(rport, dir);
+            redisProcs.push(redis);
+            outage.back = Date.now();
+          })(),
+        ]);
+        return kills;
+      },
+    });
+    const failures = [...fleet.crashes, ...result.failures];
+    if (result.summary.kills < Math.floor(SECONDS / 2) - 1) failures.push(`only ${result.summary.kills} kills`);
+    if (!outage.back) failures.push('Redis was not killed and restarted');
+
+    // The judge: what Redis holds, after every tab settled.
+    const store = await readRedisTally(rport);
+    const r = storeChecks(store, scripts);
+    failures.push(...r.failures);
+    if (!r.refused) failures.push('no click was refused while Redis was down: the outage was not seen');
+    if (!store.total) failures.push('the shared counter is 0');
+
+    // Every server, asked directly, shows what Redis holds.
+    const want = { items: store.log.size, sum: r.confirmed, total: store.total };
+    const audits = await Promise.all(fleet.servers.map((s) => auditUntil(s.port, want, 5000)));
+    audits.forEach((a, i) => {
+      if (!a.ok) failures.push(`server ${fleet.servers[i].port}: /audit shows ${JSON.stringify({ ...a.audit, sessions: undefined })}, Redis ${JSON.stringify(want)}`);
+    });
+
+    const s = result.summary;
+    t.diagnostic(`clients ${s.clients}, events ${s.events}, resumes ${s.resumes}, reattaches ${s.reattaches}, kills ${s.kills}, ` +
+      `redis kills 1, lost ${s.lost}, duplicated ${s.duplicated}, shared ${store.total} = confirmed ${r.confirmed} ` +
+      `(refused ${r.refused}; store writes lost ${r.lost}, duplicated ${r.duplicated})`);
+    t.diagnostic(`(Redis down ${outage.back - outage.killed} ms; clicks ${scripts.reduce((n, x) => n + x.clicks, 0)}; ` +
+      `every server's /audit agreed with Redis within ${Math.max(...audits.map((a) => a.ms))} ms of asking; seed ${SEED})`);
+    report(failures, [...fleet.logs(), ...redisProcs.map((p, i) => [`redis #${i + 1}`, p.output(), i === redisProcs.length - 1])]);
+  });

@@ -122,7 +122,8 @@ static void audit(rc_ctx *ctx) {
                 long long v = (long long)rc_value_get_int(rc_store_get_item(log_, key), 0);
                 sum += v;
                 if (v != 1) {
-                    if (odd++ < 20) RC_EL(ctx, "li", .key = key) rc_textf(ctx, "%s=%lld", key, v);
+                    if (odd++ < 20)
+                        RC_EL(ctx, "li", .key = key) rc_textf(ctx, "%s=%lld", key, v);
                 }
                 const char *colon = strchr(key, ':');
                 size_t len = colon ? (size_t)(colon - key) : strlen(key);
