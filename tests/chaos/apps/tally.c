@@ -19,6 +19,8 @@
  * their sum, the items that are not 1, the items per session, and the
  * shared counter (the chaos test compares it with Redis and with the
  * tabs). --bench: no log (bench/redis measures the shared counter alone).
+ * --probe prints whether the library shares stores through Redis (built
+ * with TALLY_REDIS_STORES: the Redis store backend, src/redis/stores.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,22 +57,30 @@ static void decided(int status, void *user) {
     free(p);
 }
 
-/* +1 by read-modify-write: until the atomic add of the Redis backend. */
+#ifdef TALLY_REDIS_STORES
+/* Atomic adds: done in Redis with --redis, so they never conflict. */
+static void add_total(void) { rc_store_add_int(total, 1); }
+static void add_log(const char *key) { rc_store_add_item_int(log_, key, 1); }
+#else
+/* Without the Redis backend in the library: +1 by read-modify-write. */
 static void plus_one(rc_value *v, void *arg) {
     (void)arg;
     int64_t n = rc_value_get_int(v, 0);
     rc_value_free(v);
     *v = (rc_value){.kind = RC_INT, .as.i = n + 1};
 }
+static void add_total(void) { rc_store_update(total, plus_one, NULL); }
+static void add_log(const char *key) { rc_store_update_item(log_, key, plus_one, NULL); }
+#endif
 
 static void increment(rc_event *ev, void *user) {
     slots *s = user;
     rc_state_set_int(s->count, rc_state_get_int(s->count) + 1);
-    rc_store_update(total, plus_one, NULL);
+    add_total();
     if (!bench_mode) {
         char key[96];
         rc_event_get_idempotency_key(ev, key, sizeof key);
-        rc_store_update_item(log_, key, plus_one, NULL);
+        add_log(key);
     }
     pending *p = malloc(sizeof *p);
     if (!p) abort();
@@ -165,6 +175,15 @@ static void tally(rc_ctx *ctx, const void *props) {
 static RC_COMPONENT(tally);
 
 int main(int argc, char **argv) {
+    if (argc == 2 && strcmp(argv[1], "--probe") == 0) {
+        /* For the tests: whether stores can be shared through Redis. */
+#ifdef TALLY_REDIS_STORES
+        puts("redis-stores yes");
+#else
+        puts("redis-stores no");
+#endif
+        return 0;
+    }
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--bench") == 0) {
             bench_mode = true;
