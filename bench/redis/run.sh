@@ -136,7 +136,7 @@ start_tally prop_b || skip "tally did not start"
 B_PORT=$SRV_PORT
 B_WRAP=$SRV_WRAP
 run_load 60 --port "$A_PORT" --port2 "$B_PORT" --connections 2 --fanout "$PROP_ROUNDS" \
-    --gap 0.03 --round-timeout 2
+    --gap 0.03 --round-timeout 0.5
 PROP=$RES
 for k in b_p50_us b_p99_us b_max_us rounds late; do result "redis.prop.$k" "$(field "$PROP" "$k")"; done
 
@@ -224,7 +224,7 @@ FA_WRAP=$SRV_WRAP FA_PORT=$SRV_PORT
 start_tally fan_b || skip "tally did not start"
 FB_WRAP=$SRV_WRAP FB_PORT=$SRV_PORT
 run_load 60 --port "$FA_PORT" --port2 "$FB_PORT" --connections $((FANOUT_SESSIONS + 1)) \
-    --fanout "$FANOUT_ROUNDS" --gap 0.3 --round-timeout 5 --connect-batch 256
+    --fanout "$FANOUT_ROUNDS" --gap 0.3 --round-timeout 2 --connect-batch 256
 FAN=$RES
 stop_server "$FB_WRAP"
 stop_server "$FA_WRAP"
