@@ -14,6 +14,11 @@
 #define FORMAT       2
 #define FORMAT_OLD   1
 #define FLAG_ZSTD    1
+/* A reference token (issue 16): its snapshot is in Redis, the plaintext
+ * only says which version (docs/resume.md, "With Redis"). A flag of the
+ * authenticated header, so no one turns a full token into a reference or
+ * back; format 2 stays, since older servers refuse an unknown flag by name. */
+#define FLAG_REF     2
 /* Compress only when there is something to gain: a zstd frame costs ~10
  * bytes, so tiny snapshots (a counter's) go in raw. */
 #define COMPRESS_MIN 96
@@ -105,7 +110,7 @@ void rc_token_seal(const rc_keyring *kr, const rc_token_claims *claims, const vo
     const void *body = plain;
     size_t body_len = len;
     unsigned char *zbuf = NULL;
-    uint8_t flags = 0;
+    uint8_t flags = claims->reference ? FLAG_REF : 0;
     if (len >= COMPRESS_MIN) {
         size_t bound = ZSTD_compressBound(len);
         zbuf = rc_xmalloc(bound);
@@ -168,8 +173,9 @@ static rc_refusal read_header(const unsigned char *raw, size_t len, rc_token_cla
     if (n + 1 + NONCE + MAC > len)
         return refuse(err, errlen, RC_REFUSAL_MALFORMED, "token truncated");
     *flags = raw[n++];
-    if (*flags & ~FLAG_ZSTD)
+    if (*flags & ~(FLAG_ZSTD | FLAG_REF))
         return refuse(err, errlen, RC_REFUSAL_MALFORMED, "unknown token flags");
+    claims->reference = (*flags & FLAG_REF) != 0;
     *hl = n;
     return RC_REFUSAL_NONE;
 }

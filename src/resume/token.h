@@ -5,7 +5,7 @@
  *
  *   header (authenticated as associated data, sent in clear):
  *     u8  format (2)        u16 key id        u32 app tag    u32 build tag
- *     16  session id        varint version    u8 flags (1 = zstd)
+ *     16  session id        varint version    u8 flags (1 = zstd, 2 = reference)
  *   24    nonce (random)
  *   ...   ciphertext of the snapshot, 16-byte tag at the end
  *
@@ -58,6 +58,10 @@ typedef struct rc_token_claims {
     uint32_t build_tag;
     unsigned char session[RC_SESSION_ID_BYTES];
     uint64_t version;
+    /* A reference token: the session's state is too big for a token and
+     * lives in Redis as its newest snapshot (session_snapshot.c); the
+     * plaintext holds only the snapshot header (no slots). */
+    bool reference;
 } rc_token_claims;
 
 /* Seals plaintext into out (appended, base64url, no padding). */

@@ -91,6 +91,13 @@ static void resumes(rc_buf *out, const rc_metrics *m) {
            "Hellos naming a session, by outcome (fresh: refused, a new session started).");
     for (size_t i = 0; i < RC_RESUME_NOUTCOMES; i++)
         sample(out, "reactc_resumes_total", "outcome", outcomes[i], (double)m->resumes[i]);
+    static const char *const sources[RC_SOURCE_NSOURCES] = {"token", "redis", "reference"};
+    header(out, "reactc_resume_sources_total", "counter",
+           "Resumes by what they rebuilt from: the client's token, the newer snapshot in Redis, "
+           "or the snapshot a reference token names.");
+    for (size_t i = 0; i < RC_SOURCE_NSOURCES; i++)
+        sample(out, "reactc_resume_sources_total", "source", sources[i],
+               (double)m->resume_sources[i]);
     header(out, "reactc_resume_refusals_total", "counter",
            "State tokens refused, by reason (docs/resume.md).");
     for (size_t i = 1; i < RC_REFUSAL_COUNT; i++) {
@@ -107,6 +114,21 @@ static void edge(rc_buf *out, const rc_metrics *m) {
            "Requests and WebSockets refused at the network edge, by reason.");
     for (size_t i = 0; i < RC_EDGE_NREASONS; i++)
         sample(out, "reactc_edge_refusals_total", "reason", reasons[i], (double)m->edge[i]);
+}
+
+/* The sessions' newest snapshots in Redis (docs/resume.md, "With Redis"). */
+static void snapshots(rc_buf *out, const rc_metrics *m) {
+    static const char *const written[RC_SNAPSHOT_NOUTCOMES] = {"written", "kept_newer", "failed"};
+    static const char *const fetched[RC_FETCH_NOUTCOMES] = {"found", "missing", "refused",
+                                                            "unavailable"};
+    header(out, "reactc_snapshots_total", "counter",
+           "Session snapshots written to Redis, by outcome (kept_newer: Redis held a newer one).");
+    for (size_t i = 0; i < RC_SNAPSHOT_NOUTCOMES; i++)
+        sample(out, "reactc_snapshots_total", "outcome", written[i], (double)m->snapshots[i]);
+    header(out, "reactc_snapshot_fetches_total", "counter",
+           "Snapshots asked of Redis by resuming hellos, by outcome.");
+    for (size_t i = 0; i < RC_FETCH_NOUTCOMES; i++)
+        sample(out, "reactc_snapshot_fetches_total", "outcome", fetched[i], (double)m->fetches[i]);
 }
 
 void rc_metrics_render(const rc_metrics *m, const rc_metrics_now *now, rc_buf *out) {
@@ -142,6 +164,7 @@ void rc_metrics_render(const rc_metrics *m, const rc_metrics_now *now, rc_buf *o
         one(out, "reactc_redis_up", "gauge", "1 when the Redis connection answers.", m->redis_up);
         one(out, "reactc_redis_ping_seconds", "gauge", "The last Redis PING's round trip.",
             m->redis_ping_seconds);
+        snapshots(out, m);
     }
 }
 

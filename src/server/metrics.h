@@ -23,6 +23,32 @@ typedef enum rc_resume_outcome {
     RC_RESUME_NOUTCOMES
 } rc_resume_outcome;
 
+/* What became of a snapshot written to Redis (reactc_snapshots_total). */
+typedef enum rc_snapshot_outcome {
+    RC_SNAPSHOT_WRITTEN, /* stored as the session's newest */
+    RC_SNAPSHOT_KEPT,    /* Redis held a newer one, which stays */
+    RC_SNAPSHOT_FAILED,  /* Redis down, an error, or the connection dropped */
+    RC_SNAPSHOT_NOUTCOMES
+} rc_snapshot_outcome;
+
+/* What a resume rebuilt from (reactc_resume_sources_total). */
+typedef enum rc_resume_source {
+    RC_SOURCE_TOKEN,     /* the client's token (no newer snapshot in Redis) */
+    RC_SOURCE_REDIS,     /* the snapshot in Redis, newer than the client's token */
+    RC_SOURCE_REFERENCE, /* the snapshot in Redis a reference token named */
+    RC_SOURCE_NSOURCES
+} rc_resume_source;
+
+/* What a resuming hello's fetch of the snapshot found
+ * (reactc_snapshot_fetches_total). */
+typedef enum rc_fetch_outcome {
+    RC_FETCH_FOUND,       /* a snapshot that opened as the session's */
+    RC_FETCH_MISSING,     /* none stored (expired, never written) */
+    RC_FETCH_REFUSED,     /* stored but refused: tampered, another session's, expired */
+    RC_FETCH_UNAVAILABLE, /* Redis down, or no answer within the deadline */
+    RC_FETCH_NOUTCOMES
+} rc_fetch_outcome;
+
 /* Why the edge refused a request or a WebSocket (reactc_edge_refusals_total). */
 typedef enum rc_edge_reason {
     RC_EDGE_BAD_REQUEST, /* 400: a malformed Host or Origin */
@@ -35,7 +61,7 @@ typedef enum rc_edge_reason {
 } rc_edge_reason;
 
 /* The number of rc_refusal codes (RC_REFUSAL_NONE included). */
-#define RC_REFUSAL_COUNT ((size_t)RC_REFUSAL_FORMAT_OLD + 1)
+#define RC_REFUSAL_COUNT ((size_t)RC_REFUSAL_NO_SNAPSHOT + 1)
 
 typedef struct rc_metrics {
     double start_time; /* Unix seconds */
@@ -44,6 +70,9 @@ typedef struct rc_metrics {
     uint64_t resumes[RC_RESUME_NOUTCOMES];
     uint64_t refusals[RC_REFUSAL_COUNT]; /* resume refusals by rc_refusal */
     uint64_t edge[RC_EDGE_NREASONS];
+    uint64_t snapshots[RC_SNAPSHOT_NOUTCOMES];
+    uint64_t resume_sources[RC_SOURCE_NSOURCES];
+    uint64_t fetches[RC_FETCH_NOUTCOMES];
     uint64_t renders_held;     /* renders waiting for a slow tab's socket */
     uint64_t renders_put_off;  /* renders put off by render_interval_ms */
     double redis_up;           /* 1 or 0; filled when --redis is given */

@@ -127,7 +127,8 @@ rc_session *rc_session_new(rc_server *s, struct lws *wsi, const char *uri, const
 
 void rc_session_free(rc_session *se) {
     rc_server *s = se->server;
-    rc_handle_release(se); /* first: posts to it are refused from now on */
+    rc_handle_release(se);      /* first: posts to it are refused from now on */
+    rc_session_park_forget(se); /* a parked hello's answer finds it gone */
     index_del(se);
     ev_timer_stop(s->loop, &se->grace);
     ev_timer_stop(s->loop, &se->token_timer);

@@ -38,10 +38,15 @@ struct rc_session {
      * session, sent in its first tree, required to re-attach. Never
      * logged; wiped when the session is freed. */
     unsigned char secret[RC_SESSION_SECRET_BYTES];
-    char secret_text[48];            /* base64url of secret */
-    uint64_t token_version;          /* of the last token sent */
-    uint64_t token_epoch;            /* layout state epoch it captured */
-    bool tokens_off;                 /* a token grew past max_token: re-attach only */
+    char secret_text[48];   /* base64url of secret */
+    uint64_t token_version; /* of the last token sent */
+    uint64_t token_epoch;   /* layout state epoch it captured */
+    bool tokens_off;        /* a token grew past max_token: re-attach only */
+    /* With --redis (session_snapshot.c): the newest snapshot in Redis. */
+    bool by_ref;                     /* past max_token: the client holds a reference token */
+    uint64_t ref_version;            /* newest version Redis confirmed holding (0: none known) */
+    uint64_t ref_seq;                /* the last event that snapshot holds */
+    struct rc_snap_fetch *fetch;     /* session_park.c: a hello waiting for the snapshot */
     bool detached;                   /* socket gone, kept for re-attach */
     bool in_index;                   /* listed in the server's session index */
     bool sleeping;                   /* the client said it goes idle: free at close */
@@ -85,14 +90,43 @@ struct rc_session {
  * its connection at the returned one. */
 rc_session *rc_session_receive(rc_session *se, const void *in, size_t len, bool final);
 
+/* ---- session_park.c --------------------------------------------------------- */
+
+/* What Redis said of a resuming session's newest snapshot. */
+typedef enum rc_snap_status {
+    RC_SNAP_NOT_ASKED,   /* no --redis */
+    RC_SNAP_UNAVAILABLE, /* Redis down, or no answer within the deadline */
+    RC_SNAP_NONE,        /* Redis holds no snapshot of the session */
+    RC_SNAP_FOUND        /* version and token below (untrusted until opened) */
+} rc_snap_status;
+
+typedef struct rc_snap_found {
+    rc_snap_status status;
+    const char *version; /* decimal text, as stored */
+    const char *token;
+} rc_snap_found;
+
+/* With --redis, a hello that resumes asks Redis for the session's newest
+ * snapshot and waits (parked) for the answer, at most
+ * RC_SNAPSHOT_FETCH_S: hello (len bytes of JSON, copied) is handled again
+ * then. Returns true when parked; false when there is nothing to ask (no
+ * Redis, a malformed id) or Redis is down (*status says which). */
+bool rc_session_park_hello(rc_session *se, const rc_message *m, const char *hello, size_t len,
+                           rc_snap_status *status);
+/* The session goes: a parked hello's answer will find nothing. */
+void rc_session_park_forget(rc_session *se);
+
+#define RC_SNAPSHOT_FETCH_S 1.0
+
 /* ---- session_resume.c ------------------------------------------------------ */
 
 /* A hello naming a session (m->resume_session): re-attaches to the detached
- * session held here, resumes from the client's token, or starts fresh with
- * the reason sent as resume-failed. Returns the session that now carries the
- * connection (se, or the re-attached one; se is then an empty shell that the
- * caller frees). */
-rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m);
+ * session held here, resumes from the newer of the client's token and the
+ * snapshot in Redis (f; NULL: not asked), or starts fresh with the reason
+ * sent as resume-failed. Returns the session that now carries the
+ * connection (se, or the re-attached one; se is then an empty shell that
+ * the caller frees). */
+rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m, const rc_snap_found *f);
 
 /* ---- session.c ------------------------------------------------------------- */
 
@@ -141,6 +175,24 @@ void rc_session_flush_pending(rc_server *s);
 void rc_session_write_token(rc_session *se, rc_buf *b, bool force);
 /* Appends ,"token_seq":n: the last event the client's newest token holds. */
 void rc_session_write_token_seq(rc_session *se, rc_buf *b);
+/* Appends ,"token":"..." with a reference token to the newest snapshot
+ * Redis confirmed (ref_version, ref_seq), and moves token_seq up to it. */
+void rc_session_write_reference(rc_session *se, rc_buf *b);
+
+/* ---- session_snapshot.c ------------------------------------------------------ */
+
+/* Past this, a token is not kept in Redis either (tokens stop: re-attach
+ * only). Redis takes 512 MiB strings; sealing costs time in proportion. */
+#define RC_SNAPSHOT_MAX_TOKEN ((size_t)4 << 20)
+
+/* With --redis: stores token (len bytes, sealed at version, holding events
+ * up to last_seq) as the session's newest snapshot, unless Redis holds a
+ * newer one. confirm: when Redis has it, the client gets a reference token
+ * (by_ref sessions). Without --redis nothing happens. */
+/* The Redis key of the snapshot of session id_text. */
+void rc_session_snapshot_key(const rc_server *s, const char *id_text, char *key, size_t cap);
+void rc_session_snapshot_store(rc_session *se, const char *token, size_t len, uint64_t version,
+                               uint64_t last_seq, bool confirm);
 
 /* ---- session_io.c ---------------------------------------------------------- */
 

@@ -8,16 +8,21 @@
 
 #include "server/session.h"
 
-/* hello: the page's location, then a fresh session or a resume. Returns
- * the session that carries the connection from now on. */
-static rc_session *on_hello(rc_session *se, const rc_message *m) {
-    if (se->started) {
+/* hello: the page's location, then a fresh session or a resume (with
+ * --redis, once Redis said what it holds of the session: session_park.c).
+ * Returns the session that carries the connection from now on. */
+static rc_session *on_hello(rc_session *se, const rc_message *m, const char *text, size_t len) {
+    if (se->started || se->fetch) {
         rc_session_fail(se, LWS_CLOSE_STATUS_POLICY_VIOLATION, "hello after the session started");
         return se;
     }
     snprintf(se->pathname, sizeof se->pathname, "%s", m->pathname ? m->pathname : "/");
     if (m->search) snprintf(se->search, sizeof se->search, "%s", m->search);
-    if (m->resume_session) return rc_session_hello_resume(se, m);
+    if (m->resume_session) {
+        rc_snap_status st;
+        if (rc_session_park_hello(se, m, text, len, &st)) return se;
+        return rc_session_hello_resume(se, m, &(rc_snap_found){st, NULL, NULL});
+    }
     rc_session_index_add(se);
     rc_session_start(se, NULL, "new", NULL, 0);
     return se;
@@ -63,7 +68,7 @@ static rc_session *handle_message(rc_session *se, const char *text, size_t len) 
     if (m.type == RC_MSG_HELLO || se->base) rc_session_heard(se);
     rc_session *now = se;
     switch (m.type) {
-    case RC_MSG_HELLO: now = on_hello(se, &m); break;
+    case RC_MSG_HELLO: now = on_hello(se, &m, text, len); break;
     case RC_MSG_PING:
         /* The browser cannot send WebSocket PINGs: an application ping lets
          * the client notice a dead connection (no FIN) as fast as we do. */

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "resume/accept.h"
+#include <stdlib.h>
 #include "core/host.h"
 #include "server/session.h"
 #include "store/marks.h"
@@ -65,7 +66,7 @@ static bool proves_possession(const rc_session *old, const rc_message *m, const 
     if (!t || rc_base64url_decode(t, strlen(t), got, sizeof got) != (long)sizeof got) return false;
     bool same = sodium_memcmp(got, old->secret, sizeof got) == 0;
     sodium_memzero(got, sizeof got);
-    return same && (old->tokens_off || r->authentic);
+    return same && (old->tokens_off || old->by_ref || r->authentic);
 }
 
 static void start_fresh(rc_session *se, const char *reason) {
@@ -76,9 +77,15 @@ static void start_fresh(rc_session *se, const char *reason) {
     rc_session_start(se, NULL, "new", NULL, 0);
 }
 
-/* A new layout restored from the accepted token, then the events the
- * client held. */
-static void resume(rc_session *se, rc_resume *r, bool id_taken, const rc_message *m) {
+static const char *const source_words[RC_SOURCE_NSOURCES] = {
+    "its token", "the snapshot in redis, newer than its token",
+    "the snapshot in redis its reference token names"};
+
+/* A new layout restored from the accepted token (or snapshot), then the
+ * events the client held: those the snapshot holds already (seq at or
+ * below its last_seq) are skipped by the replay. */
+static void resume(rc_session *se, rc_resume *r, bool id_taken, const rc_message *m,
+                   rc_resume_source source) {
     rc_server *s = se->server;
     /* A live session with this id (a duplicated tab shares sessionStorage):
      * resume the state into a new session id rather than steal it. */
@@ -90,26 +97,102 @@ static void resume(rc_session *se, rc_resume *r, bool id_taken, const rc_message
         from[rc_base64url_encode(from, r->session, RC_SESSION_ID_BYTES)] = '\0';
         rc_store_marks_inherit(from, se->id_text);
     }
+    /* Versions continue from the one restored, so they keep growing per
+     * session id across processes (Redis keeps only a newer snapshot). */
     se->token_version = r->claims.version;
     se->last_seq = r->snapshot.meta.last_seq;
+    /* Redis holds this snapshot under this id: a reference to it is good
+     * at once (a copy in a new id has none yet). */
+    if (source != RC_SOURCE_TOKEN && !id_taken) {
+        se->ref_version = r->claims.version;
+        se->ref_seq = r->snapshot.meta.last_seq;
+    }
     if (r->claims.build_tag != s->build_tag)
         rc_srv_log(s, RC_LOG_INFO, "session %s: resuming a token of build %s into %s", se->log_id,
                    r->snapshot.build, s->build);
     se->resumed_here = true;
     s->metrics.resumes[RC_RESUME_RESUMED]++;
+    s->metrics.resume_sources[source]++;
     rc_session_index_add(se);
     rc_session_start(se, &r->snapshot, "resumed", m->replay, m->nreplay);
-    rc_srv_log(s, RC_LOG_INFO, "session %s: resumed from its token (version %llu)", se->log_id,
-               (unsigned long long)r->claims.version);
+    rc_srv_log(s, RC_LOG_INFO, "session %s: resumed from %s (version %llu)", se->log_id,
+               source_words[source], (unsigned long long)r->claims.version);
 }
 
-rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m) {
+/* Whether text is the decimal of v (the stored version, beside the token). */
+static bool version_is(const char *text, uint64_t v) {
+    char *end;
+    if (!text || *text < '0' || *text > '9') return false;
+    unsigned long long n = strtoull(text, &end, 10);
+    return !*end && n == v;
+}
+
+/* Opens the snapshot Redis returned for the claimed session, with the
+ * checks of a client's token (it is one) and a larger size cap. Redis is
+ * trusted with availability, not with integrity: a snapshot moved there
+ * from another session's key, tampered with, a reference (Redis only ever
+ * holds full tokens) or stored beside another version is refused, logged,
+ * and the client's token decides alone. */
+static bool open_snapshot(rc_server *s, const rc_message *m, const rc_snap_found *f,
+                          rc_resume *out) {
+    if (!f || f->status != RC_SNAP_FOUND) return false;
+    rc_resume_limits lim =
+        rc_resume_limits_default(s->app_tag, RC_SNAPSHOT_MAX_TOKEN, s->cfg.token_ttl);
+    rc_resume_accept(out, &s->keys, m->resume_session, f->token, (uint64_t)time(NULL), &lim);
+    const char *why = out->reason;
+    if (!out->refusal && out->claims.reference) why = "a reference token";
+    else if (!out->refusal && !version_is(f->version, out->claims.version))
+        why = "its stored version is not the token's";
+    else if (!out->refusal) {
+        s->metrics.fetches[RC_FETCH_FOUND]++;
+        return true;
+    }
+    rc_srv_log(s, RC_LOG_WARN, "redis: a session's snapshot refused (%s); using the client's token",
+               why);
+    s->metrics.fetches[RC_FETCH_REFUSED]++;
+    rc_resume_free(out);
+    return false;
+}
+
+/* A reference token's state is in Redis, which did not answer: the client
+ * is asked to come back (close 1013, "try again later"; it reconnects with
+ * backoff, keeping its token and events) rather than given a fresh
+ * session that would lose its state for an outage. */
+static void retry_later(rc_session *se) {
+    rc_srv_log(se->server, RC_LOG_WARN,
+               "resume waits: a reference token and redis unavailable; the client retries");
+    rc_session_close(se, 1013, "state in redis, which is unavailable; try again later");
+}
+
+/* Turns an accepted reference token (r, the best there is) into the
+ * refusal it gets when its snapshot is not there. */
+static void refuse_reference(rc_server *s, rc_resume *r) {
+    rc_snapshot_free(&r->snapshot);
+    r->refusal = RC_REFUSAL_NO_SNAPSHOT;
+    snprintf(r->reason, sizeof r->reason, "%s",
+             s->redis ? "reference token, and redis holds no snapshot of its version"
+                      : "reference token, and this server has no redis");
+}
+
+rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m, const rc_snap_found *f) {
     rc_server *s = se->server;
-    rc_resume r;
+    rc_resume r, snap;
     rc_resume_limits lim = rc_resume_limits_default(s->app_tag, s->cfg.max_token, s->cfg.token_ttl);
     rc_resume_accept(&r, &s->keys, m->resume_session, m->resume_token, (uint64_t)time(NULL), &lim);
+    /* Redis's snapshot only for a client that holds an authentic token of
+     * the session: a session id alone proves nothing. The newer of the two
+     * wins; a reference token has no state of its own, and needs a snapshot
+     * at least as new as itself. */
+    bool have = r.authentic && open_snapshot(s, m, f, &snap);
+    if (have && r.claims.reference && snap.claims.version < r.claims.version) {
+        rc_resume_free(&snap);
+        have = false;
+    }
+    rc_resume *best =
+        have && (r.refusal || r.claims.reference || snap.claims.version > r.claims.version) ? &snap
+                                                                                            : &r;
     rc_session *old = r.id_valid ? rc_session_find(s, r.session) : NULL;
-    if (old && old->detached && r.authentic && r.claims.version > old->token_version) {
+    if (old && old->detached && best->authentic && best->claims.version > old->token_version) {
         /* The copy held here is stale: the tab lived on in another process
          * since (its token is newer, and only a server seals tokens). That
          * life gave it another secret, so none is asked for here: the
@@ -122,6 +205,7 @@ rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m) {
     } else if (old && old->detached) {
         if (proves_possession(old, m, &r)) {
             rc_resume_free(&r);
+            if (have) rc_resume_free(&snap);
             return reattach(se, old, m->replay, m->nreplay);
         }
         /* Not its tab (or a tab from before secrets): the held session
@@ -131,11 +215,24 @@ rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m) {
         rc_srv_log(s, RC_LOG_WARN, "session %s: re-attach refused: no proof of possession",
                    old->log_id);
     }
-    if ((size_t)r.refusal < RC_REFUSAL_COUNT) s->metrics.refusals[r.refusal]++;
-    if (r.refusal == RC_REFUSAL_NO_TOKEN)
+    if (best == &r && !r.refusal && r.claims.reference) {
+        if (f && f->status == RC_SNAP_UNAVAILABLE) {
+            rc_resume_free(&r);
+            retry_later(se);
+            return se;
+        }
+        refuse_reference(s, &r);
+    }
+    if ((size_t)best->refusal < RC_REFUSAL_COUNT) s->metrics.refusals[best->refusal]++;
+    if (best->refusal == RC_REFUSAL_NO_TOKEN)
         start_fresh(se, "no session held here for this id and secret, and no token");
-    else if (r.refusal) start_fresh(se, r.reason);
-    else resume(se, &r, old != NULL, m);
+    else if (best->refusal) start_fresh(se, best->reason);
+    else
+        resume(se, best, old != NULL, m,
+               best == &r           ? RC_SOURCE_TOKEN
+               : r.claims.reference ? RC_SOURCE_REFERENCE
+                                    : RC_SOURCE_REDIS);
     rc_resume_free(&r);
+    if (have) rc_resume_free(&snap);
     return se;
 }

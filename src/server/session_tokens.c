@@ -6,7 +6,10 @@
  * the token on its own when the interval ends. The client keeps every event
  * above the latest token_seq, so a resume from a slightly older token
  * replays exactly what that token does not hold. A token over max_token is
- * not sent: that session can still re-attach here, not resume elsewhere.
+ * not sent: without Redis that session can still re-attach here, not
+ * resume elsewhere; with Redis the full token goes there as the session's
+ * newest snapshot and the client gets a small reference token once Redis
+ * has confirmed it (session_snapshot.c).
  */
 #include <string.h>
 #include <time.h>
@@ -17,21 +20,69 @@
 
 static void on_token_timer(struct ev_loop *loop, ev_timer *w, int revents);
 
-/* Seals the session's restorable state and appends the token text to b.
- * Returns its length. */
-static size_t seal(rc_session *se, rc_buf *b, uint64_t version) {
+/* A reference token holds no slot. */
+static void no_slots(const void *src, rc_slot_fn fn, void *user) {
+    (void)src;
+    (void)fn;
+    (void)user;
+}
+
+/* Seals the session's restorable state (or, for a reference, only the
+ * snapshot header naming version and last_seq) and appends the token text
+ * to b. Returns its length. */
+static size_t seal(rc_session *se, rc_buf *b, uint64_t version, uint64_t last_seq, bool reference) {
     rc_server *s = se->server;
     rc_buf snap;
     rc_buf_init(&snap);
-    rc_snapshot_meta meta = {(uint32_t)time(NULL), s->cfg.token_ttl, version,
-                             se->last_seq,         s->build,         strlen(s->build)};
-    rc_snapshot_write(&snap, se->layout, &meta);
-    rc_token_claims claims = {s->app_tag, s->build_tag, {0}, version};
+    rc_snapshot_meta meta = {(uint32_t)time(NULL), s->cfg.token_ttl, version, last_seq, s->build,
+                             strlen(s->build)};
+    if (reference) rc_snapshot_write_from(&snap, &meta, no_slots, NULL);
+    else rc_snapshot_write(&snap, se->layout, &meta);
+    rc_token_claims claims = {s->app_tag, s->build_tag, {0}, version, reference};
     memcpy(claims.session, se->id, RC_SESSION_ID_BYTES);
     size_t start = b->len;
     rc_token_seal(&s->keys, &claims, snap.data, snap.len, b);
     rc_buf_free(&snap);
     return b->len - start;
+}
+
+void rc_session_write_reference(rc_session *se, rc_buf *b) {
+    rc_jw_raw(b, ",\"token\":\"");
+    seal(se, b, se->ref_version, se->ref_seq, true);
+    rc_buf_putc(b, '"');
+    if (se->ref_seq > se->token_seq) se->token_seq = se->ref_seq;
+}
+
+/* The token just sealed (token_len bytes at b->data + body) is over
+ * max_token. Without Redis (or past what Redis takes) tokens stop for the
+ * session; with Redis the token goes there and the client gets a reference
+ * once Redis confirms, not now: the client forgets the events a token
+ * holds, so it must never hold a reference to a snapshot Redis may not
+ * have. A first tree (force) carries the reference to the newest
+ * confirmed snapshot, since the client takes a first tree's token in
+ * place of its own. */
+static void too_big(rc_session *se, rc_buf *b, size_t at, size_t token_len, bool force) {
+    rc_server *s = se->server;
+    if (!s->redis || token_len > RC_SNAPSHOT_MAX_TOKEN) {
+        b->len = at;
+        se->tokens_off = true;
+        se->by_ref = false;
+        rc_srv_log(s, RC_LOG_WARN,
+                   "session %s: state token of %zu bytes exceeds the %zu-byte limit; "
+                   "this session can re-attach but no longer resume elsewhere",
+                   se->log_id, token_len, s->cfg.max_token);
+        return;
+    }
+    if (!se->by_ref)
+        rc_srv_log(s, RC_LOG_INFO,
+                   "session %s: state token of %zu bytes exceeds the %zu-byte limit; "
+                   "its state goes to Redis, the client holds a reference",
+                   se->log_id, token_len, s->cfg.max_token);
+    se->by_ref = true;
+    rc_session_snapshot_store(se, b->data + b->len - token_len, token_len, se->token_version + 1,
+                              se->last_seq, true);
+    b->len = at;
+    if (force && se->ref_version) rc_session_write_reference(se, b);
 }
 
 void rc_session_write_token(rc_session *se, rc_buf *b, bool force) {
@@ -65,16 +116,21 @@ void rc_session_write_token(rc_session *se, rc_buf *b, bool force) {
     ev_timer_stop(s->loop, &se->token_timer);
     size_t at = b->len;
     rc_jw_raw(b, ",\"token\":\"");
-    size_t token_len = seal(se, b, se->token_version + 1);
+    size_t token_len = seal(se, b, se->token_version + 1, se->last_seq, false);
     if (token_len > s->cfg.max_token) {
-        b->len = at;
-        se->tokens_off = true;
-        rc_srv_log(s, RC_LOG_WARN,
-                   "session %s: state token of %zu bytes exceeds the %zu-byte limit; "
-                   "this session can re-attach but no longer resume elsewhere",
-                   se->log_id, token_len, s->cfg.max_token);
+        too_big(se, b, at, token_len, force);
+        if (se->tokens_off) return;
+        se->token_version++;
+        se->token_epoch = epoch;
+        se->token_at = now;
         return;
     }
+    /* Fire and forget: the client holds this token already, and a resume
+     * takes the newer of the two, so a write that fails or comes late
+     * costs nothing but the rollback protection of this one version. */
+    rc_session_snapshot_store(se, b->data + b->len - token_len, token_len, se->token_version + 1,
+                              se->last_seq, false);
+    se->by_ref = false;
     rc_buf_putc(b, '"');
     se->token_seq = se->last_seq;
     se->token_version++;

@@ -54,6 +54,12 @@ static const char expected[] =
     "reactc_resumes_total{outcome=\"fresh\"} 1\n"
     "reactc_resumes_total{outcome=\"resumed\"} 2\n"
     "reactc_resumes_total{outcome=\"reattached\"} 3\n"
+    "# HELP reactc_resume_sources_total Resumes by what they rebuilt from: the client's token, "
+    "the newer snapshot in Redis, or the snapshot a reference token names.\n"
+    "# TYPE reactc_resume_sources_total counter\n"
+    "reactc_resume_sources_total{source=\"token\"} 15\n"
+    "reactc_resume_sources_total{source=\"redis\"} 16\n"
+    "reactc_resume_sources_total{source=\"reference\"} 17\n"
     "# HELP reactc_resume_refusals_total State tokens refused, by reason (docs/resume.md).\n"
     "# TYPE reactc_resume_refusals_total counter\n"
     "reactc_resume_refusals_total{reason=\"session_malformed\"} 0\n"
@@ -71,6 +77,7 @@ static const char expected[] =
     "reactc_resume_refusals_total{reason=\"version_mismatch\"} 0\n"
     "reactc_resume_refusals_total{reason=\"too_old\"} 0\n"
     "reactc_resume_refusals_total{reason=\"format_too_old\"} 9\n"
+    "reactc_resume_refusals_total{reason=\"no_snapshot\"} 10\n"
     "# HELP reactc_edge_refusals_total Requests and WebSockets refused at the network edge, by "
     "reason.\n"
     "# TYPE reactc_edge_refusals_total counter\n"
@@ -86,7 +93,20 @@ static const char redis[] = "# HELP reactc_redis_up 1 when the Redis connection 
                             "reactc_redis_up 1\n"
                             "# HELP reactc_redis_ping_seconds The last Redis PING's round trip.\n"
                             "# TYPE reactc_redis_ping_seconds gauge\n"
-                            "reactc_redis_ping_seconds 0.00025\n";
+                            "reactc_redis_ping_seconds 0.00025\n"
+                            "# HELP reactc_snapshots_total Session snapshots written to Redis, by "
+                            "outcome (kept_newer: Redis held a newer one).\n"
+                            "# TYPE reactc_snapshots_total counter\n"
+                            "reactc_snapshots_total{outcome=\"written\"} 18\n"
+                            "reactc_snapshots_total{outcome=\"kept_newer\"} 19\n"
+                            "reactc_snapshots_total{outcome=\"failed\"} 20\n"
+                            "# HELP reactc_snapshot_fetches_total Snapshots asked of Redis by "
+                            "resuming hellos, by outcome.\n"
+                            "# TYPE reactc_snapshot_fetches_total counter\n"
+                            "reactc_snapshot_fetches_total{outcome=\"found\"} 21\n"
+                            "reactc_snapshot_fetches_total{outcome=\"missing\"} 22\n"
+                            "reactc_snapshot_fetches_total{outcome=\"refused\"} 23\n"
+                            "reactc_snapshot_fetches_total{outcome=\"unavailable\"} 24\n";
 
 static void fill(rc_metrics *m, rc_metrics_now *now) {
     memset(m, 0, sizeof *m);
@@ -103,6 +123,10 @@ static void fill(rc_metrics *m, rc_metrics_now *now) {
     m->refusals[RC_REFUSAL_MALFORMED] = 7;
     m->refusals[RC_REFUSAL_EXPIRED] = 8;
     m->refusals[RC_REFUSAL_FORMAT_OLD] = 9;
+    m->refusals[RC_REFUSAL_NO_SNAPSHOT] = 10;
+    for (size_t i = 0; i < RC_SOURCE_NSOURCES; i++) m->resume_sources[i] = 15 + i;
+    for (size_t i = 0; i < RC_SNAPSHOT_NOUTCOMES; i++) m->snapshots[i] = 18 + i;
+    for (size_t i = 0; i < RC_FETCH_NOUTCOMES; i++) m->fetches[i] = 21 + i;
     m->edge[RC_EDGE_HOST] = 11;
     m->edge[RC_EDGE_ORIGIN] = 12;
     m->edge[RC_EDGE_PER_ADDRESS] = 13;

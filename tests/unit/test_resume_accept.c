@@ -90,7 +90,7 @@ static void seal_at(const rc_keyring *keys, const rc_layout *l, uint8_t first, u
     rc_buf snap;
     rc_buf_init(&snap);
     rc_snapshot_write(&snap, l, &m);
-    rc_token_claims c = {APP_TAG, 0x1234u, {0}, claim_version};
+    rc_token_claims c = {APP_TAG, 0x1234u, {0}, claim_version, false};
     session_of(c.session, first);
     rc_buf_init(tok);
     rc_token_seal(keys, &c, snap.data, snap.len, tok);
@@ -302,7 +302,7 @@ static void test_token_refusals(void **state) {
  * tab holds a token this server sealed for that session). */
 static void test_corrupt_content(void **state) {
     fixture *f = *state;
-    rc_token_claims c = {APP_TAG, 1, {0}, 5};
+    rc_token_claims c = {APP_TAG, 1, {0}, 5, false};
     session_of(c.session, 1);
     rc_buf tok;
     rc_buf_init(&tok);
@@ -427,13 +427,14 @@ static void test_limits_and_names(void **state) {
     assert_int_equal(lim.min_version, 0);
     assert_int_equal(lim.ttl_s, 3600);
     /* Every refusal has a name of its own. */
-    for (int a = RC_REFUSAL_NONE; a <= RC_REFUSAL_FORMAT_OLD; a++) {
+    for (int a = RC_REFUSAL_NONE; a <= RC_REFUSAL_NO_SNAPSHOT; a++) {
         assert_string_not_equal(rc_refusal_name((rc_refusal)a), "unknown");
-        for (int b = a + 1; b <= RC_REFUSAL_FORMAT_OLD; b++)
+        for (int b = a + 1; b <= RC_REFUSAL_NO_SNAPSHOT; b++)
             assert_string_not_equal(rc_refusal_name((rc_refusal)a), rc_refusal_name((rc_refusal)b));
     }
     assert_string_equal(rc_refusal_name(RC_REFUSAL_FORMAT_OLD), "format too old");
-    assert_string_equal(rc_refusal_name((rc_refusal)(RC_REFUSAL_FORMAT_OLD + 1)), "unknown");
+    assert_string_equal(rc_refusal_name(RC_REFUSAL_NO_SNAPSHOT), "no snapshot");
+    assert_string_equal(rc_refusal_name((rc_refusal)(RC_REFUSAL_NO_SNAPSHOT + 1)), "unknown");
 }
 
 /* ---- tokens of an earlier main ------------------------------------------------ */

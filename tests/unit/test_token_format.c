@@ -88,7 +88,7 @@ static void test_formats_match_headers(void **state) {
     /* A token made by the independent sealer opens, with every flag value
      * rc_token_open knows. */
     const char body[] = "any plaintext at all";
-    for (uint8_t flags = 0; flags < 2; flags++) {
+    for (uint8_t flags = 0; flags < 4; flags++) {
         rc_buf token, plain;
         rc_buf_init(&token);
         rc_buf_init(&plain);
@@ -97,7 +97,7 @@ static void test_formats_match_headers(void **state) {
         for (size_t k = 1; k < 9; k++) cr.version[k] = 0xff;
         cr.version[9] = 0x01;
         cr.nversion = 10;
-        if (flags) {
+        if (flags & 1) {
             unsigned char z[128];
             size_t zn = ZSTD_compress(z, sizeof z, body, sizeof body, 1);
             assert_false(ZSTD_isError(zn));
@@ -108,6 +108,7 @@ static void test_formats_match_headers(void **state) {
         rc_token_claims c;
         expect_open(&kr, token.data, token.len, &c, &plain);
         assert_true(c.version == UINT64_MAX);
+        assert_int_equal(c.reference, (flags & 2) != 0);
         assert_int_equal(plain.len, sizeof body);
         assert_memory_equal(plain.data, body, sizeof body);
         rc_buf_free(&token);

@@ -52,11 +52,13 @@ static const char *flip_reason(const unsigned char *raw, size_t i, unsigned bit)
     if (i < T_VERSION) return R_AUTH; /* build tag, session: associated data */
     if (i == T_VERSION) {
         if (bit < 7) return R_AUTH; /* another version: associated data */
-        /* A continuation bit: the flags byte (0 or 1) ends the version and
+        /* A continuation bit: the flags byte (0 to 3) ends the version and
          * the first nonce byte is read as the flags. */
-        return (raw[T_NONCE] & ~1u) ? R_FLAGS : R_AUTH;
+        return (raw[T_NONCE] & ~3u) ? R_FLAGS : R_AUTH;
     }
-    if (i == T_FLAGS) return bit == 0 ? R_AUTH : R_FLAGS;
+    /* zstd and reference are known flags: a flip of either is caught by
+     * authentication (the header is associated data), the others by name. */
+    if (i == T_FLAGS) return bit <= 1 ? R_AUTH : R_FLAGS;
     return R_AUTH; /* nonce, ciphertext, tag */
 }
 
@@ -110,6 +112,14 @@ static void test_bit_flips_everywhere(void **state) {
     rc_layout *b = mount(&counter_component, NULL);
     seal_layout(&kr, b, &c, &m, &token);
     check_bit_flips(&kr, &token, 0); /* raw */
+
+    /* A reference token (issue 16): the flag is authenticated, so a full
+     * token cannot be made a reference or a reference a full token. */
+    rc_buf_reset(&token);
+    rc_token_claims rc = c;
+    rc.reference = true;
+    seal_layout(&kr, b, &rc, &m, &token);
+    check_bit_flips(&kr, &token, 2);
 
     free_layout(a);
     free_layout(b);
@@ -649,7 +659,7 @@ static void test_zstd_bomb(void **state) {
     craft_token(&kr.keys[0], &cr, two, z1 + z2, &token);
     expect_refused(&kr, token.data, token.len, R_ZBAD);
     /* Unknown flags, even authentic ones. */
-    cr.flags = 2;
+    cr.flags = 4;
     rc_buf_reset(&token);
     craft_token(&kr.keys[0], &cr, src, 10, &token);
     expect_refused(&kr, token.data, token.len, R_FLAGS);
