@@ -28,7 +28,8 @@
 #                from the click's send to the last of the 10,000 sessions'
 #                patches (load --fanout; FANOUT_ROUNDS rounds, 0.3 s apart;
 #                nothing pinned: the 2 servers, Redis and the load client share
-#                the 2 cores).
+#                the 2 cores); beside it the same on one process without
+#                Redis (the sockets', renders' and client's share).
 #
 # Prints a Markdown section on stdout; "key value" figures go to $RESULTS.
 # Environment: BUILD, QUICK=1 (fewer samples), TOTAL_LIMIT (s, default 90).
@@ -228,9 +229,18 @@ run_load 60 --port "$FA_PORT" --port2 "$FB_PORT" --connections $((FANOUT_SESSION
 FAN=$RES
 stop_server "$FB_WRAP"
 stop_server "$FA_WRAP"
+# The same client and sessions on one process without Redis: what the
+# sockets, the renders and the client cost without the hop through Redis.
+log "fan-out: $FANOUT_SESSIONS sessions on one process without Redis, $FANOUT_ROUNDS rounds"
+start_tally fan_one --no-redis || skip "tally did not start"
+run_load 60 --port "$SRV_PORT" --connections $((FANOUT_SESSIONS + 1)) \
+    --fanout "$FANOUT_ROUNDS" --gap 0.3 --round-timeout 2 --connect-batch 256
+FAN1=$RES
+stop_server "$SRV_WRAP"
 for k in last_p50_ms last_max_ms a_last_p50_ms b_last_p50_ms rounds late ready; do
     result "redis.fanout.$k" "$(field "$FAN" "$k")"
 done
+result redis.fanout.one_process_last_p50_ms "$(field "$FAN1" last_p50_ms)"
 result redis.fanout.sessions "$FANOUT_SESSIONS"
 
 # ---- the section ---------------------------------------------------------------------------
@@ -247,5 +257,5 @@ echo "|---|---|---|"
 echo "| A store write on one process visible on a page of another (click on A → patch on B), $(field "$PROP" rounds) samples 30 ms apart | p50 $(us_ms "$(field "$PROP" b_p50_us)") ms, p99 $(us_ms "$(field "$PROP" b_p99_us)") ms, max $(us_ms "$(field "$PROP" b_max_us)") ms | target p50 ≤ 5 ms |"
 echo "| Store writes committed through Redis from one process (50 sessions clicking, each waiting for its ack) | $(fmt "$W_COMMITTED" %.0f) writes/s counted in Redis; $(fmt "$(field "$W_REDIS" events_per_s)" %.0f) events/s acknowledged, round trip p50 $(fmt "$(field "$W_REDIS" p50_us)" %.0f) µs | in memory (no --redis): $(fmt "$(field "$W_MEM" events_per_s)" %.0f) events/s, p50 $(fmt "$(field "$W_MEM" p50_us)" %.0f) µs |"
 echo "| Counter (examples/counter, no store) events/s at 100 connections with --redis, $REPEAT pair(s) alternated | $C_WITH/s (p50 $C_P50 µs) | without: $C_PLAIN/s (p50 $C_P50_PLAIN µs); ratio $C_RATIO× (target ≥ 0.9×) |"
-echo "| One store change to $FANOUT_SESSIONS sessions over 2 processes ($((FANOUT_SESSIONS / 2)) on each), click → the last session's patch, median of $(field "$FAN" rounds) rounds | $(field "$FAN" last_p50_ms) ms (worst $(field "$FAN" last_max_ms) ms; the writer's process $(field "$FAN" a_last_p50_ms) ms, the other $(field "$FAN" b_last_p50_ms) ms; late $(field "$FAN" late)) | target ≤ 50 ms |"
+echo "| One store change to $FANOUT_SESSIONS sessions over 2 processes ($((FANOUT_SESSIONS / 2)) on each), click → the last session's patch, median of $(field "$FAN" rounds) rounds | $(field "$FAN" last_p50_ms) ms (worst $(field "$FAN" last_max_ms) ms; the writer's process $(field "$FAN" a_last_p50_ms) ms, the other $(field "$FAN" b_last_p50_ms) ms; late $(field "$FAN" late)) | target ≤ 50 ms; the same client and sessions on one process without Redis: $(field "$FAN1" last_p50_ms) ms |"
 echo
