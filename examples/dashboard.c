@@ -36,6 +36,11 @@ typedef struct settings {
 static const rc_struct_type settings_type = {"dashboard.settings", sizeof(settings), 2};
 
 static rc_store *fan, *config, *temperature;
+/* This process's own (local even with --redis): whether its link to Redis
+ * is up (rc_app.on_redis_health) and whether its last fan change was
+ * refused, so a tab can say "offline" while pages keep their last values
+ * (docs/guide/shared-state.md, "Across processes (Redis)"). */
+static rc_store *link_up, *refused;
 /* The sensor thread's period, copied from the settings on the loop thread
  * (the thread must not read a store). */
 static _Atomic int32_t sensor_ms = 100;
@@ -73,6 +78,10 @@ static void device_open(const char *dir) {
     fan = rc_store_new("fan", &(rc_value){.kind = RC_BOOL, .as.b = false});
     config = rc_store_new_struct("settings", &settings_type, &initial);
     temperature = rc_store_new("temperature", &(rc_value){.kind = RC_FLOAT, .as.f = 21.5});
+    link_up = rc_store_new("link-up", &(rc_value){.kind = RC_BOOL, .as.b = true});
+    refused = rc_store_new("fan-refused", &(rc_value){.kind = RC_BOOL, .as.b = false});
+    rc_store_set_local(link_up, true);
+    rc_store_set_local(refused, true);
     if (dir) {
         char path[4096];
         snprintf(path, sizeof path, "%s/dashboard-fan.store", dir);
@@ -120,11 +129,26 @@ static void set_alerts(rc_event *ev, void *user) {
 
 /* A toggle, not a set: applied twice it would undo itself, which is what
  * the exactly-once marks prevent across a replay. */
+static void fan_decided(int status, void *user) {
+    (void)user;
+    rc_store_set_bool(refused, status != 0);
+}
+
 static void toggle_fan(rc_event *ev, void *user) {
     (void)ev;
     (void)user;
     rc_store_set_bool(fan, !rc_store_get_bool(fan));
+    rc_store_batch_on_done(fan_decided, NULL);
 }
+
+#ifndef RC_NO_MAIN
+/* Loop thread: a local store's write commits at once. */
+static void redis_health(rc_app *app, bool up, const char *why) {
+    (void)app;
+    (void)why;
+    rc_store_set_bool(link_up, up);
+}
+#endif
 
 /* ---- this tab's own: uptime, the details panel --------------------------- */
 
@@ -234,6 +258,14 @@ static void dashboard(rc_ctx *ctx, const void *props) {
             rc_attr(ctx, "aria-pressed", on ? "true" : "false");
             rc_text(ctx, on ? "Turn fan off" : "Turn fan on");
         }
+        if (!rc_store_get_bool(link_up)) {
+            RC_EL(ctx, "span", .id = "offline", .class_ = "badge") { rc_text(ctx, "offline"); }
+        }
+        if (rc_store_get_bool(refused)) {
+            RC_EL(ctx, "p", .id = "fan-refused", .class_ = "alert") {
+                rc_text(ctx, "The last fan change was not saved (offline).");
+            }
+        }
         settings_form(ctx, s);
         details(ctx);
     }
@@ -258,7 +290,8 @@ int main(int argc, char **argv) {
     rc_app app = {.root = &dashboard_component,
                   .head = RC_EXAMPLE_HEAD,
                   .title = "Dashboard",
-                  .client = {.idle_s = UINT32_MAX}};
+                  .client = {.idle_s = UINT32_MAX},
+                  .on_redis_health = redis_health};
     int rc = rc_app_parse_args(&app, n, argv);
     for (int i = 1; rc > 0 && i < n; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)

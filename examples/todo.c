@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "example.h"
 
@@ -58,8 +60,8 @@ static void append_item(rc_value *items, void *arg) {
 
 /* ---- the shared list (--shared): a collection store, items by id ------- */
 
-static rc_store *shared_todos;     /* NULL: each tab has its own list */
-static int64_t shared_next_id = 1; /* loop thread */
+static rc_store *shared_todos; /* NULL: each tab has its own list */
+static int64_t shared_next_id; /* loop thread; 0: not picked yet */
 
 static void toggle_done(rc_value *item, void *arg) {
     (void)arg;
@@ -71,8 +73,19 @@ static void shared_key(char *key, size_t cap, int64_t id) {
     snprintf(key, cap, "%lld", (long long)id);
 }
 
+/* With --redis several processes (--workers, machines) add to one list:
+ * each numbers its items from a start of its own, picked at its first add
+ * (after a worker's fork), so two processes never take the same id. */
+static int64_t first_id(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t tag = ((uint64_t)getpid() * 2654435761u) ^ (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec;
+    return (int64_t)(tag % 1000000) * 1000000000 + 1;
+}
+
 static void shared_add(const char *text) {
     char key[24];
+    if (!shared_next_id) shared_next_id = first_id();
     shared_key(key, sizeof key, shared_next_id++);
     rc_value it = {0};
     rc_value_set_object(&it);

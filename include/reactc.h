@@ -639,6 +639,15 @@ int rc_store_set_struct(rc_store *store, const void *v); /* the store's type->si
 /* Stages fn's edit of the value (the batch's own write if any, else the
  * committed value). Returns as rc_store_set_value. */
 int rc_store_update(rc_store *store, rc_update_fn fn, void *arg);
+/* Atomic add: stages "add delta to whatever the value is when the batch
+ * commits". In memory that is a plain add; shared through Redis it is done
+ * there, so concurrent adds from many processes never conflict (an update
+ * read-modify-write can: docs/guide/shared-state.md). Reads in the same
+ * batch see the sum; a set then an add in one batch commit a set of the
+ * sum, an add then a set commit the set. A value that is not an int counts
+ * as 0 (Redis: exact up to 2^53). 0, or -1 (logged) if the store holds
+ * another kind or is a collection. */
+int rc_store_add_int(rc_store *store, int64_t delta);
 
 /* Collection readers. rc_store_get_item: the item's value, or NULL if there
  * is none (a reader is then subscribed to the keys, so it re-renders when
@@ -657,6 +666,8 @@ const char *rc_store_get_key(const rc_store *store, size_t i);
 int rc_store_set_item(rc_store *store, const char *key, const rc_value *v);
 int rc_store_remove_item(rc_store *store, const char *key);
 int rc_store_update_item(rc_store *store, const char *key, rc_update_fn fn, void *arg);
+/* rc_store_add_int for an item (created as delta if it does not exist). */
+int rc_store_add_item_int(rc_store *store, const char *key, int64_t delta);
 
 /* The outcome of a batch: 0 committed, -1 refused (none of its writes
  * applied, which the in-memory stores never do; a store shared through a

@@ -39,6 +39,7 @@ struct rc_redis {
     double backoff;         /* the next retry's delay before jitter */
     double ping_sent;       /* ev_time() of the PING in flight, 0: none */
     double latency;
+    char *channel;             /* subscriber mode: its channel (opt.subscribe) */
     rc_redis_script **scripts; /* loaded on every connection (rc_redis_add_script) */
     size_t nscripts, scripts_cap;
 };
@@ -109,10 +110,8 @@ static void on_select(redisAsyncContext *ac, void *reply, void *priv) {
     if (r) reply_ok(r, reply, "SELECT");
 }
 
-static void on_pong(redisAsyncContext *ac, void *reply, void *priv) {
-    (void)priv;
-    rc_redis *r = owner_of(ac);
-    if (!r || !reply_ok(r, reply, "PING")) return;
+/* A PING's answer (a subscriber's: its SUBSCRIBE's confirmation). */
+static void pong(rc_redis *r) {
     if (r->ping_sent > 0) r->latency = ev_time() - r->ping_sent;
     r->ping_sent = 0;
     if (r->state != RC_REDIS_UP) {
@@ -123,6 +122,29 @@ static void on_pong(redisAsyncContext *ac, void *reply, void *priv) {
         ev_timer_start(r->loop, &r->ping_timer);
         set_state(r, RC_REDIS_UP, "");
     }
+}
+
+static void on_pong(redisAsyncContext *ac, void *reply, void *priv) {
+    (void)priv;
+    rc_redis *r = owner_of(ac);
+    if (r && reply_ok(r, reply, "PING")) pong(r);
+}
+
+/* Every reply on a subscriber: ["subscribe", channel, n] confirms (and
+ * answers our PING), ["message", channel, payload] is a change. */
+static void on_subscribed(redisAsyncContext *ac, void *reply, void *priv) {
+    (void)priv;
+    rc_redis *r = owner_of(ac);
+    const redisReply *rep = reply;
+    if (!r || !reply_ok(r, rep, "SUBSCRIBE")) return;
+    if (rep->type != REDIS_REPLY_ARRAY || rep->elements < 3 ||
+        rep->element[0]->type != REDIS_REPLY_STRING)
+        return;
+    const char *kind = rep->element[0]->str;
+    if (strcmp(kind, "subscribe") == 0) pong(r);
+    else if (strcmp(kind, "message") == 0 && rep->element[2]->type == REDIS_REPLY_STRING &&
+             r->state == RC_REDIS_UP && r->opt.on_message)
+        r->opt.on_message(r->owner, rep->element[2]->str, rep->element[2]->len);
 }
 
 static void on_script_loaded(redisAsyncContext *ac, void *reply, void *priv) {
@@ -140,7 +162,8 @@ static void load_script(rc_redis *r, rc_redis_script *sc) {
 
 static void send_ping(rc_redis *r) {
     r->ping_sent = ev_time();
-    redisAsyncCommand(r->ac, on_pong, NULL, "PING");
+    if (r->channel) redisAsyncCommand(r->ac, on_subscribed, NULL, "SUBSCRIBE %s", r->channel);
+    else redisAsyncCommand(r->ac, on_pong, NULL, "PING");
 }
 
 static void on_connect(const redisAsyncContext *ac, int status) {
@@ -235,12 +258,17 @@ rc_redis *rc_redis_start(struct ev_loop *loop, const rc_redis_url *url,
     r->loop = loop;
     r->url = *url;
     r->url.password = url->password ? rc_xstrdup(url->password) : NULL;
-    rc_redis_options o = {3.0, 2.0, 0.1, 5.0};
+    rc_redis_options o = {3.0, 2.0, 0.1, 5.0, NULL, NULL};
     if (opts) {
         if (opts->connect_timeout_s > 0) o.connect_timeout_s = opts->connect_timeout_s;
         if (opts->ping_s > 0) o.ping_s = opts->ping_s;
         if (opts->backoff_min_s > 0) o.backoff_min_s = opts->backoff_min_s;
         if (opts->backoff_max_s > 0) o.backoff_max_s = opts->backoff_max_s;
+    }
+    if (opts && opts->subscribe) {
+        r->channel = rc_xstrdup(opts->subscribe);
+        o.subscribe = r->channel;
+        o.on_message = opts->on_message;
     }
     r->opt = o;
     r->health = health;
@@ -269,6 +297,7 @@ void rc_redis_stop(rc_redis *r) {
         redisAsyncFree(ac);
     }
     rc_redis_url_free(&r->url);
+    free(r->channel);
     free(r->scripts);
     free(r);
 }
@@ -293,7 +322,7 @@ static void on_reply(redisAsyncContext *ac, void *reply, void *priv) {
 
 static int send_argv(rc_redis *r, rc_redis_reply_fn fn, void *user, bool script, int argc,
                      const char **argv, const size_t *argvlen) {
-    if (!rc_redis_is_up(r) || !r->ac) return -1;
+    if (!rc_redis_is_up(r) || !r->ac || r->channel) return -1;
     rc_redis_req *req = rc_xmalloc(sizeof *req);
     *req = (rc_redis_req){fn, user, script};
     if (redisAsyncCommandArgv(r->ac, on_reply, req, argc, argv, argvlen) != REDIS_OK) {

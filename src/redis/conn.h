@@ -9,8 +9,9 @@
  * dropped connection is retried with exponential backoff and jitter. The
  * owner hears of each change between up and down once (not of each retry).
  * Commands (rc_redis_command, rc_redis_eval) are pipelined on the one
- * connection: Redis runs them in the order sent. The subscriber connection
- * pub/sub needs comes with the store backend.
+ * connection: Redis runs them in the order sent. A connection started with
+ * rc_redis_options.subscribe is a subscriber instead (the store backend's
+ * second connection): it takes no commands.
  */
 #include <stdbool.h>
 
@@ -18,6 +19,10 @@
 
 struct ev_loop;
 typedef struct rc_redis rc_redis;
+
+/* A message published on a subscriber's channel (msg: len bytes, valid
+ * during the call). */
+typedef void (*rc_redis_message_fn)(void *owner, const char *msg, size_t len);
 
 /* up: the connection answers; else why names the cause (no password). */
 typedef void (*rc_redis_health_fn)(void *owner, bool up, const char *why);
@@ -27,6 +32,15 @@ typedef struct rc_redis_options {
     double ping_s;            /* PING interval, and its deadline (default 2) */
     double backoff_min_s;     /* first retry delay (default 0.1), doubled per failure */
     double backoff_max_s;     /* up to this (default 5); each delay +/- 20 % */
+    /* Subscriber mode (NULL: a command connection): SUBSCRIBE to this
+     * channel (copied) on every connection; the subscription's confirmation
+     * reports up, and each message goes to on_message(owner, ...). Its PING
+     * is that SUBSCRIBE again: hiredis 0.14 routes a PING's reply on a
+     * subscribed connection to whichever callback is queued, and a message
+     * arriving meanwhile would be taken for it; a repeated SUBSCRIBE is
+     * answered through the subscription itself. */
+    const char *subscribe;
+    rc_redis_message_fn on_message;
 } rc_redis_options;
 
 /* Starts connecting to url (copied) on loop; health is called on the loop

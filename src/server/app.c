@@ -325,7 +325,7 @@ static int bound_port(int fd, int fallback) {
 static void start_watchers(rc_server *s, int listen_fd) {
     ev_io_init(&s->accept_io, on_accept, listen_fd, EV_READ);
     s->accept_io.data = s;
-    ev_io_start(s->loop, &s->accept_io);
+    if (!rc_srv_redis_holds_accept(s)) ev_io_start(s->loop, &s->accept_io);
     ev_signal_init(&s->sigint, on_signal, SIGINT);
     ev_signal_init(&s->sigterm, on_signal, SIGTERM);
     s->sigint.data = s->sigterm.data = s;

@@ -122,6 +122,8 @@ struct rc_server {
     struct rc_metrics_http *metrics_http; /* metrics_http.c: --metrics, or NULL */
     /* redis_link.c: the Redis connection (NULL without --redis). */
     struct rc_redis *redis;
+    /* The stores shared through it (src/redis/stores.h); NULL without. */
+    struct rc_rstores *stores;
     char redis_prefix[160]; /* "reactc:<app_id>:", for the store backend */
     char redis_desc[200];   /* the URL for logs, password masked */
 };
@@ -133,6 +135,9 @@ struct rc_server {
 int rc_srv_redis_config(rc_app *cfg);
 int rc_srv_redis_start(rc_server *s);
 void rc_srv_redis_stop(rc_server *s);
+/* Whether accepting connections waits for the stores' first full read (a
+ * process serves no store value before it); the read starts accepting. */
+bool rc_srv_redis_holds_accept(const rc_server *s);
 
 /* dev_channel.c: the app's end of reactc-dev's channel (docs/dev.md). */
 int rc_dev_listen_fd(void);      /* REACTC_LISTEN_FD, or -1 */

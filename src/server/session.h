@@ -59,7 +59,12 @@ struct rc_session {
     double token_at;                 /* when the last token was sealed */
     uint64_t token_seq;              /* last event the newest token holds */
     bool token_held;                 /* waits for a persisted store's file */
-    bool base;                       /* base protocol (no hello, whole subtrees) */
+    /* An event's store batch is at Redis, not decided (store/marks.h,
+     * rc_store_in_flight): the render (ack and the event's own writes in
+     * one message) and the session's next messages wait for it. */
+    bool store_wait;
+    struct lws *rx_paused; /* the connection whose input waits, or NULL */
+    bool base;             /* base protocol (no hello, whole subtrees) */
     bool started;
     bool pending; /* in the server's flush list */
     bool closing; /* close once the queue is written */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "server/session.h"
+#include "store/marks.h"
 
 /* hello: the page's location, then a fresh session or a resume (with
  * --redis, once Redis said what it holds of the session: session_park.c).
@@ -48,6 +49,12 @@ static void on_event(rc_session *se, const rc_message *m) {
      * must move last_seq from its completion instead. */
     rc_session_dispatch(se, m, true);
     se->server->metrics.events++;
+    /* A shared backend decides later: this session's next message waits
+     * (its handler must read this one's writes), lws holding the input. */
+    if (se->wsi && rc_store_in_flight(se->id_text)) {
+        se->rx_paused = se->wsi;
+        lws_rx_flow_control(se->wsi, 0);
+    }
     if (m->seq) {
         se->last_seq = m->seq;
         se->ack_due = true;

@@ -8,6 +8,7 @@
 
 #include "core/host.h"
 #include "server/session.h"
+#include "store/marks.h"
 #include "wire/model.h"
 
 static void on_dirty(rc_layout *l, void *user) {
@@ -232,6 +233,15 @@ static bool throttle(rc_session *se) {
     return true;
 }
 
+/* A session whose event's store batch is at Redis (a shared backend)
+ * renders when it is decided (post.c on_store_saved), so the ack comes
+ * with the event's own writes, as with the in-memory stores. */
+static bool wait_for_store(rc_session *se) {
+    if (!se->ack_due || !rc_store_in_flight(se->id_text)) return false;
+    se->store_wait = true;
+    return true;
+}
+
 void rc_session_flush_pending(rc_server *s) {
     /* Flushing may make sessions pending again (effects setting state):
      * those wait for the next iteration, which the idle watcher ensures. */
@@ -242,7 +252,7 @@ void rc_session_flush_pending(rc_server *s) {
         list = se->pending_next;
         se->pending = false;
         se->pending_next = NULL;
-        if (!hold(se) && !throttle(se)) rc_session_flush(se);
+        if (!wait_for_store(se) && !hold(se) && !throttle(se)) rc_session_flush(se);
     }
     if (!s->pending) ev_idle_stop(s->loop, &s->idle);
 }

@@ -119,21 +119,23 @@ static void reap(pid_t pid, const sigset_t *set, double timeout) {
 /* Stores live in one process: N workers would each hold a copy, and tabs
  * on different workers would silently show different values. Refused
  * before anything starts, naming the ways out. */
-static bool refuse_stores(int nworkers) {
+static bool refuse_stores(const rc_app *cfg, int nworkers) {
+    /* With --redis every worker shares its stores through Redis. */
+    if (cfg->redis) return false;
     const char *shared = rc_store_find_shared();
     if (!shared) return false;
     say("refusing to start %d workers: store \"%s\" would not be shared between them (each "
         "process would keep its own copy, and tabs on different workers would diverge). Run "
         "one process (--workers 1), or, if a per-process copy is what you want (a cache), "
         "declare it with rc_store_set_local(store, true) (not a persisted one: its file takes one "
-        "writer); stores shared across processes need a cross-process backend (a later release)",
+        "writer), or share the stores through Redis (--redis URL)",
         nworkers, shared);
     return true;
 }
 
 int rc_run_supervisor(rc_app *cfg, int nworkers, rc_worker_fn worker_fn, void *arg) {
     const entry e = {worker_fn, arg};
-    if (refuse_stores(nworkers)) return 1;
+    if (refuse_stores(cfg, nworkers)) return 1;
     /* One keyring for all workers, or sessions could not move between
      * them: loaded (a pass: secret stretched) once, here, before any fork;
      * the workers inherit it in memory, never through the environment. */

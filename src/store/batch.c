@@ -19,10 +19,17 @@
 static rc_store_batch open_batch;
 static bool end_hook_set;
 
-/* The backend deciding batches: the in-memory one (the only one yet). */
+/* The backend deciding batches: the in-memory one unless the server
+ * installs a shared one (Redis, src/redis/stores.c). */
 static rc_store_backend *backend = &rc_store_memory;
 
 rc_store_backend *rc_store_get_backend(void) { return backend; }
+
+void rc_store_set_backend(rc_store_backend *b) {
+    backend = b ? b : &rc_store_memory;
+    for (rc_store *st = rc_store_first(); st; st = st->next)
+        if (backend->attach) backend->attach(backend, st);
+}
 
 static void free_write(rc_store_write *w) {
     free(w->key);
@@ -67,14 +74,22 @@ void rc_store_batch_init(void) {
     end_hook_set = true;
 }
 
+/* A later write to a staged value or item (store.h, rc_store_stage). */
+static void merge(rc_store_write *w, const rc_value *v, bool remove, rc_write_mode mode,
+                  int64_t delta) {
+    if (remove) rc_value_free(&w->value);
+    else rc_value_copy(&w->value, v); /* an add's v is the sum already */
+    w->remove = remove;
+    if (mode == RC_WRITE_ADD && w->mode == RC_WRITE_ADD) w->delta += delta;
+    else if (w->mode != RC_WRITE_CAS) w->mode = mode == RC_WRITE_ADD ? RC_WRITE_SET : mode;
+}
+
 void rc_store_stage(rc_store *st, const char *key, const rc_value *v, bool remove,
-                    uint64_t base_version) {
+                    uint64_t base_version, rc_write_mode mode, int64_t delta) {
     rc_store_write *w = st->nstaged ? rc_store_staged(st, key) : NULL;
     if (w) {
         /* Keeps the first write's base version: the batch read that one. */
-        if (remove) rc_value_free(&w->value);
-        else rc_value_copy(&w->value, v);
-        w->remove = remove;
+        merge(w, v, remove, mode, delta);
     } else {
         rc_store_batch *b = &open_batch;
         if (b->nwrites == b->writes_cap) {
@@ -88,6 +103,8 @@ void rc_store_stage(rc_store *st, const char *key, const rc_value *v, bool remov
         if (!remove) rc_value_copy(&w->value, v);
         w->remove = remove;
         w->base_version = base_version;
+        w->mode = mode;
+        w->delta = delta;
         st->nstaged++;
     }
     if (!rc_scope_is_open()) commit(NULL, 0);

@@ -89,6 +89,88 @@ void rc_store_apply_item(rc_store *st, const char *key, const rc_value *v) {
     rc_source_notify(&st->src);
 }
 
+/* ---- a shared backend's changes -------------------------------------------- */
+
+static uint64_t tomb_of(const rc_store *st, uint64_t h) {
+    return st->tombs_ready ? (uint64_t)(uintptr_t)rc_map_get(&st->tombs, h) : 0;
+}
+
+/* Bounded: past RC_STORE_TOMBS a set older than a forgotten removal could
+ * bring an item back until the next change or full read; in practice the
+ * two arrive milliseconds apart (a commit's reply and another process's
+ * message on the subscriber connection). */
+#define RC_STORE_TOMBS 4096
+
+static void remember_removal(rc_store *st, uint64_t h, uint64_t version) {
+    if (!st->tombs_ready) {
+        rc_map_init(&st->tombs);
+        st->tombs_ready = true;
+    }
+    if (st->tombs.len >= RC_STORE_TOMBS) rc_map_free(&st->tombs), rc_map_init(&st->tombs);
+    if (version > tomb_of(st, h)) rc_map_put(&st->tombs, h, (void *)(uintptr_t)version);
+}
+
+void rc_store_clear_tombs(rc_store *st) {
+    if (!st->tombs_ready) return;
+    rc_map_free(&st->tombs);
+    st->tombs_ready = false;
+}
+
+/* Keeps the shared insertion order: a new item goes after every item with a
+ * lower order (a local item, order 0, stays where it is). */
+static void place_by_order(rc_store *st, rc_store_item *it) {
+    size_t i = st->nitems - 1;
+    while (i > 0 && st->items[i - 1]->order > it->order) {
+        st->items[i] = st->items[i - 1];
+        i--;
+    }
+    st->items[i] = it;
+}
+
+void rc_store_apply_item_at(rc_store *st, const char *key, const rc_value *v, uint64_t version,
+                            uint64_t order, bool force) {
+    rc_store_item *it = rc_store_find_item(st, key);
+    uint64_t h = key_hash(key);
+    if (!force && (it ? version <= it->version : version <= tomb_of(st, h))) return;
+    if (!v) {
+        remember_removal(st, h, version);
+        if (!it) return;
+        rc_source_notify(&it->src);
+        remove_item(st, it);
+    } else if (!it) {
+        add_item(st, key, v);
+        it = st->items[st->nitems - 1];
+        it->version = version;
+        it->order = order;
+        place_by_order(st, it);
+    } else {
+        it->version = version;
+        it->order = order ? order : it->order;
+        if (rc_value_equal(&it->value, v)) return;
+        rc_value_copy(&it->value, v);
+        rc_source_notify(&it->src);
+        return;
+    }
+    if (version > st->version) st->version = version;
+    rc_source_notify(&st->src);
+}
+
+void rc_store_sort_items(rc_store *st) {
+    bool moved = false;
+    /* Insertion sort: stable, and the items are nearly always in order. */
+    for (size_t i = 1; i < st->nitems; i++) {
+        rc_store_item *it = st->items[i];
+        size_t j = i;
+        while (j > 0 && st->items[j - 1]->order > it->order) {
+            st->items[j] = st->items[j - 1];
+            j--;
+            moved = true;
+        }
+        st->items[j] = it;
+    }
+    if (moved) rc_source_notify(&st->src);
+}
+
 /* ---- reading ------------------------------------------------------------ */
 
 static bool is_collection(const rc_store *st, const char *what) {
@@ -140,14 +222,14 @@ int rc_store_set_item(rc_store *st, const char *key, const rc_value *v) {
     static const rc_value null_value;
     if (!key || !is_collection(st, "rc_store_set_item")) return -1;
     rc_store_item *it = rc_store_find_item(st, key);
-    rc_store_stage(st, key, v ? v : &null_value, false, it ? it->version : 0);
+    rc_store_stage(st, key, v ? v : &null_value, false, it ? it->version : 0, RC_WRITE_SET, 0);
     return 0;
 }
 
 int rc_store_remove_item(rc_store *st, const char *key) {
     if (!key || !is_collection(st, "rc_store_remove_item")) return -1;
     rc_store_item *it = rc_store_find_item(st, key);
-    rc_store_stage(st, key, NULL, true, it ? it->version : 0);
+    rc_store_stage(st, key, NULL, true, it ? it->version : 0, RC_WRITE_SET, 0);
     return 0;
 }
 
@@ -159,7 +241,18 @@ int rc_store_update_item(rc_store *st, const char *key, rc_update_fn fn, void *a
     if (w && !w->remove) rc_value_copy(&v, &w->value);
     else if (!w && it) rc_value_copy(&v, &it->value);
     fn(&v, arg);
-    rc_store_stage(st, key, &v, false, it ? it->version : 0);
+    rc_store_stage(st, key, &v, false, it ? it->version : 0, RC_WRITE_CAS, 0);
     rc_value_free(&v);
+    return 0;
+}
+
+int rc_store_add_item_int(rc_store *st, const char *key, int64_t delta) {
+    if (!key || !is_collection(st, "rc_store_add_item_int")) return -1;
+    rc_store_item *it = rc_store_find_item(st, key);
+    const rc_store_write *w = st->nstaged ? rc_store_staged(st, key) : NULL;
+    const rc_value *cur = w ? (w->remove ? NULL : &w->value) : it ? &it->value : NULL;
+    rc_value sum = {.kind = RC_INT};
+    sum.as.i = (int64_t)((uint64_t)(cur ? rc_value_get_int(cur, 0) : 0) + (uint64_t)delta);
+    rc_store_stage(st, key, &sum, false, it ? it->version : 0, RC_WRITE_ADD, delta);
     return 0;
 }

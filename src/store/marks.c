@@ -109,8 +109,22 @@ bool rc_marks_raise(rc_marks *m, const char *session, uint64_t seq, int64_t at) 
     return true;
 }
 
+static bool (*shared_in_flight)(const char *session);
+static void (*shared_inherit)(const char *from, const char *to);
+
+void rc_store_set_shared_marks(bool (*in_flight)(const char *session),
+                               void (*inherit)(const char *from, const char *to)) {
+    shared_in_flight = in_flight;
+    shared_inherit = inherit;
+}
+
+bool rc_store_in_flight(const char *session) {
+    return session && shared_in_flight && shared_in_flight(session);
+}
+
 bool rc_store_marks_unsaved(const char *session) {
     if (!session) return false;
+    if (shared_in_flight && shared_in_flight(session)) return true;
     uint64_t h = rc_hash_str(RC_HASH_SEED, session);
     for (const rc_marks *m = domains; m; m = m->next_domain) {
         const rc_mark *k = m->persisted ? find(m, session, h) : NULL;
@@ -152,6 +166,7 @@ void rc_marks_free(rc_marks *m) {
 
 void rc_store_marks_inherit(const char *from, const char *to) {
     if (!from || !to || strcmp(from, to) == 0) return;
+    if (shared_inherit) shared_inherit(from, to);
     ensure_memory();
     int64_t now = (int64_t)time(NULL);
     for (rc_marks *m = domains; m; m = m->next_domain) {

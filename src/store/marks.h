@@ -62,6 +62,17 @@ void rc_marks_expire(rc_marks *m, int64_t now);
  * it (the server holds the session's token until the file is written:
  * rc_store_set_saved). */
 bool rc_store_marks_unsaved(const char *session);
+/* A shared backend (Redis) holding the marks itself: in_flight(session)
+ * says whether that session has a batch sent and not decided yet (its
+ * event may or may not commit: rc_store_marks_unsaved is true, so no token
+ * holds it), and inherit copies a mark in the backend (a duplicated tab).
+ * NULLs: none (the in-memory backend). */
+void rc_store_set_shared_marks(bool (*in_flight)(const char *session),
+                               void (*inherit)(const char *from, const char *to));
+/* Whether session has a batch at a shared backend not decided yet (the
+ * server holds that session's render until it is, so the ack and the
+ * event's own writes go in one message). */
+bool rc_store_in_flight(const char *session);
 /* The file of a persisted domain was written: its marks are saved. */
 void rc_marks_saved(rc_marks *m);
 /* Calls fn for every mark, oldest first. */

@@ -20,6 +20,11 @@ void rc_store_set_saved(void (*fn)(void *arg), void *arg) {
     (void)arg;
 }
 
+bool rc_store_in_flight(const char *session) {
+    (void)session;
+    return false;
+}
+
 bool rc_store_marks_unsaved(const char *session) {
     (void)session;
     return false;
@@ -36,3 +41,6 @@ void rc_store_marks_inherit(const char *from, const char *to) {
 /* No store can exist: nothing keeps --workers from starting. */
 const char *rc_store_find_shared(void);
 const char *rc_store_find_shared(void) { return NULL; }
+/* No store: nothing to wait for at start (server/redis_link.c). */
+#include "store/store.h"
+rc_store *rc_store_first(void) { return NULL; }

@@ -91,38 +91,85 @@ int rc_store_publish_cas(rc_store *st, const char *key, uint64_t version, const 
 
 /* ---- the loop thread ---------------------------------------------------- */
 
-static void apply(rc_store_pub *p) {
+/* An update read the value it edits: shared through Redis it is a
+ * compare-and-set, refused when another process changed the value
+ * meanwhile. It is then run again on the value as it is now (the refusal
+ * refreshes it), up to RC_PUB_UPDATE_TRIES times; in memory it never is. */
+#define RC_PUB_UPDATE_TRIES 8
+
+static bool alive(const rc_store *st) {
+    for (const rc_store *s = rc_store_first(); s; s = s->next)
+        if (s == st) return true;
+    return false;
+}
+
+static void run_update(rc_store_pub *p);
+
+static void update_decided(int status, void *user) {
+    rc_store_pub *p = user;
+    if (status == 0 || !alive(p->store)) {
+        rc_store_pub_free(p);
+        return;
+    }
+    if (++p->tries >= RC_PUB_UPDATE_TRIES) {
+        rc_log(NULL, RC_LOG_WARN,
+               "rc_store_publish_update: store \"%s\": refused %d times (other writers kept "
+               "changing the value); given up",
+               p->store->name, p->tries);
+        rc_store_pub_free(p);
+        return;
+    }
+    run_update(p);
+}
+
+/* Owns p from now on. */
+static void run_update(rc_store_pub *p) {
+    rc_scope_begin();
+    int rc = p->key ? rc_store_update_item(p->store, p->key, p->fn, p->arg)
+                    : rc_store_update(p->store, p->fn, p->arg);
+    if (rc == 0) rc_store_batch_on_done(update_decided, p);
+    rc_scope_end(NULL, 0);
+    if (rc != 0) rc_store_pub_free(p);
+}
+
+/* A compare-and-set checks the version here, and again where the store
+ * is shared (Redis), whose answer is the one its completion gets. */
+static void run_cas(rc_store_pub *p) {
+    rc_store *st = p->store;
+    rc_store_item *it = p->key ? rc_store_find_item(st, p->key) : NULL;
+    uint64_t now = p->key ? (it ? it->version : 0) : st->version;
+    if (now != p->expect || (!p->key && !rc_store_accepts(st, &p->value))) {
+        if (p->done) p->done(-1, p->user);
+        return;
+    }
+    rc_scope_begin();
+    rc_store_stage(st, p->key, &p->value, false, p->expect, RC_WRITE_CAS, 0);
+    if (p->done) rc_store_batch_on_done(p->done, p->user);
+    rc_scope_end(NULL, 0);
+}
+
+/* Whether p was kept (an update waiting for its verdict). */
+static bool apply(rc_store_pub *p) {
     rc_store *st = p->store;
     switch (p->kind) {
     case RC_PUB_SET:
         if (p->key) rc_store_set_item(st, p->key, &p->value);
         else rc_store_set_value(st, &p->value);
         break;
-    case RC_PUB_UPDATE:
-        if (p->key) rc_store_update_item(st, p->key, p->fn, p->arg);
-        else rc_store_update(st, p->fn, p->arg);
-        break;
-    case RC_PUB_CAS: {
-        rc_store_item *it = p->key ? rc_store_find_item(st, p->key) : NULL;
-        uint64_t now = p->key ? (it ? it->version : 0) : st->version;
-        int status = now == p->expect ? 0 : -1;
-        if (status == 0 && p->key) rc_store_set_item(st, p->key, &p->value);
-        else if (status == 0) status = rc_store_set_value(st, &p->value);
-        if (p->done) p->done(status, p->user);
-        break;
+    case RC_PUB_UPDATE: run_update(p); return true;
+    case RC_PUB_CAS: run_cas(p); break;
     }
-    }
+    return false;
 }
 
 size_t rc_store_drain(void) {
     rc_store_pub *list = rc_store_pub_take();
     size_t n = 0;
-    /* No write scope: each write commits at once (a compare-and-set reads
+    /* Each write commits on its own (a compare-and-set reads
      * the previous one's result); readers render once, at the flush. */
     while (list) {
         rc_store_pub *next = list->next;
-        apply(list);
-        rc_store_pub_free(list);
+        if (!apply(list)) rc_store_pub_free(list);
         list = next;
         n++;
     }

@@ -84,6 +84,7 @@ void rc_store_free(rc_store *st) {
     rc_source_release(&st->src);
     rc_store_free_items(st);
     rc_map_free(&st->index);
+    rc_store_clear_tombs(st);
     rc_value_free(&st->value);
     free(st->name);
     free(st);
@@ -94,6 +95,8 @@ const char *rc_store_get_name(const rc_store *st) { return st->name; }
 /* ---- processes (workers.c refuses --workers N > 1 with a shared store) -- */
 
 void rc_store_set_local(rc_store *st, bool local) { st->local = local; }
+
+rc_store *rc_store_first(void) { return registry; }
 
 const char *rc_store_find_shared(void) {
     /* A persisted store counts even when declared local: one file takes one
@@ -162,11 +165,19 @@ void rc_store_apply_value(rc_store *st, const rc_value *v) {
     rc_source_notify(&st->src);
 }
 
+void rc_store_apply_value_at(rc_store *st, const rc_value *v, uint64_t version, bool force) {
+    if (!force && version <= st->version) return; /* ours, or older than ours */
+    st->version = version;
+    if (rc_value_equal(&st->value, v)) return;
+    rc_value_copy(&st->value, v);
+    rc_source_notify(&st->src);
+}
+
 int rc_store_set_value(rc_store *st, const rc_value *v) {
     static const rc_value null_value;
     if (!v) v = &null_value;
     if (!rc_store_accepts(st, v)) return -1;
-    rc_store_stage(st, NULL, v, false, st->version);
+    rc_store_stage(st, NULL, v, false, st->version, RC_WRITE_SET, 0);
     return 0;
 }
 
@@ -212,7 +223,22 @@ int rc_store_update(rc_store *st, rc_update_fn fn, void *arg) {
     rc_value_copy(&v, w ? &w->value : &st->value);
     fn(&v, arg);
     int rc = rc_store_accepts(st, &v) ? 0 : -1;
-    if (rc == 0) rc_store_stage(st, NULL, &v, false, st->version);
+    if (rc == 0) rc_store_stage(st, NULL, &v, false, st->version, RC_WRITE_CAS, 0);
     rc_value_free(&v);
     return rc;
+}
+
+/* What an add adds to: the batch's own write, else the committed value;
+ * anything not an integer counts as 0. */
+int rc_store_add_int(rc_store *st, int64_t delta) {
+    if (st->collection || (st->kind != RC_NULL && st->kind != RC_INT)) {
+        rc_log(NULL, RC_LOG_ERROR, "rc_store_add_int: store \"%s\" does not hold an int", st->name);
+        return -1;
+    }
+    const rc_store_write *w = st->nstaged ? rc_store_staged(st, NULL) : NULL;
+    rc_value sum = {.kind = RC_INT};
+    sum.as.i =
+        (int64_t)((uint64_t)rc_value_get_int(w ? &w->value : &st->value, 0) + (uint64_t)delta);
+    rc_store_stage(st, NULL, &sum, false, st->version, RC_WRITE_ADD, delta);
+    return 0;
 }

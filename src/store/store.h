@@ -43,6 +43,7 @@ typedef struct rc_store_item {
     uint64_t hash;
     rc_value value;
     uint64_t version;                /* increments on every committed change */
+    uint64_t order;                  /* a shared backend's insertion order (0: local) */
     rc_source src;                   /* its readers */
     struct rc_store_item *hash_next; /* items whose keys hash alike */
 } rc_store_item;
@@ -64,17 +65,30 @@ struct rc_store {
     /* Persisted (persist.c): its file and that file's exactly-once marks;
      * NULL: held in memory only, marks in rc_store_memory_marks. */
     struct rc_store_file *file;
+    /* A shared backend's removals (key hash -> version + 1): a set older
+     * than the removal, arriving after it, does not bring the item back. */
+    rc_map tombs;
+    bool tombs_ready;
 };
 
 /* One staged write: a value store's (key NULL) or an item's. base_version:
  * the version it was staged against, so a backend that shares stores can
  * refuse a batch whose values moved meanwhile (compare-and-set). */
+/* How a write meets a shared backend's current value: a set (or removal)
+ * wins whatever it holds now (last writer wins); a compare-and-set (an
+ * update: the write read the value) applies only if the version is still
+ * base_version, else the whole batch is refused; an add (rc_store_add_int)
+ * adds delta to whatever the value is then, and never conflicts. */
+typedef enum { RC_WRITE_SET, RC_WRITE_CAS, RC_WRITE_ADD } rc_write_mode;
+
 typedef struct rc_store_write {
     rc_store *store;
     char *key;
-    rc_value value;
+    rc_value value; /* an add's: the sum as this process reads it */
     bool remove;
     uint64_t base_version;
+    rc_write_mode mode;
+    int64_t delta; /* an add's */
 } rc_store_write;
 
 typedef struct rc_store_done {
@@ -102,10 +116,14 @@ typedef struct rc_store_batch {
 
 /* The open batch's write to (st, key) (key NULL: the value), or NULL. */
 rc_store_write *rc_store_staged(const rc_store *st, const char *key);
-/* Stages a write (v copied; remove: an item's removal) and commits at once
- * when no write scope is open. */
+/* Stages a write (v copied; remove: an item's removal; mode and delta:
+ * rc_write_mode) and commits at once when no write scope is open. A second
+ * write to the same value or item merges into the first: a set or removal
+ * replaces it (an add after a set is a set of the sum), an add after an
+ * add adds both, and a compare-and-set anywhere keeps the batch's first
+ * base version and checks it. */
 void rc_store_stage(rc_store *st, const char *key, const rc_value *v, bool remove,
-                    uint64_t base_version);
+                    uint64_t base_version, rc_write_mode mode, int64_t delta);
 /* Drops the open batch's writes to st (st is being freed). */
 void rc_store_unstage(rc_store *st);
 /* Makes the core's write scopes commit the open batch (once per process,
@@ -113,6 +131,9 @@ void rc_store_unstage(rc_store *st);
 void rc_store_batch_init(void);
 typedef struct rc_store_backend rc_store_backend;
 rc_store_backend *rc_store_get_backend(void);
+/* Makes b decide every batch from now on (NULL: the in-memory one) and
+ * attaches every live store to it. */
+void rc_store_set_backend(rc_store_backend *b);
 /* A backend's verdict on a batch it was given: runs its completions and
  * frees it. */
 void rc_store_batch_finish(rc_store_batch *b, int status);
@@ -135,6 +156,7 @@ typedef struct rc_store_pub {
     uint64_t expect;
     rc_store_done_fn done;
     void *user;
+    int tries; /* an update's runs refused by a conflict so far */
 } rc_store_pub;
 
 /* Queues p (owned by the queue from now on; a set may merge into the set
@@ -158,12 +180,28 @@ void rc_store_apply_value(rc_store *st, const rc_value *v);
 /* The name of a live store not declared local, or persisted, or NULL: the
  * server refuses --workers N > 1 while there is one (workers.c). */
 const char *rc_store_find_shared(void);
+/* The live stores, newest first (rc_store.next links them). */
+rc_store *rc_store_first(void);
+/* A shared backend's value at version (from its server): applied only if
+ * newer than the local one, unless force (a full read, which is the
+ * truth). Readers are marked dirty only when the value differs. */
+void rc_store_apply_value_at(rc_store *st, const rc_value *v, uint64_t version, bool force);
 
 /* ---- items.c ---------------------------------------------------------- */
 
 rc_store_item *rc_store_find_item(const rc_store *st, const char *key);
 /* Applies a committed set (v) or removal (v NULL) of an item. */
 void rc_store_apply_item(rc_store *st, const char *key, const rc_value *v);
+/* A shared backend's item change at version (v NULL: removed), with the
+ * item's insertion order: applied only if newer than the local item (or
+ * than its removal), unless force (a full read). */
+void rc_store_apply_item_at(rc_store *st, const char *key, const rc_value *v, uint64_t version,
+                            uint64_t order, bool force);
+/* Puts the items in their shared insertion order (a full read), marking
+ * the keys' readers dirty if anything moved. */
+void rc_store_sort_items(rc_store *st);
+/* Forgets the removals remembered for out-of-order sets (a full read). */
+void rc_store_clear_tombs(rc_store *st);
 /* Frees every item (the store goes away). */
 void rc_store_free_items(rc_store *st);
 
