@@ -38,7 +38,9 @@ import { REDIS_CLI, REDIS_SERVER, redisCli, redisKeys, startRedis } from './lib/
 import { rng } from './lib/users.mjs';
 
 const SECRET = 'b64:' + randomBytes(32).toString('base64');
-const ENV = { REACTC_SECRET: SECRET };
+// TALLY_TRACE: each server logs every batch it decides (tally.c), so that
+// a failure can say which process decided an event how.
+const ENV = { REACTC_SECRET: SECRET, TALLY_TRACE: '1' };
 const SECONDS = Number(process.env.REACTC_CHAOS_SECONDS || 30);
 const CLIENTS = 40;
 const ARGS = (process.env.REACTC_CHAOS_SERVER_ARGS || '').split(/\s+/).filter(Boolean);
@@ -99,7 +101,16 @@ async function auditUntil(port, want, ms) {
  * The store as the judge sees it: {total, log: Map(key -> value)}, from
  * `source` (Redis, or an /audit page when there is none).
  */
-function storeChecks({ total, log }, scripts) {
+function storeChecks({ total, log }, scripts, logs = [], t0 = 0) {
+  // "tally: KEY status S at MS" lines of every server, by key.
+  const traces = new Map();
+  for (const [label, text] of logs) {
+    for (const m of text.matchAll(/^tally: (\S+) status (-?\d+) at (\d+)$/gm)) {
+      if (!traces.has(m[1])) traces.set(m[1], []);
+      traces.get(m[1]).push(`${label} ${m[2] === '0' ? 'committed' : 'refused'} at +${Number(m[3]) - t0} ms`);
+    }
+  }
+  const why = (session, seqs) => seqs.slice(0, 4).map((q) => `\n      seq ${q}: ${(traces.get(`${session}:${q}`) || ['no trace']).join('; ')}`).join('');
   const failures = [];
   let odd = 0; // items that are not 1
   let extra = 0; // writes applied more than once, over all items
@@ -135,7 +146,21 @@ function storeChecks({ total, log }, scripts) {
     const diff = s.clicks - (r || 0) - seqs.length;
     if (diff > 0) lost += diff;
     if (diff < 0) duplicated -= diff;
-    if (diff) failures.push(`${c.name}: ${s.clicks} clicks, ${seqs.length} confirmed in the store, ${r} refused`);
+    if (diff) {
+      // Name the events: the page lists the seqs it saw refused (the last
+      // ones, if many), the log those Redis committed.
+      const listed = (c.text('refused-seqs') || '').trim().split(/\s+/).filter(Boolean).map(Number);
+      const committed = new Set(seqs);
+      const both = listed.filter((q) => committed.has(q));
+      const refusedSet = new Set(listed);
+      const neither = listed.length === r
+        ? Array.from({ length: s.clicks }, (_, i) => i + 1).filter((q) => !committed.has(q) && !refusedSet.has(q)) : null;
+      failures.push(`${c.name} (session ${c.session}): ${s.clicks} clicks, ${seqs.length} confirmed in the store, ${r} refused` +
+        (both.length ? `; refused and yet committed: seq ${both.join(', ')}` : '') +
+        (neither && neither.length ? `; neither refused nor committed: seq ${neither.slice(0, 10).join(', ')}` : '') +
+        (neither ? '' : ' (not every refused seq is listed)') +
+        why(c.session, [...both, ...(neither || [])]));
+    }
   }
   const strangers = [...bySession.keys()].filter((s) => !known.has(s));
   if (strangers.length) failures.push(`log items of sessions no client has: ${strangers.slice(0, 5).join(', ')}`);
@@ -217,14 +242,21 @@ test(`${CLIENTS} clients through HAProxy, 3 tally servers with --redis SIGKILLed
     const pool = fleet.pools[0];
     let scripts = [];
     const outage = { killed: 0, back: 0 };
+    const kills = []; // [{port, at}], for the failures' story
+    let runStart = 0;
     const result = await runChaos({
       users: Array.from({ length: CLIENTS }, () => ({ kind: 'counter', url: wsUrl(pool.port), pathname: '/' })),
       seconds: SECONDS, seed: SEED, log: (l) => t.diagnostic(l),
       onClients: (_, s) => { scripts = s; },
       chaos: async (until) => {
         const t0 = Date.now();
-        const [kills] = await Promise.all([
-          killLoop(until, 2000, rand, (r) => fleet.killAndRestart(r.pick(fleet.servers), r.int(200, 800))),
+        runStart = t0;
+        const [n] = await Promise.all([
+          killLoop(until, 2000, rand, (r) => {
+            const victim = r.pick(fleet.servers);
+            kills.push(`${victim.port} at +${Date.now() - t0} ms`);
+            return fleet.killAndRestart(victim, r.int(200, 800));
+          }),
           (async () => {
             // Once, 30-50 % into the run: SIGKILL, down 1-2 s, back on its
             // port with its directory (the append-only file).
@@ -237,7 +269,7 @@ test(`${CLIENTS} clients through HAProxy, 3 tally servers with --redis SIGKILLed
             outage.back = Date.now();
           })(),
         ]);
-        return kills;
+        return n;
       },
     });
     const failures = [...fleet.crashes, ...result.failures];
@@ -246,7 +278,7 @@ test(`${CLIENTS} clients through HAProxy, 3 tally servers with --redis SIGKILLed
 
     // The judge: what Redis holds, after every tab settled.
     const store = await readRedisTally(rport);
-    const r = storeChecks(store, scripts);
+    const r = storeChecks(store, scripts, fleet.logs().map(([l, text], i) => [`${l}#${i}`, text]), runStart);
     failures.push(...r.failures);
     if (!r.refused) failures.push('no click was refused while Redis was down: the outage was not seen');
     if (!store.total) failures.push('the shared counter is 0');
@@ -262,6 +294,10 @@ test(`${CLIENTS} clients through HAProxy, 3 tally servers with --redis SIGKILLed
     t.diagnostic(`clients ${s.clients}, events ${s.events}, resumes ${s.resumes}, reattaches ${s.reattaches}, kills ${s.kills}, ` +
       `redis kills 1, lost ${s.lost}, duplicated ${s.duplicated}, shared ${store.total} = confirmed ${r.confirmed} ` +
       `(refused ${r.refused}; store writes lost ${r.lost}, duplicated ${r.duplicated})`);
+    if (failures.length) {
+      failures.push(`(the story: Redis SIGKILLed at +${outage.killed - runStart} ms, back at +${outage.back - runStart} ms; ` +
+        `servers SIGKILLed: ${kills.join(', ')})`);
+    }
     t.diagnostic(`(Redis down ${outage.back - outage.killed} ms; clicks ${scripts.reduce((n, x) => n + x.clicks, 0)}; ` +
       `every server's /audit agreed with Redis within ${Math.max(...audits.map((a) => a.ms))} ms of asking; seed ${SEED})`);
     report(failures, [...fleet.logs(), ...redisProcs.map((p, i) => [`redis #${i + 1}`, p.output(), i === redisProcs.length - 1])]);

@@ -11,7 +11,8 @@
  * The two store writes are one batch: committed together (through Redis
  * with --redis) or refused together. A refused batch (completion -1, e.g.
  * while Redis is down) adds 1 to the slot "refused" (#refused), so the tab
- * can tell its clicks whose shared write never happened. A batch that
+ * can tell its clicks whose shared write never happened (and the slot
+ * "refused_seqs", #refused-seqs, keeps their seqs). A batch that
  * commits leaves its event in the log with the value 1; an item of 2 would
  * be a store write applied twice.
  *
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <reactc.h>
 
@@ -35,6 +37,7 @@ static bool bench_mode;
 typedef struct slots {
     rc_state *count;
     rc_state *refused;
+    rc_state *refused_seqs;
 } slots;
 
 /* A completion may come after its session went away: the slot is used only
@@ -42,8 +45,19 @@ typedef struct slots {
  * and the session, its root and its slots live as long as one another). */
 typedef struct pending {
     rc_session_handle session;
-    rc_state *refused;
+    rc_state *refused, *refused_seqs;
+    uint64_t seq;
+    char key[96]; /* the event's idempotency key, for the trace */
 } pending;
+
+/* TALLY_TRACE=1: every decided batch on stderr, "tally: KEY status S", so
+ * that a failing test can tell which process decided an event how. */
+static bool trace;
+
+/* The seqs of the last refused events, " 12 13 14" (at most about
+ * REFUSED_SEQS_MAX bytes: the oldest go first), so that a test can name
+ * the events it finds both refused and committed. */
+#define REFUSED_SEQS_MAX 480
 
 static void nothing(rc_layout *layout, void *arg) {
     (void)layout;
@@ -52,8 +66,24 @@ static void nothing(rc_layout *layout, void *arg) {
 
 static void decided(int status, void *user) {
     pending *p = user;
-    if (status != 0 && rc_session_handle_post(p->session, nothing, NULL) == 0)
+    if (trace) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        fprintf(stderr, "tally: %s status %d at %lld\n", p->key, status,
+                (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+    }
+    if (status != 0 && rc_session_handle_post(p->session, nothing, NULL) == 0) {
         rc_state_set_int(p->refused, rc_state_get_int(p->refused) + 1);
+        char buf[REFUSED_SEQS_MAX + 32];
+        const char *old = rc_state_get_string(p->refused_seqs);
+        size_t len = strlen(old);
+        if (len > REFUSED_SEQS_MAX) { /* drop the oldest, up to a space */
+            const char *cut = strchr(old + len - REFUSED_SEQS_MAX, ' ');
+            old = cut ? cut : old + len;
+        }
+        snprintf(buf, sizeof buf, "%s %llu", old, (unsigned long long)p->seq);
+        rc_state_set_string(p->refused_seqs, buf);
+    }
     free(p);
 }
 
@@ -75,17 +105,16 @@ static void add_log(const char *key) { rc_store_update_item(log_, key, plus_one,
 
 static void increment(rc_event *ev, void *user) {
     slots *s = user;
-    rc_state_set_int(s->count, rc_state_get_int(s->count) + 1);
-    add_total();
-    if (!bench_mode) {
-        char key[96];
-        rc_event_get_idempotency_key(ev, key, sizeof key);
-        add_log(key);
-    }
     pending *p = malloc(sizeof *p);
     if (!p) abort();
+    rc_event_get_idempotency_key(ev, p->key, sizeof p->key);
+    rc_state_set_int(s->count, rc_state_get_int(s->count) + 1);
+    add_total();
+    if (!bench_mode) add_log(p->key);
     p->session = rc_layout_get_session_handle(rc_event_get_layout(ev));
     p->refused = s->refused;
+    p->refused_seqs = s->refused_seqs;
+    p->seq = rc_event_get_seq(ev);
     rc_store_batch_on_done(decided, p);
 }
 
@@ -93,6 +122,7 @@ static void tab(rc_ctx *ctx) {
     slots *s = rc_use_ref(ctx, sizeof *s);
     s->count = rc_use_int(ctx, "count", 0);
     s->refused = rc_use_int(ctx, "refused", 0);
+    s->refused_seqs = rc_use_string(ctx, "refused_seqs", "");
     RC_EL(ctx, "main") {
         RC_EL(ctx, "button", .id = "increment", .on = RC_ON("click", increment, s)) {
             rc_text(ctx, "+1");
@@ -105,6 +135,9 @@ static void tab(rc_ctx *ctx) {
             rc_text(ctx, ", refused ");
             RC_EL(ctx, "span", .id = "refused") {
                 rc_textf(ctx, "%lld", (long long)rc_state_get_int(s->refused));
+            }
+            RC_EL(ctx, "span", .id = "refused-seqs", .class_ = "seqs") {
+                rc_text(ctx, rc_state_get_string(s->refused_seqs));
             }
             rc_text(ctx, ", everyone's ");
             RC_EL(ctx, "span", .id = "total") {
@@ -192,6 +225,8 @@ int main(int argc, char **argv) {
             break;
         }
     }
+    const char *t = getenv("TALLY_TRACE");
+    trace = t && strcmp(t, "1") == 0;
     rc_app app = {.title = "Tally", .root = &tally_component};
     int rc = rc_app_parse_args(&app, argc, argv);
     if (rc) return rc < 0 ? 2 : 0;
