@@ -242,7 +242,8 @@ test(`${CLIENTS} clients through HAProxy, 3 tally servers with --redis SIGKILLed
     const pool = fleet.pools[0];
     let scripts = [];
     const outage = { killed: 0, back: 0 };
-    const kills = []; // [{port, at}], for the failures' story
+    const kills = []; // "port at +ms", for the failures' story
+    let extraKills = 0; // the kill just after Redis is back
     let runStart = 0;
     const result = await runChaos({
       users: Array.from({ length: CLIENTS }, () => ({ kind: 'counter', url: wsUrl(pool.port), pathname: '/' })),
@@ -267,9 +268,17 @@ test(`${CLIENTS} clients through HAProxy, 3 tally servers with --redis SIGKILLed
             redis = await startRedis(rport, dir);
             redisProcs.push(redis);
             outage.back = Date.now();
+            // The hardest moment: a server SIGKILLed just after Redis is
+            // back, while the servers reconnect, read in full and send the
+            // batches kept during the outage.
+            await sleep(redisRand.int(50, 400));
+            const victim = redisRand.pick(fleet.servers);
+            kills.push(`${victim.port} at +${Date.now() - t0} ms (after Redis)`);
+            await fleet.killAndRestart(victim, redisRand.int(200, 800));
+            extraKills++;
           })(),
         ]);
-        return n;
+        return n + extraKills;
       },
     });
     const failures = [...fleet.crashes, ...result.failures];
