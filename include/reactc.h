@@ -670,14 +670,17 @@ int rc_store_update_item(rc_store *store, const char *key, rc_update_fn fn, void
 int rc_store_add_item_int(rc_store *store, const char *key, int64_t delta);
 
 /* The outcome of a batch: 0 committed, -1 refused (none of its writes
- * applied, which the in-memory stores never do; a store shared through a
- * server can). */
+ * applied, which the in-memory stores never do; stores shared through
+ * Redis do while Redis is unreachable, or when an update's value moved:
+ * docs/guide/shared-state.md, "Across processes (Redis)"). */
 typedef void (*rc_store_done_fn)(int status, void *user);
 /* Calls fn(status, user) on the loop thread once the batch being staged
  * (this callback's) is decided: in memory, when the callback returns, after
- * its writes are committed and before any render sees them. Outside a
- * callback it is decided at once (fn is called before this returns). Call
- * it as often as needed; each fn runs once. */
+ * its writes are committed and before any render sees them; through
+ * Redis, when Redis has answered (the objects user points to must live
+ * until then). Outside a callback it is decided at once in memory (fn is
+ * called before this returns). Call it as often as needed; each fn runs
+ * once. */
 void rc_store_batch_on_done(rc_store_done_fn fn, void *user);
 
 /* Publishing from any thread (a sensor reader, a worker): thread-safe,
@@ -717,16 +720,19 @@ int rc_store_publish_cas(rc_store *store, const char *key, uint64_t version, con
  * uses path. A write that fails is logged and retried a second later
  * (with no timer host: at the next change); until it succeeds, tokens
  * holding events that wrote the store wait. Call it before rc_app_run, on
- * the thread that owns the store. */
+ * the thread that owns the store. With --redis a store that is not local
+ * is kept by Redis instead: its file is restored, written once more at the
+ * start and then not used (logged). */
 int rc_store_persist(rc_store *store, const char *path);
 /* Writes every persisted store with changes not written yet, now (before
  * a planned power-off, say). 0, or -1 if a write failed (logged). */
 int rc_store_sync(void);
 /* Declares the store process-local (a per-process cache): with --workers
- * N > 1 each worker then keeps its own copy, on purpose. rc_app_run refuses
- * to start N > 1 workers while any store is not declared so, since stores
- * are not shared across processes yet and tabs on different workers would
- * silently diverge. Loop thread (or main() before rc_app_run). */
+ * N > 1 or --redis each process then keeps its own copy, on purpose.
+ * Without --redis, rc_app_run refuses to start N > 1 workers while any
+ * store is not declared so, since tabs on different workers would
+ * silently diverge; with --redis the other stores are shared through Redis
+ * (docs/guide/shared-state.md). Loop thread (or main() before rc_app_run). */
 void rc_store_set_local(rc_store *store, bool local);
 
 /* Hook forms of the readers, for a component that wants to say so: the
@@ -860,8 +866,9 @@ typedef struct rc_app {
     const char *csp;
     /* Serves GET /metrics in the Prometheus text format on a listener of
      * its own: "PORT" (on 127.0.0.1), "ADDR:PORT" or "[V6]:PORT" (port 0:
-     * any free one). NULL (default): off. One process only: refused with
-     * workers > 1 (docs/deploy.md, "Metrics"; docs/security.md). */
+     * any free one). NULL (default): off. With workers > 1 the supervisor
+     * serves it, every worker's series labelled worker="<index>"
+     * (docs/deploy.md, "Metrics"; docs/security.md). */
     const char *metrics;
     void *user; /* yours */
     /* Called on the loop thread once the server listens (port known). */

@@ -77,6 +77,7 @@ dev_child *dev_child_start(const char *bin, char *const *argv, int listen_fd, un
         int sfd = secret >= 0 ? fcntl(secret, F_DUPFD_CLOEXEC, 10) : -1;
         if (sfd >= 0 && dup2(sfd, CHILD_SECRET_FD) == CHILD_SECRET_FD)
             setenv("REACTC_SECRET_FD", "5", 1);
+        if (R.redis_url) setenv("REACTC_REDIS", R.redis_url, 1);
         signal(SIGPIPE, SIG_DFL);
         size_t n = 0;
         while (argv[n]) n++;

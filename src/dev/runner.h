@@ -256,6 +256,9 @@ typedef struct dev_runner {
     char restart_bin[DEV_PATH_MAX];
     unsigned quick_crashes;
     bool quit; /* SIGINT/SIGTERM, or the app stopped by itself */
+    /* REACTC_REDIS, taken out of our environment (dev_share_secret): set
+     * again only in each version's, never in a build step's. */
+    char *redis_url;
 } dev_runner;
 
 /* The one runner of the process. */
@@ -287,7 +290,8 @@ unsigned dev_version_of(const char *bin);
 void dev_free_version(dev_child *c);
 /* Makes up (or takes from REACTC_SECRET, removing it from the
  * environment) the secret every version shares, unless the app has a
- * secret file. */
+ * secret file; takes REACTC_REDIS (its URL may hold a password) out of the
+ * environment into R.redis_url for the versions alone. */
 void dev_share_secret(void);
 /* At exit: stops every version, empties and removes R.tmpdir. */
 void dev_stop_all(void);

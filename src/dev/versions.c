@@ -144,6 +144,10 @@ void dev_check_start_timeout(double now) {
  * would inherit it. The versions get the secret through a pipe
  * (dev_child_start, REACTC_SECRET_FD), never the environment. */
 void dev_share_secret(void) {
+    /* The build steps we run (make, cmake, a compiler) have no use for a
+     * Redis password; the versions get it back in their environment,
+     * which the app empties at start (redis_link.c). */
+    R.redis_url = rc_env_take("REACTC_REDIS");
     char *env = rc_env_take("REACTC_SECRET");
     for (char **a = R.opt.app_argv; *a; a++)
         if (strcmp(*a, "--secret-file") == 0) {

@@ -46,6 +46,8 @@ bool rc_rstores_shared(const rc_store *st) { return !st->local; }
 
 static rc_rstores *active; /* the one installed (marks' hooks have no user) */
 
+rc_rstores *rc_rstores_active(void) { return active; }
+
 static void unlink_flight(rc_rstores *rs, rc_rflight *f) {
     if (f->prev) f->prev->next = f->next;
     else rs->head = f->next;
@@ -124,10 +126,19 @@ static void on_commit(void *user, const redisReply *reply) {
         rc_rstores_apply_change(rs, reply->element[1]->str, reply->element[1]->len);
         apply_local(b);
         decide(rs, f, 0);
+    } else if (reply_is(reply, "replayed") && f->confirmed) {
+        /* Committed by its copy sent on the blocking connection (stores_wait.c),
+         * whose change is applied already. */
+        apply_local(b);
+        decide(rs, f, 0);
     } else if (reply_is(reply, "replayed")) {
-        rc_log(NULL, RC_LOG_INFO,
-               "store writes of a replayed batch skipped (seq %" PRIu64 ", already committed)",
-               b->seq);
+        /* Worded as the in-memory backend's (an event's replay), or a batch
+         * of ours sent again after a lost reply. */
+        if (b->session)
+            rc_log(NULL, RC_LOG_INFO,
+                   "store writes of a replayed event skipped (seq %" PRIu64 ", already committed)",
+                   b->seq);
+        else rc_log(NULL, RC_LOG_INFO, "store writes of a batch sent again skipped (committed)");
         decide(rs, f, 0);
     } else if (reply_is(reply, "conflict")) {
         conflict(rs, f);
@@ -265,7 +276,9 @@ static void rstores_commit(rc_store_backend *base, rc_store_batch *b) {
         return;
     }
     if (!rs->ready) {
-        refuse(rs, b, "Redis is not reachable");
+        refuse(rs, b,
+               rs->ever_ready ? "Redis is not reachable"
+                              : "the stores are not read from Redis yet");
         return;
     }
     rc_rflight *f = build(rs, b);
@@ -385,10 +398,10 @@ rc_rstores *rc_rstores_start(struct ev_loop *loop, rc_redis *cmd, const rc_redis
     rc_redis_add_script(cmd, &rc_rstore_commit_script);
     rc_redis_add_script(cmd, &rc_rstore_read_script);
     rc_redis_add_script(cmd, &inherit_script);
-    /* Reconnect attempts at most ~0.5 s apart: the processes converge
+    /* Reconnect attempts at most 0.3 s apart: the processes converge
      * within a second of Redis returning (docs/guide/shared-state.md). */
     rc_redis_options o = {0};
-    o.backoff_max_s = 0.5;
+    o.backoff_max_s = 0.25; /* +/- 20 % */
     o.subscribe = rs->channel;
     o.on_message = rc_rstores_on_message;
     rs->sub = rc_redis_start(loop, url, &o, rc_rstores_sub_health, rs, err, errlen);
@@ -397,7 +410,9 @@ rc_rstores *rc_rstores_start(struct ev_loop *loop, rc_redis *cmd, const rc_redis
         return NULL;
     }
     active = rs;
-    rc_store_set_shared_marks(in_flight, inherit);
+    rc_store_set_shared_marks(in_flight, inherit, rc_rstores_confirm_now);
+    rs->url = *url;
+    rs->url.password = url->password ? rc_xstrdup(url->password) : NULL;
     rc_store_set_backend(&rs->base);
     rs->cmd_up = rc_redis_is_up(cmd);
     return rs;
@@ -409,7 +424,9 @@ size_t rc_rstores_count(const rc_rstores *rs) { return rs ? rs->nshared : 0; }
 
 void rc_rstores_stop(rc_rstores *rs) {
     if (!rs) return;
-    rc_store_set_shared_marks(NULL, NULL);
+    rc_store_set_shared_marks(NULL, NULL, NULL);
+    rc_rstores_sync_close(rs);
+    rc_redis_url_free(&rs->url);
     rc_store_set_backend(NULL);
     active = NULL;
     rc_redis_stop(rs->sub);

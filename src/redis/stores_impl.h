@@ -21,7 +21,8 @@ typedef struct rc_rflight {
     rc_buf args; /* argc arguments back to back */
     size_t *lens;
     int argc, nkeys;
-    bool sent; /* on the current connection, its reply to come */
+    bool sent;      /* on the current connection, its reply to come */
+    bool confirmed; /* committed through rc_rstores_confirm_now */
 } rc_rflight;
 
 /* A message held while a full read is in flight (applied after it). */
@@ -39,6 +40,7 @@ struct rc_rstores {
     bool ready;        /* Redis' values are here: batches are taken */
     bool reading;      /* a full read (or a refresh) in flight */
     bool refused_said; /* this outage's refusal was logged */
+    bool ever_ready;   /* the first full read after the start was applied */
     char prefix[160];  /* reactc:<app_id>: */
     char channel[200]; /* <prefix>changes */
     rc_rflight *head, *tail;
@@ -47,6 +49,8 @@ struct rc_rstores {
     size_t nshared;
     rc_rstores_ready_fn on_ready;
     void *ready_arg;
+    rc_redis_url url;          /* for the blocking connection (stores_wait.c) */
+    struct redisContext *sync; /* that connection, opened when first needed */
 };
 
 /* Bounds on the batches kept across an outage; past them a batch is
@@ -69,7 +73,17 @@ rc_store *rc_rstores_find(const rc_rstores *rs, const char *hash, size_t len);
 /* Whether st is shared through Redis. */
 bool rc_rstores_shared(const rc_store *st);
 
+/* stores_wait.c */
+/* A first tree must carry a token now, and batches are in flight: each is
+ * committed (or found committed) on a blocking connection first. */
+void rc_rstores_confirm_now(void);
+/* Closes the blocking connection. */
+void rc_rstores_sync_close(rc_rstores *rs);
+
 /* stores.c */
+/* The installed backend (marks' hooks and the token's force path have no
+ * user pointer). */
+rc_rstores *rc_rstores_active(void);
 /* Both connections are up: the batches kept are sent again, in order,
  * then the full read. */
 void rc_rstores_resync(rc_rstores *rs);

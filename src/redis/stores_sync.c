@@ -141,19 +141,27 @@ static void apply_read(rc_store *st, const redisReply *all) {
         if (f->len == 1 && f->str[0] == '#') continue;
         if (rc_rstore_parse_record(r->str, r->len, &ver, &order, &json, &jlen) < 0) continue;
         if (!st->collection) apply_field(st, f->str, f->len, ver, order, json, jlen, true);
-        else items[nitems++] = (read_item){f, r, order};
+        else if (f->len >= 2 && memcmp(f->str, "i:", 2) == 0)
+            items[nitems++] = (read_item){f, r, order};
     }
     if (st->collection) {
         rc_store_clear_tombs(st);
-        /* Local items Redis does not hold go first (their readers re-render). */
-        for (size_t i = st->nitems; i-- > 0;) {
-            const char *key = st->items[i]->key;
-            bool found = false;
-            for (size_t j = 0; j < nitems && !found; j++)
-                found = items[j].field->len == strlen(key) + 2 &&
-                        memcmp(items[j].field->str + 2, key, strlen(key)) == 0;
-            if (!found) rc_store_apply_item_at(st, key, NULL, st->items[i]->version + 1, 0, true);
+        /* Local items Redis does not hold go first (their readers
+         * re-render); those it holds are found by key, O(1) each. */
+        rc_map seen;
+        rc_map_init(&seen);
+        for (size_t j = 0; j < nitems; j++) {
+            char *key = rc_xstrndup(items[j].field->str + 2, items[j].field->len - 2);
+            rc_store_item *it = rc_store_find_item(st, key);
+            if (it) rc_map_put(&seen, (uint64_t)(uintptr_t)it, it);
+            free(key);
         }
+        for (size_t i = st->nitems; i-- > 0;) {
+            rc_store_item *it = st->items[i];
+            if (!rc_map_get(&seen, (uint64_t)(uintptr_t)it))
+                rc_store_apply_item_at(st, it->key, NULL, it->version + 1, 0, true);
+        }
+        rc_map_free(&seen);
         rc_store_clear_tombs(st);
         qsort(items, nitems, sizeof *items, by_order);
         for (size_t j = 0; j < nitems; j++) {
@@ -208,6 +216,7 @@ static void on_read(void *user, const redisReply *reply) {
     drop_held(rs, true);
     if (q->full && !rs->ready) {
         rs->ready = true;
+        rs->ever_ready = true;
         rs->refused_said = false;
         rc_log(NULL, RC_LOG_INFO, "stores: %zu shared through Redis, read in full: ready", q->n);
         if (rs->on_ready) rs->on_ready(rs->ready_arg, true);

@@ -371,8 +371,11 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd) {
     rc_server *s = server_new(app, cfg);
     if (!s) return 1;
     s->metrics.start_time = (double)time(NULL);
-    if ((cfg->metrics && rc_metrics_http_start(s, cfg->metrics) < 0) ||
+    /* A worker answers its supervisor, which serves --metrics' port. */
+    bool worker_metrics = rc_metrics_worker_start(s);
+    if ((cfg->metrics && !worker_metrics && rc_metrics_http_start(s, cfg->metrics) < 0) ||
         rc_srv_redis_start(s) < 0) { /* redis: only with --redis (redis_link.c) */
+        rc_metrics_worker_stop(s);
         rc_metrics_http_stop(s);
         lws_context_destroy(s->lws); /* the reason is logged */
         server_free(s);
@@ -392,6 +395,7 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd) {
 
     stop_watchers(s);
     rc_metrics_http_stop(s);
+    rc_metrics_worker_stop(s);
     /* Sessions still open are freed by lws' close callbacks here. */
     s->shutting_down = true;
     lws_context_destroy(s->lws);
@@ -444,13 +448,6 @@ int rc_app_run(rc_app *app) {
     int dev_listen = rc_dev_listen_fd();
     if (dev_listen >= 0) return run_server(app, &cfg, dev_listen);
     int workers = cfg.workers < 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : cfg.workers;
-    if (workers > 1 && cfg.metrics) {
-        /* Each worker counts its own; one port shared through SO_REUSEPORT
-         * would answer a scrape from a random worker (docs/deploy.md). */
-        fprintf(stderr, "reactc: --metrics serves one process's counters: not with --workers > 1 "
-                        "(run one process per port, or scrape each instead)\n");
-        return 1;
-    }
     if (workers > 1) return rc_run_supervisor(&cfg, workers, run_worker, &(worker_arg){app, &cfg});
     if (cfg.port < 0) cfg.port = 0;
     /* Our own listener, as in worker mode: lws given iface "127.0.0.1"

@@ -58,7 +58,7 @@ static void usage(const char *prog) {
         "  --trusted-proxy A  a reverse proxy's IP address: its X-Forwarded-Host/-Proto/-For\n"
         "                   are believed (repeatable; none by default)\n"
         "  --metrics A:P    serve GET /metrics (Prometheus) on its own port: P alone is on\n"
-        "                   127.0.0.1; off by default; one process only (not with --workers)\n",
+        "                   127.0.0.1; off by default; with --workers, every worker's\n",
         prog);
 }
 

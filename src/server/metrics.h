@@ -108,12 +108,69 @@ void rc_metrics_escape(rc_buf *out, const char *s);
 int rc_metrics_parse_addr(const char *spec, char *host, size_t cap, int *port, char *err,
                           size_t errlen);
 
-/* metrics_http.c: the listener (the server's, on its loop). */
-struct rc_server;
-/* Listens on spec (rc_metrics_parse_addr) and serves GET and HEAD
- * /metrics there. 0, or -1 (logged). */
-int rc_metrics_http_start(struct rc_server *s, const char *spec);
+/* Scrapes served at once (metrics_http.c), so scrapes waiting for their
+ * text at once (metrics_workers.c). */
+#define RC_METRICS_MAX_CONNS 16
+
+/* metrics_merge.c: one worker's answer to a scrape (its rc_metrics_render
+ * text), and the merge of every worker's into one text: each family's
+ * HELP and TYPE once, then its samples of every worker that answered,
+ * labelled worker="<index>", after reactc_worker_up{worker} (1/0) for all. */
+typedef struct rc_metrics_part {
+    int worker; /* its index: the worker label */
+    bool up;    /* answered in time; text is its metrics */
+    const char *text;
+    size_t len;
+} rc_metrics_part;
+void rc_metrics_merge(const rc_metrics_part *parts, size_t n, rc_buf *out);
+
+/* metrics_http.c: the /metrics listener on a libev loop: the server's
+ * (one process), or the supervisor's (--workers, metrics_workers.c). */
+struct ev_loop;
+typedef struct rc_metrics_http rc_metrics_http;
+/* A scrape wants the text: answer with rc_metrics_http_reply(h, ticket,
+ * ...), at once or later (a reply after the scrape's deadline is dropped). */
+typedef void (*rc_metrics_collect_fn)(void *user, rc_metrics_http *h, unsigned ticket);
+/* Listens on spec (rc_metrics_parse_addr), serving GET and HEAD /metrics.
+ * The listener, or NULL with why in msg; on success msg is the URL. */
+rc_metrics_http *rc_metrics_http_open(struct ev_loop *loop, const char *spec,
+                                      rc_metrics_collect_fn collect, void *user, char *msg,
+                                      size_t cap);
+void rc_metrics_http_reply(rc_metrics_http *h, unsigned ticket, const char *text, size_t len);
 /* Closes the listener and any scrape in progress. */
+void rc_metrics_http_close(rc_metrics_http *h);
+/* In a child just forked: closes the descriptors only (the loop and the
+ * memory are the parent's business; the child never uses them). */
+void rc_metrics_http_close_fds(rc_metrics_http *h);
+
+/* The one-process server's: its own counters, answered at once. 0, or -1
+ * (logged). */
+struct rc_server;
+int rc_metrics_http_start(struct rc_server *s, const char *spec);
 void rc_metrics_http_stop(struct rc_server *s);
+/* s's counters and the gauges read now, as rc_metrics_render's text. */
+void rc_metrics_text(struct rc_server *s, rc_buf *out);
+
+/* metrics_workers.c: --metrics under --workers. The supervisor serves
+ * the port and, at each scrape, asks every worker over a socketpair made
+ * before its fork, for at most RC_METRICS_WORKER_WAIT seconds. */
+#define RC_METRICS_WORKER_WAIT 1.0
+typedef struct rc_metrics_sup rc_metrics_sup;
+/* The supervisor's listener on its loop; NULL with why in msg (on success
+ * msg is the URL). */
+rc_metrics_sup *rc_metrics_sup_open(struct ev_loop *loop, const char *spec, int nworkers, char *msg,
+                                    size_t cap);
+/* Around the fork of worker index: a new channel before (the previous
+ * worker's of that index is closed: it is dead, or draining), then in the
+ * child every supervisor descriptor closed and the child's end kept for
+ * rc_metrics_worker_start, in the parent the child's end closed. */
+void rc_metrics_sup_prefork(rc_metrics_sup *m, int index);
+void rc_metrics_sup_child(rc_metrics_sup *m, int index);
+void rc_metrics_sup_forked(rc_metrics_sup *m, int index);
+void rc_metrics_sup_close(rc_metrics_sup *m);
+/* In a worker: answers the supervisor's requests on s's loop. Returns
+ * true when this process is such a worker (then it opens no listener). */
+bool rc_metrics_worker_start(struct rc_server *s);
+void rc_metrics_worker_stop(struct rc_server *s);
 
 #endif

@@ -77,11 +77,11 @@ int rc_srv_redis_start(rc_server *s) {
     rc_redis_url_describe(&url, s->redis_desc, sizeof s->redis_desc);
     rc_srv_log(s, RC_LOG_INFO, "redis: connecting to %s (keys %s*)", s->redis_desc,
                s->redis_prefix);
-    /* With stores shared through it, reconnect attempts at most ~0.5 s
+    /* With stores shared through it, reconnect attempts at most 0.3 s
      * apart while Redis is away: every process converges within a second
      * of its return (docs/guide/shared-state.md). */
     rc_redis_options o = {0};
-    if (rc_store_first()) o.backoff_max_s = 0.5;
+    if (rc_store_first()) o.backoff_max_s = 0.25; /* +/- 20 % */
     s->redis = rc_redis_start(s->loop, &url, &o, on_health, s, err, sizeof err);
     if (s->redis) {
         err[0] = '\0'; /* a build without stores returns NULL with no error */

@@ -23,7 +23,9 @@
  *   keys.c      state token keys: the secret read once, kept off the environment
  *   listen.c    listening sockets of our own (workers, the dev runner)
  *   metrics.c   counters and their Prometheus text; metrics_http.c serves
- *               them on --metrics' own listener
+ *               them on --metrics' own listener; under --workers the
+ *               supervisor serves it and asks each worker
+ *               (metrics_workers.c), merging their texts (metrics_merge.c)
  *
  * Everything runs on the loop thread except rc_app_post, rc_app_stop and
  * rc_session_handle_post.
@@ -120,6 +122,7 @@ struct rc_server {
     rc_peers peers;     /* peers.c: connections per client address, and their rate */
     rc_metrics metrics; /* metrics.c: counters, bumped on the loop thread */
     struct rc_metrics_http *metrics_http; /* metrics_http.c: --metrics, or NULL */
+    struct rc_metrics_chan *metrics_chan; /* metrics_workers.c: a worker's, or NULL */
     /* redis_link.c: the Redis connection (NULL without --redis). */
     struct rc_redis *redis;
     /* The stores shared through it (src/redis/stores.h); NULL without. */

@@ -14,7 +14,15 @@
  *   - SIGHUP restarts the workers one by one: a new worker starts first,
  *     then the old one drains (its clients are told to come back spread
  *     over a window) and exits;
- *   - SIGTERM/SIGINT stop every worker and then the supervisor.
+ *   - SIGTERM/SIGINT stop every worker and then the supervisor;
+ *   - with --metrics it serves the port, asking each worker at each scrape
+ *     (metrics_workers.c).
+ *
+ * Its waits (for a signal, a back-off, a draining worker) run a small
+ * libev loop of its own: signals arrive through a signalfd (they stay
+ * blocked, as sigtimedwait wanted them), and the /metrics listener and the
+ * workers' channels are served meanwhile. The sequence of the supervisor's
+ * steps stays straight-line code; only its waiting serves.
  */
 #define _GNU_SOURCE /* SOCK_NONBLOCK, SOCK_CLOEXEC */
 #include <errno.h>
@@ -23,7 +31,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ev.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -57,8 +67,80 @@ typedef struct entry {
     void *arg;
 } entry;
 
+/* The supervisor's loop (see the top). One supervisor per process. */
+static struct {
+    struct ev_loop *loop;
+    int sfd; /* signalfd of the blocked signals */
+    ev_io sig_io;
+    ev_timer timer;
+    int sig; /* the signal read by on_sigfd, or 0 */
+    bool timed_out;
+    rc_metrics_sup *metrics; /* --metrics, or NULL */
+} sup = {.sfd = -1};
+
+static void on_sigfd(struct ev_loop *loop, ev_io *w, int revents) {
+    (void)loop;
+    (void)revents;
+    struct signalfd_siginfo si;
+    if (read(w->fd, &si, sizeof si) == (ssize_t)sizeof si) sup.sig = (int)si.ssi_signo;
+}
+
+static void on_timer(struct ev_loop *loop, ev_timer *w, int revents) {
+    (void)loop;
+    (void)w;
+    (void)revents;
+    sup.timed_out = true;
+}
+
+/* The loop, with the signals of set (blocked already) and --metrics'
+ * listener. 0, or -1 (said). */
+static int sup_open(const rc_app *cfg, int nworkers, const sigset_t *set) {
+    sup.loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOENV | EVFLAG_NOSIGMASK);
+    sup.sfd = signalfd(-1, set, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (!sup.loop || sup.sfd < 0) {
+        say("cannot create the supervisor's loop: %s", strerror(errno));
+        return -1;
+    }
+    ev_io_init(&sup.sig_io, on_sigfd, sup.sfd, EV_READ);
+    ev_io_start(sup.loop, &sup.sig_io);
+    ev_timer_init(&sup.timer, on_timer, 0.0, 0.0);
+    if (cfg->metrics) {
+        char msg[300];
+        sup.metrics = rc_metrics_sup_open(sup.loop, cfg->metrics, nworkers, msg, sizeof msg);
+        if (!sup.metrics) {
+            say("%s", msg);
+            return -1;
+        }
+        say("metrics on %s (every worker's)", msg);
+    }
+    return 0;
+}
+
+static void sup_close(void) {
+    rc_metrics_sup_close(sup.metrics);
+    sup.metrics = NULL;
+    if (sup.loop) {
+        ev_io_stop(sup.loop, &sup.sig_io);
+        ev_timer_stop(sup.loop, &sup.timer);
+        ev_loop_destroy(sup.loop);
+    }
+    if (sup.sfd >= 0) close(sup.sfd);
+    sup.loop = NULL;
+    sup.sfd = -1;
+}
+
+/* In a worker just forked: the supervisor's descriptors closed. Its loop
+ * is destroyed without a call into the kernel's epoll (libev only closes
+ * the descriptor), so the parent's registrations are untouched. */
+static void sup_forget_in_child(int index) {
+    if (sup.metrics) rc_metrics_sup_child(sup.metrics, index);
+    ev_loop_destroy(sup.loop);
+    close(sup.sfd);
+}
+
 static pid_t spawn(const entry *e, int index, const sigset_t *old_mask) {
     fflush(stderr);
+    if (sup.metrics) rc_metrics_sup_prefork(sup.metrics, index);
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
@@ -69,10 +151,12 @@ static pid_t spawn(const entry *e, int index, const sigset_t *old_mask) {
          * the prctl (reparented already) is checked for by hand. */
         prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (getppid() != parent) _exit(0);
+        sup_forget_in_child(index);
         sigprocmask(SIG_SETMASK, old_mask, NULL);
         signal(SIGHUP, SIG_IGN); /* rolling restarts are the parent's */
         _exit(e->fn(e->arg, index));
     }
+    if (sup.metrics) rc_metrics_sup_forked(sup.metrics, index);
     return pid;
 }
 
@@ -91,13 +175,20 @@ static int start_worker(const entry *e, worker *w, const sigset_t *old_mask) {
  * SIGTERM that arrives mid-restart must still stop everything. */
 static bool stop_seen, hup_seen;
 
-/* Waits for a signal or up to `timeout` seconds; returns the signal or 0. */
+/* Waits for a signal or up to `timeout` seconds, serving the loop
+ * meanwhile; returns the signal or 0. */
 static int wait_signal(const sigset_t *set, double timeout) {
-    struct timespec ts = {(time_t)timeout, (long)((timeout - (double)(time_t)timeout) * 1e9)};
-    int sig = sigtimedwait(set, NULL, &ts);
+    (void)set; /* the signalfd's */
+    sup.sig = 0;
+    sup.timed_out = false;
+    ev_timer_set(&sup.timer, timeout > 0 ? timeout : 0.0, 0.0);
+    ev_timer_start(sup.loop, &sup.timer);
+    while (!sup.sig && !sup.timed_out) ev_run(sup.loop, EVRUN_ONCE);
+    ev_timer_stop(sup.loop, &sup.timer);
+    int sig = sup.sig;
     if (sig == SIGTERM || sig == SIGINT) stop_seen = true;
     if (sig == SIGHUP) hup_seen = true;
-    return sig < 0 ? 0 : sig;
+    return sig;
 }
 
 /* Reaps a specific child within `timeout` seconds (SIGKILL after). */
@@ -131,6 +222,24 @@ static bool refuse_stores(const rc_app *cfg, int nworkers) {
         "writer), or share the stores through Redis (--redis URL)",
         nworkers, shared);
     return true;
+}
+
+/* SIGHUP: each worker replaced by a new one, which listens before the old
+ * one drains. */
+static void rolling_restart(const entry *e, worker *w, int nworkers, const sigset_t *set,
+                            const sigset_t *old) {
+    say("rolling restart of %d workers", nworkers);
+    for (int i = 0; i < nworkers && !stop_seen; i++) {
+        pid_t old_pid = w[i].pid;
+        if (start_worker(e, &w[i], old) < 0) continue;
+        /* Let the new one listen before the old one drains. */
+        wait_signal(set, 0.2);
+        if (old_pid > 0) {
+            kill(old_pid, SIGTERM);
+            reap(old_pid, set, 5.0);
+        }
+    }
+    say("rolling restart done");
 }
 
 int rc_run_supervisor(rc_app *cfg, int nworkers, rc_worker_fn worker_fn, void *arg) {
@@ -171,9 +280,14 @@ int rc_run_supervisor(rc_app *cfg, int nworkers, rc_worker_fn worker_fn, void *a
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
     sigprocmask(SIG_BLOCK, &set, &old);
-
     worker *w = calloc((size_t)nworkers, sizeof *w);
-    if (!w) return 1;
+    if (!w || sup_open(cfg, nworkers, &set) < 0) {
+        sup_close();
+        free(w);
+        if (reserve >= 0) close(reserve);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        return 1;
+    }
     say("starting %d workers on port %d", nworkers, cfg->port);
     for (int i = 0; i < nworkers; i++) {
         w[i].index = i;
@@ -188,18 +302,7 @@ int rc_run_supervisor(rc_app *cfg, int nworkers, rc_worker_fn worker_fn, void *a
             running = false;
         } else if (hup_seen) {
             hup_seen = false;
-            say("rolling restart of %d workers", nworkers);
-            for (int i = 0; i < nworkers && !stop_seen; i++) {
-                pid_t old_pid = w[i].pid;
-                if (start_worker(&e, &w[i], &old) < 0) continue;
-                /* Let the new one listen before the old one drains. */
-                wait_signal(&set, 0.2);
-                if (old_pid > 0) {
-                    kill(old_pid, SIGTERM);
-                    reap(old_pid, &set, 5.0);
-                }
-            }
-            say("rolling restart done");
+            rolling_restart(&e, w, nworkers, &set, &old);
         }
         /* Reap whatever died and restart it. */
         for (;;) {
@@ -238,6 +341,7 @@ int rc_run_supervisor(rc_app *cfg, int nworkers, rc_worker_fn worker_fn, void *a
     for (int i = 0; i < nworkers; i++)
         if (w[i].pid > 0) reap(w[i].pid, &set, 3.0);
     free(w);
+    sup_close();
     if (reserve >= 0) close(reserve);
     sigprocmask(SIG_SETMASK, &old, NULL);
     say("stopped");

@@ -1,11 +1,11 @@
 /*
  * Store backends: who decides a batch of store writes. The in-memory one
- * (memory.c) applies it at once and says so. A backend that shares stores
- * between processes (Redis, a later issue) will send the batch with each
- * write's base version, apply it when confirmed (rc_store_batch_apply),
- * refuse it when a value moved meanwhile, and apply other processes'
- * committed changes as they arrive (rc_store_apply_value / _item); attach
- * lets it load a store's current value and subscribe to its changes.
+ * (memory.c) applies it at once and says so. The one that shares stores
+ * between processes (src/redis/stores.c, installed with --redis through
+ * rc_store_set_backend) sends the batch with each write's base version and
+ * mode, applies it when confirmed, refuses it when a value it read moved
+ * meanwhile, and applies other processes' committed changes as they arrive
+ * (rc_store_apply_value_at / _item_at); attach lets it see every store.
  */
 #ifndef RC_STORE_BACKEND_H
 #define RC_STORE_BACKEND_H
@@ -29,7 +29,7 @@ struct rc_store_backend {
     void (*commit)(rc_store_backend *b, rc_store_batch *batch);
 };
 
-/* memory.c: the one backend of this version. */
+/* memory.c: the default backend (and the one for local stores). */
 extern rc_store_backend rc_store_memory;
 
 #endif

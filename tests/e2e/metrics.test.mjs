@@ -3,12 +3,15 @@
 // twice (every change waited for on the protocol: the acks, the
 // resume-failed message, the refusal's status), a refused resume counted
 // under its reason, a refused Host counted at the edge, and the listener's
-// own rules: only GET and HEAD of /metrics, a bounded request head.
+// own rules: only GET and HEAD of /metrics, a bounded request head. With
+// --workers 2, one endpoint served by the supervisor: each worker's series
+// labelled with its index, summing to what the test did, and a scrape that
+// still answers when a worker is SIGKILLed or SIGSTOPped.
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
 import { httpRequest as request, scrapeMetrics as scrape } from './lib/http.mjs';
-import { freePort, startExample } from './lib/server.mjs';
+import { freePort, processTree, startExample } from './lib/server.mjs';
 import { HELLO, connect, handlerTarget as target, wsUrl } from './lib/raw.mjs';
 
 async function start(t) {
@@ -27,6 +30,7 @@ test('events, sessions, refused resumes and refused Hosts are counted', async (t
   assert.ok(before.get('reactc_start_time_seconds') > 1.6e9);
   assert.ok([...before.keys()].some((k) => /^reactc_build_info\{build="[^"]+",app_id="counter"\}$/.test(k)));
   assert.ok(!before.has('reactc_redis_up'), 'no Redis gauges without --redis');
+  assert.ok(![...before.keys()].some((k) => /worker/.test(k)), 'one process: no worker label');
 
   const c = connect(wsUrl(server));
   await c.opened;
@@ -91,7 +95,7 @@ test('only GET and HEAD of /metrics; a head over the bound is answered and close
   await server.stop(2000);
 });
 
-test('--metrics with a bad or busy address, or with --workers 2, stops the start with a reason', async (t) => {
+test('--metrics with a bad or busy address stops the start with a reason', async (t) => {
   const busy = net.createServer();
   await new Promise((resolve) => busy.listen(0, '127.0.0.1', resolve));
   t.after(() => busy.close());
@@ -99,6 +103,130 @@ test('--metrics with a bad or busy address, or with --workers 2, stops the start
     /cannot listen for metrics on 127\.0\.0\.1:\d+: Address already in use/);
   await assert.rejects(startExample('counter', { args: ['--metrics', 'nowhere:'] }),
     /bad metrics address "nowhere:"/);
-  await assert.rejects(startExample('counter', { args: ['--metrics', '0', '--workers', '2'] }),
-    /--metrics serves one process's counters: not with --workers > 1/);
+  await assert.rejects(startExample('counter', { args: ['--metrics', `127.0.0.1:${busy.address().port}`,
+    '--workers', '2'] }), /supervisor: cannot listen for metrics on 127\.0\.0\.1:\d+: Address already in use/);
+});
+
+/** The series of one worker, reactc_worker_up aside: 'name{worker="i",...}'
+ * -> 'name{...}'. */
+function ofWorker(samples, i) {
+  const mine = new Map();
+  for (const [k, v] of samples) {
+    if (k.startsWith('reactc_worker_up{')) continue;
+    const m = k.match(new RegExp(`^([^{]+)\\{worker="${i}",?(.*)\\}$`));
+    if (m) mine.set(m[2] ? `${m[1]}{${m[2]}}` : m[1], v);
+  }
+  return mine;
+}
+
+async function startWorkers(t) {
+  const server = await startExample('counter', { args: ['--workers', '2', '--metrics', '0'] });
+  t.after(() => server.kill());
+  const log = await server.waitStderr(/metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/);
+  const mport = Number(log.match(/metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/)[1]);
+  // Both workers answer once they run their loops: scraped until they do
+  // (a worker forked a moment ago is reported down, not waited for).
+  let s;
+  for (const until = Date.now() + 10000; Date.now() < until;) {
+    s = await scrape(mport);
+    if (s.get('reactc_worker_up{worker="0"}') === 1 && s.get('reactc_worker_up{worker="1"}') === 1) break;
+  }
+  assert.equal(s.get('reactc_worker_up{worker="0"}'), 1);
+  assert.equal(s.get('reactc_worker_up{worker="1"}'), 1);
+  return { server, mport };
+}
+
+test('--workers 2: one endpoint, each worker\'s series under its label, summing to what was done', async (t) => {
+  const { server, mport } = await startWorkers(t);
+  const first = await scrape(mport);
+  assert.ok(!first.has('reactc_sessions_live'), 'every sample carries a worker label');
+  for (const i of [0, 1]) {
+    assert.equal(ofWorker(first, i).get('reactc_sessions_live'), 0);
+    assert.equal(ofWorker(first, i).get('reactc_events_total'), 0);
+  }
+
+  // Sessions until both workers hold one (the kernel spreads connections
+  // over the SO_REUSEPORT listeners); each one's worker is the one whose
+  // live count went up in the scrape after its tree arrived.
+  const clients = [];
+  const live = [0, 0];
+  while ((live[0] === 0 || live[1] === 0) && clients.length < 64) {
+    const c = connect(wsUrl(server));
+    await c.opened;
+    c.ws.send(HELLO);
+    c.tree = await c.next((m) => m.type === 'layout-update');
+    const s = await scrape(mport);
+    const now = [0, 1].map((i) => ofWorker(s, i).get('reactc_sessions_live'));
+    c.worker = now[0] > live[0] ? 0 : 1;
+    assert.equal(now[c.worker], live[c.worker] + 1, `one new session: ${now} after ${live}`);
+    live.splice(0, 2, ...now);
+    clients.push(c);
+  }
+  assert.ok(live[0] > 0 && live[1] > 0, `both workers got a session in ${clients.length}: ${live}`);
+
+  // Session k clicks k+1 times, each click acknowledged before the scrape.
+  const events = [0, 0];
+  for (const [k, c] of clients.entries()) {
+    for (let seq = 1; seq <= k + 1; seq++)
+      c.ws.send(JSON.stringify({ type: 'layout-event', target: target(c.tree.model, 'increment'), data: [{}], seq }));
+    await c.next((m) => m.ack === k + 1);
+    events[c.worker] += k + 1;
+  }
+  const s = await scrape(mport);
+  for (const i of [0, 1]) {
+    const w = ofWorker(s, i);
+    assert.equal(w.get('reactc_sessions_live'), clients.filter((c) => c.worker === i).length, `worker ${i}`);
+    assert.equal(w.get('reactc_events_total'), events[i], `worker ${i}`);
+    assert.ok([...w.keys()].some((k) => /^reactc_build_info\{build="[^"]+",app_id="counter"\}$/.test(k)));
+    assert.equal(w.get('reactc_resumes_total{outcome="fresh"}'), 0);
+  }
+  const sum = (name) => [0, 1].reduce((a, i) => a + ofWorker(s, i).get(name), 0);
+  assert.equal(sum('reactc_sessions_live'), clients.length);
+  assert.equal(sum('reactc_events_total'), clients.length * (clients.length + 1) / 2);
+
+  // kill -9 of a worker: the scrape still answers; that worker is down, or
+  // already restarted from zero.
+  const victim = Number(processTree(server.proc.pid)[1]);
+  process.kill(victim, 'SIGKILL');
+  const log = await server.waitStderr(new RegExp(`worker (\\d) \\(pid ${victim}\\) killed by signal 9`));
+  const dead = Number(log.match(new RegExp(`worker (\\d) \\(pid ${victim}\\) killed`))[1]);
+  const after = await scrape(mport);
+  const restarted = ofWorker(after, dead);
+  if (after.get(`reactc_worker_up{worker="${dead}"}`) === 1) {
+    assert.equal(restarted.get('reactc_events_total'), 0);
+    assert.equal(restarted.get('reactc_sessions_live'), 0);
+  } else {
+    assert.equal(after.get(`reactc_worker_up{worker="${dead}"}`), 0);
+    assert.equal(restarted.size, 0, 'no series of a worker that is down');
+  }
+  const alive = ofWorker(after, 1 - dead);
+  assert.equal(alive.get('reactc_events_total'), events[1 - dead]);
+  for (const c of clients) c.ws.close();
+  await server.stop(5000);
+});
+
+test('--workers 2: a worker that cannot answer (SIGSTOP) is reported down within the wait', async (t) => {
+  const { server, mport } = await startWorkers(t);
+  const stopped = Number(processTree(server.proc.pid)[1]);
+  process.kill(stopped, 'SIGSTOP');
+  t.after(() => { try { process.kill(stopped, 'SIGCONT'); } catch { /* gone */ } });
+  const began = Date.now();
+  const s = await scrape(mport);
+  const took = Date.now() - began;
+  const up = [0, 1].map((i) => s.get(`reactc_worker_up{worker="${i}"}`));
+  assert.deepEqual(up.slice().sort(), [0, 1], `one worker down: ${up}`);
+  const down = up.indexOf(0);
+  assert.equal(ofWorker(s, down).size, 0, 'its series are left out');
+  assert.equal(ofWorker(s, 1 - down).get('reactc_sessions_live'), 0);
+  assert.ok(took < 4000, `answered within the wait (${took} ms), not the scrape's 5 s deadline`);
+  process.kill(stopped, 'SIGCONT');
+  // Back: its next answer counts again (its late one was dropped).
+  let again;
+  for (const until = Date.now() + 10000; Date.now() < until;) {
+    again = await scrape(mport);
+    if (again.get(`reactc_worker_up{worker="${down}"}`) === 1) break;
+  }
+  assert.equal(again.get(`reactc_worker_up{worker="${down}"}`), 1);
+  assert.equal(ofWorker(again, down).get('reactc_sessions_live'), 0);
+  await server.stop(5000);
 });

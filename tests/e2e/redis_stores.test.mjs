@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { execFile } from 'node:child_process';
 import { useBrowser } from './lib/suite.mjs';
 import { gotoApp, MOUNT, text, todoTexts, waitText } from './lib/page.mjs';
 import { startProxy } from './lib/proxy.mjs';
@@ -41,9 +42,13 @@ async function redisFixture(t) {
   return fx;
 }
 
+// --token-interval 60000: after its first tree a tab gets no paced token
+// for a minute, so it still holds every event it sent when its process is
+// killed, and replays them all on the next one: the marks in Redis must
+// skip every one that committed.
 async function startDashboard(t, redis, port) {
   const s = await startExample('dashboard', {
-    args: ['--redis', redis.url, '--state', stateDir(), '--log-level', 'info'],
+    args: ['--redis', redis.url, '--state', stateDir(), '--log-level', 'info', '--token-interval', '60000'],
     env: { REACTC_SECRET: SECRET },
     port,
   });
@@ -118,6 +123,11 @@ test('two dashboards over one Redis: propagation, kill -9 of a process, Redis ou
     await connected(a);
     await waitText(a.page, '#fan-state', on ? 'on' : 'off');
     await waitText(b.page, '#fan-state', on ? 'on' : 'off');
+    // Every toggle A made was replayed into process 2 and skipped there (its
+    // mark in Redis), and those batches were confirmed before the first
+    // tree's token (which the client takes in place of its events) was sealed.
+    await s2.waitStderr(/replayed event skipped/);
+    await s2.waitStderr(/batch\(es\) at Redis confirmed before a token/);
 
     // A second process again (the first one's port), A's tab moved there.
     const s3 = await startDashboard(t, redis, s1.port);
@@ -243,6 +253,119 @@ test('--workers 2 with --redis and a shared store: every tab sees every write', 
     for (const tab of tabs) assert.deepEqual(await todoTexts(tab), ['item 0', 'item 1', 'item 2', 'item 3']);
   } catch (e) {
     e.message += `\n${server.stderr()}`;
+    throw e;
+  }
+});
+
+/** redis-cli against the test's Redis; resolves with its output lines. */
+function redisCli(port, ...args) {
+  return new Promise((resolve, reject) => {
+    execFile('redis-cli', ['-p', String(port), '--raw', ...args], (err, out) => (err ? reject(err) : resolve(out.split('\n').filter((l) => l !== ''))));
+  });
+}
+
+test('an update whose value moved in Redis is refused, and the page shows Redis\' value', { timeout: 60000 }, async (t) => {
+  const redis = await redisFixture(t);
+  const s1 = await startExample('todo', {
+    args: ['--shared', '--redis', redis.url, '--log-level', 'info'],
+    env: { REACTC_SECRET: SECRET },
+  });
+  t.after(() => s1.kill());
+  try {
+    const a = await openTodo(t, s1.url);
+    await add(a, 'milk');
+    const hash = 'reactc:todo:s:todos';
+    const all = await redisCli(redis.port, 'HGETALL', hash);
+    const i = all.findIndex((f) => f.startsWith('i:'));
+    const [ver, order] = all[i + 1].split(' ');
+    // Another writer's change, not published: this process still holds the
+    // old version, so the tick (rc_store_update_item, a compare-and-set on
+    // the version it read) is refused, and the refusal re-reads the store.
+    await redisCli(redis.port, 'HSET', hash, all[i], `${Number(ver) + 10} ${order} {"text":"MILK","done":false}`);
+    await redisCli(redis.port, 'HINCRBY', hash, '#', '10');
+    await a.click('#todos li:nth-child(1) input.toggle');
+    await waitText(a, '#todos li:nth-child(1) span.text', 'MILK');
+    await s1.waitStderr(/store batch refused: a value it read/);
+    assert.equal(await a.$eval('#todos li', (e) => e.classList.contains('done')), false);
+    // Ticked again, on the fresh version: committed.
+    await a.click('#todos li:nth-child(1) input.toggle');
+    await a.waitForFunction(() => document.querySelector('#todos li').classList.contains('done'));
+    const rec = await redisCli(redis.port, 'HGET', hash, all[i]);
+    assert.match(rec[0], /"done":true/);
+  } catch (e) {
+    e.message += `\n${s1.stderr()}`;
+    throw e;
+  }
+});
+
+// A batch whose reply is lost: Redis stops answering (SIGSTOP) with the
+// toggle's script in its socket buffer; the PING deadline drops both
+// connections, the batch is kept (outcome unknown) and its tab waits.
+// SIGCONT: Redis runs the buffered script (the toggle commits) and the
+// process, reconnected, sends the batch again with the same identity: the
+// mark makes it "replayed". The fan was toggled exactly once.
+test('a batch in flight when Redis stops answering is sent again after the reconnect, exactly once', { timeout: 60000 }, async (t) => {
+  const redis = await redisFixture(t);
+  const s1 = await startDashboard(t, redis);
+  const p1 = await startProxy(s1.port);
+  t.after(() => p1.close());
+  try {
+    const a = await openTab(t, p1);
+    assert.equal(await text(a.page, '#fan-state'), 'off');
+    redis.server.proc.kill('SIGSTOP');
+    t.after(() => { try { redis.server.proc.kill('SIGCONT'); } catch { /* gone */ } });
+    await toggle(a);
+    await s1.waitStderr(/redis: down/, 10000);
+    assert.equal(await text(a.page, '#fan-state'), 'off', 'applied before Redis confirmed it');
+    redis.server.proc.kill('SIGCONT');
+    await s1.waitStderr(/replayed event skipped/, 10000);
+    await waitText(a.page, '#fan-state', 'on');
+    await offline(a, false);
+    // A later toggle commits normally: off again.
+    await toggle(a);
+    await waitText(a.page, '#fan-state', 'off');
+    const fresh = await openTab(t, p1);
+    assert.equal(await text(fresh.page, '#fan-state'), 'off');
+  } catch (e) {
+    e.message += `\n${s1.stderr()}`;
+    throw e;
+  }
+});
+
+// A duplicated tab copies its original's session storage (its session id,
+// token and the events that token does not hold yet) and resumes into a
+// new session id, replaying those events: the original's mark is copied in
+// Redis (mark:<from> to mark:<to>) before the replay, which is skipped.
+test('a duplicated tab does not apply its original\'s toggle again (marks copied in Redis)', { timeout: 60000 }, async (t) => {
+  const redis = await redisFixture(t);
+  const s1 = await startExample('dashboard', {
+    args: ['--redis', redis.url, '--state', stateDir(), '--log-level', 'info', '--token-interval', '60000'],
+    env: { REACTC_SECRET: SECRET },
+  });
+  t.after(() => s1.kill());
+  const p1 = await startProxy(s1.port);
+  t.after(() => p1.close());
+  try {
+    const a = await openTab(t, p1);
+    await toggle(a);
+    await waitText(a.page, '#fan-state', 'on');
+    const storage = await a.page.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
+    assert.match(storage, /layout-event/, 'the original still holds its toggle');
+    const { page } = await browser.openPage(t);
+    page.setDefaultTimeout(20000);
+    await page.addInitScript((d) => {
+      if (sessionStorage.getItem('__duplicated')) return;
+      for (const [k, v] of JSON.parse(d)) sessionStorage.setItem(k, v);
+      sessionStorage.setItem('__duplicated', '1');
+    }, storage);
+    await gotoApp(page, `${p1.url}/`, '#fan');
+    await s1.waitStderr(/replayed event skipped/);
+    assert.equal(await text(page, '#fan-state'), 'on');
+    assert.equal(await text(a.page, '#fan-state'), 'on');
+    await page.click('#fan');
+    await waitText(a.page, '#fan-state', 'off');
+  } catch (e) {
+    e.message += `\n${s1.stderr()}`;
     throw e;
   }
 });

@@ -167,15 +167,25 @@ test('reactc-secret prints a b64: secret of 32 bytes that a server takes', async
   await server.stop(2000);
 });
 
-test('under reactc-dev: the secret reaches the versions by a pipe, in no environ', { timeout: 60000 }, async (t) => {
+test('under reactc-dev: the secret reaches the versions by a pipe, in no environ; nor does a Redis password', { timeout: 60000 }, async (t) => {
   const secret = fresh();
   const copy = await exampleCopy('counter');
   t.after(() => copy.remove());
-  const dev = await startDev(copy, { env: { REACTC_SECRET: secret } });
+  // Port 1: nothing answers there; the version retries in the background.
+  const password = 'pw' + randomBytes(12).toString('hex');
+  const dev = await startDev(copy, {
+    env: { REACTC_SECRET: secret, REACTC_REDIS: `redis://:${password}@127.0.0.1:1` },
+  });
   t.after(() => dev.kill());
   const pids = processTree(dev.pid);
   assert.ok(pids.length >= 2, `the runner and a version: ${pids}`);
   assertNotInEnviron(pids, secret);
+  for (const pid of pids) {
+    const env = readFileSync(`/proc/${pid}/environ`, 'latin1');
+    assert.ok(!env.includes(password), `the Redis password is in /proc/${pid}/environ`);
+  }
+  // The version did get the URL (it tries that Redis, password masked).
+  await dev.waitLog(/redis: connecting to redis:\/\/:\*\*\*@127\.0\.0\.1:1\/0/);
   // The version opened the keys of that secret: its token resumes on a
   // plain server of the same app id (the program's name, counter) and secret.
   const url = dev.url.replace(/^http/, 'ws') + '_reactc/stream';
