@@ -828,7 +828,8 @@ typedef struct rc_app {
     const char *app_id;
     const char *build_id; /* reported in tokens (default: the executable's size+mtime) */
     uint32_t token_ttl;   /* seconds, default 86,400 */
-    size_t max_token;     /* bytes, default 64 KiB: bigger tokens are not sent */
+    size_t max_token;     /* bytes, default 64 KiB: bigger tokens are not sent
+                             (with redis: kept there, the client holds a reference) */
     uint32_t grace_ms; /* a disconnected session is kept this long for re-attach (default 60,000) */
     uint32_t drain_ms; /* on shutdown, clients reconnect spread over this window (default 2,000) */
     /* At most one state token per this interval per session (default 250

@@ -4,13 +4,20 @@
  * A session's code is split by concern; calls go down this list, never up:
  *
  *   session_protocol.c  each incoming message: hello, layout-event, ping, sleep
+ *   session_park.c      with --redis, a resuming hello waits for the session's
+ *                       newest snapshot in Redis (bounded), then goes on
  *   session_resume.c    a hello that names a session: re-attach, resume, fresh
  *   session.c           lifecycle: create, free (only here), detach, grace
  *                       period, the session-id index
  *   session_render.c    layout start, event dispatch and replay, the flush of
  *                       renders into messages, the pending list
  *   session_tokens.c    when a state token is sealed and sent (pacing)
+ *   session_snapshot.c  with --redis, each token also stored as the session's
+ *                       newest snapshot; references confirmed
  *   session_io.c        the connection: frames in, messages out, close
+ *
+ * (session.c's free tells session_park.c that a parked hello's session
+ * is gone: the one call up the list, a teardown.)
  *
  * Nothing is rendered on receipt: the layout says it is dirty (on_dirty) and
  * the session joins the server's pending list, which the loop flushes once

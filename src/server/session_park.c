@@ -45,7 +45,9 @@ void rc_session_park_forget(rc_session *se) {
  * leaves it (a re-attach moves the connection to the held session, and
  * the shell goes). */
 static void decide(rc_session *se, const char *hello, size_t len, const rc_snap_found *found) {
-    if (se->closing || !se->wsi) return; /* its close frees it */
+    /* Its close frees it; at shutdown (the Redis connection stops first,
+     * answering NULL) nothing new starts. */
+    if (se->closing || !se->wsi || se->server->shutting_down) return;
     rc_message m;
     char err[160];
     if (rc_wire_parse(hello, len, &m, err, sizeof err) < 0) {
@@ -82,11 +84,16 @@ static void on_reply(void *user, const redisReply *reply) {
     if (se) {
         unlink_fetch(f);
         rc_snap_found found = {RC_SNAP_UNAVAILABLE, NULL, NULL};
+        /* An error is Redis's answer, but most say "not now" (LOADING after
+         * a restart, BUSY): a reference token then waits rather than lose
+         * its session. A key of another type holds no snapshot. */
+        if (reply && reply->type == REDIS_REPLY_ERROR && !strncmp(reply->str, "WRONGTYPE", 9))
+            found.status = RC_SNAP_NONE;
         if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2) {
             found.status = RC_SNAP_NONE;
             if (is_string(reply->element[0]) && is_string(reply->element[1]))
-                found = (rc_snap_found){RC_SNAP_FOUND, reply->element[0]->str,
-                                        reply->element[1]->str};
+                found =
+                    (rc_snap_found){RC_SNAP_FOUND, reply->element[0]->str, reply->element[1]->str};
         }
         if (found.status == RC_SNAP_NONE) se->server->metrics.fetches[RC_FETCH_MISSING]++;
         if (found.status == RC_SNAP_UNAVAILABLE)

@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "resume/accept.h"
-#include <stdlib.h>
+#include "resume/newest.h"
 #include "core/host.h"
 #include "server/session.h"
 #include "store/marks.h"
@@ -84,8 +84,18 @@ static const char *const source_words[RC_SOURCE_NSOURCES] = {
 /* A new layout restored from the accepted token (or snapshot), then the
  * events the client held: those the snapshot holds already (seq at or
  * below its last_seq) are skipped by the replay. */
+/* A session resumed from its client's token while Redis did not answer
+ * goes on from that token, which may be older than what Redis holds (a
+ * rollback, a lost token): its versions jump this far ahead, so that once
+ * Redis is back the life the user carries on with replaces the snapshot
+ * there instead of being kept out by the newer-only rule, and a later
+ * resume does not take the older branch. At the default token_interval a
+ * session seals at most 4 tokens a second for at most token_ttl (a day
+ * by default): about 350,000 versions, under 2^20. */
+#define DEGRADED_JUMP ((uint64_t)1 << 20)
+
 static void resume(rc_session *se, rc_resume *r, bool id_taken, const rc_message *m,
-                   rc_resume_source source) {
+                   rc_resume_source source, const rc_resume *redis, bool degraded) {
     rc_server *s = se->server;
     /* A live session with this id (a duplicated tab shares sessionStorage):
      * resume the state into a new session id rather than steal it. */
@@ -100,12 +110,15 @@ static void resume(rc_session *se, rc_resume *r, bool id_taken, const rc_message
     /* Versions continue from the one restored, so they keep growing per
      * session id across processes (Redis keeps only a newer snapshot). */
     se->token_version = r->claims.version;
+    if (degraded && se->token_version < UINT64_MAX - DEGRADED_JUMP)
+        se->token_version += DEGRADED_JUMP;
     se->last_seq = r->snapshot.meta.last_seq;
-    /* Redis holds this snapshot under this id: a reference to it is good
-     * at once (a copy in a new id has none yet). */
-    if (source != RC_SOURCE_TOKEN && !id_taken) {
-        se->ref_version = r->claims.version;
-        se->ref_seq = r->snapshot.meta.last_seq;
+    /* Redis holds this version (or a newer one) under this id: a
+     * reference to it is good at once, so a session past max_token gives
+     * its client one in the first tree (a copy in a new id has none yet). */
+    if (redis && !id_taken && redis->claims.version >= r->claims.version) {
+        se->ref_version = redis->claims.version;
+        se->ref_seq = redis->snapshot.meta.last_seq;
     }
     if (r->claims.build_tag != s->build_tag)
         rc_srv_log(s, RC_LOG_INFO, "session %s: resuming a token of build %s into %s", se->log_id,
@@ -119,36 +132,24 @@ static void resume(rc_session *se, rc_resume *r, bool id_taken, const rc_message
                source_words[source], (unsigned long long)r->claims.version);
 }
 
-/* Whether text is the decimal of v (the stored version, beside the token). */
-static bool version_is(const char *text, uint64_t v) {
-    char *end;
-    if (!text || *text < '0' || *text > '9') return false;
-    unsigned long long n = strtoull(text, &end, 10);
-    return !*end && n == v;
-}
-
 /* Opens the snapshot Redis returned for the claimed session, with the
  * checks of a client's token (it is one) and a larger size cap. Redis is
  * trusted with availability, not with integrity: a snapshot moved there
- * from another session's key, tampered with, a reference (Redis only ever
- * holds full tokens) or stored beside another version is refused, logged,
- * and the client's token decides alone. */
+ * from another session's key or tampered with is refused, logged, and the
+ * client's token decides alone. */
 static bool open_snapshot(rc_server *s, const rc_message *m, const rc_snap_found *f,
                           rc_resume *out) {
     if (!f || f->status != RC_SNAP_FOUND) return false;
     rc_resume_limits lim =
         rc_resume_limits_default(s->app_tag, RC_SNAPSHOT_MAX_TOKEN, s->cfg.token_ttl);
-    rc_resume_accept(out, &s->keys, m->resume_session, f->token, (uint64_t)time(NULL), &lim);
-    const char *why = out->reason;
-    if (!out->refusal && out->claims.reference) why = "a reference token";
-    else if (!out->refusal && !version_is(f->version, out->claims.version))
-        why = "its stored version is not the token's";
-    else if (!out->refusal) {
+    rc_resume_accept_snapshot(out, &s->keys, m->resume_session, f->version, f->token,
+                              (uint64_t)time(NULL), &lim);
+    if (!out->refusal) {
         s->metrics.fetches[RC_FETCH_FOUND]++;
         return true;
     }
     rc_srv_log(s, RC_LOG_WARN, "redis: a session's snapshot refused (%s); using the client's token",
-               why);
+               out->reason);
     s->metrics.fetches[RC_FETCH_REFUSED]++;
     rc_resume_free(out);
     return false;
@@ -180,17 +181,10 @@ rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m, const r
     rc_resume_limits lim = rc_resume_limits_default(s->app_tag, s->cfg.max_token, s->cfg.token_ttl);
     rc_resume_accept(&r, &s->keys, m->resume_session, m->resume_token, (uint64_t)time(NULL), &lim);
     /* Redis's snapshot only for a client that holds an authentic token of
-     * the session: a session id alone proves nothing. The newer of the two
-     * wins; a reference token has no state of its own, and needs a snapshot
-     * at least as new as itself. */
+     * the session: a session id alone proves nothing. */
     bool have = r.authentic && open_snapshot(s, m, f, &snap);
-    if (have && r.claims.reference && snap.claims.version < r.claims.version) {
-        rc_resume_free(&snap);
-        have = false;
-    }
-    rc_resume *best =
-        have && (r.refusal || r.claims.reference || snap.claims.version > r.claims.version) ? &snap
-                                                                                            : &r;
+    rc_resume_pick pick = rc_resume_newest(&r, have ? &snap : NULL);
+    rc_resume *best = pick == RC_PICK_SNAPSHOT ? &snap : &r;
     rc_session *old = r.id_valid ? rc_session_find(s, r.session) : NULL;
     if (old && old->detached && best->authentic && best->claims.version > old->token_version) {
         /* The copy held here is stale: the tab lived on in another process
@@ -215,9 +209,10 @@ rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m, const r
         rc_srv_log(s, RC_LOG_WARN, "session %s: re-attach refused: no proof of possession",
                    old->log_id);
     }
-    if (best == &r && !r.refusal && r.claims.reference) {
+    if (pick == RC_PICK_NO_SNAPSHOT) {
         if (f && f->status == RC_SNAP_UNAVAILABLE) {
             rc_resume_free(&r);
+            if (have) rc_resume_free(&snap);
             retry_later(se);
             return se;
         }
@@ -231,7 +226,8 @@ rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m, const r
         resume(se, best, old != NULL, m,
                best == &r           ? RC_SOURCE_TOKEN
                : r.claims.reference ? RC_SOURCE_REFERENCE
-                                    : RC_SOURCE_REDIS);
+                                    : RC_SOURCE_REDIS,
+               have ? &snap : NULL, f && f->status == RC_SNAP_UNAVAILABLE);
     rc_resume_free(&r);
     if (have) rc_resume_free(&snap);
     return se;

@@ -31,13 +31,12 @@
  * from the version it was restored at), so they are monotonic per session
  * id across processes. Returns 1 when stored, 0 when a newer or equal one
  * was kept. */
-static rc_redis_script store_script = {
-    "local v = tonumber(redis.call('HGET', KEYS[1], 'v'))\n"
-    "if v and v >= tonumber(ARGV[1]) then return 0 end\n"
-    "redis.call('HSET', KEYS[1], 'v', ARGV[1], 't', ARGV[2])\n"
-    "redis.call('EXPIRE', KEYS[1], ARGV[3])\n"
-    "return 1\n",
-    ""};
+static rc_redis_script store_script = {"local v = tonumber(redis.call('HGET', KEYS[1], 'v'))\n"
+                                       "if v and v >= tonumber(ARGV[1]) then return 0 end\n"
+                                       "redis.call('HSET', KEYS[1], 'v', ARGV[1], 't', ARGV[2])\n"
+                                       "redis.call('EXPIRE', KEYS[1], ARGV[3])\n"
+                                       "return 1\n",
+                                       ""};
 
 /* One write in flight. The session is named by id, never pointed at: it
  * may be gone when Redis answers. */
@@ -71,7 +70,7 @@ static void on_stored(void *user, const redisReply *reply) {
     if (!ok) {
         s->metrics.snapshots[RC_SNAPSHOT_FAILED]++;
         rc_srv_log(s, RC_LOG_DEBUG, "redis: snapshot write failed (%s)",
-                   !reply                              ? "connection lost"
+                   !reply                             ? "connection lost"
                    : reply->type == REDIS_REPLY_ERROR ? reply->str
                                                       : "unexpected reply");
     } else {
@@ -102,8 +101,7 @@ void rc_session_snapshot_store(rc_session *se, const char *token, size_t len, ui
     memcpy(q->id, se->id, RC_SESSION_ID_BYTES);
     if (rc_redis_eval(s->redis, &store_script, on_stored, q, 1, 4, argv, lens) < 0) {
         s->metrics.snapshots[RC_SNAPSHOT_FAILED]++;
-        rc_srv_log(s, RC_LOG_DEBUG, "session %s: snapshot not stored: redis is down",
-                   se->log_id);
+        rc_srv_log(s, RC_LOG_DEBUG, "session %s: snapshot not stored: redis is down", se->log_id);
         free(q);
     }
 }

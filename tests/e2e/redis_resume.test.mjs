@@ -20,6 +20,7 @@ import { scrapeMetrics } from './lib/http.mjs';
 import { gotoApp, todoTexts, waitText } from './lib/page.mjs';
 import { freePort, startExample } from './lib/server.mjs';
 import { useBrowser } from './lib/suite.mjs';
+import { HELLO, connect, wsUrl } from './lib/raw.mjs';
 import { HANDLED, handledToken, onMessages, until } from './lib/wire.mjs';
 
 const SECRET = 'b64:' + randomBytes(32).toString('base64');
@@ -40,6 +41,7 @@ function startRedis(port) {
         clearTimeout(timer);
         resolve({
           proc,
+          port,
           cli: (...a) => execFileSync('redis-cli', ['-p', String(port), ...a], { encoding: 'utf8' }).trim(),
           kill: async () => { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL'); await exited; },
         });
@@ -244,6 +246,7 @@ test('oversize: todo with --max-token 2048 and 40 items resumes on the other pro
   const now = await saved(page, a);
   assert.equal(now.events.length, 0);
   assert.ok(now.token.length < 400, `reference token of ${now.token.length} characters`);
+  t.diagnostic(`reference token: ${now.token.length} characters`);
   assert.equal(tokenVersion(now.token).flags & 2, 2, 'a reference token');
   assert.match(a.stderr(), /its state goes to Redis, the client holds a reference/);
   await moveTab(page, a, b, now, '#new-todo');
@@ -252,6 +255,34 @@ test('oversize: todo with --max-token 2048 and 40 items resumes on the other pro
   assert.equal(starts.at(-1), 'resumed');
   const m = await scrapeMetrics(b.mport);
   assert.equal(m.get('reactc_resume_sources_total{source="reference"}'), 1);
+});
+
+test('a reference token whose snapshot is gone, or on a server without Redis: refused by name (no snapshot), a fresh session', { timeout: 120000 }, async (t) => {
+  const { redis, a, b } = await setup(t, 'todo', { args: ['--max-token', '2048'] });
+  const { page, sent } = await openPage(t, a, '#new-todo');
+  await addItems(page, 30);
+  await handledToken(page, Math.max(...sent.map(([q]) => q)), 20000);
+  const now = await saved(page, a);
+  assert.equal(tokenVersion(now.token).flags & 2, 2, 'a reference token');
+  const hello = JSON.stringify({ ...JSON.parse(HELLO), resume: { session: now.session, token: now.token } });
+  const refused = async (server) => {
+    const c = connect(wsUrl(server));
+    await c.opened;
+    c.ws.send(hello);
+    const r = await c.next((m) => m.type === 'resume-failed');
+    assert.equal((await c.next((m) => m.type === 'layout-update')).start, 'new');
+    c.ws.close();
+    await c.closed;
+    return r.reason;
+  };
+  const plain = await startExample('todo', { args: ['--max-token', '2048'], env: { REACTC_SECRET: SECRET } });
+  t.after(() => plain.kill());
+  assert.equal(await refused(plain), 'reference token, and this server has no redis');
+  redis.cli('DEL', `reactc:todo:snap:${now.session}`);
+  assert.equal(await refused(b), 'reference token, and redis holds no snapshot of its version');
+  const m = await scrapeMetrics(b.mport);
+  assert.equal(m.get('reactc_resume_refusals_total{reason="no_snapshot"}'), 1);
+  assert.equal(m.get('reactc_snapshot_fetches_total{outcome="missing"}'), 1);
 });
 
 test('oversize without Redis (existing behaviour): re-attach on the same process, a fresh session elsewhere', { timeout: 120000 }, async (t) => {
@@ -268,21 +299,42 @@ test('oversize without Redis (existing behaviour): re-attach on the same process
   assert.equal(await page.$$eval('#todos li', (l) => l.length), 0);
 });
 
-test('Redis not answering: the client token still resumes (degraded)', { timeout: 120000 }, async (t) => {
+test('Redis not answering: the client token resumes (degraded, even an old one); the life that goes on then wins once Redis is back', { timeout: 120000 }, async (t) => {
   const { redis, a, b } = await setup(t, 'counter');
   const { page, starts } = await openPage(t, a, '#count');
-  await counterTo(page, 2);
-  await handledToken(page, 2);
-  const now = await saved(page, a);
-  redis.proc.kill('SIGSTOP'); // no answer: found by the PING deadline, or the fetch's
+  await counterTo(page, 1);
+  await handledToken(page, 1);
+  const old = await saved(page, a);
+  await counterTo(page, 4);
+  await handledToken(page, 4);
+  let now = await saved(page, a);
+  await snapshotAt(redis, 'counter', now.session, tokenVersion(now.token).version);
+  const before = tokenVersion(now.token).version;
+  redis.proc.kill('SIGSTOP'); // no answer: found by the fetch's deadline, or the PING's
   t.after(() => redis.proc.kill('SIGCONT'));
-  await moveTab(page, a, b, now, '#count');
-  await waitText(page, '#count', '2');
+  // An old token during the outage: the rollback protection is gone.
+  await moveTab(page, a, b, old, '#count');
+  await waitText(page, '#count', '1');
   assert.equal(starts.at(-1), 'resumed');
-  const m = await scrapeMetrics(b.mport);
+  let m = await scrapeMetrics(b.mport);
   assert.equal(m.get('reactc_snapshot_fetches_total{outcome="unavailable"}'), 1);
   assert.equal(m.get('reactc_resume_sources_total{source="token"}'), 1);
   redis.proc.kill('SIGCONT');
+  await until(async () => (await scrapeMetrics(b.mport)).get('reactc_redis_up') === 1, 'redis up again', 15000);
+  // The user goes on from 1; its versions jumped past what Redis holds,
+  // so the next snapshot replaces the pre-outage one.
+  await counterTo(page, 2);
+  await handledToken(page, 2);
+  now = await saved(page, b);
+  assert.ok(tokenVersion(now.token).version > before + 2 ** 20 - 10, `version ${tokenVersion(now.token).version}`);
+  await snapshotAt(redis, 'counter', now.session, tokenVersion(now.token).version);
+  // A third process resumes that life (2), not the snapshot of 4.
+  const c = await startExample('counter', { args: ['--redis', `redis://127.0.0.1:${redis.port}`], env: { REACTC_SECRET: SECRET } });
+  t.after(() => c.kill());
+  await c.waitStderr(/redis: up/);
+  await moveTab(page, b, c, now, '#count');
+  await waitText(page, '#count', '2');
+  assert.equal(starts.at(-1), 'resumed');
 });
 
 test('Redis unavailable and a reference token: the client keeps retrying, and resumes once Redis answers', { timeout: 120000 }, async (t) => {
@@ -305,4 +357,52 @@ test('Redis unavailable and a reference token: the client keeps retrying, and re
   await page.waitForFunction(() => document.querySelectorAll('#todos li').length === 30, null, { timeout: 30000 });
   assert.deepEqual(await todoTexts(page), texts);
   assert.equal(starts.at(-1), 'resumed');
+});
+
+test('parked hellos: an event or a second hello while waiting closes; a close, the late answer and a shutdown find nothing to touch', { timeout: 60000 }, async (t) => {
+  const { redis, a } = await setup(t, 'counter');
+  t.after(() => redis.proc.kill('SIGCONT'));
+  const c = connect(wsUrl(a));
+  await c.opened;
+  c.ws.send(HELLO);
+  const tree = await c.next((m) => m.type === 'layout-update');
+  const resume = JSON.stringify({ ...JSON.parse(HELLO), resume: { session: tree.session, token: tree.token } });
+  c.ws.close();
+  await c.closed;
+  /** A connection whose resume hello waits for Redis: a ping sent after
+   * it is answered first (the barrier), and no tree has come. */
+  const parked = async () => {
+    const d = connect(wsUrl(a));
+    await d.opened;
+    d.ws.send(resume);
+    d.ws.send('{"type":"ping"}');
+    await d.next((m) => m.type === 'pong');
+    assert.ok(!d.messages.some((m) => m.type === 'layout-update'), 'parked: no tree before the pong');
+    return d;
+  };
+  // Redis stops answering (its socket stays open): each hello parks until
+  // its 1 s deadline, or until the PING deadline (2 s) drops the connection.
+  redis.proc.kill('SIGSTOP');
+  const d1 = await parked();
+  d1.ws.send(JSON.stringify({ type: 'layout-event', target: 'x', data: [{}], seq: 1 }));
+  assert.equal((await d1.closed).code, 1008);
+  const d2 = await parked();
+  d2.ws.send(resume);
+  assert.equal((await d2.closed).code, 1008);
+  const d3 = await parked();
+  d3.ws.close(); // the session goes; its deadline and its answer find nothing
+  await d3.closed;
+  redis.proc.kill('SIGCONT');
+  await until(async () => (await scrapeMetrics(a.mport)).get('reactc_redis_up') === 1, 'redis up again', 15000);
+  const e = connect(wsUrl(a)); // still serving
+  await e.opened;
+  e.ws.send(resume);
+  assert.equal((await e.next((m) => m.type === 'layout-update')).start, 'resumed');
+  e.ws.close();
+  await e.closed;
+  // A shutdown while a hello is parked exits promptly and cleanly.
+  redis.proc.kill('SIGSTOP');
+  await parked();
+  const stopped = await a.stop(3000);
+  assert.equal(stopped.code, 0);
 });
