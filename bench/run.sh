@@ -14,6 +14,9 @@
 #   load         bench/load/run.sh (events vs the raw lws echo, idle memory,
 #                10,000 sessions, churn)
 #   proxy        bench/proxy/run.sh (events/s through HAProxy, 2 workers)
+#   redis        bench/redis/run.sh (stores through Redis: a write seen on
+#                another process, writes/s, counter with --redis vs without,
+#                one change to 10,000 sessions over 2 processes)
 #   first_render bench/first_render/run.sh (connect to first tree; Chromium)
 #   hotreload    node bench/hotreload/run.mjs, if that file exists (its
 #                stdout, a "## Hot reload" section, is included verbatim)
@@ -189,6 +192,7 @@ section_step() {
 
 section_step load "## Server load (bench/load)" 480 env OUT=- "$ROOT/bench/load/run.sh"
 section_step proxy "## Through HAProxy, 2 workers (bench/proxy)" 150 "$ROOT/bench/proxy/run.sh"
+section_step redis "## Stores through Redis (bench/redis)" 100 env QUICK="$QUICK" "$ROOT/bench/redis/run.sh"
 section_step first_render "## First render (bench/first_render)" 180 "$ROOT/bench/first_render/run.sh"
 
 HOT=$ROOT/bench/hotreload/run.mjs
@@ -310,6 +314,22 @@ target_row "Counter token ≤ 200 bytes on the wire" \
 v=$(r store.store_fanout_10000_ms)
 target_row "One store change fanned out to 10,000 subscribed sessions, to the last patch written (in process, sockets apart): ≤ 50 ms (1,000: $(num "$(r store.store_fanout_1000_ms)" 2) ms; $(num "$(r store.store_sub_bytes)" 0) bytes per subscription)" \
     "$(num "$v" 2) ms" "50 ms" "$(isnum "$v" && times "$(awk -v v="$v" 'BEGIN { print v / 50 }')" || echo n/a)" "$(met "$v" "v <= 50")"
+if [ -n "$(r redis.skipped)" ]; then
+    target_row "A store write on one process visible on a page of another through Redis, p50 ≤ 5 ms" "not measured: $(r redis.skipped)" "5 ms" "n/a" "not measured"
+    target_row "Counter events/s at 100 connections with \`--redis\` within 10 % of without (≥ 0.9×)" "not measured: $(r redis.skipped)" "" "n/a" "not measured"
+    target_row "One store change fanned out to 10,000 sessions over 2 processes through Redis, to the last patch received: ≤ 50 ms" "not measured: $(r redis.skipped)" "50 ms" "n/a" "not measured"
+else
+    v=$(r redis.prop.b_p50_us)
+    ms=$(isnum "$v" && awk -v v="$v" 'BEGIN { printf "%.3f", v / 1000 }' || echo "")
+    target_row "A store write on one process visible on a page of another through Redis (click → patch on the other process's page), p50 ≤ 5 ms" \
+        "$(num "$ms" 2) ms (p99: $(num "$(awk -v v="$(r redis.prop.b_p99_us)" 'BEGIN { if (v != "") printf "%.3f", v / 1000 }')" 2) ms)" "5 ms" "$(isnum "$ms" && times "$(awk -v v="$ms" 'BEGIN { print v / 5 }')" || echo n/a)" "$(met "$ms" "v <= 5")"
+    v=$(r redis.counter.ratio_eps)
+    target_row "Counter events/s at 100 connections with \`--redis\` within 10 % of without (≥ 0.9×)" \
+        "$(num "$(r redis.counter.redis_events_per_s)")/s" "without: $(num "$(r redis.counter.plain_events_per_s)")/s" "$(times "$v")" "$(met "$v" "v >= 0.9")"
+    v=$(r redis.fanout.last_p50_ms)
+    target_row "One store change fanned out to $(num "$(r redis.fanout.sessions)") sessions over 2 processes through Redis, click → the last session's patch received (median of $(r redis.fanout.rounds) rounds): ≤ 50 ms" \
+        "$(num "$v" 2) ms (worst $(num "$(r redis.fanout.last_max_ms)" 2) ms)" "50 ms" "$(isnum "$v" && times "$(awk -v v="$v" 'BEGIN { print v / 50 }')" || echo n/a)" "$(met "$v" "v <= 50")"
+fi
 v=$(r parse.worst_ratio)
 target_row "A maximal hostile message (deep, wide, long strings, many keys, many escapes, reals) costs ≤ 3× the parse of a flat array of equal length (rc_wire_parse, worst shape: $(r parse.worst_shape))" \
     "$(num "$(r parse.$(r parse.worst_shape)_us)" 0) µs" "flat: $(num "$(r parse.flat_us)" 0) µs" "$(times "$v")" "$(met "$v" "v <= 3")"
@@ -388,7 +408,7 @@ other_row "Hot reload" "$([ -z "$hot" ] && echo "see the Hot reload section" || 
 ELAPSED=$(( $(date +%s) - START_EPOCH ))
 LOADAVG_END=$(cut -d' ' -f1-3 /proc/loadavg)
 STEPS=""
-for s in diff resume parse store store_publish load proxy first_render hotreload; do
+for s in diff resume parse store store_publish load proxy redis first_render hotreload; do
     [ -n "${STEP_TIME[$s]:-}" ] && STEPS="$STEPS${STEPS:+, }$s ${STEP_TIME[$s]} s"
 done
 {

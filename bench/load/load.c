@@ -25,6 +25,14 @@
  *      times each from connect() to its first whole tree (the layout-update
  *      answering hello) received; each session is closed once timed, so the
  *      next one meets the same server (run the server with --grace 0).
+ *   6. fan-out mode (--fanout ROUNDS): opens --connections sessions, every
+ *      second one on --port2 if given (two processes of one app sharing a
+ *      store); then ROUNDS times: session 0 clicks --button once, and every
+ *      other session's first message after the click is timed from the
+ *      click's send (a store write by one session, shown by every other
+ *      one: bench/redis); a round ends when all have one, or after
+ *      --round-timeout; the next starts --gap seconds later. Reports the
+ *      last arrival of each round and the arrivals of all rounds, per port.
  *
  * --server-pid may be given several times (the workers of a --workers
  * server): their CPU time is summed. --proxy-pid names a reverse proxy whose
@@ -77,6 +85,9 @@ typedef struct options {
     unsigned first; /* > 0: first-render mode with this many sessions */
     unsigned connect_batch;
     bool echo;
+    unsigned fanout; /* > 0: fan-out mode with this many rounds */
+    int port2;       /* fan-out: odd sessions connect here (0: --port) */
+    double gap, round_timeout;
 } options;
 
 static options opt = {
@@ -96,6 +107,10 @@ static options opt = {
     .first = 0,
     .connect_batch = 256,
     .echo = false,
+    .fanout = 0,
+    .port2 = 0,
+    .gap = 0.2,
+    .round_timeout = 5.0,
 };
 
 static void usage(const char *prog) {
@@ -117,7 +132,12 @@ static void usage(const char *prog) {
            "  --settle S           idle mode: wait before reading RSS (default 0.5)\n"
            "  --connect-batch N    handshakes in flight at once (default 256)\n"
            "  --stall S            give up on sessions that make no progress (default 10)\n"
-           "  --timeout S          hard limit on the whole run (default 60)\n",
+           "  --timeout S          hard limit on the whole run (default 60)\n"
+           "  --fanout ROUNDS      fan-out mode: session 0 clicks once per round, every other\n"
+           "                       session's next message is timed from that click\n"
+           "  --port2 N            fan-out: every second session connects to this port\n"
+           "  --gap S              fan-out: pause between rounds (default 0.2)\n"
+           "  --round-timeout S    fan-out: a round gives up on late sessions (default 5)\n",
            prog);
 }
 
@@ -170,6 +190,16 @@ static int parse_args(int argc, char **argv) {
         } else if (strcmp(a, "--idle") == 0) {
             ok = parse_uint(v, 1000000, &u) && u > 0;
             opt.idle = (unsigned)u;
+        } else if (strcmp(a, "--fanout") == 0) {
+            ok = parse_uint(v, 1000000, &u) && u > 0;
+            opt.fanout = (unsigned)u;
+        } else if (strcmp(a, "--port2") == 0) {
+            ok = parse_uint(v, 65535, &u) && u > 0;
+            opt.port2 = (int)u;
+        } else if (strcmp(a, "--gap") == 0) {
+            ok = parse_secs(v, &opt.gap);
+        } else if (strcmp(a, "--round-timeout") == 0) {
+            ok = parse_secs(v, &opt.round_timeout) && opt.round_timeout > 0;
         } else if (strcmp(a, "--first") == 0) {
             ok = parse_uint(v, 1000000, &u) && u > 0;
             opt.first = (unsigned)u;
@@ -207,6 +237,11 @@ static int parse_args(int argc, char **argv) {
     }
     if (opt.idle && opt.first) {
         fprintf(stderr, "%s: --idle and --first exclude each other\n", argv[0]);
+        return -1;
+    }
+    if (opt.fanout && (opt.idle || opt.first || opt.echo || opt.conns < 2)) {
+        fprintf(stderr, "%s: --fanout needs --connections >= 2 and no --idle, --first, --echo\n",
+                argv[0]);
         return -1;
     }
     if (opt.idle) opt.conns = opt.idle;
@@ -338,6 +373,7 @@ typedef struct conn {
     uint64_t sent_ns;     /* when it was sent */
     uint64_t progress_ns; /* last state change (setup phase) */
     uint64_t open_ns;     /* when connect() was called */
+    uint32_t round;       /* fan-out: the last round this session was timed in */
     uint8_t *pend;        /* received bytes not yet processed */
     size_t plen, pcap;
     uint8_t *msg; /* fragmented message being reassembled */
@@ -351,7 +387,7 @@ enum phase { PH_CONNECT, PH_WARMUP, PH_MEASURE, PH_SETTLE, PH_DONE };
 
 static struct {
     int ep;
-    struct sockaddr_in addr;
+    struct sockaddr_in addr, addr2;
     conn *conns;
     unsigned next_open;    /* connections opened so far */
     unsigned inflight;     /* in setup (CONNECTING..FIRST) */
@@ -374,6 +410,17 @@ static struct {
     double cpu_self0, cpu_self1, cpu_srv0, cpu_srv1; /* CPU seconds at both ends */
     double cpu_proxy0, cpu_proxy1;
     uint8_t *rbuf;
+    /* fan-out: the round running (1...), when its click was sent, how many
+     * sessions are still to answer, and per port the arrivals of all rounds
+     * (samples2: --port2's; samples: --port's) and each round's last one */
+    uint32_t round;
+    uint64_t round_sent, round_deadline;
+    unsigned round_left, rounds_done, late;
+    uint64_t round_last[2];
+    bool round_on;
+    uint64_t *samples2;
+    size_t nsamples2, capsamples2;
+    uint64_t *lasts[2]; /* per round: its last arrival on each port */
 } G;
 
 static void conn_error(conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -629,16 +676,31 @@ static bool discover(const uint8_t *m, size_t n) {
     return ok;
 }
 
-static void record(uint64_t rtt) {
-    if (G.nsamples == G.capsamples) {
-        size_t cap = G.capsamples ? G.capsamples * 2 : 1u << 16;
+static void record_in(uint64_t **samples, size_t *n, size_t *capn, uint64_t v) {
+    if (*n == *capn) {
+        size_t cap = *capn ? *capn * 2 : 1u << 16;
         if (cap > (size_t)1 << 28) return; /* 2 GiB of samples: enough */
-        uint64_t *p = realloc(G.samples, cap * sizeof *p);
+        uint64_t *p = realloc(*samples, cap * sizeof *p);
         if (!p) return;
-        G.samples = p;
-        G.capsamples = cap;
+        *samples = p;
+        *capn = cap;
     }
-    G.samples[G.nsamples++] = rtt;
+    (*samples)[(*n)++] = v;
+}
+
+static void record(uint64_t rtt) { record_in(&G.samples, &G.nsamples, &G.capsamples, rtt); }
+
+/* Fan-out: a message on a watching session (not session 0) after the
+ * round's click: the first one in this round is its arrival. */
+static void fanout_arrival(conn *c) {
+    if (c->id == 0 || !G.round || c->round == G.round || !G.round_left) return;
+    uint64_t dt = now_ns() - G.round_sent;
+    c->round = G.round;
+    int port = opt.port2 && (c->id & 1u) ? 1 : 0;
+    if (port) record_in(&G.samples2, &G.nsamples2, &G.capsamples2, dt);
+    else record(dt);
+    if (dt > G.round_last[port]) G.round_last[port] = dt;
+    G.round_left--;
 }
 
 static void on_first(conn *c, const uint8_t *m, size_t n) {
@@ -678,7 +740,7 @@ static void on_first(conn *c, const uint8_t *m, size_t n) {
         conn_close(c);
         return;
     }
-    if (G.phase == PH_WARMUP || G.phase == PH_MEASURE) send_event(c);
+    if ((G.phase == PH_WARMUP || G.phase == PH_MEASURE) && !opt.fanout) send_event(c);
 }
 
 static void on_reply(conn *c, const uint8_t *m, size_t n) {
@@ -700,6 +762,10 @@ static void on_reply(conn *c, const uint8_t *m, size_t n) {
             ack = ack * 10 + (uint64_t)(*p - '0');
         if (ack < c->seq) return;
     }
+    if (opt.fanout) { /* the clicking session's own answer: not timed */
+        c->state = ST_READY;
+        return;
+    }
     uint64_t t = now_ns();
     if (G.phase == PH_MEASURE) {
         record(t - c->sent_ns);
@@ -717,7 +783,10 @@ static void on_message(conn *c, const uint8_t *m, size_t n) {
     switch (c->state) {
     case ST_FIRST: on_first(c, m, n); break;
     case ST_WAIT: on_reply(c, m, n); break;
-    default: break; /* READY: an unsolicited update, ignored */
+    case ST_READY:
+        if (opt.fanout) fanout_arrival(c);
+        break; /* otherwise an unsolicited update, ignored */
+    default: break;
     }
 }
 
@@ -1003,7 +1072,8 @@ static void open_conn(conn *c) {
     }
     int one = 1;
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(c->fd, (struct sockaddr *)&G.addr, sizeof G.addr) < 0 && errno != EINPROGRESS) {
+    const struct sockaddr_in *to = opt.port2 && (c->id & 1u) ? &G.addr2 : &G.addr;
+    if (connect(c->fd, (const struct sockaddr *)to, sizeof *to) < 0 && errno != EINPROGRESS) {
         conn_error(c, "connect: %s", strerror(errno));
         return;
     }
@@ -1073,13 +1143,76 @@ static int cmp_u64(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-/* Nearest-rank percentile of the sorted samples, in µs. */
-static double pct_us(double q) {
-    if (!G.nsamples) return 0.0;
-    size_t rank = (size_t)(q * (double)G.nsamples + 0.999999);
+/* Nearest-rank percentile of n sorted values, in µs. */
+static double pct_of(const uint64_t *v, size_t n, double q) {
+    if (!n) return 0.0;
+    size_t rank = (size_t)(q * (double)n + 0.999999);
     if (rank < 1) rank = 1;
-    if (rank > G.nsamples) rank = G.nsamples;
-    return (double)G.samples[rank - 1] / 1000.0;
+    if (rank > n) rank = n;
+    return (double)v[rank - 1] / 1000.0;
+}
+
+/* Nearest-rank percentile of the sorted samples, in µs. */
+static double pct_us(double q) { return pct_of(G.samples, G.nsamples, q); }
+
+/* ---- fan-out rounds ------------------------------------------------------------------ */
+
+/* Ends the running round (every session answered, or its time is up). */
+static void fanout_end_round(void) {
+    G.late += G.round_left;
+    for (int p = 0; p < 2; p++) G.lasts[p][G.rounds_done] = G.round_last[p];
+    G.rounds_done++;
+    G.round_left = 0;
+    G.round_on = false;
+}
+
+/* Starts a round if session 0 can click (its last click answered): true if
+ * it did. */
+static bool fanout_start_round(void) {
+    conn *w = &G.conns[0];
+    if (w->state != ST_READY) return false;
+    unsigned watchers = 0;
+    for (unsigned i = 1; i < G.next_open; i++)
+        if (G.conns[i].state == ST_READY) watchers++;
+    G.round++;
+    G.round_left = watchers;
+    G.round_last[0] = G.round_last[1] = 0;
+    G.round_on = true;
+    send_event(w);
+    G.round_sent = w->sent_ns;
+    G.round_deadline = G.round_sent + secs_ns(opt.round_timeout);
+    return true;
+}
+
+/* The fan-out report: arrivals per port, and each round's last one. */
+static void fanout_report(unsigned conns, double setup_s, int timed_out) {
+    size_t r = G.rounds_done;
+    uint64_t *worst = calloc(r ? r : 1, sizeof *worst);
+    if (!worst) return;
+    for (size_t i = 0; i < r; i++)
+        worst[i] = G.lasts[0][i] > G.lasts[1][i] ? G.lasts[0][i] : G.lasts[1][i];
+    qsort(worst, r, sizeof *worst, cmp_u64);
+    for (int p = 0; p < 2; p++) qsort(G.lasts[p], r, sizeof *G.lasts[p], cmp_u64);
+    qsort(G.samples, G.nsamples, sizeof *G.samples, cmp_u64);
+    qsort(G.samples2, G.nsamples2, sizeof *G.samples2, cmp_u64);
+    double last50 = pct_of(worst, r, 0.5) / 1000.0, lastmax = pct_of(worst, r, 1.0) / 1000.0;
+    printf("load: fan-out, %u sessions, %zu rounds: the last session's message %.2f ms after "
+           "the click (median of rounds; worst %.2f ms); %u late\n",
+           conns, r, last50, lastmax, G.late);
+    printf("load: --port sessions: %zu arrivals, p50 %.1f us, p99 %.1f us; --port2 sessions: %zu "
+           "arrivals, p50 %.1f us, p99 %.1f us\n",
+           G.nsamples, pct_us(0.5), pct_us(0.99), G.nsamples2, pct_of(G.samples2, G.nsamples2, 0.5),
+           pct_of(G.samples2, G.nsamples2, 0.99));
+    printf("RESULT mode=fanout sessions=%u ready=%u failed=%u lost=%u rounds=%zu late=%u "
+           "last_p50_ms=%.3f last_max_ms=%.3f a_last_p50_ms=%.3f b_last_p50_ms=%.3f "
+           "a_n=%zu a_p50_us=%.1f a_p99_us=%.1f b_n=%zu b_p50_us=%.1f b_p99_us=%.1f "
+           "b_max_us=%.1f setup_s=%.2f timeout=%d\n",
+           conns, G.ready, G.failed_setup, G.lost, r, G.late, last50, lastmax,
+           pct_of(G.lasts[0], r, 0.5) / 1000.0, pct_of(G.lasts[1], r, 0.5) / 1000.0, G.nsamples,
+           pct_us(0.5), pct_us(0.99), G.nsamples2, pct_of(G.samples2, G.nsamples2, 0.5),
+           pct_of(G.samples2, G.nsamples2, 0.99), pct_of(G.samples2, G.nsamples2, 1.0), setup_s,
+           timed_out);
+    free(worst);
 }
 
 /* ---- main ------------------------------------------------------------------------------ */
@@ -1120,7 +1253,17 @@ int main(int argc, char **argv) {
         fprintf(stderr, "load: --host must be an IPv4 address (got \"%s\")\n", opt.host);
         return 2;
     }
+    G.addr2 = G.addr;
+    G.addr2.sin_port = htons((uint16_t)(opt.port2 ? opt.port2 : opt.port));
     G.conns = calloc(opt.conns, sizeof *G.conns);
+    if (opt.fanout) {
+        G.lasts[0] = calloc(opt.fanout, sizeof *G.lasts[0]);
+        G.lasts[1] = calloc(opt.fanout, sizeof *G.lasts[1]);
+        if (!G.lasts[0] || !G.lasts[1]) {
+            fprintf(stderr, "load: cannot allocate\n");
+            return 1;
+        }
+    }
     G.rbuf = malloc(READ_BUF);
     G.ep = epoll_create1(EPOLL_CLOEXEC);
     if (!G.conns || !G.rbuf || G.ep < 0) {
@@ -1176,6 +1319,10 @@ int main(int argc, char **argv) {
                 if (opt.first) {
                     G.phase = PH_DONE; /* every session timed and closed */
                     break;
+                } else if (opt.fanout) {
+                    G.phase = PH_MEASURE;
+                    G.measure_start = t;
+                    phase_end = t + secs_ns(opt.gap);
                 } else if (opt.idle) {
                     G.phase = PH_SETTLE;
                     phase_end = t + secs_ns(opt.settle);
@@ -1186,7 +1333,21 @@ int main(int argc, char **argv) {
                 }
             }
         }
-        if (G.phase == PH_WARMUP && t >= phase_end) {
+        if (opt.fanout && G.phase == PH_MEASURE) {
+            if (G.round_on && (G.round_left == 0 || t >= G.round_deadline)) {
+                fanout_end_round();
+                phase_end = t + secs_ns(opt.gap);
+            }
+            if (!G.round_on && t >= phase_end) {
+                if (G.rounds_done == opt.fanout || G.conns[0].state == ST_DEAD) {
+                    G.measure_end = t;
+                    G.phase = PH_DONE;
+                    break;
+                }
+                if (fanout_start_round()) phase_end = G.round_deadline;
+                else phase_end = t + 1000000u; /* its last click not answered yet */
+            }
+        } else if (G.phase == PH_WARMUP && t >= phase_end) {
             G.phase = PH_MEASURE;
             G.cpu_self0 = cpu_secs(0);
             G.cpu_srv0 = server_cpu_secs();
@@ -1224,7 +1385,11 @@ int main(int argc, char **argv) {
     for (unsigned i = 0; i < G.next_open; i++)
         if (G.conns[i].state == ST_WAIT && tend - G.conns[i].sent_ns > 1000000000u) stalled++;
 
-    const char *mode = opt.idle ? "idle" : opt.first ? "first" : opt.echo ? "echo" : "events";
+    const char *mode = opt.idle     ? "idle"
+                       : opt.first  ? "first"
+                       : opt.fanout ? "fanout"
+                       : opt.echo   ? "echo"
+                                    : "events";
     printf("load: %s:%d%s, mode %s, %u session(s): %u ready, %u failed during setup, "
            "%u lost later%s\n",
            opt.host, opt.port, opt.path, mode, opt.conns, G.ready, G.failed_setup, G.lost,
@@ -1234,7 +1399,10 @@ int main(int argc, char **argv) {
     printf("load: setup %.2f s, first message %.0f bytes on average\n", setup_s, first_avg);
 
     int exit_code = timed_out ? 3 : G.ready ? 0 : 1;
-    if (opt.idle) {
+    if (opt.fanout) {
+        fanout_report(opt.conns, setup_s, timed_out ? 1 : 0);
+        if (!timed_out && G.rounds_done == 0) exit_code = 1;
+    } else if (opt.idle) {
         long rss_after = read_rss_kib(opt.server_pids[0]);
         double per = G.ready && rss_after >= 0 ? (double)(rss_after - rss_before) / G.ready : 0.0;
         printf("load: server RSS %ld KiB before, %ld KiB with %u idle sessions: %.2f KiB per "
@@ -1303,6 +1471,9 @@ int main(int argc, char **argv) {
     }
     free(G.conns);
     free(G.samples);
+    free(G.samples2);
+    free(G.lasts[0]);
+    free(G.lasts[1]);
     free(G.rbuf);
     close(G.ep);
     return exit_code;

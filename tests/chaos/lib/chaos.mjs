@@ -10,6 +10,8 @@ import { counterUser, rng, todoUser } from './users.mjs';
 /**
  * users: [{kind: 'counter'|'todo', url, pathname}], one per client.
  * chaos(until): the killing, resolves with the number of kills once done.
+ * onClients(clients, scripts): called once they exist (scripts: the users'
+ * scripts, for a test's own checks: e.g. counterUser's `clicks`).
  * Returns {summary, line, details, failures[]}; log(text) gets the line and
  * the details as soon as they are known.
  */
@@ -23,7 +25,7 @@ export async function runChaos({ users, seconds, chaos, seed, clientOptions = {}
     const r = rng(rand.int(1, 2 ** 31));
     return u.kind === 'counter' ? counterUser(c, r) : todoUser(c, r, name);
   });
-  onClients(clients);
+  onClients(clients, scripts);
   const failures = [];
   try {
     await Promise.all(clients.map((c) => c.ready(10000)));

@@ -65,11 +65,12 @@ export function report(failures, logs) {
 /**
  * `perPool` servers of each app of `names`, each its own process on its own
  * port, with `env` and `args`, and HAProxy in front (see haproxyConfig for
- * `balance` and `defaults`). Returns {pools, servers, haproxy, crashes,
+ * `balance` and `defaults`); `bins` maps an app name to its binary (default
+ * build/examples/NAME). Returns {pools, servers, haproxy, crashes,
  * killAndRestart(server, downMs), logs()}; every process is killed when
  * test `t` ends. crashes lists the processes that died unasked.
  */
-export async function haproxyFleet(t, { names = ['counter', 'todo'], perPool = 3, env = {}, args = [], balance, defaults } = {}) {
+export async function haproxyFleet(t, { names = ['counter', 'todo'], perPool = 3, env = {}, args = [], balance, defaults, bins = {} } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'reactc-chaos-'));
   const procs = []; // every process that ever ran, for the logs and for cleanup
   const crashes = [];
@@ -80,7 +81,7 @@ export async function haproxyFleet(t, { names = ['counter', 'todo'], perPool = 3
     await rm(dir, { recursive: true, force: true });
   });
   const start = async (name, port) => {
-    const p = await startExample(name, port, { env, args });
+    const p = await startExample(name, port, { env, args, ...(bins[name] ? { bin: bins[name] } : {}) });
     procs.push(p);
     p.exited.then(({ code, signal }) => {
       if (!p.killedByUs && !ending) crashes.push(`${p.label} exited by itself (code ${code}, signal ${signal})`);

@@ -162,13 +162,17 @@ export function exampleBinary(name) {
   return join(buildDir, 'examples', name);
 }
 
+/** Path of a chaos test app (tests/chaos/apps/NAME.c) in the build directory. */
+export function chaosAppBinary(name) {
+  return join(buildDir, 'tests', 'chaos', 'apps', name);
+}
+
 /**
- * Starts build/examples/NAME on 127.0.0.1:port. With `workers` > 1 it waits
- * until every worker says it serves. Retries a bind failure (the port of a
- * killed predecessor) a few times.
+ * Starts build/examples/NAME (or `bin`) on 127.0.0.1:port. With `workers` >
+ * 1 it waits until every worker says it serves. Retries a bind failure (the
+ * port of a killed predecessor) a few times.
  */
-export async function startExample(name, port, { args = [], env = {}, workers = 1, readyMs = 5000 } = {}) {
-  const bin = exampleBinary(name);
+export async function startExample(name, port, { args = [], env = {}, workers = 1, readyMs = 5000, bin = exampleBinary(name) } = {}) {
   if (!existsSync(bin)) throw new Error(`${bin} not found: build the examples first (cmake --build build)`);
   const all = ['--host', '127.0.0.1', '--port', String(port), ...args];
   if (workers > 1) all.push('--workers', String(workers));

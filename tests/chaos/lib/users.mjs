@@ -28,6 +28,10 @@ export function counterUser(client, rand) {
   return {
     kind: 'counter',
     client,
+    /** The clicks made so far. */
+    get clicks() {
+      return clicks;
+    },
     /** Clicks with small random pauses until `until` (ms since epoch). */
     async run(until, pause = [10, 150]) {
       await client.ready();
