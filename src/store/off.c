@@ -44,3 +44,6 @@ const char *rc_store_find_shared(void) { return NULL; }
 /* No store: nothing to wait for at start (server/redis_link.c). */
 #include "store/store.h"
 rc_store *rc_store_first(void) { return NULL; }
+/* No store: no store metrics (server/metrics.c writes none). */
+#include "store/stats.h"
+const rc_store_stats *rc_store_stats_get(void) { return NULL; }
