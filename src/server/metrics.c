@@ -148,10 +148,11 @@ static void stores(rc_buf *out, const rc_store_stats *st) {
         (double)st->replayed);
     header(out, "reactc_store_batch_seconds", "histogram",
            "Store batches' time from hand-over to the backend until decided.");
+    static const double bounds[RC_STORE_NBOUNDS] = RC_STORE_BOUNDS;
     uint64_t n = 0;
     for (size_t i = 0; i <= RC_STORE_NBOUNDS; i++) {
         char le[24];
-        if (i < RC_STORE_NBOUNDS) snprintf(le, sizeof le, "%g", rc_store_stats_bounds[i]);
+        if (i < RC_STORE_NBOUNDS) snprintf(le, sizeof le, "%g", bounds[i]);
         else snprintf(le, sizeof le, "+Inf");
         n += st->buckets[i];
         sample(out, "reactc_store_batch_seconds_bucket", "le", le, (double)n);

@@ -86,8 +86,8 @@ typedef struct rc_metrics_now {
     size_t sessions_live, sessions_detached;
     size_t outq_bytes; /* bytes waiting in every session's output queue */
     const char *build, *app_id;
-    /* The store layer's counters (store/stats.h), kept there; NULL: stores
-     * left out of the build, and no store metric is written. */
+    /* The store layer's counters (store/stats.h), kept there; NULL: no
+     * store metric is written (a caller without a store layer). */
     const rc_store_stats *store;
 } rc_metrics_now;
 

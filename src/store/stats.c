@@ -6,8 +6,7 @@
 #include "store/store.h"
 #include "util/clock.h"
 
-const double rc_store_stats_bounds[RC_STORE_NBOUNDS] = {0.0001, 0.001, 0.005, 0.01,
-                                                        0.05,   0.1,   0.5,   1.0};
+static const double bounds[RC_STORE_NBOUNDS] = RC_STORE_BOUNDS;
 
 static rc_store_stats stats;
 
@@ -26,7 +25,7 @@ void rc_store_stats_decided(const rc_store_batch *b, int status) {
     double took = rc_monotonic_s() - b->handed_at;
     if (took < 0) took = 0;
     size_t i = 0;
-    while (i < RC_STORE_NBOUNDS && took > rc_store_stats_bounds[i]) i++;
+    while (i < RC_STORE_NBOUNDS && took > bounds[i]) i++;
     stats.buckets[i]++;
     stats.seconds += took;
 }
