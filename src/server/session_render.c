@@ -239,6 +239,7 @@ static bool throttle(rc_session *se) {
 static bool wait_for_store(rc_session *se) {
     if (!se->ack_due || !rc_store_in_flight(se->id_text)) return false;
     se->store_wait = true;
+    rc_session_wait(se);
     return true;
 }
 
