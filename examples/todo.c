@@ -77,8 +77,8 @@ static void shared_key(char *key, size_t cap, int64_t id) {
  * each numbers its items from a start of its own, picked at its first add
  * (after a worker's fork), so two processes never take the same id. */
 static int64_t first_id(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
+    struct timespec ts; /* timespec_get: plain C11 (the dev test builds with -std=c11) */
+    timespec_get(&ts, TIME_UTC);
     uint64_t tag = ((uint64_t)getpid() * 2654435761u) ^ (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec;
     return (int64_t)(tag % 1000000) * 1000000000 + 1;
 }
