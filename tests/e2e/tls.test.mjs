@@ -17,6 +17,7 @@ import { after, before, test } from 'node:test';
 import tls from 'node:tls';
 import WebSocket from 'ws';
 import { launchBrowser, newPage } from './lib/browser.mjs';
+import { exampleCopy, startDev } from './lib/dev.mjs';
 import { gotoApp, MOUNT, realErrors, text, waitText } from './lib/page.mjs';
 import { exampleBinary, freePort, processTree, startExample } from './lib/server.mjs';
 import { handledToken, HANDLED, until } from './lib/wire.mjs';
@@ -227,15 +228,49 @@ test('plain HTTP to the TLS port and a silent socket: closed or ignored, the ser
   await server.stop();
 });
 
-test('--workers 2 with TLS: https and wss served by the workers', { timeout: 60000 }, async (t) => {
-  const server = await serve(t, ['--workers', '2']);
+test('--workers 2 with TLS: served by the workers; SIGHUP\'s rolling restart brings the renewed certificate', { timeout: 60000 }, async (t) => {
+  const live = { cert: join(dir, 'workers.crt'), key: join(dir, 'workers.key') };
+  copyFileSync(first.cert, live.cert);
+  copyFileSync(first.key, live.key);
+  chmodSync(live.key, 0o600);
+  const server = await serve(t, ['--workers', '2', '--tls-cert', live.cert, '--tls-key', live.key]);
   await until(() => processTree(server.proc.pid).length >= 3, 'two workers');
   for (let i = 0; i < 4; i++) assert.equal((await httpsGet(server.port)).status, 200);
   const { page, errors } = await openPage(t, server.url + '/');
   await page.click('#increment');
   await waitText(page, '#count', '1');
+  await handledToken(page, 1);
+  // Each worker reads the files when it starts: the new ones, after SIGHUP.
+  const renewed = makeCert('workers-renewed');
+  copyFileSync(renewed.cert, live.cert);
+  copyFileSync(renewed.key, live.key);
+  server.proc.kill('SIGHUP');
+  await until(async () => (await peer(server.port)).serial === renewed.serial, 'a handshake with the renewed certificate', 20000);
+  // The tab was handed to a new worker (its session resumed): it counts on.
+  await page.click('#increment');
+  await waitText(page, '#count', '2');
   assert.deepEqual(realErrors(errors), []);
   await server.stop(10000);
+});
+
+test('reactc-dev with TLS: every version serves https on the runner\'s socket, an edit keeps the tab', { timeout: 120000 }, async (t) => {
+  const copy = await exampleCopy('counter');
+  t.after(() => copy.remove());
+  const dev = await startDev(copy, { appArgs: tlsArgs() });
+  t.after(() => dev.kill());
+  assert.match(dev.url, /^https:\/\/127\.0\.0\.1:\d+\/$/);
+  const { page, errors } = await openPage(t, dev.url);
+  page.setDefaultTimeout(20000); // a rebuild with both cores busy
+  await page.click('#increment');
+  await waitText(page, '#count', '1');
+  const mark = dev.log().length;
+  const src = await copy.read();
+  await copy.write(src.replace('rc_text(ctx, "+1");', 'rc_text(ctx, "add one");'));
+  await page.waitForFunction(() => document.querySelector('#increment')?.textContent === 'add one');
+  await dev.waitLog(/v2 serving/, mark);
+  await page.click('#increment');
+  await waitText(page, '#count', '2');
+  assert.deepEqual(realErrors(errors), []);
 });
 
 /** Runs the counter with args; resolves with {code, stderr} once it exits. */
