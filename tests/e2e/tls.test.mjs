@@ -241,8 +241,15 @@ test('--workers 2 with TLS: served by the workers; SIGHUP\'s rolling restart bri
   await waitText(page, '#count', '1');
   await handledToken(page, 1);
   // Each worker reads the files when it starts: the new ones, after SIGHUP.
+  // A renewal half done (the certificate copied, not its key): the
+  // supervisor checks first and keeps the workers in service.
   const renewed = makeCert('workers-renewed');
   copyFileSync(renewed.cert, live.cert);
+  const workers = processTree(server.proc.pid).slice(1).sort();
+  server.proc.kill('SIGHUP');
+  await server.waitStderr(/does not match the certificate[^]*SIGHUP: the TLS files do not load \(above\): no rolling restart/);
+  assert.deepEqual(processTree(server.proc.pid).slice(1).sort(), workers, 'the same workers');
+  assert.equal((await peer(server.port)).serial, first.serial);
   copyFileSync(renewed.key, live.key);
   server.proc.kill('SIGHUP');
   await until(async () => (await peer(server.port)).serial === renewed.serial, 'a handshake with the renewed certificate', 20000);
