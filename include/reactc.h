@@ -884,6 +884,19 @@ typedef struct rc_app {
      * writes are refused then: an app can show "offline"). */
     const char *redis;
     void (*on_redis_health)(struct rc_app *app, bool up, const char *why);
+    /* TLS in process (docs/security.md, "TLS"): PEM files of the
+     * certificate (chain) and its private key (mode 0600 or 0400); both or
+     * neither. With them the port serves HTTPS and WSS only (ALPN
+     * http/1.1), every response carries HSTS, and SIGHUP re-reads both
+     * files (new handshakes get the new certificate, open sessions go on).
+     * A bad, unreadable or mismatched file, or a key open to others, stops
+     * the start. NULL (default): plain HTTP. */
+    const char *tls_cert;
+    const char *tls_key;
+    /* With TLS: a plain HTTP port on the same host answering every request
+     * with 308 to https://<Host's name>:<the TLS port><path> (no WebSocket
+     * there). 0 (default): none. */
+    int redirect_http;
 } rc_app;
 
 /* Parses --host, --port, --log-level (error|warn|info|debug), --title,
@@ -891,7 +904,8 @@ typedef struct rc_app {
  * --token-interval, --idle (seconds; 0: never), --storage, --static DIR, --show-errors yes|no,
  * --max-sessions, --max-detached, --max-partial, --message-timeout and
  * --hello-timeout (seconds), --max-per-address, --new-per-address,
- * --limit-loopback yes|no, --max-message, --max-queued, --metrics ADDR:PORT, --redis URL, the repeatable
+ * --limit-loopback yes|no, --max-message, --max-queued, --metrics ADDR:PORT, --redis URL,
+ * --tls-cert FILE, --tls-key FILE, --redirect-http PORT, the repeatable
  * --allow-origin, --allow-host and --trusted-proxy (appended to the app's
  * lists, kept in storage of this function: parse once per process) and
  * --help into app. Unknown options are an error. Returns 0, 1 after printing

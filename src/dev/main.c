@@ -101,8 +101,11 @@ static void fill_poll_set(poll_set *p, const dev_watch *watch) {
     for (int i = 0; i < DEV_MAX_STOPPING; i++) add_child_fds(p, R.stopping[i]);
     p->job_at = p->n;
     if (R.job.fd >= 0) p->fds[p->n++] = (struct pollfd){.fd = R.job.fd, .events = POLLIN};
-    p->listen_at = p->n; /* nothing serves: the runner answers */
-    if (!R.cur && !R.next) p->fds[p->n++] = (struct pollfd){.fd = R.listen_fd, .events = POLLIN};
+    /* Nothing serves: the runner answers, in plain HTTP; never on a TLS
+     * app's port, where connections wait in the backlog for a version. */
+    p->listen_at = p->n;
+    if (!R.cur && !R.next && !R.opt.tls)
+        p->fds[p->n++] = (struct pollfd){.fd = R.listen_fd, .events = POLLIN};
     /* Connections the runner took waiting for their request: answered even
      * once a version serves (their 503 page reloads into it). */
     p->pending_at = p->n;
@@ -201,8 +204,8 @@ int main(int argc, char **argv) {
 
     char build[2 * DEV_PATH_MAX];
     dev_command_describe(&R.opt.build, build, sizeof build);
-    dev_log("http://%s:%d/ - watching %s%s; build: %s", R.opt.host, R.opt.port, R.opt.watch[0],
-            R.opt.nwatch > 1 ? " and more" : "", build);
+    dev_log("%s://%s:%d/ - watching %s%s; build: %s", R.opt.tls ? "https" : "http", R.opt.host,
+            R.opt.port, R.opt.watch[0], R.opt.nwatch > 1 ? " and more" : "", build);
     snprintf(R.changed, sizeof R.changed, "first build");
     R.change_at = dev_now_ms() - DEBOUNCE_MS; /* build once at start */
     R.first_build = true;

@@ -63,7 +63,10 @@ static void make_child_argv(dev_options *o, size_t nown) {
             o->child_argv[at++] = (char *)list_options[k];
             o->child_argv[at++] = (char *)o->lists[k][i];
         }
-    for (size_t i = 1; i < nown; i++) o->child_argv[at++] = o->app_argv[i];
+    for (size_t i = 1; i < nown; i++) {
+        o->child_argv[at++] = o->app_argv[i];
+        if (strcmp(o->app_argv[i], "--tls-cert") == 0) o->tls = true;
+    }
 }
 
 void dev_options_free(dev_options *o) {

@@ -83,6 +83,10 @@ typedef struct dev_options {
     /* What a version is started with: APP, the lists as options, then
      * APP's own options (which add to the lists); malloc'd. */
     char **child_argv;
+    /* APP's own options include --tls-cert: its versions serve HTTPS on the
+     * runner's socket, so the runner's URLs say https and it never answers
+     * there itself (its 503 page would be plain text into a handshake). */
+    bool tls;
 } dev_options;
 
 /* Fills o (zeroed) from reactc-dev's command line (--help: prints the usage and

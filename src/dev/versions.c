@@ -124,8 +124,8 @@ void dev_promote(void) {
         dev_log("v%u serving (build %.0f ms, start %.0f ms); v%u hands its pages over",
                 R.cur->version, R.build_ms, start_ms, old->version);
     } else {
-        dev_log("v%u serving on http://%s:%d/ (start %.0f ms)", R.cur->version, R.opt.host,
-                R.opt.port, start_ms);
+        dev_log("v%u serving on %s://%s:%d/ (start %.0f ms)", R.cur->version,
+                R.opt.tls ? "https" : "http", R.opt.host, R.opt.port, start_ms);
     }
     R.build_ms = 0;
 }

@@ -262,6 +262,7 @@ static struct lws_context *create_lws(rc_server *s) {
                                 .secs_since_valid_hangup = (uint16_t)(2 * s->cfg.heartbeat_s)};
     info.retry_and_idle_policy = &heartbeat;
     info.max_http_header_data = 8192;
+    rc_tls_context_info(s, &info); /* --tls-cert: HTTPS and WSS (tls.c) */
     return lws_create_context(&info);
 }
 
@@ -367,7 +368,7 @@ static void stop_watchers(rc_server *s) {
 /* One server process: lws on our libev loop, accepting on listen_fd (ours:
  * a plain listener, a worker's SO_REUSEPORT one, or the dev runner's) and
  * handing each connection to lws; lws itself never listens. */
-static int run_server(rc_app *app, const rc_app *cfg, int listen_fd) {
+static int run_server(rc_app *app, const rc_app *cfg, int listen_fd, bool own_sighup) {
     /* A peer that vanishes mid-write must not kill the process. */
     signal(SIGPIPE, SIG_IGN);
     rc_server *s = server_new(app, cfg);
@@ -375,8 +376,11 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd) {
     s->metrics.start_time = (double)time(NULL);
     /* A worker answers its supervisor, which serves --metrics' port. */
     bool worker_metrics = rc_metrics_worker_start(s);
+    s->port = bound_port(listen_fd, cfg->port);
     if ((cfg->metrics && !worker_metrics && rc_metrics_http_start(s, cfg->metrics) < 0) ||
-        rc_srv_redis_start(s) < 0) { /* redis: only with --redis (redis_link.c) */
+        rc_tls_start(s, own_sighup) < 0 || /* --redirect-http's port, SIGHUP */
+        rc_srv_redis_start(s) < 0) {       /* redis: only with --redis (redis_link.c) */
+        rc_tls_stop(s);
         rc_metrics_worker_stop(s);
         rc_metrics_http_stop(s);
         lws_context_destroy(s->lws); /* the reason is logged */
@@ -384,18 +388,18 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd) {
         return 1;
     }
     rc_dev_init(s);
-    s->port = bound_port(listen_fd, cfg->port);
     start_watchers(s, listen_fd);
 
     bool v6 = strchr(cfg->host, ':') != NULL; /* http://[::1]:8000/ */
-    rc_srv_log(s, RC_LOG_INFO, "serving \"%s\" on http://%s%s%s:%d/", cfg->title, v6 ? "[" : "",
-               cfg->host, v6 ? "]" : "", s->port);
+    rc_srv_log(s, RC_LOG_INFO, "serving \"%s\" on %s://%s%s%s:%d/", cfg->title,
+               cfg->tls_cert ? "https" : "http", v6 ? "[" : "", cfg->host, v6 ? "]" : "", s->port);
     if (app->on_listen) app->on_listen(app, s->port);
     rc_dev_ready(s);
 
     ev_run(s->loop, 0);
 
     stop_watchers(s);
+    rc_tls_stop(s);
     rc_metrics_http_stop(s);
     rc_metrics_worker_stop(s);
     /* Sessions still open are freed by lws' close callbacks here. */
@@ -426,7 +430,7 @@ static int run_worker(void *arg, int index) {
                 w->cfg->port, strerror(errno));
         return 1;
     }
-    int rc = run_server(w->app, w->cfg, fd);
+    int rc = run_server(w->app, w->cfg, fd, false);
     close(fd);
     return rc;
 }
@@ -445,10 +449,10 @@ int rc_app_run(rc_app *app) {
         return 1;
     }
     rc_edge_rules_free(&rules);
-    if (rc_srv_redis_config(&cfg) < 0) return 1;
+    if (rc_srv_redis_config(&cfg) < 0 || rc_tls_config(&cfg) < 0) return 1;
     /* Under the dev runner: one process on the runner's socket. */
     int dev_listen = rc_dev_listen_fd();
-    if (dev_listen >= 0) return run_server(app, &cfg, dev_listen);
+    if (dev_listen >= 0) return run_server(app, &cfg, dev_listen, false);
     int workers = cfg.workers < 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : cfg.workers;
     if (workers > 1) return rc_run_supervisor(&cfg, workers, run_worker, &(worker_arg){app, &cfg});
     if (cfg.port < 0) cfg.port = 0;
@@ -461,7 +465,7 @@ int rc_app_run(rc_app *app) {
                 strerror(errno));
         return 1;
     }
-    int rc = run_server(app, &cfg, fd);
+    int rc = run_server(app, &cfg, fd, true);
     close(fd);
     return rc;
 }

@@ -4,6 +4,7 @@
  * expected, and nothing is half-applied silently.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +60,11 @@ static void usage(const char *prog) {
         "  --trusted-proxy A  a reverse proxy's IP address: its X-Forwarded-Host/-Proto/-For\n"
         "                   are believed (repeatable; none by default)\n"
         "  --metrics A:P    serve GET /metrics (Prometheus) on its own port: P alone is on\n"
-        "                   127.0.0.1; off by default; with --workers, every worker's\n",
+        "                   127.0.0.1; off by default; with --workers, every worker's\n"
+        "  --tls-cert F     serve HTTPS and WSS with the PEM certificate (chain) in F; needs\n"
+        "                   --tls-key; SIGHUP re-reads both (open sessions go on)\n"
+        "  --tls-key F      the certificate's PEM private key, mode 0600 or 0400\n"
+        "  --redirect-http P  with TLS: plain HTTP on port P answers 308 to the https URL\n",
         prog);
 }
 
@@ -153,6 +158,30 @@ static bool metrics_option(rc_app *app, const char *prog, const char *val) {
     return true;
 }
 
+/* The options whose value is kept as given (a path, an address, a URL;
+ * each checked where it is used: rc_app_run, before any fork): true when
+ * a is one of them. */
+static bool string_option(rc_app *app, const char *a, const char *val) {
+    static const struct {
+        const char *name;
+        size_t field;
+    } opts[] = {
+        {"--host", offsetof(rc_app, host)},
+        {"--title", offsetof(rc_app, title)},
+        {"--static", offsetof(rc_app, static_dir)},
+        {"--redis", offsetof(rc_app, redis)},
+        {"--secret-file", offsetof(rc_app, secret_file)},
+        {"--tls-cert", offsetof(rc_app, tls_cert)},
+        {"--tls-key", offsetof(rc_app, tls_key)},
+    };
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+        if (strcmp(a, opts[i].name) == 0) {
+            memcpy((char *)app + opts[i].field, &val, sizeof val);
+            return true;
+        }
+    return false;
+}
+
 int rc_app_parse_args(rc_app *app, int argc, char **argv) {
     app->log_level = RC_LOG_INFO;
     long long n;
@@ -167,8 +196,8 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
             fprintf(stderr, "%s: %s needs a value (see --help)\n", argv[0], a);
             return -1;
         }
-        if (strcmp(a, "--host") == 0) {
-            app->host = val;
+        if (string_option(app, a, val)) {
+            continue;
         } else if (strcmp(a, "--port") == 0) {
             if (!int_option(argv[0], a, val, 0, 65535, "0..65535; 0: any free port", &n)) return -1;
             app->port = n == 0 ? -1 : (int)n; /* explicit 0: any free port */
@@ -177,8 +206,6 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
                 fprintf(stderr, "%s: bad log level \"%s\"\n", argv[0], val);
                 return -1;
             }
-        } else if (strcmp(a, "--title") == 0) {
-            app->title = val;
         } else if (strcmp(a, "--max-sessions") == 0 || strcmp(a, "--max-message") == 0 ||
                    strcmp(a, "--max-queued") == 0 || strcmp(a, "--max-partial") == 0 ||
                    strcmp(a, "--max-detached") == 0 || strcmp(a, "--max-token") == 0) {
@@ -243,12 +270,9 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
             if (!list_option(app, argv[0], li, val)) return -1;
         } else if (strcmp(a, "--metrics") == 0) {
             if (!metrics_option(app, argv[0], val)) return -1;
-        } else if (strcmp(a, "--static") == 0) {
-            app->static_dir = val;
-        } else if (strcmp(a, "--redis") == 0) {
-            app->redis = val; /* checked by rc_app_run, before any fork */
-        } else if (strcmp(a, "--secret-file") == 0) {
-            app->secret_file = val;
+        } else if (strcmp(a, "--redirect-http") == 0) {
+            if (!int_option(argv[0], a, val, 1, 65535, "a port, 1..65535", &n)) return -1;
+            app->redirect_http = (int)n;
         } else if (strcmp(a, "--app-id") == 0) {
             if (!*val) {
                 fprintf(stderr, "%s: --app-id is empty\n", argv[0]);

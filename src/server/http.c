@@ -110,8 +110,14 @@ static int add_header(struct lws *wsi, const char *name, const char *value, unsi
 
 /* On every response: ours, static files', errors'. same-origin: the app's
  * own links keep their Referer; a link out tells nobody the device's
- * address or paths. */
+ * address or paths. Over TLS (--tls-cert), HSTS for a year: the browser
+ * goes to https by itself from then on. Without includeSubDomains: a
+ * device's name may share its domain with hosts that have no certificate,
+ * which it must not make unreachable (docs/security.md, "TLS"). */
 static int common_headers(struct lws *wsi, unsigned char **p, unsigned char *end) {
+    if (lws_is_ssl(wsi) &&
+        add_header(wsi, "strict-transport-security:", "max-age=31536000", p, end))
+        return -1;
     if (add_header(wsi, "x-content-type-options:", "nosniff", p, end)) return -1;
     return add_header(wsi, "referrer-policy:", "same-origin", p, end);
 }

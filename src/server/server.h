@@ -22,6 +22,9 @@
  *   workers.c   the supervisor of --workers N (forks, restarts, SIGHUP)
  *   keys.c      state token keys: the secret read once, kept off the environment
  *   listen.c    listening sockets of our own (workers, the dev runner)
+ *   tls.c       --tls-cert/--tls-key: files checked, the vhost's TLS, SIGHUP
+ *               reload; redirect.c the plain port's 308s (--redirect-http);
+ *               tls_off.c when built without (RC_WITH_TLS=OFF)
  *   metrics.c   counters and their Prometheus text; metrics_http.c serves
  *               them on --metrics' own listener; under --workers the
  *               supervisor serves it and asks each worker
@@ -130,6 +133,9 @@ struct rc_server {
     struct rc_rstores *stores;
     char redis_prefix[160]; /* "reactc:<app_id>:", for the store backend */
     char redis_desc[200];   /* the URL for logs, password masked */
+    ev_signal sighup;       /* tls.c: a single process re-reads its certificate */
+    ev_io redirect_io;      /* redirect.c: --redirect-http's listener (fd -1: none) */
+    struct lws_vhost *redirect_vhost;
 };
 
 /* redis_link.c: --redis / REACTC_REDIS (docs/deploy.md "Redis"). config:
@@ -142,6 +148,20 @@ void rc_srv_redis_stop(rc_server *s);
 /* Whether accepting connections waits for the stores' first full read (a
  * process serves no store value before it); the read starts accepting. */
 bool rc_srv_redis_holds_accept(const rc_server *s);
+
+/* tls.c (tls_off.c without RC_WITH_TLS): --tls-cert, --tls-key and
+ * --redirect-http (docs/security.md, "TLS"). config: before any fork,
+ * checks the options and files (-1: printed, the start refused). info: the
+ * context's TLS settings (nothing without a certificate). start: after the
+ * context, the redirect port and, when own_sighup (one process on its own
+ * listener), SIGHUP re-reading the files (-1: logged). stop: undoes start. */
+int rc_tls_config(const rc_app *cfg);
+void rc_tls_context_info(const rc_server *s, struct lws_context_creation_info *info);
+int rc_tls_start(rc_server *s, bool own_sighup);
+void rc_tls_stop(rc_server *s);
+/* redirect.c: --redirect-http's listener and vhost on s->lws (-1: logged). */
+int rc_redirect_start(rc_server *s);
+void rc_redirect_stop(rc_server *s);
 
 /* dev_channel.c: the app's end of reactc-dev's channel (docs/dev.md). */
 int rc_dev_listen_fd(void);      /* REACTC_LISTEN_FD, or -1 */

@@ -302,7 +302,11 @@ int rc_run_supervisor(rc_app *cfg, int nworkers, rc_worker_fn worker_fn, void *a
             running = false;
         } else if (hup_seen) {
             hup_seen = false;
-            rolling_restart(&e, w, nworkers, &set, &old);
+            /* New workers load --tls-cert and --tls-key as they start: a
+             * renewal half done (a certificate without its key) would take
+             * the workers down one by one. Checked first, as at start. */
+            if (rc_tls_config(cfg) == 0) rolling_restart(&e, w, nworkers, &set, &old);
+            else say("SIGHUP: the TLS files do not load (above): no rolling restart");
         }
         /* Reap whatever died and restart it. */
         for (;;) {

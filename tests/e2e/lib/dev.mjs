@@ -125,7 +125,7 @@ export async function startDev(copy, {
   });
   let url;
   try {
-    url = (await waitLog(/reactc-dev: (http:\/\/[0-9.]+:\d+\/) - watching/, 0, readyMs))[1];
+    url = (await waitLog(/reactc-dev: (https?:\/\/[0-9.]+:\d+\/) - watching/, 0, readyMs))[1];
     await waitLog(ready, 0, readyMs);
   } catch (e) {
     await kill();

@@ -79,6 +79,7 @@ async function startOnce(bin, name, args, readyMs, fixedPort, env) {
   proc.stderr.setEncoding('utf8');
 
   let onLine = () => {};
+  let scheme = 'http';
   let stderrWaiters = [];
   // One reader for the whole life of the process (a full pipe would block
   // the server); capped, it is for diagnostics only.
@@ -91,7 +92,10 @@ async function startOnce(bin, name, args, readyMs, fixedPort, env) {
     const timer = setTimeout(() => reject(new Error(
       `${name} did not report serving within ${readyMs} ms; stderr:\n${err}`)), readyMs);
     onLine = () => {
-      if (err.includes(`on http://127.0.0.1:${port}/`)) {
+      // https with --tls-cert (the URL below follows).
+      const m = err.match(new RegExp(`on (https?)://127\\.0\\.0\\.1:${port}/`));
+      if (m) {
+        scheme = m[1];
         clearTimeout(timer);
         onLine = () => {};
         resolve();
@@ -119,7 +123,7 @@ async function startOnce(bin, name, args, readyMs, fixedPort, env) {
   const server = {
     name,
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: `${scheme}://127.0.0.1:${port}`,
     proc,
     /** Everything the server wrote to stderr so far. */
     stderr: () => err,
