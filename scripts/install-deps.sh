@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 DEB_PKGS=(
   build-essential cmake ninja-build pkg-config
   libwebsockets-dev libwebsockets-evlib-ev libev-dev
-  libjansson-dev libsodium-dev libzstd-dev
+  libjansson-dev libsodium-dev libzstd-dev libssl-dev
   libcmocka-dev clang libclang-rt-14-dev valgrind
   chromium xxd universal-ctags
   haproxy nginx openssl
