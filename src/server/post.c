@@ -34,9 +34,10 @@ static void on_store_saved(void *arg) {
             rc_session_mark_pending(se);
         }
         /* A batch at Redis was decided (src/redis/stores.c): the session
-         * waiting for it renders now, and takes input again. */
-        if ((se->store_wait || se->rx_paused) && !rc_store_in_flight(se->id_text)) {
-            if (se->store_wait) rc_session_mark_pending(se);
+         * waiting for it sends its first tree or renders now (the flush,
+         * session_render.c), and takes input again. */
+        if ((se->store_wait || se->tree_how || se->rx_paused) && !rc_store_in_flight(se->id_text)) {
+            if (se->store_wait || se->tree_how) rc_session_mark_pending(se);
             se->store_wait = false;
             if (se->rx_paused && se->rx_paused == se->wsi) lws_rx_flow_control(se->wsi, 1);
             se->rx_paused = NULL;

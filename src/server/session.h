@@ -71,6 +71,9 @@ struct rc_session {
      * rc_store_in_flight): the render (ack and the event's own writes in
      * one message) and the session's next messages wait for it. */
     bool store_wait;
+    /* A first tree waiting for the same (session_render.c): how it
+     * started ("resumed", "reattached"...), NULL when none waits. */
+    const char *tree_how;
     struct lws *rx_paused; /* the connection whose input waits, or NULL */
     bool base;             /* base protocol (no hello, whole subtrees) */
     bool started;
@@ -199,7 +202,9 @@ void rc_session_replay(rc_session *se, const rc_message *events, size_t n);
 /* Renders what is dirty and sends the patch (or the base protocol's
  * subtrees), then runs effects. */
 void rc_session_flush(rc_session *se);
-/* The whole tree, as the first message of a connection. */
+/* The whole tree, as the first message of a connection; deferred (with
+ * the connection's input) while the session has a store batch undecided
+ * at Redis, since it carries a token (how: a string literal). */
 void rc_session_send_whole_tree(rc_session *se, const char *how);
 /* Flushes every pending session (the loop's prepare watcher). */
 void rc_session_flush_pending(rc_server *s);
