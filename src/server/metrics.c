@@ -131,6 +131,36 @@ static void snapshots(rc_buf *out, const rc_metrics *m) {
         sample(out, "reactc_snapshot_fetches_total", "outcome", fetched[i], (double)m->fetches[i]);
 }
 
+/* The stores' batches (store/stats.h), with or without Redis: the batch
+ * time a histogram with fixed buckets, so the workers' series (--workers)
+ * sum into one, which a summary's quantiles would not. */
+static void stores(rc_buf *out, const rc_store_stats *st) {
+    header(out, "reactc_store_batches_total", "counter",
+           "Store batches decided, by outcome (refused: none of its writes applied).");
+    sample(out, "reactc_store_batches_total", "outcome", "committed", (double)st->committed);
+    sample(out, "reactc_store_batches_total", "outcome", "refused", (double)st->refused);
+    one(out, "reactc_store_batches_in_flight", "gauge",
+        "Store batches handed to the backend and not decided yet.", (double)st->in_flight);
+    one(out, "reactc_store_writes_total", "counter", "Store writes handed to the backend.",
+        (double)st->writes);
+    one(out, "reactc_store_writes_replayed_total", "counter",
+        "Store writes of replayed events skipped (committed before: exactly once).",
+        (double)st->replayed);
+    header(out, "reactc_store_batch_seconds", "histogram",
+           "Store batches' time from hand-over to the backend until decided.");
+    static const double bounds[RC_STORE_NBOUNDS] = RC_STORE_BOUNDS;
+    uint64_t n = 0;
+    for (size_t i = 0; i <= RC_STORE_NBOUNDS; i++) {
+        char le[24];
+        if (i < RC_STORE_NBOUNDS) snprintf(le, sizeof le, "%g", bounds[i]);
+        else snprintf(le, sizeof le, "+Inf");
+        n += st->buckets[i];
+        sample(out, "reactc_store_batch_seconds_bucket", "le", le, (double)n);
+    }
+    sample(out, "reactc_store_batch_seconds_sum", NULL, NULL, st->seconds);
+    sample(out, "reactc_store_batch_seconds_count", NULL, NULL, (double)n);
+}
+
 void rc_metrics_render(const rc_metrics *m, const rc_metrics_now *now, rc_buf *out) {
     header(out, "reactc_build_info", "gauge", "Always 1: the build and the app id as labels.");
     put(out, "reactc_build_info{build=\"");
@@ -160,6 +190,7 @@ void rc_metrics_render(const rc_metrics *m, const rc_metrics_now *now, rc_buf *o
         (double)m->renders_put_off);
     resumes(out, m);
     edge(out, m);
+    if (now->store) stores(out, now->store);
     if (m->redis_known) {
         one(out, "reactc_redis_up", "gauge", "1 when the Redis connection answers.", m->redis_up);
         one(out, "reactc_redis_ping_seconds", "gauge", "The last Redis PING's round trip.",

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "resume/refusal.h"
+#include "store/stats.h"
 #include "util/buf.h"
 
 /* How a hello that named a session ended (reactc_resumes_total{outcome}). */
@@ -85,6 +86,9 @@ typedef struct rc_metrics_now {
     size_t sessions_live, sessions_detached;
     size_t outq_bytes; /* bytes waiting in every session's output queue */
     const char *build, *app_id;
+    /* The store layer's counters (store/stats.h), kept there; NULL: no
+     * store metric is written (a caller without a store layer). */
+    const rc_store_stats *store;
 } rc_metrics_now;
 
 /* The Redis connection's health, for reactc_redis_up and

@@ -259,7 +259,8 @@ void rc_metrics_text(rc_server *s, rc_buf *out) {
     /* Read at the scrape, as the gauges are: up now, the last PING's time. */
     if (s->redis)
         rc_metrics_set_redis(&s->metrics, rc_redis_is_up(s->redis), rc_redis_latency(s->redis));
-    rc_metrics_now now = {s->nsessions - s->ndetached, s->ndetached, outq, s->build, s->cfg.app_id};
+    rc_metrics_now now = {s->nsessions - s->ndetached, s->ndetached, outq, s->build, s->cfg.app_id,
+                          rc_store_stats_get()};
     rc_metrics_render(&s->metrics, &now, out);
 }
 

@@ -24,26 +24,9 @@ static rc_server *find(const rc_app *app) {
     return s;
 }
 
-/* A persisted store's file was written: the tokens held for it go out
- * (the flush seals them; session_tokens.c). */
-static void on_store_saved(void *arg) {
-    rc_server *s = arg;
-    for (rc_session *se = s->sessions; se; se = se->next) {
-        if (se->token_held) {
-            se->token_held = false;
-            rc_session_mark_pending(se);
-        }
-        /* A batch at Redis was decided (src/redis/stores.c): the session
-         * waiting for it sends its first tree or renders now (the flush,
-         * session_render.c), and takes input again. */
-        if ((se->store_wait || se->tree_how || se->rx_paused) && !rc_store_in_flight(se->id_text)) {
-            if (se->store_wait || se->tree_how) rc_session_mark_pending(se);
-            se->store_wait = false;
-            if (se->rx_paused && se->rx_paused == se->wsi) lws_rx_flow_control(se->wsi, 1);
-            se->rx_paused = NULL;
-        }
-    }
-}
+/* A persisted store's file was written, or a batch at Redis decided: the
+ * sessions waiting for that go on (session_wait.c). */
+static void on_store_saved(void *arg) { rc_session_stores_saved(arg); }
 
 /* Stores' publishes from other threads wake the loop as posts do
  * (ev_async_send is thread-safe); rc_post_drain applies them. */

@@ -102,6 +102,7 @@ struct rc_server {
     unsigned frees_since_trim; /* session.c: malloc_trim pacing */
     rc_session *pending;       /* sessions to flush */
     rc_session *throttled;     /* session_render.c: renders put off (render_interval_ms) */
+    rc_session *waiting;       /* session_wait.c: sessions waiting for the stores */
     ev_timer throttle_timer;   /* puts them back on the flush list */
     rc_timer_host timer_host;
     rc_keyring keys;

@@ -133,6 +133,7 @@ void rc_session_free(rc_session *se) {
     ev_timer_stop(s->loop, &se->token_timer);
     ev_timer_stop(s->loop, &se->hello_timer);
     detached_unlink(se);
+    rc_session_unwait(se);
     rc_session_input_reset(se);
     if (se->pending) {
         for (rc_session **pp = &s->pending; *pp; pp = &(*pp)->pending_next)

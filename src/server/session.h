@@ -75,7 +75,11 @@ struct rc_session {
      * started ("resumed", "reattached"...), NULL when none waits. */
     const char *tree_how;
     struct lws *rx_paused; /* the connection whose input waits, or NULL */
-    bool base;             /* base protocol (no hello, whole subtrees) */
+    /* In the server's list of sessions waiting for the stores (any of the
+     * four above set; session_wait.c). */
+    bool waiting;
+    rc_session *wait_prev, *wait_next;
+    bool base; /* base protocol (no hello, whole subtrees) */
     bool started;
     bool pending; /* in the server's flush list */
     bool closing; /* close once the queue is written */
@@ -208,6 +212,17 @@ void rc_session_flush(rc_session *se);
 void rc_session_send_whole_tree(rc_session *se, const char *how);
 /* Flushes every pending session (the loop's prepare watcher). */
 void rc_session_flush_pending(rc_server *s);
+
+/* ---- session_wait.c -------------------------------------------------------- */
+
+/* Lists se among the sessions waiting for the stores: call it with
+ * token_held, store_wait, tree_how or rx_paused set. Listed once, however often. */
+void rc_session_wait(rc_session *se);
+/* Takes se off that list (freed, or waiting for nothing). */
+void rc_session_unwait(rc_session *se);
+/* The stores wrote a file or decided a batch: the listed sessions' held
+ * tokens go out, and the renders and input waiting for a decided batch. */
+void rc_session_stores_saved(rc_server *s);
 
 /* ---- session_tokens.c ------------------------------------------------------ */
 

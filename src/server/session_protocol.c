@@ -53,6 +53,7 @@ static void on_event(rc_session *se, const rc_message *m) {
      * (its handler must read this one's writes), lws holding the input. */
     if (se->wsi && rc_store_in_flight(se->id_text)) {
         se->rx_paused = se->wsi;
+        rc_session_wait(se);
         lws_rx_flow_control(se->wsi, 0);
     }
     if (m->seq) {

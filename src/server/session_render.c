@@ -29,6 +29,7 @@ static bool defer_tree(rc_session *se, const char *how) {
         rc_srv_log(se->server, RC_LOG_INFO,
                    "session %s: first tree waits for its store batches at Redis", se->log_id);
     se->tree_how = how;
+    rc_session_wait(se);
     if (se->wsi && se->rx_paused != se->wsi) {
         se->rx_paused = se->wsi;
         lws_rx_flow_control(se->wsi, 0);
@@ -264,11 +265,13 @@ static bool wait_for_store(rc_session *se) {
         if (rc_store_in_flight(se->id_text)) return true;
         const char *how = se->tree_how;
         se->tree_how = NULL;
+        if (!se->token_held && !se->store_wait && !se->rx_paused) rc_session_unwait(se);
         /* Detached: a re-attach sends one. */
         if (se->wsi && !se->closing && se->layout) rc_session_send_whole_tree(se, how);
     }
     if (!se->ack_due || !rc_store_in_flight(se->id_text)) return false;
     se->store_wait = true;
+    rc_session_wait(se);
     return true;
 }
 

@@ -118,6 +118,7 @@ void rc_session_write_token(rc_session *se, rc_buf *b, bool force) {
     if (rc_store_marks_unsaved(se->id_text)) {
         if (!force) {
             se->token_held = true;
+            rc_session_wait(se);
             return;
         }
         rc_store_save_now();
@@ -173,6 +174,7 @@ static void on_token_timer(struct ev_loop *loop, ev_timer *w, int revents) {
     if (rc_layout_get_state_epoch(se->layout) == se->token_epoch) return;
     if (rc_store_marks_unsaved(se->id_text)) { /* sent once the file is written */
         se->token_held = true;
+        rc_session_wait(se);
         return;
     }
     rc_buf *b = rc_session_msg_begin(se->server);

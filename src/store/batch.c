@@ -14,6 +14,7 @@
 
 #include "core/internal.h"
 #include "store/backend.h"
+#include "store/stats.h"
 #include "util/alloc.h"
 
 static rc_store_batch open_batch;
@@ -61,7 +62,9 @@ static rc_store_batch *take_open_batch(rc_layout *layout, uint64_t seq) {
 static bool commit(rc_layout *layout, uint64_t seq) {
     if (!open_batch.nwrites && !open_batch.ndone) return false;
     bool writes = open_batch.nwrites > 0;
-    backend->commit(backend, take_open_batch(layout, seq));
+    rc_store_batch *b = take_open_batch(layout, seq);
+    rc_store_stats_handed(b);
+    backend->commit(backend, b);
     return writes;
 }
 
@@ -122,6 +125,7 @@ void rc_store_unstage(rc_store *st) {
 }
 
 void rc_store_batch_finish(rc_store_batch *b, int status) {
+    rc_store_stats_decided(b, status);
     for (size_t i = 0; i < b->nwrites; i++) free_write(&b->writes[i]);
     free(b->writes);
     free(b->session);

@@ -16,6 +16,7 @@
 
 #include "store/backend.h"
 #include "store/persist.h"
+#include "store/stats.h"
 
 void rc_log(rc_layout *l, rc_log_level level, const char *fmt, ...) RC_PRINTF(3, 4);
 
@@ -42,6 +43,7 @@ static void memory_commit(rc_store_backend *b, rc_store_batch *batch) {
         rc_marks_raise(rc_store_marks_of(batch->writes[i].store), batch->session, batch->seq, now);
     for (size_t i = 0; i < batch->nwrites; i++)
         if (batch->writes[i].store->file) rc_store_file_changed(batch->writes[i].store);
+    rc_store_count_replayed(skipped);
     if (skipped)
         rc_log(batch->layout, RC_LOG_INFO,
                "store writes of a replayed event skipped (seq %llu, already committed): %zu",

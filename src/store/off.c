@@ -44,3 +44,10 @@ const char *rc_store_find_shared(void) { return NULL; }
 /* No store: nothing to wait for at start (server/redis_link.c). */
 #include "store/store.h"
 rc_store *rc_store_first(void) { return NULL; }
+/* No store, no batch: the store metrics stay at zero, as in an app
+ * without stores in a full build (a dashboard finds them either way). */
+#include "store/stats.h"
+const rc_store_stats *rc_store_stats_get(void) {
+    static const rc_store_stats none;
+    return &none;
+}

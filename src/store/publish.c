@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "store/stats.h"
 #include "store/store.h"
 #include "util/alloc.h"
 
@@ -139,6 +140,7 @@ static void run_cas(rc_store_pub *p) {
     rc_store_item *it = p->key ? rc_store_find_item(st, p->key) : NULL;
     uint64_t now = p->key ? (it ? it->version : 0) : st->version;
     if (now != p->expect || (!p->key && !rc_store_accepts(st, &p->value))) {
+        rc_store_stats_refused();
         if (p->done) p->done(-1, p->user);
         return;
     }

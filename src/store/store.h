@@ -22,6 +22,9 @@
  *              a replayed event's writes and raising its marks
  *   publish.c  rc_store_publish_* (any thread) and rc_store_drain (loop)
  *
+ * stats.c (counters for /metrics, stats.h) is called from batch.c,
+ * publish.c and the backends, and calls nothing above util.
+ *
  * A backend decides batches (backend.h): the in-memory one applies them at
  * once; one shared across processes (Redis) would send them, apply them
  * when confirmed (or refuse them) and apply other processes' changes as
@@ -110,6 +113,7 @@ typedef struct rc_store_batch {
     rc_layout *layout;
     uint64_t seq;
     char *session;
+    double handed_at; /* monotonic seconds: given to the backend (stats.h) */
 } rc_store_batch;
 
 /* ---- batch.c ---------------------------------------------------------- */

@@ -14,9 +14,9 @@ import { httpRequest as request, scrapeMetrics as scrape } from './lib/http.mjs'
 import { freePort, processTree, startExample } from './lib/server.mjs';
 import { HELLO, connect, handlerTarget as target, wsUrl } from './lib/raw.mjs';
 
-async function start(t) {
+async function start(t, name = 'counter', extra = []) {
   const mport = await freePort();
-  const server = await startExample('counter', { args: ['--metrics', `127.0.0.1:${mport}`] });
+  const server = await startExample(name, { args: ['--metrics', `127.0.0.1:${mport}`, ...extra] });
   t.after(() => server.kill());
   await server.waitStderr(new RegExp(`metrics on http://127\\.0\\.0\\.1:${mport}/metrics`));
   return { server, mport };
@@ -45,6 +45,9 @@ test('events, sessions, refused resumes and refused Hosts are counted', async (t
   assert.equal(after.get('reactc_sessions_detached'), 0);
   assert.ok(after.get('reactc_messages_in_total') >= 3);
   assert.ok(after.get('reactc_bytes_out_total') > before.get('reactc_bytes_out_total'));
+  // The store metrics are there without stores and without Redis: zeros.
+  assert.equal(after.get('reactc_store_batches_total{outcome="committed"}'), 0);
+  assert.equal(after.get('reactc_store_batch_seconds_count'), 0);
 
   // A resume with a token that is not base64url: refused as malformed.
   const d = connect(wsUrl(server));
@@ -65,6 +68,35 @@ test('events, sessions, refused resumes and refused Hosts are counted', async (t
   c.ws.close();
   d.ws.close();
   await Promise.all([c.closed, d.closed]);
+  await server.stop(2000);
+});
+
+// The todo example with --shared keeps its list in a store (in memory, no
+// Redis): adding an item is one committed batch of one write, timed in the
+// histogram; typing the draft (component state) is none.
+test('a store batch is counted as committed, with its write and its time', async (t) => {
+  const { server, mport } = await start(t, 'todo', ['--shared']);
+  const c = connect(wsUrl(server));
+  await c.opened;
+  c.ws.send(HELLO);
+  const first = await c.next((m) => m.type === 'layout-update');
+  const draft = target(first.model, 'new-todo', 'onChange');
+  const submit = target(first.model, 'new-todo-form', 'onSubmit');
+  const before = await scrape(mport);
+  const committed = 'reactc_store_batches_total{outcome="committed"}';
+  c.ws.send(JSON.stringify({ type: 'layout-event', target: draft, data: [{ value: 'milk' }], seq: 1 }));
+  c.ws.send(JSON.stringify({ type: 'layout-event', target: submit, data: [{}], seq: 2 }));
+  await c.next((m) => m.ack === 2);
+  const after = await scrape(mport);
+  assert.equal(after.get(committed) - before.get(committed), 1);
+  assert.equal(after.get('reactc_store_batches_total{outcome="refused"}'), 0);
+  assert.equal(after.get('reactc_store_writes_total') - before.get('reactc_store_writes_total'), 1);
+  assert.equal(after.get('reactc_store_writes_replayed_total'), 0);
+  assert.equal(after.get('reactc_store_batches_in_flight'), 0); // decided at once in memory
+  assert.equal(after.get('reactc_store_batch_seconds_count'), after.get(committed));
+  assert.equal(after.get('reactc_store_batch_seconds_bucket{le="+Inf"}'), after.get(committed));
+  c.ws.close();
+  await c.closed;
   await server.stop(2000);
 });
 

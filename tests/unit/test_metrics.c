@@ -2,7 +2,8 @@
  * Unit tests for the /metrics text (src/server/metrics.c): the exact lines
  * of a filled set of counters in the Prometheus text format 0.0.4, label
  * values escaped as the format asks (backslash, double quote, newline), the
- * Redis gauges only once something reported on Redis, edge statuses as
+ * Redis gauges only once something reported on Redis, the store metrics
+ * when the build has stores (a histogram's buckets cumulative), edge statuses as
  * reasons, and --metrics' address forms.
  */
 #include <stdarg.h>
@@ -131,7 +132,7 @@ static void fill(rc_metrics *m, rc_metrics_now *now) {
     m->edge[RC_EDGE_ORIGIN] = 12;
     m->edge[RC_EDGE_PER_ADDRESS] = 13;
     m->edge[RC_EDGE_FULL] = 14;
-    *now = (rc_metrics_now){3, 2, 1234, "b\\1", "say \"hi\"\nbye"};
+    *now = (rc_metrics_now){3, 2, 1234, "b\\1", "say \"hi\"\nbye", NULL};
 }
 
 static void test_render_exact(void **state) {
@@ -150,6 +151,65 @@ static void test_render_exact(void **state) {
     assert_int_equal(b.len, strlen(expected) + strlen(redis));
     assert_memory_equal(b.data, expected, strlen(expected));
     assert_string_equal(rc_buf_cstr(&b) + strlen(expected), redis);
+    rc_buf_free(&b);
+}
+
+static const char stores[] =
+    "# HELP reactc_store_batches_total Store batches decided, by outcome (refused: none of its "
+    "writes applied).\n"
+    "# TYPE reactc_store_batches_total counter\n"
+    "reactc_store_batches_total{outcome=\"committed\"} 30\n"
+    "reactc_store_batches_total{outcome=\"refused\"} 31\n"
+    "# HELP reactc_store_batches_in_flight Store batches handed to the backend and not decided "
+    "yet.\n"
+    "# TYPE reactc_store_batches_in_flight gauge\n"
+    "reactc_store_batches_in_flight 2\n"
+    "# HELP reactc_store_writes_total Store writes handed to the backend.\n"
+    "# TYPE reactc_store_writes_total counter\n"
+    "reactc_store_writes_total 90\n"
+    "# HELP reactc_store_writes_replayed_total Store writes of replayed events skipped "
+    "(committed before: exactly once).\n"
+    "# TYPE reactc_store_writes_replayed_total counter\n"
+    "reactc_store_writes_replayed_total 6\n"
+    "# HELP reactc_store_batch_seconds Store batches' time from hand-over to the backend until "
+    "decided.\n"
+    "# TYPE reactc_store_batch_seconds histogram\n"
+    "reactc_store_batch_seconds_bucket{le=\"0.0001\"} 20\n"
+    "reactc_store_batch_seconds_bucket{le=\"0.001\"} 40\n"
+    "reactc_store_batch_seconds_bucket{le=\"0.005\"} 41\n"
+    "reactc_store_batch_seconds_bucket{le=\"0.01\"} 41\n"
+    "reactc_store_batch_seconds_bucket{le=\"0.05\"} 51\n"
+    "reactc_store_batch_seconds_bucket{le=\"0.1\"} 51\n"
+    "reactc_store_batch_seconds_bucket{le=\"0.5\"} 51\n"
+    "reactc_store_batch_seconds_bucket{le=\"1\"} 51\n"
+    "reactc_store_batch_seconds_bucket{le=\"+Inf\"} 61\n"
+    "reactc_store_batch_seconds_sum 0.375\n"
+    "reactc_store_batch_seconds_count 61\n";
+
+/* The stores' metrics come after the edge's, before Redis's. */
+static void test_render_stores(void **state) {
+    (void)state;
+    rc_metrics m;
+    rc_metrics_now now;
+    fill(&m, &now);
+    rc_store_stats st = {.committed = 30,
+                         .refused = 31,
+                         .writes = 90,
+                         .replayed = 6,
+                         .in_flight = 2,
+                         .seconds = 0.375};
+    st.buckets[0] = 20;
+    st.buckets[1] = 20;
+    st.buckets[2] = 1;
+    st.buckets[4] = 10;
+    st.buckets[RC_STORE_NBOUNDS] = 10;
+    now.store = &st;
+    rc_buf b;
+    rc_buf_init(&b);
+    rc_metrics_render(&m, &now, &b);
+    assert_int_equal(b.len, strlen(expected) + strlen(stores));
+    assert_memory_equal(b.data, expected, strlen(expected));
+    assert_string_equal(rc_buf_cstr(&b) + strlen(expected), stores);
     rc_buf_free(&b);
 }
 
@@ -198,9 +258,8 @@ static void test_parse_addr(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_render_exact),
-        cmocka_unit_test(test_escape),
-        cmocka_unit_test(test_edge_reason),
+        cmocka_unit_test(test_render_exact), cmocka_unit_test(test_render_stores),
+        cmocka_unit_test(test_escape),       cmocka_unit_test(test_edge_reason),
         cmocka_unit_test(test_parse_addr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

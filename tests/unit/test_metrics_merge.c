@@ -84,7 +84,9 @@ static void test_merge_worker_down(void **state) {
 static void test_merge_real_text(void **state) {
     (void)state;
     rc_metrics m = {.start_time = 1700000000, .events = 9};
-    rc_metrics_now now = {1, 0, 0, "b", "app"};
+    rc_store_stats st = {.committed = 4, .seconds = 0.5};
+    st.buckets[RC_STORE_NBOUNDS] = 1;
+    rc_metrics_now now = {1, 0, 0, "b", "app", &st};
     rc_buf text;
     rc_buf_init(&text);
     rc_metrics_render(&m, &now, &text);
@@ -95,6 +97,11 @@ static void test_merge_real_text(void **state) {
                                 "reactc_events_total{worker=\"0\"} 9\n"
                                 "reactc_events_total{worker=\"1\"} 9\n"));
     assert_non_null(strstr(got, "reactc_build_info{worker=\"1\",build=\"b\",app_id=\"app\"} 1\n"));
+    /* A histogram's _bucket, _sum and _count lines stay under its TYPE. */
+    assert_non_null(strstr(got, "reactc_store_batch_seconds_bucket{worker=\"1\",le=\"+Inf\"} 1\n"
+                                "reactc_store_batch_seconds_sum{worker=\"1\"} 0.5\n"
+                                "reactc_store_batch_seconds_count{worker=\"1\"} 1\n"));
+    assert_null(strstr(got, "# TYPE reactc_store_batch_seconds_bucket"));
     size_t helps = 0, samples = 0, in_samples = 0;
     for (const char *p = got; (p = strstr(p, "# HELP ")); p++) helps++;
     for (const char *p = rc_buf_cstr(&text); *p; p = strchr(p, '\n') + 1)
