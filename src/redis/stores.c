@@ -16,10 +16,19 @@
  * no-op ("replayed").
  *
  * Outage: while not ready (a connection down, or the full read after it
- * not applied yet) a new batch is refused at once (-1, nothing applied,
- * logged once per outage): pages keep their last values and the app can
- * show it (rc_app.on_redis_health). Batches already in flight when the
- * connection dropped are kept, bounded (RC_RSTORES_MAX_*).
+ * not applied yet) an event's batch waits, in order after the batches
+ * kept, and is sent when the process is ready again; its mark then
+ * decides (replayed: its first run, elsewhere, committed; else applied).
+ * Refusing it would be wrong either way: the event may have committed on
+ * a process killed before its token, and a refused seq below a later
+ * committed one would be skipped as a replay. Its session's token and
+ * render wait meanwhile (rc_store_in_flight), as for any batch in flight.
+ * Any other batch (a timer's, a post's, a thread's: nothing would send it
+ * again) is refused at once (-1, nothing applied, logged once per outage):
+ * pages keep their last values and the app can show it
+ * (rc_app.on_redis_health). What is kept is bounded (RC_RSTORES_MAX_*):
+ * past it an event's session is closed with 1013 (try again later), so its
+ * client keeps the event and sends it again, to this process or another.
  *
  * Local stores (rc_store_set_local) stay in this process: a batch of only
  * local writes goes to the in-memory backend at once; a mixed batch
@@ -32,21 +41,19 @@
 
 #include <hiredis/hiredis.h>
 
-#include "redis/stores_impl.h"
+#include "redis/stores.h"
+#include "redis/stores_build.h"
 #include "redis/stores_script.h"
+#include "redis/stores_sync.h"
 #include "store/marks.h"
 #include "store/persist.h"
 #include "util/alloc.h"
 
 void rc_log(rc_layout *l, rc_log_level level, const char *fmt, ...) RC_PRINTF(3, 4);
 
-bool rc_rstores_shared(const rc_store *st) { return !st->local; }
-
 /* ---- the flight list ------------------------------------------------------ */
 
 static rc_rstores *active; /* the one installed (marks' hooks have no user) */
-
-rc_rstores *rc_rstores_active(void) { return active; }
 
 static void unlink_flight(rc_rstores *rs, rc_rflight *f) {
     if (f->prev) f->prev->next = f->next;
@@ -55,12 +62,6 @@ static void unlink_flight(rc_rstores *rs, rc_rflight *f) {
     else rs->tail = f->prev;
     rs->nflights--;
     rs->flight_bytes -= f->args.len;
-}
-
-static void free_flight(rc_rflight *f) {
-    rc_buf_free(&f->args);
-    free(f->lens);
-    free(f);
 }
 
 /* Applies the batch's local writes (a decided, not replayed batch). */
@@ -74,14 +75,16 @@ static void apply_local(rc_store_batch *b) {
     }
 }
 
-/* A batch is decided: its completions run, and a session's held token
- * and render go out (rc_store_saved reaches the server). */
+/* A batch (or a mark copy) is decided: its completions run, and a session
+ * waiting for it (its held token, render or first tree) goes on
+ * (rc_store_saved reaches the server). */
 static void decide(rc_rstores *rs, rc_rflight *f, int status) {
     unlink_flight(rs, f);
     rc_store_batch *b = f->batch;
-    bool session = b->session != NULL;
-    free_flight(f);
-    rc_store_batch_finish(b, status);
+    bool session = f->session != NULL;
+    rc_rflight_free(f);
+    if (!rs->head) rs->full_said = false; /* a next time at the bound is logged */
+    if (b) rc_store_batch_finish(b, status);
     if (session) rc_store_saved();
 }
 
@@ -112,6 +115,13 @@ static void conflict(rc_rstores *rs, rc_rflight *f) {
     decide(rs, f, -1);
 }
 
+/* A mark copy's reply (rc_store_marks_inherit). */
+static void on_inherited(rc_rstores *rs, rc_rflight *f, const redisReply *reply) {
+    if (reply->type == REDIS_REPLY_ERROR)
+        rc_log(NULL, RC_LOG_ERROR, "store marks: inherit failed: %.200s", reply->str);
+    decide(rs, f, 0);
+}
+
 static void on_commit(void *user, const redisReply *reply) {
     rc_rflight *f = user;
     rc_rstores *rs = active;
@@ -121,31 +131,29 @@ static void on_commit(void *user, const redisReply *reply) {
         return;
     }
     rc_store_batch *b = f->batch;
-    if (reply_is(reply, "ok") && reply->elements == 2 &&
-        reply->element[1]->type == REDIS_REPLY_STRING) {
+    if (!b) {
+        on_inherited(rs, f, reply);
+    } else if (reply_is(reply, "ok") && reply->elements == 2 &&
+               reply->element[1]->type == REDIS_REPLY_STRING) {
         rc_rstores_apply_change(rs, reply->element[1]->str, reply->element[1]->len);
         apply_local(b);
         decide(rs, f, 0);
-    } else if (reply_is(reply, "replayed") && (f->confirmed || f->sends > 1)) {
-        /* Committed by its copy sent on the blocking connection
-         * (stores_wait.c), or by its first send, whose reply was lost: its
-         * shared writes arrive (arrived) as a message, or with the full
-         * read; its local ones apply now. */
-        if (!f->confirmed)
-            rc_log(NULL, RC_LOG_INFO,
-                   "store batch sent again after a lost reply: its first send had committed "
-                   "(seq %" PRIu64 ")",
-                   b->seq);
+    } else if (reply_is(reply, "replayed") && f->sends > 1) {
+        /* Committed by its first send, whose reply was lost: its shared
+         * writes arrive (arrived) as a message, or with the full read; its
+         * local ones apply now. */
+        rc_log(NULL, RC_LOG_INFO,
+               "store batch sent again after a lost reply: its first send had committed "
+               "(seq %" PRIu64 ")",
+               b->seq);
         apply_local(b);
         decide(rs, f, 0);
     } else if (reply_is(reply, "replayed")) {
-        /* Worded as the in-memory backend's (an event's replay), or a batch
-         * of ours sent again after a lost reply. */
-        if (b->session)
-            rc_log(NULL, RC_LOG_INFO,
-                   "store writes of a replayed event skipped (seq %" PRIu64 ", already committed)",
-                   b->seq);
-        else rc_log(NULL, RC_LOG_INFO, "store writes of a batch sent again skipped (committed)");
+        /* Worded as the in-memory backend's: an event whose first run (on
+         * this process or one killed since) committed. */
+        rc_log(NULL, RC_LOG_INFO,
+               "store writes of a replayed event skipped (seq %" PRIu64 ", already committed)",
+               b->seq);
         decide(rs, f, 0);
     } else if (reply_is(reply, "conflict")) {
         conflict(rs, f);
@@ -163,102 +171,17 @@ static void send_flight(rc_rstores *rs, rc_rflight *f) {
         argv[i] = f->args.data + off;
         off += f->lens[i];
     }
-    f->sent = rc_redis_eval(rs->cmd, &rc_rstore_commit_script, on_commit, f, f->nkeys, f->argc,
-                            argv, f->lens) == 0;
+    f->sent =
+        rc_redis_eval(rs->cmd, f->script, on_commit, f, f->nkeys, f->argc, argv, f->lens) == 0;
     if (f->sent) f->sends++;
     free(argv);
 }
 
-/* ---- building a batch's arguments ---------------------------------------- */
-
-static void arg(rc_rflight *f, size_t *cap, const void *p, size_t n) {
-    if ((size_t)f->argc == *cap) {
-        *cap = *cap ? *cap * 2 : 16;
-        f->lens = rc_xrealloc(f->lens, *cap * sizeof *f->lens);
-    }
-    rc_buf_append(&f->args, p, n);
-    f->lens[f->argc++] = n;
-}
-
-static void arg_str(rc_rflight *f, size_t *cap, const char *s) { arg(f, cap, s, strlen(s)); }
-
-static void arg_u64(rc_rflight *f, size_t *cap, uint64_t v) {
-    char num[24];
-    arg(f, cap, num, (size_t)snprintf(num, sizeof num, "%" PRIu64, v));
-}
-
-/* The hash key index (1-based, after the mark key) of st among the keys
- * written so far; adds it if new. */
-static int key_index(rc_rstores *rs, rc_rflight *f, size_t *cap, rc_store **keys, int *nkeys,
-                     rc_store *st) {
-    for (int i = 0; i < *nkeys; i++)
-        if (keys[i] == st) return i + 2;
-    keys[(*nkeys)++] = st;
-    rc_buf k;
-    rc_buf_init(&k);
-    rc_buf_append(&k, rs->prefix, strlen(rs->prefix));
-    rc_buf_append(&k, "s:", 2);
-    rc_buf_append(&k, st->name, strlen(st->name));
-    arg(f, cap, k.data, k.len);
-    rc_buf_free(&k);
-    return *nkeys + 1;
-}
-
-/* KEYS first (mark, stores), then ARGV (seq, ttl, channel, writes): the
- * keys go into a first pass, the writes into a buffer appended after. */
-static rc_rflight *build(rc_rstores *rs, rc_store_batch *b) {
-    rc_rflight *f = rc_xcalloc(1, sizeof *f);
-    f->batch = b;
-    rc_buf_init(&f->args);
-    size_t cap = 0;
-    char mark[400];
-    uint64_t seq = b->seq;
-    if (b->session) {
-        snprintf(mark, sizeof mark, "%smark:%s", rs->prefix, b->session);
-    } else {
-        snprintf(mark, sizeof mark, "%sonce:%s", rs->prefix, rc_rstore_nonce());
-        seq = rc_rstore_next_batch_number();
-    }
-    arg_str(f, &cap, mark);
-    rc_store **keys = rc_xmalloc((b->nwrites + 1) * sizeof *keys);
-    int nkeys = 0;
-    int *index = rc_xmalloc((b->nwrites + 1) * sizeof *index);
-    for (size_t i = 0; i < b->nwrites; i++) {
-        rc_store_write *w = &b->writes[i];
-        index[i] = rc_rstores_shared(w->store) ? key_index(rs, f, &cap, keys, &nkeys, w->store) : 0;
-    }
-    f->nkeys = nkeys + 1;
-    arg_u64(f, &cap, seq);
-    arg_u64(f, &cap, b->session ? rc_store_marks_ttl() : 3600);
-    arg_str(f, &cap, rs->channel);
-    rc_buf tmp;
-    rc_buf_init(&tmp);
-    for (size_t i = 0; i < b->nwrites; i++) {
-        rc_store_write *w = &b->writes[i];
-        if (!index[i]) continue;
-        arg_u64(f, &cap, (uint64_t)index[i]);
-        const char *mode = w->remove                 ? "r"
-                           : w->mode == RC_WRITE_CAS ? "c"
-                           : w->mode == RC_WRITE_ADD ? "a"
-                                                     : "s";
-        arg_str(f, &cap, mode);
-        rc_buf_reset(&tmp);
-        rc_rstore_field(&tmp, w->key);
-        arg(f, &cap, tmp.data, tmp.len);
-        arg_u64(f, &cap, w->base_version);
-        rc_buf_reset(&tmp);
-        if (w->mode == RC_WRITE_ADD && !w->remove) {
-            char num[24];
-            rc_buf_append(&tmp, num, (size_t)snprintf(num, sizeof num, "%" PRId64, w->delta));
-        } else if (!w->remove) {
-            rc_rstore_encode(&tmp, &w->value);
-        }
-        arg(f, &cap, tmp.data, tmp.len);
-    }
-    rc_buf_free(&tmp);
-    free(keys);
-    free(index);
-    return f;
+/* Sends every one kept and not sent, in order: the connection is back,
+ * or the process became ready. */
+static void send_kept(rc_rstores *rs) {
+    for (rc_rflight *f = rs->head; f; f = f->next)
+        if (!f->sent) send_flight(rs, f);
 }
 
 /* ---- the backend ----------------------------------------------------------- */
@@ -277,32 +200,55 @@ static void refuse(rc_rstores *rs, rc_store_batch *b, const char *why) {
     rc_store_batch_finish(b, -1);
 }
 
-static void rstores_commit(rc_store_backend *base, rc_store_batch *b) {
-    rc_rstores *rs = (rc_rstores *)(void *)base;
-    if (!has_shared(b)) {
-        rc_store_memory.commit(&rc_store_memory, b);
-        return;
-    }
-    if (!rs->ready) {
-        refuse(rs, b,
-               rs->ever_ready ? "Redis is not reachable"
-                              : "the stores are not read from Redis yet");
-        return;
-    }
-    rc_rflight *f = build(rs, b);
-    if (rs->nflights >= RC_RSTORES_MAX_FLIGHTS ||
-        rs->flight_bytes + f->args.len > RC_RSTORES_MAX_BYTES) {
-        free_flight(f);
-        refuse(rs, b, "too many store batches waiting for Redis");
-        return;
-    }
+/* An event's batch past the bound: not refused (it may be a replay of a
+ * committed event, and a refused seq must not sit below a later committed
+ * one) but dropped with its session, closed by the server (1013): the
+ * client keeps the event and sends it again to a new session, where the
+ * mark decides it. Its completions hear -1 from the session going away. */
+static void too_many(rc_rstores *rs, rc_store_batch *b) {
+    if (!rs->full_said)
+        rc_log(b->layout, RC_LOG_WARN,
+               "stores: %zu batches (%zu bytes) wait for Redis, the bound: sessions with a new "
+               "event are closed (1013) and their clients send it again later",
+               rs->nflights, rs->flight_bytes);
+    rs->full_said = true;
+    if (rs->on_full && b->layout) rs->on_full(rs->full_arg, b->layout);
+    rc_store_batch_finish(b, -1);
+}
+
+static void keep(rc_rstores *rs, rc_rflight *f) {
     f->prev = rs->tail;
     if (rs->tail) rs->tail->next = f;
     else rs->head = f;
     rs->tail = f;
     rs->nflights++;
     rs->flight_bytes += f->args.len;
-    send_flight(rs, f);
+}
+
+static void rstores_commit(rc_store_backend *base, rc_store_batch *b) {
+    rc_rstores *rs = (rc_rstores *)(void *)base;
+    if (!has_shared(b)) {
+        rc_store_memory.commit(&rc_store_memory, b);
+        return;
+    }
+    if (!rs->ready && !b->session) {
+        refuse(rs, b,
+               rs->ever_ready ? "Redis is not reachable"
+                              : "the stores are not read from Redis yet");
+        return;
+    }
+    rc_rflight *f = rc_rflight_commit(rs, b);
+    if (rs->nflights >= RC_RSTORES_MAX_FLIGHTS ||
+        rs->flight_bytes + f->args.len > RC_RSTORES_MAX_BYTES) {
+        rc_rflight_free(f);
+        if (b->session) too_many(rs, b);
+        else refuse(rs, b, "too many store batches waiting for Redis");
+        return;
+    }
+    keep(rs, f);
+    /* Not ready: it waits for the full read (became_ready), after those
+     * kept before it. */
+    if (rs->ready) send_flight(rs, f);
 }
 
 /* A persisted shared store: Redis keeps it (its own persistence), the
@@ -325,7 +271,7 @@ static void rstores_detach(rc_store_backend *base, rc_store *st) {
     rc_rstores *rs = (rc_rstores *)(void *)base;
     if (rc_rstores_shared(st) && rs->nshared) rs->nshared--;
     for (rc_rflight *f = rs->head; f; f = f->next)
-        for (size_t i = 0; i < f->batch->nwrites; i++)
+        for (size_t i = 0; f->batch && i < f->batch->nwrites; i++)
             if (f->batch->writes[i].store == st) f->batch->writes[i].store = NULL;
     rc_store_file_close(st);
 }
@@ -334,71 +280,59 @@ static void rstores_detach(rc_store_backend *base, rc_store *st) {
 
 static bool in_flight(const char *session) {
     for (rc_rflight *f = active ? active->head : NULL; f; f = f->next)
-        if (f->batch->session && strcmp(f->batch->session, session) == 0) return true;
+        if (f->session && strcmp(f->session, session) == 0) return true;
     return false;
 }
 
-static void on_inherited(void *user, const redisReply *reply) {
-    rc_rinherit *in = user;
-    rc_rstores *rs = active;
-    if (!rs) return; /* stopped: freed with the list */
-    if (reply && reply->type == REDIS_REPLY_ERROR)
-        rc_log(NULL, RC_LOG_ERROR, "store marks: inherit failed: %.200s", reply->str);
-    for (rc_rinherit **pp = &rs->inherits; *pp; pp = &(*pp)->next)
-        if (*pp == in) {
-            *pp = in->next;
-            break;
-        }
-    free(in);
-}
-
-/* Sent before the events the new tab replays (same connection, so Redis
- * runs it first), and kept until answered: rc_rstores_confirm_now sends it
- * first on its own connection too. Not up: the duplicated tab's replays are
- * not covered. */
+/* A duplicated tab's mark copy: kept in the same list as the batches, so
+ * it goes on the same connection before the events the new tab replays
+ * (Redis runs them in order), also when it has to wait for Redis. The new
+ * tab's first tree waits for it, as for its batches. */
 static void inherit(const char *from, const char *to) {
     rc_rstores *rs = active;
     if (!rs) return;
-    rc_rinherit *in = rc_xcalloc(1, sizeof *in);
-    snprintf(in->from, sizeof in->from, "%smark:%s", rs->prefix, from);
-    snprintf(in->to, sizeof in->to, "%smark:%s", rs->prefix, to);
-    snprintf(in->ttl, sizeof in->ttl, "%" PRIu32, rc_store_marks_ttl());
-    const char *argv[3] = {in->from, in->to, in->ttl};
-    if (rc_redis_eval(rs->cmd, &rc_rstore_inherit_script, on_inherited, in, 2, 3, argv, NULL) < 0) {
-        rc_log(NULL, RC_LOG_WARN, "store marks: Redis down, a duplicated tab's marks not copied");
-        free(in);
-        return;
-    }
-    rc_rinherit **pp = &rs->inherits;
-    while (*pp) pp = &(*pp)->next;
-    *pp = in;
+    rc_rflight *f = rc_rflight_inherit(rs, from, to);
+    keep(rs, f);
+    if (rs->ready) send_flight(rs, f);
 }
 
 /* ---- connections ----------------------------------------------------------- */
 
-/* Batches sent stay "sent" until their reply: a NULL one (the command
+/* Not ready any more (a connection dropped). Batches sent stay "sent" until their reply: a NULL one (the command
  * connection dropped) marks them for sending again; the subscriber
  * dropping alone leaves them to their replies. */
-void rc_rstores_unready(rc_rstores *rs, const char *why) {
-    (void)why;
+static void unready(rc_rstores *rs) {
     bool was = rs->ready;
     rs->ready = false;
     rs->reading = false;
     if (was && rs->on_ready) rs->on_ready(rs->ready_arg, false);
 }
 
-void rc_rstores_resync(rc_rstores *rs) {
+/* Both connections are up: what was kept is sent again, in order, then
+ * the full read. */
+static void resync(rc_rstores *rs) {
     if (!rs->cmd_up || !rs->sub_up || rs->reading) return;
-    for (rc_rflight *f = rs->head; f; f = f->next)
-        if (!f->sent) send_flight(rs, f);
+    send_kept(rs);
     rc_rstores_read(rs, NULL, 0);
 }
 
 void rc_rstores_cmd_health(rc_rstores *rs, bool up) {
     if (!rs) return;
     rs->cmd_up = up;
-    if (up) rc_rstores_resync(rs);
-    else rc_rstores_unready(rs, "command connection down");
+    if (up) resync(rs);
+    else unready(rs);
+}
+
+/* The subscriber went up or down (rc_redis_health_fn). */
+static void sub_health(void *owner, bool up, const char *why) {
+    (void)why;
+    rc_rstores *rs = owner;
+    rs->sub_up = up;
+    if (up) resync(rs);
+    else {
+        unready(rs);
+        rc_rstores_drop_held(rs, false);
+    }
 }
 
 rc_rstores *rc_rstores_start(struct ev_loop *loop, rc_redis *cmd, const rc_redis_url *url,
@@ -421,18 +355,23 @@ rc_rstores *rc_rstores_start(struct ev_loop *loop, rc_redis *cmd, const rc_redis
     o.backoff_max_s = 0.25; /* +/- 20 % */
     o.subscribe = rs->channel;
     o.on_message = rc_rstores_on_message;
-    rs->sub = rc_redis_start(loop, url, &o, rc_rstores_sub_health, rs, err, errlen);
+    rs->sub = rc_redis_start(loop, url, &o, sub_health, rs, err, errlen);
     if (!rs->sub) {
         free(rs);
         return NULL;
     }
     active = rs;
-    rc_store_set_shared_marks(in_flight, inherit, rc_rstores_confirm_now);
-    rs->url = *url;
-    rs->url.password = url->password ? rc_xstrdup(url->password) : NULL;
+    rs->became_ready = send_kept;
+    rc_store_set_shared_marks(in_flight, inherit);
     rc_store_set_backend(&rs->base);
     rs->cmd_up = rc_redis_is_up(cmd);
     return rs;
+}
+
+void rc_rstores_set_full(rc_rstores *rs, void (*fn)(void *arg, rc_layout *layout), void *arg) {
+    if (!rs) return;
+    rs->on_full = fn;
+    rs->full_arg = arg;
 }
 
 bool rc_rstores_ready(const rc_rstores *rs) { return rs && rs->ready; }
@@ -441,9 +380,7 @@ size_t rc_rstores_count(const rc_rstores *rs) { return rs ? rs->nshared : 0; }
 
 void rc_rstores_stop(rc_rstores *rs) {
     if (!rs) return;
-    rc_store_set_shared_marks(NULL, NULL, NULL);
-    rc_rstores_sync_close(rs);
-    rc_redis_url_free(&rs->url);
+    rc_store_set_shared_marks(NULL, NULL);
     rc_store_set_backend(NULL);
     active = NULL;
     rc_redis_stop(rs->sub);
@@ -451,13 +388,8 @@ void rc_rstores_stop(rc_rstores *rs) {
         rc_rflight *f = rs->head;
         unlink_flight(rs, f);
         rc_store_batch *b = f->batch;
-        free_flight(f);
-        rc_store_batch_finish(b, -1);
-    }
-    while (rs->inherits) {
-        rc_rinherit *in = rs->inherits;
-        rs->inherits = in->next;
-        free(in);
+        rc_rflight_free(f);
+        if (b) rc_store_batch_finish(b, -1);
     }
     while (rs->held) {
         rc_rheld *h = rs->held;

@@ -4,15 +4,17 @@
  * installs with --redis. Keys, scripts and encodings: stores_script.h.
  *
  *   stores.c       the backend: commit (one Lua script per batch), the
- *                  batches in flight, their replies, outages
+ *                  batches in flight or waiting, their replies, outages
  *   stores_sync.c  the subscriber's changes and the full read that makes
  *                  the process ready after a start or a reconnect
+ *   stores_state.h the state both share (calls go stores.c -> stores_sync.c)
  */
 #ifndef RC_REDIS_STORES_H
 #define RC_REDIS_STORES_H
 
 #include <stdbool.h>
 
+#include "reactc_layout.h"
 #include "redis/conn.h"
 
 typedef struct rc_rstores rc_rstores;
@@ -29,6 +31,10 @@ typedef void (*rc_rstores_ready_fn)(void *arg, bool ready);
 rc_rstores *rc_rstores_start(struct ev_loop *loop, rc_redis *cmd, const rc_redis_url *url,
                              const char *prefix, rc_rstores_ready_fn ready, void *arg, char *err,
                              size_t errlen);
+/* fn(arg, layout) when an event's batch meets the bound on batches kept
+ * (Redis away too long): the server closes that layout's session with 1013
+ * so its client sends the event again later; the batch is dropped. */
+void rc_rstores_set_full(rc_rstores *rs, void (*fn)(void *arg, rc_layout *layout), void *arg);
 /* The command connection went up or down. */
 void rc_rstores_cmd_health(rc_rstores *rs, bool up);
 /* Whether every store holds Redis' values (ready) and batches are taken. */

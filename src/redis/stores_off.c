@@ -17,6 +17,12 @@ rc_rstores *rc_rstores_start(struct ev_loop *loop, rc_redis *cmd, const rc_redis
     return NULL;
 }
 
+void rc_rstores_set_full(rc_rstores *rs, void (*fn)(void *arg, rc_layout *layout), void *arg) {
+    (void)rs;
+    (void)fn;
+    (void)arg;
+}
+
 void rc_rstores_cmd_health(rc_rstores *rs, bool up) {
     (void)rs;
     (void)up;

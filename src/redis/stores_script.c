@@ -24,23 +24,37 @@
 /* ns(s): a netstring, the change format's unit. */
 #define LUA_NS "local function ns(s) s = tostring(s) return #s .. ':' .. s end\n"
 
+/* The replay test (docs/guide/shared-state.md, "Exactly once"): a seq at
+ * or below the mark is replayed unless the script refused it (a moved
+ * base): that seq is then in the refused set, and its event sent again is
+ * a new attempt. A commit never lowers the mark (a refused seq below it
+ * may commit later) and takes its seq out of the set. */
 rc_redis_script rc_rstore_commit_script = {
     LUA_NS
+    "local seq = tonumber(ARGV[1])\n"
     "local m = redis.call('GET', KEYS[1])\n"
-    "if m and tonumber(m) >= tonumber(ARGV[1]) then return {'replayed'} end\n"
-    "local n = (#ARGV - 3) / 5\n"
+    "local again = m and tonumber(m) >= seq and\n"
+    "              redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1\n"
+    "if m and tonumber(m) >= seq and not again then return {'replayed'} end\n"
+    "local n = (#ARGV - 4) / 5\n"
     /* Every compare-and-set first: a conflict writes nothing. */
     "for i = 0, n - 1 do\n"
-    "  local a = 4 + i * 5\n"
+    "  local a = 5 + i * 5\n"
     "  if ARGV[a + 1] == 'c' then\n"
     "    local cur = redis.call('HGET', KEYS[tonumber(ARGV[a])], ARGV[a + 2])\n"
     "    local ver = cur and tonumber(string.match(cur, '^(%d+)')) or 0\n"
-    "    if ver ~= tonumber(ARGV[a + 3]) then return {'conflict'} end\n"
+    "    if ver ~= tonumber(ARGV[a + 3]) then\n"
+    "      if ARGV[4] == '1' then\n"
+    "        redis.call('SADD', KEYS[2], ARGV[1])\n"
+    "        redis.call('EXPIRE', KEYS[2], ARGV[2])\n"
+    "      end\n"
+    "      return {'conflict'}\n"
+    "    end\n"
     "  end\n"
     "end\n"
     "local out = {}\n"
     "for i = 0, n - 1 do\n"
-    "  local a = 4 + i * 5\n"
+    "  local a = 5 + i * 5\n"
     "  local key, mode, field, val = KEYS[tonumber(ARGV[a])], ARGV[a + 1], ARGV[a + 2], ARGV[a + 4]\n"
     "  local ver = redis.call('HINCRBY', key, '#', 1)\n"
     "  local cur = redis.call('HGET', key, field)\n"
@@ -66,7 +80,14 @@ rc_redis_script rc_rstore_commit_script = {
     "  out[#out + 1] = ns(key) .. ns(mode == 'r' and 'r' or 's') .. ns(field) .. ns(ver) ..\n"
     "                  ns(order) .. ns(val)\n"
     "end\n"
-    "redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])\n"
+    "if m and tonumber(m) >= seq then redis.call('EXPIRE', KEYS[1], ARGV[2])\n"
+    "else redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end\n"
+    /* Out of the set even when above the mark (refused before a later
+     * seq raised it): committed now, a later copy is a replay. */
+    "if ARGV[4] == '1' then\n"
+    "  redis.call('SREM', KEYS[2], ARGV[1])\n"
+    "  redis.call('EXPIRE', KEYS[2], ARGV[2])\n"
+    "end\n"
     "local msg = table.concat(out)\n"
     "if n > 0 then redis.call('PUBLISH', ARGV[3], msg) end\n"
     "return {'ok', msg}\n",
@@ -93,6 +114,11 @@ rc_redis_script rc_rstore_inherit_script = {
     "if not m then return 0 end\n"
     "local t = redis.call('GET', KEYS[2])\n"
     "if not t or tonumber(t) < tonumber(m) then redis.call('SET', KEYS[2], m, 'EX', ARGV[1]) end\n"
+    /* The seqs refused under from are new attempts under to as well. */
+    "if redis.call('EXISTS', KEYS[3]) == 1 then\n"
+    "  redis.call('SUNIONSTORE', KEYS[4], KEYS[3], KEYS[4])\n"
+    "  redis.call('EXPIRE', KEYS[4], ARGV[1])\n"
+    "end\n"
     "return 1\n",
     ""};
 

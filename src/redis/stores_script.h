@@ -13,9 +13,14 @@
  *                    item's insertion order, the version it was added at)
  *   mark:<session>   the exactly-once mark: the last event seq of that
  *                    session whose batch committed; EXPIRE = token ttl
+ *   refused:<session> a set: the seqs at or below the mark whose batch
+ *                    the commit script refused (a moved base); such an
+ *                    event sent again is a new attempt, not a replay;
+ *                    EXPIRE = token ttl, as the mark
  *   once:<nonce>     the same for the batches of one process that are not
  *                    an event's (timers, posts, threads): a per-process
- *                    random nonce and a batch counter; EXPIRE 1 h
+ *                    random nonce and a batch counter; EXPIRE 1 h (their
+ *                    refusals are not recorded: nothing sends them again)
  *   changes          the pub/sub channel every committed batch publishes on
  *
  * Values are the JSON the wire layer writes for an rc_value
@@ -39,8 +44,9 @@
 #include "store/store.h"
 #include "util/buf.h"
 
-/* The commit: KEYS mark key, then the stores' hashes; ARGV seq, mark ttl,
- * channel, then five per write (key index, mode s|r|c|a, field, base
+/* The commit: KEYS mark key, refused-set key, then the stores' hashes;
+ * ARGV seq, mark ttl, channel, "1" to record a refusal (an event's batch)
+ * or "0", then five per write (key index, mode s|r|c|a, field, base
  * version, JSON value or add delta). Replies {"replayed"}, {"conflict"}
  * (a compare-and-set's base moved: nothing written), or {"ok", change}. */
 extern rc_redis_script rc_rstore_commit_script;
@@ -49,8 +55,9 @@ extern rc_redis_script rc_rstore_commit_script;
  * if the hash does not exist. Replies one HGETALL array per store. */
 extern rc_redis_script rc_rstore_read_script;
 
-/* A duplicated tab's marks: KEYS mark:<from>, mark:<to>; ARGV the ttl.
- * Raises to's mark to from's (never lowers it). */
+/* A duplicated tab's marks: KEYS mark:<from>, mark:<to>, refused:<from>,
+ * refused:<to>; ARGV the ttl. Raises to's mark to from's (never lowers
+ * it) and adds from's refused seqs to to's. */
 extern rc_redis_script rc_rstore_inherit_script;
 
 /* The field of a value store's value or an item's. */

@@ -28,7 +28,8 @@
 
 #include <hiredis/hiredis.h>
 
-#include "redis/stores_impl.h"
+#include "redis/stores_sync.h"
+
 #include "redis/stores_script.h"
 #include "util/alloc.h"
 
@@ -94,7 +95,7 @@ void rc_rstores_on_message(void *owner, const char *msg, size_t len) {
     rs->held_tail = h;
 }
 
-static void drop_held(rc_rstores *rs, bool apply) {
+void rc_rstores_drop_held(rc_rstores *rs, bool apply) {
     while (rs->held) {
         rc_rheld *h = rs->held;
         rs->held = h->next;
@@ -102,16 +103,6 @@ static void drop_held(rc_rstores *rs, bool apply) {
         free(h);
     }
     rs->held_tail = NULL;
-}
-
-void rc_rstores_sub_health(void *owner, bool up, const char *why) {
-    rc_rstores *rs = owner;
-    rs->sub_up = up;
-    if (up) rc_rstores_resync(rs);
-    else {
-        rc_rstores_unready(rs, why);
-        drop_held(rs, false);
-    }
 }
 
 /* ---- the full read ----------------------------------------------------------- */
@@ -204,7 +195,7 @@ static void on_read(void *user, const redisReply *reply) {
         rc_log(NULL, RC_LOG_ERROR, "stores: the full read failed: %.200s",
                reply->type == REDIS_REPLY_ERROR && reply->str ? reply->str : "unexpected reply");
         rs->reading = false;
-        drop_held(rs, true);
+        rc_rstores_drop_held(rs, true);
         free_req(q);
         return;
     }
@@ -213,12 +204,15 @@ static void on_read(void *user, const redisReply *reply) {
             if (rc_rstores_shared(st) && strcmp(st->name, q->names[i]) == 0)
                 apply_read(st, reply->element[i]);
     rs->reading = false;
-    drop_held(rs, true);
+    rc_rstores_drop_held(rs, true);
     if (q->full && !rs->ready) {
         rs->ready = true;
         rs->ever_ready = true;
         rs->refused_said = false;
         rc_log(NULL, RC_LOG_INFO, "stores: %zu shared through Redis, read in full: ready", q->n);
+        /* The batches that waited for it go first (stores.c), so they
+         * are at Redis before any batch taken from now on. */
+        if (rs->became_ready) rs->became_ready(rs);
         if (rs->on_ready) rs->on_ready(rs->ready_arg, true);
     }
     free_req(q);

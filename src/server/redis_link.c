@@ -11,6 +11,7 @@
 #include "redis/stores.h"
 #include "store/store.h"
 #include "server/server.h"
+#include "server/session.h"
 #include "util/env.h"
 
 /* Owns REACTC_REDIS once taken from the environment (it may carry a
@@ -61,6 +62,15 @@ static void on_stores_ready(void *arg, bool ready) {
     ev_io_start(s->loop, &s->accept_io);
 }
 
+/* An event's store batch met the bound on batches waiting for Redis: its
+ * session closes with 1013 (try again later), not kept for a re-attach,
+ * so its client resends the event to a new session (src/redis/stores.c). */
+static void on_stores_full(void *arg, rc_layout *layout) {
+    (void)arg;
+    rc_session *se = rc_layout_get_user(layout);
+    if (se) rc_session_close(se, 1013, "store writes wait for Redis: try again later");
+}
+
 int rc_srv_redis_start(rc_server *s) {
     if (!s->cfg.redis) return 0;
     rc_redis_url url;
@@ -89,6 +99,7 @@ int rc_srv_redis_start(rc_server *s) {
                                      err, sizeof err);
     }
     rc_redis_url_free(&url);
+    rc_rstores_set_full(s->stores, on_stores_full, s);
     if (!s->redis || (!s->stores && err[0])) {
         rc_srv_log(s, RC_LOG_ERROR, "--redis: %s", err);
         rc_redis_stop(s->redis);

@@ -71,9 +71,12 @@ struct rc_session {
      * rc_store_in_flight): the render (ack and the event's own writes in
      * one message) and the session's next messages wait for it. */
     bool store_wait;
+    /* A first tree waiting for the same (session_render.c): how it
+     * started ("resumed", "reattached"...), NULL when none waits. */
+    const char *tree_how;
     struct lws *rx_paused; /* the connection whose input waits, or NULL */
     /* In the server's list of sessions waiting for the stores (any of the
-     * three above set; session_wait.c). */
+     * four above set; session_wait.c). */
     bool waiting;
     rc_session *wait_prev, *wait_next;
     bool base; /* base protocol (no hello, whole subtrees) */
@@ -203,7 +206,9 @@ void rc_session_replay(rc_session *se, const rc_message *events, size_t n);
 /* Renders what is dirty and sends the patch (or the base protocol's
  * subtrees), then runs effects. */
 void rc_session_flush(rc_session *se);
-/* The whole tree, as the first message of a connection. */
+/* The whole tree, as the first message of a connection; deferred (with
+ * the connection's input) while the session has a store batch undecided
+ * at Redis, since it carries a token (how: a string literal). */
 void rc_session_send_whole_tree(rc_session *se, const char *how);
 /* Flushes every pending session (the loop's prepare watcher). */
 void rc_session_flush_pending(rc_server *s);
@@ -211,7 +216,7 @@ void rc_session_flush_pending(rc_server *s);
 /* ---- session_wait.c -------------------------------------------------------- */
 
 /* Lists se among the sessions waiting for the stores: call it with
- * token_held, store_wait or rx_paused set. Listed once, however often. */
+ * token_held, store_wait, tree_how or rx_paused set. Listed once, however often. */
 void rc_session_wait(rc_session *se);
 /* Takes se off that list (freed, or waiting for nothing). */
 void rc_session_unwait(rc_session *se);

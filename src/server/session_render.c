@@ -16,7 +16,30 @@ static void on_dirty(rc_layout *l, void *user) {
     rc_session_mark_pending(user);
 }
 
+/* A first tree carries a token, which the client takes in place of its
+ * own and which holds every event up to last_seq (a resume replays the
+ * client's events just before it). While a batch of this session is at
+ * Redis or waiting for it, such a token could hold an event whose writes
+ * a kill -9 then loses: the tree (and the connection's input) waits until
+ * every one is decided (post.c), as an event's render does, with no
+ * blocking wait and no second ordering path. */
+static bool defer_tree(rc_session *se, const char *how) {
+    if (se->base || !rc_store_in_flight(se->id_text)) return false;
+    if (!se->tree_how)
+        rc_srv_log(se->server, RC_LOG_INFO,
+                   "session %s: first tree waits for its store batches at Redis", se->log_id);
+    se->tree_how = how;
+    rc_session_wait(se);
+    if (se->wsi && se->rx_paused != se->wsi) {
+        se->rx_paused = se->wsi;
+        lws_rx_flow_control(se->wsi, 0);
+    }
+    return true;
+}
+
 void rc_session_send_whole_tree(rc_session *se, const char *how) {
+    if (defer_tree(se, how)) return;
+    se->tree_how = NULL;
     rc_buf *b = rc_session_msg_begin(se->server);
     rc_jw_raw(b, "{\"type\":\"layout-update\",\"path\":\"\",\"model\":");
     rc_wire_root_model(b, se->layout, se->base ? RC_WIRE_BASE : RC_WIRE_REACTC);
@@ -237,6 +260,15 @@ static bool throttle(rc_session *se) {
  * renders when it is decided (post.c on_store_saved), so the ack comes
  * with the event's own writes, as with the in-memory stores. */
 static bool wait_for_store(rc_session *se) {
+    if (se->tree_how) {
+        /* Its first tree waits (defer_tree); renders follow it. */
+        if (rc_store_in_flight(se->id_text)) return true;
+        const char *how = se->tree_how;
+        se->tree_how = NULL;
+        if (!se->token_held && !se->store_wait && !se->rx_paused) rc_session_unwait(se);
+        /* Detached: a re-attach sends one. */
+        if (se->wsi && !se->closing && se->layout) rc_session_send_whole_tree(se, how);
+    }
     if (!se->ack_due || !rc_store_in_flight(se->id_text)) return false;
     se->store_wait = true;
     rc_session_wait(se);

@@ -112,7 +112,9 @@ void rc_session_write_token(rc_session *se, rc_buf *b, bool force) {
      * file (docs/guide/shared-state.md, "Exactly once"). A first tree
      * (force) must carry a token, which the client takes in place of its
      * own: the files are written now instead (a re-attach or a resume
-     * costs one early write). */
+     * costs one early write). A batch at Redis cannot be hurried that
+     * way: a first tree waits until its session has none undecided
+     * (session_render.c), so a forced token never holds one. */
     if (rc_store_marks_unsaved(se->id_text)) {
         if (!force) {
             se->token_held = true;

@@ -2,13 +2,14 @@
  * Sessions waiting for the stores: a token held until a persisted store's
  * file is written (token_held, session_tokens.c), a render and input held
  * until a shared backend decides the event's batch (store_wait,
- * session_render.c; rx_paused, session_protocol.c). When the stores say a
+ * session_render.c; rx_paused, session_protocol.c), a first tree held
+ * until then too (tree_how, session_render.c). When the stores say a
  * file was written or a batch decided (rc_store_set_saved, post.c), only
  * these sessions are looked at: walking every session there cost
  * O(sessions) per decided batch, quadratic with many sessions writing.
  *
  * A doubly linked list (unlinked in O(1) when a session is freed) of the
- * sessions with any of the three set; a session leaves it when none is
+ * sessions with any of the four set; a session leaves it when none is
  * left, so the list holds exactly the sessions that wait.
  */
 #include "server/session.h"
@@ -44,13 +45,16 @@ void rc_session_stores_saved(rc_server *s) {
             rc_session_mark_pending(se);
         }
         /* A batch at Redis was decided (src/redis/stores.c): the session
-         * waiting for it renders now, and takes input again. */
-        if ((se->store_wait || se->rx_paused) && !rc_store_in_flight(se->id_text)) {
-            if (se->store_wait) rc_session_mark_pending(se);
+         * waiting for it sends its first tree or renders now (the flush,
+         * session_render.c), and takes input again. */
+        bool waits = se->store_wait || se->tree_how || se->rx_paused;
+        if (waits && !rc_store_in_flight(se->id_text)) {
+            if (se->store_wait || se->tree_how) rc_session_mark_pending(se);
             se->store_wait = false;
             if (se->rx_paused && se->rx_paused == se->wsi) lws_rx_flow_control(se->wsi, 1);
             se->rx_paused = NULL;
         }
-        if (!se->token_held && !se->store_wait && !se->rx_paused) rc_session_unwait(se);
+        if (!se->token_held && !se->store_wait && !se->tree_how && !se->rx_paused)
+            rc_session_unwait(se);
     }
 }

@@ -111,18 +111,11 @@ bool rc_marks_raise(rc_marks *m, const char *session, uint64_t seq, int64_t at) 
 
 static bool (*shared_in_flight)(const char *session);
 static void (*shared_inherit)(const char *from, const char *to);
-static void (*shared_confirm)(void);
 
 void rc_store_set_shared_marks(bool (*in_flight)(const char *session),
-                               void (*inherit)(const char *from, const char *to),
-                               void (*confirm)(void)) {
+                               void (*inherit)(const char *from, const char *to)) {
     shared_in_flight = in_flight;
     shared_inherit = inherit;
-    shared_confirm = confirm;
-}
-
-void rc_store_marks_confirm(void) {
-    if (shared_confirm) shared_confirm();
 }
 
 bool rc_store_in_flight(const char *session) {

@@ -63,17 +63,14 @@ void rc_marks_expire(rc_marks *m, int64_t now);
  * rc_store_set_saved). */
 bool rc_store_marks_unsaved(const char *session);
 /* A shared backend (Redis) holding the marks itself: in_flight(session)
- * says whether that session has a batch sent and not decided yet (its
- * event may or may not commit: rc_store_marks_unsaved is true, so no token
- * holds it), inherit copies a mark in the backend (a duplicated tab), and
- * confirm makes the batches in flight committed now, waiting for it
- * (rc_store_save_now: a token must be sealed at once). NULLs: none (the
- * in-memory backend). */
+ * says whether that session has a batch kept and not decided yet (sent,
+ * or waiting for Redis; its event may or may not commit:
+ * rc_store_marks_unsaved is true, so no token holds it, and the server
+ * defers the session's render and first tree until it is decided), and
+ * inherit copies a mark in the backend (a duplicated tab), ordered before
+ * that tab's batches. NULLs: none (the in-memory backend). */
 void rc_store_set_shared_marks(bool (*in_flight)(const char *session),
-                               void (*inherit)(const char *from, const char *to),
-                               void (*confirm)(void));
-/* The shared backend's confirm, if any (persist.c's rc_store_save_now). */
-void rc_store_marks_confirm(void);
+                               void (*inherit)(const char *from, const char *to));
 /* Whether session has a batch at a shared backend not decided yet (the
  * server holds that session's render until it is, so the ack and the
  * event's own writes go in one message). */

@@ -188,12 +188,10 @@ int rc_store_sync(void) {
     return rc;
 }
 
-/* A token must be sealed now (a first tree): files written, and batches at
- * a shared backend confirmed (src/redis/stores_wait.c). */
-void rc_store_save_now(void) {
-    rc_store_sync();
-    rc_store_marks_confirm();
-}
+/* A token must be sealed now (a first tree): files written. (A shared
+ * backend's batches are not waited for here: the server defers a first
+ * tree until its session has none undecided, session_render.c.) */
+void rc_store_save_now(void) { rc_store_sync(); }
 
 void rc_store_set_timers(const rc_timer_host *host) {
     /* Writes armed on the old host go out now rather than never; one that
