@@ -47,6 +47,7 @@
 #include "redis/stores_sync.h"
 #include "store/marks.h"
 #include "store/persist.h"
+#include "store/stats.h"
 #include "util/alloc.h"
 
 void rc_log(rc_layout *l, rc_log_level level, const char *fmt, ...) RC_PRINTF(3, 4);
@@ -154,6 +155,7 @@ static void on_commit(void *user, const redisReply *reply) {
         rc_log(NULL, RC_LOG_INFO,
                "store writes of a replayed event skipped (seq %" PRIu64 ", already committed)",
                b->seq);
+        if (b->session) rc_store_count_replayed(b->nwrites);
         decide(rs, f, 0);
     } else if (reply_is(reply, "conflict")) {
         conflict(rs, f);

@@ -21,6 +21,7 @@ import { startRedis } from './lib/redis.mjs';
 import { freePort, startExample, stateDir } from './lib/server.mjs';
 import { HANDLED, onMessages, until } from './lib/wire.mjs';
 import { HELLO, connect, handlerTarget, wsUrl } from './lib/raw.mjs';
+import { scrapeMetrics } from './lib/http.mjs';
 
 const SECRET = 'b64:' + randomBytes(32).toString('base64');
 const browser = useBrowser({ timeout: 90000 });
@@ -344,10 +345,13 @@ test('a batch in flight when Redis stops answering is sent again after the recon
 test('a duplicated tab does not apply its original\'s toggle again (marks copied in Redis)', { timeout: 60000 }, async (t) => {
   const redis = await redisFixture(t);
   const s1 = await startExample('dashboard', {
-    args: ['--redis', redis.url, '--state', stateDir(), '--log-level', 'info', '--token-interval', '60000'],
+    args: ['--redis', redis.url, '--state', stateDir(), '--log-level', 'info', '--token-interval', '60000',
+      '--metrics', '0'],
     env: { REACTC_SECRET: SECRET },
   });
   t.after(() => s1.kill());
+  const listening = /metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/;
+  const mport = Number((await s1.waitStderr(listening)).match(listening)[1]);
   const p1 = await startProxy(s1.port);
   t.after(() => p1.close());
   try {
@@ -365,6 +369,9 @@ test('a duplicated tab does not apply its original\'s toggle again (marks copied
     }, storage);
     await gotoApp(page, `${p1.url}/`, '#fan');
     await s1.waitStderr(/replayed event skipped/);
+    // Counted per write the replay skipped (the fan and its toggle count).
+    assert.ok((await scrapeMetrics(mport)).get('reactc_store_writes_replayed_total') >= 1,
+      'the skipped writes are counted in /metrics');
     assert.equal(await text(page, '#fan-state'), 'on');
     assert.equal(await text(a.page, '#fan-state'), 'on');
     await page.click('#fan');
