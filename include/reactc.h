@@ -543,6 +543,12 @@ typedef struct rc_connection {
 } rc_connection;
 const rc_connection *rc_use_connection(rc_ctx *ctx);
 
+/* The signed-in user's name when the app has a login (rc_app's auth_file
+ * or check_login; docs/security.md, "Login"), else NULL. Fixed for the
+ * session's life: a session is never resumed or re-attached by another
+ * user. */
+const char *rc_use_user(rc_ctx *ctx);
+
 /* ------------------------------------------------------------------------ */
 /* Events.                                                                  */
 /* ------------------------------------------------------------------------ */
@@ -897,6 +903,21 @@ typedef struct rc_app {
      * with 308 to https://<Host's name>:<the TLS port><path> (no WebSocket
      * there). 0 (default): none. */
     int redirect_http;
+    /* A login (docs/security.md, "Login"): "user:hash" lines, hash an
+     * Argon2id crypto_pwhash_str string (reactc-passwd prints such a
+     * line), mode 0600 or 0400, re-read on SIGHUP. With it (or
+     * check_login) every page without a valid login cookie is a login
+     * form and a WebSocket upgrade without one gets 401. NULL (default):
+     * no login. */
+    const char *auth_file;
+    /* The login cookie's life, seconds (default 43,200: 12 hours). */
+    uint32_t login_ttl;
+    /* The app's own password check instead of (or with no) auth_file: 1
+     * when password is right for user, else 0. Called on reactc's password
+     * thread, NEVER on the loop: it may block (ask a PAM module, a
+     * directory), one call at a time; it must not call into reactc
+     * except rc_app_post. user is 1-64 of A-Z a-z 0-9 . _ - @. */
+    int (*check_login)(struct rc_app *app, const char *user, const char *password);
 } rc_app;
 
 /* Parses --host, --port, --log-level (error|warn|info|debug), --title,
@@ -905,7 +926,8 @@ typedef struct rc_app {
  * --max-sessions, --max-detached, --max-partial, --message-timeout and
  * --hello-timeout (seconds), --max-per-address, --new-per-address,
  * --limit-loopback yes|no, --max-message, --max-queued, --metrics ADDR:PORT, --redis URL,
- * --tls-cert FILE, --tls-key FILE, --redirect-http PORT, the repeatable
+ * --tls-cert FILE, --tls-key FILE, --redirect-http PORT, --auth-file FILE,
+ * --login-ttl (seconds), the repeatable
  * --allow-origin, --allow-host and --trusted-proxy (appended to the app's
  * lists, kept in storage of this function: parse once per process) and
  * --help into app. Unknown options are an error. Returns 0, 1 after printing

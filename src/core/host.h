@@ -17,4 +17,10 @@ void rc_layout_set_connection(rc_layout *layout, const rc_connection *c);
  * (rc_layout_get_session_handle; src/server/handle.c). */
 void rc_layout_set_session_handle(rc_layout *layout, uint64_t id);
 
+/* The signed-in user the server's login found for the session (read by
+ * rc_use_user; user.c), or NULL or "" for none. Set before the first
+ * render; the user of a session never changes (the server refuses a
+ * re-attach or resume by another user). */
+void rc_layout_set_user_name(rc_layout *layout, const char *user);
+
 #endif

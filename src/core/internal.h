@@ -306,6 +306,7 @@ struct rc_layout {
     size_t ninstances;
     uint64_t state_epoch; /* restorable slot changes (tokens) */
     char *session_id;
+    char *user_name;         /* user.c: the signed-in user (rc_use_user), or NULL */
     uint64_t session_handle; /* the server's handle of its session (host.h), 0: none */
     rc_struct_type **types;  /* struct types of restored untyped values */
     size_t ntypes, types_cap;

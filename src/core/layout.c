@@ -55,6 +55,7 @@ void rc_layout_free(rc_layout *l) {
     rc_location_free(l);
     rc_connection_free(l);
     free(l->session_id);
+    free(l->user_name);
     rc_layout_free_types(l);
     free_garbage(l);
     rc_map_free(&l->handlers);

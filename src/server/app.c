@@ -38,14 +38,19 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     rc_conn *c = user;
     switch (reason) {
     case LWS_CALLBACK_HTTP: return rc_http_request(s, wsi, c, in ? (const char *)in : "/");
-    case LWS_CALLBACK_HTTP_WRITEABLE: return rc_http_writable(wsi, c);
+    case LWS_CALLBACK_HTTP_WRITEABLE: {
+        int rc = 0; /* a checked password's answer first (login.c) */
+        return rc_login_writable(s, wsi, c, &rc) ? rc : rc_http_writable(wsi, c);
+    }
+    case LWS_CALLBACK_HTTP_BODY: return rc_login_body(c, in, len);
+    case LWS_CALLBACK_HTTP_BODY_COMPLETION: return rc_login_body_done(s, wsi, c);
     case LWS_CALLBACK_HTTP_FILE_COMPLETION:
         /* lws_serve_http_file (static files) sent the whole file. Without
          * this the connection never takes its next keep-alive request: a
          * second file on it got its headers and no body. */
         return lws_http_transaction_completed(wsi) ? -1 : 0;
     case LWS_CALLBACK_CLOSED_HTTP:
-        if (c) rc_http_done(c);
+        if (c) rc_http_done(c), rc_login_closed(c);
         return 0;
     case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: {
         /* WebSocket only: lws would also switch a cleartext connection to
@@ -57,6 +62,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         }
         /* Host and Origin (edge.c) while an HTTP status can still be sent. */
         unsigned refused = rc_edge_check(s, wsi, true);
+        if (!refused) refused = rc_login_upgrade(s, wsi); /* 401 without a login */
         if (!refused) {
             /* Then the client's address: its connections and their rate. */
             char addr[64];
@@ -104,6 +110,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         rc_edge_client(s, wsi, addr, sizeof addr);
         c->peer = rc_peers_attach(&s->peers, addr, ev_now(s->loop));
         c->session = rc_session_new(s, wsi, uri, query);
+        if (c->session) rc_login_user_of(s, wsi, c->session->user);
         if (!c->session) {
             rc_peers_release(&s->peers, c->peer);
             c->peer = NULL;
@@ -378,9 +385,11 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd, bool own_si
     bool worker_metrics = rc_metrics_worker_start(s);
     s->port = bound_port(listen_fd, cfg->port);
     if ((cfg->metrics && !worker_metrics && rc_metrics_http_start(s, cfg->metrics) < 0) ||
-        rc_tls_start(s, own_sighup) < 0 || /* --redirect-http's port, SIGHUP */
-        rc_srv_redis_start(s) < 0) {       /* redis: only with --redis (redis_link.c) */
+        rc_tls_start(s, own_sighup) < 0 ||   /* --redirect-http's port, SIGHUP */
+        rc_login_start(s, own_sighup) < 0 || /* --auth-file, the password thread */
+        rc_srv_redis_start(s) < 0) {         /* redis: only with --redis (redis_link.c) */
         rc_tls_stop(s);
+        rc_login_stop(s);
         rc_metrics_worker_stop(s);
         rc_metrics_http_stop(s);
         lws_context_destroy(s->lws); /* the reason is logged */
@@ -405,6 +414,7 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd, bool own_si
     /* Sessions still open are freed by lws' close callbacks here. */
     s->shutting_down = true;
     lws_context_destroy(s->lws);
+    rc_login_stop(s); /* after the connections (their checks are disowned) */
     ev_run(s->loop, EVRUN_NOWAIT);
     while (s->sessions) rc_session_free(s->sessions); /* detached ones */
     rc_dev_free(s);
@@ -449,7 +459,8 @@ int rc_app_run(rc_app *app) {
         return 1;
     }
     rc_edge_rules_free(&rules);
-    if (rc_srv_redis_config(&cfg) < 0 || rc_tls_config(&cfg) < 0) return 1;
+    if (rc_srv_redis_config(&cfg) < 0 || rc_tls_config(&cfg) < 0 || rc_login_config(&cfg) < 0)
+        return 1;
     /* Under the dev runner: one process on the runner's socket. */
     int dev_listen = rc_dev_listen_fd();
     if (dev_listen >= 0) return run_server(app, &cfg, dev_listen, false);

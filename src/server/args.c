@@ -64,7 +64,10 @@ static void usage(const char *prog) {
         "  --tls-cert F     serve HTTPS and WSS with the PEM certificate (chain) in F; needs\n"
         "                   --tls-key; SIGHUP re-reads both (open sessions go on)\n"
         "  --tls-key F      the certificate's PEM private key, mode 0600 or 0400\n"
-        "  --redirect-http P  with TLS: plain HTTP on port P answers 308 to the https URL\n",
+        "  --redirect-http P  with TLS: plain HTTP on port P answers 308 to the https URL\n"
+        "  --auth-file F    a login: user:hash lines (reactc-passwd prints one), mode 0600;\n"
+        "                   pages show a login form, WebSockets need its cookie; SIGHUP re-reads\n"
+        "  --login-ttl S    the login cookie's life in seconds (default 43200: 12 h)\n",
         prog);
 }
 
@@ -173,6 +176,7 @@ static bool string_option(rc_app *app, const char *a, const char *val) {
         {"--secret-file", offsetof(rc_app, secret_file)},
         {"--tls-cert", offsetof(rc_app, tls_cert)},
         {"--tls-key", offsetof(rc_app, tls_key)},
+        {"--auth-file", offsetof(rc_app, auth_file)},
     };
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
         if (strcmp(a, opts[i].name) == 0) {
@@ -220,10 +224,10 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
             if (!int_option(argv[0], a, val, 1, 3600, "seconds, 1..3600", &n)) return -1;
             if (a[2] == 'm') app->message_timeout_ms = (uint32_t)n * 1000;
             else app->hello_timeout_ms = (uint32_t)n * 1000;
-        } else if (strcmp(a, "--token-ttl") == 0) {
+        } else if (strcmp(a, "--token-ttl") == 0 || strcmp(a, "--login-ttl") == 0) {
             if (!int_option(argv[0], a, val, 1, 366ll * 86400, "seconds, 1..31622400", &n))
                 return -1;
-            app->token_ttl = (uint32_t)n;
+            *(a[2] == 't' ? &app->token_ttl : &app->login_ttl) = (uint32_t)n;
         } else if (strcmp(a, "--token-interval") == 0 || strcmp(a, "--render-interval") == 0) {
             if (!int_option(argv[0], a, val, 0, 600000, "ms; 0: every change", &n)) return -1;
             uint32_t *field = a[2] == 't' ? &app->token_interval_ms : &app->render_interval_ms;

@@ -31,6 +31,7 @@ void rc_config_resolve(rc_app *cfg, const rc_app *app) {
     if (!(cfg->new_per_address_per_s > 0)) cfg->new_per_address_per_s = 10;
     if (!cfg->max_detached) cfg->max_detached = cfg->max_sessions / 4 ? cfg->max_sessions / 4 : 1;
     if (!cfg->token_ttl) cfg->token_ttl = 24 * 3600;
+    if (!cfg->login_ttl) cfg->login_ttl = 12 * 3600;
     if (!cfg->max_token) cfg->max_token = 64 * 1024;
     if (!cfg->grace_ms) cfg->grace_ms = 60 * 1000;
     if (!cfg->drain_ms) cfg->drain_ms = 2000;

@@ -8,6 +8,8 @@
 #define RC_PATH_PREFIX      "/_reactc/"          /* reserved: 404 unless below */
 #define RC_PATH_STREAM      "/_reactc/stream"    /* reactc's WebSocket */
 #define RC_PATH_CLIENT_JS   "/_reactc/client.js" /* the embedded client bundle */
+#define RC_PATH_LOGIN       "/_reactc/login"     /* POST: the login form (--auth-file) */
+#define RC_PATH_LOGOUT      "/_reactc/logout"    /* POST: clears the login cookie */
 #define RC_PATH_BASE_PREFIX "/_reactpy/"         /* reserved for the base protocol */
 #define RC_PATH_BASE_STREAM "/_reactpy/stream"   /* ReactPy's WebSocket; a route may follow */
 #define RC_PATH_STATIC      "/static/"           /* --static DIR */

@@ -129,9 +129,10 @@ typedef struct reply {
     const void *body;
     size_t len;
     const char *cache, *etag;
-    const char *csp;   /* the page only */
-    const char *allow; /* 405 */
-    bool close;        /* hang up after it: the rest of the request is unread */
+    const char *csp;          /* the page only */
+    const char *allow;        /* 405 */
+    const char *const *extra; /* name, value pairs, NULL-terminated (login.c) */
+    bool close;               /* hang up after it: the rest of the request is unread */
 } reply;
 
 static int send_headers(struct lws *wsi, const reply *r) {
@@ -145,6 +146,8 @@ static int send_headers(struct lws *wsi, const reply *r) {
         return -1;
     if (r->allow && add_header(wsi, "allow:", r->allow, &p, end)) return -1;
     if (r->close && add_header(wsi, "connection:", "close", &p, end)) return -1;
+    for (const char *const *h = r->extra; h && h[0]; h += 2)
+        if (add_header(wsi, h[0], h[1], &p, end)) return -1;
     if (common_headers(wsi, &p, end)) return -1;
     if (lws_finalize_write_http_header(wsi, start, &p, end)) return -1;
     return 0;
@@ -187,6 +190,7 @@ static int not_found(struct lws *wsi, rc_conn *c) { return plain(wsi, c, 404, "4
 static const char *refusal_text(unsigned status) {
     switch (status) {
     case 400: return "400 bad request: no or bad Host header\n";
+    case 401: return "401 unauthorized: sign in first (the login cookie is missing or expired)\n";
     case 429: return "429 too many requests: too many connections from this address\n";
     case 501: return "501 not implemented: only WebSocket upgrades are served\n";
     case 421:
@@ -237,6 +241,22 @@ int rc_http_refuse_upgrade(struct lws *wsi, unsigned status) {
     unsigned char buf[LWS_PRE + 256];
     memcpy(buf + LWS_PRE, msg, n);
     return lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_HTTP_FINAL) == (int)n ? 0 : -1;
+}
+
+int rc_http_reply(struct lws *wsi, rc_conn *c, unsigned status, const char *type, rc_buf *body,
+                  const char *const *headers, bool close) {
+    rc_http_done(c);
+    c->body_owned = body->data; /* freed by rc_http_done */
+    reply r = {.status = status,
+               .type = type,
+               .body = body->data,
+               .len = body->len,
+               .cache = "no-store",
+               .csp = RC_CSP_DEFAULT,
+               .extra = headers,
+               .close = close};
+    body->data = NULL;
+    return respond(wsi, c, &r);
 }
 
 static const char *mime_of(const char *path) {
@@ -384,6 +404,8 @@ static int serve_bundle(rc_server *s, struct lws *wsi, rc_conn *c) {
 int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri) {
     c->head = c->close = false; /* a keep-alive connection's last request */
     bool answered;
+    int lrc = 0;
+    if (rc_login_http(s, wsi, c, uri, &lrc)) return lrc; /* login.c: no cookie, a POST */
     int rc = unserved(wsi, c, &answered);
     if (answered) return rc;
     /* Host for every path: a page fetched through a rebound DNS name would

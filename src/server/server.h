@@ -60,9 +60,10 @@ typedef struct rc_conn {
     const unsigned char *body; /* HTTP: response being written */
     size_t body_len, body_sent;
     char *body_owned;
-    struct rc_peer *peer; /* peers.c: the address this WebSocket counts against */
-    bool head;            /* HTTP: a HEAD request (headers only) */
-    bool close;           /* HTTP: hang up once the response is out (http.c) */
+    struct rc_peer *peer;       /* peers.c: the address this WebSocket counts against */
+    struct rc_login_req *login; /* login.c: a login or logout POST in progress */
+    bool head;                  /* HTTP: a HEAD request (headers only) */
+    bool close;                 /* HTTP: hang up once the response is out (http.c) */
 } rc_conn;
 
 /* ---- server ----------------------------------------------------------------- */
@@ -136,6 +137,7 @@ struct rc_server {
     ev_signal sighup;       /* tls.c: a single process re-reads its certificate */
     ev_io redirect_io;      /* redirect.c: --redirect-http's listener (fd -1: none) */
     struct lws_vhost *redirect_vhost;
+    struct rc_login *login; /* login.c: --auth-file or check_login; NULL: no login */
 };
 
 /* redis_link.c: --redis / REACTC_REDIS (docs/deploy.md "Redis"). config:
@@ -163,6 +165,28 @@ void rc_tls_stop(rc_server *s);
 int rc_redirect_start(rc_server *s);
 void rc_redirect_stop(rc_server *s);
 
+/* login.c (auth_off.c without RC_WITH_AUTH): the login (docs/security.md,
+ * "Login"; src/server/auth.h). config: before any fork, checks
+ * --auth-file (-1: printed). start/stop: the user file, the password
+ * thread, SIGHUP re-reading the file (nothing without a login). http: a
+ * request the login answers (true, *rc the callback's return): the form for
+ * a page without a valid cookie, the login and logout POSTs. body,
+ * body_done: the POST's body (LWS_CALLBACK_HTTP_BODY[_COMPLETION]).
+ * writable: the answer of a checked password (true: handled). closed: the
+ * connection went (a check still running is disowned). upgrade: 401 for a
+ * WebSocket without a valid cookie, else 0. user_of: the cookie's user into
+ * user (true), or "" (false). */
+int rc_login_config(const rc_app *cfg);
+int rc_login_start(rc_server *s, bool own_sighup);
+void rc_login_stop(rc_server *s);
+bool rc_login_http(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri, int *rc);
+int rc_login_body(rc_conn *c, const void *in, size_t len);
+int rc_login_body_done(rc_server *s, struct lws *wsi, rc_conn *c);
+bool rc_login_writable(rc_server *s, struct lws *wsi, rc_conn *c, int *rc);
+void rc_login_closed(rc_conn *c);
+unsigned rc_login_upgrade(rc_server *s, struct lws *wsi);
+bool rc_login_user_of(rc_server *s, struct lws *wsi, char user[65]);
+
 /* dev_channel.c: the app's end of reactc-dev's channel (docs/dev.md). */
 int rc_dev_listen_fd(void);      /* REACTC_LISTEN_FD, or -1 */
 void rc_dev_init(rc_server *s);  /* after the loop exists */
@@ -181,6 +205,11 @@ void rc_edge_client(rc_server *s, struct lws *wsi, char *buf, size_t cap);
 int rc_http_refuse(struct lws *wsi, rc_conn *c, unsigned status);
 int rc_http_refuse_upgrade(struct lws *wsi, unsigned status);
 int rc_http_refuse_raw(struct lws *wsi);
+/* A response of status with body (taken over, may be empty) and extra
+ * headers (NULL-terminated name, value pairs, or NULL); close: hang up
+ * after it. Returns the callback's return. */
+int rc_http_reply(struct lws *wsi, rc_conn *c, unsigned status, const char *type, rc_buf *body,
+                  const char *const *headers, bool close);
 int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri);
 int rc_http_writable(struct lws *wsi, rc_conn *c);
 void rc_http_done(rc_conn *c);

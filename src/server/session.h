@@ -42,6 +42,7 @@ struct rc_session {
     unsigned char id[RC_SESSION_ID_BYTES];
     char id_text[32]; /* base64url of id: on the wire only, never logged */
     char log_id[12];  /* what logs name it by: 8 hex digits of a hash of id */
+    char user[65];    /* login.c: the connection's signed-in user; "" without a login */
     /* Proof of possession (docs/security.md, Sessions): made with the
      * session, sent in its first tree, required to re-attach. Never
      * logged; wiped when the session is freed. */

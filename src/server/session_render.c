@@ -129,6 +129,7 @@ void rc_session_start(rc_session *se, rc_snapshot *snap, const char *how, const 
     const rc_app *cfg = &se->server->cfg;
     rc_layout_opts o = layout_opts(se, snap);
     se->layout = rc_layout_new(cfg->root, cfg->root_props, cfg->root_props_size, &o);
+    rc_layout_set_user_name(se->layout, se->user); /* rc_use_user (login.c) */
     rc_handle_acquire(se);
     se->started = true;
     se->connections = 1;

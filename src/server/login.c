@@ -1,0 +1,338 @@
+/*
+ * The login on the loop (docs/security.md, "Login"), with --auth-file or
+ * the app's check_login:
+ *
+ *   GET of any page, static file    no valid cookie: the login form (200)
+ *   GET /_reactc/client.js          public: the same code for every reactc
+ *                                   app, nothing of the app's in it
+ *   POST /_reactc/login             Host and Origin checked (403: a foreign
+ *                                   page), body <= 4 KiB (413), failed
+ *                                   tries per address limited (429), the
+ *                                   check queued to the worker (503: full);
+ *                                   then 303 to / with the cookie, or the
+ *                                   form again with a message (401)
+ *   POST /_reactc/logout            the cookie cleared, 303 to /
+ *   WebSocket upgrade               no valid cookie: 401
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "server/auth.h"
+#include "server/endpoints.h"
+#include "server/server.h"
+#include "util/alloc.h"
+
+#define FAILS_MAX    5    /* failed logins per address per window */
+#define FAILS_WINDOW 60.0 /* seconds */
+#define FAIL_SLOTS   256  /* addresses tracked (the oldest window is reused) */
+
+typedef struct fail_slot {
+    char addr[64];
+    double start;
+    unsigned n;
+} fail_slot;
+
+struct rc_login {
+    rc_server *s;
+    rc_auth_users users;
+    rc_auth_worker *worker;
+    ev_async done;
+    ev_signal sighup;
+    fail_slot fails[FAIL_SLOTS];
+};
+
+/* A login POST in progress, on its connection (rc_conn.login). */
+struct rc_login_req {
+    struct lws *wsi;
+    char body[RC_AUTH_BODY_MAX];
+    size_t len;
+    bool logout, too_big;
+    rc_auth_job *job; /* at the worker; NULL once answered */
+    int result;       /* 0: waiting; 1: right; 2: wrong */
+    char user[RC_AUTH_USER_MAX + 1];
+};
+
+static fail_slot *fail_slot_of(struct rc_login *l, const char *addr, double now) {
+    fail_slot *oldest = &l->fails[0];
+    for (size_t i = 0; i < FAIL_SLOTS; i++) {
+        fail_slot *f = &l->fails[i];
+        if (strcmp(f->addr, addr) == 0) {
+            if (now - f->start >= FAILS_WINDOW) f->start = now, f->n = 0;
+            return f;
+        }
+        if (f->start < oldest->start) oldest = f;
+    }
+    snprintf(oldest->addr, sizeof oldest->addr, "%s", addr);
+    oldest->start = now;
+    oldest->n = 0;
+    return oldest;
+}
+
+static void on_done(struct ev_loop *loop, ev_async *w, int revents) {
+    (void)loop;
+    (void)revents;
+    struct rc_login *l = w->data;
+    rc_auth_job *j = rc_auth_worker_take_done(l->worker);
+    while (j) {
+        rc_auth_job *next = j->next;
+        struct rc_login_req *r = j->owner;
+        if (r) {
+            r->result = j->ok ? 1 : 2;
+            r->job = NULL;
+            lws_callback_on_writable(r->wsi);
+        }
+        rc_auth_job_free(j);
+        j = next;
+    }
+}
+
+static void wake(void *arg) {
+    struct rc_login *l = arg;
+    ev_async_send(l->s->loop, &l->done);
+}
+
+/* The app's check_login, on the worker thread. */
+static int app_check(void *arg, const rc_auth_job *job) {
+    rc_server *s = arg;
+    return s->cfg.check_login(s->app, job->user, job->password) == 1;
+}
+
+static void on_sighup(struct ev_loop *loop, ev_signal *w, int revents) {
+    (void)loop;
+    (void)revents;
+    struct rc_login *l = w->data;
+    rc_auth_users u;
+    char err[300];
+    if (rc_auth_load(l->s->cfg.auth_file, &u, err, sizeof err) < 0) {
+        rc_srv_log(l->s, RC_LOG_ERROR, "SIGHUP: --auth-file kept as it was: %s", err);
+        return;
+    }
+    rc_auth_users_free(&l->users);
+    l->users = u;
+    rc_srv_log(l->s, RC_LOG_INFO, "SIGHUP: --auth-file re-read: %zu users", u.n);
+}
+
+int rc_login_config(const rc_app *cfg) {
+    if (!cfg->auth_file) return 0;
+    rc_auth_users u;
+    char err[300];
+    if (rc_auth_load(cfg->auth_file, &u, err, sizeof err) < 0) {
+        fprintf(stderr, "reactc: --auth-file: %s\n", err);
+        return -1;
+    }
+    rc_auth_users_free(&u);
+    return 0;
+}
+
+int rc_login_start(rc_server *s, bool own_sighup) {
+    if (!s->cfg.auth_file && !s->cfg.check_login) return 0;
+    struct rc_login *l = rc_xcalloc(1, sizeof *l);
+    l->s = s;
+    char err[300];
+    if (s->cfg.auth_file && rc_auth_load(s->cfg.auth_file, &l->users, err, sizeof err) < 0) {
+        rc_srv_log(s, RC_LOG_ERROR, "--auth-file: %s", err);
+        free(l);
+        return -1;
+    }
+    l->worker = s->cfg.check_login ? rc_auth_worker_new(RC_AUTH_QUEUE, app_check, s, wake, l)
+                                   : rc_auth_worker_new(RC_AUTH_QUEUE, rc_auth_check_hash, NULL,
+                                                        wake, l);
+    if (!l->worker) {
+        rc_srv_log(s, RC_LOG_ERROR, "login: cannot start the password thread");
+        rc_auth_users_free(&l->users);
+        free(l);
+        return -1;
+    }
+    ev_async_init(&l->done, on_done);
+    l->done.data = l;
+    ev_async_start(s->loop, &l->done);
+    ev_signal_init(&l->sighup, on_sighup, SIGHUP);
+    l->sighup.data = l;
+    if (s->cfg.auth_file && own_sighup) ev_signal_start(s->loop, &l->sighup);
+    s->login = l;
+    return 0;
+}
+
+void rc_login_stop(rc_server *s) {
+    struct rc_login *l = s->login;
+    if (!l) return;
+    rc_auth_worker_free(l->worker);
+    ev_async_stop(s->loop, &l->done);
+    ev_signal_stop(s->loop, &l->sighup);
+    rc_auth_users_free(&l->users);
+    free(l);
+    s->login = NULL;
+}
+
+bool rc_login_user_of(rc_server *s, struct lws *wsi, char user[RC_AUTH_USER_MAX + 1]) {
+    user[0] = '\0';
+    if (!s->login) return false;
+    char hdr[4096];
+    size_t vl = 0;
+    if (lws_hdr_copy(wsi, hdr, sizeof hdr, WSI_TOKEN_HTTP_COOKIE) <= 0) return false;
+    const char *v = rc_auth_cookie_find(hdr, RC_AUTH_COOKIE, &vl);
+    return v && rc_auth_cookie_open(&s->keys, s->app_tag, v, vl, (uint64_t)time(NULL), user);
+}
+
+unsigned rc_login_upgrade(rc_server *s, struct lws *wsi) {
+    char user[RC_AUTH_USER_MAX + 1];
+    if (!s->login || rc_login_user_of(s, wsi, user)) return 0;
+    s->metrics.edge[rc_metrics_edge_reason(401)]++;
+    return 401;
+}
+
+/* The form's page (a 200 for a page, 401 after a wrong password). */
+static int form(rc_server *s, struct lws *wsi, rc_conn *c, unsigned status, const char *msg) {
+    rc_buf b;
+    rc_buf_init(&b);
+    rc_login_page(&b, s->cfg.title, msg);
+    return rc_http_reply(wsi, c, status, "text/html; charset=utf-8", &b, NULL, false);
+}
+
+static int text(struct lws *wsi, rc_conn *c, unsigned status, const char *msg,
+                const char *const *headers, bool close) {
+    rc_buf b;
+    rc_buf_init(&b);
+    rc_buf_append(&b, msg, strlen(msg));
+    return rc_http_reply(wsi, c, status, "text/plain; charset=utf-8", &b, headers, close);
+}
+
+/* A POST to ours: checks before its body is read. */
+static int begin_post(rc_server *s, struct lws *wsi, rc_conn *c, bool logout) {
+    unsigned refused = rc_edge_check(s, wsi, true); /* Host, and Origin when sent */
+    if (refused) return text(wsi, c, refused, "403 forbidden\n", NULL, true);
+    char cl[32];
+    if (lws_hdr_copy(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 &&
+        strtoull(cl, NULL, 10) > RC_AUTH_BODY_MAX)
+        return text(wsi, c, 413, "413 content too large: 4 KiB at most\n", NULL, true);
+    if (!logout) {
+        char addr[64];
+        rc_edge_client(s, wsi, addr, sizeof addr);
+        double now = ev_now(s->loop);
+        fail_slot *f = fail_slot_of(s->login, addr, now);
+        if (f->n >= FAILS_MAX) {
+            char after[16];
+            snprintf(after, sizeof after, "%u", (unsigned)(FAILS_WINDOW - (now - f->start)) + 1);
+            const char *const h[] = {"retry-after:", after, NULL};
+            return text(wsi, c, 429, "429 too many failed logins: retry later\n", h, true);
+        }
+    }
+    rc_login_closed(c); /* a keep-alive connection's last POST */
+    c->login = rc_xcalloc(1, sizeof *c->login);
+    c->login->wsi = wsi;
+    c->login->logout = logout;
+    return 0;
+}
+
+bool rc_login_http(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri, int *rc) {
+    if (!s->login) return false;
+    bool post = lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0;
+    if (post && (strcmp(uri, RC_PATH_LOGIN) == 0 || strcmp(uri, RC_PATH_LOGOUT) == 0)) {
+        *rc = begin_post(s, wsi, c, strcmp(uri, RC_PATH_LOGOUT) == 0);
+        return true;
+    }
+    if (post || strcmp(uri, RC_PATH_CLIENT_JS) == 0) return false; /* 405; public */
+    char user[RC_AUTH_USER_MAX + 1];
+    if (rc_login_user_of(s, wsi, user)) return false;
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0 &&
+        lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) <= 0)
+        return false; /* other methods: http.c's 405 */
+    if (rc_edge_check(s, wsi, false)) return false; /* http.c refuses it */
+    c->head = lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) > 0;
+    *rc = form(s, wsi, c, 200, NULL);
+    return true;
+}
+
+int rc_login_body(rc_conn *c, const void *in, size_t len) {
+    struct rc_login_req *r = c->login;
+    if (!r) return -1;
+    if (len > sizeof r->body - r->len) r->too_big = true;
+    else {
+        memcpy(r->body + r->len, in, len);
+        r->len += len;
+    }
+    return 0;
+}
+
+/* The Set-Cookie value: sealed user and expiry, or an empty one (logout). */
+static void cookie_header(rc_server *s, const char *user, rc_buf *b, bool tls) {
+    rc_buf_append(b, RC_AUTH_COOKIE "=", sizeof RC_AUTH_COOKIE);
+    uint32_t ttl = s->cfg.login_ttl;
+    if (user) rc_auth_cookie_seal(&s->keys, s->app_tag, user, (uint64_t)time(NULL) + ttl, b);
+    char tail[96];
+    snprintf(tail, sizeof tail, "; Max-Age=%u; Path=/; HttpOnly; SameSite=Strict%s",
+             user ? (unsigned)ttl : 0u, tls ? "; Secure" : "");
+    rc_buf_append(b, tail, strlen(tail));
+    rc_buf_putc(b, '\0');
+}
+
+static int redirect_home(rc_server *s, struct lws *wsi, rc_conn *c, const char *user) {
+    rc_buf ck;
+    rc_buf_init(&ck);
+    cookie_header(s, user, &ck, lws_is_ssl(wsi) != 0);
+    const char *const h[] = {"set-cookie:", ck.data, "location:", "/", NULL};
+    rc_buf b;
+    rc_buf_init(&b);
+    int rc = rc_http_reply(wsi, c, 303, "text/plain; charset=utf-8", &b, h, false);
+    rc_buf_free(&ck);
+    return rc;
+}
+
+int rc_login_body_done(rc_server *s, struct lws *wsi, rc_conn *c) {
+    struct rc_login_req *r = c->login;
+    if (!r || !s->login) return -1;
+    if (r->too_big) return text(wsi, c, 413, "413 content too large: 4 KiB at most\n", NULL, true);
+    if (r->logout) return redirect_home(s, wsi, c, NULL);
+    rc_auth_job *j = rc_xcalloc(1, sizeof *j);
+    if (!rc_auth_form_get(r->body, r->len, "user", j->user, sizeof j->user) ||
+        !rc_auth_form_get(r->body, r->len, "password", j->password, sizeof j->password) ||
+        !rc_auth_name_ok(j->user, strlen(j->user))) {
+        rc_auth_job_free(j);
+        sodium_memzero(r->body, sizeof r->body);
+        return form(s, wsi, c, 400, "Enter a user name and a password.");
+    }
+    sodium_memzero(r->body, sizeof r->body);
+    const rc_auth_user *u = rc_auth_find(&s->login->users, j->user);
+    if (u) memcpy(j->hash, u->hash, sizeof j->hash);
+    memcpy(r->user, j->user, sizeof r->user);
+    j->owner = r;
+    r->job = j;
+    if (!rc_auth_worker_submit(s->login->worker, j)) {
+        r->job = NULL;
+        rc_auth_job_free(j);
+        const char *const h[] = {"retry-after:", "1", NULL};
+        return text(wsi, c, 503, "503 busy: too many logins at once, retry\n", h, false);
+    }
+    return 0; /* answered from rc_login_writable once checked */
+}
+
+bool rc_login_writable(rc_server *s, struct lws *wsi, rc_conn *c, int *rc) {
+    struct rc_login_req *r = c->login;
+    if (!r || !r->result || !s->login) return false;
+    int result = r->result;
+    r->result = 0;
+    if (result == 1) {
+        rc_srv_log(s, RC_LOG_INFO, "login: %s signed in", r->user);
+        *rc = redirect_home(s, wsi, c, r->user);
+        return true;
+    }
+    char addr[64];
+    rc_edge_client(s, wsi, addr, sizeof addr);
+    fail_slot_of(s->login, addr, ev_now(s->loop))->n++;
+    rc_srv_log(s, RC_LOG_WARN, "login: wrong password or user from %.64s", addr);
+    *rc = form(s, wsi, c, 401, "Wrong user name or password.");
+    return true;
+}
+
+void rc_login_closed(rc_conn *c) {
+    struct rc_login_req *r = c->login;
+    if (!r) return;
+    if (r->job) r->job->owner = NULL; /* the worker's still: freed when done */
+    sodium_memzero(r, sizeof *r);
+    free(r);
+    c->login = NULL;
+}
