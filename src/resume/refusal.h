@@ -24,7 +24,8 @@ typedef enum rc_refusal {
     RC_REFUSAL_VERSION_MISMATCH,  /* the header's version and the snapshot's differ */
     RC_REFUSAL_TOO_OLD,           /* older than the oldest version allowed for the session */
     RC_REFUSAL_FORMAT_OLD,        /* a token format this server no longer reads (docs/resume.md) */
-    RC_REFUSAL_NO_SNAPSHOT        /* a reference token whose snapshot Redis does not hold */
+    RC_REFUSAL_NO_SNAPSHOT,       /* a reference token whose snapshot Redis does not hold */
+    RC_REFUSAL_OTHER_USER         /* authentic, but sealed for another signed-in user (login) */
 } rc_refusal;
 
 /* A short stable name for logs and tests ("expired", "tampered"...). */

@@ -23,12 +23,12 @@
 #include "resume/token.h"
 #include "util/buf.h"
 
-#define RC_AUTH_USER_MAX 64   /* bytes of a user name */
-#define RC_AUTH_PASS_MAX 256  /* bytes of a password */
-#define RC_AUTH_HASH_MAX 160  /* bytes of a crypto_pwhash_str string */
-#define RC_AUTH_BODY_MAX 4096 /* a login POST's body; 413 beyond */
-#define RC_AUTH_FILE_MAX (256u << 10) /* the user file */
-#define RC_AUTH_QUEUE    16           /* password checks waiting; 503 beyond */
+#define RC_AUTH_USER_MAX    64           /* bytes of a user name */
+#define RC_AUTH_PASS_MAX    256          /* bytes of a password */
+#define RC_AUTH_HASH_MAX    160          /* bytes of a crypto_pwhash_str string */
+#define RC_AUTH_BODY_MAX    4096         /* a login POST's body; 413 beyond */
+#define RC_AUTH_FILE_MAX    (256u << 10) /* the user file */
+#define RC_AUTH_QUEUE       16           /* password checks waiting; 503 beyond */
 /* Argon2id for NEW hashes (reactc-passwd): 2 passes over 16 MiB, about
  * 50 ms on a Raspberry Pi 4 class core. libsodium's INTERACTIVE (64 MiB)
  * is a quarter of a small board's free memory; 16 MiB at one check at a
@@ -73,8 +73,8 @@ void rc_auth_users_free(rc_auth_users *u); /* hashes wiped */
 /* Appends the cookie's value: base64url of key id, nonce, and user and
  * expiry (unix seconds) sealed with XChaCha20-Poly1305 under a key derived
  * from the token key for this purpose only, the app tag authenticated. */
-void rc_auth_cookie_seal(const rc_keyring *kr, uint32_t app_tag, const char *user,
-                         uint64_t expires, rc_buf *out);
+void rc_auth_cookie_seal(const rc_keyring *kr, uint32_t app_tag, const char *user, uint64_t expires,
+                         rc_buf *out);
 /* Opens a cookie value: true with user (NUL-terminated) when authentic,
  * of this app, and not expired at now. */
 bool rc_auth_cookie_open(const rc_keyring *kr, uint32_t app_tag, const char *value, size_t len,

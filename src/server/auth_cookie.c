@@ -31,8 +31,8 @@ static void app_ad(uint32_t app_tag, unsigned char ad[4]) {
     for (int i = 0; i < 4; i++) ad[i] = (unsigned char)(app_tag >> (8 * i));
 }
 
-void rc_auth_cookie_seal(const rc_keyring *kr, uint32_t app_tag, const char *user,
-                         uint64_t expires, rc_buf *out) {
+void rc_auth_cookie_seal(const rc_keyring *kr, uint32_t app_tag, const char *user, uint64_t expires,
+                         rc_buf *out) {
     size_t ul = strnlen(user, RC_AUTH_USER_MAX);
     unsigned char raw[RAWMAX], plain[8 + RC_AUTH_USER_MAX], key[32], ad[4];
     const rc_token_key *k = &kr->keys[0];
@@ -71,8 +71,8 @@ bool rc_auth_cookie_open(const rc_keyring *kr, uint32_t app_tag, const char *val
     cookie_key(k, key);
     app_ad(app_tag, ad);
     unsigned long long pl = 0;
-    int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &pl, NULL, raw + HEAD, rl - HEAD,
-                                                        ad, sizeof ad, raw + 2, key);
+    int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &pl, NULL, raw + HEAD, rl - HEAD, ad,
+                                                        sizeof ad, raw + 2, key);
     sodium_memzero(key, sizeof key);
     if (rc != 0) return false;
     uint64_t expires = 0;
@@ -90,7 +90,7 @@ const char *rc_auth_cookie_find(const char *header, const char *name, size_t *le
         while (*p == ' ' || *p == ';') p++;
         const char *end = strchr(p, ';');
         size_t n = end ? (size_t)(end - p) : strlen(p);
-        if (n > nl && memcmp(p, name, nl) == 0 && p[nl] == '=') {
+        if (n > nl + 1 && memcmp(p, name, nl) == 0 && p[nl] == '=') {
             *len = n - nl - 1;
             while (*len && p[nl + *len] == ' ') (*len)--;
             return p + nl + 1;

@@ -113,8 +113,7 @@ static char *read_file(const char *path, char *err, size_t errlen) {
     char *buf = why ? NULL : rc_xmalloc(RC_AUTH_FILE_MAX);
     size_t n = 0;
     ssize_t r = 0;
-    while (buf && n < RC_AUTH_FILE_MAX - 1 &&
-           (r = read(fd, buf + n, RC_AUTH_FILE_MAX - 1 - n)) > 0)
+    while (buf && n < RC_AUTH_FILE_MAX - 1 && (r = read(fd, buf + n, RC_AUTH_FILE_MAX - 1 - n)) > 0)
         n += (size_t)r;
     close(fd);
     if (buf && r < 0) why = strerror(errno);

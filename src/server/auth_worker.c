@@ -48,9 +48,9 @@ int rc_auth_check_hash(void *arg, const rc_auth_job *job) {
     if (!*hash) {
         pthread_once(&dummy_once, make_dummy);
         /* Its answer is wrong whatever it says: only its time matters. */
-        int same = *dummy_hash ? crypto_pwhash_str_verify(dummy_hash, job->password,
-                                                          strlen(job->password))
-                               : -1;
+        int same = *dummy_hash
+                       ? crypto_pwhash_str_verify(dummy_hash, job->password, strlen(job->password))
+                       : -1;
         (void)same;
         return 0;
     }

@@ -138,9 +138,9 @@ int rc_login_start(rc_server *s, bool own_sighup) {
         free(l);
         return -1;
     }
-    l->worker = s->cfg.check_login ? rc_auth_worker_new(RC_AUTH_QUEUE, app_check, s, wake, l)
-                                   : rc_auth_worker_new(RC_AUTH_QUEUE, rc_auth_check_hash, NULL,
-                                                        wake, l);
+    l->worker = s->cfg.check_login
+                    ? rc_auth_worker_new(RC_AUTH_QUEUE, app_check, s, wake, l)
+                    : rc_auth_worker_new(RC_AUTH_QUEUE, rc_auth_check_hash, NULL, wake, l);
     if (!l->worker) {
         rc_srv_log(s, RC_LOG_ERROR, "login: cannot start the password thread");
         rc_auth_users_free(&l->users);
@@ -240,7 +240,7 @@ bool rc_login_http(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri, i
     if (rc_login_user_of(s, wsi, user)) return false;
     if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0 &&
         lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) <= 0)
-        return false; /* other methods: http.c's 405 */
+        return false;                               /* other methods: http.c's 405 */
     if (rc_edge_check(s, wsi, false)) return false; /* http.c refuses it */
     c->head = lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) > 0;
     *rc = form(s, wsi, c, 200, NULL);

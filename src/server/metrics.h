@@ -62,7 +62,7 @@ typedef enum rc_edge_reason {
 } rc_edge_reason;
 
 /* The number of rc_refusal codes (RC_REFUSAL_NONE included). */
-#define RC_REFUSAL_COUNT ((size_t)RC_REFUSAL_NO_SNAPSHOT + 1)
+#define RC_REFUSAL_COUNT ((size_t)RC_REFUSAL_OTHER_USER + 1)
 
 typedef struct rc_metrics {
     double start_time; /* Unix seconds */

@@ -69,6 +69,19 @@ static bool proves_possession(const rc_session *old, const rc_message *m, const 
     return same && (old->tokens_off || old->by_ref || r->authentic);
 }
 
+/* A token or snapshot sealed for another user than the connection's
+ * (login.c's cookie; "" for none on either side) is refused by name, and
+ * counts as not authentic: it proves nothing about a session held here. */
+static void check_user(const rc_session *se, rc_resume *best, rc_resume *token) {
+    if (best->refusal) return;
+    const rc_value *v = rc_snapshot_get(&best->snapshot, RC_SNAPSHOT_USER_SLOT);
+    const char *owner = v && v->kind == RC_STRING ? v->as.str.ptr : "";
+    if (strcmp(owner, se->user) == 0) return;
+    best->refusal = RC_REFUSAL_OTHER_USER;
+    best->authentic = token->authentic = false;
+    snprintf(best->reason, sizeof best->reason, "the token belongs to another user");
+}
+
 static void start_fresh(rc_session *se, const char *reason) {
     rc_srv_log(se->server, RC_LOG_WARN, "resume refused: %s; starting a fresh session", reason);
     rc_session_send_small(se, "resume-failed", "reason", reason, 0);
@@ -185,6 +198,7 @@ rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m, const r
     bool have = r.authentic && open_snapshot(s, m, f, &snap);
     rc_resume_pick pick = rc_resume_newest(&r, have ? &snap : NULL);
     rc_resume *best = pick == RC_PICK_SNAPSHOT ? &snap : &r;
+    if (pick != RC_PICK_NO_SNAPSHOT) check_user(se, best, &r);
     rc_session *old = r.id_valid ? rc_session_find(s, r.session) : NULL;
     if (old && old->detached && best->authentic && best->claims.version > old->token_version) {
         /* The copy held here is stale: the tab lived on in another process
@@ -197,7 +211,7 @@ rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m, const r
         rc_session_free(old);
         old = NULL;
     } else if (old && old->detached) {
-        if (proves_possession(old, m, &r)) {
+        if (strcmp(old->user, se->user) == 0 && proves_possession(old, m, &r)) {
             rc_resume_free(&r);
             if (have) rc_resume_free(&snap);
             return reattach(se, old, m->replay, m->nreplay);

@@ -27,6 +27,19 @@ static void no_slots(const void *src, rc_slot_fn fn, void *user) {
     (void)user;
 }
 
+/* The session's slots, after the user it belongs to when signed in
+ * (RC_SNAPSHOT_USER_SLOT: a resume by another user is refused). */
+static void user_and_slots(const void *src, rc_slot_fn fn, void *user) {
+    const rc_session *se = src;
+    if (se->user[0]) {
+        rc_value v = {.kind = RC_STRING};
+        v.as.str.ptr = (char *)(uintptr_t)se->user;
+        v.as.str.len = strlen(se->user);
+        fn(user, RC_SNAPSHOT_USER_SLOT, &v);
+    }
+    rc_layout_foreach_slot(se->layout, fn, user);
+}
+
 /* Seals the session's restorable state (or, for a reference, only the
  * snapshot header naming version and last_seq) and appends the token text
  * to b. Returns its length. */
@@ -37,7 +50,7 @@ static size_t seal(rc_session *se, rc_buf *b, uint64_t version, uint64_t last_se
     rc_snapshot_meta meta = {(uint32_t)time(NULL), s->cfg.token_ttl, version, last_seq, s->build,
                              strlen(s->build)};
     if (reference) rc_snapshot_write_from(&snap, &meta, no_slots, NULL);
-    else rc_snapshot_write(&snap, se->layout, &meta);
+    else rc_snapshot_write_from(&snap, &meta, user_and_slots, se);
     rc_token_claims claims = {s->app_tag, s->build_tag, {0}, version, reference};
     memcpy(claims.session, se->id, RC_SESSION_ID_BYTES);
     size_t start = b->len;

@@ -64,8 +64,7 @@ int main(int argc, char **argv) {
     }
     char pw[RC_AUTH_PASS_MAX + 2];
     if (!read_password(pw, sizeof pw)) {
-        fprintf(stderr, "%s: no password read (1-%d bytes, one line)\n", argv[0],
-                RC_AUTH_PASS_MAX);
+        fprintf(stderr, "%s: no password read (1-%d bytes, one line)\n", argv[0], RC_AUTH_PASS_MAX);
         return 1;
     }
     char hash[crypto_pwhash_STRBYTES];

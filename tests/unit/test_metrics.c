@@ -79,6 +79,7 @@ static const char expected[] =
     "reactc_resume_refusals_total{reason=\"too_old\"} 0\n"
     "reactc_resume_refusals_total{reason=\"format_too_old\"} 9\n"
     "reactc_resume_refusals_total{reason=\"no_snapshot\"} 10\n"
+    "reactc_resume_refusals_total{reason=\"other_user\"} 0\n"
     "# HELP reactc_edge_refusals_total Requests and WebSockets refused at the network edge, by "
     "reason.\n"
     "# TYPE reactc_edge_refusals_total counter\n"

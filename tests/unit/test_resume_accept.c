@@ -427,14 +427,15 @@ static void test_limits_and_names(void **state) {
     assert_int_equal(lim.min_version, 0);
     assert_int_equal(lim.ttl_s, 3600);
     /* Every refusal has a name of its own. */
-    for (int a = RC_REFUSAL_NONE; a <= RC_REFUSAL_NO_SNAPSHOT; a++) {
+    for (int a = RC_REFUSAL_NONE; a <= RC_REFUSAL_OTHER_USER; a++) {
         assert_string_not_equal(rc_refusal_name((rc_refusal)a), "unknown");
-        for (int b = a + 1; b <= RC_REFUSAL_NO_SNAPSHOT; b++)
+        for (int b = a + 1; b <= RC_REFUSAL_OTHER_USER; b++)
             assert_string_not_equal(rc_refusal_name((rc_refusal)a), rc_refusal_name((rc_refusal)b));
     }
     assert_string_equal(rc_refusal_name(RC_REFUSAL_FORMAT_OLD), "format too old");
     assert_string_equal(rc_refusal_name(RC_REFUSAL_NO_SNAPSHOT), "no snapshot");
-    assert_string_equal(rc_refusal_name((rc_refusal)(RC_REFUSAL_NO_SNAPSHOT + 1)), "unknown");
+    assert_string_equal(rc_refusal_name(RC_REFUSAL_OTHER_USER), "other user");
+    assert_string_equal(rc_refusal_name((rc_refusal)(RC_REFUSAL_OTHER_USER + 1)), "unknown");
 }
 
 /* ---- tokens of an earlier main ------------------------------------------------ */
