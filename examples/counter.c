@@ -1,4 +1,5 @@
-/* counter: the smallest reactc app. A button and the number of clicks. */
+/* counter: the smallest reactc app. A button and the number of clicks (and,
+ * with --auth-file, who is signed in: rc_use_user). */
 #include "example.h"
 
 static void increment(rc_event *ev, void *count) {
@@ -16,6 +17,9 @@ static void counter(rc_ctx *ctx, const void *props) {
         RC_EL(ctx, "span", .id = "count") {
             rc_textf(ctx, "%lld", (long long)rc_state_get_int(count));
         }
+        const char *user = rc_use_user(ctx); /* NULL without a login */
+        if (user)
+            RC_EL(ctx, "span", .id = "user") { rc_text(ctx, user); }
     }
 }
 RC_COMPONENT(counter);

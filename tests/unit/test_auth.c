@@ -21,7 +21,8 @@
 
 #define SECRET "b64:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="
 /* reactc-passwd's output for "secret1" (2 passes, 16 MiB). */
-#define HASH "$argon2id$v=19$m=16384,t=2,p=1$zQO8jYByoOLVXj8jm7d04A$P1PSKYF8/PRwDCQzTuBA8bSRP2gRsgkK2027RpP8GPE"
+#define HASH \
+    "$argon2id$v=19$m=16384,t=2,p=1$zQO8jYByoOLVXj8jm7d04A$P1PSKYF8/PRwDCQzTuBA8bSRP2gRsgkK2027RpP8GPE"
 
 static void keys(rc_keyring *kr, const char *app_id) {
     char err[200];
@@ -71,7 +72,8 @@ static void test_cookie_bit_flips(void **state) {
         raw[i / 8] ^= (unsigned char)(1u << (i % 8));
     }
     /* Cut short, garbage, empty, huge. */
-    for (size_t n = 0; n < b.len; n++) assert_false(rc_auth_cookie_open(&kr, 7, b.data, n, 1, user));
+    for (size_t n = 0; n < b.len; n++)
+        assert_false(rc_auth_cookie_open(&kr, 7, b.data, n, 1, user));
     assert_false(rc_auth_cookie_open(&kr, 7, "!!!!", 4, 1, user));
     char big[4096];
     memset(big, 'A', sizeof big);
