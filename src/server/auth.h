@@ -29,8 +29,8 @@
 #define RC_AUTH_BODY_MAX    4096         /* a login POST's body; 413 beyond */
 #define RC_AUTH_FILE_MAX    (256u << 10) /* the user file */
 #define RC_AUTH_QUEUE       16           /* password checks waiting; 503 beyond */
-/* Argon2id for NEW hashes (reactc-passwd): 2 passes over 16 MiB, about
- * 50 ms on a Raspberry Pi 4 class core. libsodium's INTERACTIVE (64 MiB)
+/* Argon2id for NEW hashes (reactc-passwd): 2 passes over 16 MiB (under
+ * 40 ms on an x86-64 desktop core; several times that on a small board). libsodium's INTERACTIVE (64 MiB)
  * is a quarter of a small board's free memory; 16 MiB at one check at a
  * time bounds what logins can take. Stored hashes are verified with the
  * parameters they name, up to these caps (a hostile or mistaken file
