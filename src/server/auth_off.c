@@ -25,11 +25,11 @@ bool rc_login_http(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri, i
 }
 int rc_login_body(rc_conn *c, const void *in, size_t len) {
     (void)c, (void)in, (void)len;
-    return -1; /* no POST body is ever asked for */
+    return 0; /* a POST's body, answered 405 by http.c: ignored */
 }
 int rc_login_body_done(rc_server *s, struct lws *wsi, rc_conn *c) {
     (void)s, (void)wsi, (void)c;
-    return -1;
+    return 0;
 }
 bool rc_login_writable(rc_server *s, struct lws *wsi, rc_conn *c, int *rc) {
     (void)s, (void)wsi, (void)c, (void)rc;

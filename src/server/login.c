@@ -50,7 +50,7 @@ struct rc_login_req {
     struct lws *wsi;
     char body[RC_AUTH_BODY_MAX];
     size_t len;
-    bool logout, too_big;
+    bool logout;
     rc_auth_job *job; /* at the worker; NULL once answered */
     int result;       /* 0: waiting; 1: right; 2: wrong */
     char user[RC_AUTH_USER_MAX + 1];
@@ -247,14 +247,16 @@ bool rc_login_http(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri, i
     return true;
 }
 
+/* A body for a request that is not ours (a POST elsewhere, answered 405
+ * and closed by http.c) is ignored: hanging up here could cut off that
+ * answer. Ours past 4 KiB without a Content-Length that said so (a chunked
+ * body): hung up at once, nothing more read or kept. */
 int rc_login_body(rc_conn *c, const void *in, size_t len) {
     struct rc_login_req *r = c->login;
-    if (!r) return -1;
-    if (len > sizeof r->body - r->len) r->too_big = true;
-    else {
-        memcpy(r->body + r->len, in, len);
-        r->len += len;
-    }
+    if (!r || r->job || r->result) return 0;
+    if (len > sizeof r->body - r->len) return -1;
+    memcpy(r->body + r->len, in, len);
+    r->len += len;
     return 0;
 }
 
@@ -284,8 +286,7 @@ static int redirect_home(rc_server *s, struct lws *wsi, rc_conn *c, const char *
 
 int rc_login_body_done(rc_server *s, struct lws *wsi, rc_conn *c) {
     struct rc_login_req *r = c->login;
-    if (!r || !s->login) return -1;
-    if (r->too_big) return text(wsi, c, 413, "413 content too large: 4 KiB at most\n", NULL, true);
+    if (!r || !s->login || r->job || r->result) return 0; /* not ours, or done */
     if (r->logout) return redirect_home(s, wsi, c, NULL);
     rc_auth_job *j = rc_xcalloc(1, sizeof *j);
     if (!rc_auth_form_get(r->body, r->len, "user", j->user, sizeof j->user) ||
