@@ -19,7 +19,11 @@ int rc_login_start(rc_server *s, bool own_sighup) {
     return 0;
 }
 void rc_login_stop(rc_server *s) { (void)s; }
-bool rc_login_http(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri, int *rc) {
+bool rc_login_post(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri, int *rc) {
+    (void)s, (void)wsi, (void)c, (void)uri, (void)rc;
+    return false;
+}
+bool rc_login_gate(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri, int *rc) {
     (void)s, (void)wsi, (void)c, (void)uri, (void)rc;
     return false;
 }

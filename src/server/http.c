@@ -404,14 +404,15 @@ static int serve_bundle(rc_server *s, struct lws *wsi, rc_conn *c) {
 int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri) {
     c->head = c->close = false; /* a keep-alive connection's last request */
     bool answered;
-    int lrc = 0;
-    if (rc_login_http(s, wsi, c, uri, &lrc)) return lrc; /* login.c: no cookie, a POST */
-    int rc = unserved(wsi, c, &answered);
+    int rc = 0;
+    if (rc_login_post(s, wsi, c, uri, &rc)) return rc; /* login.c: before the 405 */
+    rc = unserved(wsi, c, &answered);
     if (answered) return rc;
     /* Host for every path: a page fetched through a rebound DNS name would
      * run on the attacker's origin with our content. */
     unsigned refused = rc_edge_check(s, wsi, false);
     if (refused) return rc_http_refuse(wsi, c, refused);
+    if (rc_login_gate(s, wsi, c, uri, &rc)) return rc; /* login.c: no valid cookie */
     if (strcmp(uri, RC_PATH_CLIENT_JS) == 0) return serve_bundle(s, wsi, c);
     if (strncmp(uri, RC_PATH_PREFIX, RC_PATH_LEN(RC_PATH_PREFIX)) == 0 ||
         strncmp(uri, RC_PATH_BASE_PREFIX, RC_PATH_LEN(RC_PATH_BASE_PREFIX)) == 0 ||

@@ -228,21 +228,17 @@ static int begin_post(rc_server *s, struct lws *wsi, rc_conn *c, bool logout) {
     return 0;
 }
 
-bool rc_login_http(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri, int *rc) {
-    if (!s->login) return false;
-    bool post = lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0;
-    if (post && (strcmp(uri, RC_PATH_LOGIN) == 0 || strcmp(uri, RC_PATH_LOGOUT) == 0)) {
-        *rc = begin_post(s, wsi, c, strcmp(uri, RC_PATH_LOGOUT) == 0);
-        return true;
-    }
-    if (post || strcmp(uri, RC_PATH_CLIENT_JS) == 0) return false; /* 405; public */
+bool rc_login_post(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri, int *rc) {
+    if (!s->login || lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) <= 0) return false;
+    if (strcmp(uri, RC_PATH_LOGIN) != 0 && strcmp(uri, RC_PATH_LOGOUT) != 0) return false;
+    *rc = begin_post(s, wsi, c, strcmp(uri, RC_PATH_LOGOUT) == 0);
+    return true;
+}
+
+bool rc_login_gate(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri, int *rc) {
+    if (!s->login || strcmp(uri, RC_PATH_CLIENT_JS) == 0) return false; /* public */
     char user[RC_AUTH_USER_MAX + 1];
     if (rc_login_user_of(s, wsi, user)) return false;
-    if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0 &&
-        lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) <= 0)
-        return false;                               /* other methods: http.c's 405 */
-    if (rc_edge_check(s, wsi, false)) return false; /* http.c refuses it */
-    c->head = lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) > 0;
     *rc = form(s, wsi, c, 200, NULL);
     return true;
 }

@@ -168,9 +168,11 @@ void rc_redirect_stop(rc_server *s);
 /* login.c (auth_off.c without RC_WITH_AUTH): the login (docs/security.md,
  * "Login"; src/server/auth.h). config: before any fork, checks
  * --auth-file (-1: printed). start/stop: the user file, the password
- * thread, SIGHUP re-reading the file (nothing without a login). http: a
- * request the login answers (true, *rc the callback's return): the form for
- * a page without a valid cookie, the login and logout POSTs. body,
+ * thread, SIGHUP re-reading the file (nothing without a login). post: a
+ * login or logout POST, taken (true, *rc the callback's return) before
+ * http.c would 405 it. gate: after the method, version and Host checks,
+ * the form for any GET or HEAD but the client bundle without a valid
+ * cookie (true, *rc as above). body,
  * body_done: the POST's body (LWS_CALLBACK_HTTP_BODY[_COMPLETION]).
  * writable: the answer of a checked password (true: handled). closed: the
  * connection went (a check still running is disowned). upgrade: 401 for a
@@ -179,7 +181,8 @@ void rc_redirect_stop(rc_server *s);
 int rc_login_config(const rc_app *cfg);
 int rc_login_start(rc_server *s, bool own_sighup);
 void rc_login_stop(rc_server *s);
-bool rc_login_http(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri, int *rc);
+bool rc_login_post(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri, int *rc);
+bool rc_login_gate(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri, int *rc);
 int rc_login_body(rc_conn *c, const void *in, size_t len);
 int rc_login_body_done(rc_server *s, struct lws *wsi, rc_conn *c);
 bool rc_login_writable(rc_server *s, struct lws *wsi, rc_conn *c, int *rc);

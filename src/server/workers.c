@@ -304,9 +304,13 @@ int rc_run_supervisor(rc_app *cfg, int nworkers, rc_worker_fn worker_fn, void *a
             hup_seen = false;
             /* New workers load --tls-cert and --tls-key as they start: a
              * renewal half done (a certificate without its key) would take
-             * the workers down one by one. Checked first, as at start. */
-            if (rc_tls_config(cfg) == 0) rolling_restart(&e, w, nworkers, &set, &old);
-            else say("SIGHUP: the TLS files do not load (above): no rolling restart");
+             * the workers down one by one. Checked first, as at start; so is
+             * --auth-file (a half-edited user file). */
+            if (rc_tls_config(cfg) < 0)
+                say("SIGHUP: the TLS files do not load (above): no rolling restart");
+            else if (rc_login_config(cfg) < 0)
+                say("SIGHUP: the --auth-file does not load (above): no rolling restart");
+            else rolling_restart(&e, w, nworkers, &set, &old);
         }
         /* Reap whatever died and restart it. */
         for (;;) {

@@ -206,3 +206,22 @@ test('under TLS the cookie is Secure', { timeout: 30000 }, async (t) => {
   assert.equal(res.statusCode, 303);
   assert.match(res.headers['set-cookie'][0], /; HttpOnly; SameSite=Strict; Secure$/);
 });
+
+test('the users file: refused at start when open to others; SIGHUP re-reads it, a bad one keeps the users', { timeout: 30000 }, async (t) => {
+  const file = join(dir, 'users-hup');
+  writeFileSync(file, `${passwd('carol', 'carol-pw')}\n`);
+  chmodSync(file, 0o644);
+  await assert.rejects(startExample('counter', { args: ['--auth-file', file], env }), /chmod 600/);
+  chmodSync(file, 0o600);
+  const server = await startExample('counter', { args: ['--auth-file', file], env });
+  t.after(() => server.kill());
+  assert.equal((await post(server.url, 'user=dave&password=dave-pw')).status, 401);
+  writeFileSync(file, `${passwd('carol', 'carol-pw')}\n${passwd('dave', 'dave-pw')}\n`);
+  server.proc.kill('SIGHUP');
+  await server.waitStderr(/--auth-file re-read: 2 users/);
+  assert.equal((await post(server.url, 'user=dave&password=dave-pw')).status, 303);
+  writeFileSync(file, 'dave:not-a-hash\n');
+  server.proc.kill('SIGHUP');
+  await server.waitStderr(/--auth-file kept as it was: .*line 1/);
+  assert.equal((await post(server.url, 'user=carol&password=carol-pw')).status, 303);
+});
