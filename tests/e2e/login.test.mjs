@@ -225,3 +225,27 @@ test('the users file: refused at start when open to others; SIGHUP re-reads it, 
   await server.waitStderr(/--auth-file kept as it was: .*line 1/);
   assert.equal((await post(server.url, 'user=carol&password=carol-pw')).status, 303);
 });
+
+test('a signed-in tab resumes its own session after kill -9 (its token carries its user)', { timeout: 60000 }, async (t) => {
+  const server = await start(t);
+  const { page } = await openPage(t);
+  await signIn(page, server.url, 'alice', 'alice-pw');
+  await page.waitForSelector('#reactc-root.rc-connected #count', { state: 'attached' });
+  for (let i = 1; i <= 2; i++) {
+    await page.click('#increment');
+    await waitText(page, '#count', String(i));
+  }
+  // The token that holds both clicks is in the page's storage.
+  for (let i = 0; i < 400; i++) {
+    const s = await page.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
+    if (!/layout-event/.test(s) && /token/.test(s)) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  server.proc.kill('SIGKILL');
+  await server.exited;
+  const again = await startExample('counter', { args: ['--auth-file', users, '--log-level', 'info'], env, port: server.port });
+  t.after(() => again.kill());
+  await again.waitStderr(/resumed from its token/, 15000);
+  await waitText(page, '#count', '2');
+  assert.equal(await text(page, '#user'), 'alice');
+});
