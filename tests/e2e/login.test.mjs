@@ -18,7 +18,7 @@ import WebSocket from 'ws';
 import { launchBrowser, newPage } from './lib/browser.mjs';
 import { gotoApp, realErrors, text, waitText } from './lib/page.mjs';
 import { buildDir } from './lib/paths.mjs';
-import { startExample } from './lib/server.mjs';
+import { startExample, testAppBinary } from './lib/server.mjs';
 
 const SECRET = 'b64:' + randomBytes(32).toString('base64');
 const env = { REACTC_SECRET: SECRET };
@@ -248,4 +248,17 @@ test('a signed-in tab resumes its own session after kill -9 (its token carries i
   await again.waitStderr(/resumed from its token/, 15000);
   await waitText(page, '#count', '2');
   assert.equal(await text(page, '#user'), 'alice');
+});
+
+test('an app\'s own check (check_login) signs in, and runs off the loop', { timeout: 30000 }, async (t) => {
+  const server = await startExample('login_hook', { bin: testAppBinary('login_hook'), env });
+  t.after(() => server.kill());
+  assert.equal((await post(server.url, 'user=hook&password=nope')).status, 401);
+  const ok = await post(server.url, 'user=hook&password=hook-pw');
+  assert.equal(ok.status, 303);
+  const { page } = await openPage(t);
+  await browsers[0].context.addCookies([{ name: 'reactc_login', value: ok.headers.get('set-cookie').split(';')[0].split('=')[1], url: server.url }]);
+  await gotoApp(page, server.url, '#user');
+  assert.equal(await text(page, '#user'), 'hook');
+  assert.equal(await text(page, '#on-loop'), '0');
 });
