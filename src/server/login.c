@@ -54,6 +54,7 @@ struct rc_login_req {
     rc_auth_job *job; /* at the worker; NULL once answered */
     int result;       /* 0: waiting; 1: right; 2: wrong */
     char user[RC_AUTH_USER_MAX + 1];
+    char addr[64]; /* the client's (rc_edge_client): its failures */
 };
 
 static fail_slot *fail_slot_of(struct rc_login *l, const char *addr, double now) {
@@ -204,14 +205,17 @@ static int text(struct lws *wsi, rc_conn *c, unsigned status, const char *msg,
 /* A POST to ours: checks before its body is read. */
 static int begin_post(rc_server *s, struct lws *wsi, rc_conn *c, bool logout) {
     unsigned refused = rc_edge_check(s, wsi, true); /* Host, and Origin when sent */
-    if (refused) return text(wsi, c, refused, "403 forbidden\n", NULL, true);
+    if (refused) {
+        c->close = true; /* its body is never read */
+        return rc_http_refuse(wsi, c, refused);
+    }
     char cl[32];
     if (lws_hdr_copy(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 &&
         strtoull(cl, NULL, 10) > RC_AUTH_BODY_MAX)
         return text(wsi, c, 413, "413 content too large: 4 KiB at most\n", NULL, true);
+    char addr[64];
+    rc_edge_client(s, wsi, addr, sizeof addr);
     if (!logout) {
-        char addr[64];
-        rc_edge_client(s, wsi, addr, sizeof addr);
         double now = ev_now(s->loop);
         fail_slot *f = fail_slot_of(s->login, addr, now);
         if (f->n >= FAILS_MAX) {
@@ -225,6 +229,7 @@ static int begin_post(rc_server *s, struct lws *wsi, rc_conn *c, bool logout) {
     c->login = rc_xcalloc(1, sizeof *c->login);
     c->login->wsi = wsi;
     c->login->logout = logout;
+    memcpy(c->login->addr, addr, sizeof addr);
     return 0;
 }
 
@@ -304,6 +309,10 @@ int rc_login_body_done(rc_server *s, struct lws *wsi, rc_conn *c) {
         const char *const h[] = {"retry-after:", "1", NULL};
         return text(wsi, c, 503, "503 busy: too many logins at once, retry\n", h, false);
     }
+    /* Counted as failed until it proves right: checks in flight count, so
+     * a burst of parallel tries from one address gets no more than
+     * FAILS_MAX checks a window either. */
+    fail_slot_of(s->login, r->addr, ev_now(s->loop))->n++;
     return 0; /* answered from rc_login_writable once checked */
 }
 
@@ -312,15 +321,14 @@ bool rc_login_writable(rc_server *s, struct lws *wsi, rc_conn *c, int *rc) {
     if (!r || !r->result || !s->login) return false;
     int result = r->result;
     r->result = 0;
+    fail_slot *f = fail_slot_of(s->login, r->addr, ev_now(s->loop));
     if (result == 1) {
+        if (f->n) f->n--; /* it was right: not a failure */
         rc_srv_log(s, RC_LOG_INFO, "login: %s signed in", r->user);
         *rc = redirect_home(s, wsi, c, r->user);
         return true;
     }
-    char addr[64];
-    rc_edge_client(s, wsi, addr, sizeof addr);
-    fail_slot_of(s->login, addr, ev_now(s->loop))->n++;
-    rc_srv_log(s, RC_LOG_WARN, "login: wrong password or user from %.64s", addr);
+    rc_srv_log(s, RC_LOG_WARN, "login: wrong password or user from %.64s", r->addr);
     *rc = form(s, wsi, c, 401, "Wrong user name or password.");
     return true;
 }

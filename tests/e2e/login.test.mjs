@@ -147,8 +147,18 @@ test('the 6th wrong password within a minute gets 429 with Retry-After', { timeo
   assert.ok(Number(r.headers.get('retry-after')) > 0);
 });
 
-test('20 parallel logins while a signed-in tab clicks: every click acknowledged', { timeout: 90000 }, async (t) => {
+test('10 parallel wrong passwords from one address: 5 checked, the rest 429', { timeout: 30000 }, async (t) => {
   const server = await start(t);
+  const statuses = await Promise.all(Array.from({ length: 10 }, () =>
+    post(server.url, 'user=alice&password=no').then((r) => r.status)));
+  assert.equal(statuses.filter((s) => s === 401).length, 5, String(statuses));
+  assert.equal(statuses.filter((s) => s === 429).length, 5, String(statuses));
+});
+
+test('20 parallel logins while a signed-in tab clicks: every click acknowledged', { timeout: 90000 }, async (t) => {
+  // 20 addresses (X-Forwarded-For, believed from a trusted proxy): the
+  // per-address limit does not stop them, the password thread's queue does.
+  const server = await start(t, ['--trusted-proxy', '127.0.0.1']);
   const { page } = await openPage(t);
   await signIn(page, server.url, 'alice', 'alice-pw');
   await page.waitForSelector('#reactc-root.rc-connected #count', { state: 'attached' });
@@ -164,7 +174,8 @@ test('20 parallel logins while a signed-in tab clicks: every click acknowledged'
   quiet.sort((x, y) => x - y);
   const started = Date.now();
   const logins = Promise.all(Array.from({ length: 20 }, (_, i) =>
-    post(server.url, `user=bob&password=${i % 4 ? 'bob-pw' : 'wrong'}`).then((r) => r.status)));
+    post(server.url, `user=bob&password=${i % 4 ? 'bob-pw' : 'wrong'}`,
+      { 'x-forwarded-for': `198.51.100.${i + 1}` }).then((r) => r.status)));
   let done = false;
   logins.then(() => { done = true; });
   const rtts = [];
@@ -179,7 +190,7 @@ test('20 parallel logins while a signed-in tab clicks: every click acknowledged'
   rtts.sort((x, y) => x - y);
   const count = (s) => statuses.filter((x) => x === s).length;
   console.log(`20 parallel logins in ${ms} ms: ${count(303)} signed in, ${count(401)} wrong, ` +
-    `${count(503)} busy (503); the tab's click round trip meanwhile: ` +
+    `${count(503)} busy (503, the queue of 16 full); the tab's click round trip meanwhile: ` +
     `p50 ${rtts[rtts.length >> 1].toFixed(1)} ms, max ${rtts[rtts.length - 1].toFixed(1)} ms over ${rtts.length} clicks ` +
     `(with no login running: p50 ${quiet[2].toFixed(1)} ms, max ${quiet[4].toFixed(1)} ms)`);
   assert.ok(statuses.every((s) => [303, 401, 503].includes(s)), String(statuses));
