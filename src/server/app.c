@@ -4,7 +4,6 @@
  * SIGTERM watchers and the flush watchers are ours; lws' own loop ignored
  * SIGTERM). Never the poll() loop: it collapses with many idle sessions.
  */
-#define _GNU_SOURCE /* accept4 */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -233,17 +232,7 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents) {
     (void)loop;
     (void)revents;
     rc_server *s = w->data;
-    for (int i = 0; i < 64; i++) {
-        int fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
-                rc_srv_log(s, RC_LOG_WARN, "accept: %s", strerror(errno));
-            return;
-        }
-        if (s->shutting_down ||
-            !lws_adopt_socket_vhost(lws_get_vhost_by_name(s->lws, "default"), fd))
-            close(fd);
-    }
+    rc_srv_adopt_pending(s, w->fd, lws_get_vhost_by_name(s->lws, "default"), "main port");
 }
 
 /* The lws context on our loop; lws itself never listens. */

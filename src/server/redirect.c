@@ -9,7 +9,6 @@
  * its sockets accepted by us as on the main port. SO_REUSEPORT, so that
  * workers and the dev runner's overlapping versions can each listen on it.
  */
-#define _GNU_SOURCE /* accept4 */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -124,15 +123,7 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents) {
     (void)loop;
     (void)revents;
     rc_server *s = w->data;
-    for (int i = 0; i < 64; i++) {
-        int fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
-                rc_srv_log(s, RC_LOG_WARN, "accept (redirect): %s", strerror(errno));
-            return;
-        }
-        if (s->shutting_down || !lws_adopt_socket_vhost(s->redirect_vhost, fd)) close(fd);
-    }
+    rc_srv_adopt_pending(s, w->fd, s->redirect_vhost, "redirect");
 }
 
 int rc_redirect_start(rc_server *s) {

@@ -147,6 +147,11 @@ struct rc_server {
 int rc_srv_redis_config(rc_app *cfg);
 int rc_srv_redis_start(rc_server *s);
 void rc_srv_redis_stop(rc_server *s);
+
+/* adopt.c: accepts what waits on listen_fd (at most 64 per call) and
+ * hands each socket to vhost; closed instead while shutting down. what:
+ * the listener's name for the log. */
+void rc_srv_adopt_pending(rc_server *s, int listen_fd, struct lws_vhost *vhost, const char *what);
 /* Whether accepting connections waits for the stores' first full read (a
  * process serves no store value before it); the read starts accepting. */
 bool rc_srv_redis_holds_accept(const rc_server *s);

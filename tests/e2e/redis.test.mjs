@@ -13,33 +13,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scrapeMetrics } from './lib/http.mjs';
+import { startRedis as startRedisAt } from './lib/redis.mjs';
 import { exampleBinary, freePort, startExample } from './lib/server.mjs';
 import { HELLO, connect, handlerTarget, wsUrl } from './lib/raw.mjs';
 
-/** redis-server on 127.0.0.1:port, resolved once it accepts connections. */
-function startRedis(port, password, extra = []) {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-                '--daemonize', 'no'];
-  if (password) args.push('--requirepass', password);
-  args.push(...extra);
-  const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`redis-server not ready:\n${out}`)); }, 10000);
-    proc.once('error', (e) => { clearTimeout(timer); reject(e); });
-    const onData = (d) => {
-      out += d;
-      if (/ready to accept connections/i.test(out)) { // TCP or Unix socket
-        clearTimeout(timer);
-        resolve({ proc, exited, kill: async () => { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL'); await exited; } });
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-    exited.then((code) => { clearTimeout(timer); reject(new Error(`redis-server exited (${code}):\n${out}`)); });
-  });
-}
+/** redis-server on 127.0.0.1:port (lib/redis.mjs), with a password if given. */
+const startRedis = (port, password, extra = []) => startRedisAt(port, { password, extra });
 
 const count = (text, re) => (text.match(new RegExp(re.source, 'g')) || []).length;
 

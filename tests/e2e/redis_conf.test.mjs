@@ -7,39 +7,22 @@
 // reactc's promises rest on read back as the file sets them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './lib/paths.mjs';
+import { startRedis as startRedisAt } from './lib/redis.mjs';
 import { freePort } from './lib/server.mjs';
 
 const REDIS = spawnSync('sh', ['-c', 'command -v redis-server']).stdout.toString().trim();
 const CONF = join(repoRoot, 'deploy', 'redis.conf');
 
-/** redis-server with deploy/redis.conf on 127.0.0.1:port, once it accepts. */
-function startRedis(port, dir, password) {
-  const proc = spawn(REDIS, [CONF, '--bind', '127.0.0.1', '--port', String(port), '--dir', dir,
-                             '--logfile', '', '--requirepass', password, '--daemonize', 'no'],
-                     { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`redis-server not ready:\n${out}`)); }, 10000);
-    const onData = (d) => {
-      out += d;
-      if (/Ready to accept connections/i.test(out)) {
-        clearTimeout(timer);
-        resolve({ proc, exited, log: () => out });
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-    proc.once('error', (e) => { clearTimeout(timer); reject(e); });
-    exited.then((code) => { clearTimeout(timer); reject(new Error(`redis-server exited (${code}):\n${out}`)); });
-  });
-}
+/** redis-server with deploy/redis.conf on 127.0.0.1:port, once it accepts
+ * (bind, port, dir, logfile and password overridden on the command line). */
+const startRedis = (port, dir, password) =>
+  startRedisAt(port, { config: CONF, dir, password, extra: ['--logfile', ''] });
 
 /** A RESP2 client: send(...args) resolves with the reply (errors as
  * {error}), enough for AUTH, PING and CONFIG GET. */

@@ -14,9 +14,9 @@
 // session exists only in the client and in Redis.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { scrapeMetrics } from './lib/http.mjs';
+import { startRedis } from './lib/redis.mjs';
 import { gotoApp, todoTexts, waitText } from './lib/page.mjs';
 import { freePort, startExample } from './lib/server.mjs';
 import { useBrowser } from './lib/suite.mjs';
@@ -26,32 +26,6 @@ import { HANDLED, handledToken, onMessages, until } from './lib/wire.mjs';
 const SECRET = 'b64:' + randomBytes(32).toString('base64');
 const browser = useBrowser();
 
-/** redis-server on 127.0.0.1:port, resolved once it accepts connections. */
-function startRedis(port) {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-                '--daemonize', 'no'];
-  const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`redis-server not ready:\n${out}`)); }, 10000);
-    const onData = (d) => {
-      out += d;
-      if (/ready to accept connections/i.test(out)) {
-        clearTimeout(timer);
-        resolve({
-          proc,
-          port,
-          cli: (...a) => execFileSync('redis-cli', ['-p', String(port), ...a], { encoding: 'utf8' }).trim(),
-          kill: async () => { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL'); await exited; },
-        });
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-    exited.then((code) => { clearTimeout(timer); reject(new Error(`redis-server exited (${code}):\n${out}`)); });
-  });
-}
 
 /** One Redis and two servers of `name` (same secret, app id = the
  * program's name), each with /metrics; all stopped when `t` ends. */

@@ -1,16 +1,25 @@
 // A redis-server for a test, in the foreground on 127.0.0.1:port:
-// startRedis(port, {dir, extra}) resolves once it accepts connections with
-// {proc, exited, kill()} (kill: SIGKILL, the kill -9 of an outage). With
-// `dir` it persists there with an append-only file fsynced on every write
-// (the zero-loss configuration of deploy/redis.conf); without, nothing is
-// saved.
-import { spawn } from 'node:child_process';
+// startRedis(port, {dir, password, config, extra}) resolves once it
+// accepts connections with {proc, port, exited, log(), cli(...args),
+// kill()} (kill: SIGKILL, the kill -9 of an outage; cli: redis-cli's
+// answer, trimmed). With `dir` it persists there with an append-only file
+// fsynced on every write (the zero-loss configuration of
+// deploy/redis.conf); without, nothing is saved. `config`: a file read
+// first (deploy/redis.conf), which the options given here override.
+import { execFileSync, spawn } from 'node:child_process';
 
-export function startRedis(port, { dir, extra = [] } = {}) {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--daemonize', 'no'];
-  if (dir) args.push('--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always');
-  else args.push('--appendonly', 'no');
+export function startRedis(port, { dir, password, config, extra = [] } = {}) {
+  const args = config ? [config] : [];
+  args.push('--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'no');
+  if (!config) args.push('--save', '');
+  if (dir) args.push('--dir', dir);
+  if (dir && !config) args.push('--appendonly', 'yes', '--appendfsync', 'always');
+  else if (!config) args.push('--appendonly', 'no');
+  if (password) args.push('--requirepass', password);
   args.push(...extra);
+  const auth = password ? ['-a', password, '--no-auth-warning'] : [];
+  const cli = (...a) =>
+    execFileSync('redis-cli', ['-p', String(port), ...auth, ...a], { encoding: 'utf8' }).trim();
   const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise((resolve) => proc.once('exit', resolve));
   let out = '';
@@ -22,7 +31,7 @@ export function startRedis(port, { dir, extra = [] } = {}) {
       if (/ready to accept connections/i.test(out)) {
         clearTimeout(timer);
         resolve({
-          proc, exited, log: () => out,
+          proc, port, exited, cli, log: () => out,
           kill: async () => { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL'); await exited; },
         });
       }
