@@ -293,11 +293,17 @@ async function outage(app, t, name, kind) {
       if (how === 'resumed') {
         // The page may have reconnected to the new process (resumed) before
         // the reload did (which then re-attaches), and the reload may even
-        // cut that connection before its tree arrived: either way, the new
-        // process resumed this session from its token exactly once.
+        // cut that connection before its tree arrived. That tree carried the
+        // resumed session's new secret (docs/resume.md, "How it works"): a
+        // reload that never got it cannot prove possession, so its hello
+        // resumes from the token again, into a new id. So: one resume, or a
+        // second one right after a re-attach refused for want of the secret.
         const after = wire.starts.slice(sinceRestart);
-        const resumedHere = (app.server.stderr().match(/resumed from its token/g) || []).length;
-        assert.equal(resumedHere, 1, `the new process resumed once; page saw: ${after}`);
+        const log = app.server.stderr();
+        const resumedHere = (log.match(/resumed from its token/g) || []).length;
+        const unproven = (log.match(/re-attach refused: no proof of possession/g) || []).length;
+        assert.ok(resumedHere === 1 || (resumedHere === 2 && unproven === 1),
+          `the new process resumed once (or again after an unproven re-attach); page saw: ${after}\n${log}`);
         assert.ok(after.filter((s) => s === 'resumed').length <= 1, `starts: ${after}`);
         assert.ok(after.every((s) => s === 'resumed' || s === 'reattached'), `starts: ${after}`);
       } else {
