@@ -221,6 +221,8 @@ void rc_session_flush_pending(rc_server *s);
 void rc_session_wait(rc_session *se);
 /* Takes se off that list (freed, or waiting for nothing). */
 void rc_session_unwait(rc_session *se);
+/* Takes se off that list once none of the four is set. */
+void rc_session_unwait_if_done(rc_session *se);
 /* The stores wrote a file or decided a batch: the listed sessions' held
  * tokens go out, and the renders and input waiting for a decided batch. */
 void rc_session_stores_saved(rc_server *s);

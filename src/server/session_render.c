@@ -266,7 +266,7 @@ static bool wait_for_store(rc_session *se) {
         if (rc_store_in_flight(se->id_text)) return true;
         const char *how = se->tree_how;
         se->tree_how = NULL;
-        if (!se->token_held && !se->store_wait && !se->rx_paused) rc_session_unwait(se);
+        rc_session_unwait_if_done(se);
         /* Detached: a re-attach sends one. */
         if (se->wsi && !se->closing && se->layout) rc_session_send_whole_tree(se, how);
     }

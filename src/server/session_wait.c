@@ -35,6 +35,11 @@ void rc_session_unwait(rc_session *se) {
     se->waiting = false;
 }
 
+void rc_session_unwait_if_done(rc_session *se) {
+    if (!se->token_held && !se->store_wait && !se->tree_how && !se->rx_paused)
+        rc_session_unwait(se);
+}
+
 void rc_session_stores_saved(rc_server *s) {
     rc_session *next;
     for (rc_session *se = s->waiting; se; se = next) {
@@ -54,7 +59,6 @@ void rc_session_stores_saved(rc_server *s) {
             if (se->rx_paused && se->rx_paused == se->wsi) lws_rx_flow_control(se->wsi, 1);
             se->rx_paused = NULL;
         }
-        if (!se->token_held && !se->store_wait && !se->tree_how && !se->rx_paused)
-            rc_session_unwait(se);
+        rc_session_unwait_if_done(se);
     }
 }

@@ -48,9 +48,10 @@ async function redisFixture(t) {
 // for a minute, so it still holds every event it sent when its process is
 // killed, and replays them all on the next one: the marks in Redis must
 // skip every one that committed.
-async function startDashboard(t, redis, port) {
+async function startDashboard(t, redis, port, extra = []) {
   const s = await startExample('dashboard', {
-    args: ['--redis', redis.url, '--state', stateDir(), '--log-level', 'info', '--token-interval', '60000'],
+    args: ['--redis', redis.url, '--state', stateDir(), '--log-level', 'info', '--token-interval', '60000',
+      ...extra],
     env: { REACTC_SECRET: SECRET },
     port,
   });
@@ -344,12 +345,7 @@ test('a batch in flight when Redis stops answering is sent again after the recon
 // Redis (mark:<from> to mark:<to>) before the replay, which is skipped.
 test('a duplicated tab does not apply its original\'s toggle again (marks copied in Redis)', { timeout: 60000 }, async (t) => {
   const redis = await redisFixture(t);
-  const s1 = await startExample('dashboard', {
-    args: ['--redis', redis.url, '--state', stateDir(), '--log-level', 'info', '--token-interval', '60000',
-      '--metrics', '0'],
-    env: { REACTC_SECRET: SECRET },
-  });
-  t.after(() => s1.kill());
+  const s1 = await startDashboard(t, redis, undefined, ['--metrics', '0']);
   const listening = /metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/;
   const mport = Number((await s1.waitStderr(listening)).match(listening)[1]);
   const p1 = await startProxy(s1.port);
