@@ -22,6 +22,7 @@ rc_edge_reason rc_metrics_edge_reason(unsigned status) {
     case 421: return RC_EDGE_HOST;
     case 403: return RC_EDGE_ORIGIN;
     case 429: return RC_EDGE_PER_ADDRESS;
+    case 401: return RC_EDGE_LOGIN;
     default: return RC_EDGE_OTHER;
     }
 }
@@ -108,8 +109,8 @@ static void resumes(rc_buf *out, const rc_metrics *m) {
 }
 
 static void edge(rc_buf *out, const rc_metrics *m) {
-    static const char *const reasons[RC_EDGE_NREASONS] = {"bad_request", "host",          "origin",
-                                                          "per_address", "sessions_full", "other"};
+    static const char *const reasons[RC_EDGE_NREASONS] = {
+        "bad_request", "host", "origin", "per_address", "sessions_full", "login", "other"};
     header(out, "reactc_edge_refusals_total", "counter",
            "Requests and WebSockets refused at the network edge, by reason.");
     for (size_t i = 0; i < RC_EDGE_NREASONS; i++)

@@ -88,6 +88,7 @@ static const char expected[] =
     "reactc_edge_refusals_total{reason=\"origin\"} 12\n"
     "reactc_edge_refusals_total{reason=\"per_address\"} 13\n"
     "reactc_edge_refusals_total{reason=\"sessions_full\"} 14\n"
+    "reactc_edge_refusals_total{reason=\"login\"} 0\n"
     "reactc_edge_refusals_total{reason=\"other\"} 0\n";
 
 static const char redis[] = "# HELP reactc_redis_up 1 when the Redis connection answers.\n"
@@ -229,6 +230,7 @@ static void test_edge_reason(void **state) {
     assert_int_equal(rc_metrics_edge_reason(421), RC_EDGE_HOST);
     assert_int_equal(rc_metrics_edge_reason(403), RC_EDGE_ORIGIN);
     assert_int_equal(rc_metrics_edge_reason(429), RC_EDGE_PER_ADDRESS);
+    assert_int_equal(rc_metrics_edge_reason(401), RC_EDGE_LOGIN);
     assert_int_equal(rc_metrics_edge_reason(501), RC_EDGE_OTHER);
 }
 
