@@ -60,7 +60,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
             return -1;
         }
         /* Host and Origin (edge.c) while an HTTP status can still be sent. */
-        unsigned refused = rc_edge_check(s, wsi, true);
+        unsigned refused = rc_edge_check(s, wsi, RC_EDGE_UPGRADE);
         if (!refused) refused = rc_login_upgrade(s, wsi); /* 401 without a login */
         if (!refused) {
             /* Then the client's address: its connections and their rate. */
@@ -87,7 +87,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         if (s->shutting_down) return 1;
         /* Checked at CONFIRM_UPGRADE already; again here in case an upgrade
          * ever gets here without it (this can only hang up). */
-        if (rc_edge_check(s, wsi, true)) return 1;
+        if (rc_edge_check(s, wsi, RC_EDGE_UPGRADE)) return 1;
         if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0) return 1;
         if (strcmp(uri, RC_PATH_STREAM) == 0 ||
             strncmp(uri, RC_PATH_BASE_STREAM, RC_PATH_LEN(RC_PATH_BASE_STREAM)) == 0)

@@ -85,20 +85,21 @@ static const char *client_addr(rc_server *s, struct lws *wsi, edge_headers *h) {
  * header cannot forge a line) and limits repeats of this line (a flood of
  * refused requests logs a bounded number, then a count). */
 static void log_refusal(rc_server *s, struct lws *wsi, edge_headers *h, const rc_edge_request *q,
-                        bool upgrade, unsigned status, const char *why) {
+                        rc_edge_kind kind, unsigned status, const char *why) {
+    static const char *const what[] = {"a request", "a WebSocket", "a POST"};
     rc_srv_log(s, RC_LOG_WARN, "refused %s from %.64s: %s (Host \"%.100s\", Origin \"%.100s\"): %u",
-               upgrade ? "a WebSocket" : "a request", client_addr(s, wsi, h), why,
-               q->host ? q->host : "(none)", q->origin ? q->origin : "(none)", status);
+               what[kind], client_addr(s, wsi, h), why, q->host ? q->host : "(none)",
+               q->origin ? q->origin : "(none)", status);
 }
 
-unsigned rc_edge_check(rc_server *s, struct lws *wsi, bool upgrade) {
+unsigned rc_edge_check(rc_server *s, struct lws *wsi, rc_edge_kind kind) {
     edge_headers h;
     rc_edge_request q;
     read_request(wsi, &h, &q);
     const char *why = "";
-    unsigned status = rc_edge_rules_check(&s->edge, &q, upgrade, &why);
+    unsigned status = rc_edge_rules_check(&s->edge, &q, kind != RC_EDGE_REQUEST, &why);
     if (status) {
-        log_refusal(s, wsi, &h, &q, upgrade, status, why);
+        log_refusal(s, wsi, &h, &q, kind, status, why);
         s->metrics.edge[rc_metrics_edge_reason(status)]++;
     }
     return status;

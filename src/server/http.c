@@ -410,7 +410,7 @@ int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri) 
     if (answered) return rc;
     /* Host for every path: a page fetched through a rebound DNS name would
      * run on the attacker's origin with our content. */
-    unsigned refused = rc_edge_check(s, wsi, false);
+    unsigned refused = rc_edge_check(s, wsi, RC_EDGE_REQUEST);
     if (refused) return rc_http_refuse(wsi, c, refused);
     if (rc_login_gate(s, wsi, c, uri, &rc)) return rc; /* login.c: no valid cookie */
     if (strcmp(uri, RC_PATH_CLIENT_JS) == 0) return serve_bundle(s, wsi, c);

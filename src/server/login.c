@@ -204,14 +204,20 @@ static int text(struct lws *wsi, rc_conn *c, unsigned status, const char *msg,
 
 /* A POST to ours: checks before its body is read. */
 static int begin_post(rc_server *s, struct lws *wsi, rc_conn *c, bool logout) {
-    unsigned refused = rc_edge_check(s, wsi, true); /* Host, and Origin when sent */
+    unsigned refused = rc_edge_check(s, wsi, RC_EDGE_POST); /* Host, and Origin when sent */
     if (refused) {
         c->close = true; /* its body is never read */
         return rc_http_refuse(wsi, c, refused);
     }
+    /* libwebsockets 4.1 reads a request body only by its Content-Length: a
+     * chunked one would never reach body_done, and the client would wait
+     * for an answer until the connection timed out. Browsers always send
+     * the length of a form; without one, 411 at once. */
     char cl[32];
-    if (lws_hdr_copy(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 &&
-        strtoull(cl, NULL, 10) > RC_AUTH_BODY_MAX)
+    if (lws_hdr_copy(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH) <= 0)
+        return text(wsi, c, 411, "411 length required: send the form with a Content-Length\n", NULL,
+                    true);
+    if (strtoull(cl, NULL, 10) > RC_AUTH_BODY_MAX)
         return text(wsi, c, 413, "413 content too large: 4 KiB at most\n", NULL, true);
     char addr[64];
     rc_edge_client(s, wsi, addr, sizeof addr);

@@ -201,10 +201,12 @@ void rc_dev_init(rc_server *s);  /* after the loop exists */
 void rc_dev_ready(rc_server *s); /* accepting: tell the runner */
 void rc_dev_free(rc_server *s);
 
-/* edge.c: the verdict of origin.c's rules on the request on wsi: 0 (go
- * on), or the HTTP status to refuse it with (logged here). upgrade: a
- * WebSocket handshake (its Origin is checked too). */
-unsigned rc_edge_check(rc_server *s, struct lws *wsi, bool upgrade);
+/* edge.c: what the edge is asked about. A WebSocket handshake and a form
+ * POST (login.c) have their Origin checked too; the log names which. */
+typedef enum rc_edge_kind { RC_EDGE_REQUEST, RC_EDGE_UPGRADE, RC_EDGE_POST } rc_edge_kind;
+/* The verdict of origin.c's rules on the request on wsi: 0 (go on), or the
+ * HTTP status to refuse it with (logged here). */
+unsigned rc_edge_check(rc_server *s, struct lws *wsi, rc_edge_kind kind);
 /* The client's address into buf: the TCP peer's, or the one a trusted
  * proxy forwards (X-Forwarded-For's last entry). */
 void rc_edge_client(rc_server *s, struct lws *wsi, char *buf, size_t cap);

@@ -11,14 +11,17 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
 import { launchBrowser, newPage } from './lib/browser.mjs';
+import { scrapeMetrics } from './lib/http.mjs';
+import { until } from './lib/wire.mjs';
 import { gotoApp, realErrors, text, waitText } from './lib/page.mjs';
 import { buildDir } from './lib/paths.mjs';
-import { startExample, testAppBinary } from './lib/server.mjs';
+import { freePort, startExample, testAppBinary } from './lib/server.mjs';
 
 const SECRET = 'b64:' + randomBytes(32).toString('base64');
 const env = { REACTC_SECRET: SECRET };
@@ -63,6 +66,24 @@ const post = (url, body, headers = {}) => fetch(url + '/_reactc/login', {
   headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
 });
 
+/** A chunked POST of `total` bytes in 1 KiB chunks over a raw socket (fetch
+ * cannot be made to chunk a small body): the status line once the server
+ * closes, or 'closed' when it hung up without an answer. */
+function chunkedPost(port, total) {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1');
+    let got = '';
+    sock.on('data', (d) => { got += d; });
+    sock.on('close', () => resolve(got ? got.split('\r\n')[0] : 'closed'));
+    sock.on('error', () => {});
+    sock.write('POST /_reactc/login HTTP/1.1\r\nHost: 127.0.0.1:' + port + '\r\n' +
+      'Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n');
+    const chunk = 'a'.repeat(1024);
+    for (let n = 0; n < total && !sock.destroyed; n += 1024) sock.write('400\r\n' + chunk + '\r\n');
+    if (!sock.destroyed) sock.write('0\r\n\r\n');
+  });
+}
+
 test('form, wrong password refused, right one signs in, the user shown, logout', { timeout: 60000 }, async (t) => {
   const server = await start(t);
   const { page, errors } = await openPage(t);
@@ -91,7 +112,8 @@ test('form, wrong password refused, right one signs in, the user shown, logout',
 });
 
 test('a WebSocket without the cookie gets 401; a foreign Origin\'s POST 403; a huge body 413', { timeout: 30000 }, async (t) => {
-  const server = await start(t);
+  const metricsPort = await freePort();
+  const server = await start(t, ['--metrics', String(metricsPort)]);
   const ws = new WebSocket(server.url.replace('http', 'ws') + '/_reactc/stream');
   const code = await new Promise((resolve) => {
     ws.on('unexpected-response', (req, res) => resolve(res.statusCode));
@@ -99,8 +121,19 @@ test('a WebSocket without the cookie gets 401; a foreign Origin\'s POST 403; a h
     ws.on('error', () => {});
   });
   assert.equal(code, 401);
+  // Counted as a login refusal, not lumped with "other".
+  const m = await scrapeMetrics(metricsPort);
+  assert.equal(m.get('reactc_edge_refusals_total{reason="login"}'), 1);
+  assert.equal(m.get('reactc_edge_refusals_total{reason="other"}'), 0);
   assert.equal((await post(server.url, 'user=alice&password=alice-pw', { origin: 'http://evil.example' })).status, 403);
+  // The log names what was refused: a POST, not a WebSocket.
+  await until(() => /refused a POST from .*evil\.example.*: 403/.test(server.stderr()), 'the POST refusal logged');
+  assert.doesNotMatch(server.stderr(), /refused a WebSocket.*evil\.example/);
   assert.equal((await post(server.url, 'x='.padEnd(5000, 'a'))).status, 413);
+  // Chunked: no Content-Length, which lws needs to read a body: refused
+  // with 411 at once rather than left waiting, small or big.
+  assert.match(await chunkedPost(server.port, 1024), /^HTTP\/1\.1 411/);
+  assert.match(await chunkedPost(server.port, 64 * 1024), /^HTTP\/1\.1 411/);
   const ok = await post(server.url, 'user=alice&password=alice-pw');
   assert.equal(ok.status, 303);
   const cookie = ok.headers.get('set-cookie').split(';')[0];
