@@ -30,13 +30,17 @@
 #include "util/buf.h"
 #include "util/hash.h"
 
-#define RC_SNAPSHOT_FORMAT    1
-#define RC_SNAPSHOT_MAX_DEPTH 64 /* deeper than any event data (32) kept in a slot */
+#define RC_SNAPSHOT_FORMAT        1
+#define RC_SNAPSHOT_MAX_DEPTH     64 /* deeper than any event data (32) kept in a slot */
 /* The address of the slot naming the signed-in user a session's snapshot
  * belongs to (the server's login; a string). No component's slot has it (a
  * control byte first); a restore ignores it; a snapshot without it belongs
  * to nobody (tokens from before logins, or of an app without one). */
-#define RC_SNAPSHOT_USER_SLOT "\x01user"
+#define RC_SNAPSHOT_USER_SLOT     "\x01user"
+/* The session's location, "pathname?search" (a string; docs/resume.md): a
+ * resume lands where the session was, whatever URL the hello names. A
+ * snapshot without it (tokens from before routing) leaves the hello's. */
+#define RC_SNAPSHOT_LOCATION_SLOT "\x01location"
 
 typedef struct rc_snapshot_meta {
     uint32_t issued;

@@ -11,9 +11,11 @@
  * newest snapshot and the client gets a small reference token once Redis
  * has confirmed it (session_snapshot.c).
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/host.h"
 #include "server/session.h"
 #include "store/marks.h"
 #include "util/clock.h"
@@ -28,7 +30,8 @@ static void no_slots(const void *src, rc_slot_fn fn, void *user) {
 }
 
 /* The session's slots, after the user it belongs to when signed in
- * (RC_SNAPSHOT_USER_SLOT: a resume by another user is refused). */
+ * (RC_SNAPSHOT_USER_SLOT: a resume by another user is refused) and its
+ * location (RC_SNAPSHOT_LOCATION_SLOT). */
 static void user_and_slots(const void *src, rc_slot_fn fn, void *user) {
     const rc_session *se = src;
     if (se->user[0]) {
@@ -37,6 +40,15 @@ static void user_and_slots(const void *src, rc_slot_fn fn, void *user) {
         v.as.str.len = strlen(se->user);
         fn(user, RC_SNAPSHOT_USER_SLOT, &v);
     }
+    /* The location is session state: a resume lands on the page the
+     * session showed (session_render.c reads it back). */
+    const rc_location *loc = rc_layout_get_location(se->layout);
+    char where[RC_LOCATION_MAX_PATHNAME + RC_LOCATION_MAX_SEARCH + 2];
+    int n = snprintf(where, sizeof where, "%s%s", loc->pathname, loc->search);
+    rc_value w = {.kind = RC_STRING};
+    w.as.str.ptr = where;
+    w.as.str.len = n < 0 ? 0 : (size_t)n;
+    fn(user, RC_SNAPSHOT_LOCATION_SLOT, &w);
     rc_layout_foreach_slot(se->layout, fn, user);
 }
 
