@@ -64,7 +64,9 @@ size_t rc_event_get_idempotency_key(const rc_event *ev, char *buf, size_t cap) {
 
 rc_layout *rc_event_get_layout(const rc_event *ev) { return ev->layout; }
 
-int rc_navigate(rc_event *ev, const char *url) { return rc_layout_navigate(ev->layout, url, false); }
+int rc_navigate(rc_event *ev, const char *url) {
+    return rc_layout_navigate(ev->layout, url, false);
+}
 
 int rc_navigate_replace(rc_event *ev, const char *url) {
     return rc_layout_navigate(ev->layout, url, true);

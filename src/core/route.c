@@ -57,8 +57,7 @@ static size_t trimmed(const char *s) {
 
 /* Whether path matches pattern; *v and *vn: the raw value of parameter
  * name (NULL when the pattern has none of that name or name is NULL). */
-static bool match(const char *pat, const char *path, const char *name, const char **v,
-                  size_t *vn) {
+static bool match(const char *pat, const char *path, const char *name, const char **v, size_t *vn) {
     size_t pn = trimmed(pat), qn = trimmed(path), i = 0, j = 0;
     *v = NULL;
     *vn = 0;
@@ -78,7 +77,8 @@ static bool match(const char *pat, const char *path, const char *name, const cha
         while (qe < qn && path[qe] != '/') qe++;
         if (ps < pn && pat[ps] == ':') {
             if (qe == qs) return false;
-            if (name && strlen(name) == pe - ps - 1 && memcmp(name, pat + ps + 1, pe - ps - 1) == 0) {
+            if (name && strlen(name) == pe - ps - 1 &&
+                memcmp(name, pat + ps + 1, pe - ps - 1) == 0) {
                 *v = path + qs;
                 *vn = qe - qs;
             }

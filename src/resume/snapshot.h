@@ -71,6 +71,15 @@ typedef struct rc_snapshot {
     rc_map index; /* address hash -> slot number + 1 */
 } rc_snapshot;
 
+/* Calls fn with the layout's location as RC_SNAPSHOT_LOCATION_SLOT
+ * (location.c), for a foreach of rc_snapshot_write_from. */
+void rc_snapshot_put_location(const rc_layout *layout, rc_slot_fn fn, void *user);
+/* The location a snapshot holds, into pathname and search (buffers of
+ * RC_LOCATION_MAX_PATHNAME + 1 and RC_LOCATION_MAX_SEARCH + 1 bytes, core/host.h).
+ * False (buffers untouched) when it holds none or one that fails the
+ * checks of a browser's location: the caller keeps the hello's. */
+bool rc_snapshot_get_location(const rc_snapshot *snap, char *pathname, char *search);
+
 /* Decodes; returns 0, or -1 with a reason in err (snap is then empty). */
 int rc_snapshot_read(rc_snapshot *snap, const void *data, size_t len, char *err, size_t errlen);
 void rc_snapshot_free(rc_snapshot *snap);

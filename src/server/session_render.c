@@ -143,11 +143,8 @@ static rc_layout_opts layout_opts(rc_session *se, rc_snapshot *snap) {
  * a snapshot without one, or with one this server refuses, keeps the
  * hello's location. */
 static void restore_location(rc_session *se, const rc_snapshot *snap) {
-    const rc_value *v = rc_snapshot_get(snap, RC_SNAPSHOT_LOCATION_SLOT);
     char pathname[RC_LOCATION_MAX_PATHNAME + 1], search[RC_LOCATION_MAX_SEARCH + 1];
-    if (!v || v->kind != RC_STRING || strlen(v->as.str.ptr) != v->as.str.len ||
-        rc_url_split(v->as.str.ptr, pathname, search) != 0)
-        return;
+    if (!rc_snapshot_get_location(snap, pathname, search)) return;
     snprintf(se->pathname, sizeof se->pathname, "%s", pathname);
     snprintf(se->search, sizeof se->search, "%s", search);
 }

@@ -11,11 +11,9 @@
  * newest snapshot and the client gets a small reference token once Redis
  * has confirmed it (session_snapshot.c).
  */
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "core/host.h"
 #include "server/session.h"
 #include "store/marks.h"
 #include "util/clock.h"
@@ -42,13 +40,7 @@ static void user_and_slots(const void *src, rc_slot_fn fn, void *user) {
     }
     /* The location is session state: a resume lands on the page the
      * session showed (session_render.c reads it back). */
-    const rc_location *loc = rc_layout_get_location(se->layout);
-    char where[RC_LOCATION_MAX_PATHNAME + RC_LOCATION_MAX_SEARCH + 2];
-    int n = snprintf(where, sizeof where, "%s%s", loc->pathname, loc->search);
-    rc_value w = {.kind = RC_STRING};
-    w.as.str.ptr = where;
-    w.as.str.len = n < 0 ? 0 : (size_t)n;
-    fn(user, RC_SNAPSHOT_LOCATION_SLOT, &w);
+    rc_snapshot_put_location(se->layout, fn, user);
     rc_layout_foreach_slot(se->layout, fn, user);
 }
 
