@@ -31,10 +31,10 @@ static void test_match_table(void **state) {
         {"/", "/", NULL, ""},
         {"/", "/a", NULL, NULL},
         {"/todo", "/todo", NULL, ""},
-        {"/todo", "/todo/", NULL, ""},  /* one trailing slash is ignored */
-        {"/todo/", "/todo", NULL, ""},  /* ... on the pattern too */
+        {"/todo", "/todo/", NULL, ""},    /* one trailing slash is ignored */
+        {"/todo/", "/todo", NULL, ""},    /* ... on the pattern too */
         {"/todo", "/todo//", NULL, NULL}, /* but only one */
-        {"/todo", "/Todo", NULL, NULL}, /* exact, case and all */
+        {"/todo", "/Todo", NULL, NULL},   /* exact, case and all */
         {"/todo", "/todos", NULL, NULL},
         {"/todo", "/todo/x", NULL, NULL},
         {"/device/:id", "/device/7", "id", "7"},
@@ -152,9 +152,26 @@ static void test_navigate_refuses_what_is_not_a_same_origin_path(void **state) {
     memcpy(long_query, "/a?", 3);
     long_query[sizeof long_query - 1] = '\0';
     const char *bad[] = {
-        "//evil.com", "//evil.com/x", "/\\evil.com", "\\\\evil.com", "http://x", "https://x/y",
-        "javascript:alert(1)", "evil.com", "", "/a\nb", "/a\rb", "/a\tb", "/a\x01", "/a\x7f",
-        "/a b", "/a#frag", "/a?x#y", "/caf\xc3\xa9", huge, long_query,
+        "//evil.com",
+        "//evil.com/x",
+        "/\\evil.com",
+        "\\\\evil.com",
+        "http://x",
+        "https://x/y",
+        "javascript:alert(1)",
+        "evil.com",
+        "",
+        "/a\nb",
+        "/a\rb",
+        "/a\tb",
+        "/a\x01",
+        "/a\x7f",
+        "/a b",
+        "/a#frag",
+        "/a?x#y",
+        "/caf\xc3\xa9",
+        huge,
+        long_query,
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         nav_url = bad[i];
@@ -233,8 +250,7 @@ static void test_server_navigation_is_owed_once(void **state) {
     expect_no_errors();
 }
 
-static int dispatch_location(rc_layout *l, const char *pathname, const char *search,
-                             uint64_t seq) {
+static int dispatch_location(rc_layout *l, const char *pathname, const char *search, uint64_t seq) {
     rc_value data = {0};
     rc_value_set_array(&data);
     rc_value *o = rc_array_push(&data);
@@ -314,7 +330,9 @@ static void device_page(rc_ctx *ctx, const void *props) {
     rc_use_effect(ctx, mounted, NULL, 0, RC_ONCE);
     const char *id = rc_use_param(ctx, "id");
     const char *tab = rc_use_query(ctx, "tab");
-    RC_EL(ctx, "p", .id = "device") { rc_textf(ctx, "%s|%s", id ? id : "(null)", tab ? tab : "(null)"); }
+    RC_EL(ctx, "p", .id = "device") {
+        rc_textf(ctx, "%s|%s", id ? id : "(null)", tab ? tab : "(null)");
+    }
 }
 RC_COMPONENT(device_page);
 
@@ -323,7 +341,9 @@ static void files_page(rc_ctx *ctx, const void *props) {
     rc_use_effect(ctx, mounted, NULL, 0, RC_ONCE);
     const char *rest = rc_use_param(ctx, "*");
     const char *none = rc_use_param(ctx, "id");
-    RC_EL(ctx, "p", .id = "files") { rc_textf(ctx, "%s|%s", rest ? rest : "(null)", none ? "x" : "(null)"); }
+    RC_EL(ctx, "p", .id = "files") {
+        rc_textf(ctx, "%s|%s", rest ? rest : "(null)", none ? "x" : "(null)");
+    }
 }
 RC_COMPONENT(files_page);
 
@@ -346,7 +366,8 @@ static void router(rc_ctx *ctx, const void *props) {
     (void)props;
     RC_EL(ctx, "main") {
         matched = rc_routes(ctx, routes, sizeof routes / sizeof *routes);
-        if (matched < 0) RC_EL(ctx, "p", .id = "not-found") { rc_text(ctx, "not found"); }
+        if (matched < 0)
+            RC_EL(ctx, "p", .id = "not-found") { rc_text(ctx, "not found"); }
     }
 }
 RC_COMPONENT(router);
