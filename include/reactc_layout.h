@@ -93,9 +93,9 @@ const rc_location *rc_layout_get_location(const rc_layout *layout);
  * of the location, not by the browser's own "@location" events (it is there
  * already). A push wins over a replace in the same flush. */
 typedef enum rc_navigation {
-    RC_NAVIGATE_NONE = 0,
-    RC_NAVIGATE_PUSH,   /* history.pushState(the current location) */
-    RC_NAVIGATE_REPLACE /* history.replaceState(the current location) */
+    RC_NAVIGATION_NONE = 0,
+    RC_NAVIGATION_PUSH,   /* history.pushState(the current location) */
+    RC_NAVIGATION_REPLACE /* history.replaceState(the current location) */
 } rc_navigation;
 /* Returns the navigation owed and clears it: the server calls it at each
  * flush and sends the current location with the patch when not NONE. */

@@ -51,8 +51,8 @@ int rc_url_split(const char *url, char *pathname, char *search) {
 /* The server sends what it owes at its next flush: a layout nobody reads
  * the location of is not dirty, so it is woken as a dirty one would be. */
 static void owe(rc_layout *l, bool replace) {
-    if (!replace) l->navigation = RC_NAVIGATE_PUSH;
-    else if (l->navigation == RC_NAVIGATE_NONE) l->navigation = RC_NAVIGATE_REPLACE;
+    if (!replace) l->navigation = RC_NAVIGATION_PUSH;
+    else if (l->navigation == RC_NAVIGATION_NONE) l->navigation = RC_NAVIGATION_REPLACE;
     if (l->ndirty == 0 && l->opts.on_dirty && !l->freeing) l->opts.on_dirty(l, l->opts.user);
 }
 
@@ -80,7 +80,7 @@ int rc_layout_navigate(rc_layout *l, const char *url, bool replace) {
 
 rc_navigation rc_layout_take_navigation(rc_layout *l) {
     rc_navigation n = (rc_navigation)l->navigation;
-    l->navigation = RC_NAVIGATE_NONE;
+    l->navigation = RC_NAVIGATION_NONE;
     return n;
 }
 
@@ -98,7 +98,7 @@ int rc_location_event(rc_layout *l, const rc_value *data) {
     /* The browser is there already: nothing is owed, and what was owed
      * before is overtaken. */
     rc_location_change(l, p->as.str.ptr, q ? q->as.str.ptr : "");
-    l->navigation = RC_NAVIGATE_NONE;
+    l->navigation = RC_NAVIGATION_NONE;
     return 0;
 }
 

@@ -176,7 +176,7 @@ void rc_session_start(rc_session *se, rc_snapshot *snap, const char *how, const 
 static void send_patch(rc_session *se, const rc_patch *p, rc_navigation nav) {
     rc_buf *b = rc_session_msg_begin(se->server);
     rc_jw_raw(b, "{\"type\":\"patch\"");
-    if (nav != RC_NAVIGATE_NONE) {
+    if (nav != RC_NAVIGATION_NONE) {
         /* The server moved the location: the browser's history follows,
          * with the ops that show the new page. */
         const rc_location *loc = rc_layout_get_location(se->layout);
@@ -184,7 +184,7 @@ static void send_patch(rc_session *se, const rc_patch *p, rc_navigation nav) {
         rc_jw_str(b, loc->pathname);
         rc_jw_raw(b, ",\"search\":");
         rc_jw_str(b, loc->search);
-        rc_jw_raw(b, nav == RC_NAVIGATE_REPLACE ? ",\"replace\":true}" : ",\"replace\":false}");
+        rc_jw_raw(b, nav == RC_NAVIGATION_REPLACE ? ",\"replace\":true}" : ",\"replace\":false}");
     }
     if (se->ack_due) {
         rc_jw_raw(b, ",\"ack\":");
@@ -218,7 +218,7 @@ void rc_session_flush(rc_session *se) {
             rc_wire_layout_update(b, se->layout, &p->regions[i]);
             rc_session_msg_send(se, b);
         }
-    } else if (p->nops || se->ack_due || nav != RC_NAVIGATE_NONE ||
+    } else if (p->nops || se->ack_due || nav != RC_NAVIGATION_NONE ||
                rc_layout_get_state_epoch(se->layout) != se->token_epoch) {
         send_patch(se, p, nav);
     }

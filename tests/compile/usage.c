@@ -97,7 +97,7 @@ size_t usage_embed(void) {
     }
     rc_layout_commit(l);
     n += rc_layout_navigate(l, "/todo?x=1", true) == 0;
-    n += rc_layout_take_navigation(l) == RC_NAVIGATE_REPLACE;
+    n += rc_layout_take_navigation(l) == RC_NAVIGATION_REPLACE;
     n += rc_layout_get_location(l)->pathname[0] == '/';
     char id[16];
     n += rc_match_route("/device/:id", "/device/7", "id", id, sizeof id) == 0;

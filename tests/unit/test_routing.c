@@ -187,7 +187,7 @@ static void test_navigate_refuses_what_is_not_a_same_origin_path(void **state) {
     rc_layout_set_location(l, "/ok", "no-question-mark");
     assert_string_equal(rc_layout_get_location(l)->pathname, "/start");
     assert_false(rc_layout_is_dirty(l));
-    assert_int_equal(rc_layout_take_navigation(l), RC_NAVIGATE_NONE);
+    assert_int_equal(rc_layout_take_navigation(l), RC_NAVIGATION_NONE);
     assert_true(test_log.n[RC_LOG_WARN] >= sizeof bad / sizeof *bad);
 
     /* At the limits: 255 bytes of path and 511 of query are kept whole. */
@@ -219,21 +219,21 @@ static void test_server_navigation_is_owed_once(void **state) {
     assert_int_equal(reader_renders, 1);
     assert_int_equal(other_renders, 0);
     assert_string_equal(text_of(l, "where"), "/device/7?tab=log");
-    assert_int_equal(rc_layout_take_navigation(l), RC_NAVIGATE_PUSH);
-    assert_int_equal(rc_layout_take_navigation(l), RC_NAVIGATE_NONE);
+    assert_int_equal(rc_layout_take_navigation(l), RC_NAVIGATION_PUSH);
+    assert_int_equal(rc_layout_take_navigation(l), RC_NAVIGATION_NONE);
 
     nav_replace = true;
     nav_url = "/device/8";
     click(l, "go");
-    assert_int_equal(rc_layout_take_navigation(l), RC_NAVIGATE_REPLACE);
+    assert_int_equal(rc_layout_take_navigation(l), RC_NAVIGATION_REPLACE);
     /* To where it is: nothing changes, nothing is owed. */
     click(l, "go");
-    assert_int_equal(rc_layout_take_navigation(l), RC_NAVIGATE_NONE);
+    assert_int_equal(rc_layout_take_navigation(l), RC_NAVIGATION_NONE);
     /* A push and a replace before one flush: the push stays (the browser
      * needs a new entry), at the final location. */
     assert_int_equal(rc_layout_navigate(l, "/a", false), 0);
     assert_int_equal(rc_layout_navigate(l, "/b", true), 0);
-    assert_int_equal(rc_layout_take_navigation(l), RC_NAVIGATE_PUSH);
+    assert_int_equal(rc_layout_take_navigation(l), RC_NAVIGATION_PUSH);
     assert_string_equal(rc_layout_get_location(l)->pathname, "/b");
     flush_commit(l);
 
@@ -246,7 +246,7 @@ static void test_server_navigation_is_owed_once(void **state) {
     woken = 0;
     rc_layout_set_location(quiet, "/elsewhere", "?x");
     assert_int_equal(woken, 1);
-    assert_int_equal(rc_layout_take_navigation(quiet), RC_NAVIGATE_PUSH);
+    assert_int_equal(rc_layout_take_navigation(quiet), RC_NAVIGATION_PUSH);
     expect_no_errors();
 }
 
@@ -273,14 +273,14 @@ static void test_location_event_sets_the_location_and_owes_nothing(void **state)
     assert_int_equal(other_renders, 0);
     assert_string_equal(text_of(l, "where"), "/todo?filter=open");
     /* The browser is there already. */
-    assert_int_equal(rc_layout_take_navigation(l), RC_NAVIGATE_NONE);
+    assert_int_equal(rc_layout_take_navigation(l), RC_NAVIGATION_NONE);
     /* Search may be left out. */
     assert_int_equal(dispatch_location(l, "/x", NULL, 2), 0);
     assert_string_equal(rc_layout_get_location(l)->search, "");
     /* A browser event overtakes a navigation still owed. */
     assert_int_equal(rc_layout_navigate(l, "/owed", false), 0);
     assert_int_equal(dispatch_location(l, "/back", "", 3), 0);
-    assert_int_equal(rc_layout_take_navigation(l), RC_NAVIGATE_NONE);
+    assert_int_equal(rc_layout_take_navigation(l), RC_NAVIGATION_NONE);
     flush_commit(l);
 
     /* Hostile or malformed events: refused, logged, nothing changes. */
