@@ -308,11 +308,13 @@ scenario('a hostile "@location" over a raw WebSocket is refused and the session 
   assert.equal(patch.navigate, undefined);
   assert.match(JSON.stringify(patch.ops), /Topics/);
   c.ws.close();
-  // The server is alive and serves others.
+  // The server is alive and serves others; a hello at a location it
+  // refuses starts at "/".
   const d = connect(wsUrl(app.server));
   await d.opened;
-  d.ws.send(HELLO);
-  await d.next((m) => m.type === 'layout-update');
+  d.ws.send(JSON.stringify({ ...JSON.parse(HELLO), location: { pathname: '//evil.com/x', search: '' } }));
+  const first = await d.next((m) => m.type === 'layout-update');
+  assert.deepEqual(first.location, { pathname: '/', search: '' });
   d.ws.close();
   assert.match(app.server.stderr(), /browser navigation refused/);
 });
