@@ -41,7 +41,8 @@ export function route(mount: Element, conn: Connection, saved: Saved): (msg: any
     ev.preventDefault();
     // Following a link to the page it is on adds no entry, as a load would not.
     const replace = a.getAttribute('data-reactc-link') === 'replace' || url.href === location.href;
-    history[replace ? 'replaceState' : 'pushState'](history.state, '', url.href);
+    if (replace) history.replaceState(history.state, '', url.href);
+    else history.pushState(null, '', url.href);
     if (!replace && !url.hash) window.scrollTo(0, 0);
     tell();
   });

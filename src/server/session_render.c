@@ -86,7 +86,8 @@ void rc_session_send_whole_tree(rc_session *se, const char *how) {
  * and fast bursts apply exactly as they were made. */
 void rc_session_dispatch(rc_session *se, const rc_message *ev, bool send) {
     if (rc_layout_dispatch(se->layout, ev->target, &ev->data, ev->seq) == 0) return;
-    if (!rc_layout_is_dirty(se->layout)) return;
+    /* A refused navigation ("@location") is no unknown target. */
+    if (!rc_layout_is_dirty(se->layout) || ev->target[0] == '@') return;
     if (send) {
         rc_session_flush(se);
     } else {
