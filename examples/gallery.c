@@ -1,9 +1,10 @@
 /*
  * gallery: every example in one app (make demo), routed on the location:
  * /counter, /todo, /dashboard and /topics/:name. The nav's links are
- * RC_LINKs: with the client a click navigates without a page load (the
- * state of every example stays in this one session); without script they
- * are plain links. A topic page navigates from its handlers (rc_navigate,
+ * RC_LINKs: with the client a click navigates without a page load (one
+ * session, one connection; a route left is unmounted, as in any router, so
+ * its example starts fresh when shown again); without script they are
+ * plain links. A topic page navigates from its handlers (rc_navigate,
  * rc_navigate_replace), the topic list reads a query parameter, and a path
  * no route matches shows a not-found page.
  */
