@@ -532,6 +532,72 @@ typedef struct rc_location {
 } rc_location;
 const rc_location *rc_use_location(rc_ctx *ctx);
 
+/* ------------------------------------------------------------------------ */
+/* Routing (docs/guide/routing.md).                                         */
+/* ------------------------------------------------------------------------ */
+
+/* `RC_LINK(ctx, "/todo", .class_ = "nav") { rc_text(ctx, "Todo"); }`: an
+ * <a href data-reactc-link> (options as RC_EL's). Without script it is a
+ * plain link; with the client, a left click navigates without a page load
+ * (history.pushState and a "@location" event). Add
+ * `rc_attr(ctx, "data-reactc-link", "replace")` inside the block to replace
+ * the current history entry instead. rc_open_link is the opening call. */
+void rc_open_link(rc_ctx *ctx, const char *href, const rc_el_opts *opts);
+#ifndef __cplusplus
+#define RC_LINK(ctx, ...) RC_LINK_(RC_UNIQUE_(rc_once_), ctx, __VA_ARGS__, .rc_reserved_ = 0)
+#define RC_LINK_(once, ctx, href, ...)                                                             \
+    for (int once = (rc_open_link((ctx), (href), &(const rc_el_opts){__VA_ARGS__}), 0); once == 0; \
+         once = 1, rc_close(ctx))
+#else
+#define RC_LINK(ctx, ...) RC_LINK_(RC_UNIQUE_(rc_once_), ctx, __VA_ARGS__)
+#define RC_LINK_(once, ctx, href, ...)                                                             \
+    for (int once = (rc_open_link((ctx), (href), rc_ptr_(rc_el_opts{__VA_ARGS__})), 0); once == 0; \
+         once = 1, rc_close(ctx))
+#endif
+
+/* From a handler: navigates to url, a same-origin path with an optional
+ * "?query" ("/device/7?tab=log"; no "//", backslash, '#', space or control
+ * character; at most 255 bytes of path and 511 of query). Readers of the
+ * location re-render and the browser's address bar follows: rc_navigate
+ * pushes a history entry, rc_navigate_replace replaces the current one.
+ * Returns 0, or -1 on a refused url (logged; nothing changes). */
+int rc_navigate(rc_event *ev, const char *url);
+int rc_navigate_replace(rc_event *ev, const char *url);
+
+/* Matches a path against a pattern: segments compared exactly, ":name" takes
+ * one non-empty segment, a final "*" takes the rest (possibly empty). One
+ * trailing slash is ignored on both ("/todo/" matches "/todo"). Returns 0
+ * when path matches and, if name is not NULL, the parameter's value
+ * (percent-decoded; "*" names the rest; "" for a name the pattern lacks)
+ * fits in value (cap bytes with the NUL); -1 otherwise (no match, a bad
+ * escape or an encoded NUL, too long). */
+int rc_match_route(const char *pattern, const char *path, const char *name, char *value,
+                   size_t cap);
+
+/* A route of rc_routes: its pattern (as rc_match_route's) and component
+ * (rendered without props). Keep the table static: the pattern's address
+ * identifies the route. */
+typedef struct rc_route {
+    const char *pattern;
+    const rc_component *component;
+} rc_route;
+
+/* Renders the component of the first route whose pattern matches the
+ * location's pathname, keyed by its pattern: another route remounts, a
+ * changed parameter re-renders the same instance. Returns the route's
+ * index, or -1 when none matched (nothing rendered: render a not-found
+ * page). Reads the location (the caller re-renders when it changes); like
+ * a hook, call it in every render. */
+int rc_routes(rc_ctx *ctx, const rc_route *routes, size_t n);
+/* The named parameter of the nearest enclosing route matched by rc_routes
+ * (percent-decoded; "*" for the rest), or NULL when there is none. */
+const char *rc_use_param(rc_ctx *ctx, const char *name);
+/* The first value of query parameter name in the location's search
+ * (decoded: "+" is a space, %XX a byte; a name without '=' reads ""), or
+ * NULL when absent. Readers re-render when the location changes. The
+ * strings of both are valid for the current render (its arena). */
+const char *rc_use_query(rc_ctx *ctx, const char *name);
+
 /* How this session's page is connected, for components that want to say so
  * ("reconnected", "restored after a server restart"). Readers re-render
  * when it changes: on every new connection, including a re-attach (which

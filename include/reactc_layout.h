@@ -72,8 +72,34 @@ typedef struct rc_timer_host {
     void *host;
 } rc_timer_host;
 
-/* Changes the location; readers of rc_use_location re-render. */
+/* Changes the location from the server side (app code, a timer, a post);
+ * readers of rc_use_location re-render and the browser is owed a push of
+ * the new URL (rc_layout_take_navigation). pathname must be a same-origin
+ * path ("/todo": no "//", backslash, '#', space or control character, at
+ * most 255 bytes) and search "" or "?..." (at most 511): anything else is
+ * logged and ignored. NULL reads as "/" and "". */
 void rc_layout_set_location(rc_layout *layout, const char *pathname, const char *search);
+/* Navigates to url (a path with an optional "?query", checked as above):
+ * like rc_layout_set_location, with the browser told to push a history
+ * entry, or to replace the current one when `replace`. For effects, timers
+ * and posts (handlers use rc_navigate). Returns 0, or -1 on a refused url
+ * (logged; the location is unchanged). */
+int rc_layout_navigate(rc_layout *layout, const char *url, bool replace);
+/* The current location; its strings are the layout's, valid until the
+ * location next changes. */
+const rc_location *rc_layout_get_location(const rc_layout *layout);
+
+/* What the browser is owed since the last call: set by a server-side change
+ * of the location, not by the browser's own "@location" events (it is there
+ * already). A push wins over a replace in the same flush. */
+typedef enum rc_navigation {
+    RC_NAVIGATION_NONE = 0,
+    RC_NAVIGATION_PUSH,   /* history.pushState(the current location) */
+    RC_NAVIGATION_REPLACE /* history.replaceState(the current location) */
+} rc_navigation;
+/* Returns the navigation owed and clears it: the server calls it at each
+ * flush and sends the current location with the patch when not NONE. */
+rc_navigation rc_layout_take_navigation(rc_layout *layout);
 
 /* Fills opts with the defaults (stderr logging at RC_LOG_WARN, no restore,
  * no timers); set what you need after. */
@@ -156,7 +182,10 @@ bool rc_layout_is_dirty(const rc_layout *layout);
 /* Dispatches an event to handler `target` with data (an array of arguments,
  * may be NULL) and the client's sequence number (0 if none). Returns 0 on
  * success, -1 if the id is unknown or its instance is gone (logged and
- * ignored). */
+ * ignored). The target "@location" is the browser's navigation, data
+ * [{"pathname": "/x", "search": "?q"}]: the location is set as the browser
+ * has it (checked as rc_layout_set_location's; -1 when refused), nothing
+ * is owed back. */
 int rc_layout_dispatch(rc_layout *layout, const char *target, const rc_value *data, uint64_t seq);
 
 /* The current root nodes (the mount root's children, components expanded by

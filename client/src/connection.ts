@@ -65,7 +65,9 @@ export function connect(url: string, store: Store, status: Status, opt: Options,
   let lostAt = 0;
 
   const save = () => {
-    if (session) store.save({ session, secret, token, seq, events: unacked });
+    // With the URL the page shows, which a boot compares (router.ts).
+    const where = location.pathname + location.search;
+    if (session) store.save({ session, secret, token, seq, events: unacked, location: where });
   };
 
   // Not connected, and not by choice: what is the page waiting for.

@@ -8,6 +8,7 @@ import { notice } from './notice';
 import { devHead, devRestyle, devStatus } from './dev';
 import { applyOps, update } from './patch';
 import { status } from './status';
+import { route } from './router';
 import { openStore } from './store';
 
 function streamUrl(mount: Element): string {
@@ -79,11 +80,13 @@ function boot(): void {
     heartbeat: beat * 1000,
     pingWait: (wait > 0 ? wait : beat) * 1000, // by default as long again
   };
-  const conn = connect(streamUrl(mount), openStore(mount), status(mount), options, {
+  const store = openStore(mount);
+  const conn = connect(streamUrl(mount), store, status(mount), options, {
     hello,
-    message: (msg) => handle(mount, msg),
+    message: (msg) => (handle(mount, msg), routed(msg)),
     fresh: reset,
   });
+  const routed = route(mount, conn, store.load());
   listen(mount, conn.send);
   watchIdle(conn, numbers(mount, 'idle', [240])[0] * 1000);
 }

@@ -13,6 +13,7 @@ export interface Saved {
   token?: string;
   seq: number;
   events: Pending[];
+  location?: string; // pathname + search the page showed when saved (router.ts)
 }
 
 export interface Store {
@@ -43,6 +44,7 @@ export function openStore(mount: Element): Store {
             seq: typeof s.seq === 'number' ? s.seq : 0,
             events: (Array.isArray(s.events) ? s.events : []).filter(
               (e: unknown) => Array.isArray(e) && typeof e[0] === 'number' && typeof e[1] === 'string'),
+            location: typeof s.location === 'string' ? s.location : undefined,
           };
         }
       } catch (e) {

@@ -1,6 +1,6 @@
 /*
- * Event handlers: deterministic ids, the layout's id -> handler table, and
- * dispatch.
+ * Event handlers: deterministic ids and the layout's id -> handler table
+ * (dispatch.c dispatches).
  *
  * An id is a 64-bit hash of the element's identity and the event name. An
  * element's identity chains, from the owning instance's path hash (its
@@ -9,7 +9,6 @@
  * state gives the same ids in any process (resume relies on it), and two
  * elements of one component get different ids for the same event.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "core/internal.h"
@@ -88,57 +87,6 @@ void rc_handlers_unregister(rc_layout *l, rc_node *el) {
         if (rc_map_get(&l->handlers, h->id) == h) rc_map_del(&l->handlers, h->id);
     }
 }
-
-struct rc_event {
-    rc_layout *layout;
-    const rc_value *data;
-    uint64_t seq;
-};
-
-int rc_layout_dispatch(rc_layout *l, const char *target, const rc_value *data, uint64_t seq) {
-    uint64_t id;
-    if (!target || !rc_base64url_decode_u64(target, &id)) {
-        rc_log(l, RC_LOG_WARN, "event for malformed handler id \"%.40s\" ignored",
-               target ? target : "(null)");
-        return -1;
-    }
-    rc_handler *h = rc_map_get(&l->handlers, id);
-    if (!h) {
-        /* Normal after an unmount or re-render that dropped the handler: the
-         * client clicked something the server already replaced. */
-        rc_log(l, RC_LOG_INFO, "event for unknown or stale handler %s ignored", target);
-        return -1;
-    }
-    rc_event ev = {l, data, seq};
-    /* The handler's store writes are one batch, committed when it returns
-     * (track.h); it reads its own writes meanwhile. */
-    rc_scope_begin();
-    h->fn(&ev, h->user);
-    rc_scope_end(l, seq);
-    return 0;
-}
-
-const rc_value *rc_event_get_data(const rc_event *ev) { return ev->data; }
-
-const rc_value *rc_event_get_field(const rc_event *ev, const char *name) {
-    if (!ev->data) return NULL;
-    const rc_value *first = ev->data->kind == RC_ARRAY ? rc_array_get(ev->data, 0) : ev->data;
-    return first ? rc_object_get(first, name) : NULL;
-}
-
-const char *rc_event_get_value(const rc_event *ev) {
-    return rc_value_get_string(rc_event_get_field(ev, "value"), "");
-}
-
-uint64_t rc_event_get_seq(const rc_event *ev) { return ev->seq; }
-
-size_t rc_event_get_idempotency_key(const rc_event *ev, char *buf, size_t cap) {
-    const char *sid = ev->layout->session_id ? ev->layout->session_id : "local";
-    int n = snprintf(buf, cap, "%s:%llu", sid, (unsigned long long)ev->seq);
-    return n < 0 ? 0 : (size_t)n;
-}
-
-rc_layout *rc_event_get_layout(const rc_event *ev) { return ev->layout; }
 
 const char *rc_handler_get_event(const rc_handler *h) { return h->event; }
 const char *rc_handler_get_id(const rc_handler *h) { return h->id_str; }

@@ -23,4 +23,17 @@ void rc_layout_set_session_handle(rc_layout *layout, uint64_t id);
  * re-attach or resume by another user). */
 void rc_layout_set_user_name(rc_layout *layout, const char *user);
 
+/* The longest location a session keeps (its buffers are one more): a
+ * longer one is refused, never truncated (navigate.c). */
+#define RC_LOCATION_MAX_PATHNAME 255
+#define RC_LOCATION_MAX_SEARCH   511
+
+/* Whether pathname (plen bytes) and search (slen bytes, "" or "?...") form
+ * a same-origin location reactc accepts (navigate.c explains the rules). */
+bool rc_location_check(const char *pathname, size_t plen, const char *search, size_t slen);
+/* Splits url ("/path" with an optional "?query") into pathname and search
+ * (buffers of RC_LOCATION_MAX_PATHNAME + 1 and RC_LOCATION_MAX_SEARCH + 1
+ * bytes) when it passes rc_location_check. Returns 0, or -1 (untouched). */
+int rc_url_split(const char *url, char *pathname, char *search);
+
 #endif

@@ -13,7 +13,7 @@
  *   nodes.c             read access to the virtual DOM
  *   address.c           instance and slot addresses ("/App/Item[17]@done")
  *   slots.c             restoring slots, enumerating them for snapshots
- *   handlers.c          deterministic handler ids, the handler table, dispatch
+ *   handlers.c          deterministic handler ids, the handler table
  *   format.c            printf into a render's arena
  *   builder.c           rc_open/rc_close/rc_attr/rc_text/rc_child: building output
  *   hooks.c             the hook list, matched by call order
@@ -26,6 +26,9 @@
  *   state.c             state and reducer hooks
  *   context.c           providers and consumers
  *   location.c          the layout's own contexts: location and connection
+ *   navigate.c          changing the location: checks, the pending navigation,
+ *                       RC_LINK's element
+ *   route.c             route matching, rc_routes, params and query
  *   instance.c          creating and tearing down component instances
  *   render.c            rendering one instance (error boundary, hook order check)
  *   patch.c             the patch being built: path stack, ops, regions
@@ -33,6 +36,7 @@
  *   reorder.c           a list diff's moves and inserts (fewest moves: LIS)
  *   reconcile.c         diffing old and new output into patch operations
  *   layout.c            the layout: create, free, flush, commit
+ *   dispatch.c          an event to its handler, or "@location" to navigate.c
  */
 #ifndef RC_CORE_INTERNAL_H
 #define RC_CORE_INTERNAL_H
@@ -302,6 +306,7 @@ struct rc_layout {
     rc_location location_value;
     rc_provider connection; /* and rc_use_connection (outer to location) */
     rc_connection connection_value;
+    uint8_t navigation; /* rc_navigation the server has not taken yet */
 
     size_t ninstances;
     uint64_t state_epoch; /* restorable slot changes (tokens) */
@@ -406,6 +411,15 @@ void rc_provider_mark_consumers(rc_provider *p);
 /* location.c */
 void rc_location_init(rc_layout *l, const char *pathname, const char *search);
 void rc_location_free(rc_layout *l);
+/* Sets the location (readers re-render, the state epoch moves) and returns
+ * true when it changed; the caller decides whether the browser is told. */
+bool rc_location_change(rc_layout *l, const char *pathname, const char *search);
+
+/* navigate.c */
+/* The browser's "@location" event (data [{"pathname","search"}]): checked
+ * like rc_layout_navigate, then set without telling the browser back.
+ * Returns 0, or -1 when refused (logged). */
+int rc_location_event(rc_layout *l, const rc_value *data);
 void rc_connection_init(rc_layout *l);
 void rc_connection_free(rc_layout *l);
 

@@ -26,19 +26,25 @@ void rc_location_free(rc_layout *l) {
     free((char *)(uintptr_t)l->location_value.search);
 }
 
-void rc_layout_set_location(rc_layout *l, const char *pathname, const char *search) {
+bool rc_location_change(rc_layout *l, const char *pathname, const char *search) {
     if (!pathname) pathname = "/";
     if (!search) search = "";
     if (strcmp(pathname, l->location_value.pathname) == 0 &&
         strcmp(search, l->location_value.search) == 0)
-        return;
+        return false;
     free((char *)(uintptr_t)l->location_value.pathname);
     free((char *)(uintptr_t)l->location_value.search);
     l->location_value.pathname = rc_xstrdup(pathname);
     l->location_value.search = rc_xstrdup(search);
     l->location.version++;
+    /* The location is session state (the server writes it into every
+     * token): a change must seal a new one. */
+    l->state_epoch++;
     rc_provider_mark_consumers(&l->location);
+    return true;
 }
+
+const rc_location *rc_layout_get_location(const rc_layout *l) { return &l->location_value; }
 
 const rc_location *rc_use_location(rc_ctx *ctx) { return rc_use_context(ctx, &location_type); }
 

@@ -30,13 +30,17 @@
 #include "util/buf.h"
 #include "util/hash.h"
 
-#define RC_SNAPSHOT_FORMAT    1
-#define RC_SNAPSHOT_MAX_DEPTH 64 /* deeper than any event data (32) kept in a slot */
+#define RC_SNAPSHOT_FORMAT        1
+#define RC_SNAPSHOT_MAX_DEPTH     64 /* deeper than any event data (32) kept in a slot */
 /* The address of the slot naming the signed-in user a session's snapshot
  * belongs to (the server's login; a string). No component's slot has it (a
  * control byte first); a restore ignores it; a snapshot without it belongs
  * to nobody (tokens from before logins, or of an app without one). */
-#define RC_SNAPSHOT_USER_SLOT "\x01user"
+#define RC_SNAPSHOT_USER_SLOT     "\x01user"
+/* The session's location, "pathname?search" (a string; docs/resume.md): a
+ * resume lands where the session was, whatever URL the hello names. A
+ * snapshot without it (tokens from before routing) leaves the hello's. */
+#define RC_SNAPSHOT_LOCATION_SLOT "\x01location"
 
 typedef struct rc_snapshot_meta {
     uint32_t issued;
@@ -66,6 +70,15 @@ typedef struct rc_snapshot {
     size_t nstruct_types, struct_types_cap;
     rc_map index; /* address hash -> slot number + 1 */
 } rc_snapshot;
+
+/* Calls fn with the layout's location as RC_SNAPSHOT_LOCATION_SLOT
+ * (location.c), for a foreach of rc_snapshot_write_from. */
+void rc_snapshot_put_location(const rc_layout *layout, rc_slot_fn fn, void *user);
+/* The location a snapshot holds, into pathname and search (buffers of
+ * RC_LOCATION_MAX_PATHNAME + 1 and RC_LOCATION_MAX_SEARCH + 1 bytes, core/host.h).
+ * False (buffers untouched) when it holds none or one that fails the
+ * checks of a browser's location: the caller keeps the hello's. */
+bool rc_snapshot_get_location(const rc_snapshot *snap, char *pathname, char *search);
 
 /* Decodes; returns 0, or -1 with a reason in err (snap is then empty). */
 int rc_snapshot_read(rc_snapshot *snap, const void *data, size_t len, char *err, size_t errlen);

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "core/host.h"
 #include "server/session.h"
 #include "store/marks.h"
 
@@ -17,8 +18,18 @@ static rc_session *on_hello(rc_session *se, const rc_message *m, const char *tex
         rc_session_fail(se, LWS_CLOSE_STATUS_POLICY_VIOLATION, "hello after the session started");
         return se;
     }
-    snprintf(se->pathname, sizeof se->pathname, "%s", m->pathname ? m->pathname : "/");
-    if (m->search) snprintf(se->search, sizeof se->search, "%s", m->search);
+    /* The hello's location passes the checks of every other one
+     * (navigate.c): a session's location is echoed into the browser's
+     * history, so one it refuses (a "//host" path, one longer than a
+     * session keeps) starts at "/" rather than truncated or as is. */
+    const char *path = m->pathname ? m->pathname : "/", *search = m->search ? m->search : "";
+    if (!rc_location_check(path, strlen(path), search, strlen(search))) {
+        rc_srv_log(se->server, RC_LOG_INFO, "hello: location refused, starting at /");
+        path = "/";
+        search = "";
+    }
+    snprintf(se->pathname, sizeof se->pathname, "%s", path);
+    snprintf(se->search, sizeof se->search, "%s", search);
     if (m->resume_session) {
         rc_snap_status st;
         if (rc_session_park_hello(se, m, text, len, &st)) return se;

@@ -4,6 +4,7 @@
  * iteration (the pending list), and the whole tree sent when a connection
  * starts.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/host.h"
@@ -37,6 +38,15 @@ static bool defer_tree(rc_session *se, const char *how) {
     return true;
 }
 
+static void write_location(rc_buf *b, rc_layout *l) {
+    const rc_location *loc = rc_layout_get_location(l);
+    rc_jw_raw(b, ",\"location\":{\"pathname\":");
+    rc_jw_str(b, loc->pathname);
+    rc_jw_raw(b, ",\"search\":");
+    rc_jw_str(b, loc->search);
+    rc_buf_putc(b, '}');
+}
+
 void rc_session_send_whole_tree(rc_session *se, const char *how) {
     if (defer_tree(se, how)) return;
     se->tree_how = NULL;
@@ -55,6 +65,11 @@ void rc_session_send_whole_tree(rc_session *se, const char *how) {
         rc_jw_str(b, how);
         rc_jw_raw(b, ",\"ack\":");
         rc_jw_uint(b, se->last_seq);
+        /* Where the session is: the client's address bar follows (a
+         * navigation it missed, a resume that landed elsewhere), so no
+         * navigation is owed any more. */
+        write_location(b, se->layout);
+        rc_layout_take_navigation(se->layout);
         rc_session_write_token(se, b, true);
         rc_session_write_token_seq(se, b);
     }
@@ -71,7 +86,8 @@ void rc_session_send_whole_tree(rc_session *se, const char *how) {
  * and fast bursts apply exactly as they were made. */
 void rc_session_dispatch(rc_session *se, const rc_message *ev, bool send) {
     if (rc_layout_dispatch(se->layout, ev->target, &ev->data, ev->seq) == 0) return;
-    if (!rc_layout_is_dirty(se->layout)) return;
+    /* A refused navigation ("@location") is no unknown target. */
+    if (!rc_layout_is_dirty(se->layout) || ev->target[0] == '@') return;
     if (send) {
         rc_session_flush(se);
     } else {
@@ -124,9 +140,20 @@ static rc_layout_opts layout_opts(rc_session *se, rc_snapshot *snap) {
     return o;
 }
 
+/* A resume lands where the session was (its snapshot's location slot);
+ * a snapshot without one, or with one this server refuses, keeps the
+ * hello's location. */
+static void restore_location(rc_session *se, const rc_snapshot *snap) {
+    char pathname[RC_LOCATION_MAX_PATHNAME + 1], search[RC_LOCATION_MAX_SEARCH + 1];
+    if (!rc_snapshot_get_location(snap, pathname, search)) return;
+    snprintf(se->pathname, sizeof se->pathname, "%s", pathname);
+    snprintf(se->search, sizeof se->search, "%s", search);
+}
+
 void rc_session_start(rc_session *se, rc_snapshot *snap, const char *how, const rc_message *events,
                       size_t nevents) {
     const rc_app *cfg = &se->server->cfg;
+    if (snap) restore_location(se, snap);
     rc_layout_opts o = layout_opts(se, snap);
     se->layout = rc_layout_new(cfg->root, cfg->root_props, cfg->root_props_size, &o);
     rc_layout_set_user_name(se->layout, se->user); /* rc_use_user (login.c) */
@@ -147,9 +174,19 @@ void rc_session_start(rc_session *se, rc_snapshot *snap, const char *how, const 
 
 /* The reactc protocol's patch message: ops, the ack when events were
  * applied, a token when state moved (paced). */
-static void send_patch(rc_session *se, const rc_patch *p) {
+static void send_patch(rc_session *se, const rc_patch *p, rc_navigation nav) {
     rc_buf *b = rc_session_msg_begin(se->server);
     rc_jw_raw(b, "{\"type\":\"patch\"");
+    if (nav != RC_NAVIGATION_NONE) {
+        /* The server moved the location: the browser's history follows,
+         * with the ops that show the new page. */
+        const rc_location *loc = rc_layout_get_location(se->layout);
+        rc_jw_raw(b, ",\"navigate\":{\"pathname\":");
+        rc_jw_str(b, loc->pathname);
+        rc_jw_raw(b, ",\"search\":");
+        rc_jw_str(b, loc->search);
+        rc_jw_raw(b, nav == RC_NAVIGATION_REPLACE ? ",\"replace\":true}" : ",\"replace\":false}");
+    }
     if (se->ack_due) {
         rc_jw_raw(b, ",\"ack\":");
         rc_jw_uint(b, se->last_seq);
@@ -171,6 +208,8 @@ void rc_session_flush(rc_session *se) {
     if (!se->layout || se->closing) return;
     rc_server *s = se->server;
     const rc_patch *p = rc_layout_flush(se->layout);
+    /* Taken detached too: a re-attach's first tree carries the location. */
+    rc_navigation nav = rc_layout_take_navigation(se->layout);
     if (!se->wsi) {
         /* Detached: keep rendering (timers, posts) so a re-attach finds the
          * current state; the output goes nowhere. */
@@ -180,8 +219,9 @@ void rc_session_flush(rc_session *se) {
             rc_wire_layout_update(b, se->layout, &p->regions[i]);
             rc_session_msg_send(se, b);
         }
-    } else if (p->nops || se->ack_due || rc_layout_get_state_epoch(se->layout) != se->token_epoch) {
-        send_patch(se, p);
+    } else if (p->nops || se->ack_due || nav != RC_NAVIGATION_NONE ||
+               rc_layout_get_state_epoch(se->layout) != se->token_epoch) {
+        send_patch(se, p, nav);
     }
     se->ack_due = false;
     rc_layout_commit(se->layout); /* effects run after the send is queued */

@@ -28,19 +28,16 @@
 static rc_session *reattach(rc_session *se, rc_session *old, const rc_message *events, size_t n) {
     rc_server *s = se->server;
     rc_session_undetach(old);
-    /* The tab may come back at another URL (a link followed in the same
-     * tab): the location is session state like any other, so the session
-     * carries on there. */
-    if (strcmp(old->pathname, se->pathname) != 0 || strcmp(old->search, se->search) != 0) {
-        memcpy(old->pathname, se->pathname, sizeof old->pathname);
-        memcpy(old->search, se->search, sizeof old->search);
-        rc_layout_set_location(old->layout, old->pathname, old->search);
-    }
+    /* The hello's URL is not copied over the session's location: the
+     * session may have navigated while the tab was away (a timer, a post),
+     * and a client that comes back at another URL (typed, a deep link)
+     * says so with an "@location" event among its held events, replayed
+     * below in order (docs/guide/routing.md). */
     old->connections++;
     rc_layout_set_connection(old->layout,
                              &(rc_connection){old->connections, old->resumed_here, true});
     /* Apply what the client held that this session has not seen, render
-     * what timers or the location left pending while it is still detached
+     * what timers or navigations left pending while it is still detached
      * (the output goes nowhere), then attach and send the current tree:
      * what the client missed is unknowable. */
     rc_session_replay(old, events, n);

@@ -28,7 +28,8 @@ static void no_slots(const void *src, rc_slot_fn fn, void *user) {
 }
 
 /* The session's slots, after the user it belongs to when signed in
- * (RC_SNAPSHOT_USER_SLOT: a resume by another user is refused). */
+ * (RC_SNAPSHOT_USER_SLOT: a resume by another user is refused) and its
+ * location (RC_SNAPSHOT_LOCATION_SLOT). */
 static void user_and_slots(const void *src, rc_slot_fn fn, void *user) {
     const rc_session *se = src;
     if (se->user[0]) {
@@ -37,6 +38,9 @@ static void user_and_slots(const void *src, rc_slot_fn fn, void *user) {
         v.as.str.len = strlen(se->user);
         fn(user, RC_SNAPSHOT_USER_SLOT, &v);
     }
+    /* The location is session state: a resume lands on the page the
+     * session showed (session_render.c reads it back). */
+    rc_snapshot_put_location(se->layout, fn, user);
     rc_layout_foreach_slot(se->layout, fn, user);
 }
 

@@ -54,6 +54,13 @@ static void root(rc_ctx *ctx, const void *props) {
         RC_EL(ctx, "div", .key = "k", .id = "i", .class_ = "c", .style = "s") {}
         RC_EL(ctx, "input", .type = "text", .value = "v") {}
         RC_EL(ctx, "a", .href = "/", .on = RC_ON("click", on_click, NULL)) {}
+        RC_LINK(ctx, "/todo") rc_text(ctx, "todo");
+        RC_LINK(ctx, "/x", .class_ = "nav", .on = RC_ON("click", on_click, NULL)) {}
+        const char *param = rc_use_param(ctx, "id");
+        const char *query = rc_use_query(ctx, "q");
+        if (param && query) rc_text(ctx, param);
+        static const rc_route routes[] = {{"/row/:id", &row_component}};
+        if (rc_routes(ctx, routes, 1) < 0) rc_text(ctx, "not found");
         RC_EL(ctx, "button", .on = cb) {
             rc_on_event(ctx, RC_ON("dblclick", on_click, NULL));
             rc_text(ctx, "+");
@@ -89,6 +96,11 @@ size_t usage_embed(void) {
         n += rc_node_count_children(node);
     }
     rc_layout_commit(l);
+    n += rc_layout_navigate(l, "/todo?x=1", true) == 0;
+    n += rc_layout_take_navigation(l) == RC_NAVIGATION_REPLACE;
+    n += rc_layout_get_location(l)->pathname[0] == '/';
+    char id[16];
+    n += rc_match_route("/device/:id", "/device/7", "id", id, sizeof id) == 0;
     rc_layout_free(l);
     return n;
 }

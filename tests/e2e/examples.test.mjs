@@ -299,6 +299,7 @@ test('gallery: /todo and /dashboard render their example, with the nav', { timeo
     const todo = await open(t, server, '/todo', '#new-todo');
     assert.deepEqual(await nav(todo.page), [
       ['/counter', 'Counter', ''], ['/todo', 'Todo', 'current'], ['/dashboard', 'Dashboard', ''],
+      ['/topics', 'Topics', ''],
     ]);
     assert.equal(await todo.page.$eval('main h1', (e) => e.textContent), 'Todo');
     assert.equal(await todo.page.$('#temperature'), null);
@@ -310,6 +311,7 @@ test('gallery: /todo and /dashboard render their example, with the nav', { timeo
     const dash = await open(t, server, '/dashboard', '#temperature');
     assert.deepEqual(await nav(dash.page), [
       ['/counter', 'Counter', ''], ['/todo', 'Todo', ''], ['/dashboard', 'Dashboard', 'current'],
+      ['/topics', 'Topics', ''],
     ]);
     assert.match(await dash.page.$eval('main h1', (e) => e.textContent), /^Device /);
     assert.equal(await dash.page.$('#new-todo'), null);
@@ -326,7 +328,8 @@ test('gallery: following a nav link in the same tab shows the new route', { time
     const { page, errors } = await open(t, server, '/dashboard', '#temperature');
     await page.click('#fan');
     await waitText(page, '#fan-state', 'on');
-    // A plain anchor: a page load of /counter in the same tab.
+    // An RC_LINK: the client navigates in place (e2e.routing checks that no
+    // page load happens); the page at /counter must show the counter.
     await page.click('nav.gallery a[href="/counter"]');
     await page.waitForURL(server.url + '/counter');
     await page.waitForSelector(`${MOUNT}.rc-connected main > *`, { state: 'attached' });
