@@ -6,7 +6,7 @@ BUILD      ?= build
 CMAKE_ARGS ?=
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps configure build test test-asan test-tsan test-valgrind test-clang fuzz bench size format demo dev clean
+.PHONY: all deps configure build test test-asan test-tsan test-valgrind test-clang fuzz bench size format demo dev clean install
 
 all: build
 
@@ -32,6 +32,23 @@ demo: build
 EXAMPLE ?= gallery
 dev: build
 	./$(BUILD)/reactc-dev --port $(DEMO_PORT) -- ./$(BUILD)/examples/$(EXAMPLE)
+
+# Installs the library, its headers, reactc.pc, the CMake package and the
+# tools (reactc-dev, reactc-secret, reactc-passwd) under PREFIX, from a build
+# of their own in build-install/ with no test, benchmark or example
+# (docs/guide/getting-started.md). PREFIX=$$HOME/.local needs no root; as
+# root, ldconfig then makes a new libreactc.so.0 known to the loader.
+PREFIX ?= /usr/local
+install:
+	@bash scripts/install-deps.sh --lib
+	cmake -S . -B build-install -G Ninja -DCMAKE_INSTALL_PREFIX=$(PREFIX) -DRC_BUILD_TESTS=OFF \
+	  -DRC_BUILD_BENCH=OFF -DRC_BUILD_EXAMPLES=OFF $(CMAKE_ARGS)
+	cmake --build build-install -j $(JOBS)
+	cmake --install build-install
+	@if [ "$$(id -u)" = 0 ]; then ldconfig; fi
+	@echo "reactc: installed under $(PREFIX): find_package(reactc) or pkg-config reactc;" \
+	  "a program linking libreactc.so from a prefix the loader does not search needs" \
+	  "-Wl,-rpath (docs/guide/getting-started.md)"
 
 # The README's test command: dependencies, build, every test through CTest.
 test: build
@@ -98,4 +115,4 @@ format:
 	git ls-files '*.c' '*.h' | grep -v -e client_bundle.c -e tests/unit/fixtures/ | xargs clang-format -i
 
 clean:
-	rm -rf build build-asan build-tsan build-clang build-fuzz build-size
+	rm -rf build build-asan build-tsan build-clang build-fuzz build-size build-install

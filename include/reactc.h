@@ -850,7 +850,10 @@ typedef struct rc_app {
     const void *root_props;   /* copied per session */
     size_t root_props_size;
     const char *host; /* default "127.0.0.1" */
-    int port;         /* 0: 8000; -1: any free port (see on_listen) */
+    /* 0: the default, 8000; -1: any free port (logged in the "serving"
+     * line and given to on_listen). On the command line 0 means any free
+     * port, as in most servers: rc_app_parse_args stores --port 0 as -1. */
+    int port;
     /* Extra HTML appended to <head>: <style>, <link>, <meta>. An inline
      * <script> there is blocked by the page's default policy (see csp). */
     const char *head;
@@ -986,8 +989,8 @@ typedef struct rc_app {
     int (*check_login)(struct rc_app *app, const char *user, const char *password);
 } rc_app;
 
-/* Parses --host, --port, --log-level (error|warn|info|debug), --title,
- * --secret-file, --app-id, --grace (seconds), --workers (N or auto), --heartbeat,
+/* Parses --host, --port (0: any free port, stored as -1), --log-level
+ * (error|warn|info|debug), --title, --secret-file, --app-id, --grace (seconds), --workers (N or auto), --heartbeat,
  * --token-interval, --idle (seconds; 0: never), --storage, --static DIR, --show-errors yes|no,
  * --max-sessions, --max-detached, --max-partial, --message-timeout and
  * --hello-timeout (seconds), --max-per-address, --new-per-address,

@@ -3,18 +3,26 @@
 # machine. Idempotent: skips what is present. Run as root (or it prints the
 # command to run as root). Node.js and npm must come with the machine; Debian's
 # own nodejs/npm packages are too old and conflict, so we never install them.
+#
+# --lib: only what building and installing the library takes (make install,
+# docs/guide/getting-started.md): no test tools, no Node.js (the client
+# bundle is committed).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
+lib_only=
+[ "${1:-}" = --lib ] && lib_only=1
 
 DEB_PKGS=(
   build-essential cmake ninja-build pkg-config
   libwebsockets-dev libwebsockets-evlib-ev libev-dev
-  libjansson-dev libsodium-dev libzstd-dev libssl-dev
+  libjansson-dev libsodium-dev libzstd-dev libssl-dev libhiredis-dev
+)
+[ -n "$lib_only" ] || DEB_PKGS+=(
   libcmocka-dev clang libclang-rt-14-dev valgrind
   chromium xxd universal-ctags
   haproxy nginx openssl
-  redis-server libhiredis-dev
+  redis-server
 )
 
 missing=()
@@ -49,6 +57,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     rm -f "$policy"
     trap - EXIT
   fi
+fi
+
+if [ -n "$lib_only" ]; then
+  echo "install-deps: the library's build dependencies are present"
+  exit 0
 fi
 
 for tool in node npm; do

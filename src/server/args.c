@@ -18,7 +18,7 @@ static void usage(const char *prog) {
     printf(
         "usage: %s [--host ADDR] [--port N] [--log-level error|warn|info|debug] [--title T]\n"
         "  --host ADDR      address to listen on (default 127.0.0.1)\n"
-        "  --port N         port (default 8000; 0 picks a free one)\n"
+        "  --port N         port (default 8000); 0: any free port, shown in the \"serving\" line\n"
         "  --log-level L    error, warn, info (default) or debug\n"
         "  --title T        page title\n"
         "  --secret-file F  state token secret(s), mode 0600 (else $REACTC_SECRET); make one\n"

@@ -1,7 +1,8 @@
 /*
  * Unit tests for rc_app_parse_args (src/server/args.c), the command line
  * every app takes: each option lands in its rc_app field, a bad value is
- * refused (-1) with the field left as it was, --help returns 1.
+ * refused (-1) with the field left as it was, --help returns 1 (and says
+ * what --port 0 does).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,13 +10,36 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "reactc.h"
+#include "server/server.h" /* rc_config_resolve */
 
 #define ARGS(...)       ((char *[]){"app", __VA_ARGS__, NULL})
 #define COUNT(...)      ((int)(sizeof((char *[]){"app", __VA_ARGS__}) / sizeof(char *)))
 #define PARSE(app, ...) rc_app_parse_args(app, COUNT(__VA_ARGS__), ARGS(__VA_ARGS__))
+
+/* rc_app_parse_args(--help) with its stdout in out (NUL-terminated);
+ * returns what the parser returned. */
+static int capture_help(char *out, size_t cap) {
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO);
+    assert_true(saved >= 0);
+    assert_true(dup2(fileno(f), STDOUT_FILENO) >= 0);
+    rc_app app = {0};
+    int rc = PARSE(&app, "--help");
+    fflush(stdout);
+    assert_true(dup2(saved, STDOUT_FILENO) >= 0);
+    close(saved);
+    rewind(f);
+    size_t n = fread(out, 1, cap - 1, f);
+    out[n] = '\0';
+    fclose(f);
+    return rc;
+}
 
 /* --token-ttl: lowering it shortens tokens already issued (the expiry rule
  * is rc_resume_accept's, tests/unit/test_resume_accept.c), so it must be
@@ -58,6 +82,30 @@ static void test_app_id_and_errors(void **state) {
     assert_int_equal(PARSE(&b, "--help"), 1);
 }
 
+/* --port: rc_app.port's 0 is the default (8000) but --port 0 is any free
+ * port, so the parser stores -1; what the server then listens on is
+ * rc_config_resolve's (src/server/config.c), checked here for both. The
+ * help says the same as the header (issue 19: they disagreed). */
+static void test_port(void **state) {
+    (void)state;
+    rc_app app = {0}, cfg;
+    rc_config_resolve(&cfg, &app);
+    assert_int_equal(cfg.port, 8000); /* the field left 0 */
+    assert_int_equal(PARSE(&app, "--port", "0"), 0);
+    assert_int_equal(app.port, -1);
+    rc_config_resolve(&cfg, &app);
+    assert_int_equal(cfg.port, -1); /* any: bound by the server */
+    assert_int_equal(PARSE(&app, "--port", "8123"), 0);
+    assert_int_equal(app.port, 8123);
+    rc_app b = {.port = 9000};
+    assert_int_equal(PARSE(&b, "--port", "65536"), -1);
+    assert_int_equal(b.port, 9000);
+
+    char help[8192];
+    assert_int_equal(capture_help(help, sizeof help), 1);
+    assert_non_null(strstr(help, "--port N         port (default 8000); 0: any free port"));
+}
+
 /* --metrics: off unless given; a bad address is refused at parse time
  * (the forms themselves: tests/unit/test_metrics.c). */
 static void test_metrics_option(void **state) {
@@ -74,9 +122,8 @@ static void test_metrics_option(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_token_ttl),
-        cmocka_unit_test(test_max_token),
-        cmocka_unit_test(test_app_id_and_errors),
+        cmocka_unit_test(test_token_ttl),         cmocka_unit_test(test_max_token),
+        cmocka_unit_test(test_app_id_and_errors), cmocka_unit_test(test_port),
         cmocka_unit_test(test_metrics_option),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
