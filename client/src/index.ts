@@ -6,6 +6,7 @@ import { watchIdle } from './idle';
 import { ack, reset, settle } from './inputs';
 import { notice } from './notice';
 import { devHead, devRestyle, devStatus } from './dev';
+import { Hydration, hydrate } from './hydrate';
 import { applyOps, update } from './patch';
 import { status } from './status';
 import { openStore } from './store';
@@ -30,11 +31,14 @@ function numbers(mount: Element, name: string, defaults: number[]): number[] {
   });
 }
 
-function handle(mount: Element, msg: any): void {
+function handle(mount: Element, hyd: Hydration, msg: any): void {
   if (typeof msg.ack === 'number') ack(msg.ack);
   try {
     if (msg.type === 'patch') applyOps(mount, msg.ops || []);
-    else if (msg.type === 'layout-update') update(mount, msg.path || '', msg.model);
+    else if (msg.type === 'layout-update') {
+      if (msg.path) update(mount, msg.path, msg.model);
+      else hyd.first(() => update(mount, '', msg.model));
+    }
     else if (msg.type === 'resume-failed') resumeFailed(mount, String(msg.reason));
     else if (msg.type === 'error') console.error('reactc: server error:', msg.message);
     else if (msg.type === 'dev-restyle') devRestyle();
@@ -64,6 +68,7 @@ function boot(): void {
     console.error('reactc: no mount element ([data-reactc-mount] or #reactc-root)');
     return;
   }
+  const hyd = hydrate(mount); // the server-rendered first paint, if any
   const hello = () => ({
     type: 'hello',
     version: 1,
@@ -79,9 +84,9 @@ function boot(): void {
     heartbeat: beat * 1000,
     pingWait: (wait > 0 ? wait : beat) * 1000, // by default as long again
   };
-  const conn = connect(streamUrl(mount), openStore(mount), status(mount), options, {
+  const conn = connect(streamUrl(mount), openStore(mount), hyd.status(status(mount)), options, {
     hello,
-    message: (msg) => handle(mount, msg),
+    message: (msg) => handle(mount, hyd, msg),
     fresh: reset,
   });
   listen(mount, conn.send);
