@@ -177,6 +177,29 @@ test('hydration keeps every node: counter, todo, dashboard, then a click works',
   });
 });
 
+test('hydration undoes what the parser does: keys, texts, tables, newlines, SVG', { timeout: TEST_MS }, async (t) => {
+  await withServer(t, 'markup', { bin: testAppBinary('markup') }, async (s) => {
+    const html = mountHtml(await (await fetch(s.url + '/')).text());
+    assert.match(html, /<li data-reactc-key="k0">item 0<\/li>/);
+    assert.match(html, /<p id="texts">a<!--,-->b<!---->c &lt; d &amp; e<\/p>/);
+    assert.match(html, /<table id="rows"><tbody data-reactc-tbody><tr>/);
+    const { page } = await hydrated(t, s.url + '/', '#keyed');
+    assert.deepEqual(await page.$eval('#texts', (p) => [...p.childNodes].map((n) => n.nodeValue)), ['a', 'b', '', 'c < d & e']);
+    assert.deepEqual(await page.$eval('#rows', (e) => [...e.children].map((c) => c.localName)), ['tr', 'tr']);
+    assert.equal(await page.$eval('#pre', (e) => e.textContent), '\nindented');
+    assert.equal(await page.$eval('#area', (e) => e.value), '\nnote');
+    assert.equal(await page.$eval('#keyed li', (e) => e.hasAttribute('data-reactc-key')), false);
+    // The keys were taken over: a reorder moves the same elements.
+    await page.evaluate(() => (window.__lis = [...document.querySelectorAll('#keyed li')]));
+    await page.click('#reverse');
+    await waitText(page, '#keyed li', 'item 4');
+    assert.equal(await page.evaluate(() => {
+      const now = [...document.querySelectorAll('#keyed li')];
+      return now.every((li, i) => li === window.__lis[4 - i]);
+    }), true);
+  });
+});
+
 test('hydration keeps the 1,000-row list\'s nodes', { timeout: 60000 }, async (t) => {
   await withServer(t, 'rows', { bin: join(buildDir, 'bench', 'rows') }, async (s) => {
     const html = mountHtml(await (await fetch(s.url + '/')).text());
@@ -287,7 +310,7 @@ test('text typed before the client took over reaches the server', { timeout: TES
     const held = new Promise((r) => (release = r));
     await page.route('**/_reactc/client.js*', async (route) => {
       await held;
-      await route.continue();
+      await route.fallback();
     });
     await page.goto(s.url + '/', { waitUntil: 'commit' });
     await page.waitForSelector('#new-todo');
