@@ -30,7 +30,10 @@ static void usage(const char *prog) {
         "  --show-errors B  yes: a failed component shows its error's details in the page\n"
         "                   (default no: a generic message; details in the log)\n"
         "  --no-ssr         pages come with an empty mount: no server-rendered first paint\n"
-        "                   (for apps whose render is not pure, or whose pages are huge)\n"
+        "                   (for apps whose render is not pure, or whose pages are huge)\n",
+        prog);
+    /* Two literals: C99 promises no more than 4095 bytes in one. */
+    fputs(
         "  --grace S        seconds a disconnected session waits for its tab (default 60)\n"
         "  --token-ttl S    a state token resumes for S seconds after it was issued (default\n"
         "                   86400); lowering it also shortens tokens issued before\n"
@@ -70,7 +73,7 @@ static void usage(const char *prog) {
         "  --auth-file F    a login: user:hash lines (reactc-passwd prints one), mode 0600;\n"
         "                   pages show a login form, WebSockets need its cookie; SIGHUP re-reads\n"
         "  --login-ttl S    the login cookie's life in seconds (default 43200: 12 h)\n",
-        prog);
+        stdout);
 }
 
 static bool parse_level(const char *s, rc_log_level *out) {
