@@ -58,27 +58,34 @@ int rc_page_render(const rc_app *cfg, const rc_page_req *req, rc_buf *out) {
     return rc;
 }
 
-/* The head's part: the script that marks a tab holding a session, and the
- * CSS that hides the mount while marked. The storage is the app's
- * (client.storage); the key is client/src/store.ts's for the page's mount
- * ("reactc:" + host + "#reactc-root"). The CSS shows the mount after 4 s
- * in any case: a bundle that never loads must not leave the page blank. */
-static const char *no_flash_script(const rc_app *cfg) {
+/* The head's script: until the client has taken the page over
+ * (client/src/hydrate.ts), it keeps the clicks and submits made on the
+ * server's HTML in document.__rcEarly (a submit is stopped: the page
+ * would leave for the form's action), and it marks a tab that holds a
+ * session to resume. The storage is the app's (client.storage); the key is
+ * client/src/store.ts's for the page's mount ("reactc:" + host +
+ * "#reactc-root"); "memory" keeps nothing across a reload. */
+#define EARLY                                                                 \
+    "var d=document,q=[],k=function(e){q.push(e);if(e.type=='submit'&&"       \
+    "d.getElementById('reactc-root').contains(e.target))e.preventDefault()};" \
+    "d.__rcEarly={q:q,k:k};d.addEventListener('click',k,true);"               \
+    "d.addEventListener('submit',k,true);"
+#define MARK(area)                                                           \
+    "try{if(/\"session\":\"/.test(" area ".getItem('reactc:'+location.host+" \
+    "'#reactc-root')||''))d.documentElement.classList.add('rc-resuming')}catch(e){}"
+static const char *head_script(const rc_app *cfg) {
     const char *st = cfg->client.storage;
-    if (st && strcmp(st, "memory") == 0) return NULL; /* nothing survives a reload */
-    if (st && strcmp(st, "local") == 0)
-        return "try{if(/\"session\":\"/.test(localStorage.getItem('reactc:'+location.host+"
-               "'#reactc-root')||''))document.documentElement.classList.add('rc-resuming')}"
-               "catch(e){}";
-    return "try{if(/\"session\":\"/.test(sessionStorage.getItem('reactc:'+location.host+"
-           "'#reactc-root')||''))document.documentElement.classList.add('rc-resuming')}"
-           "catch(e){}";
+    if (st && strcmp(st, "memory") == 0) return "(function(){" EARLY "})()";
+    if (st && strcmp(st, "local") == 0) return "(function(){" EARLY MARK("localStorage") "})()";
+    return "(function(){" EARLY MARK("sessionStorage") "})()";
 }
 
+/* The CSS hides the mount while marked, and shows it after 4 s in any
+ * case: a bundle that never loads must not leave the page blank. */
 void rc_page_head(rc_server *s, rc_buf *b, char *hash, size_t cap) {
     hash[0] = '\0';
-    const char *js = s->cfg.no_ssr ? NULL : no_flash_script(&s->cfg);
-    if (!js) return;
+    if (s->cfg.no_ssr) return;
+    const char *js = head_script(&s->cfg);
     unsigned char digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(digest, (const unsigned char *)js, strlen(js));
     char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES, sodium_base64_VARIANT_ORIGINAL)];

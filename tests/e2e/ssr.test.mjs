@@ -323,3 +323,41 @@ test('text typed before the client took over reaches the server', { timeout: TES
     await page.waitForFunction(() => [...document.querySelectorAll('#todos li span.text')].some((e) => e.textContent === 'typed early'));
   });
 });
+
+/** Opens `url` with the client bundle held until `release()`. */
+async function heldBundle(t, url) {
+  const { page } = await browser.openPage(t);
+  page.setDefaultTimeout(10000);
+  await page.addInitScript(HANDLED);
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route('**/_reactc/client.js*', async (route) => {
+    await held;
+    await route.fallback();
+  });
+  await page.goto(url, { waitUntil: 'commit' });
+  return { page, release };
+}
+
+test('clicks and a submit before the client took over are applied once it has', { timeout: TEST_MS }, async (t) => {
+  await withServer(t, 'counter', {}, async (s) => {
+    const { page, release } = await heldBundle(t, s.url + '/');
+    await page.click('#increment');
+    await page.click('#increment');
+    // Not connected yet: the mount says so.
+    assert.equal(await page.$eval(MOUNT, (m) => m.classList.contains('rc-connected')), false);
+    release();
+    await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
+    await handledAck(page, 2);
+    assert.equal(await text(page, '#count'), '2');
+  });
+  await withServer(t, 'todo', {}, async (s) => {
+    const { page, release } = await heldBundle(t, s.url + '/');
+    await page.fill('#new-todo', 'early bird');
+    await page.press('#new-todo', 'Enter'); // submits the form: held, not sent to the action
+    release();
+    await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
+    await page.waitForFunction(() => [...document.querySelectorAll('#todos li span.text')].map((e) => e.textContent).join('|') === 'early bird');
+    assert.equal(new URL(page.url()).search, ''); // the page never left for the form's action
+  });
+});
