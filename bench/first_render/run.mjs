@@ -122,8 +122,11 @@ async function load(app) {
   try {
     await page.addInitScript(instrument, app.selector);
     await page.goto(app.url, { waitUntil: 'commit', timeout: 15000 });
+    // The paint entry comes with the frame's presentation, after its
+    // animation frame callbacks: wait for it too.
     await page.waitForFunction(() => window.__bench && window.__bench.frame > 0 &&
-      window.__bench.msgs.some((m) => m.type === 'layout-update'), null, { timeout: 15000 });
+      window.__bench.msgs.some((m) => m.type === 'layout-update') &&
+      performance.getEntriesByName('first-contentful-paint').length > 0, null, { timeout: 15000 });
     return await page.evaluate(() => {
       const b = window.__bench;
       const tree = b.msgs.find((m) => m.type === 'layout-update');
