@@ -193,7 +193,7 @@ section_step() {
 section_step load "## Server load (bench/load)" 480 env OUT=- "$ROOT/bench/load/run.sh"
 section_step proxy "## Through HAProxy, 2 workers (bench/proxy)" 150 "$ROOT/bench/proxy/run.sh"
 section_step redis "## Stores through Redis (bench/redis)" 100 env QUICK="$QUICK" "$ROOT/bench/redis/run.sh"
-section_step first_render "## First render (bench/first_render)" 180 "$ROOT/bench/first_render/run.sh"
+section_step first_render "## First render (bench/first_render)" 300 "$ROOT/bench/first_render/run.sh"
 
 HOT=$ROOT/bench/hotreload/run.mjs
 if [ -f "$HOT" ]; then

@@ -938,8 +938,19 @@ typedef struct rc_app {
     /* The page's whole Content-Security-Policy header, replacing reactc's
      * default (docs/security.md, "HTTP": scripts from this origin only,
      * inline styles allowed, no framing by other sites). Set it to allow
-     * images from a CDN, or framing by a named origin; "" sends none. */
+     * images from a CDN, or framing by a named origin; "" sends none.
+     * reactc's default allows the page's one inline script (the no-flash
+     * mark of the first paint) by its hash; a policy of yours without that
+     * hash still works, but a reload may show the initial state for a
+     * moment before the resumed one (docs/guide/first-paint.md). */
     const char *csp;
+    /* The first paint (docs/guide/first-paint.md): every page request
+     * renders the app once for its location and sends the HTML in the
+     * page, which the client then takes over (no effects run for it). Set
+     * no_ssr for an app whose render functions are not pure (they write,
+     * count or read what a request must not) or whose pages are huge: the
+     * page then comes with an empty mount, filled by the first tree. */
+    bool no_ssr;
     /* Serves GET /metrics in the Prometheus text format on a listener of
      * its own: "PORT" (on 127.0.0.1), "ADDR:PORT" or "[V6]:PORT" (port 0:
      * any free one). NULL (default): off. With workers > 1 the supervisor

@@ -19,7 +19,7 @@
 # (default 50), TOTAL_LIMIT (s, default 180).
 set -euo pipefail
 
-TOTAL_LIMIT=${TOTAL_LIMIT:-180}
+TOTAL_LIMIT=${TOTAL_LIMIT:-300}
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
@@ -93,6 +93,10 @@ fi
 ok=0
 start_server counter_b 1 "$COUNTER" --grace 0 --host 127.0.0.1 --port 0 && C_PORT=$SRV_PORT || ok=1
 start_server rows_b 1 "$ROWS" --state root --grace 0 --host 127.0.0.1 --port 0 && R_PORT=$SRV_PORT || ok=1
+# The same two without the server-rendered first paint (--no-ssr): the
+# page comes with an empty mount, as before issue 18.
+start_server counter_n 1 "$COUNTER" --no-ssr --grace 0 --host 127.0.0.1 --port 0 && CN_PORT=$SRV_PORT || ok=1
+start_server rows_n 1 "$ROWS" --state root --no-ssr --grace 0 --host 127.0.0.1 --port 0 && RN_PORT=$SRV_PORT || ok=1
 if [ $ok -ne 0 ]; then
     echo "In Chromium: not measured (a server did not start)."
     echo
@@ -101,9 +105,11 @@ fi
 log "chromium: $LOADS loads of each page, $CLICKS clicks"
 OUTB=$TMP/browser.out
 rc=0
-timeout -k 5 120 node "$ROOT/bench/first_render/run.mjs" --limit 110 --loads "$LOADS" --clicks "$CLICKS" \
+timeout -k 5 220 node "$ROOT/bench/first_render/run.mjs" --limit 210 --loads "$LOADS" --clicks "$CLICKS" \
     --patch rows counter "http://127.0.0.1:$C_PORT/" '#count' \
-    rows "http://127.0.0.1:$R_PORT/" 'tbody > tr:nth-child(1000)' >"$OUTB" 2>"$TMP/browser.err" || rc=$?
+    rows "http://127.0.0.1:$R_PORT/" 'tbody > tr:nth-child(1000)' \
+    counter_nossr "http://127.0.0.1:$CN_PORT/" '#count' \
+    rows_nossr "http://127.0.0.1:$RN_PORT/" 'tbody > tr:nth-child(1000)' >"$OUTB" 2>"$TMP/browser.err" || rc=$?
 cat "$TMP/browser.err" >&2
 cat "$OUTB" >&2
 if grep -q '^SKIP ' "$OUTB"; then
@@ -123,7 +129,9 @@ B=$(grep '^RESULT ' "$OUTB" | sed 's/^RESULT //' | tr '\n' ' ')
 bf() { field "$B" "$1"; }
 for k in counter_frame_ms_p50 counter_dom_ms_p50 counter_frame_ms_p90 rows_frame_ms_p50 rows_dom_ms_p50 \
     rows_frame_ms_p90 rows_tree_ms_p50 counter_tree_ms_p50 patch_ms_p50 patch_ms_p99 patch_nodes patch_count \
-    patch_bytes counter_loads rows_loads; do
+    patch_bytes counter_loads rows_loads counter_fcp_ms_p50 rows_fcp_ms_p50 counter_ready_ms_p50 \
+    rows_ready_ms_p50 counter_nossr_frame_ms_p50 rows_nossr_frame_ms_p50 counter_nossr_fcp_ms_p50 \
+    rows_nossr_fcp_ms_p50 counter_nossr_ready_ms_p50 rows_nossr_ready_ms_p50; do
     result "first.browser.$k" "$(bf "$k")"
 done
 CHROMIUM_VERSION=$(timeout 10 "${REACTC_CHROMIUM:-/usr/bin/chromium}" --version 2>/dev/null | head -n1 || true)
@@ -144,6 +152,20 @@ are not pinned. Resolution: Chromium coarsens \`performance.now()\` to 0.1 ms.
 |---|---|---|---|---|---|---|---|---|---|
 | counter (\`#count\`) | $(bf counter_loads) | $(bf counter_dom_ms_p50) | **$(bf counter_frame_ms_p50)** | $(bf counter_frame_ms_p90) | $(bf counter_html_ms_p50) | $(bf counter_script_ms_p50) | $(bf counter_open_ms_p50) | $(bf counter_tree_at_ms_p50) | $(bf counter_tree_ms_p50) ($(bf counter_tree_bytes)) |
 | 1,000-row list (the 1,000th row) | $(bf rows_loads) | $(bf rows_dom_ms_p50) | **$(bf rows_frame_ms_p50)** | $(bf rows_frame_ms_p90) | $(bf rows_html_ms_p50) | $(bf rows_script_ms_p50) | $(bf rows_open_ms_p50) | $(bf rows_tree_at_ms_p50) | $(bf rows_tree_ms_p50) ($(bf rows_tree_bytes)) |
+
+Server-rendered first paint (docs/guide/first-paint.md): the same pages with and without it
+(\`--no-ssr\`: the page comes with an empty mount, as before issue 18). *First contentful paint*
+is Chromium's \`first-contentful-paint\` entry (the first paint of any content: with the first
+paint, the page's HTML; without, the client's first tree). *In the DOM* and *next frame* as above
+(with the first paint, the parser puts the element in the document). *Interactive*: the client's
+handler of the first tree has ended (handlers attached), medians.
+
+| page | first paint | first contentful paint, p50 ms | in the DOM, p50 ms | next frame, p50 ms | interactive, p50 ms |
+|---|---|---|---|---|---|
+| counter | on | **$(bf counter_fcp_ms_p50)** | $(bf counter_dom_ms_p50) | $(bf counter_frame_ms_p50) | $(bf counter_ready_ms_p50) |
+| counter | off (\`--no-ssr\`) | **$(bf counter_nossr_fcp_ms_p50)** | $(bf counter_nossr_dom_ms_p50) | $(bf counter_nossr_frame_ms_p50) | $(bf counter_nossr_ready_ms_p50) |
+| 1,000-row list | on | **$(bf rows_fcp_ms_p50)** | $(bf rows_dom_ms_p50) | $(bf rows_frame_ms_p50) | $(bf rows_ready_ms_p50) |
+| 1,000-row list | off (\`--no-ssr\`) | **$(bf rows_nossr_fcp_ms_p50)** | $(bf rows_nossr_dom_ms_p50) | $(bf rows_nossr_frame_ms_p50) | $(bf rows_nossr_ready_ms_p50) |
 
 Applying one patch: on the 1,000-row page ($(bf patch_nodes) DOM nodes: elements and texts),
 $(bf patch_count) clicks on \`#bump\`, one at a time; each answer is a patch of one changed text

@@ -6,6 +6,7 @@ import { watchIdle } from './idle';
 import { ack, reset, settle } from './inputs';
 import { notice } from './notice';
 import { devHead, devRestyle, devStatus } from './dev';
+import { Hydration, hydrate } from './hydrate';
 import { applyOps, update } from './patch';
 import { status } from './status';
 import { route } from './router';
@@ -31,11 +32,14 @@ function numbers(mount: Element, name: string, defaults: number[]): number[] {
   });
 }
 
-function handle(mount: Element, msg: any): void {
+function handle(mount: Element, hyd: Hydration, msg: any): void {
   if (typeof msg.ack === 'number') ack(msg.ack);
   try {
     if (msg.type === 'patch') applyOps(mount, msg.ops || []);
-    else if (msg.type === 'layout-update') update(mount, msg.path || '', msg.model);
+    else if (msg.type === 'layout-update') {
+      if (msg.path) update(mount, msg.path, msg.model);
+      else hyd.first(() => update(mount, '', msg.model));
+    }
     else if (msg.type === 'resume-failed') resumeFailed(mount, String(msg.reason));
     else if (msg.type === 'error') console.error('reactc: server error:', msg.message);
     else if (msg.type === 'dev-restyle') devRestyle();
@@ -43,7 +47,7 @@ function handle(mount: Element, msg: any): void {
       devHead(msg.head, msg.head_hash);
       devStatus(msg.error || null);
     }
-    else console.warn('reactc: unknown message', msg.type);
+    else if (msg.type !== 'token') console.warn('reactc: unknown message', msg.type); // a token alone: connection.ts kept it
   } catch (e) {
     // The DOM no longer matches the server's view; report, keep running.
     console.error(e);
@@ -65,6 +69,7 @@ function boot(): void {
     console.error('reactc: no mount element ([data-reactc-mount] or #reactc-root)');
     return;
   }
+  const hyd = hydrate(mount); // the server-rendered first paint, if any
   const hello = () => ({
     type: 'hello',
     version: 1,
@@ -81,9 +86,9 @@ function boot(): void {
     pingWait: (wait > 0 ? wait : beat) * 1000, // by default as long again
   };
   const store = openStore(mount);
-  const conn = connect(streamUrl(mount), store, status(mount), options, {
+  const conn = connect(streamUrl(mount), store, hyd.status(status(mount)), options, {
     hello,
-    message: (msg) => (handle(mount, msg), routed(msg)),
+    message: (msg) => (handle(mount, hyd, msg), routed(msg)),
     fresh: reset,
   });
   const routed = route(mount, conn, store.load());

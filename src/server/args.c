@@ -29,6 +29,11 @@ static void usage(const char *prog) {
         "  --static DIR     serve the files in DIR under /static/\n"
         "  --show-errors B  yes: a failed component shows its error's details in the page\n"
         "                   (default no: a generic message; details in the log)\n"
+        "  --no-ssr         pages come with an empty mount: no server-rendered first paint\n"
+        "                   (for apps whose render is not pure, or whose pages are huge)\n",
+        prog);
+    /* Two literals: C99 promises no more than 4095 bytes in one. */
+    fputs(
         "  --grace S        seconds a disconnected session waits for its tab (default 60)\n"
         "  --token-ttl S    a state token resumes for S seconds after it was issued (default\n"
         "                   86400); lowering it also shortens tokens issued before\n"
@@ -68,7 +73,7 @@ static void usage(const char *prog) {
         "  --auth-file F    a login: user:hash lines (reactc-passwd prints one), mode 0600;\n"
         "                   pages show a login form, WebSockets need its cookie; SIGHUP re-reads\n"
         "  --login-ttl S    the login cookie's life in seconds (default 43200: 12 h)\n",
-        prog);
+        stdout);
 }
 
 static bool parse_level(const char *s, rc_log_level *out) {
@@ -195,6 +200,11 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(argv[0]);
             return 1;
+        }
+        if (strcmp(a, "--no-ssr") == 0) { /* the one option without a value */
+            app->no_ssr = true;
+            i--;
+            continue;
         }
         if (!val) {
             fprintf(stderr, "%s: %s needs a value (see --help)\n", argv[0], a);

@@ -48,6 +48,19 @@ static void client_options(rc_buf *b, const rc_app *app) {
     attr_uint(b, "heartbeat", app->heartbeat_s);
 }
 
+/* The page's default Content-Security-Policy (docs/security.md, "HTTP").
+ * Scripts come from this origin only, but for the page's one inline script
+ * (page_render.c: the no-flash mark of the first paint), allowed by its
+ * hash; components style through style attributes and apps' heads hold
+ * <style>, hence 'unsafe-inline' for styles alone. connect-src 'self'
+ * covers ws: and wss: of the same origin (CSP 3). The icon is a data: URL. */
+#define RC_CSP_SCRIPT "default-src 'self'; script-src 'self'"
+#define RC_CSP_REST                                                                  \
+    "; style-src 'self' 'unsafe-inline'; "                                           \
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; " \
+    "form-action 'self'; frame-ancestors 'self'"
+#define RC_CSP_DEFAULT RC_CSP_SCRIPT RC_CSP_REST
+
 int rc_http_build_page(rc_server *s) {
     const rc_app *app = &s->cfg; /* title defaulted */
     uint64_t h = rc_hash_bytes(RC_HASH_SEED, rc_client_js, rc_client_js_len);
@@ -70,6 +83,9 @@ int rc_http_build_page(rc_server *s) {
         }
     }
     rc_jw_raw(&b, "</title>");
+    char hash[96];
+    rc_page_head(s, &b, hash, sizeof hash);
+    snprintf(s->page_csp, sizeof s->page_csp, "%s%s%s", RC_CSP_SCRIPT, hash, RC_CSP_REST);
     /* The app's head between markers, with its hash: under the dev runner
      * a new version's head replaces it in open pages (client/src/dev.ts). */
     if (app->head) {
@@ -83,24 +99,15 @@ int rc_http_build_page(rc_server *s) {
     }
     rc_jw_raw(&b, "</head>\n<body><div id=\"reactc-root\" data-reactc-mount");
     client_options(&b, app);
-    rc_jw_raw(&b, "></div><script src=\"" RC_PATH_CLIENT_JS "?v=");
+    rc_jw_raw(&b, ">");
+    s->page_mount_at = b.len; /* the first paint goes here (page_render.c) */
+    rc_jw_raw(&b, "</div><script src=\"" RC_PATH_CLIENT_JS "?v=");
     rc_jw_raw(&b, s->client_etag);
     rc_jw_raw(&b, "\" defer></script></body></html>\n");
     s->page = b.data;
     s->page_len = b.len;
     return 0;
 }
-
-/* The page's default Content-Security-Policy (docs/security.md, "HTTP").
- * The page has no inline script (the bundle is a file, its options are
- * data attributes), so scripts come from this origin only; components
- * style through style attributes and apps' heads hold <style>, hence
- * 'unsafe-inline' for styles alone. connect-src 'self' covers ws: and wss:
- * of the same origin (CSP 3). The icon is a data: URL. */
-#define RC_CSP_DEFAULT                                                               \
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "      \
-    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; " \
-    "form-action 'self'; frame-ancestors 'self'"
 
 static int add_header(struct lws *wsi, const char *name, const char *value, unsigned char **p,
                       unsigned char *end) {
@@ -427,7 +434,18 @@ int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri) 
                   .body = s->page,
                   .len = s->page_len,
                   .cache = "no-cache",
-                  .csp = s->cfg.csp ? s->cfg.csp : RC_CSP_DEFAULT};
+                  .csp = s->cfg.csp ? s->cfg.csp : s->page_csp};
+    /* The first paint: this request's own page, never stored (it shows
+     * one user's view at one moment). */
+    rc_buf own;
+    rc_buf_init(&own);
+    if (rc_page_for_request(s, wsi, uri, &own) == 0) {
+        rc_http_done(c);
+        c->body_owned = own.data; /* freed by rc_http_done */
+        page.body = own.data;
+        page.len = own.len;
+        page.cache = "no-store";
+    }
     return respond(wsi, c, &page);
 }
 

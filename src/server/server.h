@@ -5,6 +5,8 @@
  *   args.c      rc_app_parse_args: the command line
  *   config.c    the app's settings with defaults resolved (a private copy)
  *   http.c      the page, the client bundle, static files, 404s, refusals
+ *   page_render.c  the page's server-rendered first paint (per request);
+ *                  page_render_off.c when built without (RC_WITH_SSR=OFF)
  *   edge.c      the network edge: origin.c's rules applied to lws
  *               requests, refusals logged
  *   origin.c    the rules: Host, Origin, trusted proxies (pure; origin.h)
@@ -115,6 +117,9 @@ struct rc_server {
     rc_map index; /* session id hash -> session (reattach) */
     char *page;   /* the HTML page */
     size_t page_len;
+    size_t page_mount_at;  /* where the mount element's content goes (page_render.c) */
+    char page_csp[512];    /* the default policy with the no-flash script's hash */
+    bool page_over_logged; /* page_render.c: a page over its limit was logged */
     char client_etag[24];
     int port;
     rc_buf scratch;   /* message building */
@@ -224,6 +229,29 @@ int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri);
 int rc_http_writable(struct lws *wsi, rc_conn *c);
 void rc_http_done(rc_conn *c);
 int rc_http_build_page(rc_server *s);
+
+/* page_render.c (page_render_off.c without RC_WITH_SSR): the
+ * server-rendered first paint (docs/guide/first-paint.md). render: one
+ * throwaway layout for a location, flushed once, its HTML appended to out,
+ * freed without commit (no effect runs); -1 (out unchanged) when it failed
+ * or the HTML passed max (0: 4 MiB). head: the no-flash script and CSS
+ * appended to the page's head, the script's CSP source (" 'sha256-...'")
+ * into hash ("" when none). for_request: the whole page for a GET or HEAD
+ * of uri into out (0), or -1 when the static page serves (no_ssr, or a
+ * build without). */
+typedef struct rc_page_req {
+    const char *pathname, *search;
+    const char *user; /* rc_use_user's name, or NULL */
+    bool hide_errors;
+    rc_log_fn log; /* NULL: stderr */
+    void *log_user;
+    rc_log_level log_level;
+    struct rc_app *app; /* rc_layout_get_app */
+    size_t max;
+} rc_page_req;
+int rc_page_render(const rc_app *cfg, const rc_page_req *req, rc_buf *out);
+void rc_page_head(rc_server *s, rc_buf *b, char *hash, size_t cap);
+int rc_page_for_request(rc_server *s, struct lws *wsi, const char *uri, rc_buf *out);
 
 /* config.c: cfg = app with every default filled in (the caller's rc_app is
  * never written). */

@@ -89,6 +89,29 @@ test('counter: seven clicks show 7, no console errors', { timeout: TEST_MS }, as
   });
 });
 
+test('counter: a paced state token arrives on its own, and the client takes it without a warning', { timeout: TEST_MS }, async (t) => {
+  // One token per second at most: the first click's patch carries one, the
+  // next clicks' do not, and the timer sends {"type":"token"} alone.
+  const server = await startExample('counter', { args: ['--token-interval', '1000'] });
+  t.after(() => server.kill());
+  const { page, errors } = await browser.openPage(t);
+  const warnings = [];
+  page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  let alone = 0;
+  onMessages(page, () => ({ received(m) { if (m.type === 'token') alone++; } }));
+  await gotoApp(page, server.url + '/');
+  await page.click('#increment');
+  await page.click('#increment');
+  await waitText(page, '#count', '2');
+  await until(() => alone > 0, 'a token message of its own');
+  // The page handles a message before the next one: one more click's ack
+  // is the barrier after which any warning for the token would be logged.
+  await page.click('#increment');
+  await waitText(page, '#count', '3');
+  assert.deepEqual(warnings.filter((w) => /unknown message/.test(w)), []);
+  assert.deepEqual(errors, []);
+});
+
 test('todo: add, toggle and delete items; keyed rows keep their DOM nodes', { timeout: TEST_MS }, async (t) => {
   await withServer(t, 'todo', async (server) => {
     const { page, errors } = await open(t, server, '/', '#new-todo');

@@ -106,6 +106,22 @@ static void test_port(void **state) {
     assert_non_null(strstr(help, "--port N         port (default 8000); 0: any free port"));
 }
 
+/* --no-ssr: the one option without a value (docs/guide/first-paint.md);
+ * the options around it keep their pairs, wherever it stands. */
+static void test_no_ssr(void **state) {
+    (void)state;
+    rc_app app = {0};
+    assert_int_equal(PARSE(&app, "--grace", "5"), 0);
+    assert_false(app.no_ssr); /* the first paint is on by default */
+    assert_int_equal(PARSE(&app, "--no-ssr", "--grace", "7"), 0);
+    assert_true(app.no_ssr);
+    assert_int_equal(app.grace_ms, 7000);
+    rc_app b = {0};
+    assert_int_equal(PARSE(&b, "--grace", "2", "--no-ssr"), 0);
+    assert_true(b.no_ssr);
+    assert_int_equal(b.grace_ms, 2000);
+}
+
 /* --metrics: off unless given; a bad address is refused at parse time
  * (the forms themselves: tests/unit/test_metrics.c). */
 static void test_metrics_option(void **state) {
@@ -124,7 +140,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_token_ttl),         cmocka_unit_test(test_max_token),
         cmocka_unit_test(test_app_id_and_errors), cmocka_unit_test(test_port),
-        cmocka_unit_test(test_metrics_option),
+        cmocka_unit_test(test_metrics_option),    cmocka_unit_test(test_no_ssr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,12 @@
 /*
  * A test app with a component that fails on demand: a button sets "broken",
  * and the child asserts it is not. The rest of the page (a counter) keeps
- * working. tests/e2e/errors.test.mjs reads what the page is told.
+ * working. tests/e2e/errors.test.mjs reads what the page is told. On
+ * /broken the part fails from its first render (tests/e2e/ssr.test.mjs:
+ * the server-rendered page shows its error element).
  */
 #include <reactc.h>
+#include <string.h>
 
 static void toggle(rc_event *ev, void *broken) {
     (void)ev;
@@ -30,6 +33,7 @@ static void faulty(rc_ctx *ctx, const void *props) {
     (void)props;
     rc_state *broken = rc_use_bool(ctx, "broken", false);
     rc_state *count = rc_use_int(ctx, "count", 0);
+    bool broken_here = strcmp(rc_use_location(ctx)->pathname, "/broken") == 0;
     RC_EL(ctx, "main") {
         RC_EL(ctx, "button", .id = "break", .on = RC_ON("click", toggle, broken)) {
             rc_text(ctx, "break");
@@ -40,7 +44,8 @@ static void faulty(rc_ctx *ctx, const void *props) {
         RC_EL(ctx, "span", .id = "count") {
             rc_textf(ctx, "%lld", (long long)rc_state_get_int(count));
         }
-        RC_CHILD(ctx, &part_component, "part", &(part_props){rc_state_get_bool(broken)});
+        RC_CHILD(ctx, &part_component, "part",
+                 &(part_props){rc_state_get_bool(broken) || broken_here});
     }
 }
 static RC_COMPONENT(faulty);
