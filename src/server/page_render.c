@@ -98,31 +98,68 @@ void rc_page_head(rc_server *s, rc_buf *b, char *hash, size_t cap) {
     rc_jw_raw(b, "</script>");
 }
 
+/* Appends `in` to out[*len..cap) percent-encoding what a browser's
+ * location would show encoded. lws hands the path and the query's
+ * arguments percent-decoded, while the client's hello says
+ * location.pathname and location.search as the browser keeps them
+ * (encoded): "/topics/a%2Fb" must not render as "/topics/a/b" (another
+ * route) nor "/a%20b" as a path with a space, which the session's checks
+ * refuse (src/core/navigate.c). Re-encoding gives a location that decodes
+ * to the same values (route parameters and rc_use_query decode), not
+ * always the same bytes (a needless escape such as "%41" comes back as
+ * "A"). `keep` are the separators left as they are. Returns false when
+ * it does not fit. */
+static bool encode(char *out, size_t *len, size_t cap, const char *in, const char *keep) {
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+        bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                     (*p >= '0' && *p <= '9') || strchr("-._~!$'()*,;:@", *p) || strchr(keep, *p);
+        if (*len + (plain ? 1 : 3) >= cap) return false;
+        if (plain) {
+            out[(*len)++] = (char)*p;
+        } else {
+            out[(*len)++] = '%';
+            out[(*len)++] = hex[*p >> 4];
+            out[(*len)++] = hex[*p & 15];
+        }
+    }
+    out[*len] = '\0';
+    return true;
+}
+
 /* The request's location as the client will say it in its hello: the
- * path, and the query as "?" + its arguments (lws hands them decoded and
- * split; app.c joins them the same way for the base protocol). */
-static void request_search(struct lws *wsi, char *query, size_t cap) {
-    size_t ql = 0;
+ * path, and the query as "?" + its arguments joined by "&" (lws hands
+ * them decoded and split), each re-encoded. A query that does not fit is
+ * cut at the last whole argument. */
+static void request_location(struct lws *wsi, const char *uri, char *path, size_t path_cap,
+                             char *query, size_t cap) {
+    size_t pl = 0, ql = 0;
+    if (!encode(path, &pl, path_cap, uri, "/")) snprintf(path, path_cap, "/");
     char frag[256];
     query[0] = '\0';
     for (int i = 0; i < 32; i++) {
         int n = lws_hdr_copy_fragment(wsi, frag, sizeof frag, WSI_TOKEN_HTTP_URI_ARGS, i);
         if (n <= 0) break;
-        int w = snprintf(query + ql, cap - ql, "%s%s", ql ? "&" : "?", frag);
-        if (w < 0 || (size_t)w >= cap - ql) {
-            query[ql] = '\0';
+        size_t at = ql;
+        /* The first "=" separates the name from the value; the rest are data. */
+        char *eq = strchr(frag, '=');
+        if (eq) *eq = '\0';
+        bool ok =
+            encode(query, &ql, cap, at ? "&" : "?", "&?") && encode(query, &ql, cap, frag, "/?") &&
+            (!eq || (encode(query, &ql, cap, "=", "=") && encode(query, &ql, cap, eq + 1, "/?")));
+        if (!ok) {
+            query[at] = '\0';
             break;
         }
-        ql += (size_t)w;
     }
 }
 
 int rc_page_for_request(rc_server *s, struct lws *wsi, const char *uri, rc_buf *out) {
     if (s->cfg.no_ssr) return -1;
-    char search[512], user[65] = "";
-    request_search(wsi, search, sizeof search);
+    char path[256], search[512], user[65] = "";
+    request_location(wsi, uri, path, sizeof path, search, sizeof search);
     rc_login_user_of(s, wsi, user); /* rc_use_user, as the session will have it */
-    rc_page_req req = {.pathname = uri,
+    rc_page_req req = {.pathname = path,
                        .search = search,
                        .user = user,
                        .hide_errors = !s->cfg.show_errors && s->dev_fd < 0,
