@@ -26,8 +26,7 @@ int main(int argc, char **argv) {
     for (int workers = 1; workers <= 2; workers++) {
         rc_app app = {.root = &root_component, .port = -1, .metrics = "0", .workers = workers};
         if (rc_app_run(&app) == 0) {
-            fprintf(stderr, "metrics_off: rc_app_run served with .metrics (workers %d)\n",
-                    workers);
+            fprintf(stderr, "metrics_off: rc_app_run served with .metrics (workers %d)\n", workers);
             return 1;
         }
     }
