@@ -16,7 +16,9 @@
 # For each: the object files of each layer (src/util ... src/server, the
 # client bundle apart), their total, and the linked libreactc.so.
 #
-# Fails when the linked libreactc.so of SIZE_BUILD is over BUDGET bytes of
+# Fails (exit 1) when a program linked against SIZE_BUILD accepts an option
+# the core was built without (tests/size/*_off.c: --metrics), and when the
+# linked libreactc.so of SIZE_BUILD is over BUDGET bytes of
 # text + data: 200 KB = 200,000 bytes (docs/architecture.md, Targets: "libreactc code+data
 # <= 200 KB"). The linked library, not the objects' sum, because it is what a
 # device gets: it adds the dynamic symbol tables, PLT and relocations.
@@ -69,6 +71,22 @@ if grep -qE '^RC_WITH_[A-Za-z0-9_]+:BOOL=(ON|TRUE|YES|1)$' "$SIZE_BUILD/CMakeCac
   exit 2
 fi
 build_lib "$SIZE_BUILD"
+
+# The core refuses what it was built without rather than ignoring it: a
+# program linked against it must fail to start with --metrics, saying why.
+check_refused() {
+  local src=$1 want=$2 exe err
+  exe="$SIZE_BUILD/$(basename "$src" .c)"
+  err="$SIZE_BUILD/$(basename "$src" .c).stderr"
+  cc -std=c11 -Wall -Wextra -Werror -Iinclude "$src" -o "$exe" -L"$SIZE_BUILD" -lreactc \
+    -Wl,-rpath,"$(cd "$SIZE_BUILD" && pwd)" || { echo "size: cannot build $src" >&2; exit 2; }
+  if ! timeout 30 "$exe" 2>"$err" || ! grep -q "$want" "$err"; then
+    echo "size: $src: the core build does not refuse as it should ($want):" >&2
+    cat "$err" >&2
+    exit 1
+  fi
+}
+check_refused tests/size/metrics_off.c "built without RC_WITH_METRICS"
 
 # The build's options, as one line: RC_WITH_X=ON ...
 options_of() {

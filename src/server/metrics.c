@@ -16,17 +16,6 @@ void rc_metrics_set_redis(rc_metrics *m, bool up, double ping_seconds) {
     m->redis_ping_seconds = ping_seconds;
 }
 
-rc_edge_reason rc_metrics_edge_reason(unsigned status) {
-    switch (status) {
-    case 400: return RC_EDGE_BAD_REQUEST;
-    case 421: return RC_EDGE_HOST;
-    case 403: return RC_EDGE_ORIGIN;
-    case 429: return RC_EDGE_PER_ADDRESS;
-    case 401: return RC_EDGE_LOGIN;
-    default: return RC_EDGE_OTHER;
-    }
-}
-
 void rc_metrics_escape(rc_buf *out, const char *s) {
     for (; *s; s++) {
         if (*s == '\\') rc_buf_append(out, "\\\\", 2);

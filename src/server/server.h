@@ -30,7 +30,9 @@
  *   metrics.c   counters and their Prometheus text; metrics_http.c serves
  *               them on --metrics' own listener; under --workers the
  *               supervisor serves it and asks each worker
- *               (metrics_workers.c), merging their texts (metrics_merge.c)
+ *               (metrics_workers.c), merging their texts (metrics_merge.c);
+ *               metrics_off.c when built without (RC_WITH_METRICS=OFF);
+ *               metrics_edge.c the edge's refusal reasons (always built)
  *
  * Everything runs on the loop thread except rc_app_post, rc_app_stop and
  * rc_session_handle_post.

@@ -111,7 +111,7 @@ test('form, wrong password refused, right one signs in, the user shown, logout',
   assert.deepEqual(realErrors(errors).filter((e) => !/status of 401/.test(e)), []);
 });
 
-test('a WebSocket without the cookie gets 401; a foreign Origin\'s POST 403; a huge body 413', { timeout: 30000 }, async (t) => {
+test('a WebSocket without the cookie gets 401; a foreign Origin\'s POST 403; a huge body 413', { timeout: 30000, skip: process.env.REACTC_WITHOUT_METRICS && 'built without RC_WITH_METRICS' }, async (t) => {
   const metricsPort = await freePort();
   const server = await start(t, ['--metrics', String(metricsPort)]);
   const ws = new WebSocket(server.url.replace('http', 'ws') + '/_reactc/stream');

@@ -70,7 +70,7 @@ test('redis: up, down once when Redis dies, up again when it is back; clicks ser
   await server.stop(3000);
 });
 
-test('a Redis that stops answering (SIGSTOP: the socket stays open) is down by the PING deadline', async (t) => {
+test('a Redis that stops answering (SIGSTOP: the socket stays open) is down by the PING deadline', { skip: process.env.REACTC_WITHOUT_METRICS && 'built without RC_WITH_METRICS' }, async (t) => {
   const port = await freePort();
   const redis = await startRedis(port);
   t.after(async () => { redis.proc.kill('SIGCONT'); await redis.kill(); });
