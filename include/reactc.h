@@ -253,6 +253,14 @@ typedef struct rc_on {
     void *user;
     bool prevent_default;
     bool stop_propagation;
+    /* A value bound to the handler (rc_on_bind_int / rc_on_bind_key): part
+     * of its deterministic id, so one function serves every row of a list,
+     * each row's handler with its own id, the same in a resumed session
+     * (docs/guide/lists-and-keys.md). The handler reads it with
+     * rc_event_get_bound_int / rc_event_get_bound_key. */
+    bool has_bound_int;
+    int64_t bound_int;
+    const char *bound_key; /* copied when the handler is added; NULL: none */
 } rc_on;
 
 /* Options of an element opened with RC_EL. Every field is optional. */
@@ -313,13 +321,63 @@ void rc_close(rc_ctx *ctx);
 #ifndef __cplusplus
 #define RC_ON(event_, fn_, user_) ((rc_on){.event = (event_), .fn = (fn_), .user = (user_)})
 #else
-#define RC_ON(event_, fn_, user_)    \
-    (rc_on{.event = (event_),        \
-           .fn = (fn_),              \
-           .user = (user_),          \
-           .prevent_default = false, \
-           .stop_propagation = false})
+#define RC_ON(event_, fn_, user_)     \
+    (rc_on{.event = (event_),         \
+           .fn = (fn_),               \
+           .user = (user_),           \
+           .prevent_default = false,  \
+           .stop_propagation = false, \
+           .has_bound_int = false,    \
+           .bound_int = 0,            \
+           .bound_key = NULL})
 #endif
+
+/* Handler options, for rc_on_set_flags and RC_ON_OPTS: the browser calls
+ * preventDefault() / stopPropagation() on the DOM event before sending it. */
+enum { RC_PREVENT_DEFAULT = 1u << 0, RC_STOP_PROPAGATION = 1u << 1 };
+
+/* Returns `on` with prevent_default / stop_propagation set from flags
+ * (RC_PREVENT_DEFAULT | RC_STOP_PROPAGATION; a flag not given is cleared). */
+static inline rc_on rc_on_set_flags(rc_on on, unsigned flags) {
+    on.prevent_default = (flags & RC_PREVENT_DEFAULT) != 0;
+    on.stop_propagation = (flags & RC_STOP_PROPAGATION) != 0;
+    return on;
+}
+/* Returns `on` with the integer v bound (rc_event_get_bound_int reads it); v
+ * is part of the handler's id, so handlers of one element and event that
+ * differ by v have different ids. Replaces a bound key. */
+static inline rc_on rc_on_bind_int(rc_on on, int64_t v) {
+    on.has_bound_int = true;
+    on.bound_int = v;
+    on.bound_key = NULL;
+    return on;
+}
+/* Returns `on` with the string key bound (rc_event_get_bound_key reads it):
+ * at most RC_BOUND_KEY_MAX bytes (a longer key is an error: the handler is
+ * not added), copied when the handler is added, part of the handler's id.
+ * Replaces a bound integer. With rc_use_callback, bind after it
+ * (`rc_on_bind_key(rc_use_callback(...), key)`): the memoized rc_on keeps
+ * the pointer it was given. */
+static inline rc_on rc_on_bind_key(rc_on on, const char *key) {
+    on.has_bound_int = false;
+    on.bound_int = 0;
+    on.bound_key = key;
+    return on;
+}
+#define RC_BOUND_KEY_MAX 128
+
+/* `.on = RC_ON_OPTS("click", fn, user, RC_STOP_PROPAGATION)` */
+#define RC_ON_OPTS(event_, fn_, user_, flags_) rc_on_set_flags(RC_ON(event_, fn_, user_), (flags_))
+/* `.on = RC_ON_SUBMIT(fn, user)`: a form's submit, the browser's own submit
+ * (a page load) prevented; the event carries the form's fields
+ * (rc_event_get_form_field). */
+#define RC_ON_SUBMIT(fn_, user_)               RC_ON_OPTS("submit", fn_, user_, RC_PREVENT_DEFAULT)
+/* `.on = RC_ON_INT("click", fn, user, row_id)`: one function for every row,
+ * each row's handler with its own value (and id). */
+#define RC_ON_INT(event_, fn_, user_, v_)      rc_on_bind_int(RC_ON(event_, fn_, user_), (v_))
+/* `.on = RC_ON_KEY("click", fn, user, item_key)`: like RC_ON_INT with a
+ * short string (the row's key). */
+#define RC_ON_KEY(event_, fn_, user_, key_)    rc_on_bind_key(RC_ON(event_, fn_, user_), (key_))
 
 /* Sets an attribute of the open element (a later value for the same name
  * replaces the earlier one). The browser client never sets a name starting
@@ -627,6 +685,19 @@ const rc_value *rc_event_get_data(const rc_event *ev);
 const rc_value *rc_event_get_field(const rc_event *ev, const char *name);
 /* The `value` field as a string ("" if missing). */
 const char *rc_event_get_value(const rc_event *ev);
+/* The value bound to the handler being called (rc_on_bind_int): 0 if it has
+ * none. */
+int64_t rc_event_get_bound_int(const rc_event *ev);
+/* The key bound to the handler being called (rc_on_bind_key), valid while
+ * the handler runs: NULL if it has none. */
+const char *rc_event_get_bound_key(const rc_event *ev);
+/* For a form's submit event: the form's field named `name` (the browser
+ * sends them all, docs/protocol.md): a string (text, textarea, select, radio
+ * group's checked value), a bool (a lone checkbox), an array of strings (a
+ * select with multiple, checkboxes sharing a name: the checked values), or
+ * RC_NULL (a radio group with none checked). NULL if the event has no such
+ * field. Owned by the event, valid while the handler runs. */
+const rc_value *rc_event_get_form_field(const rc_event *ev, const char *name);
 /* Sequence number the client gave the event (0 if none) and a key unique to
  * this event in this session, for idempotent effects outside the UI. */
 uint64_t rc_event_get_seq(const rc_event *ev);

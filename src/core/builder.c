@@ -128,12 +128,27 @@ void rc_on_event(rc_ctx *ctx, rc_on on) {
     rc_layout *l = ctx->layout;
     const char *event = rc_canonical_event(on.event);
     if (event == on.event) event = rc_arena_strndup(ctx->arena, event, strlen(event));
+    const char *key = NULL;
+    if (on.bound_key) {
+        /* Bounded: a key names a row, it is not a place to carry data
+         * (that is what the state is for). */
+        size_t n = strnlen(on.bound_key, RC_BOUND_KEY_MAX + 1);
+        if (n > RC_BOUND_KEY_MAX) {
+            rc_log(l, RC_LOG_ERROR, "%s handler's bound key longer than %d bytes: not added", event,
+                   RC_BOUND_KEY_MAX);
+            return;
+        }
+        key = rc_arena_strndup(ctx->arena, on.bound_key, n);
+    }
     rc_handler h = {.event = event,
                     .fn = on.fn,
                     .user = on.user,
                     .inst = ctx->inst,
                     .prevent_default = on.prevent_default,
-                    .stop_propagation = on.stop_propagation};
+                    .stop_propagation = on.stop_propagation,
+                    .has_bound_int = on.has_bound_int,
+                    .bound_int = on.bound_int,
+                    .bound_key = key};
     rc_handler_set_id(&h, f->node->ident);
     for (uint32_t i = f->handler_base; i < l->nhs; i++) {
         if (strcmp(l->hs[i].event, event) == 0) { /* later handler wins */

@@ -13,6 +13,7 @@ struct rc_event {
     rc_layout *layout;
     const rc_value *data;
     uint64_t seq;
+    const rc_handler *handler;
 };
 
 int rc_layout_dispatch(rc_layout *l, const char *target, const rc_value *data, uint64_t seq) {
@@ -33,7 +34,7 @@ int rc_layout_dispatch(rc_layout *l, const char *target, const rc_value *data, u
         rc_log(l, RC_LOG_INFO, "event for unknown or stale handler %s ignored", target);
         return -1;
     }
-    rc_event ev = {l, data, seq};
+    rc_event ev = {l, data, seq, h};
     /* The handler's store writes are one batch, committed when it returns
      * (track.h); it reads its own writes meanwhile. */
     rc_scope_begin();
@@ -52,6 +53,20 @@ const rc_value *rc_event_get_field(const rc_event *ev, const char *name) {
 
 const char *rc_event_get_value(const rc_event *ev) {
     return rc_value_get_string(rc_event_get_field(ev, "value"), "");
+}
+
+int64_t rc_event_get_bound_int(const rc_event *ev) {
+    return ev->handler && ev->handler->has_bound_int ? ev->handler->bound_int : 0;
+}
+
+const char *rc_event_get_bound_key(const rc_event *ev) {
+    return ev->handler ? ev->handler->bound_key : NULL;
+}
+
+const rc_value *rc_event_get_form_field(const rc_event *ev, const char *name) {
+    /* The client sends a submit's fields as `elements` (serialize.ts). */
+    const rc_value *fields = rc_event_get_field(ev, "elements");
+    return fields && fields->kind == RC_OBJECT ? rc_object_get(fields, name) : NULL;
 }
 
 uint64_t rc_event_get_seq(const rc_event *ev) { return ev->seq; }

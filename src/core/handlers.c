@@ -5,7 +5,8 @@
  * An id is a 64-bit hash of the element's identity and the event name. An
  * element's identity chains, from the owning instance's path hash (its
  * component key path), the key (or child index) of every element between the
- * instance's output top and the element. So the same code rendering the same
+ * instance's output top and the element, and a value bound to the handler
+ * (rc_on_bind_int / rc_on_bind_key) if it has one. So the same code rendering the same
  * state gives the same ids in any process (resume relies on it), and two
  * elements of one component get different ids for the same event.
  */
@@ -70,6 +71,11 @@ const char *rc_canonical_event(const char *event) {
 
 void rc_handler_set_id(rc_handler *h, uint64_t element_ident) {
     uint64_t id = rc_hash_str(element_ident, h->event);
+    /* A bound value extends the hash; without one the id is the one it
+     * always was, so tokens sealed by older builds keep matching their
+     * handlers (docs/resume.md). The tag byte keeps 7 and "7" apart. */
+    if (h->has_bound_int) id = rc_hash_u64(rc_hash_str(id, "#i"), (uint64_t)h->bound_int);
+    else if (h->bound_key) id = rc_hash_str(rc_hash_str(id, "#k"), h->bound_key);
     h->id = id;
     rc_base64url_encode_u64(h->id_str, id); /* 11 digits, most significant first */
 }

@@ -33,6 +33,9 @@ struct rc_handler {
     char id_str[12];          /* id as 11 base64url characters */
     bool prevent_default;
     bool stop_propagation;
+    bool has_bound_int;
+    int64_t bound_int;
+    const char *bound_key; /* in the render arena, or NULL */
 };
 
 struct rc_node {

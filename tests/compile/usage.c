@@ -15,8 +15,9 @@ typedef struct row_props {
 static const rc_context_type theme_type = {"theme", sizeof(int), NULL};
 
 static void on_click(rc_event *ev, void *user) {
-    (void)ev;
     (void)user;
+    if (rc_event_get_bound_int(ev) == 1 && rc_event_get_bound_key(ev))
+        (void)rc_event_get_form_field(ev, "name");
 }
 
 static void twice(void *out, void *arg) { *(int *)out = 2 * *(const int *)arg; }
@@ -64,6 +65,15 @@ static void root(rc_ctx *ctx, const void *props) {
         RC_EL(ctx, "button", .on = cb) {
             rc_on_event(ctx, RC_ON("dblclick", on_click, NULL));
             rc_text(ctx, "+");
+        }
+        /* Handlers with options and bound values (docs/guide/forms-and-validation.md). */
+        RC_EL(ctx, "form", .on = RC_ON_SUBMIT(on_click, NULL)) {
+            RC_EL(ctx, "a", .on = RC_ON_OPTS("click", on_click, NULL, RC_STOP_PROPAGATION)) {}
+            RC_EL(ctx, "button", .on = RC_ON_INT("click", on_click, NULL, 42)) {}
+            RC_EL(ctx, "button", .on = RC_ON_KEY("click", on_click, NULL, "row-1")) {}
+            rc_on_event(ctx, rc_on_set_flags(RC_ON_INT("keydown", on_click, NULL, -1),
+                                             RC_PREVENT_DEFAULT | RC_STOP_PROPAGATION));
+            rc_on_event(ctx, rc_on_bind_key(cb, "k"));
         }
         RC_PROVIDE(ctx, &theme_type, &theme) {
             row_props p = {1, "one"};
