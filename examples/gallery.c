@@ -1,6 +1,6 @@
 /*
  * gallery: every example in one app (make demo), routed on the location:
- * /counter, /todo, /dashboard and /topics/:name. The nav's links are
+ * /counter, /todo, /dashboard, /form and /topics/:name. The nav's links are
  * RC_LINKs: with the client a click navigates without a page load (one
  * session, one connection; a route left is unmounted, as in any router, so
  * its example starts fresh when shown again); without script they are
@@ -14,15 +14,13 @@
 
 #include "example.h"
 
-extern const rc_component counter_component, todo_component, dashboard_component;
+extern const rc_component counter_component, todo_component, dashboard_component, form_component;
 
 static const struct {
     const char *path, *label;
 } nav[] = {
-    {"/counter", "Counter"},
-    {"/todo", "Todo"},
-    {"/dashboard", "Dashboard"},
-    {"/topics", "Topics"},
+    {"/counter", "Counter"}, {"/todo", "Todo"},     {"/dashboard", "Dashboard"},
+    {"/form", "Form"},       {"/topics", "Topics"},
 };
 
 static const struct {
@@ -86,9 +84,10 @@ static void topic_list(rc_ctx *ctx, const void *props) {
 RC_COMPONENT(topic_list);
 
 static const rc_route routes[] = {
-    {"/", &counter_component},          {"/counter", &counter_component},
-    {"/todo", &todo_component},         {"/dashboard", &dashboard_component},
-    {"/topics", &topic_list_component}, {"/topics/:name", &topic_component},
+    {"/", &counter_component},           {"/counter", &counter_component},
+    {"/todo", &todo_component},          {"/dashboard", &dashboard_component},
+    {"/form", &form_component},          {"/topics", &topic_list_component},
+    {"/topics/:name", &topic_component},
 };
 
 /* Counts the pages this session showed (shown at the bottom): a

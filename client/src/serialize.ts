@@ -24,15 +24,34 @@ function describe(el: Element): Obj {
   return o;
 }
 
-/** name -> value of a form's named fields, as a submit handler wants them:
- * checkboxes as booleans, a radio group as its checked value. */
+/** name -> value of a form's named fields, as a submit handler wants them
+ * (rc_event_get_form_field): text fields, textareas and single selects as
+ * their value; a lone checkbox as a boolean, checkboxes sharing a name as
+ * the array of the checked ones' values; a radio group as its checked value
+ * (null when none is); a select with `multiple` as the array of the selected
+ * options' values. File inputs are left out (their contents never travel). */
 function formFields(form: HTMLFormElement): Obj {
   const out: Obj = {};
-  for (const el of Array.from(form.elements)) {
-    if (!isField(el) || !el.name || /^(submit|button|reset|image|file)$/.test(el.type)) continue;
-    if (el.type === 'checkbox') out[el.name] = (el as HTMLInputElement).checked;
-    else if (el.type !== 'radio') out[el.name] = el.value;
-    else if ((el as HTMLInputElement).checked) out[el.name] = el.value;
+  const fields = Array.from(form.elements).filter(
+    (el): el is HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement =>
+      isField(el) && !!el.name && !/^(submit|button|reset|image|file)$/.test(el.type));
+  // A checkbox is a yes/no unless its name is shared: then a set of values.
+  const boxes: Record<string, number> = {};
+  for (const el of fields) if (el.type === 'checkbox') boxes[el.name] = (boxes[el.name] || 0) + 1;
+  for (const el of fields) {
+    if (el.type === 'checkbox') {
+      const box = el as HTMLInputElement;
+      if (boxes[el.name] === 1) out[el.name] = box.checked;
+      else {
+        const vals = (Array.isArray(out[el.name]) ? out[el.name] : (out[el.name] = [])) as string[];
+        if (box.checked) vals.push(box.value);
+      }
+    } else if (el.type === 'radio') {
+      if ((el as HTMLInputElement).checked) out[el.name] = el.value;
+      else if (!(el.name in out)) out[el.name] = null;
+    } else if (el instanceof HTMLSelectElement && el.multiple) {
+      out[el.name] = Array.from(el.selectedOptions, (o) => o.value);
+    } else out[el.name] = el.value;
   }
   return out;
 }

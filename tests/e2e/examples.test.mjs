@@ -314,7 +314,7 @@ test('server shutdown: SIGTERM exits 0 at once and the page notices the close', 
   });
 });
 
-test('gallery: /todo and /dashboard render their example, with the nav', { timeout: TEST_MS }, async (t) => {
+test('gallery: /todo, /dashboard and /form render their example, with the nav', { timeout: TEST_MS }, async (t) => {
   await withServer(t, 'gallery', async (server) => {
     const nav = (page) => page.$$eval('nav.gallery a', (as) =>
       as.map((a) => [a.getAttribute('href'), a.textContent, a.className]));
@@ -322,7 +322,7 @@ test('gallery: /todo and /dashboard render their example, with the nav', { timeo
     const todo = await open(t, server, '/todo', '#new-todo');
     assert.deepEqual(await nav(todo.page), [
       ['/counter', 'Counter', ''], ['/todo', 'Todo', 'current'], ['/dashboard', 'Dashboard', ''],
-      ['/topics', 'Topics', ''],
+      ['/form', 'Form', ''], ['/topics', 'Topics', ''],
     ]);
     assert.equal(await todo.page.$eval('main h1', (e) => e.textContent), 'Todo');
     assert.equal(await todo.page.$('#temperature'), null);
@@ -334,14 +334,20 @@ test('gallery: /todo and /dashboard render their example, with the nav', { timeo
     const dash = await open(t, server, '/dashboard', '#temperature');
     assert.deepEqual(await nav(dash.page), [
       ['/counter', 'Counter', ''], ['/todo', 'Todo', ''], ['/dashboard', 'Dashboard', 'current'],
-      ['/topics', 'Topics', ''],
+      ['/form', 'Form', ''], ['/topics', 'Topics', ''],
     ]);
     assert.match(await dash.page.$eval('main h1', (e) => e.textContent), /^Device /);
     assert.equal(await dash.page.$('#new-todo'), null);
     await dash.page.click('#fan');
     await waitText(dash.page, '#fan-state', 'on');
 
-    assert.deepEqual([...todo.errors, ...dash.errors], []);
+    // The form example (forms.test.mjs tests it in depth) is routed too.
+    const form = await open(t, server, '/form', '#signup');
+    assert.equal(form.page.url().endsWith('/form'), true);
+    await form.page.click('#guests li:nth-child(2) button.more');
+    await waitText(form.page, '#guests li:nth-child(2) .count', '1');
+
+    assert.deepEqual([...todo.errors, ...dash.errors, ...form.errors], []);
     await server.stop();
   });
 });
