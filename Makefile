@@ -24,7 +24,7 @@ build: configure
 # The README's first command: every example in one app on http://127.0.0.1:8000.
 DEMO_PORT ?= 8000
 demo: build
-	@echo "reactc demo: open http://127.0.0.1:$(DEMO_PORT)/ (counter, todo, dashboard); Ctrl-C stops it"
+	@echo "reactc demo: open http://127.0.0.1:$(DEMO_PORT)/ (counter, todo, dashboard, form); Ctrl-C stops it"
 	./$(BUILD)/examples/gallery --port $(DEMO_PORT)
 
 # Develop with hot reload (docs/dev.md): edit examples/$(EXAMPLE).c (or any

@@ -111,8 +111,8 @@ static void add_one(rc_value *guests, void *arg) {
 
 static void remove_named(rc_value *guests, void *arg) {
     for (size_t i = 0; i < rc_array_count(guests); i++)
-        if (strcmp(rc_value_get_string(rc_object_get(rc_array_get(guests, i), "name"), ""),
-                   arg) == 0) {
+        if (strcmp(rc_value_get_string(rc_object_get(rc_array_get(guests, i), "name"), ""), arg) ==
+            0) {
             rc_array_remove(guests, i);
             return;
         }
@@ -205,7 +205,9 @@ static void signup(rc_ctx *ctx, form_refs *t) {
             choice(ctx, "checkbox", "langs", "de");
         }
         RC_EL(ctx, "label") {
-            RC_EL(ctx, "input", .id = "agree", .type = "checkbox") { rc_attr(ctx, "name", "agree"); }
+            RC_EL(ctx, "input", .id = "agree", .type = "checkbox") {
+                rc_attr(ctx, "name", "agree");
+            }
             rc_text(ctx, "I agree ");
             error_line(ctx, t, "agree");
         }
@@ -222,7 +224,8 @@ static void sent_summary(rc_ctx *ctx, const rc_value *sent) {
             RC_EL(ctx, "li", .key = m->key) {
                 rc_textf(ctx, "%s=", m->key);
                 const rc_value *v = &m->value;
-                if (v->kind == RC_BOOL) rc_text(ctx, rc_value_get_bool(v, false) ? "true" : "false");
+                if (v->kind == RC_BOOL)
+                    rc_text(ctx, rc_value_get_bool(v, false) ? "true" : "false");
                 else if (v->kind == RC_NULL) rc_text(ctx, "null");
                 else if (v->kind != RC_ARRAY) rc_text(ctx, rc_value_get_string(v, "?"));
                 for (size_t j = 0; v->kind == RC_ARRAY && j < rc_array_count(v); j++)
@@ -244,9 +247,11 @@ static void guest_list(rc_ctx *ctx, rc_state *guests) {
             RC_EL(ctx, "li", .key = name) {
                 RC_EL(ctx, "span", .class_ = "name") { rc_text(ctx, name); }
                 RC_EL(ctx, "span", .class_ = "count") {
-                    rc_textf(ctx, "%lld", (long long)rc_value_get_int(rc_object_get(g, "count"), 0));
+                    rc_textf(ctx, "%lld",
+                             (long long)rc_value_get_int(rc_object_get(g, "count"), 0));
                 }
-                RC_EL(ctx, "button", .class_ = "more", .on = RC_ON_INT("click", on_more, guests, id)) {
+                RC_EL(ctx, "button", .class_ = "more",
+                      .on = RC_ON_INT("click", on_more, guests, id)) {
                     rc_text(ctx, "+1");
                 }
                 RC_EL(ctx, "button", .class_ = "remove",

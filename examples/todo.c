@@ -200,9 +200,7 @@ static void todo(rc_ctx *ctx, const void *props) {
 
     RC_EL(ctx, "section", .class_ = "todo") {
         RC_EL(ctx, "h1") { rc_text(ctx, "Todo"); }
-        RC_EL(ctx, "form", .id = "new-todo-form",
-              .on =
-                  ((rc_on){.event = "submit", .fn = on_add, .user = t, .prevent_default = true})) {
+        RC_EL(ctx, "form", .id = "new-todo-form", .on = RC_ON_SUBMIT(on_add, t)) {
             RC_EL(ctx, "input", .id = "new-todo", .type = "text",
                   .value = rc_state_get_string(t->draft),
                   .on = RC_ON("change", on_draft, t->draft)) {

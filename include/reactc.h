@@ -256,7 +256,7 @@ typedef struct rc_on {
     /* A value bound to the handler (rc_on_bind_int / rc_on_bind_key): part
      * of its deterministic id, so one function serves every row of a list,
      * each row's handler with its own id, the same in a resumed session
-     * (docs/guide/lists-and-keys.md). The handler reads it with
+     * (docs/guide/forms-and-validation.md). The handler reads it with
      * rc_event_get_bound_int / rc_event_get_bound_key. */
     bool has_bound_int;
     int64_t bound_int;
