@@ -29,6 +29,9 @@
     "font-variant-numeric:tabular-nums}.alert{color:#c0392b;font-weight:600}"                   \
     ".settings{display:grid;gap:.6rem;margin-top:1rem}"                                         \
     ".rc-error{color:#c0392b;background:#fff0ee;padding:.5rem;border-radius:6px}"               \
+    ".form .alert{margin-left:.5rem}#guests{list-style:none;padding:0}#guests li{display:flex;" \
+    "gap:.6rem;align-items:center;padding:.2rem 0}#guests .name{min-width:5rem}"                \
+    "#guests .count{min-width:2ch;font-variant-numeric:tabular-nums}"                           \
     "</style>"
 
 /* main() for an example: its component, its title, then any other rc_app
