@@ -50,13 +50,14 @@ static void gather(rc_value *out, const rc_node *n) {
         const char *tag = rc_node_get_tag(n), *name = rc_sel_attr(n, "name");
         const char *type = rc_sel_attr(n, "type");
         bool field = !strcmp(tag, "input") || !strcmp(tag, "select") || !strcmp(tag, "textarea");
-        bool button = type && (!strcmp(type, "submit") || !strcmp(type, "button") ||
-                               !strcmp(type, "reset") || !strcmp(type, "image") ||
-                               !strcmp(type, "file"));
+        bool button =
+            type && (!strcmp(type, "submit") || !strcmp(type, "button") || !strcmp(type, "reset") ||
+                     !strcmp(type, "image") || !strcmp(type, "file"));
         if (field && name && *name && !button) {
             const char *value = rc_sel_attr(n, "value");
             bool checked = rc_sel_attr(n, "checked") != NULL;
-            if (type && !strcmp(type, "checkbox")) rc_value_set_bool(rc_object_set(out, name), checked);
+            if (type && !strcmp(type, "checkbox"))
+                rc_value_set_bool(rc_object_set(out, name), checked);
             else if (!type || strcmp(type, "radio") != 0 || checked)
                 rc_value_set_string(rc_object_set(out, name), value ? value : "");
         }
@@ -140,8 +141,7 @@ int rc_test_click(rc_test *t, const rc_node *n) {
         rc_node *form = nearest(chain, depth, "form");
         if (form) return submit_form(t, form, NULL);
     }
-    rc_test_report(t, "click: no onClick on %s or above it (nor a link or a submit button)",
-                   what);
+    rc_test_report(t, "click: no onClick on %s or above it (nor a link or a submit button)", what);
     return -1;
 }
 

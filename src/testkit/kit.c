@@ -22,7 +22,7 @@ static rc_layout *mount(rc_test *t, const char *pathname, const char *search, rc
     o.timers = &t->clock.host;
     o.pathname = pathname;
     o.search = search;
-    o.session_id = "test-session";
+    o.session_id = t->session_id;
     if (snap) {
         o.restore = rc_snapshot_restore;
         o.restore_user = snap;
@@ -44,6 +44,12 @@ rc_test *rc_test_new_at(const rc_component *root, const void *props, size_t prop
     t->props = props_size ? rc_xmemdup(props, props_size) : NULL;
     t->connected = true;
     t->connections = 1;
+    /* Stores keep exactly-once marks per session id and event number
+     * (docs/guide/shared-state.md): two kits sharing an id would see the
+     * second's events as replays of the first's and skip their writes. A
+     * resume keeps the id and the numbering, as the session does. */
+    static unsigned kits;
+    snprintf(t->session_id, sizeof t->session_id, "test-%u", ++kits);
     rc_buf_init(&t->text);
     rc_buf_init(&t->where);
     rc_clock_init(&t->clock);

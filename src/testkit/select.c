@@ -46,8 +46,8 @@ bool rc_sel_part_matches(const rc_sel_part *p, const rc_node *n) {
 }
 
 static bool name_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || (unsigned char)c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || (unsigned char)c >= 0x80;
 }
 
 /* Cuts a name at *pp (moving past it); NULL if there is none. The

@@ -104,8 +104,9 @@ struct rc_test {
     rc_held *held;        /* events fired while disconnected */
     size_t nheld, held_cap;
     size_t token_size;
-    rc_buf text;   /* rc_test_get_text's result */
-    rc_buf where;  /* rc_test_get_location's result */
+    char session_id[32]; /* one per kit: exactly-once marks are per session */
+    rc_buf text;         /* rc_test_get_text's result */
+    rc_buf where;        /* rc_test_get_location's result */
     char error[512];
 };
 

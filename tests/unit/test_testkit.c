@@ -122,14 +122,16 @@ static void page(rc_ctx *ctx, const void *props) {
     rc_value zero = {.kind = RC_INT};
     rc_state *scratch = rc_use_state_ex(ctx, "scratch", &zero, RC_STATE_SERVER_ONLY);
     rc_use_interval(ctx, 200, on_interval, timed);
-    rc_use_timeout(ctx, 500, on_timeout, timed);
+    rc_use_timeout(ctx, 400, on_timeout, timed);
     const rc_connection *c = rc_use_connection(ctx);
     const rc_location *loc = rc_use_location(ctx);
     RC_EL(ctx, "main", .id = "main") {
         RC_EL(ctx, "button", .id = "inc", .on = RC_ON("click", inc, count)) {
             RC_EL(ctx, "b", .id = "label") { rc_text(ctx, "Add"); }
         }
-        RC_EL(ctx, "span", .id = "count") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(count)); }
+        RC_EL(ctx, "span", .id = "count") {
+            rc_textf(ctx, "%lld", (long long)rc_state_get_int(count));
+        }
         RC_EL(ctx, "span", .id = "scratch", .on = RC_ON("click", inc, scratch)) {
             rc_textf(ctx, "%lld", (long long)rc_state_get_int(scratch));
         }
@@ -153,8 +155,12 @@ static void page(rc_ctx *ctx, const void *props) {
             RC_EL(ctx, "input", .id = "keys", .on = RC_ON("keydown", key_down, count)) {}
             RC_EL(ctx, "button", .id = "send") { rc_text(ctx, "Send"); }
         }
-        RC_EL(ctx, "span", .id = "sent") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(sent)); }
-        RC_EL(ctx, "span", .id = "timed") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(timed)); }
+        RC_EL(ctx, "span", .id = "sent") {
+            rc_textf(ctx, "%lld", (long long)rc_state_get_int(sent));
+        }
+        RC_EL(ctx, "span", .id = "timed") {
+            rc_textf(ctx, "%lld", (long long)rc_state_get_int(timed));
+        }
         RC_EL(ctx, "span", .id = "conn") {
             rc_textf(ctx, "%u%s%s", (unsigned)c->connections, c->resumed ? " resumed" : "",
                      c->reattached ? " reattached" : "");
@@ -216,8 +222,7 @@ static void queries_match_a_walk_of_the_tree(void **state) {
 static void texts_and_attributes(void **state) {
     (void)state;
     assert_string_equal(rc_test_get_text_of(kit, "li.done span"), "row 0");
-    assert_string_equal(rc_test_get_text_of(kit, "#list"),
-                        "row 0row 1row 2row 3row 4row 5row 6");
+    assert_string_equal(rc_test_get_text_of(kit, "#list"), "row 0row 1row 2row 3row 4row 5row 6");
     /* The innermost element with the text: the <b>, not its button. */
     const rc_node *add = rc_test_find_text(kit, "Add");
     assert_ptr_equal(add, rc_test_find(kit, "#label"));
@@ -303,9 +308,10 @@ static void timers_fire_in_order_on_the_fake_clock(void **state) {
     rc_test_advance(kit, 1);
     assert_string_equal(ticks, "i");
     assert_string_equal(rc_test_get_text_of(kit, "#timed"), "1");
-    /* 400, then 500 (the timeout) before 600 (the interval again). */
+    /* At 400 both are due: the timeout, armed at 0, before the interval,
+     * re-armed at 200; then 600. */
     rc_test_advance(kit, 400);
-    assert_string_equal(ticks, "iiti");
+    assert_string_equal(ticks, "itii");
     assert_string_equal(rc_test_get_text_of(kit, "#timed"), "103");
     assert_int_equal(rc_test_get_time(kit), 600);
 }
@@ -319,7 +325,7 @@ static void a_reattach_applies_what_was_held(void **state) {
     assert_int_equal(rc_test_click(kit, rc_test_find(kit, "#inc")), 0);
     assert_int_equal(rc_test_click(kit, rc_test_find(kit, "#inc")), 0);
     assert_string_equal(rc_test_get_text_of(kit, "#count"), "0"); /* held */
-    rc_test_advance(kit, 200); /* timers run meanwhile */
+    rc_test_advance(kit, 200);                                    /* timers run meanwhile */
     assert_string_equal(rc_test_get_text_of(kit, "#timed"), "1");
     rc_test_reattach(kit);
     assert_string_equal(rc_test_get_text_of(kit, "#count"), "2");
@@ -333,12 +339,10 @@ static void a_resume_restores_through_a_token(void **state) {
     assert_int_equal(rc_test_click(kit, rc_test_find(kit, "#scratch")), 0);
     assert_string_equal(rc_test_get_text_of(kit, "#scratch"), "1");
     assert_int_equal(rc_test_navigate(kit, "/there?q=1"), 0);
-    rc_layout *before = rc_test_get_layout(kit);
 
     rc_test_disconnect(kit);
     assert_int_equal(rc_test_click(kit, rc_test_find(kit, "#inc")), 0); /* held */
     assert_int_equal(rc_test_resume(kit), 0);
-    assert_ptr_not_equal(rc_test_get_layout(kit), before);
     assert_true(rc_test_get_token_size(kit) > 0);
     /* 1 restored, then the held click applied to the new layout. */
     assert_string_equal(rc_test_get_text_of(kit, "#count"), "2");
