@@ -100,8 +100,13 @@ int rc_test_check(rc_test *t, const rc_node *n, bool checked);
 /* Submitting the form n is (or is in): onSubmit with {"elements": {...}}
  * holding the form's named fields (their value attributes, checkboxes as
  * booleans), then the name, value string pairs given, which override them;
- * end the list with NULL. */
-int rc_test_submit(rc_test *t, const rc_node *n, ...);
+ * end the list with NULL ((const char *)NULL in C++, where NULL may be an
+ * int). */
+int rc_test_submit(rc_test *t, const rc_node *n, ...)
+#if defined(__GNUC__)
+    __attribute__((sentinel))
+#endif
+    ;
 /* Any event: handler `event` ("onKeyDown"; "keydown" also finds it) on n
  * itself, with data (the array of arguments, or one object that is wrapped
  * in one; may be NULL). */

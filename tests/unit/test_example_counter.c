@@ -28,7 +28,8 @@ static void clicks_count(void **state) {
 static void the_count_survives_a_resume(void **state) {
     (void)state;
     rc_test *t = rc_test_new(&counter_component, NULL, 0);
-    for (int i = 0; i < 3; i++) assert_int_equal(rc_test_click(t, rc_test_find(t, "#increment")), 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(rc_test_click(t, rc_test_find(t, "#increment")), 0);
     assert_int_equal(rc_test_resume(t), 0);
     assert_string_equal(rc_test_get_text_of(t, "#count"), "3");
     /* And goes on from there. */

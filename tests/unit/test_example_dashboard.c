@@ -47,9 +47,11 @@ static void settings_change_what_is_shown(void **state) {
     assert_int_equal(rc_test_input(t, rc_test_find(t, "#name"), "shed-2"), 0);
     assert_string_equal(rc_test_get_text_of(t, "h1"), "Device shed-2");
     const char *c = rc_test_get_text_of(t, "#temperature");
-    assert_non_null(strstr(c, "\xc2\xb0" "C"));
+    assert_non_null(strstr(c, "\xc2\xb0"
+                              "C"));
     assert_int_equal(rc_test_input(t, rc_test_find(t, "#unit"), "F"), 0);
-    assert_non_null(strstr(rc_test_get_text_of(t, "#temperature"), "\xc2\xb0" "F"));
+    assert_non_null(strstr(rc_test_get_text_of(t, "#temperature"), "\xc2\xb0"
+                                                                   "F"));
     assert_string_equal(rc_test_get_attr(rc_test_find(t, "#unit"), "value"), "F");
     assert_int_equal(rc_test_check(t, rc_test_find(t, "#alerts"), true), 0);
     assert_non_null(rc_test_get_attr(rc_test_find(t, "#alerts"), "checked"));
@@ -63,7 +65,8 @@ static void the_tab_s_panel_survives_a_resume(void **state) {
     assert_int_equal(rc_test_count(t, "#details-panel"), 0);
     assert_int_equal(rc_test_click(t, rc_test_find_text(t, "Show details")), 0);
     assert_string_equal(rc_test_get_attr(rc_test_find(t, "#details"), "aria-expanded"), "true");
-    assert_int_equal(rc_test_input(t, rc_test_find(t, "#details-panel #note"), "check the vent"), 0);
+    assert_int_equal(rc_test_input(t, rc_test_find(t, "#details-panel #note"), "check the vent"),
+                     0);
     assert_int_equal(rc_test_click(t, rc_test_find(t, "#fan")), 0);
     const char *fan_before = rc_test_get_text_of(t, "#fan-state");
     char fan[8];

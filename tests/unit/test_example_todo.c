@@ -68,7 +68,12 @@ static void the_list_and_the_draft_survive_a_resume(void **state) {
     /* Ids go on after the restored ones: a new row is a third row. */
     assert_int_equal(add(t, "bread"), 0);
     assert_int_equal(rc_test_count(t, "#todos li"), 3);
-    assert_string_equal(rc_test_get_text_of(t, "#todos"), "milk" "\xc3\x97" "eggs" "\xc3\x97" "bread" "\xc3\x97");
+    assert_string_equal(rc_test_get_text_of(t, "#todos"), "milk"
+                                                          "\xc3\x97"
+                                                          "eggs"
+                                                          "\xc3\x97"
+                                                          "bread"
+                                                          "\xc3\x97");
     rc_test_free(t);
 }
 
