@@ -67,8 +67,7 @@ void rc_test_free(rc_test *t) {
     if (!t) return;
     rc_layout_free(t->layout); /* stops its timers on the clock */
     rc_clock_free(&t->clock);
-    t->connected = true; /* held events are dropped, not sent */
-    for (size_t i = 0; i < t->nheld; i++) {
+    for (size_t i = 0; i < t->nheld; i++) { /* held events die with the tab */
         free(t->held[i].target);
         rc_value_free(&t->held[i].data);
     }
