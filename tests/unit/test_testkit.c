@@ -357,6 +357,46 @@ static void a_resume_restores_through_a_token(void **state) {
     assert_string_equal(rc_test_get_text_of(kit, "#conn"), "2 resumed reattached");
 }
 
+/* ---- two kits: two tabs of one process, one store ------------------------ */
+
+static rc_store *hits;
+
+static void hit(rc_event *ev, void *user) {
+    (void)ev;
+    (void)user;
+    rc_store_add_int(hits, 1);
+}
+
+static void hits_page(rc_ctx *ctx, const void *props) {
+    (void)props;
+    RC_EL(ctx, "button", .id = "hit", .on = RC_ON("click", hit, NULL)) {
+        rc_textf(ctx, "%lld", (long long)rc_store_get_int(hits));
+    }
+}
+RC_COMPONENT(hits_page);
+
+/* Each kit is its own session: a store applies an event's writes once per
+ * session and event number, so the second tab's first click is not taken
+ * for a replay of the first's. */
+static void two_kits_write_one_store(void **state) {
+    (void)state;
+    hits = rc_store_new("hits", &(rc_value){.kind = RC_INT, .as.i = 0});
+    rc_test *a = rc_test_new(&hits_page_component, NULL, 0);
+    rc_test *b = rc_test_new(&hits_page_component, NULL, 0);
+    assert_int_equal(rc_test_click(a, rc_test_find(a, "#hit")), 0);
+    assert_int_equal(rc_test_click(b, rc_test_find(b, "#hit")), 0);
+    rc_test_flush(a);
+    assert_string_equal(rc_test_get_text_of(a, "#hit"), "2");
+    assert_string_equal(rc_test_get_text_of(b, "#hit"), "2");
+    /* A resume keeps the session: its next event is a new one. */
+    assert_int_equal(rc_test_resume(a), 0);
+    assert_int_equal(rc_test_click(a, rc_test_find(a, "#hit")), 0);
+    assert_string_equal(rc_test_get_text_of(a, "#hit"), "3");
+    rc_test_free(a);
+    rc_test_free(b);
+    rc_store_free(hits);
+}
+
 static void mounting_at_a_url(void **state) {
     (void)state;
     rc_test *t = rc_test_new_at(&page_component, NULL, 0, "/start?a=b");
@@ -378,6 +418,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(a_reattach_applies_what_was_held, setup, done),
         cmocka_unit_test_setup_teardown(a_resume_restores_through_a_token, setup, done),
         cmocka_unit_test_setup_teardown(mounting_at_a_url, setup, done),
+        cmocka_unit_test(two_kits_write_one_store),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
