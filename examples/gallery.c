@@ -133,9 +133,12 @@ static void gallery(rc_ctx *ctx, const void *props) {
 }
 RC_COMPONENT(gallery);
 
+/* Its tests (tests/unit/test_example_gallery.c) link the component alone. */
+#ifndef RC_GALLERY_NO_MAIN
 int main(int argc, char **argv) {
     rc_app app = {.title = "reactc gallery", .root = &gallery_component, .head = RC_EXAMPLE_HEAD};
     int rc = rc_app_parse_args(&app, argc, argv);
     if (rc) return rc > 0 ? 0 : 2;
     return rc_app_run(&app);
 }
+#endif

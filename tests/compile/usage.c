@@ -3,9 +3,10 @@
  * by g++ and clang++ with -Wall -Wextra -Wpedantic -Werror
  * (tests/compile/CMakeLists.txt). Valid in both languages: options
  * designated in declaration order, props in named variables, casts from
- * const void *. */
+ * const void *. And an app's test through reactc_test.h. */
 #include "reactc.h"
 #include "reactc_layout.h"
+#include "reactc_test.h"
 
 typedef struct row_props {
     int n;
@@ -112,5 +113,31 @@ size_t usage_embed(void) {
     char id[16];
     n += rc_match_route("/device/:id", "/device/7", "id", id, sizeof id) == 0;
     rc_layout_free(l);
+    return n;
+}
+
+/* An app's test: mount, query, fire, the clock, the session's life. */
+size_t usage_test(void);
+size_t usage_test(void) {
+    rc_test *t = rc_test_new(&root_component, NULL, 0);
+    size_t n = rc_test_count(t, "#list li.done span[data-x=y]");
+    rc_node *b = rc_test_find(t, "button");
+    n += rc_test_click(t, b) == 0;
+    n += rc_test_input(t, rc_test_find_nth(t, "input", 0), "x") == 0;
+    n += rc_test_check(t, rc_test_find_text(t, "Agree"), true) == 0;
+    n += rc_test_submit(t, b, "name", "value", (const char *)NULL) == 0;
+    n += rc_test_fire(t, b, "onKeyDown", NULL) == 0;
+    n += rc_test_navigate(t, "/x?y=1") == 0;
+    rc_test_advance(t, 1000);
+    rc_test_flush(t);
+    n += rc_test_get_time(t) == 1000;
+    rc_test_disconnect(t);
+    rc_test_reattach(t);
+    n += rc_test_resume(t) == 0;
+    n += rc_test_get_token_size(t) > 0;
+    const char *s = rc_test_get_text_of(t, "#count");
+    n += s && rc_test_get_text(t, b)[0] && rc_test_get_attr(b, "id") && rc_test_get_location(t) &&
+         rc_test_get_error(t) && rc_test_get_layout(t);
+    rc_test_free(t);
     return n;
 }

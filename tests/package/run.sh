@@ -6,7 +6,8 @@
 # shared and static, and pkg-config, shared and static. Each program must
 # link the library the way it says (readelf), print its --help and serve its
 # page, the shared ones with no LD_LIBRARY_PATH: through the RUNPATH the
-# guide tells users to set. First, the guide must show the example's files
+# guide tells users to set. Then a test through the test kit, built both
+# ways (CMake's reactc::reactc_test, pkg-config's reactc_test.pc) and run. First, the guide must show the example's files
 # exactly as they are (it pastes them; this is what keeps them the same).
 #
 # usage: run.sh BUILD_DIR SOURCE_DIR [C_COMPILER]
@@ -141,4 +142,57 @@ make_app make-shared
 checks "$tmp/make-shared/counter" shared "pkg-config"
 make_app make-static STATIC=1
 checks "$tmp/make-static/counter" static "pkg-config --static"
+
+# The test kit as an app's tests use it (docs/guide/testing.md): the
+# counter tested through reactc_test.h, a resume included, built
+# against the installed prefix with the CMake package (reactc::reactc_test)
+# and with pkg-config (reactc_test.pc), and run.
+mkdir -p "$tmp/kit"
+cat > "$tmp/kit/counter_test.c" << 'EOF_TEST'
+#include <stdio.h>
+#include <string.h>
+#include <reactc_test.h>
+
+static void increment(rc_event *ev, void *count) {
+    (void)ev;
+    rc_state_set_int(count, rc_state_get_int(count) + 1);
+}
+static void counter(rc_ctx *ctx, const void *props) {
+    (void)props;
+    rc_state *count = rc_use_int(ctx, "count", 0);
+    RC_EL(ctx, "button", .id = "inc", .on = RC_ON("click", increment, count)) { rc_text(ctx, "+1"); }
+    RC_EL(ctx, "span", .id = "count") { rc_textf(ctx, "%lld", (long long)rc_state_get_int(count)); }
+}
+RC_COMPONENT(counter);
+
+int main(void) {
+    rc_test *t = rc_test_new(&counter_component, NULL, 0);
+    if (rc_test_click(t, rc_test_find_text(t, "+1")) != 0) return 1;
+    if (rc_test_resume(t) != 0) return 1;
+    if (strcmp(rc_test_get_text_of(t, "#count"), "1") != 0) return 1;
+    rc_test_free(t);
+    puts("kit ok");
+    return 0;
+}
+EOF_TEST
+cat > "$tmp/kit/CMakeLists.txt" << 'EOF_CMAKE'
+cmake_minimum_required(VERSION 3.20)
+project(kit LANGUAGES C)
+find_package(reactc 0.1 REQUIRED)
+add_executable(counter_test counter_test.c)
+target_link_libraries(counter_test PRIVATE reactc::reactc_test)
+EOF_CMAKE
+cmake -S "$tmp/kit" -B "$tmp/kit-cmake" -DCMAKE_C_COMPILER="$cc" -DCMAKE_C_FLAGS=-Werror \
+  -DCMAKE_PREFIX_PATH="$prefix" > "$tmp/kit-cmake.log" 2>&1 &&
+  cmake --build "$tmp/kit-cmake" >> "$tmp/kit-cmake.log" 2>&1 ||
+  fail "the kit with CMake: $(cat "$tmp/kit-cmake.log")"
+[ "$("$tmp/kit-cmake/counter_test")" = "kit ok" ] || fail "the kit's test (CMake) failed"
+step "test kit: reactc::reactc_test builds and runs a resume"
+PKG_CONFIG_PATH=$(dirname "$pc") "$cc" -Wall -Wextra -Werror \
+  $(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags reactc_test) \
+  -o "$tmp/kit/counter_test" "$tmp/kit/counter_test.c" \
+  $(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --libs reactc_test) > "$tmp/kit-pc.log" 2>&1 ||
+  fail "the kit with pkg-config: $(cat "$tmp/kit-pc.log")"
+[ "$("$tmp/kit/counter_test")" = "kit ok" ] || fail "the kit's test (pkg-config) failed"
+step "test kit: reactc_test.pc builds and runs a resume"
 step "ok"
