@@ -43,30 +43,6 @@ static int not_element(rc_test *t, const rc_node *n, const char *what) {
     return -1;
 }
 
-/* The form's named fields, as formFields in serialize.ts: checkboxes as
- * booleans, a radio group as its checked value; buttons are not fields. */
-static void gather(rc_value *out, const rc_node *n) {
-    if (rc_node_get_kind(n) == RC_NODE_ELEMENT) {
-        const char *tag = rc_node_get_tag(n), *name = rc_sel_attr(n, "name");
-        const char *type = rc_sel_attr(n, "type");
-        bool field = !strcmp(tag, "input") || !strcmp(tag, "select") || !strcmp(tag, "textarea");
-        bool button =
-            type && (!strcmp(type, "submit") || !strcmp(type, "button") || !strcmp(type, "reset") ||
-                     !strcmp(type, "image") || !strcmp(type, "file"));
-        if (field && name && *name && !button) {
-            const char *value = rc_sel_attr(n, "value");
-            bool checked = rc_sel_attr(n, "checked") != NULL;
-            if (type && !strcmp(type, "checkbox"))
-                rc_value_set_bool(rc_object_set(out, name), checked);
-            else if (!type || strcmp(type, "radio") != 0 || checked)
-                rc_value_set_string(rc_object_set(out, name), value ? value : "");
-        }
-    }
-    rc_node_kind kind = rc_node_get_kind(n);
-    if (kind != RC_NODE_ELEMENT && kind != RC_NODE_COMPONENT) return;
-    for (size_t i = 0; i < rc_node_count_children(n); i++) gather(out, rc_node_get_child(n, i));
-}
-
 /* The nearest of chain[0..depth) (from the end) that is a <tag>. */
 static rc_node *nearest(rc_node **chain, size_t depth, const char *tag) {
     while (depth > 0)
@@ -86,7 +62,7 @@ static int submit_form(rc_test *t, rc_node *form, va_list *pairs) {
     rc_value *o = event_args(&args, "submit", form);
     rc_value *fields = rc_object_set(o, "elements");
     rc_value_set_object(fields);
-    gather(fields, form);
+    rc_form_fields(fields, form);
     for (const char *name; pairs && (name = va_arg(*pairs, const char *)) != NULL;)
         rc_value_set_string(rc_object_set(fields, name), va_arg(*pairs, const char *));
     return send_to(t, h, &args);

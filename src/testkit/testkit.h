@@ -7,6 +7,7 @@
  *
  *   select.c   selectors: parsing and matching one element
  *   query.c    walks of the rendered tree: find, count, text, ancestors
+ *   form.c     a form's named fields, as the client sends them with a submit
  *   clock.c    the fake timer host (rc_test_advance)
  *   drive.c    flushing, reporting failures, dispatching or holding events
  *   events.c   click, input, check, submit, fire, navigate
@@ -65,6 +66,12 @@ size_t rc_query_ancestors(const rc_layout *l, const rc_node *n, rc_node **chain,
 void rc_query_text(const rc_node *n, rc_buf *out);
 /* The innermost element whose text content is text, first in document order. */
 rc_node *rc_query_by_text(const rc_layout *l, const char *text);
+
+/* ---- form.c ----------------------------------------------------------- */
+
+/* Sets in object `out` the named fields of `form` (an element) as
+ * client/src/serialize.ts's formFields sends them. */
+void rc_form_fields(rc_value *out, const rc_node *form);
 
 /* ---- clock.c ---------------------------------------------------------- */
 

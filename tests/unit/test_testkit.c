@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "reactc_test.h"
+#include "wire/json_writer.h"
 
 /* ---- the oracle: elements by a predicate, through reactc_layout.h ------- */
 
@@ -406,8 +407,74 @@ static void mounting_at_a_url(void **state) {
     assert_null(rc_test_new_at(&page_component, NULL, 0, "no-slash"));
 }
 
+/* Every field kind of a submit, as client/src/serialize.ts's formFields
+ * sends it (written out by hand from its rules, which e2e.forms checks in
+ * Chromium): a lone checkbox a boolean, shared ones the checked values, a
+ * radio group with none checked null, a select without a value its
+ * selected option (an option's value is its text when it has no value
+ * attribute), a multiple select its selected options through optgroups,
+ * a textarea its value; the file input and the button left out. */
+static char form_json[512];
+static void form_sent(rc_event *ev, void *user) {
+    (void)user;
+    rc_buf b;
+    rc_buf_init(&b);
+    rc_jw_value(&b, rc_event_get_field(ev, "elements"));
+    snprintf(form_json, sizeof form_json, "%.*s", (int)b.len, b.data);
+    rc_buf_free(&b);
+}
+
+static void field_kinds(rc_ctx *ctx, const void *props) {
+    (void)props;
+    RC_EL(ctx, "form", .id = "f", .on = RC_ON("submit", form_sent, NULL)) {
+        RC_EL(ctx, "input", .type = "checkbox") {
+            rc_attr(ctx, "name", "lone");
+            rc_attr(ctx, "checked", "");
+        }
+        const char *langs[] = {"c", "go", "rust"};
+        for (int i = 0; i < 3; i++)
+            RC_EL(ctx, "input", .key = langs[i], .type = "checkbox", .value = langs[i]) {
+                rc_attr(ctx, "name", "langs");
+                if (i != 1) rc_attr(ctx, "checked", "");
+            }
+        RC_EL(ctx, "input", .type = "radio", .value = "a") { rc_attr(ctx, "name", "pick"); }
+        RC_EL(ctx, "input", .type = "radio", .value = "b") { rc_attr(ctx, "name", "pick"); }
+        RC_EL(ctx, "select") {
+            rc_attr(ctx, "name", "one");
+            RC_EL(ctx, "option") { rc_text(ctx, "first"); }
+            RC_EL(ctx, "option", .value = "2") { rc_attr(ctx, "selected", ""); }
+        }
+        RC_EL(ctx, "select") {
+            rc_attr(ctx, "name", "many");
+            rc_attr(ctx, "multiple", "");
+            RC_EL(ctx, "optgroup") {
+                RC_EL(ctx, "option", .value = "x") { rc_attr(ctx, "selected", ""); }
+                RC_EL(ctx, "option", .value = "y") {}
+            }
+            RC_EL(ctx, "option") {
+                rc_attr(ctx, "selected", "");
+                rc_text(ctx, "z");
+            }
+        }
+        RC_EL(ctx, "textarea", .value = "notes") { rc_attr(ctx, "name", "text"); }
+        RC_EL(ctx, "input", .type = "file") { rc_attr(ctx, "name", "upload"); }
+        RC_EL(ctx, "button", .id = "go", .type = "submit") { rc_attr(ctx, "name", "go"); }
+    }
+}
+RC_COMPONENT(field_kinds);
+
+static void a_submit_carries_every_field_kind(void **state) {
+    (void)state;
+    rc_test *t = rc_test_new(&field_kinds_component, NULL, 0);
+    assert_int_equal(rc_test_click(t, rc_test_find(t, "#go")), 0);
+    assert_string_equal(form_json, "{\"lone\":true,\"langs\":[\"c\",\"rust\"],\"pick\":null,"
+                                   "\"one\":\"2\",\"many\":[\"x\",\"z\"],\"text\":\"notes\"}");
+    rc_test_free(t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_submit_carries_every_field_kind),
         cmocka_unit_test_setup_teardown(queries_match_a_walk_of_the_tree, setup, done),
         cmocka_unit_test_setup_teardown(texts_and_attributes, setup, done),
         cmocka_unit_test_setup_teardown(a_malformed_selector_is_reported, setup, done),
