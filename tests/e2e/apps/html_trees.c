@@ -112,10 +112,10 @@ static void pool_free(void) {
 /* Texts: escapes, CR, leading newlines, comment-like and tag-like text,
  * non-ASCII, whitespace only. */
 static const char *const TEXTS[] = {
-    "a",      "hello world", "",          " ",          "x y",    "<b>&amp;\"'</b>",
-    "\nlead", "\n\nlead2",   "\n",        "a\r\nb\rc",  "\r",     "\xc3\xa9\xe6\x97\xa5\xf0\x9f\x98\x80",
-    "&",      "<!--",        "-->",       "</p>",       "]]>",    "\t tab",
-    "&lt;",   "a&b;c",       "<!---->",   "<!--,-->",   "0",      "trailing\n"};
+    "a",      "hello world", "",        " ",         "x y", "<b>&amp;\"'</b>",
+    "\nlead", "\n\nlead2",   "\n",      "a\r\nb\rc", "\r",  "\xc3\xa9\xe6\x97\xa5\xf0\x9f\x98\x80",
+    "&",      "<!--",        "-->",     "</p>",      "]]>", "\t tab",
+    "&lt;",   "a&b;c",       "<!---->", "<!--,-->",  "0",   "trailing\n"};
 /* Text that a table, row section or row takes where it stands. */
 static const char *const TABLE_TEXTS[] = {"", " ", "\n", "\t", " \n "};
 /* Raw text (<style>) the parser reads back as it is: no "</", no CR. */
@@ -135,15 +135,21 @@ static const char *const VALUES[] = {"",
                                      "true",
                                      "'single'",
                                      "a\nb"};
-static const char *const HREFS[] = {"/rel",          "https://example.org/?a=1&b=2", "mailto:a@b",
-                                    "javascript:x",  " JAVAscript:alert(1)",         "java\tscript:x",
-                                    "data:text/html,<b>", "#frag",                   "?q=\"1\""};
+static const char *const HREFS[] = {"/rel",
+                                    "https://example.org/?a=1&b=2",
+                                    "mailto:a@b",
+                                    "javascript:x",
+                                    " JAVAscript:alert(1)",
+                                    "java\tscript:x",
+                                    "data:text/html,<b>",
+                                    "#frag",
+                                    "?q=\"1\""};
 /* Attribute names any element may take. Names a parser or setAttribute
  * would not take are in BAD_NAMES (exact mode only when the client agrees,
  * see pick_attrs). */
-static const char *const NAMES[] = {"id",    "className", "title",   "data-x", "lang",
-                                    "DATA-Up", "aria-label", "onclick", "onMouseOver", "hidden",
-                                    "style", "class"};
+static const char *const NAMES[] = {"id",          "className", "title",      "data-x",
+                                    "lang",        "DATA-Up",   "aria-label", "onclick",
+                                    "onMouseOver", "hidden",    "style",      "class"};
 static const char *const BAD_NAMES[] = {"bad name", "a\"b", "x=y", "a/b", "a>b", "a<b", "a'b"};
 
 /* What an element's children may be: the parser's view of where they stand. */
@@ -290,8 +296,10 @@ static gnode *html_element(gctx c, bool phrasing) {
         if (c.in_a) return element("b", flow, 3, false);
         flow.in_a = true;
         return element("a", flow, 3, false);
-    case 2: return element(PICK(((const char *const[]){"b", "em", "code", "label"})), flow, 3, false);
-    case 3: return element(PICK(((const char *const[]){"br", "img", "input", "wbr"})), flow, 0, false);
+    case 2:
+        return element(PICK(((const char *const[]){"b", "em", "code", "label"})), flow, 3, false);
+    case 3:
+        return element(PICK(((const char *const[]){"br", "img", "input", "wbr"})), flow, 0, false);
     case 4: return rcdata("textarea");
     case 5: return style_el(false);
     case 6: {
@@ -312,8 +320,11 @@ static gnode *html_element(gctx c, bool phrasing) {
     case 13: return element("p", in(c, C_PHRASING), 4, false);
     case 14: return element(PICK(((const char *const[]){"ul", "ol"})), in(c, C_LIST), 4, false);
     case 15: return element("table", in(c, C_TABLE), 4, false);
-    case 16: return element(PICK(((const char *const[]){"pre", "listing"})), in(c, C_FLOW), 3, false);
-    case 17: return element(PICK(((const char *const[]){"section", "blockquote"})), in(c, C_FLOW), 3, false);
+    case 16:
+        return element(PICK(((const char *const[]){"pre", "listing"})), in(c, C_FLOW), 3, false);
+    case 17:
+        return element(PICK(((const char *const[]){"section", "blockquote"})), in(c, C_FLOW), 3,
+                       false);
     case 19: /* a heading in a heading would close it: phrasing only */
         return element(PICK(((const char *const[]){"h2", "h3"})), in(c, C_PHRASING), 3, false);
     case 18: return element("hr", flow, 0, false);
@@ -353,7 +364,10 @@ static gnode *gen_node(gctx c, const glist *siblings) {
         switch (rndn(8)) {
         case 0: n = element("caption", cell(c), leaf ? 0 : 2, false); break;
         case 1: n = element("colgroup", in(c, C_COLGROUP), 2, false); break;
-        case 2: n = element(PICK(((const char *const[]){"tbody", "thead", "tfoot"})), in(c, C_SECTION), leaf ? 0 : 3, false); break;
+        case 2:
+            n = element(PICK(((const char *const[]){"tbody", "thead", "tfoot"})), in(c, C_SECTION),
+                        leaf ? 0 : 3, false);
+            break;
         default: n = element("tr", in(c, C_ROW), leaf ? 0 : 3, false);
         }
         break;
@@ -372,7 +386,8 @@ static gnode *gen_node(gctx c, const glist *siblings) {
     case C_SELECT:
     case C_OPTGROUP:
         if (chance(10)) return text_node("");
-        if (c.kind == C_SELECT && chance(15) && !leaf) n = element("optgroup", in(c, C_OPTGROUP), 3, false);
+        if (c.kind == C_SELECT && chance(15) && !leaf)
+            n = element("optgroup", in(c, C_OPTGROUP), 3, false);
         else n = element("option", in(c, C_OPTION), 2, false);
         break;
     case C_OPTION: return text_node(PICK(TEXTS));
@@ -397,7 +412,9 @@ static gnode *gen_node(gctx c, const glist *siblings) {
         switch (rndn(4)) {
         case 0: n = element("mrow", in(c, C_MATH), 3, true); break;
         case 1: n = element("mfrac", in(c, C_MATH), 2, true); break;
-        default: n = element(PICK(((const char *const[]){"mi", "mn", "mo"})), in(c, C_MATHTEXT), 2, true);
+        default:
+            n = element(PICK(((const char *const[]){"mi", "mn", "mo"})), in(c, C_MATHTEXT), 2,
+                        true);
         }
         break;
     case C_MATHTEXT: return text_node(PICK(TEXTS));
@@ -417,7 +434,9 @@ static gnode *loose_node(gctx c) {
         return n;
     }
     case 2: return element("script", c, 0, false);
-    case 3: return element(PICK(((const char *const[]){"template", "body", "image", "plaintext"})), in(c, C_FLOW), 2, false);
+    case 3:
+        return element(PICK(((const char *const[]){"template", "body", "image", "plaintext"})),
+                       in(c, C_FLOW), 2, false);
     case 4: return text_node("text in a table?");
     default: {
         gnode *n = style_el(false);
