@@ -233,8 +233,9 @@ static void pick_attrs(gnode *n, bool foreign) {
     for (int i = 0; i < count; i++) {
         const char *name = PICK(NAMES);
         /* On SVG and MathML elements a parser lowercases names it does not
-         * know (DATA-Up), setAttribute keeps them: not generated there. */
-        if (foreign && strcmp(name, "DATA-Up") == 0) continue;
+         * know (DATA-Up), setAttribute keeps them: the first tree repairs
+         * the attribute (loose trees only). */
+        if (foreign && !g.loose && strcmp(name, "DATA-Up") == 0) continue;
         add_attr(n, name, PICK(VALUES));
     }
     if (g.loose && chance(10)) add_attr(n, PICK(BAD_NAMES), "v");
