@@ -287,6 +287,34 @@ static gnode *style_el(bool foreign) {
     return n;
 }
 
+/* A select's value that one of its options has (the HTML can say only
+ * those: src/wire/html.c marks that option selected): an option's value
+ * attribute, or its text. */
+static const char *option_value(const gnode *o) {
+    static const char *const PLAIN[] = {"a", "hello world", "x y", "0", "&", "-->"};
+    for (int a = 0; a < o->nattrs; a++)
+        if (strcmp(o->an[a], "value") == 0) return o->av[a];
+    if (o->kids.n != 1 || o->kids.v[0]->kind != G_TEXT) return NULL;
+    const char *t = o->kids.v[0]->text;
+    for (size_t p = 0; p < sizeof PLAIN / sizeof *PLAIN; p++)
+        if (strcmp(t, PLAIN[p]) == 0) return PLAIN[p];
+    /* white space round a text: the value is the text stripped */
+    if (strcmp(t, "\t tab") == 0) return "tab";
+    if (strcmp(t, "\n\nlead2") == 0) return "lead2";
+    return NULL;
+}
+
+static void pick_select_value(gnode *s) {
+    for (size_t i = 0; i < s->kids.n; i++) {
+        const gnode *o = s->kids.v[rndn(s->kids.n)];
+        const char *v = o->kind == G_EL && strcmp(o->tag, "option") == 0 ? option_value(o) : NULL;
+        if (v) {
+            add_attr(s, "value", v);
+            return;
+        }
+    }
+}
+
 /* An element that may stand in flow (phrasing false) or phrasing content. */
 static gnode *html_element(gctx c, bool phrasing) {
     gctx flow = in(c, phrasing ? C_PHRASING : C_FLOW);
@@ -306,6 +334,7 @@ static gnode *html_element(gctx c, bool phrasing) {
     case 6: {
         gnode *s = element("select", in(c, C_SELECT), 4, false);
         if (g.loose && chance(30)) add_attr(s, "value", PICK(VALUES));
+        else if (chance(40)) pick_select_value(s);
         return s;
     }
     case 7: return element("svg", in(c, C_SVG), 4, true);
