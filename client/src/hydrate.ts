@@ -58,6 +58,32 @@ function walk(parent: Node): void {
   }
 }
 
+/** Whether the user chose other options of a select than its markup's:
+ * those marked selected (of several, a parser keeps the last, in a select
+ * of one choice), else the first that is not disabled (the HTML standard's
+ * selectedness setting). */
+function chosen(s: HTMLSelectElement): boolean {
+  const opts = Array.from(s.options);
+  if (s.multiple) return opts.some((o) => o.selected !== o.defaultSelected);
+  let def = -1;
+  opts.forEach((o, i) => {
+    if (o.defaultSelected) def = i;
+  });
+  if (def < 0 && s.size <= 1) def = opts.findIndex((o) => !o.disabled);
+  return s.selectedIndex !== def;
+}
+
+/** The value a field shows when nobody typed in it: its markup's, as the
+ * browser reads it (not defaultValue itself: a textarea's CR reads as LF,
+ * an input drops line breaks...), from a fresh element with the same
+ * markup. */
+function untouched(el: HTMLInputElement | HTMLTextAreaElement): string {
+  const fresh = document.createElement(el.localName) as HTMLInputElement | HTMLTextAreaElement;
+  if (el instanceof HTMLTextAreaElement) fresh.textContent = el.defaultValue;
+  else for (const a of Array.from(el.attributes)) fresh.setAttribute(a.name, a.value);
+  return fresh.value;
+}
+
 type Typed = [Field, 'value' | 'checked', string | boolean];
 
 /** The fields whose value the user changed since the page was parsed. */
@@ -68,9 +94,8 @@ function typed(mount: Element): Typed[] {
     if (el instanceof HTMLInputElement && /^(checkbox|radio)$/.test(el.type)) {
       if (el.checked !== el.defaultChecked) out.push([el, 'checked', el.checked]);
     } else if (el instanceof HTMLSelectElement) {
-      const def = Array.from(el.options).findIndex((o) => o.defaultSelected);
-      if (el.selectedIndex !== Math.max(def, el.options.length ? 0 : -1)) out.push([el, 'value', el.value]);
-    } else if (el.value !== el.defaultValue) out.push([el, 'value', el.value]);
+      if (chosen(el)) out.push([el, 'value', el.value]);
+    } else if (el.value !== untouched(el)) out.push([el, 'value', el.value]);
   });
   return out;
 }

@@ -4,7 +4,7 @@ import { setAttrs } from './attrs';
 import { setHandlers } from './events';
 import { ElementModel, Model } from './types';
 
-const HTML = 'http://www.w3.org/1999/xhtml';
+export const HTML = 'http://www.w3.org/1999/xhtml';
 const SVG = 'http://www.w3.org/2000/svg';
 const MATH = 'http://www.w3.org/1998/Math/MathML';
 

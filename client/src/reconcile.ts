@@ -5,7 +5,7 @@
 import { setAttrs } from './attrs';
 import { setHandlers } from './events';
 import { serverUnset } from './inputs';
-import { childNs, create, elementNs, flat, isError, keyOf, keys, move } from './model';
+import { childNs, create, elementNs, flat, HTML, isError, keyOf, keys, move } from './model';
 import { isField, Model } from './types';
 
 const ALIASES: Record<string, string> = { className: 'class', htmlFor: 'for' };
@@ -56,7 +56,11 @@ export function reconcile(cur: Node | null, m: Model, ns: string): Node {
   }
   reconcileChildren(cur, m.children);
   const attrs = m.attributes || {};
-  const wanted = new Set(Object.keys(attrs).map((n) => ALIASES[n] || n));
+  // An HTML element's attribute names are lower case (setAttribute and the
+  // parser make them so): a model's "DATA-Up" is the DOM's "data-up", which
+  // must not be removed here only to be set again below.
+  const lower = cur.namespaceURI === HTML;
+  const wanted = new Set(Object.keys(attrs).map((n) => (lower ? (ALIASES[n] || n).toLowerCase() : ALIASES[n] || n)));
   // Plain removeAttribute: a stale value="" in the markup must not clear what the user typed.
   for (const a of Array.from(cur.attributes)) if (!wanted.has(a.name)) cur.removeAttribute(a.name);
   setAttrs(cur, attrs);

@@ -30,7 +30,9 @@
  * and for; on* names and URL attributes the client refuses are not written
  * (the same verdict, rc_attr_classify); checked and selected "false" are
  * left out (the client sets the property, and a present attribute would
- * check the box); names setAttribute would refuse are left out.
+ * check the box); names setAttribute would refuse are left out. A
+ * select's value, which no parser reads, marks the option that has it
+ * selected instead.
  */
 #include "wire/html.h"
 
@@ -47,6 +49,11 @@ typedef struct writer {
     size_t limit;    /* b->len past which writing stops */
     bool over;       /* the limit was passed */
     bool after_text; /* the last sibling written is a non-empty text */
+    /* Inside a <select> with a value: that value, and whether an option
+     * has been marked selected for it (the first that has it, as
+     * select.value = v picks). */
+    const char *select_value;
+    bool select_hit;
 } writer;
 
 static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c; }
@@ -163,6 +170,60 @@ static bool starts_with_newline(const rc_node *text) {
     return t && len && t[0] == '\n';
 }
 
+static const char *attr_of(const rc_node *n, const char *name) {
+    for (size_t i = 0; i < rc_node_count_attrs(n); i++)
+        if (strcmp(rc_node_get_attr_name(n, i), name) == 0) return rc_node_get_attr_value(n, i);
+    return NULL;
+}
+
+static void append_texts(rc_buf *b, const rc_node *n) {
+    for (size_t i = 0; i < rc_node_count_children(n); i++) {
+        const rc_node *c = rc_node_get_child(n, i);
+        if (rc_node_get_kind(c) == RC_NODE_TEXT) {
+            size_t len;
+            const char *t = rc_node_get_text(c, &len);
+            rc_buf_append(b, t, len);
+        } else if (rc_node_get_kind(c) != RC_NODE_ERROR) append_texts(b, c);
+    }
+}
+
+static bool ascii_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+/* Whether an option's value (its value attribute, else its text with
+ * white space stripped and collapsed, as HTMLOptionElement.value) is v. */
+static bool option_is(const rc_node *n, const char *v) {
+    const char *own = attr_of(n, "value");
+    if (own) return strcmp(own, v) == 0;
+    rc_buf t;
+    rc_buf_init(&t);
+    append_texts(&t, n);
+    size_t o = 0; /* stripped and collapsed in place: o never passes i */
+    bool space = false;
+    for (size_t i = 0; i < t.len; i++) {
+        if (ascii_space(t.data[i])) {
+            space = o > 0;
+            continue;
+        }
+        if (space) t.data[o++] = ' ';
+        space = false;
+        t.data[o++] = t.data[i];
+    }
+    bool same_value = o == strlen(v) && memcmp(t.data ? t.data : "", v, o) == 0;
+    rc_buf_free(&t);
+    return same_value;
+}
+
+/* An option in a select with a value: selected is what the select's value
+ * says, not the option's own attribute (the client sets the select's value
+ * after building its options, which decides). */
+static void write_selected(writer *w, const rc_node *n) {
+    if (w->select_hit || !option_is(n, w->select_value)) return;
+    w->select_hit = true;
+    raw(w, " selected");
+}
+
 static void write_attrs(writer *w, const rc_node *n, ns_kind own) {
     const char *tag = rc_node_get_tag(n), *key = rc_node_get_key(n);
     if (key) {
@@ -177,6 +238,8 @@ static void write_attrs(writer *w, const rc_node *n, ns_kind own) {
         if (!valid_attr(name)) continue;
         size_t len = strlen(value);
         if (rc_attr_classify(name, value, len, NULL, 0) != RC_ATTR_OK) continue;
+        if (own == NS_HTML && w->select_value && same(name, "selected") && same(tag, "option"))
+            continue;
         if (own == NS_HTML && strcmp(value, "false") == 0 &&
             ((same(name, "checked") && same(tag, "input")) ||
              (same(name, "selected") && same(tag, "option"))))
@@ -187,6 +250,7 @@ static void write_attrs(writer *w, const rc_node *n, ns_kind own) {
         escaped(w, value, len, true);
         rc_buf_putc(w->b, '"');
     }
+    if (own == NS_HTML && w->select_value && same(tag, "option")) write_selected(w, n);
 }
 
 static void write_item(writer *w, const rc_node *n, ns_kind ns, bool *tbody);
@@ -238,8 +302,20 @@ static void write_element(writer *w, const rc_node *n, ns_kind ns) {
             rc_node_get_kind(first) == RC_NODE_TEXT && starts_with_newline(first))
             rc_buf_putc(w->b, '\n');
         bool table = own == NS_HTML && same(tag, "table"), tbody = false;
+        /* A select's value is no attribute a parser reads: the option it
+         * picks is marked selected instead. None: the first tree sets it. */
+        const char *outer_value = w->select_value;
+        bool outer_hit = w->select_hit, select = own == NS_HTML && same(tag, "select");
+        if (select) {
+            w->select_value = attr_of(n, "value");
+            w->select_hit = false;
+        }
         w->after_text = false;
         write_children(w, n, inner, table ? &tbody : NULL);
+        if (select) {
+            w->select_value = outer_value;
+            w->select_hit = outer_hit;
+        }
         if (tbody) raw(w, "</tbody>");
     }
     raw(w, "</");

@@ -260,6 +260,51 @@ static void test_tags_a_parser_would_not_build(void **state) {
     expect_html(unwritable, "<div><my-el>ok</my-el></div>");
 }
 
+static void Plain(rc_ctx *ctx, const void *props) {
+    (void)props;
+    rc_text(ctx, "b");
+    rc_text(ctx, "\n c ");
+}
+static RC_COMPONENT(Plain);
+
+static void selects(rc_ctx *ctx) {
+    RC_EL(ctx, "select", .value = "x") {
+        RC_EL(ctx, "option", .value = "w") { rc_attr(ctx, "selected", "true"); }
+        RC_EL(ctx, "optgroup") {
+            RC_EL(ctx, "option", .value = "x") {}
+        }
+        RC_EL(ctx, "option", .value = "x") {}
+    }
+    RC_EL(ctx, "select", .value = "a b c") {
+        RC_EL(ctx, "option") { rc_text(ctx, "a"); }
+        RC_EL(ctx, "option") {
+            rc_text(ctx, " a\t");
+            RC_CHILD(ctx, &Plain_component, NULL, NULL);
+        }
+    }
+    RC_EL(ctx, "select", .value = "none") {
+        RC_EL(ctx, "option") { rc_text(ctx, "none "); }
+    }
+    RC_EL(ctx, "select") {
+        RC_EL(ctx, "option") { rc_attr(ctx, "selected", "true"); }
+    }
+}
+static void test_select_value(void **state) {
+    (void)state;
+    /* A parser ignores a select's value: the first option that has it (its
+     * value attribute, else its text stripped and collapsed, as
+     * HTMLOptionElement.value) is marked selected, as select.value = v
+     * picks, and the options' own selected give way (the client sets the
+     * select's value after its options). */
+    expect_html(selects, "<select value=\"x\"><option value=\"w\"></option>"
+                         "<optgroup><option value=\"x\" selected></option></optgroup>"
+                         "<option value=\"x\"></option></select>"
+                         "<select value=\"a b c\"><option>a</option>"
+                         "<option selected> a\t<!--,-->b<!--,-->\n c </option></select>"
+                         "<select value=\"none\"><option selected>none </option></select>"
+                         "<select><option selected=\"true\"></option></select>");
+}
+
 static void many(rc_ctx *ctx) {
     for (int i = 0; i < 1000; i++)
         RC_EL(ctx, "p") { rc_text(ctx, "0123456789"); }
@@ -294,6 +339,7 @@ int main(void) {
         cmocka_unit_test(test_svg_foreign_content),
         cmocka_unit_test(test_error_element),
         cmocka_unit_test(test_tags_a_parser_would_not_build),
+        cmocka_unit_test(test_select_value),
         cmocka_unit_test(test_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
