@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useBrowser } from './lib/suite.mjs';
 import { gotoApp, MOUNT, text, todoTexts, waitText } from './lib/page.mjs';
-import { startExample } from './lib/server.mjs';
+import { startExample, withExample } from './lib/server.mjs';
 import { onMessages, until } from './lib/wire.mjs';
 
 // A hung test fails with its name instead of stalling until CTest's timeout.
@@ -14,20 +14,7 @@ const TEST_MS = 30000;
 const browser = useBrowser();
 
 
-/**
- * Runs `fn(server)` against a fresh example server, killed when the test
- * ends whatever happens; a failure carries the server's stderr.
- */
-async function withServer(t, name, fn) {
-  const server = await startExample(name);
-  t.after(() => server.kill());
-  try {
-    await fn(server);
-  } catch (e) {
-    e.message += `\n--- ${name} stderr ---\n${server.stderr()}`;
-    throw e;
-  }
-}
+const withServer = (t, name, fn) => withExample(t, name, {}, fn);
 
 /**
  * Records the reactc protocol traffic of a page: the highest event seq

@@ -9,22 +9,13 @@ import { test } from 'node:test';
 import { useBrowser } from './lib/suite.mjs';
 import { gotoApp, MOUNT, text, waitText } from './lib/page.mjs';
 import { buildDir } from './lib/paths.mjs';
-import { startExample, testAppBinary } from './lib/server.mjs';
+import { startExample, testAppBinary, withExample } from './lib/server.mjs';
 import { HANDLED, handledAck, handledToken, until } from './lib/wire.mjs';
 
 const TEST_MS = 30000;
 const browser = useBrowser();
 
-async function withServer(t, name, options, fn) {
-  const server = await startExample(name, options);
-  t.after(() => server.kill());
-  try {
-    await fn(server);
-  } catch (e) {
-    e.message += `\n--- ${name} stderr ---\n${server.stderr()}`;
-    throw e;
-  }
-}
+const withServer = withExample;
 
 /** The mount element's inner HTML in a page's source. */
 function mountHtml(page) {
@@ -319,30 +310,6 @@ test('a fresh tab shows the server-rendered content before the WebSocket opens',
   });
 });
 
-test('text typed before the client took over reaches the server', { timeout: TEST_MS }, async (t) => {
-  await withServer(t, 'todo', {}, async (s) => {
-    const { page } = await browser.openPage(t);
-    page.setDefaultTimeout(10000);
-    await page.addInitScript(HANDLED);
-    // Hold the bundle until the user has typed.
-    let release;
-    const held = new Promise((r) => (release = r));
-    await page.route('**/_reactc/client.js*', async (route) => {
-      await held;
-      await route.fallback();
-    });
-    await page.goto(s.url + '/', { waitUntil: 'commit' });
-    await page.waitForSelector('#new-todo');
-    await page.type('#new-todo', 'typed early');
-    release();
-    await page.waitForSelector(`${MOUNT}.rc-connected`);
-    await handledAck(page, 1); // the typed value went as event 1
-    assert.equal(await page.inputValue('#new-todo'), 'typed early');
-    await page.click('#add');
-    await page.waitForFunction(() => [...document.querySelectorAll('#todos li span.text')].some((e) => e.textContent === 'typed early'));
-  });
-});
-
 /** Opens `url` with the client bundle held until `release()`. */
 async function heldBundle(t, url) {
   const { page } = await browser.openPage(t);
@@ -357,6 +324,22 @@ async function heldBundle(t, url) {
   await page.goto(url, { waitUntil: 'commit' });
   return { page, release };
 }
+
+test('text typed before the client took over reaches the server', { timeout: TEST_MS }, async (t) => {
+  await withServer(t, 'todo', {}, async (s) => {
+    // Hold the bundle until the user has typed.
+    const { page, release } = await heldBundle(t, s.url + '/');
+    await page.waitForSelector('#new-todo');
+    await page.type('#new-todo', 'typed early');
+    release();
+    await page.waitForSelector(`${MOUNT}.rc-connected`);
+    await handledAck(page, 1); // the typed value went as event 1
+    assert.equal(await page.inputValue('#new-todo'), 'typed early');
+    await page.click('#add');
+    await page.waitForFunction(() => [...document.querySelectorAll('#todos li span.text')].some((e) => e.textContent === 'typed early'));
+  });
+});
+
 
 test('clicks and a submit before the client took over are applied once it has', { timeout: TEST_MS }, async (t) => {
   await withServer(t, 'counter', {}, async (s) => {

@@ -212,3 +212,19 @@ export async function startExample(name, options = {}) {
     }
   }
 }
+
+/**
+ * Runs `fn(server)` against a fresh example server (startExample's
+ * options), killed when the test ends whatever happens; a failure carries
+ * the server's stderr.
+ */
+export async function withExample(t, name, options, fn) {
+  const server = await startExample(name, options);
+  t.after(() => server.kill());
+  try {
+    await fn(server);
+  } catch (e) {
+    e.message += `\n--- ${name} stderr ---\n${server.stderr()}`;
+    throw e;
+  }
+}
