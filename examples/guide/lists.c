@@ -8,22 +8,37 @@
 #include <reactc.h>
 
 /* guide:model */
-/* The list: an object {id: name} in one state slot of the root, plus the
- * next id. Ids are never reused, so a key always means the same row. */
-static void add_row(rc_value *rows, void *next) {
-    char key[24], name[32];
-    int64_t id = rc_state_get_int(next);
-    snprintf(key, sizeof key, "%lld", (long long)id);
-    snprintf(name, sizeof name, "sensor %lld", (long long)id);
-    rc_value_set_string(rc_object_set(rows, key), name);
+/* The list: an array of row ids in one state slot of the root, in the
+ * order shown, plus the next id. Ids are never reused, so a key always
+ * means the same row. */
+static void add_row(rc_value *ids, void *next) {
+    rc_value_set_int(rc_array_push(ids), rc_state_get_int(next));
 }
 
-static void drop_row(rc_value *rows, void *key) { rc_object_remove(rows, key); }
+static size_t find_row(const rc_value *ids, int64_t id) {
+    size_t i = 0;
+    while (i < rc_array_count(ids) && rc_value_get_int(rc_array_get(ids, i), 0) != id) i++;
+    return i; /* the count when it is not there */
+}
+
+static void drop_row(rc_value *ids, void *id) {
+    size_t i = find_row(ids, *(int64_t *)id);
+    if (i < rc_array_count(ids)) rc_array_remove(ids, i);
+}
+
+static void raise_row(rc_value *ids, void *id) {
+    size_t i = find_row(ids, *(int64_t *)id);
+    for (; i > 0 && i < rc_array_count(ids); i--) { /* swap it up to the top */
+        int64_t above = rc_value_get_int(rc_array_get(ids, i - 1), 0);
+        rc_value_set_int(rc_array_get(ids, i - 1), *(int64_t *)id);
+        rc_value_set_int(rc_array_get(ids, i), above);
+    }
+}
 /* end guide:model */
 
 /* guide:row */
 typedef struct row_props {
-    const char *name; /* the parent's string, valid for this render */
+    int64_t id;
 } row_props;
 
 static void bump(rc_event *ev, void *hits) {
@@ -36,73 +51,57 @@ static void row(rc_ctx *ctx, const void *props) {
     /* this row's own state: its address holds the row's key, so it follows
      * the row when rows above it come and go (and through a resume) */
     rc_state *hits = rc_use_int(ctx, "hits", 0);
-    RC_EL(ctx, "span", .class_ = "name") rc_text(ctx, p->name);
+    RC_EL(ctx, "span", .class_ = "name") rc_textf(ctx, "sensor %lld", (long long)p->id);
     RC_EL(ctx, "button", .class_ = "hit", .on = RC_ON("click", bump, hits)) {
         rc_textf(ctx, "hits: %lld", (long long)rc_state_get_int(hits));
     }
 }
-/* Props hold a pointer: compare what it points to, not the address. */
-static bool row_props_equal(const void *a, const void *b, size_t size) {
-    (void)size;
-    return strcmp(((const row_props *)a)->name, ((const row_props *)b)->name) == 0;
-}
-static const rc_component row_component = {"row", row, row_props_equal, 0};
+RC_COMPONENT(row);
 /* end guide:row */
 
 /* guide:handlers */
 typedef struct list_state {
-    rc_state *rows, *next;
+    rc_state *ids, *next;
 } list_state;
 
 static void on_add(rc_event *ev, void *user) {
     (void)ev;
     list_state *s = user;
-    rc_state_update(s->rows, add_row, s->next);
+    rc_state_update(s->ids, add_row, s->next);
     rc_state_set_int(s->next, rc_state_get_int(s->next) + 1);
 }
 
 static void on_remove(rc_event *ev, void *user) {
     list_state *s = user;
     /* one function for every row: the row's key was bound to its handler */
-    rc_state_update(s->rows, drop_row, (void *)rc_event_get_bound_key(ev));
+    int64_t id = strtoll(rc_event_get_bound_key(ev), NULL, 10);
+    rc_state_update(s->ids, drop_row, &id);
 }
 
-static void on_move_top(rc_event *ev, void *user) {
+static void on_raise(rc_event *ev, void *user) {
     list_state *s = user;
     int64_t id = rc_event_get_bound_int(ev); /* the same, bound as a number */
-    char key[24];
-    snprintf(key, sizeof key, "%lld", (long long)id);
-    const rc_value *rows = rc_state_get_value(s->rows);
-    rc_value top = {0}; /* the same rows, this one first (objects keep their order) */
-    rc_value_set_object(&top);
-    rc_value_copy(rc_object_set(&top, key), rc_object_get(rows, key));
-    for (size_t i = 0; i < rc_object_count(rows); i++) {
-        const rc_member *m = &rows->as.obj.items[i];
-        if (strcmp(m->key, key) != 0) rc_value_copy(rc_object_set(&top, m->key), &m->value);
-    }
-    rc_state_set_value(s->rows, &top); /* copied */
-    rc_value_free(&top);
+    rc_state_update(s->ids, raise_row, &id);
 }
 /* end guide:handlers */
 
 /* guide:list */
 static void list(rc_ctx *ctx, const void *props) {
     (void)props;
-    rc_value empty = {.kind = RC_OBJECT};
-    list_state *s = rc_use_ref(ctx, sizeof *s);
-    s->rows = rc_use_value(ctx, "rows", &empty);
+    rc_value empty = {.kind = RC_ARRAY};
+    list_state *s = rc_use_ref(ctx, sizeof *s); /* what the handlers need */
+    s->ids = rc_use_value(ctx, "ids", &empty);
     s->next = rc_use_int(ctx, "next", 1);
-    const rc_value *rows = rc_state_get_value(s->rows);
+    const rc_value *ids = rc_state_get_value(s->ids);
     RC_EL(ctx, "button", .id = "add", .on = RC_ON("click", on_add, s)) rc_text(ctx, "Add a row");
     RC_EL(ctx, "ul", .id = "rows") {
-        for (size_t i = 0; i < rc_object_count(rows); i++) {
-            const char *key = rows->as.obj.items[i].key;
-            long long id = strtoll(key, NULL, 10);
+        for (size_t i = 0; i < rc_array_count(ids); i++) {
+            int64_t id = rc_value_get_int(rc_array_get(ids, i), 0);
+            char key[24];
+            snprintf(key, sizeof key, "%lld", (long long)id);
             RC_EL(ctx, "li", .key = key) { /* the element's key: its identity */
-                row_props rp = {rc_value_get_string(rc_object_get(rows, key), "")};
-                RC_CHILD(ctx, &row_component, key, &rp); /* the component's key */
-                RC_EL(ctx, "button", .class_ = "top",
-                      .on = RC_ON_INT("click", on_move_top, s, id)) {
+                RC_CHILD(ctx, &row_component, key, &(row_props){id}); /* the component's key */
+                RC_EL(ctx, "button", .class_ = "top", .on = RC_ON_INT("click", on_raise, s, id)) {
                     rc_text(ctx, "to top");
                 }
                 RC_EL(ctx, "button", .class_ = "remove",
