@@ -183,9 +183,15 @@ RC_COMPONENT(ratio);
 /* end guide:fail */
 
 /* guide:app */
+static void flip(rc_event *ev, void *flag) {
+    (void)ev;
+    rc_state_set_bool(flag, !rc_state_get_bool(flag));
+}
+
 static void app(rc_ctx *ctx, const void *props) {
     (void)props;
     rc_state *red = rc_use_bool(ctx, "red", false);
+    RC_EL(ctx, "button", .id = "theme", .on = RC_ON("click", flip, red)) rc_text(ctx, "Theme");
     RC_PROVIDE(ctx, &theme_context, &(theme){rc_state_get_bool(red) ? "red" : "black"}) {
         RC_CHILD(ctx, &title_component, NULL, &(int){0});
     }
