@@ -18,6 +18,23 @@ typedef struct prefs {
  * bump the version when the meaning of the bytes changes. */
 static const rc_struct_type prefs_type = {"prefs", sizeof(prefs), 1};
 
+static void on_type(rc_event *ev, void *draft) {
+    rc_state_set_string(draft, rc_event_get_value(ev));
+}
+
+static void on_dark(rc_event *ev, void *p) {
+    (void)ev;
+    prefs next = *(const prefs *)rc_state_get_struct(p);
+    next.dark = !next.dark;
+    rc_state_set_struct(p, &next);
+}
+
+static void on_warm(rc_event *ev, void *cache) {
+    (void)ev;
+    rc_value v = {.kind = RC_INT, .as.i = 42}; /* say, a row count from a database */
+    rc_state_set_value(cache, &v);
+}
+
 static void page(rc_ctx *ctx, const void *props) {
     (void)props;
     /* restorable: in the sealed token, back after a restart or on another worker */
@@ -28,6 +45,10 @@ static void page(rc_ctx *ctx, const void *props) {
     rc_state *cache =
         rc_use_state_ex(ctx, "cache", &(rc_value){.kind = RC_NULL}, RC_STATE_SERVER_ONLY);
     const prefs *pr = rc_state_get_struct(p);
+    RC_EL(ctx, "input", .id = "draft-input", .value = rc_state_get_string(draft),
+          .on = RC_ON("change", on_type, draft)) {}
+    RC_EL(ctx, "button", .id = "dark", .on = RC_ON("click", on_dark, p)) rc_text(ctx, "Dark");
+    RC_EL(ctx, "button", .id = "warm", .on = RC_ON("click", on_warm, cache)) rc_text(ctx, "Warm");
     RC_EL(ctx, "p", .id = "draft") rc_textf(ctx, "draft: %s", rc_state_get_string(draft));
     RC_EL(ctx, "p", .id = "prefs")
         rc_textf(ctx, "%d rows%s", pr->page_size, pr->dark ? ", dark" : "");

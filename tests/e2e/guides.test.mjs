@@ -6,7 +6,11 @@
 //   state back by its address;
 // - svg-and-charts.md: the chart is in the SVG namespace, with viewBox's
 //   case kept, and its line follows the store (the points change while
-//   the page is open, through patches, without a reload).
+//   the page is open, through patches, without a reload);
+// - resume-and-deploy.md: after a kill -9 and a restart, restorable slots
+//   (a string, a struct) come back, a server-only slot starts from its
+//   initial value, and the effect flagged RC_EFFECT_SKIP_ON_RESUME does
+//   not run while the one flagged RC_EFFECT_ONLY_ON_RESUME does.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -15,7 +19,7 @@ import { useBrowser } from './lib/suite.mjs';
 import { gotoApp, realErrors, waitText } from './lib/page.mjs';
 import { buildDir } from './lib/paths.mjs';
 import { startExample } from './lib/server.mjs';
-import { HANDLED } from './lib/wire.mjs';
+import { HANDLED, until } from './lib/wire.mjs';
 
 const TEST_MS = 60000;
 const SECRET = 'hex:' + randomBytes(32).toString('hex');
@@ -109,5 +113,40 @@ test('svg: the sparkline is SVG and follows its store', { timeout: TEST_MS }, as
   }));
   assert.equal(after.same, true);
   assert.ok(after.points >= 3, `a line of ${after.points} points`);
+  assert.deepEqual(realErrors(errors), []);
+});
+
+test('resume: restorable slots come back, server-only ones do not, effects by their flags', { timeout: TEST_MS }, async (t) => {
+  const env = { REACTC_SECRET: SECRET };
+  const servers = [await startExample('resume', { bin: guideApp('resume'), env })];
+  t.after(async () => {
+    for (const s of servers) await s.kill();
+  });
+  const { page, errors } = await browser.openPage(t);
+  await page.addInitScript(HANDLED);
+  await gotoApp(page, servers[0].url, '#draft-input');
+  await page.fill('#draft-input', 'hello');
+  await page.press('#draft-input', 'Tab'); // "change"
+  await waitText(page, '#draft', 'draft: hello');
+  await page.click('#dark');
+  await waitText(page, '#prefs', '20 rows, dark');
+  await page.click('#warm');
+  await waitText(page, '#cache', 'cache warm');
+  assert.equal(await page.textContent('#resumed'), 'fresh');
+  assert.match(servers[0].stderr(), /a new visitor/);
+
+  await tokenHoldsAll(page);
+  await servers[0].kill();
+  servers.push(await startExample('resume', { bin: guideApp('resume'), env, port: servers[0].port }));
+  await page.reload();
+  await gotoApp(page, servers[1].url, '#resumed');
+  assert.deepEqual(
+    await page.evaluate(() => ['#draft', '#prefs', '#cache', '#resumed'].map((s) => document.querySelector(s).textContent)),
+    ['draft: hello', '20 rows, dark', 'cache cold', 'resumed'],
+  );
+  // Both effects run after the same commit: once the resume-only one has
+  // written its line, the other one would have written its own.
+  await until(() => /a session came back from its token/.test(servers[1].stderr()), 'the resume-only effect');
+  assert.doesNotMatch(servers[1].stderr(), /a new visitor/);
   assert.deepEqual(realErrors(errors), []);
 });
