@@ -7,6 +7,8 @@
 // - svg-and-charts.md: the chart is in the SVG namespace, with viewBox's
 //   case kept, and its line follows the store (the points change while
 //   the page is open, through patches, without a reload);
+// - background-work.md: a component's interval and timeout fire, a
+//   thread's publishes and rc_app_post callbacks reach the page;
 // - resume-and-deploy.md: after a kill -9 and a restart, restorable slots
 //   (a string, a struct) come back, a server-only slot starts from its
 //   initial value, and the effect flagged RC_EFFECT_SKIP_ON_RESUME does
@@ -128,10 +130,12 @@ test('resume: restorable slots come back, server-only ones do not, effects by th
   await page.fill('#draft-input', 'hello');
   await page.press('#draft-input', 'Tab'); // "change"
   await waitText(page, '#draft', 'draft: hello');
-  await page.click('#dark');
-  await waitText(page, '#prefs', '20 rows, dark');
   await page.click('#warm');
   await waitText(page, '#cache', 'cache warm');
+  // Last, a restorable change: a server-only one alone seals no new token,
+  // so the token barrier below waits for one holding this event.
+  await page.click('#dark');
+  await waitText(page, '#prefs', '20 rows, dark');
   assert.equal(await page.textContent('#resumed'), 'fresh');
   assert.match(servers[0].stderr(), /a new visitor/);
 
@@ -148,5 +152,19 @@ test('resume: restorable slots come back, server-only ones do not, effects by th
   // written its line, the other one would have written its own.
   await until(() => /a session came back from its token/.test(servers[1].stderr()), 'the resume-only effect');
   assert.doesNotMatch(servers[1].stderr(), /a new visitor/);
+  assert.deepEqual(realErrors(errors), []);
+});
+
+test('background: timers, a publishing thread and rc_app_post reach the page', { timeout: TEST_MS }, async (t) => {
+  const server = await startExample('background', { bin: guideApp('background') });
+  t.after(() => server.kill());
+  const { page, errors } = await browser.openPage(t);
+  await gotoApp(page, server.url, '#temperature');
+  const first = await page.textContent('#temperature');
+  await page.waitForFunction((f) => document.querySelector('#temperature').textContent !== f, first, { timeout: 10000 });
+  await waitText(page, '#seconds', '2 s on this page');
+  await page.waitForFunction(() => /^[1-9]\d* alarms$/.test(document.querySelector('#alarms').textContent), null, { timeout: 10000 });
+  await page.waitForSelector('#welcome', { state: 'detached', timeout: 10000 });
+  assert.match(server.stderr(), /alarms: subscribed/);
   assert.deepEqual(realErrors(errors), []);
 });
