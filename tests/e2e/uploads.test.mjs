@@ -1,0 +1,185 @@
+// Uploads and downloads (docs/guide/uploads.md) on examples/device_files.c:
+// a 50 MB upload from Chromium with progress seen by the page and by the
+// server (its re-renders), the server's RSS bounded while it streams,
+// another tab's clicks acknowledged during it; an over-limit upload refused
+// unread (413), a foreign Origin (403) and a missing or unknown token (404);
+// an aborted upload tells the app and frees the input for the next; a
+// download with the right bytes and headers.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { httpRequest } from './lib/http.mjs';
+import { gotoApp, waitText } from './lib/page.mjs';
+import { startExample } from './lib/server.mjs';
+import { useBrowser } from './lib/suite.mjs';
+
+const browser = useBrowser();
+const SIZE = 50 * 1024 * 1024;
+
+/** A file of SIZE bytes (a pattern no run of zeroes compresses away) and the sum of its bytes. */
+function bigFile(dir) {
+  const buf = Buffer.alloc(SIZE);
+  let x = 12345;
+  for (let i = 0; i < SIZE; i += 4) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    buf.writeUInt32LE(x, i);
+  }
+  let sum = 0;
+  for (let i = 0; i < SIZE; i++) sum += buf[i];
+  const path = join(dir, 'firmware.bin');
+  writeFileSync(path, buf);
+  return { path, sum };
+}
+
+const rssKb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+
+/** Starts the XHR of the chosen file in the page; progress and the end go to window.__up. */
+function startUpload(page, { abortAfter = 0 } = {}) {
+  return page.evaluate((abortAt) => {
+    const input = document.querySelector('#firmware');
+    const f = input.files[0];
+    const up = (window.__up = { progress: [], done: null });
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `${input.dataset.reactcUpload}&name=${encodeURIComponent(f.name)}`);
+    xhr.upload.onprogress = (e) => {
+      up.progress.push(e.loaded);
+      if (abortAt && e.loaded >= abortAt) xhr.abort();
+    };
+    xhr.onload = () => { up.done = { status: xhr.status, text: xhr.responseText }; };
+    xhr.onabort = () => { up.done = { status: 'abort' }; };
+    xhr.onerror = () => { up.done = { status: 'error' }; };
+    xhr.send(f);
+  }, abortAfter);
+}
+
+/** A raw request's first response line (the server may close before the body). */
+function rawStatus(port, head) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1', () => sock.write(head));
+    let got = '';
+    sock.on('data', (c) => {
+      got += c.toString('latin1');
+      if (got.includes('\r\n')) { sock.destroy(); resolve(got.split('\r\n')[0]); }
+    });
+    sock.on('error', reject);
+    sock.on('close', () => resolve(got.split('\r\n')[0]));
+  });
+}
+
+async function openDevice(t, server) {
+  const { page } = await browser.openPage(t);
+  await gotoApp(page, server.url, '#firmware[data-reactc-upload]');
+  return page;
+}
+
+test('a 50 MB upload streams with progress, bounded memory, other sessions unaffected', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'reactc-upload-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { path, sum } = bigFile(dir);
+  const server = await startExample('device_files');
+  t.after(() => server.kill());
+  const a = await openDevice(t, server);
+  const b = await openDevice(t, server);
+  // Every value the server rendered into #received, seen by the page.
+  await a.evaluate(() => {
+    window.__received = [];
+    const el = document.querySelector('#received');
+    new MutationObserver(() => window.__received.push(Number(el.textContent)))
+      .observe(el, { childList: true, characterData: true, subtree: true });
+  });
+  await a.setInputFiles('#firmware', path);
+  const start = rssKb(server.proc.pid);
+  let peak = start;
+  const sampler = setInterval(() => { peak = Math.max(peak, rssKb(server.proc.pid)); }, 5);
+  // The upload's pace held to ~25 MB/s by Chromium's own throttling, so
+  // that it lasts long enough (~2 s) for the other tab's clicks to fall
+  // inside it on any machine; unthrottled it takes ~0.2-0.3 s here.
+  const cdp = await a.context().newCDPSession(a);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions',
+    { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 25 * 1024 * 1024 });
+  const t0 = Date.now();
+  await startUpload(a);
+  // Clicks in the other tab, each acknowledged (its count shown), while
+  // the upload is still running.
+  let during = 0;
+  for (let i = 1; i <= 200; i++) {
+    await b.click('#increment');
+    await waitText(b, '#count', String(i));
+    if (await a.evaluate(() => window.__up.done)) break;
+    during++;
+  }
+  await a.waitForFunction(() => window.__up.done, null, { timeout: 120000 });
+  clearInterval(sampler);
+  peak = Math.max(peak, rssKb(server.proc.pid));
+  const up = await a.evaluate(() => window.__up);
+  t.diagnostic(`upload ${Date.now() - t0} ms, RSS +${peak - start} KB at peak, ${during} clicks acknowledged during it`);
+  assert.equal(up.done.status, 200, up.done.text);
+  await waitText(a, '#status', `done ${SIZE} bytes, sum ${sum}`);
+  assert.ok(during >= 1, 'a click in another tab was acknowledged during the upload');
+  assert.ok(up.progress.length >= 2, `the page saw progress events: ${up.progress.length}`);
+  const received = await a.evaluate(() => window.__received);
+  assert.ok(received.some((v) => v > 0 && v < SIZE), `the server rendered progress: ${received.slice(0, 5)}`);
+  assert.equal(received.at(-1), SIZE);
+  assert.ok(peak - start < 20 * 1024, `RSS grew ${peak - start} KB during a ${SIZE >> 20} MB upload`);
+});
+
+test('refusals: over the limit (413 unread), foreign Origin (403), no or unknown token (404)', async (t) => {
+  const server = await startExample('device_files');
+  t.after(() => server.kill());
+  const page = await openDevice(t, server);
+  const url = await page.$eval('#firmware', (e) => e.dataset.reactcUpload);
+  const post = (path, headers) =>
+    rawStatus(server.port, `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n${headers}\r\n`);
+  const origin = `Origin: http://127.0.0.1:${server.port}\r\n`;
+  assert.match(await post(url, `${origin}Content-Length: ${(64 << 20) + 1}\r\n`), / 413 /);
+  assert.match(await post(url, `Origin: http://evil.example\r\nContent-Length: 1\r\n`), / 403 /);
+  assert.match(await post('/_reactc/upload', `${origin}Content-Length: 1\r\n`), / 404 /);
+  assert.match(await post(`/_reactc/upload?t=${'0'.repeat(32)}`, `${origin}Content-Length: 1\r\n`), / 404 /);
+  // A download's token is no upload's.
+  const down = await page.$eval('#backup', (e) => e.getAttribute('href'));
+  assert.match(await post(down.replace('download', 'upload'), `${origin}Content-Length: 1\r\n`), / 404 /);
+  // The right one still works afterwards (nothing was left busy).
+  assert.match(await post(url, `${origin}Content-Length: 3\r\n\r\nabc`), / 200 /);
+  await waitText(page, '#status', 'done 3 bytes, sum 294');
+});
+
+test('an aborted upload tells the app and frees the input', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'reactc-upload-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { path, sum } = bigFile(dir);
+  const server = await startExample('device_files');
+  t.after(() => server.kill());
+  const page = await openDevice(t, server);
+  await page.setInputFiles('#firmware', path);
+  await startUpload(page, { abortAfter: 1 });
+  await page.waitForFunction(() => window.__up.done?.status === 'abort');
+  await page.waitForFunction(() => /^cancelled after \d+ bytes$/.test(document.querySelector('#status').textContent));
+  await startUpload(page);
+  await page.waitForFunction(() => window.__up.done, null, { timeout: 120000 });
+  assert.equal(await page.evaluate(() => window.__up.done.status), 200);
+  await waitText(page, '#status', `done ${SIZE} bytes, sum ${sum}`);
+});
+
+test('a download: the right bytes and headers', async (t) => {
+  const server = await startExample('device_files');
+  t.after(() => server.kill());
+  const page = await openDevice(t, server);
+  await page.click('#increment');
+  await waitText(page, '#count', '1');
+  const href = await page.$eval('#backup', (e) => e.getAttribute('href'));
+  const res = await httpRequest(server.port, href, { headers: { Host: `127.0.0.1:${server.port}` } });
+  assert.equal(res.status, 200);
+  assert.equal(res.body, '{"device":"demo","clicks":1}\n');
+  assert.equal(res.headers['content-type'], 'application/json');
+  assert.equal(res.headers['content-length'], String(res.body.length));
+  assert.equal(res.headers['content-disposition'],
+    'attachment; filename="device backup.json"; filename*=UTF-8\'\'device%20backup.json');
+  assert.equal(res.headers['cache-control'], 'no-store');
+  const bad = await httpRequest(server.port, `/_reactc/download?t=${'f'.repeat(32)}`,
+    { headers: { Host: `127.0.0.1:${server.port}` } });
+  assert.equal(bad.status, 404);
+});
