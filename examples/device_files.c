@@ -65,10 +65,9 @@ static void device_files(rc_ctx *ctx, const void *props) {
     rc_state *count = rc_use_int(ctx, "count", 0);
     snprintf(fw->backup, sizeof fw->backup, "{\"device\":\"demo\",\"clicks\":%lld}\n",
              (long long)rc_state_get_int(count));
-    const char *up = rc_use_upload(ctx, &(rc_upload_opts){.max_bytes = 64u << 20,
-                                                          .on_chunk = on_chunk,
-                                                          .on_done = on_done,
-                                                          .user = fw});
+    const char *up = rc_use_upload(
+        ctx, &(rc_upload_opts){
+                 .max_bytes = 64u << 20, .on_chunk = on_chunk, .on_done = on_done, .user = fw});
     const char *down = rc_use_download(ctx, &(rc_download_opts){.filename = "device backup.json",
                                                                 .type = "application/json",
                                                                 .size = strlen(fw->backup),

@@ -28,8 +28,8 @@
 #include "util/alloc.h"
 
 #define MAX_OFFERS     4096
-#define MAX_ACTIVE     8       /* uploads at once, per process */
-#define IDLE_S         30      /* an upload that sends nothing for this long is cut */
+#define MAX_ACTIVE     8  /* uploads at once, per process */
+#define IDLE_S         30 /* an upload that sends nothing for this long is cut */
 #define DEFAULT_MAX    (64ull << 20)
 #define DOWNLOAD_CHUNK 16384
 
@@ -133,8 +133,7 @@ const char *rc_use_download(rc_ctx *ctx, const rc_download_opts *opts) {
     if (!o) return url;
     o->down = *opts;
     snprintf(o->filename, sizeof o->filename, "%s", opts->filename ? opts->filename : "");
-    snprintf(o->type, sizeof o->type, "%s",
-             opts->type ? opts->type : "application/octet-stream");
+    snprintf(o->type, sizeof o->type, "%s", opts->type ? opts->type : "application/octet-stream");
     return url;
 }
 
@@ -241,9 +240,15 @@ static int begin_download(rc_server *s, struct lws *wsi, rc_conn *c, bool head) 
     char disp[800];
     if (!rc_xfer_disposition(disp, sizeof disp, o->filename)) return -1;
     unsigned char buf[LWS_PRE + 2048], *p = buf + LWS_PRE, *end = buf + sizeof buf - 1;
-    const char *const h[] = {"content-disposition:", disp, "cache-control:", "no-store",
-                             "x-content-type-options:", "nosniff", "referrer-policy:",
-                             "same-origin", NULL};
+    const char *const h[] = {"content-disposition:",
+                             disp,
+                             "cache-control:",
+                             "no-store",
+                             "x-content-type-options:",
+                             "nosniff",
+                             "referrer-policy:",
+                             "same-origin",
+                             NULL};
     if (lws_add_http_common_headers(wsi, 200, o->type, (lws_filepos_t)o->down.size, &p, end))
         return -1;
     for (const char *const *x = h; *x; x += 2)
@@ -326,7 +331,8 @@ bool rc_xfer_writable(rc_server *s, struct lws *wsi, rc_conn *c, int *rc) {
     if (!x || x->kind != OFFER_DOWNLOAD) return false;
     offer *o = x->o;
     /* The offer went (unmount) or its session did: cut short. */
-    if (!o || strcmp(o->token, x->token) != 0 || !rc_handle_layout(o->handle)) return *rc = -1, true;
+    if (!o || strcmp(o->token, x->token) != 0 || !rc_handle_layout(o->handle))
+        return *rc = -1, true;
     unsigned char buf[LWS_PRE + DOWNLOAD_CHUNK];
     uint64_t left = x->total - x->done;
     size_t want = left > DOWNLOAD_CHUNK ? DOWNLOAD_CHUNK : (size_t)left;

@@ -12,7 +12,8 @@ bool rc_xfer_token_ok(const char *t) {
     if (!t) return false;
     size_t i = 0;
     for (; t[i]; i++)
-        if (i >= RC_XFER_TOKEN_LEN || !((t[i] >= '0' && t[i] <= '9') || (t[i] >= 'a' && t[i] <= 'f')))
+        if (i >= RC_XFER_TOKEN_LEN ||
+            !((t[i] >= '0' && t[i] <= '9') || (t[i] >= 'a' && t[i] <= 'f')))
             return false;
     return i == RC_XFER_TOKEN_LEN;
 }
@@ -26,10 +27,10 @@ static bool attr_char(unsigned char ch) {
 size_t rc_xfer_disposition(char *out, size_t cap, const char *name) {
     if (!name || !*name) name = "download";
     size_t n = 0;
-#define PUT(ch)                        \
-    do {                               \
-        if (n + 1 >= cap) return 0;    \
-        out[n++] = (char)(ch);         \
+#define PUT(ch)                     \
+    do {                            \
+        if (n + 1 >= cap) return 0; \
+        out[n++] = (char)(ch);      \
     } while (0)
     static const char head[] = "attachment; filename=\"";
     for (const char *p = head; *p; p++) PUT(*p);

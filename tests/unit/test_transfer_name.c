@@ -35,7 +35,8 @@ static void disposition_is(const char *name, const char *want) {
 
 static void test_disposition_plain(void **state) {
     (void)state;
-    disposition_is("backup.json", "attachment; filename=\"backup.json\"; filename*=UTF-8''backup.json");
+    disposition_is("backup.json",
+                   "attachment; filename=\"backup.json\"; filename*=UTF-8''backup.json");
     disposition_is(NULL, "attachment; filename=\"download\"; filename*=UTF-8''download");
     disposition_is("", "attachment; filename=\"download\"; filename*=UTF-8''download");
     disposition_is("a b", "attachment; filename=\"a b\"; filename*=UTF-8''a%20b");
@@ -46,8 +47,9 @@ static void test_disposition_escapes(void **state) {
     /* A quote or backslash cannot end or escape the quoted name; a line
      * break cannot start a header of its own. */
     disposition_is("a\"b\\c", "attachment; filename=\"a_b_c\"; filename*=UTF-8''a%22b%5Cc");
-    disposition_is("x\r\nSet-Cookie: y",
-                   "attachment; filename=\"x__Set-Cookie: y\"; filename*=UTF-8''x%0D%0ASet-Cookie%3A%20y");
+    disposition_is(
+        "x\r\nSet-Cookie: y",
+        "attachment; filename=\"x__Set-Cookie: y\"; filename*=UTF-8''x%0D%0ASet-Cookie%3A%20y");
     /* Non-ASCII: '_' in the plain form, UTF-8 percent-encoded in filename*. */
     disposition_is("r\xc3\xa9glages.json",
                    "attachment; filename=\"r__glages.json\"; filename*=UTF-8''r%C3%A9glages.json");
