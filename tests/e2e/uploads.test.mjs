@@ -3,7 +3,7 @@
 // server (its re-renders), the server's RSS bounded while it streams,
 // another tab's clicks acknowledged during it; an over-limit upload refused
 // unread (413), a foreign Origin (403) and a missing or unknown token (404);
-// an aborted upload tells the app and frees the input for the next; a
+// a cancel (the page's reactc:upload-cancel) tells the app and frees the input; a
 // download with the right bytes and headers.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,23 +36,27 @@ function bigFile(dir) {
 
 const rssKb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 
-/** Starts the XHR of the chosen file in the page; progress and the end go to window.__up. */
-function startUpload(page, { abortAfter = 0 } = {}) {
-  return page.evaluate((abortAt) => {
-    const input = document.querySelector('#firmware');
-    const f = input.files[0];
+/**
+ * Records the client's upload events (client/src/upload.ts) into
+ * window.__up: progress (bytes the browser sent) and the end. With
+ * cancelAt, the page cancels the upload once that many bytes went.
+ */
+function recordUpload(page, { cancelAt = 0 } = {}) {
+  return page.evaluate((at) => {
     const up = (window.__up = { progress: [], done: null });
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', `${input.dataset.reactcUpload}&name=${encodeURIComponent(f.name)}`);
-    xhr.upload.onprogress = (e) => {
-      up.progress.push(e.loaded);
-      if (abortAt && e.loaded >= abortAt) xhr.abort();
+    const input = document.querySelector('#firmware');
+    const onProgress = (e) => {
+      up.progress.push(e.detail.loaded);
+      if (at && e.detail.loaded >= at) input.dispatchEvent(new CustomEvent('reactc:upload-cancel', { bubbles: true }));
     };
-    xhr.onload = () => { up.done = { status: xhr.status, text: xhr.responseText }; };
-    xhr.onabort = () => { up.done = { status: 'abort' }; };
-    xhr.onerror = () => { up.done = { status: 'error' }; };
-    xhr.send(f);
-  }, abortAfter);
+    const onDone = (e) => {
+      up.done = e.detail;
+      document.removeEventListener('reactc:upload-progress', onProgress);
+      document.removeEventListener('reactc:upload-done', onDone);
+    };
+    document.addEventListener('reactc:upload-progress', onProgress);
+    document.addEventListener('reactc:upload-done', onDone);
+  }, cancelAt);
 }
 
 /** A raw request's first response line (the server may close before the body). */
@@ -90,7 +94,6 @@ test('a 50 MB upload streams with progress, bounded memory, other sessions unaff
     new MutationObserver(() => window.__received.push(Number(el.textContent)))
       .observe(el, { childList: true, characterData: true, subtree: true });
   });
-  await a.setInputFiles('#firmware', path);
   const start = rssKb(server.proc.pid);
   let peak = start;
   const sampler = setInterval(() => { peak = Math.max(peak, rssKb(server.proc.pid)); }, 5);
@@ -102,7 +105,8 @@ test('a 50 MB upload streams with progress, bounded memory, other sessions unaff
   await cdp.send('Network.emulateNetworkConditions',
     { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 25 * 1024 * 1024 });
   const t0 = Date.now();
-  await startUpload(a);
+  await recordUpload(a);
+  await a.setInputFiles('#firmware', path); // the client sends it: nothing else in the page
   // Clicks in the other tab, each acknowledged (its count shown), while
   // the upload is still running.
   let during = 0;
@@ -147,21 +151,27 @@ test('refusals: over the limit (413 unread), foreign Origin (403), no or unknown
   await waitText(page, '#status', 'done 3 bytes, sum 294');
 });
 
-test('an aborted upload tells the app and frees the input', async (t) => {
+test('a cancelled upload (the page aborts it) tells the app and frees the input', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'reactc-upload-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const { path, sum } = bigFile(dir);
   const server = await startExample('device_files');
   t.after(() => server.kill());
   const page = await openDevice(t, server);
+  await recordUpload(page, { cancelAt: 1 });
   await page.setInputFiles('#firmware', path);
-  await startUpload(page, { abortAfter: 1 });
   await page.waitForFunction(() => window.__up.done?.status === 'abort');
+  // The server's side: on_done(-1) re-rendered the status.
   await page.waitForFunction(() => /^cancelled after \d+ bytes$/.test(document.querySelector('#status').textContent));
-  await startUpload(page);
+  // The input is free again (not 409) and the process' count of uploads too.
+  const small = join(dir, 'small.bin');
+  writeFileSync(small, Buffer.from('hello'));
+  await recordUpload(page);
+  await page.setInputFiles('#firmware', small);
   await page.waitForFunction(() => window.__up.done, null, { timeout: 120000 });
   assert.equal(await page.evaluate(() => window.__up.done.status), 200);
-  await waitText(page, '#status', `done ${SIZE} bytes, sum ${sum}`);
+  await waitText(page, '#status', 'done 5 bytes, sum 532');
+  assert.ok(sum > 0);
 });
 
 test('a download: the right bytes and headers', async (t) => {
