@@ -6,13 +6,15 @@
 // a cancel (the page's reactc:upload-cancel) tells the app and frees the input; a
 // download with the right bytes and headers.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { httpRequest } from './lib/http.mjs';
 import { gotoApp, waitText } from './lib/page.mjs';
+import { buildDir } from './lib/paths.mjs';
 import { startExample } from './lib/server.mjs';
 import { useBrowser } from './lib/suite.mjs';
 
@@ -192,4 +194,32 @@ test('a download: the right bytes and headers', async (t) => {
   const bad = await httpRequest(server.port, `/_reactc/download?t=${'f'.repeat(32)}`,
     { headers: { Host: `127.0.0.1:${server.port}` } });
   assert.equal(bad.status, 404);
+});
+
+test('with a login, an upload or download without the cookie is refused (401)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'reactc-upload-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const users = join(dir, 'users');
+  const line = execFileSync(join(buildDir, 'reactc-passwd'), ['alice'], { input: 'alice-pw\n' }).toString().trim();
+  writeFileSync(users, `${line}\n`);
+  chmodSync(users, 0o600);
+  const server = await startExample('device_files', { args: ['--auth-file', users] });
+  t.after(() => server.kill());
+  await browser.context.clearCookies();
+  const { page } = await browser.openPage(t);
+  await page.goto(server.url);
+  await page.fill('input[name=user]', 'alice');
+  await page.fill('input[name=password]', 'alice-pw');
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  await page.waitForSelector('#reactc-root.rc-connected #firmware[data-reactc-upload]', { state: 'attached' });
+  const url = await page.$eval('#firmware', (e) => e.dataset.reactcUpload);
+  const down = await page.$eval('#backup', (e) => e.getAttribute('href'));
+  const cookie = (await browser.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  await browser.context.clearCookies();
+  const head = `Host: 127.0.0.1:${server.port}\r\nOrigin: http://127.0.0.1:${server.port}\r\n`;
+  const post = (extra) => rawStatus(server.port, `POST ${url} HTTP/1.1\r\n${head}${extra}Content-Length: 2\r\n\r\nok`);
+  assert.match(await post(''), / 401 /);
+  assert.match(await rawStatus(server.port, `GET ${down} HTTP/1.1\r\n${head}\r\n`), / 401 /);
+  assert.match(await post(`Cookie: ${cookie}\r\n`), / 200 /);
+  assert.match(await rawStatus(server.port, `GET ${down} HTTP/1.1\r\n${head}Cookie: ${cookie}\r\n\r\n`), / 200 /);
 });
