@@ -21,6 +21,9 @@ static int on_chunk(rc_layout *layout, const rc_upload_chunk *ch, void *user) {
     (void)layout;
     firmware *fw = user;
     if (ch->offset == 0) fw->sum = 0, fw->shown = 0;
+    /* A device checks the image's header before writing a byte of it:
+     * here, an image marked "NOFW" is refused (the upload is cancelled). */
+    if (ch->offset == 0 && ch->len >= 4 && memcmp(ch->data, "NOFW", 4) == 0) return -1;
     const unsigned char *p = ch->data;
     for (size_t i = 0; i < ch->len; i++) fw->sum += p[i];
     uint64_t at = ch->offset + ch->len;

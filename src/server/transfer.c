@@ -52,7 +52,6 @@ struct rc_xfer {
     uint64_t done, total;
     char name[256];
     char token[RC_XFER_TOKEN_LEN + 1]; /* a download's: its slot may be reused meanwhile */
-    bool replied;
 };
 
 static offer **offers; /* loop thread; each allocated once, reused (never moved) */
@@ -290,7 +289,7 @@ bool rc_xfer_body(rc_server *s, struct lws *wsi, rc_conn *c, const void *in, siz
     struct rc_xfer *x = c->xfer;
     *rc = 0;
     if (!x || x->kind != OFFER_UPLOAD) return false;
-    if (!x->o || x->replied) return true; /* cancelled: the rest is dropped */
+    if (!x->o) return true; /* ended: the rest is dropped */
     lws_set_timeout(wsi, PENDING_TIMEOUT_HTTP_CONTENT, IDLE_S);
     offer *o = x->o;
     rc_layout *layout = rc_handle_layout(o->handle);
@@ -304,8 +303,11 @@ bool rc_xfer_body(rc_server *s, struct lws *wsi, rc_conn *c, const void *in, siz
     int r = o->up.on_chunk ? o->up.on_chunk(layout, &ch, o->up.user) : 0;
     rc_scope_end(layout, 0);
     if (r < 0) {
+        /* Freed now: the rest of the body finds no upload on c (login.c's
+         * body handlers ignore it) and the 409 closes the connection. */
         finish(x, -1);
-        x->replied = true;
+        free(x);
+        c->xfer = NULL;
         *rc = text(wsi, c, 409, "409 conflict: the upload was cancelled by the app\n", true);
         return true;
     }
@@ -318,9 +320,11 @@ bool rc_xfer_body_done(rc_server *s, struct lws *wsi, rc_conn *c, int *rc) {
     struct rc_xfer *x = c->xfer;
     *rc = 0;
     if (!x || x->kind != OFFER_UPLOAD) return false;
-    if (x->replied) return true;
-    x->replied = true;
     finish(x, 0);
+    /* Freed with its answer: a keep-alive connection may sit idle, and
+     * lws does not always tell CLOSED_HTTP for one at shutdown. */
+    free(x);
+    c->xfer = NULL;
     *rc = text(wsi, c, 200, "200 ok: uploaded\n", false);
     return true;
 }

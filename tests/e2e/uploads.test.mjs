@@ -131,6 +131,7 @@ test('a 50 MB upload streams with progress, bounded memory, other sessions unaff
   assert.ok(received.some((v) => v > 0 && v < SIZE), `the server rendered progress: ${received.slice(0, 5)}`);
   assert.equal(received.at(-1), SIZE);
   assert.ok(peak - start < 20 * 1024, `RSS grew ${peak - start} KB during a ${SIZE >> 20} MB upload`);
+  await server.stop(10000); // a clean exit (under ASan: nothing leaked)
 });
 
 test('refusals: over the limit (413 unread), foreign Origin (403), no or unknown token (404)', async (t) => {
@@ -148,9 +149,14 @@ test('refusals: over the limit (413 unread), foreign Origin (403), no or unknown
   // A download's token is no upload's.
   const down = await page.$eval('#backup', (e) => e.getAttribute('href'));
   assert.match(await post(down.replace('download', 'upload'), `${origin}Content-Length: 1\r\n`), / 404 /);
+  // The app refuses an image by its header (on_chunk returns -1): 409,
+  // and its on_done hears the cancel.
+  assert.match(await post(url, `${origin}Content-Length: 8\r\n\r\nNOFWxxxx`), / 409 /);
+  await waitText(page, '#status', 'cancelled after 0 bytes');
   // The right one still works afterwards (nothing was left busy).
   assert.match(await post(url, `${origin}Content-Length: 3\r\n\r\nabc`), / 200 /);
   await waitText(page, '#status', 'done 3 bytes, sum 294');
+  await server.stop(10000); // a clean exit (under ASan: nothing leaked)
 });
 
 test('a cancelled upload (the page aborts it) tells the app and frees the input', async (t) => {
@@ -174,6 +180,7 @@ test('a cancelled upload (the page aborts it) tells the app and frees the input'
   assert.equal(await page.evaluate(() => window.__up.done.status), 200);
   await waitText(page, '#status', 'done 5 bytes, sum 532');
   assert.ok(sum > 0);
+  await server.stop(10000); // a clean exit (under ASan: nothing leaked)
 });
 
 test('a download: the right bytes and headers', async (t) => {
@@ -194,6 +201,7 @@ test('a download: the right bytes and headers', async (t) => {
   const bad = await httpRequest(server.port, `/_reactc/download?t=${'f'.repeat(32)}`,
     { headers: { Host: `127.0.0.1:${server.port}` } });
   assert.equal(bad.status, 404);
+  await server.stop(10000); // a clean exit (under ASan: nothing leaked)
 });
 
 test('with a login, an upload or download without the cookie is refused (401)', async (t) => {
