@@ -1152,9 +1152,10 @@ typedef struct rc_upload_chunk {
 /* A chunk, inside a write scope (slots set re-render the session). Return
  * 0 to go on, -1 to cancel the upload (the browser gets 409). */
 typedef int (*rc_upload_chunk_fn)(rc_layout *layout, const rc_upload_chunk *chunk, void *user);
-/* Once per upload that reached on_chunk's side: status 0 when every byte
- * arrived, -1 when it was cancelled (by on_chunk, or the browser aborted or
- * the connection went). bytes: how many on_chunk took. */
+/* Once per accepted upload: status 0 when every byte arrived, -1 when it
+ * was cancelled (by on_chunk, or the browser aborted or the connection
+ * went). bytes: how many on_chunk took. Not called when the component
+ * unmounted or its session ended meanwhile (user may be gone then). */
 typedef void (*rc_upload_done_fn)(rc_layout *layout, int status, uint64_t bytes, void *user);
 typedef struct rc_upload_opts {
     uint64_t max_bytes; /* larger uploads are refused (413) unread; 0: 64 MiB */
@@ -1167,7 +1168,7 @@ typedef struct rc_upload_opts {
  * session ends; the options of the latest render apply. NULL when the
  * layout is not served by rc_app_run (tests), or in a build without
  * uploads (RC_WITH_UPLOADS=OFF). */
-const char *rc_use_upload(rc_ctx *ctx, const rc_upload_opts *opts);
+const char *rc_use_upload(rc_ctx *ctx, const rc_upload_opts *opts); /* opts required */
 
 /* A download: read fills buf (cap bytes at most) with the bytes from
  * offset on and returns how many; it is called as the connection drains,
