@@ -2,7 +2,8 @@
 // a 50 MB upload from Chromium with progress seen by the page and by the
 // server (its re-renders), the server's RSS bounded while it streams,
 // another tab's clicks acknowledged during it; an over-limit upload refused
-// unread (413), a foreign Origin (403) and a missing or unknown token (404);
+// unread (413), a second upload on a busy input (409), an image the app
+// refuses (409), a foreign Origin (403) and a missing or unknown token (404);
 // a cancel (the page's reactc:upload-cancel) tells the app and frees the input; a
 // download with the right bytes and headers.
 import assert from 'node:assert/strict';
@@ -153,6 +154,19 @@ test('refusals: over the limit (413 unread), foreign Origin (403), no or unknown
   // and its on_done hears the cancel.
   assert.match(await post(url, `${origin}Content-Length: 8\r\n\r\nNOFWxxxx`), / 409 /);
   await waitText(page, '#status', 'cancelled after 0 bytes');
+  // One upload per input: a second while the first is open is 409; the
+  // first cut mid-way is a cancel the app hears.
+  const first = net.connect(server.port, '127.0.0.1');
+  await new Promise((r) => first.once('connect', r));
+  first.write(`POST ${url} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n${origin}Content-Length: 10\r\n\r\nab`);
+  let second;
+  for (;;) { // until the first's head has reached the server (it answers nothing before its body ends)
+    second = await post(url, `${origin}Content-Length: 1\r\n\r\nx`);
+    if (!/ 200 /.test(second)) break;
+  }
+  assert.match(second, / 409 /);
+  first.destroy();
+  await waitText(page, '#status', 'cancelled after 2 bytes');
   // The right one still works afterwards (nothing was left busy).
   assert.match(await post(url, `${origin}Content-Length: 3\r\n\r\nabc`), / 200 /);
   await waitText(page, '#status', 'done 3 bytes, sum 294');
