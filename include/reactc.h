@@ -1135,6 +1135,56 @@ typedef void (*rc_session_post_fn)(rc_layout *layout, void *arg);
  * the session is gone or h is zero: fn is not called and arg stays yours. */
 int rc_session_handle_post(rc_session_handle h, rc_session_post_fn fn, void *arg);
 
+/* Uploads and downloads (docs/guide/uploads.md). A component offers an
+ * upload with rc_use_upload: a URL, bound to this session and this
+ * component, that the browser POSTs a file's bytes to (Content-Length
+ * required; Host, Origin and the login checked as for the socket). The
+ * bytes reach on_chunk on the loop thread as they arrive, a few KiB at a
+ * time: the browser sends no faster than the handler takes them, so the
+ * server holds no whole file. */
+typedef struct rc_upload_chunk {
+    const void *data;
+    size_t len;
+    uint64_t offset;  /* bytes of the upload before this chunk */
+    uint64_t total;   /* the upload's whole size (its Content-Length) */
+    const char *name; /* the URL's name= (the file's name, untrusted), or "" */
+} rc_upload_chunk;
+/* A chunk, inside a write scope (slots set re-render the session). Return
+ * 0 to go on, -1 to cancel the upload (the browser gets 409). */
+typedef int (*rc_upload_chunk_fn)(rc_layout *layout, const rc_upload_chunk *chunk, void *user);
+/* Once per accepted upload: status 0 when every byte arrived, -1 when it
+ * was cancelled (by on_chunk, or the browser aborted or the connection
+ * went). bytes: how many on_chunk took. Not called when the component
+ * unmounted or its session ended meanwhile (user may be gone then). */
+typedef void (*rc_upload_done_fn)(rc_layout *layout, int status, uint64_t bytes, void *user);
+typedef struct rc_upload_opts {
+    uint64_t max_bytes; /* larger uploads are refused (413) unread; 0: 64 MiB */
+    rc_upload_chunk_fn on_chunk;
+    rc_upload_done_fn on_done; /* may be NULL */
+    void *user;                /* must live while the component is mounted */
+} rc_upload_opts;
+/* This component's upload URL ("/_reactc/upload?t=<token>"): the same
+ * string on every render, valid until the component unmounts or the
+ * session ends; the options of the latest render apply. NULL when the
+ * layout is not served by rc_app_run (tests), or in a build without
+ * uploads (RC_WITH_UPLOADS=OFF). */
+const char *rc_use_upload(rc_ctx *ctx, const rc_upload_opts *opts); /* opts required */
+
+/* A download: read fills buf (cap bytes at most) with the bytes from
+ * offset on and returns how many; it is called as the connection drains,
+ * so content of any size streams through a small buffer. */
+typedef size_t (*rc_download_read_fn)(void *buf, size_t cap, uint64_t offset, void *user);
+typedef struct rc_download_opts {
+    const char *filename; /* Content-Disposition's (escaped here); NULL: "download" */
+    const char *type;     /* Content-Type; NULL: application/octet-stream */
+    uint64_t size;        /* exactly the bytes read gives (Content-Length) */
+    rc_download_read_fn read;
+    void *user; /* must live while the component is mounted */
+} rc_download_opts;
+/* This component's download URL ("/_reactc/download?t=<token>"), GET
+ * answered as an attachment; lifetime and NULL as rc_use_upload's. */
+const char *rc_use_download(rc_ctx *ctx, const rc_download_opts *opts);
+
 /* An app-wide timer: runs on the app's loop thread, independent of any
  * session, like rc_app_post callbacks inside a write scope (its store
  * writes are one batch). */

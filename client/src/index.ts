@@ -11,6 +11,7 @@ import { applyOps, update } from './patch';
 import { status } from './status';
 import { route } from './router';
 import { openStore } from './store';
+import { watchUploads } from './upload';
 
 function streamUrl(mount: Element): string {
   const given = mount.getAttribute('data-reactc-url');
@@ -94,6 +95,7 @@ function boot(): void {
   const routed = route(mount, conn, store.load());
   listen(mount, conn.send);
   watchIdle(conn, numbers(mount, 'idle', [240])[0] * 1000);
+  watchUploads(mount);
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);

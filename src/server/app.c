@@ -18,6 +18,7 @@
 
 #include "server/endpoints.h"
 #include "server/session.h"
+#include "server/transfer.h"
 #include "util/alloc.h"
 
 /* ---- the lws protocol: HTTP and WebSocket in one callback ---------------- */
@@ -28,6 +29,25 @@ static size_t attached_sessions(const rc_server *s) {
     return n;
 }
 
+/* A request, its body and its response's writes: uploads and downloads
+ * first (transfer.c), then a login POST (login.c), then http.c. */
+static int http_event(rc_server *s, struct lws *wsi, enum lws_callback_reasons reason, rc_conn *c,
+                      void *in, size_t len) {
+    int rc = 0;
+    switch (reason) {
+    case LWS_CALLBACK_HTTP: {
+        const char *uri = in ? (const char *)in : "/";
+        return rc_xfer_request(s, wsi, c, uri, &rc) ? rc : rc_http_request(s, wsi, c, uri);
+    }
+    case LWS_CALLBACK_HTTP_WRITEABLE:
+        if (rc_xfer_writable(s, wsi, c, &rc)) return rc;
+        return rc_login_writable(s, wsi, c, &rc) ? rc : rc_http_writable(wsi, c);
+    case LWS_CALLBACK_HTTP_BODY:
+        return rc_xfer_body(s, wsi, c, in, len, &rc) ? rc : rc_login_body(c, in, len);
+    default: return rc_xfer_body_done(s, wsi, c, &rc) ? rc : rc_login_body_done(s, wsi, c);
+    }
+}
+
 /* One protocol, at index 0: a browser that names no subprotocol is bound to
  * protocol 0, so making ours the only one means its messages are never
  * dropped on a default http protocol. */
@@ -36,20 +56,17 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     rc_server *s = lws_context_user(lws_get_context(wsi));
     rc_conn *c = user;
     switch (reason) {
-    case LWS_CALLBACK_HTTP: return rc_http_request(s, wsi, c, in ? (const char *)in : "/");
-    case LWS_CALLBACK_HTTP_WRITEABLE: {
-        int rc = 0; /* a checked password's answer first (login.c) */
-        return rc_login_writable(s, wsi, c, &rc) ? rc : rc_http_writable(wsi, c);
-    }
-    case LWS_CALLBACK_HTTP_BODY: return rc_login_body(c, in, len);
-    case LWS_CALLBACK_HTTP_BODY_COMPLETION: return rc_login_body_done(s, wsi, c);
+    case LWS_CALLBACK_HTTP:
+    case LWS_CALLBACK_HTTP_WRITEABLE:
+    case LWS_CALLBACK_HTTP_BODY:
+    case LWS_CALLBACK_HTTP_BODY_COMPLETION: return http_event(s, wsi, reason, c, in, len);
     case LWS_CALLBACK_HTTP_FILE_COMPLETION:
         /* lws_serve_http_file (static files) sent the whole file. Without
          * this the connection never takes its next keep-alive request: a
          * second file on it got its headers and no body. */
         return lws_http_transaction_completed(wsi) ? -1 : 0;
     case LWS_CALLBACK_CLOSED_HTTP:
-        if (c) rc_http_done(c), rc_login_closed(c);
+        if (c) rc_http_done(c), rc_login_closed(c), rc_xfer_closed(s, c);
         return 0;
     case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: {
         /* WebSocket only: lws would also switch a cleartext connection to
