@@ -63,7 +63,7 @@ static int on_chunk(rc_layout *layout, const rc_upload_chunk *ch, void *user) {
     (void)layout;
     firmware *fw = user;
     if (flash_write(fw->part, ch->offset, ch->data, ch->len) < 0) return -1; /* cancel: 409 */
-    rc_state_set_int(fw->received, (int64_t)(ch->offset + ch->len));      /* progress re-renders */
+    rc_state_set_int(fw->received, (int64_t)(ch->offset + ch->len)); /* progress re-renders */
     return 0;
 }
 
@@ -75,11 +75,14 @@ static void device(rc_ctx *ctx, const void *props) {
     rc_use_effect(ctx, open_part, &fw, sizeof fw, RC_ONCE);
     snprintf(fw->json, sizeof fw->json, "{\"received\":%lld}\n",
              (long long)rc_state_get_int(fw->received));
-    const char *up = rc_use_upload(ctx, &(rc_upload_opts){
-        .max_bytes = 64u << 20, .on_chunk = on_chunk, .on_done = on_done, .user = fw});
-    const char *backup = rc_use_download(ctx, &(rc_download_opts){
-        .filename = "backup.json", .type = "application/json",
-        .size = strlen(fw->json), .read = read_backup, .user = fw});
+    const char *up = rc_use_upload(
+        ctx, &(rc_upload_opts){
+                 .max_bytes = 64u << 20, .on_chunk = on_chunk, .on_done = on_done, .user = fw});
+    const char *backup = rc_use_download(ctx, &(rc_download_opts){.filename = "backup.json",
+                                                                  .type = "application/json",
+                                                                  .size = strlen(fw->json),
+                                                                  .read = read_backup,
+                                                                  .user = fw});
     RC_EL(ctx, "input", .id = "firmware") {
         rc_attr(ctx, "type", "file");
         if (up) rc_attr(ctx, "data-reactc-upload", up);

@@ -291,16 +291,25 @@ static int redirect_home(rc_server *s, struct lws *wsi, rc_conn *c, const char *
     return rc;
 }
 
+/* The POST's state goes before its answer is started, not when the
+ * connection closes: answering a keep-alive request ends its transaction,
+ * and lws then frees the connection's user data (this rc_conn) without a
+ * CLOSED_HTTP, so c->login would leak with every login POST, and c must
+ * not be touched once the answer is started (ASan saw both). So each
+ * answer below is preceded by rc_login_closed. */
 int rc_login_body_done(rc_server *s, struct lws *wsi, rc_conn *c) {
     struct rc_login_req *r = c->login;
     if (!r || !s->login || r->job || r->result) return 0; /* not ours, or done */
-    if (r->logout) return redirect_home(s, wsi, c, NULL);
+    if (r->logout) {
+        rc_login_closed(c);
+        return redirect_home(s, wsi, c, NULL);
+    }
     rc_auth_job *j = rc_xcalloc(1, sizeof *j);
     if (!rc_auth_form_get(r->body, r->len, "user", j->user, sizeof j->user) ||
         !rc_auth_form_get(r->body, r->len, "password", j->password, sizeof j->password) ||
         !rc_auth_name_ok(j->user, strlen(j->user))) {
         rc_auth_job_free(j);
-        sodium_memzero(r->body, sizeof r->body);
+        rc_login_closed(c);
         return form(s, wsi, c, 400, "Enter a user name and a password.");
     }
     sodium_memzero(r->body, sizeof r->body);
@@ -313,6 +322,7 @@ int rc_login_body_done(rc_server *s, struct lws *wsi, rc_conn *c) {
         r->job = NULL;
         rc_auth_job_free(j);
         const char *const h[] = {"retry-after:", "1", NULL};
+        rc_login_closed(c);
         return text(wsi, c, 503, "503 busy: too many logins at once, retry\n", h, false);
     }
     /* Counted as failed until it proves right: checks in flight count, so
@@ -330,11 +340,16 @@ bool rc_login_writable(rc_server *s, struct lws *wsi, rc_conn *c, int *rc) {
     fail_slot *f = fail_slot_of(s->login, r->addr, ev_now(s->loop));
     if (result == 1) {
         if (f->n) f->n--; /* it was right: not a failure */
-        rc_srv_log(s, RC_LOG_INFO, "login: %s signed in", r->user);
-        *rc = redirect_home(s, wsi, c, r->user);
+        char user[sizeof r->user];
+        memcpy(user, r->user, sizeof user);
+        rc_srv_log(s, RC_LOG_INFO, "login: %s signed in", user);
+        rc_login_closed(c);
+        *rc = redirect_home(s, wsi, c, user);
+        sodium_memzero(user, sizeof user);
         return true;
     }
     rc_srv_log(s, RC_LOG_WARN, "login: wrong password or user from %.64s", r->addr);
+    rc_login_closed(c);
     *rc = form(s, wsi, c, 401, "Wrong user name or password.");
     return true;
 }
