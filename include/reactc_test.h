@@ -88,16 +88,19 @@ const char *rc_test_get_location(rc_test *t);
 /* in order by rc_test_reattach or rc_test_resume.                          */
 /* ------------------------------------------------------------------------ */
 
-/* A click on n: its onClick, else the nearest ancestor's (bubbling). With
- * none: a link (<a href="/...">) navigates, and a submit button in a form
- * submits it (rc_test_submit with the form's fields). */
+/* A click on n, bubbling as in the browser: the onClick of n, then of each
+ * ancestor with one, until a handler with stop_propagation. Then, unless
+ * one of them prevented the default (rc_test_default_prevented), a link
+ * (<a href="/...">) navigates, or a submit button in a form submits it
+ * (rc_test_submit with the form's fields). -1 when nothing ran. */
 int rc_test_click(rc_test *t, const rc_node *n);
 /* Typing value into field n: its onInput, else onChange, with
  * {"value": value}. */
 int rc_test_input(rc_test *t, const rc_node *n, const char *value);
 /* Checking or unchecking checkbox n: onChange with {"checked": checked}. */
 int rc_test_check(rc_test *t, const rc_node *n, bool checked);
-/* Submitting the form n is (or is in): onSubmit with {"elements": {...}}
+/* Submitting the form n is (or is in): onSubmit (of the form, then of its
+ * ancestors until one stops propagation) with {"elements": {...}}
  * holding the form's named fields (their value attributes, checkboxes as
  * booleans), then the name, value string pairs given, which override them;
  * end the list with NULL ((const char *)NULL in C++, where NULL may be an
@@ -107,10 +110,16 @@ int rc_test_submit(rc_test *t, const rc_node *n, ...)
     __attribute__((sentinel))
 #endif
     ;
-/* Any event: handler `event` ("onKeyDown"; "keydown" also finds it) on n
- * itself, with data (the array of arguments, or one object that is wrapped
- * in one; may be NULL). */
+/* Any event: handler `event` ("onKeyDown"; "keydown" also finds it) on n,
+ * then on its ancestors as the browser bubbles it (not focus, blur, the
+ * enter/leave, media and load events, which stay on n), until a handler
+ * with stop_propagation; each gets data (the array of arguments, or one
+ * object that is wrapped in one; may be NULL). */
 int rc_test_fire(rc_test *t, const rc_node *n, const char *event, const rc_value *data);
+/* Whether a handler run by the last click, input, check, submit or fire
+ * asked for preventDefault (prevent_default, RC_PREVENT_DEFAULT): what the
+ * browser would then not do (follow a link, submit a form, type a key). */
+bool rc_test_default_prevented(const rc_test *t);
 /* The browser goes to url ("/path?query"), as a link or Back would: the
  * "@location" event. Returns -1 for a url the layout refuses. */
 int rc_test_navigate(rc_test *t, const char *url);

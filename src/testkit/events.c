@@ -7,7 +7,11 @@
  * button's form) and sends the event to it.
  */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "util/alloc.h"
 
 #include "testkit/testkit.h"
 
@@ -44,44 +48,88 @@ static int not_element(rc_test *t, const rc_node *n, const char *what) {
 }
 
 /* The nearest of chain[0..depth) (from the end) that is a <tag>. */
-static rc_node *nearest(rc_node **chain, size_t depth, const char *tag) {
+static size_t nearest_at(rc_node **chain, size_t depth, const char *tag) {
     while (depth > 0)
-        if (!strcmp(rc_node_get_tag(chain[--depth]), tag)) return chain[depth];
-    return NULL;
+        if (!strcmp(rc_node_get_tag(chain[--depth]), tag)) return depth + 1;
+    return 0;
 }
 
-static int submit_form(rc_test *t, rc_node *form, va_list *pairs) {
-    const rc_handler *h = rc_test_handler(form, "onSubmit");
-    if (!h) {
-        char what[96];
-        rc_test_describe(form, what, sizeof what);
-        rc_test_report(t, "submit: no onSubmit on %s", what);
-        return -1;
+/* The handlers one event reaches, as client/src/events.ts runs them: the
+ * target's, then each ancestor's with a handler for it (bubbling), until
+ * one that stops propagation. Their ids are copied before the first is
+ * sent: the browser runs them all before the server answers, while the
+ * kit renders after each, which may free the nodes. */
+typedef struct route {
+    char *ids[RC_QUERY_MAX_DEPTH];
+    size_t n;
+    bool prevented; /* one of them prevents the default action */
+} route;
+
+static void route_collect(route *r, rc_node **chain, size_t depth, const char *event,
+                          bool bubbles) {
+    r->n = 0;
+    r->prevented = false;
+    for (size_t i = depth; i-- > 0;) {
+        const rc_handler *h = rc_test_handler(chain[i], event);
+        if (h) {
+            r->ids[r->n++] = rc_xstrdup(rc_handler_get_id(h));
+            r->prevented |= rc_handler_get_prevent_default(h);
+            if (rc_handler_get_stop_propagation(h)) return;
+        }
+        if (!bubbles) return;
     }
-    rc_value args;
-    rc_value *o = event_args(&args, "submit", form);
+}
+
+/* Sends args to each handler of r in order, then frees r's ids and args. */
+static int route_send(rc_test *t, route *r, rc_value *args) {
+    int rc = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        if (rc_test_send(t, r->ids[i], args) < 0) rc = -1;
+        free(r->ids[i]);
+    }
+    r->n = 0;
+    if (args) rc_value_free(args);
+    return rc;
+}
+
+/* The submit event's arguments for form: its named fields, then the
+ * name, value pairs given (NULL-terminated), which override them. */
+static void submit_args(rc_value *args, const rc_node *form, va_list *pairs) {
+    rc_value *o = event_args(args, "submit", form);
     rc_value *fields = rc_object_set(o, "elements");
     rc_value_set_object(fields);
     rc_form_fields(fields, form);
     for (const char *name; pairs && (name = va_arg(*pairs, const char *)) != NULL;)
         rc_value_set_string(rc_object_set(fields, name), va_arg(*pairs, const char *));
-    return send_to(t, h, &args);
+}
+
+static int no_submit(rc_test *t, const rc_node *form) {
+    char what[96];
+    rc_test_describe(form, what, sizeof what);
+    rc_test_report(t, "submit: no onSubmit on %s or above it", what);
+    return -1;
 }
 
 int rc_test_submit(rc_test *t, const rc_node *n, ...) {
+    t->prevented = false;
     if (not_element(t, n, "submit") < 0) return -1;
     rc_node *chain[RC_QUERY_MAX_DEPTH];
     size_t depth = rc_query_ancestors(t->layout, n, chain, RC_QUERY_MAX_DEPTH);
-    rc_node *form = nearest(chain, depth, "form");
-    if (!form) {
+    size_t fdepth = nearest_at(chain, depth, "form");
+    if (!fdepth) {
         rc_test_report(t, "submit: the node is in no form of the current tree");
         return -1;
     }
+    route r;
+    route_collect(&r, chain, fdepth, "onSubmit", true);
+    if (!r.n) return no_submit(t, chain[fdepth - 1]);
+    rc_value args;
     va_list ap;
     va_start(ap, n);
-    int rc = submit_form(t, form, &ap);
+    submit_args(&args, chain[fdepth - 1], &ap);
     va_end(ap);
-    return rc;
+    t->prevented = r.prevented;
+    return route_send(t, &r, &args);
 }
 
 static bool is_submit_button(const rc_node *n) {
@@ -90,7 +138,20 @@ static bool is_submit_button(const rc_node *n) {
     return !strcmp(tag, "input") && type && !strcmp(type, "submit");
 }
 
+/* The href of the innermost client link (<a data-reactc-link href>) of
+ * chain, which client/src/router.ts follows unless the click's default
+ * was prevented; NULL when there is none. */
+static const char *link_href(rc_node **chain, size_t depth) {
+    for (size_t i = depth; i-- > 0;) {
+        const char *href = rc_sel_attr(chain[i], "href");
+        if (!strcmp(rc_node_get_tag(chain[i]), "a") && rc_sel_attr(chain[i], "data-reactc-link"))
+            return href;
+    }
+    return NULL;
+}
+
 int rc_test_click(rc_test *t, const rc_node *n) {
+    t->prevented = false;
     if (not_element(t, n, "click") < 0) return -1;
     rc_node *chain[RC_QUERY_MAX_DEPTH];
     size_t depth = rc_query_ancestors(t->layout, n, chain, RC_QUERY_MAX_DEPTH);
@@ -101,24 +162,35 @@ int rc_test_click(rc_test *t, const rc_node *n) {
                        what);
         return -1;
     }
-    for (size_t i = depth; i-- > 0;) { /* bubbling: the node, then its ancestors */
-        const rc_handler *h = rc_test_handler(chain[i], "onClick");
-        rc_value args;
-        if (h) {
-            event_args(&args, "click", n);
-            return send_to(t, h, &args);
-        }
-        const char *href = rc_sel_attr(chain[i], "href");
-        if (!strcmp(rc_node_get_tag(chain[i]), "a") && href &&
-            rc_sel_attr(chain[i], "data-reactc-link"))
-            return rc_test_navigate(t, href); /* the client's router takes it */
+    /* The default actions are decided on the tree the click saw, as the
+     * browser decides them before the server answers the handlers. */
+    route clicks, submits = {.n = 0};
+    rc_value args, sargs;
+    route_collect(&clicks, chain, depth, "onClick", true);
+    const char *href = link_href(chain, depth);
+    char *go = href ? rc_xstrdup(href) : NULL;
+    size_t fdepth = !go && is_submit_button(n) ? nearest_at(chain, depth, "form") : 0;
+    if (fdepth) route_collect(&submits, chain, fdepth, "onSubmit", true);
+    if (submits.n) submit_args(&sargs, chain[fdepth - 1], NULL);
+    if (!clicks.n && !go && fdepth && !submits.n) return no_submit(t, chain[fdepth - 1]);
+    if (!clicks.n && !go && !submits.n) {
+        rc_test_report(t, "click: no onClick on %s or above it (nor a link or a submit button)",
+                       what);
+        return -1;
     }
-    if (is_submit_button(n)) {
-        rc_node *form = nearest(chain, depth, "form");
-        if (form) return submit_form(t, form, NULL);
+    event_args(&args, "click", n);
+    int rc = route_send(t, &clicks, &args);
+    t->prevented = clicks.prevented;
+    if (go && !clicks.prevented && rc_test_navigate(t, go) < 0) rc = -1;
+    free(go);
+    if (submits.n && clicks.prevented) {
+        for (size_t i = 0; i < submits.n; i++) free(submits.ids[i]);
+        rc_value_free(&sargs);
+    } else if (submits.n) {
+        t->prevented = submits.prevented;
+        if (route_send(t, &submits, &sargs) < 0) rc = -1;
     }
-    rc_test_report(t, "click: no onClick on %s or above it (nor a link or a submit button)", what);
-    return -1;
+    return rc;
 }
 
 static int field_event(rc_test *t, const rc_node *n, const char *value, int checked) {
@@ -141,31 +213,56 @@ static int field_event(rc_test *t, const rc_node *n, const char *value, int chec
 }
 
 int rc_test_input(rc_test *t, const rc_node *n, const char *value) {
+    t->prevented = false;
     if (not_element(t, n, "input") < 0) return -1;
     return field_event(t, n, value ? value : "", -1);
 }
 
 int rc_test_check(rc_test *t, const rc_node *n, bool checked) {
+    t->prevented = false;
     if (not_element(t, n, "check") < 0) return -1;
     const char *value = rc_sel_attr(n, "value");
     return field_event(t, n, value ? value : "on", checked);
 }
 
+/* Whether a DOM event of this name bubbles: client/src/events.ts's EXACT
+ * list, the events it listens for on their target only. */
+static bool bubbles(const char *event) {
+    static const char *const exact[] = {
+        "focus",  "blur",  "mouseenter", "mouseleave",  "pointerenter", "pointerleave",
+        "scroll", "load",  "error",      "toggle",      "invalid",      "play",
+        "pause",  "ended", "timeupdate", "volumechange"};
+    const char *bare = strncmp(event, "on", 2) == 0 ? event + 2 : event;
+    for (size_t i = 0; i < sizeof exact / sizeof *exact; i++)
+        if (!strcasecmp(bare, exact[i])) return false;
+    return true;
+}
+
 int rc_test_fire(rc_test *t, const rc_node *n, const char *event, const rc_value *data) {
+    t->prevented = false;
     if (not_element(t, n, "fire") < 0) return -1;
-    const rc_handler *h = rc_test_handler(n, event);
-    if (!h) {
+    rc_node *chain[RC_QUERY_MAX_DEPTH];
+    size_t depth = rc_query_ancestors(t->layout, n, chain, RC_QUERY_MAX_DEPTH);
+    route r = {.n = 0};
+    if (event) route_collect(&r, chain, depth, event, bubbles(event));
+    if (!r.n) {
         char what[96];
         rc_test_describe(n, what, sizeof what);
-        rc_test_report(t, "fire: no %s on %s", event ? event : "(null)", what);
+        rc_test_report(t, "fire: no %s on %s%s", event ? event : "(null)", what,
+                       depth ? " or above it" : " (not in the current tree?)");
         return -1;
     }
-    if (!data || data->kind == RC_ARRAY) return rc_test_send(t, rc_handler_get_id(h), data);
     rc_value args = {0};
-    rc_value_set_array(&args);
-    rc_value_copy(rc_array_push(&args), data);
-    return send_to(t, h, &args);
+    if (data && data->kind == RC_ARRAY) rc_value_copy(&args, data);
+    else if (data) {
+        rc_value_set_array(&args);
+        rc_value_copy(rc_array_push(&args), data);
+    }
+    t->prevented = r.prevented;
+    return route_send(t, &r, data ? &args : NULL);
 }
+
+bool rc_test_default_prevented(const rc_test *t) { return t->prevented; }
 
 int rc_test_navigate(rc_test *t, const char *url) {
     const char *q = url ? strchr(url, '?') : NULL;

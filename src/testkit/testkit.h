@@ -10,7 +10,7 @@
  *   form.c     a form's named fields, as the client sends them with a submit
  *   clock.c    the fake timer host (rc_test_advance)
  *   drive.c    flushing, reporting failures, dispatching or holding events
- *   events.c   click, input, check, submit, fire, navigate
+ *   events.c   click, input, check, submit, fire, navigate (bubbling)
  *   reseal.c   a state token of the layout, sealed and opened again
  *   kit.c      the kit: new, free, disconnect, re-attach, resume
  */
@@ -108,6 +108,7 @@ struct rc_test {
     bool connected;
     uint32_t connections; /* in this "process": re-attaches count, a resume starts at 1 */
     bool resumed;         /* this layout was rebuilt from a token */
+    bool prevented;       /* the last event's handlers prevent its default */
     rc_held *held;        /* events fired while disconnected */
     size_t nheld, held_cap;
     size_t token_size;

@@ -472,6 +472,110 @@ static void a_submit_carries_every_field_kind(void **state) {
     rc_test_free(t);
 }
 
+/* ---- bubbling: stopPropagation and preventDefault ----------------------- */
+
+/* Which handlers ran, in order, as client/src/events.ts runs them in
+ * Chromium: each element from the target up with a handler for the
+ * event, until one with stopPropagation; the router follows a link and a
+ * submit button submits only when no handler prevented the default. */
+static char ran[256];
+static void log_run(rc_event *ev, void *name) {
+    (void)ev;
+    size_t len = strlen(ran);
+    snprintf(ran + len, sizeof ran - len, "%s%s", len ? " " : "", (const char *)name);
+}
+
+static void nested(rc_ctx *ctx, const void *props) {
+    (void)props;
+    const rc_location *loc = rc_use_location(ctx);
+    RC_EL(ctx, "div", .id = "outer", .on = RC_ON("click", log_run, "outer")) {
+        rc_on_event(ctx, RC_ON("keydown", log_run, "outer-key"));
+        rc_on_event(ctx, RC_ON("focus", log_run, "outer-focus"));
+        RC_EL(ctx, "div", .id = "mid",
+              .on = RC_ON_OPTS("click", log_run, "mid", RC_STOP_PROPAGATION)) {
+            RC_EL(ctx, "button", .id = "inner", .type = "button",
+                  .on = RC_ON("click", log_run, "inner")) {}
+            RC_EL(ctx, "span", .id = "bare") { rc_text(ctx, "bare"); }
+        }
+        RC_EL(ctx, "button", .id = "free", .type = "button",
+              .on = RC_ON("click", log_run, "free")) {
+            rc_on_event(ctx, RC_ON("keydown", log_run, "free-key"));
+            rc_on_event(ctx, RC_ON("focus", log_run, "free-focus"));
+        }
+        RC_LINK(ctx, "/next", .id = "link") {
+            RC_EL(ctx, "b", .id = "guard",
+                  .on = RC_ON_OPTS("click", log_run, "guard", RC_PREVENT_DEFAULT)) {}
+            RC_EL(ctx, "i", .id = "plainlink") { rc_text(ctx, "go"); }
+        }
+        RC_EL(ctx, "form", .id = "form", .on = RC_ON_SUBMIT(log_run, "submit")) {
+            RC_EL(ctx, "button", .id = "send", .on = RC_ON("click", log_run, "send")) {}
+            RC_EL(ctx, "button", .id = "hold",
+                  .on = RC_ON_OPTS("click", log_run, "hold", RC_PREVENT_DEFAULT)) {}
+        }
+        RC_EL(ctx, "span", .id = "where") { rc_text(ctx, loc->pathname); }
+    }
+}
+RC_COMPONENT(nested);
+
+static const char *click_ran(rc_test *t, const char *selector) {
+    ran[0] = '\0';
+    assert_int_equal(rc_test_click(t, rc_test_find(t, selector)), 0);
+    return ran;
+}
+
+static void a_click_bubbles_until_stopped(void **state) {
+    (void)state;
+    rc_test *t = rc_test_new(&nested_component, NULL, 0);
+    /* Every handler on the way up, not only the nearest. */
+    assert_string_equal(click_ran(t, "#free"), "free outer");
+    assert_false(rc_test_default_prevented(t));
+    /* mid stops it: outer never hears the click, from mid or below it. */
+    assert_string_equal(click_ran(t, "#inner"), "inner mid");
+    assert_string_equal(click_ran(t, "#bare"), "mid");
+    assert_false(rc_test_default_prevented(t));
+    rc_test_free(t);
+}
+
+static void a_prevented_click_neither_follows_nor_submits(void **state) {
+    (void)state;
+    rc_test *t = rc_test_new(&nested_component, NULL, 0);
+    /* In a link: the handlers run, and the router follows it unless one
+     * of them prevented the default. */
+    /* guide:prevented */
+    assert_string_equal(click_ran(t, "#guard"), "guard outer");
+    assert_true(rc_test_default_prevented(t)); /* the link was not followed */
+    assert_string_equal(rc_test_get_location(t), "/");
+    /* end guide:prevented */
+    assert_string_equal(click_ran(t, "#plainlink"), "outer");
+    assert_false(rc_test_default_prevented(t));
+    assert_string_equal(rc_test_get_text_of(t, "#where"), "/next");
+    /* A submit button: its click bubbles, then the form's submit (which
+     * RC_ON_SUBMIT prevents: the page does not reload) unless the click
+     * was prevented. */
+    assert_string_equal(click_ran(t, "#send"), "send outer submit");
+    assert_true(rc_test_default_prevented(t));
+    assert_string_equal(click_ran(t, "#hold"), "hold outer");
+    assert_true(rc_test_default_prevented(t));
+    rc_test_free(t);
+}
+
+static void fire_bubbles_but_not_focus(void **state) {
+    (void)state;
+    rc_test *t = rc_test_new(&nested_component, NULL, 0);
+    ran[0] = '\0';
+    assert_int_equal(rc_test_fire(t, rc_test_find(t, "#free"), "onKeyDown", NULL), 0);
+    assert_string_equal(ran, "free-key outer-key");
+    ran[0] = '\0';
+    assert_int_equal(rc_test_fire(t, rc_test_find(t, "#free"), "focus", NULL), 0);
+    assert_string_equal(ran, "free-focus");
+    /* Focus stays on its target: an ancestor's handler is not reached. */
+    assert_int_equal(rc_test_fire(t, rc_test_find(t, "#inner"), "onFocus", NULL), -1);
+    ran[0] = '\0';
+    assert_int_equal(rc_test_fire(t, rc_test_find(t, "#inner"), "keydown", NULL), 0);
+    assert_string_equal(ran, "outer-key");
+    rc_test_free(t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_submit_carries_every_field_kind),
@@ -486,6 +590,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(a_resume_restores_through_a_token, setup, done),
         cmocka_unit_test_setup_teardown(mounting_at_a_url, setup, done),
         cmocka_unit_test(two_kits_write_one_store),
+        cmocka_unit_test(a_click_bubbles_until_stopped),
+        cmocka_unit_test(a_prevented_click_neither_follows_nor_submits),
+        cmocka_unit_test(fire_bubbles_but_not_focus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
