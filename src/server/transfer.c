@@ -27,7 +27,6 @@
 #include "server/transfer.h"
 #include "util/alloc.h"
 
-#define MAX_OFFERS     4096
 #define MAX_ACTIVE     8  /* uploads at once, per process */
 #define IDLE_S         30 /* an upload that sends nothing for this long is cut */
 #define DEFAULT_MAX    (64ull << 20)
@@ -54,32 +53,49 @@ struct rc_xfer {
     char token[RC_XFER_TOKEN_LEN + 1]; /* a download's: its slot may be reused meanwhile */
 };
 
-static offer **offers; /* loop thread; each allocated once, reused (never moved) */
-static size_t noffers;
+/* Every offer allocated (loop thread): each once, then reused from spare,
+ * never moved or freed, so a request's pointer to one stays valid memory
+ * and its token says whether it is still the same offer. The index by
+ * token is transfer_offers.c. */
+static offer **offers, **spare;
+static size_t noffers, nspare, offers_cap;
+static size_t sweep_at;
 static unsigned active; /* uploads running */
 
 static offer *find(const char *token) {
     if (!rc_xfer_token_ok(token)) return NULL;
-    for (size_t i = 0; i < noffers; i++)
-        if (offers[i]->token[0] && sodium_memcmp(offers[i]->token, token, RC_XFER_TOKEN_LEN) == 0)
-            return offers[i];
-    return NULL;
+    return rc_xfer_offers_get(token);
 }
 
-/* A free slot: an empty one, or one whose session is gone. */
+/* Unindexed and spare. */
+static void release(offer *o) {
+    rc_xfer_offers_del(o->token);
+    o->token[0] = '\0';
+    spare[nspare++] = o;
+}
+
+/* A free offer. Offers whose session went without its cleanup (a layout
+ * freed while not in this process's table) are swept two a claim, so each
+ * is found within noffers / 2 claims at a constant cost per claim, where
+ * a scan of them all cost as much as there are. */
 static offer *slot(void) {
-    for (size_t i = 0; i < noffers; i++)
-        if (!offers[i]->token[0] || (!offers[i]->busy && !rc_handle_layout(offers[i]->handle)))
-            return memset(offers[i], 0, sizeof *offers[i]);
-    if (noffers == MAX_OFFERS) return NULL;
-    offers = rc_xrealloc(offers, (noffers + 1) * sizeof *offers);
+    for (int k = 0; k < 2 && noffers; k++) {
+        offer *o = offers[sweep_at++ % noffers];
+        if (o->token[0] && !o->busy && !rc_handle_layout(o->handle)) release(o);
+    }
+    if (nspare) return memset(spare[--nspare], 0, sizeof **spare);
+    if (noffers == offers_cap) {
+        offers_cap = offers_cap ? offers_cap * 2 : 64;
+        offers = rc_xrealloc(offers, offers_cap * sizeof *offers);
+        spare = rc_xrealloc(spare, offers_cap * sizeof *spare);
+    }
     return offers[noffers++] = rc_xcalloc(1, sizeof **offers);
 }
 
 static rc_cleanup drop(rc_effect *e, void *arg);
 static void drop_token(void *data) {
     offer *o = find(data);
-    if (o && !o->busy) o->token[0] = '\0';
+    if (o && !o->busy) release(o);
     else if (o) o->handle = 0; /* the running upload finishes; then the slot is swept */
     free(data);
 }
@@ -110,8 +126,9 @@ static offer *use_offer(rc_ctx *ctx, offer_kind kind, const char **url) {
     if (!handle) return NULL;
     offer *o = find(r->token);
     if (!o) {
-        if (!(o = slot())) return NULL;
+        o = slot();
         memcpy(o->token, r->token, sizeof o->token);
+        rc_xfer_offers_put(o->token, o);
     }
     o->kind = kind;
     o->handle = handle;
@@ -229,7 +246,7 @@ static void finish(struct rc_xfer *x, int status) {
         o->up.on_done(layout, status, x->done, o->up.user);
         rc_scope_end(layout, 0);
     }
-    if (!o->handle) o->token[0] = '\0'; /* unmounted meanwhile */
+    if (!o->handle) release(o); /* unmounted meanwhile */
 }
 
 static int begin_download(rc_server *s, struct lws *wsi, rc_conn *c, bool head) {

@@ -3,6 +3,7 @@
  * (rc_use_upload, rc_use_download) and their HTTP endpoints.
  *
  *   transfer_name.c  pure: tokens' form, Content-Disposition's escaping
+ *   transfer_offers.c  the offers' index: token -> offer, a hash map
  *   transfer.c       the offers (token -> session, options) and the
  *                    requests: a POST's body to on_chunk, a GET from read;
  *                    transfer_off.c without (RC_WITH_UPLOADS=OFF)
@@ -27,6 +28,16 @@ bool rc_xfer_token_ok(const char *t);
  * RFC 5987's filename*=UTF-8''... percent-encoded. NULL or "" name:
  * "download". The length written, or 0 when cap is too small. */
 size_t rc_xfer_disposition(char *out, size_t cap, const char *name);
+
+/* transfer_offers.c (loop thread). The item put under token (32 chars,
+ * compared in constant time), or NULL. put: indexes item (not NULL, owned
+ * by the caller, who deletes it before freeing it) under token, replacing
+ * what was there; grows as needed, no cap but memory. del: unindexes token
+ * (none: nothing). count: the tokens indexed. */
+void *rc_xfer_offers_get(const char *token);
+void rc_xfer_offers_put(const char *token, void *item);
+void rc_xfer_offers_del(const char *token);
+size_t rc_xfer_offers_count(void);
 
 /* transfer.c. request: a POST to RC_PATH_UPLOAD or a GET/HEAD of
  * RC_PATH_DOWNLOAD, taken (true, *rc the callback's return). body,
