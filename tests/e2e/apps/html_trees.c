@@ -36,23 +36,15 @@
 #include "wire/json_writer.h"
 #include "wire/model.h"
 
+#include "../../common/rng.h" /* xorshift64*, shared with tests/unit/tree_gen.c */
+
 /* ---- random numbers -------------------------------------------------------- */
 
-static uint64_t g_rng = 1;
+static uint64_t g_rng = 1; /* tests/common/rng.h's state */
 
-static uint64_t rnd(void) {
-    g_rng ^= g_rng >> 12;
-    g_rng ^= g_rng << 25;
-    g_rng ^= g_rng >> 27;
-    return g_rng * 2685821657736338717ull;
-}
-static size_t rndn(size_t n) { return n ? (size_t)(rnd() % n) : 0; }
+static size_t rndn(size_t n) { return test_rng_below(&g_rng, n); }
 static bool chance(unsigned pct) { return rndn(100) < pct; }
-static void seed_rng(uint64_t seed) {
-    g_rng = seed * 0x9e3779b97f4a7c15ull + 0x2545f4914f6cdd1dull;
-    if (!g_rng) g_rng = 1;
-    for (int i = 0; i < 8; i++) (void)rnd();
-}
+static void seed_rng(uint64_t seed) { test_rng_seed(&g_rng, seed); }
 #define PICK(a) ((a)[rndn(sizeof(a) / sizeof *(a))])
 
 /* ---- description trees ------------------------------------------------------ */
