@@ -7,11 +7,11 @@
  * many writers); it walks the sessions that wait (session_wait.c), so the
  * figure should stay flat as the idle sessions grow.
  *
- * The server is the smallest one post.c needs (a loop, its wake-up and
- * idle watchers); sessions are bare structs, the waiting one flagged as
- * session_tokens.c flags it. Usage: store_saved [calls]. "RESULT
- * key=value" lines carry the figures (nanoseconds per call, median of 21
- * rounds).
+ * The server is the smallest one post.c needs (tests/common/
+ * bare_server.h: a loop, its wake-up and idle watchers); sessions are
+ * bare structs, the waiting one flagged as session_tokens.c flags it.
+ * Usage: store_saved [calls]. "RESULT key=value" lines carry the figures
+ * (nanoseconds per call, median of 21 rounds).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,31 +20,12 @@
 #include "store/marks.h"
 #include "timing.h"
 
+#include "../tests/common/bare_server.h"
+
 enum { ROUNDS = 21 };
 
-static void noop_async(struct ev_loop *loop, ev_async *w, int revents) {
-    (void)loop;
-    (void)w;
-    (void)revents;
-}
-
-static void noop_idle(struct ev_loop *loop, ev_idle *w, int revents) {
-    (void)loop;
-    (void)w;
-    (void)revents;
-}
-
-static rc_app app;
-
 static double measure(size_t idle, int calls) {
-    rc_server *s = calloc(1, sizeof *s);
-    if (!s) abort();
-    s->app = &app;
-    s->loop = ev_loop_new(EVFLAG_AUTO);
-    ev_async_init(&s->wake, noop_async);
-    ev_async_start(s->loop, &s->wake);
-    ev_idle_init(&s->idle, noop_idle);
-    rc_post_init(s);
+    rc_server *s = bare_server_new(NULL);
     rc_session *all = calloc(idle + 1, sizeof *all);
     if (!all) abort();
     for (size_t i = 0; i <= idle; i++) {
@@ -65,12 +46,8 @@ static double measure(size_t idle, int calls) {
         }
         per_round[r] = (bench_now_us() - t0) * 1000.0 / calls;
     }
-    rc_post_free(s);
-    ev_idle_stop(s->loop, &s->idle);
-    ev_async_stop(s->loop, &s->wake);
-    ev_loop_destroy(s->loop);
     free(all);
-    free(s);
+    bare_server_free(s);
     return bench_median(per_round, ROUNDS);
 }
 

@@ -8,9 +8,10 @@
  * threaded case (threads posting while the loop frees and replaces
  * sessions and drains) is what `make test-tsan` checks for races.
  *
- * The server here is the smallest one post.c needs (a loop, its wake-up
- * watcher, a post lock); sessions are bare structs with a layout, taken
- * and given back as rc_session_start and rc_session_free do.
+ * The server here is the smallest one post.c needs (tests/common/
+ * bare_server.h: a loop, its wake-up watcher, a post lock); sessions
+ * are bare structs with a layout, taken and given back as
+ * rc_session_start and rc_session_free do.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +25,8 @@
 #include "server/session.h"
 
 #include "harness.h"
+
+#include "../common/bare_server.h"
 
 enum { SESSIONS = 8, THREADS = 4, PER_THREAD = 3000, ROUNDS = 300 };
 
@@ -39,33 +42,7 @@ static struct {
     rc_layout *last;
 } G;
 
-static void noop_wake(struct ev_loop *loop, ev_async *w, int revents) {
-    (void)loop;
-    (void)w;
-    (void)revents;
-}
-
 static rc_app app = {.root = &empty_component};
-
-static rc_server *server_new(void) {
-    rc_server *s = calloc(1, sizeof *s);
-    assert_non_null(s);
-    s->app = &app;
-    s->loop = ev_loop_new(EVFLAG_AUTO);
-    ev_async_init(&s->wake, noop_wake);
-    ev_async_start(s->loop, &s->wake);
-    rc_post_init(s);
-    return s;
-}
-
-/* As app.c stops a server: handles forgotten, then the queue run. */
-static void server_free(rc_server *s) {
-    rc_handles_forget(s);
-    rc_post_free(s);
-    ev_async_stop(s->loop, &s->wake);
-    ev_loop_destroy(s->loop);
-    free(s);
-}
 
 static rc_session *session_new(rc_server *s) {
     rc_session *se = calloc(1, sizeof *se);
@@ -92,7 +69,7 @@ static void seen(rc_layout *layout, void *arg) {
 
 static void test_live_gone_and_reused(void **state) {
     (void)state;
-    rc_server *s = server_new();
+    rc_server *s = bare_server_new(&app);
     rc_session *a = session_new(s);
     rc_session_handle h = rc_layout_get_session_handle(a->layout);
     assert_true(h.id != 0);
@@ -150,7 +127,7 @@ static void *poster(void *arg) {
 
 static void test_threads_post_while_sessions_go(void **state) {
     (void)state;
-    rc_server *s = server_new();
+    rc_server *s = bare_server_new(&app);
     rc_session *live[SESSIONS];
     for (int i = 0; i < SESSIONS; i++) {
         live[i] = session_new(s);
@@ -172,7 +149,7 @@ static void test_threads_post_while_sessions_go(void **state) {
     /* Every accepted post ran exactly once; none that was refused did. */
     assert_int_equal(G.live + G.gone, atomic_load(&accepted));
     for (int i = 0; i < SESSIONS; i++) session_free(live[i]);
-    server_free(s);
+    bare_server_free(s);
 }
 
 int main(void) {

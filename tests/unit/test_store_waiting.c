@@ -11,9 +11,10 @@
  * Named test_store_*: a build without stores (RC_WITH_STORES=OFF) has
  * nothing to wait for, and leaves it out (tests/unit/CMakeLists.txt).
  *
- * The server is the smallest one post.c needs (a loop, its wake-up and
- * idle watchers, a post lock); sessions are bare structs, flagged as
- * session_tokens.c, session_render.c and session_protocol.c flag them.
+ * The server is the smallest one post.c needs (tests/common/
+ * bare_server.h: a loop, its wake-up and idle watchers); sessions are
+ * bare structs, flagged as session_tokens.c, session_render.c and
+ * session_protocol.c flag them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,41 +26,9 @@
 #include "server/session.h"
 #include "store/marks.h"
 
+#include "../common/bare_server.h"
+
 enum { IDLE = 1000 };
-
-static void noop_async(struct ev_loop *loop, ev_async *w, int revents) {
-    (void)loop;
-    (void)w;
-    (void)revents;
-}
-
-static void noop_idle(struct ev_loop *loop, ev_idle *w, int revents) {
-    (void)loop;
-    (void)w;
-    (void)revents;
-}
-
-static rc_app app;
-
-static rc_server *server_new(void) {
-    rc_server *s = calloc(1, sizeof *s);
-    assert_non_null(s);
-    s->app = &app;
-    s->loop = ev_loop_new(EVFLAG_AUTO);
-    ev_async_init(&s->wake, noop_async);
-    ev_async_start(s->loop, &s->wake);
-    ev_idle_init(&s->idle, noop_idle);
-    rc_post_init(s);
-    return s;
-}
-
-static void server_free(rc_server *s) {
-    rc_post_free(s);
-    ev_idle_stop(s->loop, &s->idle);
-    ev_async_stop(s->loop, &s->wake);
-    ev_loop_destroy(s->loop);
-    free(s);
-}
 
 static rc_session *session_new(rc_server *s) {
     rc_session *se = calloc(1, sizeof *se);
@@ -78,7 +47,7 @@ static size_t listed(const rc_server *s) {
 
 static void test_held_token_goes_out_when_saved(void **state) {
     (void)state;
-    rc_server *s = server_new();
+    rc_server *s = bare_server_new(NULL);
     rc_session *idle[IDLE];
     for (size_t i = 0; i < IDLE; i++) idle[i] = session_new(s);
     rc_session *held = session_new(s);
@@ -99,7 +68,7 @@ static void test_held_token_goes_out_when_saved(void **state) {
         free(idle[i]);
     }
     free(held);
-    server_free(s);
+    bare_server_free(s);
 }
 
 /* A batch decided (no longer in flight): the render waiting for it goes
@@ -107,7 +76,7 @@ static void test_held_token_goes_out_when_saved(void **state) {
  * pause forgotten without touching a connection. */
 static void test_decided_batch_releases_render_and_input(void **state) {
     (void)state;
-    rc_server *s = server_new();
+    rc_server *s = bare_server_new(NULL);
     rc_session *a = session_new(s), *b = session_new(s);
     a->store_wait = true;
     rc_session_wait(a);
@@ -122,14 +91,14 @@ static void test_decided_batch_releases_render_and_input(void **state) {
     assert_int_equal(listed(s), 0);
     free(a);
     free(b);
-    server_free(s);
+    bare_server_free(s);
 }
 
 /* Freed while waiting: off the list, the others still on it, in any
  * position (head, middle, tail). */
 static void test_freed_session_leaves_the_list(void **state) {
     (void)state;
-    rc_server *s = server_new();
+    rc_server *s = bare_server_new(NULL);
     rc_session *se[4];
     for (size_t i = 0; i < 4; i++) {
         se[i] = session_new(s);
@@ -145,7 +114,7 @@ static void test_freed_session_leaves_the_list(void **state) {
     rc_session_unwait(se[2]);
     assert_null(s->waiting);
     for (size_t i = 0; i < 4; i++) free(se[i]);
-    server_free(s);
+    bare_server_free(s);
 }
 
 int main(void) {
