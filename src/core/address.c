@@ -39,25 +39,26 @@ static size_t escape_key(char *out, const char *key) {
 }
 
 char *rc_segment_new(const rc_node *placeholder) {
-    const char *name = placeholder->u.comp.type->name;
+    const rc_comp_node *c = rc_comp(placeholder);
+    const char *name = c->type->name;
     size_t tlen = strlen(name);
-    if (!placeholder->key) {
+    if (!c->key) {
         char num[24];
-        int nl = snprintf(num, sizeof num, "#%u", placeholder->u.comp.ordinal);
+        int nl = snprintf(num, sizeof num, "#%u", c->ordinal);
         char *seg = rc_xmalloc(tlen + (size_t)nl + 1);
         memcpy(seg, name, tlen);
         memcpy(seg + tlen, num, (size_t)nl + 1);
         return seg;
     }
     /* "Type[key]", or "Type[key]#n" for the n-th repeat of the key. */
-    size_t klen = escape_key(NULL, placeholder->key);
+    size_t klen = escape_key(NULL, c->key->s);
     char num[24] = "";
-    if (placeholder->u.comp.ordinal) snprintf(num, sizeof num, "#%u", placeholder->u.comp.ordinal);
+    if (c->ordinal) snprintf(num, sizeof num, "#%u", c->ordinal);
     size_t nlen = strlen(num);
     char *seg = rc_xmalloc(tlen + klen + nlen + 3);
     memcpy(seg, name, tlen);
     seg[tlen] = '[';
-    escape_key(seg + tlen + 1, placeholder->key);
+    escape_key(seg + tlen + 1, c->key->s);
     seg[tlen + 1 + klen] = ']';
     memcpy(seg + tlen + 2 + klen, num, nlen + 1);
     return seg;

@@ -11,12 +11,13 @@ rc_instance *rc_instance_new(rc_layout *l, rc_instance *parent, rc_node *placeho
     inst->parent = parent;
     inst->placeholder = placeholder;
     if (placeholder) {
-        inst->type = placeholder->u.comp.type;
-        inst->props = placeholder->u.comp.props;
-        inst->props_size = placeholder->u.comp.props_size;
+        const rc_comp_node *c = rc_comp(placeholder);
+        inst->type = c->type;
+        inst->props = rc_comp_props(placeholder);
+        inst->props_size = placeholder->len;
         inst->segment = rc_segment_new(placeholder);
-        inst->path_hash = placeholder->u.comp.path_hash;
-        inst->ctx_chain = placeholder->u.comp.ctx_chain;
+        inst->path_hash = c->path_hash;
+        inst->ctx_chain = c->ctx_chain;
         inst->depth = parent->depth + 1;
     }
     rc_arena_init(&inst->arena);
@@ -100,11 +101,11 @@ void rc_unmount_subtree(rc_layout *l, rc_node *n) {
     switch (n->kind) {
     case RC_NODE_ELEMENT:
         rc_handlers_unregister(l, n);
-        for (uint32_t i = 0; i < n->nchildren; i++) rc_unmount_subtree(l, n->u.el.children[i]);
+        for (uint32_t i = 0; i < n->len; i++) rc_unmount_subtree(l, rc_el_children(n)[i]);
         break;
     case RC_NODE_COMPONENT:
-        if (n->u.comp.inst) rc_instance_unmount(n->u.comp.inst);
-        n->u.comp.inst = NULL;
+        if (rc_comp(n)->inst) rc_instance_unmount(rc_comp(n)->inst);
+        rc_comp(n)->inst = NULL;
         break;
     default: break;
     }

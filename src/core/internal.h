@@ -186,9 +186,17 @@ struct rc_instance {
 
 /* ---- render context -------------------------------------------------- */
 
-typedef struct rc_frame { /* an element open in the builder */
-    rc_node *node;
+/* An element open in the builder. The element itself is made when it
+ * closes, its children, attributes and handlers known (vdom/node.h): until
+ * then its place on the kids stack holds NULL, and what building needs of
+ * it is here. */
+typedef struct rc_frame {
+    const char *tag; /* in the render's arena */
+    const rc_key *key;
+    uint64_t ident; /* the element's identity: its handlers' ids chain it */
+    uint32_t slot;  /* its place on the layout's kids stack */
     uint32_t child_base, attr_base, handler_base;
+    uint32_t serial; /* n-th element of this render, from 1 */
 } rc_frame;
 
 typedef struct rc_keyslot { /* duplicate-key detection scratch */
@@ -221,8 +229,9 @@ struct rc_ctx {
      * settled when the build ends (builder.c, settle_keyed_ordinals). */
     rc_node **keyed;
     uint32_t nkeyed, keyed_cap;
-    const rc_node *keyed_list; /* the element holding the first (NULL: the top) */
-    bool keyed_lists;          /* keyed children in more than one sibling list */
+    uint32_t keyed_list; /* the frame serial holding the first (0: the top) */
+    uint32_t nopened;    /* elements opened so far (frame serials) */
+    bool keyed_lists;    /* keyed children in more than one sibling list */
     jmp_buf jmp;
     char *error;  /* set by rc_fail */
     rc_arena out; /* the arena being built (ctx->arena points here) */
@@ -340,8 +349,15 @@ void rc_log(rc_layout *l, rc_log_level level, const char *fmt, ...) RC_PRINTF(3,
 /* DOM nodes n stands for: 1, or a placeholder's instance's count. Inline:
  * finding a node's DOM index sums it over the siblings before it. */
 static inline uint32_t rc_node_dom_count(const rc_node *n) {
-    if (n->kind == RC_NODE_COMPONENT) return n->u.comp.inst ? n->u.comp.inst->dom_count : 0;
+    if (n->kind == RC_NODE_COMPONENT) return rc_comp(n)->inst ? rc_comp(n)->inst->dom_count : 0;
     return 1;
+}
+
+/* The instance whose render built n, an element or a placeholder: up the
+ * parents to the top of its output. */
+static inline rc_instance *rc_node_owner(const rc_node *n) {
+    while (!n->top) n = rc_node_up(n)->parent;
+    return rc_node_up(n)->owner;
 }
 
 /* address.c */
@@ -372,7 +388,7 @@ void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena);
 /* Closes what the render left open and returns the output's roots. */
 void rc_ctx_finish(rc_ctx *ctx, rc_node ***roots, uint32_t *nroots);
 void rc_ctx_abandon(rc_ctx *ctx);
-rc_node *rc_make_error_node(rc_arena *a, rc_instance *owner, const char *msg);
+rc_node *rc_make_error_node(rc_arena *a, const char *msg);
 
 /* hooks.c */
 void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name, bool *created);

@@ -103,12 +103,13 @@ rc_node *rc_layout_get_root(const rc_layout *l, size_t i) {
 static uint32_t index_in_list(const rc_node *n) {
     rc_node **list;
     uint32_t len;
-    if (n->parent) {
-        list = n->parent->u.el.children;
-        len = n->parent->nchildren;
+    const rc_up *up = rc_node_up(n);
+    if (!n->top) {
+        list = rc_el_children(up->parent);
+        len = up->parent->len;
     } else {
-        list = n->owner->roots;
-        len = n->owner->nroots;
+        list = up->owner->roots;
+        len = up->owner->nroots;
     }
     uint32_t idx = 0;
     for (uint32_t i = 0; i < len && list[i] != n; i++) idx += rc_node_dom_count(list[i]);
@@ -120,10 +121,10 @@ static uint32_t instance_base(rc_layout *l, const rc_instance *inst);
 /* Pushes the DOM path of element el onto the layout's path stack. */
 static void push_element_path(rc_layout *l, const rc_node *el) {
     uint32_t idx = index_in_list(el);
-    if (el->parent) {
-        push_element_path(l, el->parent);
+    if (!el->top) {
+        push_element_path(l, rc_el(el)->up.parent);
     } else {
-        idx += instance_base(l, el->owner);
+        idx += instance_base(l, rc_el(el)->up.owner);
     }
     rc_path_push(l, idx);
 }
@@ -134,11 +135,11 @@ static uint32_t instance_base(rc_layout *l, const rc_instance *inst) {
     const rc_node *ph = inst->placeholder;
     if (!ph) return 0; /* the root: container is the mount root */
     uint32_t idx = index_in_list(ph);
-    if (ph->parent) {
-        push_element_path(l, ph->parent);
+    if (!ph->top) {
+        push_element_path(l, rc_comp(ph)->up.parent);
         return idx;
     }
-    return idx + instance_base(l, ph->owner);
+    return idx + instance_base(l, rc_comp(ph)->up.owner);
 }
 
 /* ---- flush and commit ------------------------------------------------- */
@@ -152,7 +153,7 @@ static int by_depth(const void *a, const void *b) {
 /* Walks up from inst while it is a top-level node of its parent's output,
  * adding delta to each ancestor's dom count. */
 static void propagate_count(rc_instance *inst, int64_t delta) {
-    while (delta && inst->placeholder && !inst->placeholder->parent) {
+    while (delta && inst->placeholder && inst->placeholder->top) {
         inst = inst->parent;
         inst->dom_count = (uint32_t)((int64_t)inst->dom_count + delta);
     }

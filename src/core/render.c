@@ -76,8 +76,8 @@ void rc_render_output(rc_instance *inst, rc_output *old) {
         rc_instance_address(inst, addr, sizeof addr);
         rc_log(l, RC_LOG_ERROR, "component %s failed: %s", addr, ctx->error);
         roots = rc_arena_alloc(&ctx->out, sizeof *roots);
-        roots[0] = rc_make_error_node(&ctx->out, inst,
-                                      l->opts.hide_errors ? RC_ERROR_GENERIC : ctx->error);
+        roots[0] =
+            rc_make_error_node(&ctx->out, l->opts.hide_errors ? RC_ERROR_GENERIC : ctx->error);
         nroots = 1;
     }
 

@@ -39,9 +39,9 @@ static void walk_instance(struct walk *w, const rc_instance *inst);
 
 static void walk_node(struct walk *w, const rc_node *n) {
     if (n->kind == RC_NODE_ELEMENT) {
-        for (uint32_t i = 0; i < n->nchildren; i++) walk_node(w, n->u.el.children[i]);
-    } else if (n->kind == RC_NODE_COMPONENT && n->u.comp.inst) {
-        walk_instance(w, n->u.comp.inst);
+        for (uint32_t i = 0; i < n->len; i++) walk_node(w, rc_el_children(n)[i]);
+    } else if (n->kind == RC_NODE_COMPONENT && rc_comp(n)->inst) {
+        walk_instance(w, rc_comp(n)->inst);
     }
 }
 

@@ -36,14 +36,19 @@ void rc_arena_free(rc_arena *a) {
     rc_arena_init_hint(a, a->hint);
 }
 
-static size_t align_up(size_t n) {
-    size_t al = alignof(max_align_t);
-    return (n + al - 1) & ~(al - 1);
-}
+static size_t align_to(size_t n, size_t al) { return (n + al - 1) & ~(al - 1); }
+static size_t align_up(size_t n) { return align_to(n, alignof(max_align_t)); }
 
 void *rc_arena_alloc(rc_arena *a, size_t size) {
-    size = align_up(size ? size : 1);
-    size_t off = a->head ? align_up(a->used) : 0;
+    return rc_arena_alloc_align(a, size, alignof(max_align_t));
+}
+
+void *rc_arena_alloc_align(rc_arena *a, size_t size, size_t align) {
+    /* Sizes round up to the alignment asked for, not to max_align_t's 16:
+     * most of a tree's allocations are nodes of 16, 40 or 48 bytes that
+     * need 8, and rounding each to 16 cost a tenth of a tree. */
+    size = align_to(size ? size : 1, align);
+    size_t off = a->head ? align_to(a->used, align) : 0;
     if (!a->head || off > a->head->size || a->head->size - off < size) {
         /* Grow geometrically with the arena's total, capped, but always big
          * enough for this request. */

@@ -31,6 +31,9 @@ void rc_arena_free(rc_arena *a);
 /* size bytes aligned for any type; never NULL (aborts on out-of-memory). */
 void *rc_arena_alloc(rc_arena *a, size_t size);
 void *rc_arena_zalloc(rc_arena *a, size_t size);
+/* size bytes aligned to align (a power of two, at most max_align_t's);
+ * never NULL. */
+void *rc_arena_alloc_align(rc_arena *a, size_t size, size_t align);
 /* Copies len bytes and appends a NUL. */
 char *rc_arena_strndup(rc_arena *a, const char *s, size_t len);
 
