@@ -64,7 +64,7 @@ static uint32_t kids_so_far(rc_ctx *ctx, const rc_frame *f) {
  * (rc_close). */
 static void place(rc_ctx *ctx, rc_node *n, rc_up *up) {
     if (top_frame(ctx)) return;
-    n->top = 1;
+    n->flags |= RC_NODE_TOP;
     up->owner = ctx->inst;
 }
 
@@ -272,11 +272,13 @@ void rc_close(rc_ctx *ctx) {
     uint32_t nattrs = l->nattrs - fr.attr_base;
     uint32_t nh = l->nhs - fr.handler_base;
     size_t size = sizeof(rc_el_node) + sizeof(rc_node *) * nkids + sizeof(rc_attr_kv) * nattrs +
-                  sizeof(rc_handler) * nh;
+                  sizeof(rc_handler) * nh + (fr.key ? sizeof fr.key : 0);
     rc_el_node *e = rc_arena_alloc_align(ctx->arena, size, _Alignof(rc_el_node));
-    *e = (rc_el_node){.n = {.kind = RC_NODE_ELEMENT, .nhandlers = (uint16_t)nh, .len = nkids},
+    *e = (rc_el_node){.n = {.kind = RC_NODE_ELEMENT,
+                            .flags = fr.key ? RC_NODE_KEYED : 0,
+                            .nhandlers = (uint16_t)nh,
+                            .len = nkids},
                       .nattrs = nattrs,
-                      .key = fr.key,
                       .tag = fr.tag};
     rc_node *n = &e->n;
     rc_node **kids = rc_el_children(n);
@@ -286,6 +288,7 @@ void rc_close(rc_ctx *ctx) {
             rc_node_up(kids[i])->parent = n;
     memcpy(rc_el_attrs(n), &l->attrs[fr.attr_base], sizeof(rc_attr_kv) * nattrs);
     memcpy(rc_el_handlers(n), &l->hs[fr.handler_base], sizeof(rc_handler) * nh);
+    if (fr.key) memcpy((char *)e + size - sizeof fr.key, &fr.key, sizeof fr.key);
     l->nkids = fr.slot + 1;
     l->kids[fr.slot] = n;
     l->nattrs = fr.attr_base;
@@ -294,14 +297,16 @@ void rc_close(rc_ctx *ctx) {
     place(ctx, n, &e->up);
 }
 
-static void push_text(rc_ctx *ctx, const char *s, size_t len) {
-    rc_text_node *t = rc_arena_alloc_align(ctx->arena, sizeof *t, _Alignof(rc_text_node));
-    *t = (rc_text_node){.n = {.kind = RC_NODE_TEXT, .len = (uint32_t)len}, .text = s};
-    push_kid(ctx, &t->n);
+static rc_text_node *new_text(rc_arena *a, rc_node_kind kind, const char *s, size_t len) {
+    rc_text_node *t = rc_arena_alloc_align(a, sizeof *t + len + 1, _Alignof(rc_text_node));
+    t->n = (rc_node){.kind = (uint8_t)kind, .len = (uint32_t)len};
+    memcpy(t->text, s, len);
+    t->text[len] = '\0';
+    return t;
 }
 
 void rc_textn(rc_ctx *ctx, const char *text, size_t len) {
-    push_text(ctx, rc_arena_strndup(ctx->arena, text, len), len);
+    push_kid(ctx, &new_text(ctx->arena, RC_NODE_TEXT, text, len)->n);
 }
 
 void rc_text(rc_ctx *ctx, const char *text) { rc_textn(ctx, text, strlen(text)); }
@@ -310,9 +315,11 @@ void rc_textf(rc_ctx *ctx, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     size_t len;
-    char *s = rc_arena_vformat(ctx->arena, &len, fmt, ap);
+    char *s = rc_arena_vformat_after(ctx->arena, sizeof(rc_text_node), &len, fmt, ap);
     va_end(ap);
-    push_text(ctx, s, len);
+    rc_text_node *t = (rc_text_node *)(void *)(s - sizeof(rc_text_node));
+    t->n = (rc_node){.kind = RC_NODE_TEXT, .len = (uint32_t)len};
+    push_kid(ctx, &t->n);
 }
 
 /* The n-th occurrence (from 0) of a child identity in this render: per type
@@ -413,11 +420,7 @@ static void settle_keyed_ordinals(rc_ctx *ctx) {
 }
 
 rc_node *rc_make_error_node(rc_arena *a, const char *msg) {
-    size_t len = strlen(msg);
-    rc_text_node *t = rc_arena_alloc_align(a, sizeof *t, _Alignof(rc_text_node));
-    *t = (rc_text_node){.n = {.kind = RC_NODE_ERROR, .len = (uint32_t)len},
-                        .text = rc_arena_strndup(a, msg, len)};
-    return &t->n;
+    return &new_text(a, RC_NODE_ERROR, msg, strlen(msg))->n;
 }
 
 void rc_ctx_finish(rc_ctx *ctx, rc_node ***roots, uint32_t *nroots) {

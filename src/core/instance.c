@@ -13,9 +13,6 @@ rc_instance *rc_instance_new(rc_layout *l, rc_instance *parent, rc_node *placeho
     if (placeholder) {
         const rc_comp_node *c = rc_comp(placeholder);
         inst->type = c->type;
-        inst->props = rc_comp_props(placeholder);
-        inst->props_size = placeholder->len;
-        inst->segment = rc_segment_new(placeholder);
         inst->path_hash = c->path_hash;
         inst->ctx_chain = c->ctx_chain;
         inst->depth = parent->depth + 1;
@@ -35,7 +32,8 @@ static void free_hooks(rc_instance *inst) {
         case HOOK_STATE:
             rc_source_release(&((rc_state *)h)->src);
             rc_value_free(&((rc_state *)h)->value);
-            rc_value_free(&((rc_state *)h)->initial);
+            if (((rc_state *)h)->initial) rc_value_free(((rc_state *)h)->initial);
+            free(((rc_state *)h)->initial);
             break;
         case HOOK_REF: free(((rc_ref_hook *)h)->data); break;
         case HOOK_MEMO:
@@ -91,8 +89,6 @@ void rc_instance_unmount(rc_instance *inst) {
         RC_GROW(l->garbage, l->garbage_cap, l->ngarbage + 1);
         l->garbage[l->ngarbage++] = inst->arena;
     }
-    free(inst->segment);
-    free(inst->address);
     free(inst);
     l->ninstances--;
 }

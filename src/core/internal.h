@@ -8,6 +8,7 @@
  *   value_collections.c rc_value arrays and objects
  *   value_equal.c       rc_value equality
  *   grow.c              growing arrays (RC_GROW)
+ *   hints.c             arena size hints per component type, process-wide
  *   diag.c              the layout's log (rc_log) and rc_fail
  *   attr_check.c        attributes the client refuses, reported once (attr_check.h)
  *   nodes.c             read access to the virtual DOM
@@ -47,6 +48,7 @@
 #include "core/track.h"
 #include "reactc_layout.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/hash.h"
 #include "vdom/arena.h"
 #include "vdom/node.h"
@@ -77,9 +79,10 @@ typedef struct rc_hook {
 struct rc_state {
     rc_hook h;
     rc_value value;
-    rc_value initial; /* kept while a freshly restored slot may still be
-                                      declared server-only in its first render */
-    bool has_initial;
+    /* The initial value, kept only while a freshly restored slot may still
+     * be declared server-only in its first render; NULL otherwise (a
+     * pointer, not a second rc_value: 32 bytes in every slot of a list). */
+    rc_value *initial;
     uint64_t version;
     unsigned flags;        /* RC_STATE_* */
     rc_reducer_fn reducer; /* reducer slots only */
@@ -149,9 +152,7 @@ struct rc_instance {
      * comes first, in one or two cache lines: a list of 1,000 rows cold in
      * the cache (100 sessions) pays a miss per line per row. */
     const rc_component *type;
-    rc_node *placeholder; /* our spot in the parent's output; NULL for the root */
-    const void *props;    /* the placeholder's props (or the layout's root props) */
-    size_t props_size;
+    rc_node *placeholder;   /* our spot in the parent's output (and our props); NULL for the root */
     uint64_t path_hash;     /* hash of the segments from the root */
     rc_provider *ctx_chain; /* providers in effect at our spot */
     uint32_t dom_count;     /* DOM nodes our output stands for */
@@ -163,9 +164,6 @@ struct rc_instance {
 
     rc_layout *layout;
     rc_instance *parent;
-    char *segment; /* "Type", "Type[key]" or "Type#n" */
-    char *address; /* cached "/Type/Type[key]" (slots.c) */
-    size_t address_len;
     uint32_t depth;
     rc_arena arena; /* holds roots and everything below them */
     rc_node **roots;
@@ -307,8 +305,7 @@ struct rc_layout {
     rc_ctx **ctxs;
     size_t nctx, ctxs_cap;
 
-    rc_map size_hints; /* component type -> arena bytes of a first render */
-    uint64_t *keyset;  /* duplicate-key check scratch (builder.c) */
+    uint64_t *keyset; /* duplicate-key check scratch (builder.c) */
     size_t keyset_cap;
 
     rc_provider location; /* the layout's own provider: rc_use_location */
@@ -343,6 +340,10 @@ void rc_grow(void **arr, size_t elem, size_t *cap, size_t need);
 void rc_grow32(void **arr, size_t elem, uint32_t *cap, size_t need);
 #define RC_GROW32(arr, cap, need) rc_grow32((void **)&(arr), sizeof *(arr), &(cap), (need))
 
+/* hints.c: the arena bytes of t's last first render (0: none known). */
+size_t rc_size_hint_get(const rc_component *t);
+void rc_size_hint_put(const rc_component *t, size_t bytes);
+
 /* diag.c: the layout's log; rc_fail (reactc.h) ends a render with an error. */
 void rc_log(rc_layout *l, rc_log_level level, const char *fmt, ...) RC_PRINTF(3, 4);
 
@@ -356,16 +357,19 @@ static inline uint32_t rc_node_dom_count(const rc_node *n) {
 /* The instance whose render built n, an element or a placeholder: up the
  * parents to the top of its output. */
 static inline rc_instance *rc_node_owner(const rc_node *n) {
-    while (!n->top) n = rc_node_up(n)->parent;
+    while (!(n->flags & RC_NODE_TOP)) n = rc_node_up(n)->parent;
     return rc_node_up(n)->owner;
 }
 
 /* address.c */
-/* The readable path segment of a component node: "Type[key]" or "Type#n". */
-char *rc_segment_new(const rc_node *placeholder);
-/* Writes the instance's address prefix ("/Type/Type[key]") into buf. */
+/* Appends the instance's readable path segment: "Type[key]", "Type#n",
+ * or the root's type name. */
+void rc_segment_append(rc_buf *b, const rc_instance *inst);
+/* Appends a slot's address suffix: "@name" or "@#index". */
+void rc_slot_suffix_append(rc_buf *b, const rc_hook *h);
+/* Writes the instance's address ("/Type/Type[key]") into buf as snprintf
+ * would; returns its length. */
 size_t rc_instance_address(const rc_instance *inst, char *buf, size_t cap);
-void rc_instance_forget_address(rc_instance *inst);
 /* Writes the slot's full address; returns its length (may exceed cap). */
 size_t rc_slot_address(const rc_instance *inst, const rc_hook *h, char *buf, size_t cap);
 
@@ -382,6 +386,10 @@ const char *rc_canonical_event(const char *event);
 
 /* format.c: printf into the arena; *len_out is the text's length. */
 char *rc_arena_vformat(rc_arena *a, size_t *len_out, const char *fmt, va_list ap);
+/* The same, the text right after `prefix` bytes of room that start 8-aligned
+ * (a text node's header: vdom/node.h). */
+char *rc_arena_vformat_after(rc_arena *a, size_t prefix, size_t *len_out, const char *fmt,
+                             va_list ap);
 
 /* builder.c */
 void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena);

@@ -22,7 +22,6 @@ rc_layout *rc_layout_new(const rc_component *root, const void *props, size_t pro
     if (opts) l->opts = *opts;
     else rc_layout_opts_init(&l->opts);
     rc_map_init(&l->handlers);
-    rc_map_init(&l->size_hints);
     if (props_size && props) {
         l->root_props = rc_xmemdup(props, props_size);
         l->root_props_size = props_size;
@@ -35,9 +34,6 @@ rc_layout *rc_layout_new(const rc_component *root, const void *props, size_t pro
     rc_instance *inst = rc_instance_new(l, NULL, NULL);
     inst->ctx_chain = &l->location;
     inst->type = root;
-    inst->props = l->root_props;
-    inst->props_size = l->root_props_size;
-    inst->segment = rc_xstrdup(root->name);
     inst->path_hash = rc_hash_str(RC_HASH_SEED, root->name);
     l->root = inst;
     return l;
@@ -59,7 +55,6 @@ void rc_layout_free(rc_layout *l) {
     rc_layout_free_types(l);
     free_garbage(l);
     rc_map_free(&l->handlers);
-    rc_map_free(&l->size_hints);
     free(l->root_props);
     free(l->dirty);
     free(l->effects);
@@ -104,7 +99,7 @@ static uint32_t index_in_list(const rc_node *n) {
     rc_node **list;
     uint32_t len;
     const rc_up *up = rc_node_up(n);
-    if (!n->top) {
+    if (!(n->flags & RC_NODE_TOP)) {
         list = rc_el_children(up->parent);
         len = up->parent->len;
     } else {
@@ -121,7 +116,7 @@ static uint32_t instance_base(rc_layout *l, const rc_instance *inst);
 /* Pushes the DOM path of element el onto the layout's path stack. */
 static void push_element_path(rc_layout *l, const rc_node *el) {
     uint32_t idx = index_in_list(el);
-    if (!el->top) {
+    if (!(el->flags & RC_NODE_TOP)) {
         push_element_path(l, rc_el(el)->up.parent);
     } else {
         idx += instance_base(l, rc_el(el)->up.owner);
@@ -135,7 +130,7 @@ static uint32_t instance_base(rc_layout *l, const rc_instance *inst) {
     const rc_node *ph = inst->placeholder;
     if (!ph) return 0; /* the root: container is the mount root */
     uint32_t idx = index_in_list(ph);
-    if (!ph->top) {
+    if (!(ph->flags & RC_NODE_TOP)) {
         push_element_path(l, rc_comp(ph)->up.parent);
         return idx;
     }
@@ -153,7 +148,7 @@ static int by_depth(const void *a, const void *b) {
 /* Walks up from inst while it is a top-level node of its parent's output,
  * adding delta to each ancestor's dom count. */
 static void propagate_count(rc_instance *inst, int64_t delta) {
-    while (delta && inst->placeholder && inst->placeholder->top) {
+    while (delta && inst->placeholder && (inst->placeholder->flags & RC_NODE_TOP)) {
         inst = inst->parent;
         inst->dom_count = (uint32_t)((int64_t)inst->dom_count + delta);
     }

@@ -133,14 +133,9 @@ static void reconcile_component(rc_layout *l, rc_node *o, rc_node *n, uint32_t i
     oc->inst = NULL;
     bool changed = !props_equal(inst->type, o, n);
     inst->placeholder = n;
-    inst->props = rc_comp_props(n);
-    inst->props_size = n->len;
     if (inst->path_hash != nc->path_hash) {
         /* Moved to another address: handler ids and slot addresses derive
          * from it, so render again under the new one. */
-        free(inst->segment);
-        inst->segment = rc_segment_new(n);
-        rc_instance_forget_address(inst);
         inst->path_hash = nc->path_hash;
         changed = true;
     }

@@ -14,7 +14,8 @@ struct rc_arena_chunk {
 /* First chunk is small: most components render a handful of nodes, and idle
  * sessions must stay small (docs/architecture.md, Targets: 10 KiB per idle counter session). */
 #define ARENA_FIRST_CHUNK 448
-#define ARENA_MAX_CHUNK   (256 * 1024)
+#define ARENA_MAX_CHUNK   (256 * 1024)       /* of geometric growth */
+#define ARENA_MAX_HINT    (64 * 1024 * 1024) /* a first chunk sized by a hint */
 
 void rc_arena_init(rc_arena *a) { rc_arena_init_hint(a, 0); }
 
@@ -23,7 +24,10 @@ void rc_arena_init_hint(rc_arena *a, size_t hint) {
     a->used = 0;
     a->total = 0;
     a->requested = 0;
-    a->hint = hint > ARENA_MAX_CHUNK ? ARENA_MAX_CHUNK : hint;
+    /* A hint is what the last render of the same component needed: one
+     * chunk of it is right, where a capped first chunk left the last of
+     * several chunks mostly empty (a 500 KiB output took three of 256). */
+    a->hint = hint > ARENA_MAX_HINT ? ARENA_MAX_HINT : hint;
 }
 
 void rc_arena_free(rc_arena *a) {
@@ -49,11 +53,15 @@ void *rc_arena_alloc_align(rc_arena *a, size_t size, size_t align) {
      * need 8, and rounding each to 16 cost a tenth of a tree. */
     size = align_to(size ? size : 1, align);
     size_t off = a->head ? align_to(a->used, align) : 0;
+    /* The padding counts: strings are packed, so a node after one pays up
+     * to 7 bytes, and a hint without them fell short by tens of KiB. */
+    size_t pad = a->head ? off - a->used : 0;
     if (!a->head || off > a->head->size || a->head->size - off < size) {
         /* Grow geometrically with the arena's total, capped, but always big
          * enough for this request. */
-        size_t want = a->total ? a->total : a->hint ? align_up(a->hint) : ARENA_FIRST_CHUNK;
-        if (want > ARENA_MAX_CHUNK) want = ARENA_MAX_CHUNK;
+        size_t want;
+        if (a->total) want = a->total > ARENA_MAX_CHUNK ? ARENA_MAX_CHUNK : a->total;
+        else want = a->hint ? align_up(a->hint) : ARENA_FIRST_CHUNK;
         if (want < size) want = size;
         rc_arena_chunk *c = rc_xmalloc(sizeof *c + want);
         c->size = want;
@@ -61,10 +69,11 @@ void *rc_arena_alloc_align(rc_arena *a, size_t size, size_t align) {
         a->head = c;
         a->total += want;
         off = 0;
+        pad = 0;
     }
     void *p = a->head->data + off;
     a->used = off + size;
-    a->requested += size;
+    a->requested += pad + size;
     return p;
 }
 

@@ -8,12 +8,12 @@
  * (zero, one or several), which is why DOM indices are computed from
  * dom counts rather than stored.
  *
- * Why one struct per kind, and arrays inline (issue 20, docs/profiling.md):
+ * Why one struct per kind, and arrays and texts inline (issue 20, docs/profiling.md):
  * a session keeps its whole tree between events, so the bytes of a node are
  * the bytes of a session. One union of every kind's fields cost 120 bytes
  * per node (the placeholder's seven fields sized the text's), plus a
  * separate, 16-byte-aligned array for each element's children, attributes
- * and handlers. Now a text is 16 bytes, an element 40 with its children,
+ * and handlers. Now a text is 8 bytes and its text, an element 32 with its children,
  * attributes and handlers right behind it in one allocation, and the
  * retained tree holds only what the next diff and a re-render's DOM path
  * need: what building needs (an element's identity for handler ids) lives
@@ -60,12 +60,18 @@ typedef struct rc_key {
     char s[]; /* len bytes and a NUL */
 } rc_key;
 
-/* The header every kind starts with. */
-struct rc_node {
-    uint8_t kind; /* rc_node_kind */
+/* rc_node.flags */
+enum {
     /* Elements and placeholders: at the top of their owner's output, so
      * `up` is the owner instance rather than a parent element. */
-    uint8_t top;
+    RC_NODE_TOP = 1,
+    RC_NODE_KEYED = 2 /* elements: a key pointer ends the allocation */
+};
+
+/* The header every kind starts with. */
+struct rc_node {
+    uint8_t kind;       /* rc_node_kind */
+    uint8_t flags;      /* RC_NODE_TOP, RC_NODE_KEYED */
     uint16_t nhandlers; /* elements */
     uint32_t len;       /* elements: children; texts and errors: bytes */
 };
@@ -77,21 +83,22 @@ typedef union rc_up {
     struct rc_instance *owner; /* top: the instance whose output it heads */
 } rc_up;
 
-/* RC_NODE_TEXT and RC_NODE_ERROR: 16 bytes and the text. */
+/* RC_NODE_TEXT and RC_NODE_ERROR: the header, the text right behind it. */
 typedef struct rc_text_node {
     rc_node n;
-    const char *text; /* n.len bytes and a NUL, in the arena */
+    char text[]; /* n.len bytes and a NUL */
 } rc_text_node;
 
-/* RC_NODE_ELEMENT: 40 bytes, then its n.len children, its nattrs
- * attributes and its n.nhandlers handlers, in that order, in the same
- * allocation (rc_el_children / rc_el_attrs / rc_el_handlers). */
+/* RC_NODE_ELEMENT: 32 bytes, then its n.len children, its nattrs
+ * attributes, its n.nhandlers handlers and, when RC_NODE_KEYED, its key's
+ * pointer, in that order, in the same allocation (rc_el_children,
+ * rc_el_attrs, rc_el_handlers, rc_node_keyof): most elements have no key,
+ * and do not pay for its pointer. */
 typedef struct rc_el_node {
     rc_node n;
     uint32_t nattrs;
     uint32_t reserved; /* 0 */
     rc_up up;
-    const rc_key *key; /* NULL when unkeyed */
     const char *tag;
 } rc_el_node;
 
@@ -131,8 +138,9 @@ static inline void *rc_comp_props(const rc_node *n) {
 
 /* The key of an element or a placeholder; NULL for any other node. */
 static inline const rc_key *rc_node_keyof(const rc_node *n) {
-    if (n->kind == RC_NODE_ELEMENT) return rc_el(n)->key;
     if (n->kind == RC_NODE_COMPONENT) return rc_comp(n)->key;
+    if (n->flags & RC_NODE_KEYED)
+        return *(const rc_key *const *)(const void *)(rc_el_handlers(n) + n->nhandlers);
     return NULL;
 }
 /* Where an element or a placeholder sits (see rc_up). */
