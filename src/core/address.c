@@ -44,11 +44,11 @@ static void append_number(rc_buf *b, char prefix, unsigned n) {
  * walk that names every slot of a snapshot (slots.c) builds the prefixes
  * as it descends, once per instance, so tokens do not rebuild them. */
 void rc_segment_append(rc_buf *b, const rc_instance *inst) {
-    if (!inst->placeholder) { /* the root */
-        rc_buf_append(b, inst->type->name, strlen(inst->type->name));
+    const rc_comp_node *c = rc_comp(inst->placeholder);
+    if (!inst->parent) { /* the root */
+        rc_buf_append(b, c->type->name, strlen(c->type->name));
         return;
     }
-    const rc_comp_node *c = rc_comp(inst->placeholder);
     rc_buf_append(b, c->type->name, strlen(c->type->name));
     if (!c->key) {
         append_number(b, '#', c->ordinal);

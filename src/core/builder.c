@@ -27,7 +27,7 @@ void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena) {
     ctx->attr_base = l->nattrs;
     ctx->handler_base = l->nhs;
     ctx->top_count = 0;
-    ctx->chain = inst->ctx_chain;
+    ctx->chain = rc_inst_chain(inst);
     ctx->nproviders_open = 0;
     ctx->nseen = 0;
     ctx->child_type = NULL;
@@ -81,7 +81,7 @@ static const rc_frame *require_open(rc_ctx *ctx, const char *what) {
     const rc_frame *f = top_frame(ctx);
     if (!f)
         rc_log(ctx->layout, RC_LOG_ERROR, "%s: %s called with no open element (ignored)",
-               ctx->inst->type->name, what);
+               rc_inst_type(ctx->inst)->name, what);
     return f;
 }
 
@@ -97,7 +97,7 @@ static void set_attr_n(rc_ctx *ctx, const char *name, bool static_name, const ch
      * builder's own names only href can be refused: the others (id, class,
      * style...), the most frequent attributes, skip the check. */
     if (!static_name || strcmp(name, "href") == 0)
-        rc_attr_check(l, ctx->inst->type->name, name, value, len);
+        rc_attr_check(l, rc_inst_type(ctx->inst)->name, name, value, len);
     char *v = rc_arena_strndup(ctx->arena, value, len);
     for (uint32_t i = f->attr_base; i < l->nattrs; i++) {
         if (strcmp(l->attrs[i].name, name) == 0) { /* later value wins */
@@ -180,7 +180,7 @@ void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
                    .attr_base = l->nattrs,
                    .handler_base = l->nhs,
                    .serial = ++ctx->nopened};
-    uint64_t parent_ident = f ? f->ident : ctx->inst->path_hash;
+    uint64_t parent_ident = f ? f->ident : rc_inst_path_hash(ctx->inst);
     if (o && o->key) {
         nf.key = new_key(ctx->arena, o->key);
         nf.ident = rc_hash_u64(rc_hash_u64(parent_ident, IDENT_KEY), nf.key->hash);
@@ -263,7 +263,7 @@ void rc_close(rc_ctx *ctx) {
     rc_frame *f = top_frame(ctx);
     if (!f) {
         rc_log(l, RC_LOG_ERROR, "%s: rc_close without an open element (ignored)",
-               ctx->inst->type->name);
+               rc_inst_type(ctx->inst)->name);
         return;
     }
     rc_frame fr = *f;
@@ -376,7 +376,7 @@ void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void
     place(ctx, n, &c->up);
     if (type != ctx->child_type) {
         uint64_t th = rc_hash_str(RC_HASH_SEED, type->name);
-        uint64_t base = rc_hash_u64(ctx->inst->path_hash, th);
+        uint64_t base = rc_hash_u64(rc_inst_path_hash(ctx->inst), th);
         ctx->child_type = type;
         ctx->child_type_hash = th;
         ctx->child_keyed = rc_hash_u64(base, IDENT_KEY);
@@ -429,7 +429,7 @@ void rc_ctx_finish(rc_ctx *ctx, rc_node ***roots, uint32_t *nroots) {
         rc_log(l, RC_LOG_ERROR,
                "%s: %u element(s) left open at the end of the render (a return or break "
                "inside RC_EL?); closed automatically",
-               ctx->inst->type->name, l->nframes - ctx->frame_base);
+               rc_inst_type(ctx->inst)->name, l->nframes - ctx->frame_base);
         while (l->nframes > ctx->frame_base) rc_close(ctx);
     }
     check_keys(ctx, ctx->kid_base);

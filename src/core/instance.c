@@ -10,13 +10,7 @@ rc_instance *rc_instance_new(rc_layout *l, rc_instance *parent, rc_node *placeho
     inst->layout = l;
     inst->parent = parent;
     inst->placeholder = placeholder;
-    if (placeholder) {
-        const rc_comp_node *c = rc_comp(placeholder);
-        inst->type = c->type;
-        inst->path_hash = c->path_hash;
-        inst->ctx_chain = c->ctx_chain;
-        inst->depth = parent->depth + 1;
-    }
+    if (parent) inst->depth = parent->depth + 1;
     rc_arena_init(&inst->arena);
     inst->resume = l->resuming;
     l->ninstances++;

@@ -151,35 +151,35 @@ struct rc_instance {
     /* What a parent's re-render reads of each child it compares (reconcile.c)
      * comes first, in one or two cache lines: a list of 1,000 rows cold in
      * the cache (100 sessions) pays a miss per line per row. */
-    const rc_component *type;
-    rc_node *placeholder;   /* our spot in the parent's output (and our props); NULL for the root */
-    uint64_t path_hash;     /* hash of the segments from the root */
-    rc_provider *ctx_chain; /* providers in effect at our spot */
-    uint32_t dom_count;     /* DOM nodes our output stands for */
-    bool dirty;             /* waits in the layout's dirty queue */
-    bool in_effects;        /* waits in the layout's effect queue */
-    bool resume;            /* next render is the first after a restore */
-    bool rendered;          /* has rendered at least once */
-    uint64_t render_gen;    /* flush generation of the last render */
+    /* Our spot in the parent's output, or the layout's root_ph: our type,
+     * props, path hash (the segments' from the root) and the providers in
+     * effect here are the placeholder's (rc_inst_type...), not copies. */
+    rc_node *placeholder;
+    uint32_t dom_count;  /* DOM nodes our output stands for */
+    bool dirty;          /* waits in the layout's dirty queue */
+    bool in_effects;     /* waits in the layout's effect queue */
+    bool resume;         /* next render is the first after a restore */
+    bool rendered;       /* has rendered at least once */
+    uint64_t render_gen; /* flush generation of the last render */
 
     rc_layout *layout;
     rc_instance *parent;
-    uint32_t depth;
-    rc_arena arena; /* holds roots and everything below them */
     rc_node **roots;
-    uint32_t nroots;
     rc_hook **hooks;
+    /* What its last render read of other instances' slots and of stores
+     * (track.c), and the number of its renders, which marks the reads of
+     * the current one. */
+    rc_sub *reads;
+    uint64_t read_gen;
+    rc_arena arena; /* holds roots and everything below them */
+    uint32_t depth;
+    uint32_t nroots;
     uint16_t nhooks, hooks_cap;
     /* State slots here and in the instances below: a snapshot's slot walk
      * (slots.c) skips subtrees that hold none, so a token for a list whose
      * rows keep no state does not visit every node of every row. */
     uint32_t nstate;      /* state hooks of this instance */
     uint32_t state_below; /* state hooks of all its descendants */
-    /* What its last render read of other instances' slots and of stores
-     * (track.c), and the number of its renders, which marks the reads of
-     * the current one. */
-    rc_sub *reads;
-    uint64_t read_gen;
 };
 
 /* ---- render context -------------------------------------------------- */
@@ -249,8 +249,7 @@ typedef struct rc_region_internal {
 struct rc_layout {
     rc_layout_opts opts;
     rc_instance *root;
-    void *root_props;
-    size_t root_props_size;
+    rc_comp_node *root_ph; /* the root's placeholder: type, props, providers */
     bool mounted;
     bool in_flush;
     bool freeing;
@@ -352,6 +351,17 @@ void rc_log(rc_layout *l, rc_log_level level, const char *fmt, ...) RC_PRINTF(3,
 static inline uint32_t rc_node_dom_count(const rc_node *n) {
     if (n->kind == RC_NODE_COMPONENT) return rc_comp(n)->inst ? rc_comp(n)->inst->dom_count : 0;
     return 1;
+}
+
+/* What an instance's placeholder says of it. */
+static inline const rc_component *rc_inst_type(const rc_instance *inst) {
+    return rc_comp(inst->placeholder)->type;
+}
+static inline uint64_t rc_inst_path_hash(const rc_instance *inst) {
+    return rc_comp(inst->placeholder)->path_hash;
+}
+static inline rc_provider *rc_inst_chain(const rc_instance *inst) {
+    return rc_comp(inst->placeholder)->ctx_chain;
 }
 
 /* The instance whose render built n, an element or a placeholder: up the

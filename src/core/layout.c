@@ -22,20 +22,20 @@ rc_layout *rc_layout_new(const rc_component *root, const void *props, size_t pro
     if (opts) l->opts = *opts;
     else rc_layout_opts_init(&l->opts);
     rc_map_init(&l->handlers);
-    if (props_size && props) {
-        l->root_props = rc_xmemdup(props, props_size);
-        l->root_props_size = props_size;
-    }
+    if (!props) props_size = 0;
+    /* The root is placed like a child (instance.c): its placeholder is ours. */
+    l->root_ph = rc_xcalloc(1, sizeof *l->root_ph + props_size);
+    l->root_ph->n = (rc_node){.kind = RC_NODE_COMPONENT, .len = (uint32_t)props_size};
+    if (props_size) memcpy(rc_comp_props(&l->root_ph->n), props, props_size);
+    l->root_ph->type = root;
+    l->root_ph->ctx_chain = &l->location;
+    l->root_ph->path_hash = rc_hash_str(RC_HASH_SEED, root->name);
     l->resuming = l->opts.restore != NULL;
     rc_location_init(l, l->opts.pathname, l->opts.search);
     rc_connection_init(l);
     l->session_id = l->opts.session_id ? rc_xstrdup(l->opts.session_id) : NULL;
     l->opts.pathname = l->opts.search = l->opts.session_id = NULL; /* not ours to keep */
-    rc_instance *inst = rc_instance_new(l, NULL, NULL);
-    inst->ctx_chain = &l->location;
-    inst->type = root;
-    inst->path_hash = rc_hash_str(RC_HASH_SEED, root->name);
-    l->root = inst;
+    l->root = rc_instance_new(l, NULL, &l->root_ph->n);
     return l;
 }
 
@@ -55,7 +55,7 @@ void rc_layout_free(rc_layout *l) {
     rc_layout_free_types(l);
     free_garbage(l);
     rc_map_free(&l->handlers);
-    free(l->root_props);
+    free(l->root_ph);
     free(l->dirty);
     free(l->effects);
     free(l->ops);
@@ -128,7 +128,7 @@ static void push_element_path(rc_layout *l, const rc_node *el) {
  * DOM index of inst's first root inside it. */
 static uint32_t instance_base(rc_layout *l, const rc_instance *inst) {
     const rc_node *ph = inst->placeholder;
-    if (!ph) return 0; /* the root: container is the mount root */
+    if (!inst->parent) return 0; /* the root: container is the mount root */
     uint32_t idx = index_in_list(ph);
     if (!(ph->flags & RC_NODE_TOP)) {
         push_element_path(l, rc_comp(ph)->up.parent);
@@ -148,7 +148,7 @@ static int by_depth(const void *a, const void *b) {
 /* Walks up from inst while it is a top-level node of its parent's output,
  * adding delta to each ancestor's dom count. */
 static void propagate_count(rc_instance *inst, int64_t delta) {
-    while (delta && inst->placeholder && (inst->placeholder->flags & RC_NODE_TOP)) {
+    while (delta && inst->parent && (inst->placeholder->flags & RC_NODE_TOP)) {
         inst = inst->parent;
         inst->dom_count = (uint32_t)((int64_t)inst->dom_count + delta);
     }

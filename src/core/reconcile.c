@@ -131,19 +131,13 @@ static void reconcile_component(rc_layout *l, rc_node *o, rc_node *n, uint32_t i
     rc_instance *inst = oc->inst;
     nc->inst = inst;
     oc->inst = NULL;
-    bool changed = !props_equal(inst->type, o, n);
+    bool changed = !props_equal(nc->type, o, n);
     inst->placeholder = n;
-    if (inst->path_hash != nc->path_hash) {
-        /* Moved to another address: handler ids and slot addresses derive
-         * from it, so render again under the new one. */
-        inst->path_hash = nc->path_hash;
-        changed = true;
-    }
-    if (inst->ctx_chain != nc->ctx_chain) {
-        inst->ctx_chain = nc->ctx_chain;
-        changed = true;
-    }
-    if (inst->type->flags & RC_COMPONENT_ALWAYS_RENDER) changed = true;
+    /* Moved to another address: handler ids and slot addresses derive
+     * from it, so render again under the new one. */
+    if (oc->path_hash != nc->path_hash) changed = true;
+    if (oc->ctx_chain != nc->ctx_chain) changed = true;
+    if (nc->type->flags & RC_COMPONENT_ALWAYS_RENDER) changed = true;
     /* Dirty but already rendered in this flush: it waits for the next. */
     if (inst->dirty && inst->render_gen != l->flush_gen) changed = true;
     if (changed) rc_reconcile_instance(inst, index);

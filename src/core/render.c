@@ -44,7 +44,7 @@ void rc_render_output(rc_instance *inst, rc_output *old) {
      * arena is kept as long as the output, so its slack is a session's
      * memory (an eighth was 65 bytes of every 1,000-row table's row). */
     size_t hint = inst->arena.requested;
-    if (!hint) hint = rc_size_hint_get(inst->type);
+    if (!hint) hint = rc_size_hint_get(rc_inst_type(inst));
     rc_arena_init_hint(&ctx->out, hint ? hint + hint / 32 + 16 : 0);
     rc_ctx_begin(ctx, inst, &ctx->out);
     inst->dirty = false; /* a set during this render dirties it again */
@@ -57,8 +57,7 @@ void rc_render_output(rc_instance *inst, rc_output *old) {
      * outer is not changed after setjmp, so it is intact after a longjmp. */
     rc_instance *outer = rc_track_begin(inst);
     if (setjmp(ctx->jmp) == 0) {
-        inst->type->render(ctx,
-                           inst->placeholder ? rc_comp_props(inst->placeholder) : l->root_props);
+        rc_inst_type(inst)->render(ctx, rc_comp_props(inst->placeholder));
         if (inst->rendered && ctx->hook_index < inst->nhooks)
             rc_fail(ctx,
                     "called %u hooks, %u on the previous render (hooks must be called "
@@ -89,7 +88,7 @@ void rc_render_output(rc_instance *inst, rc_output *old) {
     old->nroots = inst->nroots;
     inst->arena = ctx->out;
     rc_arena_init(&ctx->out);
-    if (!old->arena.requested) rc_size_hint_put(inst->type, inst->arena.requested);
+    if (!old->arena.requested) rc_size_hint_put(rc_inst_type(inst), inst->arena.requested);
     inst->roots = roots;
     inst->nroots = nroots;
     ctx_release(l, ctx);
