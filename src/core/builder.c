@@ -68,12 +68,26 @@ static void place(rc_ctx *ctx, rc_node *n, rc_up *up) {
     up->owner = ctx->inst;
 }
 
-static const rc_key *new_key(rc_arena *a, const char *key) {
-    size_t len = strlen(key);
+/* The decimal digits of v, at the end of buf; their start. An integer
+ * key is its decimal string's key (rc_child_int). */
+static const char *int_digits(char buf[24], int64_t v, size_t *len) {
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    char *p = buf + 24;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--p = '-';
+    *len = (size_t)(buf + 24 - p);
+    return p;
+}
+
+static const rc_key *new_key(rc_arena *a, const char *key, size_t len) {
     rc_key *k = rc_arena_alloc_align(a, sizeof *k + len + 1, _Alignof(rc_key));
     k->hash = rc_hash_bytes(RC_HASH_SEED, key, len);
     k->len = (uint32_t)len;
-    memcpy(k->s, key, len + 1);
+    memcpy(k->s, key, len); /* key may be digits in a buffer, not a C string */
+    k->s[len] = '\0';
     return k;
 }
 
@@ -181,8 +195,11 @@ void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
                    .handler_base = l->nhs,
                    .serial = ++ctx->nopened};
     uint64_t parent_ident = f ? f->ident : rc_inst_path_hash(ctx->inst);
-    if (o && o->key) {
-        nf.key = new_key(ctx->arena, o->key);
+    char digits[24];
+    size_t dlen = 0;
+    const char *key = !o ? NULL : o->has_key_int ? int_digits(digits, o->key_int, &dlen) : o->key;
+    if (key) {
+        nf.key = new_key(ctx->arena, key, o->has_key_int ? dlen : strlen(key));
         nf.ident = rc_hash_u64(rc_hash_u64(parent_ident, IDENT_KEY), nf.key->hash);
     } else {
         nf.ident = rc_hash_u64(rc_hash_u64(parent_ident, IDENT_INDEX), kids_so_far(ctx, f));
@@ -364,8 +381,8 @@ static uint32_t next_ordinal(rc_ctx *ctx, uint64_t identity) {
  * here for every child on every render, so no strings are built: the
  * readable segment ("Type[key]", "Type#n") is made only when an instance is
  * created or moves (rc_segment_new). */
-void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void *props,
-              size_t props_size) {
+static void child(rc_ctx *ctx, const rc_component *type, const char *key, size_t klen,
+                  const void *props, size_t props_size) {
     if (!props) props_size = 0;
     rc_comp_node *c = rc_arena_alloc(ctx->arena, sizeof *c + props_size);
     *c = (rc_comp_node){.n = {.kind = RC_NODE_COMPONENT, .len = (uint32_t)props_size},
@@ -384,7 +401,7 @@ void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void
     }
     uint64_t h;
     if (key) {
-        c->key = new_key(ctx->arena, key);
+        c->key = new_key(ctx->arena, key, klen);
         /* Ordinal 0 unless the key repeats in another list of this render:
          * settled when the build ends (settle_keyed_ordinals). */
         h = rc_hash_u64(ctx->child_keyed, c->key->hash);
@@ -400,6 +417,19 @@ void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void
     }
     c->path_hash = h;
     push_kid(ctx, n);
+}
+
+void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void *props,
+              size_t props_size) {
+    child(ctx, type, key, key ? strlen(key) : 0, props, props_size);
+}
+
+void rc_child_int(rc_ctx *ctx, const rc_component *type, int64_t key, const void *props,
+                  size_t props_size) {
+    char digits[24];
+    size_t len;
+    const char *k = int_digits(digits, key, &len);
+    child(ctx, type, k, len, props, props_size);
 }
 
 /* The ordinal of a keyed child: how many children of its type with its key

@@ -371,9 +371,8 @@ static inline rc_instance *rc_node_owner(const rc_node *n) {
     return rc_node_up(n)->owner;
 }
 
-/* address.c */
-/* Appends the instance's readable path segment: "Type[key]", "Type#n",
- * or the root's type name. */
+/* address.c: appends the instance's readable path segment: "Type[key]",
+ * "Type#n", or the root's type name. */
 void rc_segment_append(rc_buf *b, const rc_instance *inst);
 /* Appends a slot's address suffix: "@name" or "@#index". */
 void rc_slot_suffix_append(rc_buf *b, const rc_hook *h);
