@@ -15,106 +15,87 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "util/buf.h"
 
 /* Keys go into addresses ("Type[key]"): escape the characters that
  * structure an address so no key can forge another instance's address. */
-static size_t escape_key(char *out, const char *key) {
-    size_t o = 0;
-    for (const char *p = key; *p; p++) {
-        unsigned char c = (unsigned char)*p;
+static void append_key(rc_buf *b, const rc_key *key) {
+    static const char hex[] = "0123456789ABCDEF";
+    for (uint32_t i = 0; i < key->len; i++) {
+        unsigned char c = (unsigned char)key->s[i];
         if (c == '/' || c == '[' || c == ']' || c == '@' || c == '%' || c == '#' || c < 0x20) {
-            static const char hex[] = "0123456789ABCDEF";
-            if (out) {
-                out[o] = '%';
-                out[o + 1] = hex[c >> 4];
-                out[o + 2] = hex[c & 15];
-            }
-            o += 3;
+            char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
+            rc_buf_append(b, esc, 3);
         } else {
-            if (out) out[o] = (char)c;
-            o++;
+            rc_buf_putc(b, (char)c);
         }
     }
-    return o;
 }
 
-char *rc_segment_new(const rc_node *placeholder) {
-    const char *name = placeholder->u.comp.type->name;
-    size_t tlen = strlen(name);
-    if (!placeholder->key) {
-        char num[24];
-        int nl = snprintf(num, sizeof num, "#%u", placeholder->u.comp.ordinal);
-        char *seg = rc_xmalloc(tlen + (size_t)nl + 1);
-        memcpy(seg, name, tlen);
-        memcpy(seg + tlen, num, (size_t)nl + 1);
-        return seg;
+static void append_number(rc_buf *b, char prefix, unsigned n) {
+    char num[16];
+    int len = snprintf(num, sizeof num, "%c%u", prefix, n);
+    rc_buf_append(b, num, len > 0 ? (size_t)len : 0);
+}
+
+/* Why no instance keeps its segment or address: they were two strings per
+ * instance (a list of 1,000 rows: 1,000 of each, ~80 bytes a row with
+ * malloc's own), made from what the placeholder holds anyway. The slot
+ * walk that names every slot of a snapshot (slots.c) builds the prefixes
+ * as it descends, once per instance, so tokens do not rebuild them. */
+void rc_segment_append(rc_buf *b, const rc_instance *inst) {
+    const rc_comp_node *c = rc_comp(inst->placeholder);
+    if (!inst->parent) { /* the root */
+        rc_buf_append(b, c->type->name, strlen(c->type->name));
+        return;
+    }
+    rc_buf_append(b, c->type->name, strlen(c->type->name));
+    if (!c->key) {
+        append_number(b, '#', c->ordinal);
+        return;
     }
     /* "Type[key]", or "Type[key]#n" for the n-th repeat of the key. */
-    size_t klen = escape_key(NULL, placeholder->key);
-    char num[24] = "";
-    if (placeholder->u.comp.ordinal) snprintf(num, sizeof num, "#%u", placeholder->u.comp.ordinal);
-    size_t nlen = strlen(num);
-    char *seg = rc_xmalloc(tlen + klen + nlen + 3);
-    memcpy(seg, name, tlen);
-    seg[tlen] = '[';
-    escape_key(seg + tlen + 1, placeholder->key);
-    seg[tlen + 1 + klen] = ']';
-    memcpy(seg + tlen + 2 + klen, num, nlen + 1);
-    return seg;
+    rc_buf_putc(b, '[');
+    append_key(b, c->key);
+    rc_buf_putc(b, ']');
+    if (c->ordinal) append_number(b, '#', c->ordinal);
 }
 
-/* An instance's address ("/App/List#0/Item[17]") is built once and cached:
- * snapshots name every slot by it, and a 1,000-slot session would otherwise
- * rebuild the same prefixes recursively a thousand times. The cache is
- * dropped when the instance moves (rc_instance_forget_address), which also
- * changes the path hash of every descendant, so theirs are dropped as they
- * re-render. */
-static const char *instance_address(rc_instance *inst, size_t *len) {
-    if (!inst->address) {
-        size_t plen = 0;
-        const char *prefix = inst->parent ? instance_address(inst->parent, &plen) : "";
-        size_t slen = strlen(inst->segment ? inst->segment : "?");
-        inst->address = rc_xmalloc(plen + slen + 2);
-        memcpy(inst->address, prefix, plen);
-        inst->address[plen] = '/';
-        memcpy(inst->address + plen + 1, inst->segment ? inst->segment : "?", slen + 1);
-        inst->address_len = plen + 1 + slen;
+void rc_slot_suffix_append(rc_buf *b, const rc_hook *h) {
+    rc_buf_putc(b, '@');
+    if (h->name) rc_buf_append(b, h->name, strlen(h->name));
+    else append_number(b, '#', h->index);
+}
+
+static void append_address(rc_buf *b, const rc_instance *inst) {
+    if (inst->parent) append_address(b, inst->parent);
+    rc_buf_putc(b, '/');
+    rc_segment_append(b, inst);
+}
+
+/* Copies b into buf as snprintf would and returns b's length. */
+static size_t give(rc_buf *b, char *buf, size_t cap) {
+    size_t len = b->len;
+    if (cap) {
+        size_t n = len < cap ? len : cap - 1;
+        if (n) memcpy(buf, b->data, n);
+        buf[n] = '\0';
     }
-    *len = inst->address_len;
-    return inst->address;
-}
-
-void rc_instance_forget_address(rc_instance *inst) {
-    free(inst->address);
-    inst->address = NULL;
-}
-
-size_t rc_instance_address(const rc_instance *inst, char *buf, size_t cap) {
-    size_t len;
-    const char *a = instance_address((rc_instance *)(uintptr_t)inst, &len);
-    if (cap) snprintf(buf, cap, "%s", a);
+    rc_buf_free(b);
     return len;
 }
 
+size_t rc_instance_address(const rc_instance *inst, char *buf, size_t cap) {
+    rc_buf b;
+    rc_buf_init(&b);
+    append_address(&b, inst);
+    return give(&b, buf, cap);
+}
+
 size_t rc_slot_address(const rc_instance *inst, const rc_hook *h, char *buf, size_t cap) {
-    size_t len;
-    const char *a = instance_address((rc_instance *)(uintptr_t)inst, &len);
-    char suffix[48];
-    size_t sl;
-    const char *sfx = suffix;
-    if (h->name) {
-        sfx = h->name;
-        sl = strlen(h->name);
-    } else {
-        int n = snprintf(suffix, sizeof suffix, "#%u", h->index);
-        sl = n > 0 ? (size_t)n : 0;
-    }
-    size_t total = len + 1 + sl;
-    if (total < cap) {
-        memcpy(buf, a, len);
-        buf[len] = '@';
-        memcpy(buf + len + 1, sfx, sl);
-        buf[total] = '\0';
-    }
-    return total;
+    rc_buf b;
+    rc_buf_init(&b);
+    append_address(&b, inst);
+    rc_slot_suffix_append(&b, h);
+    return give(&b, buf, cap);
 }

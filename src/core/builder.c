@@ -3,9 +3,9 @@
  * and child components, written by a component's render function.
  *
  * Children, attributes and handlers of open elements accumulate on scratch
- * stacks shared by the whole layout; rc_close copies an element's share into
- * right-sized arrays in the render's arena and pops it. So building costs
- * one arena bump per node and no malloc at all once the stacks are warm.
+ * stacks shared by the whole layout; rc_close makes the element with its
+ * share right behind it (vdom/node.h) and pops it. So building costs one
+ * arena bump per node and no malloc at all once the stacks are warm.
  */
 #include <string.h>
 
@@ -27,12 +27,13 @@ void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena) {
     ctx->attr_base = l->nattrs;
     ctx->handler_base = l->nhs;
     ctx->top_count = 0;
-    ctx->chain = inst->ctx_chain;
+    ctx->chain = rc_inst_chain(inst);
     ctx->nproviders_open = 0;
     ctx->nseen = 0;
     ctx->child_type = NULL;
     ctx->nkeyed = 0;
     ctx->keyed_lists = false;
+    ctx->nopened = 0;
     if (++ctx->seen_gen == 0) { /* wrapped: really clear once */
         if (ctx->seen) memset(ctx->seen, 0, ctx->seen_cap * sizeof *ctx->seen);
         ctx->seen_gen = 1;
@@ -58,20 +59,43 @@ static uint32_t kids_so_far(rc_ctx *ctx, const rc_frame *f) {
     return ctx->layout->nkids - (f ? f->child_base : ctx->kid_base);
 }
 
-static rc_node *new_node(rc_ctx *ctx, rc_node_kind kind) {
-    rc_node *n = rc_arena_zalloc(ctx->arena, sizeof *n);
-    rc_frame *f = top_frame(ctx);
-    n->kind = (uint8_t)kind;
-    n->owner = ctx->inst;
-    n->parent = f ? f->node : NULL;
-    return n;
+/* An element or placeholder made at the output's top points at its owner;
+ * one inside an element gets its parent when that element is made
+ * (rc_close). */
+static void place(rc_ctx *ctx, rc_node *n, rc_up *up) {
+    if (top_frame(ctx)) return;
+    n->flags |= RC_NODE_TOP;
+    up->owner = ctx->inst;
+}
+
+/* The decimal digits of v, at the end of buf; their start. An integer
+ * key is its decimal string's key (rc_child_int). */
+static const char *int_digits(char buf[24], int64_t v, size_t *len) {
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    char *p = buf + 24;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--p = '-';
+    *len = (size_t)(buf + 24 - p);
+    return p;
+}
+
+static const rc_key *new_key(rc_arena *a, const char *key, size_t len) {
+    rc_key *k = rc_arena_alloc_align(a, sizeof *k + len + 1, _Alignof(rc_key));
+    k->hash = rc_hash_bytes(RC_HASH_SEED, key, len);
+    k->len = (uint32_t)len;
+    memcpy(k->s, key, len); /* key may be digits in a buffer, not a C string */
+    k->s[len] = '\0';
+    return k;
 }
 
 static const rc_frame *require_open(rc_ctx *ctx, const char *what) {
     const rc_frame *f = top_frame(ctx);
     if (!f)
         rc_log(ctx->layout, RC_LOG_ERROR, "%s: %s called with no open element (ignored)",
-               ctx->inst->type->name, what);
+               rc_inst_type(ctx->inst)->name, what);
     return f;
 }
 
@@ -87,18 +111,17 @@ static void set_attr_n(rc_ctx *ctx, const char *name, bool static_name, const ch
      * builder's own names only href can be refused: the others (id, class,
      * style...), the most frequent attributes, skip the check. */
     if (!static_name || strcmp(name, "href") == 0)
-        rc_attr_check(l, ctx->inst->type->name, name, value, len);
+        rc_attr_check(l, rc_inst_type(ctx->inst)->name, name, value, len);
     char *v = rc_arena_strndup(ctx->arena, value, len);
     for (uint32_t i = f->attr_base; i < l->nattrs; i++) {
         if (strcmp(l->attrs[i].name, name) == 0) { /* later value wins */
             l->attrs[i].value = v;
-            l->attrs[i].value_len = (uint32_t)len;
             return;
         }
     }
     RC_GROW32(l->attrs, l->attrs_cap, (size_t)l->nattrs + 1);
     if (!static_name) name = rc_arena_strndup(ctx->arena, name, strlen(name));
-    l->attrs[l->nattrs++] = (rc_attr_kv){name, v, (uint32_t)len};
+    l->attrs[l->nattrs++] = (rc_attr_kv){name, v};
 }
 
 void rc_attr(rc_ctx *ctx, const char *name, const char *value) {
@@ -146,10 +169,12 @@ void rc_on_event(rc_ctx *ctx, rc_on on) {
                     .inst = ctx->inst,
                     .prevent_default = on.prevent_default,
                     .stop_propagation = on.stop_propagation,
-                    .has_bound_int = on.has_bound_int,
-                    .bound_int = on.bound_int,
-                    .bound_key = key};
-    rc_handler_set_id(&h, f->node->ident);
+                    .bound_kind = on.has_bound_int ? RC_BOUND_INT
+                                  : key            ? RC_BOUND_KEY
+                                                   : RC_BOUND_NONE};
+    if (on.has_bound_int) h.bound.i = on.bound_int;
+    else h.bound.key = key;
+    rc_handler_set_id(&h, f->ident);
     for (uint32_t i = f->handler_base; i < l->nhs; i++) {
         if (strcmp(l->hs[i].event, event) == 0) { /* later handler wins */
             l->hs[i] = h;
@@ -163,20 +188,25 @@ void rc_on_event(rc_ctx *ctx, rc_on on) {
 void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
     rc_layout *l = ctx->layout;
     rc_frame *f = top_frame(ctx);
-    rc_node *n = new_node(ctx, RC_NODE_ELEMENT);
-    n->tag = rc_arena_strndup(ctx->arena, tag, strlen(tag));
-    uint64_t parent_ident = f ? f->node->ident : ctx->inst->path_hash;
-    if (o && o->key) {
-        size_t klen = strlen(o->key);
-        n->key = rc_arena_strndup(ctx->arena, o->key, klen);
-        n->key_hash = rc_hash_bytes(RC_HASH_SEED, o->key, klen);
-        n->ident = rc_hash_u64(rc_hash_u64(parent_ident, IDENT_KEY), n->key_hash);
+    rc_frame nf = {.tag = rc_arena_strndup(ctx->arena, tag, strlen(tag)),
+                   .slot = l->nkids,
+                   .child_base = l->nkids + 1,
+                   .attr_base = l->nattrs,
+                   .handler_base = l->nhs,
+                   .serial = ++ctx->nopened};
+    uint64_t parent_ident = f ? f->ident : rc_inst_path_hash(ctx->inst);
+    char digits[24];
+    size_t dlen = 0;
+    const char *key = !o ? NULL : o->has_key_int ? int_digits(digits, o->key_int, &dlen) : o->key;
+    if (key) {
+        nf.key = new_key(ctx->arena, key, o->has_key_int ? dlen : strlen(key));
+        nf.ident = rc_hash_u64(rc_hash_u64(parent_ident, IDENT_KEY), nf.key->hash);
     } else {
-        n->ident = rc_hash_u64(rc_hash_u64(parent_ident, IDENT_INDEX), kids_so_far(ctx, f));
+        nf.ident = rc_hash_u64(rc_hash_u64(parent_ident, IDENT_INDEX), kids_so_far(ctx, f));
     }
-    push_kid(ctx, n);
+    push_kid(ctx, NULL); /* the element, once made (rc_close) */
     RC_GROW32(l->frames, l->frames_cap, (size_t)l->nframes + 1);
-    l->frames[l->nframes++] = (rc_frame){n, l->nkids, l->nattrs, l->nhs};
+    l->frames[l->nframes++] = nf;
     if (!o) return;
     if (o->id) attr_static(ctx, "id", o->id);
     if (o->class_) attr_static(ctx, "class", o->class_);
@@ -196,13 +226,16 @@ void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
  * (100 sessions' tables do not stay in the cache). */
 static const char *find_duplicate_key(rc_layout *l, rc_node **kids, uint32_t n) {
     uint32_t keyed = 0;
-    for (uint32_t i = 0; i < n; i++) keyed += kids[i]->key != NULL;
+    for (uint32_t i = 0; i < n; i++) keyed += rc_node_keyof(kids[i]) != NULL;
     if (keyed < 2) return NULL;
     if (keyed <= 12) {
         for (uint32_t i = 0; i < n; i++) {
-            if (!kids[i]->key) continue;
-            for (uint32_t j = i + 1; j < n; j++)
-                if (kids[j]->key && strcmp(kids[i]->key, kids[j]->key) == 0) return kids[i]->key;
+            const rc_key *a = rc_node_keyof(kids[i]);
+            if (!a) continue;
+            for (uint32_t j = i + 1; j < n; j++) {
+                const rc_key *b = rc_node_keyof(kids[j]);
+                if (b && a->hash == b->hash && strcmp(a->s, b->s) == 0) return a->s;
+            }
         }
         return NULL;
     }
@@ -216,8 +249,9 @@ static const char *find_duplicate_key(rc_layout *l, rc_node **kids, uint32_t n) 
     memset(l->keyset, 0, cap * sizeof *l->keyset);
     size_t mask = cap - 1;
     for (uint32_t i = 0; i < n; i++) {
-        if (!kids[i]->key) continue;
-        uint64_t h = kids[i]->key_hash;
+        const rc_key *k = rc_node_keyof(kids[i]);
+        if (!k) continue;
+        uint64_t h = k->hash;
         uint64_t tag = h & 0xffffffff00000000ull;
         for (size_t s = (size_t)h & mask;; s = (s + 1) & mask) {
             uint64_t e = l->keyset[s];
@@ -225,26 +259,20 @@ static const char *find_duplicate_key(rc_layout *l, rc_node **kids, uint32_t n) 
                 l->keyset[s] = tag | ((uint64_t)i + 1);
                 break;
             }
-            const rc_node *other = kids[(uint32_t)e - 1];
-            if ((e & 0xffffffff00000000ull) == tag && other->key_hash == h &&
-                strcmp(other->key, kids[i]->key) == 0)
-                return kids[i]->key;
+            const rc_key *other = rc_node_keyof(kids[(uint32_t)e - 1]);
+            if ((e & 0xffffffff00000000ull) == tag && other->hash == h &&
+                strcmp(other->s, k->s) == 0)
+                return k->s;
         }
     }
     return NULL;
 }
 
-static rc_node **copy_kids(rc_ctx *ctx, uint32_t base, uint32_t *count) {
+/* Fails the render if two of the kids from base on share a key. */
+static void check_keys(rc_ctx *ctx, uint32_t base) {
     rc_layout *l = ctx->layout;
-    uint32_t n = l->nkids - base;
-    *count = n;
-    if (!n) return NULL;
-    const char *dup = find_duplicate_key(l, &l->kids[base], n);
+    const char *dup = find_duplicate_key(l, &l->kids[base], l->nkids - base);
     if (dup) rc_fail(ctx, "duplicate key \"%s\" among siblings", dup);
-    rc_node **arr = rc_arena_alloc(ctx->arena, sizeof *arr * n);
-    memcpy(arr, &l->kids[base], sizeof *arr * n);
-    l->nkids = base;
-    return arr;
 }
 
 void rc_close(rc_ctx *ctx) {
@@ -252,33 +280,50 @@ void rc_close(rc_ctx *ctx) {
     rc_frame *f = top_frame(ctx);
     if (!f) {
         rc_log(l, RC_LOG_ERROR, "%s: rc_close without an open element (ignored)",
-               ctx->inst->type->name);
+               rc_inst_type(ctx->inst)->name);
         return;
     }
     rc_frame fr = *f;
-    rc_node *n = fr.node;
-    n->u.el.children = copy_kids(ctx, fr.child_base, &n->nchildren);
-    n->nattrs = l->nattrs - fr.attr_base;
-    if (n->nattrs) {
-        n->u.el.attrs = rc_arena_alloc(ctx->arena, sizeof(rc_attr_kv) * n->nattrs);
-        memcpy(n->u.el.attrs, &l->attrs[fr.attr_base], sizeof(rc_attr_kv) * n->nattrs);
-    }
+    check_keys(ctx, fr.child_base);
+    uint32_t nkids = l->nkids - fr.child_base;
+    uint32_t nattrs = l->nattrs - fr.attr_base;
     uint32_t nh = l->nhs - fr.handler_base;
-    n->nhandlers = (uint16_t)nh;
-    if (nh) {
-        n->u.el.handlers = rc_arena_alloc(ctx->arena, sizeof(rc_handler) * nh);
-        memcpy(n->u.el.handlers, &l->hs[fr.handler_base], sizeof(rc_handler) * nh);
-    }
+    size_t size = sizeof(rc_el_node) + sizeof(rc_node *) * nkids + sizeof(rc_attr_kv) * nattrs +
+                  sizeof(rc_handler) * nh + (fr.key ? sizeof fr.key : 0);
+    rc_el_node *e = rc_arena_alloc_align(ctx->arena, size, _Alignof(rc_el_node));
+    *e = (rc_el_node){.n = {.kind = RC_NODE_ELEMENT,
+                            .flags = fr.key ? RC_NODE_KEYED : 0,
+                            .nhandlers = (uint16_t)nh,
+                            .len = nkids},
+                      .nattrs = nattrs,
+                      .tag = fr.tag};
+    rc_node *n = &e->n;
+    rc_node **kids = rc_el_children(n);
+    memcpy(kids, &l->kids[fr.child_base], sizeof *kids * nkids);
+    for (uint32_t i = 0; i < nkids; i++) /* made before their parent was */
+        if (kids[i]->kind == RC_NODE_ELEMENT || kids[i]->kind == RC_NODE_COMPONENT)
+            rc_node_up(kids[i])->parent = n;
+    memcpy(rc_el_attrs(n), &l->attrs[fr.attr_base], sizeof(rc_attr_kv) * nattrs);
+    memcpy(rc_el_handlers(n), &l->hs[fr.handler_base], sizeof(rc_handler) * nh);
+    if (fr.key) memcpy((char *)e + size - sizeof fr.key, &fr.key, sizeof fr.key);
+    l->nkids = fr.slot + 1;
+    l->kids[fr.slot] = n;
     l->nattrs = fr.attr_base;
     l->nhs = fr.handler_base;
     l->nframes--;
+    place(ctx, n, &e->up);
+}
+
+static rc_text_node *new_text(rc_arena *a, rc_node_kind kind, const char *s, size_t len) {
+    rc_text_node *t = rc_arena_alloc_align(a, sizeof *t + len + 1, _Alignof(rc_text_node));
+    t->n = (rc_node){.kind = (uint8_t)kind, .len = (uint32_t)len};
+    memcpy(t->text, s, len);
+    t->text[len] = '\0';
+    return t;
 }
 
 void rc_textn(rc_ctx *ctx, const char *text, size_t len) {
-    rc_node *n = new_node(ctx, RC_NODE_TEXT);
-    n->tag = rc_arena_strndup(ctx->arena, text, len);
-    n->text_len = (uint32_t)len;
-    push_kid(ctx, n);
+    push_kid(ctx, &new_text(ctx->arena, RC_NODE_TEXT, text, len)->n);
 }
 
 void rc_text(rc_ctx *ctx, const char *text) { rc_textn(ctx, text, strlen(text)); }
@@ -287,12 +332,11 @@ void rc_textf(rc_ctx *ctx, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     size_t len;
-    char *s = rc_arena_vformat(ctx->arena, &len, fmt, ap);
+    char *s = rc_arena_vformat_after(ctx->arena, sizeof(rc_text_node), &len, fmt, ap);
     va_end(ap);
-    rc_node *n = new_node(ctx, RC_NODE_TEXT);
-    n->tag = s;
-    n->text_len = (uint32_t)len;
-    push_kid(ctx, n);
+    rc_text_node *t = (rc_text_node *)(void *)(s - sizeof(rc_text_node));
+    t->n = (rc_node){.kind = RC_NODE_TEXT, .len = (uint32_t)len};
+    push_kid(ctx, &t->n);
 }
 
 /* The n-th occurrence (from 0) of a child identity in this render: per type
@@ -337,19 +381,19 @@ static uint32_t next_ordinal(rc_ctx *ctx, uint64_t identity) {
  * here for every child on every render, so no strings are built: the
  * readable segment ("Type[key]", "Type#n") is made only when an instance is
  * created or moves (rc_segment_new). */
-void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void *props,
-              size_t props_size) {
-    rc_node *n = new_node(ctx, RC_NODE_COMPONENT);
-    n->u.comp.type = type;
-    if (props_size && props) {
-        n->u.comp.props = rc_arena_alloc(ctx->arena, props_size);
-        memcpy(n->u.comp.props, props, props_size);
-        n->u.comp.props_size = props_size;
-    }
-    n->u.comp.ctx_chain = ctx->chain;
+static void child(rc_ctx *ctx, const rc_component *type, const char *key, size_t klen,
+                  const void *props, size_t props_size) {
+    if (!props) props_size = 0;
+    rc_comp_node *c = rc_arena_alloc(ctx->arena, sizeof *c + props_size);
+    *c = (rc_comp_node){.n = {.kind = RC_NODE_COMPONENT, .len = (uint32_t)props_size},
+                        .type = type,
+                        .ctx_chain = ctx->chain};
+    rc_node *n = &c->n;
+    if (props_size) memcpy(rc_comp_props(n), props, props_size);
+    place(ctx, n, &c->up);
     if (type != ctx->child_type) {
         uint64_t th = rc_hash_str(RC_HASH_SEED, type->name);
-        uint64_t base = rc_hash_u64(ctx->inst->path_hash, th);
+        uint64_t base = rc_hash_u64(rc_inst_path_hash(ctx->inst), th);
         ctx->child_type = type;
         ctx->child_type_hash = th;
         ctx->child_keyed = rc_hash_u64(base, IDENT_KEY);
@@ -357,22 +401,35 @@ void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void
     }
     uint64_t h;
     if (key) {
-        size_t klen = strlen(key);
-        n->key = rc_arena_strndup(ctx->arena, key, klen);
-        n->key_hash = rc_hash_bytes(RC_HASH_SEED, key, klen);
+        c->key = new_key(ctx->arena, key, klen);
         /* Ordinal 0 unless the key repeats in another list of this render:
          * settled when the build ends (settle_keyed_ordinals). */
-        h = rc_hash_u64(ctx->child_keyed, n->key_hash);
+        h = rc_hash_u64(ctx->child_keyed, c->key->hash);
         if (ctx->nkeyed == ctx->keyed_cap) RC_GROW32(ctx->keyed, ctx->keyed_cap, ctx->nkeyed + 1);
-        if (ctx->nkeyed == 0) ctx->keyed_list = n->parent;
-        else if (n->parent != ctx->keyed_list) ctx->keyed_lists = true;
+        const rc_frame *f = top_frame(ctx);
+        uint32_t list = f ? f->serial : 0;
+        if (ctx->nkeyed == 0) ctx->keyed_list = list;
+        else if (list != ctx->keyed_list) ctx->keyed_lists = true;
         ctx->keyed[ctx->nkeyed++] = n;
     } else {
-        n->u.comp.ordinal = next_ordinal(ctx, ctx->child_type_hash);
-        h = rc_hash_u64(ctx->child_unkeyed, n->u.comp.ordinal);
+        c->ordinal = next_ordinal(ctx, ctx->child_type_hash);
+        h = rc_hash_u64(ctx->child_unkeyed, c->ordinal);
     }
-    n->u.comp.path_hash = h;
+    c->path_hash = h;
     push_kid(ctx, n);
+}
+
+void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void *props,
+              size_t props_size) {
+    child(ctx, type, key, key ? strlen(key) : 0, props, props_size);
+}
+
+void rc_child_int(rc_ctx *ctx, const rc_component *type, int64_t key, const void *props,
+                  size_t props_size) {
+    char digits[24];
+    size_t len;
+    const char *k = int_digits(digits, key, &len);
+    child(ctx, type, k, len, props, props_size);
 }
 
 /* The ordinal of a keyed child: how many children of its type with its key
@@ -385,21 +442,15 @@ void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void
 static void settle_keyed_ordinals(rc_ctx *ctx) {
     if (!ctx->keyed_lists) return;
     for (uint32_t i = 0; i < ctx->nkeyed; i++) {
-        rc_node *n = ctx->keyed[i];
-        uint64_t type_hash = rc_hash_str(RC_HASH_SEED, n->u.comp.type->name);
-        n->u.comp.ordinal = next_ordinal(ctx, rc_hash_u64(type_hash ^ IDENT_KEY, n->key_hash));
-        if (n->u.comp.ordinal)
-            n->u.comp.path_hash = rc_hash_u64(n->u.comp.path_hash, n->u.comp.ordinal);
+        rc_comp_node *c = rc_comp(ctx->keyed[i]);
+        uint64_t type_hash = rc_hash_str(RC_HASH_SEED, c->type->name);
+        c->ordinal = next_ordinal(ctx, rc_hash_u64(type_hash ^ IDENT_KEY, c->key->hash));
+        if (c->ordinal) c->path_hash = rc_hash_u64(c->path_hash, c->ordinal);
     }
 }
 
-rc_node *rc_make_error_node(rc_arena *a, rc_instance *owner, const char *msg) {
-    rc_node *n = rc_arena_zalloc(a, sizeof *n);
-    n->kind = RC_NODE_ERROR;
-    n->owner = owner;
-    n->text_len = (uint32_t)strlen(msg);
-    n->tag = rc_arena_strndup(a, msg, n->text_len);
-    return n;
+rc_node *rc_make_error_node(rc_arena *a, const char *msg) {
+    return &new_text(a, RC_NODE_ERROR, msg, strlen(msg))->n;
 }
 
 void rc_ctx_finish(rc_ctx *ctx, rc_node ***roots, uint32_t *nroots) {
@@ -408,10 +459,18 @@ void rc_ctx_finish(rc_ctx *ctx, rc_node ***roots, uint32_t *nroots) {
         rc_log(l, RC_LOG_ERROR,
                "%s: %u element(s) left open at the end of the render (a return or break "
                "inside RC_EL?); closed automatically",
-               ctx->inst->type->name, l->nframes - ctx->frame_base);
+               rc_inst_type(ctx->inst)->name, l->nframes - ctx->frame_base);
         while (l->nframes > ctx->frame_base) rc_close(ctx);
     }
-    *roots = copy_kids(ctx, ctx->kid_base, nroots);
+    check_keys(ctx, ctx->kid_base);
+    uint32_t n = l->nkids - ctx->kid_base;
+    *nroots = n;
+    *roots = NULL;
+    if (n) {
+        *roots = rc_arena_alloc_align(ctx->arena, sizeof **roots * n, _Alignof(rc_node *));
+        memcpy(*roots, &l->kids[ctx->kid_base], sizeof **roots * n);
+    }
+    l->nkids = ctx->kid_base;
     settle_keyed_ordinals(ctx);
 }
 

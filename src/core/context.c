@@ -37,7 +37,7 @@ void rc_provider_begin(rc_ctx *ctx, const rc_context_type *type, const void *val
 void rc_provider_end(rc_ctx *ctx) {
     if (!ctx->nproviders_open) {
         rc_log(ctx->layout, RC_LOG_ERROR, "%s: rc_provider_end without a provider (ignored)",
-               ctx->inst->type->name);
+               rc_inst_type(ctx->inst)->name);
         return;
     }
     ctx->chain = ctx->chain->outer;
@@ -70,7 +70,7 @@ const void *rc_use_context(rc_ctx *ctx, const rc_context_type *type) {
     rc_consumer *c = rc_hook_get(ctx, HOOK_CONSUMER, sizeof *c, NULL, &created);
     /* A component's own providers apply to its children, not to itself:
      * look up from the chain it inherited. */
-    rc_provider *p = ctx->inst->ctx_chain;
+    rc_provider *p = rc_inst_chain(ctx->inst);
     while (p && p->type != type) p = p->outer;
     if (c->provider != p) {
         rc_consumer_unlink(c);

@@ -56,11 +56,11 @@ const char *rc_event_get_value(const rc_event *ev) {
 }
 
 int64_t rc_event_get_bound_int(const rc_event *ev) {
-    return ev->handler && ev->handler->has_bound_int ? ev->handler->bound_int : 0;
+    return ev->handler && ev->handler->bound_kind == RC_BOUND_INT ? ev->handler->bound.i : 0;
 }
 
 const char *rc_event_get_bound_key(const rc_event *ev) {
-    return ev->handler ? ev->handler->bound_key : NULL;
+    return ev->handler && ev->handler->bound_kind == RC_BOUND_KEY ? ev->handler->bound.key : NULL;
 }
 
 const rc_value *rc_event_get_form_field(const rc_event *ev, const char *name) {

@@ -7,8 +7,19 @@
 
 #include "core/internal.h"
 
+/* len bytes of s and a NUL into the arena, after prefix bytes (0: packed
+ * anywhere, no alignment; else the prefix starts 8-aligned). */
+static char *put(rc_arena *a, size_t prefix, const char *s, size_t len) {
+    if (!prefix) return rc_arena_strndup(a, s, len);
+    char *p = (char *)rc_arena_alloc_align(a, prefix + len + 1, 8) + prefix;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
 /* Decimal digits of v (negated when neg) into the arena. */
-static char *arena_decimal(rc_arena *a, size_t *len_out, bool neg, unsigned long long v) {
+static char *arena_decimal(rc_arena *a, size_t prefix, size_t *len_out, bool neg,
+                           unsigned long long v) {
     char buf[24];
     size_t i = sizeof buf;
     do {
@@ -17,7 +28,7 @@ static char *arena_decimal(rc_arena *a, size_t *len_out, bool neg, unsigned long
     } while (v);
     if (neg) buf[--i] = '-';
     *len_out = sizeof buf - i;
-    return rc_arena_strndup(a, buf + i, sizeof buf - i);
+    return put(a, prefix, buf + i, sizeof buf - i);
 }
 
 /* Magnitude of a signed value, LLONG_MIN included. */
@@ -29,31 +40,38 @@ static unsigned long long magnitude(long long x) {
  * A format that is one number or one string alone (a counter's "%lld")
  * skips vsnprintf, ~700 instructions of a small render. */
 char *rc_arena_vformat(rc_arena *a, size_t *len_out, const char *fmt, va_list ap) {
+    return rc_arena_vformat_after(a, 0, len_out, fmt, ap);
+}
+
+char *rc_arena_vformat_after(rc_arena *a, size_t prefix, size_t *len_out, const char *fmt,
+                             va_list ap) {
     if (fmt[0] == '%') {
         const char *f = fmt + 1;
         if (strcmp(f, "d") == 0) {
             int x = va_arg(ap, int);
-            return arena_decimal(a, len_out, x < 0, magnitude(x));
+            return arena_decimal(a, prefix, len_out, x < 0, magnitude(x));
         }
         if (strcmp(f, "ld") == 0) {
             long x = va_arg(ap, long);
-            return arena_decimal(a, len_out, x < 0, magnitude(x));
+            return arena_decimal(a, prefix, len_out, x < 0, magnitude(x));
         }
         if (strcmp(f, "lld") == 0) {
             long long x = va_arg(ap, long long);
-            return arena_decimal(a, len_out, x < 0, magnitude(x));
+            return arena_decimal(a, prefix, len_out, x < 0, magnitude(x));
         }
-        if (strcmp(f, "u") == 0) return arena_decimal(a, len_out, false, va_arg(ap, unsigned));
+        if (strcmp(f, "u") == 0)
+            return arena_decimal(a, prefix, len_out, false, va_arg(ap, unsigned));
         if (strcmp(f, "lu") == 0)
-            return arena_decimal(a, len_out, false, va_arg(ap, unsigned long));
+            return arena_decimal(a, prefix, len_out, false, va_arg(ap, unsigned long));
         if (strcmp(f, "llu") == 0)
-            return arena_decimal(a, len_out, false, va_arg(ap, unsigned long long));
-        if (strcmp(f, "zu") == 0) return arena_decimal(a, len_out, false, va_arg(ap, size_t));
+            return arena_decimal(a, prefix, len_out, false, va_arg(ap, unsigned long long));
+        if (strcmp(f, "zu") == 0)
+            return arena_decimal(a, prefix, len_out, false, va_arg(ap, size_t));
         if (strcmp(f, "s") == 0) {
             const char *s = va_arg(ap, const char *);
             if (!s) s = "(null)"; /* what glibc's printf writes */
             *len_out = strlen(s);
-            return rc_arena_strndup(a, s, *len_out);
+            return put(a, prefix, s, *len_out);
         }
     }
     char small[256];
@@ -63,9 +81,9 @@ char *rc_arena_vformat(rc_arena *a, size_t *len_out, const char *fmt, va_list ap
     if (n < 0) n = 0;
     char *out;
     if ((size_t)n < sizeof small) {
-        out = rc_arena_strndup(a, small, (size_t)n);
+        out = put(a, prefix, small, (size_t)n);
     } else {
-        out = rc_arena_alloc(a, (size_t)n + 1);
+        out = (char *)rc_arena_alloc_align(a, prefix + (size_t)n + 1, 8) + prefix;
         vsnprintf(out, (size_t)n + 1, fmt, ap2);
     }
     va_end(ap2);

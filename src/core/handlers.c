@@ -74,20 +74,21 @@ void rc_handler_set_id(rc_handler *h, uint64_t element_ident) {
     /* A bound value extends the hash; without one the id is the one it
      * always was, so tokens sealed by older builds keep matching their
      * handlers (docs/resume.md). The tag byte keeps 7 and "7" apart. */
-    if (h->has_bound_int) id = rc_hash_u64(rc_hash_str(id, "#i"), (uint64_t)h->bound_int);
-    else if (h->bound_key) id = rc_hash_str(rc_hash_str(id, "#k"), h->bound_key);
+    if (h->bound_kind == RC_BOUND_INT)
+        id = rc_hash_u64(rc_hash_str(id, "#i"), (uint64_t)h->bound.i);
+    else if (h->bound_kind == RC_BOUND_KEY) id = rc_hash_str(rc_hash_str(id, "#k"), h->bound.key);
     h->id = id;
     rc_base64url_encode_u64(h->id_str, id); /* 11 digits, most significant first */
 }
 
 void rc_handlers_register(rc_layout *l, rc_node *el) {
-    for (uint32_t i = 0; i < el->nhandlers; i++)
-        rc_map_put(&l->handlers, el->u.el.handlers[i].id, &el->u.el.handlers[i]);
+    rc_handler *hs = rc_el_handlers(el);
+    for (uint32_t i = 0; i < el->nhandlers; i++) rc_map_put(&l->handlers, hs[i].id, &hs[i]);
 }
 
 void rc_handlers_unregister(rc_layout *l, rc_node *el) {
     for (uint32_t i = 0; i < el->nhandlers; i++) {
-        rc_handler *h = &el->u.el.handlers[i];
+        rc_handler *h = &rc_el_handlers(el)[i];
         /* Only if the table still points at this very handler: a newer
          * render may have registered the same id already. */
         if (rc_map_get(&l->handlers, h->id) == h) rc_map_del(&l->handlers, h->id);

@@ -10,15 +10,7 @@ rc_instance *rc_instance_new(rc_layout *l, rc_instance *parent, rc_node *placeho
     inst->layout = l;
     inst->parent = parent;
     inst->placeholder = placeholder;
-    if (placeholder) {
-        inst->type = placeholder->u.comp.type;
-        inst->props = placeholder->u.comp.props;
-        inst->props_size = placeholder->u.comp.props_size;
-        inst->segment = rc_segment_new(placeholder);
-        inst->path_hash = placeholder->u.comp.path_hash;
-        inst->ctx_chain = placeholder->u.comp.ctx_chain;
-        inst->depth = parent->depth + 1;
-    }
+    if (parent) inst->depth = parent->depth + 1;
     rc_arena_init(&inst->arena);
     inst->resume = l->resuming;
     l->ninstances++;
@@ -34,7 +26,8 @@ static void free_hooks(rc_instance *inst) {
         case HOOK_STATE:
             rc_source_release(&((rc_state *)h)->src);
             rc_value_free(&((rc_state *)h)->value);
-            rc_value_free(&((rc_state *)h)->initial);
+            if (((rc_state *)h)->initial) rc_value_free(((rc_state *)h)->initial);
+            free(((rc_state *)h)->initial);
             break;
         case HOOK_REF: free(((rc_ref_hook *)h)->data); break;
         case HOOK_MEMO:
@@ -90,8 +83,6 @@ void rc_instance_unmount(rc_instance *inst) {
         RC_GROW(l->garbage, l->garbage_cap, l->ngarbage + 1);
         l->garbage[l->ngarbage++] = inst->arena;
     }
-    free(inst->segment);
-    free(inst->address);
     free(inst);
     l->ninstances--;
 }
@@ -100,11 +91,11 @@ void rc_unmount_subtree(rc_layout *l, rc_node *n) {
     switch (n->kind) {
     case RC_NODE_ELEMENT:
         rc_handlers_unregister(l, n);
-        for (uint32_t i = 0; i < n->nchildren; i++) rc_unmount_subtree(l, n->u.el.children[i]);
+        for (uint32_t i = 0; i < n->len; i++) rc_unmount_subtree(l, rc_el_children(n)[i]);
         break;
     case RC_NODE_COMPONENT:
-        if (n->u.comp.inst) rc_instance_unmount(n->u.comp.inst);
-        n->u.comp.inst = NULL;
+        if (rc_comp(n)->inst) rc_instance_unmount(rc_comp(n)->inst);
+        rc_comp(n)->inst = NULL;
         break;
     default: break;
     }

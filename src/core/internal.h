@@ -8,6 +8,7 @@
  *   value_collections.c rc_value arrays and objects
  *   value_equal.c       rc_value equality
  *   grow.c              growing arrays (RC_GROW)
+ *   hints.c             arena size hints per component type, process-wide
  *   diag.c              the layout's log (rc_log) and rc_fail
  *   attr_check.c        attributes the client refuses, reported once (attr_check.h)
  *   nodes.c             read access to the virtual DOM
@@ -47,6 +48,7 @@
 #include "core/track.h"
 #include "reactc_layout.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/hash.h"
 #include "vdom/arena.h"
 #include "vdom/node.h"
@@ -77,9 +79,10 @@ typedef struct rc_hook {
 struct rc_state {
     rc_hook h;
     rc_value value;
-    rc_value initial; /* kept while a freshly restored slot may still be
-                                      declared server-only in its first render */
-    bool has_initial;
+    /* The initial value, kept only while a freshly restored slot may still
+     * be declared server-only in its first render; NULL otherwise (a
+     * pointer, not a second rc_value: 32 bytes in every slot of a list). */
+    rc_value *initial;
     uint64_t version;
     unsigned flags;        /* RC_STATE_* */
     rc_reducer_fn reducer; /* reducer slots only */
@@ -148,47 +151,50 @@ struct rc_instance {
     /* What a parent's re-render reads of each child it compares (reconcile.c)
      * comes first, in one or two cache lines: a list of 1,000 rows cold in
      * the cache (100 sessions) pays a miss per line per row. */
-    const rc_component *type;
-    rc_node *placeholder; /* our spot in the parent's output; NULL for the root */
-    const void *props;    /* the placeholder's props (or the layout's root props) */
-    size_t props_size;
-    uint64_t path_hash;     /* hash of the segments from the root */
-    rc_provider *ctx_chain; /* providers in effect at our spot */
-    uint32_t dom_count;     /* DOM nodes our output stands for */
-    bool dirty;             /* waits in the layout's dirty queue */
-    bool in_effects;        /* waits in the layout's effect queue */
-    bool resume;            /* next render is the first after a restore */
-    bool rendered;          /* has rendered at least once */
-    uint64_t render_gen;    /* flush generation of the last render */
+    /* Our spot in the parent's output, or the layout's root_ph: our type,
+     * props, path hash (the segments' from the root) and the providers in
+     * effect here are the placeholder's (rc_inst_type...), not copies. */
+    rc_node *placeholder;
+    uint32_t dom_count;  /* DOM nodes our output stands for */
+    bool dirty;          /* waits in the layout's dirty queue */
+    bool in_effects;     /* waits in the layout's effect queue */
+    bool resume;         /* next render is the first after a restore */
+    bool rendered;       /* has rendered at least once */
+    uint64_t render_gen; /* flush generation of the last render */
 
     rc_layout *layout;
     rc_instance *parent;
-    char *segment; /* "Type", "Type[key]" or "Type#n" */
-    char *address; /* cached "/Type/Type[key]" (slots.c) */
-    size_t address_len;
-    uint32_t depth;
-    rc_arena arena; /* holds roots and everything below them */
     rc_node **roots;
-    uint32_t nroots;
     rc_hook **hooks;
+    /* What its last render read of other instances' slots and of stores
+     * (track.c), and the number of its renders, which marks the reads of
+     * the current one. */
+    rc_sub *reads;
+    uint64_t read_gen;
+    rc_arena arena; /* holds roots and everything below them */
+    uint32_t depth;
+    uint32_t nroots;
     uint16_t nhooks, hooks_cap;
     /* State slots here and in the instances below: a snapshot's slot walk
      * (slots.c) skips subtrees that hold none, so a token for a list whose
      * rows keep no state does not visit every node of every row. */
     uint32_t nstate;      /* state hooks of this instance */
     uint32_t state_below; /* state hooks of all its descendants */
-    /* What its last render read of other instances' slots and of stores
-     * (track.c), and the number of its renders, which marks the reads of
-     * the current one. */
-    rc_sub *reads;
-    uint64_t read_gen;
 };
 
 /* ---- render context -------------------------------------------------- */
 
-typedef struct rc_frame { /* an element open in the builder */
-    rc_node *node;
+/* An element open in the builder. The element itself is made when it
+ * closes, its children, attributes and handlers known (vdom/node.h): until
+ * then its place on the kids stack holds NULL, and what building needs of
+ * it is here. */
+typedef struct rc_frame {
+    const char *tag; /* in the render's arena */
+    const rc_key *key;
+    uint64_t ident; /* the element's identity: its handlers' ids chain it */
+    uint32_t slot;  /* its place on the layout's kids stack */
     uint32_t child_base, attr_base, handler_base;
+    uint32_t serial; /* n-th element of this render, from 1 */
 } rc_frame;
 
 typedef struct rc_keyslot { /* duplicate-key detection scratch */
@@ -221,8 +227,9 @@ struct rc_ctx {
      * settled when the build ends (builder.c, settle_keyed_ordinals). */
     rc_node **keyed;
     uint32_t nkeyed, keyed_cap;
-    const rc_node *keyed_list; /* the element holding the first (NULL: the top) */
-    bool keyed_lists;          /* keyed children in more than one sibling list */
+    uint32_t keyed_list; /* the frame serial holding the first (0: the top) */
+    uint32_t nopened;    /* elements opened so far (frame serials) */
+    bool keyed_lists;    /* keyed children in more than one sibling list */
     jmp_buf jmp;
     char *error;  /* set by rc_fail */
     rc_arena out; /* the arena being built (ctx->arena points here) */
@@ -242,8 +249,7 @@ typedef struct rc_region_internal {
 struct rc_layout {
     rc_layout_opts opts;
     rc_instance *root;
-    void *root_props;
-    size_t root_props_size;
+    rc_comp_node *root_ph; /* the root's placeholder: type, props, providers */
     bool mounted;
     bool in_flush;
     bool freeing;
@@ -298,8 +304,7 @@ struct rc_layout {
     rc_ctx **ctxs;
     size_t nctx, ctxs_cap;
 
-    rc_map size_hints; /* component type -> arena bytes of a first render */
-    uint64_t *keyset;  /* duplicate-key check scratch (builder.c) */
+    uint64_t *keyset; /* duplicate-key check scratch (builder.c) */
     size_t keyset_cap;
 
     rc_provider location; /* the layout's own provider: rc_use_location */
@@ -334,22 +339,46 @@ void rc_grow(void **arr, size_t elem, size_t *cap, size_t need);
 void rc_grow32(void **arr, size_t elem, uint32_t *cap, size_t need);
 #define RC_GROW32(arr, cap, need) rc_grow32((void **)&(arr), sizeof *(arr), &(cap), (need))
 
+/* hints.c: the arena bytes of t's last first render (0: none known). */
+size_t rc_size_hint_get(const rc_component *t);
+void rc_size_hint_put(const rc_component *t, size_t bytes);
+
 /* diag.c: the layout's log; rc_fail (reactc.h) ends a render with an error. */
 void rc_log(rc_layout *l, rc_log_level level, const char *fmt, ...) RC_PRINTF(3, 4);
 
 /* DOM nodes n stands for: 1, or a placeholder's instance's count. Inline:
  * finding a node's DOM index sums it over the siblings before it. */
 static inline uint32_t rc_node_dom_count(const rc_node *n) {
-    if (n->kind == RC_NODE_COMPONENT) return n->u.comp.inst ? n->u.comp.inst->dom_count : 0;
+    if (n->kind == RC_NODE_COMPONENT) return rc_comp(n)->inst ? rc_comp(n)->inst->dom_count : 0;
     return 1;
 }
 
-/* address.c */
-/* The readable path segment of a component node: "Type[key]" or "Type#n". */
-char *rc_segment_new(const rc_node *placeholder);
-/* Writes the instance's address prefix ("/Type/Type[key]") into buf. */
+/* What an instance's placeholder says of it. */
+static inline const rc_component *rc_inst_type(const rc_instance *inst) {
+    return rc_comp(inst->placeholder)->type;
+}
+static inline uint64_t rc_inst_path_hash(const rc_instance *inst) {
+    return rc_comp(inst->placeholder)->path_hash;
+}
+static inline rc_provider *rc_inst_chain(const rc_instance *inst) {
+    return rc_comp(inst->placeholder)->ctx_chain;
+}
+
+/* The instance whose render built n, an element or a placeholder: up the
+ * parents to the top of its output. */
+static inline rc_instance *rc_node_owner(const rc_node *n) {
+    while (!(n->flags & RC_NODE_TOP)) n = rc_node_up(n)->parent;
+    return rc_node_up(n)->owner;
+}
+
+/* address.c: appends the instance's readable path segment: "Type[key]",
+ * "Type#n", or the root's type name. */
+void rc_segment_append(rc_buf *b, const rc_instance *inst);
+/* Appends a slot's address suffix: "@name" or "@#index". */
+void rc_slot_suffix_append(rc_buf *b, const rc_hook *h);
+/* Writes the instance's address ("/Type/Type[key]") into buf as snprintf
+ * would; returns its length. */
 size_t rc_instance_address(const rc_instance *inst, char *buf, size_t cap);
-void rc_instance_forget_address(rc_instance *inst);
 /* Writes the slot's full address; returns its length (may exceed cap). */
 size_t rc_slot_address(const rc_instance *inst, const rc_hook *h, char *buf, size_t cap);
 
@@ -366,13 +395,17 @@ const char *rc_canonical_event(const char *event);
 
 /* format.c: printf into the arena; *len_out is the text's length. */
 char *rc_arena_vformat(rc_arena *a, size_t *len_out, const char *fmt, va_list ap);
+/* The same, the text right after `prefix` bytes of room that start 8-aligned
+ * (a text node's header: vdom/node.h). */
+char *rc_arena_vformat_after(rc_arena *a, size_t prefix, size_t *len_out, const char *fmt,
+                             va_list ap);
 
 /* builder.c */
 void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena);
 /* Closes what the render left open and returns the output's roots. */
 void rc_ctx_finish(rc_ctx *ctx, rc_node ***roots, uint32_t *nroots);
 void rc_ctx_abandon(rc_ctx *ctx);
-rc_node *rc_make_error_node(rc_arena *a, rc_instance *owner, const char *msg);
+rc_node *rc_make_error_node(rc_arena *a, const char *msg);
 
 /* hooks.c */
 void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name, bool *created);

@@ -22,24 +22,20 @@ rc_layout *rc_layout_new(const rc_component *root, const void *props, size_t pro
     if (opts) l->opts = *opts;
     else rc_layout_opts_init(&l->opts);
     rc_map_init(&l->handlers);
-    rc_map_init(&l->size_hints);
-    if (props_size && props) {
-        l->root_props = rc_xmemdup(props, props_size);
-        l->root_props_size = props_size;
-    }
+    if (!props) props_size = 0;
+    /* The root is placed like a child (instance.c): its placeholder is ours. */
+    l->root_ph = rc_xcalloc(1, sizeof *l->root_ph + props_size);
+    l->root_ph->n = (rc_node){.kind = RC_NODE_COMPONENT, .len = (uint32_t)props_size};
+    if (props_size) memcpy(rc_comp_props(&l->root_ph->n), props, props_size);
+    l->root_ph->type = root;
+    l->root_ph->ctx_chain = &l->location;
+    l->root_ph->path_hash = rc_hash_str(RC_HASH_SEED, root->name);
     l->resuming = l->opts.restore != NULL;
     rc_location_init(l, l->opts.pathname, l->opts.search);
     rc_connection_init(l);
     l->session_id = l->opts.session_id ? rc_xstrdup(l->opts.session_id) : NULL;
     l->opts.pathname = l->opts.search = l->opts.session_id = NULL; /* not ours to keep */
-    rc_instance *inst = rc_instance_new(l, NULL, NULL);
-    inst->ctx_chain = &l->location;
-    inst->type = root;
-    inst->props = l->root_props;
-    inst->props_size = l->root_props_size;
-    inst->segment = rc_xstrdup(root->name);
-    inst->path_hash = rc_hash_str(RC_HASH_SEED, root->name);
-    l->root = inst;
+    l->root = rc_instance_new(l, NULL, &l->root_ph->n);
     return l;
 }
 
@@ -59,8 +55,7 @@ void rc_layout_free(rc_layout *l) {
     rc_layout_free_types(l);
     free_garbage(l);
     rc_map_free(&l->handlers);
-    rc_map_free(&l->size_hints);
-    free(l->root_props);
+    free(l->root_ph);
     free(l->dirty);
     free(l->effects);
     free(l->ops);
@@ -103,12 +98,13 @@ rc_node *rc_layout_get_root(const rc_layout *l, size_t i) {
 static uint32_t index_in_list(const rc_node *n) {
     rc_node **list;
     uint32_t len;
-    if (n->parent) {
-        list = n->parent->u.el.children;
-        len = n->parent->nchildren;
+    const rc_up *up = rc_node_up(n);
+    if (!(n->flags & RC_NODE_TOP)) {
+        list = rc_el_children(up->parent);
+        len = up->parent->len;
     } else {
-        list = n->owner->roots;
-        len = n->owner->nroots;
+        list = up->owner->roots;
+        len = up->owner->nroots;
     }
     uint32_t idx = 0;
     for (uint32_t i = 0; i < len && list[i] != n; i++) idx += rc_node_dom_count(list[i]);
@@ -120,10 +116,10 @@ static uint32_t instance_base(rc_layout *l, const rc_instance *inst);
 /* Pushes the DOM path of element el onto the layout's path stack. */
 static void push_element_path(rc_layout *l, const rc_node *el) {
     uint32_t idx = index_in_list(el);
-    if (el->parent) {
-        push_element_path(l, el->parent);
+    if (!(el->flags & RC_NODE_TOP)) {
+        push_element_path(l, rc_el(el)->up.parent);
     } else {
-        idx += instance_base(l, el->owner);
+        idx += instance_base(l, rc_el(el)->up.owner);
     }
     rc_path_push(l, idx);
 }
@@ -132,13 +128,13 @@ static void push_element_path(rc_layout *l, const rc_node *el) {
  * DOM index of inst's first root inside it. */
 static uint32_t instance_base(rc_layout *l, const rc_instance *inst) {
     const rc_node *ph = inst->placeholder;
-    if (!ph) return 0; /* the root: container is the mount root */
+    if (!inst->parent) return 0; /* the root: container is the mount root */
     uint32_t idx = index_in_list(ph);
-    if (ph->parent) {
-        push_element_path(l, ph->parent);
+    if (!(ph->flags & RC_NODE_TOP)) {
+        push_element_path(l, rc_comp(ph)->up.parent);
         return idx;
     }
-    return idx + instance_base(l, ph->owner);
+    return idx + instance_base(l, rc_comp(ph)->up.owner);
 }
 
 /* ---- flush and commit ------------------------------------------------- */
@@ -152,7 +148,7 @@ static int by_depth(const void *a, const void *b) {
 /* Walks up from inst while it is a top-level node of its parent's output,
  * adding delta to each ancestor's dom count. */
 static void propagate_count(rc_instance *inst, int64_t delta) {
-    while (delta && inst->placeholder && !inst->placeholder->parent) {
+    while (delta && inst->parent && (inst->placeholder->flags & RC_NODE_TOP)) {
         inst = inst->parent;
         inst->dom_count = (uint32_t)((int64_t)inst->dom_count + delta);
     }

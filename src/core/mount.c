@@ -17,11 +17,11 @@ void rc_mount_subtree(rc_layout *l, rc_node *n) {
     switch (n->kind) {
     case RC_NODE_ELEMENT:
         rc_handlers_register(l, n);
-        for (uint32_t i = 0; i < n->nchildren; i++) rc_mount_subtree(l, n->u.el.children[i]);
+        for (uint32_t i = 0; i < n->len; i++) rc_mount_subtree(l, rc_el_children(n)[i]);
         break;
     case RC_NODE_COMPONENT: {
-        rc_instance *inst = rc_instance_new(l, n->owner, n);
-        n->u.comp.inst = inst;
+        rc_instance *inst = rc_instance_new(l, rc_node_owner(n), n);
+        rc_comp(n)->inst = inst;
         rc_mount_instance(inst);
         break;
     }

@@ -39,11 +39,13 @@ void rc_render_output(rc_instance *inst, rc_output *old) {
     rc_layout *l = inst->layout;
     rc_ctx *ctx = ctx_acquire(l);
     /* Size the arena from the last render, or from the last first render of
-     * this type (a list of a thousand rows sizes a thousand arenas right). */
+     * this type (a list of a thousand rows sizes a thousand arenas right).
+     * The room added is for texts that grow a little ("9" to "10"): the
+     * arena is kept as long as the output, so its slack is a session's
+     * memory (an eighth was 65 bytes of every 1,000-row table's row). */
     size_t hint = inst->arena.requested;
-    if (!hint)
-        hint = (size_t)(uintptr_t)rc_map_get(&l->size_hints, (uint64_t)(uintptr_t)inst->type);
-    rc_arena_init_hint(&ctx->out, hint + hint / 8);
+    if (!hint) hint = rc_size_hint_get(rc_inst_type(inst));
+    rc_arena_init_hint(&ctx->out, hint ? hint + hint / 32 + 16 : 0);
     rc_ctx_begin(ctx, inst, &ctx->out);
     inst->dirty = false; /* a set during this render dirties it again */
     inst->render_gen = l->flush_gen;
@@ -55,7 +57,7 @@ void rc_render_output(rc_instance *inst, rc_output *old) {
      * outer is not changed after setjmp, so it is intact after a longjmp. */
     rc_instance *outer = rc_track_begin(inst);
     if (setjmp(ctx->jmp) == 0) {
-        inst->type->render(ctx, inst->props);
+        rc_inst_type(inst)->render(ctx, rc_comp_props(inst->placeholder));
         if (inst->rendered && ctx->hook_index < inst->nhooks)
             rc_fail(ctx,
                     "called %u hooks, %u on the previous render (hooks must be called "
@@ -76,8 +78,8 @@ void rc_render_output(rc_instance *inst, rc_output *old) {
         rc_instance_address(inst, addr, sizeof addr);
         rc_log(l, RC_LOG_ERROR, "component %s failed: %s", addr, ctx->error);
         roots = rc_arena_alloc(&ctx->out, sizeof *roots);
-        roots[0] = rc_make_error_node(&ctx->out, inst,
-                                      l->opts.hide_errors ? RC_ERROR_GENERIC : ctx->error);
+        roots[0] =
+            rc_make_error_node(&ctx->out, l->opts.hide_errors ? RC_ERROR_GENERIC : ctx->error);
         nroots = 1;
     }
 
@@ -86,9 +88,7 @@ void rc_render_output(rc_instance *inst, rc_output *old) {
     old->nroots = inst->nroots;
     inst->arena = ctx->out;
     rc_arena_init(&ctx->out);
-    if (!old->arena.requested)
-        rc_map_put(&l->size_hints, (uint64_t)(uintptr_t)inst->type,
-                   (void *)(uintptr_t)inst->arena.requested);
+    if (!old->arena.requested) rc_size_hint_put(rc_inst_type(inst), inst->arena.requested);
     inst->roots = roots;
     inst->nroots = nroots;
     ctx_release(l, ctx);
@@ -101,6 +101,17 @@ void rc_render_done(rc_instance *inst, rc_output *old) {
     uint32_t count = 0;
     for (uint32_t i = 0; i < inst->nroots; i++) count += rc_node_dom_count(inst->roots[i]);
     inst->dom_count = count;
+    if (!inst->rendered && inst->hooks_cap > inst->nhooks) {
+        /* The hook list is final after a first render: give back the
+         * doubling's spare room (a row with one hook kept 8 slots). */
+        if (inst->nhooks) {
+            inst->hooks = rc_xrealloc(inst->hooks, sizeof *inst->hooks * inst->nhooks);
+        } else {
+            free(inst->hooks);
+            inst->hooks = NULL;
+        }
+        inst->hooks_cap = inst->nhooks;
+    }
     inst->rendered = true;
     inst->resume = false;
     rc_queue_effects(inst);

@@ -28,48 +28,53 @@ const rc_value *rc_slot_restore(rc_ctx *ctx, rc_state *s) {
     return v;
 }
 
+/* The walk builds each instance's address as it descends ("/App" then
+ * "/App/Row[3]"...): a prefix is written once per instance, not once per
+ * slot, and a slot's address is the prefix and its suffix. */
 struct walk {
     rc_slot_fn fn;
     void *user;
-    char *buf;
-    size_t cap;
+    rc_buf buf;
 };
 
 static void walk_instance(struct walk *w, const rc_instance *inst);
 
 static void walk_node(struct walk *w, const rc_node *n) {
     if (n->kind == RC_NODE_ELEMENT) {
-        for (uint32_t i = 0; i < n->nchildren; i++) walk_node(w, n->u.el.children[i]);
-    } else if (n->kind == RC_NODE_COMPONENT && n->u.comp.inst) {
-        walk_instance(w, n->u.comp.inst);
+        for (uint32_t i = 0; i < n->len; i++) walk_node(w, rc_el_children(n)[i]);
+    } else if (n->kind == RC_NODE_COMPONENT && rc_comp(n)->inst) {
+        walk_instance(w, rc_comp(n)->inst);
     }
 }
 
 static void walk_instance(struct walk *w, const rc_instance *inst) {
+    if (!inst->nstate && !inst->state_below) return;
+    size_t prefix = w->buf.len;
+    rc_buf_putc(&w->buf, '/');
+    rc_segment_append(&w->buf, inst);
+    size_t here = w->buf.len;
     for (uint16_t i = 0; i < inst->nhooks && inst->nstate; i++) {
         const rc_hook *h = inst->hooks[i];
         if (h->kind != HOOK_STATE) continue;
         const rc_state *s = (const rc_state *)h;
         if (s->flags & RC_STATE_SERVER_ONLY) continue;
-        size_t len = rc_slot_address(inst, h, w->buf, w->cap);
-        if (len >= w->cap) {
-            w->cap = len + 64;
-            w->buf = rc_xrealloc(w->buf, w->cap);
-            rc_slot_address(inst, h, w->buf, w->cap);
-        }
-        w->fn(w->user, w->buf, &s->value);
+        rc_slot_suffix_append(&w->buf, h);
+        w->fn(w->user, rc_buf_cstr(&w->buf), &s->value);
+        w->buf.len = here;
     }
     /* No state below: nothing to find in the output (a list of 1,000 rows
      * without state of their own is 10,000 nodes not visited). */
-    if (!inst->state_below) return;
-    for (uint32_t i = 0; i < inst->nroots; i++) walk_node(w, inst->roots[i]);
+    if (inst->state_below)
+        for (uint32_t i = 0; i < inst->nroots; i++) walk_node(w, inst->roots[i]);
+    w->buf.len = prefix;
 }
 
 void rc_layout_foreach_slot(const rc_layout *l, rc_slot_fn fn, void *user) {
     if (!l->root || !l->mounted) return;
-    struct walk w = {fn, user, rc_xmalloc(256), 256};
+    struct walk w = {fn, user, {0}};
+    rc_buf_init(&w.buf);
     walk_instance(&w, l->root);
-    free(w.buf);
+    rc_buf_free(&w.buf);
 }
 
 /* Struct values restored into an untyped slot (rc_use_value, a reducer)

@@ -27,14 +27,15 @@ static rc_state *use_state_flags(rc_ctx *ctx, const char *name, const rc_value *
         if (restored) {
             rc_value_own_types(ctx->layout, &s->value);
             /* rc_state_set_flags may still declare it server-only this render. */
-            rc_value_copy(&s->initial, initial);
-            s->has_initial = true;
+            s->initial = rc_xcalloc(1, sizeof *s->initial);
+            rc_value_copy(s->initial, initial);
         }
     } else if (s->reducer) {
         rc_fail(ctx, "hook #%u was a reducer on the previous render", s->h.index);
-    } else if (s->has_initial) {
-        rc_value_free(&s->initial); /* past its first render */
-        s->has_initial = false;
+    } else if (s->initial) {
+        rc_value_free(s->initial); /* past its first render */
+        free(s->initial);
+        s->initial = NULL;
     } else if (typed && s->declared != initial->kind) {
         rc_fail(ctx,
                 "hook #%u was a state slot of another type on the previous render (hooks "
@@ -121,10 +122,11 @@ rc_state *rc_use_struct(rc_ctx *ctx, const char *name, const rc_struct_type *typ
 void rc_state_set_flags(rc_state *s, unsigned flags) {
     /* Declared server-only in the render that restored it: a server-only
      * slot never takes a value from a token, so undo the restore. */
-    if ((flags & RC_STATE_SERVER_ONLY) && !(s->flags & RC_STATE_SERVER_ONLY) && s->has_initial) {
-        rc_value_copy(&s->value, &s->initial);
-        rc_value_free(&s->initial);
-        s->has_initial = false;
+    if ((flags & RC_STATE_SERVER_ONLY) && !(s->flags & RC_STATE_SERVER_ONLY) && s->initial) {
+        rc_value_copy(&s->value, s->initial);
+        rc_value_free(s->initial);
+        free(s->initial);
+        s->initial = NULL;
     }
     s->flags = flags;
 }

@@ -10,15 +10,16 @@
 #define RC_VDOM_ARENA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct rc_arena_chunk rc_arena_chunk;
 
 typedef struct rc_arena {
     rc_arena_chunk *head; /* chunk being filled; older chunks follow */
-    size_t used;          /* bytes used in head */
+    uint32_t used;        /* bytes used in head (a chunk is < 4 GiB) */
+    uint32_t hint;        /* size of the first chunk, 0 for the default */
     size_t total;         /* bytes allocated in all chunks (statistics) */
     size_t requested;     /* bytes handed out (the size hint for next time) */
-    size_t hint;          /* size of the first chunk, 0 for the default */
 } rc_arena;
 
 void rc_arena_init(rc_arena *a);
@@ -31,6 +32,9 @@ void rc_arena_free(rc_arena *a);
 /* size bytes aligned for any type; never NULL (aborts on out-of-memory). */
 void *rc_arena_alloc(rc_arena *a, size_t size);
 void *rc_arena_zalloc(rc_arena *a, size_t size);
+/* size bytes aligned to align (a power of two, at most max_align_t's);
+ * never NULL. */
+void *rc_arena_alloc_align(rc_arena *a, size_t size, size_t align);
 /* Copies len bytes and appends a NUL. */
 char *rc_arena_strndup(rc_arena *a, const char *s, size_t len);
 

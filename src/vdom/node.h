@@ -7,6 +7,17 @@
  * a placeholder stands for as many DOM nodes as its instance renders roots
  * (zero, one or several), which is why DOM indices are computed from
  * dom counts rather than stored.
+ *
+ * Why one struct per kind, and arrays and texts inline (issue 20, docs/profiling.md):
+ * a session keeps its whole tree between events, so the bytes of a node are
+ * the bytes of a session. One union of every kind's fields cost 120 bytes
+ * per node (the placeholder's seven fields sized the text's), plus a
+ * separate, 16-byte-aligned array for each element's children, attributes
+ * and handlers. Now a text is 8 bytes and its text, an element 32 with its children,
+ * attributes and handlers right behind it in one allocation, and the
+ * retained tree holds only what the next diff and a re-render's DOM path
+ * need: what building needs (an element's identity for handler ids) lives
+ * in the builder's frames and is gone with them.
  */
 #ifndef RC_VDOM_NODE_H
 #define RC_VDOM_NODE_H
@@ -18,11 +29,13 @@
 struct rc_instance;
 struct rc_provider;
 
+/* An attribute. Its value ends at its first NUL (values are strings). */
 typedef struct rc_attr_kv {
     const char *name;
     const char *value;
-    uint32_t value_len;
 } rc_attr_kv;
+
+typedef enum rc_bound { RC_BOUND_NONE, RC_BOUND_INT, RC_BOUND_KEY } rc_bound;
 
 struct rc_handler {
     const char *event; /* React-style name: onClick */
@@ -30,43 +43,109 @@ struct rc_handler {
     void *user;
     struct rc_instance *inst; /* owner: handlers die with it */
     uint64_t id;              /* deterministic, see core/handlers.c */
-    char id_str[12];          /* id as 11 base64url characters */
+    union {
+        int64_t i;       /* RC_BOUND_INT */
+        const char *key; /* RC_BOUND_KEY: in the render arena */
+    } bound;
+    char id_str[12]; /* id as 11 base64url characters */
     bool prevent_default;
     bool stop_propagation;
-    bool has_bound_int;
-    int64_t bound_int;
-    const char *bound_key; /* in the render arena, or NULL */
+    uint8_t bound_kind; /* rc_bound */
 };
 
-struct rc_node {
-    uint8_t kind;  /* rc_node_kind */
-    uint8_t fresh; /* set while a new subtree awaits mounting */
-    uint16_t nhandlers;
-    uint32_t nattrs;
-    uint32_t nchildren;
-    uint32_t text_len;         /* text and error nodes */
-    const char *tag;           /* element tag, or the text/error message */
-    const char *key;           /* NULL when unkeyed */
-    uint64_t key_hash;         /* rc_hash_str(RC_HASH_SEED, key) when keyed */
-    rc_node *parent;           /* enclosing element, NULL at an output's top */
-    struct rc_instance *owner; /* the instance whose render built this node */
-    uint64_t ident;            /* element identity: owner path + key/index chain */
-    union {
-        struct { /* RC_NODE_ELEMENT */
-            rc_attr_kv *attrs;
-            rc_handler *handlers;
-            rc_node **children;
-        } el;
-        struct { /* RC_NODE_COMPONENT */
-            const rc_component *type;
-            void *props;
-            size_t props_size;
-            struct rc_instance *inst;      /* set by reconciliation */
-            struct rc_provider *ctx_chain; /* providers in effect here */
-            uint32_t ordinal;              /* n-th unkeyed child of its type */
-            uint64_t path_hash;            /* see rc_child */
-        } comp;
-    } u;
+/* A key, hashed once when built: matching compares hashes first. */
+typedef struct rc_key {
+    uint64_t hash; /* rc_hash_bytes(RC_HASH_SEED, s, len) */
+    uint32_t len;
+    char s[]; /* len bytes and a NUL */
+} rc_key;
+
+/* rc_node.flags */
+enum {
+    /* Elements and placeholders: at the top of their owner's output, so
+     * `up` is the owner instance rather than a parent element. */
+    RC_NODE_TOP = 1,
+    RC_NODE_KEYED = 2 /* elements: a key pointer ends the allocation */
 };
+
+/* The header every kind starts with. */
+struct rc_node {
+    uint8_t kind;       /* rc_node_kind */
+    uint8_t flags;      /* RC_NODE_TOP, RC_NODE_KEYED */
+    uint16_t nhandlers; /* elements */
+    uint32_t len;       /* elements: children; texts and errors: bytes */
+};
+
+/* Where an element or a placeholder sits: what finding its DOM path walks
+ * up (layout.c), and what finds the instance that owns it. */
+typedef union rc_up {
+    rc_node *parent;           /* !top: the enclosing element */
+    struct rc_instance *owner; /* top: the instance whose output it heads */
+} rc_up;
+
+/* RC_NODE_TEXT and RC_NODE_ERROR: the header, the text right behind it. */
+typedef struct rc_text_node {
+    rc_node n;
+    char text[]; /* n.len bytes and a NUL */
+} rc_text_node;
+
+/* RC_NODE_ELEMENT: 32 bytes, then its n.len children, its nattrs
+ * attributes, its n.nhandlers handlers and, when RC_NODE_KEYED, its key's
+ * pointer, in that order, in the same allocation (rc_el_children,
+ * rc_el_attrs, rc_el_handlers, rc_node_keyof): most elements have no key,
+ * and do not pay for its pointer. */
+typedef struct rc_el_node {
+    rc_node n;
+    uint32_t nattrs;
+    uint32_t reserved; /* 0 */
+    rc_up up;
+    const char *tag;
+} rc_el_node;
+
+/* RC_NODE_COMPONENT: 64 bytes, then its n.len bytes of props (so a
+ * placeholder is allocated with max_align_t's alignment, and the size is
+ * a multiple of it: the props behind it are aligned for any type). */
+typedef struct rc_comp_node {
+    rc_node n;         /* len: the props' size */
+    uint32_t ordinal;  /* n-th unkeyed child of its type, or the key's repeat */
+    uint32_t reserved; /* 0 */
+    rc_up up;
+    const rc_key *key; /* NULL when unkeyed */
+    const rc_component *type;
+    struct rc_instance *inst;      /* set by reconciliation */
+    struct rc_provider *ctx_chain; /* providers in effect here */
+    uint64_t path_hash;            /* see rc_child */
+} rc_comp_node;
+
+/* The kind's view of a node (the kind is the caller's to check). */
+static inline rc_el_node *rc_el(const rc_node *n) { return (rc_el_node *)(uintptr_t)n; }
+static inline rc_comp_node *rc_comp(const rc_node *n) { return (rc_comp_node *)(uintptr_t)n; }
+static inline rc_text_node *rc_textnode(const rc_node *n) { return (rc_text_node *)(uintptr_t)n; }
+
+static inline rc_node **rc_el_children(const rc_node *n) {
+    return (rc_node **)(uintptr_t)(rc_el(n) + 1);
+}
+static inline rc_attr_kv *rc_el_attrs(const rc_node *n) {
+    return (rc_attr_kv *)(rc_el_children(n) + n->len);
+}
+static inline rc_handler *rc_el_handlers(const rc_node *n) {
+    return (rc_handler *)(rc_el_attrs(n) + rc_el(n)->nattrs);
+}
+/* A placeholder's props (NULL when it has none). */
+static inline void *rc_comp_props(const rc_node *n) {
+    return n->len ? (void *)(uintptr_t)(rc_comp(n) + 1) : NULL;
+}
+
+/* The key of an element or a placeholder; NULL for any other node. */
+static inline const rc_key *rc_node_keyof(const rc_node *n) {
+    if (n->kind == RC_NODE_COMPONENT) return rc_comp(n)->key;
+    if (n->flags & RC_NODE_KEYED)
+        return *(const rc_key *const *)(const void *)(rc_el_handlers(n) + n->nhandlers);
+    return NULL;
+}
+/* Where an element or a placeholder sits (see rc_up). */
+static inline rc_up *rc_node_up(const rc_node *n) {
+    return n->kind == RC_NODE_ELEMENT ? &rc_el(n)->up : &rc_comp(n)->up;
+}
 
 #endif

@@ -79,8 +79,14 @@ static void root(rc_ctx *ctx, const void *props) {
         RC_PROVIDE(ctx, &theme_type, &theme) {
             row_props p = {1, "one"};
             RC_CHILD(ctx, &row_component, "one", &p);
+            RC_CHILD_INT(ctx, &row_component, 2, &p);
             RC_EL(ctx, "ul")
                 RC_EL(ctx, "li", .key = "nested") {}
+            /* Integer keys (RC_KEY_INT first, for C++'s designated order). */
+            RC_EL(ctx, "ol") {
+                for (int i = 0; i < 3; i++)
+                    RC_EL(ctx, "li", RC_KEY_INT(i), .class_ = "row") {}
+            }
         }
     }
 }

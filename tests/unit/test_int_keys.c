@@ -1,0 +1,165 @@
+/*
+ * Unit tests for integer keys (RC_CHILD_INT, RC_KEY_INT): an integer key is
+ * the key of its decimal string. The oracle is the string-keyed form of the
+ * same page, rendered by the same code with snprintf'd keys: the slot
+ * addresses, handler ids and node keys must be the same, switching from one
+ * form to the other must change nothing in the DOM, and 12 repeated as
+ * "12" is a duplicate.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "reactc_layout.h"
+
+#include "harness.h"
+#include "layout_driver.h"
+#include "strlog.h"
+
+/* Keys around the edges of the formatting: sign, zero, digit counts, the
+ * extremes of int64_t. */
+static const int64_t keys[] = {0, 7, -7, 10, 99, 100, 123456789, -1000000000000,
+                               INT64_MAX, INT64_MIN};
+#define NKEYS (sizeof keys / sizeof *keys)
+
+static struct {
+    rc_state *as_int; /* the list's form: 1 integer keys, 0 strings */
+    rc_state *dup;    /* 1: one more child keyed "7" beside the integer 7 */
+} G;
+
+static void noop(rc_event *ev, void *user) {
+    (void)ev;
+    (void)user;
+}
+
+typedef struct item_props {
+    int32_t i;
+} item_props;
+
+static void Item(rc_ctx *ctx, const void *props) {
+    const item_props *p = props;
+    (void)rc_use_int(ctx, "n", p->i);
+    RC_EL(ctx, "span", .on = RC_ON("click", noop, NULL)) { rc_textf(ctx, "%d", (int)p->i); }
+}
+static RC_COMPONENT(Item);
+
+static void List(rc_ctx *ctx, const void *props) {
+    (void)props;
+    G.as_int = rc_use_int(ctx, "int", 1);
+    G.dup = rc_use_int(ctx, "dup", 0);
+    bool as_int = rc_state_get_int(G.as_int) != 0;
+    RC_EL(ctx, "ul", .id = "children") {
+        for (size_t i = 0; i < NKEYS; i++) {
+            item_props p = {(int32_t)i};
+            if (as_int) {
+                RC_CHILD_INT(ctx, &Item_component, keys[i], &p);
+            } else {
+                char key[24];
+                snprintf(key, sizeof key, "%lld", (long long)keys[i]);
+                RC_CHILD(ctx, &Item_component, key, &p);
+            }
+        }
+        if (rc_state_get_int(G.dup)) RC_CHILD(ctx, &Item_component, "7", (&(item_props){99}));
+    }
+    RC_EL(ctx, "ol", .id = "elements") {
+        for (size_t i = 0; i < NKEYS; i++) {
+            char key[24];
+            snprintf(key, sizeof key, "%lld", (long long)keys[i]);
+            rc_el_opts o = {.key = key, .on = RC_ON("click", noop, NULL)};
+            if (as_int) o = (rc_el_opts){RC_KEY_INT(keys[i]), .on = RC_ON("click", noop, NULL)};
+            rc_open(ctx, "li", &o);
+            rc_textf(ctx, "%zu", i);
+            rc_close(ctx);
+        }
+    }
+}
+static RC_COMPONENT(List);
+
+static void collect_slots(void *user, const char *address, const rc_value *value) {
+    (void)value;
+    slog_add(user, "%s", address);
+}
+
+/* Every key and handler id under n, one a line, depth first. */
+static void collect_ids(strlog *out, const rc_node *n) {
+    if (rc_node_get_kind(n) == RC_NODE_ELEMENT) {
+        const char *key = rc_node_get_key(n);
+        if (key) slog_add(out, "key %s", key);
+        for (size_t i = 0; i < rc_node_count_handlers(n); i++)
+            slog_add(out, "handler %s", rc_handler_get_id(rc_node_get_handler(n, i)));
+    }
+    for (size_t i = 0; i < rc_node_count_children(n); i++) collect_ids(out, rc_node_get_child(n, i));
+}
+
+static void assert_same_log(const strlog *a, const strlog *b) {
+    assert_int_equal(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) assert_string_equal(a->items[i], b->items[i]);
+}
+
+static void describe(rc_layout *l, strlog *slots, strlog *ids) {
+    rc_layout_foreach_slot(l, collect_slots, slots);
+    for (size_t i = 0; i < rc_layout_count_roots(l); i++) collect_ids(ids, rc_layout_get_root(l, i));
+}
+
+static void test_int_keys_name_what_strings_name(void **state) {
+    (void)state;
+    strlog slots_int = {0}, ids_int = {0}, slots_str = {0}, ids_str = {0};
+    rc_layout *a = new_layout(&List_component, NULL, 0);
+    flush_commit(a);
+    describe(a, &slots_int, &ids_int);
+    rc_layout *b = new_layout(&List_component, NULL, 0);
+    flush_commit(b);
+    rc_state_set_int(G.as_int, 0);
+    flush_commit(b);
+    describe(b, &slots_str, &ids_str);
+    assert_int_equal(count_errors(a, NULL, 0) + count_errors(b, NULL, 0), 0);
+    /* The same addresses ("/List/Item[-7]@n") and the same ids. */
+    assert_int_equal(slog_count(&slots_int, "/List/Item[-9223372036854775808]@n"), 1);
+    assert_int_equal(slog_count(&slots_int, "/List/Item[9223372036854775807]@n"), 1);
+    assert_int_equal(slog_count(&slots_int, "/List/Item[0]@n"), 1);
+    assert_same_log(&slots_int, &slots_str);
+    assert_int_equal(slog_count(&ids_int, "key -1000000000000"), 1);
+    assert_int_equal(ids_int.n, NKEYS * 3); /* a handler per span; per li a key and a handler */
+    assert_same_log(&ids_int, &ids_str);
+}
+
+static void test_switching_forms_changes_nothing(void **state) {
+    (void)state;
+    rc_layout *l = new_layout(&List_component, NULL, 0);
+    flush_commit(l);
+    rc_state_set_int(G.as_int, 0);
+    step s = flush_commit(l);
+    /* The root's own slot changed; its children are the same children. */
+    assert_int_equal(s.nops, 0);
+    assert_int_equal(s.rendered, 1);
+    rc_state_set_int(G.as_int, 1);
+    s = flush_commit(l);
+    assert_int_equal(s.nops, 0);
+    assert_int_equal(count_errors(l, NULL, 0), 0);
+}
+
+static void test_int_and_string_duplicate(void **state) {
+    (void)state;
+    rc_layout *l = new_layout(&List_component, NULL, 0);
+    flush_commit(l);
+    rc_state_set_int(G.dup, 1);
+    flush_commit(l);
+    char msg[512];
+    assert_int_equal(count_errors(l, msg, sizeof msg), 1);
+    assert_non_null(strstr(msg, "duplicate key \"7\""));
+}
+
+int main(void) {
+    harness_clears(&G, sizeof G);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_int_keys_name_what_strings_name, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_switching_forms_changes_nothing, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_int_and_string_duplicate, reset, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
