@@ -91,6 +91,20 @@ static const rc_key *new_key(rc_arena *a, const char *key, size_t len) {
     return k;
 }
 
+/* The identity of the open element at frames[i]: the instance's path hash
+ * chained with the key (or the position) of every element from the output's
+ * top down to it. Computed on demand and kept in the frame: a list of 1,000
+ * rows whose elements have no handlers chains no hashes at all. */
+static uint64_t frame_ident(rc_ctx *ctx, uint32_t i) {
+    rc_frame *f = &ctx->layout->frames[i];
+    if (f->has_ident) return f->ident;
+    uint64_t parent = i > ctx->frame_base ? frame_ident(ctx, i - 1) : rc_inst_path_hash(ctx->inst);
+    f->ident = f->key ? rc_hash_u64(rc_hash_u64(parent, IDENT_KEY), f->key->hash)
+                      : rc_hash_u64(rc_hash_u64(parent, IDENT_INDEX), f->index);
+    f->has_ident = true;
+    return f->ident;
+}
+
 static const rc_frame *require_open(rc_ctx *ctx, const char *what) {
     const rc_frame *f = top_frame(ctx);
     if (!f)
@@ -174,7 +188,7 @@ void rc_on_event(rc_ctx *ctx, rc_on on) {
                                                    : RC_BOUND_NONE};
     if (on.has_bound_int) h.bound.i = on.bound_int;
     else h.bound.key = key;
-    rc_handler_set_id(&h, f->ident);
+    rc_handler_set_id(&h, frame_ident(ctx, (uint32_t)(f - l->frames)));
     for (uint32_t i = f->handler_base; i < l->nhs; i++) {
         if (strcmp(l->hs[i].event, event) == 0) { /* later handler wins */
             l->hs[i] = h;
@@ -188,22 +202,19 @@ void rc_on_event(rc_ctx *ctx, rc_on on) {
 void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
     rc_layout *l = ctx->layout;
     rc_frame *f = top_frame(ctx);
-    rc_frame nf = {.tag = rc_arena_strndup(ctx->arena, tag, strlen(tag)),
+    size_t tlen = strlen(tag);
+    const char *itag = rc_tag_intern(tag, tlen);
+    rc_frame nf = {.tag = itag ? itag : rc_arena_strndup(ctx->arena, tag, tlen),
                    .slot = l->nkids,
                    .child_base = l->nkids + 1,
                    .attr_base = l->nattrs,
                    .handler_base = l->nhs,
                    .serial = ++ctx->nopened};
-    uint64_t parent_ident = f ? f->ident : rc_inst_path_hash(ctx->inst);
     char digits[24];
     size_t dlen = 0;
     const char *key = !o ? NULL : o->has_key_int ? int_digits(digits, o->key_int, &dlen) : o->key;
-    if (key) {
-        nf.key = new_key(ctx->arena, key, o->has_key_int ? dlen : strlen(key));
-        nf.ident = rc_hash_u64(rc_hash_u64(parent_ident, IDENT_KEY), nf.key->hash);
-    } else {
-        nf.ident = rc_hash_u64(rc_hash_u64(parent_ident, IDENT_INDEX), kids_so_far(ctx, f));
-    }
+    if (key) nf.key = new_key(ctx->arena, key, o->has_key_int ? dlen : strlen(key));
+    else nf.index = kids_so_far(ctx, f);
     push_kid(ctx, NULL); /* the element, once made (rc_close) */
     RC_GROW32(l->frames, l->frames_cap, (size_t)l->nframes + 1);
     l->frames[l->nframes++] = nf;

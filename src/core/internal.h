@@ -9,6 +9,7 @@
  *   value_equal.c       rc_value equality
  *   grow.c              growing arrays (RC_GROW)
  *   hints.c             arena size hints per component type, process-wide
+ *   tags.c              common tag names, not copied per element
  *   diag.c              the layout's log (rc_log) and rc_fail
  *   attr_check.c        attributes the client refuses, reported once (attr_check.h)
  *   nodes.c             read access to the virtual DOM
@@ -182,58 +183,7 @@ struct rc_instance {
     uint32_t state_below; /* state hooks of all its descendants */
 };
 
-/* ---- render context -------------------------------------------------- */
-
-/* An element open in the builder. The element itself is made when it
- * closes, its children, attributes and handlers known (vdom/node.h): until
- * then its place on the kids stack holds NULL, and what building needs of
- * it is here. */
-typedef struct rc_frame {
-    const char *tag; /* in the render's arena */
-    const rc_key *key;
-    uint64_t ident; /* the element's identity: its handlers' ids chain it */
-    uint32_t slot;  /* its place on the layout's kids stack */
-    uint32_t child_base, attr_base, handler_base;
-    uint32_t serial; /* n-th element of this render, from 1 */
-} rc_frame;
-
-typedef struct rc_keyslot { /* duplicate-key detection scratch */
-    uint64_t hash;
-    uint32_t gen, index;
-} rc_keyslot;
-
-struct rc_ctx {
-    rc_layout *layout;
-    rc_instance *inst;
-    rc_arena *arena; /* the new output's arena */
-    uint32_t hook_index;
-    uint32_t frame_base; /* frames below this belong to outer renders */
-    uint32_t kid_base;   /* top-level children start here */
-    uint32_t attr_base, handler_base;
-    uint32_t top_count; /* elements at the output's top so far */
-    rc_provider *chain; /* providers open at this point */
-    uint32_t nproviders_open;
-    rc_keyslot *seen; /* child identities of this render (builder.c) */
-    size_t nseen, seen_cap;
-    uint32_t seen_gen;
-    /* rc_child's hashes of the last child type, reused while a render adds
-     * children of one type (a list): a type name hash and two chain steps
-     * less per child. Valid for this render's instance only. */
-    const rc_component *child_type;
-    uint64_t child_type_hash;
-    uint64_t child_keyed;   /* path hash chained with the type, IDENT_KEY */
-    uint64_t child_unkeyed; /* ... with the type, IDENT_INDEX */
-    /* Keyed child components of this render, in order: their ordinals are
-     * settled when the build ends (builder.c, settle_keyed_ordinals). */
-    rc_node **keyed;
-    uint32_t nkeyed, keyed_cap;
-    uint32_t keyed_list; /* the frame serial holding the first (0: the top) */
-    uint32_t nopened;    /* elements opened so far (frame serials) */
-    bool keyed_lists;    /* keyed children in more than one sibling list */
-    jmp_buf jmp;
-    char *error;  /* set by rc_fail */
-    rc_arena out; /* the arena being built (ctx->arena points here) */
-};
+#include "core/render_ctx.h"
 
 /* ---- layout ------------------------------------------------------------- */
 
@@ -338,6 +288,11 @@ void rc_grow(void **arr, size_t elem, size_t *cap, size_t need);
 #define RC_GROW(arr, cap, need) rc_grow((void **)&(arr), sizeof *(arr), &(cap), (need))
 void rc_grow32(void **arr, size_t elem, uint32_t *cap, size_t need);
 #define RC_GROW32(arr, cap, need) rc_grow32((void **)&(arr), sizeof *(arr), &(cap), (need))
+
+/* tags.c: the static copy of a common tag (len bytes at tag), or NULL;
+ * the table's entries of one length (NULL-terminated), for its test. */
+const char *rc_tag_intern(const char *tag, size_t len);
+const char *const *rc_tags_of_length(size_t len);
 
 /* hints.c: the arena bytes of t's last first render (0: none known). */
 size_t rc_size_hint_get(const rc_component *t);

@@ -46,7 +46,8 @@ static bool same_key(const rc_node *a, const rc_node *b) {
 /* Same type: the new node updates the old one in place. */
 static bool same_type(const rc_node *a, const rc_node *b) {
     if (a->kind != b->kind) return false;
-    if (a->kind == RC_NODE_ELEMENT) return strcmp(rc_el(a)->tag, rc_el(b)->tag) == 0;
+    if (a->kind == RC_NODE_ELEMENT) /* common tags are one static string (tags.c) */
+        return rc_el(a)->tag == rc_el(b)->tag || strcmp(rc_el(a)->tag, rc_el(b)->tag) == 0;
     if (a->kind == RC_NODE_COMPONENT) return rc_comp(a)->type == rc_comp(b)->type;
     return true;
 }

@@ -23,7 +23,7 @@
 
 /* Keys around the edges of the formatting: sign, zero, digit counts, the
  * extremes of int64_t. */
-static const int64_t keys[] = {0, 7, -7, 10, 99, 100, 123456789, -1000000000000,
+static const int64_t keys[] = {0,         7,        -7, 10, 99, 100, 123456789, -1000000000000,
                                INT64_MAX, INT64_MIN};
 #define NKEYS (sizeof keys / sizeof *keys)
 
@@ -93,7 +93,8 @@ static void collect_ids(strlog *out, const rc_node *n) {
         for (size_t i = 0; i < rc_node_count_handlers(n); i++)
             slog_add(out, "handler %s", rc_handler_get_id(rc_node_get_handler(n, i)));
     }
-    for (size_t i = 0; i < rc_node_count_children(n); i++) collect_ids(out, rc_node_get_child(n, i));
+    for (size_t i = 0; i < rc_node_count_children(n); i++)
+        collect_ids(out, rc_node_get_child(n, i));
 }
 
 static void assert_same_log(const strlog *a, const strlog *b) {
@@ -103,7 +104,8 @@ static void assert_same_log(const strlog *a, const strlog *b) {
 
 static void describe(rc_layout *l, strlog *slots, strlog *ids) {
     rc_layout_foreach_slot(l, collect_slots, slots);
-    for (size_t i = 0; i < rc_layout_count_roots(l); i++) collect_ids(ids, rc_layout_get_root(l, i));
+    for (size_t i = 0; i < rc_layout_count_roots(l); i++)
+        collect_ids(ids, rc_layout_get_root(l, i));
 }
 
 static void test_int_keys_name_what_strings_name(void **state) {
