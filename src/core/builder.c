@@ -34,6 +34,7 @@ void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena) {
     ctx->nkeyed = 0;
     ctx->keyed_lists = false;
     ctx->nopened = 0;
+    ctx->top_keys = (rc_key_order){0};
     if (++ctx->seen_gen == 0) { /* wrapped: really clear once */
         if (ctx->seen) memset(ctx->seen, 0, ctx->seen_cap * sizeof *ctx->seen);
         ctx->seen_gen = 1;
@@ -51,7 +52,7 @@ static rc_frame *top_frame(rc_ctx *ctx) {
 /* Appends n as a child of the open element (or of the output's top). */
 static void push_kid(rc_ctx *ctx, rc_node *n) {
     rc_layout *l = ctx->layout;
-    RC_GROW32(l->kids, l->kids_cap, (size_t)l->nkids + 1);
+    if (l->nkids == l->kids_cap) RC_GROW32(l->kids, l->kids_cap, (size_t)l->nkids + 1);
     l->kids[l->nkids++] = n;
 }
 
@@ -82,13 +83,29 @@ static const char *int_digits(char buf[24], int64_t v, size_t *len) {
     return p;
 }
 
-static const rc_key *new_key(rc_arena *a, const char *key, size_t len) {
-    rc_key *k = rc_arena_alloc_align(a, sizeof *k + len + 1, _Alignof(rc_key));
+/* A key joins the list being built (the open element's children, or the
+ * output's top): is_int and v say whether it is an integer key and which. */
+static void note_key(rc_ctx *ctx, bool is_int, int64_t v) {
+    rc_frame *f = top_frame(ctx);
+    rc_key_order *o = f ? &f->kid_keys : &ctx->top_keys;
+    if (is_int && (o->state == RC_KEYS_NONE || (o->state == RC_KEYS_ASCENDING && v > o->last))) {
+        o->state = RC_KEYS_ASCENDING;
+        o->last = v;
+    } else {
+        o->state = RC_KEYS_CHECK;
+    }
+}
+
+static const rc_key *fill_key(rc_key *k, const char *key, size_t len) {
     k->hash = rc_hash_bytes(RC_HASH_SEED, key, len);
     k->len = (uint32_t)len;
     memcpy(k->s, key, len); /* key may be digits in a buffer, not a C string */
     k->s[len] = '\0';
     return k;
+}
+
+static const rc_key *new_key(rc_arena *a, const char *key, size_t len) {
+    return fill_key(rc_arena_alloc_align(a, sizeof(rc_key) + len + 1, _Alignof(rc_key)), key, len);
 }
 
 /* The identity of the open element at frames[i]: the instance's path hash
@@ -213,8 +230,10 @@ void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
     char digits[24];
     size_t dlen = 0;
     const char *key = !o ? NULL : o->has_key_int ? int_digits(digits, o->key_int, &dlen) : o->key;
-    if (key) nf.key = new_key(ctx->arena, key, o->has_key_int ? dlen : strlen(key));
-    else nf.index = kids_so_far(ctx, f);
+    if (key) {
+        nf.key = new_key(ctx->arena, key, o->has_key_int ? dlen : strlen(key));
+        note_key(ctx, o->has_key_int, o->key_int);
+    } else nf.index = kids_so_far(ctx, f);
     push_kid(ctx, NULL); /* the element, once made (rc_close) */
     RC_GROW32(l->frames, l->frames_cap, (size_t)l->nframes + 1);
     l->frames[l->nframes++] = nf;
@@ -279,8 +298,10 @@ static const char *find_duplicate_key(rc_layout *l, rc_node **kids, uint32_t n) 
     return NULL;
 }
 
-/* Fails the render if two of the kids from base on share a key. */
-static void check_keys(rc_ctx *ctx, uint32_t base) {
+/* Fails the render if two of the kids from base on share a key; the list's
+ * key order says whether it can. */
+static void check_keys(rc_ctx *ctx, uint32_t base, rc_key_order order) {
+    if (order.state != RC_KEYS_CHECK) return;
     rc_layout *l = ctx->layout;
     const char *dup = find_duplicate_key(l, &l->kids[base], l->nkids - base);
     if (dup) rc_fail(ctx, "duplicate key \"%s\" among siblings", dup);
@@ -295,7 +316,7 @@ void rc_close(rc_ctx *ctx) {
         return;
     }
     rc_frame fr = *f;
-    check_keys(ctx, fr.child_base);
+    check_keys(ctx, fr.child_base, fr.kid_keys);
     uint32_t nkids = l->nkids - fr.child_base;
     uint32_t nattrs = l->nattrs - fr.attr_base;
     uint32_t nh = l->nhs - fr.handler_base;
@@ -394,8 +415,12 @@ static uint32_t next_ordinal(rc_ctx *ctx, uint64_t identity) {
  * created or moves (rc_segment_new). */
 static void child(rc_ctx *ctx, const rc_component *type, const char *key, size_t klen,
                   const void *props, size_t props_size) {
+    /* (rc_child and rc_child_int note the key in the sibling list) */
     if (!props) props_size = 0;
-    rc_comp_node *c = rc_arena_alloc(ctx->arena, sizeof *c + props_size);
+    /* One allocation for the placeholder, its props and its key: a list's
+     * re-render makes a thousand of them. */
+    size_t key_at = (sizeof(rc_comp_node) + props_size + 7) & ~(size_t)7;
+    rc_comp_node *c = rc_arena_alloc(ctx->arena, key_at + (key ? sizeof(rc_key) + klen + 1 : 0));
     *c = (rc_comp_node){.n = {.kind = RC_NODE_COMPONENT, .len = (uint32_t)props_size},
                         .type = type,
                         .ctx_chain = ctx->chain};
@@ -412,7 +437,7 @@ static void child(rc_ctx *ctx, const rc_component *type, const char *key, size_t
     }
     uint64_t h;
     if (key) {
-        c->key = new_key(ctx->arena, key, klen);
+        c->key = fill_key((rc_key *)(void *)((char *)c + key_at), key, klen);
         /* Ordinal 0 unless the key repeats in another list of this render:
          * settled when the build ends (settle_keyed_ordinals). */
         h = rc_hash_u64(ctx->child_keyed, c->key->hash);
@@ -432,6 +457,7 @@ static void child(rc_ctx *ctx, const rc_component *type, const char *key, size_t
 
 void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void *props,
               size_t props_size) {
+    if (key) note_key(ctx, false, 0);
     child(ctx, type, key, key ? strlen(key) : 0, props, props_size);
 }
 
@@ -440,6 +466,7 @@ void rc_child_int(rc_ctx *ctx, const rc_component *type, int64_t key, const void
     char digits[24];
     size_t len;
     const char *k = int_digits(digits, key, &len);
+    note_key(ctx, true, key);
     child(ctx, type, k, len, props, props_size);
 }
 
@@ -473,7 +500,7 @@ void rc_ctx_finish(rc_ctx *ctx, rc_node ***roots, uint32_t *nroots) {
                rc_inst_type(ctx->inst)->name, l->nframes - ctx->frame_base);
         while (l->nframes > ctx->frame_base) rc_close(ctx);
     }
-    check_keys(ctx, ctx->kid_base);
+    check_keys(ctx, ctx->kid_base, ctx->top_keys);
     uint32_t n = l->nkids - ctx->kid_base;
     *nroots = n;
     *roots = NULL;

@@ -13,6 +13,15 @@
 #include "vdom/arena.h"
 #include "vdom/node.h"
 
+/* How the keys of one sibling list were given (builder.c): while every
+ * key is an integer above the one before (RC_CHILD_INT in a loop), the
+ * list can hold no duplicate and is not checked for one. */
+enum { RC_KEYS_NONE, RC_KEYS_ASCENDING, RC_KEYS_CHECK };
+typedef struct rc_key_order {
+    int64_t last;
+    uint8_t state; /* RC_KEYS_* */
+} rc_key_order;
+
 /* An element open in the builder. The element itself is made when it
  * closes, its children, attributes and handlers known (vdom/node.h): until
  * then its place on the kids stack holds NULL, and what building needs of
@@ -28,7 +37,8 @@ typedef struct rc_frame {
     uint32_t index; /* its position among its siblings when opened */
     uint32_t slot;  /* its place on the layout's kids stack */
     uint32_t child_base, attr_base, handler_base;
-    uint32_t serial; /* n-th element of this render, from 1 */
+    uint32_t serial;       /* n-th element of this render, from 1 */
+    rc_key_order kid_keys; /* of its children */
 } rc_frame;
 
 typedef struct rc_keyslot { /* duplicate-key detection scratch */
@@ -44,8 +54,9 @@ struct rc_ctx {
     uint32_t frame_base; /* frames below this belong to outer renders */
     uint32_t kid_base;   /* top-level children start here */
     uint32_t attr_base, handler_base;
-    uint32_t top_count; /* elements at the output's top so far */
-    rc_provider *chain; /* providers open at this point */
+    uint32_t top_count;    /* elements at the output's top so far */
+    rc_key_order top_keys; /* of the output's top-level nodes */
+    rc_provider *chain;    /* providers open at this point */
     uint32_t nproviders_open;
     rc_keyslot *seen; /* child identities of this render (builder.c) */
     size_t nseen, seen_cap;

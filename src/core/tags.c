@@ -16,26 +16,25 @@
 static const char *const len1[] = {"a", "b", "i", "p", "q", "s", "u", "g", NULL};
 static const char *const len2[] = {"li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3", "h4",
                                    "h5", "h6", "em", "br", "hr", "dl", "dt", "dd", NULL};
-static const char *const len3[] = {"div", "img", "nav", "pre", "sup", "sub", "svg",
-                                   "col", "del", "ins", "kbd", "var", "wbr", "use", NULL};
-static const char *const len4[] = {"span", "form", "main", "code", "path", "rect", "line",
-                                   "text", "abbr", "cite", "mark", "time", "area", "link",
-                                   "meta", "body", "head", "html", "menu", "samp", "data",
-                                   "defs", NULL};
+static const char *const len3[] = {"div", "img", "nav", "pre", "sup", "sub", "svg", "col",
+                                   "del", "ins", "kbd", "var", "wbr", "use", NULL};
+static const char *const len4[] = {"span", "form", "main", "code", "path", "rect", "line", "text",
+                                   "abbr", "cite", "mark", "time", "area", "link", "meta", "body",
+                                   "head", "html", "menu", "samp", "data", "defs", NULL};
 static const char *const len5[] = {"table", "tbody", "thead", "tfoot", "input", "label",
                                    "small", "video", "audio", "aside", "style", "title",
                                    "image", "tspan", "meter", "track", NULL};
-static const char *const len6[] = {"button", "select", "option", "strong", "header", "footer",
-                                   "figure", "canvas", "circle", "legend", "output", "dialog",
-                                   "source", "script", "iframe", "object", "symbol", "marker",
-                                   "filter", NULL};
-static const char *const len7[] = {"section", "article", "summary", "details", "caption",
-                                   "address", "ellipse", "polygon", "picture", "pattern", NULL};
+static const char *const len6[] = {"button", "select", "option", "strong", "header",
+                                   "footer", "figure", "canvas", "circle", "legend",
+                                   "output", "dialog", "source", "script", "iframe",
+                                   "object", "symbol", "marker", "filter", NULL};
+static const char *const len7[] = {"section", "article", "summary", "details", "caption", "address",
+                                   "ellipse", "polygon", "picture", "pattern", NULL};
 static const char *const len8[] = {"textarea", "fieldset", "progress", "template",
                                    "polyline", "datalist", "optgroup", "colgroup",
                                    "noscript", "clipPath", NULL};
 static const char *const len10[] = {"blockquote", "figcaption", NULL};
-static const char *const *const by_len[] = {NULL, len1, len2, len3, len4,  len5,
+static const char *const *const by_len[] = {NULL, len1, len2, len3, len4, len5,
                                             len6, len7, len8, NULL, len10};
 
 /* Checked by tests/unit/test_tags.c: every entry sits under its length. */

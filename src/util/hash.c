@@ -17,10 +17,19 @@ static uint64_t mix(uint64_t x) {
 
 /* Bytes are assembled little-endian explicitly (compilers turn it into one
  * load on x86/ARM), so every architecture computes the same ids. */
+static uint64_t load32(const unsigned char *p) {
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
+}
+
+/* The n (1..8) bytes at p as one little-endian word, without a loop over
+ * them: keys are short (a row id's digits) and hashed on every render, and
+ * the byte loop was most of their hash. Two loads that overlap for 4 to 7
+ * bytes, three single bytes for 1 to 3: the same word as the loop's
+ * (tests/unit/test_hash.c checks against it). */
 static uint64_t load64(const unsigned char *p, size_t n) {
-    uint64_t w = 0;
-    for (size_t i = 0; i < n; i++) w |= (uint64_t)p[i] << (8 * i);
-    return w;
+    if (n >= 4) return load32(p) | load32(p + n - 4) << (8 * (n - 4));
+    return (uint64_t)p[0] | (uint64_t)p[n / 2] << (8 * (n / 2)) |
+           (uint64_t)p[n - 1] << (8 * (n - 1));
 }
 
 uint64_t rc_hash_bytes(uint64_t h, const void *p, size_t len) {

@@ -156,12 +156,54 @@ static void test_int_and_string_duplicate(void **state) {
     assert_non_null(strstr(msg, "duplicate key \"7\""));
 }
 
+/* Ascending integer keys skip the duplicate check (builder.c): a repeat of
+ * the last key, or any key not above the one before, must still be found,
+ * for components and for elements. */
+static void Ascending(rc_ctx *ctx, const void *props) {
+    (void)props;
+    rc_state *mode = rc_use_int(ctx, "mode", 0);
+    int64_t m = rc_state_get_int(mode);
+    G.dup = mode;
+    RC_EL(ctx, "ul", .id = "asc") {
+        for (int32_t i = 0; i < 1000; i++)
+            RC_CHILD_INT(ctx, &Item_component, i, (&(item_props){i}));
+        if (m == 1) RC_CHILD_INT(ctx, &Item_component, 999, (&(item_props){0}));
+        if (m == 2) RC_CHILD_INT(ctx, &Item_component, 17, (&(item_props){0}));
+    }
+    RC_EL(ctx, "ol") {
+        for (int i = 0; i < 300; i++)
+            RC_EL(ctx, "li", RC_KEY_INT(i * 2)) {}
+        if (m == 3)
+            RC_EL(ctx, "li", RC_KEY_INT(598)) {}
+        if (m == 4)
+            RC_EL(ctx, "li", .key = "4") {}
+    }
+}
+static RC_COMPONENT(Ascending);
+
+static void test_ascending_keys_still_checked(void **state) {
+    (void)state;
+    static const char *const want[] = {NULL, "\"999\"", "\"17\"", "\"598\"", "\"4\""};
+    for (int m = 0; m < 5; m++) {
+        rc_layout *l = new_layout(&Ascending_component, NULL, 0);
+        flush_commit(l);
+        assert_int_equal(count_errors(l, NULL, 0), 0);
+        rc_state_set_int(G.dup, m);
+        flush_commit(l);
+        char msg[512];
+        assert_int_equal(count_errors(l, msg, sizeof msg), m ? 1 : 0);
+        if (m) assert_non_null(strstr(msg, want[m]));
+        free_layout(l);
+    }
+}
+
 int main(void) {
     harness_clears(&G, sizeof G);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_int_keys_name_what_strings_name, reset, teardown),
         cmocka_unit_test_setup_teardown(test_switching_forms_changes_nothing, reset, teardown),
         cmocka_unit_test_setup_teardown(test_int_and_string_duplicate, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_ascending_keys_still_checked, reset, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

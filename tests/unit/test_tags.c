@@ -24,7 +24,7 @@ static void test_tags_table_is_consistent(void **state) {
             char copy[64];
             memcpy(copy, *t, len + 1);
             assert_ptr_equal(rc_tag_intern(copy, len), *t); /* by content */
-            for (size_t l2 = 0; l2 < 64; l2++)                /* no repeats */
+            for (size_t l2 = 0; l2 < 64; l2++)              /* no repeats */
                 for (const char *const *u = rc_tags_of_length(l2); u && *u; u++)
                     if (u != t) assert_true(strcmp(*u, *t) != 0);
             total++;
