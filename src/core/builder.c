@@ -69,45 +69,6 @@ static void place(rc_ctx *ctx, rc_node *n, rc_up *up) {
     up->owner = ctx->inst;
 }
 
-/* The decimal digits of v, at the end of buf; their start. An integer
- * key is its decimal string's key (rc_child_int). */
-static const char *int_digits(char buf[24], int64_t v, size_t *len) {
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    char *p = buf + 24;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) *--p = '-';
-    *len = (size_t)(buf + 24 - p);
-    return p;
-}
-
-/* A key joins the list being built (the open element's children, or the
- * output's top): is_int and v say whether it is an integer key and which. */
-static void note_key(rc_ctx *ctx, bool is_int, int64_t v) {
-    rc_frame *f = top_frame(ctx);
-    rc_key_order *o = f ? &f->kid_keys : &ctx->top_keys;
-    if (is_int && (o->state == RC_KEYS_NONE || (o->state == RC_KEYS_ASCENDING && v > o->last))) {
-        o->state = RC_KEYS_ASCENDING;
-        o->last = v;
-    } else {
-        o->state = RC_KEYS_CHECK;
-    }
-}
-
-static const rc_key *fill_key(rc_key *k, const char *key, size_t len) {
-    k->hash = rc_hash_bytes(RC_HASH_SEED, key, len);
-    k->len = (uint32_t)len;
-    memcpy(k->s, key, len); /* key may be digits in a buffer, not a C string */
-    k->s[len] = '\0';
-    return k;
-}
-
-static const rc_key *new_key(rc_arena *a, const char *key, size_t len) {
-    return fill_key(rc_arena_alloc_align(a, sizeof(rc_key) + len + 1, _Alignof(rc_key)), key, len);
-}
-
 /* The identity of the open element at frames[i]: the instance's path hash
  * chained with the key (or the position) of every element from the output's
  * top down to it. Computed on demand and kept in the frame: a list of 1,000
@@ -229,10 +190,12 @@ void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
                    .serial = ++ctx->nopened};
     char digits[24];
     size_t dlen = 0;
-    const char *key = !o ? NULL : o->has_key_int ? int_digits(digits, o->key_int, &dlen) : o->key;
+    const char *key = !o               ? NULL
+                      : o->has_key_int ? rc_key_digits(digits, o->key_int, &dlen)
+                                       : o->key;
     if (key) {
-        nf.key = new_key(ctx->arena, key, o->has_key_int ? dlen : strlen(key));
-        note_key(ctx, o->has_key_int, o->key_int);
+        nf.key = rc_key_new(ctx->arena, key, o->has_key_int ? dlen : strlen(key));
+        rc_key_note(ctx, o->has_key_int, o->key_int);
     } else nf.index = kids_so_far(ctx, f);
     push_kid(ctx, NULL); /* the element, once made (rc_close) */
     RC_GROW32(l->frames, l->frames_cap, (size_t)l->nframes + 1);
@@ -247,66 +210,6 @@ void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
     if (o->on.fn) rc_on_event(ctx, o->on);
 }
 
-/* Duplicate keys among siblings are a developer error: reconciliation
- * could not tell the children apart. Small lists compare pairwise; big ones
- * use the layout's scratch hash set: O(n), no allocation once warm. Its
- * slots are 8 bytes (the hash's high half, the index + 1) and it is cleared
- * on every use: a memset of 16 KiB for 1,000 keys costs less than the cache
- * misses of probing a table left cold since the session's previous render
- * (100 sessions' tables do not stay in the cache). */
-static const char *find_duplicate_key(rc_layout *l, rc_node **kids, uint32_t n) {
-    uint32_t keyed = 0;
-    for (uint32_t i = 0; i < n; i++) keyed += rc_node_keyof(kids[i]) != NULL;
-    if (keyed < 2) return NULL;
-    if (keyed <= 12) {
-        for (uint32_t i = 0; i < n; i++) {
-            const rc_key *a = rc_node_keyof(kids[i]);
-            if (!a) continue;
-            for (uint32_t j = i + 1; j < n; j++) {
-                const rc_key *b = rc_node_keyof(kids[j]);
-                if (b && a->hash == b->hash && strcmp(a->s, b->s) == 0) return a->s;
-            }
-        }
-        return NULL;
-    }
-    size_t cap = 16;
-    while (cap < (size_t)keyed * 2) cap *= 2;
-    if (cap > l->keyset_cap) {
-        free(l->keyset);
-        l->keyset = rc_xmalloc(cap * sizeof *l->keyset);
-        l->keyset_cap = cap;
-    }
-    memset(l->keyset, 0, cap * sizeof *l->keyset);
-    size_t mask = cap - 1;
-    for (uint32_t i = 0; i < n; i++) {
-        const rc_key *k = rc_node_keyof(kids[i]);
-        if (!k) continue;
-        uint64_t h = k->hash;
-        uint64_t tag = h & 0xffffffff00000000ull;
-        for (size_t s = (size_t)h & mask;; s = (s + 1) & mask) {
-            uint64_t e = l->keyset[s];
-            if (!e) {
-                l->keyset[s] = tag | ((uint64_t)i + 1);
-                break;
-            }
-            const rc_key *other = rc_node_keyof(kids[(uint32_t)e - 1]);
-            if ((e & 0xffffffff00000000ull) == tag && other->hash == h &&
-                strcmp(other->s, k->s) == 0)
-                return k->s;
-        }
-    }
-    return NULL;
-}
-
-/* Fails the render if two of the kids from base on share a key; the list's
- * key order says whether it can. */
-static void check_keys(rc_ctx *ctx, uint32_t base, rc_key_order order) {
-    if (order.state != RC_KEYS_CHECK) return;
-    rc_layout *l = ctx->layout;
-    const char *dup = find_duplicate_key(l, &l->kids[base], l->nkids - base);
-    if (dup) rc_fail(ctx, "duplicate key \"%s\" among siblings", dup);
-}
-
 void rc_close(rc_ctx *ctx) {
     rc_layout *l = ctx->layout;
     rc_frame *f = top_frame(ctx);
@@ -316,7 +219,7 @@ void rc_close(rc_ctx *ctx) {
         return;
     }
     rc_frame fr = *f;
-    check_keys(ctx, fr.child_base, fr.kid_keys);
+    rc_keys_check(ctx, fr.child_base, fr.kid_keys);
     uint32_t nkids = l->nkids - fr.child_base;
     uint32_t nattrs = l->nattrs - fr.attr_base;
     uint32_t nh = l->nhs - fr.handler_base;
@@ -437,7 +340,7 @@ static void child(rc_ctx *ctx, const rc_component *type, const char *key, size_t
     }
     uint64_t h;
     if (key) {
-        c->key = fill_key((rc_key *)(void *)((char *)c + key_at), key, klen);
+        c->key = rc_key_fill((rc_key *)(void *)((char *)c + key_at), key, klen);
         /* Ordinal 0 unless the key repeats in another list of this render:
          * settled when the build ends (settle_keyed_ordinals). */
         h = rc_hash_u64(ctx->child_keyed, c->key->hash);
@@ -457,7 +360,7 @@ static void child(rc_ctx *ctx, const rc_component *type, const char *key, size_t
 
 void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void *props,
               size_t props_size) {
-    if (key) note_key(ctx, false, 0);
+    if (key) rc_key_note(ctx, false, 0);
     child(ctx, type, key, key ? strlen(key) : 0, props, props_size);
 }
 
@@ -465,8 +368,8 @@ void rc_child_int(rc_ctx *ctx, const rc_component *type, int64_t key, const void
                   size_t props_size) {
     char digits[24];
     size_t len;
-    const char *k = int_digits(digits, key, &len);
-    note_key(ctx, true, key);
+    const char *k = rc_key_digits(digits, key, &len);
+    rc_key_note(ctx, true, key);
     child(ctx, type, k, len, props, props_size);
 }
 
@@ -500,7 +403,7 @@ void rc_ctx_finish(rc_ctx *ctx, rc_node ***roots, uint32_t *nroots) {
                rc_inst_type(ctx->inst)->name, l->nframes - ctx->frame_base);
         while (l->nframes > ctx->frame_base) rc_close(ctx);
     }
-    check_keys(ctx, ctx->kid_base, ctx->top_keys);
+    rc_keys_check(ctx, ctx->kid_base, ctx->top_keys);
     uint32_t n = l->nkids - ctx->kid_base;
     *nroots = n;
     *roots = NULL;

@@ -17,6 +17,7 @@
  *   slots.c             restoring slots, enumerating them for snapshots
  *   handlers.c          deterministic handler ids, the handler table
  *   format.c            printf into a render's arena
+ *   keys.c              keys: hashed forms, integer digits, duplicate check
  *   builder.c           rc_open/rc_close/rc_attr/rc_text/rc_child: building output
  *   hooks.c             the hook list, matched by call order
  *   effects.c           effect hooks, run at commit
@@ -347,6 +348,17 @@ void rc_handlers_register(rc_layout *l, rc_node *el);
 void rc_handlers_unregister(rc_layout *l, rc_node *el);
 void rc_handler_set_id(rc_handler *h, uint64_t element_ident);
 const char *rc_canonical_event(const char *event);
+
+/* keys.c. rc_key_digits: v's decimal digits at the end of buf (their
+ * start, *len their count). rc_key_note: a key (is_int: the integer v)
+ * joins the list being built. rc_key_fill / rc_key_new: a key at k or in
+ * the arena. rc_keys_check: fails the render if two of the kids from base
+ * on share a key (skipped when order says none can). */
+const char *rc_key_digits(char buf[24], int64_t v, size_t *len);
+void rc_key_note(rc_ctx *ctx, bool is_int, int64_t v);
+const rc_key *rc_key_fill(rc_key *k, const char *key, size_t len);
+const rc_key *rc_key_new(rc_arena *a, const char *key, size_t len);
+void rc_keys_check(rc_ctx *ctx, uint32_t base, rc_key_order order);
 
 /* format.c: printf into the arena; *len_out is the text's length. */
 char *rc_arena_vformat(rc_arena *a, size_t *len_out, const char *fmt, va_list ap);

@@ -49,16 +49,11 @@ static void test_hash_pinned_values(void **state) {
         const char *s;
         uint64_t h;
     } pinned[] = {
-        {"", 0x48218226ff3cd4bfull},
-        {"a", 0x47f713ff83b56fa2ull},
-        {"ab", 0xff633271a3a336e9ull},
-        {"abc", 0x89616d289222dd20ull},
-        {"1234", 0x1e3278803dce9657ull},
-        {"12345", 0x3904b577c64f4c75ull},
-        {"1234567", 0xf64a1df4cce52188ull},
-        {"12345678", 0x3997f2e6da3bac63ull},
-        {"123456789", 0x44d99a6eaa2476c9ull},
-        {"the quick brown fox jumps", 0x4805485ed5a81154ull},
+        {"", 0x48218226ff3cd4bfull},          {"a", 0x47f713ff83b56fa2ull},
+        {"ab", 0xff633271a3a336e9ull},        {"abc", 0x89616d289222dd20ull},
+        {"1234", 0x1e3278803dce9657ull},      {"12345", 0x3904b577c64f4c75ull},
+        {"1234567", 0xf64a1df4cce52188ull},   {"12345678", 0x3997f2e6da3bac63ull},
+        {"123456789", 0x44d99a6eaa2476c9ull}, {"the quick brown fox jumps", 0x4805485ed5a81154ull},
     };
     for (size_t i = 0; i < sizeof pinned / sizeof *pinned; i++) {
         assert_int_equal(rc_hash_bytes(RC_HASH_SEED, pinned[i].s, strlen(pinned[i].s)),
@@ -81,7 +76,8 @@ static void test_hash_matches_reference(void **state) {
         uint64_t seed = round % 3 == 0 ? RC_HASH_SEED : x;
         for (size_t off = 0; off < 8; off++)
             for (size_t len = 0; len <= 40; len++)
-                assert_int_equal(rc_hash_bytes(seed, buf + off, len), ref_hash(seed, buf + off, len));
+                assert_int_equal(rc_hash_bytes(seed, buf + off, len),
+                                 ref_hash(seed, buf + off, len));
     }
 }
 
