@@ -22,6 +22,8 @@ void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena) {
     ctx->inst = inst;
     ctx->arena = arena;
     ctx->hook_index = 0;
+    ctx->hook_next = inst->hooks;
+    ctx->hook_last = NULL;
     ctx->frame_base = l->nframes;
     ctx->kid_base = l->nkids;
     ctx->attr_base = l->nattrs;

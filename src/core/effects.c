@@ -38,8 +38,7 @@ void rc_use_effect_ex(rc_ctx *ctx, rc_effect_fn fn, const void *arg, size_t arg_
 }
 
 void rc_effects_render_done(rc_instance *inst, bool ok) {
-    for (uint16_t i = 0; i < inst->nhooks; i++) {
-        rc_hook *h = inst->hooks[i];
+    for (rc_hook *h = inst->hooks; h; h = h->next) {
         if (h->kind != HOOK_EFFECT) continue;
         rc_effect *e = (rc_effect *)h;
         if (ok && e->staged_deps_set) {
@@ -87,23 +86,20 @@ static void run_cleanup(rc_effect *e) {
 }
 
 bool rc_effects_pending(const rc_instance *inst) {
-    for (uint16_t i = 0; i < inst->nhooks; i++) {
-        const rc_hook *h = inst->hooks[i];
+    for (const rc_hook *h = inst->hooks; h; h = h->next) {
         if (h->kind == HOOK_EFFECT && ((const rc_effect *)h)->pending) return true;
     }
     return false;
 }
 
 void rc_effects_run_cleanups(rc_instance *inst) {
-    for (uint16_t i = 0; i < inst->nhooks; i++) {
-        rc_hook *h = inst->hooks[i];
+    for (rc_hook *h = inst->hooks; h; h = h->next) {
         if (h->kind == HOOK_EFFECT && ((rc_effect *)h)->pending) run_cleanup((rc_effect *)h);
     }
 }
 
 void rc_effects_run(rc_instance *inst) {
-    for (uint16_t i = 0; i < inst->nhooks; i++) {
-        rc_hook *h = inst->hooks[i];
+    for (rc_hook *h = inst->hooks; h; h = h->next) {
         if (h->kind != HOOK_EFFECT) continue;
         rc_effect *e = (rc_effect *)h;
         if (!e->pending) continue;
@@ -120,8 +116,7 @@ void rc_effects_run(rc_instance *inst) {
 }
 
 void rc_effects_cleanup_all(rc_instance *inst) {
-    for (uint16_t i = 0; i < inst->nhooks; i++) {
-        rc_hook *h = inst->hooks[i];
+    for (rc_hook *h = inst->hooks; h; h = h->next) {
         if (h->kind == HOOK_EFFECT) run_cleanup((rc_effect *)h);
     }
 }

@@ -14,7 +14,9 @@ void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name,
     rc_instance *inst = ctx->inst;
     uint32_t i = ctx->hook_index++;
     if (i < inst->nhooks) {
-        rc_hook *h = inst->hooks[i];
+        rc_hook *h = ctx->hook_next;
+        ctx->hook_next = h->next;
+        ctx->hook_last = h;
         if (h->kind != kind)
             rc_fail(ctx,
                     "hook #%u changed kind between renders (hooks must be called in the "
@@ -32,17 +34,16 @@ void *rc_hook_get(rc_ctx *ctx, rc_hook_kind kind, size_t size, const char *name,
                 "called more hooks than on the previous render (%u; hooks must be "
                 "called in the same order every render)",
                 (unsigned)inst->nhooks);
-    if (inst->nhooks == inst->hooks_cap) {
-        size_t cap = inst->hooks_cap;
-        RC_GROW(inst->hooks, cap, (size_t)inst->nhooks + 1);
-        inst->hooks_cap = (uint16_t)(cap < UINT16_MAX ? cap : UINT16_MAX);
-    }
     rc_hook *h = rc_xcalloc(1, size);
     h->kind = (uint8_t)kind;
     h->index = (uint16_t)i;
     h->name = name ? rc_xstrdup(name) : NULL;
     h->inst = inst;
-    inst->hooks[inst->nhooks++] = h;
+    /* Appended after the last one this render passed (the list's end). */
+    if (ctx->hook_last) ctx->hook_last->next = h;
+    else inst->hooks = h;
+    ctx->hook_last = h;
+    inst->nhooks++;
     if (kind == HOOK_STATE) {
         inst->nstate++;
         for (rc_instance *p = inst->parent; p; p = p->parent) p->state_below++;

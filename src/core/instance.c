@@ -20,8 +20,8 @@ rc_instance *rc_instance_new(rc_layout *l, rc_instance *parent, rc_node *placeho
 /* Each kind of hook releases what it holds: a provider detaches its
  * consumers, a consumer leaves its provider's list, a timer stops. */
 static void free_hooks(rc_instance *inst) {
-    for (uint16_t i = 0; i < inst->nhooks; i++) {
-        rc_hook *h = inst->hooks[i];
+    for (rc_hook *h = inst->hooks, *next; h; h = next) {
+        next = h->next;
         switch ((rc_hook_kind)h->kind) {
         case HOOK_STATE:
             rc_source_release(&((rc_state *)h)->src);
@@ -29,7 +29,7 @@ static void free_hooks(rc_instance *inst) {
             if (((rc_state *)h)->initial) rc_value_free(((rc_state *)h)->initial);
             free(((rc_state *)h)->initial);
             break;
-        case HOOK_REF: free(((rc_ref_hook *)h)->data); break;
+        case HOOK_REF: break; /* its data is in its allocation */
         case HOOK_MEMO:
         case HOOK_CALLBACK:
             free(((rc_memo_hook *)h)->deps);
@@ -54,9 +54,8 @@ static void free_hooks(rc_instance *inst) {
         free(h->name);
         free(h);
     }
-    free(inst->hooks);
     inst->hooks = NULL;
-    inst->nhooks = inst->hooks_cap = 0;
+    inst->nhooks = 0;
 }
 
 static void remove_from(rc_instance **arr, size_t n, const rc_instance *inst) {

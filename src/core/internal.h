@@ -45,6 +45,7 @@
 #define RC_CORE_INTERNAL_H
 
 #include <setjmp.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/track.h"
@@ -76,6 +77,7 @@ typedef struct rc_hook {
     uint16_t index; /* position in the instance's hook list */
     char *name;     /* explicit slot name or NULL */
     rc_instance *inst;
+    struct rc_hook *next; /* the instance's next hook (in call order) */
 } rc_hook;
 
 struct rc_state {
@@ -94,7 +96,7 @@ struct rc_state {
 
 typedef struct rc_ref_hook {
     rc_hook h;
-    void *data;
+    void *data; /* right behind the hook (memo.c) */
 } rc_ref_hook;
 
 /* Memo and callback: a cached result and the dependencies it came from. */
@@ -167,7 +169,9 @@ struct rc_instance {
     rc_layout *layout;
     rc_instance *parent;
     rc_node **roots;
-    rc_hook **hooks;
+    /* Hooks in call order, linked (rc_hook.next): an array was a malloc of
+     * its own per instance, 32 bytes for a row's one hook. */
+    rc_hook *hooks;
     /* What its last render read of other instances' slots and of stores
      * (track.c), and the number of its renders, which marks the reads of
      * the current one. */
@@ -176,7 +180,7 @@ struct rc_instance {
     rc_arena arena; /* holds roots and everything below them */
     uint32_t depth;
     uint32_t nroots;
-    uint16_t nhooks, hooks_cap;
+    uint16_t nhooks;
     /* State slots here and in the instances below: a snapshot's slot walk
      * (slots.c) skips subtrees that hold none, so a token for a list whose
      * rows keep no state does not visit every node of every row. */

@@ -44,7 +44,8 @@ const rc_key *rc_key_fill(rc_key *k, const char *key, size_t len) {
 }
 
 const rc_key *rc_key_new(rc_arena *a, const char *key, size_t len) {
-    return rc_key_fill(rc_arena_alloc_align(a, sizeof(rc_key) + len + 1, _Alignof(rc_key)), key, len);
+    return rc_key_fill(rc_arena_alloc_align(a, sizeof(rc_key) + len + 1, _Alignof(rc_key)), key,
+                       len);
 }
 
 /* Duplicate keys among siblings are a developer error: reconciliation
@@ -106,4 +107,3 @@ void rc_keys_check(rc_ctx *ctx, uint32_t base, rc_key_order order) {
     const char *dup = find_duplicate_key(l, &l->kids[base], l->nkids - base);
     if (dup) rc_fail(ctx, "duplicate key \"%s\" among siblings", dup);
 }
-

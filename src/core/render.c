@@ -101,17 +101,6 @@ void rc_render_done(rc_instance *inst, rc_output *old) {
     uint32_t count = 0;
     for (uint32_t i = 0; i < inst->nroots; i++) count += rc_node_dom_count(inst->roots[i]);
     inst->dom_count = count;
-    if (!inst->rendered && inst->hooks_cap > inst->nhooks) {
-        /* The hook list is final after a first render: give back the
-         * doubling's spare room (a row with one hook kept 8 slots). */
-        if (inst->nhooks) {
-            inst->hooks = rc_xrealloc(inst->hooks, sizeof *inst->hooks * inst->nhooks);
-        } else {
-            free(inst->hooks);
-            inst->hooks = NULL;
-        }
-        inst->hooks_cap = inst->nhooks;
-    }
     inst->rendered = true;
     inst->resume = false;
     rc_queue_effects(inst);

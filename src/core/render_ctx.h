@@ -51,6 +51,8 @@ struct rc_ctx {
     rc_instance *inst;
     rc_arena *arena; /* the new output's arena */
     uint32_t hook_index;
+    rc_hook *hook_next;  /* the instance's hook for the next rc_hook_get */
+    rc_hook *hook_last;  /* the one it returned last (new hooks follow it) */
     uint32_t frame_base; /* frames below this belong to outer renders */
     uint32_t kid_base;   /* top-level children start here */
     uint32_t attr_base, handler_base;

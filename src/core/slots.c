@@ -53,8 +53,7 @@ static void walk_instance(struct walk *w, const rc_instance *inst) {
     rc_buf_putc(&w->buf, '/');
     rc_segment_append(&w->buf, inst);
     size_t here = w->buf.len;
-    for (uint16_t i = 0; i < inst->nhooks && inst->nstate; i++) {
-        const rc_hook *h = inst->hooks[i];
+    for (const rc_hook *h = inst->nstate ? inst->hooks : NULL; h; h = h->next) {
         if (h->kind != HOOK_STATE) continue;
         const rc_state *s = (const rc_state *)h;
         if (s->flags & RC_STATE_SERVER_ONLY) continue;
