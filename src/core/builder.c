@@ -225,30 +225,34 @@ void rc_close(rc_ctx *ctx) {
     uint32_t nkids = l->nkids - fr.child_base;
     uint32_t nattrs = l->nattrs - fr.attr_base;
     uint32_t nh = l->nhs - fr.handler_base;
+    bool up = false; /* a placeholder below: an rc_up (vdom/node.h) */
+    for (uint32_t i = 0; i < nkids && !up; i++) up = rc_node_has_up(l->kids[fr.child_base + i]);
     size_t size = sizeof(rc_el_node) + sizeof(rc_node *) * nkids + sizeof(rc_attr_kv) * nattrs +
-                  sizeof(rc_handler) * nh + (fr.key ? sizeof fr.key : 0);
+                  sizeof(rc_handler) * nh + (fr.key ? sizeof fr.key : 0) + (up ? sizeof(rc_up) : 0);
     rc_el_node *e = rc_arena_alloc_align(ctx->arena, size, _Alignof(rc_el_node));
-    *e = (rc_el_node){.n = {.kind = RC_NODE_ELEMENT,
-                            .flags = fr.key ? RC_NODE_KEYED : 0,
-                            .nhandlers = (uint16_t)nh,
-                            .len = nkids},
-                      .nattrs = nattrs,
-                      .tag = fr.tag};
+    *e =
+        (rc_el_node){.n = {.kind = RC_NODE_ELEMENT,
+                           .flags = (uint8_t)((fr.key ? RC_NODE_KEYED : 0) | (up ? RC_NODE_UP : 0)),
+                           .nhandlers = (uint16_t)nh,
+                           .len = nkids},
+                     .nattrs = nattrs,
+                     .tag = fr.tag};
     rc_node *n = &e->n;
     rc_node **kids = rc_el_children(n);
     memcpy(kids, &l->kids[fr.child_base], sizeof *kids * nkids);
-    for (uint32_t i = 0; i < nkids; i++) /* made before their parent was */
-        if (kids[i]->kind == RC_NODE_ELEMENT || kids[i]->kind == RC_NODE_COMPONENT)
-            rc_node_up(kids[i])->parent = n;
+    for (uint32_t i = 0; i < nkids && up; i++) /* made before their parent was */
+        if (rc_node_has_up(kids[i])) rc_node_up(kids[i])->parent = n;
     memcpy(rc_el_attrs(n), &l->attrs[fr.attr_base], sizeof(rc_attr_kv) * nattrs);
     memcpy(rc_el_handlers(n), &l->hs[fr.handler_base], sizeof(rc_handler) * nh);
-    if (fr.key) memcpy((char *)e + size - sizeof fr.key, &fr.key, sizeof fr.key);
+    char *tail = (char *)e + size - (fr.key ? sizeof fr.key : 0) - (up ? sizeof(rc_up) : 0);
+    if (fr.key) memcpy(tail, &fr.key, sizeof fr.key);
+    if (up) memset(tail + (fr.key ? sizeof fr.key : 0), 0, sizeof(rc_up));
     l->nkids = fr.slot + 1;
     l->kids[fr.slot] = n;
     l->nattrs = fr.attr_base;
     l->nhs = fr.handler_base;
     l->nframes--;
-    place(ctx, n, &e->up);
+    if (up) place(ctx, n, rc_node_up(n));
 }
 
 static rc_text_node *new_text(rc_arena *a, rc_node_kind kind, const char *s, size_t len) {

@@ -117,9 +117,9 @@ static uint32_t instance_base(rc_layout *l, const rc_instance *inst);
 static void push_element_path(rc_layout *l, const rc_node *el) {
     uint32_t idx = index_in_list(el);
     if (!(el->flags & RC_NODE_TOP)) {
-        push_element_path(l, rc_el(el)->up.parent);
+        push_element_path(l, rc_node_up(el)->parent);
     } else {
-        idx += instance_base(l, rc_el(el)->up.owner);
+        idx += instance_base(l, rc_node_up(el)->owner);
     }
     rc_path_push(l, idx);
 }

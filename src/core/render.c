@@ -40,12 +40,13 @@ void rc_render_output(rc_instance *inst, rc_output *old) {
     rc_ctx *ctx = ctx_acquire(l);
     /* Size the arena from the last render, or from the last first render of
      * this type (a list of a thousand rows sizes a thousand arenas right).
-     * The room added is for texts that grow a little ("9" to "10"): the
-     * arena is kept as long as the output, so its slack is a session's
-     * memory (an eighth was 65 bytes of every 1,000-row table's row). */
+     * Exactly: the arena is kept as long as the output, so any slack is a
+     * session's memory (an eighth was 65 bytes of every row of a 1,000-row
+     * table). A render that needs more ("9" became "10") gets a small second
+     * chunk (arena.c), and its next render one chunk of the new size. */
     size_t hint = inst->arena.requested;
     if (!hint) hint = rc_size_hint_get(rc_inst_type(inst));
-    rc_arena_init_hint(&ctx->out, hint ? hint + hint / 32 + 16 : 0);
+    rc_arena_init_hint(&ctx->out, hint);
     rc_ctx_begin(ctx, inst, &ctx->out);
     inst->dirty = false; /* a set during this render dirties it again */
     inst->render_gen = l->flush_gen;

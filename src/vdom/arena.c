@@ -64,8 +64,11 @@ void *rc_arena_alloc_align(rc_arena *a, size_t size, size_t align) {
         /* Grow geometrically with the arena's total, capped, but always big
          * enough for this request. */
         size_t want;
-        if (a->total) want = a->total > ARENA_MAX_CHUNK ? ARENA_MAX_CHUNK : a->total;
-        else want = a->hint ? align_up(a->hint) : ARENA_FIRST_CHUNK;
+        if (!a->total) want = a->hint ? align_up(a->hint) : ARENA_FIRST_CHUNK;
+        else if (a->hint && a->total == align_up(a->hint))
+            want = a->hint / 8 + 64; /* a sized render grew a little; more: geometric */
+        else want = a->total > ARENA_MAX_CHUNK ? ARENA_MAX_CHUNK : a->total;
+        want = align_up(want);
         if (want < size) want = size;
         rc_arena_chunk *c = rc_xmalloc(sizeof *c + want);
         c->size = want;

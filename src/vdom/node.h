@@ -13,7 +13,7 @@
  * the bytes of a session. One union of every kind's fields cost 120 bytes
  * per node (the placeholder's seven fields sized the text's), plus a
  * separate, 16-byte-aligned array for each element's children, attributes
- * and handlers. Now a text is 8 bytes and its text, an element 32 with its children,
+ * and handlers. Now a text is 8 bytes and its text, an element 24 with its children,
  * attributes and handlers right behind it in one allocation, and the
  * retained tree holds only what the next diff and a re-render's DOM path
  * need: what building needs (an element's identity for handler ids) lives
@@ -65,7 +65,12 @@ enum {
     /* Elements and placeholders: at the top of their owner's output, so
      * `up` is the owner instance rather than a parent element. */
     RC_NODE_TOP = 1,
-    RC_NODE_KEYED = 2 /* elements: a key pointer ends the allocation */
+    RC_NODE_KEYED = 2, /* elements: a key pointer follows the handlers */
+    /* Elements: an rc_up follows (after the key): the element holds a
+     * placeholder somewhere below, so a re-render of that component walks
+     * up through it to find its DOM path (layout.c). Elements with none
+     * below, most of a page, never need it and do not carry it. */
+    RC_NODE_UP = 4
 };
 
 /* The header every kind starts with. */
@@ -89,16 +94,16 @@ typedef struct rc_text_node {
     char text[]; /* n.len bytes and a NUL */
 } rc_text_node;
 
-/* RC_NODE_ELEMENT: 32 bytes, then its n.len children, its nattrs
- * attributes, its n.nhandlers handlers and, when RC_NODE_KEYED, its key's
- * pointer, in that order, in the same allocation (rc_el_children,
- * rc_el_attrs, rc_el_handlers, rc_node_keyof): most elements have no key,
- * and do not pay for its pointer. */
+/* RC_NODE_ELEMENT: 24 bytes, then its n.len children, its nattrs
+ * attributes, its n.nhandlers handlers, its key's pointer when
+ * RC_NODE_KEYED and its rc_up when RC_NODE_UP, in that order, in the same
+ * allocation (rc_el_children, rc_el_attrs, rc_el_handlers, rc_node_keyof,
+ * rc_node_up): most elements have no key and no component below, and do
+ * not pay for either pointer. */
 typedef struct rc_el_node {
     rc_node n;
     uint32_t nattrs;
     uint32_t reserved; /* 0 */
-    rc_up up;
     const char *tag;
 } rc_el_node;
 
@@ -143,9 +148,15 @@ static inline const rc_key *rc_node_keyof(const rc_node *n) {
         return *(const rc_key *const *)(const void *)(rc_el_handlers(n) + n->nhandlers);
     return NULL;
 }
-/* Where an element or a placeholder sits (see rc_up). */
+/* Where a placeholder, or an element with RC_NODE_UP, sits (see rc_up). */
 static inline rc_up *rc_node_up(const rc_node *n) {
-    return n->kind == RC_NODE_ELEMENT ? &rc_el(n)->up : &rc_comp(n)->up;
+    if (n->kind == RC_NODE_COMPONENT) return &rc_comp(n)->up;
+    char *tail = (char *)(uintptr_t)(rc_el_handlers(n) + n->nhandlers);
+    return (rc_up *)(void *)(tail + ((n->flags & RC_NODE_KEYED) ? sizeof(rc_key *) : 0));
+}
+/* Whether n is a placeholder or an element that carries an rc_up. */
+static inline bool rc_node_has_up(const rc_node *n) {
+    return n->kind == RC_NODE_COMPONENT || (n->kind == RC_NODE_ELEMENT && (n->flags & RC_NODE_UP));
 }
 
 #endif
