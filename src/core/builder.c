@@ -196,11 +196,13 @@ void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
                       : o->has_key_int ? rc_key_digits(digits, o->key_int, &dlen)
                                        : o->key;
     if (key) {
-        nf.key = rc_key_new(ctx->arena, key, o->has_key_int ? dlen : strlen(key));
+        size_t klen = o->has_key_int ? dlen : strlen(key);
+        nf.key =
+            rc_key_new(ctx->arena, key, klen, rc_key_hash(key, klen, o->has_key_int, o->key_int));
         rc_key_note(ctx, o->has_key_int, o->key_int);
     } else nf.index = kids_so_far(ctx, f);
     push_kid(ctx, NULL); /* the element, once made (rc_close) */
-    RC_GROW32(l->frames, l->frames_cap, (size_t)l->nframes + 1);
+    if (l->nframes == l->frames_cap) RC_GROW32(l->frames, l->frames_cap, (size_t)l->nframes + 1);
     l->frames[l->nframes++] = nf;
     if (!o) return;
     if (o->id) attr_static(ctx, "id", o->id);
@@ -239,11 +241,14 @@ void rc_close(rc_ctx *ctx) {
                      .tag = fr.tag};
     rc_node *n = &e->n;
     rc_node **kids = rc_el_children(n);
-    memcpy(kids, &l->kids[fr.child_base], sizeof *kids * nkids);
+    /* Loops, not memcpy: most elements have a child or two and an
+     * attribute, and a call per array was a tenth of building one. */
+    for (uint32_t i = 0; i < nkids; i++) kids[i] = l->kids[fr.child_base + i];
     for (uint32_t i = 0; i < nkids && up; i++) /* made before their parent was */
         if (rc_node_has_up(kids[i])) rc_node_up(kids[i])->parent = n;
-    memcpy(rc_el_attrs(n), &l->attrs[fr.attr_base], sizeof(rc_attr_kv) * nattrs);
-    memcpy(rc_el_handlers(n), &l->hs[fr.handler_base], sizeof(rc_handler) * nh);
+    rc_attr_kv *attrs = rc_el_attrs(n);
+    for (uint32_t i = 0; i < nattrs; i++) attrs[i] = l->attrs[fr.attr_base + i];
+    if (nh) memcpy(rc_el_handlers(n), &l->hs[fr.handler_base], sizeof(rc_handler) * nh);
     char *tail = (char *)e + size - (fr.key ? sizeof fr.key : 0) - (up ? sizeof(rc_up) : 0);
     if (fr.key) memcpy(tail, &fr.key, sizeof fr.key);
     if (up) memset(tail + (fr.key ? sizeof fr.key : 0), 0, sizeof(rc_up));
@@ -323,7 +328,7 @@ static uint32_t next_ordinal(rc_ctx *ctx, uint64_t identity) {
  * readable segment ("Type[key]", "Type#n") is made only when an instance is
  * created or moves (rc_segment_new). */
 static void child(rc_ctx *ctx, const rc_component *type, const char *key, size_t klen,
-                  const void *props, size_t props_size) {
+                  uint64_t key_hash, const void *props, size_t props_size) {
     /* (rc_child and rc_child_int note the key in the sibling list) */
     if (!props) props_size = 0;
     /* One allocation for the placeholder, its props and its key: a list's
@@ -346,7 +351,7 @@ static void child(rc_ctx *ctx, const rc_component *type, const char *key, size_t
     }
     uint64_t h;
     if (key) {
-        c->key = rc_key_fill((rc_key *)(void *)((char *)c + key_at), key, klen);
+        c->key = rc_key_fill_hashed((rc_key *)(void *)((char *)c + key_at), key, klen, key_hash);
         /* Ordinal 0 unless the key repeats in another list of this render:
          * settled when the build ends (settle_keyed_ordinals). */
         h = rc_hash_u64(ctx->child_keyed, c->key->hash);
@@ -366,8 +371,9 @@ static void child(rc_ctx *ctx, const rc_component *type, const char *key, size_t
 
 void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void *props,
               size_t props_size) {
+    size_t klen = key ? strlen(key) : 0;
     if (key) rc_key_note(ctx, false, 0);
-    child(ctx, type, key, key ? strlen(key) : 0, props, props_size);
+    child(ctx, type, key, klen, key ? rc_key_hash(key, klen, false, 0) : 0, props, props_size);
 }
 
 void rc_child_int(rc_ctx *ctx, const rc_component *type, int64_t key, const void *props,
@@ -376,7 +382,7 @@ void rc_child_int(rc_ctx *ctx, const rc_component *type, int64_t key, const void
     size_t len;
     const char *k = rc_key_digits(digits, key, &len);
     rc_key_note(ctx, true, key);
-    child(ctx, type, k, len, props, props_size);
+    child(ctx, type, k, len, rc_key_hash(k, len, true, key), props, props_size);
 }
 
 /* The ordinal of a keyed child: how many children of its type with its key

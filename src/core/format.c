@@ -31,39 +31,8 @@ static unsigned long long magnitude(long long x) {
     return x < 0 ? 0ull - (unsigned long long)x : (unsigned long long)x;
 }
 
-/* The conversion at f (just past a '%'): its length modifier (0, 'l' for
- * l, 'L' for ll, 'z') and its letter, and the characters it spans; 0 when
- * it is not one this file formats. */
-static size_t conversion(const char *f, char *mod, char *conv) {
-    size_t n = 0;
-    *mod = 0;
-    if (f[0] == 'l' && f[1] == 'l') *mod = 'L', n = 2;
-    else if (f[0] == 'l' || f[0] == 'z') *mod = f[0], n = 1;
-    char c = f[n];
-    bool ok = c == 'd' || c == 'i' || c == 'u' || ((c == 's' || c == 'c' || c == '%') && !*mod);
-    if (*mod == 'z' && c != 'u') ok = false; /* %zd is ssize_t: rare, left to printf */
-    *conv = c;
-    return ok ? n + 1 : 0;
-}
-
-static bool simple(const char *fmt) {
-    for (const char *p = fmt; (p = strchr(p, '%')) != NULL;) {
-        char mod, conv;
-        size_t n = conversion(p + 1, &mod, &conv);
-        if (!n) return false;
-        p += 1 + n;
-    }
-    return true;
-}
-
-/* Appends to out (cap bytes, o used); returns the new length, which may
- * pass cap (nothing is written past it): the caller measures. */
-static size_t append(char *out, size_t cap, size_t o, const char *s, size_t n) {
-    if (o < cap) memcpy(out + o, s, o + n <= cap ? n : cap - o);
-    return o + n;
-}
-
-static size_t append_decimal(char *out, size_t cap, size_t o, bool neg, unsigned long long v) {
+/* Decimal digits of v (negated when neg) at out + o, within cap. */
+static size_t put_decimal(char *out, size_t cap, size_t o, bool neg, unsigned long long v) {
     char buf[24];
     size_t i = sizeof buf;
     do {
@@ -71,38 +40,65 @@ static size_t append_decimal(char *out, size_t cap, size_t o, bool neg, unsigned
         v /= 10;
     } while (v);
     if (neg) buf[--i] = '-';
-    return append(out, cap, o, buf + i, sizeof buf - i);
+    for (; i < sizeof buf; i++, o++)
+        if (o < cap) out[o] = buf[i];
+    return o;
 }
 
-/* A simple() format into out; the length of the whole text. */
+/* Formats fmt into out (cap bytes; what does not fit is counted, not
+ * written) in one pass, and returns the text's length; or SIZE_MAX at the
+ * first conversion this file does not write (flags, width, precision, %x,
+ * %f...), having read some of ap: the caller then formats from a copy of
+ * ap with vsnprintf. */
 static size_t format_simple(char *out, size_t cap, const char *fmt, va_list ap) {
     size_t o = 0;
-    for (const char *p = fmt; *p;) {
-        const char *pc = strchr(p, '%');
-        if (!pc) return append(out, cap, o, p, strlen(p));
-        o = append(out, cap, o, p, (size_t)(pc - p));
-        char mod, conv;
-        p = pc + 1 + conversion(pc + 1, &mod, &conv);
-        if (conv == '%') {
-            o = append(out, cap, o, "%", 1);
-        } else if (conv == 's') {
-            const char *s = va_arg(ap, const char *);
-            if (!s) s = "(null)"; /* what glibc's printf writes */
-            o = append(out, cap, o, s, strlen(s));
-        } else if (conv == 'c') {
-            char ch = (char)va_arg(ap, int);
-            o = append(out, cap, o, &ch, 1);
-        } else if (conv == 'u') {
+    for (const char *p = fmt; *p; p++) {
+        if (*p != '%') {
+            if (o < cap) out[o] = *p;
+            o++;
+            continue;
+        }
+        char mod = 0;
+        p++;
+        if (p[0] == 'l' && p[1] == 'l') mod = 'L', p += 2;
+        else if (p[0] == 'l' || p[0] == 'z') mod = *p++;
+        switch (*p) {
+        case '%':
+            if (mod) return SIZE_MAX;
+            if (o < cap) out[o] = '%';
+            o++;
+            break;
+        case 's': {
+            if (mod) return SIZE_MAX;
+            const char *str = va_arg(ap, const char *);
+            if (!str) str = "(null)"; /* what glibc's printf writes */
+            for (; *str; str++, o++)
+                if (o < cap) out[o] = *str;
+            break;
+        }
+        case 'c':
+            if (mod) return SIZE_MAX;
+            if (o < cap) out[o] = (char)va_arg(ap, int);
+            o++;
+            break;
+        case 'u': {
             unsigned long long v = mod == 'L'   ? va_arg(ap, unsigned long long)
                                    : mod == 'l' ? va_arg(ap, unsigned long)
                                    : mod == 'z' ? va_arg(ap, size_t)
                                                 : va_arg(ap, unsigned);
-            o = append_decimal(out, cap, o, false, v);
-        } else { /* d, i */
+            o = put_decimal(out, cap, o, false, v);
+            break;
+        }
+        case 'd':
+        case 'i': {
+            if (mod == 'z') return SIZE_MAX; /* %zd is ssize_t: rare, left to printf */
             long long v = mod == 'L'   ? va_arg(ap, long long)
                           : mod == 'l' ? va_arg(ap, long)
                                        : va_arg(ap, int);
-            o = append_decimal(out, cap, o, v < 0, magnitude(v));
+            o = put_decimal(out, cap, o, v < 0, magnitude(v));
+            break;
+        }
+        default: return SIZE_MAX;
         }
     }
     return o;
@@ -115,31 +111,25 @@ char *rc_arena_vformat(rc_arena *a, size_t *len_out, const char *fmt, va_list ap
 char *rc_arena_vformat_after(rc_arena *a, size_t prefix, size_t *len_out, const char *fmt,
                              va_list ap) {
     char small[256];
-    va_list ap2;
+    va_list ap2, ap3; /* unread copies: a second pass, or printf's */
     va_copy(ap2, ap);
-    size_t n;
-    if (simple(fmt)) {
-        n = format_simple(small, sizeof small, fmt, ap);
-        if (n >= sizeof small) { /* measured: format again where it fits */
-            char *out = (char *)rc_arena_alloc_align(a, prefix + n + 1, 8) + prefix;
-            format_simple(out, n + 1, fmt, ap2);
-            out[n] = '\0';
-            va_end(ap2);
-            *len_out = n;
-            return out;
-        }
-    } else {
-        int r = vsnprintf(small, sizeof small, fmt, ap);
+    va_copy(ap3, ap);
+    char *out = NULL;
+    size_t n = format_simple(small, sizeof small, fmt, ap);
+    if (n == SIZE_MAX) { /* not a format of ours */
+        int r = vsnprintf(small, sizeof small, fmt, ap2);
         n = r < 0 ? 0 : (size_t)r;
         if (n >= sizeof small) {
-            char *out = (char *)rc_arena_alloc_align(a, prefix + n + 1, 8) + prefix;
-            vsnprintf(out, n + 1, fmt, ap2);
-            va_end(ap2);
-            *len_out = n;
-            return out;
+            out = (char *)rc_arena_alloc_align(a, prefix + n + 1, 8) + prefix;
+            vsnprintf(out, n + 1, fmt, ap3);
         }
+    } else if (n >= sizeof small) { /* measured: again, where it fits */
+        out = (char *)rc_arena_alloc_align(a, prefix + n + 1, 8) + prefix;
+        format_simple(out, n, fmt, ap2);
+        out[n] = '\0';
     }
     va_end(ap2);
+    va_end(ap3);
     *len_out = n;
-    return put(a, prefix, small, n);
+    return out ? out : put(a, prefix, small, n);
 }

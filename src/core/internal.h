@@ -355,13 +355,16 @@ const char *rc_canonical_event(const char *event);
 
 /* keys.c. rc_key_digits: v's decimal digits at the end of buf (their
  * start, *len their count). rc_key_note: a key (is_int: the integer v)
- * joins the list being built. rc_key_fill / rc_key_new: a key at k or in
- * the arena. rc_keys_check: fails the render if two of the kids from base
+ * joins the list being built. rc_key_new: a key in the arena. rc_keys_check: fails the render if two of the kids from base
  * on share a key (skipped when order says none can). */
 const char *rc_key_digits(char buf[24], int64_t v, size_t *len);
 void rc_key_note(rc_ctx *ctx, bool is_int, int64_t v);
-const rc_key *rc_key_fill(rc_key *k, const char *key, size_t len);
-const rc_key *rc_key_new(rc_arena *a, const char *key, size_t len);
+/* rc_key_hash: the hash of key (len bytes; is_int: the digits of v, whose
+ * hash may come from a process-wide cache); rc_key_fill_hashed: a key at k
+ * with that hash. */
+uint64_t rc_key_hash(const char *key, size_t len, bool is_int, int64_t v);
+const rc_key *rc_key_fill_hashed(rc_key *k, const char *key, size_t len, uint64_t hash);
+const rc_key *rc_key_new(rc_arena *a, const char *key, size_t len, uint64_t hash);
 void rc_keys_check(rc_ctx *ctx, uint32_t base, rc_key_order order);
 
 /* format.c: printf into the arena; *len_out is the text's length. */

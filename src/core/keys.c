@@ -3,6 +3,7 @@
  * and the duplicate check of a sibling list, skipped for a list whose keys
  * are ascending integers.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "core/internal.h"
@@ -35,17 +36,34 @@ void rc_key_note(rc_ctx *ctx, bool is_int, int64_t v) {
     }
 }
 
-const rc_key *rc_key_fill(rc_key *k, const char *key, size_t len) {
-    k->hash = rc_hash_bytes(RC_HASH_SEED, key, len);
+/* The hashes of small integer keys' digits, computed once per process: a
+ * list keyed 0..n-1 re-hashed the same digits on every render. Filled
+ * lazily with relaxed atomics (layouts may run on several threads); 0
+ * means not yet, and a hash that is 0 is simply not kept. */
+#define INT_HASHES 16384
+static _Atomic uint64_t int_hashes[INT_HASHES];
+
+uint64_t rc_key_hash(const char *key, size_t len, bool is_int, int64_t v) {
+    if (!is_int || v < 0 || v >= INT_HASHES) return rc_hash_bytes(RC_HASH_SEED, key, len);
+    uint64_t h = atomic_load_explicit(&int_hashes[v], memory_order_relaxed);
+    if (!h) {
+        h = rc_hash_bytes(RC_HASH_SEED, key, len);
+        atomic_store_explicit(&int_hashes[v], h, memory_order_relaxed);
+    }
+    return h;
+}
+
+const rc_key *rc_key_fill_hashed(rc_key *k, const char *key, size_t len, uint64_t hash) {
+    k->hash = hash;
     k->len = (uint32_t)len;
     memcpy(k->s, key, len); /* key may be digits in a buffer, not a C string */
     k->s[len] = '\0';
     return k;
 }
 
-const rc_key *rc_key_new(rc_arena *a, const char *key, size_t len) {
-    return rc_key_fill(rc_arena_alloc_align(a, sizeof(rc_key) + len + 1, _Alignof(rc_key)), key,
-                       len);
+const rc_key *rc_key_new(rc_arena *a, const char *key, size_t len, uint64_t hash) {
+    rc_key *k = rc_arena_alloc_align(a, sizeof(rc_key) + len + 1, _Alignof(rc_key));
+    return rc_key_fill_hashed(k, key, len, hash);
 }
 
 /* Duplicate keys among siblings are a developer error: reconciliation
