@@ -159,7 +159,6 @@ struct rc_instance {
      * props, path hash (the segments' from the root) and the providers in
      * effect here are the placeholder's (rc_inst_type...), not copies. */
     rc_node *placeholder;
-    uint32_t dom_count;  /* DOM nodes our output stands for */
     bool dirty;          /* waits in the layout's dirty queue */
     bool in_effects;     /* waits in the layout's effect queue */
     bool resume;         /* next render is the first after a restore */
@@ -309,11 +308,15 @@ void rc_log(rc_layout *l, rc_log_level level, const char *fmt, ...) RC_PRINTF(3,
 /* DOM nodes n stands for: 1, or a placeholder's instance's count. Inline:
  * finding a node's DOM index sums it over the siblings before it. */
 static inline uint32_t rc_node_dom_count(const rc_node *n) {
-    if (n->kind == RC_NODE_COMPONENT) return rc_comp(n)->inst ? rc_comp(n)->inst->dom_count : 0;
+    if (n->kind == RC_NODE_COMPONENT) return rc_comp(n)->inst ? rc_comp(n)->dom_count : 0;
     return 1;
 }
 
-/* What an instance's placeholder says of it. */
+/* What an instance's placeholder says of it (its DOM count lives there:
+ * vdom/node.h). */
+static inline uint32_t *rc_inst_dom_count(const rc_instance *inst) {
+    return &rc_comp(inst->placeholder)->dom_count;
+}
 static inline const rc_component *rc_inst_type(const rc_instance *inst) {
     return rc_comp(inst->placeholder)->type;
 }

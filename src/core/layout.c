@@ -150,7 +150,7 @@ static int by_depth(const void *a, const void *b) {
 static void propagate_count(rc_instance *inst, int64_t delta) {
     while (delta && inst->parent && (inst->placeholder->flags & RC_NODE_TOP)) {
         inst = inst->parent;
-        inst->dom_count = (uint32_t)((int64_t)inst->dom_count + delta);
+        *rc_inst_dom_count(inst) = (uint32_t)((int64_t)*rc_inst_dom_count(inst) + delta);
     }
 }
 
@@ -182,9 +182,9 @@ static void render_dirty(rc_layout *l) {
             l->path_len = 0;
             uint32_t base = instance_base(l, inst);
             rc_patch_region(l);
-            uint32_t before = inst->dom_count;
+            uint32_t before = *rc_inst_dom_count(inst);
             rc_reconcile_instance(inst, base);
-            propagate_count(inst, (int64_t)inst->dom_count - (int64_t)before);
+            propagate_count(inst, (int64_t)*rc_inst_dom_count(inst) - (int64_t)before);
         }
         l->batch = NULL;
         l->nbatch = 0;

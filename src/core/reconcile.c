@@ -137,6 +137,7 @@ static void reconcile_component(rc_layout *l, rc_node *o, rc_node *n, uint32_t i
     rc_comp_node *oc = rc_comp(o), *nc = rc_comp(n);
     rc_instance *inst = oc->inst;
     nc->inst = inst;
+    nc->dom_count = oc->dom_count; /* the count moves with the instance */
     oc->inst = NULL;
     bool changed = !props_equal(nc->type, o, n);
     inst->placeholder = n;

@@ -101,7 +101,7 @@ void rc_render_done(rc_instance *inst, rc_output *old) {
 
     uint32_t count = 0;
     for (uint32_t i = 0; i < inst->nroots; i++) count += rc_node_dom_count(inst->roots[i]);
-    inst->dom_count = count;
+    *rc_inst_dom_count(inst) = count;
     inst->rendered = true;
     inst->resume = false;
     rc_queue_effects(inst);

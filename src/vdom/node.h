@@ -111,9 +111,13 @@ typedef struct rc_el_node {
  * placeholder is allocated with max_align_t's alignment, and the size is
  * a multiple of it: the props behind it are aligned for any type). */
 typedef struct rc_comp_node {
-    rc_node n;         /* len: the props' size */
-    uint32_t ordinal;  /* n-th unkeyed child of its type, or the key's repeat */
-    uint32_t reserved; /* 0 */
+    rc_node n;        /* len: the props' size */
+    uint32_t ordinal; /* n-th unkeyed child of its type, or the key's repeat */
+    /* DOM nodes its instance's output stands for. Here, not in the
+     * instance: finding a row's DOM index sums the counts of the siblings
+     * before it, and reading them from the placeholders, in order in the
+     * parent's arena, was a cache miss per sibling's instance otherwise. */
+    uint32_t dom_count;
     rc_up up;
     const rc_key *key; /* NULL when unkeyed */
     const rc_component *type;
