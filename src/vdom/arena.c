@@ -50,10 +50,10 @@ void *rc_arena_alloc(rc_arena *a, size_t size) {
 
 void *rc_arena_alloc_align(rc_arena *a, size_t size, size_t align) {
     /* Sizes round up to the alignment asked for, not to max_align_t's 16:
-     * most of a tree's allocations are nodes of 16, 40 or 48 bytes that
-     * need 8, and rounding each to 16 cost a tenth of a tree. */
-    /* Offsets in a chunk are 32-bit (rc_arena.used): one render's single
-     * allocation of 2 GiB is out of memory, as far as a render goes. */
+     * most of a tree's allocations are nodes that need 8 (vdom/node.h), and
+     * rounding each to 16 cost a tenth of a tree. Offsets in a chunk are
+     * 32-bit (rc_arena.used): one allocation of 2 GiB is out of memory, as
+     * far as a render goes. */
     if (size > ARENA_MAX_ALLOC) rc_oom(size);
     size = align_to(size ? size : 1, align);
     size_t off = a->head ? align_to(a->used, align) : 0;
@@ -61,8 +61,10 @@ void *rc_arena_alloc_align(rc_arena *a, size_t size, size_t align) {
      * to 7 bytes, and a hint without them fell short by tens of KiB. */
     size_t pad = a->head ? off - a->used : 0;
     if (!a->head || off > a->head->size || a->head->size - off < size) {
-        /* Grow geometrically with the arena's total, capped, but always big
-         * enough for this request. */
+        /* The first chunk: the hint, or a small one. Then: a render sized by
+         * a hint that needs a little more gets a little more; otherwise grow
+         * geometrically with the arena's total, capped; always big enough
+         * for this request. */
         size_t want;
         if (!a->total) want = a->hint ? align_up(a->hint) : ARENA_FIRST_CHUNK;
         else if (a->hint && a->total == align_up(a->hint))
