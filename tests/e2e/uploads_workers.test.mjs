@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { httpRequest } from './lib/http.mjs';
 import { gotoApp, waitText } from './lib/page.mjs';
-import { processTree, startExample } from './lib/server.mjs';
+import { processTree, startExample, testAppBinary } from './lib/server.mjs';
 import { useBrowser } from './lib/suite.mjs';
 import { until } from './lib/wire.mjs';
 
@@ -346,5 +346,56 @@ test('under --workers 2, a killed owner: its tokens are 404 through the relay, t
   assert.doesNotMatch(server.stderr(), new RegExp(`worker ${survivor} \\(pid \\d+\\) (killed|exited)`));
   await until(async () => (await httpRequest(server.port, hrefs[survivor], { headers: { Host: `127.0.0.1:${server.port}` } })).status === 200,
     'the survivor\'s download');
+  await server.stop(10000);
+});
+
+test('under --workers 2, a 9th upload at once in the owner is 503 through the relay', async (t) => {
+  const server = await startExample('upload_slots', {
+    bin: testAppBinary('upload_slots'), args: ['--workers', '2', '--log-level', 'debug'],
+  });
+  t.after(() => server.kill());
+  await server.waitStderr(/serving[^\n]*\n[\s\S]*serving/, 15000);
+  const by = [null, null];
+  for (let i = 0; i < 40 && !(by[0] && by[1]); i++) {
+    const { page } = await browser.openPage(t);
+    await gotoApp(page, server.url, '#up8[data-reactc-upload]');
+    const w = ownerOf(await page.$eval('#up0', (e) => e.dataset.reactcUpload));
+    if (!by[w]) by[w] = page;
+    else await page.close();
+  }
+  assert.ok(by[0] && by[1], 'sessions on both workers');
+  const hrefs = await Promise.all(by.map((p) => p.$eval('#backup', (e) => e.getAttribute('href'))));
+  // The ninth's connection first, on a worker found for sure; the owner is
+  // the other one, and its page's nine inputs are used.
+  const { conn, worker } = await rawOnWorker(server, hrefs);
+  const owner = by[1 - worker];
+  const ups = await owner.$$eval('input[type=file]', (els) => els.map((e) => e.dataset.reactcUpload));
+  const head = (url, len) => `POST ${url} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n` +
+    `Origin: http://127.0.0.1:${server.port}\r\nContent-Length: ${len}\r\n\r\n`;
+  // Eight uploads running in the owner (relayed or not), each holding
+  // after its first byte: the page shows what on_chunk took.
+  const holders = [];
+  for (let i = 0; i < 8; i++) {
+    const c = rawConn(server.port);
+    await c.connected;
+    c.write(`${head(ups[i], 10)}a`);
+    holders.push(c);
+    await waitText(owner, `#taken${i}`, '1');
+  }
+  const before = count(server, RELAYED_UP);
+  const r = await conn.request(`${head(ups[8], 3)}abc`);
+  assert.equal(r.status, 503);
+  assert.equal(r.body, '503 busy: too many uploads at once, retry\n');
+  assert.equal(count(server, RELAYED_UP), before + 1, 'the ninth was relayed');
+  // One holder goes: a cancel in the owner, and room for the ninth.
+  holders[0].sock.destroy();
+  await waitText(owner, '#status0', 'cancelled 1');
+  const again = await rawOnWorker(server, hrefs);
+  const done = await again.conn.request(`${head(ups[8], 3)}abc`);
+  assert.equal(done.status, 200);
+  await waitText(owner, '#status8', 'done 3');
+  again.conn.sock.destroy();
+  for (const c of holders) c.sock.destroy();
+  for (let i = 1; i < 8; i++) await waitText(owner, `#status${i}`, 'cancelled 1');
   await server.stop(10000);
 });
