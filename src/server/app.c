@@ -415,8 +415,10 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd, bool own_si
 
     ev_run(s->loop, 0);
 
-    rc_xfer_relay_stop(s);
     stop_watchers(s);
+    /* After the handles are forgotten: a relayed upload cut here is told
+     * to no app, as a local one closed by lws_context_destroy is not. */
+    rc_xfer_relay_stop(s);
     rc_tls_stop(s);
     rc_metrics_http_stop(s);
     rc_metrics_worker_stop(s);

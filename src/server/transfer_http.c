@@ -189,9 +189,10 @@ static bool relay_answer(struct lws *wsi, rc_conn *c, struct rc_xfer *x, int *rc
         rc_buf b;
         rc_buf_init(&b);
         rc_buf_append(&b, a->text, strlen(a->text));
+        unsigned status = a->status;
         bool close = a->close;
-        detach(c); /* over: nothing more to relay */
-        *rc = rc_http_reply(wsi, c, a->status, "text/plain; charset=utf-8", &b, NULL, close);
+        detach(c); /* over: nothing more to relay (a is freed with it) */
+        *rc = rc_http_reply(wsi, c, status, "text/plain; charset=utf-8", &b, NULL, close);
         return true;
     }
     if (download_head(wsi, a) < 0) return *rc = -1, true;

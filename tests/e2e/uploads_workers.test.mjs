@@ -73,6 +73,13 @@ const RELAYED_DOWN = /relayed a download to worker \d/g;
 /** The worker a token names: its first two hex. */
 const ownerOf = (url) => parseInt(new URL(url, 'http://x').searchParams.get('t').slice(0, 2), 16);
 
+/** SIGTERM, exit 0, and no worker's sanitizer report (under an ASan build
+ * the supervisor's exit status does not carry its workers'). */
+async function stopClean(server) {
+  await server.stop(10000);
+  assert.doesNotMatch(server.stderr(), /Sanitizer|runtime error:/);
+}
+
 async function startWorkers(t) {
   const server = await startExample('device_files', { args: ['--workers', '2', '--log-level', 'debug'] });
   t.after(() => server.kill());
@@ -119,16 +126,23 @@ function rawConn(port) {
     w(res);
   };
   sock.on('data', (c) => { buf = Buffer.concat([buf, c]); parse(); });
-  const closed = new Promise((r) => sock.on('close', r));
+  let gone = false; // a request never answered fails instead of hanging the test
+  const closed = new Promise((r) => sock.on('close', () => {
+    gone = true;
+    r();
+    waiting?.(null);
+  }));
   sock.on('error', () => {});
   return {
     sock,
     closed,
     connected: new Promise((r) => sock.once('connect', r)),
     write: (s) => sock.write(s),
-    request(s) {
+    async request(s) {
       bodyless = s.startsWith('HEAD ');
-      return new Promise((resolve) => { waiting = resolve; sock.write(s); parse(); });
+      const res = gone ? null : await new Promise((resolve) => { waiting = resolve; sock.write(s); parse(); });
+      assert.ok(res, `no answer to ${s.split('\r\n')[0]}: the connection closed`);
+      return res;
     },
   };
 }
@@ -239,7 +253,7 @@ test('under --workers 2, a 50 MB upload and downloads relayed to the worker hold
   const after = await conn.request(`GET ${other} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`);
   assert.equal(after.body, '{"device":"demo","clicks":0}\n');
   conn.sock.destroy();
-  await server.stop(10000); // every process exits cleanly
+  await stopClean(server);
 });
 
 test('under --workers 2, relayed refusals keep their status and text', async (t) => {
@@ -272,7 +286,7 @@ test('under --workers 2, relayed refusals keep their status and text', async (t)
   assert.equal(r3.status, 404);
   assert.match(r3.body, /^404 not found: no such upload or download/);
   c3.conn.sock.destroy();
-  await server.stop(10000);
+  await stopClean(server);
 });
 
 test('under --workers 2, a relayed upload cancelled by the page or gone idle is a cancel in the owner', async (t) => {
@@ -313,7 +327,7 @@ test('under --workers 2, a relayed upload cancelled by the page or gone idle is 
   await conn.closed;
   t.diagnostic(`cut after ${Date.now() - t0} ms`);
   await owner.waitForFunction(() => window.__statuses.includes('cancelled after 2 bytes'));
-  await server.stop(10000);
+  await stopClean(server);
 });
 
 test('under --workers 2, a killed owner: its tokens are 404 through the relay, the other worker serves on', async (t) => {
@@ -346,7 +360,7 @@ test('under --workers 2, a killed owner: its tokens are 404 through the relay, t
   assert.doesNotMatch(server.stderr(), new RegExp(`worker ${survivor} \\(pid \\d+\\) (killed|exited)`));
   await until(async () => (await httpRequest(server.port, hrefs[survivor], { headers: { Host: `127.0.0.1:${server.port}` } })).status === 200,
     'the survivor\'s download');
-  await server.stop(10000);
+  await stopClean(server);
 });
 
 test('under --workers 2, a 9th upload at once in the owner is 503 through the relay', async (t) => {
@@ -397,5 +411,5 @@ test('under --workers 2, a 9th upload at once in the owner is 503 through the re
   again.conn.sock.destroy();
   for (const c of holders) c.sock.destroy();
   for (let i = 1; i < 8; i++) await waitText(owner, `#status${i}`, 'cancelled 1');
-  await server.stop(10000);
+  await stopClean(server);
 });
