@@ -7,7 +7,7 @@
 // written before it forwards anything), never by luck: it repeats until
 // one did, or picks the connection's worker first (rawOnWorker).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { until } from './lib/wire.mjs';
 
 const browser = useBrowser();
 const SIZE = 50 * 1024 * 1024;
+const rssKb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 
 /** A file of SIZE bytes (no run of zeroes) and the sum of its bytes. */
 function bigFile(dir) {
@@ -186,9 +187,15 @@ test('under --workers 2, a 50 MB upload and downloads relayed to the worker hold
   // The 50 MB upload, from the pages in turn, until one went through the
   // relay (the browser's POST reached the worker not holding its session).
   let relayed = false;
+  const workers = processTree(server.proc.pid).slice(1);
+  const rss = () => workers.reduce((sum, pid) => sum + rssKb(pid), 0);
   for (let attempt = 0; attempt < 16 && !relayed; attempt++) {
     const page = pages[attempt % 2];
     const before = count(server, RELAYED_UP);
+    const start = rss();
+    let peak = start;
+    const sampler = setInterval(() => { peak = Math.max(peak, rss()); }, 5);
+    t.after(() => clearInterval(sampler));
     await page.evaluate(() => { window.__received = []; });
     await recordUpload(page);
     await page.setInputFiles('#firmware', []);
@@ -198,9 +205,12 @@ test('under --workers 2, a 50 MB upload and downloads relayed to the worker hold
     assert.equal(up.done.status, 200, up.done.text);
     await page.waitForFunction((n) => window.__received.at(-1) === n, SIZE);
     await waitText(page, '#status', `done ${SIZE} bytes, sum ${sum}`);
+    clearInterval(sampler);
     relayed = count(server, RELAYED_UP) > before;
     if (!relayed) continue;
-    t.diagnostic(`relayed on attempt ${attempt + 1}`);
+    t.diagnostic(`relayed on attempt ${attempt + 1}; both workers' RSS +${peak - start} KB at peak`);
+    // Bounded buffers on both sides: never the file.
+    assert.ok(peak - start < 20 * 1024, `the workers' RSS grew ${peak - start} KB during a relayed 50 MB upload`);
     assert.ok(up.progress.length >= 2, `the page saw progress: ${up.progress.length}`);
     const received = await page.evaluate(() => window.__received);
     assert.ok(received.some((v) => v > 0 && v < SIZE), `the owner rendered progress: ${received.slice(0, 5)}`);
