@@ -2,10 +2,16 @@
  * Uploads and downloads (docs/guide/uploads.md).
  *
  * An offer is a component's: rc_use_upload / rc_use_download register a
- * random token (16 bytes from libsodium) with the session's handle and the
- * options, and an effect's cleanup drops it on unmount. The table belongs
- * to the loop thread; an offer whose session is gone (its handle no longer
- * names a layout) is refused and swept.
+ * random token (16 bytes from libsodium, after two hex naming this worker:
+ * under --workers the request may reach another one, which relays it
+ * here, transfer_relay.c) with the session's handle and the options, and
+ * an effect's cleanup drops it on unmount. The table belongs to the loop
+ * thread; an offer whose session is gone (its handle no longer names a
+ * layout) is refused and swept.
+ *
+ * A transfer (rc_xfer_run) is what runs on an offer, the same whether the
+ * request came here (transfer_http.c) or through the relay
+ * (transfer_owner.c): the limits, on_chunk, on_done and read are here once.
  *
  * Why HTTP and not the socket: a file's bytes on the session's WebSocket
  * would queue every event of that tab behind them (head-of-line), and
