@@ -192,6 +192,7 @@ static void begin_shutdown(rc_server *s) {
     s->shutting_down = true;
     if (ev_is_active(&s->accept_io))
         ev_io_stop(s->loop, &s->accept_io); /* new work goes elsewhere */
+    rc_xfer_relay_unlisten(s);              /* the name free for our replacement */
     rc_srv_log(s, RC_LOG_INFO, "shutting down: closing %zu session(s)", attached_sessions(s));
     /* Tell reactc clients to come back spread over a window rather than all
      * at once (a fleet restart must not arrive as one thundering herd). */
@@ -404,6 +405,7 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd, bool own_si
     }
     rc_dev_init(s);
     start_watchers(s, listen_fd);
+    rc_xfer_relay_start(s); /* under --workers: requests for our offers */
 
     bool v6 = strchr(cfg->host, ':') != NULL; /* http://[::1]:8000/ */
     rc_srv_log(s, RC_LOG_INFO, "serving \"%s\" on %s://%s%s%s:%d/", cfg->title,
@@ -414,6 +416,9 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd, bool own_si
     ev_run(s->loop, 0);
 
     stop_watchers(s);
+    /* After the handles are forgotten: a relayed upload cut here is told
+     * to no app, as a local one closed by lws_context_destroy is not. */
+    rc_xfer_relay_stop(s);
     rc_tls_stop(s);
     rc_metrics_http_stop(s);
     rc_metrics_worker_stop(s);
@@ -439,6 +444,7 @@ typedef struct worker_arg {
 /* A worker's entry, after its fork: its own SO_REUSEPORT listener. */
 static int run_worker(void *arg, int index) {
     const worker_arg *w = arg;
+    rc_xfer_relay_setup(index, (int)getppid()); /* names the relay sockets (transfer.c) */
     int port = 0;
     int fd = rc_listen_socket(w->cfg->host, w->cfg->port, true, true, &port);
     if (fd < 0) {

@@ -4,7 +4,9 @@
  *   app.c       rc_app_run: loop, signals, lws context and its callback, shutdown
  *   args.c      rc_app_parse_args: the command line
  *   config.c    the app's settings with defaults resolved (a private copy)
- *   transfer.h  uploads and downloads (before http.c sees a request)
+ *   transfer.h  uploads and downloads (before http.c sees a request), and
+ *               under --workers their relay to the worker holding the
+ *               offer (files listed there, in order)
  *   http.c      the page, the client bundle, static files, 404s, refusals
  *   page_render.c  the page's server-rendered first paint (per request);
  *                  page_render_off.c when built without (RC_WITH_SSR=OFF)
@@ -67,7 +69,7 @@ typedef struct rc_conn {
     char *body_owned;
     struct rc_peer *peer;       /* peers.c: the address this WebSocket counts against */
     struct rc_login_req *login; /* login.c: a login or logout POST in progress */
-    struct rc_xfer *xfer;       /* transfer.c: an upload or download in progress */
+    struct rc_xfer *xfer;       /* transfer_http.c: an upload or download in progress */
     bool head;                  /* HTTP: a HEAD request (headers only) */
     bool close;                 /* HTTP: hang up once the response is out (http.c) */
 } rc_conn;

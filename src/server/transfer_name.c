@@ -1,7 +1,9 @@
 /*
  * The pure parts of uploads and downloads: a token's form and the
  * Content-Disposition of a download's file name, which comes from the app
- * and may hold anything (quotes, line breaks, non-ASCII).
+ * and may hold anything (quotes, line breaks, non-ASCII). A token's first
+ * two hex name the worker holding the offer (transfer_relay.c): --workers
+ * is at most 256.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +18,13 @@ bool rc_xfer_token_ok(const char *t) {
             !((t[i] >= '0' && t[i] <= '9') || (t[i] >= 'a' && t[i] <= 'f')))
             return false;
     return i == RC_XFER_TOKEN_LEN;
+}
+
+int rc_xfer_token_worker(const char *t) {
+    if (!rc_xfer_token_ok(t)) return -1;
+    int hi = t[0] <= '9' ? t[0] - '0' : t[0] - 'a' + 10;
+    int lo = t[1] <= '9' ? t[1] - '0' : t[1] - 'a' + 10;
+    return hi * 16 + lo;
 }
 
 /* RFC 5987 attr-char: what filename* may carry unencoded. */

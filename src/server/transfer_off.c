@@ -40,3 +40,14 @@ void rc_xfer_closed(rc_server *s, rc_conn *c) {
     (void)s;
     (void)c;
 }
+
+void rc_xfer_relay_setup(int index, int supervisor_pid) {
+    (void)index;
+    (void)supervisor_pid;
+}
+
+void rc_xfer_relay_start(rc_server *s) { (void)s; }
+
+void rc_xfer_relay_unlisten(rc_server *s) { (void)s; }
+
+void rc_xfer_relay_stop(rc_server *s) { (void)s; }
