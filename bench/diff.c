@@ -9,6 +9,9 @@
  *   reverse of a keyed 1,000-row list
  *   serialising: the whole 10,000-node model, and one one-row patch
  *   memory per 1,000-node tree
+ *   memory of the load benchmark's big pages (bench/load/pages.c: the
+ *     1,000-row table, root and row state, and ReactPy's 1,000-item list),
+ *     per DOM node and per component instance
  *
  * Prints medians over many runs. Usage: diff [runs]
  * Besides the lines for people, "RESULT key=value ..." lines carry the same
@@ -24,6 +27,7 @@
 #include "reactc_layout.h"
 #include "vdom/node.h"
 #include "wire/model.h"
+#include "pages.h"
 #include "timing.h"
 
 #define ROWS 1000
@@ -121,6 +125,37 @@ static rc_layout *mount(const rc_component *c) {
     rc_layout_flush(l);
     rc_layout_commit(l);
     return l;
+}
+
+/* Heap in use for one mounted page of bench/load/pages.c (what a session of
+ * build/bench/rows keeps for its tree and instances, without the server's
+ * own per-session state), per DOM node and per component instance; prints
+ * "RESULT page_NAME_bytes=... page_NAME_dom_nodes=..." and the rest. */
+static int page_memory(const char *name, const rc_component *c, const void *props, size_t size) {
+    rc_layout_opts o;
+    rc_layout_opts_init(&o);
+    o.log = quiet;
+    malloc_trim(0);
+    struct mallinfo2 m0 = mallinfo2();
+    rc_layout *l = rc_layout_new(c, props, size, &o);
+    if (!l) return -1;
+    rc_layout_flush(l);
+    rc_layout_commit(l);
+    struct mallinfo2 m1 = mallinfo2();
+    page_count n;
+    page_count_layout(l, &n);
+    rc_layout_free(l);
+    size_t bytes = m1.uordblks - m0.uordblks;
+    double per_node = (double)bytes / (double)(n.dom_nodes ? n.dom_nodes : 1);
+    double per_inst = (double)bytes / (double)(n.instances ? n.instances : 1);
+    printf("memory, page %-9s %zu bytes: %zu DOM nodes (%.0f bytes each), %zu instances "
+           "(%.0f bytes each)\n",
+           name, bytes, n.dom_nodes, per_node, n.instances, per_inst);
+    printf("RESULT page_%s_bytes=%zu page_%s_kib=%.0f page_%s_dom_nodes=%zu page_%s_components=%zu "
+           "page_%s_instances=%zu page_%s_bytes_per_node=%.0f page_%s_bytes_per_instance=%.0f\n",
+           name, bytes, name, (double)bytes / 1024, name, n.dom_nodes, name, n.components, name,
+           n.instances, name, per_node, name, per_inst);
+    return 0;
 }
 
 int main(int argc, char **argv) {
@@ -294,6 +329,15 @@ int main(int argc, char **argv) {
     printf("RESULT node_struct_bytes=%zu instance_struct_bytes=%zu\n", sizeof(rc_node),
            sizeof(struct rc_instance));
     rc_layout_free(l);
+
+    /* The load benchmark's pages, as build/bench/rows serves them. */
+    page_table_props root_state = {PAGE_STATE_ROOT}, row_state = {PAGE_STATE_ROW};
+    if (page_memory("table", &page_table_component, &root_state, sizeof root_state) ||
+        page_memory("table_row", &page_table_component, &row_state, sizeof row_state) ||
+        page_memory("list", &page_list_component, NULL, 0)) {
+        fprintf(stderr, "a page did not mount\n");
+        return 1;
+    }
 
     rc_buf_free(&b);
     free(t);

@@ -3,13 +3,17 @@
 #
 # Starts each server on a free loopback port pinned to CPU 0 and drives it
 # with build/bench/load pinned to CPU 1:
-#   events: counter, rows (list state in the root) and rows --state row, at 1
+#   events: counter, rows (list state in the root), rows --state row (and
+#           row-server) and the ReactPy-shaped list (rows --shape list), at 1
 #           and 100 connections; each against the raw libwebsockets echo
 #           (build/bench/echo) answering with messages of the size the app's
 #           patches measured in that run, same event bytes, same pinning;
-#   idle:   1, 100, 1,000, 10,000 sessions of counter and rows, a fresh server
-#           each time, server RSS per session (a size whose projected memory
-#           exceeds half of MemAvailable is skipped and marked so);
+#   idle:   1, 100, 1,000, 10,000 sessions of counter, rows (root and row
+#           state) and list, a fresh server each time, server RSS per session
+#           (a size whose projected memory exceeds half of MemAvailable is
+#           skipped and marked so; the big pages stop at IDLE_BIG_MAX); for
+#           the big pages, bytes per DOM node and per component instance (the
+#           page's counts from `rows --count`, through the embedder API);
 #   churn:  sessions opened and closed in cycles, server RSS after each.
 # Prints a Markdown section, "## Server load (bench/load)". `make bench`
 # (bench/run.sh) puts it into docs/performance.md with the other figures of
@@ -17,6 +21,8 @@
 #
 # Environment: BUILD (default <repo>/build), DURATION (s per run, default 2),
 # WARMUP (s, default 0.5), REPEAT (app/echo run pairs, default 3), IDLE_SIZES (default "1 100 1000 10000"),
+# IDLE_BIG_MAX (default 1000: the big pages' idle sizes above it are skipped;
+# their KiB per session is flat by 1,000 and 10,000 of them take gigabytes),
 # CHURN_CYCLES (default 4) × CHURN_SESSIONS (default 5000): sessions opened
 # and closed in one counter server, RSS after each cycle;
 # OUT (default -: print only, as bench/run.sh wants it; a file: replace the
@@ -37,6 +43,7 @@ DURATION=${DURATION:-2}
 WARMUP=${WARMUP:-0.5}
 REPEAT=${REPEAT:-3}
 IDLE_SIZES=${IDLE_SIZES:-"1 100 1000 10000"}
+IDLE_BIG_MAX=${IDLE_BIG_MAX:-1000}
 OUT=${OUT:--}
 CHURN_CYCLES=${CHURN_CYCLES:-4}
 CHURN_SESSIONS=${CHURN_SESSIONS:-5000}
@@ -149,7 +156,7 @@ event_case() {
         case "$label,$conns" in
             counter,100) target="events/s ≥ 0.8× echo"
                 met=$(awk -v a="$r_eps" 'BEGIN { print (a != "n/a" && a >= 0.8) ? "yes" : "no" }') ;;
-            rows*,100) target="≥ 20,000 events/s"
+            rows*,100 | list*,100) target="≥ 20,000 events/s"
                 met=$(awk -v a="$a_eps" 'BEGIN { print (a != "" && a >= 20000) ? "yes" : "no" }') ;;
             *) target="round trip ≤ 1.3× echo"
                 met=$(awk -v r="$r_p50" 'BEGIN { print (r != "n/a" && r <= 1.3) ? "yes" : "no" }') ;;
@@ -161,6 +168,7 @@ event_case() {
             rows) slug=rows ;;
             "rows (row state)") slug=rows_row ;;
             "rows (row state, server-only)") slug=rows_server ;;
+            "list (ReactPy's page)") slug=list ;;
             *) slug=$(tr -c 'a-z0-9\n' _ <<<"$label") ;;
         esac
         local f
@@ -188,27 +196,49 @@ event_case counter increment "$COUNTER"
 event_case rows bump "$ROWS" --state root
 event_case "rows (row state)" bump "$ROWS" --state row
 event_case "rows (row state, server-only)" bump "$ROWS" --state row-server
+event_case "list (ReactPy's page)" bump "$ROWS" --shape list
 
 # ---- idle sessions ----------------------------------------------------------------
 
 IDLE_ROWS=()
-for app in counter rows; do
-    if [ "$app" = counter ]; then cmd=("$COUNTER"); else cmd=("$ROWS" --state root); fi
+NODE_ROWS=()         # Markdown rows of the bytes-per-node table
+for app in counter rows rows_row list; do
+    case $app in
+        counter) cmd=("$COUNTER") label=counter ;;
+        rows) cmd=("$ROWS" --state root) label=rows ;;
+        rows_row) cmd=("$ROWS" --state row) label="rows (row state)" ;;
+        list) cmd=("$ROWS" --shape list) label="list (ReactPy's page)" ;;
+    esac
+    # The page's DOM nodes and component instances, for bytes per node.
+    nodes="" insts=""
+    if [ "$app" != counter ]; then
+        counts=$(timeout 30 "${cmd[@]}" --count 2>/dev/null | grep '^RESULT ' || true)
+        nodes=$(field "$counts" dom_nodes)
+        insts=$(field "$counts" instances)
+        result "idle.$app.dom_nodes" "$nodes"
+        result "idle.$app.components" "$(field "$counts" components)"
+        result "idle.$app.instances" "$insts"
+    fi
     per_kib=""
     for n in $IDLE_SIZES; do
+        if [ "$app" != counter ] && [ "$n" -gt "$IDLE_BIG_MAX" ]; then
+            log "idle: $app × $n skipped: above IDLE_BIG_MAX ($IDLE_BIG_MAX)"
+            IDLE_ROWS+=("| $label | $n | skipped: above IDLE_BIG_MAX ($IDLE_BIG_MAX) | | | | | |")
+            continue
+        fi
         if [ -n "$per_kib" ]; then
             need=$(awk -v p="$per_kib" -v n="$n" 'BEGIN { printf "%d", p * n }')
             if [ "$need" -gt $((MEM_AVAIL_KIB / 2)) ]; then
                 gib=$(awk -v k="$need" 'BEGIN { printf "%.1f", k / 1048576 }')
                 log "idle: $app × $n skipped: projected $gib GiB"
-                IDLE_ROWS+=("| $app | $n | skipped: projected $gib GiB (${per_kib} KiB × $n) > half of MemAvailable | | | | | |")
+                IDLE_ROWS+=("| $label | $n | skipped: projected $gib GiB (${per_kib} KiB × $n) > half of MemAvailable | | | | | |")
                 result "idle.$app.$n.skipped" "$gib GiB projected"
                 continue
             fi
         fi
         log "idle: $app, $n session(s)"
         if ! start_app "$app" "${cmd[@]}"; then
-            IDLE_ROWS+=("| $app | $n | server did not start | | | | | |")
+            IDLE_ROWS+=("| $label | $n | server did not start | | | | | |")
             continue
         fi
         run_load "$IDLE_TIMEOUT" --port "$SRV_PORT" --idle "$n" --server-pid "$SRV_PID" \
@@ -227,7 +257,14 @@ for app in counter rows; do
                 target="$target; 10,000 sessions: **$( [ "$(field "$r" ready)" = 10000 ] && echo yes || echo no)**"
             fi
         fi
-        IDLE_ROWS+=("| $app | $n | $(field "$r" ready) | $(field "$r" rss_before_kib) | $(field "$r" rss_after_kib) | $(fmt "$kib" %.1f) | $(fmt "$(field "$r" first_bytes)" %.0f) | $(fmt "$(field "$r" setup_s)" %.2f) | $target |")
+        if [ -n "$nodes" ] && [ -n "$kib" ]; then
+            bpn=$(awk -v k="$kib" -v d="$nodes" 'BEGIN { if (d > 0) printf "%.0f", k * 1024 / d }')
+            bpi=$(awk -v k="$kib" -v d="$insts" 'BEGIN { if (d > 0) printf "%.0f", k * 1024 / d }')
+            result "idle.$app.$n.bytes_per_node" "$bpn"
+            result "idle.$app.$n.bytes_per_instance" "$bpi"
+            NODE_ROWS+=("| $label | $n | $(fmt "$kib" %.1f) | $nodes | $insts | **$bpn** | $bpi |")
+        fi
+        IDLE_ROWS+=("| $label | $n | $(field "$r" ready) | $(field "$r" rss_before_kib) | $(field "$r" rss_after_kib) | $(fmt "$kib" %.1f) | $(fmt "$(field "$r" first_bytes)" %.0f) | $(fmt "$(field "$r" setup_s)" %.2f) | $target |")
     done
 done
 
@@ -292,6 +329,10 @@ SECTION=$TMP/section.md
     echo "compares 1,000 rows' props per click); \`row state\` gives each row its own state (one row"
     echo "renders; its state tokens hold the 1,000 rows' slots, sealed at most every 250 ms);"
     echo "\`server-only\` marks those slots \`RC_STATE_SERVER_ONLY\` (no token is sealed or sent)."
+    echo "\`list\` (\`rows --shape list\`, \`bench/load/pages.c\`) is ReactPy 1.1.0's 1,000-item list page,"
+    echo "the anchor of issue 20's comparison: ONE component rendering a \`<button id=\"bump\">\`, a \`<p>\`"
+    echo "and a \`<ul>\` of 1,000 keyed \`<li>\` \"Row i: value v\"; a click changes one item's value"
+    echo "(round robin), so the component re-renders its 2,006 DOM nodes and the diff finds one text."
     echo "Servers run with their defaults (state tokens at most every 250 ms, 60 s re-attach grace); bytes/update"
     echo "is the whole acknowledging message, with the token when one rode along."
     echo
@@ -303,6 +344,19 @@ SECTION=$TMP/section.md
     echo "|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${IDLE_ROWS[@]}"
     echo
+    if [ "${#NODE_ROWS[@]}" -gt 0 ]; then
+        echo "Retained memory per DOM node and per component instance (issue 20): KiB per session"
+        echo "(above) × 1024 / the page's DOM nodes (elements and texts, what the browser holds), and"
+        echo "/ its component instances; both counts from \`build/bench/rows --count\`, which mounts the"
+        echo "page in process and walks it with the embedder API's \`rc_node_*\` readers. The session's"
+        echo "whole cost is charged to the nodes (tree, instances, state, the server's session and"
+        echo "connection), so this is what a page of that size costs per node, not the node struct."
+        echo
+        echo "| page | sessions | KiB per session | DOM nodes | component instances | bytes per DOM node | bytes per instance |"
+        echo "|---|---|---|---|---|---|---|"
+        printf '%s\n' "${NODE_ROWS[@]}"
+        echo
+    fi
     if [ "${#CHURN_ROWS[@]}" -gt 0 ]; then
         echo "Session churn: one counter server started with \`--grace 0\` (a closed session is freed"
         echo "at once instead of being kept for re-attach); each cycle opens $CHURN_SESSIONS idle sessions"
@@ -315,7 +369,7 @@ SECTION=$TMP/section.md
         printf '%s\n' "${CHURN_ROWS[@]}"
         echo
     fi
-    echo "Reproduce: \`cmake --build build && bench/load/run.sh\` (about three minutes)."
+    echo "Reproduce: \`cmake --build build && bench/load/run.sh\` (about four minutes)."
     echo
 } >"$SECTION"
 
