@@ -326,7 +326,9 @@ int main(int argc, char **argv) {
     printf("RESULT mem_flat_bytes=%zu mem_flat_kib_per_1000=%.0f mem_flat_bytes_per_node=%.0f\n",
            per_tree, (double)per_tree / 10 / 1024, (double)per_tree / (ROWS * 10));
     /* The sizes the memory figures are made of (see docs/performance.md). */
-    printf("RESULT node_struct_bytes=%zu instance_struct_bytes=%zu\n", sizeof(rc_node),
+    printf("RESULT element_struct_bytes=%zu text_struct_bytes=%zu placeholder_struct_bytes=%zu "
+           "instance_struct_bytes=%zu\n",
+           sizeof(rc_el_node), sizeof(rc_text_node), sizeof(rc_comp_node),
            sizeof(struct rc_instance));
     rc_layout_free(l);
 
