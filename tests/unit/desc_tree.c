@@ -109,12 +109,29 @@ static void on_ev3(rc_event *e, void *u) {
 }
 static const rc_handler_fn EVENT_FNS[] = {on_ev0, on_ev1, on_ev2, on_ev3};
 
+/* Whether d's key is given as an integer (RC_KEY_INT, rc_child_int): a
+ * numeric key ("-4", "25"), on about half of the nodes, chosen from what
+ * the node holds so that a seed replays the same choices. */
+static bool int_form(const dnode *d) {
+    const char *k = d->key;
+    if (*k == '-') k++;
+    if (!*k || (k[0] == '0' && k[1])) return false; /* "07" is not 7's digits */
+    for (; *k; k++)
+        if (*k < '0' || *k > '9') return false;
+    return ((size_t)d->nattrs + (size_t)d->nh + (size_t)d->ctype + d->kids.n) & 1;
+}
+
 static void render_node(rc_ctx *ctx, dnode *d) {
     switch (d->kind) {
     case D_EL: {
         rc_el_opts o;
         memset(&o, 0, sizeof o);
         o.key = d->keyed ? d->key : NULL;
+        if (o.key && int_form(d)) {
+            o.key = NULL;
+            o.has_key_int = true;
+            o.key_int = strtoll(d->key, NULL, 10);
+        }
         rc_open(ctx, d->tag, &o);
         for (int i = 0; i < d->nattrs; i++) rc_attr(ctx, d->an[i], d->av[i]);
         for (int i = 0; i < d->nh; i++) {
@@ -134,7 +151,9 @@ static void render_node(rc_ctx *ctx, dnode *d) {
     case D_TEXT: rc_text(ctx, d->text); break;
     case D_COMP: {
         comp_props p = {d};
-        rc_child(ctx, &COMP_TYPES[d->ctype], d->keyed ? d->key : NULL, &p, sizeof p);
+        if (d->keyed && int_form(d))
+            rc_child_int(ctx, &COMP_TYPES[d->ctype], strtoll(d->key, NULL, 10), &p, sizeof p);
+        else rc_child(ctx, &COMP_TYPES[d->ctype], d->keyed ? d->key : NULL, &p, sizeof p);
         break;
     }
     }

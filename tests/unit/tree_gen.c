@@ -38,8 +38,10 @@ static const char *const TAGS[] = {"div", "span", "p", "li", "ul"};
 static const char *const ANAMES[MAXA] = {"id", "class", "title", "data-x"};
 static const char *const AVALS[] = {"", "a", "b", "cc"};
 static const char *const TEXTS[] = {"", "a", "b", "hello", "x y", "0"};
-static const char *const KEYS[] = {"k0", "k1", "k2",  "k3",   "k4", "k5",
-                                   "k6", "k7", "k/8", "[k9]", "10", "k#11"};
+/* Numeric keys are rendered as integer keys on some nodes (desc_tree.c):
+ * the two forms must be one key, duplicates across them included. */
+static const char *const KEYS[] = {"k0", "k1", "k2", "k3", "k4", "k5",  "k6", "k7",
+                                   "k/8", "[k9]", "10", "k#11", "3", "-4", "25", "7"};
 #define NKEYS (sizeof KEYS / sizeof *KEYS)
 
 /* Nodes of finished lists may be shared (the same node, so equal props for
