@@ -62,7 +62,9 @@ export function create(m: Model, ns: string): Node {
   const el = own === HTML ? document.createElement(tag) : document.createElementNS(own, tag);
   if (p.k != null) keys.set(el, String(p.k));
   // Children before attributes: a <select>'s value needs its options.
-  appendModels(el, m, null, CHILDREN);
+  // Straight into the new element: it is not in the document yet, so no
+  // fragment is needed to insert them at once.
+  addModels(el, m, CHILDREN, childNs(el));
   setAttrs(el, p.a);
   setHandlers(el, p.h);
   return el;
@@ -85,8 +87,17 @@ export function move(parent: Node, node: Node, ref: Node | null): void {
 /** Inserts the nodes of `models` (from index `from`) into `parent` before
  * `ref` (null: at the end). */
 export function appendModels(parent: Node, models: ModelList, ref: Node | null, from = 0): void {
-  const ns = childNs(parent);
   const frag = document.createDocumentFragment();
-  for (const m of flat(models, from)) frag.appendChild(create(m, ns));
+  addModels(frag, models, from, childNs(parent));
   parent.insertBefore(frag, ref);
+}
+
+/** Appends the nodes of `models` (from index `from`, fragments spliced)
+ * to `parent`, in namespace `ns`: flat() without its array. */
+function addModels(parent: Node, models: ModelList, from: number, ns: string): void {
+  for (let i = from; i < models.length; i++) {
+    const m = models[i] as Model;
+    if (typeof m !== 'string' && m[0] === '' && !isError(m)) addModels(parent, m, CHILDREN, ns);
+    else parent.appendChild(create(m, ns));
+  }
 }
