@@ -171,7 +171,8 @@ int main(int argc, char **argv) {
            runs);
 
     /* First render and serialisation of the whole model. */
-    size_t model_bytes = 0;
+    size_t model_bytes = 0, vdom_bytes = 0;
+    double *t3 = malloc(sizeof(double) * (size_t)runs);
     for (int r = 0; r < runs; r++) {
         double t0 = bench_now_us();
         rc_layout_opts o;
@@ -181,21 +182,30 @@ int main(int argc, char **argv) {
         rc_layout_flush(l);
         double t1 = bench_now_us();
         rc_buf_reset(&b);
-        rc_wire_root_model(&b, l, RC_WIRE_REACTC);
+        rc_wire_root_model(&b, l, RC_WIRE_COMPACT);
         double t2v = bench_now_us();
         model_bytes = b.len;
+        /* The same tree as VDOM JSON (reactc flavour), for comparison:
+         * what a client without the "compact" extension gets. */
+        rc_buf_reset(&b);
+        rc_wire_root_model(&b, l, RC_WIRE_REACTC);
+        t3[r] = bench_now_us() - t2v;
+        vdom_bytes = b.len;
         rc_layout_commit(l);
         rc_layout_free(l);
         t[r] = t1 - t0;
         t2[r] = t2v - t1;
     }
     double first_us = bench_median(t, runs), model_us = bench_median(t2, runs);
+    double vdom_us = bench_median(t3, runs);
+    free(t3);
     printf("first render, 10,000 nodes:               %9.1f us\n", first_us);
-    printf("serialise whole model (%zu bytes):      %9.1f us\n", model_bytes, model_us);
+    printf("serialise whole model (%zu bytes):      %9.1f us (compact)\n", model_bytes, model_us);
+    printf("serialise whole model (%zu bytes):      %9.1f us (VDOM JSON)\n", vdom_bytes, vdom_us);
     printf("RESULT runs=%d nodes=%d first_render_us=%.1f first_render_ms=%.2f model_bytes=%zu "
-           "model_kb=%.0f model_us=%.1f model_ms=%.2f\n",
+           "model_kb=%.0f model_us=%.1f model_ms=%.2f vdom_model_kb=%.0f vdom_model_ms=%.2f\n",
            runs, ROWS * 10, first_us, first_us / 1000, model_bytes, (double)model_bytes / 1000,
-           model_us, model_us / 1000);
+           model_us, model_us / 1000, (double)vdom_bytes / 1000, vdom_us / 1000);
 
     /* One changed text, the row's own state. */
     rc_layout *l = mount(&list_component);
@@ -207,7 +217,7 @@ int main(int argc, char **argv) {
         const rc_patch *p = rc_layout_flush(l);
         double t1 = bench_now_us();
         rc_buf_reset(&b);
-        rc_wire_patch(&b, p);
+        rc_wire_patch(&b, p, RC_WIRE_COMPACT);
         double t2v = bench_now_us();
         patch_bytes = b.len;
         if (p->nops != 1 || p->rendered != 1) {
@@ -269,7 +279,7 @@ int main(int argc, char **argv) {
         const rc_patch *p = rc_layout_flush(l);
         double t1 = bench_now_us();
         rc_buf_reset(&b);
-        rc_wire_patch(&b, p);
+        rc_wire_patch(&b, p, RC_WIRE_COMPACT);
         patch_bytes = b.len;
         rc_layout_commit(l);
         t[r] = t1 - t0;

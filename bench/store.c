@@ -114,7 +114,7 @@ static size_t flush_one(rc_layout *l, rc_buf *msg) {
     put(msg, "{\"type\":\"patch\",\"ops\":[");
     for (size_t k = 0; k < p->nops; k++) {
         if (k) rc_buf_putc(msg, ',');
-        rc_wire_op(msg, &p->ops[k]);
+        rc_wire_op(msg, &p->ops[k], RC_WIRE_COMPACT);
     }
     put(msg, "]}");
     rc_layout_commit(l);

@@ -85,6 +85,7 @@ typedef struct options {
     unsigned first; /* > 0: first-render mode with this many sessions */
     unsigned connect_batch;
     bool echo;
+    bool vdom;       /* --model vdom: ask for VDOM JSON models, not compact ones */
     unsigned fanout; /* > 0: fan-out mode with this many rounds */
     int port2;       /* fan-out: odd sessions connect here (0: --port) */
     double gap, round_timeout;
@@ -124,6 +125,8 @@ static void usage(const char *prog) {
            "  --warmup S           seconds of events before measuring (default 1)\n"
            "  --echo               any reply acknowledges an event (echo baseline)\n"
            "  --idle N             idle mode: open N sessions, measure server RSS\n"
+           "  --model M            the model form the hello asks for: compact (default,\n"
+           "                       as reactc's client) or vdom (VDOM JSON)\n"
            "  --first N            first-render mode: N sessions one at a time, each timed\n"
            "                       from connect() to its first tree, then closed\n"
            "  --server-pid PID     server process: RSS (idle mode), CPU use (events mode);\n"
@@ -181,7 +184,10 @@ static int parse_args(int argc, char **argv) {
         if (strcmp(a, "--host") == 0) opt.host = v;
         else if (strcmp(a, "--path") == 0) opt.path = v;
         else if (strcmp(a, "--button") == 0) opt.button = v;
-        else if (strcmp(a, "--port") == 0) {
+        else if (strcmp(a, "--model") == 0) {
+            ok = strcmp(v, "vdom") == 0 || strcmp(v, "compact") == 0;
+            opt.vdom = strcmp(v, "vdom") == 0;
+        } else if (strcmp(a, "--port") == 0) {
             ok = parse_uint(v, 65535, &u) && u > 0;
             opt.port = (int)u;
         } else if (strcmp(a, "--connections") == 0 || strcmp(a, "-c") == 0) {
@@ -653,6 +659,27 @@ static const char *find_target(json_t *node, const char *want, int depth) {
     return NULL;
 }
 
+/* find_target for a compact model: [tag, props, child...], props 0 or
+ * {"k", "a": {attributes}, "h": {event: id or [id, flags]}}. */
+static const char *find_target_compact(json_t *node, const char *want, int depth) {
+    if (!json_is_array(node) || depth > 200) return NULL;
+    json_t *props = json_array_get(node, 1), *handlers = json_object_get(props, "h");
+    if (json_is_object(handlers)) {
+        const char *id = json_string_value(json_object_get(json_object_get(props, "a"), "id"));
+        if (!want || (id && strcmp(id, want) == 0)) {
+            json_t *h = json_object_get(handlers, "onClick");
+            if (!h) h = json_object_iter_value(json_object_iter(handlers));
+            const char *t = json_string_value(json_is_array(h) ? json_array_get(h, 0) : h);
+            if (t) return t;
+        }
+    }
+    for (size_t i = 2; i < json_array_size(node); i++) {
+        const char *t = find_target_compact(json_array_get(node, i), want, depth + 1);
+        if (t) return t;
+    }
+    return NULL;
+}
+
 /* Reads the button's handler id from the first session's model. */
 static bool discover(const uint8_t *m, size_t n) {
     json_error_t err;
@@ -662,8 +689,10 @@ static bool discover(const uint8_t *m, size_t n) {
         return false;
     }
     json_t *model = json_object_get(root, "model");
-    const char *t = find_target(model, opt.button, 0);
-    if (!t && opt.echo) t = find_target(model, NULL, 0);
+    const char *(*find)(json_t *, const char *, int) =
+        json_is_array(model) ? find_target_compact : find_target;
+    const char *t = find(model, opt.button, 0);
+    if (!t && opt.echo) t = find(model, NULL, 0);
     bool ok = t && strlen(t) < 100;
     if (ok) {
         snprintf(G.target, sizeof G.target, "%s", t);
@@ -954,12 +983,16 @@ static bool check_upgrade(conn *c, const uint8_t *p, size_t end) {
 }
 
 static void send_hello(conn *c) {
-    static const char hello[] =
+    static const char vdom[] =
         "{\"type\":\"hello\",\"version\":1,\"extensions\":[\"patch\",\"seq\"],"
+        "\"location\":{\"pathname\":\"/\",\"search\":\"\"}}";
+    static const char compact[] =
+        "{\"type\":\"hello\",\"version\":1,\"extensions\":[\"patch\",\"seq\",\"compact\"],"
         "\"location\":{\"pathname\":\"/\",\"search\":\"\"}}";
     c->state = ST_FIRST;
     c->progress_ns = now_ns();
-    send_frame(c, 0x1, hello, sizeof hello - 1);
+    if (opt.vdom) send_frame(c, 0x1, vdom, sizeof vdom - 1);
+    else send_frame(c, 0x1, compact, sizeof compact - 1);
 }
 
 /* ---- reading ----------------------------------------------------------------------- */

@@ -71,7 +71,7 @@ export function setHandlers(el: Element, models: Record<string, HandlerModel> | 
   handlers.delete(el);
   for (const name in models) {
     const m = models[name];
-    setHandler(el, name, { id: m.target, flags: (m.preventDefault ? 1 : 0) | (m.stopPropagation ? 2 : 0) });
+    setHandler(el, name, typeof m === 'string' ? { id: m, flags: 0 } : { id: m[0], flags: m[1] | 0 });
   }
 }
 

@@ -74,7 +74,7 @@ function boot(): void {
   const hello = () => ({
     type: 'hello',
     version: 1,
-    extensions: ['patch', 'seq'],
+    extensions: ['patch', 'seq', 'compact'],
     location: { pathname: location.pathname, search: location.search },
   });
   // Durations: the backoff in ms, the others in seconds.

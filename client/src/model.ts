@@ -2,7 +2,7 @@
 
 import { setAttrs } from './attrs';
 import { setHandlers } from './events';
-import { ElementModel, Model } from './types';
+import { CHILDREN, ElementModel, Model, ModelList, Props } from './types';
 
 export const HTML = 'http://www.w3.org/1999/xhtml';
 const SVG = 'http://www.w3.org/2000/svg';
@@ -11,7 +11,14 @@ const MATH = 'http://www.w3.org/1998/Math/MathML';
 /** Keys of the elements built from models, for reconciliation. */
 export const keys = new WeakMap<Node, string>();
 
-export const keyOf = (m: ElementModel): string | undefined => (m.key == null ? undefined : String(m.key));
+const NONE: Props = {};
+/** An element's props ({} for the 0 of an element without any). */
+export const props = (m: ElementModel): Props => m[1] || NONE;
+
+export const keyOf = (m: ElementModel): string | undefined => {
+  const k = props(m).k;
+  return k == null ? undefined : String(k);
+};
 
 /** Namespace of the children of `parent`: SVG and MathML are inherited,
  * except inside foreignObject, whose children are HTML again. */
@@ -24,12 +31,14 @@ export function childNs(parent: Node): string {
 /** Namespace of an element with this tag under a parent whose children are in `ns`. */
 export const elementNs = (tag: string, ns: string): string => (tag === 'svg' ? SVG : tag === 'math' ? MATH : ns);
 
-export const isError = (m: ElementModel): boolean => m.error != null;
+export const isError = (m: ElementModel): boolean => props(m).e != null;
 
-/** Fragments are transparent: their children take their place. */
-export function flat(models: Model[] | undefined, out: Model[] = []): Model[] {
-  for (const m of models || []) {
-    if (typeof m !== 'string' && m.tagName === '' && !isError(m)) flat(m.children, out);
+/** Fragments are transparent: their children take their place. `models`
+ * from index `from` on (CHILDREN for an element's children). */
+export function flat(models: ModelList, from = 0, out: Model[] = []): Model[] {
+  for (let i = from; i < models.length; i++) {
+    const m = models[i] as Model;
+    if (typeof m !== 'string' && m[0] === '' && !isError(m)) flat(m, CHILDREN, out);
     else out.push(m);
   }
   return out;
@@ -46,15 +55,18 @@ export function errorNode(message: string): HTMLElement {
 /** A node for a (non-fragment) model; `ns` is the namespace of its parent's children. */
 export function create(m: Model, ns: string): Node {
   if (typeof m === 'string') return document.createTextNode(m);
-  if (isError(m)) return errorNode(String(m.error));
-  const own = elementNs(m.tagName, ns);
-  const el = own === HTML ? document.createElement(m.tagName) : document.createElementNS(own, m.tagName);
-  const key = keyOf(m);
-  if (key !== undefined) keys.set(el, key);
+  const p = props(m);
+  if (p.e != null) return errorNode(String(p.e));
+  const tag = m[0];
+  const own = elementNs(tag, ns);
+  const el = own === HTML ? document.createElement(tag) : document.createElementNS(own, tag);
+  if (p.k != null) keys.set(el, String(p.k));
   // Children before attributes: a <select>'s value needs its options.
-  appendModels(el, m.children, null);
-  setAttrs(el, m.attributes);
-  setHandlers(el, m.eventHandlers);
+  // Straight into the new element: it is not in the document yet, so no
+  // fragment is needed to insert them at once.
+  addModels(el, m, CHILDREN, childNs(el));
+  setAttrs(el, p.a);
+  setHandlers(el, p.h);
   return el;
 }
 
@@ -72,10 +84,20 @@ export function move(parent: Node, node: Node, ref: Node | null): void {
   parent.insertBefore(node, ref);
 }
 
-/** Inserts the nodes of `models` into `parent` before `ref` (null: at the end). */
-export function appendModels(parent: Node, models: Model[] | undefined, ref: Node | null): void {
-  const ns = childNs(parent);
+/** Inserts the nodes of `models` (from index `from`) into `parent` before
+ * `ref` (null: at the end). */
+export function appendModels(parent: Node, models: ModelList, ref: Node | null, from = 0): void {
   const frag = document.createDocumentFragment();
-  for (const m of flat(models)) frag.appendChild(create(m, ns));
+  addModels(frag, models, from, childNs(parent));
   parent.insertBefore(frag, ref);
+}
+
+/** Appends the nodes of `models` (from index `from`, fragments spliced)
+ * to `parent`, in namespace `ns`: flat() without its array. */
+function addModels(parent: Node, models: ModelList, from: number, ns: string): void {
+  for (let i = from; i < models.length; i++) {
+    const m = models[i] as Model;
+    if (typeof m !== 'string' && m[0] === '' && !isError(m)) addModels(parent, m, CHILDREN, ns);
+    else parent.appendChild(create(m, ns));
+  }
 }

@@ -45,13 +45,13 @@ export function applyOps(root: Element, ops: Op[]): void {
       case 't': if (n.nodeValue !== op[2]) n.nodeValue = op[2]; break;
       case 'h': setHandler(el, op[2], { id: op[3], flags: op[4] | 0 }); break;
       case 'x': removeHandler(el, op[2]); break;
-      case 'i': appendModels(n, op[3], n.childNodes[op[2]] || null); break;
+      case 'i': appendModels(n, op[3] || [], n.childNodes[op[2]] || null); break;
       case 'd': removeChildren(n, op[2], op[3]); break;
       case 'm': moveChildren(n, op[2], op[3], op[4]); break;
       case 'p': {
         const ref = n.childNodes[op[2] + op[3]] || null;
         removeChildren(n, op[2], op[3]);
-        appendModels(n, op[4], ref);
+        appendModels(n, op[4] || [], ref);
         break;
       }
       default: throw new Error('reactc: unknown op ' + op[0]);

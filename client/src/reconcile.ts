@@ -5,14 +5,14 @@
 import { setAttrs } from './attrs';
 import { setHandlers } from './events';
 import { serverUnset } from './inputs';
-import { childNs, create, elementNs, flat, HTML, isError, keyOf, keys, move } from './model';
-import { isField, Model } from './types';
+import { childNs, create, elementNs, flat, HTML, keyOf, keys, move, props } from './model';
+import { CHILDREN, isField, Model, ModelList } from './types';
 
 const ALIASES: Record<string, string> = { className: 'class', htmlFor: 'for' };
 
-/** Makes the children of `parent` match `models`. */
-export function reconcileChildren(parent: Node, models: Model[] | undefined): void {
-  const list = flat(models);
+/** Makes the children of `parent` match `models` (from index `from`). */
+export function reconcileChildren(parent: Node, models: ModelList, from = 0): void {
+  const list = flat(models, from);
   const ns = childNs(parent);
   list.forEach((m, i) => {
     let cur = parent.childNodes[i] || null;
@@ -41,21 +41,23 @@ export function reconcile(cur: Node | null, m: Model, ns: string): Node {
     if (cur.nodeValue !== m) cur.nodeValue = m;
     return cur;
   }
-  if (isError(m)) {
+  const p = props(m);
+  if (p.e != null) {
     if (!(cur instanceof HTMLPreElement && cur.className === 'rc-error')) return create(m, ns);
-    if (cur.textContent !== m.error) cur.textContent = String(m.error);
+    if (cur.textContent !== String(p.e)) cur.textContent = String(p.e);
     return cur;
   }
+  const tag = m[0];
   if (
     !(cur instanceof Element) ||
-    cur.namespaceURI !== elementNs(m.tagName, ns) ||
-    cur.localName.toLowerCase() !== m.tagName.toLowerCase() ||
+    cur.namespaceURI !== elementNs(tag, ns) ||
+    cur.localName.toLowerCase() !== tag.toLowerCase() ||
     keys.get(cur) !== keyOf(m)
   ) {
     return create(m, ns);
   }
-  reconcileChildren(cur, m.children);
-  const attrs = m.attributes || {};
+  reconcileChildren(cur, m, CHILDREN);
+  const attrs = p.a || {};
   // An HTML element's attribute names are lower case (setAttribute and the
   // parser make them so): a model's "DATA-Up" is the DOM's "data-up", which
   // must not be removed here only to be set again below.
@@ -69,6 +71,6 @@ export function reconcile(cur: Node | null, m: Model, ns: string): Node {
     if (!wanted.has('value')) serverUnset(cur, 'value');
     if (!wanted.has('checked')) serverUnset(cur, 'checked');
   }
-  setHandlers(cur, m.eventHandlers);
+  setHandlers(cur, p.h);
   return cur;
 }

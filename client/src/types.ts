@@ -1,23 +1,26 @@
 // The shapes of docs/protocol.md, as the client reads them.
 
-/** A node of the server's model: a string is a text node. */
+/** A node of the server's model, in the compact form the client asks for
+ * (docs/protocol.md "The compact model"): a string is a text node. */
 export type Model = string | ElementModel;
 
-export interface HandlerModel {
-  target: string;
-  preventDefault?: boolean;
-  stopPropagation?: boolean;
+/** A handler: its id, or [id, flags] when a flag is set. */
+export type HandlerModel = string | [string, number];
+
+/** An element's key, attributes and handlers; an error's message. */
+export interface Props {
+  k?: string;
+  a?: Record<string, unknown>;
+  h?: Record<string, HandlerModel>;
+  e?: string;
 }
 
-/** An element; tagName "" is a fragment, or a failed component if `error` is set. */
-export interface ElementModel {
-  tagName: string;
-  key?: string;
-  attributes?: Record<string, unknown>;
-  eventHandlers?: Record<string, HandlerModel>;
-  children?: Model[];
-  error?: string;
-}
+/** [tag, props or 0, child...]; tag "" is a fragment, or a failed
+ * component if props has `e`. Children start at index 2 (CHILDREN). */
+export type ElementModel = [string, Props | 0, ...Model[]];
+export const CHILDREN = 2;
+/** Models from some index on: an op's list (from 0) or an element (from CHILDREN). */
+export type ModelList = readonly (Model | Props | 0)[];
 
 /** A handler as the client keeps it: the server's id and the flags of the "h" op. */
 export interface Handler {

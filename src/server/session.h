@@ -80,7 +80,8 @@ struct rc_session {
      * four above set; session_wait.c). */
     bool waiting;
     rc_session *wait_prev, *wait_next;
-    bool base; /* base protocol (no hello, whole subtrees) */
+    bool base;    /* base protocol (no hello, whole subtrees) */
+    bool compact; /* its hello asked for compact models (docs/protocol.md) */
     bool started;
     bool pending; /* in the server's flush list */
     bool closing; /* close once the queue is written */

@@ -28,6 +28,7 @@ static rc_session *on_hello(rc_session *se, const rc_message *m, const char *tex
         path = "/";
         search = "";
     }
+    se->compact = m->compact;
     snprintf(se->pathname, sizeof se->pathname, "%s", path);
     snprintf(se->search, sizeof se->search, "%s", search);
     if (m->resume_session) {

@@ -38,6 +38,11 @@ static bool defer_tree(rc_session *se, const char *how) {
     return true;
 }
 
+/* The form of the models this session's connection reads. */
+static rc_wire_flavor wire_flavor(const rc_session *se) {
+    return se->base ? RC_WIRE_BASE : se->compact ? RC_WIRE_COMPACT : RC_WIRE_REACTC;
+}
+
 static void write_location(rc_buf *b, rc_layout *l) {
     const rc_location *loc = rc_layout_get_location(l);
     rc_jw_raw(b, ",\"location\":{\"pathname\":");
@@ -52,7 +57,7 @@ void rc_session_send_whole_tree(rc_session *se, const char *how) {
     se->tree_how = NULL;
     rc_buf *b = rc_session_msg_begin(se->server);
     rc_jw_raw(b, "{\"type\":\"layout-update\",\"path\":\"\",\"model\":");
-    rc_wire_root_model(b, se->layout, se->base ? RC_WIRE_BASE : RC_WIRE_REACTC);
+    rc_wire_root_model(b, se->layout, wire_flavor(se));
     if (!se->base) {
         rc_jw_raw(b, ",\"session\":");
         rc_jw_str(b, se->id_text);
@@ -194,7 +199,7 @@ static void send_patch(rc_session *se, const rc_patch *p, rc_navigation nav) {
     rc_jw_raw(b, ",\"ops\":[");
     for (size_t i = 0; i < p->nops; i++) {
         if (i) rc_buf_putc(b, ',');
-        rc_wire_op(b, &p->ops[i]);
+        rc_wire_op(b, &p->ops[i], wire_flavor(se));
     }
     rc_buf_putc(b, ']');
     size_t before = b->len;

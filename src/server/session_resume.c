@@ -43,6 +43,7 @@ static rc_session *reattach(rc_session *se, rc_session *old, const rc_message *e
     rc_session_replay(old, events, n);
     if (old->pending) rc_session_flush(old);
     old->wsi = se->wsi;
+    old->compact = se->compact; /* the connection's model form, not the session's */
     old->closing = false;
     se->wsi = NULL;
     rc_srv_log(s, RC_LOG_INFO, "session %s: re-attached", old->log_id);

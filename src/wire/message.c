@@ -199,10 +199,11 @@ static int parse_resume(json_t *resume, rc_message *m, char *err, size_t errlen)
  * whatever the order of the keys in the text; the first problem found is
  * the reason given. */
 static int parse_hello(json_t *root, rc_message *m, char *err, size_t errlen) {
-    /* "version" and "extensions" are checked but not kept: the endpoint
-     * decides the protocol (/_reactc/stream speaks version 1 with both
-     * extensions, which reactc's client always asks for), so nothing reads
-     * them; the checks keep refusing what was always refused. */
+    /* "version" is checked but not kept: the endpoint decides the protocol
+     * (/_reactc/stream speaks version 1 with "patch" and "seq", which
+     * reactc's client always asks for). Of the extensions only "compact"
+     * changes what the server sends; other elements, of any type, are
+     * ignored, as they always were. */
     json_t *version = json_object_get(root, "version");
     if (!json_is_integer(version) || json_integer_value(version) < 1 ||
         json_integer_value(version) > 1000) {
@@ -213,6 +214,12 @@ static int parse_hello(json_t *root, rc_message *m, char *err, size_t errlen) {
     if (exts && !json_is_array(exts)) {
         snprintf(err, errlen, "hello: \"extensions\" must be an array");
         return -1;
+    }
+    size_t i;
+    json_t *ext;
+    json_array_foreach(exts, i, ext) {
+        if (json_is_string(ext) && strcmp(json_string_value(ext), "compact") == 0)
+            m->compact = true;
     }
     json_t *loc = json_object_get(root, "location");
     if (loc && parse_location(loc, m, err, errlen) < 0) return -1;

@@ -11,6 +11,7 @@
 #ifndef RC_WIRE_MESSAGE_H
 #define RC_WIRE_MESSAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,8 @@ typedef struct rc_message {
     rc_value data;
     uint64_t seq; /* 0 when absent */
     /* hello */
+    bool compact;   /* "compact" among its extensions: models in the compact
+                     * form (docs/protocol.md "The compact model") */
     char *pathname; /* NULL when absent */
     char *search;
     char *resume_session;      /* hello.resume.session (base64url), NULL when absent */

@@ -112,6 +112,8 @@ static bool read_hello(const rc_value *root, rc_message *m, why *w) {
     if (!is(version, RC_INT) || version->as.i < 1 || version->as.i > 1000)
         return refuse(w, "hello: \"version\" must be a positive integer");
     if (exts && !is(exts, RC_ARRAY)) return refuse(w, "hello: \"extensions\" must be an array");
+    for (size_t i = 0; exts && i < exts->as.arr.len; i++)
+        if (string_is(&exts->as.arr.items[i], "compact")) m->compact = true;
     if (loc) {
         const rc_value *path = member(loc, "pathname"), *search = member(loc, "search");
         if (!is(loc, RC_OBJECT) || (path && !is(path, RC_STRING)) ||

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "wire/model_compact.h"
+
 static void write_children(rc_buf *b, const rc_node *n, rc_wire_flavor f, bool *first);
 
 /* React wants style as an object: "font-size: 12px; color: red" becomes
@@ -90,6 +92,10 @@ static void write_handlers(rc_buf *b, const rc_node *n) {
 /* Writes n as an item of a children array: text as a string, an element as
  * an object, a component as its roots (spliced, so possibly none). */
 static void write_item(rc_buf *b, const rc_node *n, rc_wire_flavor f, bool *first) {
+    if (f == RC_WIRE_COMPACT) {
+        rc_wire_compact_items(b, n, first);
+        return;
+    }
     switch (rc_node_get_kind(n)) {
     case RC_NODE_COMPONENT: write_children(b, n, f, first); return;
     case RC_NODE_TEXT: {
@@ -114,6 +120,14 @@ static void write_children(rc_buf *b, const rc_node *n, rc_wire_flavor f, bool *
 }
 
 void rc_wire_model(rc_buf *b, const rc_node *n, rc_wire_flavor f) {
+    if (f == RC_WIRE_COMPACT) {
+        /* A component with several roots (or none) is a fragment. */
+        bool fragment = rc_node_get_kind(n) == RC_NODE_COMPONENT, first = !fragment;
+        if (fragment) rc_jw_raw(b, "[\"\",0");
+        rc_wire_compact_items(b, n, &first);
+        if (fragment) rc_buf_putc(b, ']');
+        return;
+    }
     switch (rc_node_get_kind(n)) {
     case RC_NODE_TEXT: {
         /* A bare text as a model: wrap it in a fragment. */
@@ -159,6 +173,10 @@ void rc_wire_model(rc_buf *b, const rc_node *n, rc_wire_flavor f) {
 }
 
 void rc_wire_root_model(rc_buf *b, const rc_layout *l, rc_wire_flavor f) {
+    if (f == RC_WIRE_COMPACT) {
+        rc_wire_compact_root(b, l);
+        return;
+    }
     bool first = true;
     rc_jw_raw(b, "{\"tagName\":\"\",\"children\":[");
     for (size_t i = 0; i < rc_layout_count_roots(l); i++)
@@ -221,14 +239,14 @@ static void write_path(rc_buf *b, const rc_op *op) {
     rc_buf_putc(b, ']');
 }
 
-static void write_nodes(rc_buf *b, const rc_op *op) {
+static void write_nodes(rc_buf *b, const rc_op *op, rc_wire_flavor f) {
     bool first = true;
     rc_buf_putc(b, '[');
-    for (uint32_t i = 0; i < op->nnodes; i++) write_item(b, op->nodes[i], RC_WIRE_REACTC, &first);
+    for (uint32_t i = 0; i < op->nnodes; i++) write_item(b, op->nodes[i], f, &first);
     rc_buf_putc(b, ']');
 }
 
-void rc_wire_op(rc_buf *b, const rc_op *op) {
+void rc_wire_op(rc_buf *b, const rc_op *op, rc_wire_flavor f) {
     static const char *codes[] = {
         [RC_OP_SET_ATTR] = "[\"a\",",       [RC_OP_REMOVE_ATTR] = "[\"r\",",
         [RC_OP_SET_TEXT] = "[\"t\",",       [RC_OP_SET_HANDLER] = "[\"h\",",
@@ -267,7 +285,7 @@ void rc_wire_op(rc_buf *b, const rc_op *op) {
         rc_buf_putc(b, ',');
         rc_jw_uint(b, op->index);
         rc_buf_putc(b, ',');
-        write_nodes(b, op);
+        write_nodes(b, op, f == RC_WIRE_COMPACT ? f : RC_WIRE_REACTC);
         break;
     case RC_OP_REMOVE:
         rc_buf_putc(b, ',');
@@ -289,17 +307,17 @@ void rc_wire_op(rc_buf *b, const rc_op *op) {
         rc_buf_putc(b, ',');
         rc_jw_uint(b, op->count);
         rc_buf_putc(b, ',');
-        write_nodes(b, op);
+        write_nodes(b, op, f == RC_WIRE_COMPACT ? f : RC_WIRE_REACTC);
         break;
     }
     rc_buf_putc(b, ']');
 }
 
-void rc_wire_patch(rc_buf *b, const rc_patch *p) {
+void rc_wire_patch(rc_buf *b, const rc_patch *p, rc_wire_flavor f) {
     rc_jw_raw(b, "{\"type\":\"patch\",\"ops\":[");
     for (size_t i = 0; i < p->nops; i++) {
         if (i) rc_buf_putc(b, ',');
-        rc_wire_op(b, &p->ops[i]);
+        rc_wire_op(b, &p->ops[i], f);
     }
     rc_jw_raw(b, "]}");
 }

@@ -47,7 +47,7 @@ async function patch(page, peer, ops, ack) {
 test('hello carries the location; the mount element shows the connection state', async () => {
   const { page, peer, errors } = await open('/t/hello', '?filter=open&n=1');
   assert.deepEqual(peer.hello, {
-    type: 'hello', version: 1, extensions: ['patch', 'seq'],
+    type: 'hello', version: 1, extensions: ['patch', 'seq', 'compact'],
     location: { pathname: '/t/hello', search: '?filter=open&n=1' },
   });
   await page.waitForSelector('#reactc-root.rc-connected', { state: 'attached' });

@@ -28,6 +28,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
 import { launchBrowser } from './lib/browser.mjs';
+import { toCompact } from './lib/compact.mjs';
 import { buildDir, repoRoot } from './lib/paths.mjs';
 
 const TEST_MS = 60000;
@@ -173,6 +174,8 @@ after(async () => {
 
 /** Parses each case's page in the iframe and checks it; returns the failures. */
 async function run(cases) {
+  // The client reads compact models; FOUND's are written as VDOM JSON.
+  cases = cases.map((c) => ({ ...c, model: toCompact(c.model) }));
   return page.evaluate(({ cases, head, tail }) => {
     const f = document.getElementById('f');
     const failures = [];

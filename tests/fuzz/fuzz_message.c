@@ -113,9 +113,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const rc_patch *p = rc_layout_flush(l);
     rc_buf b;
     rc_buf_init(&b);
-    rc_wire_patch(&b, p);
+    rc_wire_patch(&b, p, RC_WIRE_REACTC);
+    rc_buf_reset(&b);
+    rc_wire_patch(&b, p, RC_WIRE_COMPACT);
     rc_buf_reset(&b);
     rc_wire_root_model(&b, l, RC_WIRE_BASE);
+    rc_buf_reset(&b);
+    rc_wire_root_model(&b, l, RC_WIRE_COMPACT);
     rc_buf_free(&b);
     rc_layout_commit(l);
     rc_layout_free(l);

@@ -187,7 +187,7 @@ static void restore_and_run(rc_snapshot *snap) {
     for (size_t k = 0; k < nids; k++) rc_layout_dispatch(l, ids[k], NULL, k + 1);
     const rc_patch *p = rc_layout_flush(l);
     rc_buf_reset(&b);
-    rc_wire_patch(&b, p);
+    rc_wire_patch(&b, p, RC_WIRE_REACTC);
     rc_layout_commit(l);
 
     /* The state written again decodes, seals and opens. */

@@ -57,6 +57,8 @@ static int parse_both(const char *text, size_t len, rc_message *out) {
         return rf;
     }
     assert_int_equal(out->type, g.type);
+    if (out->compact != g.compact)
+        fail_msg("%.*s: the two readers disagree on \"compact\"", (int)len, text);
     if (out->type == RC_MSG_EVENT) {
         assert_string_equal(out->target, g.target);
         assert_int_equal(out->seq, g.seq);
@@ -541,14 +543,25 @@ static void test_hello_accepted_forms(void **state) {
     parse_hello_ok("{\"type\":\"hello\",\"version\":2}", &m);
     rc_message_free(&m);
 
-    /* extensions: any array; its elements are not looked at. */
-    static const char *exts[] = {
-        HELLO ",\"extensions\":[]}",
-        HELLO ",\"extensions\":[\"patch\"]}",
-        HELLO ",\"extensions\":[\"zstd\",1,null,{},[]]}",
+    /* extensions: any array; of its elements only the string "compact"
+     * means something (compact models), wherever it is. */
+    static const struct {
+        const char *text;
+        bool compact;
+    } exts[] = {
+        {HELLO ",\"extensions\":[]}", false},
+        {HELLO ",\"extensions\":[\"patch\"]}", false},
+        {HELLO ",\"extensions\":[\"zstd\",1,null,{},[]]}", false},
+        {HELLO ",\"extensions\":[\"patch\",\"seq\",\"compact\"]}", true},
+        {HELLO ",\"extensions\":[\"compact\",1,{}]}", true},
+        {HELLO ",\"extensions\":[\"c\\u006fmpact\"]}", true}, /* an escape is the same string */
+        {HELLO ",\"extensions\":[\"Compact\",\"compact \",\"compac\",[\"compact\"]]}", false},
+        {HELLO ",\"extensions\":[{\"compact\":true}]}", false},
+        {HELLO "}", false},
     };
     for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
-        parse_hello_ok(exts[i], &m);
+        parse_hello_ok(exts[i].text, &m);
+        if (m.compact != exts[i].compact) fail_msg("%s: compact %d", exts[i].text, m.compact);
         rc_message_free(&m);
     }
 

@@ -544,7 +544,7 @@ static int one(uint64_t seed, bool loose) {
     rc_jw_raw(&out, loose ? ",\"exact\":false,\"html\":" : ",\"exact\":true,\"html\":");
     rc_jw_string(&out, html.data ? html.data : "", html.len);
     rc_jw_raw(&out, ",\"model\":");
-    rc_wire_root_model(&out, l, RC_WIRE_REACTC);
+    rc_wire_root_model(&out, l, RC_WIRE_COMPACT); /* as reactc's client asks */
     rc_jw_raw(&out, "}\n");
     fwrite(out.data, 1, out.len, stdout);
     rc_buf_free(&html);

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { WebSocketServer } from 'ws';
+import { compactMessage } from './compact.mjs';
 import { clientBundle } from './paths.mjs';
 
 export const DEFAULT_PAGE =
@@ -50,7 +51,10 @@ export class Peer extends EventEmitter {
     return withTimeout(new Promise((resolve) => this.waiters.push(resolve)), ms, 'a client message');
   }
 
+  /** Sends a message; its models may be written as VDOM JSON: they go in
+   * the compact form when the client's hello asked for it (reactc's does). */
   send(msg) {
+    if (typeof msg !== 'string' && this.hello?.extensions?.includes('compact')) msg = compactMessage(msg);
     this.ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
   }
 
