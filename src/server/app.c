@@ -37,6 +37,7 @@ static int http_event(rc_server *s, struct lws *wsi, enum lws_callback_reasons r
     switch (reason) {
     case LWS_CALLBACK_HTTP: {
         const char *uri = in ? (const char *)in : "/";
+        rc_linger_begin(c);
         return rc_xfer_request(s, wsi, c, uri, &rc) ? rc : rc_http_request(s, wsi, c, uri);
     }
     case LWS_CALLBACK_HTTP_WRITEABLE:
@@ -44,7 +45,9 @@ static int http_event(rc_server *s, struct lws *wsi, enum lws_callback_reasons r
         return rc_login_writable(s, wsi, c, &rc) ? rc : rc_http_writable(wsi, c);
     case LWS_CALLBACK_HTTP_BODY:
         return rc_xfer_body(s, wsi, c, in, len, &rc) ? rc : rc_login_body(c, in, len);
-    default: return rc_xfer_body_done(s, wsi, c, &rc) ? rc : rc_login_body_done(s, wsi, c);
+    default:
+        if (rc_linger_body_read(c, &rc)) return rc; /* a refused request's, dropped */
+        return rc_xfer_body_done(s, wsi, c, &rc) ? rc : rc_login_body_done(s, wsi, c);
     }
 }
 

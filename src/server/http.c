@@ -161,11 +161,12 @@ static int send_headers(struct lws *wsi, const reply *r) {
 }
 
 /* The end of a response: the connection takes its next request, or is
- * closed when the request was not read to its end (c->close). */
+ * closed when the request was not read to its end (c->close): at once, or
+ * once its body is in (linger.c). */
 static int finish(struct lws *wsi, rc_conn *c) {
     bool close = c->close;
     rc_http_done(c);
-    if (close) return -1;
+    if (close) return rc_linger_answered(wsi, c) ? 0 : -1;
     return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
@@ -173,6 +174,7 @@ static int finish(struct lws *wsi, rc_conn *c) {
  * request gets the same headers (Content-Length included) and no body. */
 static int respond(struct lws *wsi, rc_conn *c, const reply *r) {
     c->close = c->close || r->close;
+    if (c->close) rc_linger_plan(wsi, c);
     if (send_headers(wsi, r)) return -1;
     c->body = r->body;
     c->body_len = r->len;
@@ -364,8 +366,8 @@ static unsigned check_version(struct lws *wsi) {
 }
 
 /* Requests we do not serve, answered and the connection closed (c->close):
- * the rest of such a request (a POST's body) is never read, so the
- * connection could not take another. 0 when the request goes on. */
+ * the rest of such a request (a POST's body) is only dropped (finish), so
+ * the connection could not take another. 0 when the request goes on. */
 static int unserved(struct lws *wsi, rc_conn *c, bool *answered) {
     *answered = true;
     if (check_version(wsi)) {
