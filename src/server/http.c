@@ -166,7 +166,7 @@ static int send_headers(struct lws *wsi, const reply *r) {
 static int finish(struct lws *wsi, rc_conn *c) {
     bool close = c->close;
     rc_http_done(c);
-    if (close) return rc_linger_answered(wsi, c) ? 0 : -1;
+    if (close) return rc_linger_answered(c) ? 0 : -1;
     return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 

@@ -6,7 +6,11 @@
  * answer: a test saw "fetch failed" instead of our 413. So a refused body
  * up to LINGER_MAX is read and dropped (lws reads it by its Content-Length;
  * no handler keeps it) and the connection closes once both the answer is
- * out and the body is in, within LINGER_S.
+ * out and the body is in. A client that stops sending is cut by lws's own
+ * timeout for a request's content (the context's timeout_secs, 20 s: ~28 s
+ * measured), as any connection stalled mid-request is; a lws_set_timeout
+ * of ours after the answer was overridden by it (measured), and a timer
+ * of our own would cost every connection, WebSockets included, its bytes.
  *
  * A bigger body is not read: reading what we refused would let any client
  * make the server take in as much as it likes, so such a client may see a
@@ -18,7 +22,6 @@
 #include "server/server.h"
 
 #define LINGER_MAX ((uint64_t)64 * 1024)
-#define LINGER_S   5
 
 void rc_linger_begin(rc_conn *c) { c->linger = c->body_read = c->answered = false; }
 
@@ -31,10 +34,9 @@ void rc_linger_plan(struct lws *wsi, rc_conn *c) {
     c->linger = n > 0 && n <= LINGER_MAX;
 }
 
-bool rc_linger_answered(struct lws *wsi, rc_conn *c) {
+bool rc_linger_answered(rc_conn *c) {
     if (!c->linger || c->body_read) return false;
     c->answered = true;
-    lws_set_timeout(wsi, PENDING_TIMEOUT_HTTP_CONTENT, LINGER_S);
     return true;
 }
 

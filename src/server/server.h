@@ -248,7 +248,7 @@ void rc_linger_begin(rc_conn *c);
 void rc_linger_plan(struct lws *wsi, rc_conn *c);
 /* The refusal is out: true when the connection waits for the body (the
  * caller does not hang up), false to hang up now. */
-bool rc_linger_answered(struct lws *wsi, rc_conn *c);
+bool rc_linger_answered(rc_conn *c);
 /* The request's body is all in (BODY_COMPLETION). True when the request
  * lingered for it: *rc is then the callback's answer (-1: hang up now, the
  * refusal being out) and nothing else handles the body. */
