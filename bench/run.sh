@@ -322,8 +322,8 @@ done
 mem_n=""
 for n in 10000 1000 100 1; do isnum "$(r "idle.counter.$n.kib_per_session")" && { mem_n=$n; break; }; done
 v=$(r "idle.counter.${mem_n:-x}.kib_per_session")
-target_row "Memory per connected idle session, counter: ≤ 16 KiB" \
-    "$(num "$v" 1) KiB (at $(num "${mem_n:-0}") sessions)" "16 KiB" "$(isnum "$v" && times "$(awk -v v="$v" 'BEGIN { print v / 16 }')" || echo n/a)" "$(met "$v" "v <= 16")"
+target_row "Memory per connected idle session, counter: ≤ 10 KiB" \
+    "$(num "$v" 1) KiB (at $(num "${mem_n:-0}") sessions)" "10 KiB" "$(isnum "$v" && times "$(awk -v v="$v" 'BEGIN { print v / 10 }')" || echo n/a)" "$(met "$v" "v <= 10")"
 v=$(r idle.counter.10000.ready)
 target_row "10,000 concurrent sessions in one worker (counter)" \
     "$(num "$v") of 10,000 ready (set up in $(num "$(r idle.counter.10000.setup_s)" 2) s)" "10,000" "$(isnum "$v" && times "$(awk -v v="$v" 'BEGIN { print v / 10000 }')" || echo n/a)" "$(met "$v" "v >= 10000")"

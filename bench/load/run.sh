@@ -252,7 +252,7 @@ for app in counter rows rows_row list; do
         done
         target=""
         if [ "$app" = counter ]; then
-            target="≤ 16 KiB: **$(awk -v k="$kib" 'BEGIN { print (k != "" && k <= 16) ? "yes" : "no" }')**"
+            target="≤ 10 KiB: **$(awk -v k="$kib" 'BEGIN { print (k != "" && k <= 10) ? "yes" : "no" }')**"
             if [ "$n" = 10000 ]; then
                 target="$target; 10,000 sessions: **$( [ "$(field "$r" ready)" = 10000 ] && echo yes || echo no)**"
             fi

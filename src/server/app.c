@@ -37,6 +37,7 @@ static int http_event(rc_server *s, struct lws *wsi, enum lws_callback_reasons r
     switch (reason) {
     case LWS_CALLBACK_HTTP: {
         const char *uri = in ? (const char *)in : "/";
+        rc_linger_begin(c);
         return rc_xfer_request(s, wsi, c, uri, &rc) ? rc : rc_http_request(s, wsi, c, uri);
     }
     case LWS_CALLBACK_HTTP_WRITEABLE:
@@ -44,7 +45,9 @@ static int http_event(rc_server *s, struct lws *wsi, enum lws_callback_reasons r
         return rc_login_writable(s, wsi, c, &rc) ? rc : rc_http_writable(wsi, c);
     case LWS_CALLBACK_HTTP_BODY:
         return rc_xfer_body(s, wsi, c, in, len, &rc) ? rc : rc_login_body(c, in, len);
-    default: return rc_xfer_body_done(s, wsi, c, &rc) ? rc : rc_login_body_done(s, wsi, c);
+    default:
+        if (rc_linger_body_read(c, &rc)) return rc; /* a refused request's, dropped */
+        return rc_xfer_body_done(s, wsi, c, &rc) ? rc : rc_login_body_done(s, wsi, c);
     }
 }
 
@@ -164,8 +167,16 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     return 0;
 }
 
+/* lws mallocs rx_buffer_size per WebSocket for its lifetime: at 64 KiB the
+ * pages around what was ever written to it stayed resident, ~3 KiB of RSS
+ * per idle session (docs/profiling.md). An event (~200 bytes) fits; longer
+ * messages come in 1 KiB pieces that session_io.c reassembles. Left at 0,
+ * tx_packet_size would cut every send() to rx_buffer_size: kept at 64 KiB. */
+#define RC_WS_RX_BUFFER 1024
+#define RC_WS_TX_PACKET 65536
+
 static struct lws_protocols protocols[] = {
-    {"reactc", callback, sizeof(rc_conn), 65536, 0, NULL, 0},
+    {"reactc", callback, sizeof(rc_conn), RC_WS_RX_BUFFER, 0, NULL, RC_WS_TX_PACKET},
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 

@@ -142,7 +142,11 @@ typedef struct reply {
     bool close;               /* hang up after it: the rest of the request is unread */
 } reply;
 
-static int send_headers(struct lws *wsi, const reply *r) {
+/* close: "Connection: close" (the connection's, not only this reply's: a
+ * refusal that hangs up after setting c->close must say so, or a client
+ * that pools connections (fetch) sends its next request on one being
+ * closed and fails). */
+static int send_headers(struct lws *wsi, const reply *r, bool close) {
     unsigned char buf[LWS_PRE + 2048], *start = buf + LWS_PRE, *p = start,
                                        *end = buf + sizeof buf - 1;
     if (lws_add_http_common_headers(wsi, r->status, r->type, (lws_filepos_t)r->len, &p, end))
@@ -152,7 +156,7 @@ static int send_headers(struct lws *wsi, const reply *r) {
     if (r->csp && *r->csp && add_header(wsi, "content-security-policy:", r->csp, &p, end))
         return -1;
     if (r->allow && add_header(wsi, "allow:", r->allow, &p, end)) return -1;
-    if (r->close && add_header(wsi, "connection:", "close", &p, end)) return -1;
+    if (close && add_header(wsi, "connection:", "close", &p, end)) return -1;
     for (const char *const *h = r->extra; h && h[0]; h += 2)
         if (add_header(wsi, h[0], h[1], &p, end)) return -1;
     if (common_headers(wsi, &p, end)) return -1;
@@ -161,11 +165,12 @@ static int send_headers(struct lws *wsi, const reply *r) {
 }
 
 /* The end of a response: the connection takes its next request, or is
- * closed when the request was not read to its end (c->close). */
+ * closed when the request was not read to its end (c->close): at once, or
+ * once its body is in (linger.c). */
 static int finish(struct lws *wsi, rc_conn *c) {
     bool close = c->close;
     rc_http_done(c);
-    if (close) return -1;
+    if (close) return rc_linger_answered(c) ? 0 : -1;
     return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
@@ -173,7 +178,8 @@ static int finish(struct lws *wsi, rc_conn *c) {
  * request gets the same headers (Content-Length included) and no body. */
 static int respond(struct lws *wsi, rc_conn *c, const reply *r) {
     c->close = c->close || r->close;
-    if (send_headers(wsi, r)) return -1;
+    if (c->close) rc_linger_plan(wsi, c);
+    if (send_headers(wsi, r, c->close)) return -1;
     c->body = r->body;
     c->body_len = r->len;
     c->body_sent = 0;
@@ -244,7 +250,7 @@ int rc_http_refuse_upgrade(struct lws *wsi, unsigned status) {
                .len = n,
                .cache = "no-store",
                .close = true};
-    if (send_headers(wsi, &r)) return -1;
+    if (send_headers(wsi, &r, true)) return -1;
     unsigned char buf[LWS_PRE + 256];
     memcpy(buf + LWS_PRE, msg, n);
     return lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_HTTP_FINAL) == (int)n ? 0 : -1;
@@ -364,8 +370,8 @@ static unsigned check_version(struct lws *wsi) {
 }
 
 /* Requests we do not serve, answered and the connection closed (c->close):
- * the rest of such a request (a POST's body) is never read, so the
- * connection could not take another. 0 when the request goes on. */
+ * the rest of such a request (a POST's body) is only dropped (finish), so
+ * the connection could not take another. 0 when the request goes on. */
 static int unserved(struct lws *wsi, rc_conn *c, bool *answered) {
     *answered = true;
     if (check_version(wsi)) {

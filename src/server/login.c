@@ -206,7 +206,7 @@ static int text(struct lws *wsi, rc_conn *c, unsigned status, const char *msg,
 static int begin_post(rc_server *s, struct lws *wsi, rc_conn *c, bool logout) {
     unsigned refused = rc_edge_check(s, wsi, RC_EDGE_POST); /* Host, and Origin when sent */
     if (refused) {
-        c->close = true; /* its body is never read */
+        c->close = true; /* its body is not handled, only dropped (linger.c) */
         return rc_http_refuse(wsi, c, refused);
     }
     /* libwebsockets 4.1 reads a request body only by its Content-Length: a
@@ -262,6 +262,7 @@ int rc_login_body(rc_conn *c, const void *in, size_t len) {
     struct rc_login_req *r = c->login;
     if (!r || r->job || r->result) return 0;
     if (len > sizeof r->body - r->len) return -1;
+    if (!len) return 0; /* lws says an empty body (Content-Length: 0) with in NULL */
     memcpy(r->body + r->len, in, len);
     r->len += len;
     return 0;

@@ -8,6 +8,7 @@
  *               under --workers their relay to the worker holding the
  *               offer (files listed there, in order)
  *   http.c      the page, the client bundle, static files, 404s, refusals
+ *   linger.c    a refused request's body read and dropped before the hang-up
  *   page_render.c  the page's server-rendered first paint (per request);
  *                  page_render_off.c when built without (RC_WITH_SSR=OFF)
  *   edge.c      the network edge: origin.c's rules applied to lws
@@ -72,6 +73,11 @@ typedef struct rc_conn {
     struct rc_xfer *xfer;       /* transfer_http.c: an upload or download in progress */
     bool head;                  /* HTTP: a HEAD request (headers only) */
     bool close;                 /* HTTP: hang up once the response is out (http.c) */
+    /* HTTP, a refused request's body read and dropped before the hang-up
+     * (http.c, lingering close): */
+    bool linger;    /* its body is read before closing */
+    bool body_read; /* the request's body is all in */
+    bool answered;  /* the refusal is out: close once body_read */
 } rc_conn;
 
 /* ---- server ----------------------------------------------------------------- */
@@ -235,6 +241,20 @@ int rc_http_request(rc_server *s, struct lws *wsi, rc_conn *c, const char *uri);
 int rc_http_writable(struct lws *wsi, rc_conn *c);
 void rc_http_done(rc_conn *c);
 int rc_http_build_page(rc_server *s);
+
+/* linger.c: a refused request's body read and dropped before the hang-up. */
+/* A request begins on c (a keep-alive connection's next): state cleared. */
+void rc_linger_begin(rc_conn *c);
+/* A refusal that hangs up (c->close) is starting: lingers when the body
+ * is one to read first. */
+void rc_linger_plan(struct lws *wsi, rc_conn *c);
+/* The refusal is out: true when the connection waits for the body (the
+ * caller does not hang up), false to hang up now. */
+bool rc_linger_answered(rc_conn *c);
+/* The request's body is all in (BODY_COMPLETION). True when the request
+ * lingered for it: *rc is then the callback's answer (-1: hang up now, the
+ * refusal being out) and nothing else handles the body. */
+bool rc_linger_body_read(rc_conn *c, int *rc);
 
 /* page_render.c (page_render_off.c without RC_WITH_SSR): the
  * server-rendered first paint (docs/guide/first-paint.md). render: one

@@ -113,9 +113,9 @@ rc_session *rc_session_new(rc_server *s, struct lws *wsi, const char *uri, const
     if (strncmp(uri, RC_PATH_BASE_STREAM, RC_PATH_LEN(RC_PATH_BASE_STREAM)) == 0) {
         /* Base protocol: the route after the stream path is the location. */
         const char *route = uri + RC_PATH_LEN(RC_PATH_BASE_STREAM);
-        snprintf(se->pathname, sizeof se->pathname, "%s", *route ? route : "/");
-        snprintf(se->search, sizeof se->search, "%s%s", query && *query ? "?" : "",
-                 query ? query : "");
+        char search[512];
+        snprintf(search, sizeof search, "%s%s", query && *query ? "?" : "", query ? query : "");
+        rc_session_set_location(se, *route ? route : "/", search);
         se->base = true; /* started by the caller (app.c): this file is the registry */
     }
     ev_timer_init(&se->hello_timer, on_hello_timeout, s->cfg.hello_timeout_ms / 1000.0, 0.0);
@@ -156,6 +156,8 @@ void rc_session_free(rc_session *se) {
     rc_layout_free(se->layout); /* cleanups run, timers stop */
     rc_outq_clear(&se->out);
     free(se->in);
+    free(se->location);
+    free(se->close_reason);
     sodium_memzero(se->secret, sizeof se->secret);
     sodium_memzero(se->secret_text, sizeof se->secret_text);
     free(se);

@@ -28,8 +28,12 @@
 #ifndef RC_SERVER_SESSION_H
 #define RC_SERVER_SESSION_H
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "resume/snapshot.h"
 #include "server/server.h"
+#include "util/alloc.h"
 #include "wire/message.h"
 
 /* A session's secret: 32 random bytes, 43 characters of base64url. */
@@ -86,7 +90,7 @@ struct rc_session {
     bool pending; /* in the server's flush list */
     bool closing; /* close once the queue is written */
     int close_code;
-    char close_reason[96];
+    char *close_reason; /* while closing only (owned): most sessions never close first */
     uint64_t last_seq;  /* last event applied */
     uint64_t handle;    /* background.c: its rc_session_handle id, 0 before it starts */
     bool held;          /* a render waits for the socket to drain (slow tab) */
@@ -94,14 +98,19 @@ struct rc_session {
     double rendered_at; /* ev_now of its last render not owed to its own event */
     bool ack_due;       /* an event was applied since the last message */
     rc_outq out;
-    char *in; /* a message being reassembled */
+    /* A message being reassembled (frames, or lws's rx buffer's pieces of
+     * a longer one): freed once handled, so an idle session holds none. */
+    char *in;
     size_t in_len, in_cap;
     ev_timer input_timer;    /* a message begun must end in message_timeout_ms */
     rc_session *prev, *next; /* all sessions */
     rc_session *pending_next;
     rc_session *throttle_next;
-    char pathname[256];
-    char search[512];
+    /* The location the layout starts at: "pathname\0search\0", owned,
+     * exactly as long as it is (NULL: "/" and ""). Fixed arrays of the
+     * longest allowed (768 bytes) were half of an idle counter session's
+     * own struct; the layout keeps its own copy (docs/profiling.md). */
+    char *location;
 };
 
 /* ---- session_protocol.c ---------------------------------------------------- */
@@ -195,6 +204,21 @@ void rc_session_undetach(rc_session *se);
 /* The connection said its first message: its first-message timer stops. */
 void rc_session_heard(rc_session *se);
 
+/* Sets the location the session's layout starts at (se->location; copied,
+ * search "" when NULL). Only before rc_session_start: the layout keeps its
+ * own from then on. Here, inline, because the registry (a base-protocol
+ * stream's URL), the hello and a resume's snapshot all set it. */
+static inline void rc_session_set_location(rc_session *se, const char *pathname,
+                                           const char *search) {
+    if (!search) search = "";
+    size_t pl = strlen(pathname), sl = strlen(search);
+    char *loc = rc_xmalloc(pl + sl + 2);
+    memcpy(loc, pathname, pl + 1);
+    memcpy(loc + pl + 1, search, sl + 1);
+    free(se->location);
+    se->location = loc;
+}
+
 /* ---- session_render.c ------------------------------------------------------ */
 
 /* Creates the layout (restored from snap when given), replays what the
@@ -273,7 +297,7 @@ const char *rc_session_reassemble(rc_session *se, const void *in, size_t len, bo
 /* Drops a message being reassembled (its bytes leave the process budget,
  * its timer stops). */
 void rc_session_input_reset(rc_session *se);
-/* After a message is handled: a big reassembly buffer is not kept idle. */
+/* After a message is handled: its reassembly buffer goes (none kept idle). */
 void rc_session_input_done(rc_session *se);
 /* Messages are built in the server's scratch buffer after LWS_PRE bytes of
  * headroom (msg_begin), so that msg_send hands them to lws with no copy. */

@@ -115,7 +115,8 @@ void rc_session_close(rc_session *se, int code, const char *reason) {
     if (se->closing || !se->wsi) return;
     se->closing = true;
     se->close_code = code;
-    snprintf(se->close_reason, sizeof se->close_reason, "%s", reason);
+    /* At most 95 bytes, as before: a close frame's reason has room for 123. */
+    se->close_reason = rc_xstrndup(reason, strnlen(reason, 95));
     lws_callback_on_writable(se->wsi);
 }
 
@@ -192,12 +193,14 @@ const char *rc_session_reassemble(rc_session *se, const void *in, size_t len, bo
     return se->in;
 }
 
+/* The buffer goes with the message: only messages longer than lws's rx
+ * buffer (app.c) or sent in several frames come through it, seldom, and
+ * a buffer kept for the next one would sit in every idle session that
+ * ever had one (a resuming hello with its token, a long text input). */
 void rc_session_input_done(rc_session *se) {
-    if (se->in_cap > 64 * 1024) { /* don't keep a big buffer idle */
-        free(se->in);
-        se->in = NULL;
-        se->in_cap = 0;
-    }
+    free(se->in);
+    se->in = NULL;
+    se->in_cap = 0;
 }
 
 /* The socket took everything: a render held for it (session_render.c,

@@ -29,8 +29,7 @@ static rc_session *on_hello(rc_session *se, const rc_message *m, const char *tex
         search = "";
     }
     se->compact = m->compact;
-    snprintf(se->pathname, sizeof se->pathname, "%s", path);
-    snprintf(se->search, sizeof se->search, "%s", search);
+    rc_session_set_location(se, path, search);
     if (m->resume_session) {
         rc_snap_status st;
         if (rc_session_park_hello(se, m, text, len, &st)) return se;

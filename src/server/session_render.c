@@ -130,8 +130,8 @@ static rc_layout_opts layout_opts(rc_session *se, rc_snapshot *snap) {
     o.user = se;
     o.on_dirty = on_dirty;
     o.timers = &s->timer_host;
-    o.pathname = se->pathname;
-    o.search = se->search;
+    o.pathname = se->location ? se->location : "/";
+    o.search = se->location ? se->location + strlen(se->location) + 1 : "";
     o.app = s->app;
     o.session_id = se->id_text;
     /* Details of a failed component (file:line, the expression) are for
@@ -151,8 +151,7 @@ static rc_layout_opts layout_opts(rc_session *se, rc_snapshot *snap) {
 static void restore_location(rc_session *se, const rc_snapshot *snap) {
     char pathname[RC_LOCATION_MAX_PATHNAME + 1], search[RC_LOCATION_MAX_SEARCH + 1];
     if (!rc_snapshot_get_location(snap, pathname, search)) return;
-    snprintf(se->pathname, sizeof se->pathname, "%s", pathname);
-    snprintf(se->search, sizeof se->search, "%s", search);
+    rc_session_set_location(se, pathname, search);
 }
 
 void rc_session_start(rc_session *se, rc_snapshot *snap, const char *how, const rc_message *events,
