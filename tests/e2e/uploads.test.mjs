@@ -41,17 +41,12 @@ const rssKb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/s
 
 /**
  * Records the client's upload events (client/src/upload.ts) into
- * window.__up: progress (bytes the browser sent) and the end. With
- * cancelAt, the page cancels the upload once that many bytes went.
+ * window.__up: progress (bytes the browser sent) and the end.
  */
-function recordUpload(page, { cancelAt = 0 } = {}) {
-  return page.evaluate((at) => {
+function recordUpload(page) {
+  return page.evaluate(() => {
     const up = (window.__up = { progress: [], done: null });
-    const input = document.querySelector('#firmware');
-    const onProgress = (e) => {
-      up.progress.push(e.detail.loaded);
-      if (at && e.detail.loaded >= at) input.dispatchEvent(new CustomEvent('reactc:upload-cancel', { bubbles: true }));
-    };
+    const onProgress = (e) => up.progress.push(e.detail.loaded);
     const onDone = (e) => {
       up.done = e.detail;
       document.removeEventListener('reactc:upload-progress', onProgress);
@@ -59,7 +54,7 @@ function recordUpload(page, { cancelAt = 0 } = {}) {
     };
     document.addEventListener('reactc:upload-progress', onProgress);
     document.addEventListener('reactc:upload-done', onDone);
-  }, cancelAt);
+  });
 }
 
 /** A raw request's first response line (the server may close before the body). */
@@ -180,8 +175,17 @@ test('a cancelled upload (the page aborts it) tells the app and frees the input'
   const server = await startExample('device_files');
   t.after(() => server.kill());
   const page = await openDevice(t, server);
-  await recordUpload(page, { cancelAt: 1 });
+  await recordUpload(page);
+  await page.evaluate(() => {
+    window.__received = 0;
+    new MutationObserver(() => window.__received++).observe(document.querySelector('#received'), { childList: true, characterData: true, subtree: true });
+  });
   await page.setInputFiles('#firmware', path);
+  // Cancelled once the app has the upload (its first re-render of what it
+  // received, a MiB in): at the browser's first progress event the server
+  // may not have read the request yet, and then no app hears of it.
+  await page.waitForFunction(() => window.__received > 0);
+  await page.$eval('#firmware', (input) => input.dispatchEvent(new CustomEvent('reactc:upload-cancel', { bubbles: true })));
   await page.waitForFunction(() => window.__up.done?.status === 'abort');
   // The server's side: on_done(-1) re-rendered the status.
   await page.waitForFunction(() => /^cancelled after \d+ bytes$/.test(document.querySelector('#status').textContent));
