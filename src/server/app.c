@@ -338,17 +338,6 @@ static rc_server *server_new(rc_app *app, const rc_app *cfg) {
     return s;
 }
 
-/* The socket's real port (asked for 0, or inherited from the runner). */
-static int bound_port(int fd, int fallback) {
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof ss;
-    if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0 ||
-        (ss.ss_family != AF_INET && ss.ss_family != AF_INET6))
-        return fallback;
-    return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                          : ((struct sockaddr_in *)&ss)->sin_port);
-}
-
 /* Every watcher of the loop: the listener, signals, flushes, posts. */
 static void start_watchers(rc_server *s, int listen_fd) {
     ev_io_init(&s->accept_io, on_accept, listen_fd, EV_READ);
@@ -401,7 +390,7 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd, bool own_si
     s->metrics.start_time = (double)time(NULL);
     /* A worker answers its supervisor, which serves --metrics' port. */
     bool worker_metrics = rc_metrics_worker_start(s);
-    s->port = bound_port(listen_fd, cfg->port);
+    s->port = rc_listen_port(listen_fd, cfg->port);
     if ((cfg->metrics && !worker_metrics && rc_metrics_http_start(s, cfg->metrics) < 0) ||
         rc_tls_start(s, own_sighup) < 0 ||   /* --redirect-http's port, SIGHUP */
         rc_login_start(s, own_sighup) < 0 || /* --auth-file, the password thread */

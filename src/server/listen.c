@@ -36,12 +36,16 @@ int rc_listen_socket(const char *host, int port, bool reuseport, bool do_listen,
         }
     }
     freeaddrinfo(res);
-    if (fd >= 0 && bound_port) {
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof ss;
-        if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
-            *bound_port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                                         : ((struct sockaddr_in *)&ss)->sin_port);
-    }
+    if (fd >= 0 && bound_port) *bound_port = rc_listen_port(fd, *bound_port);
     return fd;
+}
+
+int rc_listen_port(int fd, int fallback) {
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0 ||
+        (ss.ss_family != AF_INET && ss.ss_family != AF_INET6))
+        return fallback;
+    return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                          : ((struct sockaddr_in *)&ss)->sin_port);
 }
