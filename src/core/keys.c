@@ -40,7 +40,7 @@ void rc_key_note(rc_ctx *ctx, bool is_int, int64_t v) {
  * list keyed 0..n-1 re-hashed the same digits on every render. Filled
  * lazily with relaxed atomics (layouts may run on several threads); 0
  * means not yet, and a hash that is 0 is simply not kept. */
-#define INT_HASHES 16384
+#define INT_HASHES 4096 /* 32 KiB of bss; touched only as far as keys go */
 static _Atomic uint64_t int_hashes[INT_HASHES];
 
 uint64_t rc_key_hash(const char *key, size_t len, bool is_int, int64_t v) {
