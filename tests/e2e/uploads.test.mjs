@@ -8,7 +8,7 @@
 // download with the right bytes and headers.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,44 +18,10 @@ import { gotoApp, waitText } from './lib/page.mjs';
 import { buildDir } from './lib/paths.mjs';
 import { startExample } from './lib/server.mjs';
 import { useBrowser } from './lib/suite.mjs';
+import { bigFile, cancelOnceReceived, countReceived, recordUpload, rssKb, SIZE } from './lib/uploads.mjs';
 
 const browser = useBrowser();
-const SIZE = 50 * 1024 * 1024;
 
-/** A file of SIZE bytes (a pattern no run of zeroes compresses away) and the sum of its bytes. */
-function bigFile(dir) {
-  const buf = Buffer.alloc(SIZE);
-  let x = 12345;
-  for (let i = 0; i < SIZE; i += 4) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    buf.writeUInt32LE(x, i);
-  }
-  let sum = 0;
-  for (let i = 0; i < SIZE; i++) sum += buf[i];
-  const path = join(dir, 'firmware.bin');
-  writeFileSync(path, buf);
-  return { path, sum };
-}
-
-const rssKb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
-
-/**
- * Records the client's upload events (client/src/upload.ts) into
- * window.__up: progress (bytes the browser sent) and the end.
- */
-function recordUpload(page) {
-  return page.evaluate(() => {
-    const up = (window.__up = { progress: [], done: null });
-    const onProgress = (e) => up.progress.push(e.detail.loaded);
-    const onDone = (e) => {
-      up.done = e.detail;
-      document.removeEventListener('reactc:upload-progress', onProgress);
-      document.removeEventListener('reactc:upload-done', onDone);
-    };
-    document.addEventListener('reactc:upload-progress', onProgress);
-    document.addEventListener('reactc:upload-done', onDone);
-  });
-}
 
 /** A raw request's first response line (the server may close before the body). */
 function rawStatus(port, head) {
@@ -176,16 +142,9 @@ test('a cancelled upload (the page aborts it) tells the app and frees the input'
   t.after(() => server.kill());
   const page = await openDevice(t, server);
   await recordUpload(page);
-  await page.evaluate(() => {
-    window.__received = 0;
-    new MutationObserver(() => window.__received++).observe(document.querySelector('#received'), { childList: true, characterData: true, subtree: true });
-  });
+  await countReceived(page);
   await page.setInputFiles('#firmware', path);
-  // Cancelled once the app has the upload (its first re-render of what it
-  // received, a MiB in): at the browser's first progress event the server
-  // may not have read the request yet, and then no app hears of it.
-  await page.waitForFunction(() => window.__received > 0);
-  await page.$eval('#firmware', (input) => input.dispatchEvent(new CustomEvent('reactc:upload-cancel', { bubbles: true })));
+  await cancelOnceReceived(page);
   await page.waitForFunction(() => window.__up.done?.status === 'abort');
   // The server's side: on_done(-1) re-rendered the status.
   await page.waitForFunction(() => /^cancelled after \d+ bytes$/.test(document.querySelector('#status').textContent));

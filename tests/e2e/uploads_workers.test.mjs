@@ -7,7 +7,7 @@
 // written before it forwards anything), never by luck: it repeats until
 // one did, or picks the connection's worker first (rawOnWorker).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,41 +16,12 @@ import { httpRequest } from './lib/http.mjs';
 import { gotoApp, waitText } from './lib/page.mjs';
 import { processTree, startExample, testAppBinary } from './lib/server.mjs';
 import { useBrowser } from './lib/suite.mjs';
+import { bigFile, cancelOnceReceived, countReceived, recordUpload, rssKb, SIZE } from './lib/uploads.mjs';
 import { until } from './lib/wire.mjs';
 
 const browser = useBrowser();
-const SIZE = 50 * 1024 * 1024;
-const rssKb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 
-/** A file of SIZE bytes (no run of zeroes) and the sum of its bytes. */
-function bigFile(dir) {
-  const buf = Buffer.alloc(SIZE);
-  let x = 12345;
-  for (let i = 0; i < SIZE; i += 4) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    buf.writeUInt32LE(x, i);
-  }
-  let sum = 0;
-  for (let i = 0; i < SIZE; i++) sum += buf[i];
-  const path = join(dir, 'firmware.bin');
-  writeFileSync(path, buf);
-  return { path, sum };
-}
 
-/** The client's upload events into window.__up (as in uploads.test.mjs). */
-function recordUpload(page) {
-  return page.evaluate(() => {
-    const up = (window.__up = { progress: [], done: null });
-    const onProgress = (e) => up.progress.push(e.detail.loaded);
-    const onDone = (e) => {
-      up.done = e.detail;
-      document.removeEventListener('reactc:upload-progress', onProgress);
-      document.removeEventListener('reactc:upload-done', onDone);
-    };
-    document.addEventListener('reactc:upload-progress', onProgress);
-    document.addEventListener('reactc:upload-done', onDone);
-  });
-}
 
 /** Every text the server renders into #status from now on, into window.__statuses. */
 function watchStatus(page) {
@@ -309,20 +280,10 @@ test('under --workers 2, a relayed upload cancelled by the page or gone idle is 
     const before = count(server, RELAYED_UP);
     await watchStatus(page);
     await recordUpload(page);
-    await page.evaluate(() => {
-      window.__received = 0;
-      window.__receivedObserver?.disconnect();
-      window.__receivedObserver = new MutationObserver(() => window.__received++);
-      window.__receivedObserver.observe(document.querySelector('#received'), { childList: true, characterData: true, subtree: true });
-    });
+    await countReceived(page);
     await page.setInputFiles('#firmware', []);
     await page.setInputFiles('#firmware', path);
-    // Cancelled once the app has the upload (its first re-render of what it
-    // received, a MiB in): a cancel at the browser's first progress event
-    // could come before the relay reached the owner, and then no app hears
-    // of the upload at all (a race the loaded CI machine lost).
-    await page.waitForFunction(() => window.__received > 0 || window.__up.done);
-    await page.$eval('#firmware', (input) => input.dispatchEvent(new CustomEvent('reactc:upload-cancel', { bubbles: true })));
+    await cancelOnceReceived(page); /* the race a loaded CI machine lost: lib/uploads.mjs */
     await page.waitForFunction(() => window.__up.done);
     if ((await page.evaluate(() => window.__up.done.status)) !== 'abort') continue; /* it finished first */
     // The owner's on_done(-1) re-rendered the status.

@@ -31,21 +31,8 @@
 /* Property test                                                            */
 /* ======================================================================== */
 
-static dnode *gen_root(genp *g) {
-    dnode *r = dn_new(D_COMP);
-    r->nvar = 1 + (int)rndn(2);
-    for (int v = 0; v < r->nvar; v++) r->var[v] = gen_list(g, 0, g->maxlen, false);
-    pin_node(r);
-    return r;
-}
-
 static dnode *mutate_root(genp *g, const dnode *old) {
-    if (chance(4)) return gen_root(g);
-    dnode *r = dn_new(D_COMP);
-    r->nvar = old->nvar;
-    for (int v = 0; v < r->nvar; v++) r->var[v] = mutate_list(g, &old->var[v], 0, false);
-    pin_node(r);
-    return r;
+    return chance(4) ? gen_root(g) : mutate_root_vars(g, old);
 }
 
 static void run_random(uint64_t seed, const genp *params, int steps) {

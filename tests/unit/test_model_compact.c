@@ -35,15 +35,17 @@ static char g_ctx[128];
 static json_t *parse(const rc_buf *b) {
     json_error_t err;
     json_t *j = json_loadb(b->data, b->len, JSON_REJECT_DUPLICATES, &err);
-    if (!j) fail_msg("%s: not JSON (%s): %.*s", g_ctx, err.text, (int)(b->len < 300 ? b->len : 300), b->data);
+    if (!j)
+        fail_msg("%s: not JSON (%s): %.*s", g_ctx, err.text, (int)(b->len < 300 ? b->len : 300),
+                 b->data);
     return j;
 }
 
-#define BAD(...)                                                                                   \
-    do {                                                                                           \
-        char why_[200];                                                                            \
-        snprintf(why_, sizeof why_, __VA_ARGS__);                                                  \
-        fail_msg("%s: %s", g_ctx, why_);                                                           \
+#define BAD(...)                                  \
+    do {                                          \
+        char why_[200];                           \
+        snprintf(why_, sizeof why_, __VA_ARGS__); \
+        fail_msg("%s: %s", g_ctx, why_);          \
     } while (0)
 
 /* One compact model -> the VDOM JSON the reactc flavour writes: tagName,
@@ -81,7 +83,8 @@ static json_t *decode(json_t *m) {
     }
     if (a) {
         if (!json_is_object(a) || !json_object_size(a)) BAD("a empty or not an object");
-        json_object_foreach(a, name, v) if (!json_is_string(v)) BAD("attribute %s not a string", name);
+        json_object_foreach(a, name, v) if (!json_is_string(v))
+            BAD("attribute %s not a string", name);
         json_object_set(out, "attributes", a);
     }
     if (h) {
@@ -98,8 +101,9 @@ static json_t *decode(json_t *m) {
             }
             if (!json_is_string(id)) BAD("handler %s: no id", name);
             json_object_set_new(hs, name,
-                                json_pack("{sOsbsb}", "target", id, "preventDefault", (int)(flags & 1),
-                                          "stopPropagation", (int)((flags & 2) >> 1)));
+                                json_pack("{sOsbsb}", "target", id, "preventDefault",
+                                          (int)(flags & 1), "stopPropagation",
+                                          (int)((flags & 2) >> 1)));
         }
         json_object_set_new(out, "eventHandlers", hs);
     }
@@ -178,29 +182,14 @@ static void check_patch(const rc_patch *p) {
             json_t *vn = json_array_get(jv, at);
             json_array_foreach(vn, k, n) drop_empty_children(n);
         }
-        if (!json_equal(jv, jc)) fail_msg("%s: op %zu: %.*s vs %.*s", g_ctx, i, (int)v.len, v.data, (int)c.len, c.data);
+        if (!json_equal(jv, jc))
+            fail_msg("%s: op %zu: %.*s vs %.*s", g_ctx, i, (int)v.len, v.data, (int)c.len, c.data);
         json_decref(jv);
         json_decref(jc);
         rc_buf_free(&v);
         rc_buf_free(&c);
         g_ops++;
     }
-}
-
-static dnode *gen_root(genp *g) {
-    dnode *r = dn_new(D_COMP);
-    r->nvar = 1 + (int)rndn(2);
-    for (int v = 0; v < r->nvar; v++) r->var[v] = gen_list(g, 0, g->maxlen, false);
-    pin_node(r);
-    return r;
-}
-
-static dnode *mutate_root(genp *g, const dnode *old) {
-    dnode *r = dn_new(D_COMP);
-    r->nvar = old->nvar;
-    for (int v = 0; v < r->nvar; v++) r->var[v] = mutate_list(g, &old->var[v], 0, false);
-    pin_node(r);
-    return r;
 }
 
 static void run_random(uint64_t seed, int steps) {
@@ -217,7 +206,7 @@ static void run_random(uint64_t seed, int steps) {
     for (int step = 0; step < steps; step++) {
         snprintf(g_ctx, sizeof g_ctx, "seed %llu, step %d", (unsigned long long)seed, step);
         g.budget = 60;
-        dnode *nr = mutate_root(&g, root);
+        dnode *nr = mutate_root_vars(&g, root);
         g_root = nr; /* the root component renders g_root's description */
         rc_state_set_int(root->gen, step + 1);
         root = nr;

@@ -40,8 +40,8 @@ static const char *const AVALS[] = {"", "a", "b", "cc"};
 static const char *const TEXTS[] = {"", "a", "b", "hello", "x y", "0"};
 /* Numeric keys are rendered as integer keys on some nodes (desc_tree.c):
  * the two forms must be one key, duplicates across them included. */
-static const char *const KEYS[] = {"k0", "k1", "k2", "k3", "k4", "k5",  "k6", "k7",
-                                   "k/8", "[k9]", "10", "k#11", "3", "-4", "25", "7"};
+static const char *const KEYS[] = {"k0",  "k1",   "k2", "k3",   "k4", "k5", "k6", "k7",
+                                   "k/8", "[k9]", "10", "k#11", "3",  "-4", "25", "7"};
 #define NKEYS (sizeof KEYS / sizeof *KEYS)
 
 /* Nodes of finished lists may be shared (the same node, so equal props for
@@ -312,4 +312,20 @@ dlist mutate_list(genp *g, const dlist *src, int depth, bool comp_output) {
     }
     fix_keys(&l);
     return l;
+}
+
+dnode *gen_root(genp *g) {
+    dnode *r = dn_new(D_COMP);
+    r->nvar = 1 + (int)rndn(2);
+    for (int v = 0; v < r->nvar; v++) r->var[v] = gen_list(g, 0, g->maxlen, false);
+    pin_node(r);
+    return r;
+}
+
+dnode *mutate_root_vars(genp *g, const dnode *old) {
+    dnode *r = dn_new(D_COMP);
+    r->nvar = old->nvar;
+    for (int v = 0; v < r->nvar; v++) r->var[v] = mutate_list(g, &old->var[v], 0, false);
+    pin_node(r);
+    return r;
 }

@@ -41,6 +41,10 @@ typedef struct genp {
 
 /* A list of 0..maxlen random nodes (comp_output: a component's roots). */
 dlist gen_list(genp *g, int depth, size_t maxlen, bool comp_output);
+/* A root component with one or two variants of random top-level lists
+ * (pinned), and one made from old by mutating each of its variants. */
+dnode *gen_root(genp *g);
+dnode *mutate_root_vars(genp *g, const dnode *old);
 
 /* A list derived from src: nodes edited, shared, removed (runs too),
  * reordered, inserted (runs too). */
