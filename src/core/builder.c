@@ -46,11 +46,6 @@ void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena) {
 
 rc_layout *rc_ctx_get_layout(rc_ctx *ctx) { return ctx->layout; }
 
-static rc_frame *top_frame(rc_ctx *ctx) {
-    rc_layout *l = ctx->layout;
-    return l->nframes > ctx->frame_base ? &l->frames[l->nframes - 1] : NULL;
-}
-
 /* Appends n as a child of the open element (or of the output's top). */
 static void push_kid(rc_ctx *ctx, rc_node *n) {
     rc_layout *l = ctx->layout;
@@ -66,7 +61,7 @@ static uint32_t kids_so_far(rc_ctx *ctx, const rc_frame *f) {
  * one inside an element gets its parent when that element is made
  * (rc_close). */
 static void place(rc_ctx *ctx, rc_node *n, rc_up *up) {
-    if (top_frame(ctx)) return;
+    if (rc_ctx_top_frame(ctx)) return;
     n->flags |= RC_NODE_TOP;
     up->owner = ctx->inst;
 }
@@ -86,7 +81,7 @@ static uint64_t frame_ident(rc_ctx *ctx, uint32_t i) {
 }
 
 static const rc_frame *require_open(rc_ctx *ctx, const char *what) {
-    const rc_frame *f = top_frame(ctx);
+    const rc_frame *f = rc_ctx_top_frame(ctx);
     if (!f)
         rc_log(ctx->layout, RC_LOG_ERROR, "%s: %s called with no open element (ignored)",
                rc_inst_type(ctx->inst)->name, what);
@@ -181,7 +176,7 @@ void rc_on_event(rc_ctx *ctx, rc_on on) {
 
 void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
     rc_layout *l = ctx->layout;
-    rc_frame *f = top_frame(ctx);
+    rc_frame *f = rc_ctx_top_frame(ctx);
     size_t tlen = strlen(tag);
     const char *itag = rc_tag_intern(tag, tlen);
     rc_frame nf = {.tag = itag ? itag : rc_arena_strndup(ctx->arena, tag, tlen),
@@ -216,7 +211,7 @@ void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
 
 void rc_close(rc_ctx *ctx) {
     rc_layout *l = ctx->layout;
-    rc_frame *f = top_frame(ctx);
+    rc_frame *f = rc_ctx_top_frame(ctx);
     if (!f) {
         rc_log(l, RC_LOG_ERROR, "%s: rc_close without an open element (ignored)",
                rc_inst_type(ctx->inst)->name);
@@ -356,7 +351,7 @@ static void child(rc_ctx *ctx, const rc_component *type, const char *key, size_t
          * settled when the build ends (settle_keyed_ordinals). */
         h = rc_hash_u64(ctx->child_keyed, c->key->hash);
         if (ctx->nkeyed == ctx->keyed_cap) RC_GROW32(ctx->keyed, ctx->keyed_cap, ctx->nkeyed + 1);
-        const rc_frame *f = top_frame(ctx);
+        const rc_frame *f = rc_ctx_top_frame(ctx);
         uint32_t list = f ? f->serial : 0;
         if (ctx->nkeyed == 0) ctx->keyed_list = list;
         else if (list != ctx->keyed_list) ctx->keyed_lists = true;

@@ -31,17 +31,24 @@ static unsigned long long magnitude(long long x) {
     return x < 0 ? 0ull - (unsigned long long)x : (unsigned long long)x;
 }
 
+const char *rc_decimal(char buf[24], bool neg, unsigned long long v, size_t *len) {
+    char *p = buf + 24;
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (neg) *--p = '-';
+    *len = (size_t)(buf + 24 - p);
+    return p;
+}
+
 /* Decimal digits of v (negated when neg) at out + o, within cap. */
 static size_t put_decimal(char *out, size_t cap, size_t o, bool neg, unsigned long long v) {
     char buf[24];
-    size_t i = sizeof buf;
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    if (neg) buf[--i] = '-';
-    for (; i < sizeof buf; i++, o++)
-        if (o < cap) out[o] = buf[i];
+    size_t n;
+    const char *d = rc_decimal(buf, neg, v, &n);
+    for (size_t i = 0; i < n; i++, o++)
+        if (o < cap) out[o] = d[i];
     return o;
 }
 

@@ -305,6 +305,12 @@ void rc_size_hint_put(const rc_component *t, size_t bytes);
 /* diag.c: the layout's log; rc_fail (reactc.h) ends a render with an error. */
 void rc_log(rc_layout *l, rc_log_level level, const char *fmt, ...) RC_PRINTF(3, 4);
 
+/* The element open innermost in this render, or NULL at the output's top. */
+static inline rc_frame *rc_ctx_top_frame(rc_ctx *ctx) {
+    rc_layout *l = ctx->layout;
+    return l->nframes > ctx->frame_base ? &l->frames[l->nframes - 1] : NULL;
+}
+
 /* DOM nodes n stands for: 1, or a placeholder's instance's count. Inline:
  * finding a node's DOM index sums it over the siblings before it. */
 static inline uint32_t rc_node_dom_count(const rc_node *n) {
@@ -372,6 +378,9 @@ void rc_keys_check(rc_ctx *ctx, uint32_t base, rc_key_order order);
 
 /* format.c: printf into the arena; *len_out is the text's length. */
 char *rc_arena_vformat(rc_arena *a, size_t *len_out, const char *fmt, va_list ap);
+/* The decimal digits of v (after a '-' when neg) at the end of buf; their
+ * start, *len their count. */
+const char *rc_decimal(char buf[24], bool neg, unsigned long long v, size_t *len);
 /* The same, the text right after `prefix` bytes of room that start 8-aligned
  * (a text node's header: vdom/node.h). */
 char *rc_arena_vformat_after(rc_arena *a, size_t prefix, size_t *len_out, const char *fmt,

@@ -11,22 +11,13 @@
 /* The decimal digits of v, at the end of buf; their start. An integer
  * key is its decimal string's key (rc_child_int). */
 const char *rc_key_digits(char buf[24], int64_t v, size_t *len) {
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    char *p = buf + 24;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) *--p = '-';
-    *len = (size_t)(buf + 24 - p);
-    return p;
+    return rc_decimal(buf, v < 0, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, len);
 }
 
 /* A key joins the list being built (the open element's children, or the
  * output's top): is_int and v say whether it is an integer key and which. */
 void rc_key_note(rc_ctx *ctx, bool is_int, int64_t v) {
-    rc_layout *l = ctx->layout;
-    rc_frame *f = l->nframes > ctx->frame_base ? &l->frames[l->nframes - 1] : NULL;
+    rc_frame *f = rc_ctx_top_frame(ctx);
     rc_key_order *o = f ? &f->kid_keys : &ctx->top_keys;
     if (is_int && (o->state == RC_KEYS_NONE || (o->state == RC_KEYS_ASCENDING && v > o->last))) {
         o->state = RC_KEYS_ASCENDING;
@@ -83,7 +74,7 @@ static const char *find_duplicate_key(rc_layout *l, rc_node **kids, uint32_t n) 
             if (!a) continue;
             for (uint32_t j = i + 1; j < n; j++) {
                 const rc_key *b = rc_node_keyof(kids[j]);
-                if (b && a->hash == b->hash && strcmp(a->s, b->s) == 0) return a->s;
+                if (b && rc_key_equal(a, b)) return a->s;
             }
         }
         return NULL;
@@ -109,9 +100,7 @@ static const char *find_duplicate_key(rc_layout *l, rc_node **kids, uint32_t n) 
                 break;
             }
             const rc_key *other = rc_node_keyof(kids[(uint32_t)e - 1]);
-            if ((e & 0xffffffff00000000ull) == tag && other->hash == h &&
-                strcmp(other->s, k->s) == 0)
-                return k->s;
+            if ((e & 0xffffffff00000000ull) == tag && rc_key_equal(other, k)) return k->s;
         }
     }
     return NULL;
