@@ -21,6 +21,7 @@
 
 #include "server/metrics.h"
 #include "server/session.h"
+#include "server/sendbuf.h"
 #include "redis/conn.h"
 #include "util/alloc.h"
 
@@ -117,13 +118,7 @@ void rc_metrics_http_reply(rc_metrics_http *h, unsigned ticket, const char *text
 
 /* Writes what the socket takes; closes when all is out or it failed. */
 static void write_some(mconn *c) {
-    while (c->sent < c->out.len) {
-        ssize_t w = send(c->io.fd, c->out.data + c->sent, c->out.len - c->sent, MSG_NOSIGNAL);
-        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) break;
-        c->sent += (size_t)w;
-    }
+    if (rc_send_tail(c->io.fd, &c->out, &c->sent) == RC_SEND_AGAIN) return;
     /* Said all (or the peer is gone): stop sending, then read to the
      * peer's close (bounded by the deadline), so that request bytes left
      * unread (a head over the bound) cannot turn our close into a reset

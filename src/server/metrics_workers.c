@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "server/server.h"
+#include "server/sendbuf.h"
 #include "util/alloc.h"
 
 #define ANSWER_MAX (1u << 20) /* a worker's text is ~5 KiB; anything near this is broken */
@@ -266,16 +267,12 @@ static void chan_stop(struct rc_metrics_chan *c) {
 
 /* Writes what the socket takes; waits for writability for the rest. */
 static void flush_out(struct rc_metrics_chan *c) {
-    while (c->sent < c->out.len) {
-        ssize_t w = send(c->rio.fd, c->out.data + c->sent, c->out.len - c->sent, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR) continue;
-        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            ev_io_start(c->server->loop, &c->wio);
-            return;
-        }
-        if (w <= 0) return; /* the supervisor is gone: its close ends this */
-        c->sent += (size_t)w;
+    rc_send_result r = rc_send_tail(c->rio.fd, &c->out, &c->sent);
+    if (r == RC_SEND_AGAIN) {
+        ev_io_start(c->server->loop, &c->wio);
+        return;
     }
+    if (r == RC_SEND_GONE) return; /* the supervisor is gone: its close ends this */
     ev_io_stop(c->server->loop, &c->wio);
     rc_buf_reset(&c->out);
     c->sent = 0;

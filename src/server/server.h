@@ -28,6 +28,8 @@
  *   workers.c   the supervisor of --workers N (forks, restarts, SIGHUP)
  *   keys.c      state token keys: the secret read once, kept off the environment
  *   listen.c    listening sockets of our own (workers, the dev runner)
+ *   sendbuf.c   a buffer's unsent tail onto one of the loop's own sockets
+ *               (metrics, the supervisor's channels, the uploads relay)
  *   tls.c       --tls-cert/--tls-key: files checked, the vhost's TLS, SIGHUP
  *               reload; redirect.c the plain port's 308s (--redirect-http);
  *               tls_off.c when built without (RC_WITH_TLS=OFF)

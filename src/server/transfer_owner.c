@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "server/transfer.h"
+#include "server/sendbuf.h"
 #include "util/alloc.h"
 
 #define RETRY_S 0.1 /* the name still held by the worker this one replaces */
@@ -181,14 +182,9 @@ static void on_conn(struct ev_loop *loop, ev_io *w, int revents) {
             if (!got(p)) return;
         }
     }
-    while (p->out.len > p->out_off) {
-        ssize_t n = send(p->fd, p->out.data + p->out_off, p->out.len - p->out_off, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-        if (n <= 0) return conn_close(p, -1);
-        p->out_off += (size_t)n;
-        ev_timer_again(loop, &p->idle);
-    }
+    size_t sent_before = p->out_off;
+    if (rc_send_tail(p->fd, &p->out, &p->out_off) == RC_SEND_GONE) return conn_close(p, -1);
+    if (p->out_off != sent_before) ev_timer_again(loop, &p->idle);
     if (p->out_off == p->out.len) {
         rc_buf_reset(&p->out);
         p->out_off = 0;

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "server/transfer.h"
+#include "server/sendbuf.h"
 #include "util/alloc.h"
 
 #define HIGH   (64u << 10) /* upload bytes held before lws stops reading */
@@ -85,16 +86,9 @@ static void fail(rc_relay *r) {
 }
 
 static void flush(rc_relay *r) {
-    while (r->out.len > r->out_off && !r->out_dead) {
-        ssize_t n = send(r->fd, r->out.data + r->out_off, r->out.len - r->out_off, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-        if (n <= 0) { /* the owner closed: its answer may still be read */
-            r->out_dead = true;
-            break;
-        }
-        r->out_off += (size_t)n;
-    }
+    /* The owner closed: its answer may still be read. */
+    if (!r->out_dead && rc_send_tail(r->fd, &r->out, &r->out_off) == RC_SEND_GONE)
+        r->out_dead = true;
     if (r->out_off == r->out.len || r->out_dead) {
         rc_buf_reset(&r->out);
         r->out_off = 0;
