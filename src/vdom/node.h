@@ -77,6 +77,7 @@ enum {
  * equal keys, and keys are short (row ids): a loop the compiler inlines,
  * where memcmp's call was a tenth of a 1,000-row re-render. */
 static inline bool rc_key_equal(const rc_key *a, const rc_key *b) {
+    if (a == b) return true; /* small integer keys are shared (core/keys.c) */
     if (a->hash != b->hash || a->len != b->len) return false;
     for (uint32_t i = 0; i < a->len; i++)
         if (a->s[i] != b->s[i]) return false;
