@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "core/attr_check.h"
-#include "core/internal.h"
+#include "core/keys.h"
 
 /* Identity seeds: distinct so a key "3" and an index 3 never collide. */
 #define IDENT_KEY   0x6b6579ull
@@ -90,8 +90,13 @@ static const rc_frame *require_open(rc_ctx *ctx, const char *what) {
 
 /* static_name: name is one of the builder's own literals ("id", "class"...),
  * which need no copy into the arena. */
+/* rc_open's href option: the one builder name whose value is checked. */
+static const char attr_href[] = "href";
+
+/* static_name: name is one of rc_open's literals (not copied, not checked
+ * but href); in_arena: value is already this render's copy. */
 static void set_attr_n(rc_ctx *ctx, const char *name, bool static_name, const char *value,
-                       size_t len) {
+                       size_t len, bool in_arena) {
     const rc_frame *f = require_open(ctx, "rc_attr");
     if (!f) return;
     rc_layout *l = ctx->layout;
@@ -99,9 +104,9 @@ static void set_attr_n(rc_ctx *ctx, const char *name, bool static_name, const ch
      * rc_attrf, rc_attr_bool and the options of rc_open alike). Of the
      * builder's own names only href can be refused: the others (id, class,
      * style...), the most frequent attributes, skip the check. */
-    if (!static_name || strcmp(name, "href") == 0)
+    if (!static_name || name == attr_href)
         rc_attr_check(l, rc_inst_type(ctx->inst)->name, name, value, len);
-    char *v = rc_arena_strndup(ctx->arena, value, len);
+    const char *v = in_arena ? value : rc_arena_strndup(ctx->arena, value, len);
     for (uint32_t i = f->attr_base; i < l->nattrs; i++) {
         if (strcmp(l->attrs[i].name, name) == 0) { /* later value wins */
             l->attrs[i].value = v;
@@ -114,11 +119,11 @@ static void set_attr_n(rc_ctx *ctx, const char *name, bool static_name, const ch
 }
 
 void rc_attr(rc_ctx *ctx, const char *name, const char *value) {
-    set_attr_n(ctx, name, false, value ? value : "", value ? strlen(value) : 0);
+    set_attr_n(ctx, name, false, value ? value : "", value ? strlen(value) : 0, false);
 }
 
 static void attr_static(rc_ctx *ctx, const char *name, const char *value) {
-    set_attr_n(ctx, name, true, value, strlen(value));
+    set_attr_n(ctx, name, true, value, strlen(value), false);
 }
 
 void rc_attrf(rc_ctx *ctx, const char *name, const char *fmt, ...) {
@@ -127,11 +132,11 @@ void rc_attrf(rc_ctx *ctx, const char *name, const char *fmt, ...) {
     size_t len;
     char *v = rc_arena_vformat(ctx->arena, &len, fmt, ap);
     va_end(ap);
-    set_attr_n(ctx, name, false, v, len);
+    set_attr_n(ctx, name, false, v, len, true); /* formatted into the arena already */
 }
 
 void rc_attr_bool(rc_ctx *ctx, const char *name, bool on) {
-    if (on) set_attr_n(ctx, name, false, "", 0);
+    if (on) set_attr_n(ctx, name, false, "", 0, false);
 }
 
 void rc_on_event(rc_ctx *ctx, rc_on on) {
@@ -185,16 +190,19 @@ void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
                    .attr_base = l->nattrs,
                    .handler_base = l->nhs,
                    .serial = ++ctx->nopened};
-    char digits[24];
-    size_t dlen = 0;
-    const char *key = !o               ? NULL
-                      : o->has_key_int ? rc_key_digits(digits, o->key_int, &dlen)
-                                       : o->key;
-    if (key) {
-        size_t klen = o->has_key_int ? dlen : strlen(key);
-        nf.key =
-            rc_key_new(ctx->arena, key, klen, rc_key_hash(key, klen, o->has_key_int, o->key_int));
-        rc_key_note(ctx, o->has_key_int, o->key_int);
+    if (o && o->has_key_int) {
+        nf.key = rc_key_int(o->key_int);
+        if (!nf.key) { /* outside the shared range: made here */
+            char digits[24];
+            size_t dlen;
+            const char *d = rc_key_digits(digits, o->key_int, &dlen);
+            nf.key = rc_key_new(ctx->arena, d, dlen, rc_key_hash(d, dlen, false, 0));
+        }
+        rc_key_note(ctx, true, o->key_int);
+    } else if (o && o->key) {
+        size_t klen = strlen(o->key);
+        nf.key = rc_key_new(ctx->arena, o->key, klen, rc_key_hash(o->key, klen, false, 0));
+        rc_key_note(ctx, false, 0);
     } else nf.index = kids_so_far(ctx, f);
     push_kid(ctx, NULL); /* the element, once made (rc_close) */
     if (l->nframes == l->frames_cap) RC_GROW32(l->frames, l->frames_cap, (size_t)l->nframes + 1);
@@ -205,7 +213,7 @@ void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
     if (o->style) attr_static(ctx, "style", o->style);
     if (o->type) attr_static(ctx, "type", o->type);
     if (o->value) attr_static(ctx, "value", o->value);
-    if (o->href) attr_static(ctx, "href", o->href);
+    if (o->href) attr_static(ctx, attr_href, o->href);
     if (o->on.fn) rc_on_event(ctx, o->on);
 }
 
@@ -322,14 +330,16 @@ static uint32_t next_ordinal(rc_ctx *ctx, uint64_t identity) {
  * here for every child on every render, so no strings are built: the
  * readable segment ("Type[key]", "Type#n") is made only when an instance is
  * created or moves (rc_segment_new). */
-static void child(rc_ctx *ctx, const rc_component *type, const char *key, size_t klen,
-                  uint64_t key_hash, const void *props, size_t props_size) {
+static void child(rc_ctx *ctx, const rc_component *type, const rc_key *shared, const char *key,
+                  size_t klen, uint64_t key_hash, const void *props, size_t props_size) {
     /* (rc_child and rc_child_int note the key in the sibling list) */
     if (!props) props_size = 0;
     /* One allocation for the placeholder, its props and its key: a list's
      * re-render makes a thousand of them. */
     size_t key_at = (sizeof(rc_comp_node) + props_size + 7) & ~(size_t)7;
-    rc_comp_node *c = rc_arena_alloc(ctx->arena, key_at + (key ? sizeof(rc_key) + klen + 1 : 0));
+    rc_comp_node *c =
+        rc_arena_alloc_align(ctx->arena, key_at + (key && !shared ? sizeof(rc_key) + klen + 1 : 0),
+                             _Alignof(rc_comp_node));
     *c = (rc_comp_node){.n = {.kind = RC_NODE_COMPONENT, .len = (uint32_t)props_size},
                         .type = type,
                         .ctx_chain = ctx->chain};
@@ -345,8 +355,10 @@ static void child(rc_ctx *ctx, const rc_component *type, const char *key, size_t
         ctx->child_unkeyed = rc_hash_u64(base, IDENT_INDEX);
     }
     uint64_t h;
-    if (key) {
-        c->key = rc_key_fill_hashed((rc_key *)(void *)((char *)c + key_at), key, klen, key_hash);
+    if (shared || key) {
+        c->key = shared ? shared
+                        : rc_key_fill_hashed((rc_key *)(void *)((char *)c + key_at), key, klen,
+                                             key_hash);
         /* Ordinal 0 unless the key repeats in another list of this render:
          * settled when the build ends (settle_keyed_ordinals). */
         h = rc_hash_u64(ctx->child_keyed, c->key->hash);
@@ -368,16 +380,22 @@ void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void
               size_t props_size) {
     size_t klen = key ? strlen(key) : 0;
     if (key) rc_key_note(ctx, false, 0);
-    child(ctx, type, key, klen, key ? rc_key_hash(key, klen, false, 0) : 0, props, props_size);
+    child(ctx, type, NULL, key, klen, key ? rc_key_hash(key, klen, false, 0) : 0, props,
+          props_size);
 }
 
 void rc_child_int(rc_ctx *ctx, const rc_component *type, int64_t key, const void *props,
                   size_t props_size) {
+    rc_key_note(ctx, true, key);
+    const rc_key *shared = rc_key_int(key);
+    if (shared) {
+        child(ctx, type, shared, NULL, 0, 0, props, props_size);
+        return;
+    }
     char digits[24];
     size_t len;
     const char *k = rc_key_digits(digits, key, &len);
-    rc_key_note(ctx, true, key);
-    child(ctx, type, k, len, rc_key_hash(k, len, true, key), props, props_size);
+    child(ctx, type, NULL, k, len, rc_key_hash(k, len, false, 0), props, props_size);
 }
 
 /* The ordinal of a keyed child: how many children of its type with its key
