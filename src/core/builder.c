@@ -113,6 +113,11 @@ static void set_attr_n(rc_ctx *ctx, const char *name, bool static_name, const ch
             return;
         }
     }
+    if (l->nattrs - f->attr_base == RC_EL_MAX_ATTRS) {
+        rc_log(l, RC_LOG_ERROR, "%s: <%s> has more than %d attributes: %s not added",
+               rc_inst_type(ctx->inst)->name, f->tag, RC_EL_MAX_ATTRS, name);
+        return;
+    }
     RC_GROW32(l->attrs, l->attrs_cap, (size_t)l->nattrs + 1);
     if (!static_name) name = rc_arena_strndup(ctx->arena, name, strlen(name));
     l->attrs[l->nattrs++] = (rc_attr_kv){name, v};
@@ -174,6 +179,11 @@ void rc_on_event(rc_ctx *ctx, rc_on on) {
             l->hs[i] = h;
             return;
         }
+    }
+    if (l->nhs - f->handler_base == RC_EL_MAX_HANDLERS) {
+        rc_log(l, RC_LOG_ERROR, "%s: <%s> has more than %d handlers: %s not added",
+               rc_inst_type(ctx->inst)->name, f->tag, RC_EL_MAX_HANDLERS, event);
+        return;
     }
     RC_GROW32(l->hs, l->hs_cap, (size_t)l->nhs + 1);
     l->hs[l->nhs++] = h;
@@ -238,9 +248,9 @@ void rc_close(rc_ctx *ctx) {
     *e =
         (rc_el_node){.n = {.kind = RC_NODE_ELEMENT,
                            .flags = (uint8_t)((fr.key ? RC_NODE_KEYED : 0) | (up ? RC_NODE_UP : 0)),
-                           .nhandlers = (uint16_t)nh,
+                           .nhandlers = (uint8_t)nh,
+                           .nattrs = (uint8_t)nattrs,
                            .len = nkids},
-                     .nattrs = nattrs,
                      .tag = fr.tag};
     rc_node *n = &e->n;
     rc_node **kids = rc_el_children(n);

@@ -159,11 +159,14 @@ struct rc_instance {
      * props, path hash (the segments' from the root) and the providers in
      * effect here are the placeholder's (rc_inst_type...), not copies. */
     rc_node *placeholder;
+    uint64_t render_gen; /* flush generation of the last render */
     bool dirty;          /* waits in the layout's dirty queue */
     bool in_effects;     /* waits in the layout's effect queue */
     bool resume;         /* next render is the first after a restore */
     bool rendered;       /* has rendered at least once */
-    uint64_t render_gen; /* flush generation of the last render */
+    uint16_t nhooks;
+    /* (the small fields fill one word: the struct is 120 bytes, a 128-byte
+     * malloc chunk where 128 bytes took 144, 16 bytes per row of a list) */
 
     rc_layout *layout;
     rc_instance *parent;
@@ -179,7 +182,6 @@ struct rc_instance {
     rc_arena arena; /* holds roots and everything below them */
     uint32_t depth;
     uint32_t nroots;
-    uint16_t nhooks;
     /* State slots here and in the instances below: a snapshot's slot walk
      * (slots.c) skips subtrees that hold none, so a token for a list whose
      * rows keep no state does not visit every node of every row. */

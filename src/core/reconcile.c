@@ -63,7 +63,7 @@ static bool same_name(const char *a, const char *b) { return a == b || strcmp(a,
 
 static void diff_attrs(rc_layout *l, const rc_node *o, const rc_node *n) {
     const rc_attr_kv *oa = rc_el_attrs(o), *na = rc_el_attrs(n);
-    uint32_t onattrs = rc_el(o)->nattrs, nnattrs = rc_el(n)->nattrs;
+    uint32_t onattrs = o->nattrs, nnattrs = n->nattrs;
     for (uint32_t i = 0; i < nnattrs; i++) {
         const rc_attr_kv *match = NULL;
         if (i < onattrs && same_name(oa[i].name, na[i].name)) {
@@ -165,7 +165,7 @@ static void diff_pair(rc_layout *l, rc_node *o, rc_node **np, uint32_t index) {
         rc_path_push(l, index);
         /* Most elements of a list's row have no attribute or no handler:
          * no call for what both renders lack. */
-        if (rc_el(o)->nattrs | rc_el(n)->nattrs) diff_attrs(l, o, n);
+        if (o->nattrs | n->nattrs) diff_attrs(l, o, n);
         if (o->nhandlers | n->nhandlers) diff_handlers(l, o, n);
         diff_lists(l, rc_el_children(o), o->len, rc_el_children(n), n->len, 0);
         rc_path_pop(l);
