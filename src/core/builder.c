@@ -165,7 +165,6 @@ void rc_on_event(rc_ctx *ctx, rc_on on) {
     rc_handler h = {.event = event,
                     .fn = on.fn,
                     .user = on.user,
-                    .inst = ctx->inst,
                     .prevent_default = on.prevent_default,
                     .stop_propagation = on.stop_propagation,
                     .bound_kind = on.has_bound_int ? RC_BOUND_INT

@@ -41,8 +41,7 @@ struct rc_handler {
     const char *event; /* React-style name: onClick */
     rc_handler_fn fn;
     void *user;
-    struct rc_instance *inst; /* owner: handlers die with it */
-    uint64_t id;              /* deterministic, see core/handlers.c */
+    uint64_t id; /* deterministic, see core/handlers.c */
     union {
         int64_t i;       /* RC_BOUND_INT */
         const char *key; /* RC_BOUND_KEY: in the render arena */
