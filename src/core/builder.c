@@ -234,42 +234,46 @@ void rc_close(rc_ctx *ctx) {
                rc_inst_type(ctx->inst)->name);
         return;
     }
-    rc_frame fr = *f;
-    rc_keys_check(ctx, fr.child_base, fr.kid_keys);
-    uint32_t nkids = l->nkids - fr.child_base;
-    uint32_t nattrs = l->nattrs - fr.attr_base;
-    uint32_t nh = l->nhs - fr.handler_base;
-    bool up = false; /* a placeholder below: an rc_up (vdom/node.h) */
-    for (uint32_t i = 0; i < nkids && !up; i++) up = rc_node_has_up(l->kids[fr.child_base + i]);
+    /* f stays valid: nothing below grows the frame stack. */
+    if (f->kid_keys.state == RC_KEYS_CHECK) rc_keys_check(ctx, f->child_base, f->kid_keys);
+    uint32_t nkids = l->nkids - f->child_base;
+    uint32_t nattrs = l->nattrs - f->attr_base;
+    uint32_t nh = l->nhs - f->handler_base;
+    bool up = f->kid_up; /* a placeholder below: an rc_up (vdom/node.h) */
+    const rc_key *key = f->key;
     size_t size = sizeof(rc_el_node) + sizeof(rc_node *) * nkids + sizeof(rc_attr_kv) * nattrs +
-                  sizeof(rc_handler) * nh + (fr.key ? sizeof fr.key : 0) + (up ? sizeof(rc_up) : 0);
+                  sizeof(rc_handler) * nh + (key ? sizeof key : 0) + (up ? sizeof(rc_up) : 0);
     rc_el_node *e = rc_arena_alloc_align(ctx->arena, size, _Alignof(rc_el_node));
-    *e =
-        (rc_el_node){.n = {.kind = RC_NODE_ELEMENT,
-                           .flags = (uint8_t)((fr.key ? RC_NODE_KEYED : 0) | (up ? RC_NODE_UP : 0)),
-                           .nhandlers = (uint8_t)nh,
-                           .nattrs = (uint8_t)nattrs,
-                           .len = nkids},
-                     .tag = fr.tag};
+    *e = (rc_el_node){.n = {.kind = RC_NODE_ELEMENT,
+                            .flags = (uint8_t)((key ? RC_NODE_KEYED : 0) | (up ? RC_NODE_UP : 0)),
+                            .nhandlers = (uint8_t)nh,
+                            .nattrs = (uint8_t)nattrs,
+                            .len = nkids},
+                      .tag = f->tag};
     rc_node *n = &e->n;
     rc_node **kids = rc_el_children(n);
     /* Loops, not memcpy: most elements have a child or two and an
      * attribute, and a call per array was a tenth of building one. */
-    for (uint32_t i = 0; i < nkids; i++) kids[i] = l->kids[fr.child_base + i];
+    rc_node *const *from = &l->kids[f->child_base];
+    for (uint32_t i = 0; i < nkids; i++) kids[i] = from[i];
     for (uint32_t i = 0; i < nkids && up; i++) /* made before their parent was */
         if (rc_node_has_up(kids[i])) rc_node_up(kids[i])->parent = n;
     rc_attr_kv *attrs = rc_el_attrs(n);
-    for (uint32_t i = 0; i < nattrs; i++) attrs[i] = l->attrs[fr.attr_base + i];
-    if (nh) memcpy(rc_el_handlers(n), &l->hs[fr.handler_base], sizeof(rc_handler) * nh);
-    char *tail = (char *)e + size - (fr.key ? sizeof fr.key : 0) - (up ? sizeof(rc_up) : 0);
-    if (fr.key) memcpy(tail, &fr.key, sizeof fr.key);
-    if (up) memset(tail + (fr.key ? sizeof fr.key : 0), 0, sizeof(rc_up));
-    l->nkids = fr.slot + 1;
-    l->kids[fr.slot] = n;
-    l->nattrs = fr.attr_base;
-    l->nhs = fr.handler_base;
+    for (uint32_t i = 0; i < nattrs; i++) attrs[i] = l->attrs[f->attr_base + i];
+    if (nh) memcpy(rc_el_handlers(n), &l->hs[f->handler_base], sizeof(rc_handler) * nh);
+    char *tail = (char *)e + size - (key ? sizeof key : 0) - (up ? sizeof(rc_up) : 0);
+    if (key) memcpy(tail, &key, sizeof key);
+    if (up) memset(tail + (key ? sizeof key : 0), 0, sizeof(rc_up));
+    l->nkids = f->slot + 1;
+    l->kids[f->slot] = n;
+    l->nattrs = f->attr_base;
+    l->nhs = f->handler_base;
     l->nframes--;
-    if (up) place(ctx, n, rc_node_up(n));
+    if (up) {
+        place(ctx, n, rc_node_up(n));
+        rc_frame *parent = rc_ctx_top_frame(ctx);
+        if (parent) parent->kid_up = true;
+    }
 }
 
 static rc_text_node *new_text(rc_arena *a, rc_node_kind kind, const char *s, size_t len) {
@@ -355,6 +359,8 @@ static void child(rc_ctx *ctx, const rc_component *type, const rc_key *shared, c
     rc_node *n = &c->n;
     if (props_size) memcpy(rc_comp_props(n), props, props_size);
     place(ctx, n, &c->up);
+    rc_frame *open = rc_ctx_top_frame(ctx);
+    if (open) open->kid_up = true;
     if (type != ctx->child_type) {
         uint64_t th = rc_hash_str(RC_HASH_SEED, type->name);
         uint64_t base = rc_hash_u64(rc_inst_path_hash(ctx->inst), th);

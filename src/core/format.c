@@ -83,8 +83,7 @@ static size_t put_decimal(char *out, size_t cap, size_t o, bool neg, unsigned lo
  * first conversion this file does not write (flags, width, precision, %x,
  * %f...), having read some of ap: the caller then formats from a copy of
  * ap with vsnprintf. */
-static size_t format_simple(char *restrict out, size_t cap, const char *restrict fmt,
-                            va_list ap) {
+static size_t format_simple(char *restrict out, size_t cap, const char *restrict fmt, va_list ap) {
     /* A run of plain bytes in an inner loop of its own, with restrict: a
      * char store may alias anything, and the one loop for all bytes
      * reloaded the format after each byte written. */
