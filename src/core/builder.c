@@ -47,7 +47,7 @@ void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena) {
 rc_layout *rc_ctx_get_layout(rc_ctx *ctx) { return ctx->layout; }
 
 /* Appends n as a child of the open element (or of the output's top). */
-static void push_kid(rc_ctx *ctx, rc_node *n) {
+static inline void push_kid(rc_ctx *ctx, rc_node *n) {
     rc_layout *l = ctx->layout;
     if (l->nkids == l->kids_cap) RC_GROW32(l->kids, l->kids_cap, (size_t)l->nkids + 1);
     l->kids[l->nkids++] = n;
@@ -193,29 +193,34 @@ void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
     rc_frame *f = rc_ctx_top_frame(ctx);
     size_t tlen = strlen(tag);
     const char *itag = rc_tag_intern(tag, tlen);
-    rc_frame nf = {.tag = itag ? itag : rc_arena_strndup(ctx->arena, tag, tlen),
-                   .slot = l->nkids,
-                   .child_base = l->nkids + 1,
-                   .attr_base = l->nattrs,
-                   .handler_base = l->nhs,
-                   .serial = ++ctx->nopened};
+    const rc_key *key = NULL;
+    uint32_t index = 0;
     if (o && o->has_key_int) {
-        nf.key = rc_key_int(o->key_int);
-        if (!nf.key) { /* outside the shared range: made here */
+        key = rc_key_int(o->key_int);
+        if (!key) { /* outside the shared range: made here */
             char digits[24];
             size_t dlen;
             const char *d = rc_key_digits(digits, o->key_int, &dlen);
-            nf.key = rc_key_new(ctx->arena, d, dlen, rc_key_hash(d, dlen, false, 0));
+            key = rc_key_new(ctx->arena, d, dlen, rc_key_hash(d, dlen, false, 0));
         }
         rc_key_note(ctx, true, o->key_int);
     } else if (o && o->key) {
         size_t klen = strlen(o->key);
-        nf.key = rc_key_new(ctx->arena, o->key, klen, rc_key_hash(o->key, klen, false, 0));
+        key = rc_key_new(ctx->arena, o->key, klen, rc_key_hash(o->key, klen, false, 0));
         rc_key_note(ctx, false, 0);
-    } else nf.index = kids_so_far(ctx, f);
+    } else index = kids_so_far(ctx, f);
     push_kid(ctx, NULL); /* the element, once made (rc_close) */
-    if (l->nframes == l->frames_cap) RC_GROW32(l->frames, l->frames_cap, (size_t)l->nframes + 1);
-    l->frames[l->nframes++] = nf;
+    /* Made in place on the stack (f may move as it grows). */
+    RC_GROW32(l->frames, l->frames_cap, (size_t)l->nframes + 1);
+    l->frames[l->nframes++] =
+        (rc_frame){.tag = itag ? itag : rc_arena_strndup(ctx->arena, tag, tlen),
+                   .key = key,
+                   .index = index,
+                   .slot = l->nkids - 1,
+                   .child_base = l->nkids,
+                   .attr_base = l->nattrs,
+                   .handler_base = l->nhs,
+                   .serial = ++ctx->nopened};
     if (!o) return;
     if (o->id) attr_static(ctx, "id", o->id);
     if (o->class_) attr_static(ctx, "class", o->class_);
