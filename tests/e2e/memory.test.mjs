@@ -5,13 +5,18 @@
 // sessions it holds keep working, a tab that comes back (a resume hello)
 // is still admitted while fresh ones are refused, and /metrics counts the
 // refusals. Raw WebSocket clients (npm ws), one session at a time, every
-// step waited for on the protocol.
+// step waited for on the protocol. Then in Chromium: a page whose every
+// WebSocket is refused says the server is busy and keeps trying.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { scrapeMetrics as scrape } from './lib/http.mjs';
+import { MOUNT } from './lib/page.mjs';
+import { useBrowser } from './lib/suite.mjs';
 import { freePort, startExample } from './lib/server.mjs';
 import { HELLO, connect, handlerTarget as target, wsUrl } from './lib/raw.mjs';
+
+const browser = useBrowser();
 
 function rssKiB(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
@@ -92,5 +97,20 @@ test('near --max-memory new sessions are refused with 4503; open ones and resume
   const m = await scrape(mport);
   assert.ok(m.get('reactc_edge_refusals_total{reason="memory"}') >= 2);
   for (const s of [...held.slice(1), again]) s.c.ws.close();
+  await server.stop(2000);
+});
+
+test('a page refused for memory shows "Server busy" and keeps trying', { timeout: 30000 }, async (t) => {
+  // A budget of one byte: the page is served, every WebSocket refused.
+  const server = await startExample('counter', { args: ['--max-memory', '1'] });
+  t.after(() => server.kill());
+  const { page } = await browser.openPage(t);
+  page.setDefaultTimeout(8000);
+  await page.goto(server.url);
+  await page.waitForSelector(`${MOUNT}.rc-busy`, { state: 'attached' });
+  const pill = await page.waitForSelector('.rc-indicator[data-state="busy"]:not([hidden])');
+  assert.match(await pill.textContent(), /Server busy: trying again soon/);
+  // It retries (with its backoff): the server refuses it again.
+  await server.waitStderr(/(refusing a new connection[\s\S]*){2}/, 8000);
   await server.stop(2000);
 });
