@@ -10,7 +10,7 @@
 #
 # lws sizes two tables by the process's open-file limit (16 bytes per
 # possible descriptor): the server runs under `ulimit -n` of each of
-# DEVICE_NOFILE (default "1024 HARD": 1,024 as deploy/systemd/reactc-app.service
+# DEVICE_NOFILE (default "1024 HARD": 1,024 as deploy/systemd/reactc-device.service
 # sets it, and the hard limit this benchmark otherwise runs with).
 #
 # Prints a Markdown section, "## Device memory (bench/load/device.sh)";
