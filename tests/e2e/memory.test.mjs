@@ -1,6 +1,6 @@
 // --max-memory (docs/embedded.md, "Memory"): a counter server whose budget
-// is set just above the RSS it starts with (read from /proc/PID/status of a
-// first start) takes fresh sessions until its memory nears the budget, then
+// is set a quarter above the RSS it starts with (read from /proc/PID/status
+// of a first start) takes fresh sessions until its memory nears the budget, then
 // refuses the next with close 4503 and a reason the user can read; the
 // sessions it holds keep working, a tab that comes back (a resume hello)
 // is still admitted while fresh ones are refused, and /metrics counts the
