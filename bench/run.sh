@@ -13,6 +13,8 @@
 #   bundle       the client bundle's gzipped size (client/dist/reactc.js)
 #   load         bench/load/run.sh (events vs the raw lws echo, idle memory,
 #                10,000 sessions, churn)
+#   device       bench/load/device.sh (issue 21: examples/dashboard's whole
+#                RSS with no session and with 100 idle ones, and its split)
 #   proxy        bench/proxy/run.sh (events/s through HAProxy, 2 workers)
 #   redis        bench/redis/run.sh (stores through Redis: a write seen on
 #                another process, writes/s, counter with --redis vs without,
@@ -210,6 +212,7 @@ else
     }
 
     section_step load "## Server load (bench/load)" 480 env OUT=- "$ROOT/bench/load/run.sh"
+    section_step device "## Device memory (bench/load/device.sh)" 90 "$ROOT/bench/load/device.sh"
     section_step proxy "## Through HAProxy, 2 workers (bench/proxy)" 150 "$ROOT/bench/proxy/run.sh"
     section_step redis "## Stores through Redis (bench/redis)" 100 env QUICK="$QUICK" "$ROOT/bench/redis/run.sh"
     section_step first_render "## First render (bench/first_render)" 300 "$ROOT/bench/first_render/run.sh"
@@ -327,6 +330,10 @@ target_row "Memory per connected idle session, counter: ≤ 10 KiB" \
 v=$(r idle.counter.10000.ready)
 target_row "10,000 concurrent sessions in one worker (counter)" \
     "$(num "$v") of 10,000 ready (set up in $(num "$(r idle.counter.10000.setup_s)" 2) s)" "10,000" "$(isnum "$v" && times "$(awk -v v="$v" 'BEGIN { print v / 10000 }')" || echo n/a)" "$(met "$v" "v >= 10000")"
+# Issue 21: 8 MB is 8,000,000 bytes (7,812.5 KiB), the stricter reading.
+v=$(r device.1024.rss_after_kib)
+target_row "100 idle dashboard sessions (\`examples/dashboard\`, open files limited to 1,024 as deploy/systemd's unit does): whole-process RSS ≤ 8 MB (issue 21; with no session: $(num "$(r device.1024.rss_before_kib)") KiB)" \
+    "$(num "$v") KiB ($(num "$(r device.1024.kib_per_session)" 1) KiB per session)" "7,812 KiB" "$(isnum "$v" && times "$(awk -v v="$v" 'BEGIN { print v / 7812.5 }')" || echo n/a)" "$(met "$v" "v <= 7812.5")"
 v=$(r diff.row_state_us)
 target_row "Diff of a 10,000-node tree with one changed text: O(changed), ≤ 50 µs" \
     "$(num "$v" 2) µs" "50 µs" "$(isnum "$v" && times "$(awk -v v="$v" 'BEGIN { print v / 50 }')" || echo n/a)" "$(met "$v" "v <= 50")"

@@ -970,6 +970,15 @@ typedef struct rc_app {
      * max_sessions / 4; past it, and when live connections need room
      * within max_sessions, the oldest is freed (its state is in its token). */
     size_t max_detached;
+    /* The app's memory budget, bytes (0, the default: none). Near it, new
+     * sessions are refused with close 4503 (the client retries later)
+     * instead of the device running out of memory; open sessions go on.
+     * A fresh session needs the budget less a headroom (a sixteenth, at
+     * least 256 KiB); a resume of a session (a tab whose connection
+     * dropped) only the budget. Measured as the process's resident memory;
+     * with workers > 1 the budget is the whole app's (docs/embedded.md,
+     * "Memory"). */
+    size_t max_memory;
     /* Per client address (the peer's, or a trusted proxy's forwarded one):
      * live WebSocket connections (default 64) and new ones per second
      * (default 10, twice that at once); past either, the upgrade gets 429.

@@ -70,8 +70,14 @@ export function connect(url: string, store: Store, status: Status, opt: Options,
     if (session) store.save({ session, secret, token, seq, events: unacked, location: where });
   };
 
+  // The last socket was refused for want of room (close 1013: the session
+  // limit; 4503: the server's memory budget): the page says the server is
+  // busy until one answers, and the backoff keeps growing meanwhile.
+  let busy = false;
+
   // Not connected, and not by choice: what is the page waiting for.
-  const waiting = (): State => (!navigator.onLine ? 'offline' : shown ? 'reconnecting' : 'connecting');
+  const waiting = (): State =>
+    !navigator.onLine ? 'offline' : busy ? 'busy' : shown ? 'reconnecting' : 'connecting';
 
   function sendEvents(s: WebSocket, above = 0): void {
     for (const [q, m] of unacked) if (q > above) s.send(m);
@@ -149,6 +155,7 @@ export function connect(url: string, store: Store, status: Status, opt: Options,
         // and the backoff starts again from its shortest wait.
         heard = true;
         attempt = 0;
+        busy = false;
         clearTimeout(timer);
         if (opt.heartbeat) timer = setTimeout(beat, opt.heartbeat);
       }
@@ -206,7 +213,10 @@ export function connect(url: string, store: Store, status: Status, opt: Options,
       }
       if (tree || msg.token || msg.ack !== undefined || msg.token_seq !== undefined) save();
     };
-    s.onclose = () => lost(s, drain >= 0 ? 'drain' : 'close');
+    s.onclose = (e) => {
+      busy = e.code === 1013 || e.code === 4503;
+      lost(s, drain >= 0 ? 'drain' : busy ? 'busy' : 'close');
+    };
   }
 
   /** Socket `s` is over (closed, timed out or silent): abandon it and plan

@@ -5,9 +5,9 @@
 
 import { addStyle } from './notice';
 
-export type State = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'asleep';
+export type State = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'busy' | 'asleep';
 
-const STATES = ['rc-connecting', 'rc-connected', 'rc-reconnecting', 'rc-offline', 'rc-asleep'];
+const STATES = ['rc-connecting', 'rc-connected', 'rc-reconnecting', 'rc-offline', 'rc-busy', 'rc-asleep'];
 const SHOW_AFTER = 500; // ms of outage before the indicator appears
 
 // Only these states are an outage worth showing; asleep is the page's own
@@ -16,6 +16,7 @@ const TEXT: Record<string, string> = {
   connecting: 'Connecting…',
   reconnecting: 'Reconnecting…',
   offline: 'Offline: waiting for the network…',
+  busy: 'Server busy: trying again soon…',
 };
 
 const CSS =

@@ -128,18 +128,12 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         char addr[64];
         rc_edge_client(s, wsi, addr, sizeof addr);
         c->peer = rc_peers_attach(&s->peers, addr, ev_now(s->loop));
-        c->session = rc_session_new(s, wsi, uri, query);
+        c->session = rc_admit_connection(s, wsi, uri, query); /* the limits (admit.c) */
         if (c->session) rc_login_user_of(s, wsi, c->session->user);
         if (!c->session) {
             rc_peers_release(&s->peers, c->peer);
             c->peer = NULL;
-            s->metrics.edge[RC_EDGE_FULL]++;
-            static const char full[] = "server full";
-            rc_srv_log(s, RC_LOG_WARN, "session limit (%zu) reached: refusing a connection",
-                       s->cfg.max_sessions);
-            lws_close_reason(wsi, (enum lws_close_status)1013 /* try again later */,
-                             (unsigned char *)full, sizeof full - 1);
-            return -1;
+            return -1; /* the close reason is set */
         }
         /* Base protocol: no hello, the first tree goes out at once. */
         if (c->session->base) rc_session_start(c->session, NULL, "new", NULL, 0);
@@ -296,6 +290,7 @@ static void server_free(rc_server *s) {
     rc_edge_rules_free(&s->edge);
     rc_peers_free(&s->peers);
     rc_keyring_wipe(&s->keys);
+    rc_memguard_close(&s->mem);
     if (s->loop) ev_loop_destroy(s->loop);
     free(s->page);
     rc_buf_free(&s->scratch);
@@ -306,6 +301,7 @@ static void server_free(rc_server *s) {
  * reason logged) when any of them cannot be had. */
 static rc_server *server_new(rc_app *app, const rc_app *cfg) {
     rc_server *s = rc_xcalloc(1, sizeof *s);
+    s->mem.fd = -1; /* opened by rc_admit_start */
     s->app = app;
     s->cfg = *cfg;
     s->loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOENV);
@@ -404,6 +400,7 @@ static int run_server(rc_app *app, const rc_app *cfg, int listen_fd, bool own_si
         return 1;
     }
     rc_dev_init(s);
+    rc_admit_start(s); /* --max-memory */
     start_watchers(s, listen_fd);
     rc_xfer_relay_start(s); /* under --workers: requests for our offers */
 
@@ -477,6 +474,7 @@ int rc_app_run(rc_app *app) {
     int dev_listen = rc_dev_listen_fd();
     if (dev_listen >= 0) return run_server(app, &cfg, dev_listen, false);
     int workers = cfg.workers < 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : cfg.workers;
+    cfg.workers = workers; /* the memory guard's share (admit.c) */
     if (workers > 1) return rc_run_supervisor(&cfg, workers, run_worker, &(worker_arg){app, &cfg});
     if (cfg.port < 0) cfg.port = 0;
     /* Our own listener, as in worker mode: lws given iface "127.0.0.1"

@@ -55,6 +55,8 @@ static void usage(const char *prog) {
         "  --message-timeout S  a message begun must end within S seconds (default 10)\n"
         "  --hello-timeout S    a new connection must speak within S seconds (default 10)\n"
         "  --max-detached N disconnected sessions kept for re-attach (default max-sessions/4)\n"
+        "  --max-memory B   the app's memory budget (K, M or G: KiB, MiB, GiB): near it, new\n"
+        "                   sessions are refused (close 4503); default none\n"
         "  --max-per-address N  WebSocket connections per client address (default 64)\n"
         "  --new-per-address R  new connections per second per client address (default 10)\n"
         "  --limit-loopback B   yes: the per-address caps apply to loopback too (default no)\n"
@@ -107,6 +109,26 @@ static bool int_option(const char *prog, const char *opt, const char *val, long 
         return false;
     }
     *out = n;
+    return true;
+}
+
+/* A byte count with an optional K, M or G (KiB, MiB, GiB; either case) in [1, 2^40];
+ * otherwise says which option was bad and why. */
+static bool size_option(const char *prog, const char *opt, const char *val, size_t *out) {
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(val, &end, 10);
+    unsigned shift = 0;
+    if (end != val && *end && !end[1]) {
+        const char *units = "KMGkmg", *u = strchr(units, *end);
+        if (u) shift = 10 * (unsigned)((u - units) % 3 + 1), end++;
+    }
+    if (errno || end == val || *end || val[0] == '-' || n == 0 || n > (1ull << 40) >> shift) {
+        fprintf(stderr, "%s: bad value for %s: \"%s\" (bytes, with K, M or G: 64M)\n", prog, opt,
+                val);
+        return false;
+    }
+    *out = (size_t)(n << shift);
     return true;
 }
 
@@ -230,6 +252,8 @@ int rc_app_parse_args(rc_app *app, int argc, char **argv) {
             else if (a[6] == 'd') app->max_detached = (size_t)n;
             else if (a[6] == 't') app->max_token = (size_t)n;
             else app->max_queued = (size_t)n;
+        } else if (strcmp(a, "--max-memory") == 0) {
+            if (!size_option(argv[0], a, val, &app->max_memory)) return -1;
         } else if (strcmp(a, "--message-timeout") == 0 || strcmp(a, "--hello-timeout") == 0) {
             if (!int_option(argv[0], a, val, 1, 3600, "seconds, 1..3600", &n)) return -1;
             if (a[2] == 'm') app->message_timeout_ms = (uint32_t)n * 1000;

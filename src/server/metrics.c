@@ -98,8 +98,9 @@ static void resumes(rc_buf *out, const rc_metrics *m) {
 }
 
 static void edge(rc_buf *out, const rc_metrics *m) {
-    static const char *const reasons[RC_EDGE_NREASONS] = {
-        "bad_request", "host", "origin", "per_address", "sessions_full", "login", "other"};
+    static const char *const reasons[RC_EDGE_NREASONS] = {"bad_request", "host",          "origin",
+                                                          "per_address", "sessions_full", "login",
+                                                          "memory",      "other"};
     header(out, "reactc_edge_refusals_total", "counter",
            "Requests and WebSockets refused at the network edge, by reason.");
     for (size_t i = 0; i < RC_EDGE_NREASONS; i++)

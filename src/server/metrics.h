@@ -58,6 +58,7 @@ typedef enum rc_edge_reason {
     RC_EDGE_PER_ADDRESS, /* 429: too many connections, or too fast, from one address */
     RC_EDGE_FULL,        /* max_sessions reached (close 1013) */
     RC_EDGE_LOGIN,       /* 401: an upgrade without a valid login cookie (login.c) */
+    RC_EDGE_MEMORY,      /* near --max-memory (close 4503, admit.c) */
     RC_EDGE_OTHER,       /* any other status */
     RC_EDGE_NREASONS
 } rc_edge_reason;

@@ -53,6 +53,7 @@
 #include "reactc_layout.h"
 #include "resume/token.h"
 #include "server/listen.h"
+#include "server/memguard.h"
 #include "server/metrics.h"
 #include "server/origin.h"
 #include "server/outq.h"
@@ -120,6 +121,7 @@ struct rc_server {
     rc_session *detached_head, *detached_tail;
     size_t partial_bytes;      /* session_io.c: bytes of unfinished messages held (max_partial) */
     unsigned frees_since_trim; /* session.c: malloc_trim pacing */
+    rc_memguard mem;           /* admit.c: --max-memory */
     rc_session *pending;       /* sessions to flush */
     rc_session *throttled;     /* session_render.c: renders put off (render_interval_ms) */
     rc_session *waiting;       /* session_wait.c: sessions waiting for the stores */

@@ -182,6 +182,19 @@ static inline void rc_session_park_forget(rc_session *se) {
  * the caller frees). */
 rc_session *rc_session_hello_resume(rc_session *se, const rc_message *m, const rc_snap_found *f);
 
+/* ---- admit.c --------------------------------------------------------------- */
+
+/* Opens the memory guard of this process (after any fork) and logs its
+ * limits. */
+void rc_admit_start(rc_server *s);
+/* A session for a new WebSocket at uri, or NULL when the session limit or
+ * the memory guard refuses it (logged, counted, the close reason set: the
+ * caller hangs up). */
+rc_session *rc_admit_connection(rc_server *s, struct lws *wsi, const char *uri, const char *query);
+/* Whether the hello may start (resume: it names a session) under the
+ * memory guard; false: refused, the session closing with 4503. */
+bool rc_admit_hello(rc_session *se, bool resume);
+
 /* ---- session.c ------------------------------------------------------------- */
 
 /* A session for a new WebSocket at uri (NULL when max_sessions is reached).

@@ -18,6 +18,9 @@ static rc_session *on_hello(rc_session *se, const rc_message *m, const char *tex
         rc_session_fail(se, LWS_CLOSE_STATUS_POLICY_VIOLATION, "hello after the session started");
         return se;
     }
+    /* Near --max-memory a fresh session waits; a resume may still come
+     * back (admit.c, memguard.h). */
+    if (!rc_admit_hello(se, m->resume_session != NULL)) return se;
     /* The hello's location passes the checks of every other one
      * (navigate.c): a session's location is echoed into the browser's
      * history, so one it refuses (a "//host" path, one longer than a

@@ -217,6 +217,27 @@ test('deploy/reactc-app.service passes systemd-analyze verify', { skip: !SYSTEMD
   assert.doesNotMatch(r.output, /Unknown (key|section|lvalue)|Failed to parse|Invalid|is not executable/, `systemd-analyze verify:\n${r.output}`);
 });
 
+test('deploy/systemd/reactc-device.service passes systemd-analyze verify', { skip: !SYSTEMD_ANALYZE && 'no systemd-analyze' }, async () => {
+  let unit = await readFile(join(DEPLOY, 'systemd', 'reactc-device.service'), 'utf8');
+  // As written, with the binaries and the service user of this machine.
+  unit = must(unit, /\/usr\/bin\/reactc-app/, join(repoRoot, 'build', 'examples', 'dashboard'), 'ExecStart binary', 1);
+  unit = must(unit, /\/usr\/bin\/reactc-secret/, join(repoRoot, 'build', 'reactc-secret'), 'ExecStartPre binary', 1);
+  unit = must(unit, /^User=reactc$/m, 'User=daemon', 'User', 1);
+  unit = must(unit, /^Group=reactc$/m, 'Group=daemon', 'Group', 1);
+  // What docs/embedded.md promises of it: the budget and the cgroup's
+  // limit above it, the secret kept in the state directory, restarts.
+  for (const key of ['--max-memory 16M', 'MemoryMax=24M', 'StateDirectory=reactc', '--secret-file /var/lib/reactc/secret',
+    'Restart=always', 'LimitNOFILE=1024', 'AmbientCapabilities=CAP_NET_BIND_SERVICE']) {
+    assert.ok(unit.includes(key), `the unit lacks ${key}`);
+  }
+  const udir = join(dir, 'device-unit');
+  await mkdir(udir, { recursive: true });
+  await writeFile(join(udir, 'reactc-device.service'), unit);
+  const r = await run(SYSTEMD_ANALYZE, ['verify', join(udir, 'reactc-device.service')]);
+  assert.equal(r.code, 0, `systemd-analyze verify:\n${r.output}`);
+  assert.doesNotMatch(r.output, /Unknown (key|section|lvalue)|Failed to parse|Invalid|is not executable/, `systemd-analyze verify:\n${r.output}`);
+});
+
 // ---- nginx from deploy/nginx.conf ----------------------------------------------
 
 test('nginx from deploy/nginx.conf: a client works through it and resumes when its server is SIGKILLed',

@@ -143,11 +143,44 @@ static void test_metrics_option(void **state) {
     assert_null(b.metrics);
 }
 
+/* --max-memory: bytes, or KiB, MiB, GiB with K, M, G (either case); 0,
+ * a negative, an unknown unit, a unit not last and more than 2^40 bytes
+ * are refused with the field left as it was. Off unless given. */
+static void test_max_memory(void **state) {
+    (void)state;
+    static const struct {
+        const char *arg;
+        size_t bytes;
+    } good[] = {{"123", 123},
+                {"512K", (size_t)512 * 1024},
+                {"8M", (size_t)8 * 1024 * 1024},
+                {"8m", (size_t)8 * 1024 * 1024},
+                {"2G", (size_t)2 << 30},
+                {"1024G", (size_t)1 << 40}};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        rc_app app = {0};
+        assert_int_equal(PARSE(&app, "--max-memory", (char *)good[i].arg), 0);
+        assert_int_equal(app.max_memory, good[i].bytes);
+    }
+    static const char *const bad[] = {"0", "0M",  "-8M",   "8MB",           "8X",  "",
+                                      "M", "8 M", "1025G", "1099511627777", "8.5M"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        rc_app b = {.max_memory = 77};
+        assert_int_equal(PARSE(&b, "--max-memory", (char *)bad[i]), -1);
+        assert_int_equal(b.max_memory, 77);
+    }
+    rc_app none = {0}, cfg;
+    assert_int_equal(PARSE(&none, "--grace", "5"), 0);
+    rc_config_resolve(&cfg, &none);
+    assert_int_equal(cfg.max_memory, 0); /* no default budget */
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_token_ttl),         cmocka_unit_test(test_max_token),
         cmocka_unit_test(test_app_id_and_errors), cmocka_unit_test(test_port),
         cmocka_unit_test(test_metrics_option),    cmocka_unit_test(test_no_ssr),
+        cmocka_unit_test(test_max_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

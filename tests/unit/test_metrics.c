@@ -89,6 +89,7 @@ static const char expected[] =
     "reactc_edge_refusals_total{reason=\"per_address\"} 13\n"
     "reactc_edge_refusals_total{reason=\"sessions_full\"} 14\n"
     "reactc_edge_refusals_total{reason=\"login\"} 0\n"
+    "reactc_edge_refusals_total{reason=\"memory\"} 30\n"
     "reactc_edge_refusals_total{reason=\"other\"} 0\n";
 
 static const char redis[] = "# HELP reactc_redis_up 1 when the Redis connection answers.\n"
@@ -134,6 +135,7 @@ static void fill(rc_metrics *m, rc_metrics_now *now) {
     m->edge[RC_EDGE_ORIGIN] = 12;
     m->edge[RC_EDGE_PER_ADDRESS] = 13;
     m->edge[RC_EDGE_FULL] = 14;
+    m->edge[RC_EDGE_MEMORY] = 30;
     *now = (rc_metrics_now){3, 2, 1234, "b\\1", "say \"hi\"\nbye", NULL};
 }
 
