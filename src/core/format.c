@@ -163,8 +163,12 @@ char *rc_arena_vformat_after(rc_arena *a, size_t prefix, size_t *len_out, const 
     size_t n = format_simple(dst, cap, fmt, ap);
     if (n != SIZE_MAX && n <= cap) { /* written whole */
         dst[n] = '\0';
-        if (direct) rc_arena_commit(a, base, prefix + n + 1);
-        out = direct ? dst : put(a, prefix, small, n);
+        if (direct) {
+            rc_arena_commit(a, base, prefix + n + 1);
+            out = base + prefix;
+        } else {
+            out = put(a, prefix, small, n);
+        }
     } else if (n != SIZE_MAX) { /* measured: again, where it fits */
         out = (char *)rc_arena_alloc_align(a, prefix + n + 1, 8) + prefix;
         format_simple(out, n, fmt, ap2);

@@ -4,17 +4,6 @@
 
 #include "util/alloc.h"
 
-/* Final avalanche (the splitmix64 mixer constants): spreads FNV's weak
- * low bits so that masking by a power-of-two capacity works well. */
-static uint64_t mix(uint64_t x) {
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ull;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebull;
-    x ^= x >> 31;
-    return x;
-}
-
 /* Bytes are assembled little-endian explicitly (compilers turn it into one
  * load on x86/ARM), so every architecture computes the same ids. */
 static uint64_t load32(const unsigned char *p) {
@@ -35,19 +24,18 @@ static uint64_t load64(const unsigned char *p, size_t n) {
 uint64_t rc_hash_bytes(uint64_t h, const void *p, size_t len) {
     const unsigned char *s = p;
     /* Length first, so "ab"+"c" and "a"+"bc" chain differently. */
-    h = mix(h ^ ((uint64_t)len * 0x9e3779b97f4a7c15ull));
+    h = rc_hash_mix(h ^ ((uint64_t)len * 0x9e3779b97f4a7c15ull));
     while (len >= 8) {
-        h = (h ^ mix(load64(s, 8))) * 0xff51afd7ed558ccdull;
+        h = (h ^ rc_hash_mix(load64(s, 8))) * 0xff51afd7ed558ccdull;
         s += 8;
         len -= 8;
     }
-    if (len) h = (h ^ mix(load64(s, len) ^ 0xc4ceb9fe1a85ec53ull)) * 0xff51afd7ed558ccdull;
-    return mix(h);
+    if (len) h = (h ^ rc_hash_mix(load64(s, len) ^ 0xc4ceb9fe1a85ec53ull)) * 0xff51afd7ed558ccdull;
+    return rc_hash_mix(h);
 }
 
 uint64_t rc_hash_str(uint64_t h, const char *s) { return rc_hash_bytes(h, s, strlen(s)); }
 
-uint64_t rc_hash_u64(uint64_t h, uint64_t v) { return mix(h ^ mix(v + 0x9e3779b97f4a7c15ull)); }
 
 void rc_map_init(rc_map *m) {
     m->slots = NULL;
@@ -62,7 +50,7 @@ void rc_map_free(rc_map *m) {
 
 static uint64_t fix_key(uint64_t key) { return key ? key : 1; }
 
-static size_t slot_of(const rc_map *m, uint64_t key) { return (size_t)(mix(key) & (m->cap - 1)); }
+static size_t slot_of(const rc_map *m, uint64_t key) { return (size_t)(rc_hash_mix(key) & (m->cap - 1)); }
 
 void *rc_map_get(const rc_map *m, uint64_t key) {
     if (!m->cap) return NULL;

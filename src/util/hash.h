@@ -15,7 +15,21 @@
  * across processes and machines: handler ids and addresses depend on it. */
 uint64_t rc_hash_bytes(uint64_t h, const void *p, size_t len);
 uint64_t rc_hash_str(uint64_t h, const char *s);
-uint64_t rc_hash_u64(uint64_t h, uint64_t v);
+
+/* The final avalanche (the splitmix64 mixer constants): spreads FNV's weak
+ * low bits so that masking by a power-of-two capacity works well. */
+static inline uint64_t rc_hash_mix(uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return x;
+}
+/* v chained into h. Inline: the builder chains one per child per render. */
+static inline uint64_t rc_hash_u64(uint64_t h, uint64_t v) {
+    return rc_hash_mix(h ^ rc_hash_mix(v + 0x9e3779b97f4a7c15ull));
+}
 
 typedef struct rc_map_entry {
     uint64_t key; /* 0 = empty slot; key 0 is remapped */

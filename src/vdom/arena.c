@@ -5,12 +5,6 @@
 
 #include "util/alloc.h"
 
-struct rc_arena_chunk {
-    rc_arena_chunk *next;
-    size_t size; /* usable bytes in data */
-    alignas(max_align_t) unsigned char data[];
-};
-
 /* First chunk is small: most components render a handful of nodes, and idle
  * sessions must stay small (docs/architecture.md, Targets: 10 KiB per idle counter session). */
 #define ARENA_FIRST_CHUNK 448
@@ -48,7 +42,7 @@ void *rc_arena_alloc(rc_arena *a, size_t size) {
     return rc_arena_alloc_align(a, size, alignof(max_align_t));
 }
 
-void *rc_arena_alloc_align(rc_arena *a, size_t size, size_t align) {
+void *rc_arena_alloc_slow(rc_arena *a, size_t size, size_t align) {
     /* Sizes round up to the alignment asked for, not to max_align_t's 16:
      * most of a tree's allocations are nodes that need 8 (vdom/node.h), and
      * rounding each to 16 cost a tenth of a tree. Offsets in a chunk are

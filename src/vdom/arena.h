@@ -9,6 +9,7 @@
 #ifndef RC_VDOM_ARENA_H
 #define RC_VDOM_ARENA_H
 
+#include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,9 +33,33 @@ void rc_arena_free(rc_arena *a);
 /* size bytes aligned for any type; never NULL (aborts on out-of-memory). */
 void *rc_arena_alloc(rc_arena *a, size_t size);
 void *rc_arena_zalloc(rc_arena *a, size_t size);
+/* A chunk: its header, then its bytes. Internal to arena.c; here for the
+ * inline fast paths below. */
+struct rc_arena_chunk {
+    rc_arena_chunk *next;
+    size_t size; /* usable bytes in data */
+    alignas(max_align_t) unsigned char data[];
+};
+
+/* rc_arena_alloc_align's path through a new chunk (arena.c). */
+void *rc_arena_alloc_slow(rc_arena *a, size_t size, size_t align);
+
 /* size bytes aligned to align (a power of two, at most max_align_t's);
- * never NULL. */
-void *rc_arena_alloc_align(rc_arena *a, size_t size, size_t align);
+ * never NULL. Inline for the common case, room in the head chunk: every
+ * node of a render is one (a call was a tenth of building a list). */
+static inline void *rc_arena_alloc_align(rc_arena *a, size_t size, size_t align) {
+    size_t want = (size + align - 1) & ~(align - 1);
+    if (a->head && want) {
+        size_t off = ((size_t)a->used + align - 1) & ~(align - 1);
+        if (off <= a->head->size && a->head->size - off >= want) {
+            /* The padding counts, as in the slow path (arena.c). */
+            a->requested += off - a->used + want;
+            a->used = (uint32_t)(off + want);
+            return a->head->data + off;
+        }
+    }
+    return rc_arena_alloc_slow(a, size, align);
+}
 /* The head chunk's free space from the next offset aligned to align (a
  * power of two, at most max_align_t's), for a writer that learns its size
  * as it writes: up to *room bytes at the pointer returned (NULL, *room 0,
