@@ -1,12 +1,13 @@
 # reactc — the two quickstart commands are `make demo` and `make test`.
 # Everything else is built by CMake + Ninja in build/ (build-asan/, build-fuzz/, build-clang/,
-# build-size/).
+# build-size/, build-arm64/).
 
 BUILD      ?= build
 CMAKE_ARGS ?=
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps configure build test test-asan test-tsan test-valgrind test-clang fuzz bench size format demo dev clean install
+.PHONY: all deps configure build test test-asan test-tsan test-valgrind test-clang fuzz bench size format demo dev clean install \
+        deps-arm64 cross-arm64 test-arm64
 
 all: build
 
@@ -82,6 +83,29 @@ test-clang: deps
 	cmake --build build-clang -j $(JOBS)
 	cd build-clang && ctest --output-on-failure -L unit -j $(JOBS)
 
+# arm64 (docs/embedded.md, "Cross-building for arm64"): the library, the
+# examples and the unit tests cross-compiled for aarch64 into build-arm64/
+# (cmake/toolchain-aarch64.cmake). Its dependencies are opt-in
+# (scripts/install-deps.sh --arm64), so `make test` never pays for them.
+# No benchmarks: their figures would be qemu's, not a device's.
+ARM64_BUILD ?= build-arm64
+deps-arm64:
+	@bash scripts/install-deps.sh --arm64
+
+cross-arm64: deps-arm64
+	cmake -S . -B $(ARM64_BUILD) -G Ninja -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-aarch64.cmake \
+	  -DRC_BUILD_BENCH=OFF $(CMAKE_ARGS)
+	cmake --build $(ARM64_BUILD) -j $(JOBS)
+
+# Every unit test of the arm64 build under qemu-user (the toolchain file's
+# CMAKE_CROSSCOMPILING_EMULATOR), then the arm64 counter under qemu driven
+# by the host's Chromium: clicks, kill -9, restart, resume
+# (tests/e2e/arm64/counter.test.mjs).
+test-arm64: cross-arm64
+	cd $(ARM64_BUILD) && ctest --output-on-failure -L unit -j $(JOBS)
+	cd tests/e2e && REACTC_BUILD_DIR=$(abspath $(ARM64_BUILD)) \
+	  REACTC_EMULATOR=qemu-aarch64-static node --test arm64/counter.test.mjs
+
 # libFuzzer targets, a bounded run each (FUZZ_RUNS inputs, each within FUZZ_TIMEOUT s).
 FUZZ_RUNS ?= 200000
 # Seconds one input may take: a slow (super-linear) input fails the run.
@@ -115,4 +139,5 @@ format:
 	git ls-files '*.c' '*.h' | grep -v -e client_bundle.c -e tests/unit/fixtures/ | xargs clang-format -i
 
 clean:
-	rm -rf build build-asan build-tsan build-clang build-fuzz build-size build-install
+	rm -rf build build-asan build-tsan build-clang build-fuzz build-size build-install \
+	  $(ARM64_BUILD)

@@ -7,11 +7,21 @@
 # --lib: only what building and installing the library takes (make install,
 # docs/guide/getting-started.md): no test tools, no Node.js (the client
 # bundle is committed).
+# --arm64: everything, plus the arm64 cross toolchain, qemu-user and the
+# :arm64 -dev packages (make cross-arm64, make test-arm64, docs/embedded.md).
+# Opt-in: about 150 MB to download, 690 MB on disk, that `make test` never
+# needs.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 lib_only=
-[ "${1:-}" = --lib ] && lib_only=1
+arm64=
+case "${1:-}" in
+  --lib) lib_only=1 ;;
+  --arm64) arm64=1 ;;
+  "") ;;
+  *) echo "install-deps: unknown option $1 (--lib, --arm64)" >&2; exit 2 ;;
+esac
 
 DEB_PKGS=(
   build-essential cmake ninja-build pkg-config
@@ -60,6 +70,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     rm -f "$policy"
     trap - EXIT
   fi
+fi
+
+if [ -n "$arm64" ]; then
+  bash "$here/scripts/install-deps-arm64.sh"
 fi
 
 if [ -n "$lib_only" ]; then

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "core/attr_check.h"
-#include "core/internal.h"
+#include "core/keys.h"
 
 /* Identity seeds: distinct so a key "3" and an index 3 never collide. */
 #define IDENT_KEY   0x6b6579ull
@@ -47,7 +47,7 @@ void rc_ctx_begin(rc_ctx *ctx, rc_instance *inst, rc_arena *arena) {
 rc_layout *rc_ctx_get_layout(rc_ctx *ctx) { return ctx->layout; }
 
 /* Appends n as a child of the open element (or of the output's top). */
-static void push_kid(rc_ctx *ctx, rc_node *n) {
+static inline void push_kid(rc_ctx *ctx, rc_node *n) {
     rc_layout *l = ctx->layout;
     if (l->nkids == l->kids_cap) RC_GROW32(l->kids, l->kids_cap, (size_t)l->nkids + 1);
     l->kids[l->nkids++] = n;
@@ -90,8 +90,13 @@ static const rc_frame *require_open(rc_ctx *ctx, const char *what) {
 
 /* static_name: name is one of the builder's own literals ("id", "class"...),
  * which need no copy into the arena. */
+/* rc_open's href option: the one builder name whose value is checked. */
+static const char attr_href[] = "href";
+
+/* static_name: name is one of rc_open's literals (not copied, not checked
+ * but href); in_arena: value is already this render's copy. */
 static void set_attr_n(rc_ctx *ctx, const char *name, bool static_name, const char *value,
-                       size_t len) {
+                       size_t len, bool in_arena) {
     const rc_frame *f = require_open(ctx, "rc_attr");
     if (!f) return;
     rc_layout *l = ctx->layout;
@@ -99,14 +104,19 @@ static void set_attr_n(rc_ctx *ctx, const char *name, bool static_name, const ch
      * rc_attrf, rc_attr_bool and the options of rc_open alike). Of the
      * builder's own names only href can be refused: the others (id, class,
      * style...), the most frequent attributes, skip the check. */
-    if (!static_name || strcmp(name, "href") == 0)
+    if (!static_name || name == attr_href)
         rc_attr_check(l, rc_inst_type(ctx->inst)->name, name, value, len);
-    char *v = rc_arena_strndup(ctx->arena, value, len);
+    const char *v = in_arena ? value : rc_arena_strndup(ctx->arena, value, len);
     for (uint32_t i = f->attr_base; i < l->nattrs; i++) {
         if (strcmp(l->attrs[i].name, name) == 0) { /* later value wins */
             l->attrs[i].value = v;
             return;
         }
+    }
+    if (l->nattrs - f->attr_base == RC_EL_MAX_ATTRS) {
+        rc_log(l, RC_LOG_ERROR, "%s: <%s> has more than %d attributes: %s not added",
+               rc_inst_type(ctx->inst)->name, f->tag, RC_EL_MAX_ATTRS, name);
+        return;
     }
     RC_GROW32(l->attrs, l->attrs_cap, (size_t)l->nattrs + 1);
     if (!static_name) name = rc_arena_strndup(ctx->arena, name, strlen(name));
@@ -114,11 +124,11 @@ static void set_attr_n(rc_ctx *ctx, const char *name, bool static_name, const ch
 }
 
 void rc_attr(rc_ctx *ctx, const char *name, const char *value) {
-    set_attr_n(ctx, name, false, value ? value : "", value ? strlen(value) : 0);
+    set_attr_n(ctx, name, false, value ? value : "", value ? strlen(value) : 0, false);
 }
 
 static void attr_static(rc_ctx *ctx, const char *name, const char *value) {
-    set_attr_n(ctx, name, true, value, strlen(value));
+    set_attr_n(ctx, name, true, value, strlen(value), false);
 }
 
 void rc_attrf(rc_ctx *ctx, const char *name, const char *fmt, ...) {
@@ -127,11 +137,11 @@ void rc_attrf(rc_ctx *ctx, const char *name, const char *fmt, ...) {
     size_t len;
     char *v = rc_arena_vformat(ctx->arena, &len, fmt, ap);
     va_end(ap);
-    set_attr_n(ctx, name, false, v, len);
+    set_attr_n(ctx, name, false, v, len, true); /* formatted into the arena already */
 }
 
 void rc_attr_bool(rc_ctx *ctx, const char *name, bool on) {
-    if (on) set_attr_n(ctx, name, false, "", 0);
+    if (on) set_attr_n(ctx, name, false, "", 0, false);
 }
 
 void rc_on_event(rc_ctx *ctx, rc_on on) {
@@ -155,7 +165,6 @@ void rc_on_event(rc_ctx *ctx, rc_on on) {
     rc_handler h = {.event = event,
                     .fn = on.fn,
                     .user = on.user,
-                    .inst = ctx->inst,
                     .prevent_default = on.prevent_default,
                     .stop_propagation = on.stop_propagation,
                     .bound_kind = on.has_bound_int ? RC_BOUND_INT
@@ -170,6 +179,11 @@ void rc_on_event(rc_ctx *ctx, rc_on on) {
             return;
         }
     }
+    if (l->nhs - f->handler_base == RC_EL_MAX_HANDLERS) {
+        rc_log(l, RC_LOG_ERROR, "%s: <%s> has more than %d handlers: %s not added",
+               rc_inst_type(ctx->inst)->name, f->tag, RC_EL_MAX_HANDLERS, event);
+        return;
+    }
     RC_GROW32(l->hs, l->hs_cap, (size_t)l->nhs + 1);
     l->hs[l->nhs++] = h;
 }
@@ -179,33 +193,41 @@ void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
     rc_frame *f = rc_ctx_top_frame(ctx);
     size_t tlen = strlen(tag);
     const char *itag = rc_tag_intern(tag, tlen);
-    rc_frame nf = {.tag = itag ? itag : rc_arena_strndup(ctx->arena, tag, tlen),
-                   .slot = l->nkids,
-                   .child_base = l->nkids + 1,
+    const rc_key *key = NULL;
+    uint32_t index = 0;
+    if (o && o->has_key_int) {
+        key = rc_key_int(o->key_int);
+        if (!key) { /* outside the shared range: made here */
+            char digits[24];
+            size_t dlen;
+            const char *d = rc_key_digits(digits, o->key_int, &dlen);
+            key = rc_key_new(ctx->arena, d, dlen, rc_key_hash(d, dlen, false, 0));
+        }
+        rc_key_note(ctx, true, o->key_int);
+    } else if (o && o->key) {
+        size_t klen = strlen(o->key);
+        key = rc_key_new(ctx->arena, o->key, klen, rc_key_hash(o->key, klen, false, 0));
+        rc_key_note(ctx, false, 0);
+    } else index = kids_so_far(ctx, f);
+    push_kid(ctx, NULL); /* the element, once made (rc_close) */
+    /* Made in place on the stack (f may move as it grows). */
+    RC_GROW32(l->frames, l->frames_cap, (size_t)l->nframes + 1);
+    l->frames[l->nframes++] =
+        (rc_frame){.tag = itag ? itag : rc_arena_strndup(ctx->arena, tag, tlen),
+                   .key = key,
+                   .index = index,
+                   .slot = l->nkids - 1,
+                   .child_base = l->nkids,
                    .attr_base = l->nattrs,
                    .handler_base = l->nhs,
                    .serial = ++ctx->nopened};
-    char digits[24];
-    size_t dlen = 0;
-    const char *key = !o               ? NULL
-                      : o->has_key_int ? rc_key_digits(digits, o->key_int, &dlen)
-                                       : o->key;
-    if (key) {
-        size_t klen = o->has_key_int ? dlen : strlen(key);
-        nf.key =
-            rc_key_new(ctx->arena, key, klen, rc_key_hash(key, klen, o->has_key_int, o->key_int));
-        rc_key_note(ctx, o->has_key_int, o->key_int);
-    } else nf.index = kids_so_far(ctx, f);
-    push_kid(ctx, NULL); /* the element, once made (rc_close) */
-    if (l->nframes == l->frames_cap) RC_GROW32(l->frames, l->frames_cap, (size_t)l->nframes + 1);
-    l->frames[l->nframes++] = nf;
     if (!o) return;
     if (o->id) attr_static(ctx, "id", o->id);
     if (o->class_) attr_static(ctx, "class", o->class_);
     if (o->style) attr_static(ctx, "style", o->style);
     if (o->type) attr_static(ctx, "type", o->type);
     if (o->value) attr_static(ctx, "value", o->value);
-    if (o->href) attr_static(ctx, "href", o->href);
+    if (o->href) attr_static(ctx, attr_href, o->href);
     if (o->on.fn) rc_on_event(ctx, o->on);
 }
 
@@ -217,42 +239,46 @@ void rc_close(rc_ctx *ctx) {
                rc_inst_type(ctx->inst)->name);
         return;
     }
-    rc_frame fr = *f;
-    rc_keys_check(ctx, fr.child_base, fr.kid_keys);
-    uint32_t nkids = l->nkids - fr.child_base;
-    uint32_t nattrs = l->nattrs - fr.attr_base;
-    uint32_t nh = l->nhs - fr.handler_base;
-    bool up = false; /* a placeholder below: an rc_up (vdom/node.h) */
-    for (uint32_t i = 0; i < nkids && !up; i++) up = rc_node_has_up(l->kids[fr.child_base + i]);
+    /* f stays valid: nothing below grows the frame stack. */
+    if (f->kid_keys.state == RC_KEYS_CHECK) rc_keys_check(ctx, f->child_base, f->kid_keys);
+    uint32_t nkids = l->nkids - f->child_base;
+    uint32_t nattrs = l->nattrs - f->attr_base;
+    uint32_t nh = l->nhs - f->handler_base;
+    bool up = f->kid_up; /* a placeholder below: an rc_up (vdom/node.h) */
+    const rc_key *key = f->key;
     size_t size = sizeof(rc_el_node) + sizeof(rc_node *) * nkids + sizeof(rc_attr_kv) * nattrs +
-                  sizeof(rc_handler) * nh + (fr.key ? sizeof fr.key : 0) + (up ? sizeof(rc_up) : 0);
+                  sizeof(rc_handler) * nh + (key ? sizeof key : 0) + (up ? sizeof(rc_up) : 0);
     rc_el_node *e = rc_arena_alloc_align(ctx->arena, size, _Alignof(rc_el_node));
-    *e =
-        (rc_el_node){.n = {.kind = RC_NODE_ELEMENT,
-                           .flags = (uint8_t)((fr.key ? RC_NODE_KEYED : 0) | (up ? RC_NODE_UP : 0)),
-                           .nhandlers = (uint16_t)nh,
-                           .len = nkids},
-                     .nattrs = nattrs,
-                     .tag = fr.tag};
+    *e = (rc_el_node){.n = {.kind = RC_NODE_ELEMENT,
+                            .flags = (uint8_t)((key ? RC_NODE_KEYED : 0) | (up ? RC_NODE_UP : 0)),
+                            .nhandlers = (uint8_t)nh,
+                            .nattrs = (uint8_t)nattrs,
+                            .len = nkids},
+                      .tag = f->tag};
     rc_node *n = &e->n;
     rc_node **kids = rc_el_children(n);
     /* Loops, not memcpy: most elements have a child or two and an
      * attribute, and a call per array was a tenth of building one. */
-    for (uint32_t i = 0; i < nkids; i++) kids[i] = l->kids[fr.child_base + i];
+    rc_node *const *from = &l->kids[f->child_base];
+    for (uint32_t i = 0; i < nkids; i++) kids[i] = from[i];
     for (uint32_t i = 0; i < nkids && up; i++) /* made before their parent was */
         if (rc_node_has_up(kids[i])) rc_node_up(kids[i])->parent = n;
     rc_attr_kv *attrs = rc_el_attrs(n);
-    for (uint32_t i = 0; i < nattrs; i++) attrs[i] = l->attrs[fr.attr_base + i];
-    if (nh) memcpy(rc_el_handlers(n), &l->hs[fr.handler_base], sizeof(rc_handler) * nh);
-    char *tail = (char *)e + size - (fr.key ? sizeof fr.key : 0) - (up ? sizeof(rc_up) : 0);
-    if (fr.key) memcpy(tail, &fr.key, sizeof fr.key);
-    if (up) memset(tail + (fr.key ? sizeof fr.key : 0), 0, sizeof(rc_up));
-    l->nkids = fr.slot + 1;
-    l->kids[fr.slot] = n;
-    l->nattrs = fr.attr_base;
-    l->nhs = fr.handler_base;
+    for (uint32_t i = 0; i < nattrs; i++) attrs[i] = l->attrs[f->attr_base + i];
+    if (nh) memcpy(rc_el_handlers(n), &l->hs[f->handler_base], sizeof(rc_handler) * nh);
+    char *tail = (char *)e + size - (key ? sizeof key : 0) - (up ? sizeof(rc_up) : 0);
+    if (key) memcpy(tail, &key, sizeof key);
+    if (up) memset(tail + (key ? sizeof key : 0), 0, sizeof(rc_up));
+    l->nkids = f->slot + 1;
+    l->kids[f->slot] = n;
+    l->nattrs = f->attr_base;
+    l->nhs = f->handler_base;
     l->nframes--;
-    if (up) place(ctx, n, rc_node_up(n));
+    if (up) {
+        place(ctx, n, rc_node_up(n));
+        rc_frame *parent = rc_ctx_top_frame(ctx);
+        if (parent) parent->kid_up = true;
+    }
 }
 
 static rc_text_node *new_text(rc_arena *a, rc_node_kind kind, const char *s, size_t len) {
@@ -322,20 +348,24 @@ static uint32_t next_ordinal(rc_ctx *ctx, uint64_t identity) {
  * here for every child on every render, so no strings are built: the
  * readable segment ("Type[key]", "Type#n") is made only when an instance is
  * created or moves (rc_segment_new). */
-static void child(rc_ctx *ctx, const rc_component *type, const char *key, size_t klen,
-                  uint64_t key_hash, const void *props, size_t props_size) {
+static void child(rc_ctx *ctx, const rc_component *type, const rc_key *shared, const char *key,
+                  size_t klen, uint64_t key_hash, const void *props, size_t props_size) {
     /* (rc_child and rc_child_int note the key in the sibling list) */
     if (!props) props_size = 0;
     /* One allocation for the placeholder, its props and its key: a list's
      * re-render makes a thousand of them. */
     size_t key_at = (sizeof(rc_comp_node) + props_size + 7) & ~(size_t)7;
-    rc_comp_node *c = rc_arena_alloc(ctx->arena, key_at + (key ? sizeof(rc_key) + klen + 1 : 0));
+    rc_comp_node *c =
+        rc_arena_alloc_align(ctx->arena, key_at + (key && !shared ? sizeof(rc_key) + klen + 1 : 0),
+                             _Alignof(rc_comp_node));
     *c = (rc_comp_node){.n = {.kind = RC_NODE_COMPONENT, .len = (uint32_t)props_size},
                         .type = type,
                         .ctx_chain = ctx->chain};
     rc_node *n = &c->n;
     if (props_size) memcpy(rc_comp_props(n), props, props_size);
     place(ctx, n, &c->up);
+    rc_frame *open = rc_ctx_top_frame(ctx);
+    if (open) open->kid_up = true;
     if (type != ctx->child_type) {
         uint64_t th = rc_hash_str(RC_HASH_SEED, type->name);
         uint64_t base = rc_hash_u64(rc_inst_path_hash(ctx->inst), th);
@@ -345,8 +375,10 @@ static void child(rc_ctx *ctx, const rc_component *type, const char *key, size_t
         ctx->child_unkeyed = rc_hash_u64(base, IDENT_INDEX);
     }
     uint64_t h;
-    if (key) {
-        c->key = rc_key_fill_hashed((rc_key *)(void *)((char *)c + key_at), key, klen, key_hash);
+    if (shared || key) {
+        c->key = shared ? shared
+                        : rc_key_fill_hashed((rc_key *)(void *)((char *)c + key_at), key, klen,
+                                             key_hash);
         /* Ordinal 0 unless the key repeats in another list of this render:
          * settled when the build ends (settle_keyed_ordinals). */
         h = rc_hash_u64(ctx->child_keyed, c->key->hash);
@@ -368,16 +400,22 @@ void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void
               size_t props_size) {
     size_t klen = key ? strlen(key) : 0;
     if (key) rc_key_note(ctx, false, 0);
-    child(ctx, type, key, klen, key ? rc_key_hash(key, klen, false, 0) : 0, props, props_size);
+    child(ctx, type, NULL, key, klen, key ? rc_key_hash(key, klen, false, 0) : 0, props,
+          props_size);
 }
 
 void rc_child_int(rc_ctx *ctx, const rc_component *type, int64_t key, const void *props,
                   size_t props_size) {
+    rc_key_note(ctx, true, key);
+    const rc_key *shared = rc_key_int(key);
+    if (shared) {
+        child(ctx, type, shared, NULL, 0, 0, props, props_size);
+        return;
+    }
     char digits[24];
     size_t len;
     const char *k = rc_key_digits(digits, key, &len);
-    rc_key_note(ctx, true, key);
-    child(ctx, type, k, len, rc_key_hash(k, len, true, key), props, props_size);
+    child(ctx, type, NULL, k, len, rc_key_hash(k, len, false, 0), props, props_size);
 }
 
 /* The ordinal of a keyed child: how many children of its type with its key

@@ -159,11 +159,14 @@ struct rc_instance {
      * props, path hash (the segments' from the root) and the providers in
      * effect here are the placeholder's (rc_inst_type...), not copies. */
     rc_node *placeholder;
+    uint64_t render_gen; /* flush generation of the last render */
     bool dirty;          /* waits in the layout's dirty queue */
     bool in_effects;     /* waits in the layout's effect queue */
     bool resume;         /* next render is the first after a restore */
     bool rendered;       /* has rendered at least once */
-    uint64_t render_gen; /* flush generation of the last render */
+    uint16_t nhooks;
+    /* (the small fields fill one word: the struct is 120 bytes, a 128-byte
+     * malloc chunk where 128 bytes took 144, 16 bytes per row of a list) */
 
     rc_layout *layout;
     rc_instance *parent;
@@ -179,7 +182,6 @@ struct rc_instance {
     rc_arena arena; /* holds roots and everything below them */
     uint32_t depth;
     uint32_t nroots;
-    uint16_t nhooks;
     /* State slots here and in the instances below: a snapshot's slot walk
      * (slots.c) skips subtrees that hold none, so a token for a list whose
      * rows keep no state does not visit every node of every row. */
@@ -287,11 +289,20 @@ struct rc_layout {
 #endif
 
 /* grow.c: grows *arr (of elem-sized items, capacity *cap) to hold at least
- * need. */
+ * need. The macros test the capacity inline: the builder asks on every
+ * node, and the call was most of what asking cost. */
 void rc_grow(void **arr, size_t elem, size_t *cap, size_t need);
-#define RC_GROW(arr, cap, need) rc_grow((void **)&(arr), sizeof *(arr), &(cap), (need))
+#define RC_GROW(arr, cap, need)                                              \
+    do {                                                                     \
+        if ((size_t)(need) > (size_t)(cap))                                  \
+            rc_grow((void **)&(arr), sizeof *(arr), &(cap), (size_t)(need)); \
+    } while (0)
 void rc_grow32(void **arr, size_t elem, uint32_t *cap, size_t need);
-#define RC_GROW32(arr, cap, need) rc_grow32((void **)&(arr), sizeof *(arr), &(cap), (need))
+#define RC_GROW32(arr, cap, need)                                              \
+    do {                                                                       \
+        if ((size_t)(need) > (size_t)(cap))                                    \
+            rc_grow32((void **)&(arr), sizeof *(arr), &(cap), (size_t)(need)); \
+    } while (0)
 
 /* tags.c: the static copy of a common tag (len bytes at tag), or NULL;
  * the table's entries of one length (NULL-terminated), for its test. */
@@ -362,19 +373,7 @@ void rc_handlers_unregister(rc_layout *l, rc_node *el);
 void rc_handler_set_id(rc_handler *h, uint64_t element_ident);
 const char *rc_canonical_event(const char *event);
 
-/* keys.c. rc_key_digits: v's decimal digits at the end of buf (their
- * start, *len their count). rc_key_note: a key (is_int: the integer v)
- * joins the list being built. rc_key_new: a key in the arena. rc_keys_check: fails the render if two of the kids from base
- * on share a key (skipped when order says none can). */
-const char *rc_key_digits(char buf[24], int64_t v, size_t *len);
-void rc_key_note(rc_ctx *ctx, bool is_int, int64_t v);
-/* rc_key_hash: the hash of key (len bytes; is_int: the digits of v, whose
- * hash may come from a process-wide cache); rc_key_fill_hashed: a key at k
- * with that hash. */
-uint64_t rc_key_hash(const char *key, size_t len, bool is_int, int64_t v);
-const rc_key *rc_key_fill_hashed(rc_key *k, const char *key, size_t len, uint64_t hash);
-const rc_key *rc_key_new(rc_arena *a, const char *key, size_t len, uint64_t hash);
-void rc_keys_check(rc_ctx *ctx, uint32_t base, rc_key_order order);
+/* keys.c: core/keys.h (the builder and keys.c only). */
 
 /* format.c: printf into the arena; *len_out is the text's length. */
 char *rc_arena_vformat(rc_arena *a, size_t *len_out, const char *fmt, va_list ap);

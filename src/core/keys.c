@@ -4,9 +4,11 @@
  * are ascending integers.
  */
 #include <stdatomic.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "core/keys.h"
 
 /* The decimal digits of v, at the end of buf; their start. An integer
  * key is its decimal string's key (rc_child_int). */
@@ -14,34 +16,39 @@ const char *rc_key_digits(char buf[24], int64_t v, size_t *len) {
     return rc_decimal(buf, v < 0, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, len);
 }
 
-/* A key joins the list being built (the open element's children, or the
- * output's top): is_int and v say whether it is an integer key and which. */
-void rc_key_note(rc_ctx *ctx, bool is_int, int64_t v) {
-    rc_frame *f = rc_ctx_top_frame(ctx);
-    rc_key_order *o = f ? &f->kid_keys : &ctx->top_keys;
-    if (is_int && (o->state == RC_KEYS_NONE || (o->state == RC_KEYS_ASCENDING && v > o->last))) {
-        o->state = RC_KEYS_ASCENDING;
-        o->last = v;
-    } else {
-        o->state = RC_KEYS_CHECK;
+/* Small integer keys are shared: one rc_key per value, made once per
+ * process and never freed, which every list keyed by 0..n-1 (RC_KEY_INT,
+ * RC_CHILD_INT) points at instead of formatting, hashing and copying the
+ * digits into each render's arena. A list's re-render then makes no key
+ * at all (a fifth of a 1,000-item list's build was its keys), a keyed node
+ * is a pointer smaller, and the diff compares two keys by address.
+ * Made in blocks of 64 on first use (a block: 1.5 KiB), published with one
+ * compare-and-swap, so layouts on several threads need no lock; the table
+ * of block pointers is 2 KiB of bss, touched only as far as keys go.
+ * Values from RC_INT_KEYS on are made per node as before (rc_key_new). */
+_Static_assert(offsetof(rc_key, s) + 6 <= RC_INT_KEY_SIZE, "an integer key fits its slot");
+_Atomic(unsigned char *) rc_int_key_blocks[RC_INT_KEYS / RC_INT_KEY_BLOCK];
+
+unsigned char *rc_int_key_block_make(size_t b) {
+    unsigned char *blk = rc_xmalloc(RC_INT_KEY_BLOCK * RC_INT_KEY_SIZE);
+    for (size_t i = 0; i < RC_INT_KEY_BLOCK; i++) {
+        char digits[24];
+        size_t len;
+        const char *s = rc_key_digits(digits, (int64_t)(b * RC_INT_KEY_BLOCK + i), &len);
+        rc_key_fill_hashed((rc_key *)(void *)(blk + i * RC_INT_KEY_SIZE), s, len,
+                           rc_hash_bytes(RC_HASH_SEED, s, len));
     }
+    unsigned char *expected = NULL;
+    if (atomic_compare_exchange_strong_explicit(&rc_int_key_blocks[b], &expected, blk,
+                                                memory_order_acq_rel, memory_order_acquire))
+        return blk;
+    free(blk); /* another thread made it first: same contents */
+    return expected;
 }
 
-/* The hashes of small integer keys' digits, computed once per process: a
- * list keyed 0..n-1 re-hashed the same digits on every render. Filled
- * lazily with relaxed atomics (layouts may run on several threads); 0
- * means not yet, and a hash that is 0 is simply not kept. */
-#define INT_HASHES 4096 /* 32 KiB of bss; touched only as far as keys go */
-static _Atomic uint64_t int_hashes[INT_HASHES];
-
 uint64_t rc_key_hash(const char *key, size_t len, bool is_int, int64_t v) {
-    if (!is_int || v < 0 || v >= INT_HASHES) return rc_hash_bytes(RC_HASH_SEED, key, len);
-    uint64_t h = atomic_load_explicit(&int_hashes[v], memory_order_relaxed);
-    if (!h) {
-        h = rc_hash_bytes(RC_HASH_SEED, key, len);
-        atomic_store_explicit(&int_hashes[v], h, memory_order_relaxed);
-    }
-    return h;
+    const rc_key *k = is_int ? rc_key_int(v) : NULL;
+    return k ? k->hash : rc_hash_bytes(RC_HASH_SEED, key, len);
 }
 
 const rc_key *rc_key_fill_hashed(rc_key *k, const char *key, size_t len, uint64_t hash) {

@@ -18,9 +18,7 @@ const char *rc_node_get_key(const rc_node *n) {
     return k ? k->s : NULL;
 }
 
-size_t rc_node_count_attrs(const rc_node *n) {
-    return n->kind == RC_NODE_ELEMENT ? rc_el(n)->nattrs : 0;
-}
+size_t rc_node_count_attrs(const rc_node *n) { return n->kind == RC_NODE_ELEMENT ? n->nattrs : 0; }
 const char *rc_node_get_attr_name(const rc_node *n, size_t i) { return rc_el_attrs(n)[i].name; }
 const char *rc_node_get_attr_value(const rc_node *n, size_t i) { return rc_el_attrs(n)[i].value; }
 

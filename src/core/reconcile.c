@@ -37,6 +37,17 @@ static bool same_key(const rc_node *a, const rc_node *b) {
     return rc_key_equal(ka, kb);
 }
 
+/* A text's bytes: a loop, not memcmp, for the few bytes of a table
+ * cell's number (the call cost more); memcmp from 9 bytes on, where the
+ * loop cost more (callgrind, bench/load/pages.c's list and table). */
+static bool same_bytes(const char *a, uint32_t alen, const char *b, uint32_t blen) {
+    if (alen != blen) return false;
+    if (alen > 8) return memcmp(a, b, alen) == 0;
+    for (uint32_t i = 0; i < alen; i++)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
 /* Same type: the new node updates the old one in place. */
 static bool same_type(const rc_node *a, const rc_node *b) {
     if (a->kind != b->kind) return false;
@@ -52,7 +63,7 @@ static bool same_name(const char *a, const char *b) { return a == b || strcmp(a,
 
 static void diff_attrs(rc_layout *l, const rc_node *o, const rc_node *n) {
     const rc_attr_kv *oa = rc_el_attrs(o), *na = rc_el_attrs(n);
-    uint32_t onattrs = rc_el(o)->nattrs, nnattrs = rc_el(n)->nattrs;
+    uint32_t onattrs = o->nattrs, nnattrs = n->nattrs;
     for (uint32_t i = 0; i < nnattrs; i++) {
         const rc_attr_kv *match = NULL;
         if (i < onattrs && same_name(oa[i].name, na[i].name)) {
@@ -152,13 +163,15 @@ static void diff_pair(rc_layout *l, rc_node *o, rc_node **np, uint32_t index) {
     switch (n->kind) {
     case RC_NODE_ELEMENT:
         rc_path_push(l, index);
-        diff_attrs(l, o, n);
-        diff_handlers(l, o, n);
+        /* Most elements of a list's row have no attribute or no handler:
+         * no call for what both renders lack. */
+        if (o->nattrs | n->nattrs) diff_attrs(l, o, n);
+        if (o->nhandlers | n->nhandlers) diff_handlers(l, o, n);
         diff_lists(l, rc_el_children(o), o->len, rc_el_children(n), n->len, 0);
         rc_path_pop(l);
         break;
     case RC_NODE_TEXT:
-        if (o->len != n->len || memcmp(rc_textnode(o)->text, rc_textnode(n)->text, n->len) != 0) {
+        if (!same_bytes(rc_textnode(o)->text, o->len, rc_textnode(n)->text, n->len)) {
             rc_path_push(l, index);
             rc_op *op = rc_emit_op(l, RC_OP_SET_TEXT);
             rc_path_pop(l);

@@ -34,6 +34,10 @@ typedef struct rc_frame {
      * (builder.c), not for every element. */
     uint64_t ident;
     bool has_ident;
+    /* A child with an rc_up (a placeholder, or an element with a component
+     * below): the element then gets one too. Noted as children are made,
+     * so closing an element does not look at each child again. */
+    bool kid_up;
     uint32_t index; /* its position among its siblings when opened */
     uint32_t slot;  /* its place on the layout's kids stack */
     uint32_t child_base, attr_base, handler_base;

@@ -35,6 +35,14 @@ void *rc_arena_zalloc(rc_arena *a, size_t size);
 /* size bytes aligned to align (a power of two, at most max_align_t's);
  * never NULL. */
 void *rc_arena_alloc_align(rc_arena *a, size_t size, size_t align);
+/* The head chunk's free space from the next offset aligned to align (a
+ * power of two, at most max_align_t's), for a writer that learns its size
+ * as it writes: up to *room bytes at the pointer returned (NULL, *room 0,
+ * before the first chunk). Nothing is taken until rc_arena_commit. */
+void *rc_arena_peek(rc_arena *a, size_t align, size_t *room);
+/* Takes size bytes (at most the room rc_arena_peek gave) at p, the pointer
+ * the last rc_arena_peek returned; no other allocation in between. */
+void rc_arena_commit(rc_arena *a, void *p, size_t size);
 /* Copies len bytes and appends a NUL. */
 char *rc_arena_strndup(rc_arena *a, const char *s, size_t len);
 

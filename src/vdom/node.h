@@ -41,8 +41,7 @@ struct rc_handler {
     const char *event; /* React-style name: onClick */
     rc_handler_fn fn;
     void *user;
-    struct rc_instance *inst; /* owner: handlers die with it */
-    uint64_t id;              /* deterministic, see core/handlers.c */
+    uint64_t id; /* deterministic, see core/handlers.c */
     union {
         int64_t i;       /* RC_BOUND_INT */
         const char *key; /* RC_BOUND_KEY: in the render arena */
@@ -77,6 +76,7 @@ enum {
  * equal keys, and keys are short (row ids): a loop the compiler inlines,
  * where memcmp's call was a tenth of a 1,000-row re-render. */
 static inline bool rc_key_equal(const rc_key *a, const rc_key *b) {
+    if (a == b) return true; /* small integer keys are shared (core/keys.c) */
     if (a->hash != b->hash || a->len != b->len) return false;
     for (uint32_t i = 0; i < a->len; i++)
         if (a->s[i] != b->s[i]) return false;
@@ -85,11 +85,20 @@ static inline bool rc_key_equal(const rc_key *a, const rc_key *b) {
 
 /* The header every kind starts with. */
 struct rc_node {
-    uint8_t kind;       /* rc_node_kind */
-    uint8_t flags;      /* RC_NODE_TOP, RC_NODE_KEYED */
-    uint16_t nhandlers; /* elements */
-    uint32_t len;       /* elements: children; texts and errors: bytes */
+    uint8_t kind;      /* rc_node_kind */
+    uint8_t flags;     /* RC_NODE_TOP, RC_NODE_KEYED */
+    uint8_t nhandlers; /* elements: at most RC_EL_MAX_HANDLERS */
+    uint8_t nattrs;    /* elements: at most RC_EL_MAX_ATTRS */
+    uint32_t len;      /* elements: children; texts and errors: bytes */
 };
+
+/* An element's attributes and handlers are counted in a byte each, which
+ * keeps an element's header at 16 bytes (most pages are elements). Names
+ * are distinct (a later value or handler of the same name replaces the
+ * earlier one), so only a generated page could reach these; the builder
+ * refuses more with an error in the log (core/builder.c). */
+#define RC_EL_MAX_ATTRS    255
+#define RC_EL_MAX_HANDLERS 255
 
 /* Where an element or a placeholder sits: what finding its DOM path walks
  * up (layout.c), and what finds the instance that owns it. */
@@ -104,7 +113,7 @@ typedef struct rc_text_node {
     char text[]; /* n.len bytes and a NUL */
 } rc_text_node;
 
-/* RC_NODE_ELEMENT: 24 bytes, then its n.len children, its nattrs
+/* RC_NODE_ELEMENT: 16 bytes, then its n.len children, its n.nattrs
  * attributes, its n.nhandlers handlers, its key's pointer when
  * RC_NODE_KEYED and its rc_up when RC_NODE_UP, in that order, in the same
  * allocation (rc_el_children, rc_el_attrs, rc_el_handlers, rc_node_keyof,
@@ -112,8 +121,6 @@ typedef struct rc_text_node {
  * not pay for either pointer. */
 typedef struct rc_el_node {
     rc_node n;
-    uint32_t nattrs;
-    uint32_t reserved; /* 0 */
     const char *tag;
 } rc_el_node;
 
@@ -148,7 +155,7 @@ static inline rc_attr_kv *rc_el_attrs(const rc_node *n) {
     return (rc_attr_kv *)(rc_el_children(n) + n->len);
 }
 static inline rc_handler *rc_el_handlers(const rc_node *n) {
-    return (rc_handler *)(rc_el_attrs(n) + rc_el(n)->nattrs);
+    return (rc_handler *)(rc_el_attrs(n) + n->nattrs);
 }
 /* A placeholder's props (NULL when it has none). */
 static inline void *rc_comp_props(const rc_node *n) {

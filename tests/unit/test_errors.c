@@ -293,6 +293,43 @@ static void test_error_duplicate_keys_long_list(void **state) {
     free_layout(l);
 }
 
+/* An element keeps at most RC_EL_MAX_ATTRS attributes and as many handlers
+ * (a byte each in its header): more are refused with an error in the log,
+ * the element keeps the first ones, and repeating a name it has still
+ * replaces the value (no new attribute). */
+static void ManyAttrs(rc_ctx *ctx, const void *props) {
+    (void)props;
+    RC_EL(ctx, "div", .id = "many") {
+        for (int i = 0; i < 300; i++) {
+            char name[16], event[16];
+            snprintf(name, sizeof name, "data-a%d", i);
+            rc_attrf(ctx, name, "%d", i);
+            snprintf(event, sizeof event, "onX%d", i);
+            rc_on_event(ctx, (rc_on){.event = event, .fn = h_count});
+        }
+        rc_attr(ctx, "data-a3", "again"); /* a name it has: replaced */
+    }
+}
+static RC_COMPONENT(ManyAttrs);
+
+static void test_error_too_many_attributes(void **state) {
+    (void)state;
+    rc_layout *l = new_layout(&ManyAttrs_component, NULL, 0);
+    flush_commit(l);
+    const rc_node *el = find(l, "many");
+    assert_non_null(el);
+    assert_int_equal(rc_node_count_attrs(el), 255); /* id and data-a0..253 */
+    assert_int_equal(rc_node_count_handlers(el), 255);
+    assert_string_equal(attr_of(el, "data-a253"), "253");
+    assert_null(attr_of(el, "data-a254"));
+    assert_string_equal(attr_of(el, "data-a3"), "again");
+    /* errors in the log for what was refused (the log bounds their number) */
+    assert_true(test_log.n[RC_LOG_ERROR] >= 2);
+    assert_non_null(strstr(test_log.all_errors, "<div> has more than 255 attributes: data-a254"));
+    assert_non_null(strstr(test_log.all_errors, "<div> has more than 255 handlers: onX255"));
+    free_layout(l);
+}
+
 /* Hooks in a different order: mode 0 is the normal order. */
 static void HookOrder(rc_ctx *ctx, const void *props) {
     const mode_props *p = props;
@@ -453,6 +490,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_error_details_hidden, reset, teardown),
         cmocka_unit_test_setup_teardown(test_error_duplicate_keys, reset, teardown),
         cmocka_unit_test_setup_teardown(test_error_duplicate_keys_long_list, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_error_too_many_attributes, reset, teardown),
         cmocka_unit_test_setup_teardown(test_error_hook_order, reset, teardown),
         cmocka_unit_test_setup_teardown(test_error_first_render_fails_before_hooks, reset,
                                         teardown),

@@ -15,6 +15,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+
+#include "core/keys.h"
 #include "reactc_layout.h"
 
 #include "harness.h"
@@ -22,9 +25,11 @@
 #include "strlog.h"
 
 /* Keys around the edges of the formatting: sign, zero, digit counts, the
- * extremes of int64_t. */
-static const int64_t keys[] = {0,         7,        -7, 10, 99, 100, 123456789, -1000000000000,
-                               INT64_MAX, INT64_MIN};
+ * extremes of int64_t; and of the shared keys (core/keys.c): a block's last
+ * and the next's first (63, 64), the last shared key and the first made
+ * per node (16383, 16384). */
+static const int64_t keys[] = {
+    0, 7, -7, 10, 99, 100, 63, 64, 16383, 16384, 123456789, -1000000000000, INT64_MAX, INT64_MIN};
 #define NKEYS (sizeof keys / sizeof *keys)
 
 static struct {
@@ -197,6 +202,46 @@ static void test_ascending_keys_still_checked(void **state) {
     }
 }
 
+/* Shared keys made by several threads at once (layouts may render on
+ * several): every thread must get the same key for a value, with the
+ * digits and hash a key made from the string has. Values from the top
+ * blocks, which no other test of this process asks for. */
+#define RACE_THREADS 4
+#define RACE_FIRST   (RC_INT_KEYS - 4 * RC_INT_KEY_BLOCK)
+static const rc_key *race_got[RACE_THREADS][RC_INT_KEYS - RACE_FIRST];
+static pthread_barrier_t race_start;
+
+static void *race(void *arg) {
+    size_t t = (size_t)(uintptr_t)arg;
+    pthread_barrier_wait(&race_start);
+    for (int64_t v = RACE_FIRST; v < RC_INT_KEYS; v++) race_got[t][v - RACE_FIRST] = rc_key_int(v);
+    return NULL;
+}
+
+static void test_shared_keys_across_threads(void **state) {
+    (void)state;
+    pthread_t th[RACE_THREADS];
+    pthread_barrier_init(&race_start, NULL, RACE_THREADS);
+    for (size_t t = 0; t < RACE_THREADS; t++)
+        assert_int_equal(pthread_create(&th[t], NULL, race, (void *)(uintptr_t)t), 0);
+    for (size_t t = 0; t < RACE_THREADS; t++) pthread_join(th[t], NULL);
+    pthread_barrier_destroy(&race_start);
+    for (int64_t v = RACE_FIRST; v < RC_INT_KEYS; v++) {
+        const rc_key *k = race_got[0][v - RACE_FIRST];
+        assert_non_null(k);
+        for (size_t t = 1; t < RACE_THREADS; t++) assert_ptr_equal(race_got[t][v - RACE_FIRST], k);
+        char want[24];
+        snprintf(want, sizeof want, "%lld", (long long)v);
+        assert_string_equal(k->s, want);
+        assert_int_equal(k->len, strlen(want));
+        assert_true(k->hash == rc_hash_bytes(RC_HASH_SEED, want, strlen(want)));
+        assert_ptr_equal(rc_key_int(v), k); /* made once */
+    }
+    assert_null(rc_key_int(-1));
+    assert_null(rc_key_int(RC_INT_KEYS));
+    assert_null(rc_key_int(INT64_MIN));
+}
+
 int main(void) {
     harness_clears(&G, sizeof G);
     const struct CMUnitTest tests[] = {
@@ -204,6 +249,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_switching_forms_changes_nothing, reset, teardown),
         cmocka_unit_test_setup_teardown(test_int_and_string_duplicate, reset, teardown),
         cmocka_unit_test_setup_teardown(test_ascending_keys_still_checked, reset, teardown),
+        cmocka_unit_test(test_shared_keys_across_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

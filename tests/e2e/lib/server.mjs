@@ -4,6 +4,7 @@
 // (SIGTERM, then asserts exit code 0 within `ms`); kill() is the cleanup that
 // always runs (SIGKILL if still alive). Every started process is also killed
 // when node exits, so a failing test never leaves a server behind.
+// REACTC_EMULATOR names a program to run the servers through (qemu-user).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -68,7 +69,12 @@ function exitOf(proc) {
 
 async function startOnce(bin, name, args, readyMs, fixedPort, env) {
   const port = fixedPort || await freePort();
-  const proc = spawn(bin, ['--host', '127.0.0.1', '--port', String(port), ...args], {
+  const argv = ['--host', '127.0.0.1', '--port', String(port), ...args];
+  // REACTC_EMULATOR runs the binary through a program, e.g.
+  // qemu-aarch64-static for a build-arm64/ server (make test-arm64): the
+  // process is the emulator's, and a signal to it is one to the server.
+  const emulator = process.env.REACTC_EMULATOR;
+  const proc = spawn(emulator || bin, emulator ? [bin, ...argv] : argv, {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: env ? { ...process.env, ...env } : process.env,
   });
