@@ -7,7 +7,6 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "server/endpoints.h"
 #include "server/session.h"
 #include "util/alloc.h"
 #include "util/base64url.h"
