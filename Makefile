@@ -7,7 +7,7 @@ CMAKE_ARGS ?=
 JOBS       ?= $(shell nproc)
 
 .PHONY: all deps configure build test test-asan test-tsan test-valgrind test-clang fuzz bench size format demo dev clean install \
-        deps-arm64 cross-arm64 test-arm64
+        deps-arm64 cross-arm64 test-arm64 size-arm64
 
 all: build
 
@@ -128,10 +128,16 @@ bench: build
 	BUILD=$(abspath $(BUILD)) bench/run.sh
 
 # libreactc's code + data (size(1)) per layer, for $(BUILD) and for a MinSizeRel
-# build with every RC_WITH_* option off in build-size/ (scripts/size.sh,
-# docs/size.md); fails when the latter's libreactc.so is over 200 KB.
+# build with every RC_WITH_* option off in build-size/, each option's cost
+# (build-size-opt/) and the device preset (scripts/size.sh, docs/size.md);
+# fails when the core's libreactc.so is over 200 KB or a check of what it
+# refuses fails. size-arm64: the same for arm64 (build-size-arm64*/), after
+# the opt-in install (deps-arm64), its checks under qemu.
 size: configure
 	BUILD=$(BUILD) JOBS=$(JOBS) bash scripts/size.sh
+
+size-arm64: deps-arm64
+	SIZE_TOOLCHAIN=cmake/toolchain-aarch64.cmake JOBS=$(JOBS) bash scripts/size.sh
 
 # Formats every C file with .clang-format (clang-format 14, Debian's), except
 # the generated client bundle and the fixtures kept byte for byte.

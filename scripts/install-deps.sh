@@ -31,9 +31,12 @@ DEB_PKGS=(
 [ -n "$lib_only" ] || DEB_PKGS+=(
   libcmocka-dev clang libclang-rt-14-dev valgrind
   chromium xxd universal-ctags
+  ccache
   haproxy nginx openssl
   redis-server
 )
+# ccache: `make size` builds the library once per RC_WITH_* option
+# (scripts/size.sh); the files those builds share then compile once.
 
 missing=()
 for p in "${DEB_PKGS[@]}"; do

@@ -3,28 +3,25 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <zstd.h>
 
 #include "util/alloc.h"
 #include "resume/secret.h"
 #include "util/base64url.h"
+#include "resume/token_zstd.h"
 
 /* Format 2 (issue 14): keys derived from a typed secret and the app id.
  * Format 1 tokens are refused as too old, never misread (docs/resume.md). */
-#define FORMAT       2
-#define FORMAT_OLD   1
-#define FLAG_ZSTD    1
+#define FORMAT     2
+#define FORMAT_OLD 1
+#define FLAG_ZSTD  1
 /* A reference token (issue 16): its snapshot is in Redis, the plaintext
  * only says which version (docs/resume.md, "With Redis"). A flag of the
  * authenticated header, so no one turns a full token into a reference or
  * back; format 2 stays, since older servers refuse an unknown flag by name. */
-#define FLAG_REF     2
-/* Compress only when there is something to gain: a zstd frame costs ~10
- * bytes, so tiny snapshots (a counter's) go in raw. */
-#define COMPRESS_MIN 96
-#define HEADER_MAX   (1 + 2 + 4 + 4 + RC_SESSION_ID_BYTES + 10 + 1)
-#define NONCE        crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define MAC          crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define FLAG_REF   2
+#define HEADER_MAX (1 + 2 + 4 + 4 + RC_SESSION_ID_BYTES + 10 + 1)
+#define NONCE      crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define MAC        crypto_aead_xchacha20poly1305_ietf_ABYTES
 
 /* ---- keys ----------------------------------------------------------------- */
 
@@ -111,15 +108,11 @@ void rc_token_seal(const rc_keyring *kr, const rc_token_claims *claims, const vo
     size_t body_len = len;
     unsigned char *zbuf = NULL;
     uint8_t flags = claims->reference ? FLAG_REF : 0;
-    if (len >= COMPRESS_MIN) {
-        size_t bound = ZSTD_compressBound(len);
-        zbuf = rc_xmalloc(bound);
-        size_t z = ZSTD_compress(zbuf, bound, plain, len, 1);
-        if (!ZSTD_isError(z) && z < len) {
-            body = zbuf;
-            body_len = z;
-            flags |= FLAG_ZSTD;
-        }
+    size_t zlen = 0;
+    if (rc_token_compress(plain, len, &zbuf, &zlen)) {
+        body = zbuf;
+        body_len = zlen;
+        flags |= FLAG_ZSTD;
     }
     size_t total = HEADER_MAX + NONCE + body_len + MAC;
     unsigned char *raw = rc_xmalloc(total);
@@ -200,7 +193,7 @@ static unsigned char *decrypt(const rc_keyring *kr, uint16_t kid, const unsigned
 }
 
 /* Appends the plaintext of an authentic body to plain: decompressed with a
- * cap (zstd bombs) when the flags say so. */
+ * cap (zstd bombs) when the flags say so (token_zstd.c). */
 static rc_refusal unpack(const unsigned char *body, size_t blen, uint8_t flags, size_t max_plain,
                          rc_buf *plain, char *err, size_t errlen) {
     if (!(flags & FLAG_ZSTD)) {
@@ -209,18 +202,7 @@ static rc_refusal unpack(const unsigned char *body, size_t blen, uint8_t flags, 
         rc_buf_append(plain, body, blen);
         return RC_REFUSAL_NONE;
     }
-    unsigned long long size = ZSTD_getFrameContentSize(body, blen);
-    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > max_plain)
-        return refuse(err, errlen,
-                      size > max_plain && size < ZSTD_CONTENTSIZE_ERROR ? RC_REFUSAL_TOO_LARGE
-                                                                        : RC_REFUSAL_CORRUPT,
-                      "token content too large or malformed");
-    rc_buf_reserve(plain, (size_t)size + 1);
-    size_t d = ZSTD_decompress(plain->data + plain->len, (size_t)size, body, blen);
-    if (ZSTD_isError(d) || d != size)
-        return refuse(err, errlen, RC_REFUSAL_CORRUPT, "token content does not decompress");
-    plain->len += d;
-    return RC_REFUSAL_NONE;
+    return rc_token_decompress(body, blen, max_plain, plain, err, errlen);
 }
 
 rc_refusal rc_token_open(const rc_keyring *kr, const char *token, size_t token_len,

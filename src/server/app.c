@@ -81,7 +81,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         }
         /* Host and Origin (edge.c) while an HTTP status can still be sent. */
         unsigned refused = rc_edge_check(s, wsi, RC_EDGE_UPGRADE);
-        if (!refused) refused = rc_login_upgrade(s, wsi); /* 401 without a login */
+        if (!refused) refused = rc_login_upgrade(s, wsi);        /* 401 without a login */
+        if (!refused) refused = rc_session_base_upgrade(s, wsi); /* 404: no ReactPy here */
         if (!refused) {
             /* Then the client's address: its connections and their rate. */
             char addr[64];

@@ -204,6 +204,9 @@ static const char *refusal_text(unsigned status) {
     switch (status) {
     case 400: return "400 bad request: no or bad Host header\n";
     case 401: return "401 unauthorized: sign in first (the login cookie is missing or expired)\n";
+    case 404:
+        return "404 not found: this server has no ReactPy protocol (built without "
+               "RC_WITH_REACTPY); use reactc's client\n";
     case 429: return "429 too many requests: too many connections from this address\n";
     case 501: return "501 not implemented: only WebSocket upgrades are served\n";
     case 421:

@@ -7,7 +7,6 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "server/endpoints.h"
 #include "server/session.h"
 #include "util/alloc.h"
 #include "util/base64url.h"
@@ -110,14 +109,7 @@ rc_session *rc_session_new(rc_server *s, struct lws *wsi, const char *uri, const
     if (s->sessions) s->sessions->prev = se;
     s->sessions = se;
     s->nsessions++;
-    if (strncmp(uri, RC_PATH_BASE_STREAM, RC_PATH_LEN(RC_PATH_BASE_STREAM)) == 0) {
-        /* Base protocol: the route after the stream path is the location. */
-        const char *route = uri + RC_PATH_LEN(RC_PATH_BASE_STREAM);
-        char search[512];
-        snprintf(search, sizeof search, "%s%s", query && *query ? "?" : "", query ? query : "");
-        rc_session_set_location(se, *route ? route : "/", search);
-        se->base = true; /* started by the caller (app.c): this file is the registry */
-    }
+    rc_session_base_open(se, uri, query); /* started by the caller (app.c) */
     ev_timer_init(&se->hello_timer, on_hello_timeout, s->cfg.hello_timeout_ms / 1000.0, 0.0);
     se->hello_timer.data = se;
     ev_timer_start(s->loop, &se->hello_timer);

@@ -15,6 +15,9 @@
  *   session_snapshot.c  with --redis, each token also stored as the session's
  *                       newest snapshot; references confirmed
  *   session_io.c        the connection: frames in, messages out, close
+ *   session_base.c      ReactPy's base protocol: its stream URL, its
+ *                       layout-update messages (RC_WITH_REACTPY; refused by
+ *                       session_base_off.c without it)
  *
  * (Two links go up by data, not by call: a parked hello's fetch record,
  * cut by session.c's free through session.h; and session_snapshot.c's
@@ -333,5 +336,17 @@ void rc_session_send_drain(rc_session *se, uint32_t window_ms);
 void rc_session_send_dev(rc_session *se);
 /* Sends a ready-made reactc message (JSON text) to a started reactc page. */
 void rc_session_send_text(rc_session *se, const char *text, size_t len);
+
+/* ---- session_base.c (session_base_off.c without RC_WITH_REACTPY) -------------- */
+
+/* At the WebSocket handshake (LWS_CALLBACK_HTTP_CONFIRM_UPGRADE): 0, or
+ * the HTTP status refusing it (a base-protocol stream in a build without
+ * it: 404, logged). */
+unsigned rc_session_base_upgrade(rc_server *s, struct lws *wsi);
+/* A new session's stream URL: the base protocol's (the route after it is
+ * the location; se->base set, true), or reactc's (false). */
+bool rc_session_base_open(rc_session *se, const char *uri, const char *query);
+/* A base-protocol session's flush: one layout-update per region of p. */
+void rc_session_base_flush(rc_session *se, const rc_patch *p);
 
 #endif

@@ -210,7 +210,6 @@ static void send_patch(rc_session *se, const rc_patch *p, rc_navigation nav) {
 
 void rc_session_flush(rc_session *se) {
     if (!se->layout || se->closing) return;
-    rc_server *s = se->server;
     const rc_patch *p = rc_layout_flush(se->layout);
     /* Taken detached too: a re-attach's first tree carries the location. */
     rc_navigation nav = rc_layout_take_navigation(se->layout);
@@ -218,11 +217,7 @@ void rc_session_flush(rc_session *se) {
         /* Detached: keep rendering (timers, posts) so a re-attach finds the
          * current state; the output goes nowhere. */
     } else if (se->base) {
-        for (size_t i = 0; i < p->nregions; i++) {
-            rc_buf *b = rc_session_msg_begin(s);
-            rc_wire_layout_update(b, se->layout, &p->regions[i]);
-            rc_session_msg_send(se, b);
-        }
+        rc_session_base_flush(se, p);
     } else if (p->nops || se->ack_due || nav != RC_NAVIGATION_NONE ||
                rc_layout_get_state_epoch(se->layout) != se->token_epoch) {
         send_patch(se, p, nav);

@@ -29,6 +29,17 @@
 #define R_ZBIG      "token content too large or malformed"
 #define R_ZBAD      "token content does not decompress"
 #define R_BIG       "token content too large"
+/* A compressed token in a build without RC_WITH_TOKEN_COMPRESSION
+ * (tests/unit/CMakeLists.txt defines RC_TEST_WITHOUT_TOKEN_COMPRESSION
+ * there): the flags byte a sealed, compressible snapshot gets. */
+#define R_NOZSTD                                                                \
+    "token is compressed, and this build of reactc opens no compressed tokens " \
+    "(built without RC_WITH_TOKEN_COMPRESSION)"
+#ifdef RC_TEST_WITHOUT_TOKEN_COMPRESSION
+#define FLAG_IF_COMPRESSED 0
+#else
+#define FLAG_IF_COMPRESSED 1
+#endif
 
 /* Made by rc_resume_accept. */
 #define R_SESSION    "token belongs to another session"
