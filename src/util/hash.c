@@ -36,7 +36,6 @@ uint64_t rc_hash_bytes(uint64_t h, const void *p, size_t len) {
 
 uint64_t rc_hash_str(uint64_t h, const char *s) { return rc_hash_bytes(h, s, strlen(s)); }
 
-
 void rc_map_init(rc_map *m) {
     m->slots = NULL;
     m->cap = 0;
@@ -50,7 +49,9 @@ void rc_map_free(rc_map *m) {
 
 static uint64_t fix_key(uint64_t key) { return key ? key : 1; }
 
-static size_t slot_of(const rc_map *m, uint64_t key) { return (size_t)(rc_hash_mix(key) & (m->cap - 1)); }
+static size_t slot_of(const rc_map *m, uint64_t key) {
+    return (size_t)(rc_hash_mix(key) & (m->cap - 1));
+}
 
 void *rc_map_get(const rc_map *m, uint64_t key) {
     if (!m->cap) return NULL;
