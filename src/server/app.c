@@ -276,11 +276,15 @@ static struct lws_context *create_lws(rc_server *s) {
     info.timeout_secs = 20;
     /* Heartbeat: a WebSocket PING after heartbeat_s without traffic, hang up
      * after twice that without an answer (a peer gone without a FIN, a
-     * closed lid). The browser answers PINGs by itself. lws copies the
-     * policy into its vhost. */
-    lws_retry_bo_t heartbeat = {.secs_since_valid_ping = (uint16_t)s->cfg.heartbeat_s,
-                                .secs_since_valid_hangup = (uint16_t)(2 * s->cfg.heartbeat_s)};
-    info.retry_and_idle_policy = &heartbeat;
+     * closed lid). The browser answers PINGs by itself. lws keeps the
+     * pointer (vh->retry_policy), not a copy: the policy is the server's.
+     * It was on this function's stack, and once the stack was reused lws
+     * read garbage limits and hung up on healthy sockets seconds after
+     * they opened, silently (seen as e2e.robustness' heartbeat and drain
+     * failing one run in three). */
+    s->heartbeat = (lws_retry_bo_t){.secs_since_valid_ping = (uint16_t)s->cfg.heartbeat_s,
+                                    .secs_since_valid_hangup = (uint16_t)(2 * s->cfg.heartbeat_s)};
+    info.retry_and_idle_policy = &s->heartbeat;
     info.max_http_header_data = 8192;
     rc_tls_context_info(s, &info); /* --tls-cert: HTTPS and WSS (tls.c) */
     return lws_create_context(&info);

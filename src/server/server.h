@@ -104,6 +104,9 @@ struct rc_server {
     rc_app cfg;  /* a private copy with every default resolved (config.c) */
     struct ev_loop *loop;
     struct lws_context *lws;
+    /* The heartbeat policy of lws' vhost (app.c): lws keeps a pointer to
+     * it, not a copy, so it lives as long as the context. */
+    lws_retry_bo_t heartbeat;
     ev_signal sigint, sigterm;
     ev_prepare prepare; /* flushes pending sessions each iteration */
     ev_idle idle;       /* keeps the loop from blocking while work remains */
