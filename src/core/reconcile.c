@@ -308,6 +308,13 @@ static void remove_unmatched(rc_layout *l, rc_node **old, uint32_t nold, const u
 static void diff_lists(rc_layout *l, rc_node **old, uint32_t nold, rc_node **nw, uint32_t nnew,
                        uint32_t base) {
     if (nold == 0 && nnew == 0) return;
+    /* One child before and after, neither keyed, of one type: most
+     * elements of a list's row (a cell and its text). */
+    if (nold == 1 && nnew == 1 && !rc_node_keyof(old[0]) && !rc_node_keyof(nw[0]) &&
+        same_type(old[0], nw[0])) {
+        diff_pair(l, old[0], &nw[0], base);
+        return;
+    }
     if (same_keys_pairwise(old, nold, nw, nnew)) {
         diff_pairwise(l, old, nw, nnew, base);
         return;

@@ -86,22 +86,6 @@ void *rc_arena_zalloc(rc_arena *a, size_t size) {
     return p;
 }
 
-void *rc_arena_peek(rc_arena *a, size_t align, size_t *room) {
-    size_t off = a->head ? align_to(a->used, align) : 0;
-    if (!a->head || off >= a->head->size) {
-        *room = 0;
-        return NULL;
-    }
-    *room = a->head->size - off;
-    return a->head->data + off;
-}
-
-void rc_arena_commit(rc_arena *a, void *p, size_t size) {
-    size_t off = (size_t)((unsigned char *)p - a->head->data);
-    a->requested += off - a->used + size; /* the padding counts, as in alloc_align */
-    a->used = (uint32_t)(off + size);
-}
-
 char *rc_arena_strndup(rc_arena *a, const char *s, size_t len) {
     /* Strings need no alignment: pack them from the chunk's free space. */
     if (a->head && a->head->size - a->used >= len + 1) {

@@ -70,10 +70,22 @@ static inline void *rc_arena_alloc_align(rc_arena *a, size_t size, size_t align)
  * power of two, at most max_align_t's), for a writer that learns its size
  * as it writes: up to *room bytes at the pointer returned (NULL, *room 0,
  * before the first chunk). Nothing is taken until rc_arena_commit. */
-void *rc_arena_peek(rc_arena *a, size_t align, size_t *room);
+static inline void *rc_arena_peek(rc_arena *a, size_t align, size_t *room) {
+    size_t off = a->head ? ((size_t)a->used + align - 1) & ~(align - 1) : 0;
+    if (!a->head || off >= a->head->size) {
+        *room = 0;
+        return NULL;
+    }
+    *room = a->head->size - off;
+    return a->head->data + off;
+}
 /* Takes size bytes (at most the room rc_arena_peek gave) at p, the pointer
  * the last rc_arena_peek returned; no other allocation in between. */
-void rc_arena_commit(rc_arena *a, void *p, size_t size);
+static inline void rc_arena_commit(rc_arena *a, void *p, size_t size) {
+    size_t off = (size_t)((unsigned char *)p - a->head->data);
+    a->requested += off - a->used + size; /* the padding counts, as in alloc_align */
+    a->used = (uint32_t)(off + size);
+}
 /* Copies len bytes and appends a NUL. */
 char *rc_arena_strndup(rc_arena *a, const char *s, size_t len);
 
