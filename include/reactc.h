@@ -387,12 +387,16 @@ static inline rc_on rc_on_bind_key(rc_on on, const char *key) {
  * replaces the earlier one). The browser client never sets a name starting
  * with "on" (use rc_on_event) and sets URL attributes (href, src, action...)
  * only to http:, https:, mailto:, tel: or relative URLs; the server warns
- * once per process when a component renders one (docs/protocol.md). */
+ * once per process when a component renders one (docs/protocol.md). An
+ * element keeps at most 255 attributes; more are refused with an error in
+ * the log. */
 void rc_attr(rc_ctx *ctx, const char *name, const char *value);
 void rc_attrf(rc_ctx *ctx, const char *name, const char *fmt, ...) RC_PRINTF(3, 4);
 /* Boolean attribute: present (value "") when on, absent when off. */
 void rc_attr_bool(rc_ctx *ctx, const char *name, bool on);
-/* Adds an event handler to the open element. */
+/* Adds an event handler to the open element (a later one for the same
+ * event replaces it; at most 255 per element, more are refused with an
+ * error in the log). */
 void rc_on_event(rc_ctx *ctx, rc_on on);
 
 /* Appends a text node. */
