@@ -355,9 +355,11 @@ static void child(rc_ctx *ctx, const rc_component *type, const rc_key *shared, c
     /* One allocation for the placeholder, its props and its key: a list's
      * re-render makes a thousand of them. */
     size_t key_at = (sizeof(rc_comp_node) + props_size + 7) & ~(size_t)7;
+    /* max_align_t's alignment, not the node's 8: the props right behind
+     * the 64-byte node are the app's struct, which may hold a long double
+     * or an __int128 (vdom/node.h). */
     rc_comp_node *c =
-        rc_arena_alloc_align(ctx->arena, key_at + (key && !shared ? sizeof(rc_key) + klen + 1 : 0),
-                             _Alignof(rc_comp_node));
+        rc_arena_alloc(ctx->arena, key_at + (key && !shared ? sizeof(rc_key) + klen + 1 : 0));
     *c = (rc_comp_node){.n = {.kind = RC_NODE_COMPONENT, .len = (uint32_t)props_size},
                         .type = type,
                         .ctx_chain = ctx->chain};

@@ -22,6 +22,7 @@
 #ifndef RC_VDOM_NODE_H
 #define RC_VDOM_NODE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "reactc_layout.h"
@@ -142,6 +143,9 @@ typedef struct rc_comp_node {
     struct rc_provider *ctx_chain; /* providers in effect here */
     uint64_t path_hash;            /* see rc_child */
 } rc_comp_node;
+
+_Static_assert(sizeof(rc_comp_node) % _Alignof(max_align_t) == 0,
+               "a placeholder's props start aligned for any type");
 
 /* The kind's view of a node (the kind is the caller's to check). */
 static inline rc_el_node *rc_el(const rc_node *n) { return (rc_el_node *)(uintptr_t)n; }

@@ -202,6 +202,50 @@ static void test_ascending_keys_still_checked(void **state) {
     }
 }
 
+/* Props are the app's struct, copied behind the placeholder: aligned for
+ * any type whatever the key (shared integer keys put none behind it, a
+ * string key a copy) or its absence. */
+typedef struct wide_props {
+    long double x;
+    int32_t i;
+} wide_props;
+static int wide_misaligned, wide_wrong;
+
+static void Wide(rc_ctx *ctx, const void *props) {
+    const wide_props *p = props;
+    if ((uintptr_t)props % _Alignof(max_align_t)) wide_misaligned++;
+    else if (p->x != (long double)p->i / 3) wide_wrong++;
+    rc_textf(ctx, "%d", (int)p->i);
+}
+static RC_COMPONENT(Wide);
+
+static void WideList(rc_ctx *ctx, const void *props) {
+    (void)props;
+    RC_EL(ctx, "ul") {
+        for (int32_t i = 0; i < 40; i++) {
+            wide_props p = {(long double)i / 3, i};
+            if (i % 3 == 0) RC_CHILD_INT(ctx, &Wide_component, i, &p);
+            else if (i % 3 == 1) {
+                char key[16];
+                snprintf(key, sizeof key, "k%d", (int)i);
+                RC_CHILD(ctx, &Wide_component, key, &p);
+            } else RC_CHILD(ctx, &Wide_component, NULL, &p);
+        }
+    }
+}
+static RC_COMPONENT(WideList);
+
+static void test_props_aligned_for_any_type(void **state) {
+    (void)state;
+    wide_misaligned = wide_wrong = 0;
+    rc_layout *l = new_layout(&WideList_component, NULL, 0);
+    flush_commit(l);
+    assert_int_equal(count_errors(l, NULL, 0), 0);
+    assert_int_equal(wide_misaligned, 0);
+    assert_int_equal(wide_wrong, 0);
+    free_layout(l);
+}
+
 /* Shared keys made by several threads at once (layouts may render on
  * several): every thread must get the same key for a value, with the
  * digits and hash a key made from the string has. Values from the top
@@ -249,6 +293,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_switching_forms_changes_nothing, reset, teardown),
         cmocka_unit_test_setup_teardown(test_int_and_string_duplicate, reset, teardown),
         cmocka_unit_test_setup_teardown(test_ascending_keys_still_checked, reset, teardown),
+        cmocka_unit_test_setup_teardown(test_props_aligned_for_any_type, reset, teardown),
         cmocka_unit_test(test_shared_keys_across_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
