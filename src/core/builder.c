@@ -49,7 +49,7 @@ rc_layout *rc_ctx_get_layout(rc_ctx *ctx) { return ctx->layout; }
 /* Appends n as a child of the open element (or of the output's top). */
 static inline void push_kid(rc_ctx *ctx, rc_node *n) {
     rc_layout *l = ctx->layout;
-    if (l->nkids == l->kids_cap) RC_GROW32(l->kids, l->kids_cap, (size_t)l->nkids + 1);
+    RC_GROW32(l->kids, l->kids_cap, (size_t)l->nkids + 1);
     l->kids[l->nkids++] = n;
 }
 
@@ -88,8 +88,6 @@ static const rc_frame *require_open(rc_ctx *ctx, const char *what) {
     return f;
 }
 
-/* static_name: name is one of the builder's own literals ("id", "class"...),
- * which need no copy into the arena. */
 /* rc_open's href option: the one builder name whose value is checked. */
 static const char attr_href[] = "href";
 
@@ -196,17 +194,10 @@ void rc_open(rc_ctx *ctx, const char *tag, const rc_el_opts *o) {
     const rc_key *key = NULL;
     uint32_t index = 0;
     if (o && o->has_key_int) {
-        key = rc_key_int(o->key_int);
-        if (!key) { /* outside the shared range: made here */
-            char digits[24];
-            size_t dlen;
-            const char *d = rc_key_digits(digits, o->key_int, &dlen);
-            key = rc_key_new(ctx->arena, d, dlen, rc_key_hash(d, dlen, false, 0));
-        }
+        key = rc_key_of_int(ctx->arena, o->key_int);
         rc_key_note(ctx, true, o->key_int);
     } else if (o && o->key) {
-        size_t klen = strlen(o->key);
-        key = rc_key_new(ctx->arena, o->key, klen, rc_key_hash(o->key, klen, false, 0));
+        key = rc_key_new(ctx->arena, o->key, strlen(o->key));
         rc_key_note(ctx, false, 0);
     } else index = kids_so_far(ctx, f);
     push_kid(ctx, NULL); /* the element, once made (rc_close) */
@@ -348,8 +339,10 @@ static uint32_t next_ordinal(rc_ctx *ctx, uint64_t identity) {
  * here for every child on every render, so no strings are built: the
  * readable segment ("Type[key]", "Type#n") is made only when an instance is
  * created or moves (rc_segment_new). */
-static void child(rc_ctx *ctx, const rc_component *type, const rc_key *shared, const char *key,
-                  size_t klen, uint64_t key_hash, const void *props, size_t props_size) {
+/* made: a key already made (an integer's); else key, klen: a string key
+ * copied behind the props, or none. */
+static void child(rc_ctx *ctx, const rc_component *type, const rc_key *made, const char *key,
+                  size_t klen, const void *props, size_t props_size) {
     /* (rc_child and rc_child_int note the key in the sibling list) */
     if (!props) props_size = 0;
     /* One allocation for the placeholder, its props and its key: a list's
@@ -358,8 +351,8 @@ static void child(rc_ctx *ctx, const rc_component *type, const rc_key *shared, c
     /* max_align_t's alignment, not the node's 8: the props right behind
      * the 64-byte node are the app's struct, which may hold a long double
      * or an __int128 (vdom/node.h). */
-    rc_comp_node *c =
-        rc_arena_alloc(ctx->arena, key_at + (key && !shared ? sizeof(rc_key) + klen + 1 : 0));
+    rc_comp_node *c = rc_arena_alloc_align(
+        ctx->arena, key_at + (key && !made ? sizeof(rc_key) + klen + 1 : 0), _Alignof(max_align_t));
     *c = (rc_comp_node){.n = {.kind = RC_NODE_COMPONENT, .len = (uint32_t)props_size},
                         .type = type,
                         .ctx_chain = ctx->chain};
@@ -377,14 +370,12 @@ static void child(rc_ctx *ctx, const rc_component *type, const rc_key *shared, c
         ctx->child_unkeyed = rc_hash_u64(base, IDENT_INDEX);
     }
     uint64_t h;
-    if (shared || key) {
-        c->key = shared ? shared
-                        : rc_key_fill_hashed((rc_key *)(void *)((char *)c + key_at), key, klen,
-                                             key_hash);
+    if (made || key) {
+        c->key = made ? made : rc_key_fill((rc_key *)(void *)((char *)c + key_at), key, klen);
         /* Ordinal 0 unless the key repeats in another list of this render:
          * settled when the build ends (settle_keyed_ordinals). */
         h = rc_hash_u64(ctx->child_keyed, c->key->hash);
-        if (ctx->nkeyed == ctx->keyed_cap) RC_GROW32(ctx->keyed, ctx->keyed_cap, ctx->nkeyed + 1);
+        RC_GROW32(ctx->keyed, ctx->keyed_cap, ctx->nkeyed + 1);
         const rc_frame *f = rc_ctx_top_frame(ctx);
         uint32_t list = f ? f->serial : 0;
         if (ctx->nkeyed == 0) ctx->keyed_list = list;
@@ -402,22 +393,13 @@ void rc_child(rc_ctx *ctx, const rc_component *type, const char *key, const void
               size_t props_size) {
     size_t klen = key ? strlen(key) : 0;
     if (key) rc_key_note(ctx, false, 0);
-    child(ctx, type, NULL, key, klen, key ? rc_key_hash(key, klen, false, 0) : 0, props,
-          props_size);
+    child(ctx, type, NULL, key, klen, props, props_size);
 }
 
 void rc_child_int(rc_ctx *ctx, const rc_component *type, int64_t key, const void *props,
                   size_t props_size) {
     rc_key_note(ctx, true, key);
-    const rc_key *shared = rc_key_int(key);
-    if (shared) {
-        child(ctx, type, shared, NULL, 0, 0, props, props_size);
-        return;
-    }
-    char digits[24];
-    size_t len;
-    const char *k = rc_key_digits(digits, key, &len);
-    child(ctx, type, NULL, k, len, rc_key_hash(k, len, false, 0), props, props_size);
+    child(ctx, type, rc_key_of_int(ctx->arena, key), NULL, 0, props, props_size);
 }
 
 /* The ordinal of a keyed child: how many children of its type with its key

@@ -12,7 +12,7 @@
 
 /* The decimal digits of v, at the end of buf; their start. An integer
  * key is its decimal string's key (rc_child_int). */
-const char *rc_key_digits(char buf[24], int64_t v, size_t *len) {
+static const char *key_digits(char buf[24], int64_t v, size_t *len) {
     return rc_decimal(buf, v < 0, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, len);
 }
 
@@ -25,7 +25,7 @@ const char *rc_key_digits(char buf[24], int64_t v, size_t *len) {
  * Made in blocks of 64 on first use (a block: 1.5 KiB), published with one
  * compare-and-swap, so layouts on several threads need no lock; the table
  * of block pointers is 2 KiB of bss, touched only as far as keys go.
- * Values from RC_INT_KEYS on are made per node as before (rc_key_new). */
+ * Values from RC_INT_KEYS on are made per node as before (rc_key_int_new). */
 _Static_assert(offsetof(rc_key, s) + 6 <= RC_INT_KEY_SIZE, "an integer key fits its slot");
 _Atomic(unsigned char *) rc_int_key_blocks[RC_INT_KEYS / RC_INT_KEY_BLOCK];
 
@@ -34,9 +34,8 @@ unsigned char *rc_int_key_block_make(size_t b) {
     for (size_t i = 0; i < RC_INT_KEY_BLOCK; i++) {
         char digits[24];
         size_t len;
-        const char *s = rc_key_digits(digits, (int64_t)(b * RC_INT_KEY_BLOCK + i), &len);
-        rc_key_fill_hashed((rc_key *)(void *)(blk + i * RC_INT_KEY_SIZE), s, len,
-                           rc_hash_bytes(RC_HASH_SEED, s, len));
+        const char *s = key_digits(digits, (int64_t)(b * RC_INT_KEY_BLOCK + i), &len);
+        rc_key_fill((rc_key *)(void *)(blk + i * RC_INT_KEY_SIZE), s, len);
     }
     unsigned char *expected = NULL;
     if (atomic_compare_exchange_strong_explicit(&rc_int_key_blocks[b], &expected, blk,
@@ -46,22 +45,24 @@ unsigned char *rc_int_key_block_make(size_t b) {
     return expected;
 }
 
-uint64_t rc_key_hash(const char *key, size_t len, bool is_int, int64_t v) {
-    const rc_key *k = is_int ? rc_key_int(v) : NULL;
-    return k ? k->hash : rc_hash_bytes(RC_HASH_SEED, key, len);
-}
-
-const rc_key *rc_key_fill_hashed(rc_key *k, const char *key, size_t len, uint64_t hash) {
-    k->hash = hash;
+const rc_key *rc_key_fill(rc_key *k, const char *key, size_t len) {
+    k->hash = rc_hash_bytes(RC_HASH_SEED, key, len);
     k->len = (uint32_t)len;
     memcpy(k->s, key, len); /* key may be digits in a buffer, not a C string */
     k->s[len] = '\0';
     return k;
 }
 
-const rc_key *rc_key_new(rc_arena *a, const char *key, size_t len, uint64_t hash) {
+const rc_key *rc_key_new(rc_arena *a, const char *key, size_t len) {
     rc_key *k = rc_arena_alloc_align(a, sizeof(rc_key) + len + 1, _Alignof(rc_key));
-    return rc_key_fill_hashed(k, key, len, hash);
+    return rc_key_fill(k, key, len);
+}
+
+const rc_key *rc_key_int_new(rc_arena *a, int64_t v) {
+    char digits[24];
+    size_t len;
+    const char *d = key_digits(digits, v, &len);
+    return rc_key_new(a, d, len);
 }
 
 /* Duplicate keys among siblings are a developer error: reconciliation

@@ -12,14 +12,13 @@
 
 #include "core/internal.h"
 
-/* v's decimal digits at the end of buf: their start, *len their count. */
-const char *rc_key_digits(char buf[24], int64_t v, size_t *len);
-/* The hash of key (len bytes; is_int: the digits of v, whose hash may be
- * the shared key's). */
-uint64_t rc_key_hash(const char *key, size_t len, bool is_int, int64_t v);
-/* A key at k with that hash; a key of len bytes in the arena. */
-const rc_key *rc_key_fill_hashed(rc_key *k, const char *key, size_t len, uint64_t hash);
-const rc_key *rc_key_new(rc_arena *a, const char *key, size_t len, uint64_t hash);
+/* The key of len bytes at key (hashed here), written at k; the same, in
+ * the arena. */
+const rc_key *rc_key_fill(rc_key *k, const char *key, size_t len);
+const rc_key *rc_key_new(rc_arena *a, const char *key, size_t len);
+/* The digits' key of an integer outside the shared range, in the arena
+ * (rc_key_of_int below). */
+const rc_key *rc_key_int_new(rc_arena *a, int64_t v);
 /* Fails the render if two of the kids from base on share a key (skipped
  * when order says none can). */
 void rc_keys_check(rc_ctx *ctx, uint32_t base, rc_key_order order);
@@ -42,6 +41,13 @@ static inline const rc_key *rc_key_int(int64_t v) {
     unsigned char *blk = atomic_load_explicit(&rc_int_key_blocks[b], memory_order_acquire);
     if (!blk) blk = rc_int_key_block_make(b);
     return (const rc_key *)(void *)(blk + (size_t)v % RC_INT_KEY_BLOCK * RC_INT_KEY_SIZE);
+}
+
+/* The key of integer v: the shared one, or its digits' key made in the
+ * arena for a value outside the shared range. */
+static inline const rc_key *rc_key_of_int(rc_arena *a, int64_t v) {
+    const rc_key *k = rc_key_int(v);
+    return k ? k : rc_key_int_new(a, v);
 }
 
 /* A key joins the list being built (the open element's children, or the

@@ -9,7 +9,7 @@
 #include "core/internal.h"
 
 void rc_path_push(rc_layout *l, uint32_t index) {
-    if (l->path_len == l->path_cap) RC_GROW(l->path, l->path_cap, l->path_len + 1);
+    RC_GROW(l->path, l->path_cap, l->path_len + 1);
     l->path[l->path_len++] = index;
 }
 
