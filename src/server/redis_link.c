@@ -3,39 +3,12 @@
  * "Redis"). Nothing here runs without --redis / REACTC_REDIS: the
  * single-process default never touches Redis.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "redis/conn.h"
 #include "redis/stores.h"
 #include "store/store.h"
 #include "server/server.h"
 #include "server/session.h"
-#include "util/env.h"
-
-/* Owns REACTC_REDIS once taken from the environment (it may carry a
- * password, so it leaves the environment like REACTC_SECRET); lives as long
- * as the process, since worker processes inherit cfg->redis pointing at it. */
-static char *env_url;
-
-int rc_srv_redis_config(rc_app *cfg) {
-    if (!cfg->redis || !*cfg->redis) {
-        free(env_url);
-        env_url = rc_env_take("REACTC_REDIS");
-        cfg->redis = env_url && *env_url ? env_url : NULL;
-    }
-    if (!cfg->redis) return 0;
-    /* Checked before any fork: a bad URL stops the start. */
-    rc_redis_url url;
-    char err[300];
-    if (rc_redis_url_parse(cfg->redis, &url, err, sizeof err)) {
-        fprintf(stderr, "reactc: --redis: %s\n", err);
-        return -1;
-    }
-    rc_redis_url_free(&url);
-    return 0;
-}
 
 /* Each change between up and down, once: logged, then told to the app. */
 static void on_health(void *owner, bool up, const char *why) {

@@ -1,32 +1,10 @@
 /*
  * A build without Redis (RC_WITH_REDIS=OFF, docs/size.md): the server's
- * end of the connection is only the refusal of --redis and REACTC_REDIS
- * at start (redis/url_off.c says why), so no server ever has s->redis.
+ * end of the connection is nothing: --redis and REACTC_REDIS are refused at
+ * start (redis_config.c, with redis/url_off.c's parser that refuses every
+ * URL), so no server ever has s->redis.
  */
-#include <stdio.h>
-#include <stdlib.h>
-
-#include "redis/url.h"
 #include "server/server.h"
-#include "util/env.h"
-
-/* As redis_link.c: REACTC_REDIS leaves the environment once taken (it may
- * carry a password), and is refused like --redis. */
-static char *env_url;
-
-int rc_srv_redis_config(rc_app *cfg) {
-    if (!cfg->redis || !*cfg->redis) {
-        free(env_url);
-        env_url = rc_env_take("REACTC_REDIS");
-        cfg->redis = env_url && *env_url ? env_url : NULL;
-    }
-    if (!cfg->redis) return 0;
-    rc_redis_url url;
-    char err[300];
-    rc_redis_url_parse(cfg->redis, &url, err, sizeof err);
-    fprintf(stderr, "reactc: --redis: %s\n", err);
-    return -1;
-}
 
 bool rc_srv_redis_holds_accept(const rc_server *s) {
     (void)s;
