@@ -348,7 +348,11 @@ test('gallery: following a nav link in the same tab shows the new route', { time
     // page load happens); the page at /counter must show the counter.
     await page.click('nav.gallery a[href="/counter"]');
     await page.waitForURL(server.url + '/counter');
-    await page.waitForSelector(`${MOUNT}.rc-connected main > *`, { state: 'attached' });
+    // The client changes the URL at once and the server's render of the new
+    // route follows in a later patch: wait for that patch (the counter's
+    // button) before looking, since the old route is still on the page until
+    // it comes. The patch is applied whole, so nav and main change together.
+    await page.waitForSelector(`${MOUNT}.rc-connected #increment`, { state: 'attached' });
     const shown = await page.evaluate(() => ({
       current: document.querySelector('nav.gallery a.current')?.textContent,
       counter: !!document.querySelector('#increment'),
