@@ -154,7 +154,7 @@ function status(base, headers) {
 }
 
 /** The network edge through a proxy at `base` (http(s)://127.0.0.1:port). */
-async function edgeThrough(t, base) {
+async function edgeThrough(t, base, proxy) {
   const browser = await launchBrowser({ ignoreHTTPSErrors: true });
   t.after(() => browser.close());
   const { page, errors } = await newPage(browser.context);
@@ -165,11 +165,12 @@ async function edgeThrough(t, base) {
   await page.waitForFunction(() => document.querySelector('#count')?.textContent === '1');
   assert.deepEqual(errors, [], `page errors through ${base}`);
   await page.close();
-  assert.equal(await handshake(base, { Origin: base }), 101, `same origin through ${base}`);
-  assert.equal(await handshake(base, { Origin: 'http://evil.example' }), 403, `foreign Origin through ${base}`);
+  const log = () => (proxy ? `\n${proxy.label}:\n${proxy.output()}` : '');
+  assert.equal(await handshake(base, { Origin: base }), 101, `same origin through ${base}${log()}`);
+  assert.equal(await handshake(base, { Origin: 'http://evil.example' }), 403, `foreign Origin through ${base}${log()}`);
   const evil = `attacker.rebind.example:${new URL(base).port}`;
-  assert.equal(await handshake(base, { Host: evil, Origin: `${new URL(base).protocol}//${evil}` }), 421, `rebound Host through ${base}`);
-  assert.equal(await status(base, { Host: evil }), 421, `rebound page through ${base}`);
+  assert.equal(await handshake(base, { Host: evil, Origin: `${new URL(base).protocol}//${evil}` }), 421, `rebound Host through ${base}${log()}`);
+  assert.equal(await status(base, { Host: evil }), 421, `rebound page through ${base}${log()}`);
 }
 
 // ---- static checks -------------------------------------------------------------
@@ -313,7 +314,9 @@ test('HAProxy from deploy/haproxy.cfg: wss through it, resumes when its server i
     const [http, https] = [await freePort(), await freePort()];
     let cfg = await readFile(join(DEPLOY, 'haproxy.cfg'), 'utf8');
     cfg = must(cfg, /^\s*(user|group) haproxy\n/gm, '', 'user/group', 2);
-    cfg = must(cfg, /^\s*log \/dev\/log .*\n/m, '', 'log', 1);
+    // Its log to its stdout (kept by startProcess), so that a failure below
+    // shows each request's termination state rather than only a status.
+    cfg = must(cfg, /^(\s*)log \/dev\/log .*\n/m, '$1log stdout format raw local0\n', 'log', 1);
     // This machine's descriptor limit (20,000) is below what maxconn 20000 needs.
     cfg = must(cfg, /maxconn \d+/, 'maxconn 4000', 'maxconn', 1);
     cfg = must(cfg, /bind :80\n/, `bind 127.0.0.1:${http}\n`, 'bind :80', 1);
@@ -346,7 +349,7 @@ test('HAProxy from deploy/haproxy.cfg: wss through it, resumes when its server i
     assert.equal(c.stats.starts.at(-1).start, 'resumed', JSON.stringify(c.stats.starts));
     assert.equal(c.text('count'), '4');
     noAnomalies(c);
-    await edgeThrough(t, `https://127.0.0.1:${https}`);
+    await edgeThrough(t, `https://127.0.0.1:${https}`, haproxy);
     assert.ok(haproxy.alive(), `haproxy died:\n${haproxy.output()}`);
   });
 
