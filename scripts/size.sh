@@ -180,9 +180,14 @@ check_refused tests/size/reactpy_off.c "built without RC_WITH_REACTPY"
 check_refused tests/size/redis_off.c "built without RC_WITH_REDIS"
 check_refused tests/size/token_compression_off.c "built without RC_WITH_TOKEN_COMPRESSION" \
   "$SIZE_BUILD" static
-# Without token compression libreactc does not link libzstd at all.
+# Without token compression libreactc does not link libzstd at all, and
+# without Redis not libhiredis.
 if readelf -d "$SIZE_BUILD/libreactc.so" | grep -q 'NEEDED.*libzstd'; then
   echo "size: $SIZE_BUILD/libreactc.so still needs libzstd (RC_WITH_TOKEN_COMPRESSION=OFF)" >&2
+  exit 1
+fi
+if readelf -d "$SIZE_BUILD/libreactc.so" | grep -q 'NEEDED.*libhiredis'; then
+  echo "size: $SIZE_BUILD/libreactc.so still needs libhiredis (RC_WITH_REDIS=OFF)" >&2
   exit 1
 fi
 

@@ -1,6 +1,8 @@
 /*
- * Stores left out (RC_WITH_STORES=OFF): no store to share, so --redis
- * keeps only its connection (stores.h's calls do nothing).
+ * Stores shared through Redis left out (RC_WITH_STORES=OFF or
+ * RC_WITH_REDIS=OFF, CMakeLists.txt): without stores there is nothing to
+ * share, so --redis keeps only its connection; without Redis there is no
+ * --redis. stores.h's calls do nothing either way.
  */
 #include "redis/stores.h"
 

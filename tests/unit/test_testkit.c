@@ -359,6 +359,7 @@ static void a_resume_restores_through_a_token(void **state) {
 }
 
 /* ---- two kits: two tabs of one process, one store ------------------------ */
+#ifndef RC_TEST_WITHOUT_STORES /* a build without stores (tests/unit/CMakeLists.txt) */
 
 static rc_store *hits;
 
@@ -397,6 +398,7 @@ static void two_kits_write_one_store(void **state) {
     rc_test_free(b);
     rc_store_free(hits);
 }
+#endif
 
 static void mounting_at_a_url(void **state) {
     (void)state;
@@ -589,7 +591,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(a_reattach_applies_what_was_held, setup, done),
         cmocka_unit_test_setup_teardown(a_resume_restores_through_a_token, setup, done),
         cmocka_unit_test_setup_teardown(mounting_at_a_url, setup, done),
+#ifndef RC_TEST_WITHOUT_STORES
         cmocka_unit_test(two_kits_write_one_store),
+#endif
         cmocka_unit_test(a_click_bubbles_until_stopped),
         cmocka_unit_test(a_prevented_click_neither_follows_nor_submits),
         cmocka_unit_test(fire_bubbles_but_not_focus),
