@@ -94,9 +94,11 @@ struct rc_state {
     rc_source src;         /* other instances that read it (track.c) */
 };
 
+/* A ref: the hook, then its data at the next offset aligned for any type
+ * (memo.c). No pointer to it: 8 bytes that made a row's ref a 80-byte
+ * malloc chunk where 64 hold it. */
 typedef struct rc_ref_hook {
     rc_hook h;
-    void *data; /* right behind the hook (memo.c) */
 } rc_ref_hook;
 
 /* Memo and callback: a cached result and the dependencies it came from. */
@@ -160,13 +162,19 @@ struct rc_instance {
      * effect here are the placeholder's (rc_inst_type...), not copies. */
     rc_node *placeholder;
     uint64_t render_gen; /* flush generation of the last render */
-    bool dirty;          /* waits in the layout's dirty queue */
-    bool in_effects;     /* waits in the layout's effect queue */
-    bool resume;         /* next render is the first after a restore */
-    bool rendered;       /* has rendered at least once */
+    bool dirty : 1;      /* waits in the layout's dirty queue */
+    bool in_effects : 1; /* waits in the layout's effect queue */
+    bool resume : 1;     /* next render is the first after a restore */
+    bool rendered : 1;   /* has rendered at least once */
     uint16_t nhooks;
-    /* (the small fields fill one word: the struct is 120 bytes, a 128-byte
-     * malloc chunk where 128 bytes took 144, 16 bytes per row of a list) */
+    /* The number of its renders, which marks the reads of the current one
+     * (track.c). 32 bits: after a wrap, a read kept from exactly 2^32
+     * renders ago (only a failed render keeps old ones) would look current
+     * and cost at most one needless re-render. */
+    uint32_t read_gen;
+    /* (the small fields fill one word and the arena's counts are 32-bit:
+     * the struct is 104 bytes, a 112-byte malloc chunk, where 120 took 128
+     * and 128 took 144: 16 bytes per row of a list each time) */
 
     rc_layout *layout;
     rc_instance *parent;
@@ -175,10 +183,8 @@ struct rc_instance {
      * its own per instance, 32 bytes for a row's one hook. */
     rc_hook *hooks;
     /* What its last render read of other instances' slots and of stores
-     * (track.c), and the number of its renders, which marks the reads of
-     * the current one. */
+     * (track.c). */
     rc_sub *reads;
-    uint64_t read_gen;
     rc_arena arena; /* holds roots and everything below them */
     uint32_t depth;
     uint32_t nroots;
@@ -188,6 +194,8 @@ struct rc_instance {
     uint32_t nstate;      /* state hooks of this instance */
     uint32_t state_below; /* state hooks of all its descendants */
 };
+_Static_assert(sizeof(void *) != 8 || sizeof(struct rc_instance) == 104,
+               "an instance is a 112-byte malloc chunk on 64-bit targets (see above)");
 
 #include "core/render_ctx.h"
 

@@ -15,8 +15,7 @@ void *rc_use_ref(rc_ctx *ctx, size_t size) {
      * offset aligned for any type, as calloc's data would be. */
     size_t at = (sizeof(rc_ref_hook) + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
     rc_ref_hook *r = rc_hook_get(ctx, HOOK_REF, at + size, NULL, &created);
-    if (created) r->data = (char *)r + at;
-    return r->data;
+    return (char *)r + at;
 }
 
 /* ---- memo and callback -------------------------------------------------- */

@@ -30,7 +30,7 @@ struct rc_sub {
     rc_instance *reader;
     rc_sub *prev, *next; /* the source's readers */
     rc_sub *next_read;   /* the reader's reads */
-    uint64_t gen;        /* the reader's read_gen when last read */
+    uint32_t gen;        /* the reader's read_gen when last read */
 };
 
 static _Thread_local rc_instance *current_reader;

@@ -66,17 +66,20 @@ void *rc_arena_alloc_slow(rc_arena *a, size_t size, size_t align) {
         else want = a->total > ARENA_MAX_CHUNK ? ARENA_MAX_CHUNK : a->total;
         want = align_up(want);
         if (want < size) want = size;
+        /* The counts are 32-bit (rc_arena): a render of 4 GiB is out of
+         * memory as far as it goes, like one allocation of 2 GiB above. */
+        if (want > UINT32_MAX - a->total) rc_oom(want);
         rc_arena_chunk *c = rc_xmalloc(sizeof *c + want);
         c->size = want;
         c->next = a->head;
         a->head = c;
-        a->total += want;
+        a->total += (uint32_t)want;
         off = 0;
         pad = 0;
     }
     void *p = a->head->data + off;
     a->used = (uint32_t)(off + size);
-    a->requested += pad + size;
+    a->requested += (uint32_t)(pad + size);
     return p;
 }
 
@@ -91,7 +94,7 @@ char *rc_arena_strndup(rc_arena *a, const char *s, size_t len) {
     if (a->head && a->head->size - a->used >= len + 1) {
         char *p = (char *)a->head->data + a->used;
         a->used += (uint32_t)(len + 1);
-        a->requested += len + 1;
+        a->requested += (uint32_t)(len + 1);
         memcpy(p, s, len);
         p[len] = '\0';
         return p;

@@ -15,12 +15,15 @@
 
 typedef struct rc_arena_chunk rc_arena_chunk;
 
+/* 24 bytes: every component instance holds one (a list's rows each),
+ * so its counts are 32-bit, and a render's chunks together stay under
+ * 4 GiB (more is out of memory, arena.c). */
 typedef struct rc_arena {
     rc_arena_chunk *head; /* chunk being filled; older chunks follow */
-    uint32_t used;        /* bytes used in head (a chunk is < 4 GiB) */
+    uint32_t used;        /* bytes used in head */
     uint32_t hint;        /* size of the first chunk, 0 for the default */
-    size_t total;         /* bytes allocated in all chunks (statistics) */
-    size_t requested;     /* bytes handed out (the size hint for next time) */
+    uint32_t total;       /* bytes allocated in all chunks (statistics) */
+    uint32_t requested;   /* bytes handed out (the size hint for next time) */
 } rc_arena;
 
 void rc_arena_init(rc_arena *a);
@@ -58,7 +61,7 @@ static inline void *rc_arena_alloc_align(rc_arena *a, size_t size, size_t align)
         size_t off = ((size_t)a->used + align - 1) & ~(align - 1);
         if (off <= a->head->size && a->head->size - off >= want) {
             /* The padding counts, as in the slow path (arena.c). */
-            a->requested += off - a->used + want;
+            a->requested += (uint32_t)(off - a->used + want);
             a->used = (uint32_t)(off + want);
             return a->head->data + off;
         }
@@ -83,7 +86,7 @@ static inline void *rc_arena_peek(rc_arena *a, size_t align, size_t *room) {
  * the last rc_arena_peek returned; no other allocation in between. */
 static inline void rc_arena_commit(rc_arena *a, void *p, size_t size) {
     size_t off = (size_t)((unsigned char *)p - a->head->data);
-    a->requested += off - a->used + size; /* the padding counts, as in alloc_align */
+    a->requested += (uint32_t)(off - a->used + size); /* the padding counts, as in alloc_align */
     a->used = (uint32_t)(off + size);
 }
 /* Copies len bytes and appends a NUL. */
