@@ -80,7 +80,10 @@ test('lists: keyed rows keep their state through removal, reordering and a resum
   assert.deepEqual(realErrors(errors), []);
 });
 
-test('svg: the sparkline is SVG and follows its store', { timeout: TEST_MS }, async (t) => {
+// A build without stores has no svg or background app (examples/CMakeLists.txt).
+const NO_STORES = process.env.REACTC_WITHOUT_STORES && 'built without stores (RC_WITH_STORES=OFF)';
+
+test('svg: the sparkline is SVG and follows its store', { timeout: TEST_MS, skip: NO_STORES }, async (t) => {
   const server = await startExample('svg', { bin: guideApp('svg') });
   t.after(() => server.kill());
   const { page, errors } = await browser.openPage(t);
@@ -155,7 +158,7 @@ test('resume: restorable slots come back, server-only ones do not, effects by th
   assert.deepEqual(realErrors(errors), []);
 });
 
-test('background: timers, a publishing thread and rc_app_post reach the page', { timeout: TEST_MS }, async (t) => {
+test('background: timers, a publishing thread and rc_app_post reach the page', { timeout: TEST_MS, skip: NO_STORES }, async (t) => {
   const server = await startExample('background', { bin: guideApp('background') });
   t.after(() => server.kill());
   const { page, errors } = await browser.openPage(t);
