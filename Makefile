@@ -85,14 +85,15 @@ test-clang: deps
 
 # Every RC_WITH_* option off (docs/size.md): the leanest library, and
 # everything that still builds against it (the examples, guides, benchmarks
-# and tests that need a left-out feature are left out with it), its unit
-# and lint tests run. The options are read from CMakeLists.txt, so a new
+# and tests that need a left-out feature are left out with it), its unit,
+# lint and browser tests run (about a dozen browser files are left: a
+# minute). The options are read from CMakeLists.txt, so a new
 # one is covered the day it is added.
 LEAN_OPTIONS = $(shell grep -o '^option.RC_WITH_[A-Z0-9_]*' CMakeLists.txt | sed 's/^option.\(.*\)/-D\1=OFF/')
 test-lean: deps
 	cmake -S . -B build-lean -G Ninja -DRC_BUILD_BENCH=ON $(LEAN_OPTIONS)
 	cmake --build build-lean -j $(JOBS)
-	cd build-lean && ctest --output-on-failure -L 'unit|lint|compile' -j $(JOBS)
+	cd build-lean && ctest --output-on-failure -L 'unit|lint|compile|e2e|chaos' -j $(JOBS)
 
 # arm64 (docs/embedded.md, "Cross-building for arm64"): the library, the
 # examples and the unit tests cross-compiled for aarch64 into build-arm64/
