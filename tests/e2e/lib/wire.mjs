@@ -41,15 +41,20 @@ export async function until(cond, what, ms = 5000) {
 /**
  * Init script: what the client has handled, read in the page. After the
  * client's own handler ran for a server message, window.__handled.ack and
- * .tokenSeq are that message's `ack` and `token_seq` (when it has them):
- * the page then shows that message's effects. A barrier for checks that
- * (`.at` is when the last one was handled.) A barrier for checks that
- * something did NOT happen: wait for the server's answer to a later event
- * (its ack) or for the token that holds every event (its token_seq), after
- * which the server has nothing more to say about them.
+ * .tokenSeq are that message's `ack` and `token_seq` (when it has them),
+ * and a whole tree's `start` is appended to .starts: the page then shows
+ * that message's effects (`.at` is when the last one was handled).
+ * .sent is the highest event seq the page has put on a socket (alone or in
+ * a resume hello), recorded as it sends: the client sends from the input
+ * event's own handler, so once a click or a keystroke has returned, .sent
+ * counts it, which the test's record of the frames (onMessages, reported
+ * by the browser later) may not yet. A barrier for checks that something
+ * did NOT happen: wait for the server's answer to a later event (its ack)
+ * or for the token that holds every event (its token_seq), after which the
+ * server has nothing more to say about them.
  */
 export function HANDLED() {
-  const handled = (window.__handled = { ack: -1, tokenSeq: -1, messages: 0, at: 0 });
+  const handled = (window.__handled = { ack: -1, tokenSeq: -1, messages: 0, at: 0, sent: 0, starts: [] });
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
     set onmessage(f) {
@@ -65,10 +70,22 @@ export function HANDLED() {
         }
         if (typeof m?.ack === 'number') handled.ack = m.ack;
         if (typeof m?.token_seq === 'number') handled.tokenSeq = m.token_seq;
+        if (m?.type === 'layout-update' && typeof m.start === 'string') handled.starts.push(m.start);
       });
     }
     get onmessage() {
       return super.onmessage;
+    }
+    send(data) {
+      try {
+        const m = JSON.parse(data);
+        for (const e of m?.type === 'hello' ? m.resume?.events || [] : [m]) {
+          if (e?.type === 'layout-event' && typeof e.seq === 'number') handled.sent = Math.max(handled.sent, e.seq);
+        }
+      } catch {
+        // not JSON: not an event
+      }
+      return super.send(data);
     }
   };
 }
@@ -82,3 +99,23 @@ export const handledAck = (page, seq, timeout) =>
  * event up to `seq`. */
 export const handledToken = (page, seq, timeout) =>
   page.waitForFunction((s) => window.__handled.tokenSeq >= s, seq, timeout ? { timeout } : {});
+
+/** Waits until the page (with HANDLED) has handled the ack of every event
+ * it has sent so far (read in the page, so it counts the input that has
+ * just returned). Not across a refused resume: the fresh session numbers
+ * its events from 1 again. */
+export const handledAll = (page, timeout) =>
+  page.waitForFunction(() => window.__handled.ack >= window.__handled.sent, null, timeout ? { timeout } : {});
+
+/** The number of whole trees with a `start` the page (with HANDLED) has
+ * handled since it loaded. */
+export const handledStarts = (page) => page.evaluate(() => window.__handled.starts.length);
+
+/** Waits until the page (with HANDLED) has handled its `n`-th whole tree
+ * with a `start` since it loaded (a connection's first tree: its effects,
+ * a resume's state and the events it replayed, are on the page); resolves
+ * with that tree's `start`. */
+export async function handledStart(page, n, timeout) {
+  await page.waitForFunction((k) => window.__handled.starts.length >= k, n, timeout ? { timeout } : {});
+  return page.evaluate((k) => window.__handled.starts[k - 1], n);
+}
