@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { useBrowser } from './lib/suite.mjs';
 import { gotoApp, MOUNT, text, todoTexts, waitText } from './lib/page.mjs';
 import { startExample, withExample } from './lib/server.mjs';
-import { onMessages, until } from './lib/wire.mjs';
+import { handledAll, HANDLED, onMessages, until } from './lib/wire.mjs';
 
 // A hung test fails with its name instead of stalling until CTest's timeout.
 const TEST_MS = 30000;
@@ -18,30 +18,31 @@ const withServer = (t, name, fn) => withExample(t, name, {}, fn);
 
 /**
  * Records the reactc protocol traffic of a page: the highest event seq
- * sent and the highest ack received.
+ * sent, as the browser reports its frames.
  */
 function watchWire(page) {
-  const wire = { sent: 0, acked: 0 };
+  const wire = { sent: 0 };
   onMessages(page, () => ({
     sent(m) {
       if (m.type === 'layout-event' && m.seq > wire.sent) wire.sent = m.seq;
-    },
-    received(m) {
-      if (typeof m.ack === 'number' && m.ack > wire.acked) wire.acked = m.ack;
     },
   }));
   return wire;
 }
 
-/** Waits until the server has acknowledged every event the page sent. */
-async function settled(wire, ms = 5000) {
-  await until(() => wire.acked >= wire.sent, `the server to ack event ${wire.sent} (acked ${wire.acked})`, ms);
-}
+/** Waits until the page has handled the server's ack of every event it
+ * sent. Counted in the page (HANDLED), not from the frames the browser
+ * reports to the test: those of the last keystrokes may still be on their
+ * way when the typing returns, and an ack of the earlier ones would then
+ * pass for the ack of all. */
+const settled = (page) => handledAll(page);
 
 /** Opens `path` on `server` in a new page, once the first tree is shown. */
 async function open(t, server, path, ready, init) {
   const { page, errors } = await browser.openPage(t);
-  page.setDefaultTimeout(5000);
+  // A render and a round trip, or a page load, on a loaded 2-core machine.
+  page.setDefaultTimeout(10000);
+  await page.addInitScript(HANDLED);
   if (init) await page.addInitScript(init);
   const wire = watchWire(page);
   await gotoApp(page, server.url + path);
@@ -69,7 +70,7 @@ test('counter: seven clicks show 7, no console errors', { timeout: TEST_MS }, as
     await waitText(page, '#count', '7');
     // One event per click, each applied once: still 7 once all are acked.
     assert.equal(wire.sent, 7);
-    await settled(wire);
+    await settled(page);
     assert.equal(await text(page, '#count'), '7');
     assert.deepEqual(errors, []);
     await server.stop();
@@ -179,7 +180,7 @@ test('todo: a controlled input keeps fast typing and the caret; the server has w
     await page.type('#new-todo', 'hello world', { delay: 0 });
     assert.deepEqual(await fieldState(page, '#new-todo'), { value: 'hello world', start: 11, end: 11, focused: true });
     // Once the server has applied every keystroke, the field is unchanged.
-    await settled(wire);
+    await settled(page);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     assert.deepEqual(await fieldState(page, '#new-todo'), { value: 'hello world', start: 11, end: 11, focused: true });
     assert.deepEqual(await page.evaluate(() => window.__fieldWatch.bad), []);
@@ -191,7 +192,7 @@ test('todo: a controlled input keeps fast typing and the caret; the server has w
     assert.deepEqual(await fieldState(page, '#new-todo'), { value: 'hello world', start: 0, end: 11, focused: true });
     await page.keyboard.type('goodbye', { delay: 0 });
     assert.deepEqual(await fieldState(page, '#new-todo'), { value: 'goodbye', start: 7, end: 7, focused: true });
-    await settled(wire);
+    await settled(page);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     assert.deepEqual(await fieldState(page, '#new-todo'), { value: 'goodbye', start: 7, end: 7, focused: true });
     assert.deepEqual(await page.evaluate(() => window.__fieldWatch.bad), []);
@@ -210,11 +211,13 @@ test('dashboard: live values, fan, unit, alerts checkbox, name', { timeout: TEST
   await withServer(t, 'dashboard', async (server) => {
     const { page, errors, wire } = await open(t, server, '/', '#temperature');
     // Pushed by the server with no user action: the timer and the sensor thread.
+    // (The page's default wait: the uptime's 1 s timer, then a render and a
+    // push, may take more than 3 s on a loaded machine.)
     const uptime0 = await text(page, '#uptime');
     const temp0 = await text(page, '#temperature');
     await page.waitForFunction(([u, tmp]) =>
       document.querySelector('#uptime').textContent !== u &&
-      document.querySelector('#temperature').textContent !== tmp, [uptime0, temp0], { timeout: 3000 });
+      document.querySelector('#temperature').textContent !== tmp, [uptime0, temp0]);
 
     // Fan.
     assert.equal(await text(page, '#fan-state'), 'off');
@@ -232,11 +235,10 @@ test('dashboard: live values, fan, unit, alerts checkbox, name', { timeout: TEST
     // (the temperature re-renders every 100 ms: a stale value must not win).
     assert.equal(await page.$eval('#alerts', (e) => e.checked), false);
     await page.check('#alerts');
-    await settled(wire);
+    await settled(page);
     for (let i = 0; i < 2; i++) {
       const before = await text(page, '#temperature');
-      await page.waitForFunction((b) => document.querySelector('#temperature').textContent !== b, before,
-        { timeout: 3000 });
+      await page.waitForFunction((b) => document.querySelector('#temperature').textContent !== b, before);
       assert.equal(await page.$eval('#alerts', (e) => e.checked), true, `after server update ${i + 1}`);
     }
     assert.equal(await page.$eval('#unit', (e) => e.value), 'F');
@@ -248,7 +250,7 @@ test('dashboard: live values, fan, unit, alerts checkbox, name', { timeout: TEST
     await page.keyboard.press('Control+A');
     await page.type('#name', 'lab-7');
     await waitText(page, 'h1', 'Device lab-7');
-    await settled(wire);
+    await settled(page);
     assert.deepEqual(await fieldState(page, '#name'), { value: 'lab-7', start: 5, end: 5, focused: true });
     assert.deepEqual(await page.evaluate(() => window.__fieldWatch.bad), []);
     assert.equal(await text(page, '#fan-state'), 'on');
@@ -291,7 +293,7 @@ test('server shutdown: SIGTERM exits 0 at once and the page notices the close', 
     await page.waitForFunction(() => {
       const c = document.querySelector('#reactc-root').classList;
       return c.contains('rc-reconnecting') || c.contains('rc-connecting');
-    }, null, { timeout: 3000 });
+    });
     assert.equal(await page.$eval(MOUNT, (m) => m.classList.contains('rc-connected')), false);
     assert.deepEqual(await page.evaluate(() => window.__events), ['reactc:reconnecting']);
     // docs/protocol.md: close code 1001 when the server shuts down.
