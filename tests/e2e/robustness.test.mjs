@@ -12,7 +12,7 @@ import { gotoApp, MOUNT, realErrors, text, waitText } from './lib/page.mjs';
 import { startFakeServer } from './lib/fake-server.mjs';
 import { startProxy } from './lib/proxy.mjs';
 import { startExample, stateDir } from './lib/server.mjs';
-import { handledAck, handledToken, HANDLED, onMessages, until } from './lib/wire.mjs';
+import { handledAck, handledStart, handledToken, HANDLED, onMessages, until } from './lib/wire.mjs';
 import { betweenAttempts, opens, shortTimersDone, TIMER_EARLY_MS, TIMERS } from './lib/timers.mjs';
 
 const SECRET = 'b64:' + randomBytes(32).toString('base64');
@@ -287,7 +287,9 @@ scenario('form fields: a text input, a select and a checkbox keep the user\'s va
   await page.keyboard.type('wing-7', { delay: 10 });
   await outage;
   await settled(wire, 15000);
-  await handledToken(page, Math.max(...wire.sent)); // as in typeThrough: no late value after this
+  // As in typeThrough: no late value after this. The highest seq as the page
+  // sent it: the frames of the last keystrokes may not have reached `wire`.
+  await handledToken(page, await page.evaluate(() => window.__handled.sent));
   const want = { name: 'lab-north-wing-7', unit: 'C', alerts: true };
   assert.deepEqual(await page.$eval('#settings', () => {
     const f = (id) => document.getElementById(id);
@@ -320,6 +322,7 @@ test('textarea: keystrokes survive a slow server and a resume (client against a 
   const fake = await startFakeServer();
   t.after(() => fake.close());
   const { page, errors } = await browser.openPage(t);
+  await page.addInitScript(HANDLED);
   await page.addInitScript(SET_ATTRS, { 'data-reactc-storage': 'memory' });
   const textarea = (value) => ({ tagName: '', children: [{ tagName: 'textarea', attributes: { id: 'notes', value }, eventHandlers: { onChange: { target: 'NOTES' } }, children: [] }] });
   const first = (peer, start, ack, value) =>
@@ -380,7 +383,11 @@ test('textarea: keystrokes survive a slow server and a resume (client against a 
   await page.keyboard.type(text.slice(15), { delay: 10 });
   await until(() => applied.length === text.length, 'every keystroke applied');
   flush();
-  await page.waitForFunction(() => window.__seen.length > 50);
+  // The flushed answers (stale values, each behind the text) handled, and a
+  // sample of the field taken after them: not a count of samples, which was
+  // reached long before the flush.
+  await handledAck(page, text.length);
+  await page.waitForFunction((n) => window.__seen.length > n, await page.evaluate(() => window.__seen.length));
   assert.deepEqual(applied.map(([s]) => s), [...Array(text.length).keys()].map((i) => i + 1), 'each keystroke applied once, in order');
   assert.deepEqual(applied.map(([, v]) => v), [...text].map((_, i) => text.slice(0, i + 1)));
   assert.equal(await page.$eval('#notes', (e) => e.value), text);
@@ -426,6 +433,9 @@ scenario('idle: the page sleeps (the server frees the session) and activity resu
   await page.mouse.move(60, 70);
   await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
   await until(() => wire.starts.length === 2, 'the tree after waking');
+  // The page has handled that tree (the test saw its frame first): its
+  // 'reactc:reconnected' is in the log read below.
+  await handledStart(page, 2);
   assert.equal(wire.starts[1], 'resumed');
   assert.equal(wire.sessions[1], wire.sessions[0], 'the same session');
   assert.equal(await text(page, '#count'), '3');
@@ -439,7 +449,7 @@ scenario('idle: the page sleeps (the server frees the session) and activity resu
 
   // Asleep again; a click is both the activity that wakes the page and an
   // event, queued until the session is back, then applied once.
-  await page.waitForSelector(`${MOUNT}.rc-asleep`, { state: 'attached', timeout: 5000 });
+  await page.waitForSelector(`${MOUNT}.rc-asleep`, { state: 'attached', timeout: 10000 });
   await page.click('#increment');
   await waitText(page, '#count', '4');
   await settled(wire);
@@ -483,15 +493,21 @@ scenario('status: classes, DOM events and the indicator follow the connection, i
   assert.deepEqual(entries(log, 'indicator'), [], 'no indicator for a short outage');
   assert.equal(await page.$('.rc-indicator'), null);
 
-  // A long one: no network for 1.5 s.
+  // A long one: no network for 1.5 s, and in any case until the indicator
+  // has shown (a client timer 500 ms into the outage, which a loaded machine
+  // may run late: a fixed outage could end before it).
   const mark = log.length;
   const opened = (await opens(page)).length;
   const attemptsFrom = app.proxy.attempts.length;
-  const outage = app.proxy.down(1500);
+  app.proxy.refuse(true);
+  app.proxy.cut();
+  const minimum = new Promise((r) => setTimeout(r, 1500)); // the scenario's outage
   // The page stays readable and takes input meanwhile.
   await page.waitForSelector(`${MOUNT}.rc-reconnecting`, { state: 'attached' });
   await page.click('#increment');
-  await outage;
+  await page.waitForSelector('.rc-indicator:not([hidden])', { state: 'attached' });
+  await minimum;
+  app.proxy.refuse(false);
   const backAt = Date.now(); // the network is back
   await waitText(page, '#count', '2');
   await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
