@@ -18,7 +18,7 @@ import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
 import { launchBrowser, newPage } from './lib/browser.mjs';
 import { scrapeMetrics } from './lib/http.mjs';
-import { until } from './lib/wire.mjs';
+import { handledStart, handledStarts, HANDLED, until } from './lib/wire.mjs';
 import { gotoApp, realErrors, text, waitText } from './lib/page.mjs';
 import { buildDir } from './lib/paths.mjs';
 import { freePort, startExample, testAppBinary } from './lib/server.mjs';
@@ -50,8 +50,16 @@ async function openPage(t, b = 0) {
   const { page, errors } = await newPage(browsers[b].context);
   t.after(() => page.close().catch(() => {}));
   page.setDefaultTimeout(15000);
+  await page.addInitScript(HANDLED);
   return { page, errors };
 }
+
+/** Waits until the page's stored session has a token and no kept event:
+ * a token holds every event it made. */
+const tokenStored = (page) => until(async () => {
+  const s = await page.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
+  return !/layout-event/.test(s) && /token/.test(s);
+}, 'a token holding every event in the page\'s session storage', 10000);
 
 /** Signs in through the form on `page` (at the server's URL). */
 async function signIn(page, url, user, pw) {
@@ -244,13 +252,10 @@ test('user B holding user A\'s token gets a fresh session, not A\'s', { timeout:
     await a.page.click('#increment');
     await waitText(a.page, '#count', String(i));
   }
-  // A's token (the client's session storage) once it holds all 3 clicks.
-  let storage;
-  for (let i = 0; i < 200; i++) {
-    storage = await a.page.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
-    if (!/layout-event/.test(storage) && /token/.test(storage)) break;
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  // A's token (the client's session storage) once it holds all 3 clicks
+  // (a wait that fails if it never does, not a loop that goes on without).
+  await tokenStored(a.page);
+  const storage = await a.page.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
   const b = await openPage(t, 1);
   await signIn(b.page, server.url, 'bob', 'bob-pw');
   await b.page.addInitScript((d) => {
@@ -373,16 +378,16 @@ test('a signed-in tab resumes its own session after kill -9 (its token carries i
     await waitText(page, '#count', String(i));
   }
   // The token that holds both clicks is in the page's storage.
-  for (let i = 0; i < 400; i++) {
-    const s = await page.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
-    if (!/layout-event/.test(s) && /token/.test(s)) break;
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await tokenStored(page);
+  const trees = await handledStarts(page);
   server.proc.kill('SIGKILL');
   await server.exited;
   const again = await startExample('counter', { args: ['--auth-file', users, '--log-level', 'info'], env, port: server.port });
   t.after(() => again.kill());
   await again.waitStderr(/resumed from its token/, 15000);
+  // The resumed tree handled: the count and the user below are its, not
+  // the old process's still on the page.
+  assert.equal(await handledStart(page, trees + 1), 'resumed');
   await waitText(page, '#count', '2');
   assert.equal(await text(page, '#user'), 'alice');
 });
