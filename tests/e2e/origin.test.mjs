@@ -29,16 +29,21 @@ function upgrade(t, server, path, headers = {}) {
       messages.push(JSON.parse(d.toString()));
       waiters = waiters.filter((w) => !w());
     });
-    /** The first message matching pred (within 3 s). */
+    /** The first message matching pred (within 10 s: a server's answer on
+     * a loaded machine, as lib/raw.mjs waits). */
     const next = (pred) => new Promise((res, rej) => {
+      let timer;
       const check = () => {
         const m = messages.find(pred);
-        if (m) res(m);
+        if (m) {
+          clearTimeout(timer); // a pending 10 s timer would keep the process alive
+          res(m);
+        }
         return !!m;
       };
       if (check()) return;
       waiters.push(check);
-      setTimeout(() => rej(new Error('no such message within 3 s')), 3000);
+      timer = setTimeout(() => rej(new Error('no such message within 10 s')), 10000);
     });
     ws.on('unexpected-response', (req, res) => {
       let body = '';

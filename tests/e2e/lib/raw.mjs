@@ -26,8 +26,10 @@ export function connect(url, options) {
     ws.on('open', resolve);
     ws.on('error', reject);
   });
-  /** Resolves with the first message matching pred (waits up to `ms`). */
-  function next(pred, ms = 3000) {
+  /** Resolves with the first message matching pred (waits up to `ms`: a
+   * server's answer, which a loaded 2-core machine may delay by seconds; a
+   * message that never comes still fails, later). */
+  function next(pred, ms = 10000) {
     return new Promise((resolve, reject) => {
       let timer;
       const check = () => {
