@@ -105,8 +105,10 @@ export async function startDev(copy, {
   };
   process.once('exit', () => { try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ } });
 
-  /** Resolves with the match of `re` in the log after offset `from`. */
-  const waitLog = (re, from = 0, ms = 15000) => new Promise((resolve, reject) => {
+  /** Resolves with the match of `re` in the log after offset `from`. A
+   * rebuild gets as long as the first build (readyMs): both run the
+   * compiler, on a CI machine whose two cores other tests keep busy. */
+  const waitLog = (re, from = 0, ms = readyMs) => new Promise((resolve, reject) => {
     const check = () => {
       const m = log.slice(from).match(re);
       if (m || gone) {
