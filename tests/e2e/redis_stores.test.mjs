@@ -19,7 +19,7 @@ import { gotoApp, MOUNT, text, todoTexts, waitText } from './lib/page.mjs';
 import { startProxy } from './lib/proxy.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { freePort, startExample, stateDir } from './lib/server.mjs';
-import { HANDLED, onMessages, until } from './lib/wire.mjs';
+import { handledStart, HANDLED, onMessages, until } from './lib/wire.mjs';
 import { HELLO, connect, handlerTarget, wsUrl } from './lib/raw.mjs';
 import { scrapeMetrics } from './lib/http.mjs';
 
@@ -85,7 +85,13 @@ async function toggle(tab) {
   await until(() => tab.seq > before, 'the toggle sent');
 }
 
-const connected = (tab) => tab.page.waitForSelector(`${MOUNT}.rc-connected #fan`, { state: 'attached' });
+/** The tab is connected and has handled every first tree it received: the
+ * class alone comes when the socket opens, before the tree (a resume's
+ * state, its replayed events' effects), with the old page still shown. */
+const connected = async (tab) => {
+  await tab.page.waitForSelector(`${MOUNT}.rc-connected #fan`, { state: 'attached' });
+  await handledStart(tab.page, tab.starts.length);
+};
 const offline = (tab, on) => tab.page.waitForSelector('#offline', { state: on ? 'attached' : 'detached' });
 
 test('two dashboards over one Redis: propagation, kill -9 of a process, Redis outages', { timeout: 120000 }, async (t) => {
