@@ -374,7 +374,12 @@ test('SIGHUP to a --workers server (the unit\'s ExecReload): clients drain, resu
     await sleep(300);
     sup.kill('SIGHUP');
     await sup.waitOutput(/rolling restart done/, 20000);
-    await sleep(2500); // the drain window: everyone is back
+    // Clicking on until everyone is back, not for a fixed 2.5 s (a drain
+    // window plus a resume, which a loaded machine may stretch): every old
+    // worker has drained its clients by now, so a client connected with a
+    // tree after its first is on a new worker.
+    await Promise.all(clients.map((c) => c.waitFor(['tree'], () => c.stats.starts.length > 1 && c.connected, 20000,
+      'its resumed tree on a new worker')));
     clicking = false;
     await Promise.all(loops);
     for (const c of clients) await c.settled();
