@@ -35,7 +35,7 @@ import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { CHROMIUM, launchBrowser } from '../e2e/lib/browser.mjs';
 import { gotoApp, MOUNT, realErrors, todoTexts } from '../e2e/lib/page.mjs';
-import { onMessages } from '../e2e/lib/wire.mjs';
+import { HANDLED, onMessages } from '../e2e/lib/wire.mjs';
 import { killLoop } from './lib/chaos.mjs';
 import { HAPROXY, establishedOn, haproxyFleet, report } from './lib/fleet.mjs';
 import { sleep } from './lib/procs.mjs';
@@ -113,15 +113,28 @@ function wireSettled(wire) {
   return !!s && !s.closed && s.tree && s.ack >= wire.maxSeq && s.held >= wire.maxSeq;
 }
 
-const connected = (page) => page.evaluate(() => document.querySelector('#reactc-root').classList.contains('rc-connected'));
+/** In the page (HANDLED): connected, and every event it has sent answered
+ * by an ack it has handled, so its DOM shows them all. The highest seq it
+ * sent, counted as it sends, or -1 when not so. */
+const pageSettled = (page) => page.evaluate(() => {
+  const h = window.__handled;
+  const connected = document.querySelector('#reactc-root').classList.contains('rc-connected');
+  return connected && h.ack >= h.sent ? h.sent : -1;
+});
 
-/** Waits until the page is settled, and still is a moment later. */
+/** Waits until the page is settled, and still is a moment later: its
+ * current socket has its tree and every event's ack and token (the frames,
+ * `wire`), and the page itself has handled those acks, having sent no event
+ * that `wire` has not seen yet (the browser reports frames to the test
+ * later than the page sends them, and the page handles a message later
+ * than the browser reports it). */
 async function settle(p, ms) {
   const end = Date.now() + ms;
   let since = 0;
   for (;;) {
     const now = Date.now();
-    if (wireSettled(p.wire) && await connected(p.page)) {
+    const sent = wireSettled(p.wire) ? await pageSettled(p.page) : -1;
+    if (sent >= 0 && sent <= p.wire.maxSeq) {
       if (!since) since = now;
       else if (now - since >= 300) return;
     } else {
@@ -131,7 +144,8 @@ async function settle(p, ms) {
       const s = p.wire.sockets.at(-1);
       throw new Error(`${p.name}: not settled after ${ms} ms (events ${p.wire.maxSeq}; current socket: ` +
         `${s ? `closed ${s.closed}, tree ${s.tree}, ack ${s.ack}, token_seq ${s.held}` : 'none'}; ` +
-        `class ${await p.page.evaluate(() => document.querySelector('#reactc-root').className).catch((e) => e.message)})`);
+        `class ${await p.page.evaluate(() => document.querySelector('#reactc-root').className).catch((e) => e.message)}; ` +
+        `in the page: ${await p.page.evaluate(() => { const h = window.__handled; return `sent ${h.sent}, ack ${h.ack}`; }).catch((e) => e.message)})`);
     }
     await sleep(50);
   }
@@ -281,6 +295,7 @@ test('4 Chromium pages through HAProxy while servers are killed with SIGKILL eve
       const pool = fleet.pools[i % 2];
       const { page, errors } = await newWindow(browser.context, cdp);
       page.setDefaultTimeout(SETTLE_MS);
+      await page.addInitScript(HANDLED);
       await page.addInitScript(WATCH);
       if (bundle) {
         // As in tests/e2e: another client bundle than the servers' own.
