@@ -20,7 +20,7 @@ import { launchBrowser, newPage } from './lib/browser.mjs';
 import { exampleCopy, startDev } from './lib/dev.mjs';
 import { gotoApp, MOUNT, realErrors, text, waitText } from './lib/page.mjs';
 import { exampleBinary, freePort, processTree, startExample } from './lib/server.mjs';
-import { handledToken, HANDLED, until } from './lib/wire.mjs';
+import { handledStart, handledToken, HANDLED, until } from './lib/wire.mjs';
 
 const SECRET = 'b64:' + randomBytes(32).toString('base64');
 const env = { REACTC_SECRET: SECRET };
@@ -135,6 +135,9 @@ test('counter over https and wss in Chromium, http/1.1 only, HSTS; resumes after
   await server.kill();
   await page.waitForSelector(`${MOUNT}.rc-reconnecting`, { state: 'attached' });
   const again = await serve(t, [], { port: server.port });
+  // The resumed tree handled, not only `.rc-connected`, which comes when the
+  // socket opens, before the tree: the 3 read below is the new process's.
+  assert.equal(await handledStart(page, 2), 'resumed');
   await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
   assert.equal(await text(page, '#count'), '3');
   await page.click('#increment');
