@@ -13,7 +13,7 @@ import { useBrowser } from './lib/suite.mjs';
 import { gotoApp, MOUNT, realErrors, text, waitText } from './lib/page.mjs';
 import { startProxy } from './lib/proxy.mjs';
 import { startExample, stateDir } from './lib/server.mjs';
-import { handledToken, HANDLED, onMessages, until } from './lib/wire.mjs';
+import { handledStart, handledToken, HANDLED, onMessages, until } from './lib/wire.mjs';
 
 const SECRET = 'b64:' + randomBytes(32).toString('base64');
 const browser = useBrowser({ timeout: 60000 });
@@ -187,6 +187,9 @@ scenario('kill -9 right after a toggle of the persisted fan: every tab shows the
     // replayed what its token did not hold (before its first tree).
     await until(() => tabs.every((x, i) => x.starts.length > starts[i] && x.starts.at(-1) === 'resumed'),
       'every tab resumed', 15000);
+    // Each page has handled that tree (the test sees the frames first): the
+    // fan it shows below is the new process's, not the one before the kill.
+    for (const x of tabs) await handledStart(x.page, x.starts.length);
     await allShow(t, app, tabs, on ? 'on' : 'off');
     if (when === 'after the file') {
       // The clicking tab replayed its toggle into the new process, which
@@ -215,6 +218,7 @@ scenario('kill -9 right after the token that holds a toggle: the file has the to
     const starts = tabs.map((x) => x.starts.length);
     await app.restart();
     await until(() => tabs.every((x, i) => x.starts.length > starts[i]), 'every tab back', 15000);
+    for (const x of tabs) await handledStart(x.page, x.starts.length); // the fan shown is the new process's
     await allShow(t, app, tabs, on ? 'on' : 'off');
   }
 });

@@ -17,7 +17,7 @@ import { useBrowser } from './lib/suite.mjs';
 import { gotoApp, MOUNT, realErrors, text, todoTexts, waitText } from './lib/page.mjs';
 import { connect, HELLO, wsUrl } from './lib/raw.mjs';
 import { startExample } from './lib/server.mjs';
-import { handledAck, handledToken, HANDLED, onMessages, until } from './lib/wire.mjs';
+import { handledAck, handledStart, handledToken, HANDLED, onMessages, until } from './lib/wire.mjs';
 
 const TEST_MS = 60000;
 const SECRET = 'hex:' + randomBytes(32).toString('hex');
@@ -227,6 +227,9 @@ scenario('kill -9 and a restart on the same port: the resume lands on the route 
   await until(() => wire.trees.length === 2, 'the resumed first tree', 20000);
   assert.equal(wire.trees[1].start, 'resumed');
   assert.equal(wire.trees[1].location.pathname, '/todo');
+  // Handled by the page (the test sees the frame first): what is read
+  // below is the resumed tree, not the page as it was before the kill.
+  await handledStart(page, 2);
   await page.waitForSelector(`${MOUNT}.rc-connected #new-todo`, { state: 'attached' });
   assert.equal(await path(page), '/todo');
   assert.deepEqual(await todoTexts(page), ['survives']);
@@ -275,6 +278,7 @@ scenario('Back and Forward while the server is down are replayed once after its 
   await app.restart();
   await until(() => wire.trees.length === 3, 'the second resumed first tree', 20000);
   assert.deepEqual(wire.hellos[2].resume.events || [], []);
+  await handledStart(page, 3); // the #visits below is the resumed tree's
   await page.waitForSelector(`${MOUNT}.rc-connected #new-todo`, { state: 'attached' });
   assert.equal(await text(page, '#visits'), '4');
   assert.equal(await path(page), '/todo');
