@@ -152,7 +152,7 @@ test('rows with bound handlers act on their own row, also after kill -9 and a re
     // The resumed tree, not `.rc-connected #guests`: the class comes when
     // the socket opens, before the server has read the hello, and the old
     // rows are still on the page.
-    assert.equal(await handledStart(page, trees + 1), 'resumed');
+    assert.equal(await handledStart(page, trees + 1, 20000), 'resumed'); // after the backoff grown meanwhile
     await app.server.waitStderr(/resumed from its token/);
     assert.deepEqual(await counts(page), ['Ada:0', 'Grace:2', 'Linus:1']);
 

@@ -337,7 +337,7 @@ function RECORD_CSP() {
 test('Chromium: the examples work under the CSP, with no violation', { timeout: 60000 }, async (t) => {
   const server = await started(t, 'counter');
   const { page, errors } = await browser.openPage(t);
-  page.setDefaultTimeout(5000);
+  page.setDefaultTimeout(10000); // a page load and a round trip on a loaded 2-core machine
   await page.addInitScript(RECORD_CSP);
   await gotoApp(page, server.url);
   await page.waitForSelector('#count');
@@ -369,7 +369,7 @@ test('Chromium: the todo and dashboard examples render and take input under the 
   ]) {
     const server = await started(t, name);
     const { page } = await browser.openPage(t);
-    page.setDefaultTimeout(5000);
+    page.setDefaultTimeout(10000);
     await page.addInitScript(RECORD_CSP);
     await gotoApp(page, server.url);
     await page.waitForSelector(ready, { state: 'attached' });

@@ -99,7 +99,7 @@ test(`@reactpy/client ${reactpyVersion}, unmodified, drives the counter`, { time
 
     const { page, errors } = await newPage(browser.context);
     t.after(() => page.close().catch(() => {}));
-    page.setDefaultTimeout(5000);
+    page.setDefaultTimeout(10000); // a page load and a round trip on a loaded 2-core machine
     const warnings = [];
     page.on('console', (m) => {
       if (m.type() === 'warning') warnings.push(m.text());

@@ -135,7 +135,10 @@ const settled = (wire) =>
 /** Opens the app through the proxy in a new page, once its tree is shown. */
 async function open(t, app, ready, { storage } = {}) {
   const { page, errors } = await browser.openPage(t);
-  page.setDefaultTimeout(5000);
+  // A reconnect after a restart waits out the client's backoff (250 ms
+  // doubling, full jitter), which grows while a loaded machine starts the
+  // next process: 5 s could run out.
+  page.setDefaultTimeout(10000);
   await page.addInitScript(HANDLED);
   await page.addInitScript(WATCH);
   if (storage) await page.addInitScript(SET_STORAGE, storage);
@@ -581,7 +584,8 @@ scenario('a box unticked during an outage is unticked after the resume, as the s
   await page.waitForSelector(`${MOUNT}.rc-reconnecting`, { state: 'attached' });
   await page.click('#todos li input.toggle');            // unticked, offline
   await app.restart();
-  await page.waitForSelector(`${MOUNT}.rc-connected #todos li.open`, { state: 'attached' });
+  // The resume waits out the backoff grown during the restart (as routing's).
+  await page.waitForSelector(`${MOUNT}.rc-connected #todos li.open`, { state: 'attached', timeout: 20000 });
   await settled(wire);
   const row = () => page.$eval('#todos li', (li) => [li.className, li.querySelector('input.toggle').checked]);
   assert.deepEqual(await row(), ['open', false]);

@@ -137,7 +137,7 @@ test('counter over https and wss in Chromium, http/1.1 only, HSTS; resumes after
   const again = await serve(t, [], { port: server.port });
   // The resumed tree handled, not only `.rc-connected`, which comes when the
   // socket opens, before the tree: the 3 read below is the new process's.
-  assert.equal(await handledStart(page, 2), 'resumed');
+  assert.equal(await handledStart(page, 2, 20000), 'resumed'); // after the backoff grown meanwhile
   await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
   assert.equal(await text(page, '#count'), '3');
   await page.click('#increment');
