@@ -132,10 +132,13 @@ test('save a change: the page shows it without reloading, state kept; a compile 
     assert.match(await overlay(page), /crashed/);
     await dev.waitLog(/v4 serving/, mark);
     await page.waitForSelector('#reactc-root.rc-connected');
-    assert.deepEqual(await todoTexts(page), ['buy milk', 'call mom', 'added during the error']);
-    assert.equal(await page.inputValue('#new-todo'), 'still typing');
+    // The answer to a click, which comes after v4's resumed tree on the same
+    // socket, before reading the page: `.rc-connected` comes when the socket
+    // opens, with the page from before the crash still shown.
     await page.click('#todos li:nth-child(1) input.toggle');
     await page.waitForFunction(() => document.querySelectorAll('#todos li')[0].className === 'done');
+    assert.deepEqual(await todoTexts(page), ['buy milk', 'call mom', 'added during the error']);
+    assert.equal(await page.inputValue('#new-todo'), 'still typing');
 
     // 5. Fixed again: a new version, no overlay, state intact.
     mark = dev.log().length;
