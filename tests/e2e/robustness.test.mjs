@@ -570,7 +570,9 @@ scenario('status: the page can provide its own indicator', 'counter', async (app
   assert.equal(await page.$eval('[data-reactc-indicator]', (el) => [el.getAttribute('data-state'), el.textContent].join(' ')), 'reconnecting Hold on');
   assert.equal(await page.$('.rc-indicator'), null, 'no default indicator');
   app.proxy.refuse(false);
-  await page.waitForSelector('[data-reactc-indicator][hidden]', { state: 'attached' });
+  // Back after the client's backoff (default 250 ms doubling to 10 s, full
+  // jitter), grown for as long as the indicator took to show.
+  await page.waitForSelector('[data-reactc-indicator][hidden]', { state: 'attached', timeout: 20000 });
   assert.deepEqual(realErrors(errors), []);
 });
 
