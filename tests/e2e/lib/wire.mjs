@@ -44,6 +44,8 @@ export async function until(cond, what, ms = 5000) {
  * .tokenSeq are that message's `ack` and `token_seq` (when it has them),
  * and a whole tree's `start` is appended to .starts: the page then shows
  * that message's effects (`.at` is when the last one was handled).
+ * .renderAt and .tokenAt number the last message that changed the page and
+ * the last that brought a token (.messages counts them all).
  * .sent is the highest event seq the page has put on a socket (alone or in
  * a resume hello), recorded as it sends: the client sends from the input
  * event's own handler, so once a click or a keystroke has returned, .sent
@@ -54,7 +56,7 @@ export async function until(cond, what, ms = 5000) {
  * server has nothing more to say about them.
  */
 export function HANDLED() {
-  const handled = (window.__handled = { ack: -1, tokenSeq: -1, messages: 0, at: 0, sent: 0, starts: [] });
+  const handled = (window.__handled = { ack: -1, tokenSeq: -1, messages: 0, at: 0, sent: 0, starts: [], renderAt: 0, tokenAt: 0 });
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
     set onmessage(f) {
@@ -71,6 +73,9 @@ export function HANDLED() {
         if (typeof m?.ack === 'number') handled.ack = m.ack;
         if (typeof m?.token_seq === 'number') handled.tokenSeq = m.token_seq;
         if (m?.type === 'layout-update' && typeof m.start === 'string') handled.starts.push(m.start);
+        // Which message last changed the page and which last brought a token.
+        if (m?.type === 'layout-update' || m?.ops?.length) handled.renderAt = handled.messages;
+        if (typeof m?.token === 'string') handled.tokenAt = handled.messages;
       });
     }
     get onmessage() {
@@ -99,6 +104,17 @@ export const handledAck = (page, seq, timeout) =>
  * event up to `seq`. */
 export const handledToken = (page, seq, timeout) =>
   page.waitForFunction((s) => window.__handled.tokenSeq >= s, seq, timeout ? { timeout } : {});
+
+/** Waits until the page (with HANDLED) holds a token sealed with or after
+ * the last change it shows: every state on the page is in the token, also
+ * what an effect changed in a render after the event's (handledToken waits
+ * for a token holding the events up to a seq, which may be sealed with the
+ * event's own patch, before that effect's). The server seals a token after
+ * every change of restorable state (paced); a change of server-only state
+ * alone brings none, so not for pages whose last change is one. */
+export const handledTokenOfPage = (page, timeout) =>
+  page.waitForFunction(() => window.__handled.tokenAt > 0 && window.__handled.tokenAt >= window.__handled.renderAt,
+    null, timeout ? { timeout } : {});
 
 /** Waits until the page (with HANDLED) has handled the ack of every event
  * it has sent so far (read in the page, so it counts the input that has
