@@ -254,29 +254,32 @@ async function mustStop(sup, when) {
 
 test('supervisor: SIGTERM during a restart back-off stops it', { timeout: 30000 }, async (t) => {
   const sup = await supervised(t);
-  // The same worker killed 4 times, each soon after its start: the
-  // supervisor backs off (2 s) before the next restart.
+  // The same worker killed again and again, each restart as soon as it is
+  // seen: the fourth death within 2 s of its start makes the supervisor back
+  // off (2 s) before the next restart. Killed until it says so, not 4 times:
+  // the first worker, started with the others, may be older than 2 s on a
+  // loaded machine, and then its death does not count.
+  const backingOff = () => /keeps dying: waiting/.test(sup.output());
   let target = childrenOf(sup.pid)[0];
-  for (let k = 0; k < 4; k++) {
+  for (let k = 0; !backingOff(); k++) {
+    assert.ok(k < 8, `the supervisor never backed off after ${k} quick deaths`);
     const before = new Set(childrenOf(sup.pid));
     process.kill(target, 'SIGKILL');
-    if (k === 3) break;
     let next;
-    for (let i = 0; i < 40 && !next; i++) {
+    for (const end = Date.now() + 10000; !next && !backingOff();) {
+      assert.ok(Date.now() < end, 'the killed worker was not restarted within 10 s');
       await sleep(25);
       next = childrenOf(sup.pid).find((p) => !before.has(p));
     }
-    assert.ok(next, 'the killed worker was not restarted');
     target = next;
   }
-  await sup.waitOutput(/keeps dying: waiting/, 3000);
   await mustStop(sup, 'during a restart back-off');
 });
 
 test('supervisor: SIGTERM during a SIGHUP rolling restart stops it', { timeout: 30000 }, async (t) => {
   const sup = await supervised(t);
   sup.kill('SIGHUP');
-  await sup.waitOutput(/rolling restart of/, 3000);
+  await sup.waitOutput(/rolling restart of/, 10000); // a loaded machine's signal delivery and log
   await sleep(100);
   await mustStop(sup, 'during a rolling restart');
 });
