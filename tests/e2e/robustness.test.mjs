@@ -168,6 +168,23 @@ async function open(t, app, ready, attrs = {}, init = []) {
 const pageLog = (page) => page.evaluate(() => window.__log);
 /** The log entries of `what` (all, or those after entry `from`). */
 const entries = (log, what, from = 0) => log.slice(from).filter((e) => e.what === what);
+/** The outages in a page's log, in ms: each stretch of the mount element in
+ * a state the indicator speaks of (connecting, reconnecting, offline, busy)
+ * until one it does not (connected, asleep), as its class changes were
+ * observed (a little after they were made: at the end of the client's task). */
+function outages(log) {
+  const spans = [];
+  let from = null;
+  for (const e of entries(log, 'class')) {
+    const out = /\brc-(connecting|reconnecting|offline|busy)\b/.test(e.detail);
+    if (out && from === null) from = e.at;
+    else if (!out && from !== null) {
+      spans.push(e.at - from);
+      from = null;
+    }
+  }
+  return spans;
+}
 /** Waits until the server has acknowledged the last event the page sent. */
 const settled = (wire, ms) =>
   until(() => !wire.sent.length || wire.acked >= Math.max(...wire.sent), 'the server to ack every event', ms);
@@ -483,6 +500,7 @@ scenario('status: classes, DOM events and the indicator follow the connection, i
   await waitText(page, '#count', '1');
 
   // A short cut: reconnected at once, the indicator never shows.
+  const mark0 = (await pageLog(page)).length;
   app.proxy.cut();
   await until(() => wire.starts.length === 2, 'the re-attach');
   await page.waitForSelector(`${MOUNT}.rc-connected`, { state: 'attached' });
@@ -490,8 +508,19 @@ scenario('status: classes, DOM events and the indicator follow the connection, i
   // once no short timer is left, it would have shown.
   await shortTimersDone(page, 5000);
   let log = await pageLog(page);
-  assert.deepEqual(entries(log, 'indicator'), [], 'no indicator for a short outage');
-  assert.equal(await page.$('.rc-indicator'), null);
+  // That timer is set as an outage begins and cleared as it ends: none for
+  // this re-attach unless a loaded machine stretched it to 500 ms (the
+  // first connection is an outage too, 'connecting', and may take longer:
+  // its indicator is allowed). The 50 ms allow for the class changes being
+  // observed a little late, as below.
+  const [cut] = outages(log.slice(mark0));
+  if (cut < 450) {
+    assert.deepEqual(entries(log, 'indicator', mark0), [], 'no indicator for a short outage');
+  } else {
+    t.diagnostic(`the re-attach took ${cut} ms on this machine: an indicator may have shown`);
+  }
+  // The default indicator is made when first shown, not before.
+  if (!entries(log, 'indicator').length) assert.equal(await page.$('.rc-indicator'), null);
 
   // A long one: no network for 1.5 s, and in any case until the indicator
   // has shown (a client timer 500 ms into the outage, which a loaded machine
