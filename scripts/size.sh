@@ -182,14 +182,13 @@ check_refused tests/size/token_compression_off.c "built without RC_WITH_TOKEN_CO
   "$SIZE_BUILD" static
 # Without token compression libreactc does not link libzstd at all, and
 # without Redis not libhiredis.
-if readelf -d "$SIZE_BUILD/libreactc.so" | grep -q 'NEEDED.*libzstd'; then
-  echo "size: $SIZE_BUILD/libreactc.so still needs libzstd (RC_WITH_TOKEN_COMPRESSION=OFF)" >&2
-  exit 1
-fi
-if readelf -d "$SIZE_BUILD/libreactc.so" | grep -q 'NEEDED.*libhiredis'; then
-  echo "size: $SIZE_BUILD/libreactc.so still needs libhiredis (RC_WITH_REDIS=OFF)" >&2
-  exit 1
-fi
+needed=$(readelf -d "$SIZE_BUILD/libreactc.so")
+for pair in libzstd:RC_WITH_TOKEN_COMPRESSION libhiredis:RC_WITH_REDIS; do
+  if grep -q "NEEDED.*${pair%%:*}" <<<"$needed"; then
+    echo "size: $SIZE_BUILD/libreactc.so still needs ${pair%%:*} (${pair#*:}=OFF)" >&2
+    exit 1
+  fi
+done
 
 # The build's options, as one line: RC_WITH_X=ON ...
 options_of() {
